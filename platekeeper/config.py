@@ -1,0 +1,237 @@
+"""One typed settings tree, read from a TOML file and ``PLATEKEEPER_*`` environment variables.
+
+Environment variables win over the file; nested keys use ``__`` (``PLATEKEEPER_STORE__TYPE``).
+Unknown keys are refused in both places, so a typo is an error rather than a silent default.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from psycopg.conninfo import conninfo_to_dict
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from platekeeper.errors import ConfigError, FieldError
+
+ENV_PREFIX = "PLATEKEEPER_"
+CONFIG_PATH_ENV = "PLATEKEEPER_CONFIG"
+# Variables with the prefix that are not settings: the config path itself, and the test harness's.
+_NON_SETTING_ENV = (CONFIG_PATH_ENV, "PLATEKEEPER_TEST_")
+_PLACEHOLDER_SECRETS = {"changeme", "change-me", "password", "secret", "example", "xxx", "todo"}
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SqliteStoreSettings(Section):
+    type: Literal["sqlite"] = "sqlite"
+    path: Path | None = Field(
+        default=None,
+        description="Database file; defaults to platekeeper.sqlite3 in the data directory.",
+    )
+
+
+class PostgresStoreSettings(Section):
+    type: Literal["postgres"]
+    dsn: SecretStr = Field(
+        description="libpq connection string, e.g. 'postgresql://pk@db.local/platekeeper'. "
+        "Prefer PLATEKEEPER_STORE__DSN or a password file over writing a password here."
+    )
+    pool_min_size: int = Field(default=1, ge=1, le=100, description="Connections kept open.")
+    pool_max_size: int = Field(default=8, ge=1, le=200, description="Most connections at once.")
+
+    @field_validator("dsn")
+    @classmethod
+    def _refuse_placeholder_password(cls, dsn: SecretStr) -> SecretStr:
+        try:
+            password = conninfo_to_dict(dsn.get_secret_value()).get("password")
+        except Exception as exc:
+            raise ValueError(f"not a valid connection string ({exc})") from None
+        if isinstance(password, str) and password.lower() in _PLACEHOLDER_SECRETS:
+            raise ValueError("the password is a placeholder; set the real one")
+        return dsn
+
+
+StoreSettings = Annotated[SqliteStoreSettings | PostgresStoreSettings, Field(discriminator="type")]
+
+
+class LocalImageStoreSettings(Section):
+    type: Literal["local"] = "local"
+    path: Path | None = Field(
+        default=None, description="Image folder; defaults to images/ in the data directory."
+    )
+
+
+ImageStoreSettings = Annotated[LocalImageStoreSettings, Field(discriminator="type")]
+
+
+class ServerSettings(Section):
+    host: str = Field(default="127.0.0.1", description="Address the app listens on.")
+    port: int = Field(default=8080, ge=1, le=65535, description="TCP port the app listens on.")
+    workers: int = Field(default=1, ge=1, le=64, description="Server processes.")
+
+
+class IngestSettings(Section):
+    max_batch_reads: int = Field(
+        default=1000, ge=1, le=10_000, description="Most reads in one batch request."
+    )
+    max_image_bytes: int = Field(
+        default=8 * 1024 * 1024, ge=1024, le=64 * 1024 * 1024, description="Largest image."
+    )
+    max_clock_skew_s: int = Field(
+        default=300,
+        ge=0,
+        le=86_400,
+        description="How far in the future a capture time may lie before it is refused.",
+    )
+
+
+class Settings(BaseSettings):
+    """Everything PlateKeeper can be configured with. Defaults give the embedded mode."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        env_nested_delimiter="__",
+        extra="forbid",
+        frozen=True,
+    )
+
+    data_dir: Path = Field(
+        default=Path("platekeeper-data"),
+        description="Folder for the embedded database and images.",
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        default="INFO", description="Plate text is only ever logged at DEBUG."
+    )
+    store: StoreSettings = Field(default_factory=SqliteStoreSettings)
+    images: ImageStoreSettings = Field(default_factory=LocalImageStoreSettings)
+    server: ServerSettings = Field(default_factory=ServerSettings)
+    ingest: IngestSettings = Field(default_factory=IngestSettings)
+
+    @property
+    def sqlite_path(self) -> Path:
+        if isinstance(self.store, SqliteStoreSettings) and self.store.path is not None:
+            return self.store.path
+        return self.data_dir / "platekeeper.sqlite3"
+
+    @property
+    def image_path(self) -> Path:
+        return self.images.path if self.images.path is not None else self.data_dir / "images"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # Order is precedence: explicit arguments, then the environment, then the file.
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls))
+
+
+def load_settings(config_path: Path | None = None, **overrides: Any) -> Settings:
+    """Read the settings, or raise ``ConfigError`` naming every key that is wrong.
+
+    ``config_path`` defaults to ``$PLATEKEEPER_CONFIG``; without either only the environment and
+    the defaults count.
+    """
+    if config_path is None and os.environ.get(CONFIG_PATH_ENV):
+        config_path = Path(os.environ[CONFIG_PATH_ENV])
+    settings_cls: type[Settings] = Settings
+    if config_path is not None:
+        _check_toml(config_path)
+
+        class SettingsFromFile(Settings):
+            model_config = SettingsConfigDict(toml_file=config_path)
+
+        settings_cls = SettingsFromFile
+    _check_env_keys(os.environ)
+    try:
+        return settings_cls(**overrides)
+    except ValidationError as exc:
+        raise _config_error(exc, config_path) from None
+
+
+def _check_toml(path: Path) -> None:
+    try:
+        with path.open("rb") as handle:
+            tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigError(
+            f"config file {path} does not exist",
+            hint="Pass an existing file with --config, or leave it out for the defaults.",
+        ) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config file {path} is not valid TOML: {exc}") from None
+
+
+def _known_env_names() -> set[str]:
+    names: set[str] = set()
+    for name, field in Settings.model_fields.items():
+        names.add(f"{ENV_PREFIX}{name.upper()}")
+        annotation = field.annotation
+        members = getattr(annotation, "__args__", (annotation,))
+        for member in members:
+            if isinstance(member, type) and issubclass(member, BaseModel):
+                for sub in member.model_fields:
+                    names.add(f"{ENV_PREFIX}{name.upper()}__{sub.upper()}")
+    return names
+
+
+def _check_env_keys(env: Mapping[str, str]) -> None:
+    known = _known_env_names()
+    unknown = sorted(
+        key
+        for key in env
+        if key.upper().startswith(ENV_PREFIX)
+        and not key.upper().startswith(_NON_SETTING_ENV)
+        and key.upper() not in known
+    )
+    if unknown:
+        raise ConfigError(
+            f"unknown setting in the environment: {', '.join(unknown)}",
+            hint="Check the spelling against docs/configuration.md.",
+            fields=[FieldError(key, "unknown setting") for key in unknown],
+        )
+
+
+def _config_error(exc: ValidationError, config_path: Path | None) -> ConfigError:
+    fields = [FieldError(_location(error["loc"]), _describe(error)) for error in exc.errors()]
+    summary = "; ".join(f"{field.location}: {field.message}" for field in fields)
+    where = f"in {config_path} or the environment" if config_path else "in the environment"
+    return ConfigError(
+        f"invalid settings {where}: {summary}",
+        hint="Fix the named keys; 'platekeeper config check' checks a file without starting.",
+        fields=fields,
+    )
+
+
+def _location(loc: tuple[int | str, ...]) -> str:
+    # A discriminated union puts the chosen tag into the path ("store.postgres.dsn"); people
+    # wrote "store.dsn", so that is the name to show.
+    parts = [str(part) for part in loc]
+    if len(parts) > 2 and parts[0] in {"store", "images"} and parts[1] in _BACKEND_TAGS:
+        del parts[1]
+    return ".".join(parts)
+
+
+_BACKEND_TAGS = {"sqlite", "postgres", "local"}
+
+
+def _describe(error: Any) -> str:
+    if error["type"] == "extra_forbidden":
+        return "unknown setting"
+    return str(error["msg"])

@@ -1,0 +1,44 @@
+"""The agency that owns cameras, reads and the duties that come with them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from platekeeper.domain.time import require_utc
+from platekeeper.errors import InvalidInput
+
+_SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
+_STATE = re.compile(r"[A-Z]{2}")
+
+
+def require_slug(value: str, what: str) -> str:
+    """Ids that people type (``--camera main-st-north``) are lower-case slugs."""
+    if not _SLUG.fullmatch(value):
+        raise InvalidInput(
+            f"{what} {value!r} is not a valid id",
+            hint="Use 1 to 63 lower-case letters, digits and hyphens, starting with a letter "
+            "or digit.",
+        )
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class Agency:
+    """A law enforcement agency operating ALPR; ``state`` is its two-letter US state or country."""
+
+    id: str
+    name: str
+    state: str
+    created_at: datetime
+
+    def __post_init__(self) -> None:
+        require_slug(self.id, "agency id")
+        if not self.name.strip():
+            raise InvalidInput("agency name is empty")
+        if not _STATE.fullmatch(self.state):
+            raise InvalidInput(
+                f"agency state {self.state!r} is not a two-letter code", hint="For example 'CA'."
+            )
+        require_utc(self.created_at, "created_at")

@@ -1,0 +1,132 @@
+"""A plate read: one sighting of one plate by one camera at one instant."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from dataclasses import dataclass
+from datetime import datetime
+
+from platekeeper.domain.geo import GeoPoint
+from platekeeper.domain.plates import normalise_plate_key
+from platekeeper.domain.time import require_utc
+from platekeeper.errors import InvalidInput
+
+MAX_CANDIDATES = 20
+MAX_CLIENT_READ_ID_LENGTH = 128
+
+ImageRef = str
+"""An opaque key by which an ``ImageStore`` finds one stored image."""
+
+
+def _require_confidence(value: float, what: str) -> float:
+    if not (math.isfinite(value) and 0.0 <= value <= 1.0):
+        raise InvalidInput(f"{what} {value} is outside 0..1")
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class Point:
+    """A pixel position in the full image, origin top left."""
+
+    x: float
+    y: float
+
+
+@dataclass(frozen=True, slots=True)
+class PlateBox:
+    """The plate's four corners in the full image, clockwise from the top left."""
+
+    corners: tuple[Point, Point, Point, Point]
+
+    def __post_init__(self) -> None:
+        for corner in self.corners:
+            if not (math.isfinite(corner.x) and math.isfinite(corner.y)):
+                raise InvalidInput("plate box corner is not a finite number")
+            if corner.x < 0 or corner.y < 0:
+                raise InvalidInput(
+                    f"plate box corner ({corner.x}, {corner.y}) lies outside the image",
+                    hint="Corners are pixel positions from the top left, never negative.",
+                )
+
+
+@dataclass(frozen=True, slots=True)
+class PlateCandidate:
+    """An alternative reading of the same plate, with the reader's confidence in it."""
+
+    plate_text: str
+    confidence: float
+
+    def __post_init__(self) -> None:
+        normalise_plate_key(self.plate_text)
+        _require_confidence(self.confidence, "candidate confidence")
+
+
+@dataclass(frozen=True, slots=True)
+class ReadSubmission:
+    """What a camera reports about one read, before the store gives it an id."""
+
+    client_read_id: str
+    plate_text: str
+    confidence: float
+    captured_at: datetime
+    region: str | None = None
+    region_confidence: float | None = None
+    candidates: tuple[PlateCandidate, ...] = ()
+    location: GeoPoint | None = None
+    box: PlateBox | None = None
+
+    def __post_init__(self) -> None:
+        if not self.client_read_id or len(self.client_read_id) > MAX_CLIENT_READ_ID_LENGTH:
+            raise InvalidInput(
+                "client read id must be 1 to 128 characters",
+                hint="Give every read a unique id (a UUID works) and reuse it on retries.",
+            )
+        normalise_plate_key(self.plate_text)
+        _require_confidence(self.confidence, "confidence")
+        require_utc(self.captured_at, "captured_at")
+        if self.region_confidence is not None:
+            _require_confidence(self.region_confidence, "region confidence")
+            if self.region is None:
+                raise InvalidInput("region confidence given without a region")
+        if len(self.candidates) > MAX_CANDIDATES:
+            raise InvalidInput(f"{len(self.candidates)} candidates; at most {MAX_CANDIDATES}")
+
+    @property
+    def fingerprint(self) -> str:
+        """A digest of the reported content, to tell a retry from a reused id with new content."""
+        content = [
+            self.plate_text,
+            self.confidence,
+            self.captured_at.timestamp(),
+            self.region,
+            self.region_confidence,
+            [(c.plate_text, c.confidence) for c in self.candidates],
+            None if self.location is None else (self.location.latitude, self.location.longitude),
+            None if self.box is None else [(p.x, p.y) for p in self.box.corners],
+        ]
+        encoded = json.dumps(content, separators=(",", ":")).encode("utf-8")
+        return hashlib.sha256(encoded).hexdigest()[:32]
+
+
+@dataclass(frozen=True, slots=True)
+class PlateRead:
+    """A stored read. ``plate_text`` is as read; ``plate_key`` is what matching uses."""
+
+    id: str
+    client_read_id: str
+    camera_id: str
+    plate_text: str
+    plate_key: str
+    confidence: float
+    captured_at: datetime
+    received_at: datetime
+    fingerprint: str
+    region: str | None = None
+    region_confidence: float | None = None
+    candidates: tuple[PlateCandidate, ...] = ()
+    location: GeoPoint | None = None
+    box: PlateBox | None = None
+    crop_ref: ImageRef | None = None
+    image_ref: ImageRef | None = None

@@ -1,0 +1,39 @@
+"""Time rules: every instant PlateKeeper keeps is timezone-aware UTC."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+
+from platekeeper.errors import InvalidInput
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MICROSECOND = timedelta(microseconds=1)
+
+
+def require_utc(instant: datetime, what: str) -> datetime:
+    if instant.tzinfo is None or instant.utcoffset() is None:
+        raise InvalidInput(
+            f"{what} {instant.isoformat()} has no time zone",
+            hint="Send times with an offset, for example '2026-11-28T07:00:00Z'.",
+        )
+    return instant.astimezone(UTC)
+
+
+def to_epoch_us(instant: datetime) -> int:
+    return (instant - EPOCH) // MICROSECOND
+
+
+def from_epoch_us(value: int) -> datetime:
+    return EPOCH + timedelta(microseconds=value)
+
+
+class Clock(Protocol):
+    """Where "now" comes from, so that tests and demos can choose it."""
+
+    def now(self) -> datetime: ...
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(UTC)

@@ -1,0 +1,184 @@
+"""The ingest service: checks reads from a camera, then stores them and their images together."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from platekeeper.domain import (
+    Camera,
+    CameraKind,
+    ImageRef,
+    PlateRead,
+    ReadSubmission,
+    normalise_plate_key,
+)
+from platekeeper.domain.cameras import hash_camera_key
+from platekeeper.domain.ids import read_id_for
+from platekeeper.domain.time import Clock
+from platekeeper.errors import AuthenticationFailed, FieldError, InvalidInput, PermissionDenied
+from platekeeper.store import Store, StoredOutcome, StoredRead
+from platekeeper.store.images import ImageKind, ImageStore
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class IngestLimits:
+    max_batch_reads: int = 1000
+    max_image_bytes: int = 8 * 1024 * 1024
+    max_clock_skew: timedelta = timedelta(minutes=5)
+
+
+@dataclass(frozen=True, slots=True)
+class IngestItem:
+    """One read as a camera sent it, with the image bytes that came along."""
+
+    submission: ReadSubmission
+    image: bytes | None = None
+    crop: bytes | None = None
+
+
+class IngestService:
+    def __init__(
+        self, store: Store, images: ImageStore, clock: Clock, limits: IngestLimits
+    ) -> None:
+        self._store = store
+        self._images = images
+        self._clock = clock
+        self.limits = limits
+
+    def authenticate(self, api_key: str) -> Camera:
+        """The camera that ``api_key`` belongs to, if it may send reads now."""
+        camera = self._store.cameras.by_key_hash(hash_camera_key(api_key))
+        if camera is None:
+            raise AuthenticationFailed(
+                "the camera key is not valid",
+                hint="Send 'Authorization: Bearer <key>' with the key issued for the camera.",
+            )
+        if not camera.status.may_ingest:
+            raise PermissionDenied(
+                f"camera {camera.id!r} is {camera.status.value} and may not send reads",
+                hint="A custodian must set the camera active again.",
+            )
+        return camera
+
+    def ingest(self, camera: Camera, items: Sequence[IngestItem]) -> list[StoredRead]:
+        """Store ``items`` from ``camera``; a retried read is reported, not stored twice."""
+        received_at = self._clock.now()
+        self._check(camera, items, received_at)
+        written: list[ImageRef] = []
+        try:
+            reads = [self._prepare(camera, item, received_at, written) for item in items]
+            results = self._store.reads.add(reads)
+        except BaseException:
+            self._discard(written)
+            raise
+        self._discard_images_of_duplicates(reads, results)
+        self._store.cameras.record_contact(camera.id, received_at)
+        created = sum(result.outcome is StoredOutcome.CREATED for result in results)
+        log.info(
+            "camera %s sent %d reads: %d new, %d repeated",
+            camera.id,
+            len(results),
+            created,
+            len(results) - created,
+        )
+        return results
+
+    def _check(self, camera: Camera, items: Sequence[IngestItem], now: datetime) -> None:
+        limits = self.limits
+        if not items:
+            raise InvalidInput("the request holds no reads", hint="Send at least one read.")
+        if len(items) > limits.max_batch_reads:
+            raise InvalidInput(
+                f"{len(items)} reads in one request; at most {limits.max_batch_reads} are accepted",
+                hint="Split the batch into smaller requests.",
+            )
+        problems: list[FieldError] = []
+        seen: set[tuple[str, datetime]] = set()
+        latest = now + limits.max_clock_skew
+        for index, item in enumerate(items):
+            problems.extend(_item_problems(index, item, camera, latest, limits.max_image_bytes))
+            key = (item.submission.client_read_id, item.submission.captured_at)
+            if key in seen:
+                problems.append(
+                    FieldError(f"reads.{index}.client_read_id", "repeated in this request")
+                )
+            seen.add(key)
+        if problems:
+            raise InvalidInput(
+                f"{len(problems)} problem(s) in the reads; nothing was stored",
+                hint="Correct the listed fields and send the request again.",
+                fields=problems,
+            )
+
+    def _prepare(
+        self, camera: Camera, item: IngestItem, received_at: datetime, written: list[ImageRef]
+    ) -> PlateRead:
+        submission = item.submission
+        image_ref = self._put(item.image, ImageKind.FULL, submission.captured_at, written)
+        crop_ref = self._put(item.crop, ImageKind.CROP, submission.captured_at, written)
+        return PlateRead(
+            id=read_id_for(camera.id, submission.client_read_id, submission.captured_at),
+            client_read_id=submission.client_read_id,
+            camera_id=camera.id,
+            plate_text=submission.plate_text,
+            plate_key=normalise_plate_key(submission.plate_text),
+            confidence=submission.confidence,
+            captured_at=submission.captured_at,
+            received_at=received_at,
+            fingerprint=submission.fingerprint,
+            region=submission.region,
+            region_confidence=submission.region_confidence,
+            candidates=submission.candidates,
+            location=submission.location,
+            box=submission.box,
+            crop_ref=crop_ref,
+            image_ref=image_ref,
+        )
+
+    def _put(
+        self, data: bytes | None, kind: ImageKind, captured_at: datetime, written: list[ImageRef]
+    ) -> ImageRef | None:
+        if data is None:
+            return None
+        ref = self._images.put(data, kind=kind, captured_at=captured_at)
+        written.append(ref)
+        return ref
+
+    def _discard_images_of_duplicates(
+        self, reads: Sequence[PlateRead], results: Sequence[StoredRead]
+    ) -> None:
+        # A retry brings the images again; the stored read keeps the ones it came with first.
+        for read, result in zip(reads, results, strict=True):
+            if result.outcome is StoredOutcome.DUPLICATE:
+                self._discard([ref for ref in (read.image_ref, read.crop_ref) if ref is not None])
+
+    def _discard(self, refs: Sequence[ImageRef]) -> None:
+        for ref in refs:
+            self._images.delete(ref)
+
+
+def _item_problems(
+    index: int, item: IngestItem, camera: Camera, latest: datetime, max_image_bytes: int
+) -> list[FieldError]:
+    where = f"reads.{index}"
+    problems: list[FieldError] = []
+    submission = item.submission
+    if submission.captured_at > latest:
+        problems.append(
+            FieldError(f"{where}.captured_at", "lies in the future; check the camera's clock")
+        )
+    if camera.kind is CameraKind.MOBILE and submission.location is None:
+        problems.append(
+            FieldError(f"{where}.latitude", "a mobile camera must send its position with each read")
+        )
+    for name, data in (("image", item.image), ("crop", item.crop)):
+        if data is not None and len(data) > max_image_bytes:
+            problems.append(
+                FieldError(f"{where}.{name}", f"is {len(data)} bytes; at most {max_image_bytes}")
+            )
+    return problems

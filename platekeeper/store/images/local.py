@@ -1,0 +1,48 @@
+"""Images in a local folder."""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+from platekeeper.domain import ImageRef
+from platekeeper.errors import NotFound
+from platekeeper.store.images.protocol import ImageKind, detect_image_type
+
+_REF = re.compile(r"\d{4}/\d{2}/\d{2}/(full|crop)-[0-9a-f]{32}\.(jpg|png|webp)")
+
+
+class LocalImageStore:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        root.mkdir(parents=True, exist_ok=True)
+
+    def put(self, data: bytes, *, kind: ImageKind, captured_at: datetime) -> ImageRef:
+        extension = detect_image_type(data)
+        day = captured_at.astimezone(UTC).strftime("%Y/%m/%d")
+        ref = f"{day}/{kind.value}-{uuid.uuid4().hex}.{extension}"
+        path = self.root / ref
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Write then rename, so that a reader never sees half an image.
+        partial = path.with_suffix(path.suffix + ".partial")
+        partial.write_bytes(data)
+        os.replace(partial, path)
+        return ref
+
+    def get(self, ref: ImageRef) -> bytes:
+        try:
+            return self._path(ref).read_bytes()
+        except FileNotFoundError:
+            raise NotFound(f"image {ref} does not exist") from None
+
+    def delete(self, ref: ImageRef) -> None:
+        self._path(ref).unlink(missing_ok=True)
+
+    def _path(self, ref: ImageRef) -> Path:
+        # References come back from the database or a URL; refuse anything that could leave root.
+        if not _REF.fullmatch(ref):
+            raise NotFound(f"image {ref!r} does not exist")
+        return self.root / ref

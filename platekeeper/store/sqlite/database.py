@@ -1,0 +1,121 @@
+"""Connections to one SQLite file: a single writer behind a lock, a reader per thread."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from platekeeper.errors import StoreError
+from platekeeper.store.migrations import Migration, load_migrations
+
+_MIGRATIONS_PACKAGE = "platekeeper.store.sqlite.migrations"
+BUSY_TIMEOUT_MS = 10_000
+CACHE_KIB = 64 * 1024
+
+
+class SqliteDatabase:
+    """SQLite allows one writer at a time; serialising writers here avoids SQLITE_BUSY storms."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._writer = self._connect()
+            self._writer.execute("PRAGMA journal_mode = WAL")
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(
+                f"cannot open the SQLite database {path}: {exc}",
+                hint="Check that the data directory exists and is writable.",
+            ) from None
+        self._write_lock = threading.Lock()
+        self._local = threading.local()
+        self._readers: list[sqlite3.Connection] = []
+        self._readers_lock = threading.Lock()
+
+    def _connect(self) -> sqlite3.Connection:
+        connection = sqlite3.connect(
+            self.path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000
+        )
+        connection.execute("PRAGMA foreign_keys = ON")
+        # In WAL mode NORMAL keeps the database consistent across a crash; only the last
+        # transactions before a power loss can be lost.
+        connection.execute("PRAGMA synchronous = NORMAL")
+        connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        # The plate index takes writes all over; a larger page cache keeps its hot pages in memory.
+        connection.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+        return connection
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction, committed on success and rolled back on any error."""
+        with self._write_lock:
+            self._writer.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._writer
+            except BaseException:
+                self._writer.execute("ROLLBACK")
+                raise
+            self._writer.execute("COMMIT")
+
+    def reader(self) -> sqlite3.Connection:
+        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = self._connect()
+            connection.execute("PRAGMA query_only = ON")
+            self._local.connection = connection
+            with self._readers_lock:
+                self._readers.append(connection)
+        return connection
+
+    def schema_version(self) -> int:
+        row = (
+            self.reader()
+            .execute(
+                "SELECT count(*) FROM sqlite_master"
+                " WHERE type = 'table' AND name = 'schema_migrations'"
+            )
+            .fetchone()
+        )
+        if row[0] == 0:
+            return 0
+        version = self.reader().execute("SELECT max(version) FROM schema_migrations").fetchone()
+        return int(version[0] or 0)
+
+    def upgrade(self) -> list[str]:
+        applied: list[str] = []
+        with self._write_lock:
+            self._writer.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+            )
+            done = {row[0] for row in self._writer.execute("SELECT version FROM schema_migrations")}
+            for migration in load_migrations(_MIGRATIONS_PACKAGE):
+                if migration.version not in done:
+                    self._apply(migration)
+                    applied.append(migration.label)
+        return applied
+
+    def _apply(self, migration: Migration) -> None:
+        # executescript commits any open transaction first, so the script carries its own.
+        script = (
+            f"BEGIN IMMEDIATE;\n{migration.sql}\n"
+            f"INSERT INTO schema_migrations VALUES ({migration.version}, '{migration.name}',"
+            " strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));\nCOMMIT;"
+        )
+        try:
+            self._writer.executescript(script)
+        except sqlite3.Error:
+            if self._writer.in_transaction:
+                self._writer.execute("ROLLBACK")
+            raise
+
+    def close(self) -> None:
+        with self._readers_lock:
+            for connection in self._readers:
+                connection.close()
+            self._readers.clear()
+        with self._write_lock:
+            self._writer.close()

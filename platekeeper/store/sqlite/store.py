@@ -1,0 +1,30 @@
+"""The SQLite ``Store``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from platekeeper.store.sqlite.database import SqliteDatabase
+from platekeeper.store.sqlite.reads import SqliteReads
+from platekeeper.store.sqlite.registry import SqliteAgencies, SqliteCameras
+
+
+class SqliteStore:
+    def __init__(self, path: Path) -> None:
+        self._db = SqliteDatabase(path)
+        self.agencies = SqliteAgencies(self._db)
+        self.cameras = SqliteCameras(self._db)
+        self.reads = SqliteReads(self._db)
+
+    @property
+    def path(self) -> Path:
+        return self._db.path
+
+    def upgrade(self) -> list[str]:
+        return self._db.upgrade()
+
+    def schema_version(self) -> int:
+        return self._db.schema_version()
+
+    def close(self) -> None:
+        self._db.close()
