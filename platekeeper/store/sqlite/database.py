@@ -84,6 +84,10 @@ class SqliteDatabase:
         version = self.reader().execute("SELECT max(version) FROM schema_migrations").fetchone()
         return int(version[0] or 0)
 
+    def pending_migrations(self) -> list[str]:
+        version = self.schema_version()
+        return [m.label for m in load_migrations(_MIGRATIONS_PACKAGE) if m.version > version]
+
     def upgrade(self) -> list[str]:
         applied: list[str] = []
         with self._write_lock:

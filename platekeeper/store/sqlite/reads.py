@@ -12,7 +12,7 @@ import orjson
 from platekeeper.domain import GeoPoint, PlateRead
 from platekeeper.domain.ids import read_id_upper_bound
 from platekeeper.domain.time import from_epoch_us, to_epoch_us
-from platekeeper.errors import Conflict
+from platekeeper.errors import Conflict, NotFound
 from platekeeper.store.codec import (
     box_from_json,
     box_to_json,
@@ -36,6 +36,15 @@ class SqliteReads:
 
     def add(self, reads: Sequence[PlateRead]) -> list[StoredRead]:
         rows = [_row(read) for read in reads]
+        try:
+            return self._add(reads, rows)
+        except sqlite3.IntegrityError as exc:
+            if exc.sqlite_errorname == "SQLITE_CONSTRAINT_FOREIGNKEY":
+                cameras = sorted({read.camera_id for read in reads})
+                raise NotFound(f"a read names a camera that does not exist ({cameras})") from None
+            raise
+
+    def _add(self, reads: Sequence[PlateRead], rows: list[tuple[Any, ...]]) -> list[StoredRead]:
         with self._db.write() as connection:
             # Retries are rare: insert optimistically, and sort reads out one by one only when
             # some id was already taken.

@@ -72,7 +72,12 @@ class SqliteCameras:
                     ),
                 )
         except sqlite3.IntegrityError as exc:
-            raise Conflict(f"camera {camera.id!r} cannot be added: {exc}") from None
+            if exc.sqlite_errorname == "SQLITE_CONSTRAINT_FOREIGNKEY":
+                raise NotFound(f"agency {camera.agency_id!r} does not exist") from None
+            raise Conflict(
+                f"camera {camera.id!r} or its key already exists",
+                hint="Choose another camera id; issue a new key.",
+            ) from None
 
     def get(self, camera_id: str) -> Camera | None:
         row = (

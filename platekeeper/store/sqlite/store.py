@@ -23,6 +23,9 @@ class SqliteStore:
     def upgrade(self) -> list[str]:
         return self._db.upgrade()
 
+    def pending_migrations(self) -> list[str]:
+        return self._db.pending_migrations()
+
     def schema_version(self) -> int:
         return self._db.schema_version()
 

@@ -1,0 +1,51 @@
+"""The composition root: builds every service from the settings, and nothing at import time."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from platekeeper.config import Settings
+from platekeeper.domain.time import Clock, SystemClock
+from platekeeper.ingest import IngestLimits, IngestService
+from platekeeper.store import Store
+from platekeeper.store.factory import open_image_store, open_store
+from platekeeper.store.images import ImageStore
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Services:
+    settings: Settings
+    store: Store
+    images: ImageStore
+    clock: Clock
+    ingest: IngestService
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def build_services(settings: Settings, clock: Clock | None = None) -> Services:
+    """Open the store and image store named in ``settings`` and wire the services on them.
+
+    The schema must be current: ``platekeeper db upgrade`` (or ``upgrade=True`` in
+    ``open_services``) applies pending migrations.
+    """
+    clock = clock or SystemClock()
+    store = open_store(settings)
+    images = open_image_store(settings)
+    limits = IngestLimits(
+        max_batch_reads=settings.ingest.max_batch_reads,
+        max_image_bytes=settings.ingest.max_image_bytes,
+        max_clock_skew=timedelta(seconds=settings.ingest.max_clock_skew_s),
+    )
+    return Services(
+        settings=settings,
+        store=store,
+        images=images,
+        clock=clock,
+        ingest=IngestService(store, images, clock, limits),
+    )

@@ -1,0 +1,128 @@
+"""Fixtures shared by every test: settings on a temporary data directory, a clock, sample records."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from platekeeper.config import Settings, load_settings
+from platekeeper.domain import (
+    Agency,
+    Camera,
+    CameraKind,
+    CameraStatus,
+    GeoPoint,
+    PlateBox,
+    PlateCandidate,
+    PlateRead,
+    Point,
+    ReadSubmission,
+    normalise_plate_key,
+)
+from platekeeper.domain.cameras import issue_camera_key
+from platekeeper.domain.ids import read_id_for
+
+NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+
+
+class FixedClock:
+    """A clock that stands still until a test moves it."""
+
+    def __init__(self, now: datetime = NOW) -> None:
+        self.current = now
+
+    def now(self) -> datetime:
+        return self.current
+
+    def advance(self, delta: timedelta) -> None:
+        self.current += delta
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock()
+
+
+@pytest.fixture
+def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
+    monkeypatch.delenv("PLATEKEEPER_CONFIG", raising=False)
+    yield load_settings(data_dir=tmp_path / "data")
+
+
+def make_agency(agency_id: str = "demo-pd") -> Agency:
+    return Agency(id=agency_id, name="Demo City Police Department", state="CA", created_at=NOW)
+
+
+def make_camera(
+    camera_id: str = "main-st-north",
+    *,
+    agency_id: str = "demo-pd",
+    kind: CameraKind = CameraKind.FIXED,
+    status: CameraStatus = CameraStatus.ACTIVE,
+) -> tuple[Camera, str]:
+    """A camera and its plaintext ingest key."""
+    key, key_hash = issue_camera_key()
+    camera = Camera(
+        id=camera_id,
+        agency_id=agency_id,
+        name=f"Camera {camera_id}",
+        kind=kind,
+        status=status,
+        api_key_hash=key_hash,
+        created_at=NOW,
+        location=GeoPoint(38.5816, -121.4944) if kind is CameraKind.FIXED else None,
+        heading_deg=90.0 if kind is CameraKind.FIXED else None,
+    )
+    return camera, key
+
+
+def make_submission(
+    index: int = 0,
+    *,
+    plate_text: str = "7ABC123",
+    captured_at: datetime | None = None,
+    location: GeoPoint | None = None,
+) -> ReadSubmission:
+    return ReadSubmission(
+        client_read_id=f"read-{index}",
+        plate_text=plate_text,
+        confidence=0.91,
+        captured_at=captured_at or NOW - timedelta(seconds=index),
+        region="us-ca",
+        region_confidence=0.8,
+        candidates=(PlateCandidate("7A8C123", 0.41), PlateCandidate("7ABC12", 0.2)),
+        location=location,
+        box=PlateBox((Point(10, 20), Point(110, 20), Point(110, 60), Point(10, 60))),
+    )
+
+
+def make_read(
+    index: int = 0,
+    *,
+    camera_id: str = "main-st-north",
+    plate_text: str = "7ABC123",
+    captured_at: datetime | None = None,
+    received_at: datetime = NOW,
+) -> PlateRead:
+    submission = make_submission(index, plate_text=plate_text, captured_at=captured_at)
+    return PlateRead(
+        id=read_id_for(camera_id, submission.client_read_id, submission.captured_at),
+        client_read_id=submission.client_read_id,
+        camera_id=camera_id,
+        plate_text=submission.plate_text,
+        plate_key=normalise_plate_key(submission.plate_text),
+        confidence=submission.confidence,
+        captured_at=submission.captured_at,
+        received_at=received_at,
+        fingerprint=submission.fingerprint,
+        region=submission.region,
+        region_confidence=submission.region_confidence,
+        candidates=submission.candidates,
+        location=GeoPoint(38.58, -121.49),
+        box=submission.box,
+        crop_ref=None,
+        image_ref=None,
+    )

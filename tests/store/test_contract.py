@@ -1,0 +1,160 @@
+"""The storage contract: every backend passes these tests unchanged."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+
+from platekeeper.domain import CameraKind, CameraStatus
+from platekeeper.errors import Conflict, NotFound
+from platekeeper.store import ReadQuery, Store, StoredOutcome
+from tests.conftest import NOW, make_agency, make_camera, make_read
+
+
+def test_upgrade_applies_every_migration_once(empty_store: Store) -> None:
+    assert empty_store.schema_version() == 0
+    assert empty_store.pending_migrations() == ["0001_initial"]
+    assert empty_store.upgrade() == ["0001_initial"]
+    assert empty_store.upgrade() == []
+    assert empty_store.schema_version() == 1
+    assert empty_store.pending_migrations() == []
+
+
+def test_agencies_round_trip_and_refuse_a_second_with_the_same_id(store: Store) -> None:
+    assert store.agencies.get("demo-pd") == make_agency()
+    store.agencies.add(make_agency("other-pd"))
+    assert [agency.id for agency in store.agencies.list()] == ["demo-pd", "other-pd"]
+    with pytest.raises(Conflict):
+        store.agencies.add(make_agency("other-pd"))
+    assert store.agencies.get("missing") is None
+
+
+def test_cameras_round_trip_and_are_found_by_key_hash(store: Store) -> None:
+    mobile, _ = make_camera("patrol-12", kind=CameraKind.MOBILE)
+    store.cameras.add(mobile)
+    assert store.cameras.get("patrol-12") == mobile
+    assert store.cameras.by_key_hash(mobile.api_key_hash) == mobile
+    assert store.cameras.by_key_hash("0" * 64) is None
+    assert [camera.id for camera in store.cameras.list("demo-pd")] == [
+        "main-st-north",
+        "patrol-12",
+    ]
+    assert store.cameras.list("other-pd") == []
+
+
+def test_a_camera_id_or_key_is_never_shared(store: Store) -> None:
+    again, _ = make_camera("main-st-north")
+    with pytest.raises(Conflict):
+        store.cameras.add(again)
+    other, _ = make_camera("other")
+    existing = store.cameras.get("main-st-north")
+    assert existing is not None
+    with pytest.raises(Conflict):
+        store.cameras.add(replace(other, api_key_hash=existing.api_key_hash))
+
+
+def test_camera_of_an_unknown_agency_is_refused(store: Store) -> None:
+    camera, _ = make_camera("lost", agency_id="nobody")
+    with pytest.raises(NotFound):
+        store.cameras.add(camera)
+
+
+def test_camera_status_and_last_contact(store: Store) -> None:
+    store.cameras.set_status("main-st-north", CameraStatus.MAINTENANCE)
+    store.cameras.record_contact("main-st-north", NOW)
+    store.cameras.record_contact("main-st-north", NOW - timedelta(hours=1))
+    camera = store.cameras.get("main-st-north")
+    assert camera is not None
+    assert camera.status is CameraStatus.MAINTENANCE
+    assert camera.last_contact_at == NOW  # an older contact arriving late does not move it back
+    with pytest.raises(NotFound):
+        store.cameras.set_status("missing", CameraStatus.RETIRED)
+
+
+def test_reads_round_trip_exactly(store: Store) -> None:
+    read = make_read(1, plate_text="<i>7ab&1</i>")
+    read = replace(read, captured_at=read.captured_at.replace(microsecond=123456))
+    [stored] = store.reads.add([read])
+    assert stored.outcome is StoredOutcome.CREATED
+    assert stored.read_id == read.id
+    assert store.reads.get(read.id) == read
+    assert store.reads.get("01a2151f-7bfb-77ad-96d2-93c51b6a14ae") is None
+
+
+def test_a_resent_read_is_a_duplicate_not_a_second_row(store: Store) -> None:
+    first, second = make_read(1), make_read(2)
+    store.reads.add([first])
+    results = store.reads.add([first, second])
+    assert [(r.client_read_id, r.outcome) for r in results] == [
+        ("read-1", StoredOutcome.DUPLICATE),
+        ("read-2", StoredOutcome.CREATED),
+    ]
+    assert store.reads.stats().read_count == 2
+
+
+def test_a_reused_id_with_other_content_writes_nothing_of_the_batch(store: Store) -> None:
+    store.reads.add([make_read(1)])
+    changed = replace(make_read(1), plate_text="9XYZ999", fingerprint="f" * 32)
+    with pytest.raises(Conflict):
+        store.reads.add([make_read(2), changed, make_read(3)])
+    assert store.reads.stats().read_count == 1
+    assert store.reads.get(make_read(2).id) is None
+
+
+def test_a_read_of_an_unknown_camera_is_refused(store: Store) -> None:
+    with pytest.raises(NotFound):
+        store.reads.add([make_read(1), make_read(2, camera_id="nowhere")])
+    assert store.reads.stats().read_count == 0
+
+
+def test_find_by_plate_newest_first(store: Store) -> None:
+    reads = [make_read(i, plate_text="7ABC123" if i % 2 else "5XYZ789") for i in range(10)]
+    store.reads.add(reads)
+    found = store.reads.find(ReadQuery(plate_key="7ABC123"))
+    assert [r.client_read_id for r in found] == ["read-1", "read-3", "read-5", "read-7", "read-9"]
+    assert len(store.reads.find(ReadQuery(plate_key="7ABC123", limit=2))) == 2
+    assert store.reads.find(ReadQuery(plate_key="0NONE00")) == []
+
+
+def test_find_by_camera_and_time_range(store: Store) -> None:
+    other, _ = make_camera("elm-st")
+    store.cameras.add(other)
+    store.reads.add([make_read(i, captured_at=NOW - timedelta(hours=i)) for i in range(6)])
+    store.reads.add([make_read(9, camera_id="elm-st")])
+    window = ReadQuery(
+        camera_id="main-st-north",
+        captured_from=NOW - timedelta(hours=3),
+        captured_before=NOW - timedelta(hours=1),
+    )
+    assert [r.client_read_id for r in store.reads.find(window)] == ["read-2", "read-3"]
+    assert [r.camera_id for r in store.reads.find(ReadQuery(camera_id="elm-st"))] == ["elm-st"]
+
+
+def test_delete_captured_before_spans_days_and_keeps_newer_reads(store: Store) -> None:
+    reads = [make_read(i, captured_at=NOW - timedelta(hours=12 * i)) for i in range(8)]
+    store.reads.add(reads)
+    cutoff = NOW - timedelta(hours=12 * 5)
+    assert store.reads.delete_captured_before(cutoff) == 2
+    remaining = store.reads.find(ReadQuery(limit=100))
+    assert sorted(r.client_read_id for r in remaining) == [f"read-{i}" for i in range(6)]
+    assert store.reads.delete_captured_before(cutoff) == 0
+
+
+def test_delete_at_the_exact_cutoff_keeps_the_read_captured_at_it(store: Store) -> None:
+    at = make_read(1, captured_at=NOW.replace(microsecond=500))
+    before = make_read(2, captured_at=NOW.replace(microsecond=499))
+    store.reads.add([at, before])
+    assert store.reads.delete_captured_before(at.captured_at) == 1
+    assert store.reads.get(at.id) == at
+
+
+def test_stats_show_counts_and_bounds(store: Store) -> None:
+    empty = store.reads.stats()
+    assert (empty.read_count, empty.oldest_captured_at, empty.newest_captured_at) == (0, None, None)
+    store.reads.add([make_read(i, captured_at=NOW - timedelta(days=i)) for i in range(3)])
+    stats = store.reads.stats()
+    assert stats.read_count == 3
+    assert stats.oldest_captured_at == NOW - timedelta(days=2)
+    assert stats.newest_captured_at == NOW
