@@ -1,8 +1,7 @@
-"""Fixtures shared by every test: settings on a temporary data directory, a clock, sample records."""
+"""Fixtures shared by every test: settings on a temporary data directory, a clock, samples."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -47,9 +46,9 @@ def clock() -> FixedClock:
 
 
 @pytest.fixture
-def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
+def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
     monkeypatch.delenv("PLATEKEEPER_CONFIG", raising=False)
-    yield load_settings(data_dir=tmp_path / "data")
+    return load_settings(data_dir=tmp_path / "data")
 
 
 def make_agency(agency_id: str = "demo-pd") -> Agency:
