@@ -20,7 +20,7 @@ from platekeeper.domain.ids import read_id_for
 from platekeeper.domain.time import Clock
 from platekeeper.errors import AuthenticationFailed, FieldError, InvalidInput, PermissionDenied
 from platekeeper.store import Store, StoredOutcome, StoredRead
-from platekeeper.store.images import ImageKind, ImageStore
+from platekeeper.store.images import ImageKind, ImageStore, detect_image_type
 
 log = logging.getLogger(__name__)
 
@@ -177,8 +177,14 @@ def _item_problems(
             FieldError(f"{where}.latitude", "a mobile camera must send its position with each read")
         )
     for name, data in (("image", item.image), ("crop", item.crop)):
-        if data is not None and len(data) > max_image_bytes:
+        if data is None:
+            continue
+        if len(data) > max_image_bytes:
             problems.append(
                 FieldError(f"{where}.{name}", f"is {len(data)} bytes; at most {max_image_bytes}")
             )
+        try:
+            detect_image_type(data)
+        except InvalidInput as error:
+            problems.append(FieldError(f"{where}.{name}", error.message))
     return problems

@@ -1,0 +1,91 @@
+"""From API bodies to domain values, naming each bad field by the path the client sent."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from platekeeper.api.schemas import ReadCreate
+from platekeeper.domain import GeoPoint, PlateBox, PlateCandidate, Point, ReadSubmission
+from platekeeper.errors import FieldError, InvalidInput
+from platekeeper.ingest import IngestItem
+
+
+def to_ingest_items(
+    reads: Sequence[ReadCreate], parts: Mapping[str, bytes], *, prefix: str
+) -> list[IngestItem]:
+    """Domain items for ``reads``; ``parts`` are the uploaded files by multipart part name."""
+    items: list[IngestItem] = []
+    problems: list[FieldError] = []
+    used: set[str] = set()
+    for index, read in enumerate(reads):
+        where = f"{prefix}.{index}" if prefix == "reads" else prefix
+        try:
+            items.append(_item(read, parts, used, where))
+        except InvalidInput as error:
+            problems.extend(error.fields or [FieldError(where, error.message)])
+    problems.extend(
+        FieldError(name, "no read names this part") for name in sorted(set(parts) - used)
+    )
+    if problems:
+        raise InvalidInput(
+            f"{len(problems)} problem(s) in the request; nothing was stored",
+            hint="Correct the listed fields and send the request again.",
+            fields=problems,
+        )
+    return items
+
+
+def _item(read: ReadCreate, parts: Mapping[str, bytes], used: set[str], where: str) -> IngestItem:
+    submission = ReadSubmission(
+        client_read_id=read.client_read_id,
+        plate_text=read.plate_text,
+        confidence=read.confidence,
+        captured_at=read.captured_at,
+        region=read.region,
+        region_confidence=read.region_confidence,
+        candidates=tuple(PlateCandidate(c.plate_text, c.confidence) for c in read.candidates),
+        location=_location(read, where),
+        box=_box(read),
+    )
+    return IngestItem(
+        submission=submission,
+        image=_part(read.image_part, parts, used, f"{where}.image_part"),
+        crop=_part(read.crop_part, parts, used, f"{where}.crop_part"),
+    )
+
+
+def _location(read: ReadCreate, where: str) -> GeoPoint | None:
+    if read.latitude is None and read.longitude is None:
+        return None
+    if read.latitude is None or read.longitude is None:
+        raise InvalidInput(
+            "latitude and longitude come together",
+            fields=[
+                FieldError(f"{where}.latitude", "give both latitude and longitude, or neither")
+            ],
+        )
+    return GeoPoint(read.latitude, read.longitude)
+
+
+def _box(read: ReadCreate) -> PlateBox | None:
+    if read.box is None:
+        return None
+    a, b, c, d = (Point(p.x, p.y) for p in read.box)
+    return PlateBox((a, b, c, d))
+
+
+def _part(name: str | None, parts: Mapping[str, bytes], used: set[str], where: str) -> bytes | None:
+    if name is None:
+        return None
+    if name not in parts:
+        raise InvalidInput(
+            f"part {name!r} is missing",
+            fields=[FieldError(where, f"names part {name!r}, which the request does not hold")],
+        )
+    if name in used:
+        raise InvalidInput(
+            f"part {name!r} is named twice",
+            fields=[FieldError(where, f"part {name!r} is already used by another read")],
+        )
+    used.add(name)
+    return parts[name]

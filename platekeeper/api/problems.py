@@ -1,0 +1,128 @@
+"""Every API error is an RFC 9457 problem detail with a stable ``code``.
+
+Clients branch on ``code``; ``detail`` and ``hint`` are for the person reading the log.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import ValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from platekeeper.errors import AuthenticationFailed, FieldError, InvalidInput, PlateKeeperError
+
+log = logging.getLogger(__name__)
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+_HTTP_CODES = {
+    400: "bad_request",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+}
+
+
+def problem_response(
+    *,
+    status: int,
+    code: str,
+    title: str,
+    detail: str,
+    hint: str | None = None,
+    fields: tuple[FieldError, ...] = (),
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    body: dict[str, Any] = {
+        "type": f"urn:platekeeper:problem:{code}",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "code": code,
+    }
+    if hint:
+        body["hint"] = hint
+    if fields:
+        body["errors"] = [{"location": f.location, "message": f.message} for f in fields]
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
+
+
+def from_error(error: PlateKeeperError) -> JSONResponse:
+    headers = {"WWW-Authenticate": "Bearer"} if isinstance(error, AuthenticationFailed) else None
+    return problem_response(
+        status=error.status,
+        code=error.code,
+        title=error.title,
+        detail=error.message,
+        hint=error.hint,
+        fields=error.fields,
+        headers=headers,
+    )
+
+
+def invalid_input_from(
+    error: ValidationError | RequestValidationError, prefix: str = ""
+) -> InvalidInput:
+    """Pydantic's errors, renamed to the paths a client sent (``reads.3.plate_text``)."""
+    fields = [
+        FieldError(
+            ".".join(
+                str(part) for part in (prefix, *error_item["loc"]) if part not in ("", "body")
+            ),
+            str(error_item["msg"]),
+        )
+        for error_item in error.errors()
+    ]
+    return InvalidInput(
+        f"{len(fields)} problem(s) in the request; nothing was stored",
+        hint="Correct the listed fields and send the request again.",
+        fields=fields,
+    )
+
+
+async def _on_platekeeper_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, PlateKeeperError)
+    if exc.status >= 500:
+        log.error("request failed: %s", exc.message)
+    return from_error(exc)
+
+
+async def _on_request_validation(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    return from_error(invalid_input_from(exc))
+
+
+async def _on_http_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    code = _HTTP_CODES.get(exc.status_code, f"http_{exc.status_code}")
+    return problem_response(
+        status=exc.status_code,
+        code=code,
+        title=code.replace("_", " ").capitalize(),
+        detail=str(exc.detail),
+        headers=dict(exc.headers) if exc.headers else None,
+    )
+
+
+async def _on_unexpected(_: Request, exc: Exception) -> JSONResponse:
+    # The details stay in the server log: they may hold data the client must not see.
+    log.exception("unexpected error while serving a request", exc_info=exc)
+    return problem_response(
+        status=500,
+        code="internal_error",
+        title="Internal error",
+        detail="The server failed to handle the request; nothing of it was stored.",
+        hint="Retry later; if it persists, the custodian finds the cause in the server log.",
+    )
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(PlateKeeperError, _on_platekeeper_error)
+    app.add_exception_handler(RequestValidationError, _on_request_validation)
+    app.add_exception_handler(StarletteHTTPException, _on_http_error)
+    app.add_exception_handler(Exception, _on_unexpected)

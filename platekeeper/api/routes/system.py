@@ -1,0 +1,30 @@
+"""Liveness and schema state, for load balancers and operators."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from starlette.concurrency import run_in_threadpool
+
+from platekeeper import __version__
+from platekeeper.api.deps import ServicesDep
+from platekeeper.api.schemas import Health
+from platekeeper.errors import StoreError
+
+router = APIRouter(prefix="/api/v1", tags=["system"])
+
+
+@router.get("/health", summary="Is the service up and its schema current?", response_model=Health)
+async def health(services: ServicesDep) -> Health:
+    pending = await run_in_threadpool(services.store.pending_migrations)
+    if pending:
+        raise StoreError(
+            f"the database schema lacks migrations {', '.join(pending)}",
+            hint="Run 'platekeeper db upgrade'.",
+        )
+    version = await run_in_threadpool(services.store.schema_version)
+    return Health(
+        status="ok",
+        version=__version__,
+        schema_version=version,
+        store=services.settings.store.type,
+    )

@@ -1,0 +1,1 @@
+"""The ``platekeeper`` command line."""

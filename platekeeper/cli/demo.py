@@ -1,0 +1,89 @@
+"""``platekeeper demo``: the embedded default, populated and serving, in one command."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from platekeeper.cli.console import out
+from platekeeper.cli.context import state
+from platekeeper.cli.serve import run_server
+from platekeeper.demo.seed import DemoSummary, seed_demo
+from platekeeper.services import Services, build_services
+
+
+def demo(
+    ctx: typer.Context,
+    data_dir: Annotated[
+        Path | None, typer.Option(help="Where to keep the demo data; default: settings.")
+    ] = None,
+    reads: Annotated[int, typer.Option(min=0, max=1_000_000, help="Reads to generate.")] = 2000,
+    hours: Annotated[
+        int, typer.Option(min=1, max=24 * 90, help="Spread over the last H hours.")
+    ] = 48,
+    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same data.")] = 7,
+    serve: Annotated[bool, typer.Option(help="Serve the app once the data is in.")] = True,
+    host: Annotated[str | None, typer.Option(help="Address to serve on.")] = None,
+    port: Annotated[int | None, typer.Option(min=1, max=65535, help="Port to serve on.")] = None,
+) -> None:
+    """Create a demo agency, cameras and reads with rendered plate images, then serve the app."""
+    overrides = {} if data_dir is None else {"data_dir": data_dir}
+    settings = state(ctx).settings(**overrides)
+    services = build_services(settings)
+    try:
+        applied = services.store.upgrade()
+        if applied:
+            out.print(f"Database ready at {settings.data_dir} ({', '.join(applied)}).")
+        summary = _seed(services, reads, hours, seed)
+    except BaseException:
+        services.close()
+        raise
+    _report(summary)
+    if not serve:
+        services.close()
+        return
+    run_server(
+        services,
+        host=host or settings.server.host,
+        port=port or settings.server.port,
+    )
+
+
+def _seed(services: Services, reads: int, hours: int, seed: int) -> DemoSummary:
+    columns = (
+        TextColumn("Ingesting demo reads"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=out, transient=False) as progress:
+        task = progress.add_task("reads", total=reads)
+        return seed_demo(
+            services,
+            read_count=reads,
+            hours=hours,
+            seed=seed,
+            progress=lambda done: progress.update(task, completed=done),
+        )
+
+
+def _report(summary: DemoSummary) -> None:
+    out.print(
+        f"{summary.agency.name}: {summary.reads_created} reads stored"
+        f" ({summary.duplicates} already there)."
+    )
+    if summary.camera_keys:
+        table = Table("camera", "kind", "ingest key (shown once)", title="Demo cameras")
+        for camera, key in summary.camera_keys:
+            table.add_row(camera.id, camera.kind.value, key)
+        out.print(table)
+    else:
+        out.print("Cameras existed already; their keys were shown when they were created.")
+    out.print(
+        "Logins: none yet. People, roles and the audited search arrive with the accountability"
+        " work; until then the web page shows counts only and cameras ingest with the keys above."
+    )

@@ -1,0 +1,78 @@
+"""The ``platekeeper`` command: every subcommand, and the one place user errors are printed."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from platekeeper import __version__
+from platekeeper.cli import cameras, config_cmd, db
+from platekeeper.cli.console import err, print_error
+from platekeeper.cli.context import CliState, open_current, state
+from platekeeper.cli.demo import demo
+from platekeeper.cli.serve import run_server
+from platekeeper.errors import PlateKeeperError
+
+app = typer.Typer(
+    name="platekeeper",
+    help="PlateKeeper: licence plate reads kept under the law's rules.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.add_typer(db.app, name="db")
+app.add_typer(config_cmd.app, name="config")
+app.add_typer(cameras.agency_app, name="agency")
+app.add_typer(cameras.camera_app, name="camera")
+app.command()(demo)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"platekeeper {__version__}")
+        raise typer.Exit
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            "-c",
+            envvar="PLATEKEEPER_CONFIG",
+            help="TOML settings file (PLATEKEEPER_* variables override it).",
+        ),
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
+    ] = False,
+) -> None:
+    ctx.obj = CliState(config_path=config)
+
+
+@app.command()
+def serve(
+    ctx: typer.Context,
+    host: Annotated[str | None, typer.Option(help="Address; default from settings.")] = None,
+    port: Annotated[int | None, typer.Option(min=1, max=65535, help="Port.")] = None,
+) -> None:
+    """Serve the API and web pages."""
+    settings = state(ctx).settings()
+    services = open_current(settings)
+    run_server(services, host=host or settings.server.host, port=port or settings.server.port)
+
+
+def main() -> None:
+    try:
+        app()
+    except PlateKeeperError as error:
+        print_error(error)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        err.print("Interrupted.")
+        sys.exit(130)

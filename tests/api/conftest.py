@@ -1,0 +1,70 @@
+"""The app served for real by uvicorn on a free local port, and a client that speaks HTTP to it."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import httpx
+import pytest
+import uvicorn
+
+from platekeeper.api import create_app
+from platekeeper.config import Settings
+from platekeeper.domain import CameraKind
+from platekeeper.services import Services, build_services
+from tests.conftest import FixedClock, make_agency, make_camera
+
+STARTUP_TIMEOUT_S = 10.0
+
+
+@dataclass
+class LiveApp:
+    base_url: str
+    services: Services
+    camera_key: str
+    mobile_key: str
+
+    def client(self, key: str | None = None) -> httpx.Client:
+        headers = {} if key is None else {"Authorization": f"Bearer {key}"}
+        return httpx.Client(base_url=self.base_url, headers=headers, timeout=30.0)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+def services(settings: Settings, clock: FixedClock) -> Iterator[Services]:
+    services = build_services(settings, clock=clock)
+    services.store.upgrade()
+    yield services
+    services.close()
+
+
+@pytest.fixture
+def live_app(services: Services) -> Iterator[LiveApp]:
+    services.store.agencies.add(make_agency())
+    fixed, fixed_key = make_camera("main-st-north")
+    mobile, mobile_key = make_camera("patrol-12", kind=CameraKind.MOBILE)
+    services.store.cameras.add(fixed)
+    services.store.cameras.add(mobile)
+    port = _free_port()
+    config = uvicorn.Config(create_app(services), host="127.0.0.1", port=port, log_level="warning")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("the app did not start")
+        time.sleep(0.01)
+    yield LiveApp(f"http://127.0.0.1:{port}", services, fixed_key, mobile_key)
+    server.should_exit = True
+    thread.join(timeout=STARTUP_TIMEOUT_S)
