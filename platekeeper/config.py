@@ -35,7 +35,7 @@ class Section(BaseModel):
 
 
 class SqliteStoreSettings(Section):
-    type: Literal["sqlite"] = "sqlite"
+    type: Literal["sqlite"] = Field(default="sqlite", description="The embedded database.")
     path: Path | None = Field(
         default=None,
         description="Database file; defaults to platekeeper.sqlite3 in the data directory.",
@@ -43,10 +43,10 @@ class SqliteStoreSettings(Section):
 
 
 class PostgresStoreSettings(Section):
-    type: Literal["postgres"]
+    type: Literal["postgres"] = Field(description="A PostgreSQL server, version 13 or newer.")
     dsn: SecretStr = Field(
         description="libpq connection string, e.g. 'postgresql://pk@db.local/platekeeper'. "
-        "Prefer PLATEKEEPER_STORE__DSN or a password file over writing a password here."
+        "Keep passwords out of files: set it in the environment or use libpq's ~/.pgpass."
     )
     pool_min_size: int = Field(default=1, ge=1, le=100, description="Connections kept open.")
     pool_max_size: int = Field(default=8, ge=1, le=200, description="Most connections at once.")
@@ -67,7 +67,7 @@ StoreSettings = Annotated[SqliteStoreSettings | PostgresStoreSettings, Field(dis
 
 
 class LocalImageStoreSettings(Section):
-    type: Literal["local"] = "local"
+    type: Literal["local"] = Field(default="local", description="Images in a local folder.")
     path: Path | None = Field(
         default=None, description="Image folder; defaults to images/ in the data directory."
     )
@@ -79,7 +79,6 @@ ImageStoreSettings = Annotated[LocalImageStoreSettings, Field(discriminator="typ
 class ServerSettings(Section):
     host: str = Field(default="127.0.0.1", description="Address the app listens on.")
     port: int = Field(default=8080, ge=1, le=65535, description="TCP port the app listens on.")
-    workers: int = Field(default=1, ge=1, le=64, description="Server processes.")
 
 
 class IngestSettings(Section):

@@ -8,6 +8,7 @@ import typer
 
 from platekeeper.cli.console import out
 from platekeeper.cli.context import state
+from platekeeper.config_reference import reference_markdown
 
 app = typer.Typer(help="Check the configuration.", no_args_is_help=True)
 
@@ -25,3 +26,9 @@ def check(
     if show:
         # Secrets are SecretStr and print masked.
         out.print_json(json.dumps(settings.model_dump(mode="json"), default=str))
+
+
+@app.command()
+def reference() -> None:
+    """Print the table of every setting (the one in docs/configuration.md)."""
+    out.print(reference_markdown(), end="", markup=False, highlight=False, soft_wrap=True)

@@ -157,7 +157,8 @@ def test_a_mobile_camera_must_send_its_position(live_app: LiveApp) -> None:
     assert_problem(half, 422, "invalid_input")
     assert full.status_code == 201
     read = live_app.services.store.reads.get(full.json()["read_id"])
-    assert read is not None and read.location is not None
+    assert read is not None
+    assert read.location is not None
     assert (read.location.latitude, read.location.longitude) == (38.5, -121.4)
 
 
@@ -190,7 +191,9 @@ def test_images_arrive_as_multipart_parts_named_by_the_read(live_app: LiveApp) -
         )
     assert response.status_code == 201, response.text
     read = live_app.services.store.reads.get(response.json()["read_id"])
-    assert read is not None and read.image_ref and read.crop_ref
+    assert read is not None
+    assert read.image_ref
+    assert read.crop_ref
     assert live_app.services.images.get(read.image_ref) == full
     assert live_app.services.images.get(read.crop_ref) == crop
     assert read.image_ref.startswith("2026/11/28/")

@@ -1,0 +1,366 @@
+"""Ingest throughput: reads/s through the batch API and straight into each store.
+
+    .venv/bin/python benchmarks/ingest.py                        # SQLite only
+    scripts/with-postgres .venv/bin/python benchmarks/ingest.py  # SQLite and PostgreSQL
+
+Each figure comes with a baseline measured in the same run, so a ratio survives a faster or a
+busier machine: the store against plain ``executemany`` into an index-free table of the same
+rows (what any store must pay at least), the API against the store it writes to (what HTTP,
+JSON and validation add). ``--check`` exits non-zero when a target is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+import orjson
+
+from platekeeper.domain import (
+    Agency,
+    Camera,
+    CameraKind,
+    CameraStatus,
+    GeoPoint,
+    PlateBox,
+    PlateCandidate,
+    PlateRead,
+    Point,
+    ReadSubmission,
+    normalise_plate_key,
+)
+from platekeeper.domain.cameras import issue_camera_key
+from platekeeper.domain.ids import read_id_for
+from platekeeper.store import Store
+from platekeeper.store.postgres import PostgresStore
+from platekeeper.store.sqlite import SqliteStore
+
+TARGET_API_READS_PER_S = 5_000
+TARGET_SQLITE_READS_PER_S = 50_000
+CAMERA_ID = "bench-cam"
+_PLATE_CHARS = "ABCDEFGHJKLMNPRSTUVWXYZ0123456789"
+_CONFUSABLE = str.maketrans("0O1I8B5S2Z6G", "O0I1B8S5Z2G6")
+
+
+@dataclass(frozen=True)
+class Figure:
+    name: str
+    reads_per_s: float
+    baseline_name: str
+    baseline_reads_per_s: float
+    target: float | None = None
+
+    @property
+    def ratio(self) -> float:
+        return self.reads_per_s / self.baseline_reads_per_s
+
+    @property
+    def met(self) -> bool:
+        return self.target is None or self.reads_per_s >= self.target
+
+
+def submissions(count: int, rng: random.Random, end: datetime) -> list[ReadSubmission]:
+    """Reads of mostly distinct cars over the hour before ``end``, as a busy camera sends them."""
+    result = []
+    for index in range(count):
+        plate = "".join(rng.choices(_PLATE_CHARS, k=7))
+        captured_at = end - timedelta(seconds=3600 * (count - index) / count)
+        result.append(
+            ReadSubmission(
+                client_read_id=f"r-{index:09d}",
+                plate_text=plate,
+                confidence=round(rng.uniform(0.6, 0.99), 3),
+                captured_at=captured_at,
+                region="us-ca",
+                region_confidence=0.9,
+                candidates=(PlateCandidate(plate.translate(_CONFUSABLE), 0.4),),
+                box=PlateBox((Point(610, 400), Point(730, 400), Point(730, 440), Point(610, 440))),
+            )
+        )
+    return result
+
+
+def to_reads(items: Sequence[ReadSubmission], received_at: datetime) -> list[PlateRead]:
+    return [
+        PlateRead(
+            id=read_id_for(CAMERA_ID, s.client_read_id, s.captured_at),
+            client_read_id=s.client_read_id,
+            camera_id=CAMERA_ID,
+            plate_text=s.plate_text,
+            plate_key=normalise_plate_key(s.plate_text),
+            confidence=s.confidence,
+            captured_at=s.captured_at,
+            received_at=received_at,
+            fingerprint=s.fingerprint,
+            region=s.region,
+            region_confidence=s.region_confidence,
+            candidates=s.candidates,
+            box=s.box,
+        )
+        for s in items
+    ]
+
+
+def batch_bodies(items: Sequence[ReadSubmission], batch: int) -> list[bytes]:
+    bodies = []
+    for start in range(0, len(items), batch):
+        reads = [
+            {
+                "client_read_id": s.client_read_id,
+                "plate_text": s.plate_text,
+                "confidence": s.confidence,
+                "captured_at": s.captured_at.isoformat(),
+                "region": s.region,
+                "region_confidence": s.region_confidence,
+                "candidates": [
+                    {"plate_text": c.plate_text, "confidence": c.confidence} for c in s.candidates
+                ],
+                "box": [{"x": p.x, "y": p.y} for p in s.box.corners] if s.box else None,
+            }
+            for s in items[start : start + batch]
+        ]
+        bodies.append(orjson.dumps({"reads": reads}))
+    return bodies
+
+
+def prepare(store: Store, now: datetime) -> str:
+    """Migrate ``store``, add the benchmark's agency and camera, and return the camera's key."""
+    store.upgrade()
+    key, key_hash = issue_camera_key()
+    store.agencies.add(Agency("bench-pd", "Benchmark PD", "CA", now))
+    store.cameras.add(
+        Camera(
+            CAMERA_ID,
+            "bench-pd",
+            "Bench",
+            CameraKind.FIXED,
+            CameraStatus.ACTIVE,
+            key_hash,
+            now,
+            GeoPoint(38.58, -121.49),
+            90.0,
+        )
+    )
+    return key
+
+
+def timed(action: Callable[[], None]) -> float:
+    start = time.perf_counter()
+    action()
+    return time.perf_counter() - start
+
+
+def store_rate(store: Store, reads: Sequence[PlateRead], batch: int) -> float:
+    def run() -> None:
+        for start in range(0, len(reads), batch):
+            store.reads.add(reads[start : start + batch])
+
+    return len(reads) / timed(run)
+
+
+def bare_sqlite_rate(path: Path, reads: Sequence[PlateRead], batch: int) -> float:
+    """Baseline: the same rows, already encoded, into a table with no index and no checks."""
+    from platekeeper.store.sqlite.reads import _row
+
+    connection = sqlite3.connect(path, isolation_level=None)
+    connection.execute("PRAGMA journal_mode = WAL")
+    connection.execute("PRAGMA synchronous = NORMAL")
+    connection.execute("CREATE TABLE reads (" + ", ".join(f"c{i}" for i in range(17)) + ")")
+    insert = "INSERT INTO reads VALUES (" + ", ".join("?" * 17) + ")"
+
+    def run() -> None:
+        for start in range(0, len(reads), batch):
+            rows = [_row(read) for read in reads[start : start + batch]]
+            connection.execute("BEGIN")
+            connection.executemany(insert, rows)
+            connection.execute("COMMIT")
+
+    try:
+        return len(reads) / timed(run)
+    finally:
+        connection.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@contextmanager
+def served(env: dict[str, str]) -> Iterator[str]:
+    """``platekeeper serve`` in its own process, as it runs in production."""
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "platekeeper", "serve", "--port", str(port)],
+        env={**os.environ, **env, "PLATEKEEPER_LOG_LEVEL": "WARNING"},
+        stdout=subprocess.DEVNULL,
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{base_url}/api/v1/health").status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise SystemExit("the server did not start")
+            time.sleep(0.1)
+        yield base_url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def api_rate(base_url: str, key: str, bodies: Sequence[bytes], reads: int, clients: int) -> float:
+    """Post every body, ``clients`` connections at a time; fail loudly on any refusal."""
+    pending = list(bodies)
+    lock = threading.Lock()
+    failures: list[str] = []
+
+    def worker() -> None:
+        headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
+        with httpx.Client(base_url=base_url, headers=headers, timeout=120) as client:
+            while True:
+                with lock:
+                    if not pending:
+                        return
+                    body = pending.pop()
+                response = client.post("/api/v1/reads/batch", content=body)
+                if response.status_code != 201:
+                    failures.append(response.text[:300])
+
+    def run() -> None:
+        threads = [threading.Thread(target=worker) for _ in range(clients)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+    elapsed = timed(run)
+    if failures:
+        raise SystemExit(f"the API refused {len(failures)} batches, e.g. {failures[0]}")
+    return reads / elapsed
+
+
+def bench_backend(
+    name: str,
+    open_store: Callable[[], Store],
+    env: dict[str, str],
+    args: argparse.Namespace,
+    baseline: tuple[str, float] | None,
+    target_direct: float | None,
+) -> list[Figure]:
+    rng = random.Random(args.seed)
+    now = datetime.now(UTC)
+    direct_items = submissions(args.reads, rng, now - timedelta(days=1))
+    api_items = submissions(args.api_reads, rng, now)
+    store = open_store()
+    try:
+        key = prepare(store, now)
+        direct = store_rate(store, to_reads(direct_items, now), args.batch)
+    finally:
+        store.close()
+    with served(env) as base_url:
+        api = api_rate(
+            base_url, key, batch_bodies(api_items, args.batch), len(api_items), args.clients
+        )
+    figures = [
+        Figure(
+            f"{name} store, direct",
+            direct,
+            *(baseline or (f"{name} store, direct", direct)),
+            target_direct,
+        ),
+        Figure(f"{name} batch API", api, f"{name} store, direct", direct, TARGET_API_READS_PER_S),
+    ]
+    return figures
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--reads", type=int, default=200_000, help="reads written straight into each store"
+    )
+    parser.add_argument(
+        "--api-reads", type=int, default=50_000, help="reads posted through the API"
+    )
+    parser.add_argument("--batch", type=int, default=1000, help="reads per batch")
+    parser.add_argument("--clients", type=int, default=2, help="concurrent API connections")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--postgres-dsn", default=os.environ.get("PLATEKEEPER_TEST_POSTGRES_DSN"))
+    parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
+    args = parser.parse_args()
+
+    figures: list[Figure] = []
+    with tempfile.TemporaryDirectory(prefix="pk-bench-") as folder:
+        root = Path(folder)
+        rng = random.Random(args.seed)
+        now = datetime.now(UTC)
+        bare = bare_sqlite_rate(
+            root / "bare.sqlite3", to_reads(submissions(args.reads, rng, now), now), args.batch
+        )
+        data_dir = root / "sqlite"
+        figures += bench_backend(
+            "SQLite",
+            lambda: SqliteStore(data_dir / "platekeeper.sqlite3"),
+            {"PLATEKEEPER_DATA_DIR": str(data_dir)},
+            args,
+            ("bare SQLite executemany", bare),
+            TARGET_SQLITE_READS_PER_S,
+        )
+        if args.postgres_dsn:
+            dsn = args.postgres_dsn
+            figures += bench_backend(
+                "PostgreSQL",
+                lambda: PostgresStore(dsn),
+                {
+                    "PLATEKEEPER_DATA_DIR": str(root / "pg"),
+                    "PLATEKEEPER_STORE__TYPE": "postgres",
+                    "PLATEKEEPER_STORE__DSN": dsn,
+                },
+                args,
+                None,
+                None,
+            )
+        else:
+            print("PostgreSQL skipped: no --postgres-dsn or PLATEKEEPER_TEST_POSTGRES_DSN.")
+    report(figures, args)
+    return 1 if args.check and not all(f.met for f in figures) else 0
+
+
+def report(figures: Sequence[Figure], args: argparse.Namespace) -> None:
+    print(
+        f"\n{args.reads:,} reads direct, {args.api_reads:,} through the API, batches of {args.batch}, "
+        f"{args.clients} API clients, {os.cpu_count()} CPUs"
+    )
+    print(f"{'measure':<28}{'reads/s':>12}  {'baseline':<26}{'reads/s':>12}{'ratio':>8}  target")
+    for f in figures:
+        target = "" if f.target is None else f"{'met' if f.met else 'MISSED'} (>= {f.target:,.0f})"
+        print(
+            f"{f.name:<28}{f.reads_per_s:>12,.0f}  {f.baseline_name:<26}{f.baseline_reads_per_s:>12,.0f}"
+            f"{f.ratio:>8.2f}  {target}"
+        )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,5 @@
+"""``python -m platekeeper`` is the ``platekeeper`` command."""
+
+from platekeeper.cli.main import main
+
+main()

@@ -1,0 +1,72 @@
+"""The configuration reference in docs/configuration.md, generated from the settings models."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
+from pydantic_core import PydanticUndefined
+
+from platekeeper.config import (
+    ENV_PREFIX,
+    LocalImageStoreSettings,
+    PostgresStoreSettings,
+    Settings,
+    SqliteStoreSettings,
+)
+
+_BACKEND_SECTIONS = {"store", "images"}
+_SECTIONS: list[tuple[str, type[BaseModel]]] = [
+    ("", Settings),
+    ("store (type = sqlite)", SqliteStoreSettings),
+    ("store (type = postgres)", PostgresStoreSettings),
+    ("images (type = local)", LocalImageStoreSettings),
+]
+
+
+def reference_markdown() -> str:
+    """One table row per key: TOML key, environment variable, default, meaning."""
+    lines = [
+        "| key | environment variable | default | meaning |",
+        "| --- | --- | --- | --- |",
+    ]
+    lines.extend(_rows())
+    return "\n".join(lines) + "\n"
+
+
+def _rows() -> Iterator[str]:
+    for name, field in Settings.model_fields.items():
+        annotation = field.annotation
+        if name in _BACKEND_SECTIONS:
+            continue  # listed once per backend below
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            yield from _model_rows(name, annotation)
+        else:
+            yield _row(name, field)
+    for title, model in _SECTIONS[1:]:
+        section = title.split(" ")[0]
+        yield from _model_rows(section, model, note=title[len(section) + 1 :])
+
+
+def _model_rows(section: str, model: type[BaseModel], note: str = "") -> Iterator[str]:
+    for name, field in model.model_fields.items():
+        yield _row(f"{section}.{name}", field, note)
+
+
+def _row(key: str, field: FieldInfo, note: str = "") -> str:
+    env = ENV_PREFIX + key.upper().replace(".", "__")
+    description = (field.description or "").replace("|", "\\|")
+    if note:
+        description = f"{note}: {description}" if description else note
+    return f"| `{key}` | `{env}` | {_default(field)} | {description} |"
+
+
+def _default(field: FieldInfo) -> str:
+    if field.default is PydanticUndefined and field.default_factory is None:
+        return "required"
+    if field.default_factory is not None:
+        return "see section"
+    if field.default is None:
+        return "(derived)"
+    return f"`{field.default}`"

@@ -1,0 +1,159 @@
+"""The ``platekeeper`` command, run as a person runs it: a real process, real files."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from platekeeper.config import load_settings
+from platekeeper.services import build_services
+
+
+def run(data_dir: Path, *args: str, config: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PLATEKEEPER_")}
+    env["PLATEKEEPER_DATA_DIR"] = str(data_dir)
+    env["COLUMNS"] = "200"
+    prefix = ["--config", str(config)] if config else []
+    return subprocess.run(
+        [sys.executable, "-m", "platekeeper", *prefix, *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def assert_user_error(result: subprocess.CompletedProcess[str], *needles: str) -> None:
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert result.stderr.startswith("error: ")
+    assert "Traceback" not in result.stderr
+    for needle in needles:
+        assert needle in result.stderr
+
+
+def test_version(tmp_path: Path) -> None:
+    result = run(tmp_path, "--version")
+    assert (result.returncode, result.stdout.strip()) == (0, "platekeeper 0.1.0")
+
+
+def test_config_check_names_the_bad_key(tmp_path: Path) -> None:
+    good = tmp_path / "good.toml"
+    good.write_text("[server]\nport = 9000\n")
+    result = run(tmp_path, "config", "check", "--show", config=good)
+    assert result.returncode == 0, result.stderr
+    assert "Configuration is valid" in result.stdout
+    assert '"port": 9000' in result.stdout
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[server]\nport = 'eighty'\n")
+    assert_user_error(run(tmp_path, "config", "check", config=bad), "server.port")
+
+
+def test_commands_refuse_an_outdated_schema_and_say_how_to_fix_it(tmp_path: Path) -> None:
+    assert_user_error(run(tmp_path, "serve"), "platekeeper db upgrade")
+    status = run(tmp_path, "db", "status")
+    assert status.returncode == 1
+    assert "Pending: 0001_initial" in status.stdout
+    first, second = run(tmp_path, "db", "upgrade"), run(tmp_path, "db", "upgrade")
+    assert "Applied 0001_initial" in first.stdout
+    assert "Nothing to do" in second.stdout
+    assert run(tmp_path, "db", "status").returncode == 0
+
+
+def test_a_custodian_registers_an_agency_and_a_camera_whose_key_works(tmp_path: Path) -> None:
+    run(tmp_path, "db", "upgrade")
+    agency = run(tmp_path, "agency", "add", "sac-pd", "--name", "Sacramento PD", "--state", "ca")
+    assert agency.returncode == 0, agency.stderr
+    added = run(
+        tmp_path,
+        "camera",
+        "add",
+        "j-st",
+        "--agency",
+        "sac-pd",
+        "--name",
+        "J St",
+        "--latitude",
+        "38.58",
+        "--longitude",
+        "-121.49",
+        "--heading",
+        "270",
+    )
+    assert added.returncode == 0, added.stderr
+    key = re.search(r"pkc_\S+", added.stdout)
+    assert key is not None
+    listing = run(tmp_path, "camera", "list")
+    assert "j-st" in listing.stdout
+    assert "never" in listing.stdout
+    services = build_services(load_settings(data_dir=tmp_path))
+    try:
+        assert services.ingest.authenticate(key.group()).id == "j-st"
+    finally:
+        services.close()
+    assert_user_error(
+        run(
+            tmp_path,
+            "camera",
+            "add",
+            "x",
+            "--agency",
+            "nobody",
+            "--name",
+            "X",
+            "--latitude",
+            "1",
+            "--longitude",
+            "1",
+        ),
+        "agency 'nobody' does not exist",
+    )
+    assert_user_error(
+        run(tmp_path, "camera", "add", "y", "--agency", "sac-pd", "--name", "Y"), "no location"
+    )
+    assert run(tmp_path, "camera", "set-status", "j-st", "retired").returncode == 0
+    assert_user_error(run(tmp_path, "camera", "set-status", "nope", "retired"), "does not exist")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@pytest.mark.slow
+def test_serve_answers_http_until_stopped(tmp_path: Path) -> None:
+    run(tmp_path, "db", "upgrade")
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PLATEKEEPER_")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "platekeeper", "serve", "--port", str(port)],
+        env={**env, "PLATEKEEPER_DATA_DIR": str(tmp_path)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                response = httpx.get(f"http://127.0.0.1:{port}/api/v1/health")
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline, "serve did not start"
+                assert process.poll() is None, process.communicate()
+                time.sleep(0.1)
+        assert response.json()["status"] == "ok"
+    finally:
+        process.terminate()
+        stdout, _ = process.communicate(timeout=30)
+    assert f"http://127.0.0.1:{port}" in stdout
