@@ -1,4 +1,8 @@
-"""Encodings of read fields that both backends store as JSON."""
+"""Encodings of read fields that both backends store as JSON.
+
+orjson serialises the frozen dataclasses natively, in C: candidates become
+``[{"plate_text": ..., "confidence": ...}]`` and a box ``[{"x": ..., "y": ...}, ...]``.
+"""
 
 from __future__ import annotations
 
@@ -10,23 +14,21 @@ from platekeeper.domain import PlateBox, PlateCandidate, Point
 
 
 def candidates_to_json(candidates: tuple[PlateCandidate, ...]) -> str:
-    return orjson.dumps([[c.plate_text, c.confidence] for c in candidates]).decode()
+    return orjson.dumps(candidates).decode()
 
 
-def candidates_from_json(value: str | list[list[Any]]) -> tuple[PlateCandidate, ...]:
+def candidates_from_json(value: str | list[dict[str, Any]]) -> tuple[PlateCandidate, ...]:
     items = orjson.loads(value) if isinstance(value, str) else value
-    return tuple(PlateCandidate(str(text), float(confidence)) for text, confidence in items)
+    return tuple(PlateCandidate(item["plate_text"], float(item["confidence"])) for item in items)
 
 
 def box_to_json(box: PlateBox | None) -> str | None:
-    if box is None:
-        return None
-    return orjson.dumps([[corner.x, corner.y] for corner in box.corners]).decode()
+    return None if box is None else orjson.dumps(box.corners).decode()
 
 
-def box_from_json(value: str | list[list[float]] | None) -> PlateBox | None:
+def box_from_json(value: str | list[dict[str, float]] | None) -> PlateBox | None:
     if value is None:
         return None
     items = orjson.loads(value) if isinstance(value, str) else value
-    a, b, c, d = (Point(float(x), float(y)) for x, y in items)
+    a, b, c, d = (Point(float(item["x"]), float(item["y"])) for item in items)
     return PlateBox((a, b, c, d))

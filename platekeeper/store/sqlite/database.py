@@ -1,4 +1,5 @@
-"""Connections to one SQLite file: a single writer behind a lock, a reader per thread."""
+"""Connections to one SQLite file: a single writer behind a lock, a reader per thread, and a
+checkpointer thread."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 
 from platekeeper.errors import StoreError
 from platekeeper.store.migrations import Migration, load_migrations
+from platekeeper.store.sqlite.checkpointer import Checkpointer
 
 _MIGRATIONS_PACKAGE = "platekeeper.store.sqlite.migrations"
 BUSY_TIMEOUT_MS = 10_000
@@ -25,6 +27,9 @@ class SqliteDatabase:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._writer = self._connect()
             self._writer.execute("PRAGMA journal_mode = WAL")
+            # The checkpointer thread moves pages from the log; the writer never stops for it.
+            self._writer.execute("PRAGMA wal_autocheckpoint = 0")
+            self._checkpointer = Checkpointer(self._connect)
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(
                 f"cannot open the SQLite database {path}: {exc}",
@@ -59,6 +64,7 @@ class SqliteDatabase:
                 self._writer.execute("ROLLBACK")
                 raise
             self._writer.execute("COMMIT")
+        self._checkpointer.nudge()
 
     def reader(self) -> sqlite3.Connection:
         connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
@@ -123,3 +129,4 @@ class SqliteDatabase:
             self._readers.clear()
         with self._write_lock:
             self._writer.close()
+        self._checkpointer.stop()
