@@ -17,6 +17,9 @@ def normalise_plate_key(plate_text: str) -> str:
     and full-width or accented look-alikes are folded to ASCII so that full-width ``ABC-123`` and
     ``abc 123`` are the same plate.
     """
+    # Most readers send the bare key already; spare them the Unicode folding.
+    if plate_text.isascii() and plate_text.isalnum() and len(plate_text) <= MAX_PLATE_KEY_LENGTH:
+        return plate_text.upper()
     if len(plate_text) > MAX_PLATE_TEXT_LENGTH:
         raise InvalidInput(
             f"plate text is {len(plate_text)} characters long; at most "

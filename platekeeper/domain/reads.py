@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from platekeeper.domain.geo import GeoPoint
@@ -76,6 +75,7 @@ class ReadSubmission:
     candidates: tuple[PlateCandidate, ...] = ()
     location: GeoPoint | None = None
     box: PlateBox | None = None
+    plate_key: str = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.client_read_id or len(self.client_read_id) > MAX_CLIENT_READ_ID_LENGTH:
@@ -83,7 +83,7 @@ class ReadSubmission:
                 "client read id must be 1 to 128 characters",
                 hint="Give every read a unique id (a UUID works) and reuse it on retries.",
             )
-        normalise_plate_key(self.plate_text)
+        object.__setattr__(self, "plate_key", normalise_plate_key(self.plate_text))
         _require_confidence(self.confidence, "confidence")
         require_utc(self.captured_at, "captured_at")
         if self.region_confidence is not None:
@@ -96,18 +96,20 @@ class ReadSubmission:
     @property
     def fingerprint(self) -> str:
         """A digest of the reported content, to tell a retry from a reused id with new content."""
-        content = [
+        # An explicit list, not the whole dataclass, so that adding a field later does not turn
+        # the retries of reads stored before into conflicts.
+        # repr of strings and floats is exact and unambiguous, and fast.
+        content = (
             self.plate_text,
             self.confidence,
-            self.captured_at.timestamp(),
+            self.captured_at.isoformat(),
             self.region,
             self.region_confidence,
-            [(c.plate_text, c.confidence) for c in self.candidates],
+            tuple((c.plate_text, c.confidence) for c in self.candidates),
             None if self.location is None else (self.location.latitude, self.location.longitude),
-            None if self.box is None else [(p.x, p.y) for p in self.box.corners],
-        ]
-        encoded = json.dumps(content, separators=(",", ":")).encode("utf-8")
-        return hashlib.sha256(encoded).hexdigest()[:32]
+            None if self.box is None else tuple((p.x, p.y) for p in self.box.corners),
+        )
+        return hashlib.sha256(repr(content).encode()).hexdigest()[:32]
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,6 @@ from platekeeper.domain import (
     ImageRef,
     PlateRead,
     ReadSubmission,
-    normalise_plate_key,
 )
 from platekeeper.domain.cameras import hash_camera_key
 from platekeeper.domain.ids import read_id_for
@@ -126,7 +125,7 @@ class IngestService:
             client_read_id=submission.client_read_id,
             camera_id=camera.id,
             plate_text=submission.plate_text,
-            plate_key=normalise_plate_key(submission.plate_text),
+            plate_key=submission.plate_key,
             confidence=submission.confidence,
             captured_at=submission.captured_at,
             received_at=received_at,
