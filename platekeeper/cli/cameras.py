@@ -87,6 +87,22 @@ def list_cameras(ctx: typer.Context) -> None:
     out.print(table)
 
 
+@camera_app.command("rotate-key")
+def rotate_key(
+    ctx: typer.Context,
+    camera_id: Annotated[str, typer.Argument(help="The camera's id.")],
+) -> None:
+    """Issue a new ingest key for a camera; its old key stops working at once."""
+    key, key_hash = issue_camera_key()
+    services = open_current(state(ctx).settings())
+    try:
+        services.store.cameras.replace_key(camera_id, key_hash)
+    finally:
+        services.close()
+    out.print(f"Camera {camera_id} has a new ingest key, shown only now; the old one is void:")
+    out.print(key, soft_wrap=True)
+
+
 @camera_app.command("set-status")
 def set_status(
     ctx: typer.Context,

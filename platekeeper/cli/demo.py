@@ -81,8 +81,8 @@ def _report(summary: DemoSummary) -> None:
         for camera, key in summary.camera_keys:
             table.add_row(camera.id, camera.kind.value, key)
         out.print(table)
-    else:
-        out.print("Cameras existed already; their keys were shown when they were created.")
+    for note in summary.notes:
+        out.print(note)
     out.print(
         "Logins: none yet. People, roles and the audited search arrive with the accountability"
         " work; until then the web page shows counts only and cameras ingest with the keys above."

@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from platekeeper.config import load_settings
+from platekeeper.errors import AuthenticationFailed
 from platekeeper.services import build_services
 
 
@@ -119,6 +120,16 @@ def test_a_custodian_registers_an_agency_and_a_camera_whose_key_works(tmp_path: 
     assert_user_error(
         run(tmp_path, "camera", "add", "y", "--agency", "sac-pd", "--name", "Y"), "no location"
     )
+    rotated = run(tmp_path, "camera", "rotate-key", "j-st")
+    new_key = re.search(r"pkc_\S+", rotated.stdout)
+    assert new_key is not None
+    services = build_services(load_settings(data_dir=tmp_path))
+    try:
+        assert services.ingest.authenticate(new_key.group()).id == "j-st"
+        with pytest.raises(AuthenticationFailed):
+            services.ingest.authenticate(key.group())
+    finally:
+        services.close()
     assert run(tmp_path, "camera", "set-status", "j-st", "retired").returncode == 0
     assert_user_error(run(tmp_path, "camera", "set-status", "nope", "retired"), "does not exist")
 

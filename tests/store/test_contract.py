@@ -61,6 +61,22 @@ def test_camera_of_an_unknown_agency_is_refused(store: Store) -> None:
         store.cameras.add(camera)
 
 
+def test_a_new_key_replaces_the_old_one(store: Store) -> None:
+    old = store.cameras.get("main-st-north")
+    assert old is not None
+    store.cameras.replace_key("main-st-north", "a" * 64)
+    assert store.cameras.by_key_hash(old.api_key_hash) is None
+    camera = store.cameras.by_key_hash("a" * 64)
+    assert camera is not None
+    assert camera.id == "main-st-north"
+    other, _ = make_camera("elm-st")
+    store.cameras.add(other)
+    with pytest.raises(Conflict):
+        store.cameras.replace_key("elm-st", "a" * 64)
+    with pytest.raises(NotFound):
+        store.cameras.replace_key("missing", "b" * 64)
+
+
 def test_camera_status_and_last_contact(store: Store) -> None:
     store.cameras.set_status("main-st-north", CameraStatus.MAINTENANCE)
     store.cameras.record_contact("main-st-north", NOW)

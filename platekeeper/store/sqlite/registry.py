@@ -115,6 +115,17 @@ class SqliteCameras:
         if cursor.rowcount == 0:
             raise NotFound(f"camera {camera_id!r} does not exist")
 
+    def replace_key(self, camera_id: str, api_key_hash: str) -> None:
+        try:
+            with self._db.write() as connection:
+                cursor = connection.execute(
+                    "UPDATE cameras SET api_key_hash = ? WHERE id = ?", (api_key_hash, camera_id)
+                )
+        except sqlite3.IntegrityError:
+            raise Conflict("that key belongs to another camera", hint="Issue a new key.") from None
+        if cursor.rowcount == 0:
+            raise NotFound(f"camera {camera_id!r} does not exist")
+
     def record_contact(self, camera_id: str, at: datetime) -> None:
         with self._db.write() as connection:
             connection.execute(
