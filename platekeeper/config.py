@@ -56,8 +56,11 @@ class PostgresStoreSettings(Section):
     def _refuse_placeholder_password(cls, dsn: SecretStr) -> SecretStr:
         try:
             password = conninfo_to_dict(dsn.get_secret_value()).get("password")
-        except Exception as exc:
-            raise ValueError(f"not a valid connection string ({exc})") from None
+        except Exception:
+            # The parser's message can quote the string, password included: say less.
+            raise ValueError(
+                "not a valid libpq connection string (postgresql://user@host/database)"
+            ) from None
         if isinstance(password, str) and password.lower() in _PLACEHOLDER_SECRETS:
             raise ValueError("the password is a placeholder; set the real one")
         return dsn

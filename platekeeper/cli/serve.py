@@ -13,6 +13,8 @@ from platekeeper.services import Services
 
 def configure_logging(level: str) -> None:
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # The pool warns at every failed attempt; the store reports the failure once, with a hint.
+    logging.getLogger("psycopg.pool").setLevel(logging.ERROR)
 
 
 def run_server(services: Services, *, host: str, port: int) -> None:

@@ -1,8 +1,29 @@
-"""Placeholder until the PostgreSQL store lands in this change."""
+"""The PostgreSQL ``Store``: a connection pool and the repositories that share it."""
 
 from __future__ import annotations
 
+from platekeeper.store.postgres.database import PostgresDatabase
+from platekeeper.store.postgres.reads import PostgresReads
+from platekeeper.store.postgres.registry import PostgresAgencies, PostgresCameras
+
 
 class PostgresStore:
+    """Opens its pool at once: an unreachable server is a ``StoreError`` here, not later."""
+
     def __init__(self, dsn: str, *, min_size: int = 1, max_size: int = 8) -> None:
-        raise NotImplementedError
+        self._db = PostgresDatabase(dsn, min_size=min_size, max_size=max_size)
+        self.agencies = PostgresAgencies(self._db)
+        self.cameras = PostgresCameras(self._db)
+        self.reads = PostgresReads(self._db)
+
+    def upgrade(self) -> list[str]:
+        return self._db.upgrade()
+
+    def pending_migrations(self) -> list[str]:
+        return self._db.pending_migrations()
+
+    def schema_version(self) -> int:
+        return self._db.schema_version()
+
+    def close(self) -> None:
+        self._db.close()

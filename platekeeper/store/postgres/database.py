@@ -1,0 +1,170 @@
+"""A pool of connections to one PostgreSQL database, and the schema migrations applied through it.
+
+Connection trouble leaves this module as ``StoreError`` with a hint, never as a driver traceback:
+the DSN may carry a password, so neither it nor a message quoting it is ever shown.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import orjson
+import psycopg
+from psycopg.conninfo import conninfo_to_dict
+from psycopg.rows import TupleRow
+from psycopg.types.json import set_json_loads
+from psycopg_pool import ConnectionPool, PoolTimeout
+
+from platekeeper.errors import StoreError
+from platekeeper.store.migrations import Migration, load_migrations
+
+Connection = psycopg.Connection[TupleRow]
+
+_MIGRATIONS_PACKAGE = "platekeeper.store.postgres.migrations"
+OPEN_TIMEOUT_S = 5.0
+CONNECT_TIMEOUT_S = 5
+# Advisory locks share one key space per database; the first half of the key says "migrations of
+# PlateKeeper", the second which schema, so stores in different schemas never wait on each other.
+_MIGRATION_LOCK_CLASS = 0x504B  # "PK"
+_CONNECTION_HINT = (
+    "Check that PostgreSQL is running and that the store DSN (PLATEKEEPER_STORE__DSN) names the "
+    "right host, port, database, user and password."
+)
+
+logger = logging.getLogger(__name__)
+
+
+class PostgresDatabase:
+    """Hands out pooled connections in autocommit mode.
+
+    Statements that must stand or fall together go in ``connection.transaction()``.
+    """
+
+    def __init__(self, dsn: str, *, min_size: int = 1, max_size: int = 8) -> None:
+        params = _parse(dsn)
+        password = params.get("password")
+        self._secret = str(password) if password else None
+        # A lone statement commits by itself: no BEGIN and COMMIT round trips around a SELECT.
+        kwargs: dict[str, object] = {"autocommit": True}
+        if "connect_timeout" not in params:
+            # Without it a silent host keeps a connection attempt hanging for minutes.
+            kwargs["connect_timeout"] = CONNECT_TIMEOUT_S
+        self._pool: ConnectionPool[Connection] = ConnectionPool(
+            dsn,
+            kwargs=kwargs,
+            min_size=min_size,
+            max_size=max_size,
+            open=False,
+            configure=_configure,
+            name="platekeeper",
+        )
+        try:
+            self._pool.open(wait=True, timeout=OPEN_TIMEOUT_S)
+        except PoolTimeout:
+            self._pool.close()
+            raise self._unreachable(dsn) from None
+
+    def _unreachable(self, dsn: str) -> StoreError:
+        # The pool only says that it timed out; one direct attempt tells why.
+        try:
+            psycopg.connect(dsn, connect_timeout=CONNECT_TIMEOUT_S).close()
+        except psycopg.Error as exc:
+            reason = self._redact(exc)
+        else:
+            reason = f"no connection within {OPEN_TIMEOUT_S:g} s"
+        return StoreError(f"cannot connect to PostgreSQL: {reason}", hint=_CONNECTION_HINT)
+
+    def _redact(self, exc: BaseException) -> str:
+        message = " ".join(str(exc).split())
+        return message.replace(self._secret, "***") if self._secret else message
+
+    @contextmanager
+    def connection(self) -> Iterator[Connection]:
+        """A pooled connection for the length of the block."""
+        try:
+            with self._pool.connection() as connection:
+                yield connection
+        except PoolTimeout:
+            raise StoreError(
+                "no PostgreSQL connection became free in time",
+                hint="Raise store.pool_max_size, or look for slow queries holding connections.",
+            ) from None
+        except psycopg.OperationalError as exc:
+            raise StoreError(
+                f"PostgreSQL failed: {self._redact(exc)}", hint=_CONNECTION_HINT
+            ) from None
+
+    def schema_version(self) -> int:
+        with self.connection() as connection:
+            row = connection.execute("SELECT to_regclass('schema_migrations')").fetchone()
+            if row is None or row[0] is None:
+                return 0
+            version = connection.execute("SELECT max(version) FROM schema_migrations").fetchone()
+        return 0 if version is None or version[0] is None else int(version[0])
+
+    def pending_migrations(self) -> list[str]:
+        version = self.schema_version()
+        return [m.label for m in load_migrations(_MIGRATIONS_PACKAGE) if m.version > version]
+
+    def upgrade(self) -> list[str]:
+        applied: list[str] = []
+        with self.connection() as connection:
+            with connection.transaction():
+                _lock_migrations(connection)
+                connection.execute(
+                    "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                    " version integer PRIMARY KEY, name text NOT NULL,"
+                    " applied_at timestamptz NOT NULL)"
+                )
+            for migration in load_migrations(_MIGRATIONS_PACKAGE):
+                if _apply_if_pending(connection, migration):
+                    logger.info("applied PostgreSQL migration %s", migration.label)
+                    applied.append(migration.label)
+        return applied
+
+    def close(self) -> None:
+        self._pool.close()
+
+
+def _configure(connection: Connection) -> None:
+    # jsonb columns (candidates, box) come back through orjson, several times faster than json.
+    set_json_loads(orjson.loads, connection)
+
+
+def _lock_migrations(connection: Connection) -> None:
+    """Wait until no other process migrates this schema; the lock ends with the transaction."""
+    connection.execute(
+        "SELECT pg_advisory_xact_lock(%s, hashtext(coalesce(current_schema(), '')))",
+        (_MIGRATION_LOCK_CLASS,),
+    )
+
+
+def _apply_if_pending(connection: Connection, migration: Migration) -> bool:
+    """Apply one migration in its own transaction unless another process got there first."""
+    with connection.transaction():
+        _lock_migrations(connection)
+        done = connection.execute(
+            "SELECT 1 FROM schema_migrations WHERE version = %s", (migration.version,)
+        ).fetchone()
+        if done is not None:
+            return False
+        # Without parameters psycopg sends the script as one simple query, several statements.
+        connection.execute(migration.sql.encode())
+        connection.execute(
+            "INSERT INTO schema_migrations (version, name, applied_at) VALUES (%s, %s, now())",
+            (migration.version, migration.name),
+        )
+    return True
+
+
+def _parse(dsn: str) -> dict[str, object]:
+    try:
+        return dict(conninfo_to_dict(dsn))
+    except psycopg.ProgrammingError:
+        # The parser's message quotes the DSN, password and all.
+        raise StoreError(
+            "the PostgreSQL DSN is not a valid connection string",
+            hint="Write it as postgresql://USER:PASSWORD@HOST:PORT/DATABASE.",
+        ) from None

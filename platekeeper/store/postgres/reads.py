@@ -1,0 +1,257 @@
+"""Plate reads in PostgreSQL, one partition per capture day (see ``partitions``)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import psycopg
+from psycopg import errors
+
+from platekeeper.domain import GeoPoint, PlateRead
+from platekeeper.domain.ids import read_id_unix_ms
+from platekeeper.domain.time import EPOCH
+from platekeeper.errors import Conflict, NotFound
+from platekeeper.store.codec import (
+    box_from_json,
+    box_to_json,
+    candidates_from_json,
+    candidates_to_json,
+)
+from platekeeper.store.postgres.database import Connection, PostgresDatabase
+from platekeeper.store.postgres.partitions import ONE_DAY, DayPartitions, capture_day, day_start
+from platekeeper.store.protocols import ReadQuery, ReadStats, StoredOutcome, StoredRead
+
+_COLUMNS = (
+    "id, client_read_id, camera_id, plate_text, plate_key, confidence, region,"
+    " region_confidence, candidates, captured_at, received_at, latitude, longitude, box,"
+    " crop_ref, image_ref, fingerprint"
+)
+# Incoming reads pass through a per-connection scratch table (see _insert).
+_CREATE_INCOMING = (
+    "CREATE TEMPORARY TABLE IF NOT EXISTS reads_incoming (LIKE reads) ON COMMIT DELETE ROWS"
+)
+_COPY_INCOMING = f"COPY reads_incoming ({_COLUMNS}) FROM STDIN"
+_INSERT_INCOMING = (
+    f"INSERT INTO reads ({_COLUMNS}) SELECT {_COLUMNS} FROM reads_incoming ON CONFLICT DO NOTHING"
+)
+
+Row = tuple[Any, ...]
+
+
+class PostgresReads:
+    def __init__(self, database: PostgresDatabase) -> None:
+        self._db = database
+        self._partitions = DayPartitions()
+
+    def add(self, reads: Sequence[PlateRead]) -> list[StoredRead]:
+        if not reads:
+            return []
+        rows = [_row(read) for read in reads]
+        days = {capture_day(read.captured_at) for read in reads}
+        try:
+            return self._add(reads, rows, days)
+        except errors.CheckViolation:
+            # "No partition for this row": another process dropped a day this one had cached.
+            self._partitions.forget(days)
+            return self._add(reads, rows, days)
+
+    def _add(
+        self, reads: Sequence[PlateRead], rows: list[Row], days: set[date]
+    ) -> list[StoredRead]:
+        try:
+            with self._db.connection() as connection:
+                self._partitions.ensure(connection, days)
+                return _add_all_or_nothing(connection, reads, rows)
+        except errors.ForeignKeyViolation:
+            cameras = sorted({read.camera_id for read in reads})
+            raise NotFound(f"a read names a camera that does not exist ({cameras})") from None
+
+    def get(self, read_id: str) -> PlateRead | None:
+        try:
+            day = _id_day(read_id)
+        except (ValueError, OverflowError):
+            return None  # not a read id at all, so no read has it
+        with self._db.connection() as connection:
+            # The capture-day bounds let the planner look into one partition only. A whole day
+            # rather than the id's millisecond: it prunes just as well, and it still finds a
+            # read whose captured_at was adjusted after its id was made (the contract tests
+            # store one).
+            row = connection.execute(
+                f"SELECT {_COLUMNS} FROM reads"
+                " WHERE id = %s AND captured_at >= %s AND captured_at < %s",
+                (uuid.UUID(read_id), day_start(day), day_start(day + ONE_DAY)),
+            ).fetchone()
+        return None if row is None else _read(row)
+
+    def find(self, query: ReadQuery) -> list[PlateRead]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if query.plate_key is not None:
+            clauses.append("plate_key = %s")
+            params.append(query.plate_key)
+        if query.camera_id is not None:
+            clauses.append("camera_id = %s")
+            params.append(query.camera_id)
+        if query.captured_from is not None:
+            clauses.append("captured_at >= %s")
+            params.append(query.captured_from)
+        if query.captured_before is not None:
+            clauses.append("captured_at < %s")
+            params.append(query.captured_before)
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        with self._db.connection() as connection:
+            rows = connection.execute(
+                f"SELECT {_COLUMNS} FROM reads {where} ORDER BY captured_at DESC, id DESC LIMIT %s",
+                (*params, query.limit),
+            ).fetchall()
+        return [_read(row) for row in rows]
+
+    def delete_captured_before(self, cutoff: datetime) -> int:
+        with self._db.connection() as connection, connection.transaction():
+            # Writers wait and readers carry on, so each count is exactly what its drop removes.
+            connection.execute("LOCK TABLE ONLY reads IN EXCLUSIVE MODE")
+            deleted = self._partitions.drop_before(connection, cutoff)
+            # Every older day is gone, so pruning leaves only the partition the cutoff falls in.
+            cursor = connection.execute("DELETE FROM reads WHERE captured_at < %s", (cutoff,))
+        return deleted + cursor.rowcount
+
+    def stats(self) -> ReadStats:
+        with self._db.connection() as connection:
+            row = connection.execute(
+                "SELECT count(*), min(captured_at), max(captured_at) FROM reads"
+            ).fetchone()
+        count, oldest, newest = row if row is not None else (0, None, None)
+        return ReadStats(
+            read_count=count,
+            oldest_captured_at=_utc_or_none(oldest),
+            newest_captured_at=_utc_or_none(newest),
+        )
+
+
+def _add_all_or_nothing(
+    connection: Connection, reads: Sequence[PlateRead], rows: list[Row]
+) -> list[StoredRead]:
+    # Retries are rare: insert optimistically, and sort reads out one by one only when some id
+    # was already taken.
+    with connection.transaction() as optimistic:
+        if _insert(connection, rows) == len(rows):
+            return [StoredRead(r.client_read_id, r.id, StoredOutcome.CREATED) for r in reads]
+        raise psycopg.Rollback(optimistic)
+    with connection.transaction():
+        return _add_with_retries(connection, reads, rows)
+
+
+def _insert(connection: Connection, rows: list[Row]) -> int:
+    """Insert ``rows``, skipping ids already stored; return how many were new.
+
+    COPY into a scratch table, then one INSERT ... SELECT: faster than a pipelined
+    ``executemany`` in every paired run measured (by 5 to 50 %, 1,000 reads a batch). The
+    scratch table lives as long as the pooled connection and is empty whenever a transaction
+    starts (its rows go at commit, or with a rollback), so call this once per transaction.
+    """
+    connection.execute(_CREATE_INCOMING)
+    with connection.cursor() as cursor:
+        with cursor.copy(_COPY_INCOMING) as copy:
+            for row in rows:
+                copy.write_row(row)
+        cursor.execute(_INSERT_INCOMING)
+        return cursor.rowcount
+
+
+def _add_with_retries(
+    connection: Connection, reads: Sequence[PlateRead], rows: list[Row]
+) -> list[StoredRead]:
+    known = _stored_fingerprints(connection, [read.id for read in reads])
+    results: list[StoredRead] = []
+    new_rows: list[Row] = []
+    for read, row in zip(reads, rows, strict=True):
+        fingerprint = known.get(read.id)
+        if fingerprint is None:
+            known[read.id] = read.fingerprint
+            new_rows.append(row)
+            results.append(StoredRead(read.client_read_id, read.id, StoredOutcome.CREATED))
+        elif fingerprint == read.fingerprint:
+            results.append(StoredRead(read.client_read_id, read.id, StoredOutcome.DUPLICATE))
+        else:
+            raise _reused_id(read)
+    if new_rows:
+        _insert(connection, new_rows)
+    return results
+
+
+def _stored_fingerprints(connection: Connection, read_ids: list[str]) -> dict[str, str]:
+    days = [_id_day(read_id) for read_id in read_ids]
+    rows = connection.execute(
+        "SELECT id, fingerprint FROM reads"
+        " WHERE id = ANY(%s) AND captured_at >= %s AND captured_at < %s",
+        (
+            [uuid.UUID(read_id) for read_id in read_ids],
+            day_start(min(days)),
+            day_start(max(days) + ONE_DAY),
+        ),
+    )
+    return {str(read_id): fingerprint for read_id, fingerprint in rows}
+
+
+def _id_day(read_id: str) -> date:
+    """The capture day carried by a read id (``platekeeper.domain.ids``)."""
+    return capture_day(EPOCH + timedelta(milliseconds=read_id_unix_ms(read_id)))
+
+
+def _reused_id(read: PlateRead) -> Conflict:
+    return Conflict(
+        f"read {read.client_read_id!r} from camera {read.camera_id!r} was stored before with "
+        "different content; nothing of this request was stored",
+        hint="Give every new read a new client read id; resend a read only unchanged.",
+    )
+
+
+def _row(read: PlateRead) -> Row:
+    location = read.location
+    return (
+        read.id,
+        read.client_read_id,
+        read.camera_id,
+        read.plate_text,
+        read.plate_key,
+        read.confidence,
+        read.region,
+        read.region_confidence,
+        candidates_to_json(read.candidates),
+        read.captured_at,
+        read.received_at,
+        None if location is None else location.latitude,
+        None if location is None else location.longitude,
+        box_to_json(read.box),
+        read.crop_ref,
+        read.image_ref,
+        read.fingerprint,
+    )
+
+
+def _read(row: Row) -> PlateRead:
+    return PlateRead(
+        id=str(row[0]),
+        client_read_id=row[1],
+        camera_id=row[2],
+        plate_text=row[3],
+        plate_key=row[4],
+        confidence=row[5],
+        region=row[6],
+        region_confidence=row[7],
+        candidates=candidates_from_json(row[8]),
+        captured_at=row[9].astimezone(UTC),
+        received_at=row[10].astimezone(UTC),
+        location=None if row[11] is None else GeoPoint(row[11], row[12]),
+        box=box_from_json(row[13]),
+        crop_ref=row[14],
+        image_ref=row[15],
+        fingerprint=row[16],
+    )
+
+
+def _utc_or_none(instant: datetime | None) -> datetime | None:
+    return None if instant is None else instant.astimezone(UTC)
