@@ -35,7 +35,7 @@ class SqliteReads:
         self._db = database
 
     def add(self, reads: Sequence[PlateRead]) -> list[StoredRead]:
-        rows = [_row(read) for read in reads]
+        rows = [read_row(read) for read in reads]
         try:
             return self._add(reads, rows)
         except sqlite3.IntegrityError as exc:
@@ -146,7 +146,8 @@ def _reused_id(read: PlateRead) -> Conflict:
     )
 
 
-def _row(read: PlateRead) -> tuple[Any, ...]:
+def read_row(read: PlateRead) -> tuple[Any, ...]:
+    """The values of ``read`` in the column order of the reads table."""
     location = read.location
     return (
         read.id,
