@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from platekeeper.domain import Agency, Camera, CameraStatus, PlateRead
 
@@ -21,8 +21,10 @@ class StoredOutcome(StrEnum):
     """The same camera sent the same read before; the stored one is kept."""
 
 
-@dataclass(frozen=True, slots=True)
-class StoredRead:
+class StoredRead(NamedTuple):
+    """What became of one read. A named tuple: stores make one per read, and it is the
+    cheapest immutable record to build."""
+
     client_read_id: str
     read_id: str
     outcome: StoredOutcome
