@@ -13,16 +13,17 @@ from psycopg import errors
 from platekeeper.domain import GeoPoint, PlateRead
 from platekeeper.domain.ids import read_id_unix_ms
 from platekeeper.domain.time import EPOCH
-from platekeeper.errors import Conflict, NotFound
+from platekeeper.errors import NotFound
 from platekeeper.store.codec import (
     box_from_json,
     box_to_json,
     candidates_from_json,
     candidates_to_json,
 )
+from platekeeper.store.outcomes import all_created, sort_out
 from platekeeper.store.postgres.database import Connection, PostgresDatabase
 from platekeeper.store.postgres.partitions import ONE_DAY, DayPartitions, capture_day, day_start
-from platekeeper.store.protocols import ReadQuery, ReadStats, StoredOutcome, StoredRead
+from platekeeper.store.protocols import ReadQuery, ReadStats, StoredRead
 
 _COLUMNS = (
     "id, client_read_id, camera_id, plate_text, plate_key, confidence, region,"
@@ -138,7 +139,7 @@ def _add_all_or_nothing(
     # was already taken.
     with connection.transaction() as optimistic:
         if _insert(connection, rows) == len(rows):
-            return [StoredRead(r.client_read_id, r.id, StoredOutcome.CREATED) for r in reads]
+            return all_created(reads)
         raise psycopg.Rollback(optimistic)
     with connection.transaction():
         return _add_with_retries(connection, reads, rows)
@@ -164,21 +165,9 @@ def _insert(connection: Connection, rows: list[Row]) -> int:
 def _add_with_retries(
     connection: Connection, reads: Sequence[PlateRead], rows: list[Row]
 ) -> list[StoredRead]:
-    known = _stored_fingerprints(connection, [read.id for read in reads])
-    results: list[StoredRead] = []
-    new_rows: list[Row] = []
-    for read, row in zip(reads, rows, strict=True):
-        fingerprint = known.get(read.id)
-        if fingerprint is None:
-            known[read.id] = read.fingerprint
-            new_rows.append(row)
-            results.append(StoredRead(read.client_read_id, read.id, StoredOutcome.CREATED))
-        elif fingerprint == read.fingerprint:
-            results.append(StoredRead(read.client_read_id, read.id, StoredOutcome.DUPLICATE))
-        else:
-            raise _reused_id(read)
-    if new_rows:
-        _insert(connection, new_rows)
+    results, new = sort_out(reads, _stored_fingerprints(connection, [r.id for r in reads]))
+    if new:
+        _insert(connection, [rows[index] for index in new])
     return results
 
 
@@ -199,14 +188,6 @@ def _stored_fingerprints(connection: Connection, read_ids: list[str]) -> dict[st
 def _id_day(read_id: str) -> date:
     """The capture day carried by a read id (``platekeeper.domain.ids``)."""
     return capture_day(EPOCH + timedelta(milliseconds=read_id_unix_ms(read_id)))
-
-
-def _reused_id(read: PlateRead) -> Conflict:
-    return Conflict(
-        f"read {read.client_read_id!r} from camera {read.camera_id!r} was stored before with "
-        "different content; nothing of this request was stored",
-        hint="Give every new read a new client read id; resend a read only unchanged.",
-    )
 
 
 def _row(read: PlateRead) -> Row:

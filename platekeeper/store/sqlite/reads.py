@@ -12,14 +12,15 @@ import orjson
 from platekeeper.domain import GeoPoint, PlateRead
 from platekeeper.domain.ids import read_id_upper_bound
 from platekeeper.domain.time import from_epoch_us, to_epoch_us
-from platekeeper.errors import Conflict, NotFound
+from platekeeper.errors import NotFound
 from platekeeper.store.codec import (
     box_from_json,
     box_to_json,
     candidates_from_json,
     candidates_to_json,
 )
-from platekeeper.store.protocols import ReadQuery, ReadStats, StoredOutcome, StoredRead
+from platekeeper.store.outcomes import all_created, sort_out
+from platekeeper.store.protocols import ReadQuery, ReadStats, StoredRead
 from platekeeper.store.sqlite.database import SqliteDatabase
 
 _COLUMNS = (
@@ -53,7 +54,7 @@ class SqliteReads:
             connection.executemany(_INSERT, rows)
             if connection.total_changes - before == len(rows):
                 connection.execute("RELEASE add_reads")
-                return [StoredRead(r.client_read_id, r.id, StoredOutcome.CREATED) for r in reads]
+                return all_created(reads)
             connection.execute("ROLLBACK TO add_reads")
             connection.execute("RELEASE add_reads")
             return _add_with_retries(connection, reads, rows)
@@ -113,20 +114,8 @@ class SqliteReads:
 def _add_with_retries(
     connection: sqlite3.Connection, reads: Sequence[PlateRead], rows: list[tuple[Any, ...]]
 ) -> list[StoredRead]:
-    known = _stored_fingerprints(connection, [read.id for read in reads])
-    results: list[StoredRead] = []
-    new_rows: list[tuple[Any, ...]] = []
-    for read, row in zip(reads, rows, strict=True):
-        fingerprint = known.get(read.id)
-        if fingerprint is None:
-            known[read.id] = read.fingerprint
-            new_rows.append(row)
-            results.append(StoredRead(read.client_read_id, read.id, StoredOutcome.CREATED))
-        elif fingerprint == read.fingerprint:
-            results.append(StoredRead(read.client_read_id, read.id, StoredOutcome.DUPLICATE))
-        else:
-            raise _reused_id(read)
-    connection.executemany(_INSERT, new_rows)
+    results, new = sort_out(reads, _stored_fingerprints(connection, [r.id for r in reads]))
+    connection.executemany(_INSERT, [rows[index] for index in new])
     return results
 
 
@@ -136,14 +125,6 @@ def _stored_fingerprints(connection: sqlite3.Connection, read_ids: list[str]) ->
         (orjson.dumps(read_ids).decode(),),
     )
     return dict(rows)
-
-
-def _reused_id(read: PlateRead) -> Conflict:
-    return Conflict(
-        f"read {read.client_read_id!r} from camera {read.camera_id!r} was stored before with "
-        "different content; nothing of this request was stored",
-        hint="Give every new read a new client read id; resend a read only unchanged.",
-    )
 
 
 def read_row(read: PlateRead) -> tuple[Any, ...]:
