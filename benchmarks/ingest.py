@@ -41,10 +41,8 @@ from platekeeper.domain import (
     PlateRead,
     Point,
     ReadSubmission,
-    normalise_plate_key,
 )
 from platekeeper.domain.cameras import issue_camera_key
-from platekeeper.domain.ids import read_id_for
 from platekeeper.store import Store
 from platekeeper.store.postgres import PostgresStore
 from platekeeper.store.sqlite import SqliteStore
@@ -97,22 +95,8 @@ def submissions(count: int, rng: random.Random, end: datetime) -> list[ReadSubmi
 
 def to_reads(items: Sequence[ReadSubmission], received_at: datetime) -> list[PlateRead]:
     return [
-        PlateRead(
-            id=read_id_for(CAMERA_ID, s.client_read_id, s.captured_at),
-            client_read_id=s.client_read_id,
-            camera_id=CAMERA_ID,
-            plate_text=s.plate_text,
-            plate_key=normalise_plate_key(s.plate_text),
-            confidence=s.confidence,
-            captured_at=s.captured_at,
-            received_at=received_at,
-            fingerprint=s.fingerprint,
-            region=s.region,
-            region_confidence=s.region_confidence,
-            candidates=s.candidates,
-            box=s.box,
-        )
-        for s in items
+        PlateRead.from_submission(item, camera_id=CAMERA_ID, received_at=received_at)
+        for item in items
     ]
 
 

@@ -19,10 +19,8 @@ from platekeeper.domain import (
     PlateRead,
     Point,
     ReadSubmission,
-    normalise_plate_key,
 )
 from platekeeper.domain.cameras import issue_camera_key
-from platekeeper.domain.ids import read_id_for
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 
@@ -106,22 +104,7 @@ def make_read(
     captured_at: datetime | None = None,
     received_at: datetime = NOW,
 ) -> PlateRead:
-    submission = make_submission(index, plate_text=plate_text, captured_at=captured_at)
-    return PlateRead(
-        id=read_id_for(camera_id, submission.client_read_id, submission.captured_at),
-        client_read_id=submission.client_read_id,
-        camera_id=camera_id,
-        plate_text=submission.plate_text,
-        plate_key=normalise_plate_key(submission.plate_text),
-        confidence=submission.confidence,
-        captured_at=submission.captured_at,
-        received_at=received_at,
-        fingerprint=submission.fingerprint,
-        region=submission.region,
-        region_confidence=submission.region_confidence,
-        candidates=submission.candidates,
-        location=GeoPoint(38.58, -121.49),
-        box=submission.box,
-        crop_ref=None,
-        image_ref=None,
+    submission = make_submission(
+        index, plate_text=plate_text, captured_at=captured_at, location=GeoPoint(38.58, -121.49)
     )
+    return PlateRead.from_submission(submission, camera_id=camera_id, received_at=received_at)

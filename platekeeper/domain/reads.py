@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from platekeeper.domain.geo import GeoPoint
+from platekeeper.domain.ids import read_id_for
 from platekeeper.domain.plates import normalise_plate_key
 from platekeeper.domain.time import require_utc
 from platekeeper.errors import InvalidInput
@@ -132,3 +133,33 @@ class PlateRead:
     box: PlateBox | None = None
     crop_ref: ImageRef | None = None
     image_ref: ImageRef | None = None
+
+    @classmethod
+    def from_submission(
+        cls,
+        submission: ReadSubmission,
+        *,
+        camera_id: str,
+        received_at: datetime,
+        image_ref: ImageRef | None = None,
+        crop_ref: ImageRef | None = None,
+    ) -> PlateRead:
+        """The read to store for ``submission`` from ``camera_id``, with its derived id."""
+        return cls(
+            id=read_id_for(camera_id, submission.client_read_id, submission.captured_at),
+            client_read_id=submission.client_read_id,
+            camera_id=camera_id,
+            plate_text=submission.plate_text,
+            plate_key=submission.plate_key,
+            confidence=submission.confidence,
+            captured_at=submission.captured_at,
+            received_at=received_at,
+            fingerprint=submission.fingerprint,
+            region=submission.region,
+            region_confidence=submission.region_confidence,
+            candidates=submission.candidates,
+            location=submission.location,
+            box=submission.box,
+            crop_ref=crop_ref,
+            image_ref=image_ref,
+        )

@@ -15,7 +15,6 @@ from platekeeper.domain import (
     ReadSubmission,
 )
 from platekeeper.domain.cameras import hash_camera_key
-from platekeeper.domain.ids import read_id_for
 from platekeeper.domain.time import Clock
 from platekeeper.errors import AuthenticationFailed, FieldError, InvalidInput, PermissionDenied
 from platekeeper.store import Store, StoredOutcome, StoredRead
@@ -120,23 +119,12 @@ class IngestService:
         submission = item.submission
         image_ref = self._put(item.image, ImageKind.FULL, submission.captured_at, written)
         crop_ref = self._put(item.crop, ImageKind.CROP, submission.captured_at, written)
-        return PlateRead(
-            id=read_id_for(camera.id, submission.client_read_id, submission.captured_at),
-            client_read_id=submission.client_read_id,
+        return PlateRead.from_submission(
+            submission,
             camera_id=camera.id,
-            plate_text=submission.plate_text,
-            plate_key=submission.plate_key,
-            confidence=submission.confidence,
-            captured_at=submission.captured_at,
             received_at=received_at,
-            fingerprint=submission.fingerprint,
-            region=submission.region,
-            region_confidence=submission.region_confidence,
-            candidates=submission.candidates,
-            location=submission.location,
-            box=submission.box,
-            crop_ref=crop_ref,
             image_ref=image_ref,
+            crop_ref=crop_ref,
         )
 
     def _put(

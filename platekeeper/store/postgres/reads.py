@@ -24,6 +24,7 @@ from platekeeper.store.outcomes import all_created, sort_out
 from platekeeper.store.postgres.database import Connection, PostgresDatabase
 from platekeeper.store.postgres.partitions import ONE_DAY, DayPartitions, capture_day, day_start
 from platekeeper.store.protocols import ReadQuery, ReadStats, StoredRead
+from platekeeper.store.queries import read_query_sql
 
 _COLUMNS = (
     "id, client_read_id, camera_id, plate_text, plate_key, confidence, region,"
@@ -88,26 +89,9 @@ class PostgresReads:
         return None if row is None else _read(row)
 
     def find(self, query: ReadQuery) -> list[PlateRead]:
-        clauses: list[str] = []
-        params: list[Any] = []
-        if query.plate_key is not None:
-            clauses.append("plate_key = %s")
-            params.append(query.plate_key)
-        if query.camera_id is not None:
-            clauses.append("camera_id = %s")
-            params.append(query.camera_id)
-        if query.captured_from is not None:
-            clauses.append("captured_at >= %s")
-            params.append(query.captured_from)
-        if query.captured_before is not None:
-            clauses.append("captured_at < %s")
-            params.append(query.captured_before)
-        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        sql, params = read_query_sql(query, _COLUMNS, placeholder="%s", instant=lambda at: at)
         with self._db.connection() as connection:
-            rows = connection.execute(
-                f"SELECT {_COLUMNS} FROM reads {where} ORDER BY captured_at DESC, id DESC LIMIT %s",
-                (*params, query.limit),
-            ).fetchall()
+            rows = connection.execute(sql, params).fetchall()
         return [_read(row) for row in rows]
 
     def delete_captured_before(self, cutoff: datetime) -> int:

@@ -21,6 +21,7 @@ from platekeeper.store.codec import (
 )
 from platekeeper.store.outcomes import all_created, sort_out
 from platekeeper.store.protocols import ReadQuery, ReadStats, StoredRead
+from platekeeper.store.queries import read_query_sql
 from platekeeper.store.sqlite.database import SqliteDatabase
 
 _COLUMNS = (
@@ -68,26 +69,8 @@ class SqliteReads:
         return None if row is None else _read(row)
 
     def find(self, query: ReadQuery) -> list[PlateRead]:
-        clauses: list[str] = []
-        params: list[Any] = []
-        if query.plate_key is not None:
-            clauses.append("plate_key = ?")
-            params.append(query.plate_key)
-        if query.camera_id is not None:
-            clauses.append("camera_id = ?")
-            params.append(query.camera_id)
-        if query.captured_from is not None:
-            clauses.append("captured_at >= ?")
-            params.append(to_epoch_us(query.captured_from))
-        if query.captured_before is not None:
-            clauses.append("captured_at < ?")
-            params.append(to_epoch_us(query.captured_before))
-        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-        rows = self._db.reader().execute(
-            f"SELECT {_COLUMNS} FROM reads {where} ORDER BY captured_at DESC, id DESC LIMIT ?",
-            (*params, query.limit),
-        )
-        return [_read(row) for row in rows]
+        sql, params = read_query_sql(query, _COLUMNS, placeholder="?", instant=to_epoch_us)
+        return [_read(row) for row in self._db.reader().execute(sql, params)]
 
     def delete_captured_before(self, cutoff: datetime) -> int:
         # The id bound lets SQLite walk only the leading pages of the clustered table.
