@@ -12,8 +12,14 @@ err = Console(stderr=True, highlight=False)
 
 
 def print_error(error: PlateKeeperError) -> None:
-    err.print(f"[bold red]error:[/] {escape(error.message)}")
-    for field in error.fields:
-        err.print(f"  {escape(field.location)}: {escape(field.message)}")
+    """One line: what was wrong, each field at fault unless the message names it, what to do."""
+    parts = [error.message]
+    parts += [
+        f"{field.location}: {field.message}"
+        for field in error.fields
+        if field.location not in error.message
+    ]
+    line = "; ".join(parts)
     if error.hint:
-        err.print(f"  [dim]{escape(error.hint)}[/]")
+        line = f"{line}. {error.hint}"
+    err.print(f"[bold red]error:[/] {escape(line)}", soft_wrap=True)

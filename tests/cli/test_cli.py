@@ -36,9 +36,16 @@ def run(data_dir: Path, *args: str, config: Path | None = None) -> subprocess.Co
 def assert_user_error(result: subprocess.CompletedProcess[str], *needles: str) -> None:
     assert result.returncode == 2, result.stdout + result.stderr
     assert result.stderr.startswith("error: ")
+    assert result.stderr.count("\n") == 1, "a user error is one line"
     assert "Traceback" not in result.stderr
     for needle in needles:
         assert needle in result.stderr
+
+
+def test_an_unwritable_data_directory_is_a_user_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    assert_user_error(run(blocker / "data", "demo", "--no-serve", "--reads", "1"), "cannot")
 
 
 def test_version(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from platekeeper.domain import ImageRef
-from platekeeper.errors import NotFound
+from platekeeper.errors import NotFound, StoreError
 from platekeeper.store.images.protocol import ImageKind, detect_image_type
 
 _REF = re.compile(r"\d{4}/\d{2}/\d{2}/(full|crop)-[0-9a-f]{32}\.(jpg|png|webp)")
@@ -18,7 +18,13 @@ _REF = re.compile(r"\d{4}/\d{2}/\d{2}/(full|crop)-[0-9a-f]{32}\.(jpg|png|webp)")
 class LocalImageStore:
     def __init__(self, root: Path) -> None:
         self.root = root
-        root.mkdir(parents=True, exist_ok=True)
+        try:
+            root.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(
+                f"cannot use the image folder {root}: {exc.strerror}",
+                hint="Set images.path (or data_dir) to a folder PlateKeeper may write to.",
+            ) from None
 
     def put(self, data: bytes, *, kind: ImageKind, captured_at: datetime) -> ImageRef:
         extension = detect_image_type(data)
