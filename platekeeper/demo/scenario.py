@@ -33,6 +33,7 @@ from platekeeper.domain import (
     ReadSubmission,
 )
 from platekeeper.domain.cameras import issue_camera_key
+from platekeeper.domain.time import to_epoch_us
 from platekeeper.errors import InvalidInput
 
 AGENCY_ID = "demo-pd"
@@ -411,10 +412,15 @@ def generate_reads(
     traffic = _Traffic(rng, cameras, count, hours)
     sightings = [traffic.sighting(rng, window) for _ in range(count)]
     sightings.sort(key=lambda sighting: sighting.captured_at)
-    return (_read(rng, sighting, frame_size) for sighting in sightings)
+    # The run's instant goes into every read's id: a later run with the same seed can put a read
+    # at the very same capture time, and it must be a new read, not a reused id.
+    run = f"{to_epoch_us(now):x}"
+    return (_read(rng, sighting, frame_size, run) for sighting in sightings)
 
 
-def _read(rng: random.Random, sighting: _Sighting, frame_size: tuple[int, int]) -> DemoRead:
+def _read(
+    rng: random.Random, sighting: _Sighting, frame_size: tuple[int, int], run: str
+) -> DemoRead:
     vehicle, camera, at = sighting.vehicle, sighting.camera, sighting.captured_at
     night = is_night(at)
     confidence = _confidence(rng, night, camera.kind)
@@ -422,7 +428,7 @@ def _read(rng: random.Random, sighting: _Sighting, frame_size: tuple[int, int]) 
     region, region_confidence = _region(rng, vehicle.region)
     mobile = camera.kind is CameraKind.MOBILE
     submission = ReadSubmission(
-        client_read_id=str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+        client_read_id=f"{run}-{uuid.UUID(int=rng.getrandbits(128), version=4)}",
         plate_text=text,
         confidence=confidence,
         captured_at=at,

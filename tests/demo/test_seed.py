@@ -93,6 +93,21 @@ def test_seeding_again_reuses_the_agency_and_cameras(services: Services, clock: 
     assert services.store.reads.stats().read_count == 2 * READ_COUNT
 
 
+def test_a_run_moments_later_adds_new_reads_even_at_the_same_capture_times(
+    services: Services, clock: FixedClock
+) -> None:
+    first = seed_demo(services, read_count=READ_COUNT, hours=24, seed=5, image_fraction=0.0)
+    clock.advance(timedelta(milliseconds=1))
+
+    second = seed_demo(services, read_count=READ_COUNT, hours=24, seed=5, image_fraction=0.0)
+
+    assert (first.reads_created, second.reads_created, second.duplicates) == (
+        READ_COUNT,
+        READ_COUNT,
+        0,
+    )
+
+
 def test_the_same_seed_at_the_same_instant_is_a_retry(services: Services) -> None:
     seed_demo(services, read_count=READ_COUNT, hours=24, seed=4)
 
