@@ -1,0 +1,80 @@
+"""What only the PostgreSQL store does: a partition per capture day, dropped whole by age."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+
+import psycopg
+import pytest
+
+from platekeeper.errors import StoreError
+from platekeeper.store.postgres import PostgresStore
+from tests.conftest import NOW, make_agency, make_camera, make_read
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+def pg_store(postgres_schema_dsn: str) -> Iterator[PostgresStore]:
+    store = PostgresStore(postgres_schema_dsn, min_size=1, max_size=2)
+    store.upgrade()
+    store.agencies.add(make_agency())
+    store.cameras.add(make_camera()[0])
+    yield store
+    store.close()
+
+
+def partitions(dsn: str) -> list[str]:
+    with psycopg.connect(dsn) as connection:
+        rows = connection.execute(
+            "SELECT child.relname FROM pg_inherits"
+            " JOIN pg_class parent ON parent.oid = pg_inherits.inhparent"
+            " JOIN pg_class child ON child.oid = pg_inherits.inhrelid"
+            " JOIN pg_namespace ns ON ns.oid = child.relnamespace"
+            " WHERE parent.relname = 'reads' AND ns.nspname = current_schema()"
+            " ORDER BY 1"
+        ).fetchall()
+    return [name for (name,) in rows]
+
+
+def test_each_capture_day_gets_its_partition(
+    pg_store: PostgresStore, postgres_schema_dsn: str
+) -> None:
+    pg_store.reads.add([make_read(i, captured_at=NOW - timedelta(days=i)) for i in range(3)])
+    assert partitions(postgres_schema_dsn) == [
+        "reads_p20261126",
+        "reads_p20261127",
+        "reads_p20261128",
+    ]
+
+
+def test_old_days_are_dropped_whole(pg_store: PostgresStore, postgres_schema_dsn: str) -> None:
+    reads = [make_read(i, captured_at=NOW - timedelta(hours=10 * i)) for i in range(8)]
+    pg_store.reads.add(reads)
+    cutoff = NOW.replace(hour=6) - timedelta(days=1)  # 27 Nov 06:00: reads 4 to 7 are older
+    assert pg_store.reads.delete_captured_before(cutoff) == 4
+    assert partitions(postgres_schema_dsn) == ["reads_p20261127", "reads_p20261128"]
+    assert [r.client_read_id for r in reads if pg_store.reads.get(r.id)] == [
+        f"read-{i}" for i in range(4)
+    ]
+
+
+def test_a_day_dropped_by_another_process_is_made_again(
+    pg_store: PostgresStore, postgres_schema_dsn: str
+) -> None:
+    pg_store.reads.add([make_read(1)])
+    other = PostgresStore(postgres_schema_dsn, min_size=1, max_size=1)
+    try:
+        assert other.reads.delete_captured_before(NOW + timedelta(days=1)) == 1
+    finally:
+        other.close()
+    assert partitions(postgres_schema_dsn) == []
+    [stored] = pg_store.reads.add([make_read(2)])
+    assert pg_store.reads.get(stored.read_id) is not None
+
+
+def test_an_unreachable_server_is_a_store_error_without_the_password() -> None:
+    with pytest.raises(StoreError) as caught:
+        PostgresStore("postgresql://pk:s3cret-pw@127.0.0.1:1/none?connect_timeout=1", max_size=1)
+    assert "s3cret-pw" not in str(caught.value)
