@@ -95,32 +95,30 @@ class SqliteDatabase:
         return [m.label for m in load_migrations(_MIGRATIONS_PACKAGE) if m.version > version]
 
     def upgrade(self) -> list[str]:
-        applied: list[str] = []
-        with self._write_lock:
-            self._writer.execute(
+        with self.write() as connection:
+            connection.execute(
                 "CREATE TABLE IF NOT EXISTS schema_migrations ("
                 " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
             )
-            done = {row[0] for row in self._writer.execute("SELECT version FROM schema_migrations")}
-            for migration in load_migrations(_MIGRATIONS_PACKAGE):
-                if migration.version not in done:
-                    self._apply(migration)
-                    applied.append(migration.label)
-        return applied
+        return [m.label for m in load_migrations(_MIGRATIONS_PACKAGE) if self._apply(m)]
 
-    def _apply(self, migration: Migration) -> None:
-        # executescript commits any open transaction first, so the script carries its own.
-        script = (
-            f"BEGIN IMMEDIATE;\n{migration.sql}\n"
-            f"INSERT INTO schema_migrations VALUES ({migration.version}, '{migration.name}',"
-            " strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));\nCOMMIT;"
-        )
-        try:
-            self._writer.executescript(script)
-        except sqlite3.Error:
-            if self._writer.in_transaction:
-                self._writer.execute("ROLLBACK")
-            raise
+    def _apply(self, migration: Migration) -> bool:
+        """Apply ``migration`` in one transaction unless another process got there first."""
+        with self.write() as connection:
+            done = connection.execute(
+                "SELECT 1 FROM schema_migrations WHERE version = ?", (migration.version,)
+            ).fetchone()
+            if done is not None:
+                return False
+            # One statement at a time: executescript would commit the transaction first.
+            for statement in _statements(migration.sql):
+                connection.execute(statement)
+            connection.execute(
+                "INSERT INTO schema_migrations VALUES (?, ?, "
+                "strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
+                (migration.version, migration.name),
+            )
+        return True
 
     def close(self) -> None:
         with self._readers_lock:
@@ -130,3 +128,12 @@ class SqliteDatabase:
         with self._write_lock:
             self._writer.close()
         self._checkpointer.stop()
+
+
+def _statements(script: str) -> Iterator[str]:
+    pending = ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            yield pending
+            pending = ""
