@@ -97,6 +97,12 @@ class IngestSettings(Section):
         le=86_400,
         description="How far in the future a capture time may lie before it is refused.",
     )
+    max_capture_age_days: int = Field(
+        default=30,
+        ge=1,
+        le=3650,
+        description="Reads captured longer ago than this are refused (a camera's backlog).",
+    )
 
 
 class Settings(BaseSettings):

@@ -36,11 +36,16 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     """
     clock = clock or SystemClock()
     store = open_store(settings)
-    images = open_image_store(settings)
+    try:
+        images = open_image_store(settings)
+    except BaseException:
+        store.close()
+        raise
     limits = IngestLimits(
         max_batch_reads=settings.ingest.max_batch_reads,
         max_image_bytes=settings.ingest.max_image_bytes,
         max_clock_skew=timedelta(seconds=settings.ingest.max_clock_skew_s),
+        max_capture_age=timedelta(days=settings.ingest.max_capture_age_days),
     )
     return Services(
         settings=settings,

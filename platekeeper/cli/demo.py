@@ -23,7 +23,8 @@ def demo(
     ] = None,
     reads: Annotated[int, typer.Option(min=0, max=1_000_000, help="Reads to generate.")] = 2000,
     hours: Annotated[
-        int, typer.Option(min=1, max=24 * 90, help="Spread over the last H hours.")
+        int,
+        typer.Option(min=1, max=24 * 30, help="Spread over the last H hours (30 days at most)."),
     ] = 48,
     seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same data.")] = 7,
     serve: Annotated[bool, typer.Option(help="Serve the app once the data is in.")] = True,

@@ -41,4 +41,4 @@ class Agency:
             raise InvalidInput(
                 f"agency state {self.state!r} is not a two-letter code", hint="For example 'CA'."
             )
-        require_utc(self.created_at, "created_at")
+        object.__setattr__(self, "created_at", require_utc(self.created_at, "created_at"))

@@ -61,7 +61,7 @@ class Camera:
             math.isfinite(self.heading_deg) and 0.0 <= self.heading_deg < 360.0
         ):
             raise InvalidInput(f"camera heading {self.heading_deg} is outside 0..360 degrees")
-        require_utc(self.created_at, "created_at")
+        object.__setattr__(self, "created_at", require_utc(self.created_at, "created_at"))
 
 
 def issue_camera_key() -> tuple[str, str]:

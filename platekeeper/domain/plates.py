@@ -20,6 +20,11 @@ def normalise_plate_key(plate_text: str) -> str:
     # Most readers send the bare key already; spare them the Unicode folding.
     if plate_text.isascii() and plate_text.isalnum() and len(plate_text) <= MAX_PLATE_KEY_LENGTH:
         return plate_text.upper()
+    if not plate_text.isprintable():
+        raise InvalidInput(
+            "plate text holds control characters",
+            hint="Send the plate as read, letters, digits and separators only.",
+        )
     if len(plate_text) > MAX_PLATE_TEXT_LENGTH:
         raise InvalidInput(
             f"plate text is {len(plate_text)} characters long; at most "

@@ -10,7 +10,7 @@ from datetime import datetime
 from platekeeper.domain.geo import GeoPoint
 from platekeeper.domain.ids import read_id_for
 from platekeeper.domain.plates import normalise_plate_key
-from platekeeper.domain.time import require_utc
+from platekeeper.domain.time import require_capture_time, to_epoch_us
 from platekeeper.errors import InvalidInput
 
 MAX_CANDIDATES = 20
@@ -79,14 +79,18 @@ class ReadSubmission:
     plate_key: str = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        if not self.client_read_id or len(self.client_read_id) > MAX_CLIENT_READ_ID_LENGTH:
+        if not (
+            0 < len(self.client_read_id) <= MAX_CLIENT_READ_ID_LENGTH
+            and self.client_read_id.isprintable()
+        ):
             raise InvalidInput(
-                "client read id must be 1 to 128 characters",
+                "client read id must be 1 to 128 printable characters",
                 hint="Give every read a unique id (a UUID works) and reuse it on retries.",
             )
         object.__setattr__(self, "plate_key", normalise_plate_key(self.plate_text))
         _require_confidence(self.confidence, "confidence")
-        require_utc(self.captured_at, "captured_at")
+        # The same instant sent as +02:00 and as Z is the same read: keep it in UTC.
+        object.__setattr__(self, "captured_at", require_capture_time(self.captured_at))
         if self.region_confidence is not None:
             _require_confidence(self.region_confidence, "region confidence")
             if self.region is None:
@@ -99,11 +103,11 @@ class ReadSubmission:
         """A digest of the reported content, to tell a retry from a reused id with new content."""
         # An explicit list, not the whole dataclass, so that adding a field later does not turn
         # the retries of reads stored before into conflicts.
-        # repr of strings and floats is exact and unambiguous, and fast.
+        # repr of strings and numbers is exact and unambiguous, and fast.
         content = (
             self.plate_text,
             self.confidence,
-            self.captured_at.isoformat(),
+            to_epoch_us(self.captured_at),
             self.region,
             self.region_confidence,
             tuple((c.plate_text, c.confidence) for c in self.candidates),

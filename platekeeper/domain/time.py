@@ -20,6 +20,20 @@ def require_utc(instant: datetime, what: str) -> datetime:
     return instant.astimezone(UTC)
 
 
+EARLIEST_CAPTURE = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def require_capture_time(instant: datetime) -> datetime:
+    """A capture time in UTC; none lies before 2000, when no plate reader sent reads here."""
+    captured_at = require_utc(instant, "captured_at")
+    if captured_at < EARLIEST_CAPTURE:
+        raise InvalidInput(
+            f"captured_at {captured_at.isoformat()} lies before {EARLIEST_CAPTURE.year}",
+            hint="Check the camera's clock.",
+        )
+    return captured_at
+
+
 def to_epoch_us(instant: datetime) -> int:
     return (instant - EPOCH) // MICROSECOND
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -28,6 +28,7 @@ class IngestLimits:
     max_batch_reads: int = 1000
     max_image_bytes: int = 8 * 1024 * 1024
     max_clock_skew: timedelta = timedelta(minutes=5)
+    max_capture_age: timedelta = timedelta(days=30)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,10 +64,19 @@ class IngestService:
             )
         return camera
 
-    def ingest(self, camera: Camera, items: Sequence[IngestItem]) -> list[StoredRead]:
-        """Store ``items`` from ``camera``; a retried read is reported, not stored twice."""
+    def ingest(
+        self,
+        camera: Camera,
+        items: Sequence[IngestItem],
+        *,
+        where: Callable[[int], str] = lambda index: f"reads.{index}",
+    ) -> list[StoredRead]:
+        """Store ``items`` from ``camera``; a retried read is reported, not stored twice.
+
+        ``where`` names the item at an index in error messages, as the sender knows it.
+        """
         received_at = self._clock.now()
-        self._check(camera, items, received_at)
+        self._check(camera, items, received_at, where)
         written: list[ImageRef] = []
         try:
             reads = [self._prepare(camera, item, received_at, written) for item in items]
@@ -74,8 +84,22 @@ class IngestService:
         except BaseException:
             self._discard(written)
             raise
-        self._discard_images_of_duplicates(reads, results)
-        self._store.cameras.record_contact(camera.id, received_at)
+        self._after_storing(camera, reads, results, received_at)
+        return results
+
+    def _after_storing(
+        self,
+        camera: Camera,
+        reads: Sequence[PlateRead],
+        results: Sequence[StoredRead],
+        received_at: datetime,
+    ) -> None:
+        # The reads are committed: nothing here may turn the request into a failure.
+        try:
+            self._discard_images_of_duplicates(reads, results)
+            self._store.cameras.record_contact(camera.id, received_at)
+        except Exception as exc:  # any failure here costs bookkeeping, not the reads
+            log.warning("bookkeeping after storing reads of camera %s failed: %s", camera.id, exc)
         created = sum(result.outcome is StoredOutcome.CREATED for result in results)
         log.info(
             "camera %s sent %d reads: %d new, %d repeated",
@@ -84,9 +108,14 @@ class IngestService:
             created,
             len(results) - created,
         )
-        return results
 
-    def _check(self, camera: Camera, items: Sequence[IngestItem], now: datetime) -> None:
+    def _check(
+        self,
+        camera: Camera,
+        items: Sequence[IngestItem],
+        now: datetime,
+        where: Callable[[int], str],
+    ) -> None:
         limits = self.limits
         if not items:
             raise InvalidInput("the request holds no reads", hint="Send at least one read.")
@@ -95,15 +124,15 @@ class IngestService:
                 f"{len(items)} reads in one request; at most {limits.max_batch_reads} are accepted",
                 hint="Split the batch into smaller requests.",
             )
+        window = (now - limits.max_capture_age, now + limits.max_clock_skew)
         problems: list[FieldError] = []
         seen: set[tuple[str, datetime]] = set()
-        latest = now + limits.max_clock_skew
         for index, item in enumerate(items):
-            problems.extend(_item_problems(index, item, camera, latest, limits.max_image_bytes))
+            problems.extend(_item_problems(where(index), item, camera, window, limits))
             key = (item.submission.client_read_id, item.submission.captured_at)
             if key in seen:
                 problems.append(
-                    FieldError(f"reads.{index}.client_read_id", "repeated in this request")
+                    FieldError(f"{where(index)}.client_read_id", "repeated in this request")
                 )
             seen.add(key)
         if problems:
@@ -150,28 +179,41 @@ class IngestService:
 
 
 def _item_problems(
-    index: int, item: IngestItem, camera: Camera, latest: datetime, max_image_bytes: int
+    where: str,
+    item: IngestItem,
+    camera: Camera,
+    window: tuple[datetime, datetime],
+    limits: IngestLimits,
 ) -> list[FieldError]:
-    where = f"reads.{index}"
     problems: list[FieldError] = []
     submission = item.submission
+    earliest, latest = window
     if submission.captured_at > latest:
         problems.append(
             FieldError(f"{where}.captured_at", "lies in the future; check the camera's clock")
+        )
+    elif submission.captured_at < earliest:
+        problems.append(
+            FieldError(
+                f"{where}.captured_at",
+                f"is more than {limits.max_capture_age.days} days old; older reads are refused",
+            )
         )
     if camera.kind is CameraKind.MOBILE and submission.location is None:
         problems.append(
             FieldError(f"{where}.latitude", "a mobile camera must send its position with each read")
         )
     for name, data in (("image", item.image), ("crop", item.crop)):
-        if data is None:
-            continue
-        if len(data) > max_image_bytes:
-            problems.append(
-                FieldError(f"{where}.{name}", f"is {len(data)} bytes; at most {max_image_bytes}")
-            )
-        try:
-            detect_image_type(data)
-        except InvalidInput as error:
-            problems.append(FieldError(f"{where}.{name}", error.message))
+        if data is not None:
+            problems.extend(_image_problems(f"{where}.{name}", data, limits.max_image_bytes))
     return problems
+
+
+def _image_problems(where: str, data: bytes, max_image_bytes: int) -> list[FieldError]:
+    if len(data) > max_image_bytes:
+        return [FieldError(where, f"is {len(data)} bytes; at most {max_image_bytes}")]
+    try:
+        detect_image_type(data)
+    except InvalidInput as error:
+        return [FieldError(where, error.message)]
+    return []

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import timedelta
+from datetime import timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -136,15 +136,39 @@ def test_the_same_read_twice_in_one_batch_is_refused(live_app: LiveApp) -> None:
     assert read_count(live_app) == 0
 
 
-def test_times_must_carry_a_zone_and_not_lie_in_the_future(live_app: LiveApp) -> None:
-    future = (NOW + timedelta(hours=1)).isoformat()
+def test_times_must_carry_a_zone_and_lie_in_the_recent_past(live_app: LiveApp) -> None:
+    cases = {
+        "2026-11-28T11:00:00": "timezone",
+        (NOW + timedelta(hours=1)).isoformat(): "future",
+        (NOW - timedelta(days=31)).isoformat(): "30 days old",
+        "1969-12-31T23:59:59Z": "before 2000",
+    }
     with live_app.client(live_app.camera_key) as client:
-        naive = client.post("/api/v1/reads", json=read_json(captured_at="2026-11-28T11:00:00"))
-        ahead = client.post("/api/v1/reads", json=read_json(captured_at=future))
-    assert (
-        assert_problem(naive, 422, "invalid_input")["errors"][0]["location"] == "read.captured_at"
-    )
-    assert "future" in assert_problem(ahead, 422, "invalid_input")["errors"][0]["message"]
+        for captured_at, complaint in cases.items():
+            response = client.post("/api/v1/reads", json=read_json(captured_at=captured_at))
+            [error] = assert_problem(response, 422, "invalid_input")["errors"]
+            assert error["location"].startswith("read"), error
+            assert complaint in error["message"], error
+    assert read_count(live_app) == 0
+
+
+def test_the_same_instant_in_another_zone_is_a_retry(live_app: LiveApp) -> None:
+    local = NOW.astimezone(timezone(timedelta(hours=-8))).isoformat()
+    with live_app.client(live_app.camera_key) as client:
+        first = client.post("/api/v1/reads", json=read_json(captured_at=NOW.isoformat()))
+        again = client.post("/api/v1/reads", json=read_json(captured_at=local))
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json()["read_id"] == first.json()["read_id"]
+    read = live_app.services.store.reads.get(first.json()["read_id"])
+    assert read is not None
+    assert read.captured_at.utcoffset() == timedelta(0)
+
+
+def test_control_characters_are_refused(live_app: LiveApp) -> None:
+    with live_app.client(live_app.camera_key) as client:
+        for field, value in (("plate_text", "7AB\u0000C123"), ("client_read_id", "r\n1")):
+            response = client.post("/api/v1/reads", json=read_json(**{field: value}))
+            assert_problem(response, 422, "invalid_input")
     assert read_count(live_app) == 0
 
 

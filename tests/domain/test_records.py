@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -32,11 +32,15 @@ def test_the_fingerprint_changes_with_any_reported_field() -> None:
     variants = [
         replace(base, plate_text="7ABC124"),
         replace(base, confidence=0.5),
+        replace(base, captured_at=base.captured_at + timedelta(microseconds=1)),
+        replace(base, region="us-nv"),
+        replace(base, region_confidence=0.5),
         replace(base, candidates=()),
         replace(base, location=GeoPoint(1, 1)),
+        replace(base, box=None),
     ]
     fingerprints = {base.fingerprint, *(v.fingerprint for v in variants)}
-    assert len(fingerprints) == 5
+    assert len(fingerprints) == 1 + len(variants)
     assert make_submission().fingerprint == base.fingerprint
 
 

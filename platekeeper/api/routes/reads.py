@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from fastapi import APIRouter, Request, Response, status
@@ -84,7 +85,7 @@ async def post_read(
     )
     read = _parse(ReadCreate, body.document, prefix="read")
     items = to_ingest_items([read], body.parts, prefix="read")
-    [result] = await _ingest(services, camera, items, response)
+    [result] = await _ingest(services, camera, items, response, where=lambda _: "read")
     return _receipt(result)
 
 
@@ -109,7 +110,7 @@ async def post_reads(
     )
     batch = _parse(ReadBatchCreate, body.document, prefix="")
     items = to_ingest_items(batch.reads, body.parts, prefix="reads")
-    results = await _ingest(services, camera, items, response)
+    results = await _ingest(services, camera, items, response, where=lambda i: f"reads.{i}")
     created = sum(result.outcome is StoredOutcome.CREATED for result in results)
     return BatchReceipt(
         created=created,
@@ -126,10 +127,17 @@ def _parse(schema: type[ModelT], document: bytes, *, prefix: str) -> ModelT:
 
 
 async def _ingest(
-    services: Services, camera: Camera, items: Sequence[IngestItem], response: Response
+    services: Services,
+    camera: Camera,
+    items: Sequence[IngestItem],
+    response: Response,
+    *,
+    where: Callable[[int], str],
 ) -> list[StoredRead]:
     # The store and image store block; keep them off the event loop.
-    results = await run_in_threadpool(services.ingest.ingest, camera, items)
+    results = await run_in_threadpool(
+        functools.partial(services.ingest.ingest, camera, items, where=where)
+    )
     if all(result.outcome is StoredOutcome.DUPLICATE for result in results):
         response.status_code = status.HTTP_200_OK
     return results
