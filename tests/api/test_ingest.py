@@ -167,7 +167,8 @@ def test_the_same_instant_in_another_zone_is_a_retry(live_app: LiveApp) -> None:
 def test_control_characters_are_refused(live_app: LiveApp) -> None:
     with live_app.client(live_app.camera_key) as client:
         for field, value in (("plate_text", "7AB\u0000C123"), ("client_read_id", "r\n1")):
-            response = client.post("/api/v1/reads", json=read_json(**{field: value}))
+            body = {**read_json(), field: value}
+            response = client.post("/api/v1/reads", json=body)
             assert_problem(response, 422, "invalid_input")
     assert read_count(live_app) == 0
 
