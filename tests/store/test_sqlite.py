@@ -8,6 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from platekeeper.store.sqlite import SqliteStore
+from platekeeper.store.sqlite.readers import ReaderPool
 from tests.conftest import make_agency, make_camera, make_read
 
 
@@ -49,3 +50,27 @@ def test_the_checkpointer_moves_writes_into_the_database_file_while_open(tmp_pat
             time.sleep(0.05)
     finally:
         store.close()
+
+
+def test_readers_are_lent_from_a_bounded_pool(tmp_path: Path) -> None:
+    opened: list[sqlite3.Connection] = []
+
+    def connect() -> sqlite3.Connection:
+        connection = sqlite3.connect(tmp_path / "pool.sqlite3", check_same_thread=False)
+        opened.append(connection)
+        return connection
+
+    pool = ReaderPool(connect, size=3)
+
+    def read(_: int) -> int:
+        with pool.lend() as connection:
+            time.sleep(0.01)
+            value: int = connection.execute("SELECT 1").fetchone()[0]
+            return value
+
+    try:
+        with ThreadPoolExecutor(12) as threads:
+            assert sum(threads.map(read, range(60))) == 60
+    finally:
+        pool.close()
+    assert 1 <= len(opened) <= 3

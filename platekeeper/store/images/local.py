@@ -31,11 +31,18 @@ class LocalImageStore:
         day = captured_at.astimezone(UTC).strftime("%Y/%m/%d")
         ref = f"{day}/{kind.value}-{uuid.uuid4().hex}.{extension}"
         path = self.root / ref
-        path.parent.mkdir(parents=True, exist_ok=True)
         # Write then rename, so that a reader never sees half an image.
         partial = path.with_suffix(path.suffix + ".partial")
-        partial.write_bytes(data)
-        os.replace(partial, path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            partial.write_bytes(data)
+            os.replace(partial, path)
+        except OSError as exc:
+            partial.unlink(missing_ok=True)
+            raise StoreError(
+                f"cannot write an image into {self.root}: {exc.strerror}",
+                hint="Check the free space and permissions of the image folder.",
+            ) from None
         return ref
 
     def get(self, ref: ImageRef) -> bytes:

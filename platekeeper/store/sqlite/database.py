@@ -5,17 +5,22 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from platekeeper.errors import StoreError
 from platekeeper.store.migrations import Migration, load_migrations
 from platekeeper.store.sqlite.checkpointer import Checkpointer
+from platekeeper.store.sqlite.readers import ReaderPool
 
 _MIGRATIONS_PACKAGE = "platekeeper.store.sqlite.migrations"
 BUSY_TIMEOUT_MS = 10_000
-CACHE_KIB = 64 * 1024
+# The plate index takes writes all over; a large page cache keeps its hot pages in memory.
+WRITER_CACHE_KIB = 64 * 1024
+READER_CACHE_KIB = 8 * 1024
+READERS = 8
 
 
 class SqliteDatabase:
@@ -36,11 +41,9 @@ class SqliteDatabase:
                 hint="Check that the data directory exists and is writable.",
             ) from None
         self._write_lock = threading.Lock()
-        self._local = threading.local()
-        self._readers: list[sqlite3.Connection] = []
-        self._readers_lock = threading.Lock()
+        self._readers = ReaderPool(lambda: self._connect(cache_kib=READER_CACHE_KIB), READERS)
 
-    def _connect(self) -> sqlite3.Connection:
+    def _connect(self, cache_kib: int = WRITER_CACHE_KIB) -> sqlite3.Connection:
         connection = sqlite3.connect(
             self.path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000
         )
@@ -49,14 +52,13 @@ class SqliteDatabase:
         # transactions before a power loss can be lost.
         connection.execute("PRAGMA synchronous = NORMAL")
         connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        # The plate index takes writes all over; a larger page cache keeps its hot pages in memory.
-        connection.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+        connection.execute(f"PRAGMA cache_size = -{cache_kib}")
         return connection
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
         """One write transaction, committed on success and rolled back on any error."""
-        with self._write_lock:
+        with self._write_lock, _unavailable_as_store_error(self.path):
             self._writer.execute("BEGIN IMMEDIATE")
             try:
                 yield self._writer
@@ -66,28 +68,30 @@ class SqliteDatabase:
             self._writer.execute("COMMIT")
         self._checkpointer.nudge()
 
-    def reader(self) -> sqlite3.Connection:
-        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
-        if connection is None:
-            connection = self._connect()
-            connection.execute("PRAGMA query_only = ON")
-            self._local.connection = connection
-            with self._readers_lock:
-                self._readers.append(connection)
-        return connection
+    @contextmanager
+    def read(self) -> Iterator[sqlite3.Connection]:
+        """A read-only connection for the block; fetch everything inside it."""
+        with self._readers.lend() as connection, _unavailable_as_store_error(self.path):
+            yield connection
+
+    def fetch_one(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
+        with self.read() as connection:
+            row: tuple[Any, ...] | None = connection.execute(sql, params).fetchone()
+        return row
+
+    def fetch_all(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        with self.read() as connection:
+            return connection.execute(sql, params).fetchall()
 
     def schema_version(self) -> int:
-        row = (
-            self.reader()
-            .execute(
+        with self.read() as connection:
+            row = connection.execute(
                 "SELECT count(*) FROM sqlite_master"
                 " WHERE type = 'table' AND name = 'schema_migrations'"
-            )
-            .fetchone()
-        )
-        if row[0] == 0:
-            return 0
-        version = self.reader().execute("SELECT max(version) FROM schema_migrations").fetchone()
+            ).fetchone()
+            if row[0] == 0:
+                return 0
+            version = connection.execute("SELECT max(version) FROM schema_migrations").fetchone()
         return int(version[0] or 0)
 
     def pending_migrations(self) -> list[str]:
@@ -121,10 +125,7 @@ class SqliteDatabase:
         return True
 
     def close(self) -> None:
-        with self._readers_lock:
-            for connection in self._readers:
-                connection.close()
-            self._readers.clear()
+        self._readers.close()
         with self._write_lock:
             self._writer.close()
         self._checkpointer.stop()
@@ -137,3 +138,31 @@ def _statements(script: str) -> Iterator[str]:
         if sqlite3.complete_statement(pending):
             yield pending
             pending = ""
+
+
+# SQLite's ways of saying that the database cannot be used now, rather than that a statement is
+# wrong (which stays a plain error: it is a bug).
+_UNAVAILABLE = (
+    "SQLITE_BUSY",
+    "SQLITE_LOCKED",
+    "SQLITE_FULL",
+    "SQLITE_IOERR",
+    "SQLITE_CANTOPEN",
+    "SQLITE_READONLY",
+    "SQLITE_CORRUPT",
+    "SQLITE_NOTADB",
+)
+
+
+@contextmanager
+def _unavailable_as_store_error(path: Path) -> Iterator[None]:
+    try:
+        yield
+    except sqlite3.OperationalError as exc:
+        name = exc.sqlite_errorname or ""
+        if not name.startswith(_UNAVAILABLE):
+            raise
+        raise StoreError(
+            f"the SQLite database {path} cannot be used now: {exc}",
+            hint="Retry shortly; if it persists, check the disk and what else holds the file.",
+        ) from None

@@ -61,19 +61,15 @@ class SqliteReads:
             return _add_with_retries(connection, reads, rows)
 
     def get(self, read_id: str) -> PlateRead | None:
-        row = (
-            self._db.reader()
-            .execute(f"SELECT {_COLUMNS} FROM reads WHERE id = ?", (read_id,))
-            .fetchone()
-        )
+        row = self._db.fetch_one(f"SELECT {_COLUMNS} FROM reads WHERE id = ?", (read_id,))
         return None if row is None else _read(row)
 
     def find(self, query: ReadQuery) -> list[PlateRead]:
         sql, params = read_query_sql(query, _COLUMNS, placeholder="?", instant=to_epoch_us)
-        return [_read(row) for row in self._db.reader().execute(sql, params)]
+        return [_read(row) for row in self._db.fetch_all(sql, params)]
 
     def delete_captured_before(self, cutoff: datetime) -> int:
-        # The id bound lets SQLite walk only the leading pages of the clustered table.
+        # Ids sort by capture time: the id bound lets SQLite walk only the start of the id index.
         with self._db.write() as connection:
             cursor = connection.execute(
                 "DELETE FROM reads WHERE id < ? AND captured_at < ?",
@@ -82,11 +78,8 @@ class SqliteReads:
         return cursor.rowcount
 
     def stats(self) -> ReadStats:
-        count, oldest, newest = (
-            self._db.reader()
-            .execute("SELECT count(*), min(captured_at), max(captured_at) FROM reads")
-            .fetchone()
-        )
+        row = self._db.fetch_one("SELECT count(*), min(captured_at), max(captured_at) FROM reads")
+        count, oldest, newest = row if row is not None else (0, None, None)
         return ReadStats(
             read_count=count,
             oldest_captured_at=None if oldest is None else from_epoch_us(oldest),

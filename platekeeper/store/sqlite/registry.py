@@ -33,17 +33,13 @@ class SqliteAgencies:
             raise Conflict(f"agency {agency.id!r} already exists") from None
 
     def get(self, agency_id: str) -> Agency | None:
-        row = (
-            self._db.reader()
-            .execute("SELECT id, name, state, created_at FROM agencies WHERE id = ?", (agency_id,))
-            .fetchone()
+        row = self._db.fetch_one(
+            "SELECT id, name, state, created_at FROM agencies WHERE id = ?", (agency_id,)
         )
         return None if row is None else _agency(row)
 
     def list(self) -> list[Agency]:
-        rows = self._db.reader().execute(
-            "SELECT id, name, state, created_at FROM agencies ORDER BY id"
-        )
+        rows = self._db.fetch_all("SELECT id, name, state, created_at FROM agencies ORDER BY id")
         return [_agency(row) for row in rows]
 
 
@@ -80,30 +76,24 @@ class SqliteCameras:
             ) from None
 
     def get(self, camera_id: str) -> Camera | None:
-        row = (
-            self._db.reader()
-            .execute(f"SELECT {_CAMERA_COLUMNS} FROM cameras WHERE id = ?", (camera_id,))
-            .fetchone()
+        row = self._db.fetch_one(
+            f"SELECT {_CAMERA_COLUMNS} FROM cameras WHERE id = ?", (camera_id,)
         )
         return None if row is None else _camera(row)
 
     def list(self, agency_id: str | None = None) -> list[Camera]:
         if agency_id is None:
-            rows = self._db.reader().execute(f"SELECT {_CAMERA_COLUMNS} FROM cameras ORDER BY id")
+            rows = self._db.fetch_all(f"SELECT {_CAMERA_COLUMNS} FROM cameras ORDER BY id")
         else:
-            rows = self._db.reader().execute(
+            rows = self._db.fetch_all(
                 f"SELECT {_CAMERA_COLUMNS} FROM cameras WHERE agency_id = ? ORDER BY id",
                 (agency_id,),
             )
         return [_camera(row) for row in rows]
 
     def by_key_hash(self, api_key_hash: str) -> Camera | None:
-        row = (
-            self._db.reader()
-            .execute(
-                f"SELECT {_CAMERA_COLUMNS} FROM cameras WHERE api_key_hash = ?", (api_key_hash,)
-            )
-            .fetchone()
+        row = self._db.fetch_one(
+            f"SELECT {_CAMERA_COLUMNS} FROM cameras WHERE api_key_hash = ?", (api_key_hash,)
         )
         return None if row is None else _camera(row)
 
