@@ -13,7 +13,15 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from psycopg.conninfo import conninfo_to_dict
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -78,6 +86,13 @@ class LocalImageStoreSettings(Section):
 
 ImageStoreSettings = Annotated[LocalImageStoreSettings, Field(discriminator="type")]
 
+# The sections whose backend a ``type`` key picks, each with its choices and its default.
+BACKEND_SECTIONS: dict[str, tuple[type[BaseModel], ...]] = {
+    "store": (SqliteStoreSettings, PostgresStoreSettings),
+    "images": (LocalImageStoreSettings,),
+}
+DEFAULT_BACKENDS = {"store": "sqlite", "images": "local"}
+
 
 class ServerSettings(Section):
     host: str = Field(default="127.0.0.1", description="Address the app listens on.")
@@ -126,6 +141,15 @@ class Settings(BaseSettings):
     images: ImageStoreSettings = Field(default_factory=LocalImageStoreSettings)
     server: ServerSettings = Field(default_factory=ServerSettings)
     ingest: IngestSettings = Field(default_factory=IngestSettings)
+
+    @field_validator("store", "images", mode="before")
+    @classmethod
+    def _default_backend(cls, value: Any, info: ValidationInfo) -> Any:
+        # Setting only a path ([store] path = ..., PLATEKEEPER_STORE__PATH) means the default
+        # backend, as the reference says; the union needs its tag to know that.
+        if isinstance(value, dict) and "type" not in value:
+            return {"type": DEFAULT_BACKENDS[info.field_name or ""], **value}
+        return value
 
     @property
     def sqlite_path(self) -> Path:
@@ -176,14 +200,36 @@ def load_settings(config_path: Path | None = None, **overrides: Any) -> Settings
 def _check_toml(path: Path) -> None:
     try:
         with path.open("rb") as handle:
-            tomllib.load(handle)
+            document = tomllib.load(handle)
     except FileNotFoundError:
         raise ConfigError(
             f"config file {path} does not exist",
             hint="Pass an existing file with --config, or leave it out for the defaults.",
         ) from None
-    except tomllib.TOMLDecodeError as exc:
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"config file {path} is not valid TOML: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"config file {path} cannot be read: {exc.strerror}") from None
+    _refuse_password_in_file(document, path)
+
+
+def _refuse_password_in_file(document: dict[str, Any], path: Path) -> None:
+    # A settings file is copied, shared and committed; a database password must not be in it.
+    store = document.get("store")
+    dsn = store.get("dsn") if isinstance(store, dict) else None
+    if not isinstance(dsn, str):
+        return
+    try:
+        has_password = bool(conninfo_to_dict(dsn).get("password"))
+    except Exception:  # an unparsable DSN is reported by the settings check itself
+        return
+    if has_password:
+        raise ConfigError(
+            f"config file {path} holds a database password in store.dsn",
+            hint="Remove it from the file; set PLATEKEEPER_STORE__DSN in the environment or use "
+            "libpq's ~/.pgpass.",
+            fields=[FieldError("store.dsn", "holds a password")],
+        )
 
 
 def _known_env_names() -> set[str]:
@@ -231,12 +277,17 @@ def _location(loc: tuple[int | str, ...]) -> str:
     # A discriminated union puts the chosen tag into the path ("store.postgres.dsn"); people
     # wrote "store.dsn", so that is the name to show.
     parts = [str(part) for part in loc]
-    if len(parts) > 2 and parts[0] in {"store", "images"} and parts[1] in _BACKEND_TAGS:
+    if len(parts) > 2 and parts[0] in BACKEND_SECTIONS and parts[1] in _backend_tags():
         del parts[1]
     return ".".join(parts)
 
 
-_BACKEND_TAGS = {"sqlite", "postgres", "local"}
+def _backend_tags() -> set[str]:
+    return {
+        str(getattr(model.model_fields["type"].annotation, "__args__", ("",))[0])
+        for models in BACKEND_SECTIONS.values()
+        for model in models
+    }
 
 
 def _describe(error: Any) -> str:

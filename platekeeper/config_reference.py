@@ -8,21 +8,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
-from platekeeper.config import (
-    ENV_PREFIX,
-    LocalImageStoreSettings,
-    PostgresStoreSettings,
-    Settings,
-    SqliteStoreSettings,
-)
-
-_BACKEND_SECTIONS = {"store", "images"}
-_SECTIONS: list[tuple[str, type[BaseModel]]] = [
-    ("", Settings),
-    ("store (type = sqlite)", SqliteStoreSettings),
-    ("store (type = postgres)", PostgresStoreSettings),
-    ("images (type = local)", LocalImageStoreSettings),
-]
+from platekeeper.config import BACKEND_SECTIONS, ENV_PREFIX, Settings
 
 
 def reference_markdown() -> str:
@@ -38,15 +24,20 @@ def reference_markdown() -> str:
 def _rows() -> Iterator[str]:
     for name, field in Settings.model_fields.items():
         annotation = field.annotation
-        if name in _BACKEND_SECTIONS:
+        if name in BACKEND_SECTIONS:
             continue  # listed once per backend below
         if isinstance(annotation, type) and issubclass(annotation, BaseModel):
             yield from _model_rows(name, annotation)
         else:
             yield _row(name, field)
-    for title, model in _SECTIONS[1:]:
-        section = title.split(" ")[0]
-        yield from _model_rows(section, model, note=title[len(section) + 1 :])
+    for section, models in BACKEND_SECTIONS.items():
+        for model in models:
+            yield from _model_rows(section, model, note=f"(type = {_tag(model)})")
+
+
+def _tag(model: type[BaseModel]) -> str:
+    literal = model.model_fields["type"].annotation
+    return str(getattr(literal, "__args__", ("?",))[0])
 
 
 def _model_rows(section: str, model: type[BaseModel], note: str = "") -> Iterator[str]:

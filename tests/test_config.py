@@ -64,9 +64,9 @@ def test_the_config_path_can_come_from_the_environment(
         ("[store]\ntype = 'oracle'\n", "store", "does not match any of the expected tags"),
         ("[store]\ntype = 'postgres'\n", "store.dsn", "Field required"),
         (
-            "[store]\ntype = 'postgres'\ndsn = 'postgresql://pk:changeme@db/pk'\n",
+            "[store]\ntype = 'postgres'\ndsn = 'postgresql://pk:Real-Secret-1@db/pk'\n",
             "store.dsn",
-            "placeholder",
+            "holds a password",
         ),
     ],
 )
@@ -77,6 +77,24 @@ def test_each_wrong_key_is_named(tmp_path: Path, text: str, location: str, messa
     assert field.location == location
     assert message in field.message
     assert location in str(caught.value)
+
+
+def test_a_placeholder_password_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PLATEKEEPER_STORE__TYPE", "postgres")
+    monkeypatch.setenv("PLATEKEEPER_STORE__DSN", "postgresql://pk:changeme@db/pk")
+    with pytest.raises(ConfigError) as caught:
+        load_settings()
+    assert "placeholder" in str(caught.value)
+    assert "changeme" not in str(caught.value)
+
+
+def test_a_path_alone_keeps_the_default_backend(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = load_settings(write(tmp_path / "c.toml", "[store]\npath = '/srv/pk.sqlite3'\n"))
+    assert settings.sqlite_path == Path("/srv/pk.sqlite3")
+    monkeypatch.setenv("PLATEKEEPER_IMAGES__PATH", "/srv/images")
+    assert load_settings().image_path == Path("/srv/images")
 
 
 def test_unknown_environment_variables_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -90,3 +108,9 @@ def test_a_missing_or_broken_file_is_a_clear_error(tmp_path: Path) -> None:
         load_settings(tmp_path / "missing.toml")
     with pytest.raises(ConfigError, match="not valid TOML"):
         load_settings(write(tmp_path / "broken.toml", "[server\n"))
+    binary = tmp_path / "binary.toml"
+    binary.write_bytes(b"\xff\xfe data")
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_settings(binary)
+    with pytest.raises(ConfigError, match="cannot be read"):
+        load_settings(tmp_path)
