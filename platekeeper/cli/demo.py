@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Annotated
 
@@ -11,7 +12,7 @@ from rich.table import Table
 
 from platekeeper.cli.console import out
 from platekeeper.cli.context import state
-from platekeeper.cli.serve import run_server
+from platekeeper.cli.serve import bind, run_server
 from platekeeper.demo.seed import DemoSummary, seed_demo
 from platekeeper.services import Services, build_services
 
@@ -34,24 +35,23 @@ def demo(
     """Create a demo agency, cameras and reads with rendered plate images, then serve the app."""
     overrides = {} if data_dir is None else {"data_dir": data_dir}
     settings = state(ctx).settings(**overrides)
-    services = build_services(settings)
-    try:
+    # Take the port before seeding: the camera keys are shown once, and a run that then could
+    # not serve would have shown them for nothing.
+    with ExitStack() as cleanup:
+        listener = None
+        if serve:
+            listener = bind(host or settings.server.host, port or settings.server.port)
+            cleanup.callback(listener.close)
+        services = build_services(settings)
+        cleanup.callback(services.close)
         applied = services.store.upgrade()
         if applied:
             out.print(f"Database ready at {settings.data_dir} ({', '.join(applied)}).")
-        summary = _seed(services, reads, hours, seed)
-    except BaseException:
-        services.close()
-        raise
-    _report(summary)
-    if not serve:
-        services.close()
-        return
-    run_server(
-        services,
-        host=host or settings.server.host,
-        port=port or settings.server.port,
-    )
+        _report(_seed(services, reads, hours, seed))
+        if listener is None:
+            return
+        cleanup.pop_all()  # the server closes both when it stops
+    run_server(services, listener)
 
 
 def _seed(services: Services, reads: int, hours: int, seed: int) -> DemoSummary:

@@ -13,7 +13,7 @@ from platekeeper.cli import cameras, config_cmd, db
 from platekeeper.cli.console import err, print_error
 from platekeeper.cli.context import CliState, open_current, state
 from platekeeper.cli.demo import demo
-from platekeeper.cli.serve import run_server
+from platekeeper.cli.serve import bind, run_server
 from platekeeper.errors import PlateKeeperError
 
 app = typer.Typer(
@@ -63,8 +63,13 @@ def serve(
 ) -> None:
     """Serve the API and web pages."""
     settings = state(ctx).settings()
-    services = open_current(settings)
-    run_server(services, host=host or settings.server.host, port=port or settings.server.port)
+    listener = bind(host or settings.server.host, port or settings.server.port)
+    try:
+        services = open_current(settings)
+    except BaseException:
+        listener.close()
+        raise
+    run_server(services, listener)
 
 
 def main() -> None:

@@ -1,14 +1,21 @@
-"""Running the app."""
+"""Running the app: bind the port first, so that a busy port is known before any other work."""
 
 from __future__ import annotations
 
 import logging
+import socket
 
 import uvicorn
 
 from platekeeper.api import create_app
 from platekeeper.cli.console import out
+from platekeeper.errors import PlateKeeperError
 from platekeeper.services import Services
+
+
+class PortUnavailable(PlateKeeperError):
+    code = "port_unavailable"
+    title = "Cannot listen on the port"
 
 
 def configure_logging(level: str) -> None:
@@ -17,19 +24,32 @@ def configure_logging(level: str) -> None:
     logging.getLogger("psycopg.pool").setLevel(logging.ERROR)
 
 
-def run_server(services: Services, *, host: str, port: int) -> None:
-    """Serve until interrupted, then close the services."""
+def bind(host: str, port: int) -> socket.socket:
+    """A listening socket on ``host:port``, or a ``PortUnavailable`` that says what to do."""
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+        return socket.create_server((host, port), family=family)
+    except OSError as exc:
+        raise PortUnavailable(
+            f"cannot listen on {host}:{port}: {exc.strerror or exc}",
+            hint="Stop what is using the port, or choose another with --port.",
+        ) from None
+
+
+def run_server(services: Services, listener: socket.socket) -> None:
+    """Serve on ``listener`` until interrupted, then close the services."""
     settings = services.settings
     configure_logging(settings.log_level)
+    host, port = listener.getsockname()[:2]
+    config = uvicorn.Config(
+        create_app(services),
+        log_level=settings.log_level.lower(),
+        # Request lines carry no plate data today; keep them out of INFO logs regardless.
+        access_log=settings.log_level == "DEBUG",
+    )
     out.print(f"PlateKeeper is serving on [bold]http://{host}:{port}[/] (Ctrl-C stops it).")
     try:
-        uvicorn.run(
-            create_app(services),
-            host=host,
-            port=port,
-            log_level=settings.log_level.lower(),
-            # Request lines carry no plate data today; keep them out of INFO logs regardless.
-            access_log=settings.log_level == "DEBUG",
-        )
+        uvicorn.Server(config).run(sockets=[listener])
     finally:
+        listener.close()
         services.close()

@@ -148,6 +148,29 @@ def _free_port() -> int:
         return port
 
 
+def test_demo_seeds_and_shows_each_camera_key_once(tmp_path: Path) -> None:
+    result = run(tmp_path, "demo", "--no-serve", "--reads", "40")
+    assert result.returncode == 0, result.stderr
+    assert "40 reads stored" in result.stdout
+    assert len(re.findall(r"pkc_\S+", result.stdout)) == 5
+    assert "Logins: none yet" in result.stdout
+    again = run(tmp_path, "demo", "--no-serve", "--reads", "10")
+    assert again.returncode == 0, again.stderr
+    assert re.findall(r"pkc_\S+", again.stdout) == []
+    assert "rotate-key" in again.stdout
+
+
+def test_demo_on_a_busy_port_stops_before_seeding(tmp_path: Path) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = run(tmp_path, "demo", "--port", str(port), "--reads", "5")
+    assert_user_error(result, f"cannot listen on 127.0.0.1:{port}", "--port")
+    assert "pkc_" not in result.stdout
+    assert not (tmp_path / "platekeeper.sqlite3").exists()
+
+
 @pytest.mark.slow
 def test_serve_answers_http_until_stopped(tmp_path: Path) -> None:
     run(tmp_path, "db", "upgrade")
