@@ -106,6 +106,12 @@ class IngestSettings(Section):
     max_image_bytes: int = Field(
         default=8 * 1024 * 1024, ge=1024, le=64 * 1024 * 1024, description="Largest image."
     )
+    max_request_bytes: int = Field(
+        default=256 * 1024 * 1024,
+        ge=1024 * 1024,
+        le=4 * 1024 * 1024 * 1024,
+        description="Largest request body, images included.",
+    )
     max_clock_skew_s: int = Field(
         default=300,
         ge=0,

@@ -44,6 +44,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     limits = IngestLimits(
         max_batch_reads=settings.ingest.max_batch_reads,
         max_image_bytes=settings.ingest.max_image_bytes,
+        max_request_bytes=settings.ingest.max_request_bytes,
         max_clock_skew=timedelta(seconds=settings.ingest.max_clock_skew_s),
         max_capture_age=timedelta(days=settings.ingest.max_capture_age_days),
     )

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from fastapi import Request
 from starlette.datastructures import UploadFile
+from starlette.types import Message
 
 from platekeeper.errors import InvalidInput, PlateKeeperError
 
@@ -42,12 +43,17 @@ async def read_body(
     max_json_bytes: int,
     max_image_bytes: int,
     max_files: int,
+    max_request_bytes: int,
 ) -> ReadBody:
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type == JSON_MEDIA_TYPE:
         return ReadBody(await _limited(request, max_json_bytes), {})
     if media_type == MULTIPART_MEDIA_TYPE:
-        return await _multipart(request, document_part, max_json_bytes, max_image_bytes, max_files)
+        capped = _capped(request, max_request_bytes)
+        body = await _multipart(capped, document_part, max_json_bytes, max_image_bytes, max_files)
+        if len(body.document) > max_json_bytes:
+            raise _too_large(max_json_bytes, what=f"the '{document_part}' part")
+        return body
     raise UnsupportedMediaType(
         f"content type {media_type or '(none)'!r} is not accepted",
         hint=f"Send {JSON_MEDIA_TYPE}, or {MULTIPART_MEDIA_TYPE} with a '{document_part}' part "
@@ -69,6 +75,28 @@ async def _limited(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
+def _capped(request: Request, limit: int) -> Request:
+    """``request`` as one that fails with 413 once its body passes ``limit`` bytes.
+
+    Starlette bounds the size of form fields but not of file parts; this bounds the whole.
+    """
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise _too_large(limit)
+    received = 0
+
+    async def receive() -> Message:
+        nonlocal received
+        message = await request.receive()
+        if message["type"] == "http.request":
+            received += len(message.get("body", b""))
+            if received > limit:
+                raise _too_large(limit)
+        return message
+
+    return Request(request.scope, receive)
+
+
 async def _multipart(
     request: Request, document_part: str, max_json_bytes: int, max_image_bytes: int, max_files: int
 ) -> ReadBody:
@@ -79,6 +107,8 @@ async def _multipart(
             max_fields=1,
             max_part_size=max(max_json_bytes, max_image_bytes),
         )
+    except PayloadTooLarge:
+        raise
     except Exception as exc:  # Starlette signals every malformed body with a plain exception.
         raise InvalidInput(f"the multipart body cannot be read: {exc}") from None
     document: bytes | None = None
@@ -101,8 +131,8 @@ async def _multipart(
     return ReadBody(document, parts)
 
 
-def _too_large(limit: int) -> PayloadTooLarge:
+def _too_large(limit: int, what: str = "the request body") -> PayloadTooLarge:
     return PayloadTooLarge(
-        f"the request body is larger than {limit} bytes",
-        hint="Send fewer reads per request.",
+        f"{what} is larger than {limit} bytes",
+        hint="Send fewer reads, or smaller images, per request.",
     )

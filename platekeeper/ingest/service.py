@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 class IngestLimits:
     max_batch_reads: int = 1000
     max_image_bytes: int = 8 * 1024 * 1024
+    max_request_bytes: int = 256 * 1024 * 1024
     max_clock_skew: timedelta = timedelta(minutes=5)
     max_capture_age: timedelta = timedelta(days=30)
 

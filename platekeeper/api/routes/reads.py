@@ -82,6 +82,7 @@ async def post_read(
         max_json_bytes=JSON_BYTES_PER_READ,
         max_image_bytes=limits.max_image_bytes,
         max_files=2,
+        max_request_bytes=limits.max_request_bytes,
     )
     read = _parse(ReadCreate, body.document, prefix="read")
     items = to_ingest_items([read], body.parts, prefix="read")
@@ -107,6 +108,7 @@ async def post_reads(
         max_json_bytes=JSON_BYTES_PER_READ * limits.max_batch_reads,
         max_image_bytes=limits.max_image_bytes,
         max_files=2 * limits.max_batch_reads,
+        max_request_bytes=limits.max_request_bytes,
     )
     batch = _parse(ReadBatchCreate, body.document, prefix="")
     items = to_ingest_items(batch.reads, body.parts, prefix="reads")
