@@ -109,15 +109,16 @@ async def _on_http_error(_: Request, exc: Exception) -> JSONResponse:
     )
 
 
-async def _on_unexpected(_: Request, exc: Exception) -> JSONResponse:
-    # The details stay in the server log: they may hold data the client must not see.
-    log.exception("unexpected error while serving a request", exc_info=exc)
+async def _on_unexpected(_: Request, __: Exception) -> JSONResponse:
+    # Starlette logs the traceback itself once this answer is sent; the details stay in that log,
+    # as they may hold data the client must not see.
     return problem_response(
         status=500,
         code="internal_error",
         title="Internal error",
-        detail="The server failed to handle the request; nothing of it was stored.",
-        hint="Retry later; if it persists, the custodian finds the cause in the server log.",
+        detail="The server failed to finish the request. Resending it is safe: a read that was "
+        "stored is reported as a duplicate.",
+        hint="If it persists, the custodian finds the cause in the server log.",
     )
 
 

@@ -1,1 +1,5 @@
-"""Server-rendered pages. Pages show aggregates only until a person's access is audited."""
+"""Server-rendered pages and the static files they use; nothing is loaded from the internet."""
+
+from pathlib import Path
+
+STATIC_DIR = Path(__file__).parent / "static"

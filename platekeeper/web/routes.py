@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -17,7 +19,13 @@ from platekeeper.domain import CameraStatus
 from platekeeper.services import Services
 
 router = APIRouter(include_in_schema=False)
-templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+# Anyone may load the page, and counting every read costs a scan: count at most this often.
+OVERVIEW_MAX_AGE_S = 30.0
+
+
+@functools.cache
+def templates() -> Jinja2Templates:
+    return Jinja2Templates(directory=Path(__file__).parent / "templates")
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +35,7 @@ class Overview:
     cameras_total: int
     read_count: int
     newest_captured_at: datetime | None
+    counted_at_monotonic: float
 
 
 def overview(services: Services) -> Overview:
@@ -38,12 +47,21 @@ def overview(services: Services) -> Overview:
         cameras_total=len(cameras),
         read_count=stats.read_count,
         newest_captured_at=stats.newest_captured_at,
+        counted_at_monotonic=time.monotonic(),
     )
+
+
+async def recent_overview(request: Request, services: Services) -> Overview:
+    cached: Overview | None = getattr(request.app.state, "overview", None)
+    if cached is None or time.monotonic() - cached.counted_at_monotonic > OVERVIEW_MAX_AGE_S:
+        cached = await run_in_threadpool(overview, services)
+        request.app.state.overview = cached
+    return cached
 
 
 @router.get("/", response_class=HTMLResponse)
 async def home(request: Request, services: ServicesDep) -> HTMLResponse:
-    summary = await run_in_threadpool(overview, services)
-    return templates.TemplateResponse(
+    summary = await recent_overview(request, services)
+    return templates().TemplateResponse(
         request, "index.html", {"overview": summary, "version": __version__}
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from tests.api.conftest import LiveApp
 from tests.api.test_ingest import assert_problem, read_json
 
@@ -29,8 +31,18 @@ def test_openapi_documents_both_body_types_and_the_key(live_app: LiveApp) -> Non
         document["components"]["schemas"]
     )
     assert document["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
+
+
+def test_the_api_page_loads_nothing_from_outside(live_app: LiveApp) -> None:
     with live_app.client() as client:
-        assert client.get("/docs").status_code == 200
+        page = client.get("/docs")
+        assert page.status_code == 200
+        sources = re.findall(r'(?:src|href)="([^"]+)"', page.text)
+        assert sources
+        assert all(source.startswith("/") for source in sources), sources
+        for source in sources:
+            assert client.get(source).status_code == 200, source
+        assert client.get("/redoc").status_code == 404
 
 
 def test_unknown_paths_and_methods_are_problem_details(live_app: LiveApp) -> None:

@@ -38,6 +38,8 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
         413: "The body is too large.",
         415: "Neither JSON nor multipart.",
         422: "Invalid reads; nothing was stored. `errors` names each field.",
+        500: "A bug; resending is safe.",
+        503: "The store is unavailable or its schema is not current; resend later.",
     }.items()
 }
 

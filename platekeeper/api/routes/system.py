@@ -13,7 +13,17 @@ from platekeeper.errors import StoreError
 router = APIRouter(prefix="/api/v1", tags=["system"])
 
 
-@router.get("/health", summary="Is the service up and its schema current?", response_model=Health)
+@router.get(
+    "/health",
+    summary="Is the service up and its schema current?",
+    response_model=Health,
+    responses={
+        503: {
+            "description": "The store is unreachable or its schema is not current.",
+            "content": {"application/problem+json": {}},
+        }
+    },
+)
 async def health(services: ServicesDep) -> Health:
     pending = await run_in_threadpool(services.store.pending_migrations)
     if pending:
