@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from platekeeper.config import Settings
 from platekeeper.domain.time import Clock, SystemClock
+from platekeeper.errors import StoreError
 from platekeeper.ingest import IngestLimits, IngestService
 from platekeeper.store import Store
 from platekeeper.store.factory import open_image_store, open_store
@@ -26,6 +27,16 @@ class Services:
 
     def close(self) -> None:
         self.store.close()
+
+
+def require_current_schema(store: Store) -> None:
+    """Refuse to work on a database whose schema lacks migrations, saying how to fix it."""
+    pending = store.pending_migrations()
+    if pending:
+        raise StoreError(
+            f"the database schema lacks migrations {', '.join(pending)}",
+            hint="Run 'platekeeper db upgrade'.",
+        )
 
 
 def build_services(settings: Settings, clock: Clock | None = None) -> Services:

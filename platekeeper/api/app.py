@@ -20,8 +20,9 @@ DESCRIPTION = """\
 PlateKeeper receives licence plate reads from cameras and keeps them under the law's rules.
 
 Cameras authenticate with their ingest key (`Authorization: Bearer <key>`). Posting a read is
-idempotent on the camera's `client_read_id`: a retry returns the stored read's id and status
-`duplicate`, never a second read. Every error is an RFC 9457 problem detail
+idempotent on the camera's `client_read_id` with its `captured_at`: a retry returns the stored
+read's id and status `duplicate`, never a second read; the same pair with other content is a
+`409 conflict`. Every error is an RFC 9457 problem detail
 (`application/problem+json`) with a stable `code`.
 """
 

@@ -9,8 +9,7 @@ from typing import Any
 import typer
 
 from platekeeper.config import Settings, load_settings
-from platekeeper.errors import StoreError
-from platekeeper.services import Services, build_services
+from platekeeper.services import Services, build_services, require_current_schema
 
 
 @dataclass
@@ -30,11 +29,9 @@ def state(ctx: typer.Context) -> CliState:
 def open_current(settings: Settings) -> Services:
     """Services on a store whose schema is current, or a clear error saying how to get there."""
     services = build_services(settings)
-    pending = services.store.pending_migrations()
-    if pending:
+    try:
+        require_current_schema(services.store)
+    except BaseException:
         services.close()
-        raise StoreError(
-            f"the database schema lacks migrations {', '.join(pending)}",
-            hint="Run 'platekeeper db upgrade' first.",
-        )
+        raise
     return services

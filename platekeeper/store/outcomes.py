@@ -14,7 +14,7 @@ def all_created(reads: Sequence[PlateRead]) -> list[StoredRead]:
     return [StoredRead(r.client_read_id, r.id, StoredOutcome.CREATED) for r in reads]
 
 
-def sort_out(
+def classify_reads(
     reads: Sequence[PlateRead], stored_fingerprints: Mapping[str, str]
 ) -> tuple[list[StoredRead], list[int]]:
     """The outcome of each read, and the positions of the reads to insert.

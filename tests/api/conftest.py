@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -17,6 +16,7 @@ from platekeeper.config import Settings
 from platekeeper.domain import CameraKind
 from platekeeper.services import Services, build_services
 from tests.conftest import FixedClock, make_agency, make_camera
+from tests.ports import free_port
 
 STARTUP_TIMEOUT_S = 10.0
 
@@ -31,13 +31,6 @@ class LiveApp:
     def client(self, key: str | None = None) -> httpx.Client:
         headers = {} if key is None else {"Authorization": f"Bearer {key}"}
         return httpx.Client(base_url=self.base_url, headers=headers, timeout=30.0)
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @pytest.fixture
@@ -55,7 +48,7 @@ def live_app(services: Services) -> Iterator[LiveApp]:
     mobile, mobile_key = make_camera("patrol-12", kind=CameraKind.MOBILE)
     services.store.cameras.add(fixed)
     services.store.cameras.add(mobile)
-    port = _free_port()
+    port = free_port()
     config = uvicorn.Config(create_app(services), host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)

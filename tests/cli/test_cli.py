@@ -16,6 +16,7 @@ import pytest
 from platekeeper.config import load_settings
 from platekeeper.errors import AuthenticationFailed
 from platekeeper.services import build_services
+from tests.ports import free_port
 
 
 def run(data_dir: Path, *args: str, config: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -141,13 +142,6 @@ def test_a_custodian_registers_an_agency_and_a_camera_whose_key_works(tmp_path: 
     assert_user_error(run(tmp_path, "camera", "set-status", "nope", "retired"), "does not exist")
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 def test_demo_seeds_and_shows_each_camera_key_once(tmp_path: Path) -> None:
     result = run(tmp_path, "demo", "--no-serve", "--reads", "40")
     assert result.returncode == 0, result.stderr
@@ -174,7 +168,7 @@ def test_demo_on_a_busy_port_stops_before_seeding(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_serve_answers_http_until_stopped(tmp_path: Path) -> None:
     run(tmp_path, "db", "upgrade")
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("PLATEKEEPER_")}
     process = subprocess.Popen(
         [sys.executable, "-m", "platekeeper", "serve", "--port", str(port)],

@@ -8,7 +8,7 @@ from starlette.concurrency import run_in_threadpool
 from platekeeper import __version__
 from platekeeper.api.deps import ServicesDep
 from platekeeper.api.schemas import Health
-from platekeeper.errors import StoreError
+from platekeeper.services import require_current_schema
 
 router = APIRouter(prefix="/api/v1", tags=["system"])
 
@@ -25,12 +25,7 @@ router = APIRouter(prefix="/api/v1", tags=["system"])
     },
 )
 async def health(services: ServicesDep) -> Health:
-    pending = await run_in_threadpool(services.store.pending_migrations)
-    if pending:
-        raise StoreError(
-            f"the database schema lacks migrations {', '.join(pending)}",
-            hint="Run 'platekeeper db upgrade'.",
-        )
+    await run_in_threadpool(require_current_schema, services.store)
     version = await run_in_threadpool(services.store.schema_version)
     return Health(
         status="ok",

@@ -20,7 +20,7 @@ from platekeeper.store.codec import (
     candidates_from_json,
     candidates_to_json,
 )
-from platekeeper.store.outcomes import all_created, sort_out
+from platekeeper.store.outcomes import all_created, classify_reads
 from platekeeper.store.postgres.database import Connection, PostgresDatabase
 from platekeeper.store.postgres.partitions import ONE_DAY, DayPartitions, capture_day, day_start
 from platekeeper.store.protocols import ReadQuery, ReadStats, StoredRead
@@ -78,9 +78,8 @@ class PostgresReads:
             return None  # not a read id at all, so no read has it
         with self._db.connection() as connection:
             # The capture-day bounds let the planner look into one partition only. A whole day
-            # rather than the id's millisecond: it prunes just as well, and it still finds a
-            # read whose captured_at was adjusted after its id was made (the contract tests
-            # store one).
+            # rather than the id's millisecond prunes just as well and needs no care at the
+            # millisecond's edges.
             row = connection.execute(
                 f"SELECT {_COLUMNS} FROM reads"
                 " WHERE id = %s AND captured_at >= %s AND captured_at < %s",
@@ -96,7 +95,9 @@ class PostgresReads:
 
     def delete_captured_before(self, cutoff: datetime) -> int:
         with self._db.connection() as connection, connection.transaction():
-            # Writers wait and readers carry on, so each count is exactly what its drop removes.
+            # Writers wait, so each count is exactly what its drop removes. Dropping a partition
+            # also holds readers of reads back until the commit: the retention engine should
+            # run this off-peak, or detach partitions first.
             connection.execute("LOCK TABLE ONLY reads IN EXCLUSIVE MODE")
             deleted = self._partitions.drop_before(connection, cutoff)
             # Every older day is gone, so pruning leaves only the partition the cutoff falls in.
@@ -149,7 +150,7 @@ def _insert(connection: Connection, rows: list[Row]) -> int:
 def _add_with_retries(
     connection: Connection, reads: Sequence[PlateRead], rows: list[Row]
 ) -> list[StoredRead]:
-    results, new = sort_out(reads, _stored_fingerprints(connection, [r.id for r in reads]))
+    results, new = classify_reads(reads, _stored_fingerprints(connection, [r.id for r in reads]))
     if new:
         _insert(connection, [rows[index] for index in new])
     return results

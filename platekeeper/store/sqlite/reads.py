@@ -19,7 +19,7 @@ from platekeeper.store.codec import (
     candidates_from_json,
     candidates_to_json,
 )
-from platekeeper.store.outcomes import all_created, sort_out
+from platekeeper.store.outcomes import all_created, classify_reads
 from platekeeper.store.protocols import ReadQuery, ReadStats, StoredRead
 from platekeeper.store.queries import read_query_sql
 from platekeeper.store.sqlite.database import SqliteDatabase
@@ -90,7 +90,7 @@ class SqliteReads:
 def _add_with_retries(
     connection: sqlite3.Connection, reads: Sequence[PlateRead], rows: list[tuple[Any, ...]]
 ) -> list[StoredRead]:
-    results, new = sort_out(reads, _stored_fingerprints(connection, [r.id for r in reads]))
+    results, new = classify_reads(reads, _stored_fingerprints(connection, [r.id for r in reads]))
     connection.executemany(_INSERT, [rows[index] for index in new])
     return results
 
