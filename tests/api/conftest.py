@@ -10,9 +10,10 @@ from dataclasses import dataclass
 import httpx
 import pytest
 import uvicorn
+from pydantic import SecretStr
 
 from platekeeper.api import create_app
-from platekeeper.config import Settings
+from platekeeper.config import PostgresStoreSettings, Settings
 from platekeeper.domain import CameraKind
 from platekeeper.services import Services, build_services
 from tests.conftest import FixedClock, make_agency, make_camera
@@ -33,9 +34,19 @@ class LiveApp:
         return httpx.Client(base_url=self.base_url, headers=headers, timeout=30.0)
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def backend_settings(request: pytest.FixtureRequest, settings: Settings) -> Settings:
+    """The test's settings, on each store backend in turn."""
+    if request.param == "sqlite":
+        return settings
+    dsn = request.getfixturevalue("postgres_schema_dsn")
+    store = PostgresStoreSettings(type="postgres", dsn=SecretStr(dsn), pool_max_size=4)
+    return settings.model_copy(update={"store": store})
+
+
 @pytest.fixture
-def services(settings: Settings, clock: FixedClock) -> Iterator[Services]:
-    services = build_services(settings, clock=clock)
+def services(backend_settings: Settings, clock: FixedClock) -> Iterator[Services]:
+    services = build_services(backend_settings, clock=clock)
     services.store.upgrade()
     yield services
     services.close()

@@ -16,7 +16,7 @@ def test_health_reports_the_schema(live_app: LiveApp) -> None:
         "status": "ok",
         "version": "0.1.0",
         "schema_version": 1,
-        "store": "sqlite",
+        "store": live_app.services.settings.store.type,
     }
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import io
+import logging
 from datetime import timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 import httpx
 import orjson
+import pytest
 from PIL import Image
 
 from platekeeper.domain import CameraStatus
@@ -310,3 +312,16 @@ def test_malformed_or_oversized_bodies_get_problem_details(live_app: LiveApp) ->
     assert "at most" in assert_problem(too_many, 422, "invalid_input")["detail"]
     assert_problem(empty, 422, "invalid_input")
     assert read_count(live_app) == 0
+
+
+def test_no_plate_text_is_logged_above_debug(
+    live_app: LiveApp, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    with live_app.client(live_app.camera_key) as client:
+        client.post("/api/v1/reads/batch", json={"reads": [read_json(0, plate_text="8QWE771")]})
+        client.post("/api/v1/reads", json=read_json(0, plate_text="9ZXC552"))  # a conflict
+        client.post("/api/v1/reads", json=read_json(1, plate_text="--"))  # refused
+    messages = [r.getMessage() for r in caplog.records if r.levelno > logging.DEBUG]
+    assert any("camera main-st-north sent 1 reads" in m for m in messages)
+    assert not [m for m in messages if "8QWE771" in m or "9ZXC552" in m]
