@@ -42,6 +42,12 @@ def read_id_unix_ms(read_id: str) -> int:
     return uuid.UUID(read_id).int >> 80
 
 
+def read_id_lower_bound(instant: datetime) -> str:
+    """An id that sorts at or below the id of every read captured at or after ``instant``."""
+    unix_ms = to_epoch_us(instant) // 1000
+    return _format((unix_ms << 80) | _VERSION_7 | _VARIANT_RFC)
+
+
 def read_id_upper_bound(instant: datetime) -> str:
     """An id that sorts above the id of every read captured at or before ``instant``."""
     unix_ms = to_epoch_us(instant) // 1000 + 1

@@ -7,32 +7,38 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from platekeeper.domain.ids import read_id_lower_bound, read_id_upper_bound
 from platekeeper.store.protocols import ReadQuery
 
 
 def read_query_sql(
-    query: ReadQuery, columns: str, *, placeholder: str, instant: Callable[[datetime], Any]
+    query: ReadQuery,
+    columns: str,
+    *,
+    placeholder: str,
+    instant: Callable[[datetime], Any],
+    bound_ids: bool = False,
 ) -> tuple[str, list[Any]]:
-    """``SELECT columns FROM reads ...`` for ``query``, newest first, with its parameters."""
-    clauses: list[str] = []
-    params: list[Any] = []
-    for clause, value in (
+    """``SELECT columns FROM reads ...`` for ``query``, newest first, with its parameters.
+
+    With ``bound_ids`` the time range also bounds the read ids, which sort by capture time
+    (``platekeeper.domain.ids``), so that the primary key's index finds the range.
+    """
+    start, end = query.captured_from, query.captured_before
+    conditions = [
         ("plate_key = {}", query.plate_key),
         ("camera_id = {}", query.camera_id),
-        (
-            "captured_at >= {}",
-            None if query.captured_from is None else instant(query.captured_from),
-        ),
-        (
-            "captured_at < {}",
-            None if query.captured_before is None else instant(query.captured_before),
-        ),
-    ):
-        if value is not None:
-            clauses.append(clause.format(placeholder))
-            params.append(value)
-    where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
-    sql = (
-        f"SELECT {columns} FROM reads{where} ORDER BY captured_at DESC, id DESC LIMIT {placeholder}"
-    )
-    return sql, [*params, query.limit]
+        ("captured_at >= {}", None if start is None else instant(start)),
+        ("captured_at < {}", None if end is None else instant(end)),
+    ]
+    if bound_ids:
+        conditions += [
+            ("id >= {}", None if start is None else read_id_lower_bound(start)),
+            ("id < {}", None if end is None else read_id_upper_bound(end)),
+        ]
+    present = [
+        (clause.format(placeholder), value) for clause, value in conditions if value is not None
+    ]
+    where = f" WHERE {' AND '.join(c for c, _ in present)}" if present else ""
+    order = f" ORDER BY captured_at DESC, id DESC LIMIT {placeholder}"
+    return f"SELECT {columns} FROM reads{where}{order}", [*(v for _, v in present), query.limit]

@@ -5,7 +5,12 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
-from platekeeper.domain.ids import read_id_for, read_id_unix_ms, read_id_upper_bound
+from platekeeper.domain.ids import (
+    read_id_for,
+    read_id_lower_bound,
+    read_id_unix_ms,
+    read_id_upper_bound,
+)
 from platekeeper.domain.time import to_epoch_us
 from tests.conftest import NOW
 
@@ -25,7 +30,9 @@ def test_ids_carry_and_sort_by_capture_time() -> None:
     assert sorted(ids) == [ids[1], ids[2], ids[0], ids[3]]
 
 
-def test_the_upper_bound_separates_earlier_from_later_reads() -> None:
-    bound = read_id_upper_bound(NOW)
-    assert read_id_for("cam", "at", NOW + timedelta(microseconds=999)) < bound
-    assert read_id_for("cam", "after", NOW + timedelta(milliseconds=1)) >= bound
+def test_the_bounds_separate_earlier_from_later_reads() -> None:
+    upper, lower = read_id_upper_bound(NOW), read_id_lower_bound(NOW)
+    assert read_id_for("cam", "at", NOW + timedelta(microseconds=999)) < upper
+    assert read_id_for("cam", "after", NOW + timedelta(milliseconds=1)) >= upper
+    assert read_id_for("cam", "at", NOW) >= lower
+    assert read_id_for("cam", "before", NOW - timedelta(microseconds=1)) < lower

@@ -65,7 +65,9 @@ class SqliteReads:
         return None if row is None else _read(row)
 
     def find(self, query: ReadQuery) -> list[PlateRead]:
-        sql, params = read_query_sql(query, _COLUMNS, placeholder="?", instant=to_epoch_us)
+        sql, params = read_query_sql(
+            query, _COLUMNS, placeholder="?", instant=to_epoch_us, bound_ids=True
+        )
         return [_read(row) for row in self._db.fetch_all(sql, params)]
 
     def delete_captured_before(self, cutoff: datetime) -> int:
