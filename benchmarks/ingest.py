@@ -45,8 +45,9 @@ from platekeeper.domain import (
 from platekeeper.domain.cameras import issue_camera_key
 from platekeeper.store import Store
 from platekeeper.store.postgres import PostgresStore
+from platekeeper.store.rows import read_row
 from platekeeper.store.sqlite import SqliteStore
-from platekeeper.store.sqlite.reads import read_row
+from platekeeper.store.sqlite.time import SQLITE_TIME
 
 TARGET_API_READS_PER_S = 5_000
 TARGET_SQLITE_READS_PER_S = 50_000
@@ -167,7 +168,7 @@ def bare_sqlite_rate(path: Path, reads: Sequence[PlateRead], batch: int) -> floa
 
     def run() -> None:
         for start in range(0, len(reads), batch):
-            rows = [read_row(read) for read in reads[start : start + batch]]
+            rows = [read_row(read, SQLITE_TIME) for read in reads[start : start + batch]]
             connection.execute("BEGIN")
             connection.executemany(insert, rows)
             connection.execute("COMMIT")

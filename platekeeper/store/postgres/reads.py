@@ -5,42 +5,31 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 
 import psycopg
 from psycopg import errors
 
-from platekeeper.domain import GeoPoint, PlateRead
+from platekeeper.domain import PlateRead
 from platekeeper.domain.ids import read_id_unix_ms
 from platekeeper.domain.time import EPOCH
 from platekeeper.errors import NotFound
-from platekeeper.store.codec import (
-    box_from_json,
-    box_to_json,
-    candidates_from_json,
-    candidates_to_json,
-)
 from platekeeper.store.outcomes import all_created, classify_reads
 from platekeeper.store.postgres.database import Connection, PostgresDatabase
 from platekeeper.store.postgres.partitions import ONE_DAY, DayPartitions, capture_day, day_start
+from platekeeper.store.postgres.time import POSTGRES_TIME
 from platekeeper.store.protocols import ReadQuery, ReadStats, StoredRead
 from platekeeper.store.queries import read_query_sql
+from platekeeper.store.rows import READ_COLUMNS, Row, read_from_row, read_row
 
-_COLUMNS = (
-    "id, client_read_id, camera_id, plate_text, plate_key, confidence, region,"
-    " region_confidence, candidates, captured_at, received_at, latitude, longitude, box,"
-    " crop_ref, image_ref, fingerprint"
-)
 # Incoming reads pass through a per-connection scratch table (see _insert).
 _CREATE_INCOMING = (
     "CREATE TEMPORARY TABLE IF NOT EXISTS reads_incoming (LIKE reads) ON COMMIT DELETE ROWS"
 )
-_COPY_INCOMING = f"COPY reads_incoming ({_COLUMNS}) FROM STDIN"
+_COPY_INCOMING = f"COPY reads_incoming ({READ_COLUMNS}) FROM STDIN"
 _INSERT_INCOMING = (
-    f"INSERT INTO reads ({_COLUMNS}) SELECT {_COLUMNS} FROM reads_incoming ON CONFLICT DO NOTHING"
+    f"INSERT INTO reads ({READ_COLUMNS}) SELECT {READ_COLUMNS} FROM reads_incoming"
+    " ON CONFLICT DO NOTHING"
 )
-
-Row = tuple[Any, ...]
 
 
 class PostgresReads:
@@ -51,7 +40,7 @@ class PostgresReads:
     def add(self, reads: Sequence[PlateRead]) -> list[StoredRead]:
         if not reads:
             return []
-        rows = [_row(read) for read in reads]
+        rows = [read_row(read, POSTGRES_TIME) for read in reads]
         days = {capture_day(read.captured_at) for read in reads}
         try:
             return self._add(reads, rows, days)
@@ -81,17 +70,17 @@ class PostgresReads:
             # rather than the id's millisecond prunes just as well and needs no care at the
             # millisecond's edges.
             row = connection.execute(
-                f"SELECT {_COLUMNS} FROM reads"
+                f"SELECT {READ_COLUMNS} FROM reads"
                 " WHERE id = %s AND captured_at >= %s AND captured_at < %s",
                 (uuid.UUID(read_id), day_start(day), day_start(day + ONE_DAY)),
             ).fetchone()
-        return None if row is None else _read(row)
+        return None if row is None else read_from_row(row, POSTGRES_TIME)
 
     def find(self, query: ReadQuery) -> list[PlateRead]:
-        sql, params = read_query_sql(query, _COLUMNS, placeholder="%s", instant=lambda at: at)
+        sql, params = read_query_sql(query, READ_COLUMNS, placeholder="%s", instant=lambda at: at)
         with self._db.connection() as connection:
             rows = connection.execute(sql, params).fetchall()
-        return [_read(row) for row in rows]
+        return [read_from_row(row, POSTGRES_TIME) for row in rows]
 
     def delete_captured_before(self, cutoff: datetime) -> int:
         with self._db.connection() as connection, connection.transaction():
@@ -173,50 +162,6 @@ def _stored_fingerprints(connection: Connection, read_ids: list[str]) -> dict[st
 def _id_day(read_id: str) -> date:
     """The capture day carried by a read id (``platekeeper.domain.ids``)."""
     return capture_day(EPOCH + timedelta(milliseconds=read_id_unix_ms(read_id)))
-
-
-def _row(read: PlateRead) -> Row:
-    location = read.location
-    return (
-        read.id,
-        read.client_read_id,
-        read.camera_id,
-        read.plate_text,
-        read.plate_key,
-        read.confidence,
-        read.region,
-        read.region_confidence,
-        candidates_to_json(read.candidates),
-        read.captured_at,
-        read.received_at,
-        None if location is None else location.latitude,
-        None if location is None else location.longitude,
-        box_to_json(read.box),
-        read.crop_ref,
-        read.image_ref,
-        read.fingerprint,
-    )
-
-
-def _read(row: Row) -> PlateRead:
-    return PlateRead(
-        id=str(row[0]),
-        client_read_id=row[1],
-        camera_id=row[2],
-        plate_text=row[3],
-        plate_key=row[4],
-        confidence=row[5],
-        region=row[6],
-        region_confidence=row[7],
-        candidates=candidates_from_json(row[8]),
-        captured_at=row[9].astimezone(UTC),
-        received_at=row[10].astimezone(UTC),
-        location=None if row[11] is None else GeoPoint(row[11], row[12]),
-        box=box_from_json(row[13]),
-        crop_ref=row[14],
-        image_ref=row[15],
-        fingerprint=row[16],
-    )
 
 
 def _utc_or_none(instant: datetime | None) -> datetime | None:

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Any
+from datetime import datetime
 
 from psycopg import errors
 
-from platekeeper.domain import Agency, Camera, CameraKind, CameraStatus, GeoPoint
+from platekeeper.domain import Agency, Camera, CameraStatus
 from platekeeper.errors import Conflict, NotFound
 from platekeeper.store.postgres.database import PostgresDatabase
-
-_AGENCY_COLUMNS = "id, name, state, created_at"
-_CAMERA_COLUMNS = (
-    "id, agency_id, name, kind, status, latitude, longitude, heading_deg, api_key_hash,"
-    " created_at, last_contact_at"
+from platekeeper.store.postgres.time import POSTGRES_TIME
+from platekeeper.store.rows import (
+    AGENCY_COLUMNS,
+    CAMERA_COLUMNS,
+    agency_from_row,
+    agency_row,
+    camera_from_row,
+    camera_row,
 )
+
 _CAMERA_PARAMS = ", ".join(["%s"] * 11)
 
 
@@ -27,8 +30,8 @@ class PostgresAgencies:
         try:
             with self._db.connection() as connection:
                 connection.execute(
-                    f"INSERT INTO agencies ({_AGENCY_COLUMNS}) VALUES (%s, %s, %s, %s)",
-                    (agency.id, agency.name, agency.state, agency.created_at),
+                    f"INSERT INTO agencies ({AGENCY_COLUMNS}) VALUES (%s, %s, %s, %s)",
+                    agency_row(agency, POSTGRES_TIME),
                 )
         except errors.IntegrityError:
             raise Conflict(f"agency {agency.id!r} already exists") from None
@@ -36,16 +39,16 @@ class PostgresAgencies:
     def get(self, agency_id: str) -> Agency | None:
         with self._db.connection() as connection:
             row = connection.execute(
-                f"SELECT {_AGENCY_COLUMNS} FROM agencies WHERE id = %s", (agency_id,)
+                f"SELECT {AGENCY_COLUMNS} FROM agencies WHERE id = %s", (agency_id,)
             ).fetchone()
-        return None if row is None else _agency(row)
+        return None if row is None else agency_from_row(row, POSTGRES_TIME)
 
     def list(self) -> list[Agency]:
         with self._db.connection() as connection:
             rows = connection.execute(
-                f"SELECT {_AGENCY_COLUMNS} FROM agencies ORDER BY id"
+                f"SELECT {AGENCY_COLUMNS} FROM agencies ORDER BY id"
             ).fetchall()
-        return [_agency(row) for row in rows]
+        return [agency_from_row(row, POSTGRES_TIME) for row in rows]
 
 
 class PostgresCameras:
@@ -53,24 +56,11 @@ class PostgresCameras:
         self._db = database
 
     def add(self, camera: Camera) -> None:
-        location = camera.location
         try:
             with self._db.connection() as connection:
                 connection.execute(
-                    f"INSERT INTO cameras ({_CAMERA_COLUMNS}) VALUES ({_CAMERA_PARAMS})",
-                    (
-                        camera.id,
-                        camera.agency_id,
-                        camera.name,
-                        camera.kind.value,
-                        camera.status.value,
-                        None if location is None else location.latitude,
-                        None if location is None else location.longitude,
-                        camera.heading_deg,
-                        camera.api_key_hash,
-                        camera.created_at,
-                        camera.last_contact_at,
-                    ),
+                    f"INSERT INTO cameras ({CAMERA_COLUMNS}) VALUES ({_CAMERA_PARAMS})",
+                    camera_row(camera, POSTGRES_TIME),
                 )
         except errors.ForeignKeyViolation:
             raise NotFound(f"agency {camera.agency_id!r} does not exist") from None
@@ -81,23 +71,23 @@ class PostgresCameras:
             ) from None
 
     def get(self, camera_id: str) -> Camera | None:
-        return self._one(f"SELECT {_CAMERA_COLUMNS} FROM cameras WHERE id = %s", camera_id)
+        return self._one(f"SELECT {CAMERA_COLUMNS} FROM cameras WHERE id = %s", camera_id)
 
     def list(self, agency_id: str | None = None) -> list[Camera]:
         with self._db.connection() as connection:
             if agency_id is None:
-                cursor = connection.execute(f"SELECT {_CAMERA_COLUMNS} FROM cameras ORDER BY id")
+                cursor = connection.execute(f"SELECT {CAMERA_COLUMNS} FROM cameras ORDER BY id")
             else:
                 cursor = connection.execute(
-                    f"SELECT {_CAMERA_COLUMNS} FROM cameras WHERE agency_id = %s ORDER BY id",
+                    f"SELECT {CAMERA_COLUMNS} FROM cameras WHERE agency_id = %s ORDER BY id",
                     (agency_id,),
                 )
             rows = cursor.fetchall()
-        return [_camera(row) for row in rows]
+        return [camera_from_row(row, POSTGRES_TIME) for row in rows]
 
     def by_key_hash(self, api_key_hash: str) -> Camera | None:
         return self._one(
-            f"SELECT {_CAMERA_COLUMNS} FROM cameras WHERE api_key_hash = %s", api_key_hash
+            f"SELECT {CAMERA_COLUMNS} FROM cameras WHERE api_key_hash = %s", api_key_hash
         )
 
     def set_status(self, camera_id: str, status: CameraStatus) -> None:
@@ -130,23 +120,4 @@ class PostgresCameras:
     def _one(self, query: str, value: str) -> Camera | None:
         with self._db.connection() as connection:
             row = connection.execute(query, (value,)).fetchone()
-        return None if row is None else _camera(row)
-
-
-def _agency(row: tuple[Any, ...]) -> Agency:
-    return Agency(id=row[0], name=row[1], state=row[2], created_at=row[3].astimezone(UTC))
-
-
-def _camera(row: tuple[Any, ...]) -> Camera:
-    return Camera(
-        id=row[0],
-        agency_id=row[1],
-        name=row[2],
-        kind=CameraKind(row[3]),
-        status=CameraStatus(row[4]),
-        location=None if row[5] is None else GeoPoint(row[5], row[6]),
-        heading_deg=row[7],
-        api_key_hash=row[8],
-        created_at=row[9].astimezone(UTC),
-        last_contact_at=None if row[10] is None else row[10].astimezone(UTC),
-    )
+        return None if row is None else camera_from_row(row, POSTGRES_TIME)

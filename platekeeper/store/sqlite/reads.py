@@ -9,27 +9,20 @@ from typing import Any
 
 import orjson
 
-from platekeeper.domain import GeoPoint, PlateRead
+from platekeeper.domain import PlateRead
 from platekeeper.domain.ids import read_id_upper_bound
 from platekeeper.domain.time import from_epoch_us, to_epoch_us
 from platekeeper.errors import NotFound
-from platekeeper.store.codec import (
-    box_from_json,
-    box_to_json,
-    candidates_from_json,
-    candidates_to_json,
-)
 from platekeeper.store.outcomes import all_created, classify_reads
 from platekeeper.store.protocols import ReadQuery, ReadStats, StoredRead
 from platekeeper.store.queries import read_query_sql
+from platekeeper.store.rows import READ_COLUMNS, read_from_row, read_row
 from platekeeper.store.sqlite.database import SqliteDatabase
+from platekeeper.store.sqlite.time import SQLITE_TIME
 
-_COLUMNS = (
-    "id, client_read_id, camera_id, plate_text, plate_key, confidence, region,"
-    " region_confidence, candidates, captured_at, received_at, latitude, longitude, box,"
-    " crop_ref, image_ref, fingerprint"
+_INSERT = (
+    f"INSERT INTO reads ({READ_COLUMNS}) VALUES ({', '.join('?' * 17)}) ON CONFLICT DO NOTHING"
 )
-_INSERT = f"INSERT INTO reads ({_COLUMNS}) VALUES ({', '.join('?' * 17)}) ON CONFLICT DO NOTHING"
 
 
 class SqliteReads:
@@ -37,7 +30,7 @@ class SqliteReads:
         self._db = database
 
     def add(self, reads: Sequence[PlateRead]) -> list[StoredRead]:
-        rows = [read_row(read) for read in reads]
+        rows = [read_row(read, SQLITE_TIME) for read in reads]
         try:
             return self._add(reads, rows)
         except sqlite3.IntegrityError as exc:
@@ -61,14 +54,14 @@ class SqliteReads:
             return _add_with_retries(connection, reads, rows)
 
     def get(self, read_id: str) -> PlateRead | None:
-        row = self._db.fetch_one(f"SELECT {_COLUMNS} FROM reads WHERE id = ?", (read_id,))
-        return None if row is None else _read(row)
+        row = self._db.fetch_one(f"SELECT {READ_COLUMNS} FROM reads WHERE id = ?", (read_id,))
+        return None if row is None else read_from_row(row, SQLITE_TIME)
 
     def find(self, query: ReadQuery) -> list[PlateRead]:
         sql, params = read_query_sql(
-            query, _COLUMNS, placeholder="?", instant=to_epoch_us, bound_ids=True
+            query, READ_COLUMNS, placeholder="?", instant=to_epoch_us, bound_ids=True
         )
-        return [_read(row) for row in self._db.fetch_all(sql, params)]
+        return [read_from_row(row, SQLITE_TIME) for row in self._db.fetch_all(sql, params)]
 
     def delete_captured_before(self, cutoff: datetime) -> int:
         # Ids sort by capture time: the id bound lets SQLite walk only the start of the id index.
@@ -103,48 +96,3 @@ def _stored_fingerprints(connection: sqlite3.Connection, read_ids: list[str]) ->
         (orjson.dumps(read_ids).decode(),),
     )
     return dict(rows)
-
-
-def read_row(read: PlateRead) -> tuple[Any, ...]:
-    """The values of ``read`` in the column order of the reads table."""
-    location = read.location
-    return (
-        read.id,
-        read.client_read_id,
-        read.camera_id,
-        read.plate_text,
-        read.plate_key,
-        read.confidence,
-        read.region,
-        read.region_confidence,
-        candidates_to_json(read.candidates),
-        to_epoch_us(read.captured_at),
-        to_epoch_us(read.received_at),
-        None if location is None else location.latitude,
-        None if location is None else location.longitude,
-        box_to_json(read.box),
-        read.crop_ref,
-        read.image_ref,
-        read.fingerprint,
-    )
-
-
-def _read(row: tuple[Any, ...]) -> PlateRead:
-    return PlateRead(
-        id=row[0],
-        client_read_id=row[1],
-        camera_id=row[2],
-        plate_text=row[3],
-        plate_key=row[4],
-        confidence=row[5],
-        region=row[6],
-        region_confidence=row[7],
-        candidates=candidates_from_json(row[8]),
-        captured_at=from_epoch_us(row[9]),
-        received_at=from_epoch_us(row[10]),
-        location=None if row[11] is None else GeoPoint(row[11], row[12]),
-        box=box_from_json(row[13]),
-        crop_ref=row[14],
-        image_ref=row[15],
-        fingerprint=row[16],
-    )

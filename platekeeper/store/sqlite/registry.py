@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import datetime
-from typing import Any
 
-from platekeeper.domain import Agency, Camera, CameraKind, CameraStatus, GeoPoint
-from platekeeper.domain.time import from_epoch_us, to_epoch_us
+from platekeeper.domain import Agency, Camera, CameraStatus
+from platekeeper.domain.time import to_epoch_us
 from platekeeper.errors import Conflict, NotFound
-from platekeeper.store.sqlite.database import SqliteDatabase
-
-_CAMERA_COLUMNS = (
-    "id, agency_id, name, kind, status, latitude, longitude, heading_deg, api_key_hash,"
-    " created_at, last_contact_at"
+from platekeeper.store.rows import (
+    AGENCY_COLUMNS,
+    CAMERA_COLUMNS,
+    agency_from_row,
+    agency_row,
+    camera_from_row,
+    camera_row,
 )
+from platekeeper.store.sqlite.database import SqliteDatabase
+from platekeeper.store.sqlite.time import SQLITE_TIME
+
 _CAMERA_PARAMS = ", ".join("?" * 11)
 
 
@@ -26,21 +30,21 @@ class SqliteAgencies:
         try:
             with self._db.write() as connection:
                 connection.execute(
-                    "INSERT INTO agencies (id, name, state, created_at) VALUES (?, ?, ?, ?)",
-                    (agency.id, agency.name, agency.state, to_epoch_us(agency.created_at)),
+                    f"INSERT INTO agencies ({AGENCY_COLUMNS}) VALUES (?, ?, ?, ?)",
+                    agency_row(agency, SQLITE_TIME),
                 )
         except sqlite3.IntegrityError:
             raise Conflict(f"agency {agency.id!r} already exists") from None
 
     def get(self, agency_id: str) -> Agency | None:
         row = self._db.fetch_one(
-            "SELECT id, name, state, created_at FROM agencies WHERE id = ?", (agency_id,)
+            f"SELECT {AGENCY_COLUMNS} FROM agencies WHERE id = ?", (agency_id,)
         )
-        return None if row is None else _agency(row)
+        return None if row is None else agency_from_row(row, SQLITE_TIME)
 
     def list(self) -> list[Agency]:
-        rows = self._db.fetch_all("SELECT id, name, state, created_at FROM agencies ORDER BY id")
-        return [_agency(row) for row in rows]
+        rows = self._db.fetch_all(f"SELECT {AGENCY_COLUMNS} FROM agencies ORDER BY id")
+        return [agency_from_row(row, SQLITE_TIME) for row in rows]
 
 
 class SqliteCameras:
@@ -48,24 +52,11 @@ class SqliteCameras:
         self._db = database
 
     def add(self, camera: Camera) -> None:
-        location = camera.location
         try:
             with self._db.write() as connection:
                 connection.execute(
-                    f"INSERT INTO cameras ({_CAMERA_COLUMNS}) VALUES ({_CAMERA_PARAMS})",
-                    (
-                        camera.id,
-                        camera.agency_id,
-                        camera.name,
-                        camera.kind.value,
-                        camera.status.value,
-                        None if location is None else location.latitude,
-                        None if location is None else location.longitude,
-                        camera.heading_deg,
-                        camera.api_key_hash,
-                        to_epoch_us(camera.created_at),
-                        _us_or_none(camera.last_contact_at),
-                    ),
+                    f"INSERT INTO cameras ({CAMERA_COLUMNS}) VALUES ({_CAMERA_PARAMS})",
+                    camera_row(camera, SQLITE_TIME),
                 )
         except sqlite3.IntegrityError as exc:
             if exc.sqlite_errorname == "SQLITE_CONSTRAINT_FOREIGNKEY":
@@ -76,26 +67,24 @@ class SqliteCameras:
             ) from None
 
     def get(self, camera_id: str) -> Camera | None:
-        row = self._db.fetch_one(
-            f"SELECT {_CAMERA_COLUMNS} FROM cameras WHERE id = ?", (camera_id,)
-        )
-        return None if row is None else _camera(row)
+        row = self._db.fetch_one(f"SELECT {CAMERA_COLUMNS} FROM cameras WHERE id = ?", (camera_id,))
+        return None if row is None else camera_from_row(row, SQLITE_TIME)
 
     def list(self, agency_id: str | None = None) -> list[Camera]:
         if agency_id is None:
-            rows = self._db.fetch_all(f"SELECT {_CAMERA_COLUMNS} FROM cameras ORDER BY id")
+            rows = self._db.fetch_all(f"SELECT {CAMERA_COLUMNS} FROM cameras ORDER BY id")
         else:
             rows = self._db.fetch_all(
-                f"SELECT {_CAMERA_COLUMNS} FROM cameras WHERE agency_id = ? ORDER BY id",
+                f"SELECT {CAMERA_COLUMNS} FROM cameras WHERE agency_id = ? ORDER BY id",
                 (agency_id,),
             )
-        return [_camera(row) for row in rows]
+        return [camera_from_row(row, SQLITE_TIME) for row in rows]
 
     def by_key_hash(self, api_key_hash: str) -> Camera | None:
         row = self._db.fetch_one(
-            f"SELECT {_CAMERA_COLUMNS} FROM cameras WHERE api_key_hash = ?", (api_key_hash,)
+            f"SELECT {CAMERA_COLUMNS} FROM cameras WHERE api_key_hash = ?", (api_key_hash,)
         )
-        return None if row is None else _camera(row)
+        return None if row is None else camera_from_row(row, SQLITE_TIME)
 
     def set_status(self, camera_id: str, status: CameraStatus) -> None:
         with self._db.write() as connection:
@@ -123,26 +112,3 @@ class SqliteCameras:
                 " WHERE id = ?",
                 (to_epoch_us(at), camera_id),
             )
-
-
-def _us_or_none(instant: datetime | None) -> int | None:
-    return None if instant is None else to_epoch_us(instant)
-
-
-def _agency(row: tuple[Any, ...]) -> Agency:
-    return Agency(id=row[0], name=row[1], state=row[2], created_at=from_epoch_us(row[3]))
-
-
-def _camera(row: tuple[Any, ...]) -> Camera:
-    return Camera(
-        id=row[0],
-        agency_id=row[1],
-        name=row[2],
-        kind=CameraKind(row[3]),
-        status=CameraStatus(row[4]),
-        location=None if row[5] is None else GeoPoint(row[5], row[6]),
-        heading_deg=row[7],
-        api_key_hash=row[8],
-        created_at=from_epoch_us(row[9]),
-        last_contact_at=None if row[10] is None else from_epoch_us(row[10]),
-    )
