@@ -4,6 +4,12 @@ SQLite's automatic checkpoint runs inside the commit that crosses the threshold,
 (and the camera waiting on it) pays for copying pages. Here a thread of its own does that work
 with a PASSIVE checkpoint, which never blocks readers or the writer; on a machine with a second
 core, ingest goes on meanwhile.
+
+Under sustained writes a passive checkpoint never reaches the end of the log, and SQLite only
+starts the log over once one has: the file would grow without bound, and every page lookup with
+it. So when the log passes ``RESTART_FRAMES``, the checkpointer holds the writer back (it takes
+the store's write lock) for one RESTART checkpoint, after which the next write starts the log
+from its beginning.
 """
 
 from __future__ import annotations
@@ -16,11 +22,16 @@ from collections.abc import Callable
 log = logging.getLogger(__name__)
 
 IDLE_CHECK_S = 5.0
+RESTART_FRAMES = 16_384
+"""About 64 MiB of log with 4 KiB pages."""
 
 
 class Checkpointer:
-    def __init__(self, connect: Callable[[], sqlite3.Connection]) -> None:
+    def __init__(
+        self, connect: Callable[[], sqlite3.Connection], write_lock: threading.Lock
+    ) -> None:
         self._connection = connect()
+        self._write_lock = write_lock
         self._wake = threading.Event()
         self._stopping = False
         self._thread = threading.Thread(target=self._run, name="sqlite-checkpointer", daemon=True)
@@ -48,6 +59,12 @@ class Checkpointer:
             if self._stopping:
                 return
             try:
-                self._connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                self._checkpoint()
             except sqlite3.Error as exc:
                 log.warning("checkpoint failed, retrying later: %s", exc)
+
+    def _checkpoint(self) -> None:
+        _, log_frames, _ = self._connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        if log_frames > RESTART_FRAMES:
+            with self._write_lock:
+                self._connection.execute("PRAGMA wal_checkpoint(RESTART)")

@@ -28,19 +28,19 @@ class SqliteDatabase:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self._write_lock = threading.Lock()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._writer = self._connect()
             self._writer.execute("PRAGMA journal_mode = WAL")
-            # The checkpointer thread moves pages from the log; the writer never stops for it.
+            # The checkpointer thread moves pages from the log; the writer rarely waits for it.
             self._writer.execute("PRAGMA wal_autocheckpoint = 0")
-            self._checkpointer = Checkpointer(self._connect)
+            self._checkpointer = Checkpointer(self._connect, self._write_lock)
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(
                 f"cannot open the SQLite database {path}: {exc}",
                 hint="Check that the data directory exists and is writable.",
             ) from None
-        self._write_lock = threading.Lock()
         self._readers = ReaderPool(lambda: self._connect(cache_kib=READER_CACHE_KIB), READERS)
 
     def _connect(self, cache_kib: int = WRITER_CACHE_KIB) -> sqlite3.Connection:
