@@ -7,9 +7,9 @@ core, ingest goes on meanwhile.
 
 Under sustained writes a passive checkpoint never reaches the end of the log, and SQLite only
 starts the log over once one has: the file would grow without bound, and every page lookup with
-it. So when the log passes ``RESTART_FRAMES``, the checkpointer holds the writer back (it takes
-the store's write lock) for one RESTART checkpoint, after which the next write starts the log
-from its beginning.
+it. So when the log passes ``RESTART_FRAMES``, the checkpointer catches up as far as it can
+and then holds the writer back (it takes the store's write lock) for one RESTART checkpoint of
+what is left, after which the next write starts the log from its beginning.
 """
 
 from __future__ import annotations
@@ -22,8 +22,10 @@ from collections.abc import Callable
 log = logging.getLogger(__name__)
 
 IDLE_CHECK_S = 5.0
-RESTART_FRAMES = 16_384
-"""About 64 MiB of log with 4 KiB pages."""
+RESTART_FRAMES = 65_536
+"""About 256 MiB of log with 4 KiB pages."""
+CATCH_UP_FRAMES = 2_048
+CATCH_UP_ROUNDS = 8
 
 
 class Checkpointer:
@@ -64,7 +66,19 @@ class Checkpointer:
                 log.warning("checkpoint failed, retrying later: %s", exc)
 
     def _checkpoint(self) -> None:
-        _, log_frames, _ = self._connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
-        if log_frames > RESTART_FRAMES:
-            with self._write_lock:
-                self._connection.execute("PRAGMA wal_checkpoint(RESTART)")
+        log_frames, copied = self._passive()
+        if log_frames <= RESTART_FRAMES:
+            return
+        # Copy while the writer goes on until little is left, so that it waits only for that.
+        for _ in range(CATCH_UP_ROUNDS):
+            if log_frames - copied <= CATCH_UP_FRAMES:
+                break
+            log_frames, copied = self._passive()
+        with self._write_lock:
+            self._connection.execute("PRAGMA wal_checkpoint(RESTART)")
+
+    def _passive(self) -> tuple[int, int]:
+        _, log_frames, copied = self._connection.execute(
+            "PRAGMA wal_checkpoint(PASSIVE)"
+        ).fetchone()
+        return log_frames, copied
