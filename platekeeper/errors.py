@@ -57,6 +57,13 @@ class InvalidInput(PlateKeeperError):
     status = 422
     title = "Input is invalid"
 
+    def within(self, location: str) -> InvalidInput:
+        """This error, its fields placed under ``location`` (or at it, if it names none)."""
+        fields = [FieldError(f"{location}.{f.location}", f.message) for f in self.fields]
+        return InvalidInput(
+            self.message, hint=self.hint, fields=fields or [FieldError(location, self.message)]
+        )
+
 
 class NotFound(PlateKeeperError):
     code = "not_found"

@@ -20,9 +20,9 @@ def to_ingest_items(
     for index, read in enumerate(reads):
         where = f"{prefix}.{index}" if prefix == "reads" else prefix
         try:
-            items.append(_item(read, parts, used, where))
+            items.append(_item(read, parts, used))
         except InvalidInput as error:
-            problems.extend(error.fields or [FieldError(where, error.message)])
+            problems.extend(error.within(where).fields)
     problems.extend(
         FieldError(name, "no read names this part") for name in sorted(set(parts) - used)
     )
@@ -35,7 +35,7 @@ def to_ingest_items(
     return items
 
 
-def _item(read: ReadCreate, parts: Mapping[str, bytes], used: set[str], where: str) -> IngestItem:
+def _item(read: ReadCreate, parts: Mapping[str, bytes], used: set[str]) -> IngestItem:
     submission = ReadSubmission(
         client_read_id=read.client_read_id,
         plate_text=read.plate_text,
@@ -43,26 +43,34 @@ def _item(read: ReadCreate, parts: Mapping[str, bytes], used: set[str], where: s
         captured_at=read.captured_at,
         region=read.region,
         region_confidence=read.region_confidence,
-        candidates=tuple(PlateCandidate(c.plate_text, c.confidence) for c in read.candidates),
-        location=_location(read, where),
+        candidates=_candidates(read),
+        location=_location(read),
         box=_box(read),
     )
     return IngestItem(
         submission=submission,
-        image=_part(read.image_part, parts, used, f"{where}.image_part"),
-        crop=_part(read.crop_part, parts, used, f"{where}.crop_part"),
+        image=_part(read.image_part, parts, used, "image_part"),
+        crop=_part(read.crop_part, parts, used, "crop_part"),
     )
 
 
-def _location(read: ReadCreate, where: str) -> GeoPoint | None:
+def _candidates(read: ReadCreate) -> tuple[PlateCandidate, ...]:
+    candidates = []
+    for index, candidate in enumerate(read.candidates):
+        try:
+            candidates.append(PlateCandidate(candidate.plate_text, candidate.confidence))
+        except InvalidInput as error:
+            raise error.within(f"candidates.{index}.plate_text") from None
+    return tuple(candidates)
+
+
+def _location(read: ReadCreate) -> GeoPoint | None:
     if read.latitude is None and read.longitude is None:
         return None
     if read.latitude is None or read.longitude is None:
         raise InvalidInput(
             "latitude and longitude come together",
-            fields=[
-                FieldError(f"{where}.latitude", "give both latitude and longitude, or neither")
-            ],
+            fields=[FieldError("latitude", "give both latitude and longitude, or neither")],
         )
     return GeoPoint(read.latitude, read.longitude)
 
@@ -74,18 +82,18 @@ def _box(read: ReadCreate) -> PlateBox | None:
     return PlateBox((a, b, c, d))
 
 
-def _part(name: str | None, parts: Mapping[str, bytes], used: set[str], where: str) -> bytes | None:
+def _part(name: str | None, parts: Mapping[str, bytes], used: set[str], field: str) -> bytes | None:
     if name is None:
         return None
     if name not in parts:
         raise InvalidInput(
             f"part {name!r} is missing",
-            fields=[FieldError(where, f"names part {name!r}, which the request does not hold")],
+            fields=[FieldError(field, f"names part {name!r}, which the request does not hold")],
         )
     if name in used:
         raise InvalidInput(
             f"part {name!r} is named twice",
-            fields=[FieldError(where, f"part {name!r} is already used by another read")],
+            fields=[FieldError(field, f"part {name!r} is already used by another read")],
         )
     used.add(name)
     return parts[name]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -18,6 +20,23 @@ MAX_CLIENT_READ_ID_LENGTH = 128
 
 ImageRef = str
 """An opaque key by which an ``ImageStore`` finds one stored image."""
+
+
+@contextmanager
+def _about(field_name: str) -> Iterator[None]:
+    """Name ``field_name`` in the ``InvalidInput`` that the block raises."""
+    try:
+        yield
+    except InvalidInput as error:
+        raise error.within(field_name) from None
+
+
+def _require_client_read_id(value: str) -> None:
+    if not (0 < len(value) <= MAX_CLIENT_READ_ID_LENGTH and value.isprintable()):
+        raise InvalidInput(
+            "client read id must be 1 to 128 printable characters",
+            hint="Give every read a unique id (a UUID works) and reuse it on retries.",
+        )
 
 
 def _require_confidence(value: float, what: str) -> float:
@@ -79,24 +98,24 @@ class ReadSubmission:
     plate_key: str = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        if not (
-            0 < len(self.client_read_id) <= MAX_CLIENT_READ_ID_LENGTH
-            and self.client_read_id.isprintable()
-        ):
-            raise InvalidInput(
-                "client read id must be 1 to 128 printable characters",
-                hint="Give every read a unique id (a UUID works) and reuse it on retries.",
-            )
-        object.__setattr__(self, "plate_key", normalise_plate_key(self.plate_text))
-        _require_confidence(self.confidence, "confidence")
+        with _about("client_read_id"):
+            _require_client_read_id(self.client_read_id)
+        with _about("plate_text"):
+            object.__setattr__(self, "plate_key", normalise_plate_key(self.plate_text))
+        with _about("confidence"):
+            _require_confidence(self.confidence, "confidence")
         # The same instant sent as +02:00 and as Z is the same read: keep it in UTC.
-        object.__setattr__(self, "captured_at", require_capture_time(self.captured_at))
+        with _about("captured_at"):
+            object.__setattr__(self, "captured_at", require_capture_time(self.captured_at))
         if self.region_confidence is not None:
-            _require_confidence(self.region_confidence, "region confidence")
-            if self.region is None:
-                raise InvalidInput("region confidence given without a region")
+            with _about("region_confidence"):
+                _require_confidence(self.region_confidence, "region confidence")
+                if self.region is None:
+                    raise InvalidInput("region confidence given without a region")
         if len(self.candidates) > MAX_CANDIDATES:
-            raise InvalidInput(f"{len(self.candidates)} candidates; at most {MAX_CANDIDATES}")
+            raise InvalidInput(
+                f"{len(self.candidates)} candidates; at most {MAX_CANDIDATES}"
+            ).within("candidates")
 
     @property
     def fingerprint(self) -> str:

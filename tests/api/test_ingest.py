@@ -125,7 +125,7 @@ def test_one_bad_read_refuses_the_whole_batch_naming_the_field(live_app: LiveApp
             "/api/v1/reads/batch", json={"reads": [read_json(0), read_json(2, plate_text="--")]}
         )
     body = assert_problem(response, 422, "invalid_input")
-    assert [error["location"] for error in body["errors"]] == ["reads.1"]
+    assert [error["location"] for error in body["errors"]] == ["reads.1.plate_text"]
     assert "letters or digits" in body["errors"][0]["message"]
     assert read_count(live_app) == 0
 
@@ -166,12 +166,18 @@ def test_the_same_instant_in_another_zone_is_a_retry(live_app: LiveApp) -> None:
     assert read.captured_at.utcoffset() == timedelta(0)
 
 
-def test_control_characters_are_refused(live_app: LiveApp) -> None:
+def test_domain_rules_name_the_field_at_fault(live_app: LiveApp) -> None:
+    cases: list[tuple[str, Any, str]] = [
+        ("plate_text", "7AB\u0000C123", "read.plate_text"),
+        ("client_read_id", "r\n1", "read.client_read_id"),
+        ("candidates", [{"plate_text": "--", "confidence": 0.2}], "read.candidates.0.plate_text"),
+        ("region", None, "read.region_confidence"),
+    ]
     with live_app.client(live_app.camera_key) as client:
-        for field, value in (("plate_text", "7AB\u0000C123"), ("client_read_id", "r\n1")):
-            body = {**read_json(), field: value}
-            response = client.post("/api/v1/reads", json=body)
-            assert_problem(response, 422, "invalid_input")
+        for field, value, location in cases:
+            response = client.post("/api/v1/reads", json={**read_json(), field: value})
+            [error] = assert_problem(response, 422, "invalid_input")["errors"]
+            assert error["location"] == location
     assert read_count(live_app) == 0
 
 
