@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -13,8 +12,6 @@ from platekeeper.ingest import IngestLimits, IngestService
 from platekeeper.store import Store
 from platekeeper.store.factory import open_image_store, open_store
 from platekeeper.store.images import ImageStore
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from platekeeper.api.schemas import ReadCreate
 from platekeeper.domain import GeoPoint, PlateBox, PlateCandidate, Point, ReadSubmission
@@ -11,18 +11,20 @@ from platekeeper.ingest import IngestItem
 
 
 def to_ingest_items(
-    reads: Sequence[ReadCreate], parts: Mapping[str, bytes], *, prefix: str
+    reads: Sequence[ReadCreate], parts: Mapping[str, bytes], *, where: Callable[[int], str]
 ) -> list[IngestItem]:
-    """Domain items for ``reads``; ``parts`` are the uploaded files by multipart part name."""
+    """Domain items for ``reads``; ``parts`` are the uploaded files by multipart part name.
+
+    ``where`` names the read at an index as the client sent it (``read``, ``reads.3``).
+    """
     items: list[IngestItem] = []
     problems: list[FieldError] = []
     used: set[str] = set()
     for index, read in enumerate(reads):
-        where = f"{prefix}.{index}" if prefix == "reads" else prefix
         try:
             items.append(_item(read, parts, used))
         except InvalidInput as error:
-            problems.extend(error.within(where).fields)
+            problems.extend(error.within(where(index)).fields)
     problems.extend(
         FieldError(name, "no read names this part") for name in sorted(set(parts) - used)
     )

@@ -87,8 +87,8 @@ async def post_read(
         max_request_bytes=limits.max_request_bytes,
     )
     read = _parse(ReadCreate, body.document, prefix="read")
-    items = to_ingest_items([read], body.parts, prefix="read")
-    [result] = await _ingest(services, camera, items, response, where=lambda _: "read")
+    items = to_ingest_items([read], body.parts, where=_single)
+    [result] = await _ingest(services, camera, items, response, where=_single)
     return _receipt(result)
 
 
@@ -113,14 +113,22 @@ async def post_reads(
         max_request_bytes=limits.max_request_bytes,
     )
     batch = _parse(ReadBatchCreate, body.document, prefix="")
-    items = to_ingest_items(batch.reads, body.parts, prefix="reads")
-    results = await _ingest(services, camera, items, response, where=lambda i: f"reads.{i}")
+    items = to_ingest_items(batch.reads, body.parts, where=_in_batch)
+    results = await _ingest(services, camera, items, response, where=_in_batch)
     created = sum(result.outcome is StoredOutcome.CREATED for result in results)
     return BatchReceipt(
         created=created,
         duplicates=len(results) - created,
         results=[_receipt(result) for result in results],
     )
+
+
+def _single(_: int) -> str:
+    return "read"
+
+
+def _in_batch(index: int) -> str:
+    return f"reads.{index}"
 
 
 def _parse(schema: type[ModelT], document: bytes, *, prefix: str) -> ModelT:
