@@ -60,4 +60,18 @@ def _default(field: FieldInfo) -> str:
         return "see section"
     if field.default is None:
         return "(derived)"
+    if isinstance(field.default, tuple) and all(
+        isinstance(item, BaseModel) for item in field.default
+    ):
+        return _list_of_tables(field.default)
+    if isinstance(field.default, tuple):
+        return f"`{list(field.default)}`"
     return f"`{field.default}`"
+
+
+def _list_of_tables(items: tuple[BaseModel, ...]) -> str:
+    """A TOML array of tables, one per line: ``[[access.purposes]]`` in the file."""
+    return "<br>".join(
+        "`" + ", ".join(f"{k} = {v!r}" for k, v in item.model_dump().items()) + "`"
+        for item in items
+    )

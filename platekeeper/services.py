@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from platekeeper.access import ApprovalDesk, ReadAccess
+from platekeeper.accounts.service import AccountService
+from platekeeper.audit import AccessLog, open_access_log
 from platekeeper.config import Settings
 from platekeeper.domain.time import Clock, SystemClock
 from platekeeper.errors import StoreError
@@ -21,6 +24,10 @@ class Services:
     images: ImageStore
     clock: Clock
     ingest: IngestService
+    access_log: AccessLog
+    accounts: AccountService
+    read_access: ReadAccess
+    approvals: ApprovalDesk
 
     def close(self) -> None:
         self.store.close()
@@ -56,10 +63,19 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         max_clock_skew=timedelta(seconds=settings.ingest.max_clock_skew_s),
         max_capture_age=timedelta(days=settings.ingest.max_capture_age_days),
     )
+    try:
+        log = open_access_log(store, settings, clock)
+    except BaseException:
+        store.close()
+        raise
     return Services(
         settings=settings,
         store=store,
         images=images,
         clock=clock,
         ingest=IngestService(store, images, clock, limits),
+        access_log=log,
+        accounts=AccountService(store, clock, settings.accounts, log),
+        read_access=ReadAccess(store, images, log, clock, settings.access),
+        approvals=ApprovalDesk(store, log, clock, settings.access),
     )

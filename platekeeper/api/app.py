@@ -9,20 +9,27 @@ from fastapi.staticfiles import StaticFiles
 from pydantic.json_schema import models_json_schema
 
 from platekeeper import __version__
+from platekeeper.api.auth import document_permissions, public, refuse_undeclared_routes
 from platekeeper.api.problems import install_problem_handlers
-from platekeeper.api.routes import reads, system
+from platekeeper.api.routes import accounts, approvals, audit, lookups, reads, session, system
 from platekeeper.api.schemas import ReadBatchCreate, ReadCreate
 from platekeeper.services import Services
-from platekeeper.web import STATIC_DIR
+from platekeeper.web import STATIC_DIR, signin
 from platekeeper.web import routes as web
 
 DESCRIPTION = """\
 PlateKeeper receives licence plate reads from cameras and keeps them under the law's rules.
 
-Cameras authenticate with their ingest key (`Authorization: Bearer <key>`). Posting a read is
-idempotent on the camera's `client_read_id` with its `captured_at`: a retry returns the stored
-read's id and status `duplicate`, never a second read; the same pair with other content is a
-`409 conflict`. Every error is an RFC 9457 problem detail
+People sign in (`POST /api/v1/auth/login`, a session cookie plus an `X-CSRF-Token` header on
+every request that changes something) or send an API token (`Authorization: Bearer pkt_...`).
+Cameras authenticate with their ingest key (`Authorization: Bearer pkc_...`). Every operation
+names the permission it needs (`x-permission`); look-ups of plate data also need an authorised
+`purpose` and a `case_number`, and every access, allowed or refused, is written to the access
+log.
+
+Posting a read is idempotent on the camera's `client_read_id` with its `captured_at`: a retry
+returns the stored read's id and status `duplicate`, never a second read; the same pair with
+other content is a `409 conflict`. Every error is an RFC 9457 problem detail
 (`application/problem+json`) with a stable `code`.
 """
 
@@ -40,17 +47,28 @@ def create_app(services: Services) -> FastAPI:
     )
     app.state.services = services
     install_problem_handlers(app)
-    app.include_router(reads.router)
-    app.include_router(system.router)
-    app.include_router(web.router)
+    app.state.routers = [
+        reads.router,
+        lookups.router,
+        approvals.router,
+        accounts.router,
+        audit.router,
+        session.router,
+        system.router,
+        web.router,
+        signin.router,
+    ]
+    for router in app.state.routers:
+        app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     _serve_docs(app)
-    _publish_body_schemas(app)
+    _complete_openapi(app)
+    refuse_undeclared_routes(app)
     return app
 
 
 def _serve_docs(app: FastAPI) -> None:
-    @app.get("/docs", include_in_schema=False)
+    @app.get("/docs", include_in_schema=False, dependencies=public())
     async def docs() -> HTMLResponse:
         return get_swagger_ui_html(
             openapi_url=app.openapi_url or "/openapi.json",
@@ -61,8 +79,9 @@ def _serve_docs(app: FastAPI) -> None:
         )
 
 
-def _publish_body_schemas(app: FastAPI) -> None:
-    """Add the ingest bodies, which routes parse themselves, to the OpenAPI components."""
+def _complete_openapi(app: FastAPI) -> None:
+    """Add what FastAPI cannot see: the ingest bodies, which routes parse themselves, and each
+    operation's permission."""
     generate = app.openapi
 
     def openapi() -> dict[str, object]:
@@ -74,6 +93,7 @@ def _publish_body_schemas(app: FastAPI) -> None:
             )
             components = document.setdefault("components", {}).setdefault("schemas", {})
             components.update(definitions.get("$defs", {}))
+            document_permissions(app, document)
             app.openapi_schema = document
         return app.openapi_schema
 

@@ -13,6 +13,7 @@ from rich.table import Table
 from platekeeper.cli.console import out
 from platekeeper.cli.context import state
 from platekeeper.cli.serve import bind, run_server
+from platekeeper.demo.people import DemoLogin, ensure_demo_staff
 from platekeeper.demo.seed import DemoSummary, seed_demo
 from platekeeper.services import Services, build_services
 
@@ -48,6 +49,7 @@ def demo(
         if applied:
             out.print(f"Database ready at {settings.data_dir} ({', '.join(applied)}).")
         _report(_seed(services, reads, hours, seed))
+        _report_logins(ensure_demo_staff(services))
         if listener is None:
             return
         cleanup.pop_all()  # the server closes both when it stops
@@ -84,7 +86,14 @@ def _report(summary: DemoSummary) -> None:
         out.print(table)
     for note in summary.notes:
         out.print(note)
+
+
+def _report_logins(logins: list[DemoLogin]) -> None:
+    table = Table("role", "username", "password (new each run)", title="Demo logins")
+    for login in logins:
+        table.add_row(login.role.value, login.username, login.password)
+    out.print(table)
     out.print(
-        "Logins: none yet. People, roles and the audited search arrive with the accountability"
-        " work; until then the web page shows counts only and cameras ingest with the keys above."
+        "Sign in at /login. Every look-up of plate data asks for a purpose and a case number"
+        " (e.g. stolen-vehicle, 2026-000123) and is written to the access log."
     )

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from platekeeper import __version__
-from platekeeper.cli import cameras, config_cmd, db
+from platekeeper.cli import audit, cameras, config_cmd, db, users
 from platekeeper.cli.console import err, print_error
 from platekeeper.cli.context import CliState, open_current, state
 from platekeeper.cli.demo import demo
@@ -27,6 +27,9 @@ app.add_typer(db.app, name="db")
 app.add_typer(config_cmd.app, name="config")
 app.add_typer(cameras.agency_app, name="agency")
 app.add_typer(cameras.camera_app, name="camera")
+app.add_typer(users.user_app, name="user")
+app.add_typer(users.token_app, name="token")
+app.add_typer(audit.app, name="audit")
 app.command()(demo)
 
 

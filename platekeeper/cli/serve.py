@@ -8,6 +8,7 @@ import socket
 import uvicorn
 
 from platekeeper.api import create_app
+from platekeeper.audit import PeriodicCheckpointer
 from platekeeper.cli.console import out
 from platekeeper.errors import PlateKeeperError
 from platekeeper.services import Services
@@ -47,9 +48,15 @@ def run_server(services: Services, listener: socket.socket) -> None:
         # Request lines carry no plate data today; keep them out of INFO logs regardless.
         access_log=settings.log_level == "DEBUG",
     )
+    checkpointer = PeriodicCheckpointer(
+        services.access_log, services.settings.audit.checkpoint_interval_s
+    )
     out.print(f"PlateKeeper is serving on [bold]http://{host}:{port}[/] (Ctrl-C stops it).")
+    checkpointer.start()
     try:
         uvicorn.Server(config).run(sockets=[listener])
     finally:
         listener.close()
+        # The last checkpoint covers every access made while the server ran.
+        checkpointer.stop()
         services.close()

@@ -45,3 +45,31 @@ def normalise_plate_key(plate_text: str) -> str:
             hint="Send the characters of one plate only.",
         )
     return key
+
+
+MIN_PATTERN_LITERALS = 3
+_PATTERN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789*?")
+
+
+def plate_pattern_to_like(pattern: str) -> str:
+    """A partial plate, ``7AB*`` or ``7?BC123``, as an SQL ``LIKE`` pattern on the plate key.
+
+    ``*`` stands for any run of characters and ``?`` for one. At least three known characters
+    are needed: a pattern that matches almost every plate is a sweep, not a search.
+    """
+    key = "".join(ch for ch in pattern.upper() if not ch.isspace() and ch != "-")
+    if not key or not set(key) <= _PATTERN_CHARS:
+        raise InvalidInput(
+            f"plate pattern {pattern!r} may hold only letters, digits, '*' and '?'",
+            hint="Use '*' for any run of characters and '?' for one, e.g. '7AB*' or '7?BC123'.",
+        )
+    literals = sum(ch not in "*?" for ch in key)
+    if literals < MIN_PATTERN_LITERALS:
+        raise InvalidInput(
+            f"plate pattern {pattern!r} has {literals} known characters; at least "
+            f"{MIN_PATTERN_LITERALS} are needed",
+            hint="Narrow the pattern with more of the characters you know.",
+        )
+    if len(key.replace("*", "")) > MAX_PLATE_KEY_LENGTH:
+        raise InvalidInput(f"plate pattern {pattern!r} is longer than any plate")
+    return key.replace("*", "%").replace("?", "_")

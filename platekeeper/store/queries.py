@@ -25,9 +25,13 @@ def read_query_sql(
     (``platekeeper.domain.ids``), so that the primary key's index finds the range.
     """
     start, end = query.captured_from, query.captured_before
+    area = query.area
     conditions = [
         ("plate_key = {}", query.plate_key),
+        # Plate keys are upper-case letters and digits, so LIKE's case rules never matter.
+        ("plate_key LIKE {}", query.plate_like),
         ("camera_id = {}", query.camera_id),
+        ("camera_id IN (SELECT id FROM cameras WHERE agency_id = {})", query.agency_id),
         ("captured_at >= {}", None if start is None else instant(start)),
         ("captured_at < {}", None if end is None else instant(end)),
     ]
@@ -39,6 +43,20 @@ def read_query_sql(
     present = [
         (clause.format(placeholder), value) for clause, value in conditions if value is not None
     ]
-    where = f" WHERE {' AND '.join(c for c, _ in present)}" if present else ""
+    clauses = [clause for clause, _ in present]
+    params: list[Any] = [value for _, value in present]
+    if area is not None:
+        clauses.append(_AREA.format(p=placeholder))
+        params += [area.south, area.north, area.west, area.east] * 2
+    where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
     order = f" ORDER BY captured_at DESC, id DESC LIMIT {placeholder}"
-    return f"SELECT {columns} FROM reads{where}{order}", [*(v for _, v in present), query.limit]
+    return f"SELECT {columns} FROM reads{where}{order}", [*params, query.limit]
+
+
+# A read carries its own position when it came from a mobile camera; a fixed camera's reads are
+# where the camera stands.
+_AREA = (
+    "((latitude BETWEEN {p} AND {p} AND longitude BETWEEN {p} AND {p})"
+    " OR (latitude IS NULL AND camera_id IN (SELECT id FROM cameras"
+    " WHERE latitude BETWEEN {p} AND {p} AND longitude BETWEEN {p} AND {p})))"
+)

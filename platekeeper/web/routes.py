@@ -14,6 +14,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
 from platekeeper import __version__
+from platekeeper.api.auth import public
 from platekeeper.api.deps import ServicesDep
 from platekeeper.domain import CameraStatus
 from platekeeper.services import Services
@@ -59,7 +60,7 @@ async def recent_overview(request: Request, services: Services) -> Overview:
     return cached
 
 
-@router.get("/", response_class=HTMLResponse)
+@router.get("/", response_class=HTMLResponse, dependencies=public())
 async def home(request: Request, services: ServicesDep) -> HTMLResponse:
     summary = await recent_overview(request, services)
     return templates().TemplateResponse(

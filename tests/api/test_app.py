@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from platekeeper.store.migrations import load_migrations
 from tests.api.conftest import LiveApp
 from tests.api.test_ingest import assert_problem, read_json
 
@@ -15,7 +16,7 @@ def test_health_reports_the_schema(live_app: LiveApp) -> None:
     assert response.json() == {
         "status": "ok",
         "version": "0.1.0",
-        "schema_version": 1,
+        "schema_version": len(load_migrations("platekeeper.store.sqlite.migrations")),
         "store": live_app.services.settings.store.type,
     }
 
@@ -30,7 +31,10 @@ def test_openapi_documents_both_body_types_and_the_key(live_app: LiveApp) -> Non
     assert {"ReadCreate", "ReadBatchCreate", "BatchReceipt"} <= set(
         document["components"]["schemas"]
     )
-    assert document["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
+    schemes = document["components"]["securitySchemes"]
+    assert schemes["HTTPBearer"]["scheme"] == "bearer"
+    cookie = schemes["APIKeyCookie"]
+    assert (cookie["type"], cookie["in"], cookie["name"]) == ("apiKey", "cookie", "pk_session")
 
 
 def test_the_api_page_loads_nothing_from_outside(live_app: LiveApp) -> None:
@@ -48,7 +52,7 @@ def test_the_api_page_loads_nothing_from_outside(live_app: LiveApp) -> None:
 def test_unknown_paths_and_methods_are_problem_details(live_app: LiveApp) -> None:
     with live_app.client() as client:
         assert_problem(client.get("/api/v1/nothing"), 404, "not_found")
-        assert_problem(client.get("/api/v1/reads"), 405, "method_not_allowed")
+        assert_problem(client.delete("/api/v1/reads"), 405, "method_not_allowed")
 
 
 def test_the_landing_page_counts_reads_without_showing_plates(live_app: LiveApp) -> None:

@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from platekeeper.config import load_settings
+from platekeeper.domain.people import Role
 from platekeeper.errors import AuthenticationFailed
 from platekeeper.services import build_services
 from tests.ports import free_port
@@ -147,11 +148,29 @@ def test_demo_seeds_and_shows_each_camera_key_once(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "40 reads stored" in result.stdout
     assert len(re.findall(r"pkc_\S+", result.stdout)) == 5
-    assert "Logins: none yet" in result.stdout
+    logins = demo_logins(result.stdout)
+    assert sorted(logins) == ["analyst", "auditor", "custodian", "officer", "supervisor"]
     again = run(tmp_path, "demo", "--no-serve", "--reads", "10")
     assert again.returncode == 0, again.stderr
     assert re.findall(r"pkc_\S+", again.stdout) == []
     assert "rotate-key" in again.stdout
+    fresh = demo_logins(again.stdout)
+    services = build_services(load_settings(data_dir=tmp_path))
+    try:
+        username, password = fresh["analyst"]
+        principal, _ = services.accounts.login(username, password)
+        assert Role.ANALYST in principal.account.roles
+        with pytest.raises(AuthenticationFailed):
+            services.accounts.login(*logins["officer"])  # last run's password no longer works
+    finally:
+        services.close()
+
+
+def demo_logins(stdout: str) -> dict[str, tuple[str, str]]:
+    """role -> (username, password) from the demo's table of logins."""
+    rows = re.findall(r"│\s*(\w+)\s*│\s*([a-z.]+)\s*│\s*(\S+)\s*│", stdout)
+    roles = {role.value for role in Role}
+    return {role: (user, password) for role, user, password in rows if role in roles}
 
 
 def test_demo_on_a_busy_port_stops_before_seeding(tmp_path: Path) -> None:

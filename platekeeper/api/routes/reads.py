@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request, Response, status
 from pydantic import BaseModel, ValidationError
 from starlette.concurrency import run_in_threadpool
 
+from platekeeper.api.auth import CameraDep, requires
 from platekeeper.api.body import (
     JSON_BYTES_PER_READ,
     JSON_MEDIA_TYPE,
@@ -17,10 +18,11 @@ from platekeeper.api.body import (
     read_body,
 )
 from platekeeper.api.convert import to_ingest_items
-from platekeeper.api.deps import CameraDep, ServicesDep
+from platekeeper.api.deps import ServicesDep
 from platekeeper.api.problems import invalid_input_from
 from platekeeper.api.schemas import BatchReceipt, ReadBatchCreate, ReadCreate, ReadReceipt
 from platekeeper.domain import Camera
+from platekeeper.domain.permissions import Permission
 from platekeeper.ingest import IngestItem
 from platekeeper.services import Services
 from platekeeper.store import StoredOutcome, StoredRead
@@ -33,7 +35,7 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"description": description, "content": {"application/problem+json": {}}}
     for code, description in {
         401: "No valid camera key.",
-        403: "The camera may not send reads (maintenance or retired).",
+        403: "Not a camera, or the camera may not send reads (maintenance or retired).",
         409: "A read id was reused with different content; nothing was stored.",
         413: "The body is too large.",
         415: "Neither JSON nor multipart.",
@@ -73,6 +75,7 @@ def _request_body(schema: type[BaseModel], document_part: str) -> dict[str, Any]
     status_code=status.HTTP_201_CREATED,
     responses={200: {"description": "A retry of a stored read."}, **_ERRORS},
     openapi_extra=_request_body(ReadCreate, "read"),
+    dependencies=requires(Permission.READS_INGEST),
 )
 async def post_read(
     request: Request, response: Response, services: ServicesDep, camera: CameraDep
@@ -99,6 +102,7 @@ async def post_read(
     status_code=status.HTTP_201_CREATED,
     responses={200: {"description": "Every read was a retry of a stored read."}, **_ERRORS},
     openapi_extra=_request_body(ReadBatchCreate, "reads"),
+    dependencies=requires(Permission.READS_INGEST),
 )
 async def post_reads(
     request: Request, response: Response, services: ServicesDep, camera: CameraDep

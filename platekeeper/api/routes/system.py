@@ -6,6 +6,7 @@ from fastapi import APIRouter
 from starlette.concurrency import run_in_threadpool
 
 from platekeeper import __version__
+from platekeeper.api.auth import public
 from platekeeper.api.deps import ServicesDep
 from platekeeper.api.schemas import Health
 from platekeeper.services import require_current_schema
@@ -23,6 +24,7 @@ router = APIRouter(prefix="/api/v1", tags=["system"])
             "content": {"application/problem+json": {}},
         }
     },
+    dependencies=public(),
 )
 async def health(services: ServicesDep) -> Health:
     await run_in_threadpool(require_current_schema, services.store)

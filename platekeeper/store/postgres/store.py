@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+from platekeeper.store.postgres.access_log import PostgresAccessLog
+from platekeeper.store.postgres.accounts import (
+    PostgresAccounts,
+    PostgresApiTokens,
+    PostgresSessions,
+)
+from platekeeper.store.postgres.approvals import PostgresApprovals
 from platekeeper.store.postgres.database import PostgresDatabase
 from platekeeper.store.postgres.reads import PostgresReads
 from platekeeper.store.postgres.registry import PostgresAgencies, PostgresCameras
@@ -15,6 +22,11 @@ class PostgresStore:
         self.agencies = PostgresAgencies(self._db)
         self.cameras = PostgresCameras(self._db)
         self.reads = PostgresReads(self._db)
+        self.accounts = PostgresAccounts(self._db)
+        self.sessions = PostgresSessions(self._db)
+        self.api_tokens = PostgresApiTokens(self._db)
+        self.approvals = PostgresApprovals(self._db)
+        self.access_log = PostgresAccessLog(self._db)
 
     def upgrade(self) -> list[str]:
         return self._db.upgrade()

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from platekeeper.store.sqlite.access_log import SqliteAccessLog
+from platekeeper.store.sqlite.accounts import SqliteAccounts, SqliteApiTokens, SqliteSessions
+from platekeeper.store.sqlite.approvals import SqliteApprovals
 from platekeeper.store.sqlite.database import SqliteDatabase
 from platekeeper.store.sqlite.reads import SqliteReads
 from platekeeper.store.sqlite.registry import SqliteAgencies, SqliteCameras
@@ -15,6 +18,11 @@ class SqliteStore:
         self.agencies = SqliteAgencies(self._db)
         self.cameras = SqliteCameras(self._db)
         self.reads = SqliteReads(self._db)
+        self.accounts = SqliteAccounts(self._db)
+        self.sessions = SqliteSessions(self._db)
+        self.api_tokens = SqliteApiTokens(self._db)
+        self.approvals = SqliteApprovals(self._db)
+        self.access_log = SqliteAccessLog(self._db)
 
     @property
     def path(self) -> Path:

@@ -1,0 +1,94 @@
+"""What a person asks for when they look at ALPR data: who they are, why, and what they want."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from platekeeper.domain.access import Actor
+from platekeeper.domain.geo import GeoBox
+from platekeeper.domain.people import Role
+from platekeeper.domain.plates import normalise_plate_key, plate_pattern_to_like
+from platekeeper.domain.time import require_utc
+from platekeeper.errors import InvalidInput
+from platekeeper.store import ReadQuery
+
+
+@dataclass(frozen=True, slots=True)
+class Requester:
+    """An authenticated person, as the access rules and the access log see them."""
+
+    actor: Actor
+    roles: frozenset[Role]
+    client_address: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Basis:
+    """What the person states for this access; the catalogue decides whether it is enough."""
+
+    purpose_code: str | None
+    case_number: str | None
+    approval_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SearchCriteria:
+    """A search of reads. At least one of plate, pattern, camera or area narrows it: a time range
+    alone would sweep every car that passed."""
+
+    plate: str | None = None
+    plate_pattern: str | None = None
+    camera_id: str | None = None
+    area: GeoBox | None = None
+    captured_from: datetime | None = None
+    captured_before: datetime | None = None
+
+    def query_elements(self) -> dict[str, str]:
+        """The query as the access log records it."""
+        elements = {
+            "plate": self.plate,
+            "plate_pattern": self.plate_pattern,
+            "camera_id": self.camera_id,
+            "area": None if self.area is None else str(self.area),
+            "captured_from": _iso(self.captured_from),
+            "captured_before": _iso(self.captured_before),
+        }
+        return {key: value for key, value in elements.items() if value is not None}
+
+    def to_query(self, agency_id: str, limit: int) -> ReadQuery:
+        if not (self.plate or self.plate_pattern or self.camera_id or self.area):
+            raise InvalidInput(
+                "a search needs a plate, a plate pattern, a camera or an area",
+                hint="Narrow the search to what the case is about.",
+            )
+        if self.plate and self.plate_pattern:
+            raise InvalidInput("give a plate or a plate pattern, not both")
+        start = (
+            None if self.captured_from is None else require_utc(self.captured_from, "captured_from")
+        )
+        end = (
+            None
+            if self.captured_before is None
+            else require_utc(self.captured_before, "captured_before")
+        )
+        if start is not None and end is not None and start >= end:
+            raise InvalidInput(
+                "the time range is empty", hint="captured_from must lie before captured_before."
+            )
+        return ReadQuery(
+            plate_key=None if self.plate is None else normalise_plate_key(self.plate),
+            plate_like=None
+            if self.plate_pattern is None
+            else plate_pattern_to_like(self.plate_pattern),
+            camera_id=self.camera_id,
+            captured_from=start,
+            captured_before=end,
+            area=self.area,
+            agency_id=agency_id,
+            limit=limit,
+        )
+
+
+def _iso(instant: datetime | None) -> str | None:
+    return None if instant is None else instant.isoformat()

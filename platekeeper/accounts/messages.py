@@ -1,0 +1,55 @@
+"""What a person is told when signing in fails, and what the record says about lapsed accounts.
+
+A wrong username and a wrong password get the same message. Only someone who knows the password
+learns that the account is suspended or deactivated, and what to do about it.
+"""
+
+from __future__ import annotations
+
+from platekeeper.config import AccountSettings
+from platekeeper.domain.access import Actor
+from platekeeper.domain.people import Account, AccountStatus, SuspensionReason, require_username
+from platekeeper.errors import AuthenticationFailed, InvalidInput
+
+SUSPENSION_REASONS = {
+    SuspensionReason.INACTIVITY: "it was not used for too long",
+    SuspensionReason.TRAINING_EXPIRED: "the holder's training has expired",
+    SuspensionReason.TRAINING_MISSING: "no training is on record",
+    SuspensionReason.BY_CUSTODIAN: "a custodian suspended it",
+}
+
+
+def wrong_credentials(settings: AccountSettings) -> AuthenticationFailed:
+    return AuthenticationFailed(
+        "wrong username or password",
+        hint=f"Check both. After {settings.lockout_failures} failures in a row the account "
+        f"locks for {settings.lockout_minutes} minutes.",
+    )
+
+
+def locked(minutes: int) -> AuthenticationFailed:
+    return AuthenticationFailed(
+        "the account is locked after repeated failed logins",
+        hint=f"Try again in {minutes} minute(s), or ask a custodian to reset the password.",
+    )
+
+
+def not_active(account: Account) -> AuthenticationFailed:
+    if account.status is AccountStatus.DEACTIVATED:
+        return AuthenticationFailed(
+            "the account is deactivated", hint="Ask a custodian if you need access again."
+        )
+    reason = account.suspension_reason or SuspensionReason.BY_CUSTODIAN
+    return AuthenticationFailed(
+        f"the account is suspended because {SUSPENSION_REASONS[reason]}",
+        hint="Ask a custodian to reactivate it; they need the date of your latest training.",
+    )
+
+
+def attempted_actor(username: str) -> Actor:
+    """Who tried to sign in with an unknown username."""
+    # What was typed as a username is sometimes a password; keep it only if it could be a name.
+    try:
+        return Actor(require_username(username), "-")
+    except InvalidInput:
+        return Actor("(not a username)", "-")

@@ -1,0 +1,121 @@
+"""Bodies of the audited look-ups and of approvals: what a person sees of a read."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import AwareDatetime, BaseModel, Field
+
+from platekeeper.domain import PlateRead
+from platekeeper.domain.approvals import ApprovalStatus, SearchApproval
+
+
+class PointOut(BaseModel):
+    x: float
+    y: float
+
+
+class CandidateOut(BaseModel):
+    plate_text: str
+    confidence: float
+
+
+class ReadPublic(BaseModel):
+    """One read as shown to a person who stated a purpose for seeing it."""
+
+    id: str
+    camera_id: str
+    plate_text: str
+    plate_key: str
+    confidence: float
+    region: str | None
+    region_confidence: float | None
+    candidates: list[CandidateOut]
+    captured_at: datetime
+    received_at: datetime
+    latitude: float | None
+    longitude: float | None
+    box: list[PointOut] | None
+    has_crop: bool
+    has_image: bool
+
+    @classmethod
+    def of(cls, read: PlateRead) -> ReadPublic:
+        return cls(
+            id=read.id,
+            camera_id=read.camera_id,
+            plate_text=read.plate_text,
+            plate_key=read.plate_key,
+            confidence=read.confidence,
+            region=read.region,
+            region_confidence=read.region_confidence,
+            candidates=[
+                CandidateOut(plate_text=c.plate_text, confidence=c.confidence)
+                for c in read.candidates
+            ],
+            captured_at=read.captured_at,
+            received_at=read.received_at,
+            latitude=None if read.location is None else read.location.latitude,
+            longitude=None if read.location is None else read.location.longitude,
+            box=None if read.box is None else [PointOut(x=p.x, y=p.y) for p in read.box.corners],
+            has_crop=read.crop_ref is not None,
+            has_image=read.image_ref is not None,
+        )
+
+
+class StatedBasis(BaseModel):
+    purpose: str
+    case_number: str
+
+
+class ReadList(BaseModel):
+    """The reads one look-up returned, and the basis it was logged under."""
+
+    reads: list[ReadPublic]
+    count: int
+    truncated: bool = Field(description="True when more reads matched than one look-up returns.")
+    basis: StatedBasis
+
+
+class ApprovalCreate(BaseModel):
+    purpose: str = Field(max_length=40)
+    case_number: str = Field(max_length=64)
+    captured_from: AwareDatetime
+    captured_before: AwareDatetime
+    justification: str = Field(min_length=10, max_length=2000)
+
+
+class ApprovalPublic(BaseModel):
+    id: str
+    requested_by: str
+    purpose: str
+    case_number: str
+    justification: str
+    captured_from: datetime
+    captured_before: datetime
+    requested_at: datetime
+    status: ApprovalStatus
+    decided_by: str | None
+    decided_at: datetime | None
+    expires_at: datetime | None
+
+    @classmethod
+    def of(cls, approval: SearchApproval) -> ApprovalPublic:
+        return cls(
+            id=approval.id,
+            requested_by=approval.requested_by,
+            purpose=approval.purpose_code,
+            case_number=approval.case_number,
+            justification=approval.justification,
+            captured_from=approval.captured_from,
+            captured_before=approval.captured_before,
+            requested_at=approval.requested_at,
+            status=approval.status,
+            decided_by=approval.decided_by,
+            decided_at=approval.decided_at,
+            expires_at=approval.expires_at,
+        )
+
+
+class ApprovalList(BaseModel):
+    approvals: list[ApprovalPublic]

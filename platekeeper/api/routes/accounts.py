@@ -1,0 +1,376 @@
+"""Accounts for custodians, and each person's own password and API tokens."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from fastapi import APIRouter, Response, status
+from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
+
+from platekeeper.api.auth import Caller, CallerDep, requires
+from platekeeper.api.deps import ServicesDep
+from platekeeper.domain.credentials import ApiToken, Principal
+from platekeeper.domain.people import Account, AccountStatus, Role, SuspensionReason
+from platekeeper.domain.permissions import Permission
+from platekeeper.errors import NotFound, PermissionDenied
+
+router = APIRouter(prefix="/api/v1", tags=["accounts"])
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"description": description, "content": {"application/problem+json": {}}}
+    for code, description in {
+        401: "Not signed in.",
+        403: "Not a custodian, another agency's account, or your own account.",
+        404: "No such account in your agency.",
+        409: "The account is not in a state that allows this.",
+        422: "Invalid input; `errors` names each field.",
+    }.items()
+}
+
+
+class AccountPublic(BaseModel):
+    id: str
+    username: str
+    display_name: str
+    agency_id: str
+    job_title: str
+    roles: list[Role]
+    status: AccountStatus
+    suspension_reason: SuspensionReason | None
+    training_completed_on: date | None
+    training_expires_on: date | None
+    created_at: datetime
+    last_active_at: datetime | None
+
+    @classmethod
+    def of(cls, account: Account) -> AccountPublic:
+        training = account.training
+        return cls(
+            id=account.id,
+            username=account.username,
+            display_name=account.display_name,
+            agency_id=account.agency_id,
+            job_title=account.job_title,
+            roles=sorted(account.roles),
+            status=account.status,
+            suspension_reason=account.suspension_reason,
+            training_completed_on=None if training is None else training.completed_on,
+            training_expires_on=None if training is None else training.expires_on,
+            created_at=account.created_at,
+            last_active_at=account.last_active_at,
+        )
+
+
+class AccountList(BaseModel):
+    accounts: list[AccountPublic]
+
+
+class TrainingIn(BaseModel):
+    completed_on: date
+    expires_on: date | None = Field(
+        default=None, description="Defaults to completed_on plus accounts.training_valid_days."
+    )
+
+
+class AccountCreate(BaseModel):
+    username: str = Field(max_length=64)
+    display_name: str = Field(min_length=1, max_length=200)
+    job_title: str = Field(min_length=1, max_length=200)
+    roles: list[Role] = Field(min_length=1)
+    training: TrainingIn
+    password: str | None = Field(
+        default=None,
+        max_length=1024,
+        description="An initial password; without one nobody can sign in until it is set.",
+    )
+
+
+class RolesIn(BaseModel):
+    roles: list[Role] = Field(min_length=1)
+
+
+class ReactivateIn(BaseModel):
+    training: TrainingIn | None = Field(
+        default=None,
+        description="A new training record; without it the one on file must be current.",
+    )
+
+
+class PasswordSet(BaseModel):
+    password: str = Field(max_length=1024)
+
+
+class OwnPasswordChange(BaseModel):
+    current_password: str = Field(max_length=1024)
+    new_password: str = Field(max_length=1024)
+
+
+class TokenCreate(BaseModel):
+    name: str = Field(min_length=1, max_length=100, description="The service that will use it.")
+    days: int = Field(ge=1, le=730, description="Lifetime; at most accounts.api_token_max_days.")
+
+
+class TokenPublic(BaseModel):
+    id: str
+    name: str
+    created_at: datetime
+    expires_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+    @classmethod
+    def of(cls, token: ApiToken) -> TokenPublic:
+        return cls(
+            id=token.id,
+            name=token.name,
+            created_at=token.created_at,
+            expires_at=token.expires_at,
+            last_used_at=token.last_used_at,
+            revoked_at=token.revoked_at,
+        )
+
+
+class TokenIssued(TokenPublic):
+    token: str = Field(description="Shown this once; only its hash is kept.")
+
+
+class TokenList(BaseModel):
+    tokens: list[TokenPublic]
+
+
+def _principal(caller: Caller) -> Principal:
+    if caller.principal is None:
+        raise PermissionDenied("only a person's account may do this")
+    return caller.principal
+
+
+def _in_agency(account: Account, caller: Caller) -> Account:
+    # Another agency's accounts do not exist for a custodian.
+    if account.agency_id != caller.actor.agency_id:
+        raise NotFound(f"no account is named {account.username!r}")
+    return account
+
+
+@router.get(
+    "/accounts",
+    summary="The agency's accounts",
+    response_model=AccountList,
+    responses=_ERRORS,
+    dependencies=requires(Permission.ACCOUNTS_MANAGE),
+)
+async def list_accounts(services: ServicesDep, caller: CallerDep) -> AccountList:
+    accounts = await run_in_threadpool(services.accounts.list, caller.actor.agency_id)
+    return AccountList(accounts=[AccountPublic.of(account) for account in accounts])
+
+
+@router.post(
+    "/accounts",
+    summary="Create an account for one person",
+    status_code=status.HTTP_201_CREATED,
+    response_model=AccountPublic,
+    responses=_ERRORS,
+    dependencies=requires(Permission.ACCOUNTS_MANAGE),
+)
+async def create_account(
+    body: AccountCreate, services: ServicesDep, caller: CallerDep
+) -> AccountPublic:
+    account = await run_in_threadpool(
+        lambda: services.accounts.create(
+            _principal(caller),
+            username=body.username,
+            display_name=body.display_name,
+            agency_id=caller.actor.agency_id,
+            job_title=body.job_title,
+            roles=body.roles,
+            training_completed_on=body.training.completed_on,
+            training_expires_on=body.training.expires_on,
+            password=body.password,
+        )
+    )
+    return AccountPublic.of(account)
+
+
+@router.get(
+    "/accounts/{username}",
+    summary="One account",
+    response_model=AccountPublic,
+    responses=_ERRORS,
+    dependencies=requires(Permission.ACCOUNTS_MANAGE),
+)
+async def get_account(username: str, services: ServicesDep, caller: CallerDep) -> AccountPublic:
+    account = await run_in_threadpool(services.accounts.by_username, username)
+    return AccountPublic.of(_in_agency(account, caller))
+
+
+async def _target(services: ServicesDep, caller: Caller, username: str) -> Account:
+    return _in_agency(await run_in_threadpool(services.accounts.by_username, username), caller)
+
+
+@router.put(
+    "/accounts/{username}/roles",
+    summary="Replace an account's roles",
+    response_model=AccountPublic,
+    responses=_ERRORS,
+    dependencies=requires(Permission.ACCOUNTS_MANAGE),
+)
+async def set_roles(
+    username: str, body: RolesIn, services: ServicesDep, caller: CallerDep
+) -> AccountPublic:
+    account = await _target(services, caller, username)
+    changed = await run_in_threadpool(
+        services.accounts.set_roles, _principal(caller), account.id, body.roles
+    )
+    return AccountPublic.of(changed)
+
+
+@router.put(
+    "/accounts/{username}/training",
+    summary="Record completed training",
+    response_model=AccountPublic,
+    responses=_ERRORS,
+    dependencies=requires(Permission.ACCOUNTS_MANAGE),
+)
+async def record_training(
+    username: str, body: TrainingIn, services: ServicesDep, caller: CallerDep
+) -> AccountPublic:
+    account = await _target(services, caller, username)
+    changed = await run_in_threadpool(
+        services.accounts.record_training,
+        _principal(caller),
+        account.id,
+        body.completed_on,
+        body.expires_on,
+    )
+    return AccountPublic.of(changed)
+
+
+@router.post(
+    "/accounts/{username}/suspend",
+    summary="Suspend an account; its sessions end",
+    response_model=AccountPublic,
+    responses=_ERRORS,
+    dependencies=requires(Permission.ACCOUNTS_MANAGE),
+)
+async def suspend(username: str, services: ServicesDep, caller: CallerDep) -> AccountPublic:
+    account = await _target(services, caller, username)
+    changed = await run_in_threadpool(services.accounts.suspend, _principal(caller), account.id)
+    return AccountPublic.of(changed)
+
+
+@router.post(
+    "/accounts/{username}/reactivate",
+    summary="Reactivate a suspended account with current training",
+    response_model=AccountPublic,
+    responses=_ERRORS,
+    dependencies=requires(Permission.ACCOUNTS_MANAGE),
+)
+async def reactivate(
+    username: str, body: ReactivateIn, services: ServicesDep, caller: CallerDep
+) -> AccountPublic:
+    account = await _target(services, caller, username)
+    training = body.training
+    changed = await run_in_threadpool(
+        services.accounts.reactivate,
+        _principal(caller),
+        account.id,
+        None if training is None else training.completed_on,
+        None if training is None else training.expires_on,
+    )
+    return AccountPublic.of(changed)
+
+
+@router.post(
+    "/accounts/{username}/deactivate",
+    summary="Deactivate the account of someone who left; sessions and tokens end",
+    response_model=AccountPublic,
+    responses=_ERRORS,
+    dependencies=requires(Permission.ACCOUNTS_MANAGE),
+)
+async def deactivate(username: str, services: ServicesDep, caller: CallerDep) -> AccountPublic:
+    account = await _target(services, caller, username)
+    changed = await run_in_threadpool(services.accounts.deactivate, _principal(caller), account.id)
+    return AccountPublic.of(changed)
+
+
+@router.put(
+    "/accounts/{username}/password",
+    summary="Set another person's password; their sessions end",
+    status_code=204,
+    response_class=Response,
+    responses=_ERRORS,
+    dependencies=requires(Permission.ACCOUNTS_MANAGE),
+)
+async def set_password(
+    username: str, body: PasswordSet, services: ServicesDep, caller: CallerDep
+) -> Response:
+    account = await _target(services, caller, username)
+    await run_in_threadpool(
+        services.accounts.set_password, _principal(caller), account.id, body.password
+    )
+    return Response(status_code=204)
+
+
+@router.put(
+    "/auth/password",
+    summary="Change your own password",
+    status_code=204,
+    response_class=Response,
+    responses=_ERRORS,
+    dependencies=requires(Permission.ACCOUNTS_SELF),
+)
+async def change_own_password(
+    body: OwnPasswordChange, services: ServicesDep, caller: CallerDep
+) -> Response:
+    principal = _principal(caller)
+    await run_in_threadpool(
+        lambda: services.accounts.set_password(
+            principal,
+            principal.account.id,
+            body.new_password,
+            current_password=body.current_password,
+        )
+    )
+    return Response(status_code=204)
+
+
+@router.get(
+    "/tokens",
+    summary="Your API tokens",
+    response_model=TokenList,
+    responses=_ERRORS,
+    dependencies=requires(Permission.ACCOUNTS_SELF),
+)
+async def list_tokens(services: ServicesDep, caller: CallerDep) -> TokenList:
+    tokens = await run_in_threadpool(services.accounts.list_api_tokens, _principal(caller))
+    return TokenList(tokens=[TokenPublic.of(token) for token in tokens])
+
+
+@router.post(
+    "/tokens",
+    summary="Issue an API token for a service acting for you",
+    status_code=status.HTTP_201_CREATED,
+    response_model=TokenIssued,
+    responses=_ERRORS,
+    dependencies=requires(Permission.ACCOUNTS_SELF),
+)
+async def issue_token(body: TokenCreate, services: ServicesDep, caller: CallerDep) -> TokenIssued:
+    token, plaintext = await run_in_threadpool(
+        services.accounts.issue_api_token, _principal(caller), body.name, body.days
+    )
+    return TokenIssued(**TokenPublic.of(token).model_dump(), token=plaintext)
+
+
+@router.delete(
+    "/tokens/{token_id}",
+    summary="Revoke one of your API tokens",
+    response_model=TokenPublic,
+    responses=_ERRORS,
+    dependencies=requires(Permission.ACCOUNTS_SELF),
+)
+async def revoke_token(token_id: str, services: ServicesDep, caller: CallerDep) -> TokenPublic:
+    token = await run_in_threadpool(
+        services.accounts.revoke_api_token, _principal(caller), token_id
+    )
+    return TokenPublic.of(token)

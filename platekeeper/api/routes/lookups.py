@@ -1,0 +1,215 @@
+"""The audited look-ups: search, a read, its images, an export, a vehicle's history.
+
+Each needs a purpose from the agency's list and a case number (query parameters ``purpose`` and
+``case_number``); each is written to the access log, refused or not.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Response
+from starlette.concurrency import run_in_threadpool
+
+from platekeeper.access import Basis, Found, SearchCriteria
+from platekeeper.api.access_schemas import ReadList, ReadPublic, StatedBasis
+from platekeeper.api.auth import CallerDep, requires
+from platekeeper.api.deps import ServicesDep
+from platekeeper.domain import PlateRead
+from platekeeper.domain.geo import GeoBox
+from platekeeper.domain.permissions import Permission
+from platekeeper.store.images import ImageKind, detect_image_type
+
+router = APIRouter(prefix="/api/v1", tags=["look-ups"])
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"description": description, "content": {"application/problem+json": {}}}
+    for code, description in {
+        401: "Not signed in.",
+        403: "The role lacks the permission, or a needed supervisor's approval is missing.",
+        422: "Purpose or case number missing or invalid, or the search is malformed.",
+    }.items()
+}
+# Nothing a look-up returns may be kept by a browser or a proxy.
+_NO_STORE = {"Cache-Control": "no-store"}
+
+
+def stated_basis(
+    purpose: Annotated[
+        str | None, Query(max_length=40, description="An authorised purpose code.")
+    ] = None,
+    case_number: Annotated[
+        str | None, Query(max_length=64, description="The case or incident number.")
+    ] = None,
+    approval_id: Annotated[
+        str | None,
+        Query(max_length=64, description="A supervisor's approval, for searches reaching back."),
+    ] = None,
+) -> Basis:
+    return Basis(purpose, case_number, approval_id)
+
+
+BasisDep = Annotated[Basis, Depends(stated_basis)]
+
+
+def search_criteria(
+    plate: Annotated[str | None, Query(max_length=32)] = None,
+    plate_pattern: Annotated[
+        str | None, Query(max_length=32, description="'*' for any run, '?' for one character.")
+    ] = None,
+    camera_id: Annotated[str | None, Query(max_length=63)] = None,
+    area: Annotated[
+        str | None, Query(max_length=100, description="south,west,north,east in degrees.")
+    ] = None,
+    captured_from: Annotated[datetime | None, Query()] = None,
+    captured_before: Annotated[datetime | None, Query()] = None,
+) -> SearchCriteria:
+    return SearchCriteria(
+        plate=plate,
+        plate_pattern=plate_pattern,
+        camera_id=camera_id,
+        area=None if area is None else GeoBox.parse(area),
+        captured_from=captured_from,
+        captured_before=captured_before,
+    )
+
+
+CriteriaDep = Annotated[SearchCriteria, Depends(search_criteria)]
+
+
+@router.get(
+    "/reads",
+    summary="Search reads",
+    response_model=ReadList,
+    responses=_ERRORS,
+    dependencies=requires(Permission.READS_SEARCH),
+)
+async def search_reads(
+    services: ServicesDep, caller: CallerDep, basis: BasisDep, criteria: CriteriaDep
+) -> Response:
+    found = await run_in_threadpool(services.read_access.search, caller.requester, basis, criteria)
+    return _read_list(found, basis)
+
+
+@router.get(
+    "/reads/export.csv",
+    summary="Export matching reads as CSV",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}}, **_ERRORS},
+    dependencies=requires(Permission.READS_EXPORT),
+)
+async def export_reads(
+    services: ServicesDep, caller: CallerDep, basis: BasisDep, criteria: CriteriaDep
+) -> Response:
+    found = await run_in_threadpool(
+        services.read_access.search, caller.requester, basis, criteria, export=True
+    )
+    headers = {**_NO_STORE, "Content-Disposition": 'attachment; filename="reads.csv"'}
+    return Response(_csv(found.reads), media_type="text/csv", headers=headers)
+
+
+@router.get(
+    "/reads/{read_id}",
+    summary="One read",
+    response_model=ReadPublic,
+    responses={404: {"description": "No such read in your agency."}, **_ERRORS},
+    dependencies=requires(Permission.READS_VIEW),
+)
+async def get_read(
+    read_id: str, services: ServicesDep, caller: CallerDep, basis: BasisDep
+) -> Response:
+    read = await run_in_threadpool(services.read_access.read, caller.requester, basis, read_id)
+    body = ReadPublic.of(read).model_dump_json()
+    return Response(body, media_type="application/json", headers=_NO_STORE)
+
+
+@router.get(
+    "/reads/{read_id}/image",
+    summary="A read's plate crop or full image",
+    response_class=Response,
+    responses={200: {"content": {"image/jpeg": {}, "image/png": {}}}, **_ERRORS},
+    dependencies=requires(Permission.IMAGES_VIEW),
+)
+async def get_read_image(
+    read_id: str,
+    services: ServicesDep,
+    caller: CallerDep,
+    basis: BasisDep,
+    kind: ImageKind = ImageKind.CROP,
+) -> Response:
+    image = await run_in_threadpool(
+        services.read_access.image, caller.requester, basis, read_id, kind
+    )
+    media_type = f"image/{'jpeg' if (ext := detect_image_type(image.data)) == 'jpg' else ext}"
+    return Response(image.data, media_type=media_type, headers=_NO_STORE)
+
+
+@router.get(
+    "/vehicles/{plate}/history",
+    summary="Every read of one plate",
+    response_model=ReadList,
+    responses=_ERRORS,
+    dependencies=requires(Permission.VEHICLES_HISTORY),
+)
+async def vehicle_history(
+    plate: str,
+    services: ServicesDep,
+    caller: CallerDep,
+    basis: BasisDep,
+    captured_from: datetime | None = None,
+    captured_before: datetime | None = None,
+) -> Response:
+    found = await run_in_threadpool(
+        services.read_access.vehicle_history,
+        caller.requester,
+        basis,
+        plate,
+        captured_from,
+        captured_before,
+    )
+    return _read_list(found, basis)
+
+
+def _read_list(found: Found, basis: Basis) -> Response:
+    body = ReadList(
+        reads=[ReadPublic.of(read) for read in found.reads],
+        count=len(found.reads),
+        truncated=found.truncated,
+        basis=StatedBasis(purpose=basis.purpose_code or "", case_number=basis.case_number or ""),
+    )
+    return Response(body.model_dump_json(), media_type="application/json", headers=_NO_STORE)
+
+
+_CSV_COLUMNS = (
+    "read_id", "captured_at", "camera_id", "plate_text", "confidence", "region", "latitude",
+    "longitude",
+)  # fmt: skip
+
+
+def _csv(reads: list[PlateRead]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(_CSV_COLUMNS)
+    for read in reads:
+        location = read.location
+        writer.writerow(
+            (
+                read.id,
+                read.captured_at.isoformat(),
+                read.camera_id,
+                _csv_safe(read.plate_text),
+                f"{read.confidence:.3f}",
+                read.region or "",
+                "" if location is None else location.latitude,
+                "" if location is None else location.longitude,
+            )
+        )
+    return buffer.getvalue()
+
+
+def _csv_safe(text: str) -> str:
+    # A cell starting with = + - @ runs as a formula in a spreadsheet; plate text is camera input.
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text

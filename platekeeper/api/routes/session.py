@@ -1,0 +1,130 @@
+"""Signing in through the API, who am I, and which purposes the agency authorises."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fastapi import APIRouter, Request, Response
+from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
+
+from platekeeper.api.auth import (
+    SESSION_COOKIE,
+    CallerDep,
+    client_address,
+    public,
+    require_same_origin,
+    requires,
+    set_session_cookie,
+)
+from platekeeper.api.deps import ServicesDep
+from platekeeper.domain.credentials import Principal, csrf_token_for
+from platekeeper.domain.permissions import Permission, permissions_of
+
+router = APIRouter(prefix="/api/v1", tags=["sign-in"])
+
+
+class LoginBody(BaseModel):
+    username: str = Field(max_length=64)
+    password: str = Field(max_length=1024)
+
+
+class Me(BaseModel):
+    username: str
+    display_name: str
+    agency_id: str
+    job_title: str
+    roles: list[str]
+    permissions: list[str]
+    training_expires_on: date | None
+    csrf_token: str | None = Field(
+        description="Send it as X-CSRF-Token with every request that changes something; "
+        "null when signed in with an API token, which needs none."
+    )
+
+
+class Purpose(BaseModel):
+    code: str
+    label: str
+
+
+class Purposes(BaseModel):
+    purposes: list[Purpose]
+    case_number_pattern: str
+    case_number_example: str
+    approval_beyond_days: int | None = Field(
+        description="Searches reaching further back need a supervisor's approval; null: none do."
+    )
+
+
+def _me(principal: Principal, session_token: str | None) -> Me:
+    account = principal.account
+    return Me(
+        username=account.username,
+        display_name=account.display_name,
+        agency_id=account.agency_id,
+        job_title=account.job_title,
+        roles=sorted(role.value for role in account.roles),
+        permissions=sorted(p.value for p in permissions_of(account.roles)),
+        training_expires_on=None if account.training is None else account.training.expires_on,
+        csrf_token=None if session_token is None else csrf_token_for(session_token),
+    )
+
+
+@router.post(
+    "/auth/login",
+    summary="Sign in; sets the session cookie",
+    response_model=Me,
+    responses={401: {"description": "Wrong credentials, or the account is locked or suspended."}},
+    dependencies=public(),
+)
+async def login(body: LoginBody, request: Request, response: Response, services: ServicesDep) -> Me:
+    require_same_origin(request)
+    principal, token = await run_in_threadpool(
+        services.accounts.login, body.username, body.password, client_address(request)
+    )
+    set_session_cookie(response, services, token)
+    return _me(principal, token)
+
+
+@router.post(
+    "/auth/logout",
+    summary="Sign out; ends the session",
+    status_code=204,
+    response_class=Response,
+    dependencies=requires(Permission.ACCOUNTS_SELF),
+)
+async def logout(services: ServicesDep, caller: CallerDep) -> Response:
+    if caller.session_token is not None:
+        await run_in_threadpool(services.accounts.logout, caller.session_token)
+    response = Response(status_code=204)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+@router.get(
+    "/auth/me",
+    summary="The signed-in account, its roles and permissions",
+    response_model=Me,
+    dependencies=requires(Permission.ACCOUNTS_SELF),
+)
+async def me(caller: CallerDep) -> Me:
+    if caller.principal is None:  # a camera holds no accounts:self; kept for the type checker
+        raise AssertionError("accounts:self was granted to a caller without an account")
+    return _me(caller.principal, caller.session_token)
+
+
+@router.get(
+    "/purposes",
+    summary="The authorised purposes and the case number format",
+    response_model=Purposes,
+    dependencies=requires(Permission.ACCOUNTS_SELF),
+)
+async def purposes(services: ServicesDep) -> Purposes:
+    access = services.settings.access
+    return Purposes(
+        purposes=[Purpose(code=p.code, label=p.label) for p in access.purposes],
+        case_number_pattern=access.case_number_pattern,
+        case_number_example=access.case_number_example,
+        approval_beyond_days=access.approval_beyond_days,
+    )

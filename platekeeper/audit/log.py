@@ -1,0 +1,180 @@
+"""The access log service: records accesses, signs checkpoints, verifies, purges, finds signals.
+
+Every access to ALPR data, allowed or denied, goes through ``AccessLog.record``; the repository
+chains and stores it in one transaction. Plate text is never logged above DEBUG.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from datetime import datetime, timedelta
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from platekeeper.audit.export import export_lines
+from platekeeper.audit.signals import MisuseSignal, find_signals
+from platekeeper.audit.signing import CheckpointSigner, key_id_of, load_or_create_signer
+from platekeeper.audit.verify import VerificationReport, verify_log, verify_segment
+from platekeeper.config import AuditSettings, Settings
+from platekeeper.domain.access import (
+    GENESIS_HASH,
+    AccessEvent,
+    AccessRecord,
+    ChainPoint,
+    Checkpoint,
+)
+from platekeeper.domain.time import Clock
+from platekeeper.errors import Conflict
+from platekeeper.store import Store
+from platekeeper.store.protocols import AccessFilter, AccessLogRepository
+
+SCAN_BATCH = 5000
+"""Entries read per query when walking the log: memory stays flat over millions."""
+
+SIGNALS_DAYS = 90
+"""How far back signals look unless told."""
+
+logger = logging.getLogger(__name__)
+
+
+class AccessLog:
+    """The ``AccessSink`` of PlateKeeper, and what auditors use to check it."""
+
+    def __init__(
+        self,
+        repository: AccessLogRepository,
+        signer: CheckpointSigner,
+        clock: Clock,
+        settings: AuditSettings,
+    ) -> None:
+        self._repository = repository
+        self._signer = signer
+        self._clock = clock
+        self._settings = settings
+
+    @property
+    def signer(self) -> CheckpointSigner:
+        return self._signer
+
+    def record(self, event: AccessEvent) -> AccessRecord:
+        record = self._repository.append(event)
+        logger.info(
+            "access log entry %d: %s %s by %s",
+            record.seq,
+            event.action,
+            event.outcome.value,
+            event.actor.username,
+        )
+        logger.debug("access log entry %d query %s", record.seq, dict(event.query))
+        return record
+
+    def entries(self, query: AccessFilter) -> list[AccessRecord]:
+        return self._repository.find(query)
+
+    def checkpoint(self) -> Checkpoint | None:
+        """Sign the head if it moved since the last checkpoint; None if there was nothing new.
+
+        The entries since the last checkpoint are checked first: a damaged chain is never
+        signed (``Conflict``), so a checkpoint cannot vouch for a change made before it.
+        """
+        last = self._repository.last_checkpoint()
+        head = self._repository.head()
+        if head is None or (
+            last is not None and last.seq == head.seq and last.key_id == self._signer.key_id
+        ):
+            return None
+        if last is not None and head.seq < last.seq:
+            raise Conflict(
+                f"the access log ends at entry {head.seq}, before the last checkpoint "
+                f"(entry {last.seq})",
+                hint="Entries were removed; run 'platekeeper audit verify'. Nothing was signed.",
+            )
+        start = last.point if last is not None else self._start()
+        signed_up_to, problem = verify_segment(self._records(after=start.seq), start)
+        if problem is not None:
+            raise Conflict(
+                f"the access log is damaged: {problem.message}",
+                hint="Run 'platekeeper audit verify'. Nothing was signed.",
+            )
+        if signed_up_to.seq == 0 or (
+            last is not None and signed_up_to == last.point and last.key_id == self._signer.key_id
+        ):
+            return None
+        checkpoint = self._signer.sign(signed_up_to.seq, signed_up_to.entry_hash, self._clock.now())
+        if not self._repository.add_checkpoint(checkpoint):
+            return None  # another process signed this head, or a later one, meanwhile
+        logger.info("access log checkpoint signed at entry %d", checkpoint.seq)
+        return checkpoint
+
+    def verify(
+        self,
+        extra_checkpoints: Iterable[Checkpoint] = (),
+        public_keys: Iterable[Ed25519PublicKey] = (),
+    ) -> VerificationReport:
+        """Check the whole log from its anchor, its checkpoints and ``extra_checkpoints`` (held
+        outside, e.g. an earlier export).
+
+        With ``public_keys`` only those keys are trusted: an auditor passes the key they hold,
+        so that a key swapped on the server, and checkpoints re-signed with it, show. Without,
+        the server's own key is trusted.
+        """
+        given = list(public_keys)
+        keys = {key_id_of(key): key for key in given} or {
+            self._signer.key_id: self._signer.public_key
+        }
+        anchor = self._repository.anchor()
+        return verify_log(
+            self._records(after=anchor.seq if anchor else 0),
+            anchor=anchor,
+            stored=self._repository.checkpoints(),
+            external=list(extra_checkpoints),
+            keys=keys,
+        )
+
+    def export_checkpoints(self) -> str:
+        """The public key and every checkpoint, as JSON Lines (``platekeeper.audit.export``)."""
+        return export_lines(self._signer.public_key, self._repository.checkpoints())
+
+    def purge(self, now: datetime | None = None, *, dry_run: bool = False) -> int:
+        """Remove entries older than ``retention_days``, up to the last checkpointed one.
+
+        Refuses (``Conflict``) when the log does not verify: purging would destroy evidence.
+        """
+        now = now or self._clock.now()
+        report = self.verify()
+        if report.first_problem is not None:
+            raise Conflict(
+                f"the access log does not verify, so nothing is purged: "
+                f"{report.first_problem.message}",
+                hint="Run 'platekeeper audit verify' and investigate first.",
+            )
+        cutoff = now - timedelta(days=self._settings.retention_days)
+        removed = self._repository.purge_before(cutoff, dry_run=dry_run)
+        if removed and not dry_run:
+            logger.info("access log purge removed %d entries older than %s", removed, cutoff)
+        return removed
+
+    def signals(
+        self, since: datetime | None = None, now: datetime | None = None
+    ) -> list[MisuseSignal]:
+        """Misuse signals among the accesses since ``since`` (``SIGNALS_DAYS`` ago by default)."""
+        now = now or self._clock.now()
+        start = since or now - timedelta(days=SIGNALS_DAYS)
+        records = (r for r in self._records(after=0) if r.event.at >= start)
+        return find_signals(records, self._settings, now)
+
+    def _start(self) -> ChainPoint:
+        return self._repository.anchor() or ChainPoint(0, GENESIS_HASH)
+
+    def _records(self, after: int) -> Iterator[AccessRecord]:
+        while batch := self._repository.scan(after, SCAN_BATCH):
+            yield from batch
+            after = batch[-1].seq
+
+
+def open_access_log(store: Store, settings: Settings, clock: Clock) -> AccessLog:
+    """The access log on ``store``, signing with the key at ``settings.signing_key_path`` (made
+    on first use)."""
+    signer = load_or_create_signer(settings.signing_key_path)
+    return AccessLog(store.access_log, signer, clock, settings.audit)

@@ -1,0 +1,142 @@
+"""``platekeeper audit``: verify the access log, sign and export checkpoints, list signals, purge.
+
+``audit verify`` exits 0 when the log is intact, 1 when it is not (naming the first entry at
+fault), and 2, as every command, for a user error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from platekeeper.audit import AccessLog, open_access_log
+from platekeeper.audit.export import parse_lines
+from platekeeper.audit.signing import load_public_key
+from platekeeper.cli.console import out
+from platekeeper.cli.context import open_current, state
+from platekeeper.errors import InvalidInput
+
+app = typer.Typer(help="Check and keep the access log.", no_args_is_help=True)
+
+
+@contextmanager
+def _access_log(ctx: typer.Context) -> Iterator[AccessLog]:
+    settings = state(ctx).settings()
+    services = open_current(settings)
+    try:
+        yield open_access_log(services.store, settings, services.clock)
+    finally:
+        services.close()
+
+
+def _read(path: Path, what: str) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+        raise InvalidInput(f"cannot read {what} {path}: {reason}") from None
+
+
+@app.command()
+def verify(
+    ctx: typer.Context,
+    checkpoints: Annotated[
+        Path | None,
+        typer.Option(help="Exported checkpoints held outside (audit export-checkpoints)."),
+    ] = None,
+    public_key: Annotated[
+        Path | None,
+        typer.Option(help="PEM public key to trust instead of the server's own."),
+    ] = None,
+) -> None:
+    """Check the whole access log and its checkpoints; exit 1 naming the first entry at fault."""
+    extra, keys = (
+        ([], [])
+        if checkpoints is None
+        else parse_lines(_read(checkpoints, "checkpoints"), str(checkpoints))
+    )
+    if public_key is not None:
+        keys.append(load_public_key(_read(public_key, "public key"), str(public_key)))
+    with _access_log(ctx) as log:
+        report = log.verify(extra_checkpoints=extra, public_keys=keys)
+    out.print(report.summary(), soft_wrap=True, markup=False)
+    if not report.intact:
+        raise typer.Exit(1)
+
+
+@app.command()
+def checkpoint(ctx: typer.Context) -> None:
+    """Sign a checkpoint of the log's head now, if it moved since the last one."""
+    with _access_log(ctx) as log:
+        signed = log.checkpoint()
+    if signed is None:
+        out.print("Nothing new to sign.")
+    else:
+        out.print(f"Signed a checkpoint of entry {signed.seq} with key {signed.key_id}.")
+
+
+@app.command("export-checkpoints")
+def export_checkpoints(
+    ctx: typer.Context,
+    output: Annotated[
+        Path | None, typer.Option(help="File to write; standard output without it.")
+    ] = None,
+) -> None:
+    """Write the public key and every checkpoint as JSON Lines, for someone outside to hold."""
+    with _access_log(ctx) as log:
+        text = log.export_checkpoints()
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InvalidInput(f"cannot write {output}: {exc.strerror}") from None
+    out.print(f"Checkpoints written to {output}.")
+
+
+@app.command("public-key")
+def public_key_cmd(ctx: typer.Context) -> None:
+    """Print the public key that checks the checkpoints (PEM)."""
+    with _access_log(ctx) as log:
+        typer.echo(log.signer.public_key_pem(), nl=False)
+
+
+@app.command()
+def signals(
+    ctx: typer.Context,
+    since: Annotated[
+        datetime | None,
+        typer.Option(formats=["%Y-%m-%d"], help="First day (UTC); 90 days ago if left out."),
+    ] = None,
+) -> None:
+    """List misuse signals with the log entries behind each."""
+    with _access_log(ctx) as log:
+        found = log.signals(None if since is None else since.replace(tzinfo=UTC))
+    if not found:
+        out.print("No signals.")
+        return
+    table = Table("signal", "user", "what", "entries")
+    for signal in found:
+        table.add_row(
+            signal.kind.value, signal.username, signal.summary, ", ".join(map(str, signal.seqs))
+        )
+    out.print(table)
+
+
+@app.command()
+def purge(
+    ctx: typer.Context,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Count, remove nothing.")] = False,
+) -> None:
+    """Remove entries older than audit.retention_days, up to the last checkpointed one."""
+    with _access_log(ctx) as log:
+        removed = log.purge(dry_run=dry_run)
+    verb = "Would remove" if dry_run else "Removed"
+    out.print(f"{verb} {removed} access log entries.")

@@ -1,0 +1,148 @@
+"""How a person proves who they are: sessions for browsers, API tokens for services, the lockout.
+
+Session tokens and API tokens carry 256 random bits and are stored only as their SHA-256, like
+camera keys: a stolen database does not yield a usable credential. Passwords are hashed with
+argon2 in ``platekeeper.accounts.passwords``; nothing here sees one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from platekeeper.domain.access import Actor
+from platekeeper.domain.people import Account, Role
+from platekeeper.domain.time import require_utc
+from platekeeper.errors import InvalidInput
+
+SESSION_TOKEN_PREFIX = "pks_"  # noqa: S105 - a prefix, not a secret
+API_TOKEN_PREFIX = "pkt_"  # noqa: S105 - a prefix, not a secret
+# Domain separation: the CSRF value is a hash of the session token that no other hash here
+# shares, so it cannot be replayed as, or turned into, a session token or its stored hash.
+_CSRF_CONTEXT = b"platekeeper csrf v1\x00"
+
+
+class CredentialKind(StrEnum):
+    SESSION = "session"
+    TOKEN = "token"  # noqa: S105 - a kind, not a secret
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    """A signed-in browser. Ends when idle too long or at ``expires_at``, whichever comes first."""
+
+    id: str
+    account_id: str
+    token_hash: str
+    created_at: datetime
+    last_seen_at: datetime
+    expires_at: datetime
+    client_address: str | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("created_at", "last_seen_at", "expires_at"):
+            object.__setattr__(self, name, require_utc(getattr(self, name), name))
+
+    def ended(self, now: datetime, max_idle: timedelta) -> bool:
+        return now >= self.expires_at or now - self.last_seen_at >= max_idle
+
+
+@dataclass(frozen=True, slots=True)
+class ApiToken:
+    """A credential a person issues to a service that acts for them; it expires, always."""
+
+    id: str
+    account_id: str
+    name: str
+    token_hash: str
+    created_at: datetime
+    expires_at: datetime
+    last_used_at: datetime | None = None
+    revoked_at: datetime | None = None
+
+    def __post_init__(self) -> None:
+        if not self.name.strip():
+            raise InvalidInput(
+                "the token's name is empty", hint="Name the service that uses it, e.g. 'nightly'."
+            )
+        for name in ("created_at", "expires_at"):
+            object.__setattr__(self, name, require_utc(getattr(self, name), name))
+        if self.expires_at <= self.created_at:
+            raise InvalidInput("a token must expire after it was issued")
+
+    def usable_at(self, now: datetime) -> bool:
+        return self.revoked_at is None and now < self.expires_at
+
+
+@dataclass(frozen=True, slots=True)
+class PasswordState:
+    """What the store keeps about an account's password, apart from the ``Account`` itself."""
+
+    password_hash: str | None
+    failed_logins: int = 0
+    locked_until: datetime | None = None
+
+    def locked_at(self, now: datetime) -> bool:
+        return self.locked_until is not None and now < self.locked_until
+
+
+@dataclass(frozen=True, slots=True)
+class LockoutRule:
+    """``threshold`` failed logins in a row lock the account for ``duration``."""
+
+    threshold: int
+    duration: timedelta
+
+    def lock_after(self, failures_in_a_row: int, now: datetime) -> datetime | None:
+        """Until when the account is locked after this many failures, or None if it is not."""
+        return now + self.duration if failures_in_a_row >= self.threshold else None
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """An authenticated person, as the API sees them: their account and what they signed in with."""
+
+    account: Account
+    credential_kind: CredentialKind
+    credential_id: str
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(self.account.username, self.account.agency_id)
+
+    def has_role(self, role: Role) -> bool:
+        return role in self.account.roles
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def issue_session_token() -> tuple[str, str]:
+    """A new session token and the hash to store; the token goes to the browser only."""
+    return _issue(SESSION_TOKEN_PREFIX)
+
+
+def issue_api_token_secret() -> tuple[str, str]:
+    """A new API token and the hash to store; the token is shown once, never stored."""
+    return _issue(API_TOKEN_PREFIX)
+
+
+def _issue(prefix: str) -> tuple[str, str]:
+    token = prefix + secrets.token_urlsafe(32)
+    return token, hash_token(token)
+
+
+def hash_token(token: str) -> str:
+    # 256 random bits: a fast hash resists guessing as well as a slow one, at no cost per request.
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def csrf_token_for(session_token: str) -> str:
+    """The CSRF value of a session: derived, so nothing more is stored, and secret as the session
+    is, so another site cannot know it. Compare with ``hmac.compare_digest``."""
+    return hashlib.sha256(_CSRF_CONTEXT + session_token.encode("utf-8")).hexdigest()

@@ -1,0 +1,168 @@
+"""The people who use PlateKeeper: one account per person, each with roles and a training record.
+
+The audit found accounts of former staff still active and logins shared between people. Here an
+account names one person, and its standing is a pure function of its record and the clock: an
+account that has been idle too long, or whose training has lapsed, is suspended, and only a
+custodian can bring it back.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+
+from platekeeper.domain.agencies import require_slug
+from platekeeper.domain.time import require_utc
+from platekeeper.errors import InvalidInput
+
+_USERNAME = re.compile(r"[a-z][a-z0-9._-]{1,63}")
+# Names that say what a login is for rather than who uses it: the sign of a shared login.
+_SHARED_NAMES = frozenset(
+    {
+        "admin", "administrator", "root", "shared", "guest", "test", "user", "users", "team",
+        "patrol", "dispatch", "dispatcher", "officer", "analyst", "supervisor", "custodian",
+        "auditor", "camera", "records", "night-shift", "day-shift", "desk", "frontdesk",
+    }
+)  # fmt: skip
+
+
+class Role(StrEnum):
+    OFFICER = "officer"
+    """Receives and verifies alerts."""
+    ANALYST = "analyst"
+    """Searches reads for an investigation."""
+    SUPERVISOR = "supervisor"
+    """Approves searches that reach beyond the usual window; may search too."""
+    CUSTODIAN = "custodian"
+    """Administers accounts, policy and sharing; sees no plate data."""
+    AUDITOR = "auditor"
+    """Reads the access log and reports; never plate data."""
+    CAMERA = "camera"
+    """A camera, with its own ingest key: ingests reads and nothing else. No person has it."""
+
+
+class AccountStatus(StrEnum):
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+    """Cannot sign in until a custodian reactivates the account."""
+    DEACTIVATED = "deactivated"
+    """The person left or no longer needs access; the account is kept for the record."""
+
+
+class SuspensionReason(StrEnum):
+    INACTIVITY = "inactivity"
+    TRAINING_EXPIRED = "training_expired"
+    TRAINING_MISSING = "training_missing"
+    BY_CUSTODIAN = "by_custodian"
+
+
+def require_username(username: str) -> str:
+    if not _USERNAME.fullmatch(username):
+        raise InvalidInput(
+            f"username {username!r} is not valid",
+            hint="Use 2 to 64 lower-case letters, digits, '.', '_' or '-', starting with a letter.",
+        )
+    if username in _SHARED_NAMES:
+        raise InvalidInput(
+            f"username {username!r} names a role or a team, not a person",
+            hint="Each person gets their own account, e.g. 'jdoe' or 'jane.doe'.",
+        )
+    return username
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingRecord:
+    """When the person last completed ALPR training, and until when it counts."""
+
+    completed_on: date
+    expires_on: date
+
+    def __post_init__(self) -> None:
+        if self.expires_on <= self.completed_on:
+            raise InvalidInput(
+                "training expires on or before the day it was completed",
+                hint="Give an expiry date after the completion date.",
+            )
+
+    def current_on(self, day: date) -> bool:
+        return self.completed_on <= day < self.expires_on
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    """One person's account. Credentials are kept apart, in the store, never in this record."""
+
+    id: str
+    username: str
+    display_name: str
+    agency_id: str
+    job_title: str
+    roles: frozenset[Role]
+    status: AccountStatus
+    created_at: datetime
+    training: TrainingRecord | None = None
+    suspension_reason: SuspensionReason | None = None
+    last_active_at: datetime | None = None
+
+    def __post_init__(self) -> None:
+        require_username(self.username)
+        require_slug(self.agency_id, "agency id")
+        if not self.display_name.strip():
+            raise InvalidInput(
+                "the account's display name is empty", hint="Give the person's name."
+            )
+        if not self.job_title.strip():
+            raise InvalidInput("the account's job title is empty", hint="For example 'Detective'.")
+        if not self.roles:
+            raise InvalidInput("an account needs at least one role", hint=f"One of {ROLE_NAMES}.")
+        if Role.CAMERA in self.roles:
+            raise InvalidInput(
+                "the camera role belongs to cameras, not to people",
+                hint="Cameras ingest with their own key: 'platekeeper camera add'.",
+            )
+        if (self.status is AccountStatus.SUSPENDED) != (self.suspension_reason is not None):
+            raise InvalidInput("a suspended account needs a reason, and only a suspended one")
+        object.__setattr__(self, "created_at", require_utc(self.created_at, "created_at"))
+        if self.last_active_at is not None:
+            require_utc(self.last_active_at, "last_active_at")
+
+    def suspended(self, reason: SuspensionReason) -> Account:
+        return replace(self, status=AccountStatus.SUSPENDED, suspension_reason=reason)
+
+    def reactivated(self, training: TrainingRecord, now: datetime) -> Account:
+        """Back to active with a current training record; counts as activity, so the
+        inactivity rule does not suspend it again at once."""
+        if not training.current_on(now.date()):
+            raise InvalidInput(
+                "the training record is not current",
+                hint="Record the person's latest training before reactivating the account.",
+            )
+        return replace(
+            self,
+            status=AccountStatus.ACTIVE,
+            suspension_reason=None,
+            training=training,
+            last_active_at=now,
+        )
+
+
+ROLE_NAMES = ", ".join(role.value for role in Role)
+
+
+def lapse(account: Account, now: datetime, max_idle: timedelta) -> SuspensionReason | None:
+    """Why an active account must be suspended now, or None if it stays active.
+
+    Idle time counts from the last activity, or from creation for an account never used.
+    """
+    if account.status is not AccountStatus.ACTIVE:
+        return None
+    if account.training is None:
+        return SuspensionReason.TRAINING_MISSING
+    if not account.training.current_on(now.date()):
+        return SuspensionReason.TRAINING_EXPIRED
+    last_seen = account.last_active_at or account.created_at
+    if now - last_seen > max_idle:
+        return SuspensionReason.INACTIVITY
+    return None

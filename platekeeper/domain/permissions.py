@@ -1,0 +1,102 @@
+"""What each role may do. Deny by default: a permission no role grants is a permission nobody has.
+
+Permissions that reveal ALPR information (a read, an image, a vehicle's history, an alert) are
+*purpose-bound*: holding the permission is not enough, each use also states a purpose and a case.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+from platekeeper.domain.people import Role
+
+
+class Permission(StrEnum):
+    READS_INGEST = "reads:ingest"
+    READS_SEARCH = "reads:search"
+    READS_VIEW = "reads:view"
+    IMAGES_VIEW = "images:view"
+    READS_EXPORT = "reads:export"
+    VEHICLES_HISTORY = "vehicles:history"
+    ALERTS_VIEW = "alerts:view"
+    ALERTS_VERIFY = "alerts:verify"
+    SEARCHES_REQUEST_APPROVAL = "searches:request-approval"
+    SEARCHES_APPROVE = "searches:approve"
+    ACCOUNTS_MANAGE = "accounts:manage"
+    ACCOUNTS_SELF = "accounts:self"
+    """One's own profile, sessions and API tokens."""
+    AUDIT_READ = "audit:read"
+    REPORTS_READ = "reports:read"
+    POLICY_MANAGE = "policy:manage"
+
+    @property
+    def purpose_bound(self) -> bool:
+        return self in PURPOSE_BOUND
+
+
+PURPOSE_BOUND = frozenset(
+    {
+        Permission.READS_SEARCH,
+        Permission.READS_VIEW,
+        Permission.IMAGES_VIEW,
+        Permission.READS_EXPORT,
+        Permission.VEHICLES_HISTORY,
+        Permission.ALERTS_VIEW,
+    }
+)
+
+_PERSON = frozenset({Permission.ACCOUNTS_SELF})
+_INVESTIGATE = frozenset(
+    {
+        Permission.READS_SEARCH,
+        Permission.READS_VIEW,
+        Permission.IMAGES_VIEW,
+        Permission.READS_EXPORT,
+        Permission.VEHICLES_HISTORY,
+        Permission.SEARCHES_REQUEST_APPROVAL,
+    }
+)
+
+ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
+    Role.OFFICER: _PERSON
+    | {Permission.ALERTS_VIEW, Permission.ALERTS_VERIFY, Permission.READS_VIEW}
+    | {Permission.IMAGES_VIEW},
+    Role.ANALYST: _PERSON | _INVESTIGATE,
+    Role.SUPERVISOR: _PERSON | _INVESTIGATE | {Permission.SEARCHES_APPROVE},
+    Role.CUSTODIAN: _PERSON | {Permission.ACCOUNTS_MANAGE, Permission.POLICY_MANAGE},
+    Role.AUDITOR: _PERSON | {Permission.AUDIT_READ, Permission.REPORTS_READ},
+    Role.CAMERA: frozenset({Permission.READS_INGEST}),
+}
+
+
+def permissions_of(roles: Iterable[Role]) -> frozenset[Permission]:
+    granted: frozenset[Permission] = frozenset()
+    for role in roles:
+        granted |= ROLE_PERMISSIONS[role]
+    return granted
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """Whether something is allowed, and the reason, which the access log records either way."""
+
+    allowed: bool
+    reason: str
+
+
+def decide(roles: Iterable[Role], needed: Permission) -> Decision:
+    roles = frozenset(roles)
+    if needed in permissions_of(roles):
+        return Decision(True, f"granted by role {_granting_role(roles, needed)}")
+    names = ", ".join(sorted(role.value for role in roles)) or "none"
+    return Decision(False, f"permission {needed.value} is not granted to roles {names}")
+
+
+def _granting_role(roles: frozenset[Role], needed: Permission) -> str:
+    return min(role.value for role in roles if needed in ROLE_PERMISSIONS[role])
+
+
+def roles_granting(needed: Permission) -> frozenset[Role]:
+    return frozenset(role for role, granted in ROLE_PERMISSIONS.items() if needed in granted)

@@ -1,0 +1,142 @@
+"""Every look-up is authorised, purposed and logged, refused or not."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from platekeeper.access import Basis, Requester, SearchCriteria
+from platekeeper.domain.access import AccessOutcome
+from platekeeper.domain.geo import GeoBox
+from platekeeper.domain.people import Role
+from platekeeper.errors import InvalidInput, NotFound, PermissionDenied
+from platekeeper.store.images import ImageKind
+from tests.access.conftest import ANALYST, AUDITOR, BASIS, OFFICER, World, person
+from tests.conftest import NOW
+
+
+def test_a_search_without_purpose_or_case_is_refused_and_the_refusal_logged(
+    world: World,
+) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        world.access.search(ANALYST, Basis(None, None), SearchCriteria(plate="7ABC123"))
+    assert {f.location for f in refused.value.fields} == {"purpose", "case_number"}
+    event = world.sink.last
+    assert event.outcome is AccessOutcome.DENIED
+    assert event.action == "reads:search"
+    assert event.actor.username == "avery"
+    assert event.query == {"plate": "7ABC123"}
+    assert event.read_ids == ()
+    assert "purpose is missing" in event.reason
+
+
+@pytest.mark.parametrize(
+    ("purpose", "case_number", "field"),
+    [
+        ("curiosity", "2026-000123", "purpose"),
+        ("stolen-vehicle", "see notes", "case_number"),
+        ("stolen-vehicle", "", "case_number"),
+    ],
+)
+def test_an_unlisted_purpose_or_malformed_case_is_refused(
+    world: World, purpose: str, case_number: str, field: str
+) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        world.access.search(ANALYST, Basis(purpose, case_number), SearchCriteria(plate="7ABC123"))
+    assert [f.location for f in refused.value.fields] == [field]
+    assert world.sink.last.outcome is AccessOutcome.DENIED
+    assert world.sink.last.purpose_code == purpose
+
+
+def test_a_search_returns_the_agencys_reads_and_logs_them(world: World) -> None:
+    found = world.access.search(ANALYST, BASIS, SearchCriteria(plate="7abc-123"))
+    ids = [read.id for read in found.reads]
+    assert ids == [world.reads[0].id, world.reads[1].id]
+    assert world.other_agency_read.id not in ids
+    event = world.sink.last
+    assert event.outcome is AccessOutcome.ALLOWED
+    assert event.read_ids == tuple(ids)
+    assert (event.purpose_code, event.case_number) == ("stolen-vehicle", "2026-000123")
+    assert event.client_address == "192.0.2.10"
+
+
+def test_a_partial_plate_and_an_area_narrow_a_search(world: World) -> None:
+    found = world.access.search(ANALYST, BASIS, SearchCriteria(plate_pattern="7AB?123"))
+    assert {read.plate_key for read in found.reads} == {"7ABC123", "7ABD123"}
+    box = GeoBox(38.5, -121.6, 38.7, -121.4)
+    in_area = world.access.search(ANALYST, BASIS, SearchCriteria(area=box))
+    assert len(in_area.reads) == 4
+    elsewhere = world.access.search(
+        ANALYST, BASIS, SearchCriteria(area=GeoBox(34.0, -118.3, 34.1, -118.2))
+    )
+    assert elsewhere.reads == []
+    assert world.sink.last.query == {"area": "34.0,-118.3,34.1,-118.2"}
+
+
+@pytest.mark.parametrize(
+    "criteria",
+    [
+        SearchCriteria(),
+        SearchCriteria(captured_from=NOW - timedelta(days=1)),
+        SearchCriteria(plate_pattern="7*"),
+        SearchCriteria(plate="7ABC123", plate_pattern="7AB*"),
+    ],
+)
+def test_a_sweep_is_not_a_search(world: World, criteria: SearchCriteria) -> None:
+    with pytest.raises(InvalidInput):
+        world.access.search(ANALYST, BASIS, criteria)
+    assert world.sink.last.outcome is AccessOutcome.DENIED
+
+
+def test_a_search_stops_at_the_cap_and_says_so(capped_world: World) -> None:
+    exact = capped_world.access.search(ANALYST, BASIS, SearchCriteria(plate="7ABC123"))
+    assert not exact.truncated  # two reads, two allowed
+    found = capped_world.access.search(ANALYST, BASIS, SearchCriteria(plate_pattern="7AB*"))
+    assert found.truncated
+    assert len(found.reads) == 2
+    assert len(capped_world.sink.last.read_ids) == 2
+
+
+@pytest.mark.parametrize("who", [OFFICER, AUDITOR, person("casey", Role.CUSTODIAN)])
+def test_roles_without_search_are_refused_and_logged(world: World, who: Requester) -> None:
+    with pytest.raises(PermissionDenied):
+        world.access.search(who, BASIS, SearchCriteria(plate="7ABC123"))
+    assert world.sink.last.outcome is AccessOutcome.DENIED
+    assert "reads:search" in world.sink.last.reason
+
+
+def test_an_officer_may_view_a_read_with_a_purpose(world: World) -> None:
+    read = world.access.read(OFFICER, BASIS, world.reads[2].id)
+    assert read.plate_key == "8XYZ999"
+    assert world.sink.last.read_ids == (read.id,)
+    assert world.sink.last.action == "reads:view"
+
+
+def test_another_agencys_read_does_not_exist_for_you(world: World) -> None:
+    with pytest.raises(NotFound):
+        world.access.read(ANALYST, BASIS, world.other_agency_read.id)
+    assert world.sink.last.read_ids == ()
+
+
+def test_an_image_is_returned_and_its_reference_logged(world: World) -> None:
+    image = world.access.image(ANALYST, BASIS, world.reads[0].id, ImageKind.CROP)
+    assert image.data.startswith(b"\xff\xd8")
+    assert world.sink.last.image_refs == (image.ref,)
+    assert world.sink.last.action == "images:view"
+    with pytest.raises(NotFound):
+        world.access.image(ANALYST, BASIS, world.reads[0].id, ImageKind.FULL)
+
+
+def test_an_auditor_never_sees_a_read(world: World) -> None:
+    with pytest.raises(PermissionDenied):
+        world.access.read(AUDITOR, BASIS, world.reads[0].id)
+    assert world.sink.last.outcome is AccessOutcome.DENIED
+
+
+def test_export_and_history_are_logged_as_themselves(world: World) -> None:
+    world.access.search(ANALYST, BASIS, SearchCriteria(plate="7ABC123"), export=True)
+    assert world.sink.last.action == "reads:export"
+    history = world.access.vehicle_history(ANALYST, BASIS, "7ABC123")
+    assert len(history.reads) == 2
+    assert world.sink.last.action == "vehicles:history"

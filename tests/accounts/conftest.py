@@ -1,0 +1,70 @@
+"""An account service on each backend, with a cheap password hash and a recording sink."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from argon2 import PasswordHasher
+
+from platekeeper.accounts.authority import HostOperator
+from platekeeper.accounts.passwords import Passwords
+from platekeeper.accounts.service import AccountService
+from platekeeper.config import AccountSettings
+from platekeeper.domain.access import AccessEvent, AccessRecord, Actor, seal
+from platekeeper.domain.people import Account, Role
+from platekeeper.store import Store
+from tests.conftest import FixedClock
+from tests.store.conftest import empty_store, store  # noqa: F401 - fixtures used by the tests
+
+PASSWORD = "correct horse battery"
+OPERATOR = HostOperator(Actor("cli:root", "-"))
+TRAINED_ON = date(2026, 6, 1)
+
+
+class RecordingSink:
+    """Keeps every event, in order, as the access log would."""
+
+    def __init__(self) -> None:
+        self.events: list[AccessEvent] = []
+
+    def record(self, event: AccessEvent) -> AccessRecord:
+        self.events.append(event)
+        return seal(len(self.events), event, "0" * 64)
+
+    def actions(self) -> list[tuple[str, str]]:
+        return [(event.action, event.outcome.value) for event in self.events]
+
+
+def cheap_passwords() -> Passwords:
+    # argon2 is slow on purpose; tests use the cheapest parameters, never production.
+    return Passwords(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+
+
+@pytest.fixture
+def sink() -> RecordingSink:
+    return RecordingSink()
+
+
+@pytest.fixture
+def accounts(store: Store, clock: FixedClock, sink: RecordingSink) -> AccountService:  # noqa: F811
+    return AccountService(store, clock, AccountSettings(), sink, passwords=cheap_passwords())
+
+
+def add_person(
+    service: AccountService,
+    username: str = "jdoe",
+    *roles: Role,
+    password: str | None = PASSWORD,
+    agency_id: str = "demo-pd",
+) -> Account:
+    return service.create(
+        OPERATOR,
+        username=username,
+        display_name=f"Person {username}",
+        agency_id=agency_id,
+        job_title="Detective",
+        roles=roles or (Role.ANALYST,),
+        training_completed_on=TRAINED_ON,
+        password=password,
+    )

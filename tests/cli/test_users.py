@@ -1,0 +1,139 @@
+"""``platekeeper user`` and ``platekeeper token``, run as an administrator runs them."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from platekeeper.config import load_settings
+from platekeeper.services import build_services
+from tests.cli.test_cli import assert_user_error
+
+PASSWORD = "correct horse battery"
+
+
+def run(data_dir: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PLATEKEEPER_")}
+    env["PLATEKEEPER_DATA_DIR"] = str(data_dir)
+    env["COLUMNS"] = "200"
+    return subprocess.run(
+        [sys.executable, "-m", "platekeeper", *args],
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def ok(data_dir: Path, *args: str, stdin: str = "") -> str:
+    result = run(data_dir, *args, stdin=stdin)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    ok(tmp_path, "db", "upgrade")
+    ok(tmp_path, "agency", "add", "demo-pd", "--name", "Demo PD", "--state", "CA")
+    return tmp_path
+
+
+def add_user(data_dir: Path, username: str, *roles: str) -> str:
+    role_args = [arg for role in roles for arg in ("--role", role)]
+    return ok(
+        data_dir,
+        *("user", "add", username, "--name", "Jane Doe", "--agency", "demo-pd"),
+        *("--title", "Records Custodian", *role_args, "--training-completed", "2026-06-01"),
+        "--password-stdin",
+        stdin=PASSWORD + "\n",
+    )
+
+
+def test_the_first_custodian_is_added_at_the_console_and_can_sign_in(data_dir: Path) -> None:
+    assert "Account jdoe added with roles auditor, custodian" in add_user(
+        data_dir, "jdoe", "custodian", "auditor"
+    )
+    listing = ok(data_dir, "user", "list")
+    assert "jdoe" in listing
+    assert "active" in listing
+    shown = ok(data_dir, "user", "show", "jdoe")
+    assert "training:    2026-06-01 to 2027-06-01" in shown
+    services = build_services(load_settings(data_dir=data_dir))
+    try:
+        principal, _ = services.accounts.login("jdoe", PASSWORD)
+        records = services.store.access_log.scan(0, 100)
+    finally:
+        services.close()
+    assert principal.account.username == "jdoe"
+    create = next(r.event for r in records if r.event.action == "accounts:create")
+    assert create.actor.username.startswith("cli:")
+
+
+def test_user_errors_are_one_line(data_dir: Path) -> None:
+    base = ("user", "add", "cam", "--name", "Cam", "--agency", "demo-pd", "--title", "Cam")
+    assert_user_error(
+        run(
+            data_dir,
+            *base,
+            "--role",
+            "camera",
+            "--training-completed",
+            "2026-06-01",
+            "--password-stdin",
+            stdin=PASSWORD + "\n",
+        ),
+        "camera role",
+    )
+    assert_user_error(
+        run(
+            data_dir,
+            *base,
+            "--role",
+            "analyst",
+            "--training-completed",
+            "2026-06-01",
+            "--password-stdin",
+            stdin="short\n",
+        ),
+        "shorter than 12",
+    )
+    assert_user_error(run(data_dir, "user", "show", "nobody"), "no account is named")
+
+
+def test_suspend_reactivate_deactivate_and_roles(data_dir: Path) -> None:
+    add_user(data_dir, "jdoe", "analyst")
+    assert "suspended" in ok(data_dir, "user", "suspend", "jdoe")
+    assert "suspended (by_custodian)" in ok(data_dir, "user", "show", "jdoe")
+    assert "active again" in ok(
+        data_dir, "user", "reactivate", "jdoe", "--training-completed", "2026-11-01"
+    )
+    assert "2027-11-01" in ok(data_dir, "user", "show", "jdoe")
+    assert "officer, supervisor" in ok(
+        data_dir, "user", "set-roles", "jdoe", "--role", "supervisor", "--role", "officer"
+    )
+    assert "2027-10-01" in ok(data_dir, "user", "set-training", "jdoe", "--completed", "2026-10-01")
+    ok(data_dir, "user", "set-password", "jdoe", "--password-stdin", stdin="a new passphrase 2\n")
+    assert "0 account(s) suspended" in ok(data_dir, "user", "sweep")
+    assert "deactivated" in ok(data_dir, "user", "deactivate", "jdoe")
+
+
+def test_tokens_are_printed_once_listed_and_revoked(data_dir: Path) -> None:
+    add_user(data_dir, "jdoe", "analyst")
+    created = ok(data_dir, "token", "create", "jdoe", "--name", "nightly", "--days", "30")
+    plaintext = created.split()[-1]
+    assert plaintext.startswith("pkt_")
+    token_id = created.split()[1]
+    listing = ok(data_dir, "token", "list", "jdoe")
+    assert token_id in listing
+    assert plaintext not in listing
+    assert "revoked" in ok(data_dir, "token", "revoke", token_id)
+    assert_user_error(run(data_dir, "token", "revoke", token_id), "revoked already")
+    assert_user_error(
+        run(data_dir, "token", "create", "jdoe", "--name", "x", "--days", "9999"), "1 to 365"
+    )
