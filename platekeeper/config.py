@@ -293,6 +293,45 @@ class AuditSettings(Section):
         return hours
 
 
+class RecognitionSettings(Section):
+    region: Literal["us", "eu", "br", "auto"] = Field(
+        default="us", description="Plate formats that rank readings and fix look-alike characters."
+    )
+    detector_type: Literal["ppocr-text", "yolo-onnx"] = Field(
+        default="ppocr-text",
+        description="'ppocr-text' finds lines of text (shipped model); 'yolo-onnx' is a plate "
+        "detector of your own in YOLOv8 layout (detector_path).",
+    )
+    detector_path: Path | None = Field(
+        default=None, description="ONNX file for the detector; defaults to the shipped model."
+    )
+    reader_type: Literal["ppocr", "ctc-onnx"] = Field(
+        default="ppocr",
+        description="'ppocr' reads with the shipped PP-OCRv6 model; 'ctc-onnx' is a plate "
+        "recogniser of your own with CTC output (reader_path, reader_alphabet).",
+    )
+    reader_path: Path | None = Field(
+        default=None, description="ONNX file for the reader; defaults to the shipped model."
+    )
+    reader_alphabet: str = Field(
+        default="0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+        min_length=1,
+        max_length=200,
+        description="ctc-onnx: the characters of the model's classes 1..n (class 0 is blank).",
+    )
+    topn: int = Field(default=10, ge=1, le=20, description="Alternative readings kept per plate.")
+    threads: int = Field(
+        default=0, ge=0, le=64, description="Threads per model; 0 lets the runtime choose."
+    )
+    detector_max_side: int = Field(
+        default=1280,
+        ge=320,
+        le=4096,
+        description="Longest image side the detector sees; smaller text is searched again "
+        "at full resolution.",
+    )
+
+
 class Settings(BaseSettings):
     """Everything PlateKeeper can be configured with. Defaults give the embedded mode."""
 
@@ -314,6 +353,7 @@ class Settings(BaseSettings):
     images: ImageStoreSettings = Field(default_factory=LocalImageStoreSettings)
     server: ServerSettings = Field(default_factory=ServerSettings)
     ingest: IngestSettings = Field(default_factory=IngestSettings)
+    recognition: RecognitionSettings = Field(default_factory=RecognitionSettings)
     accounts: AccountSettings = Field(default_factory=AccountSettings)
     access: AccessSettings = Field(default_factory=AccessSettings)
     audit: AuditSettings = Field(default_factory=AuditSettings)

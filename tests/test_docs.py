@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from platekeeper.config_reference import reference_markdown
+from platekeeper.permission_reference import permission_table_markdown
 
 ROOT = Path(__file__).parents[1]
 
@@ -40,3 +41,8 @@ def test_relative_links_in_the_docs_resolve() -> None:
     for document in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
         for target in re.findall(r"\]\(([^)#:]+)\)", document.read_text(encoding="utf-8")):
             assert (document.parent / target).exists(), f"{document.name} links to {target}"
+
+
+def test_the_permission_table_matches_the_code() -> None:
+    document = (ROOT / "docs" / "policy.md").read_text(encoding="utf-8")
+    assert permission_table_markdown() in document

@@ -103,10 +103,9 @@ class VerificationReport:
     def summary(self) -> str:
         if self.first_problem is None:
             span = f" ({self.first_seq}-{self.last_seq})" if self.entries_checked else ""
-            return (
-                f"Access log intact: {self.entries_checked} entries{span} and "
-                f"{self.checkpoints_checked} checkpoints checked."
-            )
+            entries = _count(self.entries_checked, "entry", "entries")
+            checkpoints = _count(self.checkpoints_checked, "checkpoint", "checkpoints")
+            return f"Access log intact: {entries}{span} and {checkpoints} checked."
         problem = self.first_problem
         return (
             f"Access log NOT intact: {problem.kind.value} at entry {problem.seq}: "
@@ -459,3 +458,7 @@ def _when(checkpoint: Checkpoint) -> str:
 
 def _short(digest: str) -> str:
     return digest[:12]
+
+
+def _count(number: int, one: str, many: str) -> str:
+    return f"{number} {one if number == 1 else many}"

@@ -36,7 +36,7 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_verify_exits_0_when_intact(data_dir: Path) -> None:
     result = run(data_dir, "audit", "verify")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "Access log intact: 5 entries (1-5) and 1 checkpoints checked."
+    assert result.stdout.strip() == "Access log intact: 5 entries (1-5) and 1 checkpoint checked."
 
 
 def test_verify_exits_1_naming_the_modified_entry(data_dir: Path) -> None:
