@@ -13,6 +13,8 @@ from platekeeper.cli.console import out
 from platekeeper.errors import PlateKeeperError
 from platekeeper.services import Services
 
+logger = logging.getLogger(__name__)
+
 
 class PortUnavailable(PlateKeeperError):
     code = "port_unavailable"
@@ -51,6 +53,10 @@ def run_server(services: Services, listener: socket.socket) -> None:
     checkpointer = PeriodicCheckpointer(
         services.access_log, services.settings.audit.checkpoint_interval_s
     )
+    # Accounts also suspend themselves when next used; sweeping at start keeps the account list
+    # that custodians and auditors see honest about who can still sign in.
+    for account, reason in services.accounts.sweep():
+        logger.info("suspended account %s: %s", account.username, reason.value)
     out.print(f"PlateKeeper is serving on [bold]http://{host}:{port}[/] (Ctrl-C stops it).")
     checkpointer.start()
     try:
