@@ -22,6 +22,13 @@ class Permission(StrEnum):
     VEHICLES_HISTORY = "vehicles:history"
     ALERTS_VIEW = "alerts:view"
     ALERTS_VERIFY = "alerts:verify"
+    HOTLISTS_VIEW = "hotlists:view"
+    HOTLISTS_MANAGE = "hotlists:manage"
+    """Create lists, add, import and remove entries."""
+    HOTLISTS_RENEW = "hotlists:renew"
+    """Extend a manual entry past its default expiry."""
+    HOTLISTS_RETROACTIVE = "hotlists:retroactive"
+    """Match an entry against stored reads; reveals reads, so purpose-bound."""
     SEARCHES_REQUEST_APPROVAL = "searches:request-approval"
     SEARCHES_APPROVE = "searches:approve"
     ACCOUNTS_MANAGE = "accounts:manage"
@@ -44,6 +51,7 @@ PURPOSE_BOUND = frozenset(
         Permission.READS_EXPORT,
         Permission.VEHICLES_HISTORY,
         Permission.ALERTS_VIEW,
+        Permission.HOTLISTS_RETROACTIVE,
     }
 )
 
@@ -59,12 +67,20 @@ _INVESTIGATE = frozenset(
     }
 )
 
+_HOTLISTS = frozenset(
+    {Permission.HOTLISTS_VIEW, Permission.HOTLISTS_MANAGE, Permission.HOTLISTS_RETROACTIVE}
+)
+
 ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
     Role.OFFICER: _PERSON
     | {Permission.ALERTS_VIEW, Permission.ALERTS_VERIFY, Permission.READS_VIEW}
-    | {Permission.IMAGES_VIEW},
-    Role.ANALYST: _PERSON | _INVESTIGATE,
-    Role.SUPERVISOR: _PERSON | _INVESTIGATE | {Permission.SEARCHES_APPROVE},
+    | {Permission.IMAGES_VIEW, Permission.HOTLISTS_VIEW},
+    Role.ANALYST: _PERSON | _INVESTIGATE | _HOTLISTS,
+    Role.SUPERVISOR: _PERSON
+    | _INVESTIGATE
+    | _HOTLISTS
+    | {Permission.SEARCHES_APPROVE, Permission.HOTLISTS_RENEW}
+    | {Permission.ALERTS_VIEW, Permission.ALERTS_VERIFY},
     Role.CUSTODIAN: _PERSON | {Permission.ACCOUNTS_MANAGE, Permission.POLICY_MANAGE},
     Role.AUDITOR: _PERSON | {Permission.AUDIT_READ, Permission.REPORTS_READ},
     Role.CAMERA: frozenset({Permission.READS_INGEST}),

@@ -1,5 +1,5 @@
 """Every way reads come in (the API, image folders, video) ends in one ingest service."""
 
-from platekeeper.ingest.service import IngestItem, IngestLimits, IngestService
+from platekeeper.ingest.service import IngestItem, IngestLimits, IngestService, ReadsStored
 
-__all__ = ["IngestItem", "IngestLimits", "IngestService"]
+__all__ = ["IngestItem", "IngestLimits", "IngestService", "ReadsStored"]

@@ -6,6 +6,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from platekeeper.domain import (
     Camera,
@@ -41,14 +42,26 @@ class IngestItem:
     crop: bytes | None = None
 
 
+class ReadsStored(Protocol):
+    """Hears of reads just committed, e.g. to match them against hot lists."""
+
+    def reads_stored(self, reads: Sequence[PlateRead]) -> None: ...
+
+
 class IngestService:
     def __init__(
-        self, store: Store, images: ImageStore, clock: Clock, limits: IngestLimits
+        self,
+        store: Store,
+        images: ImageStore,
+        clock: Clock,
+        limits: IngestLimits,
+        listeners: Sequence[ReadsStored] = (),
     ) -> None:
         self._store = store
         self._images = images
         self._clock = clock
         self.limits = limits
+        self._listeners = tuple(listeners)
 
     def authenticate(self, api_key: str) -> Camera:
         """The camera that ``api_key`` belongs to, if it may send reads now."""
@@ -88,6 +101,21 @@ class IngestService:
         self._after_storing(camera, reads, results, received_at)
         return results
 
+    def _tell_listeners(self, reads: Sequence[PlateRead], results: Sequence[StoredRead]) -> None:
+        # Only new reads: a retry was heard the first time it arrived.
+        new = [
+            read
+            for read, result in zip(reads, results, strict=True)
+            if result.outcome is StoredOutcome.CREATED
+        ]
+        if not new:
+            return
+        for listener in self._listeners:
+            try:
+                listener.reads_stored(new)
+            except Exception:  # the reads are stored; a listener's failure is its own to report
+                log.exception("a listener failed on %d new reads", len(new))
+
     def _after_storing(
         self,
         camera: Camera,
@@ -101,6 +129,7 @@ class IngestService:
             self._store.cameras.record_contact(camera.id, received_at)
         except Exception as exc:  # any failure here costs bookkeeping, not the reads
             log.warning("bookkeeping after storing reads of camera %s failed: %s", camera.id, exc)
+        self._tell_listeners(reads, results)
         created = sum(result.outcome is StoredOutcome.CREATED for result in results)
         log.info(
             "camera %s sent %d reads: %d new, %d repeated",

@@ -1,0 +1,275 @@
+"""Hot lists of cars of interest, their entries, and the hits that reads make against them.
+
+A hit is a *question*, never an answer: the worst failure of an ALPR system is a misread that
+sends officers to stop the wrong car. So every hit records how it matched (exactly, through an
+OCR-confusable character, or one character off) and whether the read's state agrees with the
+entry's, and no hit is actionable until a person has confirmed the characters and the state
+against the image and checked that the entry is still active in its source system.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Protocol
+
+from platekeeper.domain.agencies import require_slug
+from platekeeper.domain.plates import normalise_plate_key
+from platekeeper.domain.reads import PlateRead
+from platekeeper.domain.time import require_utc
+from platekeeper.errors import InvalidInput
+
+MANUAL_ENTRY_DAYS = 30
+"""A manual entry expires within this many days unless a supervisor renews it."""
+STALE_AFTER = timedelta(hours=24)
+"""A fed list not refreshed for this long marks every alert it produces as stale."""
+
+
+class ListSource(StrEnum):
+    STATE_FEED = "state-feed"
+    NCIC = "ncic"
+    AGENCY = "agency"
+    MANUAL = "manual"
+
+    @property
+    def fed(self) -> bool:
+        """Whether the list is refreshed from an outside feed (and so can go stale)."""
+        return self in (ListSource.STATE_FEED, ListSource.NCIC)
+
+
+class AlertLevel(StrEnum):
+    INFO = "info"
+    WARNING = "warning"
+    CRITICAL = "critical"
+
+
+@dataclass(frozen=True, slots=True)
+class Hotlist:
+    """A list of cars of interest. A covert list's alerts go only to its owners, never to
+    patrol, so that a car under investigation is not approached."""
+
+    id: str
+    agency_id: str
+    name: str
+    source: ListSource
+    priority: int
+    alert_level: AlertLevel
+    covert: bool
+    created_at: datetime
+    refreshed_at: datetime | None = None
+
+    def __post_init__(self) -> None:
+        require_slug(self.id, "hot list id")
+        require_slug(self.agency_id, "agency id")
+        if not self.name.strip():
+            raise InvalidInput("the hot list's name is empty")
+        if not 1 <= self.priority <= 9:
+            raise InvalidInput(
+                f"priority {self.priority} is outside 1..9", hint="1 is the most urgent."
+            )
+        object.__setattr__(self, "created_at", require_utc(self.created_at, "created_at"))
+
+    def stale_at(self, now: datetime) -> bool:
+        if not self.source.fed:
+            return False
+        return self.refreshed_at is None or now - self.refreshed_at > STALE_AFTER
+
+
+@dataclass(frozen=True, slots=True)
+class HotlistEntry:
+    """One plate on a list. ``state`` is the region as reads carry it, e.g. ``us-ca``."""
+
+    id: str
+    list_id: str
+    plate_text: str
+    state: str | None
+    reason: str
+    entered_by: str
+    entered_at: datetime
+    expires_at: datetime | None
+    source_record_id: str | None = None
+    case_number: str | None = None
+    note: str | None = None
+    plate_key: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "plate_key", normalise_plate_key(self.plate_text))
+        if not self.reason.strip():
+            raise InvalidInput("the entry gives no reason", hint="Say the offense, e.g. 'stolen'.")
+        object.__setattr__(self, "entered_at", require_utc(self.entered_at, "entered_at"))
+        if self.expires_at is not None:
+            expires_at = require_utc(self.expires_at, "expires_at")
+            if expires_at <= self.entered_at:
+                raise InvalidInput("the entry expires before it was entered")
+            object.__setattr__(self, "expires_at", expires_at)
+
+    def active_at(self, now: datetime) -> bool:
+        return self.expires_at is None or now < self.expires_at
+
+    def renewed(self, until: datetime) -> HotlistEntry:
+        return replace(self, expires_at=until)
+
+
+class MatchKind(StrEnum):
+    EXACT = "exact"
+    CONFUSABLE = "confusable"
+    """Equal once OCR-confusable characters (O/0/D/Q, I/1/L/T, B/8, S/5, Z/2, G/6) are folded."""
+    ONE_OFF = "one-off"
+    """One character missing, extra or different."""
+
+
+class StateAgreement(StrEnum):
+    AGREES = "agrees"
+    DIFFERS = "differs"
+    UNKNOWN = "unknown"
+    """The read or the entry names no state."""
+
+
+def state_agreement(read_region: str | None, entry_state: str | None) -> StateAgreement:
+    if read_region is None or entry_state is None:
+        return StateAgreement.UNKNOWN
+    same = read_region.lower() == entry_state.lower()
+    return StateAgreement.AGREES if same else StateAgreement.DIFFERS
+
+
+class HitStatus(StrEnum):
+    PENDING = "pending"
+    """Waiting for a person to verify it; not actionable."""
+    CONFIRMED = "confirmed"
+    """A person confirmed characters, state and the entry's standing at its source."""
+    REJECTED = "rejected"
+
+
+class RejectionReason(StrEnum):
+    MISREAD = "misread"
+    WRONG_STATE = "wrong-state"
+    EXPIRED_ENTRY = "expired-entry"
+    OTHER = "other"
+
+
+class HitOutcome(StrEnum):
+    NO_STOP = "no-stop"
+    STOP = "stop"
+    ARREST = "arrest"
+    FALSE_HIT = "false-hit"
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A read that matched an entry, and what people made of it."""
+
+    id: str
+    read_id: str
+    entry_id: str
+    list_id: str
+    match_kind: MatchKind
+    score: float
+    state_agreement: StateAgreement
+    stale: bool
+    created_at: datetime
+    status: HitStatus = HitStatus.PENDING
+    verified_by: str | None = None
+    verified_at: datetime | None = None
+    rejection_reason: RejectionReason | None = None
+    verification_note: str | None = None
+    outcome: HitOutcome | None = None
+    outcome_by: str | None = None
+    outcome_at: datetime | None = None
+
+    @property
+    def strong(self) -> bool:
+        """An exact match in an agreeing state: still to be verified, but worth a stop if it is."""
+        return self.match_kind is MatchKind.EXACT and self.state_agreement is StateAgreement.AGREES
+
+    @property
+    def actionable(self) -> bool:
+        """Only a hit a person confirmed may lead to a stop."""
+        return self.status is HitStatus.CONFIRMED
+
+    def confirmed(
+        self,
+        by: str,
+        at: datetime,
+        *,
+        characters_match: bool,
+        state_matches: bool,
+        active_at_source: bool,
+        note: str | None = None,
+    ) -> Hit:
+        """Confirmed by ``by``, who compared characters and state with the image and checked
+        the entry at its source. All three must hold; otherwise reject the hit instead."""
+        self._require_pending()
+        missing = [
+            what
+            for what, done in (
+                ("the characters match the image", characters_match),
+                ("the state matches the image", state_matches),
+                ("the entry is still active in its source system", active_at_source),
+            )
+            if not done
+        ]
+        if missing:
+            raise InvalidInput(
+                "a hit is confirmed only when " + "; ".join(missing),
+                hint="If one of them does not hold, reject the hit with its reason.",
+            )
+        return replace(
+            self,
+            status=HitStatus.CONFIRMED,
+            verified_by=by,
+            verified_at=require_utc(at, "verified_at"),
+            verification_note=note,
+        )
+
+    def rejected(
+        self, by: str, at: datetime, reason: RejectionReason, note: str | None = None
+    ) -> Hit:
+        self._require_pending()
+        if reason is RejectionReason.OTHER and not (note or "").strip():
+            raise InvalidInput("a rejection for another reason needs a note saying which")
+        return replace(
+            self,
+            status=HitStatus.REJECTED,
+            verified_by=by,
+            verified_at=require_utc(at, "verified_at"),
+            rejection_reason=reason,
+            verification_note=note,
+        )
+
+    def with_outcome(self, outcome: HitOutcome, by: str, at: datetime) -> Hit:
+        """What came of the hit. A stop or an arrest needs a confirmed hit."""
+        if self.status is HitStatus.PENDING:
+            raise InvalidInput(
+                "the hit is not verified yet", hint="Confirm or reject it before its outcome."
+            )
+        if self.status is HitStatus.REJECTED and outcome in (HitOutcome.STOP, HitOutcome.ARREST):
+            raise InvalidInput(
+                f"a rejected hit cannot have led to a {outcome.value}",
+                hint="Record 'no-stop' or 'false-hit'.",
+            )
+        if self.outcome is not None:
+            raise InvalidInput(f"the hit's outcome was recorded already: {self.outcome.value}")
+        return replace(self, outcome=outcome, outcome_by=by, outcome_at=require_utc(at, "at"))
+
+    def _require_pending(self) -> None:
+        if self.status is not HitStatus.PENDING:
+            raise InvalidInput(f"the hit was {self.status.value} already")
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    """A new hit with everything a person needs to judge it: the read (with its images), the
+    entry and its list. ``hit.stale`` is set when the list was not refreshed in time."""
+
+    hit: Hit
+    read: PlateRead
+    entry: HotlistEntry
+    hotlist: Hotlist
+
+
+class AlertSink(Protocol):
+    """Where new alerts go: the live stream, the webhook and MQTT outbox."""
+
+    def publish(self, alerts: Sequence[Alert]) -> None: ...
