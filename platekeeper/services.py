@@ -6,11 +6,15 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from platekeeper.access import ApprovalDesk, ReadAccess
+from platekeeper.access.hits import HitDesk
 from platekeeper.accounts.service import AccountService
 from platekeeper.audit import AccessLog, open_access_log
 from platekeeper.config import Settings
 from platekeeper.domain.time import Clock, SystemClock
 from platekeeper.errors import StoreError
+from platekeeper.hotlists.alerts import AlertDispatcher
+from platekeeper.hotlists.matching import HotlistMatcher
+from platekeeper.hotlists.service import HotlistService
 from platekeeper.ingest import IngestLimits, IngestService
 from platekeeper.store import Store
 from platekeeper.store.factory import open_image_store, open_store
@@ -28,8 +32,13 @@ class Services:
     accounts: AccountService
     read_access: ReadAccess
     approvals: ApprovalDesk
+    hit_desk: HitDesk
+    hotlists: HotlistService
+    alerts: AlertDispatcher
+    hotlist_matcher: HotlistMatcher
 
     def close(self) -> None:
+        self.alerts.close()
         self.store.close()
 
 
@@ -68,14 +77,24 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     except BaseException:
         store.close()
         raise
+    try:
+        alerts = AlertDispatcher.from_settings(store.alert_outbox, images, clock, settings.alerts)
+    except BaseException:
+        store.close()
+        raise
+    matcher = HotlistMatcher(store, alerts, clock, log, settings.access)
     return Services(
         settings=settings,
         store=store,
         images=images,
         clock=clock,
-        ingest=IngestService(store, images, clock, limits),
+        ingest=IngestService(store, images, clock, limits, listeners=[matcher]),
         access_log=log,
         accounts=AccountService(store, clock, settings.accounts, log),
         read_access=ReadAccess(store, images, log, clock, settings.access),
         approvals=ApprovalDesk(store, log, clock, settings.access),
+        hit_desk=HitDesk(store, images, log, clock, settings.access),
+        hotlists=HotlistService(store, log, clock, settings.hotlists),
+        alerts=alerts,
+        hotlist_matcher=matcher,
     )

@@ -11,7 +11,18 @@ from pydantic.json_schema import models_json_schema
 from platekeeper import __version__
 from platekeeper.api.auth import document_permissions, public, refuse_undeclared_routes
 from platekeeper.api.problems import install_problem_handlers
-from platekeeper.api.routes import accounts, approvals, audit, lookups, reads, session, system
+from platekeeper.api.routes import (
+    accounts,
+    alerts,
+    approvals,
+    audit,
+    hits,
+    hotlists,
+    lookups,
+    reads,
+    session,
+    system,
+)
 from platekeeper.api.schemas import ReadBatchCreate, ReadCreate
 from platekeeper.services import Services
 from platekeeper.web import STATIC_DIR, signin
@@ -50,7 +61,10 @@ def create_app(services: Services) -> FastAPI:
     app.state.routers = [
         reads.router,
         lookups.router,
+        alerts.router,
         approvals.router,
+        hotlists.router,
+        hits.router,
         accounts.router,
         audit.router,
         session.router,

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from platekeeper import __version__
-from platekeeper.cli import audit, cameras, config_cmd, db, users
+from platekeeper.cli import audit, cameras, config_cmd, db, hotlists, users
 from platekeeper.cli.console import err, print_error
 from platekeeper.cli.context import CliState, open_current, state
 from platekeeper.cli.demo import demo
@@ -30,6 +30,7 @@ app.add_typer(cameras.camera_app, name="camera")
 app.add_typer(users.user_app, name="user")
 app.add_typer(users.token_app, name="token")
 app.add_typer(audit.app, name="audit")
+app.add_typer(hotlists.app, name="hotlist")
 app.command()(demo)
 
 

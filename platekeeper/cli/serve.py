@@ -8,9 +8,11 @@ import socket
 import uvicorn
 
 from platekeeper.api import create_app
+from platekeeper.api.routes.alerts import AlertStreamServer
 from platekeeper.audit import PeriodicCheckpointer
 from platekeeper.cli.console import out
 from platekeeper.errors import PlateKeeperError
+from platekeeper.hotlists.refresh import RefreshScheduler
 from platekeeper.services import Services
 
 logger = logging.getLogger(__name__)
@@ -25,6 +27,8 @@ def configure_logging(level: str) -> None:
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # The pool warns at every failed attempt; the store reports the failure once, with a hint.
     logging.getLogger("psycopg.pool").setLevel(logging.ERROR)
+    # httpx names every URL it calls at INFO; a webhook's URL may carry a token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -59,10 +63,17 @@ def run_server(services: Services, listener: socket.socket) -> None:
         logger.info("suspended account %s: %s", account.username, reason.value)
     out.print(f"PlateKeeper is serving on [bold]http://{host}:{port}[/] (Ctrl-C stops it).")
     checkpointer.start()
+    # Alerts left pending by the last run are delivered now: the outbox is in the database.
+    outbox = services.alerts.delivery_worker()
+    outbox.start()
+    refresher = RefreshScheduler(services.hotlists)
+    refresher.start()
     try:
-        uvicorn.Server(config).run(sockets=[listener])
+        AlertStreamServer(config, services.alerts.live).run(sockets=[listener])
     finally:
         listener.close()
         # The last checkpoint covers every access made while the server ran.
+        refresher.stop()
         checkpointer.stop()
+        outbox.stop()
         services.close()

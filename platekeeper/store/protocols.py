@@ -6,9 +6,9 @@ record. The contract tests in ``tests/store`` run unchanged against every backen
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import NamedTuple, Protocol
 
@@ -23,6 +23,7 @@ from platekeeper.domain.access import (
 from platekeeper.domain.approvals import ApprovalStatus, SearchApproval
 from platekeeper.domain.credentials import ApiToken, PasswordState, Session
 from platekeeper.domain.geo import GeoBox
+from platekeeper.domain.hotlists import Hit, HitStatus, Hotlist, HotlistEntry
 from platekeeper.domain.people import Account
 
 
@@ -244,6 +245,174 @@ class AccessLogRepository(Protocol):
         ...
 
 
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    DELIVERED = "delivered"
+    DEAD = "dead"
+    """Given up after the most attempts; logged at ERROR for a person to look at."""
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxItem:
+    """One alert document on its way to one destination (a webhook or an MQTT broker).
+
+    ``payload`` is the JSON document exactly as it is sent; it is dropped once delivered.
+    """
+
+    id: str
+    destination: str
+    hit_id: str
+    payload: str
+    created_at: datetime
+    next_attempt_at: datetime
+    status: OutboxStatus = OutboxStatus.PENDING
+    attempts: int = 0
+    finished_at: datetime | None = None
+    last_error: str | None = None
+
+
+class AlertOutboxRepository(Protocol):
+    """The durable outbox of alerts: written when a hit is made, emptied by delivery workers."""
+
+    def enqueue(self, items: Sequence[OutboxItem]) -> int:
+        """Store pending items; one already queued for the same hit and destination is skipped.
+        Returns how many were added."""
+        ...
+
+    def due(self, now: datetime, limit: int, lease: timedelta) -> list[OutboxItem]:
+        """Claim up to ``limit`` pending items due at ``now``, oldest first, counting one more
+        attempt each. A claimed item is not due again before ``now + lease``, so concurrent
+        workers (threads or processes) never take the same item, and one whose worker died is
+        taken up again after the lease."""
+        ...
+
+    def mark_delivered(self, item_id: str, at: datetime) -> bool: ...
+    def reschedule(self, item_id: str, at: datetime, error: str) -> bool:
+        """Try the pending item again at ``at``."""
+        ...
+
+    def mark_dead(self, item_id: str, at: datetime, error: str) -> bool: ...
+    def get(self, item_id: str) -> OutboxItem | None: ...
+
+
+class HotlistFeed(NamedTuple):
+    """Where a hot list is refreshed from: a file path or an http(s) URL, the file's format and
+    its column mapping (JSON, read by ``hotlists.importing``), and how the last attempt went."""
+
+    list_id: str
+    location: str
+    format: str
+    mapping_json: str
+    attempted_at: datetime | None = None
+    error: str | None = None
+
+
+class ActiveEntry(NamedTuple):
+    """What the matcher holds of one active entry; a tuple, as a million are loaded at once."""
+
+    id: str
+    list_id: str
+    plate_key: str
+    state: str | None
+    expires_at: datetime | None
+
+
+class HotlistRepository(Protocol):
+    def add(self, hotlist: Hotlist) -> None:
+        """``Conflict`` if the id is taken, ``NotFound`` if the agency does not exist."""
+        ...
+
+    def get(self, list_id: str) -> Hotlist | None: ...
+    def set_feed(self, feed: HotlistFeed) -> None:
+        """Make ``feed`` the list's refresh source; ``NotFound`` if there is no such list."""
+        ...
+
+    def feed(self, list_id: str) -> HotlistFeed | None: ...
+    def feeds(self) -> list[HotlistFeed]:
+        """Every list's refresh source, for the scheduler."""
+        ...
+
+    def record_refresh(self, list_id: str, at: datetime, error: str | None = None) -> None:
+        """An attempt at ``at``; without ``error`` it succeeded: the list is fresh from ``at``."""
+        ...
+
+    def list(self, agency_id: str | None = None) -> list[Hotlist]:
+        """By name."""
+        ...
+
+
+class HotlistEntryRepository(Protocol):
+    """Entries of hot lists. Every write raises ``version()`` in the same transaction."""
+
+    def add(self, entries: Sequence[HotlistEntry]) -> None:
+        """Store entries all or nothing (bulk: an import's rows in one statement batch).
+        ``Conflict`` if an id is taken, ``NotFound`` if a list does not exist."""
+        ...
+
+    def replace(self, list_id: str, entries: Sequence[HotlistEntry]) -> None:
+        """Make ``entries`` the list's entries, in one transaction: those with a stored id are
+        updated (and keep their id), the others inserted, the list's remaining rows deleted."""
+        ...
+
+    def get(self, entry_id: str) -> HotlistEntry | None: ...
+    def count(self, list_id: str) -> int: ...
+    def identities(self, list_id: str) -> list[tuple[str, str, str | None, str | None]]:
+        """``(id, plate_key, state, source_record_id)`` of each of the list's entries, so that a
+        refresh can keep the ids of entries that stay."""
+        ...
+
+    def set_expiry(self, entry_id: str, expires_at: datetime | None) -> bool:
+        """False if there is no such entry."""
+        ...
+
+    def remove(self, entry_id: str) -> bool:
+        """False if there is no such entry."""
+        ...
+
+    def by_plate_key(self, keys: Collection[str]) -> list[HotlistEntry]:
+        """Every entry, active or not, whose plate key is one of ``keys``."""
+        ...
+
+    def active(self, now: datetime) -> list[ActiveEntry]:
+        """Every entry not expired at ``now``, of every list, in one query."""
+        ...
+
+    def version(self) -> int:
+        """A counter raised by every change to entries or lists; reload when it moves."""
+        ...
+
+    def list(self, list_id: str, limit: int = 1000, offset: int = 0) -> list[HotlistEntry]:
+        """By plate key."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class HitFilter:
+    """Which hits to list. Every bound is optional; results are newest first."""
+
+    status: HitStatus | None = None
+    list_id: str | None = None
+    since: datetime | None = None
+    """Only hits made at or after this instant."""
+    limit: int = 100
+
+
+class HitRepository(Protocol):
+    """Hits of reads against hot-list entries: one per (read, entry), and what people made of it."""
+
+    def add(self, hits: Sequence[Hit]) -> list[Hit]:
+        """Store ``hits`` in one transaction; a hit whose (read, entry) pair is stored already is
+        skipped. Returns the hits stored now, in order."""
+        ...
+
+    def get(self, hit_id: str) -> Hit | None: ...
+    def list(self, query: HitFilter) -> list[Hit]: ...
+    def update(self, hit: Hit) -> bool:
+        """Store a verification (only on a hit still pending) or an outcome (only on a hit in
+        the same status with no outcome yet); False if someone else changed it meanwhile."""
+        ...
+
+
 class Store(Protocol):
     """One database: its repositories, its schema version and its lifetime."""
 
@@ -263,6 +432,14 @@ class Store(Protocol):
     def approvals(self) -> ApprovalRepository: ...
     @property
     def access_log(self) -> AccessLogRepository: ...
+    @property
+    def hotlists(self) -> HotlistRepository: ...
+    @property
+    def hotlist_entries(self) -> HotlistEntryRepository: ...
+    @property
+    def alert_outbox(self) -> AlertOutboxRepository: ...
+    @property
+    def hits(self) -> HitRepository: ...
 
     def upgrade(self) -> list[str]:
         """Apply pending migrations; return the names of those applied."""

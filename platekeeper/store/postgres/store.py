@@ -10,6 +10,9 @@ from platekeeper.store.postgres.accounts import (
 )
 from platekeeper.store.postgres.approvals import PostgresApprovals
 from platekeeper.store.postgres.database import PostgresDatabase
+from platekeeper.store.postgres.hits import PostgresHits
+from platekeeper.store.postgres.hotlists import PostgresHotlistEntries, PostgresHotlists
+from platekeeper.store.postgres.outbox import PostgresAlertOutbox
 from platekeeper.store.postgres.reads import PostgresReads
 from platekeeper.store.postgres.registry import PostgresAgencies, PostgresCameras
 
@@ -27,6 +30,10 @@ class PostgresStore:
         self.api_tokens = PostgresApiTokens(self._db)
         self.approvals = PostgresApprovals(self._db)
         self.access_log = PostgresAccessLog(self._db)
+        self.hotlists = PostgresHotlists(self._db)
+        self.hotlist_entries = PostgresHotlistEntries(self._db)
+        self.alert_outbox = PostgresAlertOutbox(self._db)
+        self.hits = PostgresHits(self._db)
 
     def upgrade(self) -> list[str]:
         return self._db.upgrade()

@@ -8,6 +8,9 @@ from platekeeper.store.sqlite.access_log import SqliteAccessLog
 from platekeeper.store.sqlite.accounts import SqliteAccounts, SqliteApiTokens, SqliteSessions
 from platekeeper.store.sqlite.approvals import SqliteApprovals
 from platekeeper.store.sqlite.database import SqliteDatabase
+from platekeeper.store.sqlite.hits import SqliteHits
+from platekeeper.store.sqlite.hotlists import SqliteHotlistEntries, SqliteHotlists
+from platekeeper.store.sqlite.outbox import SqliteAlertOutbox
 from platekeeper.store.sqlite.reads import SqliteReads
 from platekeeper.store.sqlite.registry import SqliteAgencies, SqliteCameras
 
@@ -23,6 +26,10 @@ class SqliteStore:
         self.api_tokens = SqliteApiTokens(self._db)
         self.approvals = SqliteApprovals(self._db)
         self.access_log = SqliteAccessLog(self._db)
+        self.hotlists = SqliteHotlists(self._db)
+        self.hotlist_entries = SqliteHotlistEntries(self._db)
+        self.alert_outbox = SqliteAlertOutbox(self._db)
+        self.hits = SqliteHits(self._db)
 
     @property
     def path(self) -> Path:

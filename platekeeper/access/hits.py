@@ -1,0 +1,199 @@
+"""Seeing and verifying hits: the human steps between a match and a stop.
+
+Viewing a hit reveals a read, so it is purpose-bound like any look-up. Verifying it is a decision
+with consequences, so it records who compared what: the characters and the state against the
+image, and the entry's standing in its source system. Every step is in the access log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from platekeeper.access.gate import Access, AccessGate
+from platekeeper.access.requests import Basis, Requester
+from platekeeper.access.service import ReadImage
+from platekeeper.config import AccessSettings
+from platekeeper.domain import PlateRead
+from platekeeper.domain.access import AccessSink
+from platekeeper.domain.hotlists import (
+    Hit,
+    HitOutcome,
+    HitStatus,
+    Hotlist,
+    HotlistEntry,
+    MatchKind,
+    RejectionReason,
+    StateAgreement,
+)
+from platekeeper.domain.permissions import Permission, permissions_of
+from platekeeper.domain.purposes import StatedPurpose
+from platekeeper.domain.time import Clock
+from platekeeper.errors import Conflict, NotFound
+from platekeeper.store import Store
+from platekeeper.store.images import ImageKind, ImageStore
+from platekeeper.store.protocols import HitFilter
+
+
+@dataclass(frozen=True, slots=True)
+class HitView:
+    """A hit with what a person needs to judge it, and the warnings to read first."""
+
+    hit: Hit
+    read: PlateRead
+    entry: HotlistEntry
+    hotlist: Hotlist
+
+    @property
+    def warnings(self) -> list[str]:
+        return hit_warnings(self.hit, self.read, self.entry, self.hotlist)
+
+
+def hit_warnings(hit: Hit, read: PlateRead, entry: HotlistEntry, hotlist: Hotlist) -> list[str]:
+    """What must be checked before anyone acts, most important first."""
+    warnings = []
+    if hit.status is HitStatus.PENDING:
+        warnings.append(
+            "unverified: confirm the characters and the state against the image, and that the "
+            "entry is still active in its source system, before acting"
+        )
+    if hit.match_kind is not MatchKind.EXACT:
+        warnings.append(
+            f"not an exact match ({hit.match_kind.value}): the read {read.plate_text!r} differs "
+            f"from the listed {entry.plate_text!r}"
+        )
+    if hit.state_agreement is StateAgreement.DIFFERS:
+        warnings.append(f"state differs: read {read.region}, listed {entry.state}")
+    elif hit.state_agreement is StateAgreement.UNKNOWN:
+        warnings.append("state unknown: the read or the entry names no state")
+    if hit.stale:
+        warnings.append(f"stale list: {hotlist.name} was not refreshed within 24 hours")
+    return warnings
+
+
+class HitDesk:
+    def __init__(
+        self,
+        store: Store,
+        images: ImageStore,
+        log: AccessSink,
+        clock: Clock,
+        settings: AccessSettings,
+    ) -> None:
+        self._store = store
+        self._images = images
+        self._clock = clock
+        self._gate = AccessGate(log, clock, settings.catalogue())
+
+    def list(
+        self,
+        who: Requester,
+        basis: Basis,
+        status: HitStatus | None = None,
+        list_id: str | None = None,
+        limit: int = 100,
+    ) -> list[HitView]:
+        """Hits the requester may see, newest first."""
+        query = {k: v for k, v in {"status": status, "list_id": list_id}.items() if v is not None}
+        access = Access(who, basis, Permission.ALERTS_VIEW, query)
+        self._gate.check(access)
+        hits = self._store.hits.list(HitFilter(status=status, list_id=list_id, limit=limit))
+        views = [view for hit in hits if (view := self._visible(who, hit)) is not None]
+        self._gate.allowed(access, tuple(view.read.id for view in views))
+        return views
+
+    def get(self, who: Requester, basis: Basis, hit_id: str) -> HitView:
+        access = Access(who, basis, Permission.ALERTS_VIEW, {"hit_id": hit_id})
+        self._gate.check(access)
+        view = self._find(access, hit_id)
+        self._gate.allowed(access, (view.read.id,))
+        return view
+
+    def image(self, who: Requester, basis: Basis, hit_id: str, kind: ImageKind) -> ReadImage:
+        query = {"hit_id": hit_id, "image": kind.value}
+        access = Access(who, basis, Permission.ALERTS_VIEW, query)
+        self._gate.check(access)
+        view = self._find(access, hit_id)
+        ref = view.read.crop_ref if kind is ImageKind.CROP else view.read.image_ref
+        if ref is None:
+            self._gate.allowed(access, (view.read.id,), reason=f"no {kind.value} image")
+            raise NotFound(f"the hit's read has no {kind.value} image")
+        data = self._images.get(ref)
+        self._gate.allowed(access, (view.read.id,), (ref,))
+        return ReadImage(data, ref)
+
+    def confirm(
+        self,
+        who: Requester,
+        hit_id: str,
+        *,
+        characters_match: bool,
+        state_matches: bool,
+        active_at_source: bool,
+        note: str | None = None,
+    ) -> Hit:
+        checks = {
+            "characters_match": characters_match,
+            "state_matches": state_matches,
+            "active_at_source": active_at_source,
+        }
+        query = {"hit_id": hit_id, **{k: str(v).lower() for k, v in checks.items()}}
+        return self._decide(
+            Access(who, Basis(None, None), Permission.ALERTS_VERIFY, {**query, "step": "confirm"}),
+            hit_id,
+            lambda hit: hit.confirmed(who.actor.username, self._clock.now(), note=note, **checks),
+        )
+
+    def reject(
+        self, who: Requester, hit_id: str, reason: RejectionReason, note: str | None = None
+    ) -> Hit:
+        query = {"hit_id": hit_id, "step": "reject", "rejection_reason": reason.value}
+        return self._decide(
+            Access(who, Basis(None, None), Permission.ALERTS_VERIFY, query),
+            hit_id,
+            lambda hit: hit.rejected(who.actor.username, self._clock.now(), reason, note),
+        )
+
+    def record_outcome(self, who: Requester, hit_id: str, outcome: HitOutcome) -> Hit:
+        query = {"hit_id": hit_id, "step": "outcome", "outcome": outcome.value}
+        return self._decide(
+            Access(who, Basis(None, None), Permission.ALERTS_VERIFY, query),
+            hit_id,
+            lambda hit: hit.with_outcome(outcome, who.actor.username, self._clock.now()),
+        )
+
+    def _decide(self, access: Access, hit_id: str, change: Callable[[Hit], Hit]) -> Hit:
+        def changed(_: StatedPurpose | None) -> tuple[Hit, str]:
+            view = self._find(access, hit_id)
+            updated = change(view.hit)
+            if not self._store.hits.update(updated):
+                raise Conflict(
+                    f"hit {hit_id} was changed by someone else meanwhile",
+                    hint="Reload the hit and decide again.",
+                )
+            return updated, view.read.id
+
+        updated, read_id = self._gate.check(access, changed)
+        self._gate.allowed(access, (read_id,), reason=updated.status.value)
+        return updated
+
+    def _find(self, access: Access, hit_id: str) -> HitView:
+        hit = self._store.hits.get(hit_id)
+        view = None if hit is None else self._visible(access.who, hit)
+        if view is None:
+            raise NotFound(f"hit {hit_id} does not exist")
+        return view
+
+    def _visible(self, who: Requester, hit: Hit) -> HitView | None:
+        """The hit's view if ``who`` may see it: their agency's, and a covert list's only for
+        those who manage hot lists (patrol must not approach a car under investigation)."""
+        read = self._store.reads.get(hit.read_id)
+        entry = self._store.hotlist_entries.get(hit.entry_id)
+        hotlist = self._store.hotlists.get(hit.list_id)
+        if read is None or entry is None or hotlist is None:
+            return None
+        if hotlist.agency_id != who.actor.agency_id:
+            return None
+        if hotlist.covert and Permission.HOTLISTS_MANAGE not in permissions_of(who.roles):
+            return None
+        return HitView(hit, read, entry, hotlist)

@@ -1,0 +1,131 @@
+"""The live alert stream: server-sent events for the UI.
+
+``GET /api/v1/alerts/stream?purpose=...&case_number=...`` needs ``alerts:view`` and, since
+alerts reveal plate data, an authorised purpose and a case number. Opening the stream is an
+access in the access log, refused or allowed, and so is every alert it delivers (with the read
+and its images). Events: ``open`` once subscribed, ``alert`` (the alert document), ``dropped``
+when a slow client lost alerts, ``closed`` when the server stops; a comment line every
+``alerts.heartbeat_s`` keeps proxies from closing an idle stream.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from types import FrameType
+from typing import Annotated, Any
+
+import orjson
+import uvicorn
+from fastapi import APIRouter, Query
+from fastapi.responses import StreamingResponse
+from starlette.concurrency import run_in_threadpool
+
+from platekeeper.access.gate import Access, AccessGate
+from platekeeper.access.requests import Basis
+from platekeeper.api.auth import Caller, CallerDep, requires
+from platekeeper.api.deps import ServicesDep
+from platekeeper.domain.permissions import Permission
+from platekeeper.hotlists.alerts import LiveAlerts, Viewer
+from platekeeper.hotlists.alerts.live import Closed, Dropped, LiveAlert
+from platekeeper.services import Services
+
+router = APIRouter(prefix="/api/v1", tags=["alerts"])
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"description": description, "content": {"application/problem+json": {}}}
+    for code, description in {
+        401: "Not signed in.",
+        403: "The role lacks alerts:view.",
+        422: "Purpose or case number missing or invalid.",
+    }.items()
+}
+_STREAM_HEADERS = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
+
+
+@router.get(
+    "/alerts/stream",
+    dependencies=requires(Permission.ALERTS_VIEW),
+    response_class=StreamingResponse,
+    responses={
+        **_ERRORS,
+        200: {
+            "description": "A stream of server-sent events.",
+            "content": {"text/event-stream": {}},
+        },
+    },
+    summary="Receive new hot-list alerts as they happen",
+)
+async def alert_stream(
+    caller: CallerDep,
+    services: ServicesDep,
+    purpose: Annotated[
+        str | None, Query(max_length=40, description="An authorised purpose code.")
+    ] = None,
+    case_number: Annotated[
+        str | None, Query(max_length=64, description="The case or incident number.")
+    ] = None,
+) -> StreamingResponse:
+    gate = AccessGate(services.access_log, services.clock, services.read_access.catalogue)
+    access = Access(
+        caller.requester, Basis(purpose, case_number), Permission.ALERTS_VIEW, {"stream": "live"}
+    )
+    # The database calls of the access log block; keep them off the event loop.
+    await run_in_threadpool(gate.check, access)
+    await run_in_threadpool(gate.allowed, access, (), (), "live alert stream opened")
+    return StreamingResponse(
+        _events(services, caller, gate, access),
+        media_type="text/event-stream",
+        headers=_STREAM_HEADERS,
+    )
+
+
+async def _events(
+    services: Services, caller: Caller, gate: AccessGate, access: Access
+) -> AsyncIterator[str]:
+    live = services.alerts.live
+    viewer = Viewer(caller.actor.username, caller.actor.agency_id, caller.roles)
+    subscription = live.subscribe(viewer)
+    heartbeat_s = services.settings.alerts.heartbeat_s
+    try:
+        yield _event("open", {"heartbeat_s": heartbeat_s})
+        while True:
+            event = await subscription.next(heartbeat_s)
+            if isinstance(event, Closed):
+                yield _event("closed", {"reason": "the server is stopping"})
+                return
+            yield await _render(event, gate, access)
+    finally:
+        live.unsubscribe(subscription)
+
+
+async def _render(event: LiveAlert | Dropped | None, gate: AccessGate, access: Access) -> str:
+    if event is None:
+        return ": heartbeat\n\n"
+    if isinstance(event, Dropped):
+        message = f"{event.count} alerts were dropped: this client fell behind"
+        return _event("dropped", {"dropped": event.count, "message": message})
+    # Logged before it is shown: what a person saw is in the log even if the send fails.
+    read_ids = (event.read_id,)
+    await run_in_threadpool(gate.allowed, access, read_ids, event.image_refs, "live alert")
+    return _event("alert", event.document, str(event.document.get("id", "")))
+
+
+def _event(name: str, data: dict[str, Any], event_id: str | None = None) -> str:
+    lines = [f"event: {name}"]
+    if event_id:
+        lines.append(f"id: {event_id}")
+    lines.append("data: " + orjson.dumps(data).decode("utf-8"))
+    return "\n".join(lines) + "\n\n"
+
+
+class AlertStreamServer(uvicorn.Server):
+    """A uvicorn server that ends the live alert streams when it is asked to stop: uvicorn
+    waits for open responses to finish, and a stream never finishes by itself."""
+
+    def __init__(self, config: uvicorn.Config, live: LiveAlerts) -> None:
+        super().__init__(config)
+        self._live = live
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        self._live.close()
+        super().handle_exit(sig, frame)

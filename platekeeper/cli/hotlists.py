@@ -1,0 +1,199 @@
+"""``platekeeper hotlist``: hot lists from the server's console.
+
+What the operator does here is written to the access log under ``cli:<operating-system user>``.
+Renewing a manual entry needs a supervisor's account and is done in the web app or the API.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from platekeeper.cli.console import out
+from platekeeper.cli.context import open_current, state
+from platekeeper.cli.users import console_operator
+from platekeeper.domain.hotlists import AlertLevel, ListSource
+from platekeeper.errors import InvalidInput
+from platekeeper.hotlists.entries import EntryDraft
+from platekeeper.hotlists.importing import FileFormat, ImportReport, ImportSpec, parse_mapping
+from platekeeper.hotlists.service import Editor, HotlistService
+
+app = typer.Typer(
+    help="Hot lists: create, add entries, import files, refresh.", no_args_is_help=True
+)
+T = TypeVar("T")
+
+MappingOption = Annotated[
+    str,
+    typer.Option(
+        "--mapping",
+        help="field=column pairs: 'plate=PLATE,state=ST,reason=OFFENSE' (header names), "
+        "'plate=1,reason=2' (column numbers) or 'plate=1-8,state=9-10' (fixed-width).",
+    ),
+]
+FormatOption = Annotated[FileFormat, typer.Option("--format", help="The file's format.")]
+HeaderOption = Annotated[bool, typer.Option(help="The first line names the columns.")]
+EncodingOption = Annotated[str, typer.Option(help="The file's text encoding.")]
+ReasonOption = Annotated[
+    str | None, typer.Option(help="Reason for rows without one, e.g. 'stolen vehicle'.")
+]
+
+
+def _operator() -> Editor:
+    return Editor(console_operator().actor, console=True)
+
+
+@contextmanager
+def _service(ctx: typer.Context) -> Iterator[HotlistService]:
+    services = open_current(state(ctx).settings())
+    try:
+        yield services.hotlists
+    finally:
+        services.close()
+
+
+def _with_service(ctx: typer.Context, act: Callable[[HotlistService], T]) -> T:
+    with _service(ctx) as service:
+        return act(service)
+
+
+def _spec(
+    fmt: FileFormat, mapping: str, header: bool, encoding: str, reason: str | None
+) -> ImportSpec:
+    return ImportSpec(fmt, parse_mapping(mapping), header, encoding, reason)
+
+
+def _print_report(report: ImportReport) -> None:
+    out.print(f"{report.imported} entries stored, {len(report.rejected)} rows rejected.")
+    for problem in report.rejected:
+        out.print(f"  line {problem.line}: {escape(problem.reason)}", soft_wrap=True)
+
+
+@app.command("create")
+def create(
+    ctx: typer.Context,
+    list_id: Annotated[str, typer.Argument(help="A lower-case slug, e.g. 'ca-stolen'.")],
+    name: Annotated[str, typer.Option(help="What the list holds.")],
+    agency: Annotated[str, typer.Option(help="Id of the agency that owns the list.")],
+    source: Annotated[ListSource, typer.Option(help="Where its entries come from.")],
+    priority: Annotated[int, typer.Option(min=1, max=9, help="1 is the most urgent.")] = 5,
+    alert_level: Annotated[AlertLevel, typer.Option(help="How loud its alerts are.")] = (
+        AlertLevel.WARNING
+    ),
+    covert: Annotated[bool, typer.Option(help="Alerts go only to the list's owners.")] = False,
+) -> None:
+    """Create a hot list."""
+    _with_service(
+        ctx,
+        lambda s: s.create_list(
+            _operator(),
+            list_id=list_id,
+            name=name,
+            source=source,
+            priority=priority,
+            alert_level=alert_level,
+            covert=covert,
+            agency_id=agency,
+        ),
+    )
+    out.print(f"Hot list {list_id} created.")
+
+
+@app.command("list")
+def list_hotlists(ctx: typer.Context) -> None:
+    """Every hot list, and when it was last refreshed."""
+    with _service(ctx) as service:
+        hotlists = service.lists(_operator())
+        table = Table("id", "agency", "name", "source", "priority", "level", "covert", "refreshed")
+        for h in hotlists:
+            refreshed = "-" if h.refreshed_at is None else f"{h.refreshed_at:%Y-%m-%d %H:%M}"
+            stale = " (stale)" if h.stale_at(datetime.now(UTC)) else ""
+            table.add_row(
+                h.id, h.agency_id, escape(h.name), h.source.value, str(h.priority),
+                h.alert_level.value, "yes" if h.covert else "no", refreshed + stale,
+            )  # fmt: skip
+    out.print(table)
+
+
+@app.command("add-entry")
+def add_entry(
+    ctx: typer.Context,
+    list_id: Annotated[str, typer.Argument(help="The list's id.")],
+    plate: Annotated[str, typer.Argument(help="The plate as written.")],
+    reason: Annotated[str, typer.Option(help="The offense, e.g. 'stolen vehicle'.")],
+    state_code: Annotated[str | None, typer.Option("--state", help="e.g. CA.")] = None,
+    case_number: Annotated[str | None, typer.Option(help="Needed on manual lists.")] = None,
+    expires: Annotated[
+        datetime | None, typer.Option(help="Expiry (UTC); manual lists: within 30 days.")
+    ] = None,
+    note: Annotated[str | None, typer.Option(help="No names, addresses, dates of birth.")] = None,
+) -> None:
+    """Add one entry to a list."""
+    draft = EntryDraft(
+        plate=plate,
+        reason=reason,
+        state=state_code,
+        case_number=case_number,
+        expires_at=None if expires is None else expires.replace(tzinfo=UTC),
+        note=note,
+    )
+    entry = _with_service(ctx, lambda s: s.add_entry(_operator(), list_id, draft))
+    until = "never" if entry.expires_at is None else f"{entry.expires_at:%Y-%m-%d %H:%M} UTC"
+    out.print(f"Entry {entry.id} added; it expires {until}.")
+
+
+@app.command("import")
+def import_file(
+    ctx: typer.Context,
+    list_id: Annotated[str, typer.Argument(help="The list's id.")],
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="The file.")],
+    mapping: MappingOption,
+    fmt: FormatOption = FileFormat.DETECT,
+    header: HeaderOption = True,
+    encoding: EncodingOption = "utf-8",
+    default_reason: ReasonOption = None,
+    replace: Annotated[bool, typer.Option(help="Replace the list's entries.")] = False,
+) -> None:
+    """Import entries from a delimited or fixed-width file; bad rows are listed by line."""
+    spec = _spec(fmt, mapping, header, encoding, default_reason)
+    data = file.read_bytes()
+    report = _with_service(
+        ctx, lambda s: s.import_file(_operator(), list_id, data, spec, replace=replace)
+    )
+    _print_report(report)
+
+
+@app.command("set-source")
+def set_source(
+    ctx: typer.Context,
+    list_id: Annotated[str, typer.Argument(help="The list's id.")],
+    location: Annotated[str, typer.Argument(help="A file path or an http(s) URL.")],
+    mapping: MappingOption,
+    fmt: FormatOption = FileFormat.DETECT,
+    header: HeaderOption = True,
+    encoding: EncodingOption = "utf-8",
+    default_reason: ReasonOption = None,
+) -> None:
+    """Refresh the list from LOCATION on every refresh interval of 'platekeeper serve'."""
+    if "://" not in location and not Path(location).is_absolute():
+        raise InvalidInput(
+            f"the path {location!r} is relative", hint="Give an absolute path: the server reads it."
+        )
+    spec = _spec(fmt, mapping, header, encoding, default_reason)
+    _with_service(ctx, lambda s: s.set_source(_operator(), list_id, location, spec))
+    out.print(f"Hot list {list_id} will be refreshed from its source.")
+
+
+@app.command("refresh")
+def refresh(
+    ctx: typer.Context, list_id: Annotated[str, typer.Argument(help="The list's id.")]
+) -> None:
+    """Refresh a list from its source now: its entries become the source's rows."""
+    _print_report(_with_service(ctx, lambda s: s.refresh(_operator(), list_id)))

@@ -1,0 +1,70 @@
+"""Where the outbox delivers: one small protocol, and the registry that picks a sender class by
+the destination's ``type`` key in the settings."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
+
+from platekeeper.config import AlertDestinationBase
+from platekeeper.errors import ConfigError, FieldError, PlateKeeperError
+from platekeeper.store.protocols import OutboxItem
+
+MIN_SECRET_LENGTH = 16
+_PLACEHOLDERS = {"changeme", "change-me", "password", "secret", "example", "xxx", "todo"}
+
+
+class DeliveryFailed(PlateKeeperError):
+    """One delivery did not go through; the outbox tries again later."""
+
+    code = "delivery_failed"
+    status = 502
+    title = "Alert delivery failed"
+
+
+class AlertSender(Protocol):
+    name: str
+
+    def send(self, item: OutboxItem) -> None:
+        """Deliver ``item.payload`` or raise ``DeliveryFailed`` saying why."""
+        ...
+
+    def close(self) -> None: ...
+
+
+class SenderFactory(Protocol):
+    def __call__(self, settings: Any, environ: Mapping[str, str], key: str) -> AlertSender:
+        """A sender for ``settings``, whose secrets are read from ``environ``; ``key`` names
+        the settings in errors."""
+        ...
+
+
+def secret_from(environ: Mapping[str, str], variable: str, key: str) -> str:
+    """The secret in ``variable``, or a ``ConfigError`` naming the setting that points to it."""
+    value = environ.get(variable, "")
+    problem = None
+    if not value:
+        problem = f"the environment variable {variable} is not set"
+    elif value.lower() in _PLACEHOLDERS or len(value) < MIN_SECRET_LENGTH:
+        problem = f"{variable} holds a placeholder or a secret under {MIN_SECRET_LENGTH} characters"
+    if problem is not None:
+        raise ConfigError(
+            f"{key}: {problem}",
+            hint=f"Set {variable} to a long random secret in the server's environment.",
+            fields=[FieldError(key, problem)],
+        )
+    return value
+
+
+def build_senders(
+    destinations: Sequence[AlertDestinationBase],
+    registry: Mapping[str, SenderFactory],
+    environ: Mapping[str, str],
+) -> dict[str, AlertSender]:
+    """One sender per destination, by name."""
+    senders: dict[str, AlertSender] = {}
+    for index, destination in enumerate(destinations):
+        kind = str(getattr(destination, "type", ""))
+        factory = registry[kind]
+        senders[destination.name] = factory(destination, environ, f"alerts.destinations.{index}")
+    return senders

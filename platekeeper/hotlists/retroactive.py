@@ -1,0 +1,188 @@
+"""Retroactive matching: one entry against the reads still in the store.
+
+It reveals where a car was, so it is an access to ALPR data like a search: the requester needs
+``hotlists:retroactive``, states an authorised purpose and a case number, and the access log
+records every attempt, a refusal with its reason and an allowed match with the ids of the
+reads it returned. ``access/`` holds the same steps for searches; this package may not import
+it (services sit side by side), so the few lines are repeated here, on the same domain rules.
+
+The store finds reads by plate pattern: the entry's key with each confusable character, and
+in turn each position, made a wildcard (and with a wildcard inserted, or a character left out,
+for a character extra or missing). What the patterns find is then verified by the same matcher
+as at ingest, so a retroactive hit is classified and scored exactly like a live one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from platekeeper.config import AccessSettings
+from platekeeper.domain import PlateRead
+from platekeeper.domain.access import AccessEvent, AccessOutcome, AccessSink, Actor
+from platekeeper.domain.hotlists import Hit, Hotlist, HotlistEntry
+from platekeeper.domain.people import Role
+from platekeeper.domain.permissions import Permission, decide
+from platekeeper.domain.purposes import PurposeCatalogue
+from platekeeper.domain.time import Clock
+from platekeeper.errors import NotFound, PermissionDenied, PlateKeeperError
+from platekeeper.hotlists.hits import make_hit
+from platekeeper.hotlists.matcher import CONFUSABLE_CLASSES, MAX_EXACT_ONLY_LENGTH, EntryIndex
+from platekeeper.store import ReadQuery, Store
+
+_CONFUSABLE = frozenset("".join(CONFUSABLE_CLASSES))
+_ACTION = Permission.HOTLISTS_RETROACTIVE
+
+
+class Requester(Protocol):
+    """An authenticated person (``access.requests.Requester`` is one)."""
+
+    @property
+    def actor(self) -> Actor: ...
+    @property
+    def roles(self) -> frozenset[Role]: ...
+    @property
+    def client_address(self) -> str | None: ...
+
+
+class Basis(Protocol):
+    """What the person states for the access (``access.requests.Basis`` is one)."""
+
+    @property
+    def purpose_code(self) -> str | None: ...
+    @property
+    def case_number(self) -> str | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class RetroactiveHit:
+    hit: Hit
+    read: PlateRead
+
+
+@dataclass(frozen=True, slots=True)
+class RetroactiveMatch:
+    """The hits of stored reads on ``entry``, newest read first; ``truncated`` when more reads
+    matched than one access returns (``access.max_results``)."""
+
+    entry: HotlistEntry
+    hits: list[RetroactiveHit] = field(default_factory=list)
+    truncated: bool = False
+
+
+def like_patterns(plate_key: str) -> set[str]:
+    """``LIKE`` patterns that together find every key the matcher would match to ``plate_key``
+    (and some it would not: what they find is verified)."""
+    if len(plate_key) <= MAX_EXACT_ONLY_LENGTH:
+        return {plate_key}
+    key = "".join("_" if ch in _CONFUSABLE else ch for ch in plate_key)
+    positions = range(len(key))
+    different = {key[:i] + "_" + key[i + 1 :] for i in positions}
+    extra = {key[:i] + "_" + key[i:] for i in range(len(key) + 1)}
+    missing = {key[:i] + key[i + 1 :] for i in positions}
+    return different | extra | missing
+
+
+@dataclass(frozen=True, slots=True)
+class _Access:
+    who: Requester
+    basis: Basis
+    query: Mapping[str, str]
+
+
+class Retroactive:
+    def __init__(
+        self, store: Store, access_log: AccessSink, clock: Clock, settings: AccessSettings
+    ) -> None:
+        self._store = store
+        self._log = access_log
+        self._clock = clock
+        self._max_results = settings.max_results
+        self.catalogue: PurposeCatalogue = settings.catalogue()
+
+    def match(self, who: Requester, basis: Basis, entry_id: str) -> RetroactiveMatch:
+        access = _Access(who, basis, {"entry_id": entry_id})
+        try:
+            decision = decide(who.roles, _ACTION)
+            if not decision.allowed:
+                raise PermissionDenied(decision.reason)
+            self.catalogue.state(basis.purpose_code, basis.case_number)
+        except PlateKeeperError as exc:
+            self._record(access, AccessOutcome.DENIED, exc.message)
+            raise
+        entry, hotlist = self._agency_entry(who, entry_id)
+        if entry is None or hotlist is None:
+            self._record(access, AccessOutcome.ALLOWED, "no such entry in the agency")
+            raise NotFound(f"hot-list entry {entry_id} does not exist")
+        found = self._matches(entry, hotlist, who.actor.agency_id)
+        reason = f"{decision.reason}; purpose stated"
+        read_ids = tuple(item.read.id for item in found.hits)
+        self._record(access, AccessOutcome.ALLOWED, reason, read_ids)
+        return found
+
+    def _agency_entry(
+        self, who: Requester, entry_id: str
+    ) -> tuple[HotlistEntry | None, Hotlist | None]:
+        entry = self._store.hotlist_entries.get(entry_id)
+        hotlist = None if entry is None else self._store.hotlists.get(entry.list_id)
+        # Another agency's entry is reported as missing, as another agency's read is.
+        if hotlist is None or hotlist.agency_id != who.actor.agency_id:
+            return None, None
+        return entry, hotlist
+
+    def _matches(self, entry: HotlistEntry, hotlist: Hotlist, agency_id: str) -> RetroactiveMatch:
+        cap = self._max_results
+        reads: dict[str, PlateRead] = {}
+        truncated = False
+        for pattern in sorted(like_patterns(entry.plate_key)):
+            # One more than the cap tells whether there were more.
+            query = ReadQuery(plate_like=pattern, agency_id=agency_id, limit=cap + 1)
+            found = self._store.reads.find(query)
+            truncated = truncated or len(found) > cap
+            reads.update((read.id, read) for read in found[:cap])
+        index = EntryIndex([entry])
+        now = self._clock.now()
+        matched = [
+            (read, match)
+            for read in sorted(reads.values(), key=lambda read: read.captured_at, reverse=True)
+            for match in index.match(read.plate_key)
+        ]
+        truncated = truncated or len(matched) > cap
+        hits = [
+            (make_hit(read, entry, hotlist, now, kind=match.kind, score=match.score), read)
+            for read, match in matched[:cap]
+        ]
+        return RetroactiveMatch(entry, self._stored(hits), truncated)
+
+    def _stored(self, hits: list[tuple[Hit, PlateRead]]) -> list[RetroactiveHit]:
+        """The hits as stored: a read that hit the entry before keeps its hit and its status."""
+        self._store.hits.add([hit for hit, _ in hits])
+        result = []
+        for hit, read in hits:
+            stored = self._store.hits.get(hit.id)
+            result.append(RetroactiveHit(stored or hit, read))
+        return result
+
+    def _record(
+        self,
+        access: _Access,
+        outcome: AccessOutcome,
+        reason: str,
+        read_ids: tuple[str, ...] = (),
+    ) -> None:
+        who, basis = access.who, access.basis
+        self._log.record(
+            AccessEvent(
+                at=self._clock.now(),
+                actor=who.actor,
+                action=_ACTION.value,
+                outcome=outcome,
+                reason=reason,
+                query=access.query,
+                read_ids=read_ids,
+                purpose_code=basis.purpose_code,
+                case_number=basis.case_number,
+                client_address=who.client_address,
+            )
+        )

@@ -1,0 +1,354 @@
+"""Hot lists and their entries for people: every change authorised, checked and logged.
+
+Each operation decides first (the role's permission, the list's agency, the entry rules), logs a
+refusal with its reason, then acts and logs what it did. The console's operator (the CLI) is
+trusted as the host's owner, except for renewals: those need a supervisor.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TypeVar
+
+from platekeeper.config import HotlistSettings
+from platekeeper.domain.access import AccessEvent, AccessOutcome, AccessSink, Actor
+from platekeeper.domain.hotlists import AlertLevel, Hotlist, HotlistEntry, ListSource
+from platekeeper.domain.people import Role
+from platekeeper.domain.permissions import Decision, Permission, decide
+from platekeeper.domain.personal_data import compile_name_patterns
+from platekeeper.domain.time import Clock
+from platekeeper.errors import InvalidInput, NotFound, PermissionDenied, PlateKeeperError
+from platekeeper.hotlists.entries import EntryDraft, EntryRules, make_entry, renewal
+from platekeeper.hotlists.importing import ImportReport, ImportSpec, entries_from_file
+from platekeeper.hotlists.refresh import due, fetch_source, keep_ids, redacted
+from platekeeper.store import Store
+from platekeeper.store.protocols import HotlistFeed
+
+T = TypeVar("T")
+logger = logging.getLogger(__name__)
+REFRESH_ACTOR = "system:refresh"
+"""The username the access log gives scheduled refreshes."""
+
+
+@dataclass(frozen=True, slots=True)
+class Editor:
+    """Who changes hot lists: a signed-in person with roles, or the host's console operator."""
+
+    actor: Actor
+    roles: frozenset[Role] = frozenset()
+    client_address: str | None = None
+    console: bool = False
+
+
+def may(who: Editor, needed: Permission, list_agency: str | None = None) -> Decision:
+    """Whether ``who`` may exercise ``needed`` on a list of ``list_agency``."""
+    if who.console:
+        if needed is Permission.HOTLISTS_RENEW:
+            return Decision(False, "renewing an entry needs a supervisor's account")
+        return Decision(True, "host administrator at the console")
+    decision = decide(who.roles, needed)
+    if decision.allowed and list_agency is not None and list_agency != who.actor.agency_id:
+        return Decision(False, "the hot list belongs to another agency")
+    return decision
+
+
+@dataclass(frozen=True, slots=True)
+class _Change:
+    """One change being decided: its action for the log, its permission and its query."""
+
+    who: Editor
+    action: str
+    permission: Permission
+    query: Mapping[str, str]
+    case_number: str | None = None
+
+
+class HotlistService:
+    def __init__(
+        self, store: Store, log: AccessSink, clock: Clock, settings: HotlistSettings
+    ) -> None:
+        self._store = store
+        self._log = log
+        self._clock = clock
+        self._settings = settings
+        self._names: tuple[re.Pattern[str], ...] = compile_name_patterns(
+            settings.personal_name_patterns
+        )
+
+    @property
+    def rules(self) -> EntryRules:
+        return EntryRules(self._settings.manual_entry_days, self._names)
+
+    def create_list(
+        self,
+        who: Editor,
+        *,
+        list_id: str,
+        name: str,
+        source: ListSource,
+        priority: int,
+        alert_level: AlertLevel,
+        covert: bool,
+        agency_id: str | None = None,
+    ) -> Hotlist:
+        agency = agency_id or who.actor.agency_id
+        change = _Change(who, "hotlists:create", Permission.HOTLISTS_MANAGE, {"list_id": list_id})
+
+        def act() -> Hotlist:
+            self._require(change, agency)
+            hotlist = Hotlist(
+                id=list_id,
+                agency_id=agency,
+                name=name.strip(),
+                source=source,
+                priority=priority,
+                alert_level=alert_level,
+                covert=covert,
+                created_at=self._clock.now(),
+            )
+            self._store.hotlists.add(hotlist)
+            return hotlist
+
+        return self._logged(change, act, lambda _: f"created {source.value} list")
+
+    def lists(self, who: Editor) -> list[Hotlist]:
+        self._require_logged(_Change(who, "hotlists:view", Permission.HOTLISTS_VIEW, {}))
+        agency = None if who.console else who.actor.agency_id
+        return self._store.hotlists.list(agency)
+
+    def get_list(self, who: Editor, list_id: str) -> Hotlist:
+        change = _Change(who, "hotlists:view", Permission.HOTLISTS_VIEW, {"list_id": list_id})
+        return self._logged_refusal(change, lambda: self._visible_list(change, list_id))
+
+    def entries(
+        self, who: Editor, list_id: str, limit: int = 1000, offset: int = 0
+    ) -> list[HotlistEntry]:
+        self.get_list(who, list_id)
+        return self._store.hotlist_entries.list(list_id, limit, offset)
+
+    def add_entry(self, who: Editor, list_id: str, draft: EntryDraft) -> HotlistEntry:
+        query = {"list_id": list_id, "plate": draft.plate}
+        change = _Change(
+            who, "hotlists:add-entry", Permission.HOTLISTS_MANAGE, query, draft.case_number
+        )
+
+        def act() -> HotlistEntry:
+            hotlist = self._visible_list(change, list_id)
+            entry = make_entry(
+                hotlist,
+                draft,
+                self.rules,
+                entry_id=str(uuid.uuid4()),
+                entered_by=who.actor.username,
+                now=self._clock.now(),
+            )
+            self._store.hotlist_entries.add([entry])
+            return entry
+
+        return self._logged(change, act, lambda entry: f"entry {entry.id} added")
+
+    def renew(self, who: Editor, entry_id: str, until: datetime | None = None) -> HotlistEntry:
+        change = _Change(who, "hotlists:renew", Permission.HOTLISTS_RENEW, {"entry_id": entry_id})
+
+        def act() -> HotlistEntry:
+            entry, hotlist = self._visible_entry(change, entry_id)
+            renewed = renewal(
+                hotlist, entry, self._clock.now(), until, self._settings.manual_entry_days
+            )
+            self._store.hotlist_entries.set_expiry(entry_id, renewed.expires_at)
+            return renewed
+
+        return self._logged(change, act, lambda e: f"renewed until {_iso(e.expires_at)}")
+
+    def remove_entry(self, who: Editor, entry_id: str) -> HotlistEntry:
+        change = _Change(
+            who, "hotlists:remove-entry", Permission.HOTLISTS_MANAGE, {"entry_id": entry_id}
+        )
+
+        def act() -> HotlistEntry:
+            entry, _ = self._visible_entry(change, entry_id)
+            if not self._store.hotlist_entries.remove(entry_id):
+                raise NotFound(f"entry {entry_id} does not exist")
+            return entry
+
+        return self._logged(change, act, lambda e: f"entry of list {e.list_id} removed")
+
+    def import_file(
+        self, who: Editor, list_id: str, data: bytes, spec: ImportSpec, *, replace: bool = False
+    ) -> ImportReport:
+        """Entries from ``data`` added to the list (or, with ``replace``, made its entries)."""
+        query = {"list_id": list_id, "format": spec.format.value, "replace": str(replace).lower()}
+        change = _Change(who, "hotlists:import", Permission.HOTLISTS_MANAGE, query)
+
+        def act() -> ImportReport:
+            hotlist = self._visible_list(change, list_id)
+            self._check_size(data)
+            return self._store_file(hotlist, data, spec, who.actor.username, replace=replace)
+
+        return self._logged(change, act, _described)
+
+    def set_source(self, who: Editor, list_id: str, location: str, spec: ImportSpec) -> HotlistFeed:
+        """Refresh the list from ``location`` (a path or an http(s) URL) from now on."""
+        query = {"list_id": list_id, "location": redacted(location)}
+        change = _Change(who, "hotlists:set-source", Permission.HOTLISTS_MANAGE, query)
+
+        def act() -> HotlistFeed:
+            self._visible_list(change, list_id)
+            feed = HotlistFeed(list_id, location, spec.format.value, spec.to_json())
+            self._store.hotlists.set_feed(feed)
+            return feed
+
+        return self._logged(change, act, lambda _: "refresh source set")
+
+    def refresh(self, who: Editor, list_id: str) -> ImportReport:
+        """Fetch the list's source and make its rows the list's entries."""
+        change = _Change(who, "hotlists:refresh", Permission.HOTLISTS_MANAGE, {"list_id": list_id})
+
+        def act() -> ImportReport:
+            hotlist = self._visible_list(change, list_id)
+            return self._refresh(hotlist, who.actor.username)
+
+        return self._logged(change, act, _described)
+
+    def refresh_due(self) -> int:
+        """Refresh every list whose source was not tried within the refresh interval, as the
+        scheduler; return how many failed. Failures are logged and tried again next time."""
+        now = self._clock.now()
+        interval = timedelta(minutes=self._settings.refresh_interval_minutes)
+        failed = 0
+        for feed in due(self._store.hotlists.feeds(), now, interval):
+            hotlist = self._store.hotlists.get(feed.list_id)
+            if hotlist is None:
+                continue
+            system = Editor(Actor(REFRESH_ACTOR, hotlist.agency_id), console=True)
+            try:
+                report = self.refresh(system, hotlist.id)
+            except PlateKeeperError as exc:
+                failed += 1
+                stale = " and is stale" if hotlist.stale_at(now) else ""
+                logger.warning("hot list %s failed to refresh%s: %s", hotlist.id, stale, exc)
+                continue
+            logger.info("hot list %s refreshed: %s", hotlist.id, _described(report))
+        return failed
+
+    def _refresh(self, hotlist: Hotlist, entered_by: str) -> ImportReport:
+        feed = self._store.hotlists.feed(hotlist.id)
+        if feed is None:
+            raise NotFound(
+                f"hot list {hotlist.id!r} has no source to refresh from",
+                hint="Set one with 'platekeeper hotlist set-source'.",
+            )
+        now = self._clock.now()
+        try:
+            data = fetch_source(
+                feed.location,
+                timeout_s=self._settings.refresh_timeout_s,
+                max_bytes=self._settings.max_import_bytes,
+            )
+            spec = ImportSpec.from_json(feed.mapping_json)
+            report = self._store_file(hotlist, data, spec, entered_by, replace=True)
+        except PlateKeeperError as exc:
+            self._store.hotlists.record_refresh(hotlist.id, now, exc.message)
+            raise
+        self._store.hotlists.record_refresh(hotlist.id, now)
+        return report
+
+    def _store_file(
+        self, hotlist: Hotlist, data: bytes, spec: ImportSpec, by: str, *, replace: bool
+    ) -> ImportReport:
+        self._check_size(data)
+        report = entries_from_file(
+            data, spec, hotlist, self.rules, entered_by=by, now=self._clock.now()
+        )
+        if report.imported > self._settings.max_import_rows:
+            raise _too_big(f"{report.imported} rows", f"{self._settings.max_import_rows} rows")
+        repository = self._store.hotlist_entries
+        if replace:
+            entries = keep_ids(report.entries, repository.identities(hotlist.id))
+            repository.replace(hotlist.id, entries)
+        elif report.entries:
+            repository.add(report.entries)
+        return report
+
+    def _check_size(self, data: bytes) -> None:
+        if len(data) > self._settings.max_import_bytes:
+            raise _too_big(f"{len(data)} bytes", f"{self._settings.max_import_bytes} bytes")
+
+    def _visible_list(self, change: _Change, list_id: str) -> Hotlist:
+        hotlist = self._store.hotlists.get(list_id)
+        # Another agency's list is reported as missing: its existence is not for this person.
+        if hotlist is None or not (change.who.console or hotlist.agency_id == _agency(change)):
+            self._require(change)
+            raise NotFound(f"hot list {list_id!r} does not exist")
+        self._require(change, hotlist.agency_id)
+        return hotlist
+
+    def _visible_entry(self, change: _Change, entry_id: str) -> tuple[HotlistEntry, Hotlist]:
+        entry = self._store.hotlist_entries.get(entry_id)
+        if entry is None:
+            self._require(change)
+            raise NotFound(f"entry {entry_id} does not exist")
+        try:
+            return entry, self._visible_list(change, entry.list_id)
+        except NotFound:
+            raise NotFound(f"entry {entry_id} does not exist") from None
+
+    def _require(self, change: _Change, list_agency: str | None = None) -> None:
+        decision = may(change.who, change.permission, list_agency)
+        if not decision.allowed:
+            raise PermissionDenied(
+                decision.reason, hint="Ask a custodian if your work needs this permission."
+            )
+
+    def _require_logged(self, change: _Change) -> None:
+        self._logged_refusal(change, lambda: self._require(change))
+
+    def _logged_refusal(self, change: _Change, act: Callable[[], T]) -> T:
+        try:
+            return act()
+        except PlateKeeperError as exc:
+            self._record(change, AccessOutcome.DENIED, exc.message)
+            raise
+
+    def _logged(self, change: _Change, act: Callable[[], T], describe: Callable[[T], str]) -> T:
+        result = self._logged_refusal(change, act)
+        self._record(change, AccessOutcome.ALLOWED, describe(result))
+        return result
+
+    def _record(self, change: _Change, outcome: AccessOutcome, reason: str) -> None:
+        self._log.record(
+            AccessEvent(
+                at=self._clock.now(),
+                actor=change.who.actor,
+                action=change.action,
+                outcome=outcome,
+                reason=reason,
+                query=change.query,
+                case_number=change.case_number,
+                client_address=change.who.client_address,
+            )
+        )
+
+
+def _agency(change: _Change) -> str:
+    return change.who.actor.agency_id
+
+
+def _described(report: ImportReport) -> str:
+    return f"{report.imported} entries stored, {len(report.rejected)} rows rejected"
+
+
+def _iso(moment: datetime | None) -> str:
+    return "never" if moment is None else moment.isoformat()
+
+
+def _too_big(size: str, limit: str) -> PlateKeeperError:
+    return InvalidInput(
+        f"the file is too large: {size}, more than {limit}",
+        hint="Split it, or raise hotlists.max_import_rows / hotlists.max_import_bytes.",
+    )

@@ -1,0 +1,95 @@
+"""The hit repository's contract, on every backend."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+from platekeeper.domain.hotlists import (
+    Hit,
+    HitOutcome,
+    HitStatus,
+    MatchKind,
+    RejectionReason,
+    StateAgreement,
+)
+from platekeeper.store import Store
+from platekeeper.store.protocols import HitFilter
+from tests.conftest import NOW
+
+
+def make_hit(number: int = 1, *, list_id: str = "stolen", minutes: int = 0) -> Hit:
+    return Hit(
+        id=f"hit-{number}",
+        read_id=f"read-{number}",
+        entry_id="entry-1",
+        list_id=list_id,
+        match_kind=MatchKind.CONFUSABLE,
+        score=0.9,
+        state_agreement=StateAgreement.DIFFERS,
+        stale=True,
+        created_at=NOW + timedelta(minutes=minutes),
+    )
+
+
+def test_a_hit_comes_back_as_stored(store: Store) -> None:
+    hit = make_hit()
+    assert store.hits.add([hit]) == [hit]
+    assert store.hits.get(hit.id) == hit
+    assert store.hits.get("no-such-hit") is None
+
+
+def test_one_hit_per_read_and_entry(store: Store) -> None:
+    hit = make_hit()
+    store.hits.add([hit])
+    again = replace(hit, id="another-id", score=0.5)
+    assert store.hits.add([again, make_hit(2)]) == [make_hit(2)]
+    assert store.hits.get("another-id") is None
+    assert store.hits.add([]) == []
+
+
+def test_list_is_newest_first_and_filtered(store: Store) -> None:
+    hits = [make_hit(n, list_id="stolen" if n % 2 else "amber", minutes=n) for n in range(1, 6)]
+    store.hits.add(hits)
+    assert [h.id for h in store.hits.list(HitFilter())] == [f"hit-{n}" for n in (5, 4, 3, 2, 1)]
+    assert [h.id for h in store.hits.list(HitFilter(list_id="amber"))] == ["hit-4", "hit-2"]
+    since = NOW + timedelta(minutes=3)
+    assert [h.id for h in store.hits.list(HitFilter(since=since))] == ["hit-5", "hit-4", "hit-3"]
+    assert [h.id for h in store.hits.list(HitFilter(limit=2))] == ["hit-5", "hit-4"]
+    confirmed = hits[0].confirmed(
+        "olivia", NOW, characters_match=True, state_matches=True, active_at_source=True
+    )
+    assert store.hits.update(confirmed)
+    found = store.hits.list(HitFilter(status=HitStatus.CONFIRMED))
+    assert [h.id for h in found] == ["hit-1"]
+
+
+def test_a_verification_applies_once(store: Store) -> None:
+    hit = make_hit()
+    store.hits.add([hit])
+    rejected = hit.rejected("olivia", NOW, RejectionReason.WRONG_STATE, "Nevada plate")
+    confirmed = hit.confirmed(
+        "sam", NOW, characters_match=True, state_matches=True, active_at_source=True
+    )
+    assert store.hits.update(rejected)
+    assert not store.hits.update(confirmed)  # a second person, working from the pending hit
+    assert store.hits.get(hit.id) == rejected
+
+
+def test_an_outcome_is_recorded_once(store: Store) -> None:
+    hit = make_hit()
+    store.hits.add([hit])
+    confirmed = hit.confirmed(
+        "olivia", NOW, characters_match=True, state_matches=True, active_at_source=True
+    )
+    store.hits.update(confirmed)
+    stop = confirmed.with_outcome(HitOutcome.STOP, "olivia", NOW + timedelta(minutes=5))
+    no_stop = confirmed.with_outcome(HitOutcome.NO_STOP, "sam", NOW + timedelta(minutes=6))
+    assert store.hits.update(stop)
+    assert not store.hits.update(no_stop)
+    assert store.hits.get(hit.id) == stop
+
+
+def test_an_update_of_an_unknown_hit_changes_nothing(store: Store) -> None:
+    rejected = make_hit().rejected("olivia", NOW, RejectionReason.MISREAD)
+    assert not store.hits.update(rejected)
