@@ -15,6 +15,7 @@ from platekeeper.cli.context import state
 from platekeeper.cli.serve import bind, run_server
 from platekeeper.demo.people import DemoLogin, ensure_demo_staff
 from platekeeper.demo.seed import DemoSummary, seed_demo
+from platekeeper.demo.watchlist import LIST_ID, DemoWatchlist, ensure_demo_watchlist
 from platekeeper.services import Services, build_services
 
 
@@ -50,6 +51,7 @@ def demo(
             out.print(f"Database ready at {settings.data_dir} ({', '.join(applied)}).")
         _report(_seed(services, reads, hours, seed))
         _report_logins(ensure_demo_staff(services))
+        _report_watchlist(ensure_demo_watchlist(services))
         if listener is None:
             return
         cleanup.pop_all()  # the server closes both when it stops
@@ -86,6 +88,15 @@ def _report(summary: DemoSummary) -> None:
         out.print(table)
     for note in summary.notes:
         out.print(note)
+
+
+def _report_watchlist(watchlist: DemoWatchlist) -> None:
+    if watchlist.created:
+        out.print(
+            f"Hot list '{LIST_ID}' made from three plates the cameras saw: {watchlist.hits} hits"
+            " wait for verification (GET /api/v1/hits?purpose=alert-verification&"
+            "case_number=2026-000123, as the officer or the supervisor)."
+        )
 
 
 def _report_logins(logins: list[DemoLogin]) -> None:

@@ -14,9 +14,11 @@ import httpx
 import pytest
 
 from platekeeper.config import load_settings
+from platekeeper.domain.hotlists import MatchKind, StateAgreement
 from platekeeper.domain.people import Role
 from platekeeper.errors import AuthenticationFailed
 from platekeeper.services import build_services
+from platekeeper.store.protocols import HitFilter
 from tests.ports import free_port
 
 
@@ -150,6 +152,7 @@ def test_demo_seeds_and_shows_each_camera_key_once(tmp_path: Path) -> None:
     assert len(re.findall(r"pkc_\S+", result.stdout)) == 5
     logins = demo_logins(result.stdout)
     assert sorted(logins) == ["analyst", "auditor", "custodian", "officer", "supervisor"]
+    assert "Hot list 'demo-stolen' made from three plates" in result.stdout
     again = run(tmp_path, "demo", "--no-serve", "--reads", "10")
     assert again.returncode == 0, again.stderr
     assert re.findall(r"pkc_\S+", again.stdout) == []
@@ -162,6 +165,10 @@ def test_demo_seeds_and_shows_each_camera_key_once(tmp_path: Path) -> None:
         assert Role.ANALYST in principal.account.roles
         with pytest.raises(AuthenticationFailed):
             services.accounts.login(*logins["officer"])  # last run's password no longer works
+        hits = services.store.hits.list(HitFilter())
+        assert {hit.match_kind for hit in hits} >= {MatchKind.EXACT, MatchKind.CONFUSABLE}
+        assert StateAgreement.DIFFERS in {hit.state_agreement for hit in hits}
+        assert not any(hit.actionable for hit in hits)
     finally:
         services.close()
 
