@@ -34,6 +34,7 @@ import orjson
 import psycopg
 from psycopg.conninfo import make_conninfo
 
+from platekeeper.demo.policy import DEMO_POLICY
 from platekeeper.domain import (
     Agency,
     Camera,
@@ -192,7 +193,11 @@ def _free_port() -> int:
 
 @contextmanager
 def served(env: dict[str, str]) -> Iterator[str]:
-    """``platekeeper serve`` in its own process, as it runs in production."""
+    """``platekeeper serve`` in its own process, as it runs in production (which needs a
+    complete usage policy: the demo's is written to the run's data directory)."""
+    data_dir = Path(env["PLATEKEEPER_DATA_DIR"])
+    data_dir.mkdir(parents=True, exist_ok=True)
+    (data_dir / "policy.toml").write_text(DEMO_POLICY, encoding="utf-8")
     port = _free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "platekeeper", "serve", "--port", str(port)],

@@ -86,6 +86,22 @@ class LocalImageStoreSettings(Section):
     path: Path | None = Field(
         default=None, description="Image folder; defaults to images/ in the data directory."
     )
+    encrypt: bool = Field(
+        default=True,
+        description="Encrypt images with a key per capture day, destroyed when the day expires "
+        "(crypto-shredding); images stored unencrypted stay readable.",
+    )
+    master_key_env: str | None = Field(
+        default=None,
+        pattern=r"^[A-Z][A-Z0-9_]{0,127}$",
+        description="Environment variable holding the base64 256-bit key that wraps the day "
+        "keys; without it, keys/images.master-key in the data directory, made on first use.",
+    )
+
+    @field_validator("master_key_env")
+    @classmethod
+    def _master_key_env_outside_prefix(cls, name: str | None) -> str | None:
+        return _outside_settings_prefix(name)
 
 
 ImageStoreSettings = Annotated[LocalImageStoreSettings, Field(discriminator="type")]
@@ -500,6 +516,56 @@ class HotlistSettings(Section):
         return patterns
 
 
+class PolicySettings(Section):
+    path: Path | None = Field(
+        default=None,
+        description="The usage and privacy policy file (TOML, docs/policy-file.md); defaults to "
+        "policy.toml in the data directory.",
+    )
+    profiles: tuple[str, ...] = Field(
+        default=(),
+        max_length=20,
+        description="Jurisdiction profile codes, e.g. ['ca']; empty, the policy file names them.",
+    )
+
+
+class SharingSettings(Section):
+    max_reads_per_request: int = Field(
+        default=100,
+        ge=1,
+        le=10_000,
+        description="Most reads one share request may cover; a request for more is refused: "
+        "sharing is of specific reads, never in bulk.",
+    )
+
+
+class RetentionSettings(Section):
+    purge_interval_minutes: int = Field(
+        default=60,
+        ge=1,
+        le=1440,
+        description="How often 'platekeeper serve' purges reads past their retention limit.",
+    )
+    batch_size: int = Field(
+        default=5000,
+        ge=100,
+        le=100_000,
+        description="Most reads one purge transaction deletes; ingest goes on between batches.",
+    )
+    non_hit_read_days: int | None = Field(
+        default=None,
+        ge=1,
+        le=36_500,
+        description="Days non-hit reads are kept when the policy sets no limit; unset: kept.",
+    )
+    hit_read_days: int | None = Field(
+        default=None,
+        ge=1,
+        le=36_500,
+        description="Days hit reads are kept when the policy sets no limit; unset: kept.",
+    )
+
+
 class Settings(BaseSettings):
     """Everything PlateKeeper can be configured with. Defaults give the embedded mode."""
 
@@ -527,6 +593,9 @@ class Settings(BaseSettings):
     audit: AuditSettings = Field(default_factory=AuditSettings)
     hotlists: HotlistSettings = Field(default_factory=HotlistSettings)
     alerts: AlertSettings = Field(default_factory=AlertSettings)
+    retention: RetentionSettings = Field(default_factory=RetentionSettings)
+    sharing: SharingSettings = Field(default_factory=SharingSettings)
+    policy: PolicySettings = Field(default_factory=PolicySettings)
 
     @field_validator("store", "images", mode="before")
     @classmethod
@@ -546,6 +615,10 @@ class Settings(BaseSettings):
     @property
     def image_path(self) -> Path:
         return self.images.path if self.images.path is not None else self.data_dir / "images"
+
+    @property
+    def image_master_key_path(self) -> Path:
+        return self.data_dir / "keys" / "images.master-key"
 
     @property
     def signing_key_path(self) -> Path:

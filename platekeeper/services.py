@@ -9,13 +9,21 @@ from platekeeper.access import ApprovalDesk, ReadAccess
 from platekeeper.access.hits import HitDesk
 from platekeeper.accounts.service import AccountService
 from platekeeper.audit import AccessLog, open_access_log
-from platekeeper.config import Settings
+from platekeeper.config import AccessSettings, PurposeSettings, Settings
+from platekeeper.domain.recipients import SHARING_OFF
+from platekeeper.domain.retention import DataClass, RetentionRule
 from platekeeper.domain.time import Clock, SystemClock
-from platekeeper.errors import StoreError
+from platekeeper.errors import NotFound, StoreError
 from platekeeper.hotlists.alerts import AlertDispatcher
 from platekeeper.hotlists.matching import HotlistMatcher
 from platekeeper.hotlists.service import HotlistService
 from platekeeper.ingest import IngestLimits, IngestService
+from platekeeper.policy.effective import load_effective
+from platekeeper.policy.resolve import EffectivePolicy
+from platekeeper.retention.defaults import rules_from_settings
+from platekeeper.retention.holds import HoldService
+from platekeeper.retention.purge import PurgeService, shredder_of
+from platekeeper.sharing.service import SharingService
 from platekeeper.store import Store
 from platekeeper.store.factory import open_image_store, open_store
 from platekeeper.store.images import ImageStore
@@ -36,6 +44,9 @@ class Services:
     hotlists: HotlistService
     alerts: AlertDispatcher
     hotlist_matcher: HotlistMatcher
+    sharing: SharingService
+    purge: PurgeService
+    holds: HoldService
 
     def close(self) -> None:
         self.alerts.close()
@@ -61,7 +72,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     clock = clock or SystemClock()
     store = open_store(settings)
     try:
-        images = open_image_store(settings)
+        images = open_image_store(settings, store.image_keys, clock)
     except BaseException:
         store.close()
         raise
@@ -82,7 +93,9 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     except BaseException:
         store.close()
         raise
-    matcher = HotlistMatcher(store, alerts, clock, log, settings.access)
+    policy = _effective_policy(settings)
+    access = _access_under(settings, policy)
+    matcher = HotlistMatcher(store, alerts, clock, log, access)
     return Services(
         settings=settings,
         store=store,
@@ -91,10 +104,53 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         ingest=IngestService(store, images, clock, limits, listeners=[matcher]),
         access_log=log,
         accounts=AccountService(store, clock, settings.accounts, log),
-        read_access=ReadAccess(store, images, log, clock, settings.access),
-        approvals=ApprovalDesk(store, log, clock, settings.access),
-        hit_desk=HitDesk(store, images, log, clock, settings.access),
+        read_access=ReadAccess(store, images, log, clock, access),
+        approvals=ApprovalDesk(store, log, clock, access),
+        hit_desk=HitDesk(store, images, log, clock, access),
         hotlists=HotlistService(store, log, clock, settings.hotlists),
         alerts=alerts,
         hotlist_matcher=matcher,
+        sharing=SharingService(
+            store,
+            images,
+            log,
+            clock,
+            rules=SHARING_OFF if policy is None else policy.sharing,
+            settings=settings.sharing,
+        ),
+        purge=PurgeService(
+            store,
+            images,
+            clock,
+            rules=_retention_rules(settings, policy),
+            log=log,
+            shredder=shredder_of(images),
+            batch_size=settings.retention.batch_size,
+        ),
+        holds=HoldService(store, log, clock, access.catalogue().case_format),
     )
+
+
+def _effective_policy(settings: Settings) -> EffectivePolicy | None:
+    """The policy file with its profiles, or None where there is none yet (``serve`` refuses
+    to start then; the other commands work, with sharing off and nothing purged)."""
+    try:
+        return load_effective(settings)
+    except NotFound:
+        return None
+
+
+def _access_under(settings: Settings, policy: EffectivePolicy | None) -> AccessSettings:
+    """The access settings with the policy's authorised purposes, which are the ones enforced."""
+    if policy is None:
+        return settings.access
+    purposes = tuple(PurposeSettings(code=p.code, label=p.label) for p in policy.purposes)
+    return settings.access.model_copy(update={"purposes": purposes})
+
+
+def _retention_rules(
+    settings: Settings, policy: EffectivePolicy | None
+) -> dict[DataClass, RetentionRule]:
+    if policy is None:
+        return rules_from_settings(settings.retention)
+    return dict(policy.retention)

@@ -19,8 +19,11 @@ from platekeeper.api.routes import (
     hits,
     hotlists,
     lookups,
+    policy,
     reads,
+    retention,
     session,
+    sharing,
     system,
 )
 from platekeeper.api.schemas import ReadBatchCreate, ReadCreate
@@ -67,8 +70,11 @@ def create_app(services: Services) -> FastAPI:
         hits.router,
         accounts.router,
         audit.router,
+        sharing.router,
+        policy.router,
         session.router,
         system.router,
+        retention.router,
         web.router,
         signin.router,
     ]

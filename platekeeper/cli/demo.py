@@ -14,7 +14,10 @@ from platekeeper.cli.console import out
 from platekeeper.cli.context import state
 from platekeeper.cli.serve import bind, run_server
 from platekeeper.demo.people import DemoLogin, ensure_demo_staff
+from platekeeper.demo.policy import ensure_demo_policy
 from platekeeper.demo.seed import DemoSummary, seed_demo
+from platekeeper.demo.sharing import describe as describe_demo_sharing
+from platekeeper.demo.sharing import ensure_demo_sharing
 from platekeeper.demo.watchlist import LIST_ID, DemoWatchlist, ensure_demo_watchlist
 from platekeeper.services import Services, build_services
 
@@ -44,6 +47,9 @@ def demo(
         if serve:
             listener = bind(host or settings.server.host, port or settings.server.port)
             cleanup.callback(listener.close)
+        # The policy first: the services enforce the one they find when they are built.
+        if (policy_file := ensure_demo_policy(settings)) is not None:
+            out.print(f"Usage and privacy policy (California profile) written to {policy_file}.")
         services = build_services(settings)
         cleanup.callback(services.close)
         applied = services.store.upgrade()
@@ -52,6 +58,7 @@ def demo(
         _report(_seed(services, reads, hours, seed))
         _report_logins(ensure_demo_staff(services))
         _report_watchlist(ensure_demo_watchlist(services))
+        out.print(describe_demo_sharing(ensure_demo_sharing(services)))
         if listener is None:
             return
         cleanup.pop_all()  # the server closes both when it stops
@@ -96,6 +103,11 @@ def _report_watchlist(watchlist: DemoWatchlist) -> None:
             f"Hot list '{LIST_ID}' made from three plates the cameras saw: {watchlist.hits} hits"
             " wait for verification (GET /api/v1/hits?purpose=alert-verification&"
             "case_number=2026-000123, as the officer or the supervisor)."
+        )
+    if watchlist.hold_case:
+        out.print(
+            f"Legal hold for case {watchlist.hold_case} keeps the listed car's reads past their"
+            " retention (GET /api/v1/retention/holds as the supervisor)."
         )
 
 

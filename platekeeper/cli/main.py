@@ -9,7 +9,17 @@ from typing import Annotated
 import typer
 
 from platekeeper import __version__
-from platekeeper.cli import audit, cameras, config_cmd, db, hotlists, users
+from platekeeper.cli import (
+    audit,
+    cameras,
+    config_cmd,
+    db,
+    hotlists,
+    policy,
+    retention,
+    sharing,
+    users,
+)
 from platekeeper.cli.console import err, print_error
 from platekeeper.cli.context import CliState, open_current, state
 from platekeeper.cli.demo import demo
@@ -31,7 +41,11 @@ app.add_typer(users.user_app, name="user")
 app.add_typer(users.token_app, name="token")
 app.add_typer(audit.app, name="audit")
 app.add_typer(hotlists.app, name="hotlist")
+app.add_typer(sharing.app, name="sharing")
+app.add_typer(policy.app, name="policy")
 app.command()(demo)
+app.command()(retention.purge)
+app.add_typer(retention.hold_app, name="hold")
 
 
 def _version(value: bool) -> None:

@@ -13,6 +13,8 @@ from platekeeper.audit import PeriodicCheckpointer
 from platekeeper.cli.console import out
 from platekeeper.errors import PlateKeeperError
 from platekeeper.hotlists.refresh import RefreshScheduler
+from platekeeper.policy.effective import require_complete_policy
+from platekeeper.retention.scheduler import PurgeScheduler
 from platekeeper.services import Services
 
 logger = logging.getLogger(__name__)
@@ -44,8 +46,17 @@ def bind(host: str, port: int) -> socket.socket:
 
 
 def run_server(services: Services, listener: socket.socket) -> None:
-    """Serve on ``listener`` until interrupted, then close the services."""
+    """Serve on ``listener`` until interrupted, then close the services.
+
+    Ingest must not start while the usage and privacy policy is missing or incomplete.
+    """
     settings = services.settings
+    try:
+        require_complete_policy(settings)
+    except BaseException:
+        listener.close()
+        services.close()
+        raise
     configure_logging(settings.log_level)
     host, port = listener.getsockname()[:2]
     config = uvicorn.Config(
@@ -68,11 +79,16 @@ def run_server(services: Services, listener: socket.socket) -> None:
     outbox.start()
     refresher = RefreshScheduler(services.hotlists)
     refresher.start()
+    purger = PurgeScheduler(
+        services.purge, services.holds, services.settings.retention.purge_interval_minutes * 60
+    )
+    purger.start()
     try:
         AlertStreamServer(config, services.alerts.live).run(sockets=[listener])
     finally:
         listener.close()
         # The last checkpoint covers every access made while the server ran.
+        purger.stop()
         refresher.stop()
         checkpointer.stop()
         outbox.stop()

@@ -1,5 +1,6 @@
 """The demo agency's hot list: three plates among the demo's own reads, listed so that each hit
-shows one thing to check (an exact match, a misread, a plate from another state).
+shows one thing to check (an exact match, a misread, a plate from another state), and a legal
+hold on the reads of the first.
 
 The list is made after the reads, so its hits come from retroactive matching, which is logged
 like any look-up; new reads posted later alert live.
@@ -9,11 +10,13 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import timedelta
 
 from platekeeper.access import Basis, Requester
 from platekeeper.demo.scenario import AGENCY_ID
 from platekeeper.domain import PlateRead
 from platekeeper.domain.access import Actor
+from platekeeper.domain.holds import PlateSpan
 from platekeeper.domain.hotlists import AlertLevel, ListSource
 from platekeeper.domain.people import Role
 from platekeeper.hotlists.entries import EntryDraft
@@ -24,7 +27,9 @@ from platekeeper.store import ReadQuery
 LIST_ID = "demo-stolen"
 DEMO_EDITOR = Editor(Actor("demo", "-"), console=True)
 DEMO_ANALYST = Requester(Actor("demo", AGENCY_ID), frozenset({Role.ANALYST}))
+DEMO_SUPERVISOR = Requester(Actor("demo-supervisor", AGENCY_ID), frozenset({Role.SUPERVISOR}))
 DEMO_BASIS = Basis("stolen-vehicle", "2026-000123")
+HOLD_CASE = "2026-000101"
 # A character and the one an OCR engine takes it for, to list a plate as it was misread.
 _MISREADS = {"B": "8", "8": "B", "0": "O", "O": "0", "S": "5", "5": "S", "Z": "2", "2": "Z"}
 
@@ -33,6 +38,7 @@ _MISREADS = {"B": "8", "8": "B", "0": "O", "O": "0", "S": "5", "5": "S", "Z": "2
 class DemoWatchlist:
     created: bool
     hits: int
+    hold_case: str | None = None
 
 
 def ensure_demo_watchlist(services: Services) -> DemoWatchlist:
@@ -63,7 +69,22 @@ def ensure_demo_watchlist(services: Services) -> DemoWatchlist:
         len(services.hotlist_matcher.match_stored(DEMO_ANALYST, DEMO_BASIS, entry.id).hits)
         for entry in entries
     )
-    return DemoWatchlist(created=True, hits=hits)
+    return DemoWatchlist(created=True, hits=hits, hold_case=_hold(services, exact))
+
+
+def _hold(services: Services, read: PlateRead) -> str:
+    """A legal hold on the listed car's reads: the case may go to court, so they outlive the
+    retention limit until the hold is released or expires."""
+    now = services.clock.now()
+    hold = services.holds.request(
+        DEMO_ANALYST,
+        case_number=HOLD_CASE,
+        reason="Evidence in the stolen-vehicle case; requested by the district attorney.",
+        expires_at=now + timedelta(days=90),
+        plates=PlateSpan(read.plate_key, now - timedelta(days=30), now + timedelta(minutes=1)),
+    )
+    services.holds.approve(DEMO_SUPERVISOR, hold.id)
+    return HOLD_CASE
 
 
 def _often_seen(reads: list[PlateRead], count: int) -> list[PlateRead]:

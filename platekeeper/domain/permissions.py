@@ -37,6 +37,12 @@ class Permission(StrEnum):
     AUDIT_READ = "audit:read"
     REPORTS_READ = "reports:read"
     POLICY_MANAGE = "policy:manage"
+    SHARING_MANAGE = "sharing:manage"
+    """The registry of recipients, share requests, their approval and export."""
+    HOLDS_MANAGE = "holds:manage"
+    """Ask for a legal hold on reads, and list holds."""
+    HOLDS_APPROVE = "holds:approve"
+    """Approve or release a legal hold (never one's own request)."""
 
     @property
     def purpose_bound(self) -> bool:
@@ -75,13 +81,15 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
     Role.OFFICER: _PERSON
     | {Permission.ALERTS_VIEW, Permission.ALERTS_VERIFY, Permission.READS_VIEW}
     | {Permission.IMAGES_VIEW, Permission.HOTLISTS_VIEW},
-    Role.ANALYST: _PERSON | _INVESTIGATE | _HOTLISTS,
+    Role.ANALYST: _PERSON | _INVESTIGATE | _HOTLISTS | {Permission.HOLDS_MANAGE},
     Role.SUPERVISOR: _PERSON
     | _INVESTIGATE
     | _HOTLISTS
     | {Permission.SEARCHES_APPROVE, Permission.HOTLISTS_RENEW}
+    | {Permission.HOLDS_MANAGE, Permission.HOLDS_APPROVE}
     | {Permission.ALERTS_VIEW, Permission.ALERTS_VERIFY},
-    Role.CUSTODIAN: _PERSON | {Permission.ACCOUNTS_MANAGE, Permission.POLICY_MANAGE},
+    Role.CUSTODIAN: _PERSON
+    | {Permission.ACCOUNTS_MANAGE, Permission.POLICY_MANAGE, Permission.SHARING_MANAGE},
     Role.AUDITOR: _PERSON | {Permission.AUDIT_READ, Permission.REPORTS_READ},
     Role.CAMERA: frozenset({Permission.READS_INGEST}),
 }

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from platekeeper.config import PostgresStoreSettings, Settings
+from platekeeper.domain.time import Clock, SystemClock
 from platekeeper.store.images import ImageStore, LocalImageStore
+from platekeeper.store.images.encrypted import EncryptedImageStore, load_master_key
 from platekeeper.store.postgres import PostgresStore
-from platekeeper.store.protocols import Store
+from platekeeper.store.protocols import ImageKeyRepository, Store
 from platekeeper.store.sqlite import SqliteStore
 
 
@@ -39,5 +41,13 @@ def open_store(settings: Settings) -> Store:
     return STORE_BACKENDS[settings.store.type](settings)
 
 
-def open_image_store(settings: Settings) -> ImageStore:
-    return IMAGE_BACKENDS[settings.images.type](settings)
+def open_image_store(
+    settings: Settings, keys: ImageKeyRepository, clock: Clock | None = None
+) -> ImageStore:
+    """The image backend named in settings, encrypted per capture day unless ``images.encrypt``
+    is off; ``keys`` is the store's ``image_keys``."""
+    images = IMAGE_BACKENDS[settings.images.type](settings)
+    if not settings.images.encrypt:
+        return images
+    master_key = load_master_key(settings.image_master_key_path, settings.images.master_key_env)
+    return EncryptedImageStore(images, keys, master_key, clock or SystemClock())

@@ -23,8 +23,11 @@ from platekeeper.domain.access import (
 from platekeeper.domain.approvals import ApprovalStatus, SearchApproval
 from platekeeper.domain.credentials import ApiToken, PasswordState, Session
 from platekeeper.domain.geo import GeoBox
+from platekeeper.domain.holds import Exemptions, LegalHold
 from platekeeper.domain.hotlists import Hit, HitStatus, Hotlist, HotlistEntry
 from platekeeper.domain.people import Account
+from platekeeper.domain.purges import PurgeLedgerEntry
+from platekeeper.domain.recipients import LedgerEntry, Recipient, ShareRequest, ShareStatus
 
 
 class StoredOutcome(StrEnum):
@@ -103,6 +106,33 @@ class ReadRepository(Protocol):
         ...
 
     def stats(self) -> ReadStats: ...
+    def count_expired(
+        self, captured_before: datetime, *, hit_reads: bool, exempt: Exemptions
+    ) -> PurgedReads:
+        """What ``delete_expired`` would delete, all batches together; ``image_refs`` is empty
+        and ``images`` counts the references."""
+        ...
+
+    def delete_expired(
+        self, captured_before: datetime, *, hit_reads: bool, exempt: Exemptions, limit: int
+    ) -> PurgedReads:
+        """Delete up to ``limit`` reads captured before ``captured_before``, oldest first, in one
+        transaction: hit reads (a hit names them) or the others, never ``exempt`` ones."""
+        ...
+
+    def oldest(self, *, hit_reads: bool) -> datetime | None:
+        """The capture time of the oldest stored hit read, or non-hit read."""
+        ...
+
+
+class PurgedReads(NamedTuple):
+    """Reads a purge batch took (or would take): no plate data, only counts and times."""
+
+    reads: int
+    images: int
+    oldest: datetime | None
+    newest: datetime | None
+    image_refs: tuple[str, ...] = ()
 
 
 class ApprovalRepository(Protocol):
@@ -413,6 +443,107 @@ class HitRepository(Protocol):
         ...
 
 
+class RecipientRepository(Protocol):
+    """The registry of entities an agency may share with."""
+
+    def add(self, recipient: Recipient) -> None:
+        """``Conflict`` if the id is taken, ``NotFound`` if the agency does not exist."""
+        ...
+
+    def get(self, recipient_id: str) -> Recipient | None: ...
+    def update(self, recipient: Recipient) -> bool:
+        """Store everything but the id and the agency; False if there is no such recipient."""
+        ...
+
+    def list(self, agency_id: str | None = None) -> list[Recipient]:
+        """By legal name."""
+        ...
+
+
+class ShareRequestRepository(Protocol):
+    """Recipients' requests for reads, what was decided, and their exports."""
+
+    def add(self, request: ShareRequest) -> None:
+        """``Conflict`` if the id is taken, ``NotFound`` if the recipient does not exist."""
+        ...
+
+    def get(self, request_id: str) -> ShareRequest | None: ...
+    def list(
+        self, agency_id: str | None = None, status: ShareStatus | None = None, limit: int = 100
+    ) -> list[ShareRequest]:
+        """Newest request first."""
+        ...
+
+    def decide(self, request: ShareRequest) -> bool:
+        """Store the decision on a pending request; False if it was decided meanwhile."""
+        ...
+
+    def record_export(self, request: ShareRequest, entry: LedgerEntry) -> LedgerEntry | None:
+        """Mark the approved (or already exported) request exported and append ``entry`` to the
+        sharing ledger, in one transaction; the stored entry, or None if the request is neither
+        approved nor exported."""
+        ...
+
+
+class SharingLedgerRepository(Protocol):
+    """The append-only ledger of exports; no plate text."""
+
+    def list(self, agency_id: str | None = None, limit: int = 100) -> list[LedgerEntry]:
+        """Newest entry first."""
+        ...
+
+
+class LegalHoldRepository(Protocol):
+    def add(self, hold: LegalHold) -> None:
+        """``Conflict`` if the id is taken, ``NotFound`` if the agency does not exist."""
+        ...
+
+    def get(self, hold_id: str) -> LegalHold | None: ...
+    def in_force(self, now: datetime) -> list[LegalHold]:
+        """Holds neither released nor expired at ``now``, approved or pending."""
+        ...
+
+    def list(self, agency_id: str | None = None, limit: int = 100) -> list[LegalHold]:
+        """Newest request first."""
+        ...
+
+    def approve(self, hold: LegalHold) -> bool:
+        """Store the approval of a pending hold; False if it was decided or released meanwhile."""
+        ...
+
+    def close(self, hold: LegalHold) -> bool:
+        """Store the release (or expiry) of a hold; False if it was closed meanwhile."""
+        ...
+
+
+class PurgeLedgerRepository(Protocol):
+    def add(self, entry: PurgeLedgerEntry) -> None: ...
+    def list(self, limit: int = 100) -> list[PurgeLedgerEntry]:
+        """Newest run first."""
+        ...
+
+
+class ImageKeyRepository(Protocol):
+    """The per-bucket keys of encrypted images, stored wrapped by the master key."""
+
+    def get(self, bucket: str) -> bytes | None:
+        """The wrapped key of ``bucket``; None if it has none or it was destroyed."""
+        ...
+
+    def add(self, bucket: str, wrapped_key: bytes, at: datetime) -> bytes:
+        """Store ``wrapped_key`` unless the bucket has a live key; return the live key, so that
+        two writers racing on a new bucket both use the one stored."""
+        ...
+
+    def destroy(self, bucket: str, at: datetime) -> bool:
+        """Wipe the bucket's key; False if it had none."""
+        ...
+
+    def live(self) -> list[str]:
+        """Buckets with a key, oldest first."""
+        ...
+
+
 class Store(Protocol):
     """One database: its repositories, its schema version and its lifetime."""
 
@@ -440,6 +571,18 @@ class Store(Protocol):
     def alert_outbox(self) -> AlertOutboxRepository: ...
     @property
     def hits(self) -> HitRepository: ...
+    @property
+    def legal_holds(self) -> LegalHoldRepository: ...
+    @property
+    def purge_ledger(self) -> PurgeLedgerRepository: ...
+    @property
+    def image_keys(self) -> ImageKeyRepository: ...
+    @property
+    def recipients(self) -> RecipientRepository: ...
+    @property
+    def share_requests(self) -> ShareRequestRepository: ...
+    @property
+    def sharing_ledger(self) -> SharingLedgerRepository: ...
 
     def upgrade(self) -> list[str]:
         """Apply pending migrations; return the names of those applied."""

@@ -19,6 +19,7 @@ from platekeeper.domain.people import Role
 from platekeeper.errors import AuthenticationFailed
 from platekeeper.services import build_services
 from platekeeper.store.protocols import HitFilter
+from tests.policy.samples import write_complete_policy
 from tests.ports import free_port
 
 
@@ -153,6 +154,8 @@ def test_demo_seeds_and_shows_each_camera_key_once(tmp_path: Path) -> None:
     logins = demo_logins(result.stdout)
     assert sorted(logins) == ["analyst", "auditor", "custodian", "officer", "supervisor"]
     assert "Hot list 'demo-stolen' made from three plates" in result.stdout
+    assert "Legal hold for case 2026-000101" in result.stdout
+    assert "refused" in result.stdout  # the federal recipient, with the California rule
     again = run(tmp_path, "demo", "--no-serve", "--reads", "10")
     assert again.returncode == 0, again.stderr
     assert re.findall(r"pkc_\S+", again.stdout) == []
@@ -194,6 +197,7 @@ def test_demo_on_a_busy_port_stops_before_seeding(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_serve_answers_http_until_stopped(tmp_path: Path) -> None:
     run(tmp_path, "db", "upgrade")
+    write_complete_policy(tmp_path)  # serve refuses to start without one
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("PLATEKEEPER_")}
     process = subprocess.Popen(

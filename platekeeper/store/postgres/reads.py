@@ -10,6 +10,7 @@ import psycopg
 from psycopg import errors
 
 from platekeeper.domain import PlateRead
+from platekeeper.domain.holds import Exemptions
 from platekeeper.domain.ids import read_id_unix_ms
 from platekeeper.domain.time import EPOCH
 from platekeeper.errors import NotFound
@@ -17,8 +18,14 @@ from platekeeper.store.outcomes import all_created, classify_reads
 from platekeeper.store.postgres.database import Connection, PostgresDatabase
 from platekeeper.store.postgres.partitions import ONE_DAY, DayPartitions, capture_day, day_start
 from platekeeper.store.postgres.time import POSTGRES_TIME
-from platekeeper.store.protocols import ReadQuery, ReadStats, StoredRead
+from platekeeper.store.protocols import PurgedReads, ReadQuery, ReadStats, StoredRead
 from platekeeper.store.queries import read_query_sql
+from platekeeper.store.retention_rows import (
+    hit_read_sql,
+    plate_exemption_sql,
+    purged_counts_from,
+    purged_reads_from,
+)
 from platekeeper.store.rows import READ_COLUMNS, Row, read_from_row, read_row
 
 # Incoming reads pass through a per-connection scratch table (see _insert).
@@ -93,6 +100,50 @@ class PostgresReads:
             cursor = connection.execute("DELETE FROM reads WHERE captured_at < %s", (cutoff,))
         return deleted + cursor.rowcount
 
+    def count_expired(
+        self, captured_before: datetime, *, hit_reads: bool, exempt: Exemptions
+    ) -> PurgedReads:
+        where, params = _expired_where(captured_before, hit_reads, exempt)
+        with self._db.connection() as connection:
+            row = connection.execute(
+                "SELECT count(*), count(crop_ref) + count(image_ref), min(captured_at),"
+                f" max(captured_at) FROM reads WHERE {where}",
+                params,
+            ).fetchone()
+        return purged_counts_from(row, POSTGRES_TIME)
+
+    def delete_expired(
+        self, captured_before: datetime, *, hit_reads: bool, exempt: Exemptions, limit: int
+    ) -> PurgedReads:
+        # Rows, not partitions: a day rarely holds no hit read and no held one, and deleting in
+        # small batches keeps ingest going, where dropping a partition locks the whole table.
+        where, params = _expired_where(captured_before, hit_reads, exempt)
+        with self._db.connection() as connection, connection.transaction():
+            rows = connection.execute(
+                "WITH doomed AS (SELECT id, captured_at FROM reads"
+                f" WHERE {where} ORDER BY captured_at LIMIT %s)"
+                " DELETE FROM reads USING doomed"
+                " WHERE reads.id = doomed.id AND reads.captured_at = doomed.captured_at"
+                " RETURNING reads.captured_at, reads.crop_ref, reads.image_ref",
+                (*params, limit),
+            ).fetchall()
+        return purged_reads_from(rows, POSTGRES_TIME)
+
+    def oldest(self, *, hit_reads: bool) -> datetime | None:
+        # Day by day from the oldest partition: the first day holding a read of the class has
+        # the answer, and the others are never scanned.
+        condition = hit_read_sql(hit_reads, "reads.id::text")
+        with self._db.connection() as connection:
+            for partition in self._partitions.listed(connection):
+                row = connection.execute(
+                    f"SELECT min(captured_at) FROM reads WHERE {condition}"
+                    " AND captured_at >= %s AND captured_at < %s",
+                    (day_start(partition.day), partition.end),
+                ).fetchone()
+                if row is not None and row[0] is not None:
+                    return _utc_or_none(row[0])
+        return None
+
     def stats(self) -> ReadStats:
         with self._db.connection() as connection:
             row = connection.execute(
@@ -157,6 +208,26 @@ def _stored_fingerprints(connection: Connection, read_ids: list[str]) -> dict[st
         ),
     )
     return {str(read_id): fingerprint for read_id, fingerprint in rows}
+
+
+def _expired_where(
+    captured_before: datetime, hit_reads: bool, exempt: Exemptions
+) -> tuple[str, tuple[object, ...]]:
+    plates, plate_params = plate_exemption_sql(exempt, POSTGRES_TIME, "%s")
+    where = (
+        f"captured_at < %s AND {hit_read_sql(hit_reads, 'reads.id::text')}"
+        f" AND NOT (id = ANY(%s)){plates}"
+    )
+    held = [uuid.UUID(read_id) for read_id in sorted(exempt.read_ids) if _is_uuid(read_id)]
+    return where, (captured_before, held, *plate_params)
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _id_day(read_id: str) -> date:

@@ -15,6 +15,16 @@ from platekeeper.store.postgres.hotlists import PostgresHotlistEntries, Postgres
 from platekeeper.store.postgres.outbox import PostgresAlertOutbox
 from platekeeper.store.postgres.reads import PostgresReads
 from platekeeper.store.postgres.registry import PostgresAgencies, PostgresCameras
+from platekeeper.store.postgres.retention import (
+    PostgresImageKeys,
+    PostgresLegalHolds,
+    PostgresPurgeLedger,
+)
+from platekeeper.store.postgres.sharing import (
+    PostgresRecipients,
+    PostgresShareRequests,
+    PostgresSharingLedger,
+)
 
 
 class PostgresStore:
@@ -34,6 +44,12 @@ class PostgresStore:
         self.hotlist_entries = PostgresHotlistEntries(self._db)
         self.alert_outbox = PostgresAlertOutbox(self._db)
         self.hits = PostgresHits(self._db)
+        self.legal_holds = PostgresLegalHolds(self._db)
+        self.purge_ledger = PostgresPurgeLedger(self._db)
+        self.image_keys = PostgresImageKeys(self._db)
+        self.recipients = PostgresRecipients(self._db)
+        self.share_requests = PostgresShareRequests(self._db)
+        self.sharing_ledger = PostgresSharingLedger(self._db)
 
     def upgrade(self) -> list[str]:
         return self._db.upgrade()

@@ -10,12 +10,19 @@ from typing import Any
 import orjson
 
 from platekeeper.domain import PlateRead
+from platekeeper.domain.holds import Exemptions
 from platekeeper.domain.ids import read_id_upper_bound
 from platekeeper.domain.time import from_epoch_us, to_epoch_us
 from platekeeper.errors import NotFound
 from platekeeper.store.outcomes import all_created, classify_reads
-from platekeeper.store.protocols import ReadQuery, ReadStats, StoredRead
+from platekeeper.store.protocols import PurgedReads, ReadQuery, ReadStats, StoredRead
 from platekeeper.store.queries import read_query_sql
+from platekeeper.store.retention_rows import (
+    hit_read_sql,
+    plate_exemption_sql,
+    purged_counts_from,
+    purged_reads_from,
+)
 from platekeeper.store.rows import READ_COLUMNS, read_from_row, read_row
 from platekeeper.store.sqlite.database import SqliteDatabase
 from platekeeper.store.sqlite.time import SQLITE_TIME
@@ -72,6 +79,45 @@ class SqliteReads:
             )
         return cursor.rowcount
 
+    def count_expired(
+        self, captured_before: datetime, *, hit_reads: bool, exempt: Exemptions
+    ) -> PurgedReads:
+        where, params = _expired_where(captured_before, hit_reads, exempt)
+        row = self._db.fetch_one(
+            "SELECT count(*), count(crop_ref) + count(image_ref), min(captured_at),"
+            f" max(captured_at) FROM reads WHERE {where}",
+            params,
+        )
+        return purged_counts_from(row, SQLITE_TIME)
+
+    def delete_expired(
+        self, captured_before: datetime, *, hit_reads: bool, exempt: Exemptions, limit: int
+    ) -> PurgedReads:
+        where, params = _expired_where(captured_before, hit_reads, exempt)
+        with self._db.write() as connection:
+            rows = connection.execute(
+                "DELETE FROM reads WHERE id IN"
+                f" (SELECT id FROM reads WHERE {where} ORDER BY id LIMIT ?)"
+                " RETURNING captured_at, crop_ref, image_ref",
+                (*params, limit),
+            ).fetchall()
+        return purged_reads_from(rows, SQLITE_TIME)
+
+    def oldest(self, *, hit_reads: bool) -> datetime | None:
+        # Ids sort by capture millisecond: the first id of the class finds the millisecond, and
+        # the exact minimum lies among the reads up to its end.
+        condition = hit_read_sql(hit_reads, "reads.id")
+        first = self._db.fetch_one(
+            f"SELECT captured_at FROM reads WHERE {condition} ORDER BY id LIMIT 1"
+        )
+        if first is None:
+            return None
+        bound = read_id_upper_bound(from_epoch_us(first[0]))
+        row = self._db.fetch_one(
+            f"SELECT min(captured_at) FROM reads WHERE id < ? AND {condition}", (bound,)
+        )
+        return from_epoch_us(row[0] if row is not None and row[0] is not None else first[0])
+
     def stats(self) -> ReadStats:
         row = self._db.fetch_one("SELECT count(*), min(captured_at), max(captured_at) FROM reads")
         count, oldest, newest = row if row is not None else (0, None, None)
@@ -80,6 +126,25 @@ class SqliteReads:
             oldest_captured_at=None if oldest is None else from_epoch_us(oldest),
             newest_captured_at=None if newest is None else from_epoch_us(newest),
         )
+
+
+def _expired_where(
+    captured_before: datetime, hit_reads: bool, exempt: Exemptions
+) -> tuple[str, tuple[Any, ...]]:
+    plates, plate_params = plate_exemption_sql(exempt, SQLITE_TIME, "?")
+    where = (
+        "id < ? AND captured_at < ?"
+        f" AND {hit_read_sql(hit_reads, 'reads.id')}"
+        " AND id NOT IN (SELECT value FROM json_each(?))"
+        f"{plates}"
+    )
+    params = (
+        read_id_upper_bound(captured_before),
+        to_epoch_us(captured_before),
+        orjson.dumps(sorted(exempt.read_ids)).decode(),
+        *plate_params,
+    )
+    return where, params
 
 
 def _add_with_retries(

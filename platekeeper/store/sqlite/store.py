@@ -13,6 +13,16 @@ from platekeeper.store.sqlite.hotlists import SqliteHotlistEntries, SqliteHotlis
 from platekeeper.store.sqlite.outbox import SqliteAlertOutbox
 from platekeeper.store.sqlite.reads import SqliteReads
 from platekeeper.store.sqlite.registry import SqliteAgencies, SqliteCameras
+from platekeeper.store.sqlite.retention import (
+    SqliteImageKeys,
+    SqliteLegalHolds,
+    SqlitePurgeLedger,
+)
+from platekeeper.store.sqlite.sharing import (
+    SqliteRecipients,
+    SqliteShareRequests,
+    SqliteSharingLedger,
+)
 
 
 class SqliteStore:
@@ -30,6 +40,12 @@ class SqliteStore:
         self.hotlist_entries = SqliteHotlistEntries(self._db)
         self.alert_outbox = SqliteAlertOutbox(self._db)
         self.hits = SqliteHits(self._db)
+        self.legal_holds = SqliteLegalHolds(self._db)
+        self.purge_ledger = SqlitePurgeLedger(self._db)
+        self.image_keys = SqliteImageKeys(self._db)
+        self.recipients = SqliteRecipients(self._db)
+        self.share_requests = SqliteShareRequests(self._db)
+        self.sharing_ledger = SqliteSharingLedger(self._db)
 
     @property
     def path(self) -> Path:

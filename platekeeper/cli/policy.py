@@ -1,0 +1,110 @@
+"""``platekeeper policy``: write, check and show the usage and privacy policy."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from platekeeper.cli.console import out
+from platekeeper.cli.context import state
+from platekeeper.domain.policy import ELEMENTS, PolicyFinding, Severity, describe_age
+from platekeeper.domain.time import SystemClock
+from platekeeper.errors import Conflict
+from platekeeper.policy.effective import load_effective, policy_path
+from platekeeper.policy.profiles import available_profiles, load_profiles
+from platekeeper.policy.resolve import EffectivePolicy
+from platekeeper.policy.template import starting_policy
+
+app = typer.Typer(help="The usage and privacy policy (docs/policy-file.md).", no_args_is_help=True)
+
+_STYLE = {Severity.MISSING: "red", Severity.CONFLICT: "bold red", Severity.WARNING: "yellow"}
+
+
+@app.command()
+def check(ctx: typer.Context) -> None:
+    """List every element missing from the policy and every conflict with its profiles.
+
+    Exits 0 when the policy is complete, 1 when it is not.
+    """
+    settings = state(ctx).settings()
+    effective = load_effective(settings, SystemClock().now().date())
+    for finding in effective.findings:
+        out.print(_line(finding), soft_wrap=True)
+    path = policy_path(settings)
+    if effective.complete:
+        out.print(f"The policy {path} is complete ({_profiles(effective)}).")
+        return
+    blocking = sum(1 for finding in effective.findings if finding.blocking)
+    out.print(f"The policy {path} is incomplete: {blocking} findings to resolve.")
+    raise typer.Exit(1)
+
+
+def _line(finding: PolicyFinding) -> str:
+    element = ELEMENTS.get(finding.element)
+    where = f"({finding.element}) {element}" if element else finding.element
+    style = _STYLE[finding.severity]
+    return f"[{style}]{finding.severity.value}[/] {escape(where)}: {escape(finding.message)}"
+
+
+def _profiles(effective: EffectivePolicy) -> str:
+    names = [profile.name for profile in effective.profiles]
+    return "profiles: " + (", ".join(names) if names else "none")
+
+
+@app.command()
+def init(
+    ctx: typer.Context,
+    profile: Annotated[
+        list[str], typer.Option(help=f"Jurisdiction profile: {', '.join(available_profiles())}.")
+    ],
+    agency: Annotated[str, typer.Option(help="The agency's id, e.g. 'demo-pd'.")],
+    name: Annotated[str, typer.Option(help="The agency's name.")] = "TODO: the agency's name",
+    agency_state: Annotated[
+        str | None, typer.Option("--state", help="Two-letter state; default: the profile's.")
+    ] = None,
+    force: Annotated[bool, typer.Option(help="Replace an existing policy file.")] = False,
+) -> None:
+    """Write a starting policy with every element present and TODOs to fill in."""
+    settings = state(ctx).settings()
+    profiles = load_profiles(profile)
+    path = policy_path(settings)
+    if path.exists() and not force:
+        raise Conflict(
+            f"a policy file already exists at {path}",
+            hint="Edit it, or pass --force to replace it.",
+        )
+    text = starting_policy(profiles, agency, name, agency_state or profiles[0].state)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    out.print(f"Wrote {path}. Fill in each TODO, then run 'platekeeper policy check'.")
+
+
+@app.command()
+def show(ctx: typer.Context) -> None:
+    """Show the retention and sharing the system enforces, after the profiles."""
+    effective = load_effective(state(ctx).settings(), SystemClock().now().date())
+    table = Table("data class", "kept at most", "kept at least", "source", title="Retention")
+    for rule in effective.retention.values():
+        table.add_row(
+            rule.data_class.value,
+            describe_age(rule.max_age) if rule.max_age else "no ceiling",
+            describe_age(rule.min_age) if rule.min_age else "",
+            escape(rule.source),
+        )
+    out.print(table)
+    sharing = effective.sharing
+    states = ", ".join(sorted(sharing.allowed_states)) if sharing.allowed_states else "any"
+    out.print(f"Sharing: {'enabled' if sharing.enabled else 'disabled'}", soft_wrap=True)
+    types = ", ".join(sorted(t.value for t in sharing.allowed_entity_types)) or "none"
+    out.print(f"  recipients: {types}; states: {states}", soft_wrap=True)
+    forbidden = ", ".join(sorted(sharing.forbidden_purposes)) or "none"
+    out.print(f"  forbidden purposes: {forbidden}", soft_wrap=True)
+    for key, citation in sorted(sharing.citations.items()):
+        out.print(f"  {escape(key)}: {escape(citation)}", soft_wrap=True)
+    codes = ", ".join(purpose.code for purpose in effective.purposes)
+    out.print(f"Authorised purposes: {codes}", soft_wrap=True)
+    if not effective.complete:
+        out.print("The policy is incomplete: run 'platekeeper policy check'.")

@@ -1,0 +1,172 @@
+"""``platekeeper purge`` and ``platekeeper hold``: retention from the server's console.
+
+Holds are asked for, approved and released in a person's name (``--as USERNAME``): the account's
+roles decide, and the access log records that person, from the console.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from platekeeper.cli.console import out
+from platekeeper.cli.context import open_current, state
+from platekeeper.cli.users import console_operator
+from platekeeper.domain.access import Actor
+from platekeeper.domain.holds import LegalHold, PlateSpan
+from platekeeper.domain.people import Role
+from platekeeper.errors import InvalidInput, NotFound
+from platekeeper.retention.purge import PurgeReport
+from platekeeper.services import Services
+
+hold_app = typer.Typer(
+    help="Legal holds: keep specific reads past their limit.", no_args_is_help=True
+)
+AsOption = Annotated[str, typer.Option("--as", help="The account acting (its roles decide).")]
+
+
+@dataclass(frozen=True, slots=True)
+class _Person:
+    actor: Actor
+    roles: frozenset[Role]
+    client_address: str | None = "console"
+
+
+@contextmanager
+def _services(ctx: typer.Context) -> Iterator[Services]:
+    services = open_current(state(ctx).settings())
+    try:
+        yield services
+    finally:
+        services.close()
+
+
+def _person(services: Services, username: str) -> _Person:
+    account = services.store.accounts.by_username(username)
+    if account is None:
+        raise NotFound(f"no account is called {username!r}")
+    return _Person(Actor(account.username, account.agency_id), frozenset(account.roles))
+
+
+def purge(
+    ctx: typer.Context,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Count what would go; delete nothing.")
+    ] = False,
+) -> None:
+    """Purge reads and images past their retention limit, and print the ledger entry."""
+    with _services(ctx) as services:
+        if not dry_run:
+            services.holds.expire()
+        report = services.purge.run(dry_run=dry_run, actor=console_operator().actor)
+    print_report(report)
+
+
+def print_report(report: PurgeReport) -> None:
+    entry = report.entry
+    title = "Purge (dry run: nothing deleted)" if entry.dry_run else "Purge"
+    table = Table("class", "cutoff", "reads", "images", "captured from", "captured to", title=title)
+    for item in entry.classes:
+        if item.skipped:
+            table.add_row(item.data_class, "-", "-", "-", escape(item.skipped), "")
+            continue
+        table.add_row(
+            item.data_class,
+            _when(item.cutoff),
+            str(item.reads),
+            str(item.images),
+            _when(item.oldest_purged),
+            _when(item.newest_purged),
+        )
+    out.print(table)
+    out.print(f"Image days shredded: {len(entry.buckets_destroyed)}")
+    for conflict in report.conflicts:
+        out.print(f"[yellow]Conflict, class not purged:[/] {escape(conflict)}")
+    oldest = report.oldest_surviving_non_hit
+    out.print(f"Oldest surviving non-hit read: {_when(oldest) if oldest else 'none'}")
+
+
+def _when(instant: datetime | None) -> str:
+    return "-" if instant is None else instant.isoformat(timespec="seconds")
+
+
+@hold_app.command("request")
+def request(
+    ctx: typer.Context,
+    username: AsOption,
+    case_number: Annotated[str, typer.Option(help="The case the reads are kept for.")],
+    reason: Annotated[str, typer.Option(help="Why the reads must be kept.")],
+    days: Annotated[int, typer.Option(min=1, max=3653, help="Days until the hold expires.")],
+    read_id: Annotated[list[str] | None, typer.Option(help="A read to keep; repeatable.")] = None,
+    plate: Annotated[str | None, typer.Option(help="Keep every read of this plate...")] = None,
+    captured_from: Annotated[datetime | None, typer.Option(help="...from (UTC)...")] = None,
+    captured_before: Annotated[datetime | None, typer.Option(help="...until (UTC).")] = None,
+) -> None:
+    """Ask for a legal hold; a supervisor other than you approves it."""
+    plates = None
+    if plate is not None:
+        if captured_from is None or captured_before is None:
+            raise InvalidInput("a plate hold needs --captured-from and --captured-before")
+        plates = PlateSpan(plate, _utc(captured_from), _utc(captured_before))
+    with _services(ctx) as services:
+        hold = services.holds.request(
+            _person(services, username),
+            case_number=case_number,
+            reason=reason,
+            expires_at=services.clock.now() + timedelta(days=days),
+            read_ids=tuple(read_id or ()),
+            plates=plates,
+        )
+    out.print(f"Hold [bold]{hold.id}[/] requested; it keeps nothing until a supervisor approves.")
+
+
+@hold_app.command("approve")
+def approve(ctx: typer.Context, hold_id: str, username: AsOption) -> None:
+    """Approve a requested hold (a supervisor, never the requester)."""
+    with _services(ctx) as services:
+        hold = services.holds.approve(_person(services, username), hold_id)
+    out.print(f"Hold {hold.id} approved until {_when(hold.expires_at)}.")
+
+
+@hold_app.command("release")
+def release(ctx: typer.Context, hold_id: str, username: AsOption) -> None:
+    """Release a hold: its reads are purged like any others from the next run."""
+    with _services(ctx) as services:
+        hold = services.holds.release(_person(services, username), hold_id)
+    out.print(f"Hold {hold.id} released.")
+
+
+@hold_app.command("list")
+def list_holds(ctx: typer.Context, username: AsOption) -> None:
+    """The holds of the account's agency, newest first."""
+    with _services(ctx) as services:
+        holds = services.holds.list(_person(services, username))
+        now = services.clock.now()
+    table = Table("id", "case", "status", "requested by", "approved by", "expires", "reads")
+    for hold in holds:
+        table.add_row(*_hold_row(hold, now))
+    out.print(table)
+
+
+def _hold_row(hold: LegalHold, now: datetime) -> tuple[str, ...]:
+    reads = str(len(hold.read_ids)) + (" + a plate" if hold.plates is not None else "")
+    return (
+        hold.id,
+        escape(hold.case_number),
+        hold.status(now).value,
+        escape(hold.requested_by),
+        escape(hold.approved_by or "-"),
+        _when(hold.expires_at),
+        reads,
+    )
+
+
+def _utc(instant: datetime) -> datetime:
+    return instant.replace(tzinfo=UTC) if instant.tzinfo is None else instant.astimezone(UTC)

@@ -1,0 +1,141 @@
+"""``platekeeper sharing``: the registry of recipients, their requests, approval and export.
+
+The console acts as a custodian of the agency named with ``--agency``, under
+``cli:<operating-system user>`` in the access log; another operator (or a custodian in the app)
+approves what one operator entered.
+"""
+
+from __future__ import annotations
+
+import getpass
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+from rich.table import Table
+
+from platekeeper.cli.console import out
+from platekeeper.cli.context import open_current, state
+from platekeeper.domain.access import Actor
+from platekeeper.domain.people import Role
+from platekeeper.domain.recipients import Agreement
+from platekeeper.domain.sharing import EntityType
+from platekeeper.sharing.service import Clerk, RecipientDraft, ShareOrder, SharingService
+
+app = typer.Typer(help="Sharing: recipients, requests, approval, export.", no_args_is_help=True)
+recipient_app = typer.Typer(help="The registry of recipients.", no_args_is_help=True)
+app.add_typer(recipient_app, name="recipient")
+T = TypeVar("T")
+
+AgencyOption = Annotated[str, typer.Option(help="Id of the agency whose registry this is.")]
+
+
+def _clerk(agency: str) -> Clerk:
+    return Clerk(Actor(f"cli:{getpass.getuser()}", agency), frozenset({Role.CUSTODIAN}))
+
+
+def _with_service(ctx: typer.Context, act: Callable[[SharingService], T]) -> T:
+    services = open_current(state(ctx).settings())
+    try:
+        return act(services.sharing)
+    finally:
+        services.close()
+
+
+@recipient_app.command("add")
+def add_recipient(
+    ctx: typer.Context,
+    agency: AgencyOption,
+    legal_name: Annotated[str, typer.Option("--name", help="The recipient's legal name.")],
+    entity_type: Annotated[EntityType, typer.Option("--type", help="What kind of entity.")],
+    us_state: Annotated[str, typer.Option("--state", help="Two-letter state code, e.g. CA.")],
+    contact: Annotated[str, typer.Option(help="Who to reach there, and how.")],
+    official: Annotated[str, typer.Option(help="The recipient's approving official.")],
+    need: Annotated[str, typer.Option(help="Its stated purpose and need.")],
+    review_on: Annotated[datetime, typer.Option(formats=["%Y-%m-%d"], help="Next review.")],
+    agreement_signed: Annotated[
+        datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Agreement signed on.")
+    ] = None,
+    agreement_expires: Annotated[
+        datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Agreement expires on.")
+    ] = None,
+    recipient_id: Annotated[str | None, typer.Option("--id", help="Id; default: new.")] = None,
+) -> None:
+    """Register a recipient."""
+    agreement = (
+        None
+        if agreement_signed is None or agreement_expires is None
+        else Agreement(agreement_signed.date(), agreement_expires.date())
+    )
+    draft = RecipientDraft(
+        legal_name, entity_type, us_state, contact, official, need, review_on.date(), agreement
+    )
+    added = _with_service(ctx, lambda s: s.add_recipient(_clerk(agency), draft, recipient_id))
+    out.print(f"Recipient {added.id} ({added.legal_name}) registered.")
+
+
+@recipient_app.command("list")
+def list_recipients(ctx: typer.Context, agency: AgencyOption) -> None:
+    """The agency's recipients."""
+    found = _with_service(ctx, lambda s: s.recipients(_clerk(agency)))
+    table = Table("id", "legal name", "type", "state", "agreement until", "review on", "status")
+    for r in found:
+        until = "-" if r.agreement is None else r.agreement.expires_on.isoformat()
+        table.add_row(
+            r.id,
+            r.legal_name,
+            r.entity_type.value,
+            r.state,
+            until,
+            r.next_review_on.isoformat(),
+            r.status.value,
+        )
+    out.print(table)
+
+
+@app.command("request")
+def request(
+    ctx: typer.Context,
+    agency: AgencyOption,
+    recipient_id: Annotated[str, typer.Argument(help="The recipient asking.")],
+    purpose: Annotated[str, typer.Option(help="Its purpose, e.g. 'stolen-vehicle'.")],
+    case_number: Annotated[str, typer.Option("--case", help="Its case number.")],
+    plate: Annotated[str | None, typer.Option(help="The plate asked for.")] = None,
+    read_ids: Annotated[list[str] | None, typer.Option("--read", help="A read id.")] = None,
+) -> None:
+    """Enter a recipient's request; it is checked at once."""
+    order = ShareOrder(recipient_id, purpose, case_number, plate, tuple(read_ids or ()))
+    entered = _with_service(ctx, lambda s: s.submit(_clerk(agency), order))
+    if entered.rule is not None:
+        out.print(f"Request {entered.id} refused by rule {entered.rule}: {entered.reason}.")
+        out.print(f"  ({entered.citation})")
+        raise typer.Exit(1)
+    count = len(entered.read_ids)
+    out.print(f"Request {entered.id} for {count} reads waits for a custodian's approval.")
+
+
+@app.command("approve")
+def approve(
+    ctx: typer.Context,
+    agency: AgencyOption,
+    request_id: Annotated[str, typer.Argument(help="The request to decide.")],
+    deny: Annotated[bool, typer.Option(help="Deny it instead.")] = False,
+) -> None:
+    """Approve (or deny) a pending request entered by someone else."""
+    decided = _with_service(ctx, lambda s: s.decide(_clerk(agency), request_id, approve=not deny))
+    out.print(f"Request {decided.id} is {decided.status.value}.")
+
+
+@app.command("export")
+def export(
+    ctx: typer.Context,
+    agency: AgencyOption,
+    request_id: Annotated[str, typer.Argument(help="An approved request.")],
+    output: Annotated[Path, typer.Option(help="Where to write the bundle (.zip).")],
+) -> None:
+    """Write the bundle of an approved request."""
+    bundle = _with_service(ctx, lambda s: s.export(_clerk(agency), request_id))
+    output.write_bytes(bundle.data)
+    out.print(f"Bundle written to {output}; manifest SHA-256 {bundle.entry.bundle_sha256}.")

@@ -1,0 +1,559 @@
+"""The usage and privacy policy as the system enforces it, and the check that it is complete.
+
+Civil Code 1798.90.51(b)(2) lists seven elements a policy must hold, (A) to (G); 1798.90.55(a)
+asks a public agency for a public-comment meeting before it runs ALPR. ``check_policy`` names
+each element that is missing and each rule of a jurisdiction profile the policy contradicts.
+A policy is *complete* when the check finds nothing missing and nothing in conflict.
+
+Retention combines every source: the policy file and each profile. The shortest ceiling wins
+per data class; a floor (a records-law minimum) longer than that ceiling is reported as a
+conflict and never resolved here, because only a person can decide which law gives way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+
+from platekeeper.domain.people import Role
+from platekeeper.domain.retention import DataClass, RetentionRule
+from platekeeper.domain.sharing import EntityType
+
+TODO = "TODO"
+"""The marker ``platekeeper policy init`` writes where a person must fill something in."""
+
+POLICY_SOURCE = "policy file"
+ELEMENTS = {
+    "A": "authorised purposes",
+    "B": "job titles and training",
+    "C": "monitoring and audits",
+    "D": "sharing",
+    "E": "official custodian",
+    "F": "accuracy",
+    "G": "retention and destruction",
+}
+"""The elements of Civil Code 1798.90.51(b)(2), by the letter the statute gives them."""
+PUBLIC_COMMENT = "public-comment"
+# Roles of people who use or oversee the system; each should be described under (B).
+_PEOPLE_ROLES = (Role.OFFICER, Role.ANALYST, Role.SUPERVISOR, Role.CUSTODIAN, Role.AUDITOR)
+
+
+class Severity(StrEnum):
+    MISSING = "missing"
+    """An element or key the policy must state is absent or still says TODO."""
+    CONFLICT = "conflict"
+    """The policy says something a profile's law forbids, or two rules cannot both hold."""
+    WARNING = "warning"
+    """Worth a look, but the policy is complete without it."""
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyFinding:
+    element: str
+    """A-G (1798.90.51(b)(2)), ``public-comment`` (1798.90.55(a)) or ``profile:<code>``."""
+    severity: Severity
+    key: str
+    """The policy file key at fault, e.g. ``retention.classes.non-hit-reads.max_age``."""
+    message: str
+    """What is wrong and what to write."""
+
+    @property
+    def blocking(self) -> bool:
+        return self.severity is not Severity.WARNING
+
+
+# --- the policy ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyAgency:
+    id: str
+    name: str
+    state: str
+    public_agency: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyPurpose:
+    code: str
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class RoleAccess:
+    """Who may hold one role, and the training they need first and again."""
+
+    role: Role
+    job_titles: tuple[str, ...]
+    training: str
+    refresher_months: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Monitoring:
+    description: str
+    audit_schedule: str
+    sample_size: int | None
+    """Access-log entries an audit samples each time."""
+
+
+@dataclass(frozen=True, slots=True)
+class SharingPolicy:
+    enabled: bool
+    purposes: str
+    process: str
+    restrictions: str
+    entity_types: frozenset[EntityType]
+    states: frozenset[str] | None
+    """Two-letter codes of the states whose agencies may receive data; None means any."""
+    forbidden_purposes: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Accuracy:
+    description: str
+    correction_process: str
+
+
+@dataclass(frozen=True, slots=True)
+class RetentionPeriod:
+    data_class: DataClass
+    max_age: timedelta | None
+    min_age: timedelta | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RetentionPolicy:
+    periods: tuple[RetentionPeriod, ...]
+    destruction_process: str
+    review_date: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class PublicComment:
+    body: str
+    date: date | None
+    minutes_url: str
+
+
+@dataclass(frozen=True, slots=True)
+class UsagePolicy:
+    agency: PolicyAgency
+    profiles: tuple[str, ...]
+    custodian_title: str
+    purposes: tuple[PolicyPurpose, ...]
+    access: tuple[RoleAccess, ...]
+    monitoring: Monitoring
+    sharing: SharingPolicy
+    accuracy: Accuracy
+    retention: RetentionPolicy
+    public_comment: PublicComment | None
+
+
+# --- jurisdiction profiles -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileRetention:
+    data_class: DataClass
+    max_age: timedelta | None
+    min_age: timedelta | None
+    citation: str
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileSharing:
+    entity_types: frozenset[EntityType]
+    states: frozenset[str] | None
+    citation: str
+
+
+@dataclass(frozen=True, slots=True)
+class ForbiddenPurpose:
+    code: str
+    description: str
+    words: tuple[str, ...]
+    """A policy purpose whose code or description holds one of these (lower case) is refused."""
+    citation: str
+
+    def matches(self, purpose: PolicyPurpose) -> bool:
+        text = f"{purpose.code} {purpose.description}".lower()
+        return purpose.code == self.code or any(word in text for word in self.words)
+
+
+@dataclass(frozen=True, slots=True)
+class JurisdictionProfile:
+    code: str
+    name: str
+    state: str
+    retention: tuple[ProfileRetention, ...]
+    sharing: ProfileSharing | None
+    """None when the profile encodes no sharing restriction."""
+    forbidden_purposes: tuple[ForbiddenPurpose, ...]
+    public_comment_citation: str | None
+    """Set where the law asks a public agency for a public-comment meeting."""
+
+
+# --- decisions -------------------------------------------------------------------------------
+
+
+def beyond_ceiling(rule: RetentionRule, captured_at: datetime, now: datetime) -> bool:
+    """Whether data captured at ``captured_at`` has outlived ``rule``'s ceiling at ``now``.
+
+    Data exactly at the ceiling is still kept: the law says "no longer than", not "less than".
+    """
+    return rule.max_age is not None and now - captured_at > rule.max_age
+
+
+def effective_retention(
+    policy: UsagePolicy, profiles: Sequence[JurisdictionProfile]
+) -> dict[DataClass, RetentionRule]:
+    """One rule per data class: the shortest ceiling and the longest floor of every source."""
+    return {data_class: _combine(data_class, policy, profiles) for data_class in DataClass}
+
+
+def _combine(
+    data_class: DataClass, policy: UsagePolicy, profiles: Sequence[JurisdictionProfile]
+) -> RetentionRule:
+    ceilings: list[tuple[timedelta, str]] = []
+    floors: list[tuple[timedelta, str]] = []
+    for max_age, min_age, source in _retention_sources(data_class, policy, profiles):
+        if max_age is not None:
+            ceilings.append((max_age, source))
+        if min_age is not None:
+            floors.append((min_age, source))
+    ceiling = min(ceilings, key=lambda item: item[0], default=None)
+    floor = max(floors, key=lambda item: item[0], default=None)
+    sources = [f"ceiling: {ceiling[1]}" if ceiling else "no ceiling"]
+    if floor is not None:
+        sources.append(f"floor: {floor[1]}")
+    return RetentionRule(
+        data_class=data_class,
+        max_age=ceiling[0] if ceiling else None,
+        source="; ".join(sources),
+        min_age=floor[0] if floor else None,
+    )
+
+
+def _retention_sources(
+    data_class: DataClass, policy: UsagePolicy, profiles: Sequence[JurisdictionProfile]
+) -> Iterator[tuple[timedelta | None, timedelta | None, str]]:
+    for period in policy.retention.periods:
+        if period.data_class is data_class:
+            yield period.max_age, period.min_age, POLICY_SOURCE
+    for profile in profiles:
+        for rule in profile.retention:
+            if rule.data_class is data_class:
+                yield rule.max_age, rule.min_age, f"{profile.name} ({rule.citation})"
+
+
+def check_policy(
+    policy: UsagePolicy, profiles: Sequence[JurisdictionProfile], today: date | None = None
+) -> list[PolicyFinding]:
+    """Every element missing from ``policy`` and every conflict with ``profiles``, in the order
+    of the statute. ``today`` lets the check say when the retention review is overdue."""
+    return [
+        *_missing_text("agency", "agency.name", policy.agency.name, "the agency's name"),
+        *_check_purposes(policy, profiles),
+        *_check_access(policy),
+        *_check_monitoring(policy.monitoring),
+        *_check_sharing(policy.sharing, profiles),
+        *_missing_text("E", "custodian_title", policy.custodian_title, "the custodian's title"),
+        *_check_accuracy(policy.accuracy),
+        *_check_retention(policy, profiles, today),
+        *_check_public_comment(policy, profiles),
+        *_check_profiles(policy, profiles),
+    ]
+
+
+def is_complete(findings: Iterable[PolicyFinding]) -> bool:
+    return not any(finding.blocking for finding in findings)
+
+
+def _unfilled(text: str) -> bool:
+    return not text.strip() or TODO in text
+
+
+def _missing_text(element: str, key: str, text: str, what: str) -> list[PolicyFinding]:
+    if not _unfilled(text):
+        return []
+    state = "still says TODO" if text.strip() else "is missing"
+    return [PolicyFinding(element, Severity.MISSING, key, f"{key} {state}: write {what}")]
+
+
+def _check_purposes(
+    policy: UsagePolicy, profiles: Sequence[JurisdictionProfile]
+) -> Iterator[PolicyFinding]:
+    if not policy.purposes:
+        yield PolicyFinding(
+            "A",
+            Severity.MISSING,
+            "purposes",
+            "no authorised purposes: add [[purposes]] tables with code and description",
+        )
+    for index, purpose in enumerate(policy.purposes):
+        key = f"purposes.{index}"
+        yield from _missing_text("A", f"{key}.description", purpose.description, "what it covers")
+        for profile in profiles:
+            for forbidden in profile.forbidden_purposes:
+                if forbidden.matches(purpose):
+                    yield PolicyFinding(
+                        f"profile:{profile.code}",
+                        Severity.CONFLICT,
+                        f"{key}.code",
+                        f"purpose {purpose.code!r} is {forbidden.description}, which "
+                        f"{profile.name} forbids ({forbidden.citation}): remove it",
+                    )
+
+
+def _check_access(policy: UsagePolicy) -> Iterator[PolicyFinding]:
+    if not policy.access:
+        yield PolicyFinding(
+            "B",
+            Severity.MISSING,
+            "access",
+            "no roles described: add [[access]] tables with role, job_titles, training and "
+            "refresher_months",
+        )
+    for index, access in enumerate(policy.access):
+        key = f"access.{index}"
+        if not access.job_titles or any(_unfilled(title) for title in access.job_titles):
+            yield PolicyFinding(
+                "B",
+                Severity.MISSING,
+                f"{key}.job_titles",
+                f"{key}.job_titles: list the job titles that may hold the {access.role.value} role",
+            )
+        yield from _missing_text("B", f"{key}.training", access.training, "the training required")
+        if access.refresher_months is None:
+            yield PolicyFinding(
+                "B",
+                Severity.MISSING,
+                f"{key}.refresher_months",
+                f"{key}.refresher_months is missing: write how often training is repeated",
+            )
+    described = {access.role for access in policy.access}
+    for role in _PEOPLE_ROLES:
+        if policy.access and role not in described:
+            yield PolicyFinding(
+                "B",
+                Severity.WARNING,
+                "access",
+                f"the {role.value} role is not described; nobody should hold it until it is",
+            )
+
+
+def _check_monitoring(monitoring: Monitoring) -> Iterator[PolicyFinding]:
+    yield from _missing_text(
+        "C", "monitoring.description", monitoring.description, "how use is monitored"
+    )
+    yield from _missing_text(
+        "C", "monitoring.audit_schedule", monitoring.audit_schedule, "how often audits run"
+    )
+    if monitoring.sample_size is None:
+        yield PolicyFinding(
+            "C",
+            Severity.MISSING,
+            "monitoring.sample_size",
+            "monitoring.sample_size is missing: write how many access-log entries each audit "
+            "samples",
+        )
+
+
+def _check_sharing(
+    sharing: SharingPolicy, profiles: Sequence[JurisdictionProfile]
+) -> Iterator[PolicyFinding]:
+    yield from _missing_text(
+        "D", "sharing.restrictions", sharing.restrictions, "the restrictions on sharing"
+    )
+    if sharing.enabled:
+        yield from _missing_text("D", "sharing.purposes", sharing.purposes, "why data is shared")
+        yield from _missing_text("D", "sharing.process", sharing.process, "how a request is made")
+    for profile in profiles:
+        if profile.sharing is not None:
+            yield from _sharing_conflicts(sharing, profile, profile.sharing)
+
+
+def _sharing_conflicts(
+    sharing: SharingPolicy, profile: JurisdictionProfile, law: ProfileSharing
+) -> Iterator[PolicyFinding]:
+    element = f"profile:{profile.code}"
+    for entity in sorted(sharing.entity_types - law.entity_types):
+        yield PolicyFinding(
+            element,
+            Severity.CONFLICT,
+            "sharing.entity_types",
+            f"sharing.entity_types allows {entity.value} recipients, which {profile.name} "
+            f"forbids ({law.citation}): remove {entity.value!r}",
+        )
+    if law.states is None:
+        return
+    if sharing.states is None:
+        allowed = ", ".join(sorted(law.states))
+        yield PolicyFinding(
+            element,
+            Severity.CONFLICT,
+            "sharing.states",
+            f"sharing.states is unset (any state), but {profile.name} allows only {allowed} "
+            f"({law.citation}): write states = [{', '.join(repr(s) for s in sorted(law.states))}]",
+        )
+        return
+    for state in sorted(sharing.states - law.states):
+        yield PolicyFinding(
+            element,
+            Severity.CONFLICT,
+            "sharing.states",
+            f"sharing.states allows {state}, which {profile.name} forbids ({law.citation}): "
+            f"remove {state!r}",
+        )
+
+
+def _check_accuracy(accuracy: Accuracy) -> Iterator[PolicyFinding]:
+    yield from _missing_text(
+        "F", "accuracy.description", accuracy.description, "how accuracy is ensured"
+    )
+    yield from _missing_text(
+        "F",
+        "accuracy.correction_process",
+        accuracy.correction_process,
+        "how data errors are corrected",
+    )
+
+
+def _check_retention(
+    policy: UsagePolicy, profiles: Sequence[JurisdictionProfile], today: date | None
+) -> Iterator[PolicyFinding]:
+    retention = policy.retention
+    stated = {period.data_class: period for period in retention.periods}
+    for data_class in DataClass:
+        period = stated.get(data_class)
+        if period is None or period.max_age is None:
+            key = f"retention.classes.{data_class.value}.max_age"
+            yield PolicyFinding(
+                "G",
+                Severity.MISSING,
+                key,
+                f"{key} is missing: write how long {data_class.value} are kept, e.g. '30 days'",
+            )
+    yield from _missing_text(
+        "G",
+        "retention.destruction_process",
+        retention.destruction_process,
+        "how and when retained data is destroyed",
+    )
+    yield from _check_review_date(retention.review_date, today)
+    yield from _retention_conflicts(policy, profiles)
+
+
+def _check_review_date(review_date: date | None, today: date | None) -> Iterator[PolicyFinding]:
+    key = "retention.review_date"
+    if review_date is None:
+        yield PolicyFinding(
+            "G", Severity.MISSING, key, f"{key} is missing: write when the periods are reviewed"
+        )
+    elif today is not None and review_date < today:
+        yield PolicyFinding(
+            "G",
+            Severity.WARNING,
+            key,
+            f"{key} {review_date.isoformat()} has passed: review the periods and set the next date",
+        )
+
+
+def _retention_conflicts(
+    policy: UsagePolicy, profiles: Sequence[JurisdictionProfile]
+) -> Iterator[PolicyFinding]:
+    for period in policy.retention.periods:
+        key = f"retention.classes.{period.data_class.value}"
+        for profile in profiles:
+            for rule in profile.retention:
+                if (
+                    rule.data_class is period.data_class
+                    and rule.max_age is not None
+                    and period.max_age is not None
+                    and period.max_age > rule.max_age
+                ):
+                    yield PolicyFinding(
+                        f"profile:{profile.code}",
+                        Severity.CONFLICT,
+                        f"{key}.max_age",
+                        f"{key}.max_age keeps {period.data_class.value} for "
+                        f"{describe_age(period.max_age)}, longer than {profile.name} allows "
+                        f"({describe_age(rule.max_age)}, {rule.citation}): shorten it",
+                    )
+    for combined in effective_retention(policy, profiles).values():
+        if combined.conflict is not None:
+            yield PolicyFinding(
+                "G",
+                Severity.CONFLICT,
+                f"retention.classes.{combined.data_class.value}.min_age",
+                f"{combined.conflict}: the floor and the ceiling cannot both be obeyed; a person "
+                "must decide which law applies, and change the policy or the profiles",
+            )
+
+
+def _check_public_comment(
+    policy: UsagePolicy, profiles: Sequence[JurisdictionProfile]
+) -> Iterator[PolicyFinding]:
+    if not policy.agency.public_agency:
+        return
+    citations = [p.public_comment_citation for p in profiles if p.public_comment_citation]
+    why = f" ({'; '.join(citations)})" if citations else ""
+    record = policy.public_comment
+    if record is None:
+        yield PolicyFinding(
+            PUBLIC_COMMENT,
+            Severity.MISSING,
+            "public_comment",
+            f"a public agency records the public-comment meeting held before the program "
+            f"began{why}: add [public_comment] with body, date and minutes_url",
+        )
+        return
+    yield from _missing_text(
+        PUBLIC_COMMENT, "public_comment.body", record.body, "the governing body that met"
+    )
+    if record.date is None:
+        yield PolicyFinding(
+            PUBLIC_COMMENT,
+            Severity.MISSING,
+            "public_comment.date",
+            "public_comment.date is missing: write the meeting's date",
+        )
+    yield from _missing_text(
+        PUBLIC_COMMENT,
+        "public_comment.minutes_url",
+        record.minutes_url,
+        "a link to the minutes",
+    )
+
+
+def _check_profiles(
+    policy: UsagePolicy, profiles: Sequence[JurisdictionProfile]
+) -> Iterator[PolicyFinding]:
+    if not profiles:
+        yield PolicyFinding(
+            "profile",
+            Severity.WARNING,
+            "profiles",
+            "no jurisdiction profile applies: name the agency's state in profiles, e.g. ['ca']",
+        )
+    state = policy.agency.state
+    if state and profiles and state not in {profile.state for profile in profiles}:
+        yield PolicyFinding(
+            "profile",
+            Severity.WARNING,
+            "profiles",
+            f"the agency is in {state} but no profile of {state} applies",
+        )
+
+
+def describe_age(age: timedelta) -> str:
+    """``age`` in the largest whole unit: '3 minutes', '21 days'."""
+    seconds = int(age.total_seconds())
+    for unit, size in (("day", 86_400), ("hour", 3600), ("minute", 60), ("second", 1)):
+        if seconds % size == 0:
+            count = seconds // size
+            return f"{count} {unit}" if count == 1 else f"{count} {unit}s"
+    raise AssertionError("every whole number of seconds divides by 1")

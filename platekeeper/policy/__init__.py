@@ -1,0 +1,1 @@
+"""The policy file: the one source of truth the system enforces, its check and its profiles."""

@@ -1,0 +1,112 @@
+"""The policy combined with its jurisdiction profiles: what the system enforces.
+
+Pure: the rules come out as the values the retention and sharing services take
+(``RetentionRule`` per data class, ``SharingRules``), with the check's findings beside them.
+Where several sources speak, the most restrictive wins; a contradiction that cannot be resolved
+that way (a floor above a ceiling) stays in the findings for a person to settle.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from platekeeper.domain.policy import (
+    POLICY_SOURCE,
+    JurisdictionProfile,
+    PolicyFinding,
+    UsagePolicy,
+    check_policy,
+    effective_retention,
+    is_complete,
+)
+from platekeeper.domain.purposes import SearchPurpose
+from platekeeper.domain.recipients import ShareRule
+from platekeeper.domain.retention import DataClass, RetentionRule
+from platekeeper.domain.sharing import EntityType, SharingRules
+
+
+@dataclass(frozen=True, slots=True)
+class EffectivePolicy:
+    policy: UsagePolicy
+    profiles: tuple[JurisdictionProfile, ...]
+    retention: Mapping[DataClass, RetentionRule]
+    sharing: SharingRules
+    purposes: tuple[SearchPurpose, ...]
+    """The authorised purposes, less any a profile forbids."""
+    findings: tuple[PolicyFinding, ...]
+
+    @property
+    def complete(self) -> bool:
+        return is_complete(self.findings)
+
+
+def resolve(
+    policy: UsagePolicy, profiles: Sequence[JurisdictionProfile], today: date | None = None
+) -> EffectivePolicy:
+    return EffectivePolicy(
+        policy=policy,
+        profiles=tuple(profiles),
+        retention=effective_retention(policy, profiles),
+        sharing=sharing_rules(policy, profiles),
+        purposes=authorised_purposes(policy, profiles),
+        findings=tuple(check_policy(policy, profiles, today)),
+    )
+
+
+def sharing_rules(policy: UsagePolicy, profiles: Sequence[JurisdictionProfile]) -> SharingRules:
+    """What may be shared: the policy's own allowance narrowed by every profile.
+
+    Citations are keyed by the sharing rule they back (``ShareRule``: entity type, state,
+    forbidden purpose), so that a refusal cites the law that made it.
+    """
+    wanted = policy.sharing
+    entity_types = frozenset(wanted.entity_types)
+    states = wanted.states
+    citations: dict[str, str] = {}
+    forbidden = set(wanted.forbidden_purposes)
+    if wanted.forbidden_purposes:
+        citations[_PURPOSE] = POLICY_SOURCE
+    for profile in profiles:
+        law = profile.sharing
+        if law is not None:
+            if law.entity_types != frozenset(EntityType):
+                citations[_TYPE] = _join(citations.get(_TYPE), law.citation)
+            entity_types &= law.entity_types
+            if law.states is not None:
+                states = law.states if states is None else states & law.states
+                citations[_STATE] = _join(citations.get(_STATE), law.citation)
+        for purpose in profile.forbidden_purposes:
+            forbidden.add(purpose.code)
+            citations[_PURPOSE] = _join(citations.get(_PURPOSE), purpose.citation)
+    return SharingRules(
+        enabled=wanted.enabled and bool(entity_types) and states != frozenset(),
+        allowed_entity_types=entity_types,
+        allowed_states=states,
+        forbidden_purposes=frozenset(forbidden),
+        citations=citations,
+    )
+
+
+_TYPE = ShareRule.ENTITY_TYPE.value
+_STATE = ShareRule.STATE.value
+_PURPOSE = ShareRule.FORBIDDEN_PURPOSE.value
+
+
+def _join(before: str | None, citation: str) -> str:
+    if before is None or before == POLICY_SOURCE:
+        return citation
+    return before if citation in before else f"{before}; {citation}"
+
+
+def authorised_purposes(
+    policy: UsagePolicy, profiles: Sequence[JurisdictionProfile]
+) -> tuple[SearchPurpose, ...]:
+    """The policy's purposes as the access check takes them; a forbidden one is left out, so
+    that a conflict reported by the check is also never enforced as allowed."""
+    return tuple(
+        SearchPurpose(purpose.code, purpose.description.strip() or purpose.code)
+        for purpose in policy.purposes
+        if not any(f.matches(purpose) for p in profiles for f in p.forbidden_purposes)
+    )

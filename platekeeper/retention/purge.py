@@ -1,0 +1,192 @@
+"""The purge: applies a ``PurgePlan`` in bounded batches, and writes the ledger entry.
+
+Each batch is one short transaction of at most ``batch_size`` reads, so ingest goes on between
+batches; fresh reads lie far from any cutoff and are never touched. The run records what it did
+(counts and capture-time ranges per class, never plate data) in the purge ledger and as one
+event in the access log.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from platekeeper.domain.access import AccessEvent, AccessOutcome, AccessSink, Actor
+from platekeeper.domain.holds import Exemptions
+from platekeeper.domain.purges import ClassPurge, PurgeLedgerEntry
+from platekeeper.domain.retention import DataClass, RetentionRule
+from platekeeper.domain.time import Clock
+from platekeeper.errors import PlateKeeperError
+from platekeeper.retention.plan import (
+    ClassDecision,
+    PurgePlan,
+    bucket_day_end,
+    bucket_day_start,
+    buckets_past_cutoff,
+    plan_purge,
+)
+from platekeeper.store import ReadQuery, Store
+from platekeeper.store.images import ImageStore
+from platekeeper.store.images.encrypted import EncryptedImageStore
+from platekeeper.store.protocols import PurgedReads
+
+logger = logging.getLogger(__name__)
+
+PURGE_ACTION = "retention:purge"
+RETENTION_ACTOR = Actor("system:retention", "-")
+DEFAULT_BATCH_SIZE = 5_000
+
+
+class BucketShredder(Protocol):
+    """Destroys the key of one capture day's images (``EncryptedImageStore``)."""
+
+    def destroy_bucket(self, bucket: str) -> bool: ...
+
+
+def shredder_of(images: ImageStore) -> BucketShredder | None:
+    """The image store itself when it can destroy a day's key, else None (plain images)."""
+    return images if isinstance(images, EncryptedImageStore) else None
+
+
+@dataclass(frozen=True, slots=True)
+class PurgeReport:
+    entry: PurgeLedgerEntry
+    conflicts: tuple[str, ...]
+    oldest_surviving_non_hit: datetime | None
+    """The proof: no non-hit read older than its ceiling is left (unless a hold keeps it)."""
+
+
+class PurgeService:
+    def __init__(
+        self,
+        store: Store,
+        images: ImageStore,
+        clock: Clock,
+        *,
+        rules: Mapping[DataClass, RetentionRule],
+        log: AccessSink,
+        shredder: BucketShredder | None = None,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        batch_pause_s: float = 0.001,
+    ) -> None:
+        self._store = store
+        self._images = images
+        self._shredder = shredder
+        self._clock = clock
+        self.rules = dict(rules)
+        self._log = log
+        self._batch_size = batch_size
+        self._batch_pause_s = batch_pause_s
+
+    def plan(self) -> PurgePlan:
+        now = self._clock.now()
+        return plan_purge(self.rules, now, self._store.legal_holds.in_force(now))
+
+    def run(self, *, dry_run: bool = False, actor: Actor = RETENTION_ACTOR) -> PurgeReport:
+        started = self._clock.now()
+        plan = self.plan()
+        classes = tuple(self._apply(decision, plan.exempt, dry_run) for decision in plan.classes)
+        buckets = () if dry_run else self._shred(plan)
+        entry = PurgeLedgerEntry(
+            id=str(uuid.uuid4()),
+            started_at=started,
+            finished_at=self._clock.now(),
+            dry_run=dry_run,
+            classes=classes,
+            buckets_destroyed=buckets,
+        )
+        self._store.purge_ledger.add(entry)
+        self._log.record(_purge_event(entry, actor))
+        oldest = self.oldest_surviving(DataClass.NON_HIT_READS)
+        return PurgeReport(entry, plan.conflicts, oldest)
+
+    def oldest_surviving(self, data_class: DataClass) -> datetime | None:
+        if data_class not in (DataClass.NON_HIT_READS, DataClass.HIT_READS):
+            raise ValueError(f"{data_class.value} is not a class of reads")
+        return self._store.reads.oldest(hit_reads=data_class is DataClass.HIT_READS)
+
+    def _apply(self, decision: ClassDecision, exempt: Exemptions, dry_run: bool) -> ClassPurge:
+        if not decision.acts:
+            return ClassPurge(decision.data_class.value, None, skipped=decision.reason)
+        hit_reads = decision.data_class is DataClass.HIT_READS
+        if dry_run:
+            due = self._store.reads.count_expired(
+                decision.captured_before, hit_reads=hit_reads, exempt=exempt
+            )
+            return _class_purge(decision, [due])
+        return _class_purge(decision, self._delete(decision, exempt, hit_reads))
+
+    def _delete(
+        self, decision: ClassDecision, exempt: Exemptions, hit_reads: bool
+    ) -> list[PurgedReads]:
+        batches = []
+        while True:
+            batch = self._store.reads.delete_expired(
+                decision.captured_before,
+                hit_reads=hit_reads,
+                exempt=exempt,
+                limit=self._batch_size,
+            )
+            self._delete_images(batch.image_refs)
+            batches.append(batch)
+            if batch.reads < self._batch_size:
+                return batches
+            # Let waiting writers (ingest) take the database between batches.
+            time.sleep(self._batch_pause_s)
+
+    def _delete_images(self, refs: tuple[str, ...]) -> None:
+        for ref in refs:
+            try:
+                self._images.delete(ref)
+            except PlateKeeperError as exc:
+                # The read is gone; a file left over is unreadable once its bucket is shredded.
+                logger.warning("could not delete an image of a purged read: %s", exc.message)
+
+    def _shred(self, plan: PurgePlan) -> tuple[str, ...]:
+        if self._shredder is None:
+            return ()
+        destroyed = []
+        for bucket in buckets_past_cutoff(self._store.image_keys.live(), plan):
+            if self._day_has_reads(bucket):
+                continue
+            if self._shredder.destroy_bucket(bucket):
+                destroyed.append(bucket)
+        return tuple(destroyed)
+
+    def _day_has_reads(self, bucket: str) -> bool:
+        query = ReadQuery(
+            captured_from=bucket_day_start(bucket), captured_before=bucket_day_end(bucket), limit=1
+        )
+        return bool(self._store.reads.find(query))
+
+
+def _class_purge(decision: ClassDecision, batches: list[PurgedReads]) -> ClassPurge:
+    oldest = [batch.oldest for batch in batches if batch.oldest is not None]
+    newest = [batch.newest for batch in batches if batch.newest is not None]
+    return ClassPurge(
+        data_class=decision.data_class.value,
+        cutoff=decision.cutoff,
+        reads=sum(batch.reads for batch in batches),
+        images=sum(batch.images for batch in batches),
+        oldest_purged=min(oldest, default=None),
+        newest_purged=max(newest, default=None),
+    )
+
+
+def _purge_event(entry: PurgeLedgerEntry, actor: Actor) -> AccessEvent:
+    query = {"purge_id": entry.id, "dry_run": str(entry.dry_run).lower()}
+    for item in entry.classes:
+        query[item.data_class] = "skipped" if item.skipped else str(item.reads)
+    return AccessEvent(
+        at=entry.finished_at,
+        actor=actor,
+        action=PURGE_ACTION,
+        outcome=AccessOutcome.ALLOWED,
+        reason=f"retention purge: {entry.reads} reads, {len(entry.buckets_destroyed)} buckets",
+        query=query,
+    )

@@ -1,0 +1,1 @@
+"""Sharing with other agencies, only as the law and the policy allow."""

@@ -1,0 +1,458 @@
+"""Sharing with other agencies: the registry of recipients, their requests, approval and export.
+
+Each request is checked at once against the sharing rules (``decide_share``): a refusal is
+stored with the rule and its citation, an allowed request waits for a custodian other than the
+person who entered it. An approved request is exported as a bundle (``bundle.py``), written to
+the access log with the reads and images it holds and to the sharing ledger with counts and the
+bundle's digest. Every step, allowed or refused, is an entry of the access log.
+
+This package may not use ``access``; the few steps of its gate are repeated here: check the
+permission, log a refusal before raising it, log what an allowed step touched.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from typing import TypeVar
+
+from platekeeper.config import SharingSettings
+from platekeeper.domain import Camera, PlateRead
+from platekeeper.domain.access import AccessEvent, AccessOutcome, AccessSink, Actor
+from platekeeper.domain.people import Role
+from platekeeper.domain.permissions import Permission, decide
+from platekeeper.domain.plates import normalise_plate_key
+from platekeeper.domain.recipients import (
+    Agreement,
+    LedgerEntry,
+    Recipient,
+    RecipientStatus,
+    ShareDecision,
+    ShareRequest,
+    ShareStatus,
+    decide_recipient,
+    decide_share,
+)
+from platekeeper.domain.sharing import EntityType, SharingRules
+from platekeeper.domain.time import Clock
+from platekeeper.errors import Conflict, InvalidInput, NotFound, PermissionDenied, PlateKeeperError
+from platekeeper.sharing.bundle import ReadImages, build_bundle
+from platekeeper.store import ReadQuery, Store
+from platekeeper.store.images import ImageStore
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Clerk:
+    """Who acts on the registry: a signed-in person, or the console's operator."""
+
+    actor: Actor
+    roles: frozenset[Role]
+    client_address: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RecipientDraft:
+    """What a custodian enters about a recipient; the registry adds the id and the agency."""
+
+    legal_name: str
+    entity_type: EntityType
+    state: str
+    contact: str
+    approving_official: str
+    purpose_and_need: str
+    next_review_on: date
+    agreement: Agreement | None = None
+    status: RecipientStatus = RecipientStatus.ACTIVE
+
+
+@dataclass(frozen=True, slots=True)
+class ShareOrder:
+    """A recipient's request as entered: a plate (with an optional time range) or read ids."""
+
+    recipient_id: str
+    purpose: str
+    case_number: str
+    plate: str | None = None
+    read_ids: tuple[str, ...] = ()
+    captured_from: datetime | None = None
+    captured_before: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedRecipient:
+    """What the public list shows of a recipient: no contact, no agreement, no people."""
+
+    legal_name: str
+    entity_type: EntityType
+    state: str
+    next_review_on: date
+
+
+@dataclass(frozen=True, slots=True)
+class Bundle:
+    filename: str
+    data: bytes
+    entry: LedgerEntry
+
+
+class SharingService:
+    def __init__(
+        self,
+        store: Store,
+        images: ImageStore,
+        log: AccessSink,
+        clock: Clock,
+        *,
+        rules: SharingRules,
+        settings: SharingSettings,
+    ) -> None:
+        self._store = store
+        self._images = images
+        self._log = log
+        self._clock = clock
+        self.rules = rules
+        self._settings = settings
+
+    # The registry
+
+    def add_recipient(
+        self, who: Clerk, draft: RecipientDraft, recipient_id: str | None = None
+    ) -> Recipient:
+        def build() -> Recipient:
+            return _recipient(
+                recipient_id or str(uuid.uuid4()), who.actor.agency_id, draft, self._clock.now()
+            )
+
+        recipient = self._decided(
+            who, "sharing:recipient-add", {"legal_name": draft.legal_name}, build
+        )
+        self._store.recipients.add(recipient)
+        self._allowed(who, "sharing:recipient-add", {"recipient_id": recipient.id}, "added")
+        return recipient
+
+    def update_recipient(self, who: Clerk, recipient_id: str, draft: RecipientDraft) -> Recipient:
+        query = {"recipient_id": recipient_id}
+
+        def build() -> Recipient:
+            current = self._own_recipient(who, recipient_id)
+            return _recipient(current.id, current.agency_id, draft, current.created_at)
+
+        recipient = self._decided(who, "sharing:recipient-update", query, build)
+        self._store.recipients.update(recipient)
+        self._allowed(who, "sharing:recipient-update", query, "updated")
+        return recipient
+
+    def recipients(self, who: Clerk) -> list[Recipient]:
+        self._decided(who, "sharing:recipient-list", {}, lambda: None)
+        return self._store.recipients.list(who.actor.agency_id)
+
+    def published(self, agency_id: str | None = None) -> list[PublishedRecipient]:
+        """The publishable list: every active recipient's legal name, type, state and review
+        date, for anyone to read."""
+        return [
+            PublishedRecipient(r.legal_name, r.entity_type, r.state, r.next_review_on)
+            for r in self._store.recipients.list(agency_id)
+            if r.status is RecipientStatus.ACTIVE
+        ]
+
+    # Requests
+
+    def submit(self, who: Clerk, order: ShareOrder) -> ShareRequest:
+        """Record a recipient's request, checked at once: refused with the rule cited, or
+        pending a custodian's approval."""
+        query = _order_query(order)
+        checked = self._decided(who, "sharing:request", query, lambda: self._check(who, order))
+        self._store.share_requests.add(checked)
+        query["request_id"] = checked.id
+        refused = checked.status is ShareStatus.REFUSED
+        self._record(
+            who,
+            "sharing:request",
+            AccessOutcome.DENIED if refused else AccessOutcome.ALLOWED,
+            _cited(checked) if refused else "pending a custodian's approval",
+            query,
+            read_ids=checked.read_ids,
+            request=checked,
+        )
+        return checked
+
+    def requests(self, who: Clerk, status: ShareStatus | None = None) -> list[ShareRequest]:
+        self._decided(who, "sharing:request-list", {}, lambda: None)
+        return self._store.share_requests.list(who.actor.agency_id, status)
+
+    def decide(self, who: Clerk, request_id: str, *, approve: bool) -> ShareRequest:
+        """A custodian's decision on a pending request; never by the person who entered it."""
+        action = "sharing:approve" if approve else "sharing:deny"
+        query = {"request_id": request_id}
+
+        def decided() -> ShareRequest:
+            request = self._own_request(who, request_id)
+            if approve:
+                self._require_allowed(request)
+            outcome = request.decided(who.actor.username, approve, self._clock.now())
+            if not self._store.share_requests.decide(outcome):
+                raise Conflict(f"share request {request_id} was decided by someone else meanwhile")
+            return outcome
+
+        outcome = self._decided(who, action, query, decided)
+        self._allowed(who, action, query, outcome.status.value)
+        return outcome
+
+    def export(self, who: Clerk, request_id: str) -> Bundle:
+        """The bundle of an approved request, logged with what it holds and ledgered."""
+        query = {"request_id": request_id}
+
+        def exportable() -> tuple[ShareRequest, Recipient]:
+            request = self._own_request(who, request_id)
+            if request.status not in {ShareStatus.APPROVED, ShareStatus.EXPORTED}:
+                raise InvalidInput(
+                    f"share request {request_id} is {request.status.value}, not approved",
+                    hint="A custodian approves the request first.",
+                )
+            return request, self._require_allowed(request)
+
+        request, recipient = self._decided(who, "sharing:export", query, exportable)
+        items = [self._with_images(read) for read in self._reads(request.read_ids)]
+        now = self._clock.now()
+        built = build_bundle(
+            recipient,
+            request,
+            items,
+            self._cameras(items),
+            exported_by=who.actor.username,
+            exported_at=now,
+        )
+        entry = LedgerEntry(
+            now,
+            request.agency_id,
+            recipient.id,
+            request.id,
+            who.actor.username,
+            built.read_count,
+            built.image_count,
+            built.manifest_sha256,
+        )
+        stored = self._store.share_requests.record_export(request, entry)
+        if stored is None:
+            raise Conflict(f"share request {request_id} changed while it was exported")
+        refs = tuple(ref for item in items for ref, _ in item.files.values())
+        reads = tuple(item.read.id for item in items)
+        self._record(
+            who,
+            "sharing:export",
+            AccessOutcome.ALLOWED,
+            f"exported to {recipient.legal_name}; bundle {built.manifest_sha256}",
+            {**query, "recipient_id": recipient.id, "bundle_sha256": built.manifest_sha256},
+            read_ids=reads,
+            image_refs=refs,
+            request=request,
+        )
+        return Bundle(f"share-{request.id}.zip", built.data, stored)
+
+    def ledger(self, who: Clerk, limit: int = 100) -> list[LedgerEntry]:
+        self._decided(who, "sharing:ledger", {}, lambda: None)
+        return self._store.sharing_ledger.list(who.actor.agency_id, limit)
+
+    # The checks
+
+    def _check(self, who: Clerk, order: ShareOrder) -> ShareRequest:
+        # There is no sharing "everything": a request names a plate or specific reads.
+        if (order.plate is None) == (not order.read_ids):
+            raise InvalidInput(
+                "a share request names a plate or specific read ids (one of them)",
+                hint="Give the plate (and time range) or the read ids the recipient asks for.",
+            )
+        recipient = self._own_recipient(who, order.recipient_id)
+        request = ShareRequest(
+            id=str(uuid.uuid4()),
+            agency_id=who.actor.agency_id,
+            recipient_id=recipient.id,
+            purpose=order.purpose,
+            case_number=order.case_number,
+            requested_by=who.actor.username,
+            requested_at=self._clock.now(),
+            plate=order.plate,
+            captured_from=order.captured_from,
+            captured_before=order.captured_before,
+        )
+        today = self._clock.now().date()
+        # Rules about the recipient and purpose come first: a request refused by them touches
+        # no reads at all.
+        decision = decide_recipient(self.rules, recipient, request.purpose, today)
+        if decision.allowed:
+            request = replace(request, read_ids=self._resolve(who, order))
+            decision = decide_share(self.rules, recipient, request, today, self._max_reads)
+        return request if decision.allowed else request.refused(decision)
+
+    @property
+    def _max_reads(self) -> int:
+        return self._settings.max_reads_per_request
+
+    def _resolve(self, who: Clerk, order: ShareOrder) -> tuple[str, ...]:
+        """The agency's reads the order names; one more than the most a request may cover
+        tells that it asks for too many."""
+        limit = self._max_reads + 1
+        if order.plate is not None:
+            query = ReadQuery(
+                plate_key=normalise_plate_key(order.plate),
+                captured_from=order.captured_from,
+                captured_before=order.captured_before,
+                agency_id=who.actor.agency_id,
+                limit=limit,
+            )
+            return tuple(read.id for read in self._store.reads.find(query))
+        wanted = tuple(dict.fromkeys(order.read_ids))
+        if len(wanted) > self._max_reads:
+            return wanted[:limit]
+        unknown = [rid for rid in wanted if not self._agency_read(who.actor.agency_id, rid)]
+        if unknown:
+            raise InvalidInput(f"no such reads in the agency: {', '.join(unknown)}")
+        return wanted
+
+    def _agency_read(self, agency_id: str, read_id: str) -> bool:
+        read = self._store.reads.get(read_id)
+        camera = None if read is None else self._store.cameras.get(read.camera_id)
+        return camera is not None and camera.agency_id == agency_id
+
+    def _require_allowed(self, request: ShareRequest) -> Recipient:
+        """The rules again at approval and export: an agreement may have lapsed meanwhile."""
+        recipient = self._store.recipients.get(request.recipient_id)
+        if recipient is None:
+            raise NotFound(f"recipient {request.recipient_id} does not exist")
+        today = self._clock.now().date()
+        decision = decide_share(self.rules, recipient, request, today, self._max_reads)
+        if not decision.allowed:
+            raise PermissionDenied(_refusal(decision), hint="The request cannot go as it stands.")
+        return recipient
+
+    def _own_recipient(self, who: Clerk, recipient_id: str) -> Recipient:
+        recipient = self._store.recipients.get(recipient_id)
+        if recipient is None or recipient.agency_id != who.actor.agency_id:
+            raise NotFound(f"recipient {recipient_id} does not exist")
+        return recipient
+
+    def _own_request(self, who: Clerk, request_id: str) -> ShareRequest:
+        request = self._store.share_requests.get(request_id)
+        if request is None or request.agency_id != who.actor.agency_id:
+            raise NotFound(f"share request {request_id} does not exist")
+        return request
+
+    # Reads and images for a bundle
+
+    def _reads(self, read_ids: tuple[str, ...]) -> list[PlateRead]:
+        # A read purged by retention since the approval is no longer there to share.
+        found = (self._store.reads.get(read_id) for read_id in read_ids)
+        return [read for read in found if read is not None]
+
+    def _with_images(self, read: PlateRead) -> ReadImages:
+        files: dict[str, tuple[str, bytes]] = {}
+        for kind, ref in (("crop", read.crop_ref), ("full", read.image_ref)):
+            if ref is not None:
+                extension = ref.rsplit(".", 1)[-1] if "." in ref else "bin"
+                files[f"images/{read.id}-{kind}.{extension}"] = (ref, self._images.get(ref))
+        return ReadImages(read, files)
+
+    def _cameras(self, items: list[ReadImages]) -> Mapping[str, Camera]:
+        ids = {item.read.camera_id for item in items}
+        found = {camera_id: self._store.cameras.get(camera_id) for camera_id in ids}
+        return {camera_id: camera for camera_id, camera in found.items() if camera is not None}
+
+    # The access log
+
+    def _decided(
+        self, who: Clerk, action: str, query: Mapping[str, str], then: Callable[[], T]
+    ) -> T:
+        """Check the permission and run ``then``; log and raise whatever refuses."""
+        try:
+            decision = decide(who.roles, Permission.SHARING_MANAGE)
+            if not decision.allowed:
+                raise PermissionDenied(
+                    decision.reason, hint="Sharing is managed by the agency's custodians."
+                )
+            return then()
+        except PlateKeeperError as exc:
+            self._record(who, action, AccessOutcome.DENIED, exc.message, query)
+            raise
+
+    def _allowed(
+        self,
+        who: Clerk,
+        action: str,
+        query: Mapping[str, str],
+        reason: str,
+        read_ids: tuple[str, ...] = (),
+    ) -> None:
+        self._record(who, action, AccessOutcome.ALLOWED, reason, query, read_ids=read_ids)
+
+    def _record(
+        self,
+        who: Clerk,
+        action: str,
+        outcome: AccessOutcome,
+        reason: str,
+        query: Mapping[str, str],
+        *,
+        read_ids: tuple[str, ...] = (),
+        image_refs: tuple[str, ...] = (),
+        request: ShareRequest | None = None,
+    ) -> None:
+        self._log.record(
+            AccessEvent(
+                at=self._clock.now(),
+                actor=who.actor,
+                action=action,
+                outcome=outcome,
+                reason=reason,
+                query=query,
+                read_ids=read_ids,
+                image_refs=image_refs,
+                purpose_code=None if request is None else request.purpose,
+                case_number=None if request is None else request.case_number,
+                client_address=who.client_address,
+            )
+        )
+
+
+def _recipient(recipient_id: str, agency_id: str, draft: RecipientDraft, at: datetime) -> Recipient:
+    return Recipient(
+        id=recipient_id,
+        agency_id=agency_id,
+        legal_name=draft.legal_name,
+        entity_type=draft.entity_type,
+        state=draft.state,
+        contact=draft.contact,
+        approving_official=draft.approving_official,
+        purpose_and_need=draft.purpose_and_need,
+        next_review_on=draft.next_review_on,
+        created_at=at,
+        agreement=draft.agreement,
+        status=draft.status,
+    )
+
+
+def _order_query(order: ShareOrder) -> dict[str, str]:
+    elements = {
+        "recipient_id": order.recipient_id,
+        "plate": order.plate,
+        "read_ids": ",".join(order.read_ids) or None,
+        "captured_from": None if order.captured_from is None else order.captured_from.isoformat(),
+        "captured_before": None
+        if order.captured_before is None
+        else order.captured_before.isoformat(),
+        "purpose": order.purpose,
+        "case_number": order.case_number,
+    }
+    return {key: value for key, value in elements.items() if value is not None}
+
+
+def _refusal(decision: ShareDecision) -> str:
+    rule = "" if decision.rule is None else decision.rule.value
+    return f"refused by rule {rule} ({decision.citation}): {decision.reason}"
+
+
+def _cited(request: ShareRequest) -> str:
+    return f"refused by rule {request.rule} ({request.citation}): {request.reason}"

@@ -1,0 +1,1 @@
+-- Versions of the usage and privacy policy as enforced and as published (filled in by the policy work).

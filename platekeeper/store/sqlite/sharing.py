@@ -1,0 +1,161 @@
+"""Recipients, share requests and the sharing ledger in SQLite."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import replace
+
+from platekeeper.domain.recipients import LedgerEntry, Recipient, ShareRequest, ShareStatus
+from platekeeper.errors import Conflict, NotFound
+from platekeeper.store.account_rows import SQLITE_DAY
+from platekeeper.store.sharing_rows import (
+    LEDGER_COLUMNS,
+    LEDGER_INSERT_COLUMNS,
+    LEDGER_INSERT_COUNT,
+    RECIPIENT_COLUMN_COUNT,
+    RECIPIENT_COLUMNS,
+    SHARE_REQUEST_COLUMN_COUNT,
+    SHARE_REQUEST_COLUMNS,
+    ledger_from_row,
+    ledger_row,
+    recipient_assignments,
+    recipient_from_row,
+    recipient_row,
+    share_request_from_row,
+    share_request_row,
+)
+from platekeeper.store.sqlite.database import SqliteDatabase
+from platekeeper.store.sqlite.time import SQLITE_TIME
+
+_ASSIGNMENTS = recipient_assignments("?")
+
+
+def _params(count: int) -> str:
+    return ", ".join("?" * count)
+
+
+def _agency_filter(agency_id: str | None) -> tuple[list[str], list[object]]:
+    return ([], []) if agency_id is None else (["agency_id = ?"], [agency_id])
+
+
+def _where(clauses: list[str]) -> str:
+    return f" WHERE {' AND '.join(clauses)}" if clauses else ""
+
+
+class SqliteRecipients:
+    def __init__(self, database: SqliteDatabase) -> None:
+        self._db = database
+
+    def add(self, recipient: Recipient) -> None:
+        try:
+            with self._db.write() as connection:
+                connection.execute(
+                    f"INSERT INTO recipients ({RECIPIENT_COLUMNS})"
+                    f" VALUES ({_params(RECIPIENT_COLUMN_COUNT)})",
+                    recipient_row(recipient, SQLITE_TIME, SQLITE_DAY),
+                )
+        except sqlite3.IntegrityError as exc:
+            if exc.sqlite_errorname == "SQLITE_CONSTRAINT_FOREIGNKEY":
+                raise NotFound(f"agency {recipient.agency_id!r} does not exist") from None
+            raise Conflict(f"recipient {recipient.id!r} already exists") from None
+
+    def get(self, recipient_id: str) -> Recipient | None:
+        row = self._db.fetch_one(
+            f"SELECT {RECIPIENT_COLUMNS} FROM recipients WHERE id = ?", (recipient_id,)
+        )
+        return None if row is None else recipient_from_row(row, SQLITE_TIME, SQLITE_DAY)
+
+    def update(self, recipient: Recipient) -> bool:
+        row = recipient_row(recipient, SQLITE_TIME, SQLITE_DAY)
+        with self._db.write() as connection:
+            cursor = connection.execute(
+                f"UPDATE recipients SET {_ASSIGNMENTS} WHERE id = ?", (*row[2:], recipient.id)
+            )
+        return cursor.rowcount == 1
+
+    def list(self, agency_id: str | None = None) -> list[Recipient]:
+        clauses, params = _agency_filter(agency_id)
+        rows = self._db.fetch_all(
+            f"SELECT {RECIPIENT_COLUMNS} FROM recipients{_where(clauses)} ORDER BY legal_name, id",
+            params,
+        )
+        return [recipient_from_row(row, SQLITE_TIME, SQLITE_DAY) for row in rows]
+
+
+class SqliteShareRequests:
+    def __init__(self, database: SqliteDatabase) -> None:
+        self._db = database
+
+    def add(self, request: ShareRequest) -> None:
+        try:
+            with self._db.write() as connection:
+                connection.execute(
+                    f"INSERT INTO share_requests ({SHARE_REQUEST_COLUMNS})"
+                    f" VALUES ({_params(SHARE_REQUEST_COLUMN_COUNT)})",
+                    share_request_row(request, SQLITE_TIME),
+                )
+        except sqlite3.IntegrityError as exc:
+            if exc.sqlite_errorname == "SQLITE_CONSTRAINT_FOREIGNKEY":
+                raise NotFound(f"recipient {request.recipient_id!r} does not exist") from None
+            raise Conflict(f"share request {request.id} already exists") from None
+
+    def get(self, request_id: str) -> ShareRequest | None:
+        row = self._db.fetch_one(
+            f"SELECT {SHARE_REQUEST_COLUMNS} FROM share_requests WHERE id = ?", (request_id,)
+        )
+        return None if row is None else share_request_from_row(row, SQLITE_TIME)
+
+    def list(
+        self, agency_id: str | None = None, status: ShareStatus | None = None, limit: int = 100
+    ) -> list[ShareRequest]:
+        clauses, params = _agency_filter(agency_id)
+        if status is not None:
+            clauses.append("status = ?")
+            params.append(status.value)
+        rows = self._db.fetch_all(
+            f"SELECT {SHARE_REQUEST_COLUMNS} FROM share_requests{_where(clauses)}"
+            " ORDER BY requested_at DESC, id DESC LIMIT ?",
+            [*params, limit],
+        )
+        return [share_request_from_row(row, SQLITE_TIME) for row in rows]
+
+    def decide(self, request: ShareRequest) -> bool:
+        row = share_request_row(request, SQLITE_TIME)
+        with self._db.write() as connection:
+            cursor = connection.execute(
+                "UPDATE share_requests SET status = ?, decided_by = ?, decided_at = ?"
+                " WHERE id = ? AND status = 'pending'",
+                (row[11], row[15], row[16], request.id),
+            )
+        return cursor.rowcount == 1
+
+    def record_export(self, request: ShareRequest, entry: LedgerEntry) -> LedgerEntry | None:
+        with self._db.write() as connection:
+            cursor = connection.execute(
+                "UPDATE share_requests SET status = 'exported', exported_at = ?,"
+                " bundle_sha256 = ? WHERE id = ? AND status IN ('approved', 'exported')",
+                (SQLITE_TIME.to_db(entry.exported_at), entry.bundle_sha256, request.id),
+            )
+            if cursor.rowcount != 1:
+                return None
+            inserted = connection.execute(
+                f"INSERT INTO sharing_ledger ({LEDGER_INSERT_COLUMNS})"
+                f" VALUES ({_params(LEDGER_INSERT_COUNT)}) RETURNING seq",
+                ledger_row(entry, SQLITE_TIME),
+            ).fetchone()
+        assert inserted is not None  # RETURNING gives the inserted row
+        return replace(entry, seq=int(inserted[0]))
+
+
+class SqliteSharingLedger:
+    def __init__(self, database: SqliteDatabase) -> None:
+        self._db = database
+
+    def list(self, agency_id: str | None = None, limit: int = 100) -> list[LedgerEntry]:
+        clauses, params = _agency_filter(agency_id)
+        rows = self._db.fetch_all(
+            f"SELECT {LEDGER_COLUMNS} FROM sharing_ledger{_where(clauses)}"
+            " ORDER BY seq DESC LIMIT ?",
+            [*params, limit],
+        )
+        return [ledger_from_row(row, SQLITE_TIME) for row in rows]

@@ -1,0 +1,35 @@
+"""The demo's recipients: one it may share with, one refused with the California rule cited."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from platekeeper.config import Settings
+from platekeeper.demo.policy import ensure_demo_policy
+from platekeeper.demo.seed import seed_demo
+from platekeeper.demo.sharing import ALLOWED_ID, REFUSED_ID, describe, ensure_demo_sharing
+from platekeeper.domain.recipients import ShareRule, ShareStatus
+from platekeeper.services import Services, build_services
+from tests.conftest import FixedClock
+
+
+@pytest.fixture
+def services(settings: Settings, clock: FixedClock) -> Iterator[Services]:
+    ensure_demo_policy(settings)  # the demo's California policy: its sharing rules apply
+    built = build_services(settings, clock=clock)
+    built.store.upgrade()
+    yield built
+    built.close()
+
+
+def test_the_demo_registers_two_recipients_and_shows_a_refusal(services: Services) -> None:
+    seed_demo(services, read_count=10, hours=2, seed=7)
+    demo = ensure_demo_sharing(services)
+    assert {r.id for r in services.store.recipients.list()} == {ALLOWED_ID, REFUSED_ID}
+    assert demo.refused is not None
+    assert demo.refused.status is ShareStatus.REFUSED
+    assert demo.refused.rule is ShareRule.ENTITY_TYPE
+    assert "1798.90.55(b)" in describe(demo)
+    assert not ensure_demo_sharing(services).created  # a second run changes nothing
