@@ -70,12 +70,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     ``open_services``) applies pending migrations.
     """
     clock = clock or SystemClock()
-    store = open_store(settings)
-    try:
-        images = open_image_store(settings, store.image_keys, clock)
-    except BaseException:
-        store.close()
-        raise
+    policy = _effective_policy(settings)
     limits = IngestLimits(
         max_batch_reads=settings.ingest.max_batch_reads,
         max_image_bytes=settings.ingest.max_image_bytes,
@@ -83,17 +78,14 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         max_clock_skew=timedelta(seconds=settings.ingest.max_clock_skew_s),
         max_capture_age=timedelta(days=settings.ingest.max_capture_age_days),
     )
+    store = open_store(settings)
     try:
-        log = open_access_log(store, settings, clock)
-    except BaseException:
-        store.close()
-        raise
-    try:
+        images = open_image_store(settings, store.image_keys, clock)
+        log = open_access_log(store, _audit_under(settings, policy), clock)
         alerts = AlertDispatcher.from_settings(store.alert_outbox, images, clock, settings.alerts)
     except BaseException:
         store.close()
         raise
-    policy = _effective_policy(settings)
     access = _access_under(settings, policy)
     matcher = HotlistMatcher(store, alerts, clock, log, access)
     return Services(
@@ -146,6 +138,16 @@ def _access_under(settings: Settings, policy: EffectivePolicy | None) -> AccessS
         return settings.access
     purposes = tuple(PurposeSettings(code=p.code, label=p.label) for p in policy.purposes)
     return settings.access.model_copy(update={"purposes": purposes})
+
+
+def _audit_under(settings: Settings, policy: EffectivePolicy | None) -> Settings:
+    """The settings with the policy's retention of the access log, where it sets one: the
+    policy is the source of truth, ``audit.retention_days`` the default without one."""
+    rule = None if policy is None else policy.retention.get(DataClass.ACCESS_LOG)
+    if rule is None or rule.max_age is None:
+        return settings
+    audit = settings.audit.model_copy(update={"retention_days": rule.max_age.days})
+    return settings.model_copy(update={"audit": audit})
 
 
 def _retention_rules(
