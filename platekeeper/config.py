@@ -566,6 +566,22 @@ class RetentionSettings(Section):
     )
 
 
+class TransparencySettings(Section):
+    min_count: int = Field(
+        default=5,
+        ge=1,
+        le=1000,
+        description="Counts below this on the public transparency page read 'fewer than N', and "
+        "a category whose total is below it is not broken down (docs/transparency.md).",
+    )
+    cache_s: int = Field(
+        default=300,
+        ge=0,
+        le=86_400,
+        description="Seconds the public transparency page and feed are served from one count.",
+    )
+
+
 class Settings(BaseSettings):
     """Everything PlateKeeper can be configured with. Defaults give the embedded mode."""
 
@@ -596,6 +612,7 @@ class Settings(BaseSettings):
     retention: RetentionSettings = Field(default_factory=RetentionSettings)
     sharing: SharingSettings = Field(default_factory=SharingSettings)
     policy: PolicySettings = Field(default_factory=PolicySettings)
+    transparency: TransparencySettings = Field(default_factory=TransparencySettings)
 
     @field_validator("store", "images", mode="before")
     @classmethod

@@ -21,6 +21,7 @@ from platekeeper.api.routes import (
     lookups,
     policy,
     reads,
+    reports,
     retention,
     session,
     sharing,
@@ -28,7 +29,7 @@ from platekeeper.api.routes import (
 )
 from platekeeper.api.schemas import ReadBatchCreate, ReadCreate
 from platekeeper.services import Services
-from platekeeper.web import STATIC_DIR, signin
+from platekeeper.web import STATIC_DIR, signin, transparency
 from platekeeper.web import routes as web
 
 DESCRIPTION = """\
@@ -75,8 +76,10 @@ def create_app(services: Services) -> FastAPI:
         session.router,
         system.router,
         retention.router,
+        reports.router,
         web.router,
         signin.router,
+        transparency.router,
     ]
     for router in app.state.routers:
         app.include_router(router)

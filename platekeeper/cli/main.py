@@ -16,6 +16,7 @@ from platekeeper.cli import (
     db,
     hotlists,
     policy,
+    report,
     retention,
     sharing,
     users,
@@ -43,6 +44,7 @@ app.add_typer(audit.app, name="audit")
 app.add_typer(hotlists.app, name="hotlist")
 app.add_typer(sharing.app, name="sharing")
 app.add_typer(policy.app, name="policy")
+app.add_typer(report.app, name="report")
 app.command()(demo)
 app.command()(retention.purge)
 app.add_typer(retention.hold_app, name="hold")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -17,6 +19,9 @@ from platekeeper.policy.effective import load_effective, policy_path
 from platekeeper.policy.profiles import available_profiles, load_profiles
 from platekeeper.policy.resolve import EffectivePolicy
 from platekeeper.policy.template import starting_policy
+from platekeeper.reports.policy_document import html_to_pdf, publish_policy
+from platekeeper.services import require_current_schema
+from platekeeper.store.factory import open_store
 
 app = typer.Typer(help="The usage and privacy policy (docs/policy-file.md).", no_args_is_help=True)
 
@@ -108,3 +113,36 @@ def show(ctx: typer.Context) -> None:
     out.print(f"Authorised purposes: {codes}", soft_wrap=True)
     if not effective.complete:
         out.print("The policy is incomplete: run 'platekeeper policy check'.")
+
+
+class DocumentFormat(StrEnum):
+    HTML = "html"
+    PDF = "pdf"
+
+
+@app.command()
+def render(
+    ctx: typer.Context,
+    output: Annotated[Path, typer.Option(help="Where to write the document.")],
+    document_format: Annotated[
+        DocumentFormat, typer.Option("--format", help="html or pdf.")
+    ] = DocumentFormat.HTML,
+) -> None:
+    """Write the usage and privacy policy as a public document, versioned and dated.
+
+    Each of the seven elements of Civil Code 1798.90.51(b)(2) and the jurisdiction rules in plain
+    language; the version is recorded in the database (docs/transparency.md).
+    """
+    settings = state(ctx).settings()
+    store = open_store(settings)
+    try:
+        require_current_schema(store)
+        published = publish_policy(settings, store, SystemClock().now())
+    finally:
+        store.close()
+    if document_format is DocumentFormat.PDF:
+        output.write_bytes(html_to_pdf(published.html))
+    else:
+        output.write_text(published.html, encoding="utf-8")
+    version = published.document.version.version
+    out.print(f"Wrote {output}: the usage and privacy policy, version {version}.", soft_wrap=True)

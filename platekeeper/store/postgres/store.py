@@ -13,6 +13,7 @@ from platekeeper.store.postgres.database import PostgresDatabase
 from platekeeper.store.postgres.hits import PostgresHits
 from platekeeper.store.postgres.hotlists import PostgresHotlistEntries, PostgresHotlists
 from platekeeper.store.postgres.outbox import PostgresAlertOutbox
+from platekeeper.store.postgres.policy import PostgresPolicyVersions
 from platekeeper.store.postgres.reads import PostgresReads
 from platekeeper.store.postgres.registry import PostgresAgencies, PostgresCameras
 from platekeeper.store.postgres.retention import (
@@ -50,6 +51,7 @@ class PostgresStore:
         self.recipients = PostgresRecipients(self._db)
         self.share_requests = PostgresShareRequests(self._db)
         self.sharing_ledger = PostgresSharingLedger(self._db)
+        self.policy_versions = PostgresPolicyVersions(self._db)
 
     def upgrade(self) -> list[str]:
         return self._db.upgrade()

@@ -11,6 +11,7 @@ from platekeeper.store.sqlite.database import SqliteDatabase
 from platekeeper.store.sqlite.hits import SqliteHits
 from platekeeper.store.sqlite.hotlists import SqliteHotlistEntries, SqliteHotlists
 from platekeeper.store.sqlite.outbox import SqliteAlertOutbox
+from platekeeper.store.sqlite.policy import SqlitePolicyVersions
 from platekeeper.store.sqlite.reads import SqliteReads
 from platekeeper.store.sqlite.registry import SqliteAgencies, SqliteCameras
 from platekeeper.store.sqlite.retention import (
@@ -46,6 +47,7 @@ class SqliteStore:
         self.recipients = SqliteRecipients(self._db)
         self.share_requests = SqliteShareRequests(self._db)
         self.sharing_ledger = SqliteSharingLedger(self._db)
+        self.policy_versions = SqlitePolicyVersions(self._db)
 
     @property
     def path(self) -> Path:

@@ -1,1 +1,1 @@
--- Versions of the usage and privacy policy as enforced and as published (filled in by the policy work).
+-- Reserved: shipped empty. The versions of the usage policy are in 0011_policy_versions.sql.

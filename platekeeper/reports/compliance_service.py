@@ -1,0 +1,44 @@
+"""Generating a compliance report: gather the facts, run the tests, and log the access.
+
+A report reads the whole access log and every account, so making one is itself an access:
+one entry ``reports:compliance`` in the access log, with the period and the summary.
+"""
+
+from __future__ import annotations
+
+from platekeeper.domain.access import AccessEvent, AccessOutcome, Actor
+from platekeeper.reports.compliance import ComplianceReport, Period
+from platekeeper.reports.compliance_checks import run_checks
+from platekeeper.reports.gather import ReportSources, gather
+
+REPORT_ACTION = "reports:compliance"
+
+
+def compliance_report(
+    sources: ReportSources,
+    period: Period,
+    actor: Actor,
+    *,
+    client_address: str | None = None,
+    sample_seed: int | None = None,
+    output_format: str = "json",
+) -> ComplianceReport:
+    """The report on ``period``, made for ``actor`` and logged as their access."""
+    report = run_checks(gather(sources, period, sample_seed))
+    sources.access_log.record(
+        AccessEvent(
+            at=sources.clock.now(),
+            actor=actor,
+            action=REPORT_ACTION,
+            outcome=AccessOutcome.ALLOWED,
+            reason=report.summary(),
+            query={
+                "from": period.start.isoformat(),
+                "to": period.end.isoformat(),
+                "format": output_format,
+                "sample_seed": str(report.sample.seed),
+            },
+            client_address=client_address,
+        )
+    )
+    return report

@@ -1,0 +1,249 @@
+"""Reads, once, what the compliance tests need for a period: the only part of the report that
+touches the store.
+
+Queries are bounded by the period (the access log is scanned from the last entry before it;
+hits, purge runs and share requests are listed since its start, within fixed limits) except
+where the test is a walk by nature: the chain verification and the personal-data check of every
+hot-list entry. Plate text is read here only where the store hands whole records (access-log
+entries for the misuse signals, hot-list entries for the personal-data check, share requests)
+and never leaves: the ``Facts`` hold ids, times, counts and usernames.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Protocol
+
+from platekeeper.audit import AccessLog
+from platekeeper.audit.signals import find_signals
+from platekeeper.config import Settings
+from platekeeper.domain.access import AccessRecord
+from platekeeper.domain.holds import Exemptions
+from platekeeper.domain.people import AccountStatus
+from platekeeper.domain.personal_data import compile_name_patterns, find_personal_data
+from platekeeper.domain.purposes import CaseNumberFormat
+from platekeeper.domain.time import Clock
+from platekeeper.errors import NotFound
+from platekeeper.policy.effective import load_effective, policy_path
+from platekeeper.policy.resolve import EffectivePolicy
+from platekeeper.reports.compliance import (
+    AccessFact,
+    CredentialFact,
+    DayCount,
+    EntryFact,
+    Facts,
+    HitFact,
+    HoldFact,
+    Period,
+    PersonalDataFact,
+)
+from platekeeper.retention.purge import PurgeService
+from platekeeper.store import Store
+from platekeeper.store.protocols import AccessFilter, HitFilter
+
+SCAN_BATCH = 5000
+MAX_HITS = 100_000
+MAX_SHARES = 10_000
+MAX_HOLDS = 10_000
+DEFAULT_SAMPLE_SIZE = 50
+
+
+class ReportSources(Protocol):
+    """What the report reads: ``platekeeper.services.Services`` is one."""
+
+    @property
+    def settings(self) -> Settings: ...
+    @property
+    def store(self) -> Store: ...
+    @property
+    def clock(self) -> Clock: ...
+    @property
+    def access_log(self) -> AccessLog: ...
+    @property
+    def purge(self) -> PurgeService: ...
+
+
+def default_seed(period: Period) -> int:
+    """The sample's seed when none is given: from the period, so a rerun draws the same."""
+    text = f"{period.start.isoformat()}/{period.end.isoformat()}".encode()
+    return int.from_bytes(hashlib.sha256(text).digest()[:4], "big")
+
+
+def gather(sources: ReportSources, period: Period, sample_seed: int | None = None) -> Facts:
+    now = sources.clock.now()
+    settings = sources.settings
+    store = sources.store
+    policy = _policy(settings, now.date())
+    records = list(_period_records(store, period))
+    hits = _hits(store, period)
+    published = store.policy_versions.latest()
+    personal, checked = _personal_data(store, settings, now.date())
+    return Facts(
+        now=now,
+        period=period,
+        policy=policy,
+        policy_sha256=_file_sha256(settings) if policy is not None else None,
+        published_sha256=None if published is None else published.sha256,
+        published_version=None if published is None else published.version,
+        case_format=CaseNumberFormat(
+            settings.access.case_number_pattern, settings.access.case_number_example
+        ),
+        retention_in_force=dict(sources.purge.rules),
+        oldest_non_hit=store.reads.oldest(hit_reads=False),
+        purge_runs=tuple(store.purge_ledger.list(limit=_ledger_limit(settings, period, now))),
+        purge_interval=timedelta(minutes=settings.retention.purge_interval_minutes),
+        holds=tuple(_holds(store)),
+        days=tuple(_days(store, period, hits)),
+        hits=tuple(hits),
+        accesses=tuple(_fact(record) for record in records),
+        accounts=tuple(store.accounts.list()),
+        max_idle=timedelta(days=settings.accounts.max_idle_days),
+        credentials=tuple(_credentials(store, now)),
+        signals=tuple(find_signals(records, settings.audit, now)),
+        recipients=tuple(store.recipients.list()),
+        shares=tuple(
+            replace(share, plate=None)
+            for share in store.share_requests.list(limit=MAX_SHARES)
+            if share.requested_at in period
+        ),
+        max_reads_per_request=settings.sharing.max_reads_per_request,
+        verification=sources.access_log.verify(),
+        hotlists=tuple(store.hotlists.list()),
+        expired_active=tuple(
+            EntryFact(entry.id, entry.list_id, entry.expires_at)
+            for entry in store.hotlist_entries.active(now)
+            if entry.expires_at is not None and entry.expires_at <= now
+        ),
+        personal_data=personal,
+        entries_checked=checked,
+        sample_seed=default_seed(period) if sample_seed is None else sample_seed,
+        sample_size=(policy and policy.policy.monitoring.sample_size) or DEFAULT_SAMPLE_SIZE,
+    )
+
+
+def _policy(settings: Settings, today: date) -> EffectivePolicy | None:
+    try:
+        return load_effective(settings, today)
+    except NotFound:
+        return None
+
+
+def _file_sha256(settings: Settings) -> str | None:
+    try:
+        return hashlib.sha256(policy_path(settings).read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def _period_records(store: Store, period: Period) -> Iterator[AccessRecord]:
+    """The period's entries in stored order, scanned from the last entry before it."""
+    before = store.access_log.find(AccessFilter(at_before=period.start, limit=1))
+    after = before[0].seq if before else 0
+    while batch := store.access_log.scan(after, SCAN_BATCH):
+        for record in batch:
+            if record.event.at >= period.end:
+                return
+            if record.event.at >= period.start:
+                yield record
+        after = batch[-1].seq
+
+
+def _fact(record: AccessRecord) -> AccessFact:
+    event = record.event
+    return AccessFact(
+        seq=record.seq,
+        at=event.at,
+        username=event.actor.username,
+        action=event.action,
+        outcome=event.outcome,
+        purpose_code=event.purpose_code,
+        case_number=event.case_number,
+    )
+
+
+def _ledger_limit(settings: Settings, period: Period, now: datetime) -> int:
+    """Enough runs to reach back to the period's start at the interval, and some to spare."""
+    span = max(now, period.end) - period.start
+    interval = timedelta(minutes=settings.retention.purge_interval_minutes)
+    return min(int(span / interval) * 3 + 100, 100_000)
+
+
+def _holds(store: Store) -> Iterator[HoldFact]:
+    for hold in store.legal_holds.list(limit=MAX_HOLDS):
+        yield HoldFact(
+            id=hold.id,
+            case_number=hold.case_number,
+            expires_at=hold.expires_at,
+            approved=hold.approved_at is not None,
+            closed=hold.released_at is not None,
+        )
+
+
+def _days(store: Store, period: Period, hits: list[HitFact]) -> Iterator[DayCount]:
+    """Reads per capture day, from counts of reads captured before each midnight (the store
+    counts without listing), and hits per day of making."""
+    hits_by_day = Counter(hit.created_at.date() for hit in hits)
+    days = period.days()
+    bounds = [max(period.start, _midnight(day)) for day in days] + [period.end]
+    totals = [_reads_before(store, bound) for bound in bounds]
+    for index, day in enumerate(days):
+        yield DayCount(day, totals[index + 1] - totals[index], hits_by_day.get(day, 0))
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time(), UTC)
+
+
+def _reads_before(store: Store, moment: datetime) -> int:
+    none = Exemptions()
+    return (
+        store.reads.count_expired(moment, hit_reads=False, exempt=none).reads
+        + store.reads.count_expired(moment, hit_reads=True, exempt=none).reads
+    )
+
+
+def _hits(store: Store, period: Period) -> list[HitFact]:
+    return [
+        HitFact(
+            hit.id,
+            hit.created_at,
+            hit.status.value,
+            None if hit.outcome is None else hit.outcome.value,
+            None if hit.rejection_reason is None else hit.rejection_reason.value,
+        )
+        for hit in store.hits.list(HitFilter(since=period.start, limit=MAX_HITS))
+        if hit.created_at in period
+    ]
+
+
+def _credentials(store: Store, now: datetime) -> Iterator[CredentialFact]:
+    for account in store.accounts.list():
+        if account.status is not AccountStatus.DEACTIVATED:
+            continue
+        sessions = [s for s in store.sessions.list(account.id) if now < s.expires_at]
+        tokens = [t for t in store.api_tokens.list(account.id) if t.usable_at(now)]
+        yield CredentialFact(account.username, len(sessions), len(tokens))
+
+
+def _personal_data(
+    store: Store, settings: Settings, today: date
+) -> tuple[tuple[PersonalDataFact, ...], int]:
+    names = compile_name_patterns(settings.hotlists.personal_name_patterns)
+    found: list[PersonalDataFact] = []
+    checked = 0
+    for hotlist in store.hotlists.list():
+        offset = 0
+        while page := store.hotlist_entries.list(hotlist.id, limit=SCAN_BATCH, offset=offset):
+            offset += len(page)
+            checked += len(page)
+            for entry in page:
+                for field, text in (("reason", entry.reason), ("note", entry.note)):
+                    hits = find_personal_data(text or "", names, today=today)
+                    if hits:
+                        where = f"in its {field}: " + ", ".join(h.described for h in hits)
+                        found.append(PersonalDataFact(entry.id, entry.list_id, where))
+    return tuple(found), checked

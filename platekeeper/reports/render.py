@@ -1,0 +1,167 @@
+"""The compliance report as JSON, as HTML (a Jinja2 template with inline SVG charts) and as PDF
+(WeasyPrint, from the same HTML). None of them holds plate text: the report has none."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import datetime
+from enum import StrEnum
+from functools import cache
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
+
+from platekeeper import __version__
+from platekeeper.errors import PlateKeeperError
+from platekeeper.reports.charts import Series, bar_chart, line_chart
+from platekeeper.reports.compliance import ComplianceReport, Finding, Severity
+
+
+class ReportFormat(StrEnum):
+    JSON = "json"
+    HTML = "html"
+    PDF = "pdf"
+
+    @property
+    def media_type(self) -> str:
+        return {
+            ReportFormat.JSON: "application/json",
+            ReportFormat.HTML: "text/html; charset=utf-8",
+            ReportFormat.PDF: "application/pdf",
+        }[self]
+
+
+class PdfUnavailable(PlateKeeperError):
+    code = "pdf_unavailable"
+    status = 503
+    title = "PDF rendering is not available"
+
+
+def render(report: ComplianceReport, fmt: ReportFormat) -> bytes:
+    if fmt is ReportFormat.JSON:
+        return render_json(report).encode("utf-8")
+    if fmt is ReportFormat.HTML:
+        return render_html(report).encode("utf-8")
+    return render_pdf(report)
+
+
+def report_document(report: ComplianceReport) -> dict[str, Any]:
+    """The report as plain JSON values."""
+    figures = report.figures
+    return {
+        "format": "platekeeper-compliance-report-v1",
+        "generator": f"PlateKeeper {__version__}",
+        "generated_at": _iso(report.generated_at),
+        "period": {"from": _iso(report.period.start), "to": _iso(report.period.end)},
+        "summary": report.summary(),
+        "counts": {severity.value: report.count(severity) for severity in Severity},
+        "findings": [_finding(finding) for finding in report.findings],
+        "figures": {
+            "reads": figures.reads,
+            "hits": figures.hits,
+            "hit_ratio": figures.hit_ratio,
+            "days": [
+                {"day": day.day.isoformat(), "reads": day.reads, "hits": day.hits}
+                for day in figures.days
+            ],
+            "hits_by_status": dict(figures.hits_by_status),
+            "hits_by_outcome": dict(figures.hits_by_outcome),
+            "searches_by_user": dict(figures.searches_by_user),
+            "searches_by_purpose": dict(figures.searches_by_purpose),
+            "recipients": [
+                {"entity_type": kind, "state": state, "status": status, "count": count}
+                for kind, state, status, count in figures.recipients_by_type_state
+            ],
+            "purge_runs": figures.purge_runs,
+            "oldest_non_hit_read_day": _day(figures.oldest_non_hit),
+            "access_log_entries": figures.access_entries,
+            "access_log_verification": figures.verification,
+            "hotlist_entries_checked": figures.hotlist_entries_checked,
+        },
+        "sample": {
+            "seed": report.sample.seed,
+            "size": report.sample.size,
+            "population": report.sample.population,
+            "access_log_seqs": list(report.sample.seqs),
+        },
+    }
+
+
+def render_json(report: ComplianceReport) -> str:
+    return json.dumps(report_document(report), indent=2, ensure_ascii=False) + "\n"
+
+
+def render_html(report: ComplianceReport) -> str:
+    template = _environment().get_template("compliance.html")
+    return template.render(report=report_document(report), charts=charts(report))
+
+
+def render_pdf(report: ComplianceReport) -> bytes:
+    """The HTML report printed by WeasyPrint; ``PdfUnavailable`` when it or pango is missing."""
+    html = render_html(report)
+    try:
+        # Imported on use: it is slow to load, and without pango it fails at import.
+        from weasyprint import HTML  # type: ignore[import-untyped,unused-ignore]  # noqa: PLC0415
+    except (ImportError, OSError) as exc:
+        raise PdfUnavailable(
+            f"WeasyPrint cannot run here: {exc}",
+            hint="Run scripts/setup, which installs WeasyPrint and Debian's pango; or ask for "
+            "--format html.",
+        ) from None
+    document: bytes = HTML(string=html).write_pdf()
+    return document
+
+
+def charts(report: ComplianceReport) -> Mapping[str, Markup]:
+    figures = report.figures
+    labels = [day.day.isoformat() for day in figures.days]
+    return {
+        "per_day": Markup(  # noqa: S704 - built from escaped parts in charts.py
+            line_chart(
+                "Reads and hits per day",
+                labels,
+                [
+                    Series("reads", tuple(day.reads for day in figures.days)),
+                    Series("hits", tuple(day.hits for day in figures.days)),
+                ],
+            )
+        ),
+        "per_user": Markup(  # noqa: S704
+            bar_chart("Searches per user", figures.searches_by_user, "accesses")
+        ),
+        "per_purpose": Markup(  # noqa: S704
+            bar_chart("Searches per purpose", figures.searches_by_purpose, "accesses")
+        ),
+    }
+
+
+@cache
+def _environment() -> Environment:
+    return Environment(
+        loader=PackageLoader("platekeeper.reports", "templates"),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def _finding(finding: Finding) -> dict[str, Any]:
+    return {
+        "code": finding.code,
+        "area": finding.area.value,
+        "severity": finding.severity.value,
+        "title": finding.title,
+        "detail": finding.detail,
+        "remediation": finding.remediation,
+        "evidence": list(finding.evidence),
+    }
+
+
+def _day(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.date().isoformat()
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat().replace("+00:00", "Z")

@@ -1,0 +1,341 @@
+"""The public transparency report: what the system did in the last 30 days, in aggregates only.
+
+Two steps, as everywhere: ``gather_counts`` reads plain numbers from the store, and
+``transparency_report`` (pure) decides what of them may be published. Nothing here ever holds a
+plate, an image reference, a username, a case number or a read id: the store is asked for counts,
+hits are counted by status, and access-log entries only by purpose code.
+
+The small-count rule (docs/transparency.md): a count below ``min_count`` is published as "fewer
+than N"; a category whose total is below ``min_count`` is not broken down; and where exactly one
+part of a breakdown is small, the next smallest part is withheld too, so that the small one
+cannot be found by subtracting the others from the total.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from platekeeper.domain.access import AccessOutcome
+from platekeeper.domain.holds import Exemptions
+from platekeeper.domain.hotlists import HitOutcome, HitStatus
+from platekeeper.domain.policy import describe_age
+from platekeeper.domain.recipients import RecipientStatus
+from platekeeper.domain.retention import RetentionRule
+from platekeeper.domain.sharing import EntityType
+from platekeeper.policy.resolve import EffectivePolicy
+from platekeeper.store import Store
+from platekeeper.store.protocols import AccessFilter, HitFilter, PolicyVersion
+
+PERIOD = timedelta(days=30)
+SEARCH_ACTION = "reads:search"
+COMPLIANCE_ACTION = "reports:compliance"
+"""The access-log action of a compliance report run: the last one dates the last audit."""
+MOST_COUNTED = 1_000_000
+"""The most hits, or searches, one gathering lists; a count that reaches it says so."""
+
+
+# --- what is gathered: plain numbers --------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    name: str
+    entity_type: EntityType
+    state: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class LastAudit:
+    at: datetime
+    kind: str
+    """``compliance-report`` (a report run, as logged) or ``checkpoint`` (the last signed
+    checkpoint of the access log)."""
+
+
+@dataclass(frozen=True, slots=True)
+class TransparencyCounts:
+    """Exact numbers from the store, never published as they are."""
+
+    period_from: datetime
+    period_to: datetime
+    cameras_active: int
+    cameras_total: int
+    reads: int
+    hits: int
+    hits_by_status: Mapping[str, int]
+    hits_by_outcome: Mapping[str, int]
+    searches_by_purpose: Mapping[str, int]
+    recipients: tuple[Recipient, ...]
+    last_audit: LastAudit | None
+
+
+def gather_counts(store: Store, now: datetime, purposes: Sequence[str] = ()) -> TransparencyCounts:
+    """Count from ``store`` what happened in the 30 days before ``now``.
+
+    ``purposes`` are the authorised purpose codes, listed even when nobody searched for them.
+    """
+    since = now - PERIOD
+    cameras = store.cameras.list()
+    hits = store.hits.list(HitFilter(since=since, limit=MOST_COUNTED))
+    return TransparencyCounts(
+        period_from=since,
+        period_to=now,
+        cameras_active=sum(camera.status.value == "active" for camera in cameras),
+        cameras_total=len(cameras),
+        reads=_reads_since(store, since),
+        hits=len(hits),
+        hits_by_status=_complete(
+            Counter(hit.status.value for hit in hits), [s.value for s in HitStatus]
+        ),
+        hits_by_outcome=_complete(
+            Counter(hit.outcome.value for hit in hits if hit.outcome is not None),
+            [o.value for o in HitOutcome],
+        ),
+        searches_by_purpose=_complete(_searches_by_purpose(store, since), purposes),
+        recipients=tuple(
+            Recipient(r.legal_name, r.entity_type, r.state)
+            for r in store.recipients.list()
+            if r.status is RecipientStatus.ACTIVE
+        ),
+        last_audit=_last_audit(store),
+    )
+
+
+def _reads_since(store: Store, since: datetime) -> int:
+    """Every read less those captured before ``since``, counted in the store, not listed."""
+    none = Exemptions()
+    older = sum(
+        store.reads.count_expired(since, hit_reads=hit_reads, exempt=none).reads
+        for hit_reads in (False, True)
+    )
+    return max(store.reads.stats().read_count - older, 0)
+
+
+def _searches_by_purpose(store: Store, since: datetime) -> Counter[str]:
+    entries = store.access_log.find(
+        AccessFilter(
+            action=SEARCH_ACTION, outcome=AccessOutcome.ALLOWED, at_from=since, limit=MOST_COUNTED
+        )
+    )
+    return Counter(entry.event.purpose_code or "none named" for entry in entries)
+
+
+def _last_audit(store: Store) -> LastAudit | None:
+    runs = store.access_log.find(
+        AccessFilter(action=COMPLIANCE_ACTION, outcome=AccessOutcome.ALLOWED, limit=1)
+    )
+    if runs:
+        return LastAudit(runs[0].event.at, "compliance-report")
+    checkpoint = store.access_log.last_checkpoint()
+    return None if checkpoint is None else LastAudit(checkpoint.signed_at, "checkpoint")
+
+
+def _complete(counts: Mapping[str, int], keys: Sequence[str]) -> dict[str, int]:
+    """``counts`` with every key of ``keys`` present (zero where nothing was counted)."""
+    return {**dict.fromkeys(keys, 0), **counts}
+
+
+# --- what is published ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PublicCount:
+    value: int | None
+    """The count, or None where it is withheld."""
+    text: str
+    """As shown: "1,204", "fewer than 5" or "withheld"."""
+
+
+@dataclass(frozen=True, slots=True)
+class Breakdown:
+    total: PublicCount
+    parts: tuple[tuple[str, PublicCount], ...]
+    """Empty when the total is too small to break down."""
+
+    @property
+    def broken_down(self) -> bool:
+        return bool(self.parts)
+
+
+def public_count(count: int, min_count: int) -> PublicCount:
+    if count < min_count:
+        return PublicCount(None, f"fewer than {min_count}")
+    return PublicCount(count, f"{count:,}")
+
+
+WITHHELD = PublicCount(None, "withheld")
+
+
+def breakdown(parts: Mapping[str, int], min_count: int) -> Breakdown:
+    """``parts`` and their total under the small-count rule (see the module's docstring)."""
+    total = sum(parts.values())
+    if total < min_count:
+        return Breakdown(public_count(total, min_count), ())
+    small = {key for key, count in parts.items() if count < min_count}
+    withheld: set[str] = set()
+    if len(small) == 1:
+        others = sorted((count, key) for key, count in parts.items() if key not in small)
+        withheld.add(others[0][1])
+    shown = tuple(
+        (key, WITHHELD if key in withheld else public_count(count, min_count))
+        for key, count in parts.items()
+    )
+    return Breakdown(public_count(total, min_count), shown)
+
+
+@dataclass(frozen=True, slots=True)
+class RetentionPeriod:
+    data_class: str
+    max_age: str | None
+    min_age: str | None
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyLink:
+    url: str
+    version: str
+    sha256: str
+    effective_on: str
+    complete: bool
+
+
+@dataclass(frozen=True, slots=True)
+class TransparencyReport:
+    generated_at: datetime
+    period_from: datetime
+    period_to: datetime
+    min_count: int
+    policy: PolicyLink | None
+    retention: tuple[RetentionPeriod, ...]
+    cameras_active: int
+    cameras_total: int
+    reads: PublicCount
+    hits: PublicCount
+    searches_by_purpose: Breakdown
+    hits_by_status: Breakdown
+    hits_by_outcome: Breakdown
+    recipients: tuple[Recipient, ...]
+    last_audit: LastAudit | None
+
+
+def transparency_report(
+    counts: TransparencyCounts,
+    *,
+    min_count: int,
+    retention: Sequence[RetentionRule] = (),
+    policy: PolicyLink | None = None,
+) -> TransparencyReport:
+    """What may be published of ``counts``: pure."""
+    return TransparencyReport(
+        generated_at=counts.period_to,
+        period_from=counts.period_from,
+        period_to=counts.period_to,
+        min_count=min_count,
+        policy=policy,
+        retention=tuple(_period(rule) for rule in retention),
+        # Cameras are equipment, not people's movements: counted exactly.
+        cameras_active=counts.cameras_active,
+        cameras_total=counts.cameras_total,
+        reads=public_count(counts.reads, min_count),
+        hits=public_count(counts.hits, min_count),
+        searches_by_purpose=breakdown(counts.searches_by_purpose, min_count),
+        hits_by_status=breakdown(counts.hits_by_status, min_count),
+        hits_by_outcome=breakdown(counts.hits_by_outcome, min_count),
+        recipients=counts.recipients,
+        last_audit=counts.last_audit,
+    )
+
+
+def gather_transparency(
+    store: Store,
+    now: datetime,
+    *,
+    min_count: int,
+    effective: EffectivePolicy | None,
+    version: PolicyVersion | None,
+) -> TransparencyReport:
+    """The public report of ``store`` at ``now``, under the policy in force (None: no policy
+    file yet, so no retention periods and no link)."""
+    purposes = [] if effective is None else [purpose.code for purpose in effective.purposes]
+    counts = gather_counts(store, now, purposes)
+    if effective is None:
+        return transparency_report(counts, min_count=min_count)
+    return transparency_report(
+        counts,
+        min_count=min_count,
+        retention=list(effective.retention.values()),
+        policy=None if version is None else policy_link(version, complete=effective.complete),
+    )
+
+
+def policy_link(version: PolicyVersion, *, complete: bool, url: str = "/policy") -> PolicyLink:
+    return PolicyLink(
+        url=url,
+        version=version.version,
+        sha256=version.sha256,
+        effective_on=version.rendered_at.date().isoformat(),
+        complete=complete,
+    )
+
+
+def _period(rule: RetentionRule) -> RetentionPeriod:
+    return RetentionPeriod(
+        data_class=rule.data_class.value,
+        max_age=describe_age(rule.max_age) if rule.max_age else None,
+        min_age=describe_age(rule.min_age) if rule.min_age else None,
+        source=rule.source,
+    )
+
+
+# --- the JSON feed --------------------------------------------------------------------------
+
+
+def feed(report: TransparencyReport) -> dict[str, Any]:
+    """The report as the JSON feed's document (docs/transparency.md lists its fields)."""
+    return {
+        "generated_at": report.generated_at.isoformat(),
+        "period": {
+            "from": report.period_from.isoformat(),
+            "to": report.period_to.isoformat(),
+            "days": PERIOD.days,
+        },
+        "min_count": report.min_count,
+        "policy": None if report.policy is None else _fields(report.policy),
+        "retention": [_fields(period) for period in report.retention],
+        "cameras": {"active": report.cameras_active, "total": report.cameras_total},
+        "reads": _count(report.reads),
+        "hits": _count(report.hits),
+        "searches_by_purpose": _breakdown(report.searches_by_purpose),
+        "hit_verification": {
+            "by_status": _breakdown(report.hits_by_status),
+            "by_outcome": _breakdown(report.hits_by_outcome),
+        },
+        "recipients": [
+            {"name": r.name, "entity_type": r.entity_type.value, "state": r.state}
+            for r in report.recipients
+        ],
+        "last_audit": None
+        if report.last_audit is None
+        else {"at": report.last_audit.at.isoformat(), "kind": report.last_audit.kind},
+    }
+
+
+def _fields(value: PolicyLink | RetentionPeriod) -> dict[str, Any]:
+    return {name: getattr(value, name) for name in value.__slots__}
+
+
+def _count(count: PublicCount) -> dict[str, Any]:
+    return {"count": count.value, "text": count.text}
+
+
+def _breakdown(value: Breakdown) -> dict[str, Any]:
+    return {
+        "total": _count(value.total),
+        "broken_down": value.broken_down,
+        "parts": [{"name": name, **_count(count)} for name, count in value.parts],
+    }

@@ -1,0 +1,91 @@
+"""The public transparency page, its JSON feed, and the usage and privacy policy: no login.
+
+Civil Code 1798.90.51(b)(1) asks for the policy to be public; the page and feed publish what the
+system did in the last 30 days in aggregates only (docs/transparency.md). Counting costs scans,
+so one gathering serves every visitor for ``transparency.cache_s`` seconds.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, JSONResponse
+from starlette.concurrency import run_in_threadpool
+
+from platekeeper import __version__
+from platekeeper.api.auth import public
+from platekeeper.api.deps import ServicesDep
+from platekeeper.errors import NotFound
+from platekeeper.reports.policy_document import PublishedPolicy, publish_policy
+from platekeeper.reports.transparency import TransparencyReport, feed, gather_transparency
+from platekeeper.services import Services
+from platekeeper.web.routes import templates
+
+router = APIRouter(include_in_schema=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Publication:
+    report: TransparencyReport
+    policy: PublishedPolicy | None
+    made_at_monotonic: float
+
+
+def publication(services: Services) -> Publication:
+    """The policy document (its version recorded) and the transparency report, made now."""
+    now = services.clock.now()
+    try:
+        published: PublishedPolicy | None = publish_policy(services.settings, services.store, now)
+    except NotFound:
+        published = None
+    report = gather_transparency(
+        services.store,
+        now,
+        min_count=services.settings.transparency.min_count,
+        effective=None if published is None else published.effective,
+        version=None if published is None else published.document.version,
+    )
+    return Publication(report, published, time.monotonic())
+
+
+async def recent_publication(request: Request, services: Services) -> Publication:
+    cached: Publication | None = getattr(request.app.state, "transparency", None)
+    max_age_s = services.settings.transparency.cache_s
+    if cached is None or time.monotonic() - cached.made_at_monotonic >= max_age_s:
+        cached = await run_in_threadpool(publication, services)
+        request.app.state.transparency = cached
+    return cached
+
+
+def _cache_headers(services: Services) -> dict[str, str]:
+    return {"Cache-Control": f"public, max-age={services.settings.transparency.cache_s}"}
+
+
+@router.get("/transparency", response_class=HTMLResponse, dependencies=public())
+async def transparency_page(request: Request, services: ServicesDep) -> HTMLResponse:
+    made = await recent_publication(request, services)
+    return templates().TemplateResponse(
+        request,
+        "transparency.html",
+        {"report": made.report, "version": __version__},
+        headers=_cache_headers(services),
+    )
+
+
+@router.get("/transparency.json", dependencies=public())
+async def transparency_feed(request: Request, services: ServicesDep) -> JSONResponse:
+    made = await recent_publication(request, services)
+    return JSONResponse(feed(made.report), headers=_cache_headers(services))
+
+
+@router.get("/policy", response_class=HTMLResponse, dependencies=public())
+async def policy_document(request: Request, services: ServicesDep) -> HTMLResponse:
+    made = await recent_publication(request, services)
+    if made.policy is None:
+        raise NotFound(
+            "no usage and privacy policy has been published yet",
+            hint="The custodian writes one with 'platekeeper policy init'.",
+        )
+    return HTMLResponse(made.policy.html, headers=_cache_headers(services))
