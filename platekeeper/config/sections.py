@@ -1,0 +1,212 @@
+"""The core sections: server, ingest, accounts, access and the access log."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    Field,
+    field_validator,
+    model_validator,
+)
+
+from platekeeper.config.base import Section
+from platekeeper.domain.purposes import CaseNumberFormat, PurposeCatalogue, SearchPurpose
+from platekeeper.errors import InvalidInput
+
+
+class ServerSettings(Section):
+    host: str = Field(default="127.0.0.1", description="Address the app listens on.")
+    port: int = Field(default=8080, ge=1, le=65535, description="TCP port the app listens on.")
+
+
+class IngestSettings(Section):
+    max_batch_reads: int = Field(
+        default=1000, ge=1, le=10_000, description="Most reads in one batch request."
+    )
+    max_image_bytes: int = Field(
+        default=8 * 1024 * 1024, ge=1024, le=64 * 1024 * 1024, description="Largest image."
+    )
+    max_request_bytes: int = Field(
+        default=256 * 1024 * 1024,
+        ge=1024 * 1024,
+        le=4 * 1024 * 1024 * 1024,
+        description="Largest request body, images included.",
+    )
+    max_clock_skew_s: int = Field(
+        default=300,
+        ge=0,
+        le=86_400,
+        description="How far in the future a capture time may lie before it is refused.",
+    )
+    max_capture_age_days: int = Field(
+        default=30,
+        ge=1,
+        le=3650,
+        description="Reads captured longer ago than this are refused (a camera's backlog).",
+    )
+
+
+class AccountSettings(Section):
+    max_idle_days: int = Field(
+        default=90,
+        ge=1,
+        le=365,
+        description="An account unused this many days suspends itself; a custodian reactivates it.",
+    )
+    training_valid_days: int = Field(
+        default=365,
+        ge=30,
+        le=1095,
+        description="How long completed training counts when no expiry date is given.",
+    )
+    lockout_failures: int = Field(
+        default=5, ge=3, le=20, description="Failed logins in a row that lock an account."
+    )
+    lockout_minutes: int = Field(
+        default=15, ge=1, le=1440, description="How long a locked account stays locked."
+    )
+    session_idle_minutes: int = Field(
+        default=30, ge=5, le=720, description="A session unused this long ends."
+    )
+    session_max_hours: int = Field(
+        default=12, ge=1, le=24, description="A session ends this long after login, used or not."
+    )
+    api_token_max_days: int = Field(
+        default=365, ge=1, le=730, description="Longest lifetime of an API token."
+    )
+    cookie_secure: bool = Field(
+        default=True,
+        description="Send the session cookie over HTTPS only. Browsers treat localhost as secure; "
+        "turn off only for plain-HTTP tests on another host.",
+    )
+
+
+class PurposeSettings(Section):
+    code: str = Field(description="Stable code, e.g. 'stolen-vehicle'.")
+    label: str = Field(description="What the purpose means, as the usage policy states it.")
+
+
+DEFAULT_PURPOSES = (
+    PurposeSettings(code="criminal-investigation", label="Investigation of a specific crime"),
+    PurposeSettings(code="stolen-vehicle", label="Recovery of a stolen vehicle or plate"),
+    PurposeSettings(
+        code="missing-person", label="Locating a missing or endangered person (AMBER, Silver)"
+    ),
+    PurposeSettings(code="wanted-person", label="Locating a person with an outstanding warrant"),
+    PurposeSettings(code="alert-verification", label="Verifying a hot-list alert"),
+)
+
+
+class AccessSettings(Section):
+    purposes: tuple[PurposeSettings, ...] = Field(
+        default=DEFAULT_PURPOSES,
+        min_length=1,
+        description="The authorised purposes; every access to ALPR data names one.",
+    )
+    case_number_pattern: str = Field(
+        default=r"[0-9]{4}-[0-9]{4,8}",
+        description="Regular expression a case or incident number must match in full.",
+    )
+    case_number_example: str = Field(
+        default="2026-000123", description="A case number that the pattern accepts, for hints."
+    )
+    approval_beyond_days: int | None = Field(
+        default=None,
+        ge=1,
+        le=3650,
+        description="Searches reaching further back than this many days need a supervisor's "
+        "approval; unset, none do.",
+    )
+    approval_valid_hours: int = Field(
+        default=72, ge=1, le=720, description="How long a supervisor's approval can be used."
+    )
+    max_results: int = Field(
+        default=500, ge=1, le=10_000, description="Most reads one search or export returns."
+    )
+
+    @model_validator(mode="after")
+    def _check_catalogue(self) -> AccessSettings:
+        # The domain's own checks say what is wrong with a code or a pattern.
+        try:
+            PurposeCatalogue(
+                [SearchPurpose(p.code, p.label) for p in self.purposes],
+                CaseNumberFormat(self.case_number_pattern, self.case_number_example),
+            )
+        except InvalidInput as exc:
+            raise ValueError(exc.message) from None
+        codes = [p.code for p in self.purposes]
+        if len(set(codes)) != len(codes):
+            raise ValueError("purpose codes repeat")
+        return self
+
+    def catalogue(self) -> PurposeCatalogue:
+        return PurposeCatalogue(
+            [SearchPurpose(p.code, p.label) for p in self.purposes],
+            CaseNumberFormat(self.case_number_pattern, self.case_number_example),
+        )
+
+
+class AuditSettings(Section):
+    signing_key_path: Path | None = Field(
+        default=None,
+        description="Ed25519 private key that signs access-log checkpoints; defaults to "
+        "keys/access-log.ed25519 in the data directory, made on first use.",
+    )
+    checkpoint_interval_s: int = Field(
+        default=300,
+        ge=10,
+        le=86_400,
+        description="How often the server signs a checkpoint of the access log, if it grew.",
+    )
+    retention_days: int = Field(
+        default=1826,
+        ge=365,
+        le=36_500,
+        description="How long access-log entries are kept; reads' purges never touch them.",
+    )
+    timezone: str = Field(
+        default="UTC", description="The agency's time zone, for the unusual-hours signal."
+    )
+    working_hours: tuple[int, int] = Field(
+        default=(6, 22),
+        description="Searches outside [start, end) local hours are flagged as unusual.",
+    )
+    repeat_searches: int = Field(
+        default=3,
+        ge=2,
+        le=100,
+        description="Searches for one plate by one user within repeat_window_days that are "
+        "flagged.",
+    )
+    repeat_window_days: int = Field(default=7, ge=1, le=365, description="See repeat_searches.")
+    purpose_reuse: int = Field(
+        default=5,
+        ge=2,
+        le=1000,
+        description="Distinct plates searched by one user under one case number that are flagged.",
+    )
+    follow_up_days: int = Field(
+        default=30,
+        ge=1,
+        le=365,
+        description="A case searched but never touched again within this many days is flagged.",
+    )
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, name: str) -> str:
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {name!r}; use an IANA name") from None
+        return name
+
+    @field_validator("working_hours")
+    @classmethod
+    def _hours_in_a_day(cls, hours: tuple[int, int]) -> tuple[int, int]:
+        start, end = hours
+        if not 0 <= start < end <= 24:
+            raise ValueError("give [start, end] hours with 0 <= start < end <= 24")
+        return hours

@@ -1,0 +1,80 @@
+"""The storage ports. Each backend (SQLite, PostgreSQL) implements all of them on one schema.
+
+A backend is a ``Store``; it hands out repositories, each a small protocol around one kind of
+record. The contract tests in ``tests/store`` run unchanged against every backend.
+"""
+
+from __future__ import annotations
+
+from platekeeper.store.protocols.access_log import AccessFilter, AccessLogRepository
+from platekeeper.store.protocols.accounts import (
+    AccountRepository,
+    ApiTokenRepository,
+    SessionRepository,
+)
+from platekeeper.store.protocols.alerts import AlertOutboxRepository, OutboxItem, OutboxStatus
+from platekeeper.store.protocols.approvals import ApprovalRepository
+from platekeeper.store.protocols.hotlists import (
+    ActiveEntry,
+    HitFilter,
+    HitRepository,
+    HotlistEntryRepository,
+    HotlistFeed,
+    HotlistRepository,
+)
+from platekeeper.store.protocols.policy import PolicyVersion, PolicyVersionRepository
+from platekeeper.store.protocols.reads import (
+    PurgedReads,
+    ReadQuery,
+    ReadRepository,
+    ReadStats,
+    StoredOutcome,
+    StoredRead,
+)
+from platekeeper.store.protocols.registry import AgencyRepository, CameraRepository
+from platekeeper.store.protocols.retention import (
+    ImageKeyRepository,
+    LegalHoldRepository,
+    PurgeLedgerRepository,
+)
+from platekeeper.store.protocols.sharing import (
+    RecipientRepository,
+    ShareRequestRepository,
+    SharingLedgerRepository,
+)
+from platekeeper.store.protocols.store import Store
+
+__all__ = [
+    "AccessFilter",
+    "AccessLogRepository",
+    "AccountRepository",
+    "ActiveEntry",
+    "AgencyRepository",
+    "AlertOutboxRepository",
+    "ApiTokenRepository",
+    "ApprovalRepository",
+    "CameraRepository",
+    "HitFilter",
+    "HitRepository",
+    "HotlistEntryRepository",
+    "HotlistFeed",
+    "HotlistRepository",
+    "ImageKeyRepository",
+    "LegalHoldRepository",
+    "OutboxItem",
+    "OutboxStatus",
+    "PolicyVersion",
+    "PolicyVersionRepository",
+    "PurgeLedgerRepository",
+    "PurgedReads",
+    "ReadQuery",
+    "ReadRepository",
+    "ReadStats",
+    "RecipientRepository",
+    "SessionRepository",
+    "ShareRequestRepository",
+    "SharingLedgerRepository",
+    "Store",
+    "StoredOutcome",
+    "StoredRead",
+]

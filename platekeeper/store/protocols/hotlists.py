@@ -1,0 +1,128 @@
+"""Hot lists, their entries, and hits."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import NamedTuple, Protocol
+
+from platekeeper.domain.hotlists import Hit, HitStatus, Hotlist, HotlistEntry
+
+
+class HotlistFeed(NamedTuple):
+    """Where a hot list is refreshed from: a file path or an http(s) URL, the file's format and
+    its column mapping (JSON, read by ``hotlists.importing``), and how the last attempt went."""
+
+    list_id: str
+    location: str
+    format: str
+    mapping_json: str
+    attempted_at: datetime | None = None
+    error: str | None = None
+
+
+class ActiveEntry(NamedTuple):
+    """What the matcher holds of one active entry; a tuple, as a million are loaded at once."""
+
+    id: str
+    list_id: str
+    plate_key: str
+    state: str | None
+    expires_at: datetime | None
+
+
+class HotlistRepository(Protocol):
+    def add(self, hotlist: Hotlist) -> None:
+        """``Conflict`` if the id is taken, ``NotFound`` if the agency does not exist."""
+        ...
+
+    def get(self, list_id: str) -> Hotlist | None: ...
+    def set_feed(self, feed: HotlistFeed) -> None:
+        """Make ``feed`` the list's refresh source; ``NotFound`` if there is no such list."""
+        ...
+
+    def feed(self, list_id: str) -> HotlistFeed | None: ...
+    def feeds(self) -> list[HotlistFeed]:
+        """Every list's refresh source, for the scheduler."""
+        ...
+
+    def record_refresh(self, list_id: str, at: datetime, error: str | None = None) -> None:
+        """An attempt at ``at``; without ``error`` it succeeded: the list is fresh from ``at``."""
+        ...
+
+    def list(self, agency_id: str | None = None) -> list[Hotlist]:
+        """By name."""
+        ...
+
+
+class HotlistEntryRepository(Protocol):
+    """Entries of hot lists. Every write raises ``version()`` in the same transaction."""
+
+    def add(self, entries: Sequence[HotlistEntry]) -> None:
+        """Store entries all or nothing (bulk: an import's rows in one statement batch).
+        ``Conflict`` if an id is taken, ``NotFound`` if a list does not exist."""
+        ...
+
+    def replace(self, list_id: str, entries: Sequence[HotlistEntry]) -> None:
+        """Make ``entries`` the list's entries, in one transaction: those with a stored id are
+        updated (and keep their id), the others inserted, the list's remaining rows deleted."""
+        ...
+
+    def get(self, entry_id: str) -> HotlistEntry | None: ...
+    def count(self, list_id: str) -> int: ...
+    def identities(self, list_id: str) -> list[tuple[str, str, str | None, str | None]]:
+        """``(id, plate_key, state, source_record_id)`` of each of the list's entries, so that a
+        refresh can keep the ids of entries that stay."""
+        ...
+
+    def set_expiry(self, entry_id: str, expires_at: datetime | None) -> bool:
+        """False if there is no such entry."""
+        ...
+
+    def remove(self, entry_id: str) -> bool:
+        """False if there is no such entry."""
+        ...
+
+    def by_plate_key(self, keys: Collection[str]) -> list[HotlistEntry]:
+        """Every entry, active or not, whose plate key is one of ``keys``."""
+        ...
+
+    def active(self, now: datetime) -> list[ActiveEntry]:
+        """Every entry not expired at ``now``, of every list, in one query."""
+        ...
+
+    def version(self) -> int:
+        """A counter raised by every change to entries or lists; reload when it moves."""
+        ...
+
+    def list(self, list_id: str, limit: int = 1000, offset: int = 0) -> list[HotlistEntry]:
+        """By plate key."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class HitFilter:
+    """Which hits to list. Every bound is optional; results are newest first."""
+
+    status: HitStatus | None = None
+    list_id: str | None = None
+    since: datetime | None = None
+    """Only hits made at or after this instant."""
+    limit: int = 100
+
+
+class HitRepository(Protocol):
+    """Hits of reads against hot-list entries: one per (read, entry), and what people made of it."""
+
+    def add(self, hits: Sequence[Hit]) -> list[Hit]:
+        """Store ``hits`` in one transaction; a hit whose (read, entry) pair is stored already is
+        skipped. Returns the hits stored now, in order."""
+        ...
+
+    def get(self, hit_id: str) -> Hit | None: ...
+    def list(self, query: HitFilter) -> list[Hit]: ...
+    def update(self, hit: Hit) -> bool:
+        """Store a verification (only on a hit still pending) or an outcome (only on a hit in
+        the same status with no outcome yet); False if someone else changed it meanwhile."""
+        ...

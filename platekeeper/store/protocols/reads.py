@@ -1,0 +1,99 @@
+"""Reads: what a look-up asks for, what a write reports, what a purge removes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import NamedTuple, Protocol
+
+from platekeeper.domain import PlateRead
+from platekeeper.domain.geo import GeoBox
+from platekeeper.domain.holds import Exemptions
+
+
+class StoredOutcome(StrEnum):
+    CREATED = "created"
+    DUPLICATE = "duplicate"
+    """The same camera sent the same read before; the stored one is kept."""
+
+
+class StoredRead(NamedTuple):
+    """What became of one read. A named tuple: stores make one per read, and it is the
+    cheapest immutable record to build."""
+
+    client_read_id: str
+    read_id: str
+    outcome: StoredOutcome
+
+
+@dataclass(frozen=True, slots=True)
+class ReadQuery:
+    """Which reads to return. Every bound is optional; results are newest first."""
+
+    plate_key: str | None = None
+    plate_like: str | None = None
+    """A ``LIKE`` pattern on the plate key, from ``domain.plates.plate_pattern_to_like``."""
+    camera_id: str | None = None
+    captured_from: datetime | None = None
+    captured_before: datetime | None = None
+    area: GeoBox | None = None
+    agency_id: str | None = None
+    """Only reads from the agency's cameras."""
+    limit: int = 100
+
+
+@dataclass(frozen=True, slots=True)
+class ReadStats:
+    """Aggregates without plate data, safe to show to anyone."""
+
+    read_count: int
+    oldest_captured_at: datetime | None
+    newest_captured_at: datetime | None
+
+
+class ReadRepository(Protocol):
+    def add(self, reads: Sequence[PlateRead]) -> list[StoredRead]:
+        """Store reads all or nothing, in order.
+
+        A read whose id is already stored with the same fingerprint is a retry: it is reported
+        ``DUPLICATE``. With another fingerprint it is a ``Conflict`` and nothing of the batch is
+        written. Ids come from ``platekeeper.domain.ids.read_id_for``.
+        """
+        ...
+
+    def get(self, read_id: str) -> PlateRead | None: ...
+    def find(self, query: ReadQuery) -> list[PlateRead]: ...
+    def delete_captured_before(self, cutoff: datetime) -> int:
+        """Delete every read captured before ``cutoff``; return how many were deleted."""
+        ...
+
+    def stats(self) -> ReadStats: ...
+    def count_expired(
+        self, captured_before: datetime, *, hit_reads: bool, exempt: Exemptions
+    ) -> PurgedReads:
+        """What ``delete_expired`` would delete, all batches together; ``image_refs`` is empty
+        and ``images`` counts the references."""
+        ...
+
+    def delete_expired(
+        self, captured_before: datetime, *, hit_reads: bool, exempt: Exemptions, limit: int
+    ) -> PurgedReads:
+        """Delete up to ``limit`` reads captured before ``captured_before``, oldest first, in one
+        transaction: hit reads (a hit names them) or the others, never ``exempt`` ones."""
+        ...
+
+    def oldest(self, *, hit_reads: bool) -> datetime | None:
+        """The capture time of the oldest stored hit read, or non-hit read."""
+        ...
+
+
+class PurgedReads(NamedTuple):
+    """Reads a purge batch took (or would take): no plate data, only counts and times."""
+
+    reads: int
+    images: int
+    oldest: datetime | None
+    newest: datetime | None
+    image_refs: tuple[str, ...] = ()

@@ -1,0 +1,86 @@
+"""The store: one database, its repositories, its schema and its lifetime."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from platekeeper.store.protocols.access_log import AccessLogRepository
+from platekeeper.store.protocols.accounts import (
+    AccountRepository,
+    ApiTokenRepository,
+    SessionRepository,
+)
+from platekeeper.store.protocols.alerts import AlertOutboxRepository
+from platekeeper.store.protocols.approvals import ApprovalRepository
+from platekeeper.store.protocols.hotlists import (
+    HitRepository,
+    HotlistEntryRepository,
+    HotlistRepository,
+)
+from platekeeper.store.protocols.policy import PolicyVersionRepository
+from platekeeper.store.protocols.reads import ReadRepository
+from platekeeper.store.protocols.registry import AgencyRepository, CameraRepository
+from platekeeper.store.protocols.retention import (
+    ImageKeyRepository,
+    LegalHoldRepository,
+    PurgeLedgerRepository,
+)
+from platekeeper.store.protocols.sharing import (
+    RecipientRepository,
+    ShareRequestRepository,
+    SharingLedgerRepository,
+)
+
+
+class Store(Protocol):
+    """One database: its repositories, its schema version and its lifetime."""
+
+    @property
+    def agencies(self) -> AgencyRepository: ...
+    @property
+    def cameras(self) -> CameraRepository: ...
+    @property
+    def reads(self) -> ReadRepository: ...
+    @property
+    def accounts(self) -> AccountRepository: ...
+    @property
+    def sessions(self) -> SessionRepository: ...
+    @property
+    def api_tokens(self) -> ApiTokenRepository: ...
+    @property
+    def approvals(self) -> ApprovalRepository: ...
+    @property
+    def access_log(self) -> AccessLogRepository: ...
+    @property
+    def hotlists(self) -> HotlistRepository: ...
+    @property
+    def hotlist_entries(self) -> HotlistEntryRepository: ...
+    @property
+    def alert_outbox(self) -> AlertOutboxRepository: ...
+    @property
+    def hits(self) -> HitRepository: ...
+    @property
+    def legal_holds(self) -> LegalHoldRepository: ...
+    @property
+    def purge_ledger(self) -> PurgeLedgerRepository: ...
+    @property
+    def image_keys(self) -> ImageKeyRepository: ...
+    @property
+    def recipients(self) -> RecipientRepository: ...
+    @property
+    def share_requests(self) -> ShareRequestRepository: ...
+    @property
+    def sharing_ledger(self) -> SharingLedgerRepository: ...
+    @property
+    def policy_versions(self) -> PolicyVersionRepository: ...
+
+    def upgrade(self) -> list[str]:
+        """Apply pending migrations; return the names of those applied."""
+        ...
+
+    def pending_migrations(self) -> list[str]:
+        """The names of migrations not applied yet; empty when the schema is current."""
+        ...
+
+    def schema_version(self) -> int: ...
+    def close(self) -> None: ...
