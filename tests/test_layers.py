@@ -22,6 +22,7 @@ _SERVICES = {
 # not import each other; they meet in services.py.
 FORBIDDEN = {
     "domain": {"config", "store", "recognition", *_SERVICES, *_EDGES},
+    "recognition": {"store", *_SERVICES, *_EDGES},
     "store": {*_SERVICES, *_EDGES},
     **{service: (_SERVICES - {service}) | _EDGES for service in _SERVICES},
     # Reports read what the services keep (policy, audit, retention): only the edges are above.

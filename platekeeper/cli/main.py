@@ -15,6 +15,7 @@ from platekeeper.cli import (
     config_cmd,
     db,
     hotlists,
+    ingest_cmd,
     policy,
     report,
     retention,
@@ -24,6 +25,7 @@ from platekeeper.cli import (
 from platekeeper.cli.console import err, print_error
 from platekeeper.cli.context import CliState, open_current, state
 from platekeeper.cli.demo import demo
+from platekeeper.cli.recognize import recognize
 from platekeeper.cli.serve import bind, run_server
 from platekeeper.errors import PlateKeeperError
 
@@ -43,8 +45,10 @@ app.add_typer(users.token_app, name="token")
 app.add_typer(audit.app, name="audit")
 app.add_typer(hotlists.app, name="hotlist")
 app.add_typer(sharing.app, name="sharing")
+app.add_typer(ingest_cmd.app, name="ingest")
 app.add_typer(policy.app, name="policy")
 app.add_typer(report.app, name="report")
+app.command()(recognize)
 app.command()(demo)
 app.command()(retention.purge)
 app.add_typer(retention.hold_app, name="hold")

@@ -1,0 +1,140 @@
+"""Ingest from image files, in process and through the ``platekeeper`` command."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from platekeeper.domain import Camera
+from platekeeper.ingest.images import ImageFileSource
+from platekeeper.recognition import PlatePipeline
+from platekeeper.services import Services
+from platekeeper.store import ReadQuery
+from tests.cli.test_cli import assert_user_error, run
+from tests.recognition.render import compose
+
+POSITION = ("--latitude", "38.58", "--longitude", "-121.49")
+
+
+@pytest.fixture(scope="module")
+def photos(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder of three photos: one plate, two plates, none; and a file that is no image."""
+    folder = tmp_path_factory.mktemp("photos")
+    one, _ = compose(["7ABC123"], seed=40)
+    two, _ = compose(["KXR4821", "5TRW903"], seed=41)
+    none, _ = compose(["X"], seed=42)
+    none = none.copy()
+    none[:] = 128
+    Image.fromarray(one).save(folder / "a.jpg", quality=92)
+    Image.fromarray(two).save(folder / "b.png")
+    Image.fromarray(none).save(folder / "c.jpg")
+    return folder
+
+
+def test_each_plate_is_stored_with_its_crop_and_image_once(
+    photos: Path, pipeline: PlatePipeline, ingest_services: tuple[Services, Camera]
+) -> None:
+    services, camera = ingest_services
+    source = ImageFileSource(pipeline, services.ingest, services.clock, use_file_time=False)
+    files = sorted(photos.iterdir())
+    seen: list[Path] = []
+    report = source.run(camera, files, seen.append)
+    assert (report.images, report.stored, report.without_plates, report.failed) == (3, 3, 1, ())
+    assert seen == files
+    reads = services.store.reads.find(ReadQuery())
+    assert sorted(r.plate_text for r in reads) == ["5TRW903", "7ABC123", "KXR4821"]
+    for read in reads:
+        assert read.crop_ref is not None
+        assert read.image_ref is not None
+        assert services.images.get(read.crop_ref)[:3] == b"\xff\xd8\xff"
+        assert read.box is not None
+        assert read.confidence > 0.5
+    again = source.run(camera, files)
+    assert (again.stored, again.repeated) == (0, 3)
+
+
+def test_an_unreadable_file_is_reported_and_the_rest_go_on(
+    tmp_path: Path, pipeline: PlatePipeline, ingest_services: tuple[Services, Camera]
+) -> None:
+    services, camera = ingest_services
+    broken = tmp_path / "broken.jpg"
+    broken.write_bytes(b"not an image")
+    image, _ = compose(["7ABC123"], seed=43)
+    good = tmp_path / "good.png"
+    Image.fromarray(image).save(good)
+    source = ImageFileSource(pipeline, services.ingest, services.clock, use_file_time=False)
+    report = source.run(camera, [broken, good])
+    assert report.stored == 1
+    assert len(report.failed) == 1
+    assert "broken.jpg" in report.failed[0]
+
+
+def test_recognize_prints_openalpr_json_lines(photos: Path, tmp_path: Path) -> None:
+    result = run(tmp_path / "data", "recognize", str(photos), "--json", "--topn", "3")
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["file"] for line in lines] == ["a.jpg", "b.png", "c.jpg"]
+    first = lines[0]
+    assert (first["version"], first["data_type"]) == (2, "alpr_results")
+    assert (first["img_width"], first["img_height"]) == (960, 540)
+    assert first["processing_time_ms"] > 0
+    (plate,) = first["results"]
+    assert plate["plate"] == "7ABC123"
+    assert 50 <= plate["confidence"] <= 100
+    assert plate["matches_template"] == 1
+    assert plate["region"].startswith("us")
+    assert 0 <= plate["region_confidence"] <= 100
+    assert len(plate["coordinates"]) == 4
+    assert set(plate["coordinates"][0]) == {"x", "y"}
+    assert 1 <= len(plate["candidates"]) <= 3
+    assert plate["candidates"][0] == {
+        "plate": "7ABC123",
+        "confidence": plate["confidence"],
+        "matches_template": 1,
+    }
+    assert sorted(r["plate"] for r in lines[1]["results"]) == ["5TRW903", "KXR4821"]
+    assert lines[2]["results"] == []
+
+
+def test_recognize_prints_a_table_without_json(photos: Path, tmp_path: Path) -> None:
+    result = run(tmp_path / "data", "recognize", str(photos / "a.jpg"), "--region", "us")
+    assert result.returncode == 0, result.stderr
+    assert "7ABC123" in result.stdout
+
+
+def test_recognize_a_missing_path_is_a_user_error(tmp_path: Path) -> None:
+    assert_user_error(run(tmp_path, "recognize", str(tmp_path / "nope.jpg")), "does not exist")
+
+
+def test_ingest_images_from_the_command_line(photos: Path, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    assert run(data, "db", "upgrade").returncode == 0
+    assert_user_error(
+        run(data, "ingest", "images", str(photos), "--camera", "gate"), "camera 'gate'"
+    )
+    assert run(data, "agency", "add", "pd", "--name", "PD", "--state", "CA").returncode == 0
+    added = run(data, "camera", "add", "gate", "--agency", "pd", "--name", "Gate", *POSITION)
+    assert added.returncode == 0, added.stderr
+    result = run(data, "ingest", "images", str(photos), "--camera", "gate", "--now")
+    assert result.returncode == 0, result.stderr
+    assert "3 images: 3 reads stored, 0 already stored, 1 without plates, 0 failed." in (
+        result.stdout
+    )
+
+
+def test_ingest_video_from_the_command_line(clip: Path, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    assert run(data, "db", "upgrade").returncode == 0
+    assert run(data, "agency", "add", "pd", "--name", "PD", "--state", "CA").returncode == 0
+    added = run(data, "camera", "add", "gate", "--agency", "pd", "--name", "Gate", *POSITION)
+    assert added.returncode == 0, added.stderr
+    assert_user_error(
+        run(data, "ingest", "video", str(tmp_path / "none.mp4"), "--camera", "gate"),
+        "does not exist",
+    )
+    result = run(data, "ingest", "video", str(clip), "--camera", "gate", "--max-gap-s", "0.3")
+    assert result.returncode == 0, result.stderr
+    assert "9 frames: 2 passes, 2 reads stored." in result.stdout
