@@ -9,11 +9,11 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 
-from platekeeper.access.gate import Access, AccessGate
 from platekeeper.access.requests import Basis, Requester
 from platekeeper.config import AccessSettings
 from platekeeper.domain.access import AccessSink
 from platekeeper.domain.approvals import ApprovalStatus, SearchApproval
+from platekeeper.domain.gate import Access, AccessGate
 from platekeeper.domain.permissions import Permission
 from platekeeper.domain.purposes import StatedPurpose
 from platekeeper.domain.time import Clock

@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from platekeeper.access.gate import Access, AccessGate
-from platekeeper.access.requests import Basis, Requester
+from platekeeper.access.requests import Basis
 from platekeeper.access.service import ReadImage
 from platekeeper.config import AccessSettings
 from platekeeper.domain import PlateRead
 from platekeeper.domain.access import AccessSink
+from platekeeper.domain.gate import Access, AccessGate, Requester
 from platekeeper.domain.hotlists import (
     Hit,
     HitOutcome,

@@ -11,12 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from platekeeper.access.gate import Access, AccessGate
 from platekeeper.access.requests import Basis, Requester, SearchCriteria
 from platekeeper.config import AccessSettings
 from platekeeper.domain import PlateRead
 from platekeeper.domain.access import AccessSink
 from platekeeper.domain.approvals import needs_approval
+from platekeeper.domain.gate import Access, AccessGate
 from platekeeper.domain.permissions import Permission
 from platekeeper.domain.purposes import PurposeCatalogue, StatedPurpose
 from platekeeper.domain.time import Clock

@@ -29,11 +29,12 @@ from datetime import datetime
 from platekeeper.config import AccessSettings
 from platekeeper.domain import PlateRead
 from platekeeper.domain.access import AccessSink
+from platekeeper.domain.gate import Basis, Requester
 from platekeeper.domain.hotlists import Alert, AlertSink, Hotlist
 from platekeeper.domain.time import Clock
 from platekeeper.hotlists.hits import make_hit
 from platekeeper.hotlists.matcher import EntryIndex, Match
-from platekeeper.hotlists.retroactive import Basis, Requester, Retroactive, RetroactiveMatch
+from platekeeper.hotlists.retroactive import Retroactive, RetroactiveMatch
 from platekeeper.store import Store
 from platekeeper.store.protocols import ActiveEntry
 

@@ -3,8 +3,7 @@
 It reveals where a car was, so it is an access to ALPR data like a search: the requester needs
 ``hotlists:retroactive``, states an authorised purpose and a case number, and the access log
 records every attempt, a refusal with its reason and an allowed match with the ids of the
-reads it returned. ``access/`` holds the same steps for searches; this package may not import
-it (services sit side by side), so the few lines are repeated here, on the same domain rules.
+reads it returned: the same ``AccessGate`` (``domain/gate.py``) that every look-up goes through.
 
 The store finds reads by plate pattern: the entry's key with each confusable character, and
 in turn each position, made a wildcard (and with a wildcard inserted, or a character left out,
@@ -14,45 +13,21 @@ as at ingest, so a retroactive hit is classified and scored exactly like a live 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Protocol
 
 from platekeeper.config import AccessSettings
 from platekeeper.domain import PlateRead
-from platekeeper.domain.access import AccessEvent, AccessOutcome, AccessSink, Actor
+from platekeeper.domain.access import AccessSink
+from platekeeper.domain.gate import Access, AccessGate, Basis, Requester
 from platekeeper.domain.hotlists import Hit, Hotlist, HotlistEntry
-from platekeeper.domain.people import Role
-from platekeeper.domain.permissions import Permission, decide
-from platekeeper.domain.purposes import PurposeCatalogue
+from platekeeper.domain.permissions import Permission
 from platekeeper.domain.time import Clock
-from platekeeper.errors import NotFound, PermissionDenied, PlateKeeperError
+from platekeeper.errors import NotFound
 from platekeeper.hotlists.hits import make_hit
 from platekeeper.hotlists.matcher import CONFUSABLE_CLASSES, MAX_EXACT_ONLY_LENGTH, EntryIndex
 from platekeeper.store import ReadQuery, Store
 
 _CONFUSABLE = frozenset("".join(CONFUSABLE_CLASSES))
-_ACTION = Permission.HOTLISTS_RETROACTIVE
-
-
-class Requester(Protocol):
-    """An authenticated person (``access.requests.Requester`` is one)."""
-
-    @property
-    def actor(self) -> Actor: ...
-    @property
-    def roles(self) -> frozenset[Role]: ...
-    @property
-    def client_address(self) -> str | None: ...
-
-
-class Basis(Protocol):
-    """What the person states for the access (``access.requests.Basis`` is one)."""
-
-    @property
-    def purpose_code(self) -> str | None: ...
-    @property
-    def case_number(self) -> str | None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,41 +59,24 @@ def like_patterns(plate_key: str) -> set[str]:
     return different | extra | missing
 
 
-@dataclass(frozen=True, slots=True)
-class _Access:
-    who: Requester
-    basis: Basis
-    query: Mapping[str, str]
-
-
 class Retroactive:
     def __init__(
         self, store: Store, access_log: AccessSink, clock: Clock, settings: AccessSettings
     ) -> None:
         self._store = store
-        self._log = access_log
         self._clock = clock
         self._max_results = settings.max_results
-        self.catalogue: PurposeCatalogue = settings.catalogue()
+        self._gate = AccessGate(access_log, clock, settings.catalogue())
 
     def match(self, who: Requester, basis: Basis, entry_id: str) -> RetroactiveMatch:
-        access = _Access(who, basis, {"entry_id": entry_id})
-        try:
-            decision = decide(who.roles, _ACTION)
-            if not decision.allowed:
-                raise PermissionDenied(decision.reason)
-            self.catalogue.state(basis.purpose_code, basis.case_number)
-        except PlateKeeperError as exc:
-            self._record(access, AccessOutcome.DENIED, exc.message)
-            raise
+        access = Access(who, basis, Permission.HOTLISTS_RETROACTIVE, {"entry_id": entry_id})
+        self._gate.check(access)
         entry, hotlist = self._agency_entry(who, entry_id)
         if entry is None or hotlist is None:
-            self._record(access, AccessOutcome.ALLOWED, "no such entry in the agency")
+            self._gate.allowed(access, reason="no such entry in the agency")
             raise NotFound(f"hot-list entry {entry_id} does not exist")
         found = self._matches(entry, hotlist, who.actor.agency_id)
-        reason = f"{decision.reason}; purpose stated"
-        read_ids = tuple(item.read.id for item in found.hits)
-        self._record(access, AccessOutcome.ALLOWED, reason, read_ids)
+        self._gate.allowed(access, tuple(item.read.id for item in found.hits))
         return found
 
     def _agency_entry(
@@ -163,26 +121,3 @@ class Retroactive:
             stored = self._store.hits.get(hit.id)
             result.append(RetroactiveHit(stored or hit, read))
         return result
-
-    def _record(
-        self,
-        access: _Access,
-        outcome: AccessOutcome,
-        reason: str,
-        read_ids: tuple[str, ...] = (),
-    ) -> None:
-        who, basis = access.who, access.basis
-        self._log.record(
-            AccessEvent(
-                at=self._clock.now(),
-                actor=who.actor,
-                action=_ACTION.value,
-                outcome=outcome,
-                reason=reason,
-                query=access.query,
-                read_ids=read_ids,
-                purpose_code=basis.purpose_code,
-                case_number=basis.case_number,
-                client_address=who.client_address,
-            )
-        )

@@ -56,7 +56,7 @@ async def login(
 )
 async def account_page(request: Request, caller: CallerDep) -> HTMLResponse:
     if caller.principal is None:
-        raise PermissionDenied("this page is for people")
+        raise PermissionDenied("this page is for people", hint="Sign in at /login.")
     account = caller.principal.account
     session = caller.session_token
     return templates().TemplateResponse(

@@ -142,7 +142,10 @@ class TokenList(BaseModel):
 
 def _principal(caller: Caller) -> Principal:
     if caller.principal is None:
-        raise PermissionDenied("only a person's account may do this")
+        raise PermissionDenied(
+            "only a person's account may do this",
+            hint="Sign in as a person, or send that person's API token.",
+        )
     return caller.principal
 
 

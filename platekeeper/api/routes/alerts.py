@@ -20,10 +20,10 @@ from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from platekeeper.access.gate import Access, AccessGate
 from platekeeper.access.requests import Basis
 from platekeeper.api.auth import Caller, CallerDep, requires
 from platekeeper.api.deps import ServicesDep
+from platekeeper.domain.gate import Access, AccessGate
 from platekeeper.domain.permissions import Permission
 from platekeeper.hotlists.alerts import LiveAlerts, Viewer
 from platekeeper.hotlists.alerts.live import Closed, Dropped, LiveAlert

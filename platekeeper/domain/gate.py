@@ -3,23 +3,46 @@
 Deciding checks the role's permission and, for a purpose-bound permission, the stated purpose
 and case number; a caller may add checks of its own (a supervisor's approval, the criteria). A
 refusal is logged with its reason before it is raised; an allowed access is logged with what it
-returned.
+returned. Every service that lets a person see ALPR data goes through it: the look-ups,
+approvals and hits in ``access/``, and retroactive matching in ``hotlists/``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TypeVar, overload
+from typing import Protocol, TypeVar, overload
 
-from platekeeper.access.requests import Basis, Requester
-from platekeeper.domain.access import AccessEvent, AccessOutcome, AccessSink
+from platekeeper.domain.access import AccessEvent, AccessOutcome, AccessSink, Actor
+from platekeeper.domain.people import Role
 from platekeeper.domain.permissions import Permission, decide
 from platekeeper.domain.purposes import PurposeCatalogue, StatedPurpose
 from platekeeper.domain.time import Clock
 from platekeeper.errors import PermissionDenied, PlateKeeperError
 
 T = TypeVar("T")
+
+
+class Requester(Protocol):
+    """An authenticated person (``access.Requester`` is one)."""
+
+    @property
+    def actor(self) -> Actor: ...
+    @property
+    def roles(self) -> frozenset[Role]: ...
+    @property
+    def client_address(self) -> str | None: ...
+
+
+class Basis(Protocol):
+    """What the person states for an access (``access.Basis`` is one)."""
+
+    @property
+    def purpose_code(self) -> str | None: ...
+    @property
+    def case_number(self) -> str | None: ...
+    @property
+    def approval_id(self) -> str | None: ...
 
 
 @dataclass(frozen=True, slots=True)
