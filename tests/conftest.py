@@ -5,13 +5,17 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import psycopg
 import pytest
+from argon2 import PasswordHasher
 from psycopg.conninfo import make_conninfo
 
+from platekeeper.accounts.passwords import Passwords
+from platekeeper.accounts.service import AccountService
 from platekeeper.config import Settings, load_settings
 from platekeeper.domain import (
     Agency,
@@ -26,6 +30,7 @@ from platekeeper.domain import (
     ReadSubmission,
 )
 from platekeeper.domain.cameras import issue_camera_key
+from platekeeper.services import Services, build_services
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 POSTGRES_DSN_ENV = "PLATEKEEPER_TEST_POSTGRES_DSN"
@@ -137,3 +142,19 @@ def make_read(
         index, plate_text=plate_text, captured_at=captured_at, location=GeoPoint(38.58, -121.49)
     )
     return PlateRead.from_submission(submission, camera_id=camera_id, received_at=received_at)
+
+
+def build_test_services(settings: Settings, clock: FixedClock) -> Services:
+    """The real services on ``settings``, upgraded, with passwords hashed cheaply: argon2 is
+    slow on purpose, and tests hash with its cheapest parameters, never production."""
+    built = build_services(settings, clock=clock)
+    cheap = AccountService(
+        built.store,
+        clock,
+        settings.accounts,
+        built.access_log,
+        passwords=Passwords(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)),
+    )
+    services = replace(built, accounts=cheap)
+    services.store.upgrade()
+    return services

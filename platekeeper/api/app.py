@@ -31,6 +31,9 @@ from platekeeper.api.schemas import ReadBatchCreate, ReadCreate
 from platekeeper.services import Services
 from platekeeper.web import STATIC_DIR, signin, transparency
 from platekeeper.web import routes as web
+from platekeeper.web.errors import PageErrors
+from platekeeper.web.pages import ROUTERS as PAGE_ROUTERS
+from platekeeper.web.security import install_security_headers
 
 DESCRIPTION = """\
 PlateKeeper receives licence plate reads from cameras and keeps them under the law's rules.
@@ -61,7 +64,8 @@ def create_app(services: Services) -> FastAPI:
         redoc_url=None,
     )
     app.state.services = services
-    install_problem_handlers(app)
+    install_problem_handlers(app, PageErrors())
+    install_security_headers(app, services.settings.web.map_tile_url)
     app.state.routers = [
         reads.router,
         lookups.router,
@@ -80,6 +84,7 @@ def create_app(services: Services) -> FastAPI:
         web.router,
         signin.router,
         transparency.router,
+        *PAGE_ROUTERS,
     ]
     for router in app.state.routers:
         app.include_router(router)

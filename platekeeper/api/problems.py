@@ -6,9 +6,9 @@ Clients branch on ``code``; ``detail`` and ``hint`` are for the person reading t
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, Protocol
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
@@ -85,28 +85,57 @@ def invalid_input_from(
     )
 
 
-async def _on_platekeeper_error(_: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, PlateKeeperError)
-    if exc.status >= 500:
-        log.error("request failed: %s", exc.message)
-    return from_error(exc)
+class ErrorPages(Protocol):
+    """Answers errors of the browser's pages as pages instead of problem details."""
+
+    def answers(self, request: Request) -> bool: ...
+
+    def render(self, request: Request, error: PlateKeeperError) -> Response: ...
 
 
-async def _on_request_validation(_: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, RequestValidationError)
-    return from_error(invalid_input_from(exc))
+def install_problem_handlers(app: FastAPI, pages: ErrorPages | None = None) -> None:
+    def answered(request: Request, error: PlateKeeperError) -> Response:
+        if pages is not None and pages.answers(request):
+            return pages.render(request, error)
+        return from_error(error)
+
+    async def on_platekeeper_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, PlateKeeperError)
+        if exc.status >= 500:
+            log.error("request failed: %s", exc.message)
+        return answered(request, exc)
+
+    async def on_request_validation(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, RequestValidationError)
+        return answered(request, invalid_input_from(exc))
+
+    async def on_http_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, StarletteHTTPException)
+        code = _HTTP_CODES.get(exc.status_code, f"http_{exc.status_code}")
+        if pages is not None and pages.answers(request):
+            return pages.render(request, _HttpError(code, exc.status_code, str(exc.detail)))
+        return problem_response(
+            status=exc.status_code,
+            code=code,
+            title=code.replace("_", " ").capitalize(),
+            detail=str(exc.detail),
+            headers=dict(exc.headers) if exc.headers else None,
+        )
+
+    app.add_exception_handler(PlateKeeperError, on_platekeeper_error)
+    app.add_exception_handler(RequestValidationError, on_request_validation)
+    app.add_exception_handler(StarletteHTTPException, on_http_error)
+    app.add_exception_handler(Exception, _on_unexpected)
 
 
-async def _on_http_error(_: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, StarletteHTTPException)
-    code = _HTTP_CODES.get(exc.status_code, f"http_{exc.status_code}")
-    return problem_response(
-        status=exc.status_code,
-        code=code,
-        title=code.replace("_", " ").capitalize(),
-        detail=str(exc.detail),
-        headers=dict(exc.headers) if exc.headers else None,
-    )
+class _HttpError(PlateKeeperError):
+    """A framework error (unknown page, wrong method) in the shape pages render."""
+
+    def __init__(self, code: str, status: int, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.status = status
+        self.title = code.replace("_", " ").capitalize()
 
 
 async def _on_unexpected(_: Request, __: Exception) -> JSONResponse:
@@ -120,10 +149,3 @@ async def _on_unexpected(_: Request, __: Exception) -> JSONResponse:
         "stored is reported as a duplicate.",
         hint="If it persists, the custodian finds the cause in the server log.",
     )
-
-
-def install_problem_handlers(app: FastAPI) -> None:
-    app.add_exception_handler(PlateKeeperError, _on_platekeeper_error)
-    app.add_exception_handler(RequestValidationError, _on_request_validation)
-    app.add_exception_handler(StarletteHTTPException, _on_http_error)
-    app.add_exception_handler(Exception, _on_unexpected)

@@ -37,6 +37,7 @@ from platekeeper.config.sections import (
     IngestSettings,
     PurposeSettings,
     ServerSettings,
+    WebSettings,
 )
 from platekeeper.config.settings import Settings, load_settings
 
@@ -69,6 +70,7 @@ __all__ = [
     "SqliteStoreSettings",
     "StoreSettings",
     "TransparencySettings",
+    "WebSettings",
     "WebhookDestinationSettings",
     "load_settings",
 ]

@@ -21,6 +21,26 @@ class ServerSettings(Section):
     port: int = Field(default=8080, ge=1, le=65535, description="TCP port the app listens on.")
 
 
+class WebSettings(Section):
+    map_tile_url: str | None = Field(
+        default=None,
+        description="A map tile server for the web pages, as https://host/{z}/{x}/{y}.png; "
+        "unset, maps are drawn offline from camera and read positions only.",
+    )
+
+    @field_validator("map_tile_url")
+    @classmethod
+    def _tile_template(cls, url: str | None) -> str | None:
+        if url is None:
+            return None
+        if not url.startswith(("https://", "http://")):
+            raise ValueError("the tile URL must start with https:// or http://")
+        missing = [part for part in ("{z}", "{x}", "{y}") if part not in url]
+        if missing:
+            raise ValueError(f"the tile URL lacks {', '.join(missing)}")
+        return url
+
+
 class IngestSettings(Section):
     max_batch_reads: int = Field(
         default=1000, ge=1, le=10_000, description="Most reads in one batch request."

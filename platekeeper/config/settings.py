@@ -47,6 +47,7 @@ from platekeeper.config.sections import (
     AuditSettings,
     IngestSettings,
     ServerSettings,
+    WebSettings,
 )
 from platekeeper.errors import ConfigError, FieldError
 
@@ -71,6 +72,7 @@ class Settings(BaseSettings):
     store: StoreSettings = Field(default_factory=SqliteStoreSettings)
     images: ImageStoreSettings = Field(default_factory=LocalImageStoreSettings)
     server: ServerSettings = Field(default_factory=ServerSettings)
+    web: WebSettings = Field(default_factory=WebSettings)
     ingest: IngestSettings = Field(default_factory=IngestSettings)
     recognition: RecognitionSettings = Field(default_factory=RecognitionSettings)
     accounts: AccountSettings = Field(default_factory=AccountSettings)

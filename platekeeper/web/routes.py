@@ -2,31 +2,23 @@
 
 from __future__ import annotations
 
-import functools
 import time
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
-from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
-from platekeeper import __version__
 from platekeeper.api.auth import public
 from platekeeper.api.deps import ServicesDep
 from platekeeper.domain import CameraStatus
 from platekeeper.services import Services
+from platekeeper.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
 # Anyone may load the page, and counting every read costs a scan: count at most this often.
 OVERVIEW_MAX_AGE_S = 30.0
-
-
-@functools.cache
-def templates() -> Jinja2Templates:
-    return Jinja2Templates(directory=Path(__file__).parent / "templates")
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +55,4 @@ async def recent_overview(request: Request, services: Services) -> Overview:
 @router.get("/", response_class=HTMLResponse, dependencies=public())
 async def home(request: Request, services: ServicesDep) -> HTMLResponse:
     summary = await recent_overview(request, services)
-    return templates().TemplateResponse(
-        request, "index.html", {"overview": summary, "version": __version__}
-    )
+    return render(request, "index.html", {"overview": summary})

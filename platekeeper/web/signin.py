@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request, Response, status
+from fastapi import APIRouter, Form, Query, Request, Response, status
 from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
-from platekeeper import __version__
 from platekeeper.api.auth import (
     SESSION_COOKIE,
     CallerDep,
@@ -19,17 +18,24 @@ from platekeeper.api.auth import (
     set_session_cookie,
 )
 from platekeeper.api.deps import ServicesDep
-from platekeeper.domain.credentials import csrf_token_for
 from platekeeper.domain.permissions import Permission
-from platekeeper.errors import AuthenticationFailed, PermissionDenied
-from platekeeper.web.routes import templates
+from platekeeper.errors import AuthenticationFailed
+from platekeeper.web.errors import safe_next
+from platekeeper.web.pages.caller import person
+from platekeeper.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
 
 
 @router.get("/login", response_class=HTMLResponse, dependencies=public())
-async def login_page(request: Request) -> HTMLResponse:
-    return _login_form(request)
+async def login_page(
+    request: Request,
+    services: ServicesDep,
+    next_page: Annotated[str | None, Query(alias="next", max_length=2000)] = None,
+    timed_out: Annotated[bool, Query()] = False,
+) -> HTMLResponse:
+    notice = "Your session ended; sign in again to go on." if timed_out else None
+    return _login_form(request, services, next_page=next_page, notice=notice)
 
 
 @router.post("/login", response_class=HTMLResponse, dependencies=public())
@@ -38,6 +44,7 @@ async def login(
     services: ServicesDep,
     username: Annotated[str, Form(max_length=64)],
     password: Annotated[str, Form(max_length=1024)],
+    next_page: Annotated[str | None, Form(alias="next", max_length=2000)] = None,
 ) -> Response:
     require_same_origin(request)
     try:
@@ -45,8 +52,15 @@ async def login(
             services.accounts.login, username, password, client_address(request)
         )
     except AuthenticationFailed as exc:
-        return _login_form(request, error=str(exc), username=username, status_code=401)
-    response = RedirectResponse("/account", status_code=status.HTTP_303_SEE_OTHER)
+        return _login_form(
+            request,
+            services,
+            error=str(exc),
+            username=username,
+            next_page=next_page,
+            status_code=401,
+        )
+    response = RedirectResponse(safe_next(next_page), status_code=status.HTTP_303_SEE_OTHER)
     set_session_cookie(response, services, token)
     return response
 
@@ -55,20 +69,12 @@ async def login(
     "/account", response_class=HTMLResponse, dependencies=requires(Permission.ACCOUNTS_SELF)
 )
 async def account_page(request: Request, caller: CallerDep) -> HTMLResponse:
-    if caller.principal is None:
-        raise PermissionDenied("this page is for people", hint="Sign in at /login.")
-    account = caller.principal.account
-    session = caller.session_token
-    return templates().TemplateResponse(
+    account = person(caller).account
+    return render(
         request,
         "signed_in.html",
-        {
-            "account": account,
-            "roles": sorted(role.value for role in account.roles),
-            "csrf_token": None if session is None else csrf_token_for(session),
-            "version": __version__,
-        },
-        headers={"Cache-Control": "no-store"},
+        {"account": account, "roles": sorted(role.value for role in account.roles)},
+        caller=caller,
     )
 
 
@@ -82,11 +88,24 @@ async def logout(services: ServicesDep, caller: CallerDep) -> Response:
 
 
 def _login_form(
-    request: Request, *, error: str | None = None, username: str = "", status_code: int = 200
+    request: Request,
+    services: ServicesDep,
+    *,
+    error: str | None = None,
+    notice: str | None = None,
+    username: str = "",
+    next_page: str | None = None,
+    status_code: int = 200,
 ) -> HTMLResponse:
-    return templates().TemplateResponse(
+    return render(
         request,
         "login.html",
-        {"error": error, "username": username, "version": __version__},
+        {
+            "error": error,
+            "notice": notice,
+            "username": username,
+            "next": safe_next(next_page),
+            "idle_limit": services.settings.accounts.session_idle_minutes,
+        },
         status_code=status_code,
     )

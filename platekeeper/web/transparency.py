@@ -14,14 +14,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from platekeeper import __version__
 from platekeeper.api.auth import public
 from platekeeper.api.deps import ServicesDep
 from platekeeper.errors import NotFound
 from platekeeper.reports.policy_document import PublishedPolicy, publish_policy
 from platekeeper.reports.transparency import TransparencyReport, feed, gather_transparency
 from platekeeper.services import Services
-from platekeeper.web.routes import templates
+from platekeeper.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
 
@@ -66,11 +65,8 @@ def _cache_headers(services: Services) -> dict[str, str]:
 @router.get("/transparency", response_class=HTMLResponse, dependencies=public())
 async def transparency_page(request: Request, services: ServicesDep) -> HTMLResponse:
     made = await recent_publication(request, services)
-    return templates().TemplateResponse(
-        request,
-        "transparency.html",
-        {"report": made.report, "version": __version__},
-        headers=_cache_headers(services),
+    return render(
+        request, "transparency.html", {"report": made.report}, headers=_cache_headers(services)
     )
 
 

@@ -5,21 +5,18 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import httpx
 import pytest
 import uvicorn
-from argon2 import PasswordHasher
 from pydantic import SecretStr
 
-from platekeeper.accounts.passwords import Passwords
-from platekeeper.accounts.service import AccountService
 from platekeeper.api import create_app
 from platekeeper.config import PostgresStoreSettings, Settings
 from platekeeper.domain import CameraKind
-from platekeeper.services import Services, build_services
-from tests.conftest import FixedClock, make_agency, make_camera
+from platekeeper.services import Services
+from tests.conftest import FixedClock, build_test_services, make_agency, make_camera
 from tests.ports import free_port
 
 STARTUP_TIMEOUT_S = 10.0
@@ -49,17 +46,7 @@ def backend_settings(request: pytest.FixtureRequest, settings: Settings) -> Sett
 
 @pytest.fixture
 def services(backend_settings: Settings, clock: FixedClock) -> Iterator[Services]:
-    built = build_services(backend_settings, clock=clock)
-    # argon2 is slow on purpose; tests hash with the cheapest parameters, never production.
-    cheap = AccountService(
-        built.store,
-        clock,
-        backend_settings.accounts,
-        built.access_log,
-        passwords=Passwords(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)),
-    )
-    services = replace(built, accounts=cheap)
-    services.store.upgrade()
+    services = build_test_services(backend_settings, clock)
     yield services
     services.close()
 

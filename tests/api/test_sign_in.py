@@ -99,7 +99,7 @@ def test_the_login_form_signs_in_and_refuses_other_sites(live_app: LiveApp) -> N
     with live_app.client() as client:
         response = client.post("/login", data=form)
         assert response.status_code == 303
-        assert response.headers["location"] == "/account"
+        assert response.headers["location"] == "/dashboard"
         assert "pk_session" in response.cookies
         wrong = client.post("/login", data={**form, "password": "wrong password here"})
         assert wrong.status_code == 401

@@ -5,14 +5,10 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
-from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
-from argon2 import PasswordHasher
 
-from platekeeper.accounts.passwords import Passwords
-from platekeeper.accounts.service import AccountService
 from platekeeper.config import Settings
 from platekeeper.domain.access import AccessEvent, AccessOutcome, Actor
 from platekeeper.domain.hotlists import AlertLevel, Hotlist, HotlistEntry, ListSource
@@ -22,11 +18,11 @@ from platekeeper.domain.recipients import Agreement, Recipient
 from platekeeper.domain.sharing import EntityType
 from platekeeper.policy.effective import policy_path
 from platekeeper.reports.compliance import Period
-from platekeeper.services import Services, build_services
+from platekeeper.services import Services
 from platekeeper.store.protocols import PolicyVersion
 from tests.api.conftest import backend_settings
 from tests.api.people import CONSOLE
-from tests.conftest import NOW, FixedClock, make_agency, make_camera, make_read
+from tests.conftest import NOW, FixedClock, build_test_services, make_agency, make_camera, make_read
 from tests.policy.samples import write_complete_policy
 
 __all__ = ["backend_settings"]
@@ -40,17 +36,7 @@ CASE = "2026-000123"
 @pytest.fixture
 def services(backend_settings: Settings, clock: FixedClock) -> Iterator[Services]:
     write_complete_policy(backend_settings.data_dir)
-    built = build_services(backend_settings, clock=clock)
-    # argon2 is slow on purpose; tests hash with the cheapest parameters, never production.
-    cheap = AccountService(
-        built.store,
-        clock,
-        backend_settings.accounts,
-        built.access_log,
-        passwords=Passwords(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)),
-    )
-    services = replace(built, accounts=cheap)
-    services.store.upgrade()
+    services = build_test_services(backend_settings, clock)
     yield services
     services.close()
 

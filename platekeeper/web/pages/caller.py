@@ -1,0 +1,13 @@
+"""Who is behind a page request: always a person, never a camera's key."""
+
+from __future__ import annotations
+
+from platekeeper.api.auth import Caller
+from platekeeper.domain.credentials import Principal
+from platekeeper.errors import PermissionDenied
+
+
+def person(caller: Caller) -> Principal:
+    if caller.principal is None:
+        raise PermissionDenied("these pages are for people", hint="Sign in at /login.")
+    return caller.principal

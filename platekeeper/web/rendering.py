@@ -1,0 +1,59 @@
+"""Templates and the frame every page shares: who is signed in, what they may open, the CSRF
+token their forms carry."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from platekeeper import __version__
+from platekeeper.api.auth import Caller
+from platekeeper.config import Settings
+from platekeeper.domain.credentials import csrf_token_for
+from platekeeper.web.navigation import menu_for
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+NO_STORE = {"Cache-Control": "no-store"}
+"""Pages of signed-in people may show plate data; no browser or proxy cache keeps them."""
+
+
+@functools.cache
+def templates() -> Jinja2Templates:
+    # Jinja2Templates escapes every ``{{ }}`` in .html files: plate text and every other string
+    # a person or camera sent is shown as text, never as markup.
+    return Jinja2Templates(directory=TEMPLATES_DIR)
+
+
+def render(
+    request: Request,
+    template: str,
+    context: Mapping[str, Any] | None = None,
+    *,
+    caller: Caller | None = None,
+    status_code: int = 200,
+    headers: Mapping[str, str] | None = None,
+) -> HTMLResponse:
+    """``template`` in the shared frame; with ``caller``, their menu and CSRF token, uncached."""
+    frame: dict[str, Any] = {"version": __version__, "caller": None, "menu": [], "csrf": None}
+    sent = dict(headers or {})
+    if caller is not None and caller.principal is not None:
+        frame["caller"] = caller.principal.account
+        frame["menu"] = menu_for(caller.roles, request.url.path)
+        frame["idle_minutes"] = _settings(request).accounts.session_idle_minutes
+        if caller.session_token is not None:
+            frame["csrf"] = csrf_token_for(caller.session_token)
+        sent.update(NO_STORE)
+    return templates().TemplateResponse(
+        request, template, {**frame, **(context or {})}, status_code=status_code, headers=sent
+    )
+
+
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.services.settings
+    return settings

@@ -1,0 +1,64 @@
+"""Headers that make the browser a second line of defence for the pages: scripts only from this
+server, no framing, no sniffing. Escaping in the templates is the first line; with this policy,
+markup that slipped through still could not run a script."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from fastapi import FastAPI
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+# Swagger UI's page starts itself with an inline script; it shows no plate data.
+_EXEMPT = ("/docs",)
+
+
+def content_security_policy(map_tile_url: str | None) -> str:
+    images = "'self' data: blob:"
+    if map_tile_url is not None:
+        parts = urlsplit(map_tile_url.replace("{", "").replace("}", ""))
+        images += f" {parts.scheme}://{parts.netloc}"
+    return "; ".join(
+        (
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            f"img-src {images}",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        )
+    )
+
+
+class SecurityHeaders:
+    """ASGI middleware, not Starlette's ``BaseHTTPMiddleware``: that one buffers nothing but
+    wraps every response in a task, which the long-lived alert streams do not need."""
+
+    def __init__(self, app: ASGIApp, map_tile_url: str | None) -> None:
+        self._app = app
+        self._policy = content_security_policy(map_tile_url).encode()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self._app(scope, receive, send)
+            return
+        exempt = str(scope.get("path", "")).startswith(_EXEMPT)
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers.setdefault("X-Content-Type-Options", "nosniff")
+                headers.setdefault("Referrer-Policy", "same-origin")
+                if headers.get("content-type", "").startswith("text/html") and not exempt:
+                    headers.setdefault("Content-Security-Policy", self._policy.decode())
+                    headers.setdefault("X-Frame-Options", "DENY")
+            await send(message)
+
+        await self._app(scope, receive, with_headers)
+
+
+def install_security_headers(app: FastAPI, map_tile_url: str | None) -> None:
+    app.add_middleware(SecurityHeaders, map_tile_url=map_tile_url)
