@@ -12,9 +12,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 # Swagger UI's page starts itself with an inline script; it shows no plate data.
 _EXEMPT = ("/docs",)
+# Documents made to be saved or printed whole (the policy, the compliance report) carry their
+# style sheet inline; they still run no script.
+_SELF_STYLED = ("/policy", "/api/v1/reports/")
 
 
-def content_security_policy(map_tile_url: str | None) -> str:
+def content_security_policy(map_tile_url: str | None, *, inline_styles: bool = False) -> str:
     images = "'self' data: blob:"
     if map_tile_url is not None:
         parts = urlsplit(map_tile_url.replace("{", "").replace("}", ""))
@@ -23,7 +26,7 @@ def content_security_policy(map_tile_url: str | None) -> str:
         (
             "default-src 'self'",
             "script-src 'self'",
-            "style-src 'self'",
+            "style-src 'self' 'unsafe-inline'" if inline_styles else "style-src 'self'",
             f"img-src {images}",
             "object-src 'none'",
             "base-uri 'none'",
@@ -39,13 +42,16 @@ class SecurityHeaders:
 
     def __init__(self, app: ASGIApp, map_tile_url: str | None) -> None:
         self._app = app
-        self._policy = content_security_policy(map_tile_url).encode()
+        self._policy = content_security_policy(map_tile_url)
+        self._document_policy = content_security_policy(map_tile_url, inline_styles=True)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self._app(scope, receive, send)
             return
-        exempt = str(scope.get("path", "")).startswith(_EXEMPT)
+        path = str(scope.get("path", ""))
+        exempt = path.startswith(_EXEMPT)
+        policy = self._document_policy if path.startswith(_SELF_STYLED) else self._policy
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -53,7 +59,7 @@ class SecurityHeaders:
                 headers.setdefault("X-Content-Type-Options", "nosniff")
                 headers.setdefault("Referrer-Policy", "same-origin")
                 if headers.get("content-type", "").startswith("text/html") and not exempt:
-                    headers.setdefault("Content-Security-Policy", self._policy.decode())
+                    headers.setdefault("Content-Security-Policy", policy)
                     headers.setdefault("X-Frame-Options", "DENY")
             await send(message)
 
