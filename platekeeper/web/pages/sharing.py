@@ -1,7 +1,280 @@
-"""TODO(web): pages of this area."""
+"""Sharing with other agencies, on screen: the registry of recipients, share requests checked at
+once against the sharing rules (a refusal names its rule and where it is written), approval by a
+custodian other than the one who entered the request, the export, and the sharing ledger.
+
+Every step goes through ``services.sharing``, which checks the permission and writes the access
+log; the export is the API's own download, posted with the page's CSRF token.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Request, status
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from platekeeper.api.auth import Caller, CallerDep, requires
+from platekeeper.api.deps import ServicesDep
+from platekeeper.domain.permissions import Permission
+from platekeeper.domain.recipients import (
+    Agreement,
+    LedgerEntry,
+    Recipient,
+    RecipientStatus,
+    ShareRequest,
+    ShareRule,
+    ShareStatus,
+    citation_for,
+)
+from platekeeper.domain.sharing import EntityType
+from platekeeper.errors import InvalidInput, NotFound, PlateKeeperError
+from platekeeper.services import Services
+from platekeeper.sharing.service import Clerk, RecipientDraft, ShareOrder, SharingService
+from platekeeper.web.pages.caller import person
+from platekeeper.web.pages.fields import Entry, day, id_list, required, typed, utc_minute
+from platekeeper.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
+_MANAGE = requires(Permission.SHARING_MANAGE)
+_RECIPIENT_FIELDS = (
+    "legal_name",
+    "entity_type",
+    "state",
+    "contact",
+    "approving_official",
+    "purpose_and_need",
+    "next_review_on",
+    "agreement_signed_on",
+    "agreement_expires_on",
+)
+_REQUEST_FIELDS = (
+    "recipient_id",
+    "purpose",
+    "case_number",
+    "read_ids",
+    "plate",
+    "captured_from",
+    "captured_before",
+)
+DONE = {
+    "recipient-added": "The recipient is registered.",
+    "recipient-active": "The recipient is active again.",
+    "recipient-suspended": "The recipient is deactivated: it receives nothing until reactivated.",
+    "approved": "The request is approved; it can be exported now.",
+    "denied": "The request is denied.",
+}
+
+
+_BLANK = Entry()
+
+
+@router.get("/sharing", response_class=HTMLResponse, dependencies=_MANAGE)
+async def sharing_page(
+    request: Request,
+    services: ServicesDep,
+    caller: CallerDep,
+    shown: Annotated[str | None, Query(alias="request", max_length=64)] = None,
+    done: Annotated[str | None, Query(max_length=40)] = None,
+) -> HTMLResponse:
+    return await _page(request, services, caller, shown=shown, done=DONE.get(done or ""))
+
+
+@router.post("/sharing/recipients", dependencies=_MANAGE)
+async def add_recipient(request: Request, services: ServicesDep, caller: CallerDep) -> Response:
+    values = await typed(request, _RECIPIENT_FIELDS)
+    try:
+        draft = _draft(values)
+        await run_in_threadpool(services.sharing.add_recipient, _clerk(caller), draft)
+    except PlateKeeperError as exc:
+        entry = Entry(values, exc)
+        return await _page(request, services, caller, recipient=entry, status_code=exc.status)
+    return _back("done=recipient-added", "recipients")
+
+
+@router.post("/sharing/recipients/{recipient_id}/status", dependencies=_MANAGE)
+async def set_recipient_status(
+    recipient_id: str, request: Request, services: ServicesDep, caller: CallerDep
+) -> Response:
+    values = await typed(request, ("status",))
+    wanted = values["status"]
+    if wanted not in (RecipientStatus.ACTIVE, RecipientStatus.SUSPENDED):
+        wanted = RecipientStatus.SUSPENDED
+    clerk = _clerk(caller)
+
+    def change() -> None:
+        current = _recipient(services.sharing, clerk, recipient_id)
+        draft = _draft_of(current, RecipientStatus(wanted))
+        services.sharing.update_recipient(clerk, recipient_id, draft)
+
+    done = f"recipient-{wanted}"
+    return await _act(request, services, caller, change, done=done, section="recipients")
+
+
+@router.post("/sharing/requests", dependencies=_MANAGE)
+async def submit_request(request: Request, services: ServicesDep, caller: CallerDep) -> Response:
+    values = await typed(request, _REQUEST_FIELDS)
+    try:
+        order = _order(values)
+        entered = await run_in_threadpool(services.sharing.submit, _clerk(caller), order)
+    except PlateKeeperError as exc:
+        entry = Entry(values, exc)
+        return await _page(request, services, caller, order=entry, status_code=exc.status)
+    return _back(f"request={entered.id}", "outcome")
+
+
+_DRAFT_FIELDS = tuple(item.name for item in fields(RecipientDraft))
+_DECIDED = {"approve": "approved", "deny": "denied"}
+
+
+@router.post("/sharing/requests/{request_id}/{decision}", dependencies=_MANAGE)
+async def decide(
+    request_id: str,
+    decision: Literal["approve", "deny"],
+    request: Request,
+    services: ServicesDep,
+    caller: CallerDep,
+) -> Response:
+    """A custodian's approval or denial; the service refuses one by the request's author."""
+
+    def decided() -> None:
+        services.sharing.decide(_clerk(caller), request_id, approve=decision == "approve")
+
+    done = _DECIDED[decision]
+    return await _act(request, services, caller, decided, done=done, section="requests")
+
+
+# The page
+
+
+@dataclass(frozen=True)
+class Registry:
+    recipients: list[Recipient]
+    requests: list[ShareRequest]
+    ledger: list[LedgerEntry]
+
+
+async def _page(
+    request: Request,
+    services: Services,
+    caller: Caller,
+    *,
+    shown: str | None = None,
+    done: str | None = None,
+    recipient: Entry = _BLANK,
+    order: Entry = _BLANK,
+    problem: PlateKeeperError | None = None,
+    status_code: int = status.HTTP_200_OK,
+) -> HTMLResponse:
+    clerk = _clerk(caller)
+    registry = await run_in_threadpool(_registry, services.sharing, clerk)
+    context: dict[str, Any] = {
+        "registry": registry,
+        "names": {r.id: r.legal_name for r in registry.recipients},
+        "outcome": next((r for r in registry.requests if r.id == shown), None),
+        "done": done,
+        "problem": problem,
+        "recipient_entry": recipient,
+        "order_entry": order,
+        "rules": services.sharing.rules,
+        "off_citation": citation_for(services.sharing.rules, ShareRule.SHARING_DISABLED),
+        "max_reads": services.settings.sharing.max_reads_per_request,
+        "today": services.clock.now().date(),
+        "me": clerk.actor.username,
+        "entity_types": list(EntityType),
+        "statuses": ShareStatus,
+        "active": RecipientStatus.ACTIVE,
+        "catalogue": services.read_access.catalogue,
+    }
+    return render(
+        request, "pages/sharing/index.html", context, caller=caller, status_code=status_code
+    )
+
+
+def _registry(sharing: SharingService, clerk: Clerk) -> Registry:
+    return Registry(sharing.recipients(clerk), sharing.requests(clerk), sharing.ledger(clerk))
+
+
+async def _act(
+    request: Request,
+    services: Services,
+    caller: Caller,
+    action: Callable[[], None],
+    *,
+    done: str,
+    section: str,
+) -> Response:
+    """Run ``action``; back to the page with ``done`` said, or with the service's refusal."""
+    try:
+        await run_in_threadpool(action)
+    except PlateKeeperError as exc:
+        return await _page(request, services, caller, problem=exc, status_code=exc.status)
+    return _back(f"done={done}", section)
+
+
+def _back(query: str, section: str) -> RedirectResponse:
+    # After a change, a fresh GET: reloading the page never posts the form twice.
+    return RedirectResponse(f"/sharing?{query}#{section}", status_code=status.HTTP_303_SEE_OTHER)
+
+
+def _clerk(caller: Caller) -> Clerk:
+    person(caller)
+    return Clerk(caller.actor, caller.roles, caller.client_address)
+
+
+def _recipient(sharing: SharingService, clerk: Clerk, recipient_id: str) -> Recipient:
+    found = next((r for r in sharing.recipients(clerk) if r.id == recipient_id), None)
+    if found is None:
+        raise NotFound(f"recipient {recipient_id} does not exist")
+    return found
+
+
+# What the forms say, as the service's values
+
+
+def _draft(values: Mapping[str, str]) -> RecipientDraft:
+    try:
+        entity_type = EntityType(values["entity_type"])
+    except ValueError:
+        raise InvalidInput(
+            "choose the recipient's type", hint="A public agency, a federal agency or private."
+        ) from None
+    signed_on = day(values["agreement_signed_on"], "agreement_signed_on")
+    expires_on = day(values["agreement_expires_on"], "agreement_expires_on")
+    if (signed_on is None) != (expires_on is None):
+        raise InvalidInput(
+            "an agreement has both a signing date and an expiry date",
+            hint="Give both dates, or neither if there is no written agreement.",
+        )
+    return RecipientDraft(
+        legal_name=values["legal_name"],
+        entity_type=entity_type,
+        state=values["state"],
+        contact=values["contact"],
+        approving_official=values["approving_official"],
+        purpose_and_need=values["purpose_and_need"],
+        next_review_on=required(day(values["next_review_on"], "next_review_on"), "next_review_on"),
+        agreement=None
+        if signed_on is None or expires_on is None
+        else Agreement(signed_on, expires_on),
+    )
+
+
+def _draft_of(recipient: Recipient, status: RecipientStatus) -> RecipientDraft:
+    """``recipient``'s record as a draft, with another status."""
+    kept = {name: getattr(recipient, name) for name in _DRAFT_FIELDS if name != "status"}
+    return RecipientDraft(**kept, status=status)
+
+
+def _order(values: Mapping[str, str]) -> ShareOrder:
+    return ShareOrder(
+        recipient_id=required(values["recipient_id"], "recipient_id"),
+        purpose=required(values["purpose"], "purpose"),
+        case_number=values["case_number"],
+        plate=values["plate"] or None,
+        read_ids=id_list(values["read_ids"]),
+        captured_from=utc_minute(values["captured_from"], "captured_from"),
+        captured_before=utc_minute(values["captured_before"], "captured_before"),
+    )
