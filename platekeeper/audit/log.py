@@ -7,7 +7,7 @@ chains and stores it in one transaction. Plate text is never logged above DEBUG.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime, timedelta
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -20,10 +20,13 @@ from platekeeper.config import AuditSettings, Settings
 from platekeeper.domain.access import (
     GENESIS_HASH,
     AccessEvent,
+    AccessOutcome,
     AccessRecord,
+    Actor,
     ChainPoint,
     Checkpoint,
 )
+from platekeeper.domain.permissions import Permission
 from platekeeper.domain.time import Clock
 from platekeeper.errors import Conflict
 from platekeeper.store import Store
@@ -71,6 +74,35 @@ class AccessLog:
 
     def entries(self, query: AccessFilter) -> list[AccessRecord]:
         return self._repository.find(query)
+
+    def record_reading(
+        self,
+        actor: Actor,
+        what: str,
+        query: Mapping[str, str],
+        client_address: str | None = None,
+    ) -> AccessRecord:
+        """Log that ``actor`` read the log itself (``audit:read``): reading it is an access too."""
+        return self.record(
+            AccessEvent(
+                at=self._clock.now(),
+                actor=actor,
+                action=Permission.AUDIT_READ.value,
+                outcome=AccessOutcome.ALLOWED,
+                reason=what,
+                query=query,
+                client_address=client_address,
+            )
+        )
+
+    def records_at(self, seqs: Iterable[int]) -> list[AccessRecord]:
+        """The entries numbered ``seqs`` that are still in the log, in the order asked."""
+        return [
+            record
+            for seq in seqs
+            for record in self._repository.scan(seq - 1, 1)
+            if record.seq == seq
+        ]
 
     def checkpoint(self) -> Checkpoint | None:
         """Sign the head if it moved since the last checkpoint; None if there was nothing new.

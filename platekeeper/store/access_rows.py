@@ -104,6 +104,7 @@ def access_filter_sql(
         ("action = {}", query.action),
         ("outcome = {}", None if query.outcome is None else query.outcome.value),
         ("case_number = {}", query.case_number),
+        ("purpose_code = {}", query.purpose_code),
         (f"{plate_expression} = {{}}", query.plate),
         ("at >= {}", None if query.at_from is None else instant(query.at_from)),
         ("at < {}", None if query.at_before is None else instant(query.at_before)),
@@ -112,5 +113,6 @@ def access_filter_sql(
         (clause.format(placeholder), value) for clause, value in conditions if value is not None
     ]
     where = f" WHERE {' AND '.join(c for c, _ in present)}" if present else ""
-    sql = f"SELECT {ACCESS_COLUMNS} FROM access_log{where} ORDER BY at DESC, seq DESC LIMIT {{}}"
-    return sql.format(placeholder), [*(v for _, v in present), query.limit]
+    order = "ORDER BY at DESC, seq DESC LIMIT {0} OFFSET {0}"
+    sql = f"SELECT {ACCESS_COLUMNS} FROM access_log{where} {order}"
+    return sql.format(placeholder), [*(v for _, v in present), query.limit, query.offset]

@@ -24,7 +24,8 @@ def test_an_auditor_lists_entries_and_the_listing_is_itself_logged(live_app: Liv
     assert listed.status_code == 200
     entries = listed.json()["entries"]
     assert len(entries) == 3
-    assert entries[0]["query"] == {"plate": "7ABC123"}
+    assert entries[0]["query"] == {"plate": "withheld"}
+    assert "7ABC123" not in listed.text
     assert entries[0]["case_number"] == "2026-000123"
     assert entries[0]["seq"] > entries[1]["seq"]
     [reading] = live_app.services.store.access_log.find(

@@ -45,8 +45,12 @@ def test_find_filters_newest_first(store: Store) -> None:
     assert seqs(action="reads:view") == [4]
     assert seqs(outcome=AccessOutcome.DENIED) == [3]
     assert seqs(case_number="2026-0009") == [2]
+    assert seqs(purpose_code="criminal-investigation") == [4, 3, 2, 1]
+    assert seqs(purpose_code="stolen-vehicle") == []
     assert seqs(at_from=NOW + timedelta(minutes=2), at_before=NOW + timedelta(minutes=4)) == [3, 2]
     assert seqs(limit=1) == [4]
+    assert seqs(limit=2, offset=1) == [3, 2]
+    assert seqs(username="a", offset=2) == [1]
 
 
 def test_checkpoints_never_go_back(store: Store) -> None:

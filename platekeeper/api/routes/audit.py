@@ -16,7 +16,8 @@ from starlette.concurrency import run_in_threadpool
 from platekeeper.api.auth import Caller, CallerDep, requires
 from platekeeper.api.deps import ServicesDep
 from platekeeper.audit import MisuseSignal, SignalKind, VerificationReport
-from platekeeper.domain.access import AccessEvent, AccessOutcome, AccessRecord
+from platekeeper.audit.redaction import without_plates
+from platekeeper.domain.access import AccessOutcome, AccessRecord
 from platekeeper.domain.permissions import Permission
 from platekeeper.services import Services
 from platekeeper.store.protocols import AccessFilter
@@ -49,7 +50,9 @@ class AccessEntry(BaseModel):
 
     @classmethod
     def of(cls, record: AccessRecord) -> AccessEntry:
-        event = record.event
+        # Auditors check who looked and why, not which cars: plate values are withheld here as
+        # on the access-log page; the hashes are those of the stored, complete entry.
+        event = without_plates(record.event)
         return cls(
             seq=record.seq,
             at=event.at,
@@ -106,17 +109,7 @@ class Verification(BaseModel):
 
 
 def _log_reading(services: Services, caller: Caller, what: str, query: dict[str, str]) -> None:
-    services.access_log.record(
-        AccessEvent(
-            at=services.clock.now(),
-            actor=caller.actor,
-            action=Permission.AUDIT_READ.value,
-            outcome=AccessOutcome.ALLOWED,
-            reason=what,
-            query=query,
-            client_address=caller.client_address,
-        )
-    )
+    services.access_log.record_reading(caller.actor, what, query, caller.client_address)
 
 
 @router.get(
@@ -183,12 +176,7 @@ async def signals(
 
 
 def _signal(services: Services, signal: MisuseSignal) -> Signal:
-    records = [
-        record
-        for seq in signal.seqs[:MAX_ENTRIES_PER_SIGNAL]
-        for record in services.store.access_log.scan(seq - 1, 1)
-        if record.seq == seq
-    ]
+    records = services.access_log.records_at(signal.seqs[:MAX_ENTRIES_PER_SIGNAL])
     return Signal(
         kind=signal.kind,
         username=signal.username,

@@ -20,16 +20,19 @@ class AccessFilter:
     """Which access-log entries to list. Every bound is optional; results are newest first.
 
     ``plate`` matches the ``plate`` query element exactly, as the access recorded it.
+    ``offset`` skips that many of the newest matches: a page of ``limit`` entries.
     """
 
     username: str | None = None
     action: str | None = None
     outcome: AccessOutcome | None = None
     case_number: str | None = None
+    purpose_code: str | None = None
     plate: str | None = None
     at_from: datetime | None = None
     at_before: datetime | None = None
     limit: int = 100
+    offset: int = 0
 
 
 class AccessLogRepository(Protocol):

@@ -1,7 +1,282 @@
-"""TODO(web): pages of this area."""
+"""The access log for auditors: its entries with filters, the chain's verification, and the
+misuse signals with the entries behind each.
+
+An auditor sees who did what, why and with what outcome, never a plate: every entry shown has
+passed through ``audit.redaction.without_plates``, and the reads an access touched show as a
+count. Reading the log is itself an entry of the log (``audit:read``), as over the API.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
+
+from platekeeper.api.auth import Caller, CallerDep, requires
+from platekeeper.api.deps import ServicesDep
+from platekeeper.audit import MisuseSignal, SignalKind, VerificationReport
+from platekeeper.audit.redaction import without_plates
+from platekeeper.domain.access import AccessEvent, AccessOutcome, AccessRecord, Checkpoint
+from platekeeper.domain.permissions import Permission
+from platekeeper.errors import FieldError, InvalidInput
+from platekeeper.services import Services
+from platekeeper.store.protocols import AccessFilter
+from platekeeper.web.errors import is_htmx
+from platekeeper.web.pages.caller import person
+from platekeeper.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
+
+PAGE_SIZE = 50
+MAX_ENTRIES_PER_SIGNAL = 50
+SIGNAL_LABELS = {
+    SignalKind.REPEATED_SEARCHES: "One plate searched again and again",
+    SignalKind.UNUSUAL_HOURS: "Accesses at unusual hours",
+    SignalKind.REUSED_PURPOSE: "One case named for many plates",
+    SignalKind.NO_FOLLOW_UP: "Searches with no follow-up",
+}
+_Text = Annotated[str, Query(max_length=64)]
+
+
+@dataclass(frozen=True, slots=True)
+class Shown:
+    """An entry as the page shows it: without plates, with the person's name."""
+
+    seq: int
+    event: AccessEvent
+    name: str | None
+    """The display name of the account, None for a system or an account no longer known."""
+
+    @property
+    def elements(self) -> list[tuple[str, str]]:
+        """The query elements; a list of read ids (a share) as its count."""
+        return [
+            (key, f"{len(value.split(','))} ids" if key == "read_ids" else value)
+            for key, value in self.event.query.items()
+        ]
+
+
+class LogFilter(BaseModel):
+    """The filters as typed, kept to show them again whatever they hold."""
+
+    model_config = ConfigDict(frozen=True)
+
+    username: str = Field("", max_length=64)
+    action: str = Field("", max_length=64)
+    outcome: str = Field("", max_length=16)
+    date_from: str = Field("", max_length=32)
+    date_to: str = Field("", max_length=32)
+    case_number: str = Field("", max_length=64)
+    purpose: str = Field("", max_length=64)
+    page: int = Field(1, ge=1, le=100_000)
+
+    def query(self) -> AccessFilter:
+        """The store's filter for this page of entries, one more than shown to tell if another
+        page follows; ``InvalidInput`` naming each field that does not parse."""
+        problems: list[FieldError] = []
+        start = _day(self.date_from, "date_from", problems)
+        end = _day(self.date_to, "date_to", problems)
+        outcome = _outcome(self.outcome, problems)
+        if start is not None and end is not None and end < start:
+            problems.append(FieldError("date_to", "the last day lies before the first"))
+        if problems:
+            raise InvalidInput(
+                "the filters are not valid", hint="Correct the fields named.", fields=problems
+            )
+        return AccessFilter(
+            username=self.username.strip() or None,
+            action=self.action.strip() or None,
+            outcome=outcome,
+            case_number=self.case_number.strip() or None,
+            purpose_code=self.purpose.strip() or None,
+            at_from=None if start is None else _midnight(start),
+            at_before=None
+            if end is None
+            else datetime.combine(end + timedelta(days=1), time(), UTC),
+            limit=PAGE_SIZE + 1,
+            offset=(self.page - 1) * PAGE_SIZE,
+        )
+
+    def elements(self) -> dict[str, str]:
+        """The filters given, as the access log records this reading."""
+        given = {key: str(value).strip() for key, value in self.model_dump().items()}
+        if self.page == 1:
+            del given["page"]
+        return {key: value for key, value in given.items() if value}
+
+    def link(self, page: int) -> str:
+        given = {key: value for key, value in self.elements().items() if key != "page"}
+        return f"/audit?{urlencode({**given, 'page': page})}"
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time(), UTC)
+
+
+def _day(value: str, field: str, problems: list[FieldError]) -> date | None:
+    if not value.strip():
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        problems.append(FieldError(field, f"{value!r} is not a day (YYYY-MM-DD)"))
+        return None
+
+
+def _outcome(value: str, problems: list[FieldError]) -> AccessOutcome | None:
+    if not value:
+        return None
+    try:
+        return AccessOutcome(value)
+    except ValueError:
+        problems.append(FieldError("outcome", "choose allowed or denied"))
+        return None
+
+
+@router.get("/audit", response_class=HTMLResponse, dependencies=requires(Permission.AUDIT_READ))
+async def access_log(
+    request: Request,
+    services: ServicesDep,
+    caller: CallerDep,
+    typed: Annotated[LogFilter, Query()],
+) -> HTMLResponse:
+    person(caller)
+    context = {"filters": typed, "choices": await run_in_threadpool(_choices, services)}
+    try:
+        query = typed.query()
+    except InvalidInput as error:
+        return _refused(request, caller, "log.html", context, error)
+    found = await run_in_threadpool(_listed, services, caller, typed, query)
+    context |= {
+        "entries": found[:PAGE_SIZE],
+        "newer": typed.link(typed.page - 1) if typed.page > 1 else None,
+        "older": typed.link(typed.page + 1) if len(found) > PAGE_SIZE else None,
+    }
+    return render(request, "pages/audit/log.html", context, caller=caller)
+
+
+def _listed(
+    services: Services, caller: Caller, typed: LogFilter, query: AccessFilter
+) -> list[Shown]:
+    services.access_log.record_reading(
+        caller.actor, "listed entries", typed.elements(), caller.client_address
+    )
+    return _shown(services.access_log.entries(query), _names(services))
+
+
+def _shown(records: Iterable[AccessRecord], names: Mapping[str, str]) -> list[Shown]:
+    return [
+        Shown(r.seq, without_plates(r.event), names.get(r.event.actor.username)) for r in records
+    ]
+
+
+def _names(services: Services) -> dict[str, str]:
+    return {account.username: account.display_name for account in services.accounts.list()}
+
+
+def _refused(
+    request: Request,
+    caller: Caller,
+    template: str,
+    context: Mapping[str, object],
+    error: InvalidInput,
+) -> HTMLResponse:
+    """The page again with what was typed, the problem, and each field's message by it."""
+    shown = {**context, "error": error, "fields": {f.location: f.message for f in error.fields}}
+    return render(request, f"pages/audit/{template}", shown, caller=caller, status_code=422)
+
+
+def _choices(services: Services) -> Mapping[str, object]:
+    """What the filters offer: the people, the actions, the purposes."""
+    purposes = services.read_access.catalogue.purposes
+    return {
+        "people": services.accounts.list(),
+        "actions": sorted(permission.value for permission in Permission),
+        "purposes": purposes,
+        "purpose_labels": {purpose.code: purpose.label for purpose in purposes},
+    }
+
+
+# --- verification ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Verification:
+    report: VerificationReport
+    last_checkpoint: Checkpoint | None
+
+
+@router.get(
+    "/audit/verify", response_class=HTMLResponse, dependencies=requires(Permission.AUDIT_READ)
+)
+async def verify(request: Request, services: ServicesDep, caller: CallerDep) -> HTMLResponse:
+    """The whole chain checked: a scan of every entry, so only when asked."""
+    person(caller)
+    verification = await run_in_threadpool(_verified, services, caller)
+    template = "_verification.html" if is_htmx(request) else "verification.html"
+    return render(request, f"pages/audit/{template}", {"verification": verification}, caller=caller)
+
+
+def _verified(services: Services, caller: Caller) -> Verification:
+    services.access_log.record_reading(caller.actor, "verified the log", {}, caller.client_address)
+    report = services.access_log.verify()
+    return Verification(report, services.store.access_log.last_checkpoint())
+
+
+# --- misuse signals ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ShownSignal:
+    signal: MisuseSignal
+    name: str | None
+    entries: list[Shown]
+
+    @property
+    def label(self) -> str:
+        return SIGNAL_LABELS[self.signal.kind]
+
+
+@router.get(
+    "/audit/signals", response_class=HTMLResponse, dependencies=requires(Permission.AUDIT_READ)
+)
+async def signals(
+    request: Request, services: ServicesDep, caller: CallerDep, since: _Text = ""
+) -> HTMLResponse:
+    person(caller)
+    problems: list[FieldError] = []
+    start = _day(since, "since", problems)
+    if problems:
+        error = InvalidInput("the day is not valid", hint="Give it as YYYY-MM-DD.", fields=problems)
+        return _refused(request, caller, "signals.html", {"since": since}, error)
+    at = None if start is None else _midnight(start)
+    found = await run_in_threadpool(_signals, services, caller, at)
+    context = {
+        "since": since,
+        "signals": found,
+        "choices": await run_in_threadpool(_choices, services),
+    }
+    return render(request, "pages/audit/signals.html", context, caller=caller)
+
+
+def _signals(services: Services, caller: Caller, since: datetime | None) -> list[ShownSignal]:
+    query = {} if since is None else {"since": since.isoformat()}
+    services.access_log.record_reading(
+        caller.actor, "listed misuse signals", query, caller.client_address
+    )
+    names = _names(services)
+    return [
+        ShownSignal(
+            signal,
+            names.get(signal.username),
+            _shown(services.access_log.records_at(signal.seqs[:MAX_ENTRIES_PER_SIGNAL]), names),
+        )
+        for signal in services.access_log.signals(since)
+    ]

@@ -1,0 +1,73 @@
+"""Retention in the browser: the rules the policy sets for each class of data, the oldest read
+kept, and the purge ledger after a run, with counts and capture times but no plate."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from platekeeper.config import Settings
+from platekeeper.domain.people import Role
+from tests.policy.samples import write_complete_policy
+from tests.web.conftest import WebApp, shoot, sign_in
+
+OLD_PLATE = "4RTN552"
+NEW_PLATE = "8KWD913"
+
+
+@pytest.fixture
+def web_settings(web_settings: Settings) -> Settings:
+    """The demo policy, read when the services are built: non-hit reads kept 30 days."""
+    write_complete_policy(web_settings.data_dir)
+    return web_settings
+
+
+def test_the_rules_and_the_ledger_after_a_purge(page: Page, web_app: WebApp) -> None:
+    old = web_app.ingest(OLD_PLATE)
+    web_app.clock.advance(timedelta(days=31))
+    new = web_app.ingest(NEW_PLATE, index=1)
+    report = web_app.services.purge.run()
+    [non_hit] = [c for c in report.entry.classes if c.data_class == "non-hit-reads"]
+    assert non_hit.reads == 1
+    assert web_app.services.store.reads.get(old.id) is None
+
+    sign_in(page, web_app.person(Role.AUDITOR), next_path="/retention")
+    expect(page.get_by_role("heading", name="Retention", level=1)).to_be_visible()
+    rules = page.get_by_role("table", name="Retention rules by data class")
+    for data_class, kept in (
+        ("non-hit-reads", "30 days"),
+        ("hit-reads", "730 days"),
+        ("access-log", "1825 days"),
+    ):
+        header = page.get_by_role("rowheader", name=data_class, exact=True)
+        expect(rules.locator("tr").filter(has=header)).to_contain_text(kept)
+    expect(rules).to_contain_text("policy")
+    expect(page.get_by_text("Oldest non-hit read kept")).to_be_visible()
+    expect(page.locator("dd").filter(has_text="captured on")).to_contain_text(
+        new.captured_at.date().isoformat()
+    )
+
+    ledger = page.locator("table.purge-ledger")
+    expect(ledger.locator("tbody")).to_have_count(1)
+    purged = ledger.get_by_role("row").filter(has_text="non-hit-reads")
+    expect(purged.locator("td").nth(2)).to_have_text("1")
+    expect(purged).to_contain_text(old.captured_at.strftime("%Y-%m-%d %H:%M"))
+    content = page.content()
+    assert OLD_PLATE not in content
+    assert NEW_PLATE not in content
+    shoot(page, "retention")
+
+
+def test_before_any_purge_the_ledger_says_so(page: Page, web_app: WebApp) -> None:
+    sign_in(page, web_app.person(Role.AUDITOR), next_path="/retention")
+    expect(page.get_by_text("No purge has run yet.")).to_be_visible()
+    expect(page.locator("dd").filter(has_text="none kept")).to_be_visible()
+
+
+def test_an_officer_is_refused_retention(page: Page, web_app: WebApp) -> None:
+    sign_in(page, web_app.person(Role.OFFICER), next_path="/account")
+    response = page.goto("/retention")
+    assert response is not None
+    assert response.status == 403
