@@ -18,6 +18,7 @@ from platekeeper.hotlists.alerts import AlertDispatcher
 from platekeeper.hotlists.matching import HotlistMatcher
 from platekeeper.hotlists.service import HotlistService
 from platekeeper.ingest import IngestLimits, IngestService
+from platekeeper.ingest.cameras import CameraService
 from platekeeper.policy.effective import load_effective
 from platekeeper.policy.resolve import EffectivePolicy
 from platekeeper.retention.defaults import rules_from_settings
@@ -36,6 +37,7 @@ class Services:
     images: ImageStore
     clock: Clock
     ingest: IngestService
+    cameras: CameraService
     access_log: AccessLog
     accounts: AccountService
     read_access: ReadAccess
@@ -94,6 +96,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         images=images,
         clock=clock,
         ingest=IngestService(store, images, clock, limits, listeners=[matcher]),
+        cameras=CameraService(store, log, clock),
         access_log=log,
         accounts=AccountService(store, clock, settings.accounts, log),
         read_access=ReadAccess(store, images, log, clock, access),

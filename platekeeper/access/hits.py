@@ -109,6 +109,13 @@ class HitDesk:
         self._gate.allowed(access, (view.read.id,))
         return view
 
+    def count_pending(self, who: Requester) -> int:
+        """How many hits that ``who`` may see wait for a person: a count without plate data,
+        so it asks no purpose and is not an access to log."""
+        lists = self._store.hotlists.list(who.actor.agency_id)
+        visible = [hotlist.id for hotlist in lists if _sees_list(who, hotlist)]
+        return self._store.hits.count(HitStatus.PENDING, visible)
+
     def image(self, who: Requester, basis: Basis, hit_id: str, kind: ImageKind) -> ReadImage:
         query = {"hit_id": hit_id, "image": kind.value}
         access = Access(who, basis, Permission.ALERTS_VIEW, query)
@@ -190,10 +197,14 @@ class HitDesk:
         read = self._store.reads.get(hit.read_id)
         entry = self._store.hotlist_entries.get(hit.entry_id)
         hotlist = self._store.hotlists.get(hit.list_id)
-        if read is None or entry is None or hotlist is None:
-            return None
-        if hotlist.agency_id != who.actor.agency_id:
-            return None
-        if hotlist.covert and Permission.HOTLISTS_MANAGE not in permissions_of(who.roles):
+        if read is None or entry is None or hotlist is None or not _sees_list(who, hotlist):
             return None
         return HitView(hit, read, entry, hotlist)
+
+
+def _sees_list(who: Requester, hotlist: Hotlist) -> bool:
+    """Whether ``who`` may see the list's hits: their agency's, and a covert list's only if
+    they manage hot lists."""
+    if hotlist.agency_id != who.actor.agency_id:
+        return False
+    return not hotlist.covert or Permission.HOTLISTS_MANAGE in permissions_of(who.roles)

@@ -43,6 +43,8 @@ class SearchCriteria:
     area: GeoBox | None = None
     captured_from: datetime | None = None
     captured_before: datetime | None = None
+    tolerate_misreads: bool = False
+    """The plate or pattern also finds reads that differ only in OCR-confusable characters."""
 
     def query_elements(self) -> dict[str, str]:
         """The query as the access log records it."""
@@ -53,6 +55,7 @@ class SearchCriteria:
             "area": None if self.area is None else str(self.area),
             "captured_from": _iso(self.captured_from),
             "captured_before": _iso(self.captured_before),
+            "tolerate_misreads": "yes" if self.tolerate_misreads else None,
         }
         return {key: value for key, value in elements.items() if value is not None}
 
@@ -81,6 +84,7 @@ class SearchCriteria:
             plate_like=None
             if self.plate_pattern is None
             else plate_pattern_to_like(self.plate_pattern),
+            misread_tolerant=self.tolerate_misreads,
             camera_id=self.camera_id,
             captured_from=start,
             captured_before=end,

@@ -9,9 +9,10 @@ from rich.table import Table
 
 from platekeeper.cli.console import out
 from platekeeper.cli.context import open_current, state
-from platekeeper.domain import Agency, Camera, CameraKind, CameraStatus, GeoPoint
-from platekeeper.domain.cameras import issue_camera_key
+from platekeeper.cli.users import console_operator
+from platekeeper.domain import Agency, CameraKind, CameraStatus, GeoPoint
 from platekeeper.errors import InvalidInput
+from platekeeper.ingest.cameras import CameraAdmin, CameraDraft
 
 agency_app = typer.Typer(help="Register agencies.", no_args_is_help=True)
 camera_app = typer.Typer(help="Register cameras and issue their ingest keys.", no_args_is_help=True)
@@ -34,6 +35,11 @@ def add_agency(
     out.print(f"Agency {agency_id} added.")
 
 
+def camera_operator() -> CameraAdmin:
+    """The administrator at this console, as the access log names them."""
+    return CameraAdmin(console_operator().actor, console=True)
+
+
 @camera_app.command("add")
 def add_camera(
     ctx: typer.Context,
@@ -49,21 +55,10 @@ def add_camera(
     if (latitude is None) != (longitude is None):
         raise InvalidInput("give --latitude and --longitude together")
     location = None if latitude is None or longitude is None else GeoPoint(latitude, longitude)
-    key, key_hash = issue_camera_key()
+    draft = CameraDraft(camera_id, name, kind, location, heading)
     services = open_current(state(ctx).settings())
     try:
-        camera = Camera(
-            id=camera_id,
-            agency_id=agency,
-            name=name,
-            kind=kind,
-            status=CameraStatus.ACTIVE,
-            api_key_hash=key_hash,
-            created_at=services.clock.now(),
-            location=location,
-            heading_deg=heading,
-        )
-        services.store.cameras.add(camera)
+        _, key = services.cameras.register(camera_operator(), draft, agency_id=agency)
     finally:
         services.close()
     out.print(f"Camera {camera_id} added. Its ingest key, shown only now:")
@@ -75,7 +70,7 @@ def list_cameras(ctx: typer.Context) -> None:
     """List cameras with their status and last contact."""
     services = open_current(state(ctx).settings())
     try:
-        cameras = services.store.cameras.list()
+        cameras = services.cameras.list(camera_operator())
     finally:
         services.close()
     table = Table("id", "agency", "name", "kind", "status", "last contact (UTC)")
@@ -93,10 +88,9 @@ def rotate_key(
     camera_id: Annotated[str, typer.Argument(help="The camera's id.")],
 ) -> None:
     """Issue a new ingest key for a camera; its old key stops working at once."""
-    key, key_hash = issue_camera_key()
     services = open_current(state(ctx).settings())
     try:
-        services.store.cameras.replace_key(camera_id, key_hash)
+        _, key = services.cameras.rotate_key(camera_operator(), camera_id)
     finally:
         services.close()
     out.print(f"Camera {camera_id} has a new ingest key, shown only now; the old one is void:")
@@ -112,7 +106,7 @@ def set_status(
     """Allow or stop a camera's ingest: only active cameras may send reads."""
     services = open_current(state(ctx).settings())
     try:
-        services.store.cameras.set_status(camera_id, status)
+        services.cameras.set_status(camera_operator(), camera_id, status)
     finally:
         services.close()
     out.print(f"Camera {camera_id} is now {status.value}.")

@@ -47,6 +47,20 @@ def normalise_plate_key(plate_text: str) -> str:
     return key
 
 
+CONFUSABLE_CLASSES: tuple[str, ...] = ("O0DQ", "I1LT", "B8", "S5", "Z2", "G6")
+"""Characters an OCR engine takes for one another on plates; each class folds to its first
+character. Data, not code: widen a class here and hot-list matching, misread-tolerant search
+and the docs follow."""
+
+_FOLD = str.maketrans({ch: group[0] for group in CONFUSABLE_CLASSES for ch in group[1:]})
+
+
+def fold_confusables(plate_key: str) -> str:
+    """``plate_key`` (or a ``LIKE`` pattern on it) with every confusable character replaced by
+    the first of its class: ``0B8123`` and ``OBB1Z3`` both fold to ``OBBIZ3``."""
+    return plate_key.translate(_FOLD)
+
+
 MIN_PATTERN_LITERALS = 3
 _PATTERN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789*?")
 

@@ -5,7 +5,8 @@ with every entry three ways, and each match says which way it matched:
 
 - ``EXACT``: the plate keys are equal.
 - ``CONFUSABLE``: the keys are equal once each character is folded to its class in
-  ``CONFUSABLE_CLASSES``: ``0B8123`` and ``OBB1Z3`` both fold to ``OBBIZ3``.
+  ``CONFUSABLE_CLASSES`` (in ``domain/plates.py``, which misread-tolerant search shares):
+  ``0B8123`` and ``OBB1Z3`` both fold to ``OBBIZ3``.
 - ``ONE_OFF``: the folded keys differ by one character missing, extra or different.
 
 Keys of ``MAX_EXACT_ONLY_LENGTH`` characters or fewer match exactly only: one character off a
@@ -24,10 +25,7 @@ from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
 
 from platekeeper.domain.hotlists import MatchKind
-
-CONFUSABLE_CLASSES: tuple[str, ...] = ("O0DQ", "I1LT", "B8", "S5", "Z2", "G6")
-"""Characters an OCR engine takes for one another on plates; each class folds to its first
-character. Data, not code: widen a class here and the index and the docs follow."""
+from platekeeper.domain.plates import fold_confusables
 
 MAX_EXACT_ONLY_LENGTH = 3
 """Keys this short (or shorter) match exactly only."""
@@ -40,8 +38,6 @@ ONE_OFF_SCORE = 0.5
 """A one-off match with no folded character besides the edit; each fold costs ``FOLD_PENALTY``."""
 MIN_ONE_OFF_SCORE = 0.3
 FOLD_PENALTY = 0.1
-
-_FOLD = str.maketrans({ch: group[0] for group in CONFUSABLE_CLASSES for ch in group[1:]})
 
 _Found = str | tuple[str, ...]
 """What a probe finds: the folded key of one entry, or of several (a tuple, rarely)."""
@@ -60,7 +56,7 @@ E = TypeVar("E", bound=Keyed)
 
 def fold(plate_key: str) -> str:
     """``plate_key`` with every confusable character replaced by the first of its class."""
-    return plate_key.translate(_FOLD)
+    return fold_confusables(plate_key)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +118,7 @@ class EntryIndex(Generic[E]):
                 Match(entry, MatchKind.EXACT, EXACT_SCORE)
                 for entry in self._short.get(plate_key, ())
             ]
-        folded = plate_key.translate(_FOLD)
+        folded = fold_confusables(plate_key)
         probes = self._probes
         found = [hit for hit in map(probes.get, [folded, *_deletions(folded)]) if hit is not None]
         if not found:

@@ -21,10 +21,11 @@ from platekeeper.domain.access import AccessSink
 from platekeeper.domain.gate import Access, AccessGate, Basis, Requester
 from platekeeper.domain.hotlists import Hit, Hotlist, HotlistEntry
 from platekeeper.domain.permissions import Permission
+from platekeeper.domain.plates import CONFUSABLE_CLASSES
 from platekeeper.domain.time import Clock
 from platekeeper.errors import NotFound
 from platekeeper.hotlists.hits import make_hit
-from platekeeper.hotlists.matcher import CONFUSABLE_CLASSES, MAX_EXACT_ONLY_LENGTH, EntryIndex
+from platekeeper.hotlists.matcher import MAX_EXACT_ONLY_LENGTH, EntryIndex
 from platekeeper.store import ReadQuery, Store
 
 _CONFUSABLE = frozenset("".join(CONFUSABLE_CLASSES))

@@ -16,11 +16,13 @@ from datetime import datetime, timedelta
 from typing import TypeVar
 
 from platekeeper.config import HotlistSettings
-from platekeeper.domain.access import AccessEvent, AccessOutcome, AccessSink, Actor
+from platekeeper.domain.access import AccessSink, Actor
+from platekeeper.domain.changes import ChangeLog, LoggedChange
 from platekeeper.domain.hotlists import AlertLevel, Hotlist, HotlistEntry, ListSource
 from platekeeper.domain.people import Role
 from platekeeper.domain.permissions import Decision, Permission, decide
 from platekeeper.domain.personal_data import compile_name_patterns
+from platekeeper.domain.plates import normalise_plate_key
 from platekeeper.domain.time import Clock
 from platekeeper.errors import InvalidInput, NotFound, PermissionDenied, PlateKeeperError
 from platekeeper.hotlists.entries import EntryDraft, EntryRules, make_entry, renewal
@@ -58,6 +60,16 @@ def may(who: Editor, needed: Permission, list_agency: str | None = None) -> Deci
 
 
 @dataclass(frozen=True, slots=True)
+class ListSummary:
+    """A list as an overview shows it."""
+
+    hotlist: Hotlist
+    entry_count: int
+    stale: bool
+    """A fed list not refreshed for ``STALE_AFTER``: its alerts are marked stale."""
+
+
+@dataclass(frozen=True, slots=True)
 class _Change:
     """One change being decided: its action for the log, its permission and its query."""
 
@@ -67,13 +79,19 @@ class _Change:
     query: Mapping[str, str]
     case_number: str | None = None
 
+    @property
+    def logged(self) -> LoggedChange:
+        return LoggedChange(
+            self.who.actor, self.action, self.query, self.who.client_address, self.case_number
+        )
+
 
 class HotlistService:
     def __init__(
         self, store: Store, log: AccessSink, clock: Clock, settings: HotlistSettings
     ) -> None:
         self._store = store
-        self._log = log
+        self._changes = ChangeLog(log, clock)
         self._clock = clock
         self._settings = settings
         self._names: tuple[re.Pattern[str], ...] = compile_name_patterns(
@@ -121,6 +139,16 @@ class HotlistService:
         agency = None if who.console else who.actor.agency_id
         return self._store.hotlists.list(agency)
 
+    def summaries(self, who: Editor) -> list[ListSummary]:
+        """The lists ``who`` may see, each with its number of entries and whether it is stale."""
+        now = self._clock.now()
+        return [
+            ListSummary(
+                hotlist, self._store.hotlist_entries.count(hotlist.id), hotlist.stale_at(now)
+            )
+            for hotlist in self.lists(who)
+        ]
+
     def get_list(self, who: Editor, list_id: str) -> Hotlist:
         change = _Change(who, "hotlists:view", Permission.HOTLISTS_VIEW, {"list_id": list_id})
         return self._logged_refusal(change, lambda: self._visible_list(change, list_id))
@@ -130,6 +158,15 @@ class HotlistService:
     ) -> list[HotlistEntry]:
         self.get_list(who, list_id)
         return self._store.hotlist_entries.list(list_id, limit, offset)
+
+    def find_entries(self, who: Editor, list_id: str, plate: str) -> list[HotlistEntry]:
+        """The list's entries for ``plate``, compared as matching compares plates."""
+        query = {"list_id": list_id, "plate": plate}
+        change = _Change(who, "hotlists:view", Permission.HOTLISTS_VIEW, query)
+        hotlist = self._logged_refusal(change, lambda: self._visible_list(change, list_id))
+        key = normalise_plate_key(plate)
+        found = self._store.hotlist_entries.by_plate_key([key]) if key else []
+        return [entry for entry in found if entry.list_id == hotlist.id]
 
     def add_entry(self, who: Editor, list_id: str, draft: EntryDraft) -> HotlistEntry:
         query = {"list_id": list_id, "plate": draft.plate}
@@ -191,6 +228,20 @@ class HotlistService:
             return self._store_file(hotlist, data, spec, who.actor.username, replace=replace)
 
         return self._logged(change, act, _described)
+
+    def preview_import(
+        self, who: Editor, list_id: str, data: bytes, spec: ImportSpec
+    ) -> ImportReport:
+        """What ``import_file`` would store from ``data`` and which rows it would reject, with
+        nothing stored; a refusal is logged as the import's would be."""
+        query = {"list_id": list_id, "format": spec.format.value, "preview": "true"}
+        change = _Change(who, "hotlists:import", Permission.HOTLISTS_MANAGE, query)
+
+        def act() -> ImportReport:
+            hotlist = self._visible_list(change, list_id)
+            return self._read_file(hotlist, data, spec, who.actor.username)
+
+        return self._logged_refusal(change, act)
 
     def set_source(self, who: Editor, list_id: str, location: str, spec: ImportSpec) -> HotlistFeed:
         """Refresh the list from ``location`` (a path or an http(s) URL) from now on."""
@@ -261,18 +312,22 @@ class HotlistService:
     def _store_file(
         self, hotlist: Hotlist, data: bytes, spec: ImportSpec, by: str, *, replace: bool
     ) -> ImportReport:
-        self._check_size(data)
-        report = entries_from_file(
-            data, spec, hotlist, self.rules, entered_by=by, now=self._clock.now()
-        )
-        if report.imported > self._settings.max_import_rows:
-            raise _too_big(f"{report.imported} rows", f"{self._settings.max_import_rows} rows")
+        report = self._read_file(hotlist, data, spec, by)
         repository = self._store.hotlist_entries
         if replace:
             entries = keep_ids(report.entries, repository.identities(hotlist.id))
             repository.replace(hotlist.id, entries)
         elif report.entries:
             repository.add(report.entries)
+        return report
+
+    def _read_file(self, hotlist: Hotlist, data: bytes, spec: ImportSpec, by: str) -> ImportReport:
+        self._check_size(data)
+        report = entries_from_file(
+            data, spec, hotlist, self.rules, entered_by=by, now=self._clock.now()
+        )
+        if report.imported > self._settings.max_import_rows:
+            raise _too_big(f"{report.imported} rows", f"{self._settings.max_import_rows} rows")
         return report
 
     def _check_size(self, data: bytes) -> None:
@@ -309,30 +364,10 @@ class HotlistService:
         self._logged_refusal(change, lambda: self._require(change))
 
     def _logged_refusal(self, change: _Change, act: Callable[[], T]) -> T:
-        try:
-            return act()
-        except PlateKeeperError as exc:
-            self._record(change, AccessOutcome.DENIED, exc.message)
-            raise
+        return self._changes.refusals(change.logged, act)
 
     def _logged(self, change: _Change, act: Callable[[], T], describe: Callable[[T], str]) -> T:
-        result = self._logged_refusal(change, act)
-        self._record(change, AccessOutcome.ALLOWED, describe(result))
-        return result
-
-    def _record(self, change: _Change, outcome: AccessOutcome, reason: str) -> None:
-        self._log.record(
-            AccessEvent(
-                at=self._clock.now(),
-                actor=change.who.actor,
-                action=change.action,
-                outcome=outcome,
-                reason=reason,
-                query=change.query,
-                case_number=change.case_number,
-                client_address=change.who.client_address,
-            )
-        )
+        return self._changes.logged(change.logged, act, describe)
 
 
 def _agency(change: _Change) -> str:

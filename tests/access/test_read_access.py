@@ -74,6 +74,19 @@ def test_a_partial_plate_and_an_area_narrow_a_search(world: World) -> None:
     assert world.sink.last.query == {"area": "34.0,-118.3,34.1,-118.2"}
 
 
+def test_a_misread_tolerant_search_finds_look_alikes_and_says_so_in_the_log(
+    world: World,
+) -> None:
+    exact = world.access.search(ANALYST, BASIS, SearchCriteria(plate="7A8C1Z3"))
+    assert exact.reads == []
+    tolerant = SearchCriteria(plate="7A8C1Z3", tolerate_misreads=True)
+    found = world.access.search(ANALYST, BASIS, tolerant)
+    assert [read.id for read in found.reads] == [world.reads[0].id, world.reads[1].id]
+    assert world.sink.last.query == {"plate": "7A8C1Z3", "tolerate_misreads": "yes"}
+    pattern = SearchCriteria(plate_pattern="7A8?1Z3", tolerate_misreads=True)
+    assert len(world.access.search(ANALYST, BASIS, pattern).reads) == 3
+
+
 @pytest.mark.parametrize(
     "criteria",
     [

@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 
+from platekeeper.access import Requester
 from platekeeper.domain.access import Actor
-from platekeeper.domain.hotlists import AlertLevel, ListSource
+from platekeeper.domain.hotlists import AlertLevel, ListSource, RejectionReason
 from platekeeper.domain.people import Role
 from platekeeper.hotlists.entries import EntryDraft
 from platekeeper.hotlists.service import Editor
@@ -144,6 +145,23 @@ def test_a_covert_lists_hits_are_hidden_from_patrol(live_app: LiveApp) -> None:
     assert hits_seen_by(live_app, people[Role.OFFICER]) == []
     [seen] = hits_seen_by(live_app, people[Role.SUPERVISOR])
     assert seen["list"]["covert"] is True
+
+
+def test_pending_hits_are_counted_as_each_person_may_see_them(live_app: LiveApp) -> None:
+    listed(live_app)
+    listed(live_app, covert=True)
+    people = staff(live_app.services)
+    send(live_app, 7, "7ABC123", "us-ca")
+    desk = live_app.services.hit_desk
+    officer, supervisor = (
+        Requester(Actor(people[role].account.username, "demo-pd"), frozenset({role}))
+        for role in (Role.OFFICER, Role.SUPERVISOR)
+    )
+    assert desk.count_pending(officer) == 1  # the covert list's hit is not patrol's
+    assert desk.count_pending(supervisor) == 2
+    [hit] = hits_seen_by(live_app, people[Role.OFFICER])
+    desk.reject(officer, hit["hit"]["id"], RejectionReason.MISREAD)
+    assert desk.count_pending(officer) == 0
 
 
 def test_retroactive_matching_over_http_needs_a_purpose_and_finds_stored_reads(

@@ -96,6 +96,17 @@ def test_a_read_its_crop_an_export_and_a_history(live_app: LiveApp, analyst: Per
         assert action in actions
 
 
+def test_a_misread_tolerant_search_and_export(live_app: LiveApp, analyst: Person) -> None:
+    misread = {"plate": "7A8C1Z3", **PURPOSE}
+    with live_app.client(analyst.token) as client:
+        assert client.get("/api/v1/reads", params=misread).json()["count"] == 0
+        tolerant = {**misread, "tolerate_misreads": "true"}
+        assert client.get("/api/v1/reads", params=tolerant).json()["count"] == 2
+        export = client.get("/api/v1/reads/export.csv", params=tolerant)
+    rows = list(csv.DictReader(io.StringIO(export.text)))
+    assert [row["plate_text"] for row in rows] == ["7ABC123", "7ABC123"]
+
+
 def test_an_image_needs_a_purpose_too(live_app: LiveApp, analyst: Person) -> None:
     [read] = live_app.services.store.reads.find(ReadQuery(plate_key="7ABC123", limit=1))
     read_id = read.id

@@ -8,13 +8,8 @@ from datetime import timedelta
 import pytest
 
 from platekeeper.domain.hotlists import HotlistEntry, MatchKind
-from platekeeper.hotlists.matcher import (
-    CONFUSABLE_CLASSES,
-    EXACT_SCORE,
-    EntryIndex,
-    Match,
-    fold,
-)
+from platekeeper.domain.plates import CONFUSABLE_CLASSES
+from platekeeper.hotlists.matcher import EXACT_SCORE, EntryIndex, Match, fold
 from tests.conftest import NOW
 
 

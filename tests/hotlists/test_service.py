@@ -184,3 +184,37 @@ def test_refresh_replaces_entries_keeps_ids_and_records_failures(
     assert hotlists.entries(ANALYST, "stolen"), "a failed refresh keeps the entries it had"
     outcomes = [outcome for _, outcome, _ in logged(services, "hotlists:refresh")]
     assert outcomes == [AccessOutcome.ALLOWED, AccessOutcome.ALLOWED, AccessOutcome.DENIED]
+
+
+def test_summaries_count_entries_and_flag_stale_feeds(hotlists: HotlistService) -> None:
+    hotlists.add_entry(ANALYST, "watch", DRAFT)
+    hotlists.add_entry(ANALYST, "watch", EntryDraft("8XYZ999", "stolen", case_number="2026-1"))
+    summaries = {s.hotlist.id: (s.entry_count, s.stale) for s in hotlists.summaries(OFFICER)}
+    assert summaries == {"stolen": (0, True), "watch": (2, False)}
+    assert hotlists.summaries(OUTSIDER) == []
+
+
+def test_entries_are_found_by_plate_as_matching_compares_them(hotlists: HotlistService) -> None:
+    entry = hotlists.add_entry(ANALYST, "watch", DRAFT)
+    hotlists.add_entry(ANALYST, "stolen", EntryDraft("7ABC123", "stolen"))
+    assert [e.id for e in hotlists.find_entries(OFFICER, "watch", "7abc 123")] == [entry.id]
+    assert hotlists.find_entries(OFFICER, "watch", "8XYZ999") == []
+    with pytest.raises(NotFound):
+        hotlists.find_entries(OUTSIDER, "watch", "7ABC123")
+
+
+def test_an_import_preview_stores_nothing_and_names_bad_lines(
+    hotlists: HotlistService, services: Services
+) -> None:
+    data = b"PLATE,ST,OFFENSE\n7ABC123,CA,stolen\n,CA,stolen\n"
+    spec = ImportSpec(FileFormat.CSV, parse_mapping("plate=PLATE,state=ST,reason=OFFENSE"))
+    report = hotlists.preview_import(ANALYST, "stolen", data, spec)
+    assert (report.imported, [(p.line, p.reason) for p in report.rejected]) == (
+        1,
+        [(3, "the row has no plate")],
+    )
+    assert services.store.hotlist_entries.count("stolen") == 0
+    assert logged(services, "hotlists:import") == []
+    with pytest.raises(PermissionDenied):
+        hotlists.preview_import(OFFICER, "stolen", data, spec)
+    assert [outcome for _, outcome, _ in logged(services, "hotlists:import")] == ["denied"]

@@ -134,6 +134,21 @@ def test_find_by_plate_newest_first(store: Store) -> None:
     assert store.reads.find(ReadQuery(plate_key="0NONE00")) == []
 
 
+def test_find_tolerating_misreads_folds_look_alike_characters(store: Store) -> None:
+    plates = ["7ABC123", "7A8C123", "7ABC1Z3", "7ABC128"]
+    store.reads.add([make_read(i, plate_text=plate) for i, plate in enumerate(plates)])
+
+    def keys(query: ReadQuery) -> set[str]:
+        return {read.plate_key for read in store.reads.find(query)}
+
+    assert keys(ReadQuery(plate_key="7ABC123")) == {"7ABC123"}
+    look_alikes = {"7ABC123", "7A8C123", "7ABC1Z3"}
+    assert keys(ReadQuery(plate_key="7ABC123", misread_tolerant=True)) == look_alikes
+    assert keys(ReadQuery(plate_key="7A8CIZ3", misread_tolerant=True)) == look_alikes
+    assert keys(ReadQuery(plate_like="7A8C1_3", misread_tolerant=True)) == look_alikes
+    assert keys(ReadQuery(plate_like="7A8C1_3")) == {"7A8C123"}
+
+
 def test_find_by_camera_and_time_range(store: Store) -> None:
     other, _ = make_camera("elm-st")
     store.cameras.add(other)
@@ -174,3 +189,23 @@ def test_stats_show_counts_and_bounds(store: Store) -> None:
     assert stats.read_count == 3
     assert stats.oldest_captured_at == NOW - timedelta(days=2)
     assert stats.newest_captured_at == NOW
+
+
+def test_reads_per_minute_count_one_agencys_reads_in_the_range(store: Store) -> None:
+    store.agencies.add(make_agency("other-pd"))
+    elsewhere, _ = make_camera("elsewhere", agency_id="other-pd")
+    store.cameras.add(elsewhere)
+    start = NOW - timedelta(minutes=3)
+    seconds = (0, 10, 59, 60, 185, 180 + 59, 180 + 60)  # the last is at the range's end
+    reads = [make_read(i, captured_at=start + timedelta(seconds=s)) for i, s in enumerate(seconds)]
+    early = make_read(20, captured_at=start - timedelta(microseconds=1))
+    other = make_read(21, camera_id="elsewhere", captured_at=start)
+    store.reads.add([*reads, early, other])
+    counted = store.reads.per_minute("demo-pd", start, NOW + timedelta(minutes=1))
+    assert [(c.minute, c.reads) for c in counted] == [
+        (start, 3),
+        (start + timedelta(minutes=1), 1),
+        (start + timedelta(minutes=3), 2),
+    ]
+    assert store.reads.per_minute("demo-pd", start, start + timedelta(seconds=60))[0].reads == 3
+    assert store.reads.per_minute("nobody", start, NOW) == []

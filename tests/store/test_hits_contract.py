@@ -93,3 +93,17 @@ def test_an_outcome_is_recorded_once(store: Store) -> None:
 def test_an_update_of_an_unknown_hit_changes_nothing(store: Store) -> None:
     rejected = make_hit().rejected("olivia", NOW, RejectionReason.MISREAD)
     assert not store.hits.update(rejected)
+
+
+def test_hits_are_counted_by_status_on_the_lists_named(store: Store) -> None:
+    hits = [make_hit(n, list_id=("stolen", "amber", "covert")[n % 3]) for n in range(1, 7)]
+    store.hits.add(hits)
+    store.hits.update(
+        hits[0].confirmed(
+            "olivia", NOW, characters_match=True, state_matches=True, active_at_source=True
+        )
+    )
+    assert store.hits.count(HitStatus.PENDING, ["stolen", "amber"]) == 3
+    assert store.hits.count(HitStatus.CONFIRMED, ["amber"]) == 1
+    assert store.hits.count(HitStatus.PENDING, ["covert"]) == 2
+    assert store.hits.count(HitStatus.PENDING, []) == 0

@@ -66,6 +66,9 @@ def search_criteria(
     ] = None,
     captured_from: Annotated[datetime | None, Query()] = None,
     captured_before: Annotated[datetime | None, Query()] = None,
+    tolerate_misreads: Annotated[
+        bool, Query(description="Also find look-alike characters: O/0, I/1, B/8, S/5, Z/2, G/6.")
+    ] = False,
 ) -> SearchCriteria:
     return SearchCriteria(
         plate=plate,
@@ -74,6 +77,7 @@ def search_criteria(
         area=None if area is None else GeoBox.parse(area),
         captured_from=captured_from,
         captured_before=captured_before,
+        tolerate_misreads=tolerate_misreads,
     )
 
 

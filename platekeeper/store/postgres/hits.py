@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
-from platekeeper.domain.hotlists import Hit
+from platekeeper.domain.hotlists import Hit, HitStatus
 from platekeeper.store.hit_rows import (
     HIT_COLUMN_COUNT,
     HIT_COLUMNS,
@@ -50,6 +50,14 @@ class PostgresHits:
         with self._db.connection() as connection:
             rows = connection.execute(sql, params).fetchall()
         return [hit_from_row(row, POSTGRES_TIME) for row in rows]
+
+    def count(self, status: HitStatus, list_ids: Collection[str]) -> int:
+        with self._db.connection() as connection:
+            row = connection.execute(
+                "SELECT count(*) FROM hits WHERE status = %s AND list_id = ANY(%s)",
+                (status.value, sorted(list_ids)),
+            ).fetchone()
+        return 0 if row is None else int(row[0])
 
     def update(self, hit: Hit) -> bool:
         sql, params = hit_update_sql(hit, POSTGRES_TIME, "%s")

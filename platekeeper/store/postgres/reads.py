@@ -18,8 +18,14 @@ from platekeeper.store.outcomes import all_created, classify_reads
 from platekeeper.store.postgres.database import Connection, PostgresDatabase
 from platekeeper.store.postgres.partitions import ONE_DAY, DayPartitions, capture_day, day_start
 from platekeeper.store.postgres.time import POSTGRES_TIME
-from platekeeper.store.protocols import PurgedReads, ReadQuery, ReadStats, StoredRead
-from platekeeper.store.queries import read_query_sql
+from platekeeper.store.protocols import (
+    MinuteCount,
+    PurgedReads,
+    ReadQuery,
+    ReadStats,
+    StoredRead,
+)
+from platekeeper.store.queries import read_query_sql, read_where_sql
 from platekeeper.store.retention_rows import (
     hit_read_sql,
     plate_exemption_sql,
@@ -155,6 +161,22 @@ class PostgresReads:
             oldest_captured_at=_utc_or_none(oldest),
             newest_captured_at=_utc_or_none(newest),
         )
+
+    def per_minute(
+        self, agency_id: str, captured_from: datetime, captured_before: datetime
+    ) -> list[MinuteCount]:
+        query = ReadQuery(
+            agency_id=agency_id, captured_from=captured_from, captured_before=captured_before
+        )
+        # The capture-time bounds let the planner skip the day partitions outside the range.
+        where, params = read_where_sql(query, placeholder="%s", instant=lambda at: at)
+        with self._db.connection() as connection:
+            rows = connection.execute(
+                "SELECT date_trunc('minute', captured_at) AS minute, count(*)"
+                f" FROM reads{where} GROUP BY minute ORDER BY minute",
+                params,
+            ).fetchall()
+        return [MinuteCount(minute.astimezone(UTC), count) for minute, count in rows]
 
 
 def _add_all_or_nothing(

@@ -24,6 +24,7 @@ from platekeeper.store.protocols.hotlists import (
 )
 from platekeeper.store.protocols.policy import PolicyVersion, PolicyVersionRepository
 from platekeeper.store.protocols.reads import (
+    MinuteCount,
     PurgedReads,
     ReadQuery,
     ReadRepository,
@@ -61,6 +62,7 @@ __all__ = [
     "HotlistRepository",
     "ImageKeyRepository",
     "LegalHoldRepository",
+    "MinuteCount",
     "OutboxItem",
     "OutboxStatus",
     "PolicyVersion",

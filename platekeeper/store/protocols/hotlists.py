@@ -122,6 +122,10 @@ class HitRepository(Protocol):
 
     def get(self, hit_id: str) -> Hit | None: ...
     def list(self, query: HitFilter) -> list[Hit]: ...
+    def count(self, status: HitStatus, list_ids: Collection[str]) -> int:
+        """How many hits of the lists ``list_ids`` are in ``status``."""
+        ...
+
     def update(self, hit: Hit) -> bool:
         """Store a verification (only on a hit still pending) or an outcome (only on a hit in
         the same status with no outcome yet); False if someone else changed it meanwhile."""

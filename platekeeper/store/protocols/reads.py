@@ -35,6 +35,9 @@ class ReadQuery:
     plate_key: str | None = None
     plate_like: str | None = None
     """A ``LIKE`` pattern on the plate key, from ``domain.plates.plate_pattern_to_like``."""
+    misread_tolerant: bool = False
+    """Compare ``plate_key`` and ``plate_like`` once OCR-confusable characters are folded on both
+    sides (``domain.plates.fold_confusables``): ``8O5`` also finds ``B05``."""
     camera_id: str | None = None
     captured_from: datetime | None = None
     captured_before: datetime | None = None
@@ -51,6 +54,14 @@ class ReadStats:
     read_count: int
     oldest_captured_at: datetime | None
     newest_captured_at: datetime | None
+
+
+class MinuteCount(NamedTuple):
+    """How many reads were captured in one minute: a count, no plate data."""
+
+    minute: datetime
+    """The minute's start, UTC."""
+    reads: int
 
 
 class ReadRepository(Protocol):
@@ -70,6 +81,13 @@ class ReadRepository(Protocol):
         ...
 
     def stats(self) -> ReadStats: ...
+    def per_minute(
+        self, agency_id: str, captured_from: datetime, captured_before: datetime
+    ) -> list[MinuteCount]:
+        """Reads of the agency's cameras captured in ``[captured_from, captured_before)``,
+        counted per minute of capture, oldest first; a minute without reads is left out."""
+        ...
+
     def count_expired(
         self, captured_before: datetime, *, hit_reads: bool, exempt: Exemptions
     ) -> PurgedReads:

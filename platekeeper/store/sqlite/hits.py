@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
-from platekeeper.domain.hotlists import Hit
+import orjson
+
+from platekeeper.domain.hotlists import Hit, HitStatus
 from platekeeper.store.hit_rows import (
     HIT_COLUMN_COUNT,
     HIT_COLUMNS,
@@ -45,6 +47,14 @@ class SqliteHits:
     def list(self, query: HitFilter) -> list[Hit]:
         sql, params = hit_filter_sql(query, SQLITE_TIME, "?")
         return [hit_from_row(row, SQLITE_TIME) for row in self._db.fetch_all(sql, params)]
+
+    def count(self, status: HitStatus, list_ids: Collection[str]) -> int:
+        row = self._db.fetch_one(
+            "SELECT count(*) FROM hits WHERE status = ?"
+            " AND list_id IN (SELECT value FROM json_each(?))",
+            (status.value, orjson.dumps(sorted(list_ids)).decode()),
+        )
+        return 0 if row is None else int(row[0])
 
     def update(self, hit: Hit) -> bool:
         sql, params = hit_update_sql(hit, SQLITE_TIME, "?")

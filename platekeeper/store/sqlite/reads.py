@@ -15,8 +15,14 @@ from platekeeper.domain.ids import read_id_upper_bound
 from platekeeper.domain.time import from_epoch_us, to_epoch_us
 from platekeeper.errors import NotFound
 from platekeeper.store.outcomes import all_created, classify_reads
-from platekeeper.store.protocols import PurgedReads, ReadQuery, ReadStats, StoredRead
-from platekeeper.store.queries import read_query_sql
+from platekeeper.store.protocols import (
+    MinuteCount,
+    PurgedReads,
+    ReadQuery,
+    ReadStats,
+    StoredRead,
+)
+from platekeeper.store.queries import read_query_sql, read_where_sql
 from platekeeper.store.retention_rows import (
     hit_read_sql,
     plate_exemption_sql,
@@ -27,6 +33,7 @@ from platekeeper.store.rows import READ_COLUMNS, read_from_row, read_row
 from platekeeper.store.sqlite.database import SqliteDatabase
 from platekeeper.store.sqlite.time import SQLITE_TIME
 
+_US_PER_MINUTE = 60_000_000
 _INSERT = (
     f"INSERT INTO reads ({READ_COLUMNS}) VALUES ({', '.join('?' * 17)}) ON CONFLICT DO NOTHING"
 )
@@ -126,6 +133,22 @@ class SqliteReads:
             oldest_captured_at=None if oldest is None else from_epoch_us(oldest),
             newest_captured_at=None if newest is None else from_epoch_us(newest),
         )
+
+    def per_minute(
+        self, agency_id: str, captured_from: datetime, captured_before: datetime
+    ) -> list[MinuteCount]:
+        query = ReadQuery(
+            agency_id=agency_id, captured_from=captured_from, captured_before=captured_before
+        )
+        where, params = read_where_sql(query, placeholder="?", instant=to_epoch_us, bound_ids=True)
+        rows = self._db.fetch_all(
+            f"SELECT captured_at / {_US_PER_MINUTE} AS minute, count(*) FROM reads{where}"
+            " GROUP BY minute ORDER BY minute",
+            params,
+        )
+        return [
+            MinuteCount(from_epoch_us(minute * _US_PER_MINUTE), count) for minute, count in rows
+        ]
 
 
 def _expired_where(
