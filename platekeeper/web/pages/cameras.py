@@ -1,7 +1,145 @@
-"""TODO(web): pages of this area."""
+"""Cameras for custodians: every camera of the agency with its status and last contact; register
+one, change its status, rotate its ingest key. What ``platekeeper camera ...`` does at the
+console, through the same service, which checks and logs each change.
+
+A camera's ingest key is shown once, on the page that answers its registration or rotation, and
+never again: only its hash is kept.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
+
+from platekeeper.api.auth import Caller, CallerDep, requires
+from platekeeper.api.deps import ServicesDep
+from platekeeper.domain import Camera, CameraKind, CameraStatus, GeoPoint
+from platekeeper.domain.permissions import Permission
+from platekeeper.errors import PlateKeeperError
+from platekeeper.ingest.cameras import SILENT_AFTER, CameraAdmin, CameraDraft, silent
+from platekeeper.services import Services
+from platekeeper.web.pages.admin import choice, decimal, done, invalid, refused
+from platekeeper.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
+
+NOTICES = {"status": "The camera's status was changed."}
+
+
+def _admin(caller: Caller) -> CameraAdmin:
+    return CameraAdmin(caller.actor, caller.roles, caller.client_address)
+
+
+class CameraForm(BaseModel):
+    camera_id: str = Field(default="", max_length=63)
+    name: str = Field(default="", max_length=200)
+    kind: str = Field(default=CameraKind.FIXED.value, max_length=20)
+    latitude: str = Field(default="", max_length=32)
+    longitude: str = Field(default="", max_length=32)
+    heading: str = Field(default="", max_length=32)
+
+    def draft(self) -> CameraDraft:
+        latitude = decimal(self.latitude, "latitude", "Latitude")
+        longitude = decimal(self.longitude, "longitude", "Longitude")
+        if (latitude is None) != (longitude is None):
+            raise invalid("longitude", "give the latitude and the longitude together")
+        location = None if latitude is None or longitude is None else GeoPoint(latitude, longitude)
+        return CameraDraft(
+            camera_id=self.camera_id.strip(),
+            name=self.name,
+            kind=choice(CameraKind, self.kind, "kind", "Kind"),
+            location=location,
+            heading_deg=decimal(self.heading, "heading", "Heading"),
+        )
+
+
+@router.get(
+    "/cameras", response_class=HTMLResponse, dependencies=requires(Permission.POLICY_MANAGE)
+)
+async def cameras_page(
+    request: Request,
+    services: ServicesDep,
+    caller: CallerDep,
+    notice: Annotated[str, Query(alias="done", max_length=20)] = "",
+) -> HTMLResponse:
+    context = await _context(services, caller, CameraForm())
+    context["notice"] = NOTICES.get(notice)
+    return render(request, "pages/cameras/index.html", context, caller=caller)
+
+
+@router.post(
+    "/cameras", response_class=HTMLResponse, dependencies=requires(Permission.POLICY_MANAGE)
+)
+async def register_camera(
+    request: Request,
+    form: Annotated[CameraForm, Form()],
+    services: ServicesDep,
+    caller: CallerDep,
+) -> HTMLResponse:
+    try:
+        draft = form.draft()
+        camera, key = await run_in_threadpool(services.cameras.register, _admin(caller), draft)
+    except PlateKeeperError as error:
+        context = {**await _context(services, caller, form), "registering": True}
+        return refused(request, "pages/cameras/index.html", context, caller, error)
+    return _key_page(request, caller, camera, key, registered=True)
+
+
+@router.post("/cameras/{camera_id}/status", dependencies=requires(Permission.POLICY_MANAGE))
+async def change_status(
+    request: Request,
+    camera_id: str,
+    status: Annotated[str, Form(max_length=20)],
+    services: ServicesDep,
+    caller: CallerDep,
+) -> Response:
+    try:
+        chosen = choice(CameraStatus, status, "status", "Status")
+        await run_in_threadpool(services.cameras.set_status, _admin(caller), camera_id, chosen)
+    except PlateKeeperError as error:
+        context = await _context(services, caller, CameraForm())
+        return refused(request, "pages/cameras/index.html", context, caller, error)
+    return done("/cameras?done=status")
+
+
+@router.post(
+    "/cameras/{camera_id}/rotate-key",
+    response_class=HTMLResponse,
+    dependencies=requires(Permission.POLICY_MANAGE),
+)
+async def rotate_key(
+    request: Request, camera_id: str, services: ServicesDep, caller: CallerDep
+) -> HTMLResponse:
+    try:
+        camera, key = await run_in_threadpool(
+            services.cameras.rotate_key, _admin(caller), camera_id
+        )
+    except PlateKeeperError as error:
+        context = await _context(services, caller, CameraForm())
+        return refused(request, "pages/cameras/index.html", context, caller, error)
+    return _key_page(request, caller, camera, key, registered=False)
+
+
+def _key_page(
+    request: Request, caller: Caller, camera: Camera, key: str, *, registered: bool
+) -> HTMLResponse:
+    # Rendered with the caller, so the page is never cached: the key is on it.
+    context = {"camera": camera, "key": key, "registered": registered}
+    return render(request, "pages/cameras/key.html", context, caller=caller)
+
+
+async def _context(services: Services, caller: Caller, form: CameraForm) -> dict[str, Any]:
+    cameras = await run_in_threadpool(services.cameras.list, _admin(caller))
+    now = services.clock.now()
+    return {
+        "cameras": cameras,
+        "silent": {camera.id for camera in cameras if silent(camera, now)},
+        "silent_minutes": int(SILENT_AFTER.total_seconds() // 60),
+        "kinds": list(CameraKind),
+        "statuses": list(CameraStatus),
+        "typed": form,
+    }

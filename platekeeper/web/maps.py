@@ -1,0 +1,264 @@
+"""Maps drawn by the server as inline SVG: no tile server, no script, nothing from the internet.
+
+Positions are projected with Web Mercator, the projection of map tiles, so that a configured tile
+layer (``web.map_tile_url``) lines up under the markers; at city scale it keeps distances and
+bearings true to the eye. The places are fitted into a fixed viewBox with a margin, and a scale
+bar says how far a length on screen is. Pure functions: ``pages/reads/_map.html`` draws what
+they compute.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from platekeeper.domain import Camera, GeoPoint, PlateRead
+from platekeeper.domain.geo import GeoBox
+
+EARTH_CIRCUMFERENCE_M = 40_075_016.686
+"""At the equator, on the WGS 84 sphere Web Mercator uses."""
+MAX_MERCATOR_LATITUDE = 85.05112878
+TILE_SIZE_PX = 256
+MAX_ZOOM = 19
+MAX_TILES = 48
+MIN_SPAN_M = 400.0
+"""One place, or places close together, are shown with at least this much around them."""
+MARGIN_PX = 56.0
+"""Room around the places for their labels, the north arrow and the scale bar."""
+LABEL_FLIP_AT = 0.65
+"""A label right of this share of the width is drawn left of its marker, to stay in view."""
+_NICE_STEPS = (1.0, 2.0, 5.0)
+
+
+class PlaceKind(StrEnum):
+    CAMERA = "camera"
+    READ = "read"
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Something to mark: a camera or where reads were taken. ``detail`` is the hover text."""
+
+    label: str
+    position: GeoPoint
+    kind: PlaceKind
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Marker:
+    place: Place
+    x: float
+    y: float
+    label_anchor: str
+    """``start`` (label right of the marker) or ``end`` (left of it)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Tile:
+    href: str
+    x: float
+    y: float
+    size: float
+
+
+@dataclass(frozen=True, slots=True)
+class ScaleBar:
+    length_px: float
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Rect:
+    x: float
+    y: float
+    width: float
+    height: float
+
+
+@dataclass(frozen=True, slots=True)
+class MapView:
+    """What to draw in a ``0 0 width height`` viewBox."""
+
+    width: int
+    height: int
+    markers: tuple[Marker, ...] = ()
+    tiles: tuple[Tile, ...] = ()
+    scale: ScaleBar | None = None
+    area: Rect | None = None
+
+    @property
+    def empty(self) -> bool:
+        return not self.markers and self.area is None
+
+
+def mercator(point: GeoPoint) -> tuple[float, float]:
+    """``point`` on the Web Mercator square: x east and y south, each 0..1."""
+    latitude = max(-MAX_MERCATOR_LATITUDE, min(MAX_MERCATOR_LATITUDE, point.latitude))
+    phi = math.radians(latitude)
+    x = (point.longitude + 180.0) / 360.0
+    y = (1.0 - math.log(math.tan(phi) + 1.0 / math.cos(phi)) / math.pi) / 2.0
+    return x, y
+
+
+def latitude_at(y: float) -> float:
+    """The latitude of Web Mercator's ``y`` (the inverse of ``mercator`` for y)."""
+    return math.degrees(math.atan(math.sinh(math.pi * (1.0 - 2.0 * y))))
+
+
+def tile_of(point: GeoPoint, zoom: int) -> tuple[int, int]:
+    """The ``x, y`` of the tile holding ``point`` at ``zoom``, as tile servers number them."""
+    count = 2**zoom
+    x, y = mercator(point)
+    return min(count - 1, int(x * count)), min(count - 1, int(y * count))
+
+
+def draw_map(
+    places: Sequence[Place],
+    *,
+    area: GeoBox | None = None,
+    tile_url: str | None = None,
+    width: int = 640,
+    height: int = 400,
+) -> MapView:
+    """``places`` (and ``area``, if given) fitted into a ``width`` by ``height`` view."""
+    points = [mercator(place.position) for place in places]
+    corners = [] if area is None else _corners(area)
+    if not points and not corners:
+        return MapView(width, height)
+    frame = _Frame.around([*points, *corners], width, height)
+    markers = tuple(
+        _marker(place, *frame.to_px(x, y), width)
+        for place, (x, y) in zip(places, points, strict=True)
+    )
+    return MapView(
+        width,
+        height,
+        markers,
+        tiles=() if tile_url is None else frame.tiles(tile_url),
+        scale=frame.scale_bar(),
+        area=None if not corners else frame.rect(*corners),
+    )
+
+
+def places_of_reads(reads: Iterable[PlateRead], cameras: Mapping[str, Camera]) -> list[Place]:
+    """One place per position where ``reads`` were taken (the read's own, or else its fixed
+    camera's), labelled with the camera's name, the number of reads and the newest time."""
+    grouped: dict[GeoPoint, list[PlateRead]] = {}
+    for read in reads:
+        camera = cameras.get(read.camera_id)
+        position = read.location or (None if camera is None else camera.location)
+        if position is not None:
+            grouped.setdefault(position, []).append(read)
+    places = []
+    for position, there in grouped.items():
+        camera = cameras.get(there[0].camera_id)
+        name = there[0].camera_id if camera is None else camera.name
+        newest = max(read.captured_at for read in there)
+        count = f"{len(there)} read{'s' if len(there) > 1 else ''}"
+        detail = f"{name}: {count}, newest {_utc(newest)}"
+        places.append(Place(f"{name} ({len(there)})", position, PlaceKind.READ, detail))
+    return places
+
+
+def places_of_cameras(cameras: Iterable[Camera]) -> list[Place]:
+    return [
+        Place(camera.name, camera.location, PlaceKind.CAMERA, f"{camera.name} ({camera.id})")
+        for camera in cameras
+        if camera.location is not None
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class _Frame:
+    """The part of the Mercator square in view: its centre, and pixels per unit of the square."""
+
+    centre_x: float
+    centre_y: float
+    px_per_unit: float
+    width: int
+    height: int
+
+    @classmethod
+    def around(cls, points: list[tuple[float, float]], width: int, height: int) -> _Frame:
+        xs, ys = [x for x, _ in points], [y for _, y in points]
+        centre_x, centre_y = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
+        min_span = MIN_SPAN_M / _metres_per_unit(centre_y)
+        span_x = max(max(xs) - min(xs), min_span)
+        span_y = max(max(ys) - min(ys), min_span)
+        px_per_unit = min((width - 2 * MARGIN_PX) / span_x, (height - 2 * MARGIN_PX) / span_y)
+        return cls(centre_x, centre_y, px_per_unit, width, height)
+
+    def to_px(self, x: float, y: float) -> tuple[float, float]:
+        return (
+            round(self.width / 2 + (x - self.centre_x) * self.px_per_unit, 1),
+            round(self.height / 2 + (y - self.centre_y) * self.px_per_unit, 1),
+        )
+
+    def rect(self, north_west: tuple[float, float], south_east: tuple[float, float]) -> Rect:
+        left, top = self.to_px(*north_west)
+        right, bottom = self.to_px(*south_east)
+        return Rect(left, top, round(right - left, 1), round(bottom - top, 1))
+
+    def scale_bar(self) -> ScaleBar:
+        metres_per_px = _metres_per_unit(self.centre_y) / self.px_per_unit
+        longest_m = self.width / 4 * metres_per_px
+        power = 10.0 ** math.floor(math.log10(longest_m))
+        metres = max(step * power for step in _NICE_STEPS if step * power <= longest_m)
+        label = f"{metres / 1000:g} km" if metres >= 1000 else f"{metres:g} m"
+        return ScaleBar(round(metres / metres_per_px, 1), label)
+
+    def tiles(self, tile_url: str) -> tuple[Tile, ...]:
+        zoom = min(MAX_ZOOM, max(0, round(math.log2(self.px_per_unit / TILE_SIZE_PX))))
+        while True:
+            columns, rows = self._tile_range(zoom)
+            if len(columns) * len(rows) <= MAX_TILES or zoom == 0:
+                break
+            zoom -= 1
+        count = 2**zoom
+        size = round(self.px_per_unit / count, 1)
+        tiles = []
+        for tile_y in rows:
+            for tile_x in columns:
+                x, y = self.to_px(tile_x / count, tile_y / count)
+                href = (
+                    tile_url.replace("{z}", str(zoom))
+                    .replace("{x}", str(tile_x))
+                    .replace("{y}", str(tile_y))
+                )
+                tiles.append(Tile(href, x, y, size))
+        return tuple(tiles)
+
+    def _tile_range(self, zoom: int) -> tuple[range, range]:
+        count = 2**zoom
+        half_w = self.width / 2 / self.px_per_unit
+        half_h = self.height / 2 / self.px_per_unit
+
+        def span(centre: float, half: float) -> range:
+            first = max(0, math.floor((centre - half) * count))
+            last = min(count - 1, math.floor((centre + half) * count))
+            return range(first, last + 1)
+
+        return span(self.centre_x, half_w), span(self.centre_y, half_h)
+
+
+def _metres_per_unit(y: float) -> float:
+    """Ground metres per unit of the Mercator square at the latitude of ``y``."""
+    return EARTH_CIRCUMFERENCE_M * math.cos(math.radians(latitude_at(y)))
+
+
+def _corners(area: GeoBox) -> list[tuple[float, float]]:
+    north_west = mercator(GeoPoint(area.north, area.west))
+    south_east = mercator(GeoPoint(area.south, area.east))
+    return [north_west, south_east]
+
+
+def _marker(place: Place, x: float, y: float, width: int) -> Marker:
+    return Marker(place, x, y, "end" if x > width * LABEL_FLIP_AT else "start")
+
+
+def _utc(instant: datetime) -> str:
+    return instant.strftime("%Y-%m-%d %H:%M UTC")

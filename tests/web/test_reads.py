@@ -1,0 +1,185 @@
+"""A read's detail and a vehicle's history in the browser: purpose first, images through the
+audited API, positions on an offline map, and plate text shown as text, never as markup."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import httpx
+from playwright.sync_api import Dialog, Locator, Page, expect
+
+from platekeeper.domain import GeoPoint
+from platekeeper.domain.access import AccessOutcome
+from platekeeper.domain.people import Role
+from platekeeper.store.protocols import AccessFilter
+from tests.web.conftest import WebApp, shoot, sign_in
+from tests.web.test_search import CASE, PURPOSE, expect_plates, search, state_basis
+
+SCRIPT_PLATE = "<script>7X"
+# Any script whose text or address carries the plate: markup that slipped through escaping.
+_INJECTED_SCRIPTS = """() => [...document.querySelectorAll('script')]
+    .filter(s => s.textContent.includes('7X') || (s.getAttribute('src') || '').includes('7X'))
+    .length"""
+
+
+def state_basis_and_open(page: Page, button: str) -> None:
+    state_basis(page)
+    with page.expect_navigation():
+        page.get_by_role("button", name=button).click()
+
+
+def expect_loaded(image: Locator) -> None:
+    expect(image).to_have_js_property("complete", True)
+    assert image.evaluate("img => img.naturalWidth") > 0
+
+
+def test_a_read_asks_for_a_purpose_then_shows_its_images_facts_and_map(
+    page: Page, web_app: WebApp
+) -> None:
+    read = web_app.ingest("7ABC123")
+    sign_in(page, web_app.person(Role.ANALYST), next_path=f"/reads/{read.id}")
+    expect(page.get_by_role("heading", name="Open a read")).to_be_visible()
+    log = web_app.services.store.access_log
+    assert log.find(AccessFilter(username="avery", action="reads:view")) == []
+
+    state_basis_and_open(page, "Open the read")
+    expect(page.get_by_role("heading", name="Read of 7ABC123", level=1)).to_be_visible()
+    expect_loaded(page.get_by_role("img", name="Plate crop of the read 7ABC123"))
+    expect_loaded(page.get_by_role("img", name="Full image of the read 7ABC123"))
+    facts = page.locator("dl")
+    expect(facts).to_contain_text(web_app.camera.name)
+    expect(facts).to_contain_text("2026-11-28 11:59:00 UTC")
+    # The read was taken where its fixed camera stands: one marker, labelled with the camera.
+    expect(page.locator("figure#read-map svg g.marker text")).to_have_text(
+        [f"{web_app.camera.name} (1)"]
+    )
+    shoot(page, "read-detail")
+
+    [view] = log.find(AccessFilter(username="avery", action="reads:view"))
+    assert view.event.outcome is AccessOutcome.ALLOWED
+    assert (view.event.purpose_code, view.event.case_number) == (PURPOSE, CASE)
+    images = log.find(AccessFilter(username="avery", action="images:view"))
+    assert sorted(entry.event.query["image"] for entry in images) == ["crop", "full"]
+    assert all(entry.event.case_number == CASE for entry in images)
+
+
+def test_a_read_with_a_malformed_case_is_refused_on_the_page_and_logged(
+    page: Page, web_app: WebApp
+) -> None:
+    read = web_app.ingest("7ABC123")
+    sign_in(page, web_app.person(Role.OFFICER), next_path=f"/reads/{read.id}")
+    state_basis(page, case_number="see notes")
+    page.get_by_role("button", name="Open the read").click()
+    expect(page.get_by_role("alert")).to_contain_text("not in the format of 2026-000123")
+    expect(page.get_by_label("Case number")).to_have_value("see notes")
+    [refused] = web_app.services.store.access_log.find(
+        AccessFilter(username="olivia", action="reads:view")
+    )
+    assert refused.event.outcome is AccessOutcome.DENIED
+
+
+def test_a_plate_text_holding_markup_renders_as_text(page: Page, web_app: WebApp) -> None:
+    dialogs: list[str] = []
+
+    def refuse(dialog: Dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", refuse)
+    read = web_app.ingest(SCRIPT_PLATE)
+    assert read.plate_text == SCRIPT_PLATE
+    assert read.plate_key == "SCRIPT7X"
+    sign_in(page, web_app.person(Role.ANALYST), next_path="/search")
+    page.get_by_label("Plate (exact)").fill(SCRIPT_PLATE)
+    state_basis(page)
+    search(page)
+    expect_plates(page, [SCRIPT_PLATE])
+    expect(page.get_by_label("Plate (exact)")).to_have_value(SCRIPT_PLATE)
+    assert page.evaluate(_INJECTED_SCRIPTS) == 0
+
+    with page.expect_navigation():
+        page.get_by_role("link", name=f"Open read of {SCRIPT_PLATE}").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Read of {SCRIPT_PLATE}")
+    expect(page.locator("dd .plate").first).to_have_text(SCRIPT_PLATE)
+    expect_loaded(page.get_by_role("img", name=f"Full image of the read {SCRIPT_PLATE}"))
+    assert page.evaluate(_INJECTED_SCRIPTS) == 0
+
+    with page.expect_navigation():
+        page.get_by_role("link", name="Vehicle history").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Vehicle history of SCRIPT7X")
+    expect(page.locator("table.timeline .plate")).to_have_text([SCRIPT_PLATE])
+    assert page.evaluate(_INJECTED_SCRIPTS) == 0
+    assert dialogs == []
+
+
+def test_a_vehicle_history_needs_a_purpose_then_shows_a_timeline_and_a_map(
+    page: Page, web_app: WebApp
+) -> None:
+    now = web_app.clock.now()
+    web_app.ingest("7ABC123", index=0)
+    web_app.ingest("7ABC123", index=1, captured_at=now - timedelta(hours=3))
+    moving = GeoPoint(38.6000, -121.4500)
+    web_app.ingest(
+        "7ABC123", index=2, camera=web_app.patrol_car, location=moving,
+        captured_at=now - timedelta(days=1, hours=2),
+    )  # fmt: skip
+    web_app.ingest("5DEF456", index=3)
+    sign_in(page, web_app.person(Role.ANALYST), next_path="/vehicles/7ABC123")
+    expect(page.get_by_role("heading", name="Why you need this history")).to_be_visible()
+    expect(page.locator("table.timeline")).to_have_count(0)
+    log = web_app.services.store.access_log
+    assert log.find(AccessFilter(username="avery", action="vehicles:history")) == []
+
+    state_basis_and_open(page, "Show the history")
+    timeline = page.get_by_role("table", name="Reads of 7ABC123 by day (UTC)")
+    days = timeline.locator("tr.day th")
+    expect(days).to_have_text(["Saturday 2026-11-28 · 2 reads", "Friday 2026-11-27 · 1 read"])
+    expect(timeline.locator("tbody tr:not(.day) td:first-child")).to_have_text(
+        ["11:59:00", "09:00:00", "10:00:00"]
+    )
+    expect(timeline).to_contain_text(web_app.patrol_car.name)
+    markers = page.locator("figure#history-map svg g.marker.read")
+    expect(markers).to_have_count(2)  # the fixed camera's spot, and the patrol car's
+    expect(markers.locator("text")).to_contain_text([f"{web_app.camera.name} (2)"])
+    shoot(page, "vehicle-history")
+
+    [history] = log.find(AccessFilter(username="avery", action="vehicles:history"))
+    assert history.event.outcome is AccessOutcome.ALLOWED
+    assert history.event.case_number == CASE
+    assert len(history.event.read_ids) == 3
+
+    page.get_by_label("From (UTC)").fill("2026-11-28T00:00:00")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Show again").click()
+    expect(days).to_have_text(["Saturday 2026-11-28 · 2 reads"])
+
+
+def test_an_officer_sees_a_read_but_no_vehicle_history(page: Page, web_app: WebApp) -> None:
+    read = web_app.ingest("7ABC123")
+    sign_in(page, web_app.person(Role.OFFICER), next_path=f"/reads/{read.id}")
+    state_basis_and_open(page, "Open the read")
+    expect(page.get_by_role("heading", name="Read of 7ABC123")).to_be_visible()
+    expect(page.get_by_role("link", name="Vehicle history")).to_have_count(0)
+    officer = web_app.person(Role.OFFICER)
+    response = httpx.get(
+        f"{web_app.base_url}/vehicles/7ABC123",
+        params={"purpose": PURPOSE, "case_number": CASE},
+        headers={**officer.headers, "Accept": "text/html"},
+    )
+    assert response.status_code == 403
+    assert response.headers["cache-control"] == "no-store"
+
+
+def test_pages_of_plate_data_are_never_cached(web_app: WebApp) -> None:
+    read = web_app.ingest("7ABC123")
+    analyst = web_app.person(Role.ANALYST)
+    basis = {"purpose": PURPOSE, "case_number": CASE}
+    for path, params in [
+        ("/search", {"plate": "7ABC123", **basis}),
+        (f"/reads/{read.id}", basis),
+        ("/vehicles/7ABC123", basis),
+    ]:
+        response = httpx.get(f"{web_app.base_url}{path}", params=params, headers=analyst.headers)
+        assert response.status_code == 200, path
+        assert response.headers["cache-control"] == "no-store", path
+        assert "7ABC123" in response.text
