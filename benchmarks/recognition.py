@@ -17,6 +17,7 @@ import argparse
 import csv
 import json
 import multiprocessing
+import os
 import re
 import resource
 import shlex
@@ -198,6 +199,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     truths = read_truth(args.folder)[: args.limit or None]
+    load_before = os.getloadavg()[0]
     config = EngineConfig(
         region=args.region,
         threads=args.threads,
@@ -218,6 +220,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         rate = throughput(args.folder, truths, replace(config, threads=1), 2)
         print(f"images/s, both cores (2 one-thread workers): {rate:.2f}")
     print(f"peak memory (this process): {peak_memory_mib():.0f} MiB")
+    # Other work on the same cores slows every figure above: say how busy the machine was.
+    print(f"load average (1 min) before: {load_before:.1f}, after: {os.getloadavg()[0]:.1f}")
     if args.misses:
         for truth, outcome in zip(truths, outcomes, strict=True):
             if outcome.text != truth.plate:
