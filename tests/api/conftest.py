@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import httpx
 import pytest
-import uvicorn
 from pydantic import SecretStr
 
 from platekeeper.api import create_app
@@ -17,9 +14,7 @@ from platekeeper.config import PostgresStoreSettings, Settings
 from platekeeper.domain import CameraKind
 from platekeeper.services import Services
 from tests.conftest import FixedClock, build_test_services, make_agency, make_camera
-from tests.ports import free_port
-
-STARTUP_TIMEOUT_S = 10.0
+from tests.ports import served
 
 
 @dataclass
@@ -58,16 +53,5 @@ def live_app(services: Services) -> Iterator[LiveApp]:
     mobile, mobile_key = make_camera("patrol-12", kind=CameraKind.MOBILE)
     services.store.cameras.add(fixed)
     services.store.cameras.add(mobile)
-    port = free_port()
-    config = uvicorn.Config(create_app(services), host="127.0.0.1", port=port, log_level="warning")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + STARTUP_TIMEOUT_S
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the app did not start")
-        time.sleep(0.01)
-    yield LiveApp(f"http://127.0.0.1:{port}", services, fixed_key, mobile_key)
-    server.should_exit = True
-    thread.join(timeout=STARTUP_TIMEOUT_S)
+    with served(create_app(services)) as base_url:
+        yield LiveApp(base_url, services, fixed_key, mobile_key)

@@ -11,15 +11,12 @@ from __future__ import annotations
 import os
 import random
 import shutil
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
 
 from platekeeper.api import create_app
@@ -44,13 +41,12 @@ from tests.conftest import (
     make_camera,
     make_submission,
 )
-from tests.ports import free_port
+from tests.ports import served
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 CHROMIUM_ENV = "PLATEKEEPER_TEST_CHROMIUM"
 REQUIRE_ENV = "PLATEKEEPER_TEST_REQUIRE_BROWSER"
-STARTUP_TIMEOUT_S = 10.0
 CAMERA_SPOT = GeoPoint(38.5816, -121.4944)
 # Without these, Chromium calls Google's services at start, which a closed network refuses.
 CHROMIUM_ARGS = [
@@ -74,13 +70,15 @@ def chromium_path() -> str:
     return path
 
 
-@pytest.fixture(scope="session")
+# Per module, not per session: Playwright's sync API keeps an event loop running in this thread
+# while it is open, and tests elsewhere that call asyncio.run() would fail after these.
+@pytest.fixture(scope="module")
 def playwright() -> Iterator[Playwright]:
     with sync_playwright() as driver:
         yield driver
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(playwright: Playwright) -> Iterator[Browser]:
     launched = playwright.chromium.launch(
         executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS
@@ -155,19 +153,8 @@ def web_app(web_settings: Settings) -> Iterator[WebApp]:
     services.store.cameras.add(camera)
     services.store.cameras.add(patrol_car)
     people = staff(services)
-    port = free_port()
-    config = uvicorn.Config(create_app(services), host="127.0.0.1", port=port, log_level="warning")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + STARTUP_TIMEOUT_S
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the app did not start")
-        time.sleep(0.01)
-    yield WebApp(f"http://127.0.0.1:{port}", services, clock, people, camera, patrol_car)
-    server.should_exit = True
-    thread.join(timeout=STARTUP_TIMEOUT_S)
+    with served(create_app(services)) as base_url:
+        yield WebApp(base_url, services, clock, people, camera, patrol_car)
     services.close()
 
 
