@@ -52,7 +52,7 @@ from platekeeper.store import Store
 from platekeeper.store.postgres import PostgresStore
 from platekeeper.store.rows import read_row
 from platekeeper.store.sqlite import SqliteStore
-from platekeeper.store.sqlite.time import SQLITE_TIME
+from platekeeper.store.sqlite.dialect import SQLITE
 
 TARGET_API_READS_PER_S = 5_000
 TARGET_SQLITE_READS_PER_S = 50_000
@@ -173,7 +173,7 @@ def bare_sqlite_rate(path: Path, reads: Sequence[PlateRead], batch: int) -> floa
 
     def run() -> None:
         for start in range(0, len(reads), batch):
-            rows = [read_row(read, SQLITE_TIME) for read in reads[start : start + batch]]
+            rows = [read_row(read, SQLITE.time) for read in reads[start : start + batch]]
             connection.execute("BEGIN")
             connection.executemany(insert, rows)
             connection.execute("COMMIT")

@@ -8,27 +8,19 @@ microsecond on both, so an entry's hash recomputes identically from either.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from platekeeper.domain.access import AccessEvent, AccessOutcome, AccessRecord, Actor, Checkpoint
 from platekeeper.store.protocols import AccessFilter
-from platekeeper.store.rows import Row, TimeCodec
+from platekeeper.store.rows import Row
+from platekeeper.store.sql.dialect import JsonCodec, TimeCodec
 
 ACCESS_COLUMNS = (
     "seq, at, username, agency_id, action, outcome, reason, query, read_ids, image_refs,"
     " purpose_code, case_number, client_address, prev_hash, entry_hash"
 )
 CHECKPOINT_COLUMNS = "seq, entry_hash, signed_at, key_id, signature"
-
-
-@dataclass(frozen=True, slots=True)
-class JsonCodec:
-    """How a backend keeps a JSON value."""
-
-    to_db: Callable[[Any], Any]
-    from_db: Callable[[Any], Any]
 
 
 def access_row(record: AccessRecord, time: TimeCodec, json: JsonCodec) -> Row:

@@ -19,7 +19,8 @@ from platekeeper.domain.people import (
     SuspensionReason,
     TrainingRecord,
 )
-from platekeeper.store.rows import Row, TimeCodec
+from platekeeper.store.rows import Row
+from platekeeper.store.sql.dialect import TimeCodec
 
 ACCOUNT_COLUMNS = (
     "id, username, display_name, agency_id, job_title, roles, status, suspension_reason,"

@@ -13,7 +13,8 @@ from platekeeper.domain.hotlists import (
     StateAgreement,
 )
 from platekeeper.store.protocols import HitFilter
-from platekeeper.store.rows import Row, TimeCodec
+from platekeeper.store.rows import Row
+from platekeeper.store.sql.dialect import TimeCodec
 
 HIT_COLUMNS = (
     "id, read_id, entry_id, list_id, match_kind, score, state_agreement, stale, created_at,"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from platekeeper.domain.hotlists import AlertLevel, Hotlist, HotlistEntry, ListSource
 from platekeeper.store.protocols import HotlistFeed
-from platekeeper.store.rows import Row, TimeCodec
+from platekeeper.store.rows import Row
+from platekeeper.store.sql.dialect import TimeCodec
 
 HOTLIST_COLUMNS = (
     "id, agency_id, name, source, priority, alert_level, covert, created_at, refreshed_at"

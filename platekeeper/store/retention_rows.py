@@ -10,7 +10,8 @@ import orjson
 from platekeeper.domain.holds import Exemptions, LegalHold, PlateSpan
 from platekeeper.domain.purges import ClassPurge, PurgeLedgerEntry
 from platekeeper.store.protocols import PurgedReads
-from platekeeper.store.rows import Row, TimeCodec
+from platekeeper.store.rows import Row
+from platekeeper.store.sql.dialect import TimeCodec
 
 HOLD_COLUMNS = (
     "id, agency_id, case_number, reason, requested_by, requested_at, expires_at, plate_key,"

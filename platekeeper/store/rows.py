@@ -6,9 +6,6 @@ timestamptz), so each passes its ``TimeCodec``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from platekeeper.domain import Agency, Camera, CameraKind, CameraStatus, GeoPoint, PlateRead
@@ -18,6 +15,7 @@ from platekeeper.store.codec import (
     candidates_from_json,
     candidates_to_json,
 )
+from platekeeper.store.sql.dialect import TimeCodec
 
 Row = tuple[Any, ...]
 
@@ -31,20 +29,6 @@ READ_COLUMNS = (
     " region_confidence, candidates, captured_at, received_at, latitude, longitude, box,"
     " crop_ref, image_ref, fingerprint"
 )
-
-
-@dataclass(frozen=True, slots=True)
-class TimeCodec:
-    """How a backend keeps an instant."""
-
-    to_db: Callable[[datetime], Any]
-    from_db: Callable[[Any], datetime]
-
-    def optional_to_db(self, instant: datetime | None) -> Any:
-        return None if instant is None else self.to_db(instant)
-
-    def optional_from_db(self, value: Any) -> datetime | None:
-        return None if value is None else self.from_db(value)
 
 
 def agency_row(agency: Agency, time: TimeCodec) -> Row:

@@ -23,11 +23,9 @@ from platekeeper.domain.access import (
 )
 from platekeeper.store import Store
 from platekeeper.store.access_rows import ACCESS_COLUMNS, access_row
-from platekeeper.store.postgres.access_log import POSTGRES_JSON
-from platekeeper.store.postgres.time import POSTGRES_TIME
+from platekeeper.store.postgres.dialect import POSTGRES
 from platekeeper.store.sqlite import SqliteStore
-from platekeeper.store.sqlite.access_log import SQLITE_JSON
-from platekeeper.store.sqlite.time import SQLITE_TIME
+from platekeeper.store.sqlite.dialect import SQLITE
 from tests.conftest import NOW, FixedClock
 from tests.store.conftest import empty_store, store
 
@@ -108,9 +106,9 @@ class RawSql:
 
     def insert(self, record: AccessRecord) -> None:
         if self._sqlite is not None:
-            row = access_row(record, SQLITE_TIME, SQLITE_JSON)
+            row = access_row(record, SQLITE.time, SQLITE.json)
         else:
-            row = access_row(record, POSTGRES_TIME, POSTGRES_JSON)
+            row = access_row(record, POSTGRES.time, POSTGRES.json)
         placeholders = ", ".join("?" * len(row))
         self.execute(f"INSERT INTO access_log ({ACCESS_COLUMNS}) VALUES ({placeholders})", row)
 

@@ -23,16 +23,16 @@ from platekeeper.domain.access import (
 from platekeeper.store.access_rows import (
     ACCESS_COLUMNS,
     CHECKPOINT_COLUMNS,
-    JsonCodec,
     access_filter_sql,
     access_from_row,
     access_row,
     checkpoint_from_row,
     checkpoint_row,
 )
-from platekeeper.store.postgres.database import Connection, PostgresDatabase
-from platekeeper.store.postgres.time import POSTGRES_TIME
+from platekeeper.store.postgres.database import PostgresDatabase
+from platekeeper.store.postgres.dialect import POSTGRES, Connection
 from platekeeper.store.protocols import AccessFilter
+from platekeeper.store.sql.dialect import JsonCodec
 
 POSTGRES_JSON = JsonCodec(to_db=Jsonb, from_db=lambda value: value)
 # First half of the advisory lock key: "PlateKeeper access log" ("PA"); the second is the schema.
@@ -55,7 +55,7 @@ class PostgresAccessLog:
                 if head is None
                 else seal(head.seq + 1, event, head.entry_hash)
             )
-            connection.execute(_INSERT, access_row(record, POSTGRES_TIME, POSTGRES_JSON))
+            connection.execute(_INSERT, access_row(record, POSTGRES.time, POSTGRES_JSON))
         return record
 
     def head(self) -> ChainPoint | None:
@@ -72,14 +72,14 @@ class PostgresAccessLog:
             f"SELECT {ACCESS_COLUMNS} FROM access_log WHERE seq > %s ORDER BY seq LIMIT %s",
             [after_seq, limit],
         )
-        return [access_from_row(row, POSTGRES_TIME, POSTGRES_JSON) for row in rows]
+        return [access_from_row(row, POSTGRES.time, POSTGRES_JSON) for row in rows]
 
     def find(self, query: AccessFilter) -> list[AccessRecord]:
         sql, params = access_filter_sql(
             query, placeholder="%s", instant=lambda at: at, plate_expression="(query ->> 'plate')"
         )
         rows = self._fetch(sql, params)
-        return [access_from_row(row, POSTGRES_TIME, POSTGRES_JSON) for row in rows]
+        return [access_from_row(row, POSTGRES.time, POSTGRES_JSON) for row in rows]
 
     def add_checkpoint(self, checkpoint: Checkpoint) -> bool:
         with self._db.connection() as connection, connection.transaction():
@@ -90,7 +90,7 @@ class PostgresAccessLog:
             cursor = connection.execute(
                 f"INSERT INTO access_log_checkpoints ({CHECKPOINT_COLUMNS})"
                 " VALUES (%s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
-                checkpoint_row(checkpoint, POSTGRES_TIME),
+                checkpoint_row(checkpoint, POSTGRES.time),
             )
         return cursor.rowcount == 1
 
@@ -98,7 +98,7 @@ class PostgresAccessLog:
         rows = self._fetch(
             f"SELECT {CHECKPOINT_COLUMNS} FROM access_log_checkpoints ORDER BY seq, signed_at", []
         )
-        return [checkpoint_from_row(row, POSTGRES_TIME) for row in rows]
+        return [checkpoint_from_row(row, POSTGRES.time) for row in rows]
 
     def last_checkpoint(self) -> Checkpoint | None:
         rows = self._fetch(
@@ -106,7 +106,7 @@ class PostgresAccessLog:
             " ORDER BY seq DESC, signed_at DESC LIMIT 1",
             [],
         )
-        return checkpoint_from_row(rows[0], POSTGRES_TIME) if rows else None
+        return checkpoint_from_row(rows[0], POSTGRES.time) if rows else None
 
     def purge_before(self, cutoff: datetime, *, dry_run: bool = False) -> int:
         with self._db.connection() as connection, connection.transaction():

@@ -27,7 +27,7 @@ from platekeeper.store.account_rows import (
     session_row,
 )
 from platekeeper.store.postgres.database import PostgresDatabase
-from platekeeper.store.postgres.time import POSTGRES_TIME
+from platekeeper.store.postgres.dialect import POSTGRES
 from platekeeper.store.rows import Row
 
 _ACCOUNT_PARAMS = ", ".join(["%s"] * 13)
@@ -54,7 +54,7 @@ class _Repository:
 
 class PostgresAccounts(_Repository):
     def add(self, account: Account, password_hash: str | None) -> None:
-        row = (*account_row(account, POSTGRES_TIME, POSTGRES_DAY), password_hash)
+        row = (*account_row(account, POSTGRES.time, POSTGRES_DAY), password_hash)
         try:
             self._execute(
                 f"INSERT INTO accounts ({ACCOUNT_COLUMNS}, password_hash)"
@@ -83,10 +83,10 @@ class PostgresAccounts(_Repository):
                 f"SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE agency_id = %s ORDER BY username",
                 (agency_id,),
             )
-        return [account_from_row(row, POSTGRES_TIME, POSTGRES_DAY) for row in rows]
+        return [account_from_row(row, POSTGRES.time, POSTGRES_DAY) for row in rows]
 
     def update(self, account: Account) -> None:
-        values = account_update_row(account, POSTGRES_TIME, POSTGRES_DAY)
+        values = account_update_row(account, POSTGRES.time, POSTGRES_DAY)
         self._change(f"UPDATE accounts SET {_ACCOUNT_SET} WHERE id = %s", (*values, account.id))
 
     def touch(self, account_id: str, at: datetime) -> None:
@@ -100,7 +100,7 @@ class PostgresAccounts(_Repository):
         row = self._fetch_one(
             f"SELECT {LOGIN_STATE_COLUMNS} FROM accounts WHERE id = %s", (account_id,)
         )
-        return None if row is None else password_state_from_row(row, POSTGRES_TIME)
+        return None if row is None else password_state_from_row(row, POSTGRES.time)
 
     def set_password_hash(self, account_id: str, password_hash: str) -> None:
         self._change(
@@ -134,7 +134,7 @@ class PostgresAccounts(_Repository):
         row = self._fetch_one(
             f"SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE {column} = %s", (value,)
         )
-        return None if row is None else account_from_row(row, POSTGRES_TIME, POSTGRES_DAY)
+        return None if row is None else account_from_row(row, POSTGRES.time, POSTGRES_DAY)
 
     def _change(self, sql: str, params: tuple[Any, ...]) -> None:
         if self._execute(sql, params) == 0:
@@ -146,7 +146,7 @@ class PostgresSessions(_Repository):
         try:
             self._execute(
                 f"INSERT INTO sessions ({SESSION_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s)",
-                session_row(session, POSTGRES_TIME),
+                session_row(session, POSTGRES.time),
             )
         except errors.ForeignKeyViolation:
             raise NotFound(f"account {session.account_id!r} does not exist") from None
@@ -157,14 +157,14 @@ class PostgresSessions(_Repository):
         row = self._fetch_one(
             f"SELECT {SESSION_COLUMNS} FROM sessions WHERE token_hash = %s", (token_hash,)
         )
-        return None if row is None else session_from_row(row, POSTGRES_TIME)
+        return None if row is None else session_from_row(row, POSTGRES.time)
 
     def list(self, account_id: str) -> list[Session]:
         rows = self._fetch_all(
             f"SELECT {SESSION_COLUMNS} FROM sessions WHERE account_id = %s ORDER BY created_at",
             (account_id,),
         )
-        return [session_from_row(row, POSTGRES_TIME) for row in rows]
+        return [session_from_row(row, POSTGRES.time) for row in rows]
 
     def touch(self, session_id: str, at: datetime) -> None:
         self._execute(
@@ -193,7 +193,7 @@ class PostgresApiTokens(_Repository):
             self._execute(
                 f"INSERT INTO api_tokens ({API_CREDENTIAL_COLUMNS})"
                 " VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
-                api_token_row(token, POSTGRES_TIME),
+                api_token_row(token, POSTGRES.time),
             )
         except errors.ForeignKeyViolation:
             raise NotFound(f"account {token.account_id!r} does not exist") from None
@@ -212,7 +212,7 @@ class PostgresApiTokens(_Repository):
             " ORDER BY created_at DESC, id",
             (account_id,),
         )
-        return [api_token_from_row(row, POSTGRES_TIME) for row in rows]
+        return [api_token_from_row(row, POSTGRES.time) for row in rows]
 
     def revoke(self, token_id: str, at: datetime) -> bool:
         changed = self._execute(
@@ -237,4 +237,4 @@ class PostgresApiTokens(_Repository):
         row = self._fetch_one(
             f"SELECT {API_CREDENTIAL_COLUMNS} FROM api_tokens WHERE {column} = %s", (value,)
         )
-        return None if row is None else api_token_from_row(row, POSTGRES_TIME)
+        return None if row is None else api_token_from_row(row, POSTGRES.time)

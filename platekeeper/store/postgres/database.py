@@ -13,14 +13,13 @@ from contextlib import contextmanager
 import orjson
 import psycopg
 from psycopg.conninfo import conninfo_to_dict
-from psycopg.rows import TupleRow
 from psycopg.types.json import set_json_loads
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from platekeeper.errors import StoreError
 from platekeeper.store.migrations import Migration, load_migrations
-
-Connection = psycopg.Connection[TupleRow]
+from platekeeper.store.postgres.dialect import POSTGRES, Connection, PostgresTransaction
+from platekeeper.store.sql.database import constraint_violations
 
 _MIGRATIONS_PACKAGE = "platekeeper.store.postgres.migrations"
 OPEN_TIMEOUT_S = 5.0
@@ -39,8 +38,11 @@ logger = logging.getLogger(__name__)
 class PostgresDatabase:
     """Hands out pooled connections in autocommit mode.
 
-    Statements that must stand or fall together go in ``connection.transaction()``.
+    Statements that must stand or fall together go in ``connection.transaction()``, or in
+    ``write()``, the shared repositories' transaction.
     """
+
+    dialect = POSTGRES
 
     def __init__(self, dsn: str, *, min_size: int = 1, max_size: int = 8) -> None:
         params = _parse(dsn)
@@ -95,6 +97,22 @@ class PostgresDatabase:
             raise StoreError(
                 f"PostgreSQL failed: {self._redact(exc)}", hint=_CONNECTION_HINT
             ) from None
+
+    @contextmanager
+    def read(self) -> Iterator[PostgresTransaction]:
+        """A pooled connection whose statements each commit alone."""
+        with self.connection() as connection:
+            yield PostgresTransaction(connection)
+
+    @contextmanager
+    def write(self) -> Iterator[PostgresTransaction]:
+        """One transaction, committed on success and rolled back on any error."""
+        with (
+            constraint_violations(POSTGRES),
+            self.connection() as connection,
+            connection.transaction(),
+        ):
+            yield PostgresTransaction(connection)
 
     def schema_version(self) -> int:
         with self.connection() as connection:

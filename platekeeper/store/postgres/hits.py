@@ -14,7 +14,7 @@ from platekeeper.store.hit_rows import (
     hit_update_sql,
 )
 from platekeeper.store.postgres.database import PostgresDatabase
-from platekeeper.store.postgres.time import POSTGRES_TIME
+from platekeeper.store.postgres.dialect import POSTGRES
 from platekeeper.store.protocols import HitFilter
 
 _INSERT = (
@@ -33,7 +33,7 @@ class PostgresHits:
         added = []
         with self._db.connection() as connection:
             for hit in hits:
-                row = hit_row(hit, POSTGRES_TIME, hit.stale)
+                row = hit_row(hit, POSTGRES.time, hit.stale)
                 if connection.execute(_INSERT, row).rowcount == 1:
                     added.append(hit)
         return added
@@ -43,13 +43,13 @@ class PostgresHits:
             row = connection.execute(
                 f"SELECT {HIT_COLUMNS} FROM hits WHERE id = %s", (hit_id,)
             ).fetchone()
-        return None if row is None else hit_from_row(row, POSTGRES_TIME)
+        return None if row is None else hit_from_row(row, POSTGRES.time)
 
     def list(self, query: HitFilter) -> list[Hit]:
-        sql, params = hit_filter_sql(query, POSTGRES_TIME, "%s")
+        sql, params = hit_filter_sql(query, POSTGRES.time, "%s")
         with self._db.connection() as connection:
             rows = connection.execute(sql, params).fetchall()
-        return [hit_from_row(row, POSTGRES_TIME) for row in rows]
+        return [hit_from_row(row, POSTGRES.time) for row in rows]
 
     def count(self, status: HitStatus, list_ids: Collection[str]) -> int:
         with self._db.connection() as connection:
@@ -60,6 +60,6 @@ class PostgresHits:
         return 0 if row is None else int(row[0])
 
     def update(self, hit: Hit) -> bool:
-        sql, params = hit_update_sql(hit, POSTGRES_TIME, "%s")
+        sql, params = hit_update_sql(hit, POSTGRES.time, "%s")
         with self._db.connection() as connection:
             return connection.execute(sql, params).rowcount == 1

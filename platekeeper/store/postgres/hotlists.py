@@ -24,7 +24,7 @@ from platekeeper.store.hotlist_rows import (
     hotlist_row,
 )
 from platekeeper.store.postgres.database import PostgresDatabase
-from platekeeper.store.postgres.time import POSTGRES_TIME
+from platekeeper.store.postgres.dialect import POSTGRES
 from platekeeper.store.protocols import ActiveEntry, HotlistFeed
 
 _MOVE = (
@@ -52,7 +52,7 @@ def _copy_in(connection: Connection, entries: Sequence[HotlistEntry], batch: int
         f"COPY incoming_entries ({ENTRY_COLUMNS}, batch) FROM STDIN"
     ) as copy:
         for entry in entries:
-            copy.write_row((*entry_row(entry, POSTGRES_TIME), batch))
+            copy.write_row((*entry_row(entry, POSTGRES.time), batch))
 
 
 class PostgresHotlists:
@@ -60,7 +60,7 @@ class PostgresHotlists:
         self._db = database
 
     def add(self, hotlist: Hotlist) -> None:
-        row = hotlist_row(hotlist, POSTGRES_TIME, hotlist.covert)
+        row = hotlist_row(hotlist, POSTGRES.time, hotlist.covert)
         try:
             with self._db.connection() as connection, connection.transaction():
                 connection.execute(
@@ -79,7 +79,7 @@ class PostgresHotlists:
             row = connection.execute(
                 f"SELECT {HOTLIST_COLUMNS} FROM hotlists WHERE id = %s", (list_id,)
             ).fetchone()
-        return None if row is None else hotlist_from_row(row, POSTGRES_TIME)
+        return None if row is None else hotlist_from_row(row, POSTGRES.time)
 
     def set_feed(self, feed: HotlistFeed) -> None:
         with self._db.connection() as connection:
@@ -103,14 +103,14 @@ class PostgresHotlists:
             row = connection.execute(
                 f"SELECT {FEED_COLUMNS} FROM hotlists WHERE id = %s", (list_id,)
             ).fetchone()
-        return None if row is None else feed_from_row(row, POSTGRES_TIME)
+        return None if row is None else feed_from_row(row, POSTGRES.time)
 
     def feeds(self) -> list[HotlistFeed]:
         with self._db.connection() as connection:
             rows = connection.execute(
                 f"SELECT {FEED_COLUMNS} FROM hotlists WHERE feed_location IS NOT NULL ORDER BY id"
             ).fetchall()
-        return [feed for row in rows if (feed := feed_from_row(row, POSTGRES_TIME)) is not None]
+        return [feed for row in rows if (feed := feed_from_row(row, POSTGRES.time)) is not None]
 
     def record_refresh(self, list_id: str, at: datetime, error: str | None = None) -> None:
         with self._db.connection() as connection, connection.transaction():
@@ -133,7 +133,7 @@ class PostgresHotlists:
             rows = connection.execute(
                 f"SELECT {HOTLIST_COLUMNS} FROM hotlists{where} ORDER BY name, id", params
             ).fetchall()
-        return [hotlist_from_row(row, POSTGRES_TIME) for row in rows]
+        return [hotlist_from_row(row, POSTGRES.time) for row in rows]
 
 
 class PostgresHotlistEntries:
@@ -171,7 +171,7 @@ class PostgresHotlistEntries:
             row = connection.execute(
                 f"SELECT {ENTRY_COLUMNS} FROM hotlist_entries WHERE id = %s", (entry_id,)
             ).fetchone()
-        return None if row is None else entry_from_row(row, POSTGRES_TIME)
+        return None if row is None else entry_from_row(row, POSTGRES.time)
 
     def count(self, list_id: str) -> int:
         with self._db.connection() as connection:
@@ -212,7 +212,7 @@ class PostgresHotlistEntries:
                 " ORDER BY plate_key, id",
                 (sorted(set(keys)),),
             ).fetchall()
-        return [entry_from_row(row, POSTGRES_TIME) for row in rows]
+        return [entry_from_row(row, POSTGRES.time) for row in rows]
 
     def active(self, now: datetime) -> list[ActiveEntry]:
         with self._db.connection() as connection:
@@ -223,7 +223,7 @@ class PostgresHotlistEntries:
             ).fetchall()
         return [
             ActiveEntry(
-                id_, list_id, key, state, None if until is None else POSTGRES_TIME.from_db(until)
+                id_, list_id, key, state, None if until is None else POSTGRES.time.from_db(until)
             )
             for id_, list_id, key, state, until in rows
         ]
@@ -240,4 +240,4 @@ class PostgresHotlistEntries:
                 " ORDER BY plate_key, id LIMIT %s OFFSET %s",
                 (list_id, limit, offset),
             ).fetchall()
-        return [entry_from_row(row, POSTGRES_TIME) for row in rows]
+        return [entry_from_row(row, POSTGRES.time) for row in rows]

@@ -21,7 +21,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from psycopg import errors, pq, sql
 
-from platekeeper.store.postgres.database import Connection
+from platekeeper.store.postgres.dialect import Connection
 
 _NAME = re.compile(r"reads_p(?P<day>\d{8})")
 ONE_DAY = timedelta(days=1)

@@ -15,9 +15,9 @@ from platekeeper.domain.ids import read_id_unix_ms
 from platekeeper.domain.time import EPOCH
 from platekeeper.errors import NotFound
 from platekeeper.store.outcomes import all_created, classify_reads
-from platekeeper.store.postgres.database import Connection, PostgresDatabase
+from platekeeper.store.postgres.database import PostgresDatabase
+from platekeeper.store.postgres.dialect import POSTGRES, Connection
 from platekeeper.store.postgres.partitions import ONE_DAY, DayPartitions, capture_day, day_start
-from platekeeper.store.postgres.time import POSTGRES_TIME
 from platekeeper.store.protocols import (
     MinuteCount,
     PurgedReads,
@@ -53,7 +53,7 @@ class PostgresReads:
     def add(self, reads: Sequence[PlateRead]) -> list[StoredRead]:
         if not reads:
             return []
-        rows = [read_row(read, POSTGRES_TIME) for read in reads]
+        rows = [read_row(read, POSTGRES.time) for read in reads]
         days = {capture_day(read.captured_at) for read in reads}
         try:
             return self._add(reads, rows, days)
@@ -87,13 +87,13 @@ class PostgresReads:
                 " WHERE id = %s AND captured_at >= %s AND captured_at < %s",
                 (uuid.UUID(read_id), day_start(day), day_start(day + ONE_DAY)),
             ).fetchone()
-        return None if row is None else read_from_row(row, POSTGRES_TIME)
+        return None if row is None else read_from_row(row, POSTGRES.time)
 
     def find(self, query: ReadQuery) -> list[PlateRead]:
         sql, params = read_query_sql(query, READ_COLUMNS, placeholder="%s", instant=lambda at: at)
         with self._db.connection() as connection:
             rows = connection.execute(sql, params).fetchall()
-        return [read_from_row(row, POSTGRES_TIME) for row in rows]
+        return [read_from_row(row, POSTGRES.time) for row in rows]
 
     def delete_captured_before(self, cutoff: datetime) -> int:
         with self._db.connection() as connection, connection.transaction():
@@ -116,7 +116,7 @@ class PostgresReads:
                 f" max(captured_at) FROM reads WHERE {where}",
                 params,
             ).fetchone()
-        return purged_counts_from(row, POSTGRES_TIME)
+        return purged_counts_from(row, POSTGRES.time)
 
     def delete_expired(
         self, captured_before: datetime, *, hit_reads: bool, exempt: Exemptions, limit: int
@@ -133,7 +133,7 @@ class PostgresReads:
                 " RETURNING reads.captured_at, reads.crop_ref, reads.image_ref",
                 (*params, limit),
             ).fetchall()
-        return purged_reads_from(rows, POSTGRES_TIME)
+        return purged_reads_from(rows, POSTGRES.time)
 
     def oldest(self, *, hit_reads: bool) -> datetime | None:
         # Day by day from the oldest partition: the first day holding a read of the class has
@@ -235,7 +235,7 @@ def _stored_fingerprints(connection: Connection, read_ids: list[str]) -> dict[st
 def _expired_where(
     captured_before: datetime, hit_reads: bool, exempt: Exemptions
 ) -> tuple[str, tuple[object, ...]]:
-    plates, plate_params = plate_exemption_sql(exempt, POSTGRES_TIME, "%s")
+    plates, plate_params = plate_exemption_sql(exempt, POSTGRES.time, "%s")
     where = (
         f"captured_at < %s AND {hit_read_sql(hit_reads, 'reads.id::text')}"
         f" AND NOT (id = ANY(%s)){plates}"

@@ -9,7 +9,7 @@ from psycopg import errors
 from platekeeper.domain import Agency, Camera, CameraStatus
 from platekeeper.errors import Conflict, NotFound
 from platekeeper.store.postgres.database import PostgresDatabase
-from platekeeper.store.postgres.time import POSTGRES_TIME
+from platekeeper.store.postgres.dialect import POSTGRES
 from platekeeper.store.rows import (
     AGENCY_COLUMNS,
     CAMERA_COLUMNS,
@@ -31,7 +31,7 @@ class PostgresAgencies:
             with self._db.connection() as connection:
                 connection.execute(
                     f"INSERT INTO agencies ({AGENCY_COLUMNS}) VALUES (%s, %s, %s, %s)",
-                    agency_row(agency, POSTGRES_TIME),
+                    agency_row(agency, POSTGRES.time),
                 )
         except errors.IntegrityError:
             raise Conflict(f"agency {agency.id!r} already exists") from None
@@ -41,14 +41,14 @@ class PostgresAgencies:
             row = connection.execute(
                 f"SELECT {AGENCY_COLUMNS} FROM agencies WHERE id = %s", (agency_id,)
             ).fetchone()
-        return None if row is None else agency_from_row(row, POSTGRES_TIME)
+        return None if row is None else agency_from_row(row, POSTGRES.time)
 
     def list(self) -> list[Agency]:
         with self._db.connection() as connection:
             rows = connection.execute(
                 f"SELECT {AGENCY_COLUMNS} FROM agencies ORDER BY id"
             ).fetchall()
-        return [agency_from_row(row, POSTGRES_TIME) for row in rows]
+        return [agency_from_row(row, POSTGRES.time) for row in rows]
 
 
 class PostgresCameras:
@@ -60,7 +60,7 @@ class PostgresCameras:
             with self._db.connection() as connection:
                 connection.execute(
                     f"INSERT INTO cameras ({CAMERA_COLUMNS}) VALUES ({_CAMERA_PARAMS})",
-                    camera_row(camera, POSTGRES_TIME),
+                    camera_row(camera, POSTGRES.time),
                 )
         except errors.ForeignKeyViolation:
             raise NotFound(f"agency {camera.agency_id!r} does not exist") from None
@@ -83,7 +83,7 @@ class PostgresCameras:
                     (agency_id,),
                 )
             rows = cursor.fetchall()
-        return [camera_from_row(row, POSTGRES_TIME) for row in rows]
+        return [camera_from_row(row, POSTGRES.time) for row in rows]
 
     def by_key_hash(self, api_key_hash: str) -> Camera | None:
         return self._one(
@@ -120,4 +120,4 @@ class PostgresCameras:
     def _one(self, query: str, value: str) -> Camera | None:
         with self._db.connection() as connection:
             row = connection.execute(query, (value,)).fetchone()
-        return None if row is None else camera_from_row(row, POSTGRES_TIME)
+        return None if row is None else camera_from_row(row, POSTGRES.time)

@@ -10,7 +10,7 @@ from platekeeper.domain.holds import LegalHold
 from platekeeper.domain.purges import PurgeLedgerEntry
 from platekeeper.errors import Conflict, NotFound
 from platekeeper.store.postgres.database import PostgresDatabase
-from platekeeper.store.postgres.time import POSTGRES_TIME
+from platekeeper.store.postgres.dialect import POSTGRES
 from platekeeper.store.retention_rows import (
     HOLD_COLUMN_COUNT,
     HOLD_COLUMNS,
@@ -34,7 +34,7 @@ class PostgresLegalHolds:
             with self._db.connection() as connection, connection.transaction():
                 connection.execute(
                     f"INSERT INTO legal_holds ({HOLD_COLUMNS}) VALUES ({_HOLD_PARAMS})",
-                    hold_row(hold, POSTGRES_TIME),
+                    hold_row(hold, POSTGRES.time),
                 )
                 with connection.cursor() as cursor:
                     cursor.executemany(
@@ -89,7 +89,7 @@ class PostgresPurgeLedger:
             connection.execute(
                 f"INSERT INTO purge_ledger ({LEDGER_COLUMNS})"
                 " VALUES (%s, %s, %s, %s, %s::jsonb, %s::jsonb)",
-                ledger_row(entry, POSTGRES_TIME),
+                ledger_row(entry, POSTGRES.time),
             )
 
     def list(self, limit: int = 100) -> list[PurgeLedgerEntry]:
@@ -98,7 +98,7 @@ class PostgresPurgeLedger:
                 f"SELECT {LEDGER_COLUMNS} FROM purge_ledger ORDER BY started_at DESC, id LIMIT %s",
                 (limit,),
             ).fetchall()
-        return [ledger_from_row(row, POSTGRES_TIME) for row in rows]
+        return [ledger_from_row(row, POSTGRES.time) for row in rows]
 
 
 class PostgresImageKeys:
@@ -158,4 +158,4 @@ def _select_holds(database: PostgresDatabase, tail: str, params: Row) -> list[Le
     read_ids: dict[str, list[str]] = {}
     for hold_id, read_id in held:
         read_ids.setdefault(hold_id, []).append(read_id)
-    return [hold_from_row(row, tuple(read_ids.get(row[0], ())), POSTGRES_TIME) for row in rows]
+    return [hold_from_row(row, tuple(read_ids.get(row[0], ())), POSTGRES.time) for row in rows]

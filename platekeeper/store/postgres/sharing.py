@@ -10,7 +10,7 @@ from platekeeper.domain.recipients import LedgerEntry, Recipient, ShareRequest, 
 from platekeeper.errors import Conflict, NotFound
 from platekeeper.store.account_rows import POSTGRES_DAY
 from platekeeper.store.postgres.database import PostgresDatabase
-from platekeeper.store.postgres.time import POSTGRES_TIME
+from platekeeper.store.postgres.dialect import POSTGRES
 from platekeeper.store.rows import Row
 from platekeeper.store.sharing_rows import (
     LEDGER_COLUMNS,
@@ -59,7 +59,7 @@ class PostgresRecipients:
                 connection.execute(
                     f"INSERT INTO recipients ({RECIPIENT_COLUMNS})"
                     f" VALUES ({_params(RECIPIENT_COLUMN_COUNT)})",
-                    recipient_row(recipient, POSTGRES_TIME, POSTGRES_DAY),
+                    recipient_row(recipient, POSTGRES.time, POSTGRES_DAY),
                 )
         except errors.ForeignKeyViolation:
             raise NotFound(f"agency {recipient.agency_id!r} does not exist") from None
@@ -71,10 +71,10 @@ class PostgresRecipients:
             row = connection.execute(
                 f"SELECT {RECIPIENT_COLUMNS} FROM recipients WHERE id = %s", (recipient_id,)
             ).fetchone()
-        return None if row is None else recipient_from_row(row, POSTGRES_TIME, POSTGRES_DAY)
+        return None if row is None else recipient_from_row(row, POSTGRES.time, POSTGRES_DAY)
 
     def update(self, recipient: Recipient) -> bool:
-        row = recipient_row(recipient, POSTGRES_TIME, POSTGRES_DAY)
+        row = recipient_row(recipient, POSTGRES.time, POSTGRES_DAY)
         with self._db.connection() as connection:
             cursor = connection.execute(
                 f"UPDATE recipients SET {_ASSIGNMENTS} WHERE id = %s", (*row[2:], recipient.id)
@@ -88,7 +88,7 @@ class PostgresRecipients:
             f"SELECT {RECIPIENT_COLUMNS} FROM recipients{_where(clauses)} ORDER BY legal_name, id",
             params,
         )
-        return [recipient_from_row(row, POSTGRES_TIME, POSTGRES_DAY) for row in rows]
+        return [recipient_from_row(row, POSTGRES.time, POSTGRES_DAY) for row in rows]
 
 
 class PostgresShareRequests:
@@ -101,7 +101,7 @@ class PostgresShareRequests:
                 connection.execute(
                     f"INSERT INTO share_requests ({SHARE_REQUEST_COLUMNS})"
                     f" VALUES ({_params(SHARE_REQUEST_COLUMN_COUNT)})",
-                    share_request_row(request, POSTGRES_TIME),
+                    share_request_row(request, POSTGRES.time),
                 )
         except errors.ForeignKeyViolation:
             raise NotFound(f"recipient {request.recipient_id!r} does not exist") from None
@@ -113,7 +113,7 @@ class PostgresShareRequests:
             row = connection.execute(
                 f"SELECT {SHARE_REQUEST_COLUMNS} FROM share_requests WHERE id = %s", (request_id,)
             ).fetchone()
-        return None if row is None else share_request_from_row(row, POSTGRES_TIME)
+        return None if row is None else share_request_from_row(row, POSTGRES.time)
 
     def list(
         self, agency_id: str | None = None, status: ShareStatus | None = None, limit: int = 100
@@ -128,10 +128,10 @@ class PostgresShareRequests:
             " ORDER BY requested_at DESC, id DESC LIMIT %s",
             [*params, limit],
         )
-        return [share_request_from_row(row, POSTGRES_TIME) for row in rows]
+        return [share_request_from_row(row, POSTGRES.time) for row in rows]
 
     def decide(self, request: ShareRequest) -> bool:
-        row = share_request_row(request, POSTGRES_TIME)
+        row = share_request_row(request, POSTGRES.time)
         with self._db.connection() as connection:
             cursor = connection.execute(
                 "UPDATE share_requests SET status = %s, decided_by = %s, decided_at = %s"
@@ -145,14 +145,14 @@ class PostgresShareRequests:
             cursor = connection.execute(
                 "UPDATE share_requests SET status = 'exported', exported_at = %s,"
                 " bundle_sha256 = %s WHERE id = %s AND status IN ('approved', 'exported')",
-                (POSTGRES_TIME.to_db(entry.exported_at), entry.bundle_sha256, request.id),
+                (POSTGRES.time.to_db(entry.exported_at), entry.bundle_sha256, request.id),
             )
             if cursor.rowcount != 1:
                 return None
             inserted = connection.execute(
                 f"INSERT INTO sharing_ledger ({LEDGER_INSERT_COLUMNS})"
                 f" VALUES ({_params(LEDGER_INSERT_COUNT)}) RETURNING seq",
-                ledger_row(entry, POSTGRES_TIME),
+                ledger_row(entry, POSTGRES.time),
             ).fetchone()
         assert inserted is not None  # RETURNING gives the inserted row
         return replace(entry, seq=int(inserted[0]))
@@ -170,4 +170,4 @@ class PostgresSharingLedger:
             " ORDER BY seq DESC LIMIT %s",
             [*params, limit],
         )
-        return [ledger_from_row(row, POSTGRES_TIME) for row in rows]
+        return [ledger_from_row(row, POSTGRES.time) for row in rows]

@@ -23,7 +23,6 @@ from platekeeper.domain.time import to_epoch_us
 from platekeeper.store.access_rows import (
     ACCESS_COLUMNS,
     CHECKPOINT_COLUMNS,
-    JsonCodec,
     access_filter_sql,
     access_from_row,
     access_row,
@@ -31,8 +30,9 @@ from platekeeper.store.access_rows import (
     checkpoint_row,
 )
 from platekeeper.store.protocols import AccessFilter
+from platekeeper.store.sql.dialect import JsonCodec
 from platekeeper.store.sqlite.database import SqliteDatabase
-from platekeeper.store.sqlite.time import SQLITE_TIME
+from platekeeper.store.sqlite.dialect import SQLITE
 
 SQLITE_JSON = JsonCodec(to_db=lambda value: orjson.dumps(value).decode(), from_db=orjson.loads)
 _INSERT = f"INSERT INTO access_log ({ACCESS_COLUMNS}) VALUES ({', '.join('?' * 15)})"
@@ -52,7 +52,7 @@ class SqliteAccessLog:
                 if head is None
                 else seal(head.seq + 1, event, head.entry_hash)
             )
-            connection.execute(_INSERT, access_row(record, SQLITE_TIME, SQLITE_JSON))
+            connection.execute(_INSERT, access_row(record, SQLITE.time, SQLITE_JSON))
         return record
 
     def head(self) -> ChainPoint | None:
@@ -68,7 +68,7 @@ class SqliteAccessLog:
             f"SELECT {ACCESS_COLUMNS} FROM access_log WHERE seq > ? ORDER BY seq LIMIT ?",
             (after_seq, limit),
         )
-        return [access_from_row(row, SQLITE_TIME, SQLITE_JSON) for row in rows]
+        return [access_from_row(row, SQLITE.time, SQLITE_JSON) for row in rows]
 
     def find(self, query: AccessFilter) -> list[AccessRecord]:
         sql, params = access_filter_sql(
@@ -78,7 +78,7 @@ class SqliteAccessLog:
             plate_expression="json_extract(query, '$.plate')",
         )
         rows = self._db.fetch_all(sql, params)
-        return [access_from_row(row, SQLITE_TIME, SQLITE_JSON) for row in rows]
+        return [access_from_row(row, SQLITE.time, SQLITE_JSON) for row in rows]
 
     def add_checkpoint(self, checkpoint: Checkpoint) -> bool:
         with self._db.write() as connection:
@@ -88,7 +88,7 @@ class SqliteAccessLog:
             cursor = connection.execute(
                 f"INSERT INTO access_log_checkpoints ({CHECKPOINT_COLUMNS}) VALUES (?, ?, ?, ?, ?)"
                 " ON CONFLICT DO NOTHING",
-                checkpoint_row(checkpoint, SQLITE_TIME),
+                checkpoint_row(checkpoint, SQLITE.time),
             )
         return cursor.rowcount == 1
 
@@ -96,14 +96,14 @@ class SqliteAccessLog:
         rows = self._db.fetch_all(
             f"SELECT {CHECKPOINT_COLUMNS} FROM access_log_checkpoints ORDER BY seq, signed_at"
         )
-        return [checkpoint_from_row(row, SQLITE_TIME) for row in rows]
+        return [checkpoint_from_row(row, SQLITE.time) for row in rows]
 
     def last_checkpoint(self) -> Checkpoint | None:
         row = self._db.fetch_one(
             f"SELECT {CHECKPOINT_COLUMNS} FROM access_log_checkpoints"
             " ORDER BY seq DESC, signed_at DESC LIMIT 1"
         )
-        return None if row is None else checkpoint_from_row(row, SQLITE_TIME)
+        return None if row is None else checkpoint_from_row(row, SQLITE.time)
 
     def purge_before(self, cutoff: datetime, *, dry_run: bool = False) -> int:
         with self._db.write() as connection:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import datetime
 
 from platekeeper.domain.credentials import ApiToken, PasswordState, Session
@@ -25,8 +24,9 @@ from platekeeper.store.account_rows import (
     session_from_row,
     session_row,
 )
+from platekeeper.store.sql.dialect import ConstraintViolation, Violation
 from platekeeper.store.sqlite.database import SqliteDatabase
-from platekeeper.store.sqlite.time import SQLITE_TIME
+from platekeeper.store.sqlite.dialect import SQLITE
 
 _ACCOUNT_PARAMS = ", ".join("?" * 13)
 _ACCOUNT_SET = ", ".join(f"{column} = ?" for column in ACCOUNT_UPDATE_COLUMNS)
@@ -37,7 +37,7 @@ class SqliteAccounts:
         self._db = database
 
     def add(self, account: Account, password_hash: str | None) -> None:
-        row = (*account_row(account, SQLITE_TIME, SQLITE_DAY), password_hash)
+        row = (*account_row(account, SQLITE.time, SQLITE_DAY), password_hash)
         try:
             with self._db.write() as connection:
                 connection.execute(
@@ -45,8 +45,8 @@ class SqliteAccounts:
                     f" VALUES ({_ACCOUNT_PARAMS})",
                     row,
                 )
-        except sqlite3.IntegrityError as exc:
-            if exc.sqlite_errorname == "SQLITE_CONSTRAINT_FOREIGNKEY":
+        except ConstraintViolation as exc:
+            if exc.kind is Violation.FOREIGN_KEY:
                 raise NotFound(f"agency {account.agency_id!r} does not exist") from None
             raise _taken(account) from None
 
@@ -64,10 +64,10 @@ class SqliteAccounts:
                 f"SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE agency_id = ? ORDER BY username",
                 (agency_id,),
             )
-        return [account_from_row(row, SQLITE_TIME, SQLITE_DAY) for row in rows]
+        return [account_from_row(row, SQLITE.time, SQLITE_DAY) for row in rows]
 
     def update(self, account: Account) -> None:
-        values = account_update_row(account, SQLITE_TIME, SQLITE_DAY)
+        values = account_update_row(account, SQLITE.time, SQLITE_DAY)
         self._change(f"UPDATE accounts SET {_ACCOUNT_SET} WHERE id = ?", (*values, account.id))
 
     def touch(self, account_id: str, at: datetime) -> None:
@@ -80,7 +80,7 @@ class SqliteAccounts:
         row = self._db.fetch_one(
             f"SELECT {LOGIN_STATE_COLUMNS} FROM accounts WHERE id = ?", (account_id,)
         )
-        return None if row is None else password_state_from_row(row, SQLITE_TIME)
+        return None if row is None else password_state_from_row(row, SQLITE.time)
 
     def set_password_hash(self, account_id: str, password_hash: str) -> None:
         self._change(
@@ -115,7 +115,7 @@ class SqliteAccounts:
         row = self._db.fetch_one(
             f"SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE {column} = ?", (value,)
         )
-        return None if row is None else account_from_row(row, SQLITE_TIME, SQLITE_DAY)
+        return None if row is None else account_from_row(row, SQLITE.time, SQLITE_DAY)
 
     def _change(self, sql: str, params: tuple[object, ...]) -> None:
         with self._db.write() as connection:
@@ -133,10 +133,10 @@ class SqliteSessions:
             with self._db.write() as connection:
                 connection.execute(
                     f"INSERT INTO sessions ({SESSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    session_row(session, SQLITE_TIME),
+                    session_row(session, SQLITE.time),
                 )
-        except sqlite3.IntegrityError as exc:
-            if exc.sqlite_errorname == "SQLITE_CONSTRAINT_FOREIGNKEY":
+        except ConstraintViolation as exc:
+            if exc.kind is Violation.FOREIGN_KEY:
                 raise _missing(session.account_id) from None
             raise Conflict("that session already exists") from None
 
@@ -144,14 +144,14 @@ class SqliteSessions:
         row = self._db.fetch_one(
             f"SELECT {SESSION_COLUMNS} FROM sessions WHERE token_hash = ?", (token_hash,)
         )
-        return None if row is None else session_from_row(row, SQLITE_TIME)
+        return None if row is None else session_from_row(row, SQLITE.time)
 
     def list(self, account_id: str) -> list[Session]:
         rows = self._db.fetch_all(
             f"SELECT {SESSION_COLUMNS} FROM sessions WHERE account_id = ? ORDER BY created_at",
             (account_id,),
         )
-        return [session_from_row(row, SQLITE_TIME) for row in rows]
+        return [session_from_row(row, SQLITE.time) for row in rows]
 
     def touch(self, session_id: str, at: datetime) -> None:
         with self._db.write() as connection:
@@ -191,10 +191,10 @@ class SqliteApiTokens:
                 connection.execute(
                     f"INSERT INTO api_tokens ({API_CREDENTIAL_COLUMNS})"
                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    api_token_row(token, SQLITE_TIME),
+                    api_token_row(token, SQLITE.time),
                 )
-        except sqlite3.IntegrityError as exc:
-            if exc.sqlite_errorname == "SQLITE_CONSTRAINT_FOREIGNKEY":
+        except ConstraintViolation as exc:
+            if exc.kind is Violation.FOREIGN_KEY:
                 raise _missing(token.account_id) from None
             raise Conflict("that token already exists", hint="Issue a new token.") from None
 
@@ -210,7 +210,7 @@ class SqliteApiTokens:
             " ORDER BY created_at DESC, id",
             (account_id,),
         )
-        return [api_token_from_row(row, SQLITE_TIME) for row in rows]
+        return [api_token_from_row(row, SQLITE.time) for row in rows]
 
     def revoke(self, token_id: str, at: datetime) -> bool:
         with self._db.write() as connection:
@@ -240,7 +240,7 @@ class SqliteApiTokens:
         row = self._db.fetch_one(
             f"SELECT {API_CREDENTIAL_COLUMNS} FROM api_tokens WHERE {column} = ?", (value,)
         )
-        return None if row is None else api_token_from_row(row, SQLITE_TIME)
+        return None if row is None else api_token_from_row(row, SQLITE.time)
 
 
 def _taken(account: Account) -> Conflict:

@@ -12,7 +12,9 @@ from typing import Any
 
 from platekeeper.errors import StoreError
 from platekeeper.store.migrations import Migration, load_migrations
+from platekeeper.store.sql.database import constraint_violations
 from platekeeper.store.sqlite.checkpointer import Checkpointer
+from platekeeper.store.sqlite.dialect import SQLITE
 from platekeeper.store.sqlite.readers import ReaderPool
 
 _MIGRATIONS_PACKAGE = "platekeeper.store.sqlite.migrations"
@@ -25,6 +27,8 @@ READERS = 8
 
 class SqliteDatabase:
     """SQLite allows one writer at a time; serialising writers here avoids SQLITE_BUSY storms."""
+
+    dialect = SQLITE
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -58,7 +62,11 @@ class SqliteDatabase:
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
         """One write transaction, committed on success and rolled back on any error."""
-        with self._write_lock, _unavailable_as_store_error(self.path):
+        with (
+            self._write_lock,
+            _unavailable_as_store_error(self.path),
+            constraint_violations(SQLITE),
+        ):
             self._writer.execute("BEGIN IMMEDIATE")
             try:
                 yield self._writer

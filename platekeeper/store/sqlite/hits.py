@@ -17,7 +17,7 @@ from platekeeper.store.hit_rows import (
 )
 from platekeeper.store.protocols import HitFilter
 from platekeeper.store.sqlite.database import SqliteDatabase
-from platekeeper.store.sqlite.time import SQLITE_TIME
+from platekeeper.store.sqlite.dialect import SQLITE
 
 _INSERT = (
     f"INSERT INTO hits ({HIT_COLUMNS}) VALUES ({', '.join('?' * HIT_COLUMN_COUNT)})"
@@ -35,18 +35,18 @@ class SqliteHits:
         added = []
         with self._db.write() as connection:
             for hit in hits:
-                row = hit_row(hit, SQLITE_TIME, int(hit.stale))
+                row = hit_row(hit, SQLITE.time, int(hit.stale))
                 if connection.execute(_INSERT, row).rowcount == 1:
                     added.append(hit)
         return added
 
     def get(self, hit_id: str) -> Hit | None:
         row = self._db.fetch_one(f"SELECT {HIT_COLUMNS} FROM hits WHERE id = ?", (hit_id,))
-        return None if row is None else hit_from_row(row, SQLITE_TIME)
+        return None if row is None else hit_from_row(row, SQLITE.time)
 
     def list(self, query: HitFilter) -> list[Hit]:
-        sql, params = hit_filter_sql(query, SQLITE_TIME, "?")
-        return [hit_from_row(row, SQLITE_TIME) for row in self._db.fetch_all(sql, params)]
+        sql, params = hit_filter_sql(query, SQLITE.time, "?")
+        return [hit_from_row(row, SQLITE.time) for row in self._db.fetch_all(sql, params)]
 
     def count(self, status: HitStatus, list_ids: Collection[str]) -> int:
         row = self._db.fetch_one(
@@ -57,6 +57,6 @@ class SqliteHits:
         return 0 if row is None else int(row[0])
 
     def update(self, hit: Hit) -> bool:
-        sql, params = hit_update_sql(hit, SQLITE_TIME, "?")
+        sql, params = hit_update_sql(hit, SQLITE.time, "?")
         with self._db.write() as connection:
             return connection.execute(sql, params).rowcount == 1

@@ -24,8 +24,9 @@ from platekeeper.store.hotlist_rows import (
     hotlist_row,
 )
 from platekeeper.store.protocols import ActiveEntry, HotlistFeed
+from platekeeper.store.sql.dialect import ConstraintViolation, Violation
 from platekeeper.store.sqlite.database import SqliteDatabase
-from platekeeper.store.sqlite.time import SQLITE_TIME
+from platekeeper.store.sqlite.dialect import SQLITE
 
 _INSERT_ENTRY = (
     f"INSERT INTO hotlist_entries ({ENTRY_COLUMNS}, batch)"
@@ -52,7 +53,7 @@ class SqliteHotlists:
         self._db = database
 
     def add(self, hotlist: Hotlist) -> None:
-        row = hotlist_row(hotlist, SQLITE_TIME, int(hotlist.covert))
+        row = hotlist_row(hotlist, SQLITE.time, int(hotlist.covert))
         try:
             with self._db.write() as connection:
                 connection.execute(
@@ -61,14 +62,14 @@ class SqliteHotlists:
                     row,
                 )
                 _bump(connection)
-        except sqlite3.IntegrityError as exc:
-            if exc.sqlite_errorname == "SQLITE_CONSTRAINT_FOREIGNKEY":
+        except ConstraintViolation as exc:
+            if exc.kind is Violation.FOREIGN_KEY:
                 raise NotFound(f"agency {hotlist.agency_id!r} does not exist") from None
             raise Conflict(f"a hot list {hotlist.id!r} exists already") from None
 
     def get(self, list_id: str) -> Hotlist | None:
         row = self._db.fetch_one(f"SELECT {HOTLIST_COLUMNS} FROM hotlists WHERE id = ?", (list_id,))
-        return None if row is None else hotlist_from_row(row, SQLITE_TIME)
+        return None if row is None else hotlist_from_row(row, SQLITE.time)
 
     def set_feed(self, feed: HotlistFeed) -> None:
         with self._db.write() as connection:
@@ -79,7 +80,7 @@ class SqliteHotlists:
                     feed.location,
                     feed.format,
                     feed.mapping_json,
-                    SQLITE_TIME.optional_to_db(feed.attempted_at),
+                    SQLITE.time.optional_to_db(feed.attempted_at),
                     feed.error,
                     feed.list_id,
                 ),
@@ -89,13 +90,13 @@ class SqliteHotlists:
 
     def feed(self, list_id: str) -> HotlistFeed | None:
         row = self._db.fetch_one(f"SELECT {FEED_COLUMNS} FROM hotlists WHERE id = ?", (list_id,))
-        return None if row is None else feed_from_row(row, SQLITE_TIME)
+        return None if row is None else feed_from_row(row, SQLITE.time)
 
     def feeds(self) -> list[HotlistFeed]:
         rows = self._db.fetch_all(
             f"SELECT {FEED_COLUMNS} FROM hotlists WHERE feed_location IS NOT NULL ORDER BY id"
         )
-        return [feed for row in rows if (feed := feed_from_row(row, SQLITE_TIME)) is not None]
+        return [feed for row in rows if (feed := feed_from_row(row, SQLITE.time)) is not None]
 
     def record_refresh(self, list_id: str, at: datetime, error: str | None = None) -> None:
         with self._db.write() as connection:
@@ -117,7 +118,7 @@ class SqliteHotlists:
         rows = self._db.fetch_all(
             f"SELECT {HOTLIST_COLUMNS} FROM hotlists{where} ORDER BY name, id", params
         )
-        return [hotlist_from_row(row, SQLITE_TIME) for row in rows]
+        return [hotlist_from_row(row, SQLITE.time) for row in rows]
 
 
 class SqliteHotlistEntries:
@@ -129,8 +130,8 @@ class SqliteHotlistEntries:
             with self._db.write() as connection:
                 batch = _bump(connection)
                 connection.executemany(_INSERT_ENTRY, self._rows(entries, batch))
-        except sqlite3.IntegrityError as exc:
-            if exc.sqlite_errorname == "SQLITE_CONSTRAINT_FOREIGNKEY":
+        except ConstraintViolation as exc:
+            if exc.kind is Violation.FOREIGN_KEY:
                 lists = sorted({entry.list_id for entry in entries})
                 raise NotFound(f"an entry names a hot list that does not exist ({lists})") from None
             raise Conflict("an entry with one of these ids exists already") from None
@@ -150,13 +151,13 @@ class SqliteHotlistEntries:
 
     @staticmethod
     def _rows(entries: Sequence[HotlistEntry], batch: int) -> list[tuple[object, ...]]:
-        return [(*entry_row(entry, SQLITE_TIME), batch) for entry in entries]
+        return [(*entry_row(entry, SQLITE.time), batch) for entry in entries]
 
     def get(self, entry_id: str) -> HotlistEntry | None:
         row = self._db.fetch_one(
             f"SELECT {ENTRY_COLUMNS} FROM hotlist_entries WHERE id = ?", (entry_id,)
         )
-        return None if row is None else entry_from_row(row, SQLITE_TIME)
+        return None if row is None else entry_from_row(row, SQLITE.time)
 
     def count(self, list_id: str) -> int:
         row = self._db.fetch_one(
@@ -178,7 +179,7 @@ class SqliteHotlistEntries:
         with self._db.write() as connection:
             cursor = connection.execute(
                 "UPDATE hotlist_entries SET expires_at = ? WHERE id = ?",
-                (SQLITE_TIME.optional_to_db(expires_at), entry_id),
+                (SQLITE.time.optional_to_db(expires_at), entry_id),
             )
             if cursor.rowcount:
                 _bump(connection)
@@ -201,7 +202,7 @@ class SqliteHotlistEntries:
                 f" WHERE plate_key IN ({', '.join('?' * len(chunk))}) ORDER BY plate_key, id",
                 chunk,
             )
-            found.extend(entry_from_row(row, SQLITE_TIME) for row in rows)
+            found.extend(entry_from_row(row, SQLITE.time) for row in rows)
         return found
 
     def active(self, now: datetime) -> list[ActiveEntry]:
@@ -225,4 +226,4 @@ class SqliteHotlistEntries:
             " ORDER BY plate_key, id LIMIT ? OFFSET ?",
             (list_id, limit, offset),
         )
-        return [entry_from_row(row, SQLITE_TIME) for row in rows]
+        return [entry_from_row(row, SQLITE.time) for row in rows]

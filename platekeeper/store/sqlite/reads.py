@@ -30,8 +30,9 @@ from platekeeper.store.retention_rows import (
     purged_reads_from,
 )
 from platekeeper.store.rows import READ_COLUMNS, read_from_row, read_row
+from platekeeper.store.sql.dialect import ConstraintViolation, Violation
 from platekeeper.store.sqlite.database import SqliteDatabase
-from platekeeper.store.sqlite.time import SQLITE_TIME
+from platekeeper.store.sqlite.dialect import SQLITE
 
 _US_PER_MINUTE = 60_000_000
 _INSERT = (
@@ -44,11 +45,11 @@ class SqliteReads:
         self._db = database
 
     def add(self, reads: Sequence[PlateRead]) -> list[StoredRead]:
-        rows = [read_row(read, SQLITE_TIME) for read in reads]
+        rows = [read_row(read, SQLITE.time) for read in reads]
         try:
             return self._add(reads, rows)
-        except sqlite3.IntegrityError as exc:
-            if exc.sqlite_errorname == "SQLITE_CONSTRAINT_FOREIGNKEY":
+        except ConstraintViolation as exc:
+            if exc.kind is Violation.FOREIGN_KEY:
                 cameras = sorted({read.camera_id for read in reads})
                 raise NotFound(f"a read names a camera that does not exist ({cameras})") from None
             raise
@@ -69,13 +70,13 @@ class SqliteReads:
 
     def get(self, read_id: str) -> PlateRead | None:
         row = self._db.fetch_one(f"SELECT {READ_COLUMNS} FROM reads WHERE id = ?", (read_id,))
-        return None if row is None else read_from_row(row, SQLITE_TIME)
+        return None if row is None else read_from_row(row, SQLITE.time)
 
     def find(self, query: ReadQuery) -> list[PlateRead]:
         sql, params = read_query_sql(
             query, READ_COLUMNS, placeholder="?", instant=to_epoch_us, bound_ids=True
         )
-        return [read_from_row(row, SQLITE_TIME) for row in self._db.fetch_all(sql, params)]
+        return [read_from_row(row, SQLITE.time) for row in self._db.fetch_all(sql, params)]
 
     def delete_captured_before(self, cutoff: datetime) -> int:
         # Ids sort by capture time: the id bound lets SQLite walk only the start of the id index.
@@ -95,7 +96,7 @@ class SqliteReads:
             f" max(captured_at) FROM reads WHERE {where}",
             params,
         )
-        return purged_counts_from(row, SQLITE_TIME)
+        return purged_counts_from(row, SQLITE.time)
 
     def delete_expired(
         self, captured_before: datetime, *, hit_reads: bool, exempt: Exemptions, limit: int
@@ -108,7 +109,7 @@ class SqliteReads:
                 " RETURNING captured_at, crop_ref, image_ref",
                 (*params, limit),
             ).fetchall()
-        return purged_reads_from(rows, SQLITE_TIME)
+        return purged_reads_from(rows, SQLITE.time)
 
     def oldest(self, *, hit_reads: bool) -> datetime | None:
         # Ids sort by capture millisecond: the first id of the class finds the millisecond, and
@@ -154,7 +155,7 @@ class SqliteReads:
 def _expired_where(
     captured_before: datetime, hit_reads: bool, exempt: Exemptions
 ) -> tuple[str, tuple[Any, ...]]:
-    plates, plate_params = plate_exemption_sql(exempt, SQLITE_TIME, "?")
+    plates, plate_params = plate_exemption_sql(exempt, SQLITE.time, "?")
     where = (
         "id < ? AND captured_at < ?"
         f" AND {hit_read_sql(hit_reads, 'reads.id')}"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import datetime
 
 from platekeeper.domain import Agency, Camera, CameraStatus
@@ -16,8 +15,9 @@ from platekeeper.store.rows import (
     camera_from_row,
     camera_row,
 )
+from platekeeper.store.sql.dialect import ConstraintViolation, Violation
 from platekeeper.store.sqlite.database import SqliteDatabase
-from platekeeper.store.sqlite.time import SQLITE_TIME
+from platekeeper.store.sqlite.dialect import SQLITE
 
 _CAMERA_PARAMS = ", ".join("?" * 11)
 
@@ -31,20 +31,20 @@ class SqliteAgencies:
             with self._db.write() as connection:
                 connection.execute(
                     f"INSERT INTO agencies ({AGENCY_COLUMNS}) VALUES (?, ?, ?, ?)",
-                    agency_row(agency, SQLITE_TIME),
+                    agency_row(agency, SQLITE.time),
                 )
-        except sqlite3.IntegrityError:
+        except ConstraintViolation:
             raise Conflict(f"agency {agency.id!r} already exists") from None
 
     def get(self, agency_id: str) -> Agency | None:
         row = self._db.fetch_one(
             f"SELECT {AGENCY_COLUMNS} FROM agencies WHERE id = ?", (agency_id,)
         )
-        return None if row is None else agency_from_row(row, SQLITE_TIME)
+        return None if row is None else agency_from_row(row, SQLITE.time)
 
     def list(self) -> list[Agency]:
         rows = self._db.fetch_all(f"SELECT {AGENCY_COLUMNS} FROM agencies ORDER BY id")
-        return [agency_from_row(row, SQLITE_TIME) for row in rows]
+        return [agency_from_row(row, SQLITE.time) for row in rows]
 
 
 class SqliteCameras:
@@ -56,10 +56,10 @@ class SqliteCameras:
             with self._db.write() as connection:
                 connection.execute(
                     f"INSERT INTO cameras ({CAMERA_COLUMNS}) VALUES ({_CAMERA_PARAMS})",
-                    camera_row(camera, SQLITE_TIME),
+                    camera_row(camera, SQLITE.time),
                 )
-        except sqlite3.IntegrityError as exc:
-            if exc.sqlite_errorname == "SQLITE_CONSTRAINT_FOREIGNKEY":
+        except ConstraintViolation as exc:
+            if exc.kind is Violation.FOREIGN_KEY:
                 raise NotFound(f"agency {camera.agency_id!r} does not exist") from None
             raise Conflict(
                 f"camera {camera.id!r} or its key already exists",
@@ -68,7 +68,7 @@ class SqliteCameras:
 
     def get(self, camera_id: str) -> Camera | None:
         row = self._db.fetch_one(f"SELECT {CAMERA_COLUMNS} FROM cameras WHERE id = ?", (camera_id,))
-        return None if row is None else camera_from_row(row, SQLITE_TIME)
+        return None if row is None else camera_from_row(row, SQLITE.time)
 
     def list(self, agency_id: str | None = None) -> list[Camera]:
         if agency_id is None:
@@ -78,13 +78,13 @@ class SqliteCameras:
                 f"SELECT {CAMERA_COLUMNS} FROM cameras WHERE agency_id = ? ORDER BY id",
                 (agency_id,),
             )
-        return [camera_from_row(row, SQLITE_TIME) for row in rows]
+        return [camera_from_row(row, SQLITE.time) for row in rows]
 
     def by_key_hash(self, api_key_hash: str) -> Camera | None:
         row = self._db.fetch_one(
             f"SELECT {CAMERA_COLUMNS} FROM cameras WHERE api_key_hash = ?", (api_key_hash,)
         )
-        return None if row is None else camera_from_row(row, SQLITE_TIME)
+        return None if row is None else camera_from_row(row, SQLITE.time)
 
     def set_status(self, camera_id: str, status: CameraStatus) -> None:
         with self._db.write() as connection:
@@ -100,7 +100,7 @@ class SqliteCameras:
                 cursor = connection.execute(
                     "UPDATE cameras SET api_key_hash = ? WHERE id = ?", (api_key_hash, camera_id)
                 )
-        except sqlite3.IntegrityError:
+        except ConstraintViolation:
             raise Conflict("that key belongs to another camera", hint="Issue a new key.") from None
         if cursor.rowcount == 0:
             raise NotFound(f"camera {camera_id!r} does not exist")

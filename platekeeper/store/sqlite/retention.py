@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import datetime
 
 import orjson
@@ -20,8 +19,9 @@ from platekeeper.store.retention_rows import (
     ledger_row,
 )
 from platekeeper.store.rows import Row
+from platekeeper.store.sql.dialect import ConstraintViolation, Violation
 from platekeeper.store.sqlite.database import SqliteDatabase
-from platekeeper.store.sqlite.time import SQLITE_TIME
+from platekeeper.store.sqlite.dialect import SQLITE
 
 _HOLD_PARAMS = ", ".join("?" * HOLD_COLUMN_COUNT)
 
@@ -35,14 +35,14 @@ class SqliteLegalHolds:
             with self._db.write() as connection:
                 connection.execute(
                     f"INSERT INTO legal_holds ({HOLD_COLUMNS}) VALUES ({_HOLD_PARAMS})",
-                    hold_row(hold, SQLITE_TIME),
+                    hold_row(hold, SQLITE.time),
                 )
                 connection.executemany(
                     "INSERT INTO held_reads (hold_id, read_id) VALUES (?, ?)",
                     [(hold.id, read_id) for read_id in sorted(set(hold.read_ids))],
                 )
-        except sqlite3.IntegrityError as exc:
-            if exc.sqlite_errorname == "SQLITE_CONSTRAINT_FOREIGNKEY":
+        except ConstraintViolation as exc:
+            if exc.kind is Violation.FOREIGN_KEY:
                 raise NotFound(f"agency {hold.agency_id!r} does not exist") from None
             raise Conflict(f"hold {hold.id} already exists") from None
 
@@ -54,11 +54,11 @@ class SqliteLegalHolds:
         return _select_holds(
             self._db,
             "WHERE released_at IS NULL AND expires_at > ? ORDER BY requested_at",
-            (SQLITE_TIME.to_db(now),),
+            (SQLITE.time.to_db(now),),
         )
 
     def approve(self, hold: LegalHold) -> bool:
-        row = hold_row(hold, SQLITE_TIME)
+        row = hold_row(hold, SQLITE.time)
         with self._db.write() as connection:
             cursor = connection.execute(
                 "UPDATE legal_holds SET approved_by = ?, approved_at = ?"
@@ -68,7 +68,7 @@ class SqliteLegalHolds:
         return cursor.rowcount == 1
 
     def close(self, hold: LegalHold) -> bool:
-        row = hold_row(hold, SQLITE_TIME)
+        row = hold_row(hold, SQLITE.time)
         with self._db.write() as connection:
             cursor = connection.execute(
                 "UPDATE legal_holds SET released_by = ?, released_at = ?"
@@ -89,7 +89,7 @@ class SqlitePurgeLedger:
         self._db = database
 
     def add(self, entry: PurgeLedgerEntry) -> None:
-        row = ledger_row(entry, SQLITE_TIME)
+        row = ledger_row(entry, SQLITE.time)
         with self._db.write() as connection:
             connection.execute(
                 f"INSERT INTO purge_ledger ({LEDGER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
@@ -101,7 +101,7 @@ class SqlitePurgeLedger:
             f"SELECT {LEDGER_COLUMNS} FROM purge_ledger ORDER BY started_at DESC, id LIMIT ?",
             (limit,),
         )
-        return [ledger_from_row(row, SQLITE_TIME) for row in rows]
+        return [ledger_from_row(row, SQLITE.time) for row in rows]
 
 
 class SqliteImageKeys:
@@ -121,7 +121,7 @@ class SqliteImageKeys:
                 " ON CONFLICT (bucket) DO UPDATE SET wrapped_key = excluded.wrapped_key,"
                 " created_at = excluded.created_at, destroyed_at = NULL"
                 " WHERE image_keys.wrapped_key IS NULL",
-                (bucket, wrapped_key, SQLITE_TIME.to_db(at)),
+                (bucket, wrapped_key, SQLITE.time.to_db(at)),
             )
             row = connection.execute(
                 "SELECT wrapped_key FROM image_keys WHERE bucket = ?", (bucket,)
@@ -136,7 +136,7 @@ class SqliteImageKeys:
             cursor = connection.execute(
                 "UPDATE image_keys SET wrapped_key = NULL, destroyed_at = ?"
                 " WHERE bucket = ? AND wrapped_key IS NOT NULL",
-                (SQLITE_TIME.to_db(at), bucket),
+                (SQLITE.time.to_db(at), bucket),
             )
         return cursor.rowcount == 1
 
@@ -160,4 +160,4 @@ def _select_holds(database: SqliteDatabase, tail: str, params: Row) -> list[Lega
     read_ids: dict[str, list[str]] = {}
     for hold_id, read_id in held:
         read_ids.setdefault(hold_id, []).append(read_id)
-    return [hold_from_row(row, tuple(read_ids.get(row[0], ())), SQLITE_TIME) for row in rows]
+    return [hold_from_row(row, tuple(read_ids.get(row[0], ())), SQLITE.time) for row in rows]

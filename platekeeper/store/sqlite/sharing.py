@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import replace
 
 from platekeeper.domain.recipients import LedgerEntry, Recipient, ShareRequest, ShareStatus
@@ -24,8 +23,9 @@ from platekeeper.store.sharing_rows import (
     share_request_from_row,
     share_request_row,
 )
+from platekeeper.store.sql.dialect import ConstraintViolation, Violation
 from platekeeper.store.sqlite.database import SqliteDatabase
-from platekeeper.store.sqlite.time import SQLITE_TIME
+from platekeeper.store.sqlite.dialect import SQLITE
 
 _ASSIGNMENTS = recipient_assignments("?")
 
@@ -52,10 +52,10 @@ class SqliteRecipients:
                 connection.execute(
                     f"INSERT INTO recipients ({RECIPIENT_COLUMNS})"
                     f" VALUES ({_params(RECIPIENT_COLUMN_COUNT)})",
-                    recipient_row(recipient, SQLITE_TIME, SQLITE_DAY),
+                    recipient_row(recipient, SQLITE.time, SQLITE_DAY),
                 )
-        except sqlite3.IntegrityError as exc:
-            if exc.sqlite_errorname == "SQLITE_CONSTRAINT_FOREIGNKEY":
+        except ConstraintViolation as exc:
+            if exc.kind is Violation.FOREIGN_KEY:
                 raise NotFound(f"agency {recipient.agency_id!r} does not exist") from None
             raise Conflict(f"recipient {recipient.id!r} already exists") from None
 
@@ -63,10 +63,10 @@ class SqliteRecipients:
         row = self._db.fetch_one(
             f"SELECT {RECIPIENT_COLUMNS} FROM recipients WHERE id = ?", (recipient_id,)
         )
-        return None if row is None else recipient_from_row(row, SQLITE_TIME, SQLITE_DAY)
+        return None if row is None else recipient_from_row(row, SQLITE.time, SQLITE_DAY)
 
     def update(self, recipient: Recipient) -> bool:
-        row = recipient_row(recipient, SQLITE_TIME, SQLITE_DAY)
+        row = recipient_row(recipient, SQLITE.time, SQLITE_DAY)
         with self._db.write() as connection:
             cursor = connection.execute(
                 f"UPDATE recipients SET {_ASSIGNMENTS} WHERE id = ?", (*row[2:], recipient.id)
@@ -79,7 +79,7 @@ class SqliteRecipients:
             f"SELECT {RECIPIENT_COLUMNS} FROM recipients{_where(clauses)} ORDER BY legal_name, id",
             params,
         )
-        return [recipient_from_row(row, SQLITE_TIME, SQLITE_DAY) for row in rows]
+        return [recipient_from_row(row, SQLITE.time, SQLITE_DAY) for row in rows]
 
 
 class SqliteShareRequests:
@@ -92,10 +92,10 @@ class SqliteShareRequests:
                 connection.execute(
                     f"INSERT INTO share_requests ({SHARE_REQUEST_COLUMNS})"
                     f" VALUES ({_params(SHARE_REQUEST_COLUMN_COUNT)})",
-                    share_request_row(request, SQLITE_TIME),
+                    share_request_row(request, SQLITE.time),
                 )
-        except sqlite3.IntegrityError as exc:
-            if exc.sqlite_errorname == "SQLITE_CONSTRAINT_FOREIGNKEY":
+        except ConstraintViolation as exc:
+            if exc.kind is Violation.FOREIGN_KEY:
                 raise NotFound(f"recipient {request.recipient_id!r} does not exist") from None
             raise Conflict(f"share request {request.id} already exists") from None
 
@@ -103,7 +103,7 @@ class SqliteShareRequests:
         row = self._db.fetch_one(
             f"SELECT {SHARE_REQUEST_COLUMNS} FROM share_requests WHERE id = ?", (request_id,)
         )
-        return None if row is None else share_request_from_row(row, SQLITE_TIME)
+        return None if row is None else share_request_from_row(row, SQLITE.time)
 
     def list(
         self, agency_id: str | None = None, status: ShareStatus | None = None, limit: int = 100
@@ -117,10 +117,10 @@ class SqliteShareRequests:
             " ORDER BY requested_at DESC, id DESC LIMIT ?",
             [*params, limit],
         )
-        return [share_request_from_row(row, SQLITE_TIME) for row in rows]
+        return [share_request_from_row(row, SQLITE.time) for row in rows]
 
     def decide(self, request: ShareRequest) -> bool:
-        row = share_request_row(request, SQLITE_TIME)
+        row = share_request_row(request, SQLITE.time)
         with self._db.write() as connection:
             cursor = connection.execute(
                 "UPDATE share_requests SET status = ?, decided_by = ?, decided_at = ?"
@@ -134,14 +134,14 @@ class SqliteShareRequests:
             cursor = connection.execute(
                 "UPDATE share_requests SET status = 'exported', exported_at = ?,"
                 " bundle_sha256 = ? WHERE id = ? AND status IN ('approved', 'exported')",
-                (SQLITE_TIME.to_db(entry.exported_at), entry.bundle_sha256, request.id),
+                (SQLITE.time.to_db(entry.exported_at), entry.bundle_sha256, request.id),
             )
             if cursor.rowcount != 1:
                 return None
             inserted = connection.execute(
                 f"INSERT INTO sharing_ledger ({LEDGER_INSERT_COLUMNS})"
                 f" VALUES ({_params(LEDGER_INSERT_COUNT)}) RETURNING seq",
-                ledger_row(entry, SQLITE_TIME),
+                ledger_row(entry, SQLITE.time),
             ).fetchone()
         assert inserted is not None  # RETURNING gives the inserted row
         return replace(entry, seq=int(inserted[0]))
@@ -158,4 +158,4 @@ class SqliteSharingLedger:
             " ORDER BY seq DESC LIMIT ?",
             [*params, limit],
         )
-        return [ledger_from_row(row, SQLITE_TIME) for row in rows]
+        return [ledger_from_row(row, SQLITE.time) for row in rows]

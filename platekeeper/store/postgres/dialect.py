@@ -1,0 +1,73 @@
+"""PostgreSQL's ``Dialect``: timestamptz (given back in the session's zone, made UTC here),
+date, jsonb, row locks and transaction-scoped advisory locks; and the adapter that lets the
+shared SQL, written with ``?``, run through psycopg."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC, date, datetime
+from functools import lru_cache
+from typing import Any
+
+import psycopg
+from psycopg import errors
+from psycopg.rows import TupleRow
+from psycopg.types.json import Jsonb
+
+from platekeeper.store.sql.dialect import DayCodec, Dialect, JsonCodec, TimeCodec, Violation
+
+Connection = psycopg.Connection[TupleRow]
+
+
+def _violation(exc: BaseException) -> Violation | None:
+    if isinstance(exc, errors.ForeignKeyViolation):
+        return Violation.FOREIGN_KEY
+    if isinstance(exc, errors.UniqueViolation):
+        return Violation.UNIQUE
+    if isinstance(exc, errors.IntegrityError):
+        return Violation.OTHER
+    return None
+
+
+def _utc(value: datetime) -> datetime:
+    return value.astimezone(UTC)
+
+
+def _same_day(value: date) -> date:
+    return value
+
+
+POSTGRES = Dialect(
+    name="postgres",
+    time=TimeCodec(to_db=lambda instant: instant, from_db=_utc),
+    day=DayCodec(to_db=_same_day, from_db=_same_day),
+    json=JsonCodec(to_db=Jsonb, from_db=lambda value: value),
+    greatest="greatest",
+    member_sql="= ANY(?)",
+    array=list,
+    json_text_sql="({column} ->> '{key}')",
+    for_update=" FOR UPDATE",
+    skip_locked=" FOR UPDATE SKIP LOCKED",
+    advisory_lock_sql="SELECT pg_advisory_xact_lock(?, hashtext(coalesce(current_schema(), '')))",
+    violation=_violation,
+)
+
+
+class PostgresTransaction:
+    """A psycopg connection that takes the shared SQL's ``?`` marks."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def execute(self, sql: str, parameters: Sequence[Any] = (), /) -> psycopg.Cursor[TupleRow]:
+        return self.connection.execute(_pyformat(sql), parameters)
+
+    def executemany(self, sql: str, seq_of_parameters: Iterable[Sequence[Any]], /) -> None:
+        with self.connection.cursor() as cursor:
+            cursor.executemany(_pyformat(sql), seq_of_parameters)
+
+
+@lru_cache(maxsize=4096)
+def _pyformat(sql: str) -> str:
+    # psycopg reads % as the start of a mark; a literal one (LIKE 'A%') is written %%.
+    return sql.replace("%", "%%").replace("?", "%s")

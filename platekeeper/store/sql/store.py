@@ -1,0 +1,42 @@
+"""The repositories every SQL database shares, over one ``Database``; a backend's store adds
+what it tunes for itself and the database's schema and lifetime."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from platekeeper.store.sql.approvals import SqlApprovals
+from platekeeper.store.sql.database import Database
+from platekeeper.store.sql.outbox import SqlAlertOutbox
+from platekeeper.store.sql.policy import SqlPolicyVersions
+
+
+class ManagedDatabase(Database, Protocol):
+    """A database with its schema and lifetime."""
+
+    def upgrade(self) -> list[str]: ...
+    def pending_migrations(self) -> list[str]: ...
+    def schema_version(self) -> int: ...
+    def close(self) -> None: ...
+
+
+class SqlStore:
+    """The shared repositories; a subclass sets the ones written for its database alone."""
+
+    def __init__(self, database: ManagedDatabase) -> None:
+        self._db = database
+        self.approvals = SqlApprovals(database)
+        self.alert_outbox = SqlAlertOutbox(database)
+        self.policy_versions = SqlPolicyVersions(database)
+
+    def upgrade(self) -> list[str]:
+        return self._db.upgrade()
+
+    def pending_migrations(self) -> list[str]:
+        return self._db.pending_migrations()
+
+    def schema_version(self) -> int:
+        return self._db.schema_version()
+
+    def close(self) -> None:
+        self._db.close()
