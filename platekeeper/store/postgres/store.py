@@ -9,7 +9,6 @@ from platekeeper.store.postgres.accounts import (
     PostgresSessions,
 )
 from platekeeper.store.postgres.database import PostgresDatabase
-from platekeeper.store.postgres.hits import PostgresHits
 from platekeeper.store.postgres.hotlists import PostgresHotlistEntries, PostgresHotlists
 from platekeeper.store.postgres.reads import PostgresReads
 from platekeeper.store.postgres.registry import PostgresAgencies, PostgresCameras
@@ -41,7 +40,6 @@ class PostgresStore(SqlStore):
         self.access_log = PostgresAccessLog(database)
         self.hotlists = PostgresHotlists(database)
         self.hotlist_entries = PostgresHotlistEntries(database)
-        self.hits = PostgresHits(database)
         self.legal_holds = PostgresLegalHolds(database)
         self.purge_ledger = PostgresPurgeLedger(database)
         self.image_keys = PostgresImageKeys(database)

@@ -7,6 +7,7 @@ from typing import Protocol
 
 from platekeeper.store.sql.approvals import SqlApprovals
 from platekeeper.store.sql.database import Database
+from platekeeper.store.sql.hits import SqlHits
 from platekeeper.store.sql.outbox import SqlAlertOutbox
 from platekeeper.store.sql.policy import SqlPolicyVersions
 
@@ -27,6 +28,7 @@ class SqlStore:
         self._db = database
         self.approvals = SqlApprovals(database)
         self.alert_outbox = SqlAlertOutbox(database)
+        self.hits = SqlHits(database)
         self.policy_versions = SqlPolicyVersions(database)
 
     def upgrade(self) -> list[str]:

@@ -1,7 +1,8 @@
-"""Hits as rows and back, in one column order for both backends, and the SQL they share."""
+"""Hits: the questions a match puts to a person, with their answers."""
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from platekeeper.domain.hotlists import (
@@ -13,23 +14,53 @@ from platekeeper.domain.hotlists import (
     StateAgreement,
 )
 from platekeeper.store.protocols import HitFilter
-from platekeeper.store.rows import Row
+from platekeeper.store.sql.database import Repository, Row, marks
 from platekeeper.store.sql.dialect import TimeCodec
 
-HIT_COLUMNS = (
+_COLUMNS = (
     "id, read_id, entry_id, list_id, match_kind, score, state_agreement, stale, created_at,"
     " status, verified_by, verified_at, rejection_reason, verification_note, outcome,"
     " outcome_by, outcome_at"
 )
-HIT_COLUMN_COUNT = 17
 _MUTABLE = (
     "status, verified_by, verified_at, rejection_reason, verification_note, outcome,"
     " outcome_by, outcome_at"
 )
+_INSERT = f"INSERT INTO hits ({_COLUMNS}) VALUES ({marks(17)}) ON CONFLICT DO NOTHING"
 
 
-def hit_row(hit: Hit, time: TimeCodec, stale: Any) -> Row:
-    """``stale`` as the backend keeps a boolean (SQLite: 0 or 1)."""
+class SqlHits(Repository):
+    def add(self, hits: Sequence[Hit]) -> list[Hit]:
+        if not hits:
+            return []
+        added = []
+        with self._db.write() as connection:
+            for hit in hits:
+                if connection.execute(_INSERT, _row(hit, self._time)).rowcount == 1:
+                    added.append(hit)
+        return added
+
+    def get(self, hit_id: str) -> Hit | None:
+        row = self._fetch_one(f"SELECT {_COLUMNS} FROM hits WHERE id = ?", (hit_id,))
+        return None if row is None else _from_row(row, self._time)
+
+    def list(self, query: HitFilter) -> list[Hit]:
+        sql, params = _filter_sql(query, self._time)
+        return [_from_row(row, self._time) for row in self._fetch_all(sql, params)]
+
+    def count(self, status: HitStatus, list_ids: Collection[str]) -> int:
+        row = self._fetch_one(
+            f"SELECT count(*) FROM hits WHERE status = ? AND {self._dialect.member('list_id')}",
+            (status.value, self._dialect.array(sorted(list_ids))),
+        )
+        return 0 if row is None else int(row[0])
+
+    def update(self, hit: Hit) -> bool:
+        sql, params = _update_sql(hit, self._time)
+        return self._execute(sql, params) == 1
+
+
+def _row(hit: Hit, time: TimeCodec) -> Row:
     return (
         hit.id,
         hit.read_id,
@@ -38,7 +69,7 @@ def hit_row(hit: Hit, time: TimeCodec, stale: Any) -> Row:
         hit.match_kind.value,
         hit.score,
         hit.state_agreement.value,
-        stale,
+        hit.stale,
         time.to_db(hit.created_at),
         *_mutable_values(hit, time),
     )
@@ -57,7 +88,7 @@ def _mutable_values(hit: Hit, time: TimeCodec) -> Row:
     )
 
 
-def hit_from_row(row: Row, time: TimeCodec) -> Hit:
+def _from_row(row: Row, time: TimeCodec) -> Hit:
     return Hit(
         id=row[0],
         read_id=row[1],
@@ -79,30 +110,30 @@ def hit_from_row(row: Row, time: TimeCodec) -> Hit:
     )
 
 
-def hit_filter_sql(query: HitFilter, time: TimeCodec, mark: str) -> tuple[str, list[Any]]:
-    """The ``SELECT`` of ``query``, newest first, with ``mark`` as the parameter placeholder."""
+def _filter_sql(query: HitFilter, time: TimeCodec) -> tuple[str, list[Any]]:
+    """The ``SELECT`` of ``query``, newest first."""
     bounds = [
-        ("status = {}", None if query.status is None else query.status.value),
-        ("list_id = {}", query.list_id),
-        ("created_at >= {}", time.optional_to_db(query.since)),
+        ("status = ?", None if query.status is None else query.status.value),
+        ("list_id = ?", query.list_id),
+        ("created_at >= ?", time.optional_to_db(query.since)),
     ]
-    clauses = [clause.format(mark) for clause, value in bounds if value is not None]
+    clauses = [clause for clause, value in bounds if value is not None]
     params = [value for _, value in bounds if value is not None]
     where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
-    sql = f"SELECT {HIT_COLUMNS} FROM hits{where} ORDER BY created_at DESC, id DESC LIMIT {mark}"
+    sql = f"SELECT {_COLUMNS} FROM hits{where} ORDER BY created_at DESC, id DESC LIMIT ?"
     return sql, [*params, query.limit]
 
 
-def hit_update_sql(hit: Hit, time: TimeCodec, mark: str) -> tuple[str, Row]:
+def _update_sql(hit: Hit, time: TimeCodec) -> tuple[str, Row]:
     """The guarded ``UPDATE`` of a verified hit or of its outcome.
 
     A verification applies only to a hit still pending; an outcome only to a hit in the same
     status with no outcome yet. Two people acting on one hit at once: the second changes nothing.
     """
-    assignments = ", ".join(f"{column.strip()} = {mark}" for column in _MUTABLE.split(","))
+    assignments = ", ".join(f"{column.strip()} = ?" for column in _MUTABLE.split(","))
     if hit.outcome is None:
-        guard, guard_params = f"status = {mark}", (HitStatus.PENDING.value,)
+        guard, guard_params = "status = ?", (HitStatus.PENDING.value,)
     else:
-        guard, guard_params = f"status = {mark} AND outcome IS NULL", (hit.status.value,)
-    sql = f"UPDATE hits SET {assignments} WHERE id = {mark} AND {guard}"
+        guard, guard_params = "status = ? AND outcome IS NULL", (hit.status.value,)
+    sql = f"UPDATE hits SET {assignments} WHERE id = ? AND {guard}"
     return sql, (*_mutable_values(hit, time), hit.id, *guard_params)
