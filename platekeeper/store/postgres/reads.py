@@ -22,17 +22,15 @@ from platekeeper.store.protocols import (
     MinuteCount,
     PurgedReads,
     ReadQuery,
-    ReadStats,
     StoredRead,
 )
-from platekeeper.store.queries import read_query_sql, read_where_sql
 from platekeeper.store.retention_rows import (
     hit_read_sql,
     plate_exemption_sql,
-    purged_counts_from,
     purged_reads_from,
 )
 from platekeeper.store.rows import READ_COLUMNS, Row, read_from_row, read_row
+from platekeeper.store.sql.reads import SqlReads, read_where_sql
 
 # Incoming reads pass through a per-connection scratch table (see _insert).
 _CREATE_INCOMING = (
@@ -45,9 +43,10 @@ _INSERT_INCOMING = (
 )
 
 
-class PostgresReads:
+class PostgresReads(SqlReads):
     def __init__(self, database: PostgresDatabase) -> None:
-        self._db = database
+        super().__init__(database)
+        self._pg = database
         self._partitions = DayPartitions()
 
     def add(self, reads: Sequence[PlateRead]) -> list[StoredRead]:
@@ -66,7 +65,7 @@ class PostgresReads:
         self, reads: Sequence[PlateRead], rows: list[Row], days: set[date]
     ) -> list[StoredRead]:
         try:
-            with self._db.connection() as connection:
+            with self._pg.connection() as connection:
                 self._partitions.ensure(connection, days)
                 return _add_all_or_nothing(connection, reads, rows)
         except errors.ForeignKeyViolation:
@@ -78,7 +77,7 @@ class PostgresReads:
             day = _id_day(read_id)
         except (ValueError, OverflowError):
             return None  # not a read id at all, so no read has it
-        with self._db.connection() as connection:
+        with self._pg.connection() as connection:
             # The capture-day bounds let the planner look into one partition only. A whole day
             # rather than the id's millisecond prunes just as well and needs no care at the
             # millisecond's edges.
@@ -89,14 +88,8 @@ class PostgresReads:
             ).fetchone()
         return None if row is None else read_from_row(row, POSTGRES.time)
 
-    def find(self, query: ReadQuery) -> list[PlateRead]:
-        sql, params = read_query_sql(query, READ_COLUMNS, placeholder="%s", instant=lambda at: at)
-        with self._db.connection() as connection:
-            rows = connection.execute(sql, params).fetchall()
-        return [read_from_row(row, POSTGRES.time) for row in rows]
-
     def delete_captured_before(self, cutoff: datetime) -> int:
-        with self._db.connection() as connection, connection.transaction():
+        with self._pg.connection() as connection, connection.transaction():
             # Writers wait, so each count is exactly what its drop removes. Dropping a partition
             # also holds readers of reads back until the commit: the retention engine should
             # run this off-peak, or detach partitions first.
@@ -106,28 +99,27 @@ class PostgresReads:
             cursor = connection.execute("DELETE FROM reads WHERE captured_at < %s", (cutoff,))
         return deleted + cursor.rowcount
 
-    def count_expired(
-        self, captured_before: datetime, *, hit_reads: bool, exempt: Exemptions
-    ) -> PurgedReads:
-        where, params = _expired_where(captured_before, hit_reads, exempt)
-        with self._db.connection() as connection:
-            row = connection.execute(
-                "SELECT count(*), count(crop_ref) + count(image_ref), min(captured_at),"
-                f" max(captured_at) FROM reads WHERE {where}",
-                params,
-            ).fetchone()
-        return purged_counts_from(row, POSTGRES.time)
+    def _expired_where(
+        self, captured_before: datetime, hit_reads: bool, exempt: Exemptions
+    ) -> tuple[str, tuple[object, ...]]:
+        plates, plate_params = plate_exemption_sql(exempt, POSTGRES.time, "?")
+        where = (
+            f"captured_at < ? AND {hit_read_sql(hit_reads, 'reads.id::text')}"
+            f" AND NOT (id = ANY(?)){plates}"
+        )
+        held = [uuid.UUID(read_id) for read_id in sorted(exempt.read_ids) if _is_uuid(read_id)]
+        return where, (captured_before, held, *plate_params)
 
     def delete_expired(
         self, captured_before: datetime, *, hit_reads: bool, exempt: Exemptions, limit: int
     ) -> PurgedReads:
         # Rows, not partitions: a day rarely holds no hit read and no held one, and deleting in
         # small batches keeps ingest going, where dropping a partition locks the whole table.
-        where, params = _expired_where(captured_before, hit_reads, exempt)
-        with self._db.connection() as connection, connection.transaction():
+        where, params = self._expired_where(captured_before, hit_reads, exempt)
+        with self._db.write() as connection:
             rows = connection.execute(
                 "WITH doomed AS (SELECT id, captured_at FROM reads"
-                f" WHERE {where} ORDER BY captured_at LIMIT %s)"
+                f" WHERE {where} ORDER BY captured_at LIMIT ?)"
                 " DELETE FROM reads USING doomed"
                 " WHERE reads.id = doomed.id AND reads.captured_at = doomed.captured_at"
                 " RETURNING reads.captured_at, reads.crop_ref, reads.image_ref",
@@ -139,7 +131,7 @@ class PostgresReads:
         # Day by day from the oldest partition: the first day holding a read of the class has
         # the answer, and the others are never scanned.
         condition = hit_read_sql(hit_reads, "reads.id::text")
-        with self._db.connection() as connection:
+        with self._pg.connection() as connection:
             for partition in self._partitions.listed(connection):
                 row = connection.execute(
                     f"SELECT min(captured_at) FROM reads WHERE {condition}"
@@ -150,18 +142,6 @@ class PostgresReads:
                     return _utc_or_none(row[0])
         return None
 
-    def stats(self) -> ReadStats:
-        with self._db.connection() as connection:
-            row = connection.execute(
-                "SELECT count(*), min(captured_at), max(captured_at) FROM reads"
-            ).fetchone()
-        count, oldest, newest = row if row is not None else (0, None, None)
-        return ReadStats(
-            read_count=count,
-            oldest_captured_at=_utc_or_none(oldest),
-            newest_captured_at=_utc_or_none(newest),
-        )
-
     def per_minute(
         self, agency_id: str, captured_from: datetime, captured_before: datetime
     ) -> list[MinuteCount]:
@@ -169,13 +149,12 @@ class PostgresReads:
             agency_id=agency_id, captured_from=captured_from, captured_before=captured_before
         )
         # The capture-time bounds let the planner skip the day partitions outside the range.
-        where, params = read_where_sql(query, placeholder="%s", instant=lambda at: at)
-        with self._db.connection() as connection:
-            rows = connection.execute(
-                "SELECT date_trunc('minute', captured_at) AS minute, count(*)"
-                f" FROM reads{where} GROUP BY minute ORDER BY minute",
-                params,
-            ).fetchall()
+        where, params = read_where_sql(query, time=POSTGRES.time)
+        rows = self._fetch_all(
+            "SELECT date_trunc('minute', captured_at) AS minute, count(*)"
+            f" FROM reads{where} GROUP BY minute ORDER BY minute",
+            params,
+        )
         return [MinuteCount(minute.astimezone(UTC), count) for minute, count in rows]
 
 
@@ -230,18 +209,6 @@ def _stored_fingerprints(connection: Connection, read_ids: list[str]) -> dict[st
         ),
     )
     return {str(read_id): fingerprint for read_id, fingerprint in rows}
-
-
-def _expired_where(
-    captured_before: datetime, hit_reads: bool, exempt: Exemptions
-) -> tuple[str, tuple[object, ...]]:
-    plates, plate_params = plate_exemption_sql(exempt, POSTGRES.time, "%s")
-    where = (
-        f"captured_at < %s AND {hit_read_sql(hit_reads, 'reads.id::text')}"
-        f" AND NOT (id = ANY(%s)){plates}"
-    )
-    held = [uuid.UUID(read_id) for read_id in sorted(exempt.read_ids) if _is_uuid(read_id)]
-    return where, (captured_before, held, *plate_params)
 
 
 def _is_uuid(text: str) -> bool:

@@ -19,18 +19,16 @@ from platekeeper.store.protocols import (
     MinuteCount,
     PurgedReads,
     ReadQuery,
-    ReadStats,
     StoredRead,
 )
-from platekeeper.store.queries import read_query_sql, read_where_sql
 from platekeeper.store.retention_rows import (
     hit_read_sql,
     plate_exemption_sql,
-    purged_counts_from,
     purged_reads_from,
 )
 from platekeeper.store.rows import READ_COLUMNS, read_from_row, read_row
 from platekeeper.store.sql.dialect import ConstraintViolation, Violation
+from platekeeper.store.sql.reads import SqlReads, read_where_sql
 from platekeeper.store.sqlite.database import SqliteDatabase
 from platekeeper.store.sqlite.dialect import SQLITE
 
@@ -40,9 +38,12 @@ _INSERT = (
 )
 
 
-class SqliteReads:
+class SqliteReads(SqlReads):
+    _BOUND_IDS = True
+
     def __init__(self, database: SqliteDatabase) -> None:
-        self._db = database
+        super().__init__(database)
+        self._sqlite = database
 
     def add(self, reads: Sequence[PlateRead]) -> list[StoredRead]:
         rows = [read_row(read, SQLITE.time) for read in reads]
@@ -55,7 +56,7 @@ class SqliteReads:
             raise
 
     def _add(self, reads: Sequence[PlateRead], rows: list[tuple[Any, ...]]) -> list[StoredRead]:
-        with self._db.write() as connection:
+        with self._sqlite.write() as connection:
             # Retries are rare: insert optimistically, and sort reads out one by one only when
             # some id was already taken.
             connection.execute("SAVEPOINT add_reads")
@@ -69,14 +70,8 @@ class SqliteReads:
             return _add_with_retries(connection, reads, rows)
 
     def get(self, read_id: str) -> PlateRead | None:
-        row = self._db.fetch_one(f"SELECT {READ_COLUMNS} FROM reads WHERE id = ?", (read_id,))
+        row = self._fetch_one(f"SELECT {READ_COLUMNS} FROM reads WHERE id = ?", (read_id,))
         return None if row is None else read_from_row(row, SQLITE.time)
-
-    def find(self, query: ReadQuery) -> list[PlateRead]:
-        sql, params = read_query_sql(
-            query, READ_COLUMNS, placeholder="?", instant=to_epoch_us, bound_ids=True
-        )
-        return [read_from_row(row, SQLITE.time) for row in self._db.fetch_all(sql, params)]
 
     def delete_captured_before(self, cutoff: datetime) -> int:
         # Ids sort by capture time: the id bound lets SQLite walk only the start of the id index.
@@ -87,21 +82,10 @@ class SqliteReads:
             )
         return cursor.rowcount
 
-    def count_expired(
-        self, captured_before: datetime, *, hit_reads: bool, exempt: Exemptions
-    ) -> PurgedReads:
-        where, params = _expired_where(captured_before, hit_reads, exempt)
-        row = self._db.fetch_one(
-            "SELECT count(*), count(crop_ref) + count(image_ref), min(captured_at),"
-            f" max(captured_at) FROM reads WHERE {where}",
-            params,
-        )
-        return purged_counts_from(row, SQLITE.time)
-
     def delete_expired(
         self, captured_before: datetime, *, hit_reads: bool, exempt: Exemptions, limit: int
     ) -> PurgedReads:
-        where, params = _expired_where(captured_before, hit_reads, exempt)
+        where, params = self._expired_where(captured_before, hit_reads, exempt)
         with self._db.write() as connection:
             rows = connection.execute(
                 "DELETE FROM reads WHERE id IN"
@@ -111,29 +95,37 @@ class SqliteReads:
             ).fetchall()
         return purged_reads_from(rows, SQLITE.time)
 
+    def _expired_where(
+        self, captured_before: datetime, hit_reads: bool, exempt: Exemptions
+    ) -> tuple[str, tuple[Any, ...]]:
+        plates, plate_params = plate_exemption_sql(exempt, SQLITE.time, "?")
+        where = (
+            "id < ? AND captured_at < ?"
+            f" AND {hit_read_sql(hit_reads, 'reads.id')}"
+            f" AND NOT {SQLITE.member('id')}{plates}"
+        )
+        params = (
+            read_id_upper_bound(captured_before),
+            to_epoch_us(captured_before),
+            SQLITE.array(sorted(exempt.read_ids)),
+            *plate_params,
+        )
+        return where, params
+
     def oldest(self, *, hit_reads: bool) -> datetime | None:
         # Ids sort by capture millisecond: the first id of the class finds the millisecond, and
         # the exact minimum lies among the reads up to its end.
         condition = hit_read_sql(hit_reads, "reads.id")
-        first = self._db.fetch_one(
+        first = self._fetch_one(
             f"SELECT captured_at FROM reads WHERE {condition} ORDER BY id LIMIT 1"
         )
         if first is None:
             return None
         bound = read_id_upper_bound(from_epoch_us(first[0]))
-        row = self._db.fetch_one(
+        row = self._fetch_one(
             f"SELECT min(captured_at) FROM reads WHERE id < ? AND {condition}", (bound,)
         )
         return from_epoch_us(row[0] if row is not None and row[0] is not None else first[0])
-
-    def stats(self) -> ReadStats:
-        row = self._db.fetch_one("SELECT count(*), min(captured_at), max(captured_at) FROM reads")
-        count, oldest, newest = row if row is not None else (0, None, None)
-        return ReadStats(
-            read_count=count,
-            oldest_captured_at=None if oldest is None else from_epoch_us(oldest),
-            newest_captured_at=None if newest is None else from_epoch_us(newest),
-        )
 
     def per_minute(
         self, agency_id: str, captured_from: datetime, captured_before: datetime
@@ -141,8 +133,8 @@ class SqliteReads:
         query = ReadQuery(
             agency_id=agency_id, captured_from=captured_from, captured_before=captured_before
         )
-        where, params = read_where_sql(query, placeholder="?", instant=to_epoch_us, bound_ids=True)
-        rows = self._db.fetch_all(
+        where, params = read_where_sql(query, time=SQLITE.time, bound_ids=True)
+        rows = self._fetch_all(
             f"SELECT captured_at / {_US_PER_MINUTE} AS minute, count(*) FROM reads{where}"
             " GROUP BY minute ORDER BY minute",
             params,
@@ -150,25 +142,6 @@ class SqliteReads:
         return [
             MinuteCount(from_epoch_us(minute * _US_PER_MINUTE), count) for minute, count in rows
         ]
-
-
-def _expired_where(
-    captured_before: datetime, hit_reads: bool, exempt: Exemptions
-) -> tuple[str, tuple[Any, ...]]:
-    plates, plate_params = plate_exemption_sql(exempt, SQLITE.time, "?")
-    where = (
-        "id < ? AND captured_at < ?"
-        f" AND {hit_read_sql(hit_reads, 'reads.id')}"
-        " AND id NOT IN (SELECT value FROM json_each(?))"
-        f"{plates}"
-    )
-    params = (
-        read_id_upper_bound(captured_before),
-        to_epoch_us(captured_before),
-        orjson.dumps(sorted(exempt.read_ids)).decode(),
-        *plate_params,
-    )
-    return where, params
 
 
 def _add_with_retries(
