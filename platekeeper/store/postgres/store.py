@@ -3,11 +3,6 @@
 from __future__ import annotations
 
 from platekeeper.store.postgres.access_log import PostgresAccessLog
-from platekeeper.store.postgres.accounts import (
-    PostgresAccounts,
-    PostgresApiTokens,
-    PostgresSessions,
-)
 from platekeeper.store.postgres.database import PostgresDatabase
 from platekeeper.store.postgres.hits import PostgresHits
 from platekeeper.store.postgres.hotlists import PostgresHotlistEntries, PostgresHotlists
@@ -35,9 +30,6 @@ class PostgresStore(SqlStore):
         self.agencies = PostgresAgencies(database)
         self.cameras = PostgresCameras(database)
         self.reads = PostgresReads(database)
-        self.accounts = PostgresAccounts(database)
-        self.sessions = PostgresSessions(database)
-        self.api_tokens = PostgresApiTokens(database)
         self.access_log = PostgresAccessLog(database)
         self.hotlists = PostgresHotlists(database)
         self.hotlist_entries = PostgresHotlistEntries(database)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from platekeeper.store.sql.accounts import SqlAccounts, SqlApiTokens, SqlSessions
 from platekeeper.store.sql.approvals import SqlApprovals
 from platekeeper.store.sql.database import Database
 from platekeeper.store.sql.outbox import SqlAlertOutbox
@@ -25,6 +26,9 @@ class SqlStore:
 
     def __init__(self, database: ManagedDatabase) -> None:
         self._db = database
+        self.accounts = SqlAccounts(database)
+        self.sessions = SqlSessions(database)
+        self.api_tokens = SqlApiTokens(database)
         self.approvals = SqlApprovals(database)
         self.alert_outbox = SqlAlertOutbox(database)
         self.policy_versions = SqlPolicyVersions(database)

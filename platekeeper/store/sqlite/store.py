@@ -6,7 +6,6 @@ from pathlib import Path
 
 from platekeeper.store.sql.store import SqlStore
 from platekeeper.store.sqlite.access_log import SqliteAccessLog
-from platekeeper.store.sqlite.accounts import SqliteAccounts, SqliteApiTokens, SqliteSessions
 from platekeeper.store.sqlite.database import SqliteDatabase
 from platekeeper.store.sqlite.hits import SqliteHits
 from platekeeper.store.sqlite.hotlists import SqliteHotlistEntries, SqliteHotlists
@@ -32,9 +31,6 @@ class SqliteStore(SqlStore):
         self.agencies = SqliteAgencies(database)
         self.cameras = SqliteCameras(database)
         self.reads = SqliteReads(database)
-        self.accounts = SqliteAccounts(database)
-        self.sessions = SqliteSessions(database)
-        self.api_tokens = SqliteApiTokens(database)
         self.access_log = SqliteAccessLog(database)
         self.hotlists = SqliteHotlists(database)
         self.hotlist_entries = SqliteHotlistEntries(database)
