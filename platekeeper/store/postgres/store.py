@@ -7,7 +7,6 @@ from platekeeper.store.postgres.database import PostgresDatabase
 from platekeeper.store.postgres.hits import PostgresHits
 from platekeeper.store.postgres.hotlists import PostgresHotlistEntries, PostgresHotlists
 from platekeeper.store.postgres.reads import PostgresReads
-from platekeeper.store.postgres.registry import PostgresAgencies, PostgresCameras
 from platekeeper.store.postgres.retention import (
     PostgresImageKeys,
     PostgresLegalHolds,
@@ -27,8 +26,6 @@ class PostgresStore(SqlStore):
     def __init__(self, dsn: str, *, min_size: int = 1, max_size: int = 8) -> None:
         database = PostgresDatabase(dsn, min_size=min_size, max_size=max_size)
         super().__init__(database)
-        self.agencies = PostgresAgencies(database)
-        self.cameras = PostgresCameras(database)
         self.reads = PostgresReads(database)
         self.access_log = PostgresAccessLog(database)
         self.hotlists = PostgresHotlists(database)

@@ -10,6 +10,7 @@ from platekeeper.store.sql.approvals import SqlApprovals
 from platekeeper.store.sql.database import Database
 from platekeeper.store.sql.outbox import SqlAlertOutbox
 from platekeeper.store.sql.policy import SqlPolicyVersions
+from platekeeper.store.sql.registry import SqlAgencies, SqlCameras
 
 
 class ManagedDatabase(Database, Protocol):
@@ -26,6 +27,8 @@ class SqlStore:
 
     def __init__(self, database: ManagedDatabase) -> None:
         self._db = database
+        self.agencies = SqlAgencies(database)
+        self.cameras = SqlCameras(database)
         self.accounts = SqlAccounts(database)
         self.sessions = SqlSessions(database)
         self.api_tokens = SqlApiTokens(database)

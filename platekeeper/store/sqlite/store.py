@@ -10,7 +10,6 @@ from platekeeper.store.sqlite.database import SqliteDatabase
 from platekeeper.store.sqlite.hits import SqliteHits
 from platekeeper.store.sqlite.hotlists import SqliteHotlistEntries, SqliteHotlists
 from platekeeper.store.sqlite.reads import SqliteReads
-from platekeeper.store.sqlite.registry import SqliteAgencies, SqliteCameras
 from platekeeper.store.sqlite.retention import (
     SqliteImageKeys,
     SqliteLegalHolds,
@@ -28,8 +27,6 @@ class SqliteStore(SqlStore):
         database = SqliteDatabase(path)
         super().__init__(database)
         self._sqlite = database
-        self.agencies = SqliteAgencies(database)
-        self.cameras = SqliteCameras(database)
         self.reads = SqliteReads(database)
         self.access_log = SqliteAccessLog(database)
         self.hotlists = SqliteHotlists(database)
