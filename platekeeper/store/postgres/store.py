@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from platekeeper.store.postgres.access_log import PostgresAccessLog
 from platekeeper.store.postgres.database import PostgresDatabase
 from platekeeper.store.postgres.hits import PostgresHits
 from platekeeper.store.postgres.hotlists import PostgresHotlistEntries, PostgresHotlists
@@ -27,7 +26,6 @@ class PostgresStore(SqlStore):
         database = PostgresDatabase(dsn, min_size=min_size, max_size=max_size)
         super().__init__(database)
         self.reads = PostgresReads(database)
-        self.access_log = PostgresAccessLog(database)
         self.hotlists = PostgresHotlists(database)
         self.hotlist_entries = PostgresHotlistEntries(database)
         self.hits = PostgresHits(database)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from platekeeper.store.sql.access_log import SqlAccessLog
 from platekeeper.store.sql.accounts import SqlAccounts, SqlApiTokens, SqlSessions
 from platekeeper.store.sql.approvals import SqlApprovals
 from platekeeper.store.sql.database import Database
@@ -32,6 +33,7 @@ class SqlStore:
         self.accounts = SqlAccounts(database)
         self.sessions = SqlSessions(database)
         self.api_tokens = SqlApiTokens(database)
+        self.access_log = SqlAccessLog(database)
         self.approvals = SqlApprovals(database)
         self.alert_outbox = SqlAlertOutbox(database)
         self.policy_versions = SqlPolicyVersions(database)

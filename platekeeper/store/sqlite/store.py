@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from platekeeper.store.sql.store import SqlStore
-from platekeeper.store.sqlite.access_log import SqliteAccessLog
 from platekeeper.store.sqlite.database import SqliteDatabase
 from platekeeper.store.sqlite.hits import SqliteHits
 from platekeeper.store.sqlite.hotlists import SqliteHotlistEntries, SqliteHotlists
@@ -28,7 +27,6 @@ class SqliteStore(SqlStore):
         super().__init__(database)
         self._sqlite = database
         self.reads = SqliteReads(database)
-        self.access_log = SqliteAccessLog(database)
         self.hotlists = SqliteHotlists(database)
         self.hotlist_entries = SqliteHotlistEntries(database)
         self.hits = SqliteHits(database)
