@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from platekeeper.domain import Agency, Camera, CameraKind, CameraStatus, GeoPoint, PlateRead
+from platekeeper.domain import GeoPoint, PlateRead
 from platekeeper.store.codec import (
     box_from_json,
     box_to_json,
@@ -19,56 +19,11 @@ from platekeeper.store.sql.dialect import TimeCodec
 
 Row = tuple[Any, ...]
 
-AGENCY_COLUMNS = "id, name, state, created_at"
-CAMERA_COLUMNS = (
-    "id, agency_id, name, kind, status, latitude, longitude, heading_deg, api_key_hash,"
-    " created_at, last_contact_at"
-)
 READ_COLUMNS = (
     "id, client_read_id, camera_id, plate_text, plate_key, confidence, region,"
     " region_confidence, candidates, captured_at, received_at, latitude, longitude, box,"
     " crop_ref, image_ref, fingerprint"
 )
-
-
-def agency_row(agency: Agency, time: TimeCodec) -> Row:
-    return (agency.id, agency.name, agency.state, time.to_db(agency.created_at))
-
-
-def agency_from_row(row: Row, time: TimeCodec) -> Agency:
-    return Agency(id=row[0], name=row[1], state=row[2], created_at=time.from_db(row[3]))
-
-
-def camera_row(camera: Camera, time: TimeCodec) -> Row:
-    location = camera.location
-    return (
-        camera.id,
-        camera.agency_id,
-        camera.name,
-        camera.kind.value,
-        camera.status.value,
-        None if location is None else location.latitude,
-        None if location is None else location.longitude,
-        camera.heading_deg,
-        camera.api_key_hash,
-        time.to_db(camera.created_at),
-        time.optional_to_db(camera.last_contact_at),
-    )
-
-
-def camera_from_row(row: Row, time: TimeCodec) -> Camera:
-    return Camera(
-        id=row[0],
-        agency_id=row[1],
-        name=row[2],
-        kind=CameraKind(row[3]),
-        status=CameraStatus(row[4]),
-        location=None if row[5] is None else GeoPoint(row[5], row[6]),
-        heading_deg=row[7],
-        api_key_hash=row[8],
-        created_at=time.from_db(row[9]),
-        last_contact_at=time.optional_from_db(row[10]),
-    )
 
 
 def read_row(read: PlateRead, time: TimeCodec) -> Row:

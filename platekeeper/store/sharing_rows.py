@@ -15,9 +15,8 @@ from platekeeper.domain.recipients import (
     ShareStatus,
 )
 from platekeeper.domain.sharing import EntityType
-from platekeeper.store.account_rows import DayCodec
 from platekeeper.store.rows import Row
-from platekeeper.store.sql.dialect import TimeCodec
+from platekeeper.store.sql.dialect import DayCodec, TimeCodec
 
 RECIPIENT_COLUMNS = (
     "id, agency_id, legal_name, entity_type, state, contact, approving_official,"

@@ -22,8 +22,8 @@ from platekeeper.domain.access import (
     seal,
 )
 from platekeeper.store import Store
-from platekeeper.store.access_rows import ACCESS_COLUMNS, access_row
 from platekeeper.store.postgres.dialect import POSTGRES
+from platekeeper.store.sql.access_log import ACCESS_COLUMNS, access_row
 from platekeeper.store.sqlite import SqliteStore
 from platekeeper.store.sqlite.dialect import SQLITE
 from tests.conftest import NOW, FixedClock

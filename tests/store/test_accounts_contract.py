@@ -161,3 +161,30 @@ def test_api_tokens_round_trip_and_revoke(store: Store) -> None:
     assert not store.api_tokens.revoke("missing", NOW)
     with pytest.raises(NotFound):
         store.api_tokens.add(make_token("ghost", name="t3"))
+
+
+def test_signing_out_everywhere_ends_each_session_of_that_account_alone(store: Store) -> None:
+    store.accounts.add(make_account(), None)
+    store.accounts.add(make_account("asmith"), None)
+    for session in (make_session(name="s1"), make_session(name="s2")):
+        store.sessions.add(session)
+    store.sessions.add(make_session("id-asmith", name="other"))
+    assert store.sessions.delete_for_account("id-jdoe") == 2
+    assert store.sessions.list("id-jdoe") == []
+    assert [s.id for s in store.sessions.list("id-asmith")] == ["other"]
+
+
+def test_late_news_of_a_login_or_a_token_use_never_moves_it_back(store: Store) -> None:
+    account = make_account()
+    store.accounts.add(account, None)
+    store.accounts.record_login(account.id, NOW + timedelta(hours=2))
+    store.accounts.record_login(account.id, NOW + timedelta(hours=1))
+    stored = store.accounts.get(account.id)
+    assert stored is not None
+    assert stored.last_active_at == NOW + timedelta(hours=2)
+    store.api_tokens.add(make_token())
+    store.api_tokens.record_use("t1", NOW + timedelta(minutes=3))
+    store.api_tokens.record_use("t1", NOW + timedelta(minutes=1))
+    token = store.api_tokens.get("t1")
+    assert token is not None
+    assert token.last_used_at == NOW + timedelta(minutes=3)

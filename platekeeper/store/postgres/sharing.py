@@ -8,7 +8,6 @@ from psycopg import errors
 
 from platekeeper.domain.recipients import LedgerEntry, Recipient, ShareRequest, ShareStatus
 from platekeeper.errors import Conflict, NotFound
-from platekeeper.store.account_rows import POSTGRES_DAY
 from platekeeper.store.postgres.database import PostgresDatabase
 from platekeeper.store.postgres.dialect import POSTGRES
 from platekeeper.store.rows import Row
@@ -59,7 +58,7 @@ class PostgresRecipients:
                 connection.execute(
                     f"INSERT INTO recipients ({RECIPIENT_COLUMNS})"
                     f" VALUES ({_params(RECIPIENT_COLUMN_COUNT)})",
-                    recipient_row(recipient, POSTGRES.time, POSTGRES_DAY),
+                    recipient_row(recipient, POSTGRES.time, POSTGRES.day),
                 )
         except errors.ForeignKeyViolation:
             raise NotFound(f"agency {recipient.agency_id!r} does not exist") from None
@@ -71,10 +70,10 @@ class PostgresRecipients:
             row = connection.execute(
                 f"SELECT {RECIPIENT_COLUMNS} FROM recipients WHERE id = %s", (recipient_id,)
             ).fetchone()
-        return None if row is None else recipient_from_row(row, POSTGRES.time, POSTGRES_DAY)
+        return None if row is None else recipient_from_row(row, POSTGRES.time, POSTGRES.day)
 
     def update(self, recipient: Recipient) -> bool:
-        row = recipient_row(recipient, POSTGRES.time, POSTGRES_DAY)
+        row = recipient_row(recipient, POSTGRES.time, POSTGRES.day)
         with self._db.connection() as connection:
             cursor = connection.execute(
                 f"UPDATE recipients SET {_ASSIGNMENTS} WHERE id = %s", (*row[2:], recipient.id)
@@ -88,7 +87,7 @@ class PostgresRecipients:
             f"SELECT {RECIPIENT_COLUMNS} FROM recipients{_where(clauses)} ORDER BY legal_name, id",
             params,
         )
-        return [recipient_from_row(row, POSTGRES.time, POSTGRES_DAY) for row in rows]
+        return [recipient_from_row(row, POSTGRES.time, POSTGRES.day) for row in rows]
 
 
 class PostgresShareRequests:

@@ -2,16 +2,9 @@
 
 from __future__ import annotations
 
-from platekeeper.store.postgres.access_log import PostgresAccessLog
-from platekeeper.store.postgres.accounts import (
-    PostgresAccounts,
-    PostgresApiTokens,
-    PostgresSessions,
-)
 from platekeeper.store.postgres.database import PostgresDatabase
 from platekeeper.store.postgres.hotlists import PostgresHotlistEntries, PostgresHotlists
 from platekeeper.store.postgres.reads import PostgresReads
-from platekeeper.store.postgres.registry import PostgresAgencies, PostgresCameras
 from platekeeper.store.postgres.retention import (
     PostgresImageKeys,
     PostgresLegalHolds,
@@ -31,13 +24,7 @@ class PostgresStore(SqlStore):
     def __init__(self, dsn: str, *, min_size: int = 1, max_size: int = 8) -> None:
         database = PostgresDatabase(dsn, min_size=min_size, max_size=max_size)
         super().__init__(database)
-        self.agencies = PostgresAgencies(database)
-        self.cameras = PostgresCameras(database)
         self.reads = PostgresReads(database)
-        self.accounts = PostgresAccounts(database)
-        self.sessions = PostgresSessions(database)
-        self.api_tokens = PostgresApiTokens(database)
-        self.access_log = PostgresAccessLog(database)
         self.hotlists = PostgresHotlists(database)
         self.hotlist_entries = PostgresHotlistEntries(database)
         self.legal_holds = PostgresLegalHolds(database)

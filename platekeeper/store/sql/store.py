@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from platekeeper.store.sql.access_log import SqlAccessLog
+from platekeeper.store.sql.accounts import SqlAccounts, SqlApiTokens, SqlSessions
 from platekeeper.store.sql.approvals import SqlApprovals
 from platekeeper.store.sql.database import Database
 from platekeeper.store.sql.hits import SqlHits
 from platekeeper.store.sql.outbox import SqlAlertOutbox
 from platekeeper.store.sql.policy import SqlPolicyVersions
+from platekeeper.store.sql.registry import SqlAgencies, SqlCameras
 
 
 class ManagedDatabase(Database, Protocol):
@@ -26,6 +29,12 @@ class SqlStore:
 
     def __init__(self, database: ManagedDatabase) -> None:
         self._db = database
+        self.agencies = SqlAgencies(database)
+        self.cameras = SqlCameras(database)
+        self.accounts = SqlAccounts(database)
+        self.sessions = SqlSessions(database)
+        self.api_tokens = SqlApiTokens(database)
+        self.access_log = SqlAccessLog(database)
         self.approvals = SqlApprovals(database)
         self.alert_outbox = SqlAlertOutbox(database)
         self.hits = SqlHits(database)

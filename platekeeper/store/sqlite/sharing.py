@@ -6,7 +6,6 @@ from dataclasses import replace
 
 from platekeeper.domain.recipients import LedgerEntry, Recipient, ShareRequest, ShareStatus
 from platekeeper.errors import Conflict, NotFound
-from platekeeper.store.account_rows import SQLITE_DAY
 from platekeeper.store.sharing_rows import (
     LEDGER_COLUMNS,
     LEDGER_INSERT_COLUMNS,
@@ -52,7 +51,7 @@ class SqliteRecipients:
                 connection.execute(
                     f"INSERT INTO recipients ({RECIPIENT_COLUMNS})"
                     f" VALUES ({_params(RECIPIENT_COLUMN_COUNT)})",
-                    recipient_row(recipient, SQLITE.time, SQLITE_DAY),
+                    recipient_row(recipient, SQLITE.time, SQLITE.day),
                 )
         except ConstraintViolation as exc:
             if exc.kind is Violation.FOREIGN_KEY:
@@ -63,10 +62,10 @@ class SqliteRecipients:
         row = self._db.fetch_one(
             f"SELECT {RECIPIENT_COLUMNS} FROM recipients WHERE id = ?", (recipient_id,)
         )
-        return None if row is None else recipient_from_row(row, SQLITE.time, SQLITE_DAY)
+        return None if row is None else recipient_from_row(row, SQLITE.time, SQLITE.day)
 
     def update(self, recipient: Recipient) -> bool:
-        row = recipient_row(recipient, SQLITE.time, SQLITE_DAY)
+        row = recipient_row(recipient, SQLITE.time, SQLITE.day)
         with self._db.write() as connection:
             cursor = connection.execute(
                 f"UPDATE recipients SET {_ASSIGNMENTS} WHERE id = ?", (*row[2:], recipient.id)
@@ -79,7 +78,7 @@ class SqliteRecipients:
             f"SELECT {RECIPIENT_COLUMNS} FROM recipients{_where(clauses)} ORDER BY legal_name, id",
             params,
         )
-        return [recipient_from_row(row, SQLITE.time, SQLITE_DAY) for row in rows]
+        return [recipient_from_row(row, SQLITE.time, SQLITE.day) for row in rows]
 
 
 class SqliteShareRequests:

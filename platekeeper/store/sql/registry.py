@@ -1,0 +1,137 @@
+"""Agencies and the cameras they run."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from platekeeper.domain import Agency, Camera, CameraKind, CameraStatus, GeoPoint
+from platekeeper.errors import Conflict, NotFound
+from platekeeper.store.sql.database import Repository, Row, marks
+from platekeeper.store.sql.dialect import ConstraintViolation, TimeCodec, Violation
+
+_AGENCY_COLUMNS = "id, name, state, created_at"
+_CAMERA_COLUMNS = (
+    "id, agency_id, name, kind, status, latitude, longitude, heading_deg, api_key_hash,"
+    " created_at, last_contact_at"
+)
+
+
+class SqlAgencies(Repository):
+    def add(self, agency: Agency) -> None:
+        try:
+            self._execute(
+                f"INSERT INTO agencies ({_AGENCY_COLUMNS}) VALUES ({marks(4)})",
+                _agency_row(agency, self._time),
+            )
+        except ConstraintViolation:
+            raise Conflict(f"agency {agency.id!r} already exists") from None
+
+    def get(self, agency_id: str) -> Agency | None:
+        row = self._fetch_one(f"SELECT {_AGENCY_COLUMNS} FROM agencies WHERE id = ?", (agency_id,))
+        return None if row is None else _agency_from_row(row, self._time)
+
+    def list(self) -> list[Agency]:
+        rows = self._fetch_all(f"SELECT {_AGENCY_COLUMNS} FROM agencies ORDER BY id")
+        return [_agency_from_row(row, self._time) for row in rows]
+
+
+class SqlCameras(Repository):
+    def add(self, camera: Camera) -> None:
+        try:
+            self._execute(
+                f"INSERT INTO cameras ({_CAMERA_COLUMNS}) VALUES ({marks(11)})",
+                _camera_row(camera, self._time),
+            )
+        except ConstraintViolation as exc:
+            if exc.kind is Violation.FOREIGN_KEY:
+                raise NotFound(f"agency {camera.agency_id!r} does not exist") from None
+            raise Conflict(
+                f"camera {camera.id!r} or its key already exists",
+                hint="Choose another camera id; issue a new key.",
+            ) from None
+
+    def get(self, camera_id: str) -> Camera | None:
+        return self._one("id", camera_id)
+
+    def list(self, agency_id: str | None = None) -> list[Camera]:
+        where, params = ("", []) if agency_id is None else (" WHERE agency_id = ?", [agency_id])
+        rows = self._fetch_all(f"SELECT {_CAMERA_COLUMNS} FROM cameras{where} ORDER BY id", params)
+        return [_camera_from_row(row, self._time) for row in rows]
+
+    def by_key_hash(self, api_key_hash: str) -> Camera | None:
+        return self._one("api_key_hash", api_key_hash)
+
+    def set_status(self, camera_id: str, status: CameraStatus) -> None:
+        changed = self._execute(
+            "UPDATE cameras SET status = ? WHERE id = ?", (status.value, camera_id)
+        )
+        if changed == 0:
+            raise _missing(camera_id)
+
+    def replace_key(self, camera_id: str, api_key_hash: str) -> None:
+        try:
+            changed = self._execute(
+                "UPDATE cameras SET api_key_hash = ? WHERE id = ?", (api_key_hash, camera_id)
+            )
+        except ConstraintViolation:
+            raise Conflict("that key belongs to another camera", hint="Issue a new key.") from None
+        if changed == 0:
+            raise _missing(camera_id)
+
+    def record_contact(self, camera_id: str, at: datetime) -> None:
+        # The instant goes in twice: the coalesce lets a first contact count on every database
+        # (SQLite's max is NULL if any argument is; PostgreSQL's greatest skips NULLs).
+        instant = self._time.to_db(at)
+        self._execute(
+            "UPDATE cameras SET last_contact_at ="
+            f" {self._dialect.greatest}(coalesce(last_contact_at, ?), ?) WHERE id = ?",
+            (instant, instant, camera_id),
+        )
+
+    def _one(self, column: str, value: str) -> Camera | None:
+        row = self._fetch_one(f"SELECT {_CAMERA_COLUMNS} FROM cameras WHERE {column} = ?", (value,))
+        return None if row is None else _camera_from_row(row, self._time)
+
+
+def _missing(camera_id: str) -> NotFound:
+    return NotFound(f"camera {camera_id!r} does not exist")
+
+
+def _agency_row(agency: Agency, time: TimeCodec) -> Row:
+    return (agency.id, agency.name, agency.state, time.to_db(agency.created_at))
+
+
+def _agency_from_row(row: Row, time: TimeCodec) -> Agency:
+    return Agency(id=row[0], name=row[1], state=row[2], created_at=time.from_db(row[3]))
+
+
+def _camera_row(camera: Camera, time: TimeCodec) -> Row:
+    location = camera.location
+    return (
+        camera.id,
+        camera.agency_id,
+        camera.name,
+        camera.kind.value,
+        camera.status.value,
+        None if location is None else location.latitude,
+        None if location is None else location.longitude,
+        camera.heading_deg,
+        camera.api_key_hash,
+        time.to_db(camera.created_at),
+        time.optional_to_db(camera.last_contact_at),
+    )
+
+
+def _camera_from_row(row: Row, time: TimeCodec) -> Camera:
+    return Camera(
+        id=row[0],
+        agency_id=row[1],
+        name=row[2],
+        kind=CameraKind(row[3]),
+        status=CameraStatus(row[4]),
+        location=None if row[5] is None else GeoPoint(row[5], row[6]),
+        heading_deg=row[7],
+        api_key_hash=row[8],
+        created_at=time.from_db(row[9]),
+        last_contact_at=time.optional_from_db(row[10]),
+    )
