@@ -23,7 +23,6 @@ from platekeeper.store.sql.database import Repository, Row, marks
 from platekeeper.store.sql.dialect import (
     ConstraintViolation,
     DayCodec,
-    Dialect,
     TimeCodec,
     Violation,
 )
@@ -88,7 +87,7 @@ class SqlAccounts(Repository):
     def touch(self, account_id: str, at: datetime) -> None:
         instant = self._time.to_db(at)
         self._change(
-            f"UPDATE accounts SET last_active_at = {_later(self._dialect, 'last_active_at')}"
+            f"UPDATE accounts SET last_active_at = {self._dialect.later('last_active_at')}"
             " WHERE id = ?",
             (instant, instant, account_id),
         )
@@ -125,7 +124,7 @@ class SqlAccounts(Repository):
         instant = self._time.to_db(at)
         self._change(
             "UPDATE accounts SET failed_logins = 0, locked_until = NULL,"
-            f" last_active_at = {_later(self._dialect, 'last_active_at')} WHERE id = ?",
+            f" last_active_at = {self._dialect.later('last_active_at')} WHERE id = ?",
             (instant, instant, account_id),
         )
 
@@ -234,7 +233,7 @@ class SqlApiTokens(Repository):
     def record_use(self, token_id: str, at: datetime) -> None:
         instant = self._time.to_db(at)
         self._execute(
-            f"UPDATE api_tokens SET last_used_at = {_later(self._dialect, 'last_used_at')}"
+            f"UPDATE api_tokens SET last_used_at = {self._dialect.later('last_used_at')}"
             " WHERE id = ?",
             (instant, instant, token_id),
         )
@@ -244,13 +243,6 @@ class SqlApiTokens(Repository):
             f"SELECT {_API_CREDENTIAL_COLUMNS} FROM api_tokens WHERE {column} = ?", (value,)
         )
         return None if row is None else _token_from_row(row, self._time)
-
-
-def _later(dialect: Dialect, column: str) -> str:
-    """``column`` or the next parameter, whichever is later; bind the instant twice. The
-    coalesce lets a first instant count on every database: SQLite's ``max`` is NULL if any
-    argument is, PostgreSQL's ``greatest`` skips NULLs."""
-    return f"{dialect.greatest}(coalesce({column}, ?), ?)"
 
 
 def _missing(account_id: str) -> NotFound:

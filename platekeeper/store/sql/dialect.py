@@ -92,5 +92,11 @@ class Dialect:
     def member(self, column: str) -> str:
         return f"{column} {self.member_sql}"
 
+    def later(self, column: str) -> str:
+        """``column`` or the next parameter, whichever is later; bind the instant twice. The
+        coalesce lets a first instant count on every database: SQLite's ``max`` is NULL if any
+        argument is, PostgreSQL's ``greatest`` skips NULLs."""
+        return f"{self.greatest}(coalesce({column}, ?), ?)"
+
     def json_text(self, column: str, key: str) -> str:
         return self.json_text_sql.format(column=column, key=key)

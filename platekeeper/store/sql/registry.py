@@ -79,12 +79,10 @@ class SqlCameras(Repository):
             raise _missing(camera_id)
 
     def record_contact(self, camera_id: str, at: datetime) -> None:
-        # The instant goes in twice: the coalesce lets a first contact count on every database
-        # (SQLite's max is NULL if any argument is; PostgreSQL's greatest skips NULLs).
         instant = self._time.to_db(at)
         self._execute(
-            "UPDATE cameras SET last_contact_at ="
-            f" {self._dialect.greatest}(coalesce(last_contact_at, ?), ?) WHERE id = ?",
+            f"UPDATE cameras SET last_contact_at = {self._dialect.later('last_contact_at')}"
+            " WHERE id = ?",
             (instant, instant, camera_id),
         )
 
