@@ -10,7 +10,7 @@ from platekeeper.store.postgres.accounts import (
 )
 from platekeeper.store.postgres.database import PostgresDatabase
 from platekeeper.store.postgres.hits import PostgresHits
-from platekeeper.store.postgres.hotlists import PostgresHotlistEntries, PostgresHotlists
+from platekeeper.store.postgres.hotlists import PostgresHotlistEntries
 from platekeeper.store.postgres.reads import PostgresReads
 from platekeeper.store.postgres.registry import PostgresAgencies, PostgresCameras
 from platekeeper.store.postgres.retention import (
@@ -39,7 +39,6 @@ class PostgresStore(SqlStore):
         self.sessions = PostgresSessions(database)
         self.api_tokens = PostgresApiTokens(database)
         self.access_log = PostgresAccessLog(database)
-        self.hotlists = PostgresHotlists(database)
         self.hotlist_entries = PostgresHotlistEntries(database)
         self.hits = PostgresHits(database)
         self.legal_holds = PostgresLegalHolds(database)

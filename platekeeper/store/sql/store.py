@@ -7,6 +7,7 @@ from typing import Protocol
 
 from platekeeper.store.sql.approvals import SqlApprovals
 from platekeeper.store.sql.database import Database
+from platekeeper.store.sql.hotlists import SqlHotlistEntries, SqlHotlists
 from platekeeper.store.sql.outbox import SqlAlertOutbox
 from platekeeper.store.sql.policy import SqlPolicyVersions
 
@@ -28,6 +29,8 @@ class SqlStore:
         self.approvals = SqlApprovals(database)
         self.alert_outbox = SqlAlertOutbox(database)
         self.policy_versions = SqlPolicyVersions(database)
+        self.hotlists = SqlHotlists(database)
+        self.hotlist_entries = SqlHotlistEntries(database)
 
     def upgrade(self) -> list[str]:
         return self._db.upgrade()

@@ -9,7 +9,6 @@ from platekeeper.store.sqlite.access_log import SqliteAccessLog
 from platekeeper.store.sqlite.accounts import SqliteAccounts, SqliteApiTokens, SqliteSessions
 from platekeeper.store.sqlite.database import SqliteDatabase
 from platekeeper.store.sqlite.hits import SqliteHits
-from platekeeper.store.sqlite.hotlists import SqliteHotlistEntries, SqliteHotlists
 from platekeeper.store.sqlite.reads import SqliteReads
 from platekeeper.store.sqlite.registry import SqliteAgencies, SqliteCameras
 from platekeeper.store.sqlite.retention import (
@@ -36,8 +35,6 @@ class SqliteStore(SqlStore):
         self.sessions = SqliteSessions(database)
         self.api_tokens = SqliteApiTokens(database)
         self.access_log = SqliteAccessLog(database)
-        self.hotlists = SqliteHotlists(database)
-        self.hotlist_entries = SqliteHotlistEntries(database)
         self.hits = SqliteHits(database)
         self.legal_holds = SqliteLegalHolds(database)
         self.purge_ledger = SqlitePurgeLedger(database)
