@@ -13,11 +13,6 @@ from platekeeper.store.postgres.hits import PostgresHits
 from platekeeper.store.postgres.hotlists import PostgresHotlistEntries
 from platekeeper.store.postgres.reads import PostgresReads
 from platekeeper.store.postgres.registry import PostgresAgencies, PostgresCameras
-from platekeeper.store.postgres.retention import (
-    PostgresImageKeys,
-    PostgresLegalHolds,
-    PostgresPurgeLedger,
-)
 from platekeeper.store.postgres.sharing import (
     PostgresRecipients,
     PostgresShareRequests,
@@ -41,9 +36,6 @@ class PostgresStore(SqlStore):
         self.access_log = PostgresAccessLog(database)
         self.hotlist_entries = PostgresHotlistEntries(database)
         self.hits = PostgresHits(database)
-        self.legal_holds = PostgresLegalHolds(database)
-        self.purge_ledger = PostgresPurgeLedger(database)
-        self.image_keys = PostgresImageKeys(database)
         self.recipients = PostgresRecipients(database)
         self.share_requests = PostgresShareRequests(database)
         self.sharing_ledger = PostgresSharingLedger(database)

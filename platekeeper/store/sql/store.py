@@ -10,6 +10,7 @@ from platekeeper.store.sql.database import Database
 from platekeeper.store.sql.hotlists import SqlHotlistEntries, SqlHotlists
 from platekeeper.store.sql.outbox import SqlAlertOutbox
 from platekeeper.store.sql.policy import SqlPolicyVersions
+from platekeeper.store.sql.retention import SqlImageKeys, SqlLegalHolds, SqlPurgeLedger
 
 
 class ManagedDatabase(Database, Protocol):
@@ -31,6 +32,9 @@ class SqlStore:
         self.policy_versions = SqlPolicyVersions(database)
         self.hotlists = SqlHotlists(database)
         self.hotlist_entries = SqlHotlistEntries(database)
+        self.legal_holds = SqlLegalHolds(database)
+        self.purge_ledger = SqlPurgeLedger(database)
+        self.image_keys = SqlImageKeys(database)
 
     def upgrade(self) -> list[str]:
         return self._db.upgrade()

@@ -11,11 +11,7 @@ from platekeeper.store.sqlite.database import SqliteDatabase
 from platekeeper.store.sqlite.hits import SqliteHits
 from platekeeper.store.sqlite.reads import SqliteReads
 from platekeeper.store.sqlite.registry import SqliteAgencies, SqliteCameras
-from platekeeper.store.sqlite.retention import (
-    SqliteImageKeys,
-    SqliteLegalHolds,
-    SqlitePurgeLedger,
-)
+from platekeeper.store.sqlite.retention import SqliteImageKeys
 from platekeeper.store.sqlite.sharing import (
     SqliteRecipients,
     SqliteShareRequests,
@@ -36,8 +32,6 @@ class SqliteStore(SqlStore):
         self.api_tokens = SqliteApiTokens(database)
         self.access_log = SqliteAccessLog(database)
         self.hits = SqliteHits(database)
-        self.legal_holds = SqliteLegalHolds(database)
-        self.purge_ledger = SqlitePurgeLedger(database)
         self.image_keys = SqliteImageKeys(database)
         self.recipients = SqliteRecipients(database)
         self.share_requests = SqliteShareRequests(database)
