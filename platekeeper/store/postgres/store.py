@@ -13,11 +13,6 @@ from platekeeper.store.postgres.hits import PostgresHits
 from platekeeper.store.postgres.hotlists import PostgresHotlistEntries
 from platekeeper.store.postgres.reads import PostgresReads
 from platekeeper.store.postgres.registry import PostgresAgencies, PostgresCameras
-from platekeeper.store.postgres.sharing import (
-    PostgresRecipients,
-    PostgresShareRequests,
-    PostgresSharingLedger,
-)
 from platekeeper.store.sql.store import SqlStore
 
 
@@ -36,6 +31,3 @@ class PostgresStore(SqlStore):
         self.access_log = PostgresAccessLog(database)
         self.hotlist_entries = PostgresHotlistEntries(database)
         self.hits = PostgresHits(database)
-        self.recipients = PostgresRecipients(database)
-        self.share_requests = PostgresShareRequests(database)
-        self.sharing_ledger = PostgresSharingLedger(database)

@@ -11,6 +11,7 @@ from platekeeper.store.sql.hotlists import SqlHotlistEntries, SqlHotlists
 from platekeeper.store.sql.outbox import SqlAlertOutbox
 from platekeeper.store.sql.policy import SqlPolicyVersions
 from platekeeper.store.sql.retention import SqlImageKeys, SqlLegalHolds, SqlPurgeLedger
+from platekeeper.store.sql.sharing import SqlRecipients, SqlShareRequests, SqlSharingLedger
 
 
 class ManagedDatabase(Database, Protocol):
@@ -35,6 +36,9 @@ class SqlStore:
         self.legal_holds = SqlLegalHolds(database)
         self.purge_ledger = SqlPurgeLedger(database)
         self.image_keys = SqlImageKeys(database)
+        self.recipients = SqlRecipients(database)
+        self.share_requests = SqlShareRequests(database)
+        self.sharing_ledger = SqlSharingLedger(database)
 
     def upgrade(self) -> list[str]:
         return self._db.upgrade()

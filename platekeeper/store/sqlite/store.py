@@ -12,11 +12,6 @@ from platekeeper.store.sqlite.hits import SqliteHits
 from platekeeper.store.sqlite.reads import SqliteReads
 from platekeeper.store.sqlite.registry import SqliteAgencies, SqliteCameras
 from platekeeper.store.sqlite.retention import SqliteImageKeys
-from platekeeper.store.sqlite.sharing import (
-    SqliteRecipients,
-    SqliteShareRequests,
-    SqliteSharingLedger,
-)
 
 
 class SqliteStore(SqlStore):
@@ -33,9 +28,6 @@ class SqliteStore(SqlStore):
         self.access_log = SqliteAccessLog(database)
         self.hits = SqliteHits(database)
         self.image_keys = SqliteImageKeys(database)
-        self.recipients = SqliteRecipients(database)
-        self.share_requests = SqliteShareRequests(database)
-        self.sharing_ledger = SqliteSharingLedger(database)
 
     @property
     def path(self) -> Path:
