@@ -153,8 +153,8 @@ class SqlHotlistEntries(Repository):
         connection.executemany(_UPSERT_ENTRY, self._rows(entries, batch))
 
     def _rows(self, entries: Sequence[HotlistEntry], batch: int) -> Iterator[Row]:
-        """``entries`` as rows of ``WRITTEN_ENTRY_COLUMNS``, one at a time: a list of a million
-        is held once, as entries."""
+        """``entries`` as rows of ``WRITTEN_ENTRY_COLUMNS``, made one at a time so that an
+        import of a million entries is not held twice."""
         return ((*_entry_row(entry, self._time), batch) for entry in entries)
 
     def get(self, entry_id: str) -> HotlistEntry | None:
