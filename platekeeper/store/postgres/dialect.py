@@ -49,6 +49,7 @@ POSTGRES = Dialect(
     for_update=" FOR UPDATE",
     skip_locked=" FOR UPDATE SKIP LOCKED",
     advisory_lock_sql="SELECT pg_advisory_xact_lock(?, hashtext(coalesce(current_schema(), '')))",
+    secure_delete_sql=None,
     violation=_violation,
 )
 

@@ -3,18 +3,8 @@
 from __future__ import annotations
 
 from platekeeper.store.postgres.database import PostgresDatabase
-from platekeeper.store.postgres.hotlists import PostgresHotlistEntries, PostgresHotlists
+from platekeeper.store.postgres.hotlists import PostgresHotlistEntries
 from platekeeper.store.postgres.reads import PostgresReads
-from platekeeper.store.postgres.retention import (
-    PostgresImageKeys,
-    PostgresLegalHolds,
-    PostgresPurgeLedger,
-)
-from platekeeper.store.postgres.sharing import (
-    PostgresRecipients,
-    PostgresShareRequests,
-    PostgresSharingLedger,
-)
 from platekeeper.store.sql.store import SqlStore
 
 
@@ -25,11 +15,4 @@ class PostgresStore(SqlStore):
         database = PostgresDatabase(dsn, min_size=min_size, max_size=max_size)
         super().__init__(database)
         self.reads = PostgresReads(database)
-        self.hotlists = PostgresHotlists(database)
         self.hotlist_entries = PostgresHotlistEntries(database)
-        self.legal_holds = PostgresLegalHolds(database)
-        self.purge_ledger = PostgresPurgeLedger(database)
-        self.image_keys = PostgresImageKeys(database)
-        self.recipients = PostgresRecipients(database)
-        self.share_requests = PostgresShareRequests(database)
-        self.sharing_ledger = PostgresSharingLedger(database)

@@ -87,6 +87,9 @@ class Dialect:
     # A lock held until the transaction ends, taken with one integer parameter (the lock's
     # class); None where a write transaction already excludes every other writer.
     advisory_lock_sql: str | None
+    # Run before shredding a secret so that no copy of it stays in the file's free space; None
+    # where the database has no such switch.
+    secure_delete_sql: str | None
     violation: Callable[[BaseException], Violation | None]
 
     def member(self, column: str) -> str:

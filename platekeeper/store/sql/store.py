@@ -10,9 +10,12 @@ from platekeeper.store.sql.accounts import SqlAccounts, SqlApiTokens, SqlSession
 from platekeeper.store.sql.approvals import SqlApprovals
 from platekeeper.store.sql.database import Database
 from platekeeper.store.sql.hits import SqlHits
+from platekeeper.store.sql.hotlists import SqlHotlistEntries, SqlHotlists
 from platekeeper.store.sql.outbox import SqlAlertOutbox
 from platekeeper.store.sql.policy import SqlPolicyVersions
 from platekeeper.store.sql.registry import SqlAgencies, SqlCameras
+from platekeeper.store.sql.retention import SqlImageKeys, SqlLegalHolds, SqlPurgeLedger
+from platekeeper.store.sql.sharing import SqlRecipients, SqlShareRequests, SqlSharingLedger
 
 
 class ManagedDatabase(Database, Protocol):
@@ -39,6 +42,14 @@ class SqlStore:
         self.alert_outbox = SqlAlertOutbox(database)
         self.hits = SqlHits(database)
         self.policy_versions = SqlPolicyVersions(database)
+        self.hotlists = SqlHotlists(database)
+        self.hotlist_entries = SqlHotlistEntries(database)
+        self.legal_holds = SqlLegalHolds(database)
+        self.purge_ledger = SqlPurgeLedger(database)
+        self.image_keys = SqlImageKeys(database)
+        self.recipients = SqlRecipients(database)
+        self.share_requests = SqlShareRequests(database)
+        self.sharing_ledger = SqlSharingLedger(database)
 
     def upgrade(self) -> list[str]:
         return self._db.upgrade()

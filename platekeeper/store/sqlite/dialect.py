@@ -43,5 +43,7 @@ SQLITE = Dialect(
     for_update="",
     skip_locked="",
     advisory_lock_sql=None,
+    # Once on, it stays on for the writer's connection.
+    secure_delete_sql="PRAGMA secure_delete = ON",
     violation=_violation,
 )
