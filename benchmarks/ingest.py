@@ -50,7 +50,7 @@ from platekeeper.domain import (
 from platekeeper.domain.cameras import issue_camera_key
 from platekeeper.store import Store
 from platekeeper.store.postgres import PostgresStore
-from platekeeper.store.rows import read_row
+from platekeeper.store.sql.reads import read_row
 from platekeeper.store.sqlite import SqliteStore
 from platekeeper.store.sqlite.dialect import SQLITE
 

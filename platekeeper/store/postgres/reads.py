@@ -24,13 +24,17 @@ from platekeeper.store.protocols import (
     ReadQuery,
     StoredRead,
 )
-from platekeeper.store.retention_rows import (
+from platekeeper.store.sql.database import Row
+from platekeeper.store.sql.reads import (
+    READ_COLUMNS,
+    SqlReads,
     hit_read_sql,
     plate_exemption_sql,
     purged_reads_from,
+    read_from_row,
+    read_row,
+    read_where_sql,
 )
-from platekeeper.store.rows import READ_COLUMNS, Row, read_from_row, read_row
-from platekeeper.store.sql.reads import SqlReads, read_where_sql
 
 # Incoming reads pass through a per-connection scratch table (see _insert).
 _CREATE_INCOMING = (
@@ -102,7 +106,7 @@ class PostgresReads(SqlReads):
     def _expired_where(
         self, captured_before: datetime, hit_reads: bool, exempt: Exemptions
     ) -> tuple[str, tuple[object, ...]]:
-        plates, plate_params = plate_exemption_sql(exempt, POSTGRES.time, "?")
+        plates, plate_params = plate_exemption_sql(exempt, POSTGRES.time)
         where = (
             f"captured_at < ? AND {hit_read_sql(hit_reads, 'reads.id::text')}"
             f" AND NOT (id = ANY(?)){plates}"

@@ -8,15 +8,66 @@ from abc import ABC, abstractmethod
 from datetime import datetime
 from typing import Any
 
-from platekeeper.domain import PlateRead
+import orjson
+
+from platekeeper.domain import GeoPoint, PlateBox, PlateCandidate, PlateRead, Point
 from platekeeper.domain.holds import Exemptions
 from platekeeper.domain.ids import read_id_lower_bound, read_id_upper_bound
 from platekeeper.domain.plates import CONFUSABLE_CLASSES, fold_confusables
 from platekeeper.store.protocols import PurgedReads, ReadQuery, ReadStats
-from platekeeper.store.retention_rows import purged_counts_from
-from platekeeper.store.rows import READ_COLUMNS, read_from_row
-from platekeeper.store.sql.database import Repository
+from platekeeper.store.sql.database import Repository, Row
 from platekeeper.store.sql.dialect import TimeCodec
+
+READ_COLUMNS = (
+    "id, client_read_id, camera_id, plate_text, plate_key, confidence, region,"
+    " region_confidence, candidates, captured_at, received_at, latitude, longitude, box,"
+    " crop_ref, image_ref, fingerprint"
+)
+
+
+def read_row(read: PlateRead, time: TimeCodec) -> Row:
+    """The values of ``read`` in ``READ_COLUMNS`` order. It runs for every stored read."""
+    location = read.location
+    return (
+        read.id,
+        read.client_read_id,
+        read.camera_id,
+        read.plate_text,
+        read.plate_key,
+        read.confidence,
+        read.region,
+        read.region_confidence,
+        _candidates_to_json(read.candidates),
+        time.to_db(read.captured_at),
+        time.to_db(read.received_at),
+        None if location is None else location.latitude,
+        None if location is None else location.longitude,
+        _box_to_json(read.box),
+        read.crop_ref,
+        read.image_ref,
+        read.fingerprint,
+    )
+
+
+def read_from_row(row: Row, time: TimeCodec) -> PlateRead:
+    return PlateRead(
+        id=str(row[0]),
+        client_read_id=row[1],
+        camera_id=row[2],
+        plate_text=row[3],
+        plate_key=row[4],
+        confidence=row[5],
+        region=row[6],
+        region_confidence=row[7],
+        candidates=_candidates_from_json(row[8]),
+        captured_at=time.from_db(row[9]),
+        received_at=time.from_db(row[10]),
+        location=None if row[11] is None else GeoPoint(row[11], row[12]),
+        box=_box_from_json(row[13]),
+        crop_ref=row[14],
+        image_ref=row[15],
+        fingerprint=row[16],
+    )
 
 
 class SqlReads(Repository, ABC):
@@ -124,3 +175,74 @@ _AREA = (
     " OR (latitude IS NULL AND camera_id IN (SELECT id FROM cameras"
     " WHERE latitude BETWEEN ? AND ? AND longitude BETWEEN ? AND ?)))"
 )
+
+
+def plate_exemption_sql(exempt: Exemptions, time: TimeCodec) -> tuple[str, Row]:
+    """``AND NOT (...)`` conditions leaving out every read of the held plates' time ranges."""
+    sql = "".join(
+        " AND NOT (plate_key = ? AND captured_at >= ? AND captured_at < ?)" for _ in exempt.plates
+    )
+    params = tuple(
+        value
+        for span in exempt.plates
+        for value in (
+            span.plate_key,
+            time.to_db(span.captured_from),
+            time.to_db(span.captured_before),
+        )
+    )
+    return sql, params
+
+
+def hit_read_sql(hit_reads: bool, read_id: str) -> str:
+    """The condition that a read is (or is not) a hit read: some hit names it."""
+    exists = f"EXISTS (SELECT 1 FROM hits WHERE hits.read_id = {read_id})"
+    return exists if hit_reads else f"NOT {exists}"
+
+
+def purged_reads_from(rows: list[Row], time: TimeCodec) -> PurgedReads:
+    """What deleted ``(captured_at, crop_ref, image_ref)`` rows were."""
+    refs = tuple(ref for row in rows for ref in (row[1], row[2]) if ref is not None)
+    times = [time.from_db(row[0]) for row in rows]
+    return PurgedReads(
+        len(rows), len(refs), min(times, default=None), max(times, default=None), refs
+    )
+
+
+def purged_counts_from(row: Row | None, time: TimeCodec) -> PurgedReads:
+    """What a ``count(*), count(crop_ref) + count(image_ref), min, max`` row counted."""
+    if row is None:
+        return PurgedReads(0, 0, None, None)
+    return PurgedReads(
+        int(row[0]), int(row[1] or 0), time.optional_from_db(row[2]), time.optional_from_db(row[3])
+    )
+
+
+# Candidates as [{"plate_text": ..., "confidence": ...}] and a box as [{"x": ..., "y": ...}, ...]:
+# both run for every stored read, and orjson takes slotted dataclasses through a slow path (five
+# times the cost of these dicts), so the dicts are built here.
+
+
+def _candidates_to_json(candidates: tuple[PlateCandidate, ...]) -> str:
+    return orjson.dumps(
+        [{"plate_text": c.plate_text, "confidence": c.confidence} for c in candidates]
+    ).decode()
+
+
+def _candidates_from_json(value: str | list[dict[str, Any]]) -> tuple[PlateCandidate, ...]:
+    items = orjson.loads(value) if isinstance(value, str) else value
+    return tuple(PlateCandidate(item["plate_text"], float(item["confidence"])) for item in items)
+
+
+def _box_to_json(box: PlateBox | None) -> str | None:
+    if box is None:
+        return None
+    return orjson.dumps([{"x": corner.x, "y": corner.y} for corner in box.corners]).decode()
+
+
+def _box_from_json(value: str | list[dict[str, float]] | None) -> PlateBox | None:
+    if value is None:
+        return None
+    items = orjson.loads(value) if isinstance(value, str) else value
+    a, b, c, d = (Point(float(item["x"]), float(item["y"])) for item in items)
+    return PlateBox((a, b, c, d))

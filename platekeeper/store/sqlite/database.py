@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 from platekeeper.errors import StoreError
 from platekeeper.store.migrations import Migration, load_migrations
@@ -81,15 +80,6 @@ class SqliteDatabase:
         """A read-only connection for the block; fetch everything inside it."""
         with self._readers.lend() as connection, _unavailable_as_store_error(self.path):
             yield connection
-
-    def fetch_one(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
-        with self.read() as connection:
-            row: tuple[Any, ...] | None = connection.execute(sql, params).fetchone()
-        return row
-
-    def fetch_all(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        with self.read() as connection:
-            return connection.execute(sql, params).fetchall()
 
     def schema_version(self) -> int:
         with self.read() as connection:

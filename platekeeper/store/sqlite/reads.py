@@ -21,14 +21,17 @@ from platekeeper.store.protocols import (
     ReadQuery,
     StoredRead,
 )
-from platekeeper.store.retention_rows import (
+from platekeeper.store.sql.dialect import ConstraintViolation, Violation
+from platekeeper.store.sql.reads import (
+    READ_COLUMNS,
+    SqlReads,
     hit_read_sql,
     plate_exemption_sql,
     purged_reads_from,
+    read_from_row,
+    read_row,
+    read_where_sql,
 )
-from platekeeper.store.rows import READ_COLUMNS, read_from_row, read_row
-from platekeeper.store.sql.dialect import ConstraintViolation, Violation
-from platekeeper.store.sql.reads import SqlReads, read_where_sql
 from platekeeper.store.sqlite.database import SqliteDatabase
 from platekeeper.store.sqlite.dialect import SQLITE
 
@@ -98,7 +101,7 @@ class SqliteReads(SqlReads):
     def _expired_where(
         self, captured_before: datetime, hit_reads: bool, exempt: Exemptions
     ) -> tuple[str, tuple[Any, ...]]:
-        plates, plate_params = plate_exemption_sql(exempt, SQLITE.time, "?")
+        plates, plate_params = plate_exemption_sql(exempt, SQLITE.time)
         where = (
             "id < ? AND captured_at < ?"
             f" AND {hit_read_sql(hit_reads, 'reads.id')}"
