@@ -10,7 +10,6 @@ import psycopg
 from psycopg import errors
 
 from platekeeper.domain import PlateRead
-from platekeeper.domain.holds import Exemptions
 from platekeeper.domain.ids import read_id_unix_ms
 from platekeeper.domain.time import EPOCH
 from platekeeper.errors import NotFound
@@ -20,7 +19,6 @@ from platekeeper.store.postgres.dialect import POSTGRES, Connection
 from platekeeper.store.postgres.partitions import ONE_DAY, DayPartitions, capture_day, day_start
 from platekeeper.store.protocols import (
     MinuteCount,
-    PurgedReads,
     ReadQuery,
     StoredRead,
 )
@@ -29,9 +27,6 @@ from platekeeper.store.sql.reads import (
     READ_COLUMNS,
     SqlReads,
     hit_read_sql,
-    plate_exemption_sql,
-    purged_reads_from,
-    read_from_row,
     read_row,
     read_where_sql,
 )
@@ -48,6 +43,9 @@ _INSERT_INCOMING = (
 
 
 class PostgresReads(SqlReads):
+    # Ids are uuid here; hits keep them as text.
+    _ID_TEXT = "reads.id::text"
+
     def __init__(self, database: PostgresDatabase) -> None:
         super().__init__(database)
         self._pg = database
@@ -76,21 +74,31 @@ class PostgresReads(SqlReads):
             cameras = sorted({read.camera_id for read in reads})
             raise NotFound(f"a read names a camera that does not exist ({cameras})") from None
 
-    def get(self, read_id: str) -> PlateRead | None:
+    def _locate(self, read_id: str) -> tuple[str, Row] | None:
         try:
             day = _id_day(read_id)
         except (ValueError, OverflowError):
             return None  # not a read id at all, so no read has it
-        with self._pg.connection() as connection:
-            # The capture-day bounds let the planner look into one partition only. A whole day
-            # rather than the id's millisecond prunes just as well and needs no care at the
-            # millisecond's edges.
-            row = connection.execute(
-                f"SELECT {READ_COLUMNS} FROM reads"
-                " WHERE id = %s AND captured_at >= %s AND captured_at < %s",
-                (uuid.UUID(read_id), day_start(day), day_start(day + ONE_DAY)),
-            ).fetchone()
-        return None if row is None else read_from_row(row, POSTGRES.time)
+        # The capture-day bounds let the planner look into one partition only. A whole day
+        # rather than the id's millisecond prunes just as well and needs no care at the
+        # millisecond's edges.
+        return (
+            "id = ? AND captured_at >= ? AND captured_at < ?",
+            (uuid.UUID(read_id), day_start(day), day_start(day + ONE_DAY)),
+        )
+
+    def _delete_batch_sql(self, where: str) -> str:
+        # Rows, not partitions: a day rarely holds no hit read and no held one, and deleting in
+        # small batches keeps ingest going, where dropping a partition locks the whole table.
+        return (
+            f"WITH doomed AS (SELECT id, captured_at FROM reads WHERE {where}"
+            " ORDER BY captured_at LIMIT ?) DELETE FROM reads USING doomed"
+            " WHERE reads.id = doomed.id AND reads.captured_at = doomed.captured_at"
+            " RETURNING reads.captured_at, reads.crop_ref, reads.image_ref"
+        )
+
+    def _held(self, read_ids: frozenset[str]) -> list[uuid.UUID]:
+        return [uuid.UUID(read_id) for read_id in sorted(read_ids) if _is_uuid(read_id)]
 
     def delete_captured_before(self, cutoff: datetime) -> int:
         with self._pg.connection() as connection, connection.transaction():
@@ -102,34 +110,6 @@ class PostgresReads(SqlReads):
             # Every older day is gone, so pruning leaves only the partition the cutoff falls in.
             cursor = connection.execute("DELETE FROM reads WHERE captured_at < %s", (cutoff,))
         return deleted + cursor.rowcount
-
-    def _expired_where(
-        self, captured_before: datetime, hit_reads: bool, exempt: Exemptions
-    ) -> tuple[str, tuple[object, ...]]:
-        plates, plate_params = plate_exemption_sql(exempt, POSTGRES.time)
-        where = (
-            f"captured_at < ? AND {hit_read_sql(hit_reads, 'reads.id::text')}"
-            f" AND NOT (id = ANY(?)){plates}"
-        )
-        held = [uuid.UUID(read_id) for read_id in sorted(exempt.read_ids) if _is_uuid(read_id)]
-        return where, (captured_before, held, *plate_params)
-
-    def delete_expired(
-        self, captured_before: datetime, *, hit_reads: bool, exempt: Exemptions, limit: int
-    ) -> PurgedReads:
-        # Rows, not partitions: a day rarely holds no hit read and no held one, and deleting in
-        # small batches keeps ingest going, where dropping a partition locks the whole table.
-        where, params = self._expired_where(captured_before, hit_reads, exempt)
-        with self._db.write() as connection:
-            rows = connection.execute(
-                "WITH doomed AS (SELECT id, captured_at FROM reads"
-                f" WHERE {where} ORDER BY captured_at LIMIT ?)"
-                " DELETE FROM reads USING doomed"
-                " WHERE reads.id = doomed.id AND reads.captured_at = doomed.captured_at"
-                " RETURNING reads.captured_at, reads.crop_ref, reads.image_ref",
-                (*params, limit),
-            ).fetchall()
-        return purged_reads_from(rows, POSTGRES.time)
 
     def oldest(self, *, hit_reads: bool) -> datetime | None:
         # Day by day from the oldest partition: the first day holding a read of the class has

@@ -74,6 +74,16 @@ class SqlReads(Repository, ABC):
     # Read ids sort by capture time (``platekeeper.domain.ids``): where the primary key is the
     # read's index, bounding the ids by the time range lets it find the range.
     _BOUND_IDS = False
+    # A read's id as text, which is how hits name it.
+    _ID_TEXT = "reads.id"
+
+    def get(self, read_id: str) -> PlateRead | None:
+        located = self._locate(read_id)
+        if located is None:
+            return None
+        where, params = located
+        row = self._fetch_one(f"SELECT {READ_COLUMNS} FROM reads WHERE {where}", params)
+        return None if row is None else read_from_row(row, self._time)
 
     def find(self, query: ReadQuery) -> list[PlateRead]:
         sql, params = read_query_sql(
@@ -92,6 +102,14 @@ class SqlReads(Repository, ABC):
         )
         return purged_counts_from(row, self._time)
 
+    def delete_expired(
+        self, captured_before: datetime, *, hit_reads: bool, exempt: Exemptions, limit: int
+    ) -> PurgedReads:
+        where, params = self._expired_where(captured_before, hit_reads, exempt)
+        with self._db.write() as connection:
+            rows = connection.execute(self._delete_batch_sql(where), (*params, limit)).fetchall()
+        return purged_reads_from(rows, self._time)
+
     def stats(self) -> ReadStats:
         row = self._fetch_one("SELECT count(*), min(captured_at), max(captured_at) FROM reads")
         count, oldest, newest = row if row is not None else (0, None, None)
@@ -101,11 +119,37 @@ class SqlReads(Repository, ABC):
             newest_captured_at=self._time.optional_from_db(newest),
         )
 
+    def _locate(self, read_id: str) -> tuple[str, Row] | None:
+        """The condition that finds the read ``read_id`` names; None if it names none."""
+        return "id = ?", (read_id,)
+
     @abstractmethod
+    def _delete_batch_sql(self, where: str) -> str:
+        """A ``DELETE`` of at most ``?`` reads meeting ``where``, oldest first, ``RETURNING
+        captured_at, crop_ref, image_ref``."""
+
+    def _captured_before(self, instant: datetime) -> tuple[str, Row]:
+        """The condition that a read was captured before ``instant``."""
+        at = self._time.to_db(instant)
+        if self._BOUND_IDS:
+            return "id < ? AND captured_at < ?", (read_id_upper_bound(instant), at)
+        return "captured_at < ?", (at,)
+
+    def _held(self, read_ids: frozenset[str]) -> Any:
+        """The held reads' ids as one parameter of ``dialect.member``."""
+        return self._dialect.array(sorted(read_ids))
+
     def _expired_where(
         self, captured_before: datetime, hit_reads: bool, exempt: Exemptions
-    ) -> tuple[str, tuple[Any, ...]]:
+    ) -> tuple[str, Row]:
         """The condition on ``reads`` (and its parameters) of the reads a purge may take."""
+        bound, bound_params = self._captured_before(captured_before)
+        plates, plate_params = plate_exemption_sql(exempt, self._time)
+        where = (
+            f"{bound} AND {hit_read_sql(hit_reads, self._ID_TEXT)}"
+            f" AND NOT {self._dialect.member('id')}{plates}"
+        )
+        return where, (*bound_params, self._held(exempt.read_ids), *plate_params)
 
 
 def read_query_sql(

@@ -10,14 +10,12 @@ from typing import Any
 import orjson
 
 from platekeeper.domain import PlateRead
-from platekeeper.domain.holds import Exemptions
 from platekeeper.domain.ids import read_id_upper_bound
-from platekeeper.domain.time import from_epoch_us, to_epoch_us
+from platekeeper.domain.time import from_epoch_us
 from platekeeper.errors import NotFound
 from platekeeper.store.outcomes import all_created, classify_reads
 from platekeeper.store.protocols import (
     MinuteCount,
-    PurgedReads,
     ReadQuery,
     StoredRead,
 )
@@ -26,9 +24,6 @@ from platekeeper.store.sql.reads import (
     READ_COLUMNS,
     SqlReads,
     hit_read_sql,
-    plate_exemption_sql,
-    purged_reads_from,
-    read_from_row,
     read_row,
     read_where_sql,
 )
@@ -72,48 +67,16 @@ class SqliteReads(SqlReads):
             connection.execute("RELEASE add_reads")
             return _add_with_retries(connection, reads, rows)
 
-    def get(self, read_id: str) -> PlateRead | None:
-        row = self._fetch_one(f"SELECT {READ_COLUMNS} FROM reads WHERE id = ?", (read_id,))
-        return None if row is None else read_from_row(row, SQLITE.time)
-
     def delete_captured_before(self, cutoff: datetime) -> int:
-        # Ids sort by capture time: the id bound lets SQLite walk only the start of the id index.
-        with self._db.write() as connection:
-            cursor = connection.execute(
-                "DELETE FROM reads WHERE id < ? AND captured_at < ?",
-                (read_id_upper_bound(cutoff), to_epoch_us(cutoff)),
-            )
-        return cursor.rowcount
+        # The id bound lets SQLite walk only the start of the id index.
+        bound, params = self._captured_before(cutoff)
+        return self._execute(f"DELETE FROM reads WHERE {bound}", params)
 
-    def delete_expired(
-        self, captured_before: datetime, *, hit_reads: bool, exempt: Exemptions, limit: int
-    ) -> PurgedReads:
-        where, params = self._expired_where(captured_before, hit_reads, exempt)
-        with self._db.write() as connection:
-            rows = connection.execute(
-                "DELETE FROM reads WHERE id IN"
-                f" (SELECT id FROM reads WHERE {where} ORDER BY id LIMIT ?)"
-                " RETURNING captured_at, crop_ref, image_ref",
-                (*params, limit),
-            ).fetchall()
-        return purged_reads_from(rows, SQLITE.time)
-
-    def _expired_where(
-        self, captured_before: datetime, hit_reads: bool, exempt: Exemptions
-    ) -> tuple[str, tuple[Any, ...]]:
-        plates, plate_params = plate_exemption_sql(exempt, SQLITE.time)
-        where = (
-            "id < ? AND captured_at < ?"
-            f" AND {hit_read_sql(hit_reads, 'reads.id')}"
-            f" AND NOT {SQLITE.member('id')}{plates}"
+    def _delete_batch_sql(self, where: str) -> str:
+        return (
+            f"DELETE FROM reads WHERE id IN (SELECT id FROM reads WHERE {where} ORDER BY id"
+            " LIMIT ?) RETURNING captured_at, crop_ref, image_ref"
         )
-        params = (
-            read_id_upper_bound(captured_before),
-            to_epoch_us(captured_before),
-            SQLITE.array(sorted(exempt.read_ids)),
-            *plate_params,
-        )
-        return where, params
 
     def oldest(self, *, hit_reads: bool) -> datetime | None:
         # Ids sort by capture millisecond: the first id of the class finds the millisecond, and
