@@ -32,8 +32,8 @@ from platekeeper.domain.access import AccessSink
 from platekeeper.domain.gate import Basis, Requester
 from platekeeper.domain.hotlists import Alert, AlertSink, Hotlist
 from platekeeper.domain.time import Clock
+from platekeeper.hotlists.entry_index import EntryIndex, Match
 from platekeeper.hotlists.hits import make_hit
-from platekeeper.hotlists.matcher import EntryIndex, Match
 from platekeeper.hotlists.retroactive import Retroactive, RetroactiveMatch
 from platekeeper.store import Store
 from platekeeper.store.protocols import ActiveEntry

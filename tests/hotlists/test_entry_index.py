@@ -1,4 +1,4 @@
-"""The misread-aware matcher, on its own: pure, no store."""
+"""The misread-aware entry index, on its own: pure, no store."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 
 from platekeeper.domain.hotlists import HotlistEntry, MatchKind
 from platekeeper.domain.plates import CONFUSABLE_CLASSES
-from platekeeper.hotlists.matcher import EXACT_SCORE, EntryIndex, Match, fold
+from platekeeper.hotlists.entry_index import EXACT_SCORE, EntryIndex, Match, fold
 from tests.conftest import NOW
 
 
