@@ -50,7 +50,7 @@ from platekeeper.domain.hotlists import (
     ListSource,
 )
 from platekeeper.hotlists.entry_index import EntryIndex
-from platekeeper.hotlists.matching import HotlistMatcher
+from platekeeper.hotlists.matcher import HotlistMatcher
 from platekeeper.ingest import IngestService
 from platekeeper.services import Services, build_services
 from platekeeper.store.protocols import ActiveEntry

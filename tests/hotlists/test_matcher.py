@@ -31,7 +31,7 @@ from platekeeper.domain.hotlists import (
 )
 from platekeeper.domain.people import Role
 from platekeeper.errors import InvalidInput, NotFound, PermissionDenied
-from platekeeper.hotlists.matching import HotlistMatcher
+from platekeeper.hotlists.matcher import HotlistMatcher
 from platekeeper.ingest import IngestItem, IngestLimits, IngestService
 from platekeeper.store import Store
 from platekeeper.store.images import LocalImageStore
