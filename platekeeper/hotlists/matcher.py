@@ -33,8 +33,7 @@ from platekeeper.domain.gate import Basis, Requester
 from platekeeper.domain.hotlists import Alert, AlertSink, Hotlist
 from platekeeper.domain.time import Clock
 from platekeeper.hotlists.entry_index import EntryIndex, Match
-from platekeeper.hotlists.hits import make_hit
-from platekeeper.hotlists.retroactive import Retroactive, RetroactiveMatch
+from platekeeper.hotlists.hits import Retroactive, RetroactiveMatch, make_hit
 from platekeeper.store import Store
 from platekeeper.store.protocols import ActiveEntry
 
@@ -192,5 +191,5 @@ class HotlistMatcher:
     def match_stored(self, who: Requester, basis: Basis, entry_id: str) -> RetroactiveMatch:
         """Hits of the stored reads of ``who``'s agency on one entry; purpose-bound and logged.
 
-        See ``hotlists.retroactive``."""
+        See ``hotlists.hits.retroactive``."""
         return self._retroactive.match(who, basis, entry_id)
