@@ -49,8 +49,8 @@ from platekeeper.domain.hotlists import (
     HotlistEntry,
     ListSource,
 )
-from platekeeper.hotlists.matcher import EntryIndex
-from platekeeper.hotlists.matching import HotlistMatcher
+from platekeeper.hotlists.entry_index import EntryIndex
+from platekeeper.hotlists.matcher import HotlistMatcher
 from platekeeper.ingest import IngestService
 from platekeeper.services import Services, build_services
 from platekeeper.store.protocols import ActiveEntry

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from platekeeper.access import ApprovalDesk, ReadAccess
-from platekeeper.access.hits import HitDesk
 from platekeeper.accounts.service import AccountService
 from platekeeper.audit import AccessLog, open_access_log
 from platekeeper.config import AccessSettings, PurposeSettings, Settings
@@ -15,7 +14,8 @@ from platekeeper.domain.retention import DataClass, RetentionRule
 from platekeeper.domain.time import Clock, SystemClock
 from platekeeper.errors import NotFound, StoreError
 from platekeeper.hotlists.alerts import AlertDispatcher
-from platekeeper.hotlists.matching import HotlistMatcher
+from platekeeper.hotlists.hits import HitDesk
+from platekeeper.hotlists.matcher import HotlistMatcher
 from platekeeper.hotlists.service import HotlistService
 from platekeeper.ingest import IngestLimits, IngestService
 from platekeeper.ingest.cameras import CameraService

@@ -1,5 +1,6 @@
 """Imports point downwards: domain <- store <- services (ingest, accounts, audit, access) <-
-api/web/cli. This test holds them to it."""
+api/web/cli. This test holds them to it. Beside the layers, a few modules at the top of the
+package (the floors) import nothing of PlateKeeper's, so that any layer may use them."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import pytest
 PACKAGE = Path(__file__).parents[1] / "platekeeper"
 
 _EDGES = {"services", "api", "web", "cli", "demo"}
+_FLOORS = ("errors", "background")
 _SERVICES = {
     "ingest", "accounts", "audit", "access", "hotlists", "policy", "retention", "sharing",
     "reports",
@@ -21,7 +23,8 @@ _SERVICES = {
 # For each layer, the parts of platekeeper it must not import. Services sit side by side and do
 # not import each other; they meet in services.py.
 FORBIDDEN = {
-    "domain": {"config", "store", "recognition", *_SERVICES, *_EDGES},
+    # The domain is pure: no threads of its own (background).
+    "domain": {"config", "store", "recognition", "background", *_SERVICES, *_EDGES},
     "recognition": {"store", *_SERVICES, *_EDGES},
     "store": {*_SERVICES, *_EDGES},
     **{service: (_SERVICES - {service}) | _EDGES for service in _SERVICES},
@@ -56,6 +59,13 @@ def test_no_layer_imports_upwards(layer: str) -> None:
         if module.startswith("platekeeper.") and module.split(".")[1] in FORBIDDEN[layer]
     ]
     assert offences == []
+
+
+@pytest.mark.parametrize("floor", _FLOORS)
+def test_floors_import_nothing_of_platekeeper(floor: str) -> None:
+    path = PACKAGE / f"{floor}.py"
+    ours = [module for module in imported_modules(path) if module.startswith("platekeeper")]
+    assert ours == []
 
 
 def test_the_domain_uses_only_the_standard_library() -> None:

@@ -2,14 +2,13 @@
 
 from platekeeper.access.approvals import ApprovalDesk
 from platekeeper.access.requests import Basis, Requester, SearchCriteria
-from platekeeper.access.service import Found, ReadAccess, ReadImage
+from platekeeper.access.service import Found, ReadAccess
 
 __all__ = [
     "ApprovalDesk",
     "Basis",
     "Found",
     "ReadAccess",
-    "ReadImage",
     "Requester",
     "SearchCriteria",
 ]

@@ -19,6 +19,7 @@ from platekeeper.domain.approvals import needs_approval
 from platekeeper.domain.gate import Access, AccessGate
 from platekeeper.domain.permissions import Permission
 from platekeeper.domain.purposes import PurposeCatalogue, StatedPurpose
+from platekeeper.domain.reads import ReadImage
 from platekeeper.domain.time import Clock
 from platekeeper.errors import NotFound, PermissionDenied
 from platekeeper.store import ReadQuery, Store
@@ -31,12 +32,6 @@ class Found:
 
     reads: list[PlateRead]
     truncated: bool
-
-
-@dataclass(frozen=True, slots=True)
-class ReadImage:
-    data: bytes
-    ref: str
 
 
 class ReadAccess:

@@ -3,8 +3,9 @@
 Deciding checks the role's permission and, for a purpose-bound permission, the stated purpose
 and case number; a caller may add checks of its own (a supervisor's approval, the criteria). A
 refusal is logged with its reason before it is raised; an allowed access is logged with what it
-returned. Every service that lets a person see ALPR data goes through it: the look-ups,
-approvals and hits in ``access/``, and retroactive matching in ``hotlists/``.
+returned. Every service that lets a person see ALPR data goes through it: the look-ups and
+approvals in ``access/``, and the hits (seen, verified, matched retroactively) in
+``hotlists/hits/``.
 """
 
 from __future__ import annotations
@@ -43,6 +44,17 @@ class Basis(Protocol):
     def case_number(self) -> str | None: ...
     @property
     def approval_id(self) -> str | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class _NothingStated:
+    purpose_code: None = None
+    case_number: None = None
+    approval_id: None = None
+
+
+NOTHING_STATED: Basis = _NothingStated()
+"""The basis of an access that is not purpose-bound (verifying a hit): nothing is stated."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -186,3 +186,11 @@ class PlateRead:
             crop_ref=crop_ref,
             image_ref=image_ref,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class ReadImage:
+    """One image of a read (the full frame or the plate's crop) as the image store keeps it."""
+
+    data: bytes
+    ref: ImageRef

@@ -1,209 +1,195 @@
-"""Misread-aware matching of plate keys against hot-list entries: pure, in memory, no I/O.
+"""Matching reads against the hot lists: at ingest, and retroactively over stored reads.
 
-A reader mistakes characters that look alike, and it drops or adds one. So a read is compared
-with every entry three ways, and each match says which way it matched:
+At ingest (``HotlistMatcher.reads_stored``, an ingest listener) each new read is matched
+against an in-memory ``EntryIndex`` of the active entries, misread-aware. Each match becomes a
+``Hit``, stored (one per read and entry) and published as an ``Alert``. No hit is actionable
+when made: every one waits, pending, for a person to compare characters and state with the
+image and to check the entry at its source. The hit says how it matched and whether the states
+agree, so that a confusable or one-off match, or a plate of another state, shows as such.
 
-- ``EXACT``: the plate keys are equal.
-- ``CONFUSABLE``: the keys are equal once each character is folded to its class in
-  ``CONFUSABLE_CLASSES`` (in ``domain/plates.py``, which misread-tolerant search shares):
-  ``0B8123`` and ``OBB1Z3`` both fold to ``OBBIZ3``.
-- ``ONE_OFF``: the folded keys differ by one character missing, extra or different.
+The index is rebuilt when the entries' version moves (one cheap query per batch) or when
+``reload`` is called. A rebuild of a million entries takes seconds, and ingest must not stop for
+it: while a rebuild runs in the background, reads are matched against the index as it was and
+kept; once the new index is in place they are matched again, so a plate entered a moment
+before its car passed still alerts, a little later. Hits are one per read and entry, so the
+second pass adds only what the first could not see.
 
-Keys of ``MAX_EXACT_ONLY_LENGTH`` characters or fewer match exactly only: one character off a
-two-character plate is most of the plates on the road.
-
-The index (``EntryIndex``) is a symmetric-deletion index: every folded entry key, and each key
-with one character deleted, maps to the folded keys it came from. A read then costs one probe
-for its folded key and one per deletion of it (eight dict look-ups for a seven-character plate)
-whatever the number of entries; a probe that finds something is verified and classified.
+A read matches only its own agency's lists: another agency's hot list is not for its cameras
+(sharing between agencies has rules of its own).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import logging
+import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Generic, Protocol, TypeVar
+from datetime import datetime
 
-from platekeeper.domain.hotlists import MatchKind
-from platekeeper.domain.plates import fold_confusables
+from platekeeper.config import AccessSettings
+from platekeeper.domain import PlateRead
+from platekeeper.domain.access import AccessSink
+from platekeeper.domain.gate import Basis, Requester
+from platekeeper.domain.hotlists import Alert, AlertSink, Hotlist
+from platekeeper.domain.time import Clock
+from platekeeper.hotlists.entry_index import EntryIndex, Match
+from platekeeper.hotlists.hits import Retroactive, RetroactiveMatch, make_hit
+from platekeeper.store import Store
+from platekeeper.store.protocols import ActiveEntry
 
-MAX_EXACT_ONLY_LENGTH = 3
-"""Keys this short (or shorter) match exactly only."""
-
-EXACT_SCORE = 1.0
-CONFUSABLE_SCORE = 0.9
-"""A confusable match with one folded character; each further fold costs ``FOLD_PENALTY``."""
-MIN_CONFUSABLE_SCORE = 0.6
-ONE_OFF_SCORE = 0.5
-"""A one-off match with no folded character besides the edit; each fold costs ``FOLD_PENALTY``."""
-MIN_ONE_OFF_SCORE = 0.3
-FOLD_PENALTY = 0.1
-
-_Found = str | tuple[str, ...]
-"""What a probe finds: the folded key of one entry, or of several (a tuple, rarely)."""
-
-
-class Keyed(Protocol):
-    """What the index needs of an entry: a ``HotlistEntry``, or the store's lighter
-    ``ActiveEntry`` (a million full entries cost twice the memory and time)."""
-
-    @property
-    def plate_key(self) -> str: ...
-
-
-E = TypeVar("E", bound=Keyed)
-
-
-def fold(plate_key: str) -> str:
-    """``plate_key`` with every confusable character replaced by the first of its class."""
-    return fold_confusables(plate_key)
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
-class Match(Generic[E]):
-    """A read's key matched ``entry`` this way, with a score in 0..1 (1 for exact)."""
-
-    entry: E
-    kind: MatchKind
-    score: float
+class _Snapshot:
+    version: int
+    index: EntryIndex[ActiveEntry]
 
 
-class EntryIndex(Generic[E]):
-    """The entries given, indexed for matching. Immutable once built; build a new one on change."""
+class HotlistMatcher:
+    """Matches new reads (an ingest ``ReadsStored`` listener) and stored reads (retroactively)."""
 
-    def __init__(self, entries: Iterable[E]) -> None:
-        self._short: dict[str, list[E]] = {}
-        self._by_folded: dict[str, list[E]] = {}
-        self._probes: dict[str, _Found] = {}
-        self._count = 0
-        for entry in entries:
-            self._add(entry)
+    def __init__(
+        self,
+        store: Store,
+        alerts: AlertSink,
+        clock: Clock,
+        access_log: AccessSink,
+        settings: AccessSettings,
+    ) -> None:
+        self._store = store
+        self._alerts = alerts
+        self._clock = clock
+        self._rebuilding = threading.Lock()
+        self._lock = threading.Lock()
+        self._snapshot: _Snapshot | None = None
+        self._rebuild: threading.Thread | None = None
+        self._held: list[PlateRead] = []
+        self._retroactive = Retroactive(store, access_log, clock, settings)
 
-    def __len__(self) -> int:
-        return self._count
+    def reload(self) -> None:
+        """Rebuild the index now and wait for it, e.g. right after a change to the entries."""
+        with self._rebuilding:
+            self._snapshot = self._build()
 
-    @property
-    def probe_keys(self) -> int:
-        """How many keys the deletion index holds (for sizing)."""
-        return len(self._probes)
+    def settle(self, timeout_s: float = 60.0) -> None:
+        """Wait for a background rebuild, and its second pass over the reads it held, to end."""
+        with self._lock:
+            rebuild = self._rebuild
+        if rebuild is not None:
+            rebuild.join(timeout_s)
 
-    def _add(self, entry: E) -> None:
-        self._count += 1
-        key = entry.plate_key
-        if len(key) <= MAX_EXACT_ONLY_LENGTH:
-            self._short.setdefault(key, []).append(entry)
+    def index(self) -> EntryIndex[ActiveEntry]:
+        """The index matched with now; built first if there is none yet."""
+        return self._first().index
+
+    def _first(self) -> _Snapshot:
+        """The snapshot to match with; the very first is built here, as there is nothing else."""
+        snapshot = self._snapshot
+        if snapshot is None:
+            with self._rebuilding:
+                if self._snapshot is None:
+                    self._snapshot = self._build()
+                snapshot = self._snapshot
+        return snapshot
+
+    def _hold_if_stale(self, snapshot: _Snapshot, reads: Sequence[PlateRead]) -> None:
+        """Keep ``reads`` for a second pass if the entries moved past ``snapshot``, and make
+        sure a rebuild is on its way. Holding and starting happen under one lock, so the
+        rebuild cannot finish between them and miss the reads."""
+        if snapshot.version >= self._store.hotlist_entries.version():
             return
-        folded = fold(key)
-        same = self._by_folded.get(folded)
-        if same is not None:  # the folded key and its deletions are indexed already
-            same.append(entry)
-            return
-        self._by_folded[folded] = [entry]
-        probes = self._probes
-        for probe in (folded, *_deletions(folded)):
-            # The value is the dict's own key object of ``_by_folded``: no copy per probe.
-            found = probes.setdefault(probe, folded)
-            if found is folded:  # new, or a repeated deletion of this key ("AAB" -> "AB" twice)
+        with self._lock:
+            self._held.extend(reads)
+            if self._rebuild is None:
+                self._rebuild = threading.Thread(
+                    target=self._rebuild_in_background, name="hotlist-index", daemon=True
+                )
+                self._rebuild.start()
+
+    def _rebuild_in_background(self) -> None:
+        """Build until the index is current, then match the reads held meanwhile. The thread
+        counts as running (``_rebuild``) until nothing is held, so no read is left behind."""
+        snapshot: _Snapshot | None = None
+        while True:
+            if snapshot is None or snapshot.version < self._store.hotlist_entries.version():
+                try:
+                    with self._rebuilding:
+                        self._snapshot = snapshot = self._build()
+                except Exception:
+                    log.exception("rebuilding the hot-list index failed; the next batch retries")
+                    with self._lock:
+                        self._rebuild = None  # the held reads wait for the next rebuild
+                    return
                 continue
-            if isinstance(found, str):
-                probes[probe] = (found, folded)
-            elif folded not in found:
-                probes[probe] = (*found, folded)
+            with self._lock:
+                held, self._held = self._held, []
+                if not held:
+                    self._rebuild = None
+                    return
+            try:
+                self._match(held, snapshot.index)
+            except Exception:  # the reads are stored; losing their second pass is logged
+                log.exception("matching %d reads held during a rebuild failed", len(held))
 
-    def match(self, plate_key: str) -> list[Match[E]]:
-        """Every entry ``plate_key`` matches, best first. Most reads match nothing: that path
-        allocates the probes and nothing else."""
-        if len(plate_key) <= MAX_EXACT_ONLY_LENGTH:
-            return [
-                Match(entry, MatchKind.EXACT, EXACT_SCORE)
-                for entry in self._short.get(plate_key, ())
-            ]
-        folded = fold_confusables(plate_key)
-        probes = self._probes
-        found = [hit for hit in map(probes.get, [folded, *_deletions(folded)]) if hit is not None]
-        if not found:
-            return []
-        matches = [
-            match
-            for candidate in _flatten(found)
-            for match in self._classify(plate_key, folded, candidate)
+    def _build(self) -> _Snapshot:
+        # The version first: a change landing between the two queries moves it again, and the
+        # next batch rebuilds.
+        version = self._store.hotlist_entries.version()
+        index = EntryIndex(self._store.hotlist_entries.active(self._clock.now()))
+        log.info("hot-list index rebuilt: %d active entries, version %d", len(index), version)
+        return _Snapshot(version, index)
+
+    def reads_stored(self, reads: Sequence[PlateRead]) -> None:
+        snapshot = self._first()
+        self._hold_if_stale(snapshot, reads)
+        self._match(reads, snapshot.index)
+
+    def _match(self, reads: Sequence[PlateRead], index: EntryIndex[ActiveEntry]) -> None:
+        now = self._clock.now()
+        matched = [
+            (read, match)
+            for read in reads
+            for match in index.match(read.plate_key)
+            if match.entry.expires_at is None or now < match.entry.expires_at
         ]
-        matches.sort(key=lambda match: -match.score)
-        return matches
+        if not matched:
+            return
+        alerts = self._alerts_for(matched, now)
+        stored = {hit.id for hit in self._store.hits.add([alert.hit for alert in alerts])}
+        new = [alert for alert in alerts if alert.hit.id in stored]
+        log.info("%d reads made %d new hits", len(reads), len(new))
+        if new:
+            self._alerts.publish(new)
 
-    def _classify(self, plate_key: str, folded: str, candidate: str) -> list[Match[E]]:
-        entries = self._by_folded[candidate]
-        if candidate == folded:
-            return [_equal_when_folded(plate_key, entry) for entry in entries]
-        matches: list[Match[E]] = []
-        for entry in entries:
-            aligned = _aligned_without_edit(plate_key, folded, entry.plate_key, candidate)
-            if aligned is not None:
-                folds = _differences(*aligned)
-                score = max(MIN_ONE_OFF_SCORE, ONE_OFF_SCORE - FOLD_PENALTY * folds)
-                matches.append(Match(entry, MatchKind.ONE_OFF, round(score, 2)))
-        return matches
+    def _alerts_for(
+        self, matched: Sequence[tuple[PlateRead, Match[ActiveEntry]]], now: datetime
+    ) -> list[Alert]:
+        lists: dict[str, Hotlist | None] = {}
+        agencies = self._camera_agencies({read.camera_id for read, _ in matched})
+        alerts = []
+        for read, match in matched:
+            # The full entry and list, for the person judging the alert; read now, not from the
+            # index, so that a list refreshed since the index was built is not shown stale.
+            entry = self._store.hotlist_entries.get(match.entry.id)
+            list_id = match.entry.list_id
+            if list_id not in lists:
+                lists[list_id] = self._store.hotlists.get(list_id)
+            hotlist = lists[list_id]
+            if entry is None or hotlist is None or not entry.active_at(now):
+                continue  # removed or expired since the index was built
+            if hotlist.agency_id != agencies.get(read.camera_id):
+                continue
+            hit = make_hit(read, entry, hotlist, now, kind=match.kind, score=match.score)
+            alerts.append(Alert(hit, read, entry, hotlist))
+        return alerts
 
+    def _camera_agencies(self, camera_ids: set[str]) -> dict[str, str]:
+        cameras = (self._store.cameras.get(camera_id) for camera_id in camera_ids)
+        return {camera.id: camera.agency_id for camera in cameras if camera is not None}
 
-def _deletions(key: str) -> list[str]:
-    return [key[:i] + key[i + 1 :] for i in range(len(key))]
+    def match_stored(self, who: Requester, basis: Basis, entry_id: str) -> RetroactiveMatch:
+        """Hits of the stored reads of ``who``'s agency on one entry; purpose-bound and logged.
 
-
-def _flatten(found: list[_Found]) -> set[str]:
-    keys: set[str] = set()
-    for hit in found:
-        if isinstance(hit, str):
-            keys.add(hit)
-        else:
-            keys.update(hit)
-    return keys
-
-
-def _equal_when_folded(plate_key: str, entry: E) -> Match[E]:
-    folds = _differences(plate_key, entry.plate_key)
-    if folds == 0:
-        return Match(entry, MatchKind.EXACT, EXACT_SCORE)
-    score = max(MIN_CONFUSABLE_SCORE, CONFUSABLE_SCORE - FOLD_PENALTY * (folds - 1))
-    return Match(entry, MatchKind.CONFUSABLE, round(score, 2))
-
-
-def _differences(left: str, right: str) -> int:
-    return sum(a != b for a, b in zip(left, right, strict=True))
-
-
-def _aligned_without_edit(
-    read_key: str, read_folded: str, entry_key: str, entry_folded: str
-) -> tuple[str, str] | None:
-    """The two raw keys, each without the one edit that turns one folded key into the other,
-    so that what is left can be compared position by position; None if one edit does not do.
-
-    A probe hit may be two edits apart (the same deletion at different positions), hence the
-    check here rather than trust in the index.
-    """
-    at = _first_difference(read_folded, entry_folded)
-    if len(read_folded) == len(entry_folded):  # one character different
-        read_rest, entry_rest = _without(read_key, at), _without(entry_key, at)
-        if _without(read_folded, at) != _without(entry_folded, at):
-            return None
-    elif len(read_folded) == len(entry_folded) + 1:  # one character extra in the read
-        read_rest, entry_rest = _without(read_key, at), entry_key
-        if _without(read_folded, at) != entry_folded:
-            return None
-    elif len(read_folded) + 1 == len(entry_folded):  # one character missing from the read
-        read_rest, entry_rest = read_key, _without(entry_key, at)
-        if read_folded != _without(entry_folded, at):
-            return None
-    else:
-        return None
-    return read_rest, entry_rest
-
-
-def _first_difference(left: str, right: str) -> int:
-    for at, (a, b) in enumerate(zip(left, right, strict=False)):
-        if a != b:
-            return at
-    return min(len(left), len(right))
-
-
-def _without(key: str, at: int) -> str:
-    return key[:at] + key[at + 1 :]
+        See ``hotlists.hits.retroactive``."""
+        return self._retroactive.match(who, basis, entry_id)

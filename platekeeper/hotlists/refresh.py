@@ -10,7 +10,6 @@ is marked stale (``Hotlist.stale_at``).
 from __future__ import annotations
 
 import logging
-import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterable, Sequence
@@ -20,6 +19,7 @@ from pathlib import Path
 from typing import Protocol
 from urllib.parse import urlsplit, urlunsplit
 
+from platekeeper.background import BackgroundLoop
 from platekeeper.domain.hotlists import HotlistEntry
 from platekeeper.errors import PlateKeeperError
 from platekeeper.store.protocols import HotlistFeed
@@ -115,30 +115,26 @@ class Refreshing(Protocol):
 
 
 class RefreshScheduler:
-    """A daemon thread that asks for due refreshes every ``tick_s`` until stopped."""
+    """Asks for due refreshes every ``tick_s`` on a background thread (the first time at once)
+    until stopped."""
 
     def __init__(self, service: Refreshing, tick_s: float = 60.0) -> None:
         self._service = service
-        self._tick_s = tick_s
-        self._stopping = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._loop = BackgroundLoop(
+            "hotlist-refresh",
+            self._refresh_due,
+            interval_s=tick_s,
+            log=logger,
+            failure="hot-list refresh round failed",
+        )
 
     def start(self) -> None:
-        if self._thread is not None:
-            return
-        self._thread = threading.Thread(target=self._run, name="hotlist-refresh", daemon=True)
-        self._thread.start()
+        self._loop.start()
 
     def stop(self, timeout_s: float = 10.0) -> None:
-        self._stopping.set()
-        if self._thread is not None:
-            self._thread.join(timeout_s)
-            self._thread = None
+        self._loop.stop(timeout_s)
 
-    def _run(self) -> None:
-        while not self._stopping.is_set():
-            try:
-                self._service.refresh_due()
-            except Exception:  # the thread must outlive a bad tick; the next one tries again
-                logger.exception("hot-list refresh round failed")
-            self._stopping.wait(self._tick_s)
+    def _refresh_due(self) -> None:
+        # Each list's failure is logged and counted by the service; a failed round (database
+        # away) is logged by the loop, and the next tick tries again.
+        self._service.refresh_due()

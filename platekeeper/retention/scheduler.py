@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
-import threading
 from typing import Protocol
+
+from platekeeper.background import BackgroundLoop
 
 logger = logging.getLogger(__name__)
 
@@ -18,38 +19,34 @@ class Expiring(Protocol):
 
 
 class PurgeScheduler:
-    """Ends expired holds, then purges, every ``interval_s`` seconds (the first time at once)."""
+    """Ends expired holds, then purges, every ``interval_s`` seconds (the first time at once).
+
+    A failed run (database away) is logged and does not end the thread: the next interval tries
+    again."""
 
     def __init__(self, purge: Purging, holds: Expiring, interval_s: float) -> None:
         self._purge = purge
         self._holds = holds
-        self._interval_s = interval_s
-        self._stopping = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._loop = BackgroundLoop(
+            "retention-purge",
+            self._expire_and_purge,
+            interval_s=interval_s,
+            log=logger,
+            failure="retention purge failed",
+        )
 
     def start(self) -> None:
-        if self._thread is not None:
-            return
-        self._thread = threading.Thread(target=self._run, name="retention-purge", daemon=True)
-        self._thread.start()
+        self._loop.start()
 
     def stop(self, timeout_s: float = 30.0) -> None:
         # A purge between batches notices nothing; the join waits for the batch in flight, and
         # a purge cut short is finished by the next run.
-        self._stopping.set()
-        if self._thread is not None:
-            self._thread.join(timeout_s)
-            self._thread = None
-
-    def _run(self) -> None:
-        while not self._stopping.is_set():
-            self.tick()
-            self._stopping.wait(self._interval_s)
+        self._loop.stop(timeout_s)
 
     def tick(self) -> None:
-        # A failed run (database away) must not end the thread: the next interval tries again.
-        try:
-            self._holds.expire()
-            self._purge.run()
-        except Exception:
-            logger.exception("retention purge failed")
+        """One run now, in the caller's thread; a failure is logged, not raised."""
+        self._loop.run_once()
+
+    def _expire_and_purge(self) -> None:
+        self._holds.expire()
+        self._purge.run()

@@ -9,7 +9,6 @@ from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from platekeeper.access.hits import HitView
 from platekeeper.api.access_schemas import ReadPublic
 from platekeeper.api.auth import CallerDep, requires
 from platekeeper.api.deps import ServicesDep
@@ -24,6 +23,7 @@ from platekeeper.domain.hotlists import (
     StateAgreement,
 )
 from platekeeper.domain.permissions import Permission
+from platekeeper.hotlists.hits import HitView
 from platekeeper.store.images import ImageKind, detect_image_type
 
 router = APIRouter(prefix="/api/v1/hits", tags=["hits"])

@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
+from platekeeper.background import BackgroundLoop
 from platekeeper.domain.time import Clock
 from platekeeper.errors import PlateKeeperError
 from platekeeper.hotlists.alerts.senders import AlertSender
@@ -60,51 +61,41 @@ class OutboxWorker:
         self._policy = policy
         self._poll_interval_s = poll_interval_s
         self._lease = lease
-        self._wakeup = wakeup or threading.Event()
         self._jitter = jitter
-        self._stopping = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._loop = BackgroundLoop(
+            "alert-outbox",
+            self._round,
+            interval_s=poll_interval_s,
+            log=logger,
+            # A bug must not stop deliveries for good: the alerts keep waiting in the store.
+            failure="alert outbox: delivery round failed",
+            wakeup=wakeup,
+        )
 
     def start(self) -> None:
-        if self._thread is not None:
-            return
-        self._stopping.clear()
-        self._thread = threading.Thread(target=self._run, name="alert-outbox", daemon=True)
-        self._thread.start()
+        self._loop.start()
 
     def stop(self, timeout_s: float = 10.0) -> None:
         """Stop after the delivery in hand; what is left stays pending for the next start."""
-        if self._thread is None:
-            return
-        self._stopping.set()
-        self._wakeup.set()
-        self._thread.join(timeout_s)
-        self._thread = None
+        self._loop.stop(timeout_s)
 
     def wake(self) -> None:
-        self._wakeup.set()
+        self._loop.wake()
 
-    def _run(self) -> None:
-        while not self._stopping.is_set():
-            self._wakeup.clear()
-            try:
-                wait_s = self.deliver_due()
-            except PlateKeeperError as exc:
-                # The database may be away for a while; the items wait in it meanwhile.
-                logger.warning("alert outbox: cannot claim deliveries: %s", exc)
-                wait_s = self._poll_interval_s
-            except Exception:  # the thread must outlive a bug: alerts keep waiting in the store
-                logger.exception("alert outbox: delivery round failed")
-                wait_s = self._poll_interval_s
-            if wait_s > 0:
-                self._wakeup.wait(wait_s)
+    def _round(self) -> float:
+        try:
+            return self.deliver_due()
+        except PlateKeeperError as exc:
+            # The database may be away for a while; the items wait in it meanwhile.
+            logger.warning("alert outbox: cannot claim deliveries: %s", exc)
+            return self._poll_interval_s
 
     def deliver_due(self) -> float:
         """Deliver one batch of due items; return how long to wait before the next round."""
         items = self._outbox.due(self._clock.now(), BATCH, self._lease)
         wait_s = self._poll_interval_s
         for index, item in enumerate(items):
-            if self._stopping.is_set():
+            if self._loop.stopping:
                 self._release(items[index:])
                 break
             retry_in = self._deliver(item)

@@ -10,12 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from platekeeper.access.requests import Basis
-from platekeeper.access.service import ReadImage
 from platekeeper.config import AccessSettings
 from platekeeper.domain import PlateRead
 from platekeeper.domain.access import AccessSink
-from platekeeper.domain.gate import Access, AccessGate, Requester
+from platekeeper.domain.gate import NOTHING_STATED, Access, AccessGate, Basis, Requester
 from platekeeper.domain.hotlists import (
     Hit,
     HitOutcome,
@@ -28,6 +26,7 @@ from platekeeper.domain.hotlists import (
 )
 from platekeeper.domain.permissions import Permission, permissions_of
 from platekeeper.domain.purposes import StatedPurpose
+from platekeeper.domain.reads import ReadImage
 from platekeeper.domain.time import Clock
 from platekeeper.errors import Conflict, NotFound
 from platekeeper.store import Store
@@ -146,7 +145,7 @@ class HitDesk:
         }
         query = {"hit_id": hit_id, **{k: str(v).lower() for k, v in checks.items()}}
         return self._decide(
-            Access(who, Basis(None, None), Permission.ALERTS_VERIFY, {**query, "step": "confirm"}),
+            Access(who, NOTHING_STATED, Permission.ALERTS_VERIFY, {**query, "step": "confirm"}),
             hit_id,
             lambda hit: hit.confirmed(who.actor.username, self._clock.now(), note=note, **checks),
         )
@@ -156,7 +155,7 @@ class HitDesk:
     ) -> Hit:
         query = {"hit_id": hit_id, "step": "reject", "rejection_reason": reason.value}
         return self._decide(
-            Access(who, Basis(None, None), Permission.ALERTS_VERIFY, query),
+            Access(who, NOTHING_STATED, Permission.ALERTS_VERIFY, query),
             hit_id,
             lambda hit: hit.rejected(who.actor.username, self._clock.now(), reason, note),
         )
@@ -164,7 +163,7 @@ class HitDesk:
     def record_outcome(self, who: Requester, hit_id: str, outcome: HitOutcome) -> Hit:
         query = {"hit_id": hit_id, "step": "outcome", "outcome": outcome.value}
         return self._decide(
-            Access(who, Basis(None, None), Permission.ALERTS_VERIFY, query),
+            Access(who, NOTHING_STATED, Permission.ALERTS_VERIFY, query),
             hit_id,
             lambda hit: hit.with_outcome(outcome, who.actor.username, self._clock.now()),
         )

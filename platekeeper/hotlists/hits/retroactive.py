@@ -24,8 +24,8 @@ from platekeeper.domain.permissions import Permission
 from platekeeper.domain.plates import CONFUSABLE_CLASSES
 from platekeeper.domain.time import Clock
 from platekeeper.errors import NotFound
-from platekeeper.hotlists.hits import make_hit
-from platekeeper.hotlists.matcher import MAX_EXACT_ONLY_LENGTH, EntryIndex
+from platekeeper.hotlists.entry_index import MAX_EXACT_ONLY_LENGTH, EntryIndex
+from platekeeper.hotlists.hits.making import make_hit
 from platekeeper.store import ReadQuery, Store
 
 _CONFUSABLE = frozenset("".join(CONFUSABLE_CLASSES))
