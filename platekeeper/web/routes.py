@@ -10,9 +10,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
-from platekeeper.api.auth import public
-from platekeeper.api.deps import ServicesDep
 from platekeeper.domain import CameraStatus
+from platekeeper.http.auth import public
+from platekeeper.http.deps import ServicesDep
 from platekeeper.services import Services
 from platekeeper.web.rendering import render
 

@@ -8,7 +8,9 @@ from fastapi import APIRouter, Form, Query, Request, Response, status
 from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
-from platekeeper.api.auth import (
+from platekeeper.domain.permissions import Permission
+from platekeeper.errors import AuthenticationFailed
+from platekeeper.http.auth import (
     SESSION_COOKIE,
     CallerDep,
     client_address,
@@ -17,9 +19,7 @@ from platekeeper.api.auth import (
     requires,
     set_session_cookie,
 )
-from platekeeper.api.deps import ServicesDep
-from platekeeper.domain.permissions import Permission
-from platekeeper.errors import AuthenticationFailed
+from platekeeper.http.deps import ServicesDep
 from platekeeper.web.errors import safe_next
 from platekeeper.web.pages.caller import person
 from platekeeper.web.rendering import render

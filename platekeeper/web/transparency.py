@@ -14,9 +14,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from platekeeper.api.auth import public
-from platekeeper.api.deps import ServicesDep
 from platekeeper.errors import NotFound
+from platekeeper.http.auth import public
+from platekeeper.http.deps import ServicesDep
 from platekeeper.reports.policy_document import PublishedPolicy, publish_policy
 from platekeeper.reports.transparency import TransparencyReport, feed, gather_transparency
 from platekeeper.services import Services

@@ -9,12 +9,12 @@ from fastapi import APIRouter, Response, status
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from platekeeper.api.auth import Caller, CallerDep, requires
-from platekeeper.api.deps import ServicesDep
 from platekeeper.domain.credentials import ApiToken, Principal
 from platekeeper.domain.people import Account, AccountStatus, Role, SuspensionReason
 from platekeeper.domain.permissions import Permission
 from platekeeper.errors import NotFound, PermissionDenied
+from platekeeper.http.auth import Caller, CallerDep, requires
+from platekeeper.http.deps import ServicesDep
 
 router = APIRouter(prefix="/api/v1", tags=["accounts"])
 

@@ -9,9 +9,9 @@ from starlette.concurrency import run_in_threadpool
 
 from platekeeper.access import Basis
 from platekeeper.api.access_schemas import ApprovalCreate, ApprovalList, ApprovalPublic
-from platekeeper.api.auth import CallerDep, requires
-from platekeeper.api.deps import ServicesDep
 from platekeeper.domain.permissions import Permission
+from platekeeper.http.auth import CallerDep, requires
+from platekeeper.http.deps import ServicesDep
 
 router = APIRouter(prefix="/api/v1/approvals", tags=["approvals"])
 

@@ -13,12 +13,12 @@ from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from platekeeper.api.auth import Caller, CallerDep, requires
-from platekeeper.api.deps import ServicesDep
 from platekeeper.audit import MisuseSignal, SignalKind, VerificationReport
 from platekeeper.audit.redaction import without_plates
 from platekeeper.domain.access import AccessOutcome, AccessRecord
 from platekeeper.domain.permissions import Permission
+from platekeeper.http.auth import Caller, CallerDep, requires
+from platekeeper.http.deps import ServicesDep
 from platekeeper.services import Services
 from platekeeper.store.protocols import AccessFilter
 

@@ -11,9 +11,6 @@ from starlette.concurrency import run_in_threadpool
 
 from platekeeper.access.hits import HitView
 from platekeeper.api.access_schemas import ReadPublic
-from platekeeper.api.auth import CallerDep, requires
-from platekeeper.api.deps import ServicesDep
-from platekeeper.api.routes.lookups import BasisDep
 from platekeeper.domain.hotlists import (
     AlertLevel,
     Hit,
@@ -24,6 +21,9 @@ from platekeeper.domain.hotlists import (
     StateAgreement,
 )
 from platekeeper.domain.permissions import Permission
+from platekeeper.http.auth import CallerDep, requires
+from platekeeper.http.basis import BasisDep
+from platekeeper.http.deps import ServicesDep
 from platekeeper.store.images import ImageKind, detect_image_type
 
 router = APIRouter(prefix="/api/v1/hits", tags=["hits"])

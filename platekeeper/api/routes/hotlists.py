@@ -9,14 +9,14 @@ from fastapi import APIRouter, Query, Request, status
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from platekeeper.api.auth import Caller, CallerDep, requires
-from platekeeper.api.deps import ServicesDep
 from platekeeper.domain.hotlists import AlertLevel, Hotlist, HotlistEntry, ListSource
 from platekeeper.domain.permissions import Permission
 from platekeeper.errors import InvalidInput
 from platekeeper.hotlists.entries import EntryDraft
 from platekeeper.hotlists.importing import FileFormat, ImportReport, ImportSpec, parse_mapping
 from platekeeper.hotlists.service import Editor
+from platekeeper.http.auth import Caller, CallerDep, requires
+from platekeeper.http.deps import ServicesDep
 
 router = APIRouter(prefix="/api/v1/hotlists", tags=["hotlists"])
 

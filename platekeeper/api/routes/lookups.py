@@ -16,11 +16,12 @@ from starlette.concurrency import run_in_threadpool
 
 from platekeeper.access import Basis, Found, SearchCriteria
 from platekeeper.api.access_schemas import ReadList, ReadPublic, StatedBasis
-from platekeeper.api.auth import CallerDep, requires
-from platekeeper.api.deps import ServicesDep
 from platekeeper.domain import PlateRead
 from platekeeper.domain.geo import GeoBox
 from platekeeper.domain.permissions import Permission
+from platekeeper.http.auth import CallerDep, requires
+from platekeeper.http.basis import BasisDep
+from platekeeper.http.deps import ServicesDep
 from platekeeper.store.images import ImageKind, detect_image_type
 
 router = APIRouter(prefix="/api/v1", tags=["look-ups"])
@@ -35,24 +36,6 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 }
 # Nothing a look-up returns may be kept by a browser or a proxy.
 _NO_STORE = {"Cache-Control": "no-store"}
-
-
-def stated_basis(
-    purpose: Annotated[
-        str | None, Query(max_length=40, description="An authorised purpose code.")
-    ] = None,
-    case_number: Annotated[
-        str | None, Query(max_length=64, description="The case or incident number.")
-    ] = None,
-    approval_id: Annotated[
-        str | None,
-        Query(max_length=64, description="A supervisor's approval, for searches reaching back."),
-    ] = None,
-) -> Basis:
-    return Basis(purpose, case_number, approval_id)
-
-
-BasisDep = Annotated[Basis, Depends(stated_basis)]
 
 
 def search_criteria(

@@ -9,12 +9,12 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from platekeeper.api.auth import requires
-from platekeeper.api.deps import ServicesDep
 from platekeeper.domain.permissions import Permission
 from platekeeper.domain.policy import Severity
 from platekeeper.domain.retention import DataClass
 from platekeeper.domain.sharing import EntityType
+from platekeeper.http.auth import requires
+from platekeeper.http.deps import ServicesDep
 from platekeeper.policy.effective import load_effective
 from platekeeper.policy.resolve import EffectivePolicy
 

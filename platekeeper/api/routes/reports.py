@@ -12,9 +12,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response
 from starlette.concurrency import run_in_threadpool
 
-from platekeeper.api.auth import CallerDep, requires
-from platekeeper.api.deps import ServicesDep
 from platekeeper.domain.permissions import Permission
+from platekeeper.http.auth import CallerDep, requires
+from platekeeper.http.deps import ServicesDep
 from platekeeper.reports.compliance import Period
 from platekeeper.reports.compliance_service import compliance_report
 from platekeeper.reports.render import ReportFormat, render

@@ -12,12 +12,12 @@ from fastapi import APIRouter, Query, status
 from pydantic import AwareDatetime, BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from platekeeper.api.auth import CallerDep, requires
-from platekeeper.api.deps import ServicesDep
 from platekeeper.domain.holds import HoldStatus, LegalHold, PlateSpan
 from platekeeper.domain.permissions import Permission
 from platekeeper.domain.purges import PurgeLedgerEntry
 from platekeeper.domain.retention import DataClass
+from platekeeper.http.auth import CallerDep, requires
+from platekeeper.http.deps import ServicesDep
 
 router = APIRouter(prefix="/api/v1/retention", tags=["retention"])
 

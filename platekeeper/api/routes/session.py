@@ -8,7 +8,9 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from platekeeper.api.auth import (
+from platekeeper.domain.credentials import Principal, csrf_token_for
+from platekeeper.domain.permissions import Permission, permissions_of
+from platekeeper.http.auth import (
     SESSION_COOKIE,
     CallerDep,
     client_address,
@@ -17,9 +19,7 @@ from platekeeper.api.auth import (
     requires,
     set_session_cookie,
 )
-from platekeeper.api.deps import ServicesDep
-from platekeeper.domain.credentials import Principal, csrf_token_for
-from platekeeper.domain.permissions import Permission, permissions_of
+from platekeeper.http.deps import ServicesDep
 
 router = APIRouter(prefix="/api/v1", tags=["sign-in"])
 

@@ -8,8 +8,6 @@ from typing import Any
 from fastapi import APIRouter, Response, status
 from starlette.concurrency import run_in_threadpool
 
-from platekeeper.api.auth import Caller, CallerDep, public, requires
-from platekeeper.api.deps import ServicesDep
 from platekeeper.api.sharing_schemas import (
     LedgerEntryOut,
     LedgerList,
@@ -25,6 +23,8 @@ from platekeeper.api.sharing_schemas import (
 )
 from platekeeper.domain.permissions import Permission
 from platekeeper.domain.recipients import ShareStatus
+from platekeeper.http.auth import Caller, CallerDep, public, requires
+from platekeeper.http.deps import ServicesDep
 from platekeeper.sharing.service import Clerk
 
 router = APIRouter(tags=["sharing"])

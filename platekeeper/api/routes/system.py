@@ -6,9 +6,9 @@ from fastapi import APIRouter
 from starlette.concurrency import run_in_threadpool
 
 from platekeeper import __version__
-from platekeeper.api.auth import public
-from platekeeper.api.deps import ServicesDep
 from platekeeper.api.schemas import Health
+from platekeeper.http.auth import public
+from platekeeper.http.deps import ServicesDep
 from platekeeper.services import require_current_schema
 
 router = APIRouter(prefix="/api/v1", tags=["system"])

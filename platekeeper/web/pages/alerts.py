@@ -26,13 +26,13 @@ from starlette.concurrency import run_in_threadpool
 
 from platekeeper.access import Basis
 from platekeeper.access.hits import HitView
-from platekeeper.api.auth import Caller, CallerDep, requires
-from platekeeper.api.deps import ServicesDep
-from platekeeper.api.routes.lookups import BasisDep
 from platekeeper.domain.hotlists import Hit, HitOutcome, HitStatus, RejectionReason
 from platekeeper.domain.permissions import Permission, permissions_of
 from platekeeper.domain.purposes import PurposeCatalogue
 from platekeeper.errors import Conflict, FieldError, InvalidInput, PlateKeeperError
+from platekeeper.http.auth import Caller, CallerDep, requires
+from platekeeper.http.basis import BasisDep
+from platekeeper.http.deps import ServicesDep
 from platekeeper.services import Services
 from platekeeper.web.errors import is_htmx
 from platekeeper.web.pages.caller import person

@@ -19,13 +19,13 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
-from platekeeper.api.auth import Caller, CallerDep, requires
-from platekeeper.api.deps import ServicesDep
 from platekeeper.audit import MisuseSignal, SignalKind, VerificationReport
 from platekeeper.audit.redaction import without_plates
 from platekeeper.domain.access import AccessEvent, AccessOutcome, AccessRecord, Checkpoint
 from platekeeper.domain.permissions import Permission
 from platekeeper.errors import FieldError, InvalidInput
+from platekeeper.http.auth import Caller, CallerDep, requires
+from platekeeper.http.deps import ServicesDep
 from platekeeper.services import Services
 from platekeeper.store.protocols import AccessFilter
 from platekeeper.web.errors import is_htmx

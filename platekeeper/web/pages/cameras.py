@@ -15,11 +15,11 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from platekeeper.api.auth import Caller, CallerDep, requires
-from platekeeper.api.deps import ServicesDep
 from platekeeper.domain import Camera, CameraKind, CameraStatus, GeoPoint
 from platekeeper.domain.permissions import Permission
 from platekeeper.errors import PlateKeeperError
+from platekeeper.http.auth import Caller, CallerDep, requires
+from platekeeper.http.deps import ServicesDep
 from platekeeper.ingest.cameras import SILENT_AFTER, CameraAdmin, CameraDraft, silent
 from platekeeper.services import Services
 from platekeeper.web.pages.admin import choice, decimal, done, invalid, refused

@@ -15,11 +15,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
-from platekeeper.api.auth import Caller, CallerDep, requires
-from platekeeper.api.deps import ServicesDep
 from platekeeper.domain import Camera, CameraStatus
 from platekeeper.domain.hotlists import Hotlist
 from platekeeper.domain.permissions import Permission, permissions_of
+from platekeeper.http.auth import Caller, CallerDep, requires
+from platekeeper.http.deps import ServicesDep
 from platekeeper.ingest.cameras import silent
 from platekeeper.services import Services
 from platekeeper.store.protocols import MinuteCount

@@ -15,11 +15,11 @@ from fastapi import APIRouter, Query, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from platekeeper.api.auth import Caller, CallerDep, requires
-from platekeeper.api.deps import ServicesDep
 from platekeeper.domain.holds import HoldStatus, LegalHold, PlateSpan
 from platekeeper.domain.permissions import Permission, permissions_of
 from platekeeper.errors import InvalidInput, PlateKeeperError
+from platekeeper.http.auth import Caller, CallerDep, requires
+from platekeeper.http.deps import ServicesDep
 from platekeeper.services import Services
 from platekeeper.web.pages.caller import person
 from platekeeper.web.pages.fields import Entry, id_list, required, typed, utc_minute

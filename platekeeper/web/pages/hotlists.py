@@ -18,14 +18,14 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from platekeeper.api.auth import Caller, CallerDep, requires
-from platekeeper.api.deps import ServicesDep
 from platekeeper.domain.hotlists import AlertLevel, Hotlist, HotlistEntry, ListSource
 from platekeeper.domain.permissions import Permission
 from platekeeper.errors import PlateKeeperError
 from platekeeper.hotlists.entries import EntryDraft
 from platekeeper.hotlists.importing import FIELDS, FileFormat
 from platekeeper.hotlists.service import Editor
+from platekeeper.http.auth import Caller, CallerDep, requires
+from platekeeper.http.deps import ServicesDep
 from platekeeper.services import Services
 from platekeeper.web.pages.admin import (
     choice,

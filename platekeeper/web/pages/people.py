@@ -19,11 +19,11 @@ from starlette.concurrency import run_in_threadpool
 
 from platekeeper.accounts.messages import SUSPENSION_REASONS
 from platekeeper.accounts.passwords import check_password_rules
-from platekeeper.api.auth import Caller, CallerDep, requires
-from platekeeper.api.deps import ServicesDep
 from platekeeper.domain.people import Account, AccountStatus, Role
 from platekeeper.domain.permissions import Permission
 from platekeeper.errors import InvalidInput, NotFound, PlateKeeperError
+from platekeeper.http.auth import Caller, CallerDep, requires
+from platekeeper.http.deps import ServicesDep
 from platekeeper.services import Services
 from platekeeper.web.pages.admin import done, invalid, refused
 from platekeeper.web.pages.caller import person

@@ -19,11 +19,11 @@ from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
 from platekeeper.access import Basis, Found
-from platekeeper.api.auth import Caller, CallerDep, requires
-from platekeeper.api.deps import ServicesDep
 from platekeeper.domain import Camera, PlateRead
 from platekeeper.domain.permissions import Permission, permissions_of
 from platekeeper.errors import FieldError, InvalidInput, PermissionDenied
+from platekeeper.http.auth import Caller, CallerDep, requires
+from platekeeper.http.deps import ServicesDep
 from platekeeper.services import Services
 from platekeeper.web.maps import draw_map, places_of_cameras, places_of_reads
 from platekeeper.web.pages.caller import person

@@ -14,12 +14,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
-from platekeeper.api.auth import CallerDep, requires
-from platekeeper.api.deps import ServicesDep
 from platekeeper.domain.permissions import Permission
 from platekeeper.domain.policy import describe_age
 from platekeeper.domain.purges import PurgeLedgerEntry
 from platekeeper.domain.retention import DataClass, RetentionRule
+from platekeeper.http.auth import CallerDep, requires
+from platekeeper.http.deps import ServicesDep
 from platekeeper.retention.plan import PurgePlan
 from platekeeper.services import Services
 from platekeeper.web.pages.caller import person

@@ -18,12 +18,12 @@ from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
 from platekeeper.access import Basis, SearchCriteria
-from platekeeper.api.auth import Caller, CallerDep, requires
-from platekeeper.api.deps import ServicesDep
 from platekeeper.domain import Camera
 from platekeeper.domain.geo import GeoBox
 from platekeeper.domain.permissions import Permission, permissions_of
 from platekeeper.errors import FieldError, InvalidInput
+from platekeeper.http.auth import Caller, CallerDep, requires
+from platekeeper.http.deps import ServicesDep
 from platekeeper.services import Services
 from platekeeper.web.maps import draw_map, places_of_cameras
 from platekeeper.web.pages.caller import person

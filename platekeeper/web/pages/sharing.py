@@ -16,8 +16,6 @@ from fastapi import APIRouter, Query, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from platekeeper.api.auth import Caller, CallerDep, requires
-from platekeeper.api.deps import ServicesDep
 from platekeeper.domain.permissions import Permission
 from platekeeper.domain.recipients import (
     Agreement,
@@ -31,6 +29,8 @@ from platekeeper.domain.recipients import (
 )
 from platekeeper.domain.sharing import EntityType
 from platekeeper.errors import InvalidInput, NotFound, PlateKeeperError
+from platekeeper.http.auth import Caller, CallerDep, requires
+from platekeeper.http.deps import ServicesDep
 from platekeeper.services import Services
 from platekeeper.sharing.service import Clerk, RecipientDraft, ShareOrder, SharingService
 from platekeeper.web.pages.caller import person
