@@ -22,7 +22,7 @@ from platekeeper.api.routes import (
     sharing,
     system,
 )
-from platekeeper.api.schemas import ReadBatchCreate, ReadCreate
+from platekeeper.api.schemas.reads import ReadBatchCreate, ReadCreate
 
 DESCRIPTION = """\
 PlateKeeper receives licence plate reads from cameras and keeps them under the law's rules.

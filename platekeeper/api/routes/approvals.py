@@ -8,7 +8,7 @@ from fastapi import APIRouter, status
 from starlette.concurrency import run_in_threadpool
 
 from platekeeper.access import Basis
-from platekeeper.api.access_schemas import ApprovalCreate, ApprovalList, ApprovalPublic
+from platekeeper.api.schemas.approvals import ApprovalCreate, ApprovalList, ApprovalPublic
 from platekeeper.domain.permissions import Permission
 from platekeeper.http.auth import CallerDep, requires
 from platekeeper.http.deps import ServicesDep

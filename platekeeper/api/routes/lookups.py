@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, Query, Response
 from starlette.concurrency import run_in_threadpool
 
 from platekeeper.access import Basis, Found, SearchCriteria
-from platekeeper.api.access_schemas import ReadList, ReadPublic, StatedBasis
+from platekeeper.api.schemas.lookups import ReadList, ReadPublic, StatedBasis
 from platekeeper.domain import PlateRead
 from platekeeper.domain.geo import GeoBox
 from platekeeper.domain.permissions import Permission

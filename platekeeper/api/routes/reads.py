@@ -17,7 +17,7 @@ from platekeeper.api.body import (
     read_body,
 )
 from platekeeper.api.convert import to_ingest_items
-from platekeeper.api.schemas import BatchReceipt, ReadBatchCreate, ReadCreate, ReadReceipt
+from platekeeper.api.schemas.reads import BatchReceipt, ReadBatchCreate, ReadCreate, ReadReceipt
 from platekeeper.domain import Camera
 from platekeeper.domain.permissions import Permission
 from platekeeper.http.auth import CameraDep, requires

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from fastapi import APIRouter, Request, Response
-from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
+from platekeeper.api.schemas.session import LoginBody, Me, Purpose, Purposes
 from platekeeper.domain.credentials import Principal, csrf_token_for
 from platekeeper.domain.permissions import Permission, permissions_of
 from platekeeper.http.auth import (
@@ -22,39 +20,6 @@ from platekeeper.http.auth import (
 from platekeeper.http.deps import ServicesDep
 
 router = APIRouter(prefix="/api/v1", tags=["sign-in"])
-
-
-class LoginBody(BaseModel):
-    username: str = Field(max_length=64)
-    password: str = Field(max_length=1024)
-
-
-class Me(BaseModel):
-    username: str
-    display_name: str
-    agency_id: str
-    job_title: str
-    roles: list[str]
-    permissions: list[str]
-    training_expires_on: date | None
-    csrf_token: str | None = Field(
-        description="Send it as X-CSRF-Token with every request that changes something; "
-        "null when signed in with an API token, which needs none."
-    )
-
-
-class Purpose(BaseModel):
-    code: str
-    label: str
-
-
-class Purposes(BaseModel):
-    purposes: list[Purpose]
-    case_number_pattern: str
-    case_number_example: str
-    approval_beyond_days: int | None = Field(
-        description="Searches reaching further back need a supervisor's approval; null: none do."
-    )
 
 
 def _me(principal: Principal, session_token: str | None) -> Me:

@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Response, status
 from starlette.concurrency import run_in_threadpool
 
-from platekeeper.api.sharing_schemas import (
+from platekeeper.api.schemas.sharing import (
     LedgerEntryOut,
     LedgerList,
     RecipientCreate,

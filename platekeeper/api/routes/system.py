@@ -6,7 +6,7 @@ from fastapi import APIRouter
 from starlette.concurrency import run_in_threadpool
 
 from platekeeper import __version__
-from platekeeper.api.schemas import Health
+from platekeeper.api.schemas.system import Health
 from platekeeper.http.auth import public
 from platekeeper.http.deps import ServicesDep
 from platekeeper.services import require_current_schema
