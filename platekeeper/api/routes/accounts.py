@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Response, status
-from starlette.concurrency import run_in_threadpool
 
 from platekeeper.api.schemas.accounts import (
     AccountCreate,
@@ -65,8 +64,8 @@ def _in_agency(account: Account, caller: Caller) -> Account:
     responses=_ERRORS,
     dependencies=requires(Permission.ACCOUNTS_MANAGE),
 )
-async def list_accounts(services: ServicesDep, caller: CallerDep) -> AccountList:
-    accounts = await run_in_threadpool(services.accounts.list, caller.actor.agency_id)
+def list_accounts(services: ServicesDep, caller: CallerDep) -> AccountList:
+    accounts = services.accounts.list(caller.actor.agency_id)
     return AccountList(accounts=[AccountPublic.of(account) for account in accounts])
 
 
@@ -78,21 +77,17 @@ async def list_accounts(services: ServicesDep, caller: CallerDep) -> AccountList
     responses=_ERRORS,
     dependencies=requires(Permission.ACCOUNTS_MANAGE),
 )
-async def create_account(
-    body: AccountCreate, services: ServicesDep, caller: CallerDep
-) -> AccountPublic:
-    account = await run_in_threadpool(
-        lambda: services.accounts.create(
-            _principal(caller),
-            username=body.username,
-            display_name=body.display_name,
-            agency_id=caller.actor.agency_id,
-            job_title=body.job_title,
-            roles=body.roles,
-            training_completed_on=body.training.completed_on,
-            training_expires_on=body.training.expires_on,
-            password=body.password,
-        )
+def create_account(body: AccountCreate, services: ServicesDep, caller: CallerDep) -> AccountPublic:
+    account = services.accounts.create(
+        _principal(caller),
+        username=body.username,
+        display_name=body.display_name,
+        agency_id=caller.actor.agency_id,
+        job_title=body.job_title,
+        roles=body.roles,
+        training_completed_on=body.training.completed_on,
+        training_expires_on=body.training.expires_on,
+        password=body.password,
     )
     return AccountPublic.of(account)
 
@@ -104,13 +99,13 @@ async def create_account(
     responses=_ERRORS,
     dependencies=requires(Permission.ACCOUNTS_MANAGE),
 )
-async def get_account(username: str, services: ServicesDep, caller: CallerDep) -> AccountPublic:
-    account = await run_in_threadpool(services.accounts.by_username, username)
+def get_account(username: str, services: ServicesDep, caller: CallerDep) -> AccountPublic:
+    account = services.accounts.by_username(username)
     return AccountPublic.of(_in_agency(account, caller))
 
 
-async def _target(services: ServicesDep, caller: Caller, username: str) -> Account:
-    return _in_agency(await run_in_threadpool(services.accounts.by_username, username), caller)
+def _target(services: ServicesDep, caller: Caller, username: str) -> Account:
+    return _in_agency(services.accounts.by_username(username), caller)
 
 
 @router.put(
@@ -120,13 +115,11 @@ async def _target(services: ServicesDep, caller: Caller, username: str) -> Accou
     responses=_ERRORS,
     dependencies=requires(Permission.ACCOUNTS_MANAGE),
 )
-async def set_roles(
+def set_roles(
     username: str, body: RolesIn, services: ServicesDep, caller: CallerDep
 ) -> AccountPublic:
-    account = await _target(services, caller, username)
-    changed = await run_in_threadpool(
-        services.accounts.set_roles, _principal(caller), account.id, body.roles
-    )
+    account = _target(services, caller, username)
+    changed = services.accounts.set_roles(_principal(caller), account.id, body.roles)
     return AccountPublic.of(changed)
 
 
@@ -137,16 +130,12 @@ async def set_roles(
     responses=_ERRORS,
     dependencies=requires(Permission.ACCOUNTS_MANAGE),
 )
-async def record_training(
+def record_training(
     username: str, body: TrainingIn, services: ServicesDep, caller: CallerDep
 ) -> AccountPublic:
-    account = await _target(services, caller, username)
-    changed = await run_in_threadpool(
-        services.accounts.record_training,
-        _principal(caller),
-        account.id,
-        body.completed_on,
-        body.expires_on,
+    account = _target(services, caller, username)
+    changed = services.accounts.record_training(
+        _principal(caller), account.id, body.completed_on, body.expires_on
     )
     return AccountPublic.of(changed)
 
@@ -158,9 +147,9 @@ async def record_training(
     responses=_ERRORS,
     dependencies=requires(Permission.ACCOUNTS_MANAGE),
 )
-async def suspend(username: str, services: ServicesDep, caller: CallerDep) -> AccountPublic:
-    account = await _target(services, caller, username)
-    changed = await run_in_threadpool(services.accounts.suspend, _principal(caller), account.id)
+def suspend(username: str, services: ServicesDep, caller: CallerDep) -> AccountPublic:
+    account = _target(services, caller, username)
+    changed = services.accounts.suspend(_principal(caller), account.id)
     return AccountPublic.of(changed)
 
 
@@ -171,13 +160,12 @@ async def suspend(username: str, services: ServicesDep, caller: CallerDep) -> Ac
     responses=_ERRORS,
     dependencies=requires(Permission.ACCOUNTS_MANAGE),
 )
-async def reactivate(
+def reactivate(
     username: str, body: ReactivateIn, services: ServicesDep, caller: CallerDep
 ) -> AccountPublic:
-    account = await _target(services, caller, username)
+    account = _target(services, caller, username)
     training = body.training
-    changed = await run_in_threadpool(
-        services.accounts.reactivate,
+    changed = services.accounts.reactivate(
         _principal(caller),
         account.id,
         None if training is None else training.completed_on,
@@ -193,9 +181,9 @@ async def reactivate(
     responses=_ERRORS,
     dependencies=requires(Permission.ACCOUNTS_MANAGE),
 )
-async def deactivate(username: str, services: ServicesDep, caller: CallerDep) -> AccountPublic:
-    account = await _target(services, caller, username)
-    changed = await run_in_threadpool(services.accounts.deactivate, _principal(caller), account.id)
+def deactivate(username: str, services: ServicesDep, caller: CallerDep) -> AccountPublic:
+    account = _target(services, caller, username)
+    changed = services.accounts.deactivate(_principal(caller), account.id)
     return AccountPublic.of(changed)
 
 
@@ -207,13 +195,11 @@ async def deactivate(username: str, services: ServicesDep, caller: CallerDep) ->
     responses=_ERRORS,
     dependencies=requires(Permission.ACCOUNTS_MANAGE),
 )
-async def set_password(
+def set_password(
     username: str, body: PasswordSet, services: ServicesDep, caller: CallerDep
 ) -> Response:
-    account = await _target(services, caller, username)
-    await run_in_threadpool(
-        services.accounts.set_password, _principal(caller), account.id, body.password
-    )
+    account = _target(services, caller, username)
+    services.accounts.set_password(_principal(caller), account.id, body.password)
     return Response(status_code=204)
 
 
@@ -225,17 +211,15 @@ async def set_password(
     responses=_ERRORS,
     dependencies=requires(Permission.ACCOUNTS_SELF),
 )
-async def change_own_password(
+def change_own_password(
     body: OwnPasswordChange, services: ServicesDep, caller: CallerDep
 ) -> Response:
     principal = _principal(caller)
-    await run_in_threadpool(
-        lambda: services.accounts.set_password(
-            principal,
-            principal.account.id,
-            body.new_password,
-            current_password=body.current_password,
-        )
+    services.accounts.set_password(
+        principal,
+        principal.account.id,
+        body.new_password,
+        current_password=body.current_password,
     )
     return Response(status_code=204)
 
@@ -247,8 +231,8 @@ async def change_own_password(
     responses=_ERRORS,
     dependencies=requires(Permission.ACCOUNTS_SELF),
 )
-async def list_tokens(services: ServicesDep, caller: CallerDep) -> TokenList:
-    tokens = await run_in_threadpool(services.accounts.list_api_tokens, _principal(caller))
+def list_tokens(services: ServicesDep, caller: CallerDep) -> TokenList:
+    tokens = services.accounts.list_api_tokens(_principal(caller))
     return TokenList(tokens=[TokenPublic.of(token) for token in tokens])
 
 
@@ -260,10 +244,8 @@ async def list_tokens(services: ServicesDep, caller: CallerDep) -> TokenList:
     responses=_ERRORS,
     dependencies=requires(Permission.ACCOUNTS_SELF),
 )
-async def issue_token(body: TokenCreate, services: ServicesDep, caller: CallerDep) -> TokenIssued:
-    token, plaintext = await run_in_threadpool(
-        services.accounts.issue_api_token, _principal(caller), body.name, body.days
-    )
+def issue_token(body: TokenCreate, services: ServicesDep, caller: CallerDep) -> TokenIssued:
+    token, plaintext = services.accounts.issue_api_token(_principal(caller), body.name, body.days)
     return TokenIssued(**TokenPublic.of(token).model_dump(), token=plaintext)
 
 
@@ -274,8 +256,6 @@ async def issue_token(body: TokenCreate, services: ServicesDep, caller: CallerDe
     responses=_ERRORS,
     dependencies=requires(Permission.ACCOUNTS_SELF),
 )
-async def revoke_token(token_id: str, services: ServicesDep, caller: CallerDep) -> TokenPublic:
-    token = await run_in_threadpool(
-        services.accounts.revoke_api_token, _principal(caller), token_id
-    )
+def revoke_token(token_id: str, services: ServicesDep, caller: CallerDep) -> TokenPublic:
+    token = services.accounts.revoke_api_token(_principal(caller), token_id)
     return TokenPublic.of(token)

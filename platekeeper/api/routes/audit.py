@@ -10,7 +10,6 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
-from starlette.concurrency import run_in_threadpool
 
 from platekeeper.api.schemas.audit import AccessEntries, AccessEntry, Signal, Signals, Verification
 from platekeeper.audit import MisuseSignal
@@ -41,7 +40,7 @@ def _log_reading(services: Services, caller: Caller, what: str, query: dict[str,
     responses=_ERRORS,
     dependencies=requires(Permission.AUDIT_READ),
 )
-async def entries(
+def entries(
     services: ServicesDep,
     caller: CallerDep,
     username: Annotated[str | None, Query(max_length=64)] = None,
@@ -76,8 +75,8 @@ async def entries(
         }.items()
         if value is not None
     }
-    await run_in_threadpool(_log_reading, services, caller, "listed entries", elements)
-    found = await run_in_threadpool(services.access_log.entries, query)
+    _log_reading(services, caller, "listed entries", elements)
+    found = services.access_log.entries(query)
     return AccessEntries(entries=[AccessEntry.of(record) for record in found])
 
 
@@ -88,13 +87,11 @@ async def entries(
     responses=_ERRORS,
     dependencies=requires(Permission.AUDIT_READ),
 )
-async def signals(
-    services: ServicesDep, caller: CallerDep, since: datetime | None = None
-) -> Signals:
+def signals(services: ServicesDep, caller: CallerDep, since: datetime | None = None) -> Signals:
     query = {} if since is None else {"since": since.isoformat()}
-    await run_in_threadpool(_log_reading, services, caller, "listed misuse signals", query)
-    found = await run_in_threadpool(services.access_log.signals, since)
-    return Signals(signals=[await run_in_threadpool(_signal, services, s) for s in found])
+    _log_reading(services, caller, "listed misuse signals", query)
+    found = services.access_log.signals(since)
+    return Signals(signals=[_signal(services, s) for s in found])
 
 
 def _signal(services: Services, signal: MisuseSignal) -> Signal:
@@ -114,9 +111,9 @@ def _signal(services: Services, signal: MisuseSignal) -> Signal:
     responses=_ERRORS,
     dependencies=requires(Permission.AUDIT_READ),
 )
-async def verify(services: ServicesDep, caller: CallerDep) -> Verification:
-    await run_in_threadpool(_log_reading, services, caller, "verified the log", {})
-    report = await run_in_threadpool(services.access_log.verify)
+def verify(services: ServicesDep, caller: CallerDep) -> Verification:
+    _log_reading(services, caller, "verified the log", {})
+    report = services.access_log.verify()
     return Verification.of(report)
 
 
@@ -127,8 +124,8 @@ async def verify(services: ServicesDep, caller: CallerDep) -> Verification:
     responses={200: {"content": {"application/jsonl": {}}}, **_ERRORS},
     dependencies=requires(Permission.AUDIT_READ),
 )
-async def checkpoints(services: ServicesDep, caller: CallerDep) -> Response:
-    await run_in_threadpool(_log_reading, services, caller, "exported checkpoints", {})
-    body = await run_in_threadpool(services.access_log.export_checkpoints)
+def checkpoints(services: ServicesDep, caller: CallerDep) -> Response:
+    _log_reading(services, caller, "exported checkpoints", {})
+    body = services.access_log.export_checkpoints()
     headers = {"Content-Disposition": 'attachment; filename="access-log-checkpoints.jsonl"'}
     return Response(body, media_type="application/jsonl", headers=headers)

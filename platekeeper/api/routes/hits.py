@@ -6,7 +6,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel
-from starlette.concurrency import run_in_threadpool
 
 from platekeeper.api.schemas.hits import (
     Confirmation,
@@ -54,7 +53,7 @@ def _json(body: BaseModel) -> Response:
     responses=_ERRORS,
     dependencies=requires(Permission.ALERTS_VIEW),
 )
-async def list_hits(
+def list_hits(
     services: ServicesDep,
     caller: CallerDep,
     basis: BasisDep,
@@ -62,9 +61,7 @@ async def list_hits(
     list_id: Annotated[str | None, Query(max_length=63)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> Response:
-    views = await run_in_threadpool(
-        services.hit_desk.list, caller.requester, basis, status, list_id, limit
-    )
+    views = services.hit_desk.list(caller.requester, basis, status, list_id, limit)
     return _json(HitList(hits=[HitDetail.of(view) for view in views]))
 
 
@@ -75,10 +72,8 @@ async def list_hits(
     responses=_ERRORS,
     dependencies=requires(Permission.ALERTS_VIEW),
 )
-async def get_hit(
-    hit_id: str, services: ServicesDep, caller: CallerDep, basis: BasisDep
-) -> Response:
-    view = await run_in_threadpool(services.hit_desk.get, caller.requester, basis, hit_id)
+def get_hit(hit_id: str, services: ServicesDep, caller: CallerDep, basis: BasisDep) -> Response:
+    view = services.hit_desk.get(caller.requester, basis, hit_id)
     return _json(HitDetail.of(view))
 
 
@@ -89,14 +84,14 @@ async def get_hit(
     responses={200: {"content": {"image/jpeg": {}, "image/png": {}}}, **_ERRORS},
     dependencies=requires(Permission.ALERTS_VIEW),
 )
-async def get_hit_image(
+def get_hit_image(
     hit_id: str,
     services: ServicesDep,
     caller: CallerDep,
     basis: BasisDep,
     kind: ImageKind = ImageKind.CROP,
 ) -> Response:
-    image = await run_in_threadpool(services.hit_desk.image, caller.requester, basis, hit_id, kind)
+    image = services.hit_desk.image(caller.requester, basis, hit_id, kind)
     media_type = f"image/{'jpeg' if (ext := detect_image_type(image.data)) == 'jpg' else ext}"
     return Response(image.data, media_type=media_type, headers=_NO_STORE)
 
@@ -108,18 +103,16 @@ async def get_hit_image(
     responses=_ERRORS,
     dependencies=requires(Permission.ALERTS_VERIFY),
 )
-async def confirm_hit(
+def confirm_hit(
     hit_id: str, body: Confirmation, services: ServicesDep, caller: CallerDep
 ) -> HitPublic:
-    hit = await run_in_threadpool(
-        lambda: services.hit_desk.confirm(
-            caller.requester,
-            hit_id,
-            characters_match=body.characters_match,
-            state_matches=body.state_matches,
-            active_at_source=body.active_at_source,
-            note=body.note,
-        )
+    hit = services.hit_desk.confirm(
+        caller.requester,
+        hit_id,
+        characters_match=body.characters_match,
+        state_matches=body.state_matches,
+        active_at_source=body.active_at_source,
+        note=body.note,
     )
     return HitPublic.of(hit)
 
@@ -131,12 +124,8 @@ async def confirm_hit(
     responses=_ERRORS,
     dependencies=requires(Permission.ALERTS_VERIFY),
 )
-async def reject_hit(
-    hit_id: str, body: Rejection, services: ServicesDep, caller: CallerDep
-) -> HitPublic:
-    hit = await run_in_threadpool(
-        services.hit_desk.reject, caller.requester, hit_id, body.reason, body.note
-    )
+def reject_hit(hit_id: str, body: Rejection, services: ServicesDep, caller: CallerDep) -> HitPublic:
+    hit = services.hit_desk.reject(caller.requester, hit_id, body.reason, body.note)
     return HitPublic.of(hit)
 
 
@@ -147,12 +136,10 @@ async def reject_hit(
     responses=_ERRORS,
     dependencies=requires(Permission.ALERTS_VERIFY),
 )
-async def record_outcome(
+def record_outcome(
     hit_id: str, body: OutcomeIn, services: ServicesDep, caller: CallerDep
 ) -> HitPublic:
-    hit = await run_in_threadpool(
-        services.hit_desk.record_outcome, caller.requester, hit_id, body.outcome
-    )
+    hit = services.hit_desk.record_outcome(caller.requester, hit_id, body.outcome)
     return HitPublic.of(hit)
 
 
@@ -163,12 +150,10 @@ async def record_outcome(
     responses=_ERRORS,
     dependencies=requires(Permission.HOTLISTS_RETROACTIVE),
 )
-async def retroactive(
+def retroactive(
     entry_id: str, services: ServicesDep, caller: CallerDep, basis: BasisDep
 ) -> Response:
-    found = await run_in_threadpool(
-        services.hotlist_matcher.match_stored, caller.requester, basis, entry_id
-    )
+    found = services.hotlist_matcher.match_stored(caller.requester, basis, entry_id)
     body = RetroactiveResult(
         entry_id=found.entry.id,
         hits=[

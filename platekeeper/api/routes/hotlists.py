@@ -50,8 +50,8 @@ def _editor(caller: Caller) -> Editor:
     responses=_ERRORS,
     dependencies=requires(Permission.HOTLISTS_VIEW),
 )
-async def list_hotlists(services: ServicesDep, caller: CallerDep) -> HotlistList:
-    found = await run_in_threadpool(services.hotlists.lists, _editor(caller))
+def list_hotlists(services: ServicesDep, caller: CallerDep) -> HotlistList:
+    found = services.hotlists.lists(_editor(caller))
     return HotlistList(hotlists=[HotlistPublic.of(hotlist) for hotlist in found])
 
 
@@ -63,19 +63,15 @@ async def list_hotlists(services: ServicesDep, caller: CallerDep) -> HotlistList
     responses=_ERRORS,
     dependencies=requires(Permission.HOTLISTS_MANAGE),
 )
-async def create_hotlist(
-    body: HotlistCreate, services: ServicesDep, caller: CallerDep
-) -> HotlistPublic:
-    created = await run_in_threadpool(
-        lambda: services.hotlists.create_list(
-            _editor(caller),
-            list_id=body.id,
-            name=body.name,
-            source=body.source,
-            priority=body.priority,
-            alert_level=body.alert_level,
-            covert=body.covert,
-        )
+def create_hotlist(body: HotlistCreate, services: ServicesDep, caller: CallerDep) -> HotlistPublic:
+    created = services.hotlists.create_list(
+        _editor(caller),
+        list_id=body.id,
+        name=body.name,
+        source=body.source,
+        priority=body.priority,
+        alert_level=body.alert_level,
+        covert=body.covert,
     )
     return HotlistPublic.of(created)
 
@@ -87,16 +83,14 @@ async def create_hotlist(
     responses=_ERRORS,
     dependencies=requires(Permission.HOTLISTS_VIEW),
 )
-async def list_entries(
+def list_entries(
     list_id: str,
     services: ServicesDep,
     caller: CallerDep,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> EntryList:
-    found = await run_in_threadpool(
-        services.hotlists.entries, _editor(caller), list_id, limit, offset
-    )
+    found = services.hotlists.entries(_editor(caller), list_id, limit, offset)
     return EntryList(entries=[EntryPublic.of(entry) for entry in found])
 
 
@@ -108,11 +102,11 @@ async def list_entries(
     responses=_ERRORS,
     dependencies=requires(Permission.HOTLISTS_MANAGE),
 )
-async def add_entry(
+def add_entry(
     list_id: str, body: EntryCreate, services: ServicesDep, caller: CallerDep
 ) -> EntryPublic:
     draft = EntryDraft(**body.model_dump(exclude={"plate"}), plate=body.plate)
-    entry = await run_in_threadpool(services.hotlists.add_entry, _editor(caller), list_id, draft)
+    entry = services.hotlists.add_entry(_editor(caller), list_id, draft)
     return EntryPublic.of(entry)
 
 
@@ -123,8 +117,8 @@ async def add_entry(
     responses=_ERRORS,
     dependencies=requires(Permission.HOTLISTS_MANAGE),
 )
-async def remove_entry(entry_id: str, services: ServicesDep, caller: CallerDep) -> EntryPublic:
-    entry = await run_in_threadpool(services.hotlists.remove_entry, _editor(caller), entry_id)
+def remove_entry(entry_id: str, services: ServicesDep, caller: CallerDep) -> EntryPublic:
+    entry = services.hotlists.remove_entry(_editor(caller), entry_id)
     return EntryPublic.of(entry)
 
 
@@ -135,10 +129,10 @@ async def remove_entry(entry_id: str, services: ServicesDep, caller: CallerDep) 
     responses=_ERRORS,
     dependencies=requires(Permission.HOTLISTS_RENEW),
 )
-async def renew_entry(
+def renew_entry(
     entry_id: str, body: RenewIn, services: ServicesDep, caller: CallerDep
 ) -> EntryPublic:
-    entry = await run_in_threadpool(services.hotlists.renew, _editor(caller), entry_id, body.until)
+    entry = services.hotlists.renew(_editor(caller), entry_id, body.until)
     return EntryPublic.of(entry)
 
 

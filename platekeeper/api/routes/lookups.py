@@ -12,7 +12,6 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Response
-from starlette.concurrency import run_in_threadpool
 
 from platekeeper.access import Basis, Found, SearchCriteria
 from platekeeper.api.schemas.lookups import ReadList, ReadPublic, StatedBasis
@@ -74,10 +73,10 @@ CriteriaDep = Annotated[SearchCriteria, Depends(search_criteria)]
     responses=_ERRORS,
     dependencies=requires(Permission.READS_SEARCH),
 )
-async def search_reads(
+def search_reads(
     services: ServicesDep, caller: CallerDep, basis: BasisDep, criteria: CriteriaDep
 ) -> Response:
-    found = await run_in_threadpool(services.read_access.search, caller.requester, basis, criteria)
+    found = services.read_access.search(caller.requester, basis, criteria)
     return _read_list(found, basis)
 
 
@@ -88,12 +87,10 @@ async def search_reads(
     responses={200: {"content": {"text/csv": {}}}, **_ERRORS},
     dependencies=requires(Permission.READS_EXPORT),
 )
-async def export_reads(
+def export_reads(
     services: ServicesDep, caller: CallerDep, basis: BasisDep, criteria: CriteriaDep
 ) -> Response:
-    found = await run_in_threadpool(
-        services.read_access.search, caller.requester, basis, criteria, export=True
-    )
+    found = services.read_access.search(caller.requester, basis, criteria, export=True)
     headers = {**_NO_STORE, "Content-Disposition": 'attachment; filename="reads.csv"'}
     return Response(_csv(found.reads), media_type="text/csv", headers=headers)
 
@@ -105,10 +102,8 @@ async def export_reads(
     responses={404: {"description": "No such read in your agency."}, **_ERRORS},
     dependencies=requires(Permission.READS_VIEW),
 )
-async def get_read(
-    read_id: str, services: ServicesDep, caller: CallerDep, basis: BasisDep
-) -> Response:
-    read = await run_in_threadpool(services.read_access.read, caller.requester, basis, read_id)
+def get_read(read_id: str, services: ServicesDep, caller: CallerDep, basis: BasisDep) -> Response:
+    read = services.read_access.read(caller.requester, basis, read_id)
     body = ReadPublic.of(read).model_dump_json()
     return Response(body, media_type="application/json", headers=_NO_STORE)
 
@@ -120,16 +115,14 @@ async def get_read(
     responses={200: {"content": {"image/jpeg": {}, "image/png": {}}}, **_ERRORS},
     dependencies=requires(Permission.IMAGES_VIEW),
 )
-async def get_read_image(
+def get_read_image(
     read_id: str,
     services: ServicesDep,
     caller: CallerDep,
     basis: BasisDep,
     kind: ImageKind = ImageKind.CROP,
 ) -> Response:
-    image = await run_in_threadpool(
-        services.read_access.image, caller.requester, basis, read_id, kind
-    )
+    image = services.read_access.image(caller.requester, basis, read_id, kind)
     media_type = f"image/{'jpeg' if (ext := detect_image_type(image.data)) == 'jpg' else ext}"
     return Response(image.data, media_type=media_type, headers=_NO_STORE)
 
@@ -141,7 +134,7 @@ async def get_read_image(
     responses=_ERRORS,
     dependencies=requires(Permission.VEHICLES_HISTORY),
 )
-async def vehicle_history(
+def vehicle_history(
     plate: str,
     services: ServicesDep,
     caller: CallerDep,
@@ -149,13 +142,8 @@ async def vehicle_history(
     captured_from: datetime | None = None,
     captured_before: datetime | None = None,
 ) -> Response:
-    found = await run_in_threadpool(
-        services.read_access.vehicle_history,
-        caller.requester,
-        basis,
-        plate,
-        captured_from,
-        captured_before,
+    found = services.read_access.vehicle_history(
+        caller.requester, basis, plate, captured_from, captured_before
     )
     return _read_list(found, basis)
 

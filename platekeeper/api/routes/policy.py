@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
-from starlette.concurrency import run_in_threadpool
 
 from platekeeper.api.schemas.policy import (
     PolicyPublic,
@@ -25,19 +24,19 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-async def _effective(services: ServicesDep) -> PolicyPublic:
+def _effective(services: ServicesDep) -> PolicyPublic:
     today = services.clock.now().date()
-    effective = await run_in_threadpool(load_effective, services.settings, today)
+    effective = load_effective(services.settings, today)
     return PolicyPublic.of(effective)
 
 
 @router.get("", dependencies=requires(Permission.POLICY_MANAGE), responses=_ERRORS)
-async def get_policy(services: ServicesDep) -> PolicyPublic:
+def get_policy(services: ServicesDep) -> PolicyPublic:
     """The effective policy, for the custodian who maintains it."""
-    return await _effective(services)
+    return _effective(services)
 
 
 @router.get("/review", dependencies=requires(Permission.REPORTS_READ), responses=_ERRORS)
-async def review_policy(services: ServicesDep) -> PolicyPublic:
+def review_policy(services: ServicesDep) -> PolicyPublic:
     """The same view, for auditors reviewing what the system enforces."""
-    return await _effective(services)
+    return _effective(services)

@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Query, status
-from starlette.concurrency import run_in_threadpool
 
 from platekeeper.api.schemas.retention import (
     HoldCreate,
@@ -44,10 +43,10 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     responses=_ERRORS,
     dependencies=requires(Permission.REPORTS_READ),
 )
-async def purge_ledger(
+def purge_ledger(
     services: ServicesDep, limit: int = Query(default=100, ge=1, le=1000)
 ) -> PurgeLedgerPublic:
-    entries = await run_in_threadpool(services.store.purge_ledger.list, limit)
+    entries = services.store.purge_ledger.list(limit)
     return PurgeLedgerPublic(runs=[PurgeRunPublic.of(entry) for entry in entries])
 
 
@@ -58,9 +57,9 @@ async def purge_ledger(
     responses=_ERRORS,
     dependencies=requires(Permission.REPORTS_READ),
 )
-async def oldest_surviving(services: ServicesDep) -> OldestSurvivingPublic:
-    oldest = await run_in_threadpool(services.purge.oldest_surviving, DataClass.NON_HIT_READS)
-    plan = await run_in_threadpool(services.purge.plan)
+def oldest_surviving(services: ServicesDep) -> OldestSurvivingPublic:
+    oldest = services.purge.oldest_surviving(DataClass.NON_HIT_READS)
+    plan = services.purge.plan()
     return OldestSurvivingPublic(
         oldest_non_hit_read_day=None if oldest is None else oldest.date(),
         cutoff=plan.decision(DataClass.NON_HIT_READS).cutoff,
@@ -75,20 +74,18 @@ async def oldest_surviving(services: ServicesDep) -> OldestSurvivingPublic:
     responses={422: {"description": "Case, reason, reads or range invalid."}, **_ERRORS},
     dependencies=requires(Permission.HOLDS_MANAGE),
 )
-async def request_hold(body: HoldCreate, services: ServicesDep, caller: CallerDep) -> HoldPublic:
+def request_hold(body: HoldCreate, services: ServicesDep, caller: CallerDep) -> HoldPublic:
     span = body.plate
     plates = (
         None if span is None else PlateSpan(span.plate, span.captured_from, span.captured_before)
     )
-    hold = await run_in_threadpool(
-        lambda: services.holds.request(
-            caller.requester,
-            case_number=body.case_number,
-            reason=body.reason,
-            expires_at=body.expires_at,
-            read_ids=tuple(body.read_ids),
-            plates=plates,
-        )
+    hold = services.holds.request(
+        caller.requester,
+        case_number=body.case_number,
+        reason=body.reason,
+        expires_at=body.expires_at,
+        read_ids=tuple(body.read_ids),
+        plates=plates,
     )
     return HoldPublic.of(hold, services.clock.now())
 
@@ -100,8 +97,8 @@ async def request_hold(body: HoldCreate, services: ServicesDep, caller: CallerDe
     responses=_ERRORS,
     dependencies=requires(Permission.HOLDS_MANAGE),
 )
-async def list_holds(services: ServicesDep, caller: CallerDep) -> HoldList:
-    holds = await run_in_threadpool(services.holds.list, caller.requester)
+def list_holds(services: ServicesDep, caller: CallerDep) -> HoldList:
+    holds = services.holds.list(caller.requester)
     now = services.clock.now()
     return HoldList(holds=[HoldPublic.of(hold, now) for hold in holds])
 
@@ -113,8 +110,8 @@ async def list_holds(services: ServicesDep, caller: CallerDep) -> HoldList:
     responses=_ERRORS,
     dependencies=requires(Permission.HOLDS_APPROVE),
 )
-async def approve_hold(hold_id: str, services: ServicesDep, caller: CallerDep) -> HoldPublic:
-    hold = await run_in_threadpool(services.holds.approve, caller.requester, hold_id)
+def approve_hold(hold_id: str, services: ServicesDep, caller: CallerDep) -> HoldPublic:
+    hold = services.holds.approve(caller.requester, hold_id)
     return HoldPublic.of(hold, services.clock.now())
 
 
@@ -125,6 +122,6 @@ async def approve_hold(hold_id: str, services: ServicesDep, caller: CallerDep) -
     responses=_ERRORS,
     dependencies=requires(Permission.HOLDS_APPROVE),
 )
-async def release_hold(hold_id: str, services: ServicesDep, caller: CallerDep) -> HoldPublic:
-    hold = await run_in_threadpool(services.holds.release, caller.requester, hold_id)
+def release_hold(hold_id: str, services: ServicesDep, caller: CallerDep) -> HoldPublic:
+    hold = services.holds.release(caller.requester, hold_id)
     return HoldPublic.of(hold, services.clock.now())

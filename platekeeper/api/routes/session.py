@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
-from starlette.concurrency import run_in_threadpool
 
 from platekeeper.api.schemas.session import LoginBody, Me, Purpose, Purposes
 from platekeeper.domain.credentials import Principal, csrf_token_for
@@ -43,10 +42,10 @@ def _me(principal: Principal, session_token: str | None) -> Me:
     responses={401: {"description": "Wrong credentials, or the account is locked or suspended."}},
     dependencies=public(),
 )
-async def login(body: LoginBody, request: Request, response: Response, services: ServicesDep) -> Me:
+def login(body: LoginBody, request: Request, response: Response, services: ServicesDep) -> Me:
     require_same_origin(request)
-    principal, token = await run_in_threadpool(
-        services.accounts.login, body.username, body.password, client_address(request)
+    principal, token = services.accounts.login(
+        body.username, body.password, client_address(request)
     )
     set_session_cookie(response, services, token)
     return _me(principal, token)
@@ -59,9 +58,9 @@ async def login(body: LoginBody, request: Request, response: Response, services:
     response_class=Response,
     dependencies=requires(Permission.ACCOUNTS_SELF),
 )
-async def logout(services: ServicesDep, caller: CallerDep) -> Response:
+def logout(services: ServicesDep, caller: CallerDep) -> Response:
     if caller.session_token is not None:
-        await run_in_threadpool(services.accounts.logout, caller.session_token)
+        services.accounts.logout(caller.session_token)
     response = Response(status_code=204)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response

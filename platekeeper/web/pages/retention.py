@@ -12,7 +12,6 @@ from datetime import date, timedelta
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
-from starlette.concurrency import run_in_threadpool
 
 from platekeeper.domain.permissions import Permission
 from platekeeper.domain.policy import describe_age
@@ -64,9 +63,9 @@ class Retention:
 @router.get(
     "/retention", response_class=HTMLResponse, dependencies=requires(Permission.REPORTS_READ)
 )
-async def retention(request: Request, services: ServicesDep, caller: CallerDep) -> HTMLResponse:
+def retention(request: Request, services: ServicesDep, caller: CallerDep) -> HTMLResponse:
     person(caller)
-    shown = await run_in_threadpool(_retention, services)
+    shown = _retention(services)
     return render(request, "pages/retention/retention.html", {"retention": shown}, caller=caller)
 
 
