@@ -37,7 +37,7 @@ from pathlib import Path
 import httpx
 import uvicorn
 
-from platekeeper.api.app import create_app
+from platekeeper.app import create_app
 from platekeeper.config import load_settings
 from platekeeper.domain import Agency, Camera, CameraKind, CameraStatus, GeoPoint
 from platekeeper.domain.cameras import issue_camera_key

@@ -1,5 +1,2 @@
-"""The HTTP API: ``create_app(services)`` builds it; routes, schemas and one error handler."""
-
-from platekeeper.api.app import create_app
-
-__all__ = ["create_app"]
+"""The HTTP API: routes and schemas, on the HTTP floor (``platekeeper.http``) it shares with the
+pages; ``platekeeper.app.create_app`` serves them."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
-from platekeeper.api.schemas import ReadCreate
+from platekeeper.api.schemas.reads import ReadCreate
 from platekeeper.domain import GeoPoint, PlateBox, PlateCandidate, Point, ReadSubmission
 from platekeeper.errors import FieldError, InvalidInput
 from platekeeper.ingest import IngestItem

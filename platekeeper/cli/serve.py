@@ -7,12 +7,12 @@ import socket
 
 import uvicorn
 
-from platekeeper.api import create_app
-from platekeeper.api.routes.alerts import AlertStreamServer
+from platekeeper.app import create_app
 from platekeeper.audit import PeriodicCheckpointer
 from platekeeper.cli.console import out
 from platekeeper.errors import PlateKeeperError
 from platekeeper.hotlists.refresh import RefreshScheduler
+from platekeeper.http.alert_stream import AlertStreamServer
 from platekeeper.policy.effective import require_complete_policy
 from platekeeper.retention.scheduler import PurgeScheduler
 from platekeeper.services import Services

@@ -20,7 +20,7 @@ def is_htmx(request: Request) -> bool:
 
 
 class PageErrors:
-    """``api.problems.ErrorPages`` for the pages of ``platekeeper.web``."""
+    """``http.problems.ErrorPages`` for the pages of ``platekeeper.web``."""
 
     def answers(self, request: Request) -> bool:
         path = request.url.path

@@ -13,9 +13,9 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from platekeeper import __version__
-from platekeeper.api.auth import Caller
 from platekeeper.config import Settings
 from platekeeper.domain.credentials import csrf_token_for
+from platekeeper.http.auth import Caller
 from platekeeper.web.navigation import menu_for
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"

@@ -8,11 +8,10 @@ from datetime import datetime
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
-from starlette.concurrency import run_in_threadpool
 
-from platekeeper.api.auth import public
-from platekeeper.api.deps import ServicesDep
 from platekeeper.domain import CameraStatus
+from platekeeper.http.auth import public
+from platekeeper.http.deps import ServicesDep
 from platekeeper.services import Services
 from platekeeper.web.rendering import render
 
@@ -44,15 +43,15 @@ def overview(services: Services) -> Overview:
     )
 
 
-async def recent_overview(request: Request, services: Services) -> Overview:
+def recent_overview(request: Request, services: Services) -> Overview:
     cached: Overview | None = getattr(request.app.state, "overview", None)
     if cached is None or time.monotonic() - cached.counted_at_monotonic > OVERVIEW_MAX_AGE_S:
-        cached = await run_in_threadpool(overview, services)
+        cached = overview(services)
         request.app.state.overview = cached
     return cached
 
 
 @router.get("/", response_class=HTMLResponse, dependencies=public())
-async def home(request: Request, services: ServicesDep) -> HTMLResponse:
-    summary = await recent_overview(request, services)
+def home(request: Request, services: ServicesDep) -> HTMLResponse:
+    summary = recent_overview(request, services)
     return render(request, "index.html", {"overview": summary})

@@ -6,9 +6,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Request, Response, status
 from fastapi.responses import HTMLResponse, RedirectResponse
-from starlette.concurrency import run_in_threadpool
 
-from platekeeper.api.auth import (
+from platekeeper.domain.permissions import Permission
+from platekeeper.errors import AuthenticationFailed
+from platekeeper.http.auth import (
     SESSION_COOKIE,
     CallerDep,
     client_address,
@@ -17,9 +18,7 @@ from platekeeper.api.auth import (
     requires,
     set_session_cookie,
 )
-from platekeeper.api.deps import ServicesDep
-from platekeeper.domain.permissions import Permission
-from platekeeper.errors import AuthenticationFailed
+from platekeeper.http.deps import ServicesDep
 from platekeeper.web.errors import safe_next
 from platekeeper.web.pages.caller import person
 from platekeeper.web.rendering import render
@@ -39,7 +38,7 @@ async def login_page(
 
 
 @router.post("/login", response_class=HTMLResponse, dependencies=public())
-async def login(
+def login(
     request: Request,
     services: ServicesDep,
     username: Annotated[str, Form(max_length=64)],
@@ -48,9 +47,7 @@ async def login(
 ) -> Response:
     require_same_origin(request)
     try:
-        _, token = await run_in_threadpool(
-            services.accounts.login, username, password, client_address(request)
-        )
+        _, token = services.accounts.login(username, password, client_address(request))
     except AuthenticationFailed as exc:
         return _login_form(
             request,
@@ -79,9 +76,9 @@ async def account_page(request: Request, caller: CallerDep) -> HTMLResponse:
 
 
 @router.post("/logout", dependencies=requires(Permission.ACCOUNTS_SELF))
-async def logout(services: ServicesDep, caller: CallerDep) -> Response:
+def logout(services: ServicesDep, caller: CallerDep) -> Response:
     if caller.session_token is not None:
-        await run_in_threadpool(services.accounts.logout, caller.session_token)
+        services.accounts.logout(caller.session_token)
     response = RedirectResponse("/login", status_code=status.HTTP_303_SEE_OTHER)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response

@@ -12,11 +12,10 @@ from dataclasses import dataclass
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse
-from starlette.concurrency import run_in_threadpool
 
-from platekeeper.api.auth import public
-from platekeeper.api.deps import ServicesDep
 from platekeeper.errors import NotFound
+from platekeeper.http.auth import public
+from platekeeper.http.deps import ServicesDep
 from platekeeper.reports.policy_document import PublishedPolicy, publish_policy
 from platekeeper.reports.transparency import TransparencyReport, feed, gather_transparency
 from platekeeper.services import Services
@@ -49,11 +48,11 @@ def publication(services: Services) -> Publication:
     return Publication(report, published, time.monotonic())
 
 
-async def recent_publication(request: Request, services: Services) -> Publication:
+def recent_publication(request: Request, services: Services) -> Publication:
     cached: Publication | None = getattr(request.app.state, "transparency", None)
     max_age_s = services.settings.transparency.cache_s
     if cached is None or time.monotonic() - cached.made_at_monotonic >= max_age_s:
-        cached = await run_in_threadpool(publication, services)
+        cached = publication(services)
         request.app.state.transparency = cached
     return cached
 
@@ -63,22 +62,22 @@ def _cache_headers(services: Services) -> dict[str, str]:
 
 
 @router.get("/transparency", response_class=HTMLResponse, dependencies=public())
-async def transparency_page(request: Request, services: ServicesDep) -> HTMLResponse:
-    made = await recent_publication(request, services)
+def transparency_page(request: Request, services: ServicesDep) -> HTMLResponse:
+    made = recent_publication(request, services)
     return render(
         request, "transparency.html", {"report": made.report}, headers=_cache_headers(services)
     )
 
 
 @router.get("/transparency.json", dependencies=public())
-async def transparency_feed(request: Request, services: ServicesDep) -> JSONResponse:
-    made = await recent_publication(request, services)
+def transparency_feed(request: Request, services: ServicesDep) -> JSONResponse:
+    made = recent_publication(request, services)
     return JSONResponse(feed(made.report), headers=_cache_headers(services))
 
 
 @router.get("/policy", response_class=HTMLResponse, dependencies=public())
-async def policy_document(request: Request, services: ServicesDep) -> HTMLResponse:
-    made = await recent_publication(request, services)
+def policy_document(request: Request, services: ServicesDep) -> HTMLResponse:
+    made = recent_publication(request, services)
     if made.policy is None:
         raise NotFound(
             "no usage and privacy policy has been published yet",

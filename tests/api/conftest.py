@@ -9,7 +9,7 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
-from platekeeper.api import create_app
+from platekeeper.app import create_app
 from platekeeper.config import PostgresStoreSettings, Settings
 from platekeeper.domain import CameraKind
 from platekeeper.services import Services

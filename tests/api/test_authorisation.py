@@ -8,11 +8,11 @@ import re
 import pytest
 from fastapi import FastAPI
 
-from platekeeper.api import create_app
-from platekeeper.api.auth import PUBLIC, api_routes, declared_permission, refuse_undeclared_routes
+from platekeeper.app import create_app
 from platekeeper.domain.access import AccessOutcome
 from platekeeper.domain.people import Role
 from platekeeper.domain.permissions import Permission, permissions_of
+from platekeeper.http.auth import PUBLIC, api_routes, declared_permission, refuse_undeclared_routes
 from platekeeper.store.protocols import AccessFilter
 from tests.api.conftest import LiveApp
 from tests.api.people import staff

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
 
-from platekeeper.api import create_app
+from platekeeper.app import create_app
 from platekeeper.config import Settings
 from platekeeper.demo.render import (
     crop_plate,

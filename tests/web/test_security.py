@@ -3,7 +3,7 @@ server, inline styles only in the self-contained documents."""
 
 from __future__ import annotations
 
-from platekeeper.web.security import content_security_policy
+from platekeeper.http.security import content_security_policy
 
 
 def test_pages_allow_no_inline_script_or_style() -> None:

@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Any
 
 from fastapi import APIRouter, Response, status
-from pydantic import BaseModel, Field
-from starlette.concurrency import run_in_threadpool
 
-from platekeeper.api.auth import Caller, CallerDep, requires
-from platekeeper.api.deps import ServicesDep
-from platekeeper.domain.credentials import ApiToken, Principal
-from platekeeper.domain.people import Account, AccountStatus, Role, SuspensionReason
+from platekeeper.api.schemas.accounts import (
+    AccountCreate,
+    AccountList,
+    AccountPublic,
+    OwnPasswordChange,
+    PasswordSet,
+    ReactivateIn,
+    RolesIn,
+    TokenCreate,
+    TokenIssued,
+    TokenList,
+    TokenPublic,
+    TrainingIn,
+)
+from platekeeper.domain.credentials import Principal
+from platekeeper.domain.people import Account
 from platekeeper.domain.permissions import Permission
 from platekeeper.errors import NotFound, PermissionDenied
+from platekeeper.http.auth import Caller, CallerDep, requires
+from platekeeper.http.deps import ServicesDep
 
 router = APIRouter(prefix="/api/v1", tags=["accounts"])
 
@@ -28,116 +39,6 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
         422: "Invalid input; `errors` names each field.",
     }.items()
 }
-
-
-class AccountPublic(BaseModel):
-    id: str
-    username: str
-    display_name: str
-    agency_id: str
-    job_title: str
-    roles: list[Role]
-    status: AccountStatus
-    suspension_reason: SuspensionReason | None
-    training_completed_on: date | None
-    training_expires_on: date | None
-    created_at: datetime
-    last_active_at: datetime | None
-
-    @classmethod
-    def of(cls, account: Account) -> AccountPublic:
-        training = account.training
-        return cls(
-            id=account.id,
-            username=account.username,
-            display_name=account.display_name,
-            agency_id=account.agency_id,
-            job_title=account.job_title,
-            roles=sorted(account.roles),
-            status=account.status,
-            suspension_reason=account.suspension_reason,
-            training_completed_on=None if training is None else training.completed_on,
-            training_expires_on=None if training is None else training.expires_on,
-            created_at=account.created_at,
-            last_active_at=account.last_active_at,
-        )
-
-
-class AccountList(BaseModel):
-    accounts: list[AccountPublic]
-
-
-class TrainingIn(BaseModel):
-    completed_on: date
-    expires_on: date | None = Field(
-        default=None, description="Defaults to completed_on plus accounts.training_valid_days."
-    )
-
-
-class AccountCreate(BaseModel):
-    username: str = Field(max_length=64)
-    display_name: str = Field(min_length=1, max_length=200)
-    job_title: str = Field(min_length=1, max_length=200)
-    roles: list[Role] = Field(min_length=1)
-    training: TrainingIn
-    password: str | None = Field(
-        default=None,
-        max_length=1024,
-        description="An initial password; without one nobody can sign in until it is set.",
-    )
-
-
-class RolesIn(BaseModel):
-    roles: list[Role] = Field(min_length=1)
-
-
-class ReactivateIn(BaseModel):
-    training: TrainingIn | None = Field(
-        default=None,
-        description="A new training record; without it the one on file must be current.",
-    )
-
-
-class PasswordSet(BaseModel):
-    password: str = Field(max_length=1024)
-
-
-class OwnPasswordChange(BaseModel):
-    current_password: str = Field(max_length=1024)
-    new_password: str = Field(max_length=1024)
-
-
-class TokenCreate(BaseModel):
-    name: str = Field(min_length=1, max_length=100, description="The service that will use it.")
-    days: int = Field(ge=1, le=730, description="Lifetime; at most accounts.api_token_max_days.")
-
-
-class TokenPublic(BaseModel):
-    id: str
-    name: str
-    created_at: datetime
-    expires_at: datetime
-    last_used_at: datetime | None
-    revoked_at: datetime | None
-
-    @classmethod
-    def of(cls, token: ApiToken) -> TokenPublic:
-        return cls(
-            id=token.id,
-            name=token.name,
-            created_at=token.created_at,
-            expires_at=token.expires_at,
-            last_used_at=token.last_used_at,
-            revoked_at=token.revoked_at,
-        )
-
-
-class TokenIssued(TokenPublic):
-    token: str = Field(description="Shown this once; only its hash is kept.")
-
-
-class TokenList(BaseModel):
-    tokens: list[TokenPublic]
 
 
 def _principal(caller: Caller) -> Principal:
@@ -163,8 +64,8 @@ def _in_agency(account: Account, caller: Caller) -> Account:
     responses=_ERRORS,
     dependencies=requires(Permission.ACCOUNTS_MANAGE),
 )
-async def list_accounts(services: ServicesDep, caller: CallerDep) -> AccountList:
-    accounts = await run_in_threadpool(services.accounts.list, caller.actor.agency_id)
+def list_accounts(services: ServicesDep, caller: CallerDep) -> AccountList:
+    accounts = services.accounts.list(caller.actor.agency_id)
     return AccountList(accounts=[AccountPublic.of(account) for account in accounts])
 
 
@@ -176,21 +77,17 @@ async def list_accounts(services: ServicesDep, caller: CallerDep) -> AccountList
     responses=_ERRORS,
     dependencies=requires(Permission.ACCOUNTS_MANAGE),
 )
-async def create_account(
-    body: AccountCreate, services: ServicesDep, caller: CallerDep
-) -> AccountPublic:
-    account = await run_in_threadpool(
-        lambda: services.accounts.create(
-            _principal(caller),
-            username=body.username,
-            display_name=body.display_name,
-            agency_id=caller.actor.agency_id,
-            job_title=body.job_title,
-            roles=body.roles,
-            training_completed_on=body.training.completed_on,
-            training_expires_on=body.training.expires_on,
-            password=body.password,
-        )
+def create_account(body: AccountCreate, services: ServicesDep, caller: CallerDep) -> AccountPublic:
+    account = services.accounts.create(
+        _principal(caller),
+        username=body.username,
+        display_name=body.display_name,
+        agency_id=caller.actor.agency_id,
+        job_title=body.job_title,
+        roles=body.roles,
+        training_completed_on=body.training.completed_on,
+        training_expires_on=body.training.expires_on,
+        password=body.password,
     )
     return AccountPublic.of(account)
 
@@ -202,13 +99,13 @@ async def create_account(
     responses=_ERRORS,
     dependencies=requires(Permission.ACCOUNTS_MANAGE),
 )
-async def get_account(username: str, services: ServicesDep, caller: CallerDep) -> AccountPublic:
-    account = await run_in_threadpool(services.accounts.by_username, username)
+def get_account(username: str, services: ServicesDep, caller: CallerDep) -> AccountPublic:
+    account = services.accounts.by_username(username)
     return AccountPublic.of(_in_agency(account, caller))
 
 
-async def _target(services: ServicesDep, caller: Caller, username: str) -> Account:
-    return _in_agency(await run_in_threadpool(services.accounts.by_username, username), caller)
+def _target(services: ServicesDep, caller: Caller, username: str) -> Account:
+    return _in_agency(services.accounts.by_username(username), caller)
 
 
 @router.put(
@@ -218,13 +115,11 @@ async def _target(services: ServicesDep, caller: Caller, username: str) -> Accou
     responses=_ERRORS,
     dependencies=requires(Permission.ACCOUNTS_MANAGE),
 )
-async def set_roles(
+def set_roles(
     username: str, body: RolesIn, services: ServicesDep, caller: CallerDep
 ) -> AccountPublic:
-    account = await _target(services, caller, username)
-    changed = await run_in_threadpool(
-        services.accounts.set_roles, _principal(caller), account.id, body.roles
-    )
+    account = _target(services, caller, username)
+    changed = services.accounts.set_roles(_principal(caller), account.id, body.roles)
     return AccountPublic.of(changed)
 
 
@@ -235,16 +130,12 @@ async def set_roles(
     responses=_ERRORS,
     dependencies=requires(Permission.ACCOUNTS_MANAGE),
 )
-async def record_training(
+def record_training(
     username: str, body: TrainingIn, services: ServicesDep, caller: CallerDep
 ) -> AccountPublic:
-    account = await _target(services, caller, username)
-    changed = await run_in_threadpool(
-        services.accounts.record_training,
-        _principal(caller),
-        account.id,
-        body.completed_on,
-        body.expires_on,
+    account = _target(services, caller, username)
+    changed = services.accounts.record_training(
+        _principal(caller), account.id, body.completed_on, body.expires_on
     )
     return AccountPublic.of(changed)
 
@@ -256,9 +147,9 @@ async def record_training(
     responses=_ERRORS,
     dependencies=requires(Permission.ACCOUNTS_MANAGE),
 )
-async def suspend(username: str, services: ServicesDep, caller: CallerDep) -> AccountPublic:
-    account = await _target(services, caller, username)
-    changed = await run_in_threadpool(services.accounts.suspend, _principal(caller), account.id)
+def suspend(username: str, services: ServicesDep, caller: CallerDep) -> AccountPublic:
+    account = _target(services, caller, username)
+    changed = services.accounts.suspend(_principal(caller), account.id)
     return AccountPublic.of(changed)
 
 
@@ -269,13 +160,12 @@ async def suspend(username: str, services: ServicesDep, caller: CallerDep) -> Ac
     responses=_ERRORS,
     dependencies=requires(Permission.ACCOUNTS_MANAGE),
 )
-async def reactivate(
+def reactivate(
     username: str, body: ReactivateIn, services: ServicesDep, caller: CallerDep
 ) -> AccountPublic:
-    account = await _target(services, caller, username)
+    account = _target(services, caller, username)
     training = body.training
-    changed = await run_in_threadpool(
-        services.accounts.reactivate,
+    changed = services.accounts.reactivate(
         _principal(caller),
         account.id,
         None if training is None else training.completed_on,
@@ -291,9 +181,9 @@ async def reactivate(
     responses=_ERRORS,
     dependencies=requires(Permission.ACCOUNTS_MANAGE),
 )
-async def deactivate(username: str, services: ServicesDep, caller: CallerDep) -> AccountPublic:
-    account = await _target(services, caller, username)
-    changed = await run_in_threadpool(services.accounts.deactivate, _principal(caller), account.id)
+def deactivate(username: str, services: ServicesDep, caller: CallerDep) -> AccountPublic:
+    account = _target(services, caller, username)
+    changed = services.accounts.deactivate(_principal(caller), account.id)
     return AccountPublic.of(changed)
 
 
@@ -305,13 +195,11 @@ async def deactivate(username: str, services: ServicesDep, caller: CallerDep) ->
     responses=_ERRORS,
     dependencies=requires(Permission.ACCOUNTS_MANAGE),
 )
-async def set_password(
+def set_password(
     username: str, body: PasswordSet, services: ServicesDep, caller: CallerDep
 ) -> Response:
-    account = await _target(services, caller, username)
-    await run_in_threadpool(
-        services.accounts.set_password, _principal(caller), account.id, body.password
-    )
+    account = _target(services, caller, username)
+    services.accounts.set_password(_principal(caller), account.id, body.password)
     return Response(status_code=204)
 
 
@@ -323,17 +211,15 @@ async def set_password(
     responses=_ERRORS,
     dependencies=requires(Permission.ACCOUNTS_SELF),
 )
-async def change_own_password(
+def change_own_password(
     body: OwnPasswordChange, services: ServicesDep, caller: CallerDep
 ) -> Response:
     principal = _principal(caller)
-    await run_in_threadpool(
-        lambda: services.accounts.set_password(
-            principal,
-            principal.account.id,
-            body.new_password,
-            current_password=body.current_password,
-        )
+    services.accounts.set_password(
+        principal,
+        principal.account.id,
+        body.new_password,
+        current_password=body.current_password,
     )
     return Response(status_code=204)
 
@@ -345,8 +231,8 @@ async def change_own_password(
     responses=_ERRORS,
     dependencies=requires(Permission.ACCOUNTS_SELF),
 )
-async def list_tokens(services: ServicesDep, caller: CallerDep) -> TokenList:
-    tokens = await run_in_threadpool(services.accounts.list_api_tokens, _principal(caller))
+def list_tokens(services: ServicesDep, caller: CallerDep) -> TokenList:
+    tokens = services.accounts.list_api_tokens(_principal(caller))
     return TokenList(tokens=[TokenPublic.of(token) for token in tokens])
 
 
@@ -358,10 +244,8 @@ async def list_tokens(services: ServicesDep, caller: CallerDep) -> TokenList:
     responses=_ERRORS,
     dependencies=requires(Permission.ACCOUNTS_SELF),
 )
-async def issue_token(body: TokenCreate, services: ServicesDep, caller: CallerDep) -> TokenIssued:
-    token, plaintext = await run_in_threadpool(
-        services.accounts.issue_api_token, _principal(caller), body.name, body.days
-    )
+def issue_token(body: TokenCreate, services: ServicesDep, caller: CallerDep) -> TokenIssued:
+    token, plaintext = services.accounts.issue_api_token(_principal(caller), body.name, body.days)
     return TokenIssued(**TokenPublic.of(token).model_dump(), token=plaintext)
 
 
@@ -372,8 +256,6 @@ async def issue_token(body: TokenCreate, services: ServicesDep, caller: CallerDe
     responses=_ERRORS,
     dependencies=requires(Permission.ACCOUNTS_SELF),
 )
-async def revoke_token(token_id: str, services: ServicesDep, caller: CallerDep) -> TokenPublic:
-    token = await run_in_threadpool(
-        services.accounts.revoke_api_token, _principal(caller), token_id
-    )
+def revoke_token(token_id: str, services: ServicesDep, caller: CallerDep) -> TokenPublic:
+    token = services.accounts.revoke_api_token(_principal(caller), token_id)
     return TokenPublic.of(token)

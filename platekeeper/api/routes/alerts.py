@@ -11,22 +11,21 @@ when a slow client lost alerts, ``closed`` when the server stops; a comment line
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from types import FrameType
-from typing import Annotated, Any
+from typing import Any
 
 import orjson
-import uvicorn
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from platekeeper.access.requests import Basis
-from platekeeper.api.auth import Caller, CallerDep, requires
-from platekeeper.api.deps import ServicesDep
 from platekeeper.domain.gate import Access, AccessGate
 from platekeeper.domain.permissions import Permission
-from platekeeper.hotlists.alerts import LiveAlerts, Viewer
+from platekeeper.hotlists.alerts import Viewer
 from platekeeper.hotlists.alerts.live import Closed, Dropped, LiveAlert
+from platekeeper.http.auth import Caller, CallerDep, requires
+from platekeeper.http.basis import CaseNumberQuery, PurposeQuery
+from platekeeper.http.deps import ServicesDep
 from platekeeper.services import Services
 
 router = APIRouter(prefix="/api/v1", tags=["alerts"])
@@ -55,23 +54,18 @@ _STREAM_HEADERS = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
     },
     summary="Receive new hot-list alerts as they happen",
 )
-async def alert_stream(
+def alert_stream(
     caller: CallerDep,
     services: ServicesDep,
-    purpose: Annotated[
-        str | None, Query(max_length=40, description="An authorised purpose code.")
-    ] = None,
-    case_number: Annotated[
-        str | None, Query(max_length=64, description="The case or incident number.")
-    ] = None,
+    purpose: PurposeQuery = None,
+    case_number: CaseNumberQuery = None,
 ) -> StreamingResponse:
     gate = AccessGate(services.access_log, services.clock, services.read_access.catalogue)
     access = Access(
         caller.requester, Basis(purpose, case_number), Permission.ALERTS_VIEW, {"stream": "live"}
     )
-    # The database calls of the access log block; keep them off the event loop.
-    await run_in_threadpool(gate.check, access)
-    await run_in_threadpool(gate.allowed, access, (), (), "live alert stream opened")
+    gate.check(access)
+    gate.allowed(access, (), (), "live alert stream opened")
     return StreamingResponse(
         _events(services, caller, gate, access),
         media_type="text/event-stream",
@@ -116,16 +110,3 @@ def _event(name: str, data: dict[str, Any], event_id: str | None = None) -> str:
         lines.append(f"id: {event_id}")
     lines.append("data: " + orjson.dumps(data).decode("utf-8"))
     return "\n".join(lines) + "\n\n"
-
-
-class AlertStreamServer(uvicorn.Server):
-    """A uvicorn server that ends the live alert streams when it is asked to stop: uvicorn
-    waits for open responses to finish, and a stream never finishes by itself."""
-
-    def __init__(self, config: uvicorn.Config, live: LiveAlerts) -> None:
-        super().__init__(config)
-        self._live = live
-
-    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
-        self._live.close()
-        super().handle_exit(sig, frame)

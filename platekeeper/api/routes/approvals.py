@@ -5,13 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, status
-from starlette.concurrency import run_in_threadpool
 
 from platekeeper.access import Basis
-from platekeeper.api.access_schemas import ApprovalCreate, ApprovalList, ApprovalPublic
-from platekeeper.api.auth import CallerDep, requires
-from platekeeper.api.deps import ServicesDep
+from platekeeper.api.schemas.approvals import ApprovalCreate, ApprovalList, ApprovalPublic
 from platekeeper.domain.permissions import Permission
+from platekeeper.http.auth import CallerDep, requires
+from platekeeper.http.deps import ServicesDep
 
 router = APIRouter(prefix="/api/v1/approvals", tags=["approvals"])
 
@@ -34,11 +33,10 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     responses={422: {"description": "Purpose, case or range invalid."}, **_ERRORS},
     dependencies=requires(Permission.SEARCHES_REQUEST_APPROVAL),
 )
-async def request_approval(
+def request_approval(
     body: ApprovalCreate, services: ServicesDep, caller: CallerDep
 ) -> ApprovalPublic:
-    approval = await run_in_threadpool(
-        services.approvals.request,
+    approval = services.approvals.request(
         caller.requester,
         Basis(body.purpose, body.case_number),
         body.captured_from,
@@ -55,8 +53,8 @@ async def request_approval(
     responses=_ERRORS,
     dependencies=requires(Permission.SEARCHES_APPROVE),
 )
-async def pending_approvals(services: ServicesDep, caller: CallerDep) -> ApprovalList:
-    pending = await run_in_threadpool(services.approvals.pending, caller.requester)
+def pending_approvals(services: ServicesDep, caller: CallerDep) -> ApprovalList:
+    pending = services.approvals.pending(caller.requester)
     return ApprovalList(approvals=[ApprovalPublic.of(approval) for approval in pending])
 
 
@@ -67,10 +65,8 @@ async def pending_approvals(services: ServicesDep, caller: CallerDep) -> Approva
     responses=_ERRORS,
     dependencies=requires(Permission.SEARCHES_APPROVE),
 )
-async def approve(approval_id: str, services: ServicesDep, caller: CallerDep) -> ApprovalPublic:
-    decided = await run_in_threadpool(
-        lambda: services.approvals.decide(caller.requester, approval_id, approve=True)
-    )
+def approve(approval_id: str, services: ServicesDep, caller: CallerDep) -> ApprovalPublic:
+    decided = services.approvals.decide(caller.requester, approval_id, approve=True)
     return ApprovalPublic.of(decided)
 
 
@@ -81,8 +77,6 @@ async def approve(approval_id: str, services: ServicesDep, caller: CallerDep) ->
     responses=_ERRORS,
     dependencies=requires(Permission.SEARCHES_APPROVE),
 )
-async def deny(approval_id: str, services: ServicesDep, caller: CallerDep) -> ApprovalPublic:
-    decided = await run_in_threadpool(
-        lambda: services.approvals.decide(caller.requester, approval_id, approve=False)
-    )
+def deny(approval_id: str, services: ServicesDep, caller: CallerDep) -> ApprovalPublic:
+    decided = services.approvals.decide(caller.requester, approval_id, approve=False)
     return ApprovalPublic.of(decided)

@@ -10,15 +10,13 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
-from pydantic import BaseModel, Field
-from starlette.concurrency import run_in_threadpool
 
-from platekeeper.api.auth import Caller, CallerDep, requires
-from platekeeper.api.deps import ServicesDep
-from platekeeper.audit import MisuseSignal, SignalKind, VerificationReport
-from platekeeper.audit.redaction import without_plates
-from platekeeper.domain.access import AccessOutcome, AccessRecord
+from platekeeper.api.schemas.audit import AccessEntries, AccessEntry, Signal, Signals, Verification
+from platekeeper.audit import MisuseSignal
+from platekeeper.domain.access import AccessOutcome
 from platekeeper.domain.permissions import Permission
+from platekeeper.http.auth import Caller, CallerDep, requires
+from platekeeper.http.deps import ServicesDep
 from platekeeper.services import Services
 from platekeeper.store.protocols import AccessFilter
 
@@ -29,83 +27,6 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     403: {"description": "Not an auditor.", "content": {"application/problem+json": {}}},
 }
 MAX_ENTRIES_PER_SIGNAL = 50
-
-
-class AccessEntry(BaseModel):
-    seq: int
-    at: datetime
-    username: str
-    agency_id: str
-    action: str
-    outcome: AccessOutcome
-    reason: str
-    query: dict[str, str]
-    read_ids: list[str]
-    image_refs: list[str]
-    purpose: str | None
-    case_number: str | None
-    client_address: str | None
-    prev_hash: str
-    entry_hash: str
-
-    @classmethod
-    def of(cls, record: AccessRecord) -> AccessEntry:
-        # Auditors check who looked and why, not which cars: plate values are withheld here as
-        # on the access-log page; the hashes are those of the stored, complete entry.
-        event = without_plates(record.event)
-        return cls(
-            seq=record.seq,
-            at=event.at,
-            username=event.actor.username,
-            agency_id=event.actor.agency_id,
-            action=event.action,
-            outcome=event.outcome,
-            reason=event.reason,
-            query=dict(event.query),
-            read_ids=list(event.read_ids),
-            image_refs=list(event.image_refs),
-            purpose=event.purpose_code,
-            case_number=event.case_number,
-            client_address=event.client_address,
-            prev_hash=record.prev_hash,
-            entry_hash=record.entry_hash,
-        )
-
-
-class AccessEntries(BaseModel):
-    entries: list[AccessEntry]
-
-
-class Signal(BaseModel):
-    kind: SignalKind
-    username: str
-    summary: str
-    entries: list[AccessEntry] = Field(description="The entries behind the signal, oldest first.")
-
-
-class Signals(BaseModel):
-    signals: list[Signal]
-
-
-class Verification(BaseModel):
-    intact: bool
-    summary: str
-    entries_checked: int
-    checkpoints_checked: int
-    problem_kind: str | None
-    problem_seq: int | None
-
-    @classmethod
-    def of(cls, report: VerificationReport) -> Verification:
-        problem = report.first_problem
-        return cls(
-            intact=report.intact,
-            summary=report.summary(),
-            entries_checked=report.entries_checked,
-            checkpoints_checked=report.checkpoints_checked,
-            problem_kind=None if problem is None else problem.kind.value,
-            problem_seq=None if problem is None else problem.seq,
-        )
 
 
 def _log_reading(services: Services, caller: Caller, what: str, query: dict[str, str]) -> None:
@@ -119,7 +40,7 @@ def _log_reading(services: Services, caller: Caller, what: str, query: dict[str,
     responses=_ERRORS,
     dependencies=requires(Permission.AUDIT_READ),
 )
-async def entries(
+def entries(
     services: ServicesDep,
     caller: CallerDep,
     username: Annotated[str | None, Query(max_length=64)] = None,
@@ -154,8 +75,8 @@ async def entries(
         }.items()
         if value is not None
     }
-    await run_in_threadpool(_log_reading, services, caller, "listed entries", elements)
-    found = await run_in_threadpool(services.access_log.entries, query)
+    _log_reading(services, caller, "listed entries", elements)
+    found = services.access_log.entries(query)
     return AccessEntries(entries=[AccessEntry.of(record) for record in found])
 
 
@@ -166,13 +87,11 @@ async def entries(
     responses=_ERRORS,
     dependencies=requires(Permission.AUDIT_READ),
 )
-async def signals(
-    services: ServicesDep, caller: CallerDep, since: datetime | None = None
-) -> Signals:
+def signals(services: ServicesDep, caller: CallerDep, since: datetime | None = None) -> Signals:
     query = {} if since is None else {"since": since.isoformat()}
-    await run_in_threadpool(_log_reading, services, caller, "listed misuse signals", query)
-    found = await run_in_threadpool(services.access_log.signals, since)
-    return Signals(signals=[await run_in_threadpool(_signal, services, s) for s in found])
+    _log_reading(services, caller, "listed misuse signals", query)
+    found = services.access_log.signals(since)
+    return Signals(signals=[_signal(services, s) for s in found])
 
 
 def _signal(services: Services, signal: MisuseSignal) -> Signal:
@@ -192,9 +111,9 @@ def _signal(services: Services, signal: MisuseSignal) -> Signal:
     responses=_ERRORS,
     dependencies=requires(Permission.AUDIT_READ),
 )
-async def verify(services: ServicesDep, caller: CallerDep) -> Verification:
-    await run_in_threadpool(_log_reading, services, caller, "verified the log", {})
-    report = await run_in_threadpool(services.access_log.verify)
+def verify(services: ServicesDep, caller: CallerDep) -> Verification:
+    _log_reading(services, caller, "verified the log", {})
+    report = services.access_log.verify()
     return Verification.of(report)
 
 
@@ -205,8 +124,8 @@ async def verify(services: ServicesDep, caller: CallerDep) -> Verification:
     responses={200: {"content": {"application/jsonl": {}}}, **_ERRORS},
     dependencies=requires(Permission.AUDIT_READ),
 )
-async def checkpoints(services: ServicesDep, caller: CallerDep) -> Response:
-    await run_in_threadpool(_log_reading, services, caller, "exported checkpoints", {})
-    body = await run_in_threadpool(services.access_log.export_checkpoints)
+def checkpoints(services: ServicesDep, caller: CallerDep) -> Response:
+    _log_reading(services, caller, "exported checkpoints", {})
+    body = services.access_log.export_checkpoints()
     headers = {"Content-Disposition": 'attachment; filename="access-log-checkpoints.jsonl"'}
     return Response(body, media_type="application/jsonl", headers=headers)

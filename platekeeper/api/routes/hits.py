@@ -2,28 +2,29 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
-from pydantic import BaseModel, Field
-from starlette.concurrency import run_in_threadpool
+from pydantic import BaseModel
 
-from platekeeper.api.access_schemas import ReadPublic
-from platekeeper.api.auth import CallerDep, requires
-from platekeeper.api.deps import ServicesDep
-from platekeeper.api.routes.lookups import BasisDep
+from platekeeper.api.schemas.hits import (
+    Confirmation,
+    HitDetail,
+    HitList,
+    HitPublic,
+    OutcomeIn,
+    Rejection,
+    RetroactiveHitPublic,
+    RetroactiveResult,
+)
+from platekeeper.api.schemas.lookups import ReadPublic
 from platekeeper.domain.hotlists import (
-    AlertLevel,
-    Hit,
-    HitOutcome,
     HitStatus,
-    MatchKind,
-    RejectionReason,
-    StateAgreement,
 )
 from platekeeper.domain.permissions import Permission
-from platekeeper.hotlists.hits import HitView
+from platekeeper.http.auth import CallerDep, requires
+from platekeeper.http.basis import BasisDep
+from platekeeper.http.deps import ServicesDep
 from platekeeper.store.images import ImageKind, detect_image_type
 
 router = APIRouter(prefix="/api/v1/hits", tags=["hits"])
@@ -41,115 +42,6 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 _NO_STORE = {"Cache-Control": "no-store"}
 
 
-class EntryPublic(BaseModel):
-    id: str
-    plate_text: str
-    state: str | None
-    reason: str
-    case_number: str | None
-    entered_by: str
-    entered_at: datetime
-    expires_at: datetime | None
-
-
-class ListPublic(BaseModel):
-    id: str
-    name: str
-    priority: int
-    alert_level: AlertLevel
-    covert: bool
-
-
-class HitPublic(BaseModel):
-    id: str
-    status: HitStatus
-    actionable: bool = Field(description="True only once a person confirmed the hit.")
-    match_kind: MatchKind
-    score: float
-    state_agreement: StateAgreement
-    stale: bool
-    created_at: datetime
-    verified_by: str | None
-    verified_at: datetime | None
-    rejection_reason: RejectionReason | None
-    verification_note: str | None
-    outcome: HitOutcome | None
-
-    @classmethod
-    def of(cls, hit: Hit) -> HitPublic:
-        return cls(
-            id=hit.id,
-            status=hit.status,
-            actionable=hit.actionable,
-            match_kind=hit.match_kind,
-            score=hit.score,
-            state_agreement=hit.state_agreement,
-            stale=hit.stale,
-            created_at=hit.created_at,
-            verified_by=hit.verified_by,
-            verified_at=hit.verified_at,
-            rejection_reason=hit.rejection_reason,
-            verification_note=hit.verification_note,
-            outcome=hit.outcome,
-        )
-
-
-class HitDetail(BaseModel):
-    hit: HitPublic
-    warnings: list[str] = Field(description="What to check before acting, most important first.")
-    read: ReadPublic
-    entry: EntryPublic
-    list: ListPublic
-
-    @classmethod
-    def of(cls, view: HitView) -> HitDetail:
-        entry, hotlist = view.entry, view.hotlist
-        return cls(
-            hit=HitPublic.of(view.hit),
-            warnings=view.warnings,
-            read=ReadPublic.of(view.read),
-            entry=EntryPublic(
-                id=entry.id,
-                plate_text=entry.plate_text,
-                state=entry.state,
-                reason=entry.reason,
-                case_number=entry.case_number,
-                entered_by=entry.entered_by,
-                entered_at=entry.entered_at,
-                expires_at=entry.expires_at,
-            ),
-            list=ListPublic(
-                id=hotlist.id,
-                name=hotlist.name,
-                priority=hotlist.priority,
-                alert_level=hotlist.alert_level,
-                covert=hotlist.covert,
-            ),
-        )
-
-
-class HitList(BaseModel):
-    hits: list[HitDetail]
-
-
-class Confirmation(BaseModel):
-    characters_match: bool = Field(description="The plate's characters match the image.")
-    state_matches: bool = Field(description="The plate's state matches the image and the entry.")
-    active_at_source: bool = Field(
-        description="The entry is still active in its source system (checked just now)."
-    )
-    note: str | None = Field(default=None, max_length=2000)
-
-
-class Rejection(BaseModel):
-    reason: RejectionReason
-    note: str | None = Field(default=None, max_length=2000)
-
-
-class OutcomeIn(BaseModel):
-    outcome: HitOutcome
-
-
 def _json(body: BaseModel) -> Response:
     return Response(body.model_dump_json(), media_type="application/json", headers=_NO_STORE)
 
@@ -161,7 +53,7 @@ def _json(body: BaseModel) -> Response:
     responses=_ERRORS,
     dependencies=requires(Permission.ALERTS_VIEW),
 )
-async def list_hits(
+def list_hits(
     services: ServicesDep,
     caller: CallerDep,
     basis: BasisDep,
@@ -169,9 +61,7 @@ async def list_hits(
     list_id: Annotated[str | None, Query(max_length=63)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> Response:
-    views = await run_in_threadpool(
-        services.hit_desk.list, caller.requester, basis, status, list_id, limit
-    )
+    views = services.hit_desk.list(caller.requester, basis, status, list_id, limit)
     return _json(HitList(hits=[HitDetail.of(view) for view in views]))
 
 
@@ -182,10 +72,8 @@ async def list_hits(
     responses=_ERRORS,
     dependencies=requires(Permission.ALERTS_VIEW),
 )
-async def get_hit(
-    hit_id: str, services: ServicesDep, caller: CallerDep, basis: BasisDep
-) -> Response:
-    view = await run_in_threadpool(services.hit_desk.get, caller.requester, basis, hit_id)
+def get_hit(hit_id: str, services: ServicesDep, caller: CallerDep, basis: BasisDep) -> Response:
+    view = services.hit_desk.get(caller.requester, basis, hit_id)
     return _json(HitDetail.of(view))
 
 
@@ -196,14 +84,14 @@ async def get_hit(
     responses={200: {"content": {"image/jpeg": {}, "image/png": {}}}, **_ERRORS},
     dependencies=requires(Permission.ALERTS_VIEW),
 )
-async def get_hit_image(
+def get_hit_image(
     hit_id: str,
     services: ServicesDep,
     caller: CallerDep,
     basis: BasisDep,
     kind: ImageKind = ImageKind.CROP,
 ) -> Response:
-    image = await run_in_threadpool(services.hit_desk.image, caller.requester, basis, hit_id, kind)
+    image = services.hit_desk.image(caller.requester, basis, hit_id, kind)
     media_type = f"image/{'jpeg' if (ext := detect_image_type(image.data)) == 'jpg' else ext}"
     return Response(image.data, media_type=media_type, headers=_NO_STORE)
 
@@ -215,18 +103,16 @@ async def get_hit_image(
     responses=_ERRORS,
     dependencies=requires(Permission.ALERTS_VERIFY),
 )
-async def confirm_hit(
+def confirm_hit(
     hit_id: str, body: Confirmation, services: ServicesDep, caller: CallerDep
 ) -> HitPublic:
-    hit = await run_in_threadpool(
-        lambda: services.hit_desk.confirm(
-            caller.requester,
-            hit_id,
-            characters_match=body.characters_match,
-            state_matches=body.state_matches,
-            active_at_source=body.active_at_source,
-            note=body.note,
-        )
+    hit = services.hit_desk.confirm(
+        caller.requester,
+        hit_id,
+        characters_match=body.characters_match,
+        state_matches=body.state_matches,
+        active_at_source=body.active_at_source,
+        note=body.note,
     )
     return HitPublic.of(hit)
 
@@ -238,12 +124,8 @@ async def confirm_hit(
     responses=_ERRORS,
     dependencies=requires(Permission.ALERTS_VERIFY),
 )
-async def reject_hit(
-    hit_id: str, body: Rejection, services: ServicesDep, caller: CallerDep
-) -> HitPublic:
-    hit = await run_in_threadpool(
-        services.hit_desk.reject, caller.requester, hit_id, body.reason, body.note
-    )
+def reject_hit(hit_id: str, body: Rejection, services: ServicesDep, caller: CallerDep) -> HitPublic:
+    hit = services.hit_desk.reject(caller.requester, hit_id, body.reason, body.note)
     return HitPublic.of(hit)
 
 
@@ -254,24 +136,11 @@ async def reject_hit(
     responses=_ERRORS,
     dependencies=requires(Permission.ALERTS_VERIFY),
 )
-async def record_outcome(
+def record_outcome(
     hit_id: str, body: OutcomeIn, services: ServicesDep, caller: CallerDep
 ) -> HitPublic:
-    hit = await run_in_threadpool(
-        services.hit_desk.record_outcome, caller.requester, hit_id, body.outcome
-    )
+    hit = services.hit_desk.record_outcome(caller.requester, hit_id, body.outcome)
     return HitPublic.of(hit)
-
-
-class RetroactiveHitPublic(BaseModel):
-    hit: HitPublic
-    read: ReadPublic
-
-
-class RetroactiveResult(BaseModel):
-    entry_id: str
-    hits: list[RetroactiveHitPublic]
-    truncated: bool
 
 
 @router.post(
@@ -281,12 +150,10 @@ class RetroactiveResult(BaseModel):
     responses=_ERRORS,
     dependencies=requires(Permission.HOTLISTS_RETROACTIVE),
 )
-async def retroactive(
+def retroactive(
     entry_id: str, services: ServicesDep, caller: CallerDep, basis: BasisDep
 ) -> Response:
-    found = await run_in_threadpool(
-        services.hotlist_matcher.match_stored, caller.requester, basis, entry_id
-    )
+    found = services.hotlist_matcher.match_stored(caller.requester, basis, entry_id)
     body = RetroactiveResult(
         entry_id=found.entry.id,
         hits=[

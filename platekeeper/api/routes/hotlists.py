@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, status
-from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from platekeeper.api.auth import Caller, CallerDep, requires
-from platekeeper.api.deps import ServicesDep
-from platekeeper.domain.hotlists import AlertLevel, Hotlist, HotlistEntry, ListSource
+from platekeeper.api.schemas.hotlists import (
+    EntryCreate,
+    EntryList,
+    EntryPublic,
+    HotlistCreate,
+    HotlistList,
+    HotlistPublic,
+    ImportReportPublic,
+    RenewIn,
+)
 from platekeeper.domain.permissions import Permission
 from platekeeper.errors import InvalidInput
 from platekeeper.hotlists.entries import EntryDraft
-from platekeeper.hotlists.importing import FileFormat, ImportReport, ImportSpec, parse_mapping
+from platekeeper.hotlists.importing import FileFormat, ImportSpec, parse_mapping
 from platekeeper.hotlists.service import Editor
+from platekeeper.http.auth import Caller, CallerDep, requires
+from platekeeper.http.deps import ServicesDep
 
 router = APIRouter(prefix="/api/v1/hotlists", tags=["hotlists"])
 
@@ -36,116 +43,6 @@ def _editor(caller: Caller) -> Editor:
     return Editor(caller.actor, caller.roles, caller.client_address)
 
 
-class HotlistCreate(BaseModel):
-    id: str = Field(max_length=63, description="A lower-case slug, e.g. 'ca-stolen'.")
-    name: str = Field(min_length=1, max_length=200)
-    source: ListSource
-    priority: int = Field(ge=1, le=9, description="1 is the most urgent.")
-    alert_level: AlertLevel
-    covert: bool = Field(default=False, description="Alerts go only to the list's owners.")
-
-
-class HotlistPublic(BaseModel):
-    id: str
-    name: str
-    source: ListSource
-    priority: int
-    alert_level: AlertLevel
-    covert: bool
-    created_at: datetime
-    refreshed_at: datetime | None
-
-    @classmethod
-    def of(cls, hotlist: Hotlist) -> HotlistPublic:
-        return cls(
-            id=hotlist.id,
-            name=hotlist.name,
-            source=hotlist.source,
-            priority=hotlist.priority,
-            alert_level=hotlist.alert_level,
-            covert=hotlist.covert,
-            created_at=hotlist.created_at,
-            refreshed_at=hotlist.refreshed_at,
-        )
-
-
-class HotlistList(BaseModel):
-    hotlists: list[HotlistPublic]
-
-
-class EntryCreate(BaseModel):
-    plate: str = Field(min_length=1, max_length=32)
-    state: str | None = Field(default=None, max_length=10, description="e.g. 'CA' or 'us-ca'.")
-    reason: str = Field(min_length=1, max_length=200, description="The offense, e.g. 'stolen'.")
-    case_number: str | None = Field(default=None, max_length=64)
-    source_record_id: str | None = Field(default=None, max_length=64)
-    expires_at: datetime | None = Field(
-        default=None, description="Manual lists: at most hotlists.manual_entry_days ahead."
-    )
-    note: str | None = Field(
-        default=None, max_length=1000, description="No names, addresses or dates of birth."
-    )
-
-
-class EntryPublic(BaseModel):
-    id: str
-    list_id: str
-    plate_text: str
-    plate_key: str
-    state: str | None
-    reason: str
-    entered_by: str
-    entered_at: datetime
-    expires_at: datetime | None
-    source_record_id: str | None
-    case_number: str | None
-    note: str | None
-
-    @classmethod
-    def of(cls, entry: HotlistEntry) -> EntryPublic:
-        return cls(
-            id=entry.id,
-            list_id=entry.list_id,
-            plate_text=entry.plate_text,
-            plate_key=entry.plate_key,
-            state=entry.state,
-            reason=entry.reason,
-            entered_by=entry.entered_by,
-            entered_at=entry.entered_at,
-            expires_at=entry.expires_at,
-            source_record_id=entry.source_record_id,
-            case_number=entry.case_number,
-            note=entry.note,
-        )
-
-
-class EntryList(BaseModel):
-    entries: list[EntryPublic]
-
-
-class RenewIn(BaseModel):
-    until: datetime | None = Field(
-        default=None, description="Defaults to hotlists.manual_entry_days from now."
-    )
-
-
-class RowProblemPublic(BaseModel):
-    line: int
-    reason: str
-
-
-class ImportReportPublic(BaseModel):
-    imported: int
-    rejected: list[RowProblemPublic]
-
-    @classmethod
-    def of(cls, report: ImportReport) -> ImportReportPublic:
-        return cls(
-            imported=report.imported,
-            rejected=[RowProblemPublic(line=p.line, reason=p.reason) for p in report.rejected],
-        )
-
-
 @router.get(
     "",
     summary="The agency's hot lists",
@@ -153,8 +50,8 @@ class ImportReportPublic(BaseModel):
     responses=_ERRORS,
     dependencies=requires(Permission.HOTLISTS_VIEW),
 )
-async def list_hotlists(services: ServicesDep, caller: CallerDep) -> HotlistList:
-    found = await run_in_threadpool(services.hotlists.lists, _editor(caller))
+def list_hotlists(services: ServicesDep, caller: CallerDep) -> HotlistList:
+    found = services.hotlists.lists(_editor(caller))
     return HotlistList(hotlists=[HotlistPublic.of(hotlist) for hotlist in found])
 
 
@@ -166,19 +63,15 @@ async def list_hotlists(services: ServicesDep, caller: CallerDep) -> HotlistList
     responses=_ERRORS,
     dependencies=requires(Permission.HOTLISTS_MANAGE),
 )
-async def create_hotlist(
-    body: HotlistCreate, services: ServicesDep, caller: CallerDep
-) -> HotlistPublic:
-    created = await run_in_threadpool(
-        lambda: services.hotlists.create_list(
-            _editor(caller),
-            list_id=body.id,
-            name=body.name,
-            source=body.source,
-            priority=body.priority,
-            alert_level=body.alert_level,
-            covert=body.covert,
-        )
+def create_hotlist(body: HotlistCreate, services: ServicesDep, caller: CallerDep) -> HotlistPublic:
+    created = services.hotlists.create_list(
+        _editor(caller),
+        list_id=body.id,
+        name=body.name,
+        source=body.source,
+        priority=body.priority,
+        alert_level=body.alert_level,
+        covert=body.covert,
     )
     return HotlistPublic.of(created)
 
@@ -190,16 +83,14 @@ async def create_hotlist(
     responses=_ERRORS,
     dependencies=requires(Permission.HOTLISTS_VIEW),
 )
-async def list_entries(
+def list_entries(
     list_id: str,
     services: ServicesDep,
     caller: CallerDep,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> EntryList:
-    found = await run_in_threadpool(
-        services.hotlists.entries, _editor(caller), list_id, limit, offset
-    )
+    found = services.hotlists.entries(_editor(caller), list_id, limit, offset)
     return EntryList(entries=[EntryPublic.of(entry) for entry in found])
 
 
@@ -211,11 +102,11 @@ async def list_entries(
     responses=_ERRORS,
     dependencies=requires(Permission.HOTLISTS_MANAGE),
 )
-async def add_entry(
+def add_entry(
     list_id: str, body: EntryCreate, services: ServicesDep, caller: CallerDep
 ) -> EntryPublic:
     draft = EntryDraft(**body.model_dump(exclude={"plate"}), plate=body.plate)
-    entry = await run_in_threadpool(services.hotlists.add_entry, _editor(caller), list_id, draft)
+    entry = services.hotlists.add_entry(_editor(caller), list_id, draft)
     return EntryPublic.of(entry)
 
 
@@ -226,8 +117,8 @@ async def add_entry(
     responses=_ERRORS,
     dependencies=requires(Permission.HOTLISTS_MANAGE),
 )
-async def remove_entry(entry_id: str, services: ServicesDep, caller: CallerDep) -> EntryPublic:
-    entry = await run_in_threadpool(services.hotlists.remove_entry, _editor(caller), entry_id)
+def remove_entry(entry_id: str, services: ServicesDep, caller: CallerDep) -> EntryPublic:
+    entry = services.hotlists.remove_entry(_editor(caller), entry_id)
     return EntryPublic.of(entry)
 
 
@@ -238,10 +129,10 @@ async def remove_entry(entry_id: str, services: ServicesDep, caller: CallerDep) 
     responses=_ERRORS,
     dependencies=requires(Permission.HOTLISTS_RENEW),
 )
-async def renew_entry(
+def renew_entry(
     entry_id: str, body: RenewIn, services: ServicesDep, caller: CallerDep
 ) -> EntryPublic:
-    entry = await run_in_threadpool(services.hotlists.renew, _editor(caller), entry_id, body.until)
+    entry = services.hotlists.renew(_editor(caller), entry_id, body.until)
     return EntryPublic.of(entry)
 
 

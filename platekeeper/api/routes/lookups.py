@@ -12,15 +12,15 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Response
-from starlette.concurrency import run_in_threadpool
 
 from platekeeper.access import Basis, Found, SearchCriteria
-from platekeeper.api.access_schemas import ReadList, ReadPublic, StatedBasis
-from platekeeper.api.auth import CallerDep, requires
-from platekeeper.api.deps import ServicesDep
+from platekeeper.api.schemas.lookups import ReadList, ReadPublic, StatedBasis
 from platekeeper.domain import PlateRead
 from platekeeper.domain.geo import GeoBox
 from platekeeper.domain.permissions import Permission
+from platekeeper.http.auth import CallerDep, requires
+from platekeeper.http.basis import BasisDep
+from platekeeper.http.deps import ServicesDep
 from platekeeper.store.images import ImageKind, detect_image_type
 
 router = APIRouter(prefix="/api/v1", tags=["look-ups"])
@@ -35,24 +35,6 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 }
 # Nothing a look-up returns may be kept by a browser or a proxy.
 _NO_STORE = {"Cache-Control": "no-store"}
-
-
-def stated_basis(
-    purpose: Annotated[
-        str | None, Query(max_length=40, description="An authorised purpose code.")
-    ] = None,
-    case_number: Annotated[
-        str | None, Query(max_length=64, description="The case or incident number.")
-    ] = None,
-    approval_id: Annotated[
-        str | None,
-        Query(max_length=64, description="A supervisor's approval, for searches reaching back."),
-    ] = None,
-) -> Basis:
-    return Basis(purpose, case_number, approval_id)
-
-
-BasisDep = Annotated[Basis, Depends(stated_basis)]
 
 
 def search_criteria(
@@ -91,10 +73,10 @@ CriteriaDep = Annotated[SearchCriteria, Depends(search_criteria)]
     responses=_ERRORS,
     dependencies=requires(Permission.READS_SEARCH),
 )
-async def search_reads(
+def search_reads(
     services: ServicesDep, caller: CallerDep, basis: BasisDep, criteria: CriteriaDep
 ) -> Response:
-    found = await run_in_threadpool(services.read_access.search, caller.requester, basis, criteria)
+    found = services.read_access.search(caller.requester, basis, criteria)
     return _read_list(found, basis)
 
 
@@ -105,12 +87,10 @@ async def search_reads(
     responses={200: {"content": {"text/csv": {}}}, **_ERRORS},
     dependencies=requires(Permission.READS_EXPORT),
 )
-async def export_reads(
+def export_reads(
     services: ServicesDep, caller: CallerDep, basis: BasisDep, criteria: CriteriaDep
 ) -> Response:
-    found = await run_in_threadpool(
-        services.read_access.search, caller.requester, basis, criteria, export=True
-    )
+    found = services.read_access.search(caller.requester, basis, criteria, export=True)
     headers = {**_NO_STORE, "Content-Disposition": 'attachment; filename="reads.csv"'}
     return Response(_csv(found.reads), media_type="text/csv", headers=headers)
 
@@ -122,10 +102,8 @@ async def export_reads(
     responses={404: {"description": "No such read in your agency."}, **_ERRORS},
     dependencies=requires(Permission.READS_VIEW),
 )
-async def get_read(
-    read_id: str, services: ServicesDep, caller: CallerDep, basis: BasisDep
-) -> Response:
-    read = await run_in_threadpool(services.read_access.read, caller.requester, basis, read_id)
+def get_read(read_id: str, services: ServicesDep, caller: CallerDep, basis: BasisDep) -> Response:
+    read = services.read_access.read(caller.requester, basis, read_id)
     body = ReadPublic.of(read).model_dump_json()
     return Response(body, media_type="application/json", headers=_NO_STORE)
 
@@ -137,16 +115,14 @@ async def get_read(
     responses={200: {"content": {"image/jpeg": {}, "image/png": {}}}, **_ERRORS},
     dependencies=requires(Permission.IMAGES_VIEW),
 )
-async def get_read_image(
+def get_read_image(
     read_id: str,
     services: ServicesDep,
     caller: CallerDep,
     basis: BasisDep,
     kind: ImageKind = ImageKind.CROP,
 ) -> Response:
-    image = await run_in_threadpool(
-        services.read_access.image, caller.requester, basis, read_id, kind
-    )
+    image = services.read_access.image(caller.requester, basis, read_id, kind)
     media_type = f"image/{'jpeg' if (ext := detect_image_type(image.data)) == 'jpg' else ext}"
     return Response(image.data, media_type=media_type, headers=_NO_STORE)
 
@@ -158,7 +134,7 @@ async def get_read_image(
     responses=_ERRORS,
     dependencies=requires(Permission.VEHICLES_HISTORY),
 )
-async def vehicle_history(
+def vehicle_history(
     plate: str,
     services: ServicesDep,
     caller: CallerDep,
@@ -166,13 +142,8 @@ async def vehicle_history(
     captured_from: datetime | None = None,
     captured_before: datetime | None = None,
 ) -> Response:
-    found = await run_in_threadpool(
-        services.read_access.vehicle_history,
-        caller.requester,
-        basis,
-        plate,
-        captured_from,
-        captured_before,
+    found = services.read_access.vehicle_history(
+        caller.requester, basis, plate, captured_from, captured_before
     )
     return _read_list(found, basis)
 

@@ -10,7 +10,6 @@ from fastapi import APIRouter, Request, Response, status
 from pydantic import BaseModel, ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from platekeeper.api.auth import CameraDep, requires
 from platekeeper.api.body import (
     JSON_BYTES_PER_READ,
     JSON_MEDIA_TYPE,
@@ -18,11 +17,12 @@ from platekeeper.api.body import (
     read_body,
 )
 from platekeeper.api.convert import to_ingest_items
-from platekeeper.api.deps import ServicesDep
-from platekeeper.api.problems import invalid_input_from
-from platekeeper.api.schemas import BatchReceipt, ReadBatchCreate, ReadCreate, ReadReceipt
+from platekeeper.api.schemas.reads import BatchReceipt, ReadBatchCreate, ReadCreate, ReadReceipt
 from platekeeper.domain import Camera
 from platekeeper.domain.permissions import Permission
+from platekeeper.http.auth import CameraDep, requires
+from platekeeper.http.deps import ServicesDep
+from platekeeper.http.problems import invalid_input_from
 from platekeeper.ingest import IngestItem
 from platekeeper.services import Services
 from platekeeper.store import StoredOutcome, StoredRead

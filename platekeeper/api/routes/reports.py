@@ -10,11 +10,10 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
-from starlette.concurrency import run_in_threadpool
 
-from platekeeper.api.auth import CallerDep, requires
-from platekeeper.api.deps import ServicesDep
 from platekeeper.domain.permissions import Permission
+from platekeeper.http.auth import CallerDep, requires
+from platekeeper.http.deps import ServicesDep
 from platekeeper.reports.compliance import Period
 from platekeeper.reports.compliance_service import compliance_report
 from platekeeper.reports.render import ReportFormat, render
@@ -45,7 +44,7 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     response_class=Response,
     dependencies=requires(Permission.REPORTS_READ),
 )
-async def compliance(
+def compliance(
     services: ServicesDep,
     caller: CallerDep,
     from_: Annotated[date, Query(alias="from", description="First day (UTC).")],
@@ -54,8 +53,7 @@ async def compliance(
     seed: Annotated[int | None, Query(ge=0, description="Seed of the review sample.")] = None,
 ) -> Response:
     period = Period.of_days(from_, to)
-    report = await run_in_threadpool(
-        compliance_report,
+    report = compliance_report(
         services,
         period,
         caller.actor,
@@ -63,7 +61,7 @@ async def compliance(
         sample_seed=seed,
         output_format=output_format.value,
     )
-    document = await run_in_threadpool(render, report, output_format)
+    document = render(report, output_format)
     return Response(
         document, media_type=output_format.media_type, headers={"Cache-Control": "no-store"}
     )

@@ -5,19 +5,23 @@ The ledger and the proof carry no plate data, so auditors read them with ``repor
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Any
 
 from fastapi import APIRouter, Query, status
-from pydantic import AwareDatetime, BaseModel, Field
-from starlette.concurrency import run_in_threadpool
 
-from platekeeper.api.auth import CallerDep, requires
-from platekeeper.api.deps import ServicesDep
-from platekeeper.domain.holds import HoldStatus, LegalHold, PlateSpan
+from platekeeper.api.schemas.retention import (
+    HoldCreate,
+    HoldList,
+    HoldPublic,
+    OldestSurvivingPublic,
+    PurgeLedgerPublic,
+    PurgeRunPublic,
+)
+from platekeeper.domain.holds import PlateSpan
 from platekeeper.domain.permissions import Permission
-from platekeeper.domain.purges import PurgeLedgerEntry
 from platekeeper.domain.retention import DataClass
+from platekeeper.http.auth import CallerDep, requires
+from platekeeper.http.deps import ServicesDep
 
 router = APIRouter(prefix="/api/v1/retention", tags=["retention"])
 
@@ -32,116 +36,6 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-class PlateSpanCreate(BaseModel):
-    plate: str = Field(min_length=1, max_length=16)
-    captured_from: AwareDatetime
-    captured_before: AwareDatetime
-
-
-class HoldCreate(BaseModel):
-    case_number: str = Field(max_length=64)
-    reason: str = Field(min_length=10, max_length=2000)
-    expires_at: AwareDatetime
-    read_ids: list[str] = Field(default_factory=list, max_length=10_000)
-    plate: PlateSpanCreate | None = None
-
-
-class HoldPublic(BaseModel):
-    id: str
-    case_number: str
-    reason: str
-    status: HoldStatus
-    requested_by: str
-    requested_at: datetime
-    approved_by: str | None
-    approved_at: datetime | None
-    released_by: str | None
-    released_at: datetime | None
-    expires_at: datetime
-    read_ids: list[str]
-    plate_key: str | None
-    captured_from: datetime | None
-    captured_before: datetime | None
-
-    @classmethod
-    def of(cls, hold: LegalHold, now: datetime) -> HoldPublic:
-        span = hold.plates
-        return cls(
-            id=hold.id,
-            case_number=hold.case_number,
-            reason=hold.reason,
-            status=hold.status(now),
-            requested_by=hold.requested_by,
-            requested_at=hold.requested_at,
-            approved_by=hold.approved_by,
-            approved_at=hold.approved_at,
-            released_by=hold.released_by,
-            released_at=hold.released_at,
-            expires_at=hold.expires_at,
-            read_ids=list(hold.read_ids),
-            plate_key=None if span is None else span.plate_key,
-            captured_from=None if span is None else span.captured_from,
-            captured_before=None if span is None else span.captured_before,
-        )
-
-
-class HoldList(BaseModel):
-    holds: list[HoldPublic]
-
-
-class ClassPurgePublic(BaseModel):
-    data_class: str
-    cutoff: datetime | None
-    reads: int
-    images: int
-    oldest_purged: datetime | None
-    newest_purged: datetime | None
-    skipped: str | None
-
-
-class PurgeRunPublic(BaseModel):
-    id: str
-    started_at: datetime
-    finished_at: datetime
-    dry_run: bool
-    classes: list[ClassPurgePublic]
-    buckets_destroyed: list[str]
-
-    @classmethod
-    def of(cls, entry: PurgeLedgerEntry) -> PurgeRunPublic:
-        return cls(
-            id=entry.id,
-            started_at=entry.started_at,
-            finished_at=entry.finished_at,
-            dry_run=entry.dry_run,
-            classes=[
-                ClassPurgePublic(
-                    data_class=item.data_class,
-                    cutoff=item.cutoff,
-                    reads=item.reads,
-                    images=item.images,
-                    oldest_purged=item.oldest_purged,
-                    newest_purged=item.newest_purged,
-                    skipped=item.skipped,
-                )
-                for item in entry.classes
-            ],
-            buckets_destroyed=list(entry.buckets_destroyed),
-        )
-
-
-class PurgeLedgerPublic(BaseModel):
-    runs: list[PurgeRunPublic]
-
-
-class OldestSurvivingPublic(BaseModel):
-    """The proof that the purge works: the capture day of the oldest non-hit read still kept."""
-
-    oldest_non_hit_read_day: date | None
-    cutoff: datetime | None
-    """Non-hit reads captured at or before this instant are due now; None when kept."""
-
-
 @router.get(
     "/purges",
     summary="The purge ledger: one entry per run, no plate data",
@@ -149,10 +43,10 @@ class OldestSurvivingPublic(BaseModel):
     responses=_ERRORS,
     dependencies=requires(Permission.REPORTS_READ),
 )
-async def purge_ledger(
+def purge_ledger(
     services: ServicesDep, limit: int = Query(default=100, ge=1, le=1000)
 ) -> PurgeLedgerPublic:
-    entries = await run_in_threadpool(services.store.purge_ledger.list, limit)
+    entries = services.store.purge_ledger.list(limit)
     return PurgeLedgerPublic(runs=[PurgeRunPublic.of(entry) for entry in entries])
 
 
@@ -163,9 +57,9 @@ async def purge_ledger(
     responses=_ERRORS,
     dependencies=requires(Permission.REPORTS_READ),
 )
-async def oldest_surviving(services: ServicesDep) -> OldestSurvivingPublic:
-    oldest = await run_in_threadpool(services.purge.oldest_surviving, DataClass.NON_HIT_READS)
-    plan = await run_in_threadpool(services.purge.plan)
+def oldest_surviving(services: ServicesDep) -> OldestSurvivingPublic:
+    oldest = services.purge.oldest_surviving(DataClass.NON_HIT_READS)
+    plan = services.purge.plan()
     return OldestSurvivingPublic(
         oldest_non_hit_read_day=None if oldest is None else oldest.date(),
         cutoff=plan.decision(DataClass.NON_HIT_READS).cutoff,
@@ -180,20 +74,18 @@ async def oldest_surviving(services: ServicesDep) -> OldestSurvivingPublic:
     responses={422: {"description": "Case, reason, reads or range invalid."}, **_ERRORS},
     dependencies=requires(Permission.HOLDS_MANAGE),
 )
-async def request_hold(body: HoldCreate, services: ServicesDep, caller: CallerDep) -> HoldPublic:
+def request_hold(body: HoldCreate, services: ServicesDep, caller: CallerDep) -> HoldPublic:
     span = body.plate
     plates = (
         None if span is None else PlateSpan(span.plate, span.captured_from, span.captured_before)
     )
-    hold = await run_in_threadpool(
-        lambda: services.holds.request(
-            caller.requester,
-            case_number=body.case_number,
-            reason=body.reason,
-            expires_at=body.expires_at,
-            read_ids=tuple(body.read_ids),
-            plates=plates,
-        )
+    hold = services.holds.request(
+        caller.requester,
+        case_number=body.case_number,
+        reason=body.reason,
+        expires_at=body.expires_at,
+        read_ids=tuple(body.read_ids),
+        plates=plates,
     )
     return HoldPublic.of(hold, services.clock.now())
 
@@ -205,8 +97,8 @@ async def request_hold(body: HoldCreate, services: ServicesDep, caller: CallerDe
     responses=_ERRORS,
     dependencies=requires(Permission.HOLDS_MANAGE),
 )
-async def list_holds(services: ServicesDep, caller: CallerDep) -> HoldList:
-    holds = await run_in_threadpool(services.holds.list, caller.requester)
+def list_holds(services: ServicesDep, caller: CallerDep) -> HoldList:
+    holds = services.holds.list(caller.requester)
     now = services.clock.now()
     return HoldList(holds=[HoldPublic.of(hold, now) for hold in holds])
 
@@ -218,8 +110,8 @@ async def list_holds(services: ServicesDep, caller: CallerDep) -> HoldList:
     responses=_ERRORS,
     dependencies=requires(Permission.HOLDS_APPROVE),
 )
-async def approve_hold(hold_id: str, services: ServicesDep, caller: CallerDep) -> HoldPublic:
-    hold = await run_in_threadpool(services.holds.approve, caller.requester, hold_id)
+def approve_hold(hold_id: str, services: ServicesDep, caller: CallerDep) -> HoldPublic:
+    hold = services.holds.approve(caller.requester, hold_id)
     return HoldPublic.of(hold, services.clock.now())
 
 
@@ -230,6 +122,6 @@ async def approve_hold(hold_id: str, services: ServicesDep, caller: CallerDep) -
     responses=_ERRORS,
     dependencies=requires(Permission.HOLDS_APPROVE),
 )
-async def release_hold(hold_id: str, services: ServicesDep, caller: CallerDep) -> HoldPublic:
-    hold = await run_in_threadpool(services.holds.release, caller.requester, hold_id)
+def release_hold(hold_id: str, services: ServicesDep, caller: CallerDep) -> HoldPublic:
+    hold = services.holds.release(caller.requester, hold_id)
     return HoldPublic.of(hold, services.clock.now())

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from fastapi import APIRouter, Request, Response
-from pydantic import BaseModel, Field
-from starlette.concurrency import run_in_threadpool
 
-from platekeeper.api.auth import (
+from platekeeper.api.schemas.session import LoginBody, Me, Purpose, Purposes
+from platekeeper.domain.credentials import Principal, csrf_token_for
+from platekeeper.domain.permissions import Permission, permissions_of
+from platekeeper.http.auth import (
     SESSION_COOKIE,
     CallerDep,
     client_address,
@@ -17,44 +16,9 @@ from platekeeper.api.auth import (
     requires,
     set_session_cookie,
 )
-from platekeeper.api.deps import ServicesDep
-from platekeeper.domain.credentials import Principal, csrf_token_for
-from platekeeper.domain.permissions import Permission, permissions_of
+from platekeeper.http.deps import ServicesDep
 
 router = APIRouter(prefix="/api/v1", tags=["sign-in"])
-
-
-class LoginBody(BaseModel):
-    username: str = Field(max_length=64)
-    password: str = Field(max_length=1024)
-
-
-class Me(BaseModel):
-    username: str
-    display_name: str
-    agency_id: str
-    job_title: str
-    roles: list[str]
-    permissions: list[str]
-    training_expires_on: date | None
-    csrf_token: str | None = Field(
-        description="Send it as X-CSRF-Token with every request that changes something; "
-        "null when signed in with an API token, which needs none."
-    )
-
-
-class Purpose(BaseModel):
-    code: str
-    label: str
-
-
-class Purposes(BaseModel):
-    purposes: list[Purpose]
-    case_number_pattern: str
-    case_number_example: str
-    approval_beyond_days: int | None = Field(
-        description="Searches reaching further back need a supervisor's approval; null: none do."
-    )
 
 
 def _me(principal: Principal, session_token: str | None) -> Me:
@@ -78,10 +42,10 @@ def _me(principal: Principal, session_token: str | None) -> Me:
     responses={401: {"description": "Wrong credentials, or the account is locked or suspended."}},
     dependencies=public(),
 )
-async def login(body: LoginBody, request: Request, response: Response, services: ServicesDep) -> Me:
+def login(body: LoginBody, request: Request, response: Response, services: ServicesDep) -> Me:
     require_same_origin(request)
-    principal, token = await run_in_threadpool(
-        services.accounts.login, body.username, body.password, client_address(request)
+    principal, token = services.accounts.login(
+        body.username, body.password, client_address(request)
     )
     set_session_cookie(response, services, token)
     return _me(principal, token)
@@ -94,9 +58,9 @@ async def login(body: LoginBody, request: Request, response: Response, services:
     response_class=Response,
     dependencies=requires(Permission.ACCOUNTS_SELF),
 )
-async def logout(services: ServicesDep, caller: CallerDep) -> Response:
+def logout(services: ServicesDep, caller: CallerDep) -> Response:
     if caller.session_token is not None:
-        await run_in_threadpool(services.accounts.logout, caller.session_token)
+        services.accounts.logout(caller.session_token)
     response = Response(status_code=204)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response

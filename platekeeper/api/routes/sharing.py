@@ -6,11 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Response, status
-from starlette.concurrency import run_in_threadpool
 
-from platekeeper.api.auth import Caller, CallerDep, public, requires
-from platekeeper.api.deps import ServicesDep
-from platekeeper.api.sharing_schemas import (
+from platekeeper.api.schemas.sharing import (
     LedgerEntryOut,
     LedgerList,
     RecipientCreate,
@@ -25,6 +22,8 @@ from platekeeper.api.sharing_schemas import (
 )
 from platekeeper.domain.permissions import Permission
 from platekeeper.domain.recipients import ShareStatus
+from platekeeper.http.auth import Caller, CallerDep, public, requires
+from platekeeper.http.deps import ServicesDep
 from platekeeper.sharing.service import Clerk
 
 router = APIRouter(tags=["sharing"])
@@ -55,12 +54,8 @@ def _clerk(caller: Caller) -> Clerk:
     responses=_ERRORS,
     dependencies=_MANAGE,
 )
-async def add_recipient(
-    body: RecipientCreate, services: ServicesDep, caller: CallerDep
-) -> RecipientOut:
-    recipient = await run_in_threadpool(
-        services.sharing.add_recipient, _clerk(caller), body.draft()
-    )
+def add_recipient(body: RecipientCreate, services: ServicesDep, caller: CallerDep) -> RecipientOut:
+    recipient = services.sharing.add_recipient(_clerk(caller), body.draft())
     return RecipientOut.of(recipient)
 
 
@@ -71,8 +66,8 @@ async def add_recipient(
     responses=_ERRORS,
     dependencies=_MANAGE,
 )
-async def list_recipients(services: ServicesDep, caller: CallerDep) -> RecipientList:
-    found = await run_in_threadpool(services.sharing.recipients, _clerk(caller))
+def list_recipients(services: ServicesDep, caller: CallerDep) -> RecipientList:
+    found = services.sharing.recipients(_clerk(caller))
     return RecipientList(recipients=[RecipientOut.of(recipient) for recipient in found])
 
 
@@ -83,12 +78,10 @@ async def list_recipients(services: ServicesDep, caller: CallerDep) -> Recipient
     responses=_ERRORS,
     dependencies=_MANAGE,
 )
-async def update_recipient(
+def update_recipient(
     recipient_id: str, body: RecipientUpdate, services: ServicesDep, caller: CallerDep
 ) -> RecipientOut:
-    recipient = await run_in_threadpool(
-        services.sharing.update_recipient, _clerk(caller), recipient_id, body.draft()
-    )
+    recipient = services.sharing.update_recipient(_clerk(caller), recipient_id, body.draft())
     return RecipientOut.of(recipient)
 
 
@@ -102,10 +95,10 @@ async def update_recipient(
     responses=_ERRORS,
     dependencies=_MANAGE,
 )
-async def submit_request(
+def submit_request(
     body: ShareRequestCreate, services: ServicesDep, caller: CallerDep
 ) -> ShareRequestOut:
-    request = await run_in_threadpool(services.sharing.submit, _clerk(caller), body.order())
+    request = services.sharing.submit(_clerk(caller), body.order())
     return ShareRequestOut.of(request)
 
 
@@ -116,10 +109,10 @@ async def submit_request(
     responses=_ERRORS,
     dependencies=_MANAGE,
 )
-async def list_requests(
+def list_requests(
     services: ServicesDep, caller: CallerDep, status: ShareStatus | None = None
 ) -> ShareRequestList:
-    found = await run_in_threadpool(services.sharing.requests, _clerk(caller), status)
+    found = services.sharing.requests(_clerk(caller), status)
     return ShareRequestList(requests=[ShareRequestOut.of(request) for request in found])
 
 
@@ -130,10 +123,8 @@ async def list_requests(
     responses=_ERRORS,
     dependencies=_MANAGE,
 )
-async def approve(request_id: str, services: ServicesDep, caller: CallerDep) -> ShareRequestOut:
-    decided = await run_in_threadpool(
-        lambda: services.sharing.decide(_clerk(caller), request_id, approve=True)
-    )
+def approve(request_id: str, services: ServicesDep, caller: CallerDep) -> ShareRequestOut:
+    decided = services.sharing.decide(_clerk(caller), request_id, approve=True)
     return ShareRequestOut.of(decided)
 
 
@@ -144,10 +135,8 @@ async def approve(request_id: str, services: ServicesDep, caller: CallerDep) -> 
     responses=_ERRORS,
     dependencies=_MANAGE,
 )
-async def deny(request_id: str, services: ServicesDep, caller: CallerDep) -> ShareRequestOut:
-    decided = await run_in_threadpool(
-        lambda: services.sharing.decide(_clerk(caller), request_id, approve=False)
-    )
+def deny(request_id: str, services: ServicesDep, caller: CallerDep) -> ShareRequestOut:
+    decided = services.sharing.decide(_clerk(caller), request_id, approve=False)
     return ShareRequestOut.of(decided)
 
 
@@ -158,8 +147,8 @@ async def deny(request_id: str, services: ServicesDep, caller: CallerDep) -> Sha
     responses={200: {"content": {"application/zip": {}}}, **_ERRORS},
     dependencies=_MANAGE,
 )
-async def export(request_id: str, services: ServicesDep, caller: CallerDep) -> Response:
-    bundle = await run_in_threadpool(services.sharing.export, _clerk(caller), request_id)
+def export(request_id: str, services: ServicesDep, caller: CallerDep) -> Response:
+    bundle = services.sharing.export(_clerk(caller), request_id)
     headers = {
         "Content-Disposition": f'attachment; filename="{bundle.filename}"',
         "X-Bundle-SHA256": bundle.entry.bundle_sha256,
@@ -175,8 +164,8 @@ async def export(request_id: str, services: ServicesDep, caller: CallerDep) -> R
     responses=_ERRORS,
     dependencies=_MANAGE,
 )
-async def ledger(services: ServicesDep, caller: CallerDep) -> LedgerList:
-    entries = await run_in_threadpool(services.sharing.ledger, _clerk(caller))
+def ledger(services: ServicesDep, caller: CallerDep) -> LedgerList:
+    entries = services.sharing.ledger(_clerk(caller))
     return LedgerList(entries=[LedgerEntryOut.of(entry) for entry in entries])
 
 
@@ -186,6 +175,6 @@ async def ledger(services: ServicesDep, caller: CallerDep) -> LedgerList:
     response_model=RecipientPublicList,
     dependencies=public(),
 )
-async def public_recipients(services: ServicesDep) -> RecipientPublicList:
-    found = await run_in_threadpool(services.sharing.published)
+def public_recipients(services: ServicesDep) -> RecipientPublicList:
+    found = services.sharing.published()
     return RecipientPublicList(recipients=[RecipientPublic.of(r) for r in found])

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
-from starlette.concurrency import run_in_threadpool
 
 from platekeeper import __version__
-from platekeeper.api.auth import public
-from platekeeper.api.deps import ServicesDep
-from platekeeper.api.schemas import Health
+from platekeeper.api.schemas.system import Health
+from platekeeper.http.auth import public
+from platekeeper.http.deps import ServicesDep
 from platekeeper.services import require_current_schema
 
 router = APIRouter(prefix="/api/v1", tags=["system"])
@@ -26,9 +25,9 @@ router = APIRouter(prefix="/api/v1", tags=["system"])
     },
     dependencies=public(),
 )
-async def health(services: ServicesDep) -> Health:
-    await run_in_threadpool(require_current_schema, services.store)
-    version = await run_in_threadpool(services.store.schema_version)
+def health(services: ServicesDep) -> Health:
+    require_current_schema(services.store)
+    version = services.store.schema_version()
     return Health(
         status="ok",
         version=__version__,

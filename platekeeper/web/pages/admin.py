@@ -15,9 +15,9 @@ from typing import Any, TypeVar
 from fastapi import Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from platekeeper.api.auth import Caller
 from platekeeper.domain.permissions import Permission, permissions_of
 from platekeeper.errors import FieldError, InvalidInput, PlateKeeperError
+from platekeeper.http.auth import Caller
 from platekeeper.web.rendering import render
 
 E = TypeVar("E", bound=StrEnum)

@@ -25,14 +25,14 @@ from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
 from platekeeper.access import Basis
-from platekeeper.api.auth import Caller, CallerDep, requires
-from platekeeper.api.deps import ServicesDep
-from platekeeper.api.routes.lookups import BasisDep
 from platekeeper.domain.hotlists import Hit, HitOutcome, HitStatus, RejectionReason
 from platekeeper.domain.permissions import Permission, permissions_of
 from platekeeper.domain.purposes import PurposeCatalogue
 from platekeeper.errors import Conflict, FieldError, InvalidInput, PlateKeeperError
 from platekeeper.hotlists.hits import HitView
+from platekeeper.http.auth import Caller, CallerDep, requires
+from platekeeper.http.basis import BasisDep
+from platekeeper.http.deps import ServicesDep
 from platekeeper.services import Services
 from platekeeper.web.errors import is_htmx
 from platekeeper.web.pages.caller import person
@@ -70,11 +70,11 @@ def basis_query(basis: Basis) -> str:
 
 
 @router.get("/alerts", dependencies=_VIEW)
-async def alerts(
+def alerts(
     request: Request, caller: CallerDep, services: ServicesDep, basis: BasisDep
 ) -> HTMLResponse:
-    desk = await run_in_threadpool(_desk, services, caller, basis)
-    return await _purpose_first(
+    desk = _desk(services, caller, basis)
+    return _purpose_first(
         request,
         caller,
         desk,
@@ -85,20 +85,20 @@ async def alerts(
 
 
 @router.get("/alerts/list", dependencies=_VIEW)
-async def alert_list(
+def alert_list(
     request: Request, caller: CallerDep, services: ServicesDep, basis: BasisDep
 ) -> HTMLResponse:
-    desk = await run_in_threadpool(_desk, services, caller, basis)
-    hits = await run_in_threadpool(_open_hits, services, caller, basis)
+    desk = _desk(services, caller, basis)
+    hits = _open_hits(services, caller, basis)
     return render(request, "pages/alerts/_list.html", {"desk": desk, "hits": hits}, caller=caller)
 
 
 @router.get("/alerts/{hit_id}", dependencies=_VIEW)
-async def hit_detail(
+def hit_detail(
     hit_id: str, request: Request, caller: CallerDep, services: ServicesDep, basis: BasisDep
 ) -> HTMLResponse:
-    desk = await run_in_threadpool(_desk, services, caller, basis)
-    return await _purpose_first(
+    desk = _desk(services, caller, basis)
+    return _purpose_first(
         request,
         caller,
         desk,
@@ -108,7 +108,7 @@ async def hit_detail(
     )
 
 
-async def _purpose_first(
+def _purpose_first(
     request: Request,
     caller: Caller,
     desk: Desk,
@@ -124,7 +124,7 @@ async def _purpose_first(
         return render(request, template, shown, caller=caller)
     name, find = found
     try:
-        shown[name] = await run_in_threadpool(find)
+        shown[name] = find()
     except InvalidInput as error:
         shown["problem"] = error
         return render(request, template, shown, caller=caller, status_code=error.status)
@@ -147,7 +147,7 @@ async def confirm(
             note=form["note"] or None,
         )
 
-    return await _decided(request, caller, services, hit_id, form=form, act=act)
+    return await run_in_threadpool(_decided, request, caller, services, hit_id, form=form, act=act)
 
 
 @router.post("/alerts/{hit_id}/reject", dependencies=_VERIFY)
@@ -160,7 +160,7 @@ async def reject(
         reason = choice(RejectionReason, form["reason"], "reason", "Choose why the hit is wrong.")
         return services.hit_desk.reject(caller.requester, hit_id, reason, form["note"] or None)
 
-    return await _decided(request, caller, services, hit_id, form=form, act=act)
+    return await run_in_threadpool(_decided, request, caller, services, hit_id, form=form, act=act)
 
 
 @router.post("/alerts/{hit_id}/outcome", dependencies=_VERIFY)
@@ -173,10 +173,10 @@ async def outcome(
         chosen = choice(HitOutcome, form["outcome"], "outcome", "Choose what came of the hit.")
         return services.hit_desk.record_outcome(caller.requester, hit_id, chosen)
 
-    return await _decided(request, caller, services, hit_id, form=form, act=act)
+    return await run_in_threadpool(_decided, request, caller, services, hit_id, form=form, act=act)
 
 
-async def _decided(
+def _decided(
     request: Request,
     caller: Caller,
     services: Services,
@@ -189,12 +189,12 @@ async def _decided(
     Showing the card again is a look at the hit, so it needs the page's purpose and case."""
     problem: PlateKeeperError | None = None
     try:
-        await run_in_threadpool(act)
+        act()
     except (InvalidInput, Conflict) as error:
         problem = error
     basis = Basis(form["purpose"] or None, form["case_number"] or None)
-    desk = await run_in_threadpool(_desk, services, caller, basis)
-    view = await run_in_threadpool(services.hit_desk.get, caller.requester, basis, hit_id)
+    desk = _desk(services, caller, basis)
+    view = services.hit_desk.get(caller.requester, basis, hit_id)
     # From the hit's own page the card is that page's; without htmx the answer is that page.
     on_detail = f"/alerts/{hit_id}?" in request.headers.get("HX-Current-URL", "")
     context = {

@@ -17,15 +17,14 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, ConfigDict, Field
-from starlette.concurrency import run_in_threadpool
 
-from platekeeper.api.auth import Caller, CallerDep, requires
-from platekeeper.api.deps import ServicesDep
 from platekeeper.audit import MisuseSignal, SignalKind, VerificationReport
 from platekeeper.audit.redaction import without_plates
 from platekeeper.domain.access import AccessEvent, AccessOutcome, AccessRecord, Checkpoint
 from platekeeper.domain.permissions import Permission
 from platekeeper.errors import FieldError, InvalidInput
+from platekeeper.http.auth import Caller, CallerDep, requires
+from platekeeper.http.deps import ServicesDep
 from platekeeper.services import Services
 from platekeeper.store.protocols import AccessFilter
 from platekeeper.web.errors import is_htmx
@@ -141,19 +140,19 @@ def _outcome(value: str, problems: list[FieldError]) -> AccessOutcome | None:
 
 
 @router.get("/audit", response_class=HTMLResponse, dependencies=requires(Permission.AUDIT_READ))
-async def access_log(
+def access_log(
     request: Request,
     services: ServicesDep,
     caller: CallerDep,
     typed: Annotated[LogFilter, Query()],
 ) -> HTMLResponse:
     person(caller)
-    context = {"filters": typed, "choices": await run_in_threadpool(_choices, services)}
+    context = {"filters": typed, "choices": _choices(services)}
     try:
         query = typed.query()
     except InvalidInput as error:
         return _refused(request, caller, "log.html", context, error)
-    found = await run_in_threadpool(_listed, services, caller, typed, query)
+    found = _listed(services, caller, typed, query)
     context |= {
         "entries": found[:PAGE_SIZE],
         "newer": typed.link(typed.page - 1) if typed.page > 1 else None,
@@ -216,10 +215,10 @@ class Verification:
 @router.get(
     "/audit/verify", response_class=HTMLResponse, dependencies=requires(Permission.AUDIT_READ)
 )
-async def verify(request: Request, services: ServicesDep, caller: CallerDep) -> HTMLResponse:
+def verify(request: Request, services: ServicesDep, caller: CallerDep) -> HTMLResponse:
     """The whole chain checked: a scan of every entry, so only when asked."""
     person(caller)
-    verification = await run_in_threadpool(_verified, services, caller)
+    verification = _verified(services, caller)
     template = "_verification.html" if is_htmx(request) else "verification.html"
     return render(request, f"pages/audit/{template}", {"verification": verification}, caller=caller)
 
@@ -247,7 +246,7 @@ class ShownSignal:
 @router.get(
     "/audit/signals", response_class=HTMLResponse, dependencies=requires(Permission.AUDIT_READ)
 )
-async def signals(
+def signals(
     request: Request, services: ServicesDep, caller: CallerDep, since: _Text = ""
 ) -> HTMLResponse:
     person(caller)
@@ -257,11 +256,11 @@ async def signals(
         error = InvalidInput("the day is not valid", hint="Give it as YYYY-MM-DD.", fields=problems)
         return _refused(request, caller, "signals.html", {"since": since}, error)
     at = None if start is None else _midnight(start)
-    found = await run_in_threadpool(_signals, services, caller, at)
+    found = _signals(services, caller, at)
     context = {
         "since": since,
         "signals": found,
-        "choices": await run_in_threadpool(_choices, services),
+        "choices": _choices(services),
     }
     return render(request, "pages/audit/signals.html", context, caller=caller)
 

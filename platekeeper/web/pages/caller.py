@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from platekeeper.api.auth import Caller
 from platekeeper.domain.credentials import Principal
 from platekeeper.errors import PermissionDenied
+from platekeeper.http.auth import Caller
 
 
 def person(caller: Caller) -> Principal:

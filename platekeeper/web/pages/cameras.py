@@ -13,13 +13,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
-from starlette.concurrency import run_in_threadpool
 
-from platekeeper.api.auth import Caller, CallerDep, requires
-from platekeeper.api.deps import ServicesDep
 from platekeeper.domain import Camera, CameraKind, CameraStatus, GeoPoint
 from platekeeper.domain.permissions import Permission
 from platekeeper.errors import PlateKeeperError
+from platekeeper.http.auth import Caller, CallerDep, requires
+from platekeeper.http.deps import ServicesDep
 from platekeeper.ingest.cameras import SILENT_AFTER, CameraAdmin, CameraDraft, silent
 from platekeeper.services import Services
 from platekeeper.web.pages.admin import choice, decimal, done, invalid, refused
@@ -60,13 +59,13 @@ class CameraForm(BaseModel):
 @router.get(
     "/cameras", response_class=HTMLResponse, dependencies=requires(Permission.POLICY_MANAGE)
 )
-async def cameras_page(
+def cameras_page(
     request: Request,
     services: ServicesDep,
     caller: CallerDep,
     notice: Annotated[str, Query(alias="done", max_length=20)] = "",
 ) -> HTMLResponse:
-    context = await _context(services, caller, CameraForm())
+    context = _context(services, caller, CameraForm())
     context["notice"] = NOTICES.get(notice)
     return render(request, "pages/cameras/index.html", context, caller=caller)
 
@@ -74,7 +73,7 @@ async def cameras_page(
 @router.post(
     "/cameras", response_class=HTMLResponse, dependencies=requires(Permission.POLICY_MANAGE)
 )
-async def register_camera(
+def register_camera(
     request: Request,
     form: Annotated[CameraForm, Form()],
     services: ServicesDep,
@@ -82,15 +81,15 @@ async def register_camera(
 ) -> HTMLResponse:
     try:
         draft = form.draft()
-        camera, key = await run_in_threadpool(services.cameras.register, _admin(caller), draft)
+        camera, key = services.cameras.register(_admin(caller), draft)
     except PlateKeeperError as error:
-        context = {**await _context(services, caller, form), "registering": True}
+        context = {**_context(services, caller, form), "registering": True}
         return refused(request, "pages/cameras/index.html", context, caller, error)
     return _key_page(request, caller, camera, key, registered=True)
 
 
 @router.post("/cameras/{camera_id}/status", dependencies=requires(Permission.POLICY_MANAGE))
-async def change_status(
+def change_status(
     request: Request,
     camera_id: str,
     status: Annotated[str, Form(max_length=20)],
@@ -99,9 +98,9 @@ async def change_status(
 ) -> Response:
     try:
         chosen = choice(CameraStatus, status, "status", "Status")
-        await run_in_threadpool(services.cameras.set_status, _admin(caller), camera_id, chosen)
+        services.cameras.set_status(_admin(caller), camera_id, chosen)
     except PlateKeeperError as error:
-        context = await _context(services, caller, CameraForm())
+        context = _context(services, caller, CameraForm())
         return refused(request, "pages/cameras/index.html", context, caller, error)
     return done("/cameras?done=status")
 
@@ -111,15 +110,13 @@ async def change_status(
     response_class=HTMLResponse,
     dependencies=requires(Permission.POLICY_MANAGE),
 )
-async def rotate_key(
+def rotate_key(
     request: Request, camera_id: str, services: ServicesDep, caller: CallerDep
 ) -> HTMLResponse:
     try:
-        camera, key = await run_in_threadpool(
-            services.cameras.rotate_key, _admin(caller), camera_id
-        )
+        camera, key = services.cameras.rotate_key(_admin(caller), camera_id)
     except PlateKeeperError as error:
-        context = await _context(services, caller, CameraForm())
+        context = _context(services, caller, CameraForm())
         return refused(request, "pages/cameras/index.html", context, caller, error)
     return _key_page(request, caller, camera, key, registered=False)
 
@@ -132,8 +129,8 @@ def _key_page(
     return render(request, "pages/cameras/key.html", context, caller=caller)
 
 
-async def _context(services: Services, caller: Caller, form: CameraForm) -> dict[str, Any]:
-    cameras = await run_in_threadpool(services.cameras.list, _admin(caller))
+def _context(services: Services, caller: Caller, form: CameraForm) -> dict[str, Any]:
+    cameras = services.cameras.list(_admin(caller))
     now = services.clock.now()
     return {
         "cameras": cameras,

@@ -13,13 +13,12 @@ from datetime import datetime, timedelta
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
-from starlette.concurrency import run_in_threadpool
 
-from platekeeper.api.auth import Caller, CallerDep, requires
-from platekeeper.api.deps import ServicesDep
 from platekeeper.domain import Camera, CameraStatus
 from platekeeper.domain.hotlists import Hotlist
 from platekeeper.domain.permissions import Permission, permissions_of
+from platekeeper.http.auth import Caller, CallerDep, requires
+from platekeeper.http.deps import ServicesDep
 from platekeeper.ingest.cameras import silent
 from platekeeper.services import Services
 from platekeeper.store.protocols import MinuteCount
@@ -102,8 +101,8 @@ class Figures:
 
 
 @router.get("/dashboard", dependencies=requires(Permission.ACCOUNTS_SELF))
-async def dashboard(request: Request, caller: CallerDep, services: ServicesDep) -> HTMLResponse:
-    figures = await run_in_threadpool(figures_for, services, caller)
+def dashboard(request: Request, caller: CallerDep, services: ServicesDep) -> HTMLResponse:
+    figures = figures_for(services, caller)
     granted = permissions_of(caller.roles)
     actions = [action for action in ACTIONS if action.permission in granted]
     context = {"figures": figures, "actions": actions, **_chart_context(granted)}
@@ -111,10 +110,8 @@ async def dashboard(request: Request, caller: CallerDep, services: ServicesDep) 
 
 
 @router.get("/dashboard/figures", dependencies=requires(Permission.ACCOUNTS_SELF))
-async def dashboard_figures(
-    request: Request, caller: CallerDep, services: ServicesDep
-) -> HTMLResponse:
-    figures = await run_in_threadpool(figures_for, services, caller)
+def dashboard_figures(request: Request, caller: CallerDep, services: ServicesDep) -> HTMLResponse:
+    figures = figures_for(services, caller)
     context = {"figures": figures, **_chart_context(permissions_of(caller.roles))}
     return render(request, "pages/dashboard/_figures.html", context, caller=caller)
 

@@ -15,11 +15,11 @@ from fastapi import APIRouter, Query, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from platekeeper.api.auth import Caller, CallerDep, requires
-from platekeeper.api.deps import ServicesDep
 from platekeeper.domain.holds import HoldStatus, LegalHold, PlateSpan
 from platekeeper.domain.permissions import Permission, permissions_of
 from platekeeper.errors import InvalidInput, PlateKeeperError
+from platekeeper.http.auth import Caller, CallerDep, requires
+from platekeeper.http.deps import ServicesDep
 from platekeeper.services import Services
 from platekeeper.web.pages.caller import person
 from platekeeper.web.pages.fields import Entry, id_list, required, typed, utc_minute
@@ -45,13 +45,13 @@ DONE = {
 
 
 @router.get("/holds", response_class=HTMLResponse, dependencies=requires(Permission.HOLDS_MANAGE))
-async def holds_page(
+def holds_page(
     request: Request,
     services: ServicesDep,
     caller: CallerDep,
     done: Annotated[str | None, Query(max_length=40)] = None,
 ) -> HTMLResponse:
-    return await _page(request, services, caller, done=DONE.get(done or ""))
+    return _page(request, services, caller, done=DONE.get(done or ""))
 
 
 @router.post("/holds", dependencies=requires(Permission.HOLDS_MANAGE))
@@ -73,12 +73,14 @@ async def request_hold(request: Request, services: ServicesDep, caller: CallerDe
         )
     except PlateKeeperError as exc:
         entry = Entry(values, exc)
-        return await _page(request, services, caller, entry=entry, status_code=exc.status)
+        return await run_in_threadpool(
+            _page, request, services, caller, entry=entry, status_code=exc.status
+        )
     return _back("requested")
 
 
 @router.post("/holds/{hold_id}/{step}", dependencies=_APPROVE)
-async def decide(
+def decide(
     hold_id: str,
     step: Literal["approve", "release"],
     request: Request,
@@ -91,10 +93,10 @@ async def decide(
     def change() -> Any:
         return apply(caller.requester, hold_id)
 
-    return await _act(request, services, caller, change, _STEPS_DONE[step])
+    return _act(request, services, caller, change, _STEPS_DONE[step])
 
 
-async def _page(
+def _page(
     request: Request,
     services: Services,
     caller: Caller,
@@ -105,7 +107,7 @@ async def _page(
     status_code: int = status.HTTP_200_OK,
 ) -> HTMLResponse:
     person(caller)
-    holds: list[LegalHold] = await run_in_threadpool(services.holds.list, caller.requester)
+    holds: list[LegalHold] = services.holds.list(caller.requester)
     granted = permissions_of(caller.roles)
     context = {
         "holds": holds,
@@ -125,7 +127,7 @@ async def _page(
     )
 
 
-async def _act(
+def _act(
     request: Request,
     services: Services,
     caller: Caller,
@@ -135,9 +137,9 @@ async def _act(
     """Run ``change``; back to the list with ``done`` said, or with the service's refusal."""
     person(caller)
     try:
-        await run_in_threadpool(change)
+        change()
     except PlateKeeperError as exc:
-        return await _page(request, services, caller, problem=exc, status_code=exc.status)
+        return _page(request, services, caller, problem=exc, status_code=exc.status)
     return _back(done)
 
 

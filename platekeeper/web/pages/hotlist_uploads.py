@@ -14,6 +14,7 @@ person is asked to upload it again.
 from __future__ import annotations
 
 import secrets
+import threading
 import time
 from dataclasses import dataclass, field
 
@@ -79,23 +80,29 @@ class _Held:
 
 
 class PendingImports:
-    """Uploaded files awaiting confirmation, one per person, each for ``minutes``."""
+    """Uploaded files awaiting confirmation, one per person, each for ``minutes``.
+
+    The preview holds a file on the event loop while confirmations, plain ``def`` routes, take
+    and drop files from the thread pool: one lock keeps their sweeps from colliding."""
 
     def __init__(self, minutes: int = HOLD_MINUTES) -> None:
         self.minutes = minutes
         self._by_account: dict[str, _Held] = {}
+        self._lock = threading.Lock()
 
     def hold(self, upload: Upload) -> str:
-        self._forget_expired()
         upload_id = secrets.token_urlsafe(24)
         until = time.monotonic() + self.minutes * 60
-        self._by_account[upload.account_id] = _Held(upload_id, upload, until)
+        with self._lock:
+            self._forget_expired()
+            self._by_account[upload.account_id] = _Held(upload_id, upload, until)
         return upload_id
 
     def get(self, upload_id: str, account_id: str, list_id: str) -> Upload:
         """The file held under ``upload_id`` for this person and list."""
-        self._forget_expired()
-        held = self._by_account.get(account_id)
+        with self._lock:
+            self._forget_expired()
+            held = self._by_account.get(account_id)
         if (
             held is None
             or not secrets.compare_digest(held.upload_id, upload_id)
@@ -109,9 +116,10 @@ class PendingImports:
         return held.upload
 
     def drop(self, upload_id: str) -> None:
-        for account_id, held in list(self._by_account.items()):
-            if held.upload_id == upload_id:
-                del self._by_account[account_id]
+        with self._lock:
+            for account_id, held in list(self._by_account.items()):
+                if held.upload_id == upload_id:
+                    del self._by_account[account_id]
 
     def _forget_expired(self) -> None:
         now = time.monotonic()
@@ -120,13 +128,18 @@ class PendingImports:
                 del self._by_account[account_id]
 
 
+_MAKING = threading.Lock()
+
+
 def pending_imports(request: Request) -> PendingImports:
-    """The app's holder of uploaded files, made on first use."""
+    """The app's holder of uploaded files, made on first use (by one thread only: a second
+    holder would lose the first one's files)."""
     state = request.app.state
-    held: PendingImports | None = getattr(state, "pending_hotlist_imports", None)
-    if held is None:
-        held = PendingImports()
-        state.pending_hotlist_imports = held
+    with _MAKING:
+        held: PendingImports | None = getattr(state, "pending_hotlist_imports", None)
+        if held is None:
+            held = PendingImports()
+            state.pending_hotlist_imports = held
     return held
 
 

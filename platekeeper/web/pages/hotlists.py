@@ -18,14 +18,14 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from platekeeper.api.auth import Caller, CallerDep, requires
-from platekeeper.api.deps import ServicesDep
 from platekeeper.domain.hotlists import AlertLevel, Hotlist, HotlistEntry, ListSource
 from platekeeper.domain.permissions import Permission
 from platekeeper.errors import PlateKeeperError
 from platekeeper.hotlists.entries import EntryDraft
 from platekeeper.hotlists.importing import FIELDS, FileFormat
 from platekeeper.hotlists.service import Editor
+from platekeeper.http.auth import Caller, CallerDep, requires
+from platekeeper.http.deps import ServicesDep
 from platekeeper.services import Services
 from platekeeper.web.pages.admin import (
     choice,
@@ -95,19 +95,19 @@ class ListForm(BaseModel):
 @router.get(
     "/hotlists", response_class=HTMLResponse, dependencies=requires(Permission.HOTLISTS_VIEW)
 )
-async def hotlists_page(
+def hotlists_page(
     request: Request,
     services: ServicesDep,
     caller: CallerDep,
     notice: Annotated[str, Query(alias="done", max_length=20)] = "",
 ) -> HTMLResponse:
-    context = await _lists_context(services, caller, ListForm())
+    context = _lists_context(services, caller, ListForm())
     context["notice"] = NOTICES.get(notice)
     return render(request, "pages/hotlists/index.html", context, caller=caller)
 
 
 @router.post("/hotlists", dependencies=requires(Permission.HOTLISTS_MANAGE))
-async def create_hotlist(
+def create_hotlist(
     request: Request,
     form: Annotated[ListForm, Form()],
     services: ServicesDep,
@@ -115,25 +115,23 @@ async def create_hotlist(
 ) -> Response:
     list_id = form.list_id.strip()
     try:
-        await run_in_threadpool(
-            lambda: services.hotlists.create_list(
-                _editor(caller),
-                list_id=list_id,
-                name=form.name,
-                source=choice(ListSource, form.source, "source", "Source"),
-                priority=whole_number(form.priority, "priority", "Priority"),
-                alert_level=choice(AlertLevel, form.alert_level, "alert_level", "Alert level"),
-                covert=form.covert,
-            )
+        services.hotlists.create_list(
+            _editor(caller),
+            list_id=list_id,
+            name=form.name,
+            source=choice(ListSource, form.source, "source", "Source"),
+            priority=whole_number(form.priority, "priority", "Priority"),
+            alert_level=choice(AlertLevel, form.alert_level, "alert_level", "Alert level"),
+            covert=form.covert,
         )
     except PlateKeeperError as error:
-        context = await _lists_context(services, caller, form)
+        context = _lists_context(services, caller, form)
         return refused(request, "pages/hotlists/index.html", context, caller, error)
     return done(f"/hotlists/{list_id}?done=created")
 
 
-async def _lists_context(services: Services, caller: Caller, form: ListForm) -> dict[str, Any]:
-    summaries = await run_in_threadpool(services.hotlists.summaries, _editor(caller))
+def _lists_context(services: Services, caller: Caller, form: ListForm) -> dict[str, Any]:
+    summaries = services.hotlists.summaries(_editor(caller))
     return {
         "summaries": summaries,
         "sources": list(ListSource),
@@ -184,20 +182,20 @@ class EntryForm(BaseModel):
     response_class=HTMLResponse,
     dependencies=requires(Permission.HOTLISTS_VIEW),
 )
-async def hotlist_page(
+def hotlist_page(
     request: Request,
     list_id: str,
     query: Annotated[ListQuery, Query()],
     services: ServicesDep,
     caller: CallerDep,
 ) -> HTMLResponse:
-    context = await _list_context(services, caller, list_id, query)
+    context = _list_context(services, caller, list_id, query)
     context["notice"] = query.notice()
     return render(request, "pages/hotlists/list.html", context, caller=caller)
 
 
 @router.post("/hotlists/{list_id}/entries", dependencies=requires(Permission.HOTLISTS_MANAGE))
-async def add_entry(
+def add_entry(
     request: Request,
     list_id: str,
     form: Annotated[EntryForm, Form()],
@@ -206,9 +204,9 @@ async def add_entry(
 ) -> Response:
     try:
         draft = form.draft()
-        await run_in_threadpool(services.hotlists.add_entry, _editor(caller), list_id, draft)
+        services.hotlists.add_entry(_editor(caller), list_id, draft)
     except PlateKeeperError as error:
-        context = await _list_context(services, caller, list_id, ListQuery(), form)
+        context = _list_context(services, caller, list_id, ListQuery(), form)
         context["entry_form_failed"] = True
         return refused(request, "pages/hotlists/list.html", context, caller, error)
     return done(f"/hotlists/{list_id}?done=added")
@@ -218,25 +216,25 @@ async def add_entry(
     "/hotlists/{list_id}/entries/{entry_id}/remove",
     dependencies=requires(Permission.HOTLISTS_MANAGE),
 )
-async def remove_entry(
+def remove_entry(
     request: Request, list_id: str, entry_id: str, services: ServicesDep, caller: CallerDep
 ) -> Response:
     remove = functools.partial(services.hotlists.remove_entry, _editor(caller), entry_id)
-    return await _entry_change(request, services, caller, list_id, act=remove, notice="removed")
+    return _entry_change(request, services, caller, list_id, act=remove, notice="removed")
 
 
 @router.post(
     "/hotlists/{list_id}/entries/{entry_id}/renew",
     dependencies=requires(Permission.HOTLISTS_RENEW),
 )
-async def renew_entry(
+def renew_entry(
     request: Request, list_id: str, entry_id: str, services: ServicesDep, caller: CallerDep
 ) -> Response:
     renew = functools.partial(services.hotlists.renew, _editor(caller), entry_id)
-    return await _entry_change(request, services, caller, list_id, act=renew, notice="renewed")
+    return _entry_change(request, services, caller, list_id, act=renew, notice="renewed")
 
 
-async def _entry_change(
+def _entry_change(
     request: Request,
     services: Services,
     caller: Caller,
@@ -246,14 +244,14 @@ async def _entry_change(
     notice: str,
 ) -> Response:
     try:
-        await run_in_threadpool(act)
+        act()
     except PlateKeeperError as error:
-        context = await _list_context(services, caller, list_id, ListQuery())
+        context = _list_context(services, caller, list_id, ListQuery())
         return refused(request, "pages/hotlists/list.html", context, caller, error)
     return done(f"/hotlists/{list_id}?done={notice}")
 
 
-async def _list_context(
+def _list_context(
     services: Services,
     caller: Caller,
     list_id: str,
@@ -261,15 +259,13 @@ async def _list_context(
     typed: EntryForm | None = None,
 ) -> dict[str, Any]:
     editor = _editor(caller)
-    hotlist = await run_in_threadpool(services.hotlists.get_list, editor, list_id)
+    hotlist = services.hotlists.get_list(editor, list_id)
     plate = query.plate.strip()
     if plate:
-        entries = await run_in_threadpool(services.hotlists.find_entries, editor, list_id, plate)
+        entries = services.hotlists.find_entries(editor, list_id, plate)
         more = False
     else:
-        entries = await run_in_threadpool(
-            services.hotlists.entries, editor, list_id, PAGE_SIZE + 1, query.offset
-        )
+        entries = services.hotlists.entries(editor, list_id, PAGE_SIZE + 1, query.offset)
         more = len(entries) > PAGE_SIZE
         entries = entries[:PAGE_SIZE]
     now = services.clock.now()
@@ -325,10 +321,10 @@ class ImportFields(BaseModel):
     response_class=HTMLResponse,
     dependencies=requires(Permission.HOTLISTS_MANAGE),
 )
-async def import_page(
+def import_page(
     request: Request, list_id: str, services: ServicesDep, caller: CallerDep
 ) -> HTMLResponse:
-    context = await _import_context(services, caller, list_id, ImportForm())
+    context = _import_context(services, caller, list_id, ImportForm())
     return render(request, "pages/hotlists/import.html", context, caller=caller)
 
 
@@ -355,11 +351,11 @@ async def preview_import(
             services.hotlists.preview_import, _editor(caller), list_id, data, spec
         )
     except PlateKeeperError as error:
-        context = await _import_context(services, caller, list_id, form)
+        context = await run_in_threadpool(_import_context, services, caller, list_id, form)
         return refused(request, "pages/hotlists/import.html", context, caller, error)
     upload = Upload(account_id, list_id, file.filename or "the file", data, spec, form.replace)
     held = pending_imports(request)
-    context = await _import_context(services, caller, list_id, form)
+    context = await run_in_threadpool(_import_context, services, caller, list_id, form)
     context.update(
         {
             "report": report,
@@ -373,7 +369,7 @@ async def preview_import(
 
 
 @router.post("/hotlists/{list_id}/import", dependencies=requires(Permission.HOTLISTS_MANAGE))
-async def confirm_import(
+def confirm_import(
     request: Request,
     list_id: str,
     upload_id: Annotated[str, Form(max_length=64)],
@@ -383,23 +379,21 @@ async def confirm_import(
     held = pending_imports(request)
     try:
         upload = held.get(upload_id, person(caller).account.id, list_id)
-        report = await run_in_threadpool(
-            lambda: services.hotlists.import_file(
-                _editor(caller), list_id, upload.data, upload.spec, replace=upload.replace
-            )
+        report = services.hotlists.import_file(
+            _editor(caller), list_id, upload.data, upload.spec, replace=upload.replace
         )
     except PlateKeeperError as error:
-        context = await _import_context(services, caller, list_id, ImportForm())
+        context = _import_context(services, caller, list_id, ImportForm())
         return refused(request, "pages/hotlists/import.html", context, caller, error)
     held.drop(upload_id)
     stored, skipped = report.imported, len(report.rejected)
     return done(f"/hotlists/{list_id}?done=imported&stored={stored}&skipped={skipped}")
 
 
-async def _import_context(
+def _import_context(
     services: Services, caller: Caller, list_id: str, form: ImportForm
 ) -> dict[str, Any]:
-    hotlist = await run_in_threadpool(services.hotlists.get_list, _editor(caller), list_id)
+    hotlist = services.hotlists.get_list(_editor(caller), list_id)
     return {
         "hotlist": hotlist,
         "form": form,

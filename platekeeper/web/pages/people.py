@@ -8,22 +8,21 @@ does: the service decides (never one's own account, never another agency's), log
 from __future__ import annotations
 
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
-from starlette.concurrency import run_in_threadpool
 
 from platekeeper.accounts.messages import SUSPENSION_REASONS
 from platekeeper.accounts.passwords import check_password_rules
-from platekeeper.api.auth import Caller, CallerDep, requires
-from platekeeper.api.deps import ServicesDep
 from platekeeper.domain.people import Account, AccountStatus, Role
 from platekeeper.domain.permissions import Permission
 from platekeeper.errors import InvalidInput, NotFound, PlateKeeperError
+from platekeeper.http.auth import Caller, CallerDep, requires
+from platekeeper.http.deps import ServicesDep
 from platekeeper.services import Services
 from platekeeper.web.pages.admin import done, invalid, refused
 from platekeeper.web.pages.caller import person
@@ -81,15 +80,15 @@ class TrainingForm(BaseModel):
 @router.get(
     "/people", response_class=HTMLResponse, dependencies=requires(Permission.ACCOUNTS_MANAGE)
 )
-async def people_page(request: Request, services: ServicesDep, caller: CallerDep) -> HTMLResponse:
-    context = await _people_context(services, caller, PersonForm())
+def people_page(request: Request, services: ServicesDep, caller: CallerDep) -> HTMLResponse:
+    context = _people_context(services, caller, PersonForm())
     return render(request, "pages/people/index.html", context, caller=caller)
 
 
 @router.post(
     "/people", response_class=HTMLResponse, dependencies=requires(Permission.ACCOUNTS_MANAGE)
 )
-async def add_person(
+def add_person(
     request: Request,
     form: Annotated[PersonForm, Form()],
     services: ServicesDep,
@@ -103,30 +102,28 @@ async def add_person(
         )
         generated = form.sign_in != "typed"
         password = _generated(form.username) if generated else form.password
-        account = await run_in_threadpool(
-            lambda: services.accounts.create(
-                custodian,
-                username=form.username.strip(),
-                display_name=form.display_name,
-                agency_id=custodian.account.agency_id,
-                job_title=form.job_title,
-                roles=roles,
-                training_completed_on=training.completed(),
-                training_expires_on=training.expires(),
-                password=password,
-            )
+        account = services.accounts.create(
+            custodian,
+            username=form.username.strip(),
+            display_name=form.display_name,
+            agency_id=custodian.account.agency_id,
+            job_title=form.job_title,
+            roles=roles,
+            training_completed_on=training.completed(),
+            training_expires_on=training.expires(),
+            password=password,
         )
     except PlateKeeperError as error:
         # The password typed is never sent back to the browser.
         kept = form.model_copy(update={"password": ""})
-        context = await _people_context(services, caller, kept)
+        context = _people_context(services, caller, kept)
         return refused(request, "pages/people/index.html", context, caller, error)
     context = {"account": account, "password": password if generated else None}
     return render(request, "pages/people/added.html", context, caller=caller)
 
 
-async def _people_context(services: Services, caller: Caller, form: PersonForm) -> dict[str, Any]:
-    accounts = await run_in_threadpool(services.accounts.list, caller.actor.agency_id)
+def _people_context(services: Services, caller: Caller, form: PersonForm) -> dict[str, Any]:
+    accounts = services.accounts.list(caller.actor.agency_id)
     today = services.clock.now().date()
     return {
         "accounts": accounts,
@@ -147,67 +144,61 @@ async def _people_context(services: Services, caller: Caller, form: PersonForm) 
     response_class=HTMLResponse,
     dependencies=requires(Permission.ACCOUNTS_MANAGE),
 )
-async def person_page(
+def person_page(
     request: Request,
     username: str,
     services: ServicesDep,
     caller: CallerDep,
     notice: Annotated[str, Query(alias="done", max_length=20)] = "",
 ) -> HTMLResponse:
-    context = await _person_context(services, caller, username)
+    context = _person_context(services, caller, username)
     context["notice"] = NOTICES.get(notice)
     return render(request, "pages/people/person.html", context, caller=caller)
 
 
 @router.post("/people/{username}/roles", dependencies=requires(Permission.ACCOUNTS_MANAGE))
-async def set_roles(
+def set_roles(
     request: Request,
     username: str,
     services: ServicesDep,
     caller: CallerDep,
     roles: Annotated[list[str] | None, Form(max_length=len(PERSON_ROLES))] = None,
 ) -> Response:
-    async def act(account: Account) -> None:
+    def act(account: Account) -> None:
         chosen = [_role(value) for value in roles or []]
-        await run_in_threadpool(services.accounts.set_roles, person(caller), account.id, chosen)
+        services.accounts.set_roles(person(caller), account.id, chosen)
 
-    return await _change(request, services, caller, username, what="roles", act=act)
+    return _change(request, services, caller, username, what="roles", act=act)
 
 
 @router.post("/people/{username}/training", dependencies=requires(Permission.ACCOUNTS_MANAGE))
-async def record_training(
+def record_training(
     request: Request,
     username: str,
     form: Annotated[TrainingForm, Form()],
     services: ServicesDep,
     caller: CallerDep,
 ) -> Response:
-    async def act(account: Account) -> None:
+    def act(account: Account) -> None:
         completed, expires = form.completed(), form.expires()
-        await run_in_threadpool(
-            services.accounts.record_training, person(caller), account.id, completed, expires
-        )
+        services.accounts.record_training(person(caller), account.id, completed, expires)
 
-    return await _change(request, services, caller, username, what="training", act=act, typed=form)
+    return _change(request, services, caller, username, what="training", act=act, typed=form)
 
 
 @router.post("/people/{username}/reactivate", dependencies=requires(Permission.ACCOUNTS_MANAGE))
-async def reactivate(
+def reactivate(
     request: Request,
     username: str,
     form: Annotated[TrainingForm, Form()],
     services: ServicesDep,
     caller: CallerDep,
 ) -> Response:
-    async def act(account: Account) -> None:
+    def act(account: Account) -> None:
         completed, expires = form.completed_if_given(), form.expires()
-        await run_in_threadpool(
-            services.accounts.reactivate, person(caller), account.id, completed, expires
-        )
+        services.accounts.reactivate(person(caller), account.id, completed, expires)
 
-    return await _change(
-        request, services, caller, username, what="reactivated", act=act, typed=form
-    )
+    return _change(request, services, caller, username, what="reactivated", act=act, typed=form)
 
 
 SIMPLE_CHANGES = {"suspend": "suspended", "deactivate": "deactivated"}
@@ -215,43 +206,43 @@ SIMPLE_CHANGES = {"suspend": "suspended", "deactivate": "deactivated"}
 
 
 @router.post("/people/{username}/{change}", dependencies=requires(Permission.ACCOUNTS_MANAGE))
-async def suspend_or_deactivate(
+def suspend_or_deactivate(
     request: Request, username: str, change: str, services: ServicesDep, caller: CallerDep
 ) -> Response:
     if change not in SIMPLE_CHANGES:
         raise NotFound(f"there is no change called {change!r}")
     method = services.accounts.suspend if change == "suspend" else services.accounts.deactivate
 
-    async def act(account: Account) -> None:
-        await run_in_threadpool(method, person(caller), account.id)
+    def act(account: Account) -> None:
+        method(person(caller), account.id)
 
-    return await _change(request, services, caller, username, what=SIMPLE_CHANGES[change], act=act)
+    return _change(request, services, caller, username, what=SIMPLE_CHANGES[change], act=act)
 
 
-async def _change(
+def _change(
     request: Request,
     services: Services,
     caller: Caller,
     username: str,
     *,
     what: str,
-    act: Callable[[Account], Awaitable[None]],
+    act: Callable[[Account], None],
     typed: TrainingForm | None = None,
 ) -> Response:
     """``act`` on the account, then back to its page; or its page with the refusal, beside the
     form that was used, with what was typed."""
-    account = await _in_agency(services, caller, username)
+    account = _in_agency(services, caller, username)
     try:
-        await act(account)
+        act(account)
     except PlateKeeperError as error:
-        context = await _person_context(services, caller, username)
+        context = _person_context(services, caller, username)
         context.update({"failed": what, "typed": typed or TrainingForm()})
         return refused(request, "pages/people/person.html", context, caller, error)
     return done(f"/people/{account.username}?done={what}")
 
 
-async def _person_context(services: Services, caller: Caller, username: str) -> dict[str, Any]:
-    account = await _in_agency(services, caller, username)
+def _person_context(services: Services, caller: Caller, username: str) -> dict[str, Any]:
+    account = _in_agency(services, caller, username)
     today = services.clock.now().date()
     return {
         "account": account,
@@ -266,8 +257,8 @@ async def _person_context(services: Services, caller: Caller, username: str) -> 
     }
 
 
-async def _in_agency(services: Services, caller: Caller, username: str) -> Account:
-    account = await run_in_threadpool(services.accounts.by_username, username)
+def _in_agency(services: Services, caller: Caller, username: str) -> Account:
+    account = services.accounts.by_username(username)
     # Another agency's accounts do not exist for a custodian.
     if account.agency_id != caller.actor.agency_id:
         raise NotFound(f"no account is named {username!r}")

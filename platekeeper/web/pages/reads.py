@@ -16,14 +16,13 @@ from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
-from starlette.concurrency import run_in_threadpool
 
 from platekeeper.access import Basis, Found
-from platekeeper.api.auth import Caller, CallerDep, requires
-from platekeeper.api.deps import ServicesDep
 from platekeeper.domain import Camera, PlateRead
 from platekeeper.domain.permissions import Permission, permissions_of
 from platekeeper.errors import FieldError, InvalidInput, PermissionDenied
+from platekeeper.http.auth import Caller, CallerDep, requires
+from platekeeper.http.deps import ServicesDep
 from platekeeper.services import Services
 from platekeeper.web.maps import draw_map, places_of_cameras, places_of_reads
 from platekeeper.web.pages.caller import person
@@ -110,7 +109,7 @@ def agency_cameras(services: Services, caller: Caller) -> dict[str, Camera]:
 @router.get(
     "/reads/{read_id}", response_class=HTMLResponse, dependencies=requires(Permission.READS_VIEW)
 )
-async def read_detail(
+def read_detail(
     read_id: str, request: Request, services: ServicesDep, caller: CallerDep
 ) -> HTMLResponse:
     person(caller)
@@ -123,13 +122,13 @@ async def read_detail(
     if basis.purpose_code is None and basis.case_number is None:
         return render(request, "pages/reads/read.html", context, caller=caller)
     try:
-        read = await run_in_threadpool(services.read_access.read, caller.requester, basis, read_id)
+        read = services.read_access.read(caller.requester, basis, read_id)
     except REFUSALS as refusal:
         context["problem"] = refusal
         return render(
             request, "pages/reads/read.html", context, caller=caller, status_code=refusal.status
         )
-    cameras = await run_in_threadpool(agency_cameras, services, caller)
+    cameras = agency_cameras(services, caller)
     context.update(_detail(read, cameras, basis, caller, services))
     return render(request, "pages/reads/read.html", context, caller=caller)
 
@@ -165,7 +164,7 @@ def _detail(
     response_class=HTMLResponse,
     dependencies=requires(Permission.VEHICLES_HISTORY),
 )
-async def vehicle_history(
+def vehicle_history(
     plate: str, request: Request, services: ServicesDep, caller: CallerDep
 ) -> HTMLResponse:
     person(caller)
@@ -182,13 +181,13 @@ async def vehicle_history(
     if basis.purpose_code is None and basis.case_number is None:
         return render(request, "pages/reads/history.html", context, caller=caller)
     try:
-        found = await _history(services, caller, basis, plate, query)
+        found = _history(services, caller, basis, plate, query)
     except REFUSALS as refusal:
         context["problem"] = refusal
         return render(
             request, "pages/reads/history.html", context, caller=caller, status_code=refusal.status
         )
-    cameras = await run_in_threadpool(agency_cameras, services, caller)
+    cameras = agency_cameras(services, caller)
     rows = rows_of(found.reads, cameras, basis, caller)
     context.update(
         found=found,
@@ -200,7 +199,7 @@ async def vehicle_history(
     return render(request, "pages/reads/history.html", context, caller=caller)
 
 
-async def _history(
+def _history(
     services: Services, caller: Caller, basis: Basis, plate: str, query: Mapping[str, str]
 ) -> Found:
     problems: list[FieldError] = []
@@ -208,9 +207,7 @@ async def _history(
     end = parse_utc("captured_before", field(query, "captured_before"), problems)
     if problems:
         raise InvalidInput("the time range is not valid", fields=problems)
-    return await run_in_threadpool(
-        services.read_access.vehicle_history, caller.requester, basis, plate, start, end
-    )
+    return services.read_access.vehicle_history(caller.requester, basis, plate, start, end)
 
 
 def days_of(rows: Sequence[ReadRow]) -> list[Day]:

@@ -12,10 +12,10 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from platekeeper.api.auth import CallerDep, requires
-from platekeeper.api.deps import ServicesDep
 from platekeeper.domain.permissions import Permission
 from platekeeper.errors import FieldError, InvalidInput
+from platekeeper.http.auth import CallerDep, requires
+from platekeeper.http.deps import ServicesDep
 from platekeeper.reports.compliance import Period
 from platekeeper.reports.render import ReportFormat
 from platekeeper.web.pages.caller import person

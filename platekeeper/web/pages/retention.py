@@ -12,14 +12,13 @@ from datetime import date, timedelta
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
-from starlette.concurrency import run_in_threadpool
 
-from platekeeper.api.auth import CallerDep, requires
-from platekeeper.api.deps import ServicesDep
 from platekeeper.domain.permissions import Permission
 from platekeeper.domain.policy import describe_age
 from platekeeper.domain.purges import PurgeLedgerEntry
 from platekeeper.domain.retention import DataClass, RetentionRule
+from platekeeper.http.auth import CallerDep, requires
+from platekeeper.http.deps import ServicesDep
 from platekeeper.retention.plan import PurgePlan
 from platekeeper.services import Services
 from platekeeper.web.pages.caller import person
@@ -64,9 +63,9 @@ class Retention:
 @router.get(
     "/retention", response_class=HTMLResponse, dependencies=requires(Permission.REPORTS_READ)
 )
-async def retention(request: Request, services: ServicesDep, caller: CallerDep) -> HTMLResponse:
+def retention(request: Request, services: ServicesDep, caller: CallerDep) -> HTMLResponse:
     person(caller)
-    shown = await run_in_threadpool(_retention, services)
+    shown = _retention(services)
     return render(request, "pages/retention/retention.html", {"retention": shown}, caller=caller)
 
 

@@ -15,15 +15,14 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
-from starlette.concurrency import run_in_threadpool
 
 from platekeeper.access import Basis, SearchCriteria
-from platekeeper.api.auth import Caller, CallerDep, requires
-from platekeeper.api.deps import ServicesDep
 from platekeeper.domain import Camera
 from platekeeper.domain.geo import GeoBox
 from platekeeper.domain.permissions import Permission, permissions_of
 from platekeeper.errors import FieldError, InvalidInput
+from platekeeper.http.auth import Caller, CallerDep, requires
+from platekeeper.http.deps import ServicesDep
 from platekeeper.services import Services
 from platekeeper.web.maps import draw_map, places_of_cameras
 from platekeeper.web.pages.caller import person
@@ -135,10 +134,10 @@ def export_href(criteria: SearchCriteria, basis: Basis) -> str:
 
 
 @router.get("/search", response_class=HTMLResponse, dependencies=requires(Permission.READS_SEARCH))
-async def search(request: Request, services: ServicesDep, caller: CallerDep) -> HTMLResponse:
+def search(request: Request, services: ServicesDep, caller: CallerDep) -> HTMLResponse:
     person(caller)
     form = SearchForm.of(request.query_params)
-    cameras = await run_in_threadpool(agency_cameras, services, caller)
+    cameras = agency_cameras(services, caller)
     context: dict[str, object] = {
         "form": form,
         "catalogue": services.read_access.catalogue,
@@ -152,7 +151,7 @@ async def search(request: Request, services: ServicesDep, caller: CallerDep) -> 
         try:
             criteria = form.criteria()
             area = criteria.area
-            context.update(await _results(services, caller, form.basis, criteria, cameras))
+            context.update(_results(services, caller, form.basis, criteria, cameras))
         except REFUSALS as refusal:
             context["problem"] = refusal
             status_code = refusal.status
@@ -164,14 +163,14 @@ async def search(request: Request, services: ServicesDep, caller: CallerDep) -> 
     )
 
 
-async def _results(
+def _results(
     services: Services,
     caller: Caller,
     basis: Basis,
     criteria: SearchCriteria,
     cameras: Mapping[str, Camera],
 ) -> dict[str, object]:
-    found = await run_in_threadpool(services.read_access.search, caller.requester, basis, criteria)
+    found = services.read_access.search(caller.requester, basis, criteria)
     exports = Permission.READS_EXPORT in permissions_of(caller.roles)
     return {
         "found": found,

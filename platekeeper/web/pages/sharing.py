@@ -16,8 +16,6 @@ from fastapi import APIRouter, Query, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from platekeeper.api.auth import Caller, CallerDep, requires
-from platekeeper.api.deps import ServicesDep
 from platekeeper.domain.permissions import Permission
 from platekeeper.domain.recipients import (
     Agreement,
@@ -31,6 +29,8 @@ from platekeeper.domain.recipients import (
 )
 from platekeeper.domain.sharing import EntityType
 from platekeeper.errors import InvalidInput, NotFound, PlateKeeperError
+from platekeeper.http.auth import Caller, CallerDep, requires
+from platekeeper.http.deps import ServicesDep
 from platekeeper.services import Services
 from platekeeper.sharing.service import Clerk, RecipientDraft, ShareOrder, SharingService
 from platekeeper.web.pages.caller import person
@@ -72,14 +72,14 @@ _BLANK = Entry()
 
 
 @router.get("/sharing", response_class=HTMLResponse, dependencies=_MANAGE)
-async def sharing_page(
+def sharing_page(
     request: Request,
     services: ServicesDep,
     caller: CallerDep,
     shown: Annotated[str | None, Query(alias="request", max_length=64)] = None,
     done: Annotated[str | None, Query(max_length=40)] = None,
 ) -> HTMLResponse:
-    return await _page(request, services, caller, shown=shown, done=DONE.get(done or ""))
+    return _page(request, services, caller, shown=shown, done=DONE.get(done or ""))
 
 
 @router.post("/sharing/recipients", dependencies=_MANAGE)
@@ -90,7 +90,9 @@ async def add_recipient(request: Request, services: ServicesDep, caller: CallerD
         await run_in_threadpool(services.sharing.add_recipient, _clerk(caller), draft)
     except PlateKeeperError as exc:
         entry = Entry(values, exc)
-        return await _page(request, services, caller, recipient=entry, status_code=exc.status)
+        return await run_in_threadpool(
+            _page, request, services, caller, recipient=entry, status_code=exc.status
+        )
     return _back("done=recipient-added", "recipients")
 
 
@@ -110,7 +112,9 @@ async def set_recipient_status(
         services.sharing.update_recipient(clerk, recipient_id, draft)
 
     done = f"recipient-{wanted}"
-    return await _act(request, services, caller, change, done=done, section="recipients")
+    return await run_in_threadpool(
+        _act, request, services, caller, change, done=done, section="recipients"
+    )
 
 
 @router.post("/sharing/requests", dependencies=_MANAGE)
@@ -121,7 +125,9 @@ async def submit_request(request: Request, services: ServicesDep, caller: Caller
         entered = await run_in_threadpool(services.sharing.submit, _clerk(caller), order)
     except PlateKeeperError as exc:
         entry = Entry(values, exc)
-        return await _page(request, services, caller, order=entry, status_code=exc.status)
+        return await run_in_threadpool(
+            _page, request, services, caller, order=entry, status_code=exc.status
+        )
     return _back(f"request={entered.id}", "outcome")
 
 
@@ -130,7 +136,7 @@ _DECIDED = {"approve": "approved", "deny": "denied"}
 
 
 @router.post("/sharing/requests/{request_id}/{decision}", dependencies=_MANAGE)
-async def decide(
+def decide(
     request_id: str,
     decision: Literal["approve", "deny"],
     request: Request,
@@ -143,7 +149,7 @@ async def decide(
         services.sharing.decide(_clerk(caller), request_id, approve=decision == "approve")
 
     done = _DECIDED[decision]
-    return await _act(request, services, caller, decided, done=done, section="requests")
+    return _act(request, services, caller, decided, done=done, section="requests")
 
 
 # The page
@@ -156,7 +162,7 @@ class Registry:
     ledger: list[LedgerEntry]
 
 
-async def _page(
+def _page(
     request: Request,
     services: Services,
     caller: Caller,
@@ -169,7 +175,7 @@ async def _page(
     status_code: int = status.HTTP_200_OK,
 ) -> HTMLResponse:
     clerk = _clerk(caller)
-    registry = await run_in_threadpool(_registry, services.sharing, clerk)
+    registry = _registry(services.sharing, clerk)
     context: dict[str, Any] = {
         "registry": registry,
         "names": {r.id: r.legal_name for r in registry.recipients},
@@ -197,7 +203,7 @@ def _registry(sharing: SharingService, clerk: Clerk) -> Registry:
     return Registry(sharing.recipients(clerk), sharing.requests(clerk), sharing.ledger(clerk))
 
 
-async def _act(
+def _act(
     request: Request,
     services: Services,
     caller: Caller,
@@ -208,9 +214,9 @@ async def _act(
 ) -> Response:
     """Run ``action``; back to the page with ``done`` said, or with the service's refusal."""
     try:
-        await run_in_threadpool(action)
+        action()
     except PlateKeeperError as exc:
-        return await _page(request, services, caller, problem=exc, status_code=exc.status)
+        return _page(request, services, caller, problem=exc, status_code=exc.status)
     return _back(f"done={done}", section)
 
 

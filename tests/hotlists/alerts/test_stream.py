@@ -13,8 +13,7 @@ import orjson
 import pytest
 import uvicorn
 
-from platekeeper.api import create_app
-from platekeeper.api.routes.alerts import AlertStreamServer
+from platekeeper.app import create_app
 from platekeeper.domain.access import AccessOutcome
 from platekeeper.domain.people import Role
 from platekeeper.hotlists.alerts.live import (
@@ -25,6 +24,7 @@ from platekeeper.hotlists.alerts.live import (
     Viewer,
     may_receive,
 )
+from platekeeper.http.alert_stream import AlertStreamServer
 from platekeeper.services import Services
 from platekeeper.store.protocols import AccessFilter
 from tests.api.conftest import LiveApp

@@ -1,4 +1,4 @@
-"""Request and response bodies of the API: pydantic at the edge, domain values inside."""
+"""Bodies of ingest: the reads a camera posts and the receipts it gets back."""
 
 from __future__ import annotations
 
@@ -77,10 +77,3 @@ class BatchReceipt(BaseModel):
     created: int
     duplicates: int
     results: list[ReadReceipt]
-
-
-class Health(BaseModel):
-    status: str
-    version: str
-    schema_version: int
-    store: str

@@ -7,9 +7,9 @@ Three credentials reach the API:
 - a person's API token (``Authorization: Bearer pkt_...``) for scripts acting for them;
 - a camera's ingest key (``Authorization: Bearer pkc_...``), which carries the camera role only.
 
-Every route declares the permission it needs with ``requires(...)`` or says it is ``public()``;
-``create_app`` refuses to start if a route does neither. A refusal by a signed-in caller is
-written to the access log with its reason.
+Every route, of the API or of the pages, declares the permission it needs with ``requires(...)``
+or says it is ``public()``; the app factory (``http/app.py``) refuses to start if a route does
+neither. A refusal by a signed-in caller is written to the access log with its reason.
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ from fastapi.routing import APIRoute
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 
 from platekeeper.access import Requester
-from platekeeper.api.deps import ServicesDep
 from platekeeper.domain import Camera
 from platekeeper.domain.access import AccessEvent, AccessOutcome, Actor
 from platekeeper.domain.cameras import CAMERA_KEY_PREFIX
@@ -33,6 +32,7 @@ from platekeeper.domain.credentials import API_TOKEN_PREFIX, Principal, csrf_tok
 from platekeeper.domain.people import Role
 from platekeeper.domain.permissions import Permission, decide
 from platekeeper.errors import AuthenticationFailed, PermissionDenied
+from platekeeper.http.deps import ServicesDep
 from platekeeper.services import Services
 
 SESSION_COOKIE = "pk_session"
@@ -219,7 +219,7 @@ def declared_permission(route: APIRoute) -> Permission | str | None:
 
 
 def api_routes(app: FastAPI) -> list[APIRoute]:
-    """Every route of the app, its own and its routers' (``create_app`` keeps the routers in
+    """Every route of the app, its own and its routers' (the app factory keeps the routers in
     ``app.state.routers``: newer FastAPI no longer lists included routes in ``app.routes``)."""
     routers = getattr(app.state, "routers", [])
     candidates = [*app.routes, *(route for router in routers for route in router.routes)]

@@ -19,13 +19,17 @@ from platekeeper.errors import AuthenticationFailed, FieldError, InvalidInput, P
 log = logging.getLogger(__name__)
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
-_HTTP_CODES = {
+INTERNAL_ERROR = "internal_error"
+"""The code of a failure nobody meant: a bug, whose details stay in the server log."""
+HTTP_CODES = {
     400: "bad_request",
     404: "not_found",
     405: "method_not_allowed",
     413: "payload_too_large",
     415: "unsupported_media_type",
 }
+"""The codes of errors the framework raises itself (an unknown path, a wrong method), by status;
+PlateKeeper's own errors carry their code (``errors.py``)."""
 
 
 def problem_response(
@@ -111,7 +115,7 @@ def install_problem_handlers(app: FastAPI, pages: ErrorPages | None = None) -> N
 
     async def on_http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
-        code = _HTTP_CODES.get(exc.status_code, f"http_{exc.status_code}")
+        code = HTTP_CODES.get(exc.status_code, f"http_{exc.status_code}")
         if pages is not None and pages.answers(request):
             return pages.render(request, _HttpError(code, exc.status_code, str(exc.detail)))
         return problem_response(
@@ -143,7 +147,7 @@ async def _on_unexpected(_: Request, __: Exception) -> JSONResponse:
     # as they may hold data the client must not see.
     return problem_response(
         status=500,
-        code="internal_error",
+        code=INTERNAL_ERROR,
         title="Internal error",
         detail="The server failed to finish the request. Resending it is safe: a read that was "
         "stored is reported as a duplicate.",

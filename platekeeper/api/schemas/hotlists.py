@@ -1,0 +1,120 @@
+"""Bodies of the hot-list routes: lists, entries and import reports."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+from platekeeper.domain.hotlists import AlertLevel, Hotlist, HotlistEntry, ListSource
+from platekeeper.hotlists.importing import ImportReport
+
+
+class HotlistCreate(BaseModel):
+    id: str = Field(max_length=63, description="A lower-case slug, e.g. 'ca-stolen'.")
+    name: str = Field(min_length=1, max_length=200)
+    source: ListSource
+    priority: int = Field(ge=1, le=9, description="1 is the most urgent.")
+    alert_level: AlertLevel
+    covert: bool = Field(default=False, description="Alerts go only to the list's owners.")
+
+
+class HotlistPublic(BaseModel):
+    id: str
+    name: str
+    source: ListSource
+    priority: int
+    alert_level: AlertLevel
+    covert: bool
+    created_at: datetime
+    refreshed_at: datetime | None
+
+    @classmethod
+    def of(cls, hotlist: Hotlist) -> HotlistPublic:
+        return cls(
+            id=hotlist.id,
+            name=hotlist.name,
+            source=hotlist.source,
+            priority=hotlist.priority,
+            alert_level=hotlist.alert_level,
+            covert=hotlist.covert,
+            created_at=hotlist.created_at,
+            refreshed_at=hotlist.refreshed_at,
+        )
+
+
+class HotlistList(BaseModel):
+    hotlists: list[HotlistPublic]
+
+
+class EntryCreate(BaseModel):
+    plate: str = Field(min_length=1, max_length=32)
+    state: str | None = Field(default=None, max_length=10, description="e.g. 'CA' or 'us-ca'.")
+    reason: str = Field(min_length=1, max_length=200, description="The offense, e.g. 'stolen'.")
+    case_number: str | None = Field(default=None, max_length=64)
+    source_record_id: str | None = Field(default=None, max_length=64)
+    expires_at: datetime | None = Field(
+        default=None, description="Manual lists: at most hotlists.manual_entry_days ahead."
+    )
+    note: str | None = Field(
+        default=None, max_length=1000, description="No names, addresses or dates of birth."
+    )
+
+
+class EntryPublic(BaseModel):
+    id: str
+    list_id: str
+    plate_text: str
+    plate_key: str
+    state: str | None
+    reason: str
+    entered_by: str
+    entered_at: datetime
+    expires_at: datetime | None
+    source_record_id: str | None
+    case_number: str | None
+    note: str | None
+
+    @classmethod
+    def of(cls, entry: HotlistEntry) -> EntryPublic:
+        return cls(
+            id=entry.id,
+            list_id=entry.list_id,
+            plate_text=entry.plate_text,
+            plate_key=entry.plate_key,
+            state=entry.state,
+            reason=entry.reason,
+            entered_by=entry.entered_by,
+            entered_at=entry.entered_at,
+            expires_at=entry.expires_at,
+            source_record_id=entry.source_record_id,
+            case_number=entry.case_number,
+            note=entry.note,
+        )
+
+
+class EntryList(BaseModel):
+    entries: list[EntryPublic]
+
+
+class RenewIn(BaseModel):
+    until: datetime | None = Field(
+        default=None, description="Defaults to hotlists.manual_entry_days from now."
+    )
+
+
+class RowProblemPublic(BaseModel):
+    line: int
+    reason: str
+
+
+class ImportReportPublic(BaseModel):
+    imported: int
+    rejected: list[RowProblemPublic]
+
+    @classmethod
+    def of(cls, report: ImportReport) -> ImportReportPublic:
+        return cls(
+            imported=report.imported,
+            rejected=[RowProblemPublic(line=p.line, reason=p.reason) for p in report.rejected],
+        )

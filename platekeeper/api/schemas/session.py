@@ -1,0 +1,40 @@
+"""Bodies of the session routes: signing in, who is signed in, the purposes offered."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel, Field
+
+
+class LoginBody(BaseModel):
+    username: str = Field(max_length=64)
+    password: str = Field(max_length=1024)
+
+
+class Me(BaseModel):
+    username: str
+    display_name: str
+    agency_id: str
+    job_title: str
+    roles: list[str]
+    permissions: list[str]
+    training_expires_on: date | None
+    csrf_token: str | None = Field(
+        description="Send it as X-CSRF-Token with every request that changes something; "
+        "null when signed in with an API token, which needs none."
+    )
+
+
+class Purpose(BaseModel):
+    code: str
+    label: str
+
+
+class Purposes(BaseModel):
+    purposes: list[Purpose]
+    case_number_pattern: str
+    case_number_example: str
+    approval_beyond_days: int | None = Field(
+        description="Searches reaching further back need a supervisor's approval; null: none do."
+    )

@@ -1,0 +1,15 @@
+"""What the pages bring to the app: their routers, public and signed-in."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from platekeeper.web import routes, signin, transparency
+from platekeeper.web.pages import ROUTERS as PAGE_ROUTERS
+
+ROUTERS: tuple[APIRouter, ...] = (
+    routes.router,
+    signin.router,
+    transparency.router,
+    *PAGE_ROUTERS,
+)
