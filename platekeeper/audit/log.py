@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from platekeeper.audit.export import export_lines
+from platekeeper.audit.pruning import statement_for
 from platekeeper.audit.signals import MisuseSignal, find_signals
 from platekeeper.audit.signing import CheckpointSigner, key_id_of, load_or_create_signer
 from platekeeper.audit.verify import VerificationReport, verify_log, verify_segment
@@ -30,7 +31,7 @@ from platekeeper.domain.permissions import Permission
 from platekeeper.domain.time import Clock
 from platekeeper.errors import Conflict
 from platekeeper.store import Store
-from platekeeper.store.protocols import AccessFilter, AccessLogRepository
+from platekeeper.store.protocols import AccessFilter, AccessLogRepository, PurgeRange
 
 SCAN_BATCH = 5000
 """Entries read per query when walking the log: memory stays flat over millions."""
@@ -122,7 +123,7 @@ class AccessLog:
                 f"(entry {last.seq})",
                 hint="Entries were removed; run 'platekeeper audit verify'. Nothing was signed.",
             )
-        start = last.point if last is not None else self._start()
+        start = last.point if last is not None else ChainPoint(0, GENESIS_HASH)
         signed_up_to, problem = verify_segment(self._records(after=start.seq), start)
         if problem is not None:
             raise Conflict(
@@ -144,8 +145,8 @@ class AccessLog:
         extra_checkpoints: Iterable[Checkpoint] = (),
         public_keys: Iterable[Ed25519PublicKey] = (),
     ) -> VerificationReport:
-        """Check the whole log from its anchor, its checkpoints and ``extra_checkpoints`` (held
-        outside, e.g. an earlier export).
+        """Check the whole log, its checkpoints, its purge events and ``extra_checkpoints``
+        (held outside, e.g. an earlier export).
 
         With ``public_keys`` only those keys are trusted: an auditor passes the key they hold,
         so that a key swapped on the server, and checkpoints re-signed with it, show. Without,
@@ -155,10 +156,8 @@ class AccessLog:
         keys = {key_id_of(key): key for key in given} or {
             self._signer.key_id: self._signer.public_key
         }
-        anchor = self._repository.anchor()
         return verify_log(
-            self._records(after=anchor.seq if anchor else 0),
-            anchor=anchor,
+            self._records(after=0),
             stored=self._repository.checkpoints(),
             external=list(extra_checkpoints),
             keys=keys,
@@ -168,12 +167,15 @@ class AccessLog:
         """The public key and every checkpoint, as JSON Lines (``platekeeper.audit.export``)."""
         return export_lines(self._signer.public_key, self._repository.checkpoints())
 
-    def purge(self, now: datetime | None = None, *, dry_run: bool = False) -> int:
-        """Remove entries older than ``retention_days``, up to the last checkpointed one.
+    def purge(self, *, dry_run: bool = False) -> int:
+        """Remove the oldest entries, every one older than ``retention_days`` before ``now``, up
+        to the last entry a checkpoint signed before that cutoff vouches for, leaving a signed
+        purge event in their place (``platekeeper.audit.pruning``). Retention is counted from
+        the clock, never from a time a caller names.
 
         Refuses (``Conflict``) when the log does not verify: purging would destroy evidence.
         """
-        now = now or self._clock.now()
+        now = self._clock.now()
         report = self.verify()
         if report.first_problem is not None:
             raise Conflict(
@@ -181,10 +183,23 @@ class AccessLog:
                 f"{report.first_problem.message}",
                 hint="Run 'platekeeper audit verify' and investigate first.",
             )
-        cutoff = now - timedelta(days=self._settings.retention_days)
-        removed = self._repository.purge_before(cutoff, dry_run=dry_run)
+        retention_days = self._settings.retention_days
+        # Whole seconds: the database's own check of the cutoff reads it at that grain.
+        cutoff = (now - timedelta(days=retention_days)).replace(microsecond=0)
+
+        def event_for(purge: PurgeRange) -> AccessEvent:
+            if purge.newest_at >= cutoff:  # the store's query says otherwise; trust neither
+                raise Conflict(
+                    f"entry {purge.last_seq} or one before it is not older than {cutoff}",
+                    hint="Nothing was purged; run 'platekeeper audit verify'.",
+                )
+            statement = statement_for(purge, now, cutoff, retention_days)
+            return statement.signed_by(self._signer).event()
+
+        removed = self._repository.purge_before(cutoff, event_for, dry_run=dry_run)
         if removed and not dry_run:
             logger.info("access log purge removed %d entries older than %s", removed, cutoff)
+            self.checkpoint()
         return removed
 
     def signals(
@@ -195,9 +210,6 @@ class AccessLog:
         start = since or now - timedelta(days=SIGNALS_DAYS)
         records = (r for r in self._records(after=0) if r.event.at >= start)
         return find_signals(records, self._settings, now)
-
-    def _start(self) -> ChainPoint:
-        return self._repository.anchor() or ChainPoint(0, GENESIS_HASH)
 
     def _records(self, after: int) -> Iterator[AccessRecord]:
         while batch := self._repository.scan(after, SCAN_BATCH):

@@ -40,6 +40,11 @@ class CheckpointSigner:
         signature = self._private_key.sign(checkpoint_message(seq, entry_hash, signed_at))
         return Checkpoint(seq, entry_hash, signed_at, self.key_id, signature.hex())
 
+    def sign_bytes(self, message: bytes) -> str:
+        """The hex signature of ``message``, which must begin with its own domain prefix (a
+        purge statement's does) so that it is never taken for a checkpoint's."""
+        return self._private_key.sign(message).hex()
+
     def public_key_pem(self) -> str:
         return public_key_pem(self.public_key)
 

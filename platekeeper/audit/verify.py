@@ -1,4 +1,4 @@
-"""Verification of the access log: the hash chain, the signed checkpoints and the anchor.
+"""Verification of the access log: the hash chain, the signed checkpoints and the purge events.
 
 ``verify_log`` walks the entries once, in stored order, holding only a small look-ahead, and
 returns a ``VerificationReport`` naming the first problem. "First" means lowest sequence
@@ -29,8 +29,14 @@ its sequence number and the previous entry's hash (``platekeeper.domain.access.e
   trusted, or that goes backwards (signed later than a checkpoint of a later entry: the log
   was cut and grew again).
 * checkpoint_deleted: a checkpoint held outside (exported earlier) that the database lacks.
-* unvouched_anchor: retention removed the log's beginning, but no trusted checkpoint vouches
-  for the entry it says it stopped at.
+* unaccounted_gap: the log does not start at entry 1, and no valid purge event in it accounts
+  for exactly the entries missing (``platekeeper.audit.pruning``). Retention is the one way
+  entries may leave, and it always takes the oldest, so that is the one gap a log may have.
+* bad_purge: a purge event that no trusted key signed, whose fields were changed after signing,
+  whose range is not the log's oldest entries, or whose boundary hashes differ from the signed
+  checkpoints (the hash of its last entry must be one a checkpoint signed before its cutoff).
+* purge_inside_retention: a purge event whose own signed figures show it removed entries that
+  were not yet past retention.
 
 What it cannot see. Someone able to write the database who knows the format can append
 entries that are correct in every way, or rewrite every entry after the last checkpoint and
@@ -47,12 +53,18 @@ log is reported as not intact and the first entry at fault is named.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from platekeeper.audit.pruning import (
+    PurgeStatement,
+    is_purge,
+    read_statement,
+    retention_fault,
+)
 from platekeeper.audit.signing import signature_valid
 from platekeeper.domain.access import (
     GENESIS_HASH,
@@ -76,7 +88,9 @@ class ProblemKind(StrEnum):
     REWRITTEN = "rewritten"
     BAD_CHECKPOINT = "bad_checkpoint"
     CHECKPOINT_DELETED = "checkpoint_deleted"
-    UNVOUCHED_ANCHOR = "unvouched_anchor"
+    UNACCOUNTED_GAP = "unaccounted_gap"
+    BAD_PURGE = "bad_purge"
+    PURGE_INSIDE_RETENTION = "purge_inside_retention"
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +109,7 @@ class VerificationReport:
     entries_checked: int
     checkpoints_checked: int
     first_seq: int | None
-    """The first entry the walk began at (after the anchor), None if the log is empty."""
+    """The first entry the walk began at (after what retention removed), None if empty."""
     last_seq: int | None
     """The last entry that verified."""
     first_problem: Problem | None
@@ -116,39 +130,49 @@ class VerificationReport:
 def verify_log(
     records: Iterable[AccessRecord],
     *,
-    anchor: ChainPoint | None,
     stored: Sequence[Checkpoint],
     keys: Mapping[str, Ed25519PublicKey],
     external: Sequence[Checkpoint] = (),
 ) -> VerificationReport:
-    """Check ``records`` (ascending by sequence number, starting after ``anchor``) against each
-    other, against the ``stored`` and ``external`` checkpoints and against the anchor.
+    """Check ``records`` (ascending by sequence number) against each other, against the
+    ``stored`` and ``external`` checkpoints, and every purge event among them; a log that does
+    not start at entry 1 must have a valid purge event that accounts for the missing entries.
 
-    ``keys`` are the trusted public keys by key id; a checkpoint signed by any other key is a
-    problem, never silently skipped.
+    ``keys`` are the trusted public keys by key id; a checkpoint or purge event signed by any
+    other key is a problem, never silently skipped.
     """
     trusted, problems = _check_checkpoints(stored, external, keys)
-    start = anchor or ChainPoint(0, GENESIS_HASH)
-    if anchor is not None and not any(c.point == anchor for c in trusted):
-        problems.append(_unvouched(anchor))
     by_seq: dict[int, list[Checkpoint]] = {}
     for checkpoint in trusted:
         by_seq.setdefault(checkpoint.seq, []).append(checkpoint)
-    walk = _walk(_Lookahead(records), start, by_seq)
+    stream = _Lookahead(records)
+    first = stream.peek(1)
+    start = ChainPoint(0, GENESIS_HASH)
+    if first and first[0].seq > 1:
+        # Taken on trust for the walk; the purge events must account for it below.
+        start = ChainPoint(first[0].seq - 1, first[0].prev_hash)
+    purges = _Purges(keys, by_seq, first_stored=start.seq + 1)
+    walk = _walk(stream, start, by_seq, purges.see)
+    problems += purges.problems
+    if start.seq > 0:
+        gap = purges.gap_problem(start)
+        # A walk cut short may not have reached the event that accounts for the gap.
+        if gap is not None and (walk.problem is None or purges.latest is not None):
+            problems.append(gap)
     if walk.problem is not None:
         problems.append(walk.problem)
     else:
         truncation = _truncation(walk.last, trusted)
         if truncation is not None:
             problems.append(truncation)
-    first = min(problems, key=lambda p: (p.seq, _PRIORITY.index(p.kind)), default=None)
+    first_problem = min(problems, key=lambda p: (p.seq, _PRIORITY.index(p.kind)), default=None)
     return VerificationReport(
-        intact=first is None,
+        intact=first_problem is None,
         entries_checked=walk.checked,
         checkpoints_checked=len(stored) + len(external),
         first_seq=walk.first_seq,
         last_seq=walk.last.seq if walk.checked else None,
-        first_problem=first,
+        first_problem=first_problem,
     )
 
 
@@ -157,7 +181,7 @@ def verify_segment(
 ) -> tuple[ChainPoint, Problem | None]:
     """The last entry that follows ``start`` soundly, and the first problem after it, if any;
     the chain alone, without checkpoints."""
-    walk = _walk(_Lookahead(records), start, {})
+    walk = _walk(_Lookahead(records), start, {}, lambda _: None)
     return walk.last, walk.problem
 
 
@@ -240,16 +264,6 @@ def _backwards(trusted: Sequence[Checkpoint]) -> list[Problem]:
     return []
 
 
-def _unvouched(anchor: ChainPoint) -> Problem:
-    return Problem(
-        ProblemKind.UNVOUCHED_ANCHOR,
-        anchor.seq,
-        f"the log starts after entry {anchor.seq}, removed by retention, but no trusted "
-        "checkpoint vouches for that entry",
-        f"a signed checkpoint of entry {anchor.seq} with hash {_short(anchor.entry_hash)}",
-    )
-
-
 def _truncation(last: ChainPoint, trusted: Sequence[Checkpoint]) -> Problem | None:
     beyond = [c for c in trusted if c.seq > last.seq]
     if not beyond:
@@ -262,6 +276,134 @@ def _truncation(last: ChainPoint, trusted: Sequence[Checkpoint]) -> Problem | No
         f"entry {furthest.seq}: entries {last.seq + 1}-{furthest.seq} were removed",
         f"entries up to {furthest.seq} at least",
     )
+
+
+# --- purge events ------------------------------------------------------------------------------
+
+
+class _Purges:
+    """The purge events met on the walk: each checked as it comes, the last one kept to account
+    for the entries missing at the start."""
+
+    def __init__(
+        self,
+        keys: Mapping[str, Ed25519PublicKey],
+        checkpoints: Mapping[int, list[Checkpoint]],
+        first_stored: int,
+    ) -> None:
+        self._keys = keys
+        self._checkpoints = checkpoints
+        self._first_stored = first_stored
+        self.problems: list[Problem] = []
+        self.latest: PurgeStatement | None = None
+        """The last valid purge event so far."""
+
+    def see(self, record: AccessRecord) -> None:
+        if not is_purge(record):
+            return
+        statement = read_statement(record)
+        if statement is None:
+            self._fail(ProblemKind.BAD_PURGE, record, "it carries no readable purge statement")
+            return
+        fault = self._fault(statement)
+        if fault is not None:
+            self._fail(ProblemKind.BAD_PURGE, record, fault)
+            return
+        early = retention_fault(statement)
+        if early is not None:
+            self._fail(ProblemKind.PURGE_INSIDE_RETENTION, record, early)
+            return
+        self.latest = statement
+
+    def gap_problem(self, start: ChainPoint) -> Problem | None:
+        """Why the entries before ``start`` (the first stored entry's predecessor) are not
+        accounted for, or None when the last valid purge event removed exactly them."""
+        latest = self.latest
+        if latest is not None and latest.last_seq == start.seq:
+            if latest.last_hash == start.entry_hash:
+                return None
+            reason = (
+                f"entry {start.seq + 1} is chained to hash {_short(start.entry_hash)}…, not to "
+                f"the hash {_short(latest.last_hash)}… the purge event at entry "
+                f"{latest.event_seq} signed"
+            )
+        elif latest is not None:
+            reason = (
+                f"the last valid purge event (entry {latest.event_seq}) removed entries up to "
+                f"{latest.last_seq} only"
+            )
+        elif self.problems:
+            reason = f"the purge events in the log are not valid ({self.problems[0].message})"
+        else:
+            reason = "the log holds no purge event"
+        return Problem(
+            ProblemKind.UNACCOUNTED_GAP,
+            1,
+            f"entries 1-{start.seq} are missing and no signed purge event accounts for them: "
+            f"{reason}",
+            f"a purge event, signed by a trusted key, that removed entries up to {start.seq}",
+        )
+
+    def _fault(self, statement: PurgeStatement) -> str | None:
+        key = self._keys.get(statement.key_id)
+        if key is None:
+            return f"it names key {statement.key_id or '(none)'}, which is not trusted"
+        if not statement.signature_valid(key):
+            return "its signature does not verify: it was forged or its fields were changed"
+        return self._range_fault(statement) or self._boundary_fault(statement)
+
+    def _range_fault(self, statement: PurgeStatement) -> str | None:
+        if not 1 <= statement.first_seq <= statement.last_seq < statement.event_seq:
+            return f"its range {statement.first_seq}-{statement.last_seq} is not before it"
+        if statement.last_seq >= self._first_stored:
+            return (
+                f"entries {self._first_stored}-{statement.last_seq}, which it says it removed, "
+                "are in the log"
+            )
+        if statement.first_seq == 1 and statement.before_hash != GENESIS_HASH:
+            return "it says it removed entry 1, chained to something other than the start"
+        previous = self.latest
+        if previous is not None and (
+            statement.first_seq != previous.last_seq + 1
+            or statement.before_hash != previous.last_hash
+        ):
+            return (
+                f"it does not continue where the purge event at entry {previous.event_seq} "
+                f"stopped (entry {previous.last_seq})"
+            )
+        return None
+
+    def _boundary_fault(self, statement: PurgeStatement) -> str | None:
+        for checkpoint in self._checkpoints.get(statement.first_seq - 1, []):
+            if checkpoint.entry_hash != statement.before_hash:
+                return (
+                    f"the hash it gives for entry {statement.first_seq - 1} differs from the "
+                    f"checkpoint signed {_when(checkpoint)}"
+                )
+        last = self._checkpoints.get(statement.last_seq, [])
+        for checkpoint in last:
+            if checkpoint.entry_hash != statement.last_hash:
+                return (
+                    f"the hash it gives for entry {statement.last_seq} differs from the "
+                    f"checkpoint signed {_when(checkpoint)}"
+                )
+        if not any(c.signed_at < statement.cutoff for c in last):
+            return (
+                f"no trusted checkpoint signed before its cutoff vouches for entry "
+                f"{statement.last_seq}, the last it removed"
+            )
+        return None
+
+    def _fail(self, kind: ProblemKind, record: AccessRecord, why: str) -> None:
+        self.problems.append(
+            Problem(
+                kind,
+                record.seq,
+                f"{describe(record)} is a purge event, but {why}",
+                "a purge event signed by a trusted key, removing only the oldest entries, "
+                "each past retention and vouched for by a checkpoint",
+            )
+        )
 
 
 # --- the chain ---------------------------------------------------------------------------------
@@ -297,7 +439,10 @@ class _Walk:
 
 
 def _walk(
-    stream: _Lookahead, start: ChainPoint, checkpoints: Mapping[int, list[Checkpoint]]
+    stream: _Lookahead,
+    start: ChainPoint,
+    checkpoints: Mapping[int, list[Checkpoint]],
+    see: Callable[[AccessRecord], None],
 ) -> _Walk:
     last = start
     previous: AccessRecord | None = None
@@ -313,6 +458,7 @@ def _walk(
             return _Walk(checked, first_seq, last, problem)
         if record.seq in checkpoints:
             vouched = record.seq
+        see(record)
         checked += 1
         previous = record
         last = ChainPoint(record.seq, record.entry_hash)

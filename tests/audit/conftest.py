@@ -94,7 +94,7 @@ class RawSql:
             for (name,) in names:
                 self._sqlite.execute(f"DROP TRIGGER {name}")
         else:
-            for table in ("access_log", "access_log_checkpoints", "access_log_anchor"):
+            for table in ("access_log", "access_log_checkpoints"):
                 self.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:

@@ -8,9 +8,10 @@ from datetime import timedelta
 
 import pytest
 
+from platekeeper.audit.pruning import PurgeStatement
 from platekeeper.audit.signing import CheckpointSigner
 from platekeeper.audit.verify import ProblemKind, VerificationReport, verify_log, verify_segment
-from platekeeper.domain.access import AccessRecord, ChainPoint, Checkpoint, seal
+from platekeeper.domain.access import GENESIS_HASH, AccessRecord, ChainPoint, Checkpoint, seal
 from tests.audit.conftest import chain, make_event
 from tests.conftest import NOW
 
@@ -20,12 +21,10 @@ def run(
     signer: CheckpointSigner,
     stored: Sequence[Checkpoint] = (),
     *,
-    anchor: ChainPoint | None = None,
     external: Sequence[Checkpoint] = (),
 ) -> VerificationReport:
     return verify_log(
         iter(records),
-        anchor=anchor,
         stored=stored,
         external=external,
         keys={signer.key_id: signer.public_key},
@@ -69,7 +68,7 @@ def test_the_records_are_streamed_not_collected(signer: CheckpointSigner) -> Non
     def records() -> Iterator[AccessRecord]:
         yield from chain(5)
 
-    assert verify_log(records(), anchor=None, stored=(), keys={}).entries_checked == 5
+    assert verify_log(records(), stored=(), keys={}).entries_checked == 5
 
 
 def test_a_changed_field_is_modified(signer: CheckpointSigner) -> None:
@@ -104,7 +103,7 @@ def test_a_deletion_closed_by_renumbering_is_a_deletion(signer: CheckpointSigner
 
 
 def test_the_first_entry_deleted(signer: CheckpointSigner) -> None:
-    assert problem_of(run(chain(10)[1:], signer)) == (ProblemKind.DELETED, 1)
+    assert problem_of(run(chain(10)[1:], signer)) == (ProblemKind.UNACCOUNTED_GAP, 1)
 
 
 @pytest.mark.parametrize("hashed", [True, False], ids=["hash-redone", "hash-guessed"])
@@ -200,19 +199,100 @@ def test_a_checkpoint_held_outside_but_gone_from_the_database(signer: Checkpoint
     assert report.checkpoints_checked == 3
 
 
-def test_verification_starts_at_a_vouched_anchor(signer: CheckpointSigner) -> None:
+RETENTION = 1826
+
+
+def purged(
+    signer: CheckpointSigner, records: list[AccessRecord], last: int, *, days: int = RETENTION
+) -> tuple[list[AccessRecord], Checkpoint]:
+    """``records`` with entries 1-``last`` removed by a purge signed by ``signer``, ``days``
+    after the log began, and the checkpoint of entry ``last`` that allowed it."""
+    checkpoint = sign_at(signer, records[last - 1])
+    at = NOW + timedelta(days=days, hours=2)
+    statement = PurgeStatement(
+        event_seq=records[-1].seq + 1,
+        at=at,
+        first_seq=1,
+        last_seq=last,
+        before_hash=GENESIS_HASH,
+        last_hash=records[last - 1].entry_hash,
+        newest_at=records[last - 1].event.at,
+        cutoff=(at - timedelta(days=min(days, RETENTION))).replace(microsecond=0),
+        retention_days=RETENTION,
+    ).signed_by(signer)
+    event = seal(statement.event_seq, statement.event(), records[-1].entry_hash)
+    return [*records[last:], event], checkpoint
+
+
+def test_a_signed_purge_event_accounts_for_the_missing_start(signer: CheckpointSigner) -> None:
+    left, checkpoint = purged(signer, chain(10), 4)
+    report = run(left, signer, [checkpoint])
+    assert report.intact, report.summary()
+    assert (report.first_seq, report.last_seq) == (5, 11)
+
+
+def test_a_missing_start_without_a_purge_event_is_an_unaccounted_gap(
+    signer: CheckpointSigner,
+) -> None:
     records = chain(10)
-    checkpoint = sign_at(signer, records[3])
-    anchor = ChainPoint(4, records[3].entry_hash)
-    assert run(records[4:], signer, [checkpoint], anchor=anchor).intact
-    report = run(records[4:], signer, [], anchor=anchor)
-    assert problem_of(report) == (ProblemKind.UNVOUCHED_ANCHOR, 4)
+    # The old anchor trick: a checkpoint vouches for entry 4, and entries 1-4 are gone.
+    report = run(records[4:], signer, [sign_at(signer, records[3])])
+    assert problem_of(report) == (ProblemKind.UNACCOUNTED_GAP, 1)
+    assert "entries 1-4 are missing" in message_of(report)
 
 
-def test_everything_purged_leaves_an_intact_empty_log(signer: CheckpointSigner) -> None:
-    records = chain(4)
-    checkpoint = sign_at(signer, records[3])
-    assert run([], signer, [checkpoint], anchor=checkpoint.point).intact
+def test_a_purge_event_signed_by_another_key_accounts_for_nothing(
+    signer: CheckpointSigner,
+) -> None:
+    left, _ = purged(CheckpointSigner.generate(), chain(10), 4)
+    report = run(left, signer, [sign_at(signer, chain(10)[3])])
+    assert problem_of(report) == (ProblemKind.UNACCOUNTED_GAP, 1)
+    assert "not trusted" in message_of(report)
+
+
+def test_a_purge_event_with_a_changed_range_is_bad(signer: CheckpointSigner) -> None:
+    records = chain(10)
+    left, checkpoint = purged(signer, records, 4)
+    event = left[-1]
+    query = {**event.event.query, "last_seq": "6"}
+    forged = seal(event.seq, replace(event.event, query=query), event.prev_hash)
+    report = run([*records[6:10], forged], signer, [checkpoint, sign_at(signer, records[5])])
+    assert problem_of(report) == (ProblemKind.UNACCOUNTED_GAP, 1)
+    assert "signature does not verify" in message_of(report)
+
+
+def test_a_purge_inside_retention_is_named(signer: CheckpointSigner) -> None:
+    left, checkpoint = purged(signer, chain(10), 4, days=30)
+    report = run(left, signer, [checkpoint])
+    assert report.first_problem is not None
+    kinds = {ProblemKind.UNACCOUNTED_GAP, ProblemKind.PURGE_INSIDE_RETENTION}
+    assert report.first_problem.kind in kinds
+    assert "less than 1826 days before the purge" in message_of(report)
+
+
+def test_a_purge_event_whose_boundary_differs_from_the_checkpoint_is_bad(
+    signer: CheckpointSigner,
+) -> None:
+    records = chain(10)
+    left, checkpoint = purged(signer, records, 4)
+    other = signer.sign(4, "ab" * 32, checkpoint.signed_at + timedelta(seconds=1))
+    report = run(left, signer, [checkpoint, other])
+    assert "differs from the checkpoint" in message_of(report)
+
+
+def test_a_purge_without_an_earlier_checkpoint_of_its_last_entry_is_bad(
+    signer: CheckpointSigner,
+) -> None:
+    left, _ = purged(signer, chain(10), 4)
+    report = run(left, signer, [])
+    assert "no trusted checkpoint signed before its cutoff" in message_of(report)
+
+
+def test_a_forged_purge_event_without_a_gap_is_still_named(signer: CheckpointSigner) -> None:
+    records = chain(5)
+    fake = seal(6, replace(make_event(6), action="audit:purge"), records[-1].entry_hash)
+    report = run([*records, fake], signer, [])
+    assert problem_of(report) == (ProblemKind.BAD_PURGE, 6)
 
 
 def test_the_lowest_problem_is_reported_first(signer: CheckpointSigner) -> None:

@@ -6,7 +6,12 @@ record. The contract tests in ``tests/store`` run unchanged against every backen
 
 from __future__ import annotations
 
-from platekeeper.store.protocols.access_log import AccessFilter, AccessLogRepository
+from platekeeper.store.protocols.access_log import (
+    AccessFilter,
+    AccessLogRepository,
+    PurgeEventFor,
+    PurgeRange,
+)
 from platekeeper.store.protocols.accounts import (
     AccountRepository,
     ApiTokenRepository,
@@ -67,7 +72,9 @@ __all__ = [
     "OutboxStatus",
     "PolicyVersion",
     "PolicyVersionRepository",
+    "PurgeEventFor",
     "PurgeLedgerRepository",
+    "PurgeRange",
     "PurgedReads",
     "ReadQuery",
     "ReadRepository",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -35,10 +36,30 @@ class AccessFilter:
     offset: int = 0
 
 
-class AccessLogRepository(Protocol):
-    """The access log's chained entries, its signed checkpoints and its anchor.
+@dataclass(frozen=True, slots=True)
+class PurgeRange:
+    """What a purge is about to remove: entries ``first_seq``-``last_seq``, the hash they were
+    chained to (``before_hash``), the hash of the last (``last_hash``, as a checkpoint signed
+    before the cutoff has it), the newest time among them, and the sequence number the purge
+    event itself takes (``event_seq``)."""
 
-    Entries are only appended; the one way out is ``purge_before``, which stops at a checkpoint.
+    first_seq: int
+    last_seq: int
+    before_hash: str
+    last_hash: str
+    newest_at: datetime
+    event_seq: int
+
+
+PurgeEventFor = Callable[[PurgeRange], AccessEvent]
+"""Makes the signed purge event for a range; raising refuses the purge."""
+
+
+class AccessLogRepository(Protocol):
+    """The access log's chained entries and its signed checkpoints.
+
+    Entries are only appended; the one way out is ``purge_before``, which stops at a checkpoint
+    and leaves a purge event in the chain.
     """
 
     def append(self, event: AccessEvent) -> AccessRecord:
@@ -47,11 +68,7 @@ class AccessLogRepository(Protocol):
         ...
 
     def head(self) -> ChainPoint | None:
-        """The last entry, or the anchor when retention took every entry; None when empty."""
-        ...
-
-    def anchor(self) -> ChainPoint | None:
-        """The last entry removed by retention; verification starts after it."""
+        """The last entry; None when empty."""
         ...
 
     def scan(self, after_seq: int, limit: int) -> list[AccessRecord]:
@@ -68,7 +85,13 @@ class AccessLogRepository(Protocol):
         ...
 
     def last_checkpoint(self) -> Checkpoint | None: ...
-    def purge_before(self, cutoff: datetime, *, dry_run: bool = False) -> int:
-        """Remove entries older than ``cutoff`` up to the last checkpointed entry that still has
-        its signed hash, and make that entry the anchor; return how many (would) go."""
+    def purge_before(
+        self, cutoff: datetime, event_for: PurgeEventFor, *, dry_run: bool = False
+    ) -> int:
+        """Remove the oldest entries, all older than ``cutoff``, up to the last entry that a
+        checkpoint signed before ``cutoff`` vouches for with its stored hash; return how many
+        (would) go.
+
+        In the same transaction, before the delete, the event ``event_for`` makes for the range
+        is appended at the head: the log names what left it. Nothing happens if it raises."""
         ...

@@ -1,4 +1,4 @@
-"""The access log: a hash chain of entries, signed checkpoints, and the anchor a purge leaves.
+"""The access log: a hash chain of entries, signed checkpoints, and the purge events in the chain.
 
 An append reads the head and inserts after it in one write transaction, and no two appends may
 chain to the same head. SQLite's write transaction (``BEGIN IMMEDIATE``) already excludes every
@@ -23,7 +23,7 @@ from platekeeper.domain.access import (
     Checkpoint,
     seal,
 )
-from platekeeper.store.protocols import AccessFilter
+from platekeeper.store.protocols import AccessFilter, PurgeEventFor, PurgeRange
 from platekeeper.store.sql.database import Repository, Row, Transaction, marks
 from platekeeper.store.sql.dialect import Dialect, JsonCodec, TimeCodec
 
@@ -36,7 +36,6 @@ _CHECKPOINT_COLUMNS = "seq, entry_hash, signed_at, key_id, signature"
 _APPEND_LOCK_CLASS = 0x5041
 _INSERT = f"INSERT INTO access_log ({ACCESS_COLUMNS}) VALUES ({marks(15)})"
 _HEAD = "SELECT seq, entry_hash FROM access_log ORDER BY seq DESC LIMIT 1"
-_ANCHOR = "SELECT seq, entry_hash FROM access_log_anchor WHERE id = 1"
 
 
 class SqlAccessLog(Repository):
@@ -55,10 +54,6 @@ class SqlAccessLog(Repository):
     def head(self) -> ChainPoint | None:
         with self._db.read() as connection:
             return _head(connection)
-
-    def anchor(self) -> ChainPoint | None:
-        row = self._fetch_one(_ANCHOR)
-        return None if row is None else ChainPoint(row[0], row[1])
 
     def scan(self, after_seq: int, limit: int) -> list[AccessRecord]:
         rows = self._fetch_all(
@@ -116,28 +111,42 @@ class SqlAccessLog(Repository):
         )
         return None if row is None else _checkpoint_from_row(row, self._time)
 
-    def purge_before(self, cutoff: datetime, *, dry_run: bool = False) -> int:
+    def purge_before(
+        self, cutoff: datetime, event_for: PurgeEventFor, *, dry_run: bool = False
+    ) -> int:
         cutoff_db = self._time.to_db(cutoff)
         with self._db.write() as connection:
             _lock(connection, self._dialect)
-            anchor = connection.execute(_ANCHOR).fetchone()
-            after = 0 if anchor is None else int(anchor[0])
-            cut = _cut(connection, after, cutoff_db)
+            first = connection.execute(
+                "SELECT seq, prev_hash FROM access_log ORDER BY seq LIMIT 1"
+            ).fetchone()
+            if first is None:
+                return 0
+            cut = _cut(connection, int(first[0]) - 1, cutoff_db)
             if cut is None:
                 return 0
+            row = connection.execute(
+                "SELECT count(*), max(at) FROM access_log WHERE seq >= ? AND seq <= ?",
+                (first[0], cut.seq),
+            ).fetchone()
             if dry_run:
-                row = connection.execute(
-                    "SELECT count(*) FROM access_log WHERE seq > ? AND seq <= ?", (after, cut.seq)
-                ).fetchone()
                 return int(row[0])
-            # The anchor moves first: the delete trigger allows removing entries below it only.
-            connection.execute(
-                "INSERT INTO access_log_anchor (id, seq, entry_hash, purged_before)"
-                " VALUES (1, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq,"
-                " entry_hash = excluded.entry_hash, purged_before = excluded.purged_before",
-                (cut.seq, cut.entry_hash, cutoff_db),
+            head = _head(connection)
+            assert head is not None  # the log holds at least the entries about to go
+            purge = PurgeRange(
+                first_seq=int(first[0]),
+                last_seq=cut.seq,
+                before_hash=first[1],
+                last_hash=cut.entry_hash,
+                newest_at=self._time.from_db(row[1]),
+                event_seq=head.seq + 1,
             )
-            cursor = connection.execute("DELETE FROM access_log WHERE seq <= ?", (cut.seq,))
+            # The event goes in first: the delete trigger lets entries go only under one.
+            event = seal(purge.event_seq, event_for(purge), head.entry_hash)
+            connection.execute(_INSERT, access_row(event, self._time, self._dialect.json))
+            cursor = connection.execute(
+                "DELETE FROM access_log WHERE seq >= ? AND seq <= ?", (purge.first_seq, cut.seq)
+            )
         return cursor.rowcount
 
 
@@ -149,14 +158,15 @@ def _lock(connection: Transaction, dialect: Dialect) -> None:
 
 
 def _head(connection: Transaction) -> ChainPoint | None:
-    # After a purge that took every entry the anchor is the head.
-    row = connection.execute(_HEAD).fetchone() or connection.execute(_ANCHOR).fetchone()
+    # A purge never empties the log: its own event stays after what it removed.
+    row = connection.execute(_HEAD).fetchone()
     return None if row is None else ChainPoint(row[0], row[1])
 
 
 def _cut(connection: Transaction, after: int, cutoff: Any) -> ChainPoint | None:
     """The last checkpointed entry that the purge may take: every entry up to it is older than
-    the cutoff (as the database keeps it), and it still has the hash that was signed."""
+    the cutoff (as the database keeps it), it still has the hash that was signed, and it was
+    signed before the cutoff, so that even an entry whose time was forged was written before."""
     young = connection.execute(
         "SELECT seq FROM access_log WHERE seq > ? AND at >= ? ORDER BY seq LIMIT 1",
         (after, cutoff),
@@ -164,8 +174,8 @@ def _cut(connection: Transaction, after: int, cutoff: Any) -> ChainPoint | None:
     row = connection.execute(
         "SELECT c.seq, c.entry_hash FROM access_log_checkpoints AS c"
         " JOIN access_log AS e ON e.seq = c.seq AND e.entry_hash = c.entry_hash"
-        " WHERE c.seq > ? AND c.seq < ? ORDER BY c.seq DESC LIMIT 1",
-        (after, young[0] if young else 2**62),
+        " WHERE c.seq > ? AND c.seq < ? AND c.signed_at < ? ORDER BY c.seq DESC LIMIT 1",
+        (after, young[0] if young else 2**62, cutoff),
     ).fetchone()
     return None if row is None else ChainPoint(row[0], row[1])
 
