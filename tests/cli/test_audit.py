@@ -60,7 +60,7 @@ def test_exported_checkpoints_and_key_verify_from_outside(data_dir: Path, tmp_pa
     assert run(data_dir, *args).returncode == 0
     with sqlite3.connect(data_dir / "platekeeper.sqlite3") as connection:
         connection.execute("DROP TRIGGER access_log_checkpoints_no_delete")
-        connection.execute("DROP TRIGGER access_log_delete_below_anchor")
+        connection.execute("DROP TRIGGER access_log_delete_only_purged")
         connection.execute("DELETE FROM access_log_checkpoints")
         connection.execute("DELETE FROM access_log WHERE seq > 3")
     assert run(data_dir, "audit", "verify").returncode == 0  # nothing left inside to tell

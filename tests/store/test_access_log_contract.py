@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
+from platekeeper.audit.pruning import PURGE_ACTION, statement_for
 from platekeeper.audit.signing import CheckpointSigner
-from platekeeper.domain.access import GENESIS_HASH, AccessOutcome
+from platekeeper.domain.access import GENESIS_HASH, AccessEvent, AccessOutcome
+from platekeeper.errors import Conflict
 from platekeeper.store import Store
-from platekeeper.store.protocols import AccessFilter
+from platekeeper.store.protocols import AccessFilter, PurgeRange
 from tests.audit.conftest import make_event
 from tests.conftest import NOW
 
@@ -72,11 +76,31 @@ def test_purge_stops_at_the_last_checkpointed_old_entry(store: Store) -> None:
     for record in (records[1], records[4]):
         assert log.add_checkpoint(signer.sign(record.seq, record.entry_hash, NOW))
     cutoff = NOW + timedelta(minutes=4, seconds=30)  # entries 1-4 are older
-    assert log.purge_before(cutoff, dry_run=True) == 2
-    assert log.purge_before(cutoff) == 2
-    anchor = log.anchor()
-    assert anchor is not None
-    assert (anchor.seq, anchor.entry_hash) == (2, records[1].entry_hash)
-    assert [r.seq for r in log.scan(0, 10)] == [3, 4, 5, 6]
-    assert log.purge_before(cutoff) == 0
+    ranges: list[PurgeRange] = []
+
+    def event_for(purge: PurgeRange) -> AccessEvent:
+        ranges.append(purge)
+        return statement_for(purge, NOW, cutoff, 1826).signed_by(signer).event()
+
+    assert log.purge_before(cutoff, event_for, dry_run=True) == 2
+    assert ranges == []
+    assert log.purge_before(cutoff, event_for) == 2
+    assert ranges == [PurgeRange(1, 2, GENESIS_HASH, records[1].entry_hash, records[1].event.at, 7)]
+    left = log.scan(0, 10)
+    assert [r.seq for r in left] == [3, 4, 5, 6, 7]
+    assert left[-1].event.action == PURGE_ACTION
+    assert log.purge_before(cutoff, event_for) == 0
     assert len(log.checkpoints()) == 2
+
+
+def test_a_refused_purge_event_leaves_everything(store: Store) -> None:
+    log = store.access_log
+    records = [log.append(make_event(n)) for n in range(1, 4)]
+    assert log.add_checkpoint(CheckpointSigner.generate().sign(2, records[1].entry_hash, NOW))
+
+    def refuse(purge: PurgeRange) -> AccessEvent:
+        raise Conflict("not old enough")
+
+    with pytest.raises(Conflict):
+        log.purge_before(NOW + timedelta(hours=1), refuse)
+    assert log.scan(0, 10) == records
