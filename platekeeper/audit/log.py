@@ -7,7 +7,7 @@ chains and stores it in one transaction. Plate text is never logged above DEBUG.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime, timedelta
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -56,6 +56,7 @@ class AccessLog:
         self._signer = signer
         self._clock = clock
         self._settings = settings
+        self._listeners: list[Callable[[AccessRecord], None]] = []
 
     @property
     def signer(self) -> CheckpointSigner:
@@ -71,7 +72,16 @@ class AccessLog:
             event.actor.username,
         )
         logger.debug("access log entry %d query %s", record.seq, dict(event.query))
+        for listener in self._listeners:
+            try:
+                listener(record)
+            except Exception:  # the entry is in; a listener's trouble must not undo the access
+                logger.exception("access log listener failed on entry %d", record.seq)
         return record
+
+    def watch(self, listener: Callable[[AccessRecord], None]) -> None:
+        """Call ``listener`` after every entry this process records (the checkpointer counts)."""
+        self._listeners.append(listener)
 
     def entries(self, query: AccessFilter) -> list[AccessRecord]:
         return self._repository.find(query)

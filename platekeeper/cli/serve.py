@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import logging
+import signal
 import socket
+import threading
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from types import FrameType
 
 import uvicorn
 
@@ -65,31 +70,63 @@ def run_server(services: Services, listener: socket.socket) -> None:
         # Request lines carry no plate data today; keep them out of INFO logs regardless.
         access_log=settings.log_level == "DEBUG",
     )
+    audit = settings.audit
     checkpointer = PeriodicCheckpointer(
-        services.access_log, services.settings.audit.checkpoint_interval_s
+        services.access_log, audit.checkpoint_interval_s, audit.checkpoint_every_entries
     )
-    # Accounts also suspend themselves when next used; sweeping at start keeps the account list
-    # that custodians and auditors see honest about who can still sign in.
-    for account, reason in services.accounts.sweep():
-        logger.info("suspended account %s: %s", account.username, reason.value)
-    out.print(f"PlateKeeper is serving on [bold]http://{host}:{port}[/] (Ctrl-C stops it).")
-    checkpointer.start()
-    # Alerts left pending by the last run are delivered now: the outbox is in the database.
-    outbox = services.alerts.delivery_worker()
-    outbox.start()
-    refresher = RefreshScheduler(services.hotlists)
-    refresher.start()
-    purger = PurgeScheduler(
-        services.purge, services.holds, services.settings.retention.purge_interval_minutes * 60
-    )
-    purger.start()
-    try:
+    with _terminate_as_exit() as stopping, ExitStack() as running:
+        # Unwound last to first: the services close last, the final checkpoint just before,
+        # after every component that may still write the access log has stopped.
+        running.callback(services.close)
+        running.callback(checkpointer.stop)
+        running.callback(listener.close)
+        checkpointer.start()
+        # Accounts also suspend themselves when next used; sweeping at start keeps the account
+        # list that custodians and auditors see honest about who can still sign in.
+        for account, reason in services.accounts.sweep():
+            logger.info("suspended account %s: %s", account.username, reason.value)
+        out.print(f"PlateKeeper is serving on [bold]http://{host}:{port}[/] (Ctrl-C stops it).")
+        # Alerts left pending by the last run are delivered now: the outbox is in the database.
+        outbox = services.alerts.delivery_worker()
+        outbox.start()
+        running.callback(outbox.stop)
+        refresher = RefreshScheduler(services.hotlists)
+        refresher.start()
+        running.callback(refresher.stop)
+        purger = PurgeScheduler(
+            services.purge, services.holds, settings.retention.purge_interval_minutes * 60
+        )
+        purger.start()
+        running.callback(purger.stop)
+        running.callback(stopping.set)  # first thing on the way out
         AlertStreamServer(config, services.alerts.live).run(sockets=[listener])
+
+
+@contextmanager
+def _terminate_as_exit() -> Iterator[threading.Event]:
+    """Make SIGTERM end the server as Ctrl-C does: through the shutdown path, which signs the
+    last checkpoint, rather than by Python's default of dying on the spot.
+
+    uvicorn catches SIGTERM while it serves, shuts down, restores the handler it found (this
+    one) and raises the signal again; the handler turns it into ``SystemExit(0)``, so every
+    ``finally`` runs. Service managers stop services with SIGTERM. Once ``stopping`` (yielded)
+    is set, SIGTERM is ignored: the shutdown is already under way (SIGKILL remains for a stuck
+    one)."""
+    stopping = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield stopping  # signals reach the main thread only; whoever runs us there handles them
+        return
+
+    def terminate(signum: int, frame: FrameType | None) -> None:
+        if stopping.is_set():
+            logger.info("already stopping; SIGTERM ignored")
+            return
+        stopping.set()
+        logger.info("SIGTERM: stopping")
+        raise SystemExit(0)
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    try:
+        yield stopping
     finally:
-        listener.close()
-        # The last checkpoint covers every access made while the server ran.
-        purger.stop()
-        refresher.stop()
-        checkpointer.stop()
-        outbox.stop()
-        services.close()
+        signal.signal(signal.SIGTERM, previous)

@@ -175,10 +175,17 @@ class AuditSettings(Section):
         "keys/access-log.ed25519 in the data directory, made on first use.",
     )
     checkpoint_interval_s: int = Field(
-        default=300,
+        default=60,
         ge=10,
         le=86_400,
         description="How often the server signs a checkpoint of the access log, if it grew.",
+    )
+    checkpoint_every_entries: int = Field(
+        default=100,
+        ge=1,
+        le=100_000,
+        description="The server also signs a checkpoint as soon as this many entries were "
+        "appended since the last one, whichever comes first.",
     )
     retention_days: int = Field(
         default=1826,
