@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 
 from platekeeper.config import AlertSettings
-from platekeeper.domain.access import AccessEvent, AccessOutcome, AccessRecord
+from platekeeper.domain.access import AccessEvent, AccessOutcome, AccessRecord, AccessSink
 from platekeeper.errors import StoreError
 from platekeeper.hotlists.alerts import SENDERS, AlertDispatcher
 from platekeeper.hotlists.alerts.outbox import DELIVERY_ACTION
@@ -51,6 +51,20 @@ def hook_settings(receiver: Receiver) -> AlertSettings:
     )
 
 
+def hooked(services: Services, receiver: Receiver, log: AccessSink) -> AlertDispatcher:
+    """A dispatcher to the receiver's webhook, logging to ``log``."""
+    settings = hook_settings(receiver)
+    senders = build_senders(settings.destinations, SENDERS, ENVIRON)
+    return AlertDispatcher(
+        services.store.alert_outbox,
+        services.images,
+        services.clock,
+        settings,
+        senders,
+        log=log,
+    )
+
+
 def deliveries(services: Services) -> list[AccessRecord]:
     return services.store.access_log.find(AccessFilter(action=DELIVERY_ACTION))
 
@@ -58,16 +72,7 @@ def deliveries(services: Services) -> list[AccessRecord]:
 def test_a_webhook_delivery_is_an_access_naming_the_receiver_and_the_read(
     services: Services, receiver: Receiver
 ) -> None:
-    settings = hook_settings(receiver)
-    senders = build_senders(settings.destinations, SENDERS, ENVIRON)
-    dispatcher = AlertDispatcher(
-        services.store.alert_outbox,
-        services.images,
-        services.clock,
-        settings,
-        senders,
-        log=services.access_log,
-    )
+    dispatcher = hooked(services, receiver, services.access_log)
     alert = make_alert(services.images)
     dispatcher.publish([alert])
     dispatcher.delivery_worker().deliver_due()
@@ -89,16 +94,7 @@ def test_every_attempt_is_logged_since_a_failed_one_may_have_arrived(
     services: Services, receiver: Receiver, clock: FixedClock
 ) -> None:
     receiver.statuses["/dispatch"] = [500]
-    settings = hook_settings(receiver)
-    senders = build_senders(settings.destinations, SENDERS, ENVIRON)
-    dispatcher = AlertDispatcher(
-        services.store.alert_outbox,
-        services.images,
-        services.clock,
-        settings,
-        senders,
-        log=services.access_log,
-    )
+    dispatcher = hooked(services, receiver, services.access_log)
     worker = dispatcher.delivery_worker()
     dispatcher.publish([make_alert(services.images)])
     worker.deliver_due()
@@ -121,16 +117,7 @@ class _LogDown:
 def test_nothing_is_sent_when_the_log_cannot_record_it(
     services: Services, receiver: Receiver
 ) -> None:
-    settings = hook_settings(receiver)
-    senders = build_senders(settings.destinations, SENDERS, ENVIRON)
-    dispatcher = AlertDispatcher(
-        services.store.alert_outbox,
-        services.images,
-        services.clock,
-        settings,
-        senders,
-        log=_LogDown(),
-    )
+    dispatcher = hooked(services, receiver, _LogDown())
     dispatcher.publish([make_alert(services.images)])
     dispatcher.delivery_worker().deliver_due()
     dispatcher.close()
