@@ -136,7 +136,7 @@ def test_every_sender_takes_only_a_recorded_disclosure(kind: str) -> None:
     """The structure that closes the class: a sender's ``send`` accepts a ``Disclosure``, which
     holds the access-log entry; ``outbox.disclose`` is the one place that makes one."""
     factory = SENDERS[kind]
-    sender_class = typing.cast(type, getattr(factory, "__self__", None))
+    sender_class: typing.Any = getattr(factory, "__self__", None)
     hints = typing.get_type_hints(sender_class.send)
     parameters = list(inspect.signature(sender_class.send).parameters)
     assert parameters == ["self", "disclosure"]
