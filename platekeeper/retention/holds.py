@@ -113,9 +113,16 @@ class HoldService:
         return ended
 
     def list(self, who: Caller) -> list[LegalHold]:
-        """The holds of the caller's agency, newest first."""
+        """The holds of the caller's agency, newest first: an access in the log with the reads
+        and plates it shows."""
         self._decide(who, Permission.HOLDS_MANAGE, {}, None, lambda: None)
-        return self._store.legal_holds.list(who.actor.agency_id)
+        holds = self._store.legal_holds.list(who.actor.agency_id)
+        plates = sorted({hold.plates.plate_key for hold in holds if hold.plates is not None})
+        query = {"shown": str(len(holds))} | ({"plates": ",".join(plates)} if plates else {})
+        read_ids = tuple(dict.fromkeys(rid for hold in holds for rid in hold.read_ids))
+        access = Access(who, Stated(), Permission.HOLDS_MANAGE, query)
+        self._gate.allowed(access, read_ids, reason=f"{len(holds)} holds shown")
+        return holds
 
     def _own(self, who: Caller, hold_id: str) -> LegalHold:
         hold = self._store.legal_holds.get(hold_id)

@@ -178,8 +178,16 @@ class SharingService:
         return checked
 
     def requests(self, who: Clerk, status: ShareStatus | None = None) -> list[ShareRequest]:
+        """The agency's requests: an access in the log with the reads and plates it shows."""
         self._decided(who, "sharing:request-list", {}, lambda: None)
-        return self._store.share_requests.list(who.actor.agency_id, status)
+        found = self._store.share_requests.list(who.actor.agency_id, status)
+        plates = sorted({request.plate for request in found if request.plate is not None})
+        query = {"shown": str(len(found))} | ({"plates": ",".join(plates)} if plates else {})
+        if status is not None:
+            query["status"] = status.value
+        read_ids = tuple(dict.fromkeys(rid for request in found for rid in request.read_ids))
+        self._allowed(who, "sharing:request-list", query, f"{len(found)} shown", read_ids)
+        return found
 
     def decide(self, who: Clerk, request_id: str, *, approve: bool) -> ShareRequest:
         """A custodian's decision on a pending request; never by the person who entered it."""
@@ -196,7 +204,9 @@ class SharingService:
             return outcome
 
         outcome = self._decided(who, action, query, decided)
-        self._allowed(who, action, query, outcome.status.value)
+        if outcome.plate is not None:
+            query["plate"] = outcome.plate
+        self._allowed(who, action, query, outcome.status.value, outcome.read_ids)
         return outcome
 
     def export(self, who: Clerk, request_id: str) -> Bundle:
