@@ -84,7 +84,9 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     try:
         images = open_image_store(settings, store.image_keys, clock)
         log = open_access_log(store, _audit_under(settings, policy), clock)
-        alerts = AlertDispatcher.from_settings(store.alert_outbox, images, clock, settings.alerts)
+        alerts = AlertDispatcher.from_settings(
+            store.alert_outbox, images, clock, settings.alerts, log=log
+        )
     except BaseException:
         store.close()
         raise

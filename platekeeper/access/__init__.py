@@ -1,13 +1,15 @@
 """The audited path into ALPR data: purpose-bound look-ups and supervisors' approvals."""
 
 from platekeeper.access.approvals import ApprovalDesk
-from platekeeper.access.requests import Basis, Requester, SearchCriteria
+from platekeeper.access.requests import Basis, SearchCriteria
 from platekeeper.access.service import Found, ReadAccess
+from platekeeper.domain.gate import Person, Requester
 
 __all__ = [
     "ApprovalDesk",
     "Basis",
     "Found",
+    "Person",
     "ReadAccess",
     "Requester",
     "SearchCriteria",

@@ -9,11 +9,11 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 
-from platekeeper.access.requests import Basis, Requester
+from platekeeper.access.requests import Basis
 from platekeeper.config import AccessSettings
 from platekeeper.domain.access import AccessSink
 from platekeeper.domain.approvals import ApprovalStatus, SearchApproval
-from platekeeper.domain.gate import Access, AccessGate
+from platekeeper.domain.gate import Access, AccessGate, Person
 from platekeeper.domain.permissions import Permission
 from platekeeper.domain.purposes import StatedPurpose
 from platekeeper.domain.time import Clock
@@ -32,7 +32,7 @@ class ApprovalDesk:
 
     def request(
         self,
-        who: Requester,
+        who: Person,
         basis: Basis,
         captured_from: datetime,
         captured_before: datetime,
@@ -67,7 +67,7 @@ class ApprovalDesk:
         )
         return approval
 
-    def pending(self, who: Requester) -> list[SearchApproval]:
+    def pending(self, who: Person) -> list[SearchApproval]:
         """Requests waiting for a decision, in the supervisor's own agency."""
         self._gate.check(Access(who, Basis(None, None), Permission.SEARCHES_APPROVE, {}))
         return [
@@ -76,7 +76,7 @@ class ApprovalDesk:
             if approval.agency_id == who.actor.agency_id
         ]
 
-    def decide(self, who: Requester, approval_id: str, *, approve: bool) -> SearchApproval:
+    def decide(self, who: Person, approval_id: str, *, approve: bool) -> SearchApproval:
         approval = self._store.approvals.get(approval_id)
         basis = Basis(
             None if approval is None else approval.purpose_code,

@@ -5,22 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from platekeeper.domain.access import Actor
 from platekeeper.domain.geo import GeoBox
-from platekeeper.domain.people import Role
 from platekeeper.domain.plates import normalise_plate_key, plate_pattern_to_like
 from platekeeper.domain.time import require_utc
 from platekeeper.errors import InvalidInput
 from platekeeper.store import ReadQuery
-
-
-@dataclass(frozen=True, slots=True)
-class Requester:
-    """An authenticated person, as the access rules and the access log see them."""
-
-    actor: Actor
-    roles: frozenset[Role]
-    client_address: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

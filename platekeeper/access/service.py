@@ -11,12 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from platekeeper.access.requests import Basis, Requester, SearchCriteria
+from platekeeper.access.requests import Basis, SearchCriteria
 from platekeeper.config import AccessSettings
 from platekeeper.domain import PlateRead
 from platekeeper.domain.access import AccessSink
 from platekeeper.domain.approvals import needs_approval
-from platekeeper.domain.gate import Access, AccessGate
+from platekeeper.domain.gate import Access, AccessGate, Person
 from platekeeper.domain.permissions import Permission
 from platekeeper.domain.purposes import PurposeCatalogue, StatedPurpose
 from platekeeper.domain.reads import ReadImage
@@ -54,7 +54,7 @@ class ReadAccess:
         return self._gate.catalogue
 
     def search(
-        self, who: Requester, basis: Basis, criteria: SearchCriteria, *, export: bool = False
+        self, who: Person, basis: Basis, criteria: SearchCriteria, *, export: bool = False
     ) -> Found:
         """Reads matching ``criteria`` from the requester's agency, newest first."""
         action = Permission.READS_EXPORT if export else Permission.READS_SEARCH
@@ -62,7 +62,7 @@ class ReadAccess:
 
     def vehicle_history(
         self,
-        who: Requester,
+        who: Person,
         basis: Basis,
         plate: str,
         captured_from: datetime | None = None,
@@ -75,14 +75,14 @@ class ReadAccess:
         access = Access(who, basis, Permission.VEHICLES_HISTORY, criteria.query_elements())
         return self._find(access, criteria)
 
-    def read(self, who: Requester, basis: Basis, read_id: str) -> PlateRead:
+    def read(self, who: Person, basis: Basis, read_id: str) -> PlateRead:
         access = Access(who, basis, Permission.READS_VIEW, {"read_id": read_id})
         self._gate.check(access)
         read = self._agency_read(access, read_id)
         self._gate.allowed(access, (read.id,))
         return read
 
-    def image(self, who: Requester, basis: Basis, read_id: str, kind: ImageKind) -> ReadImage:
+    def image(self, who: Person, basis: Basis, read_id: str, kind: ImageKind) -> ReadImage:
         access = Access(
             who, basis, Permission.IMAGES_VIEW, {"read_id": read_id, "image": kind.value}
         )

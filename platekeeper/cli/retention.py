@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
@@ -20,8 +19,8 @@ from platekeeper.cli.console import out
 from platekeeper.cli.context import open_current, state
 from platekeeper.cli.users import console_operator
 from platekeeper.domain.access import Actor
+from platekeeper.domain.gate import Person
 from platekeeper.domain.holds import LegalHold, PlateSpan
-from platekeeper.domain.people import Role
 from platekeeper.errors import InvalidInput, NotFound
 from platekeeper.retention.purge import PurgeReport
 from platekeeper.services import Services
@@ -30,13 +29,6 @@ hold_app = typer.Typer(
     help="Legal holds: keep specific reads past their limit.", no_args_is_help=True
 )
 AsOption = Annotated[str, typer.Option("--as", help="The account acting (its roles decide).")]
-
-
-@dataclass(frozen=True, slots=True)
-class _Person:
-    actor: Actor
-    roles: frozenset[Role]
-    client_address: str | None = "console"
 
 
 @contextmanager
@@ -48,11 +40,11 @@ def _services(ctx: typer.Context) -> Iterator[Services]:
         services.close()
 
 
-def _person(services: Services, username: str) -> _Person:
+def _person(services: Services, username: str) -> Person:
     account = services.store.accounts.by_username(username)
     if account is None:
         raise NotFound(f"no account is called {username!r}")
-    return _Person(Actor(account.username, account.agency_id), frozenset(account.roles))
+    return Person(Actor(account.username, account.agency_id), frozenset(account.roles), "console")
 
 
 def purge(

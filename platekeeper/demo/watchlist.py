@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
 
-from platekeeper.access import Basis, Requester
+from platekeeper.access import Basis, Person
 from platekeeper.demo.scenario import AGENCY_ID
 from platekeeper.domain import PlateRead
 from platekeeper.domain.access import Actor
@@ -26,8 +26,8 @@ from platekeeper.store import ReadQuery
 
 LIST_ID = "demo-stolen"
 DEMO_EDITOR = Editor(Actor("demo", "-"), console=True)
-DEMO_ANALYST = Requester(Actor("demo", AGENCY_ID), frozenset({Role.ANALYST}))
-DEMO_SUPERVISOR = Requester(Actor("demo-supervisor", AGENCY_ID), frozenset({Role.SUPERVISOR}))
+DEMO_ANALYST = Person(Actor("demo", AGENCY_ID), frozenset({Role.ANALYST}))
+DEMO_SUPERVISOR = Person(Actor("demo-supervisor", AGENCY_ID), frozenset({Role.SUPERVISOR}))
 DEMO_BASIS = Basis("stolen-vehicle", "2026-000123")
 HOLD_CASE = "2026-000101"
 # A character and the one an OCR engine takes it for, to list a plate as it was misread.

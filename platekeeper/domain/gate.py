@@ -1,11 +1,15 @@
-"""The one place a person's access is decided and recorded.
+"""The one place a person's access is decided and recorded, and the one type of person.
 
 Deciding checks the role's permission and, for a purpose-bound permission, the stated purpose
 and case number; a caller may add checks of its own (a supervisor's approval, the criteria). A
 refusal is logged with its reason before it is raised; an allowed access is logged with what it
-returned. Every service that lets a person see ALPR data goes through it: the look-ups and
-approvals in ``access/``, and the hits (seen, verified, matched retroactively) in
-``hotlists/hits/``.
+returned. Every service that decides for a person goes through it: the look-ups and approvals in
+``access/``, the hits (seen, verified, matched retroactively) in ``hotlists/hits/``, legal holds
+in ``retention/``, sharing in ``sharing/``, and each route's permission in ``http/auth.py``.
+
+A ``Person`` is who acts, from authentication to the log: their actor (username and agency),
+roles and client address. The HTTP floor makes one from a session or token, the console from
+its operator; the services take nothing else.
 """
 
 from __future__ import annotations
@@ -24,15 +28,17 @@ from platekeeper.errors import PermissionDenied, PlateKeeperError
 T = TypeVar("T")
 
 
-class Requester(Protocol):
-    """An authenticated person (``access.Requester`` is one)."""
+@dataclass(frozen=True, slots=True)
+class Person:
+    """An authenticated person, as the access rules and the access log see them."""
 
-    @property
-    def actor(self) -> Actor: ...
-    @property
-    def roles(self) -> frozenset[Role]: ...
-    @property
-    def client_address(self) -> str | None: ...
+    actor: Actor
+    roles: frozenset[Role]
+    client_address: str | None = None
+
+
+Requester = Person
+"""The former name of ``Person``, kept while other branches still use it."""
 
 
 class Basis(Protocol):
@@ -47,24 +53,39 @@ class Basis(Protocol):
 
 
 @dataclass(frozen=True, slots=True)
-class _NothingStated:
-    purpose_code: None = None
-    case_number: None = None
-    approval_id: None = None
+class Stated:
+    """A basis as a value: what a step states (a hold's or a share's case number)."""
+
+    purpose_code: str | None = None
+    case_number: str | None = None
+    approval_id: str | None = None
 
 
-NOTHING_STATED: Basis = _NothingStated()
+NOTHING_STATED: Basis = Stated()
 """The basis of an access that is not purpose-bound (verifying a hit): nothing is stated."""
+
+DEFAULT_HINT = "Ask a custodian if your work needs this permission."
 
 
 @dataclass(frozen=True, slots=True)
 class Access:
-    """One access being decided: what is asked, by whom and on what basis."""
+    """One access being decided: what is asked, by whom and on what basis.
 
-    who: Requester
+    ``step`` names the action in the log where one permission covers several steps
+    (``sharing:export`` under ``sharing:manage``); by default it is the permission's name.
+    ``hint`` is what a refusal for want of the permission tells the person.
+    """
+
+    who: Person
     basis: Basis
     action: Permission
     query: Mapping[str, str]
+    step: str | None = None
+    hint: str = DEFAULT_HINT
+
+    @property
+    def logged_action(self) -> str:
+        return self.action.value if self.step is None else self.step
 
     def __post_init__(self) -> None:
         if self.basis.approval_id is not None:
@@ -72,10 +93,19 @@ class Access:
 
 
 class AccessGate:
-    def __init__(self, log: AccessSink, clock: Clock, catalogue: PurposeCatalogue) -> None:
+    def __init__(
+        self, log: AccessSink, clock: Clock, catalogue: PurposeCatalogue | None = None
+    ) -> None:
+        """``catalogue`` may be left out by a service whose permissions ask no purpose."""
         self._log = log
         self._clock = clock
-        self.catalogue = catalogue
+        self._catalogue = catalogue
+
+    @property
+    def catalogue(self) -> PurposeCatalogue:
+        if self._catalogue is None:
+            raise RuntimeError("this gate has no purpose catalogue: it decides no look-up")
+        return self._catalogue
 
     @overload
     def check(self, access: Access) -> None: ...
@@ -90,11 +120,7 @@ class AccessGate:
         it returns is returned, and what it raises is a refusal like any other.
         """
         try:
-            decision = decide(access.who.roles, access.action)
-            if not decision.allowed:
-                raise PermissionDenied(
-                    decision.reason, hint="Ask a custodian if your work needs this permission."
-                )
+            self._permit(access)
             stated = None
             if access.action.purpose_bound:
                 stated = self.catalogue.state(access.basis.purpose_code, access.basis.case_number)
@@ -102,6 +128,21 @@ class AccessGate:
         except PlateKeeperError as exc:
             self.record(access, AccessOutcome.DENIED, exc.message)
             raise
+
+    def permitted(self, access: Access) -> None:
+        """Decide the permission only (a route's guard: the service asks the purpose later);
+        log and raise a refusal."""
+        try:
+            self._permit(access)
+        except PlateKeeperError as exc:
+            self.record(access, AccessOutcome.DENIED, exc.message)
+            raise
+
+    @staticmethod
+    def _permit(access: Access) -> None:
+        decision = decide(access.who.roles, access.action)
+        if not decision.allowed:
+            raise PermissionDenied(decision.reason, hint=access.hint)
 
     def allowed(
         self,
@@ -133,7 +174,7 @@ class AccessGate:
             AccessEvent(
                 at=self._clock.now(),
                 actor=access.who.actor,
-                action=access.action.value,
+                action=access.logged_action,
                 outcome=outcome,
                 reason=reason,
                 query=access.query,

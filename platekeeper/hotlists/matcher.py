@@ -29,7 +29,7 @@ from datetime import datetime
 from platekeeper.config import AccessSettings
 from platekeeper.domain import PlateRead
 from platekeeper.domain.access import AccessSink
-from platekeeper.domain.gate import Basis, Requester
+from platekeeper.domain.gate import Basis, Person
 from platekeeper.domain.hotlists import Alert, AlertSink, Hotlist
 from platekeeper.domain.time import Clock
 from platekeeper.hotlists.entry_index import EntryIndex, Match
@@ -188,7 +188,7 @@ class HotlistMatcher:
         cameras = (self._store.cameras.get(camera_id) for camera_id in camera_ids)
         return {camera.id: camera.agency_id for camera in cameras if camera is not None}
 
-    def match_stored(self, who: Requester, basis: Basis, entry_id: str) -> RetroactiveMatch:
+    def match_stored(self, who: Person, basis: Basis, entry_id: str) -> RetroactiveMatch:
         """Hits of the stored reads of ``who``'s agency on one entry; purpose-bound and logged.
 
         See ``hotlists.hits.retroactive``."""

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import TypeVar
 
 from platekeeper.config import HotlistSettings
-from platekeeper.domain.access import AccessSink, Actor
+from platekeeper.domain.access import AccessOutcome, AccessSink, Actor
 from platekeeper.domain.changes import ChangeLog, LoggedChange
 from platekeeper.domain.hotlists import AlertLevel, Hotlist, HotlistEntry, ListSource
 from platekeeper.domain.people import Role
@@ -156,8 +156,13 @@ class HotlistService:
     def entries(
         self, who: Editor, list_id: str, limit: int = 1000, offset: int = 0
     ) -> list[HotlistEntry]:
+        """A page of the list's entries: an access in the log with the list and how many were
+        shown (entries are plates of interest: docs/hotlists.md)."""
         self.get_list(who, list_id)
-        return self._store.hotlist_entries.list(list_id, limit, offset)
+        found = self._store.hotlist_entries.list(list_id, limit, offset)
+        query = {"list_id": list_id, "offset": str(offset), "shown": str(len(found))}
+        self._shown(_Change(who, "hotlists:entries", Permission.HOTLISTS_VIEW, query), found)
+        return found
 
     def find_entries(self, who: Editor, list_id: str, plate: str) -> list[HotlistEntry]:
         """The list's entries for ``plate``, compared as matching compares plates."""
@@ -166,7 +171,13 @@ class HotlistService:
         hotlist = self._logged_refusal(change, lambda: self._visible_list(change, list_id))
         key = normalise_plate_key(plate)
         found = self._store.hotlist_entries.by_plate_key([key]) if key else []
-        return [entry for entry in found if entry.list_id == hotlist.id]
+        listed = [entry for entry in found if entry.list_id == hotlist.id]
+        self._shown(change, listed)
+        return listed
+
+    def _shown(self, change: _Change, entries: list[HotlistEntry]) -> None:
+        """Log that ``entries`` are shown to ``change.who``."""
+        self._changes.record(change.logged, AccessOutcome.ALLOWED, f"{len(entries)} entries shown")
 
     def add_entry(self, who: Editor, list_id: str, draft: EntryDraft) -> HotlistEntry:
         query = {"list_id": list_id, "plate": draft.plate}

@@ -24,13 +24,13 @@ from fastapi import Depends, FastAPI, Request, Response, params
 from fastapi.routing import APIRoute
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 
-from platekeeper.access import Requester
 from platekeeper.domain import Camera
-from platekeeper.domain.access import AccessEvent, AccessOutcome, Actor
+from platekeeper.domain.access import Actor
 from platekeeper.domain.cameras import CAMERA_KEY_PREFIX
 from platekeeper.domain.credentials import API_TOKEN_PREFIX, Principal, csrf_token_for
+from platekeeper.domain.gate import Access, AccessGate, Person, Stated
 from platekeeper.domain.people import Role
-from platekeeper.domain.permissions import Permission, decide
+from platekeeper.domain.permissions import Permission
 from platekeeper.errors import AuthenticationFailed, PermissionDenied
 from platekeeper.http.deps import ServicesDep
 from platekeeper.services import Services
@@ -60,8 +60,14 @@ class Caller:
     session_token: str | None = None
 
     @property
-    def requester(self) -> Requester:
-        return Requester(self.actor, self.roles, self.client_address)
+    def person(self) -> Person:
+        """Who calls, as every service and the access log take them."""
+        return Person(self.actor, self.roles, self.client_address)
+
+    @property
+    def requester(self) -> Person:
+        """The former name of ``person``."""
+        return self.person
 
 
 def set_session_cookie(response: Response, services: Services, token: str) -> None:
@@ -169,22 +175,9 @@ async def check_csrf(request: Request, caller: Caller) -> None:
 
 def _guard(permission: Permission) -> Callable[..., Any]:
     async def guard(request: Request, caller: CallerDep, services: ServicesDep) -> Caller:
-        decision = decide(caller.roles, permission)
-        if not decision.allowed:
-            services.access_log.record(
-                AccessEvent(
-                    at=services.clock.now(),
-                    actor=caller.actor,
-                    action=permission.value,
-                    outcome=AccessOutcome.DENIED,
-                    reason=decision.reason,
-                    query={"route": f"{request.method} {request.url.path}"},
-                    client_address=caller.client_address,
-                )
-            )
-            raise PermissionDenied(
-                decision.reason, hint="Ask a custodian if your work needs this permission."
-            )
+        route = {"route": f"{request.method} {request.url.path}"}
+        gate = AccessGate(services.access_log, services.clock)
+        gate.permitted(Access(caller.person, Stated(), permission, route))
         await check_csrf(request, caller)
         return caller
 

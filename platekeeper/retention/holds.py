@@ -9,34 +9,29 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
-from typing import Protocol, TypeVar
+from typing import TypeVar
 
-from platekeeper.domain.access import AccessEvent, AccessOutcome, AccessSink, Actor
+from platekeeper.domain.access import AccessOutcome, AccessSink, Actor
+from platekeeper.domain.gate import Access, AccessGate, Person, Stated
 from platekeeper.domain.holds import LegalHold, PlateSpan
-from platekeeper.domain.people import Role
-from platekeeper.domain.permissions import Permission, decide
+from platekeeper.domain.permissions import Permission
 from platekeeper.domain.plates import normalise_plate_key
 from platekeeper.domain.purposes import CaseNumberFormat
 from platekeeper.domain.time import Clock
-from platekeeper.errors import Conflict, InvalidInput, NotFound, PermissionDenied, PlateKeeperError
+from platekeeper.errors import Conflict, InvalidInput, NotFound
 from platekeeper.store import Store
 
 T = TypeVar("T")
 
 EXPIRY_ACTOR = Actor("system:retention", "-")
+EXPIRY = Person(EXPIRY_ACTOR, frozenset())
+"""Who ends a hold whose time ran out: retention itself, with no roles."""
 MAX_HOLD_DAYS = 3653
 """A hold runs ten years at most; a longer case renews it."""
 
 
-class Caller(Protocol):
-    """Who acts: ``platekeeper.access.Requester`` fits, as does any value with these fields."""
-
-    @property
-    def actor(self) -> Actor: ...
-    @property
-    def roles(self) -> frozenset[Role]: ...
-    @property
-    def client_address(self) -> str | None: ...
+Caller = Person
+"""The former name of who acts on holds: a ``Person``."""
 
 
 class HoldService:
@@ -44,9 +39,10 @@ class HoldService:
         self, store: Store, log: AccessSink, clock: Clock, case_numbers: CaseNumberFormat
     ) -> None:
         self._store = store
-        self._log = log
         self._clock = clock
         self._case_numbers = case_numbers
+        # Holds ask no purpose: each carries its case number, checked against the format here.
+        self._gate = AccessGate(log, clock)
 
     def request(
         self,
@@ -111,16 +107,22 @@ class HoldService:
         # Holds "in force" a hold's longest life ago: every unclosed hold that may have run out.
         for hold in self._store.legal_holds.in_force(now - timedelta(days=MAX_HOLD_DAYS + 1)):
             if hold.expires_at <= now and self._store.legal_holds.close(hold.expired()):
-                self._log.record(
-                    _event(now, EXPIRY_ACTOR, None, Permission.HOLDS_APPROVE, hold, "hold expired")
-                )
+                access = _hold_access(EXPIRY, Permission.HOLDS_APPROVE, hold)
+                self._gate.record(access, AccessOutcome.ALLOWED, "hold expired", hold.read_ids)
                 ended.append(hold.expired())
         return ended
 
     def list(self, who: Caller) -> list[LegalHold]:
-        """The holds of the caller's agency, newest first."""
+        """The holds of the caller's agency, newest first: an access in the log with the reads
+        and plates it shows."""
         self._decide(who, Permission.HOLDS_MANAGE, {}, None, lambda: None)
-        return self._store.legal_holds.list(who.actor.agency_id)
+        holds = self._store.legal_holds.list(who.actor.agency_id)
+        plates = sorted({hold.plates.plate_key for hold in holds if hold.plates is not None})
+        query = {"shown": str(len(holds))} | ({"plates": ",".join(plates)} if plates else {})
+        read_ids = tuple(dict.fromkeys(rid for hold in holds for rid in hold.read_ids))
+        access = Access(who, Stated(), Permission.HOLDS_MANAGE, query)
+        self._gate.allowed(access, read_ids, reason=f"{len(holds)} holds shown")
+        return holds
 
     def _own(self, who: Caller, hold_id: str) -> LegalHold:
         hold = self._store.legal_holds.get(hold_id)
@@ -148,37 +150,12 @@ class HoldService:
         case_number: str | None,
         then: Callable[[], T],
     ) -> T:
-        """Check the permission and run ``then``; log any refusal with its reason and raise it."""
-        try:
-            decision = decide(who.roles, permission)
-            if not decision.allowed:
-                raise PermissionDenied(
-                    decision.reason, hint="Ask a custodian if your work needs this permission."
-                )
-            return then()
-        except PlateKeeperError as exc:
-            self._log.record(
-                AccessEvent(
-                    at=self._clock.now(),
-                    actor=who.actor,
-                    action=permission.value,
-                    outcome=AccessOutcome.DENIED,
-                    reason=exc.message,
-                    query=query,
-                    case_number=case_number,
-                    client_address=who.client_address,
-                )
-            )
-            raise
+        """Check the permission and run ``then``; the gate logs any refusal and raises it."""
+        access = Access(who, Stated(case_number=case_number), permission, query)
+        return self._gate.check(access, lambda _: then())
 
     def _allowed(self, who: Caller, permission: Permission, hold: LegalHold, reason: str) -> None:
-        granted = decide(who.roles, permission).reason
-        self._log.record(
-            _event(
-                self._clock.now(), who.actor, who.client_address, permission, hold,
-                f"{granted}; {reason}",
-            )
-        )  # fmt: skip
+        self._gate.allowed(_hold_access(who, permission, hold), hold.read_ids, reason=reason)
 
 
 def _normalised(span: PlateSpan) -> PlateSpan:
@@ -196,22 +173,7 @@ def _hold_query(
     return query
 
 
-def _event(  # noqa: PLR0917 - a private helper; its call sites read plainly
-    at: datetime,
-    actor: Actor,
-    client_address: str | None,
-    permission: Permission,
-    hold: LegalHold,
-    reason: str,
-) -> AccessEvent:
-    return AccessEvent(
-        at=at,
-        actor=actor,
-        action=permission.value,
-        outcome=AccessOutcome.ALLOWED,
-        reason=reason,
-        query=_hold_query(hold.id, hold.read_ids, hold.plates),
-        read_ids=hold.read_ids,
-        case_number=hold.case_number,
-        client_address=client_address,
-    )
+def _hold_access(who: Person, permission: Permission, hold: LegalHold) -> Access:
+    """A step on ``hold`` as the log records it: the hold, its reads or plates, its case."""
+    query = _hold_query(hold.id, hold.read_ids, hold.plates)
+    return Access(who, Stated(case_number=hold.case_number), permission, query)

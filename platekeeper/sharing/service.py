@@ -6,8 +6,9 @@ person who entered it. An approved request is exported as a bundle (``bundle.py`
 the access log with the reads and images it holds and to the sharing ledger with counts and the
 bundle's digest. Every step, allowed or refused, is an entry of the access log.
 
-This package may not use ``access``; the few steps of its gate are repeated here: check the
-permission, log a refusal before raising it, log what an allowed step touched.
+Every step goes through the access gate (``domain/gate.py``) under ``sharing:manage``, logged
+under the step's own name (``sharing:export``): a refusal is logged before it is raised, and an
+allowed step with what it touched.
 """
 
 from __future__ import annotations
@@ -20,9 +21,9 @@ from typing import TypeVar
 
 from platekeeper.config import SharingSettings
 from platekeeper.domain import Camera, PlateRead
-from platekeeper.domain.access import AccessEvent, AccessOutcome, AccessSink, Actor
-from platekeeper.domain.people import Role
-from platekeeper.domain.permissions import Permission, decide
+from platekeeper.domain.access import AccessOutcome, AccessSink
+from platekeeper.domain.gate import Access, AccessGate, Person, Stated
+from platekeeper.domain.permissions import Permission
 from platekeeper.domain.plates import normalise_plate_key
 from platekeeper.domain.recipients import (
     Agreement,
@@ -37,7 +38,7 @@ from platekeeper.domain.recipients import (
 )
 from platekeeper.domain.sharing import EntityType, SharingRules
 from platekeeper.domain.time import Clock
-from platekeeper.errors import Conflict, InvalidInput, NotFound, PermissionDenied, PlateKeeperError
+from platekeeper.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from platekeeper.sharing.bundle import ReadImages, build_bundle
 from platekeeper.store import ReadQuery, Store
 from platekeeper.store.images import ImageStore
@@ -45,13 +46,9 @@ from platekeeper.store.images import ImageStore
 T = TypeVar("T")
 
 
-@dataclass(frozen=True, slots=True)
-class Clerk:
-    """Who acts on the registry: a signed-in person, or the console's operator."""
-
-    actor: Actor
-    roles: frozenset[Role]
-    client_address: str | None = None
+Clerk = Person
+"""Who acts on the registry: a signed-in person, or the console's operator (a ``Person``)."""
+_HINT = "Sharing is managed by the agency's custodians."
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +109,7 @@ class SharingService:
     ) -> None:
         self._store = store
         self._images = images
-        self._log = log
+        self._gate = AccessGate(log, clock)
         self._clock = clock
         self.rules = rules
         self._settings = settings
@@ -181,8 +178,16 @@ class SharingService:
         return checked
 
     def requests(self, who: Clerk, status: ShareStatus | None = None) -> list[ShareRequest]:
+        """The agency's requests: an access in the log with the reads and plates it shows."""
         self._decided(who, "sharing:request-list", {}, lambda: None)
-        return self._store.share_requests.list(who.actor.agency_id, status)
+        found = self._store.share_requests.list(who.actor.agency_id, status)
+        plates = sorted({request.plate for request in found if request.plate is not None})
+        query = {"shown": str(len(found))} | ({"plates": ",".join(plates)} if plates else {})
+        if status is not None:
+            query["status"] = status.value
+        read_ids = tuple(dict.fromkeys(rid for request in found for rid in request.read_ids))
+        self._allowed(who, "sharing:request-list", query, f"{len(found)} shown", read_ids)
+        return found
 
     def decide(self, who: Clerk, request_id: str, *, approve: bool) -> ShareRequest:
         """A custodian's decision on a pending request; never by the person who entered it."""
@@ -199,7 +204,9 @@ class SharingService:
             return outcome
 
         outcome = self._decided(who, action, query, decided)
-        self._allowed(who, action, query, outcome.status.value)
+        if outcome.plate is not None:
+            query["plate"] = outcome.plate
+        self._allowed(who, action, query, outcome.status.value, outcome.read_ids)
         return outcome
 
     def export(self, who: Clerk, request_id: str) -> Bundle:
@@ -366,17 +373,8 @@ class SharingService:
     def _decided(
         self, who: Clerk, action: str, query: Mapping[str, str], then: Callable[[], T]
     ) -> T:
-        """Check the permission and run ``then``; log and raise whatever refuses."""
-        try:
-            decision = decide(who.roles, Permission.SHARING_MANAGE)
-            if not decision.allowed:
-                raise PermissionDenied(
-                    decision.reason, hint="Sharing is managed by the agency's custodians."
-                )
-            return then()
-        except PlateKeeperError as exc:
-            self._record(who, action, AccessOutcome.DENIED, exc.message, query)
-            raise
+        """Check the permission and run ``then``; the gate logs and raises whatever refuses."""
+        return self._gate.check(_access(who, action, query), lambda _: then())
 
     def _allowed(
         self,
@@ -400,21 +398,17 @@ class SharingService:
         image_refs: tuple[str, ...] = (),
         request: ShareRequest | None = None,
     ) -> None:
-        self._log.record(
-            AccessEvent(
-                at=self._clock.now(),
-                actor=who.actor,
-                action=action,
-                outcome=outcome,
-                reason=reason,
-                query=query,
-                read_ids=read_ids,
-                image_refs=image_refs,
-                purpose_code=None if request is None else request.purpose,
-                case_number=None if request is None else request.case_number,
-                client_address=who.client_address,
-            )
-        )
+        access = _access(who, action, query, request)
+        self._gate.record(access, outcome, reason, read_ids, image_refs)
+
+
+def _access(
+    who: Clerk, action: str, query: Mapping[str, str], request: ShareRequest | None = None
+) -> Access:
+    """A sharing step under ``sharing:manage``, logged as ``action`` with the request's purpose
+    and case where there is a request."""
+    stated = Stated() if request is None else Stated(request.purpose, request.case_number)
+    return Access(who, stated, Permission.SHARING_MANAGE, query, step=action, hint=_HINT)
 
 
 def _recipient(recipient_id: str, agency_id: str, draft: RecipientDraft, at: datetime) -> Recipient:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
 
 from platekeeper.domain.access import AccessOutcome, Actor
+from platekeeper.domain.gate import Person
 from platekeeper.domain.holds import HoldStatus, PlateSpan
 from platekeeper.domain.people import Role
 from platekeeper.domain.purposes import CaseNumberFormat
@@ -18,13 +18,6 @@ from tests.conftest import NOW, FixedClock
 from tests.retention.conftest import MemoryLog
 
 CASES = CaseNumberFormat(r"\d{4}-\d{6}", "2026-000123")
-
-
-@dataclass(frozen=True)
-class Person:
-    actor: Actor
-    roles: frozenset[Role]
-    client_address: str | None = None
 
 
 AVERY = Person(Actor("avery", "demo-pd"), frozenset({Role.ANALYST}))

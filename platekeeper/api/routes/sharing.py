@@ -43,7 +43,7 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 
 
 def _clerk(caller: Caller) -> Clerk:
-    return Clerk(caller.actor, caller.roles, caller.client_address)
+    return caller.person
 
 
 @router.post(

@@ -18,6 +18,7 @@ from datetime import timedelta
 import orjson
 
 from platekeeper.config import AlertDestinationBase, AlertSettings
+from platekeeper.domain.access import AccessSink
 from platekeeper.domain.hotlists import Alert
 from platekeeper.domain.time import Clock
 from platekeeper.hotlists.alerts.live import LiveAlert, LiveAlerts
@@ -50,8 +51,11 @@ class AlertDispatcher:
         clock: Clock,
         settings: AlertSettings,
         senders: Mapping[str, AlertSender],
+        *,
+        log: AccessSink,
     ) -> None:
         self._outbox = outbox
+        self._log = log
         self._images = images
         self._clock = clock
         self._settings = settings
@@ -66,12 +70,14 @@ class AlertDispatcher:
         images: ImageSource,
         clock: Clock,
         settings: AlertSettings,
+        *,
+        log: AccessSink,
         environ: Mapping[str, str] | None = None,
     ) -> AlertDispatcher:
         """Read each destination's secrets now: a missing one is a ``ConfigError`` at start."""
         environ = os.environ if environ is None else environ
         senders = build_senders(settings.destinations, SENDERS, environ)
-        return cls(outbox, images, clock, settings, senders)
+        return cls(outbox, images, clock, settings, senders, log=log)
 
     def publish(self, alerts: Sequence[Alert]) -> None:
         documents = [
@@ -109,7 +115,8 @@ class AlertDispatcher:
         )
 
     def delivery_worker(self) -> OutboxWorker:
-        """The worker that delivers this dispatcher's outbox; ``publish`` wakes it."""
+        """The worker that delivers this dispatcher's outbox, each delivery written to the
+        access log; ``publish`` wakes it."""
         settings = self._settings
         policy = RetryPolicy(
             settings.max_attempts,
@@ -119,6 +126,7 @@ class AlertDispatcher:
         return OutboxWorker(
             self._outbox,
             self._senders,
+            self._log,
             self._clock,
             policy,
             poll_interval_s=settings.poll_interval_s,

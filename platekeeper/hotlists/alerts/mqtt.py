@@ -22,8 +22,7 @@ from paho.mqtt.properties import Properties
 from paho.mqtt.reasoncodes import ReasonCode
 
 from platekeeper.config import MqttDestinationSettings
-from platekeeper.hotlists.alerts.senders import DeliveryFailed, secret_from
-from platekeeper.store.protocols import OutboxItem
+from platekeeper.hotlists.alerts.senders import DeliveryFailed, Disclosure, secret_from
 
 QOS = 1
 KEEPALIVE_S = 60
@@ -78,7 +77,13 @@ class MqttSender:
         timeout_s = settings.timeout_ms / 1000
         return cls(settings.name, broker, settings.topic_prefix, timeout_s, settings.client_id)
 
-    def send(self, item: OutboxItem) -> None:
+    @property
+    def recipient(self) -> str:
+        scheme = "mqtts" if self._broker.tls else "mqtt"
+        return f"{scheme}://{self._broker.host}:{self._broker.port}/{self._prefix}"
+
+    def send(self, disclosure: Disclosure) -> None:
+        item = disclosure.item
         topic = topic_for(self._prefix, json.loads(item.payload))
         client = self._connected()
         try:

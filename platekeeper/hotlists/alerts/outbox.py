@@ -5,23 +5,34 @@ process or another, holds the same item), hands each to its destination's sender
 delivered, or schedules a retry after an exponential backoff with jitter, or, after the last
 attempt, marks it dead and logs that at ERROR for a person to follow up. Items outlive the
 process: a worker started after a restart finds what the last one left pending.
+
+An alert carries a plate, where and when it was seen, and its images: sending one is a
+disclosure. ``disclose`` is the one way out: it writes the access-log entry naming the receiver,
+then sends, on every attempt (a failed attempt may still have reached the receiver). If the log
+cannot take the entry, nothing is sent and the item waits for a retry.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import random
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from platekeeper.background import BackgroundLoop
+from platekeeper.domain.access import AccessEvent, AccessOutcome, AccessSink, Actor
 from platekeeper.domain.time import Clock
 from platekeeper.errors import PlateKeeperError
-from platekeeper.hotlists.alerts.senders import AlertSender
+from platekeeper.hotlists.alerts.senders import AlertSender, DeliveryFailed, Disclosure
 from platekeeper.store.protocols import AlertOutboxRepository, OutboxItem
 
+DELIVERY_ACTION = "alerts:deliver"
+"""The access-log action of an alert sent to a webhook or an MQTT broker."""
+DELIVERY_USERNAME = "system:alerts"
+"""Who the log names as sending: the delivery worker, on behalf of the list's agency."""
 BATCH = 50
 _RANDOM = random.SystemRandom()
 logger = logging.getLogger(__name__)
@@ -42,11 +53,50 @@ class RetryPolicy:
         return full * (1 - jitter / 2)
 
 
+def disclose(log: AccessSink, clock: Clock, item: OutboxItem, sender: AlertSender) -> None:
+    """Record ``item``'s delivery to ``sender``'s receiver in the access log, then send it."""
+    entry = log.record(delivery_event(item, sender.recipient, clock.now()))
+    sender.send(Disclosure(item, entry))
+
+
+def delivery_event(item: OutboxItem, recipient: str, at: datetime) -> AccessEvent:
+    """The access-log entry of one delivery attempt: what left (the read, the hit, the list,
+    which images), to whom, on which attempt."""
+    try:
+        document = json.loads(item.payload)
+        agency_id = str(document["agency_id"])
+        read_id = str(document["read"]["id"])
+        list_id = str(document["list"]["id"])
+        images = document.get("images") or {}
+    except (ValueError, KeyError, TypeError):
+        raise DeliveryFailed("the alert document is malformed; nothing was sent") from None
+    sent_images = [kind for kind, image in images.items() if image and "data" in image]
+    query = {
+        "hit_id": item.hit_id,
+        "delivery_id": item.id,
+        "destination": item.destination,
+        "recipient": recipient,
+        "list_id": list_id,
+        "attempt": str(item.attempts),
+        "images": ",".join(sorted(sent_images)) or "none",
+    }
+    return AccessEvent(
+        at=at,
+        actor=Actor(DELIVERY_USERNAME, agency_id),
+        action=DELIVERY_ACTION,
+        outcome=AccessOutcome.ALLOWED,
+        reason=f"alert sent to {item.destination} ({recipient}), attempt {item.attempts}",
+        query=query,
+        read_ids=(read_id,),
+    )
+
+
 class OutboxWorker:
     def __init__(
         self,
         outbox: AlertOutboxRepository,
         senders: Mapping[str, AlertSender],
+        log: AccessSink,
         clock: Clock,
         policy: RetryPolicy,
         *,
@@ -57,6 +107,7 @@ class OutboxWorker:
     ) -> None:
         self._outbox = outbox
         self._senders = senders
+        self._log = log
         self._clock = clock
         self._policy = policy
         self._poll_interval_s = poll_interval_s
@@ -116,7 +167,7 @@ class OutboxWorker:
         try:
             if sender is None:
                 raise PlateKeeperError(f"destination {item.destination!r} is not configured")
-            sender.send(item)
+            disclose(self._log, self._clock, item, sender)
         except PlateKeeperError as exc:
             return self._failed(item, exc.message)
         except Exception as exc:  # a sender's bug must not stop the thread or loop forever

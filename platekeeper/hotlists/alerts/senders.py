@@ -4,9 +4,11 @@ the destination's ``type`` key in the settings."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from platekeeper.config import AlertDestinationBase
+from platekeeper.domain.access import AccessRecord
 from platekeeper.errors import ConfigError, FieldError, PlateKeeperError
 from platekeeper.store.protocols import OutboxItem
 
@@ -22,11 +24,29 @@ class DeliveryFailed(PlateKeeperError):
     title = "Alert delivery failed"
 
 
+@dataclass(frozen=True, slots=True)
+class Disclosure:
+    """An alert about to leave, with its entry in the access log.
+
+    A sender takes nothing else: ``outbox.disclose`` is where one is made, by writing the entry
+    first, so no alert reaches a receiver without the log naming it (docs/alerts.md).
+    """
+
+    item: OutboxItem
+    entry: AccessRecord
+
+
 class AlertSender(Protocol):
     name: str
 
-    def send(self, item: OutboxItem) -> None:
-        """Deliver ``item.payload`` or raise ``DeliveryFailed`` saying why."""
+    @property
+    def recipient(self) -> str:
+        """Who receives what this sender sends, as the access log names it: the URL, or the
+        broker and topic prefix."""
+        ...
+
+    def send(self, disclosure: Disclosure) -> None:
+        """Deliver ``disclosure.item.payload`` or raise ``DeliveryFailed`` saying why."""
         ...
 
     def close(self) -> None: ...

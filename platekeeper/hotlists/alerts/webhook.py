@@ -19,8 +19,7 @@ import httpx
 
 from platekeeper import __version__
 from platekeeper.config import WebhookDestinationSettings
-from platekeeper.hotlists.alerts.senders import DeliveryFailed, secret_from
-from platekeeper.store.protocols import OutboxItem
+from platekeeper.hotlists.alerts.senders import DeliveryFailed, Disclosure, secret_from
 
 SIGNATURE_HEADER = "X-PlateKeeper-Signature"
 TIMESTAMP_HEADER = "X-PlateKeeper-Timestamp"
@@ -56,7 +55,12 @@ class WebhookSender:
         secret = secret_from(environ, settings.secret_env, f"{key}.secret_env")
         return cls(settings.name, settings.url, secret.encode(), settings.timeout_ms / 1000)
 
-    def send(self, item: OutboxItem) -> None:
+    @property
+    def recipient(self) -> str:
+        return self._url
+
+    def send(self, disclosure: Disclosure) -> None:
+        item = disclosure.item
         body = item.payload.encode("utf-8")
         timestamp = str(int(self._now_s()))
         headers = {

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from platekeeper.config import AccessSettings
 from platekeeper.domain import PlateRead
 from platekeeper.domain.access import AccessSink
-from platekeeper.domain.gate import NOTHING_STATED, Access, AccessGate, Basis, Requester
+from platekeeper.domain.gate import NOTHING_STATED, Access, AccessGate, Basis, Person
 from platekeeper.domain.hotlists import (
     Hit,
     HitOutcome,
@@ -86,7 +86,7 @@ class HitDesk:
 
     def list(
         self,
-        who: Requester,
+        who: Person,
         basis: Basis,
         status: HitStatus | None = None,
         list_id: str | None = None,
@@ -101,21 +101,21 @@ class HitDesk:
         self._gate.allowed(access, tuple(view.read.id for view in views))
         return views
 
-    def get(self, who: Requester, basis: Basis, hit_id: str) -> HitView:
+    def get(self, who: Person, basis: Basis, hit_id: str) -> HitView:
         access = Access(who, basis, Permission.ALERTS_VIEW, {"hit_id": hit_id})
         self._gate.check(access)
         view = self._find(access, hit_id)
         self._gate.allowed(access, (view.read.id,))
         return view
 
-    def count_pending(self, who: Requester) -> int:
+    def count_pending(self, who: Person) -> int:
         """How many hits that ``who`` may see wait for a person: a count without plate data,
         so it asks no purpose and is not an access to log."""
         lists = self._store.hotlists.list(who.actor.agency_id)
         visible = [hotlist.id for hotlist in lists if _sees_list(who, hotlist)]
         return self._store.hits.count(HitStatus.PENDING, visible)
 
-    def image(self, who: Requester, basis: Basis, hit_id: str, kind: ImageKind) -> ReadImage:
+    def image(self, who: Person, basis: Basis, hit_id: str, kind: ImageKind) -> ReadImage:
         query = {"hit_id": hit_id, "image": kind.value}
         access = Access(who, basis, Permission.ALERTS_VIEW, query)
         self._gate.check(access)
@@ -130,7 +130,7 @@ class HitDesk:
 
     def confirm(
         self,
-        who: Requester,
+        who: Person,
         hit_id: str,
         *,
         characters_match: bool,
@@ -151,7 +151,7 @@ class HitDesk:
         )
 
     def reject(
-        self, who: Requester, hit_id: str, reason: RejectionReason, note: str | None = None
+        self, who: Person, hit_id: str, reason: RejectionReason, note: str | None = None
     ) -> Hit:
         query = {"hit_id": hit_id, "step": "reject", "rejection_reason": reason.value}
         return self._decide(
@@ -160,7 +160,7 @@ class HitDesk:
             lambda hit: hit.rejected(who.actor.username, self._clock.now(), reason, note),
         )
 
-    def record_outcome(self, who: Requester, hit_id: str, outcome: HitOutcome) -> Hit:
+    def record_outcome(self, who: Person, hit_id: str, outcome: HitOutcome) -> Hit:
         query = {"hit_id": hit_id, "step": "outcome", "outcome": outcome.value}
         return self._decide(
             Access(who, NOTHING_STATED, Permission.ALERTS_VERIFY, query),
@@ -190,7 +190,7 @@ class HitDesk:
             raise NotFound(f"hit {hit_id} does not exist")
         return view
 
-    def _visible(self, who: Requester, hit: Hit) -> HitView | None:
+    def _visible(self, who: Person, hit: Hit) -> HitView | None:
         """The hit's view if ``who`` may see it: their agency's, and a covert list's only for
         those who manage hot lists (patrol must not approach a car under investigation)."""
         read = self._store.reads.get(hit.read_id)
@@ -201,7 +201,7 @@ class HitDesk:
         return HitView(hit, read, entry, hotlist)
 
 
-def _sees_list(who: Requester, hotlist: Hotlist) -> bool:
+def _sees_list(who: Person, hotlist: Hotlist) -> bool:
     """Whether ``who`` may see the list's hits: their agency's, and a covert list's only if
     they manage hot lists."""
     if hotlist.agency_id != who.actor.agency_id:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from platekeeper.config import AccessSettings
 from platekeeper.domain import PlateRead
 from platekeeper.domain.access import AccessSink
-from platekeeper.domain.gate import Access, AccessGate, Basis, Requester
+from platekeeper.domain.gate import Access, AccessGate, Basis, Person
 from platekeeper.domain.hotlists import Hit, Hotlist, HotlistEntry
 from platekeeper.domain.permissions import Permission
 from platekeeper.domain.plates import CONFUSABLE_CLASSES
@@ -69,7 +69,7 @@ class Retroactive:
         self._max_results = settings.max_results
         self._gate = AccessGate(access_log, clock, settings.catalogue())
 
-    def match(self, who: Requester, basis: Basis, entry_id: str) -> RetroactiveMatch:
+    def match(self, who: Person, basis: Basis, entry_id: str) -> RetroactiveMatch:
         access = Access(who, basis, Permission.HOTLISTS_RETROACTIVE, {"entry_id": entry_id})
         self._gate.check(access)
         entry, hotlist = self._agency_entry(who, entry_id)
@@ -81,7 +81,7 @@ class Retroactive:
         return found
 
     def _agency_entry(
-        self, who: Requester, entry_id: str
+        self, who: Person, entry_id: str
     ) -> tuple[HotlistEntry | None, Hotlist | None]:
         entry = self._store.hotlist_entries.get(entry_id)
         hotlist = None if entry is None else self._store.hotlists.get(entry.list_id)

@@ -227,7 +227,7 @@ def _back(query: str, section: str) -> RedirectResponse:
 
 def _clerk(caller: Caller) -> Clerk:
     person(caller)
-    return Clerk(caller.actor, caller.roles, caller.client_address)
+    return caller.person
 
 
 def _recipient(sharing: SharingService, clerk: Clerk, recipient_id: str) -> Recipient:

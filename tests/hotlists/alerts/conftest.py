@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from platekeeper.domain.access import GENESIS_HASH, AccessEvent, AccessRecord, seal
 from platekeeper.store.images import LocalImageStore
 from platekeeper.store.sqlite import SqliteStore
 from tests.api.conftest import backend_settings, live_app, services  # noqa: F401 (fixtures)
@@ -85,6 +86,24 @@ def receiver() -> Iterator[Receiver]:
     server.shutdown()
     server.server_close()
     thread.join(WAIT_S)
+
+
+@dataclass
+class RecordingSink:
+    """Keeps what the delivery worker logs, chained as the access log would chain it."""
+
+    records: list[AccessRecord] = field(default_factory=list)
+
+    def record(self, event: AccessEvent) -> AccessRecord:
+        previous = self.records[-1].entry_hash if self.records else GENESIS_HASH
+        sealed = seal(len(self.records) + 1, event, previous)
+        self.records.append(sealed)
+        return sealed
+
+
+@pytest.fixture
+def sink() -> RecordingSink:
+    return RecordingSink()
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from platekeeper.store.images import LocalImageStore
 from platekeeper.store.protocols import OutboxStatus
 from platekeeper.store.sqlite import SqliteStore
 from tests.conftest import FixedClock
-from tests.hotlists.alerts.conftest import WAIT_S, mqtt_port
+from tests.hotlists.alerts.conftest import WAIT_S, RecordingSink, mqtt_port
 from tests.hotlists.alerts.samples import make_alert
 from tests.ports import free_port
 
@@ -62,7 +62,9 @@ def test_an_alert_arrives_on_its_topic_at_qos_1(
 ) -> None:
     settings = mqtt_settings(mqtt_port())
     senders = build_senders(settings.destinations, SENDERS, {})
-    dispatcher = AlertDispatcher(sqlite_store.alert_outbox, images, clock, settings, senders)
+    dispatcher = AlertDispatcher(
+        sqlite_store.alert_outbox, images, clock, settings, senders, log=RecordingSink()
+    )
     worker = dispatcher.delivery_worker()
     alert = make_alert(images, stale=True)
     try:
@@ -86,7 +88,9 @@ def test_an_unreachable_broker_is_retried_later(
 ) -> None:
     settings = mqtt_settings(free_port(), timeout_ms=2000)
     senders = build_senders(settings.destinations, SENDERS, {})
-    dispatcher = AlertDispatcher(sqlite_store.alert_outbox, images, clock, settings, senders)
+    dispatcher = AlertDispatcher(
+        sqlite_store.alert_outbox, images, clock, settings, senders, log=RecordingSink()
+    )
     worker = dispatcher.delivery_worker()
     dispatcher.publish([make_alert(images)])
     try:

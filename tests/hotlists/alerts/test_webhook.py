@@ -21,7 +21,7 @@ from platekeeper.store.images import LocalImageStore
 from platekeeper.store.protocols import OutboxItem, OutboxStatus
 from platekeeper.store.sqlite import SqliteStore
 from tests.conftest import NOW, FixedClock
-from tests.hotlists.alerts.conftest import Receiver
+from tests.hotlists.alerts.conftest import Receiver, RecordingSink
 from tests.hotlists.alerts.samples import make_alert
 
 KEY = "k3y-for-tests-only-0123456789"
@@ -45,7 +45,9 @@ def wire(
     store: SqliteStore, images: LocalImageStore, clock: Clock, settings: AlertSettings
 ) -> tuple[AlertDispatcher, OutboxWorker]:
     senders = build_senders(settings.destinations, SENDERS, ENVIRON)
-    dispatcher = AlertDispatcher(store.alert_outbox, images, clock, settings, senders)
+    dispatcher = AlertDispatcher(
+        store.alert_outbox, images, clock, settings, senders, log=RecordingSink()
+    )
     policy = RetryPolicy(
         settings.max_attempts,
         timedelta(seconds=settings.retry_initial_s),
@@ -54,6 +56,7 @@ def wire(
     worker = OutboxWorker(
         store.alert_outbox,
         senders,
+        RecordingSink(),
         clock,
         policy,
         poll_interval_s=settings.poll_interval_s,
@@ -233,7 +236,9 @@ def test_publishing_wakes_a_running_worker(
     # A poll interval longer than any test: only the wake-up can deliver in time.
     settings = alert_settings(receiver, poll_interval_s=300)
     senders = build_senders(settings.destinations, SENDERS, ENVIRON)
-    dispatcher = AlertDispatcher(sqlite_store.alert_outbox, images, clock, settings, senders)
+    dispatcher = AlertDispatcher(
+        sqlite_store.alert_outbox, images, clock, settings, senders, log=RecordingSink()
+    )
     worker = dispatcher.delivery_worker()
     worker.start()
     try:
