@@ -21,7 +21,8 @@ class Checkpointing(Protocol):
 class PeriodicCheckpointer:
     """Calls ``log.checkpoint()`` every ``interval_s`` seconds, as soon as ``every_entries``
     entries were appended since the last round (when given), and once more at ``stop()`` so
-    that the entries of the last moments before a shutdown are signed too. Entries not yet signed can be changed unseen: both bounds keep them few.
+    that the entries of the last moments before a shutdown are signed too. Entries not yet
+    signed can be changed unseen: both bounds keep them few.
 
     A failed checkpoint (database away, damaged chain) does not end the thread: the next
     interval tries again, and the error is in the log for the custodian."""
