@@ -31,6 +31,7 @@ from platekeeper.domain.cameras import CAMERA_KEY_PREFIX
 from platekeeper.domain.credentials import API_TOKEN_PREFIX, Principal, csrf_token_for
 from platekeeper.domain.people import Role
 from platekeeper.domain.permissions import Permission, decide
+from platekeeper.domain.scope import AgencyScope
 from platekeeper.errors import AuthenticationFailed, PermissionDenied
 from platekeeper.http.deps import ServicesDep
 from platekeeper.services import Services
@@ -62,6 +63,11 @@ class Caller:
     @property
     def requester(self) -> Requester:
         return Requester(self.actor, self.roles, self.client_address)
+
+    @property
+    def scope(self) -> AgencyScope:
+        """The records this caller sees: their agency's (``domain/scope.py``)."""
+        return AgencyScope.of(self.actor)
 
 
 def set_session_cookie(response: Response, services: Services, token: str) -> None:
