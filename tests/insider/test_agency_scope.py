@@ -257,9 +257,18 @@ def _body(a: AgencyA) -> dict[str, Any]:
 
 
 def _call(client: httpx.Client, method: str, path: str, person: Person, a: AgencyA) -> str:
-    params = {"purpose": "stolen-vehicle", "case_number": CASE_B, "username": a.ids["username"]}
+    params = {"purpose": "stolen-vehicle", "case_number": CASE_B}
     body = _body(a)
-    if method in ("GET", "HEAD", "DELETE"):
+    if method in ("GET", "HEAD"):
+        # Bare, with a stated basis, and filtered on A's person: one may hide what another shows.
+        period = {
+            "from": (NOW - timedelta(days=7)).date().isoformat(),
+            "to": NOW.date().isoformat(),
+        }
+        asked = [{}, params, {"username": a.ids["username"], "limit": "1000"}, period]
+        answers = [client.request(method, path, params=p, headers=person.headers) for p in asked]
+        return "\n".join(f"{answer.status_code} {answer.text}" for answer in answers)
+    if method == "DELETE":
         sent = client.request(method, path, params=params, headers=person.headers)
     elif path.startswith("/api/"):
         sent = client.request(method, path, params=params, json=body, headers=person.headers)
