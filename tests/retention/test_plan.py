@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-
 from datetime import timedelta
 
 from platekeeper.domain.holds import LegalHold, PlateSpan
