@@ -2,10 +2,16 @@
 
 Every access to ALPR data, allowed or denied, goes through ``AccessLog.record``; the repository
 chains and stores it in one transaction. Plate text is never logged above DEBUG.
+
+What a person reads of the log (``entries``, ``records_at``, ``signals``) is scoped to their
+agency (``domain.scope.AgencyScope``) and shown as auditors see it (``audit.redaction.
+for_auditors``): no plate, and read ids and image references as the agency's pseudonyms. The
+chain, its checkpoints and its verification work on the stored values, untouched.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime, timedelta
@@ -14,6 +20,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from platekeeper.audit.export import export_lines
 from platekeeper.audit.pruning import statement_for
+from platekeeper.audit.pseudonyms import PSEUDONYM_LABEL, Pseudonyms
+from platekeeper.audit.redaction import for_auditors
 from platekeeper.audit.signals import MisuseSignal, find_signals
 from platekeeper.audit.signing import CheckpointSigner, key_id_of, load_or_create_signer
 from platekeeper.audit.verify import VerificationReport, verify_log, verify_segment
@@ -28,6 +36,7 @@ from platekeeper.domain.access import (
     Checkpoint,
 )
 from platekeeper.domain.permissions import Permission
+from platekeeper.domain.scope import AgencyScope
 from platekeeper.domain.time import Clock
 from platekeeper.errors import Conflict
 from platekeeper.store import Store
@@ -57,6 +66,7 @@ class AccessLog:
         self._clock = clock
         self._settings = settings
         self._listeners: list[Callable[[AccessRecord], None]] = []
+        self._pseudonyms = Pseudonyms(signer.derived_secret(PSEUDONYM_LABEL))
 
     @property
     def signer(self) -> CheckpointSigner:
@@ -84,7 +94,26 @@ class AccessLog:
         self._listeners.append(listener)
 
     def entries(self, query: AccessFilter) -> list[AccessRecord]:
+        """The stored entries matching ``query``, for the server's own use (the CLI, tests);
+        what a person reads goes through ``entries_for``."""
         return self._repository.find(query)
+
+    def entries_for(self, scope: AgencyScope, query: AccessFilter) -> list[AccessRecord]:
+        """The entries of ``scope`` matching ``query``, newest first, as ``shown``. The scope's
+        agency replaces any the filter names: the store is always asked for one agency."""
+        found = self._repository.find(dataclasses.replace(query, agency_id=scope.agency_id))
+        return self.shown(scope, found)
+
+    def shown(self, scope: AgencyScope, records: Iterable[AccessRecord]) -> list[AccessRecord]:
+        """``records`` of ``scope`` as a person is shown them (``redaction.for_auditors``);
+        others are left out. The hashes are the stored entries': these events no longer match
+        them, and are for showing only."""
+        return [
+            dataclasses.replace(
+                record, event=for_auditors(record.event, scope.agency_id, self._pseudonyms)
+            )
+            for record in scope.keep(records, _agency_of)
+        ]
 
     def record_reading(
         self,
@@ -114,6 +143,10 @@ class AccessLog:
             for record in self._repository.scan(seq - 1, 1)
             if record.seq == seq
         ]
+
+    def records_for(self, scope: AgencyScope, seqs: Iterable[int]) -> list[AccessRecord]:
+        """``records_at`` of ``scope`` only, as ``shown``: the entries behind a signal."""
+        return self.shown(scope, self.records_at(seqs))
 
     def checkpoint(self) -> Checkpoint | None:
         """Sign the head if it moved since the last checkpoint; None if there was nothing new.
@@ -213,18 +246,25 @@ class AccessLog:
         return removed
 
     def signals(
-        self, since: datetime | None = None, now: datetime | None = None
+        self, scope: AgencyScope, since: datetime | None = None, now: datetime | None = None
     ) -> list[MisuseSignal]:
-        """Misuse signals among the accesses since ``since`` (``SIGNALS_DAYS`` ago by default)."""
+        """Misuse signals among the accesses of ``scope`` since ``since`` (``SIGNALS_DAYS`` ago
+        by default): one agency's signals are made of its own entries only."""
         now = now or self._clock.now()
         start = since or now - timedelta(days=SIGNALS_DAYS)
-        records = (r for r in self._records(after=0) if r.event.at >= start)
+        records = (
+            r for r in self._records(after=0) if r.event.at >= start and scope.admits(_agency_of(r))
+        )
         return find_signals(records, self._settings, now)
 
     def _records(self, after: int) -> Iterator[AccessRecord]:
         while batch := self._repository.scan(after, SCAN_BATCH):
             yield from batch
             after = batch[-1].seq
+
+
+def _agency_of(record: AccessRecord) -> str:
+    return record.event.actor.agency_id
 
 
 def open_access_log(store: Store, settings: Settings, clock: Clock) -> AccessLog:

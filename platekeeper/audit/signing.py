@@ -8,6 +8,7 @@ holds to check checkpoints; its id is the first 16 hex digits of SHA-256 of the 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import os
 import stat
 import tempfile
@@ -47,6 +48,16 @@ class CheckpointSigner:
 
     def public_key_pem(self) -> str:
         return public_key_pem(self.public_key)
+
+    def derived_secret(self, label: bytes) -> bytes:
+        """A 32-byte secret for ``label`` derived from the private key (HMAC-SHA256 keyed by
+        the raw key): held only by the server, as the key is, and unrelated to any signature."""
+        raw = self._private_key.private_bytes(
+            serialization.Encoding.Raw,
+            serialization.PrivateFormat.Raw,
+            serialization.NoEncryption(),
+        )
+        return hmac.new(raw, label, hashlib.sha256).digest()
 
 
 def key_id_of(public_key: Ed25519PublicKey) -> str:

@@ -20,6 +20,7 @@ from platekeeper.audit.export import parse_lines
 from platekeeper.audit.signing import load_public_key
 from platekeeper.cli.console import out
 from platekeeper.cli.context import open_current, state
+from platekeeper.domain.scope import AgencyScope
 from platekeeper.errors import InvalidInput
 
 app = typer.Typer(help="Check and keep the access log.", no_args_is_help=True)
@@ -118,7 +119,9 @@ def signals(
 ) -> None:
     """List misuse signals with the log entries behind each."""
     with _access_log(ctx) as log:
-        found = log.signals(None if since is None else since.replace(tzinfo=UTC))
+        # The console sees every agency's signals: whoever runs it can read the database.
+        scope = AgencyScope.whole_system()
+        found = log.signals(scope, None if since is None else since.replace(tzinfo=UTC))
     if not found:
         out.print("No signals.")
         return

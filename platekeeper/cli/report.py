@@ -16,6 +16,7 @@ import typer
 from platekeeper.cli.console import err
 from platekeeper.cli.context import open_current, state
 from platekeeper.cli.users import console_operator
+from platekeeper.domain.scope import AgencyScope
 from platekeeper.errors import InvalidInput
 from platekeeper.reports.compliance import Period
 from platekeeper.reports.compliance_service import compliance_report
@@ -58,6 +59,8 @@ def compliance(
             client_address="console",
             sample_seed=seed,
             output_format=output_format.value,
+            # Whoever runs the console can read the database: its report covers every agency.
+            scope=AgencyScope.whole_system(),
         )
     finally:
         services.close()

@@ -26,11 +26,14 @@ class HoldStatus(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class PlateSpan:
-    """Every read of one plate key captured in ``[captured_from, captured_before)``."""
+    """Every read of one plate key captured in ``[captured_from, captured_before)`` by the
+    cameras of ``agency_id``: a hold keeps its own agency's reads, never another's."""
 
     plate_key: str
     captured_from: datetime
     captured_before: datetime
+    agency_id: str | None = None
+    """The hold's agency, bound by ``exemptions``; None only in a span not yet in a hold."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,9 +47,13 @@ class Exemptions:
     def empty(self) -> bool:
         return not self.read_ids and not self.plates
 
-    def covers(self, read_id: str, plate_key: str, captured_at: datetime) -> bool:
+    def covers(
+        self, read_id: str, plate_key: str, captured_at: datetime, agency_id: str | None = None
+    ) -> bool:
         return read_id in self.read_ids or any(
-            span.plate_key == plate_key and span.captured_from <= captured_at < span.captured_before
+            span.plate_key == plate_key
+            and span.captured_from <= captured_at < span.captured_before
+            and span.agency_id in (None, agency_id)
             for span in self.plates
         )
 
@@ -116,5 +123,9 @@ def exemptions(holds: list[LegalHold] | tuple[LegalHold, ...], now: datetime) ->
     active = [hold for hold in holds if hold.status(now) is HoldStatus.ACTIVE]
     return Exemptions(
         read_ids=frozenset(read_id for hold in active for read_id in hold.read_ids),
-        plates=tuple(hold.plates for hold in active if hold.plates is not None),
+        plates=tuple(
+            replace(hold.plates, agency_id=hold.agency_id)
+            for hold in active
+            if hold.plates is not None
+        ),
     )

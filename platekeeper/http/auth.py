@@ -31,6 +31,7 @@ from platekeeper.domain.credentials import API_TOKEN_PREFIX, Principal, csrf_tok
 from platekeeper.domain.gate import Access, AccessGate, Person, Stated
 from platekeeper.domain.people import Role
 from platekeeper.domain.permissions import Permission
+from platekeeper.domain.scope import AgencyScope
 from platekeeper.errors import AuthenticationFailed, PermissionDenied
 from platekeeper.http.deps import ServicesDep
 from platekeeper.services import Services
@@ -68,6 +69,11 @@ class Caller:
     def requester(self) -> Person:
         """The former name of ``person``."""
         return self.person
+
+    @property
+    def scope(self) -> AgencyScope:
+        """The records this caller sees: their agency's (``domain/scope.py``)."""
+        return AgencyScope.of(self.actor)
 
 
 def set_session_cookie(response: Response, services: Services, token: str) -> None:

@@ -7,6 +7,7 @@ one entry ``reports:compliance`` in the access log, with the period and the summ
 from __future__ import annotations
 
 from platekeeper.domain.access import AccessEvent, AccessOutcome, Actor
+from platekeeper.domain.scope import AgencyScope
 from platekeeper.reports.compliance import ComplianceReport, Period
 from platekeeper.reports.compliance_checks import run_checks
 from platekeeper.reports.gather import ReportSources, gather
@@ -22,9 +23,12 @@ def compliance_report(
     client_address: str | None = None,
     sample_seed: int | None = None,
     output_format: str = "json",
+    scope: AgencyScope | None = None,
 ) -> ComplianceReport:
-    """The report on ``period``, made for ``actor`` and logged as their access."""
-    report = run_checks(gather(sources, period, sample_seed))
+    """The report on ``period`` for ``actor``'s agency, or for ``scope`` when given (the
+    console's report covers every agency), logged as their access."""
+    scope = scope or AgencyScope.of(actor)
+    report = run_checks(gather(sources, period, sample_seed, scope))
     sources.access_log.record(
         AccessEvent(
             at=sources.clock.now(),

@@ -7,6 +7,11 @@ where the test is a walk by nature: the chain verification and the personal-data
 hot-list entry. Plate text is read here only where the store hands whole records (access-log
 entries for the misuse signals, hot-list entries for the personal-data check, share requests)
 and never leaves: the ``Facts`` hold ids, times, counts and usernames.
+
+A report covers one agency (``domain.scope.AgencyScope``, from the person asking): its people's
+access-log entries and signals, its accounts, holds, hits, hot lists, recipients, shares and
+reads per day. The chain's verification, the purge runs and the retention in force are the
+server's, shared by every agency, and hold no agency's data. The console's report covers all.
 """
 
 from __future__ import annotations
@@ -23,9 +28,11 @@ from platekeeper.audit.signals import find_signals
 from platekeeper.config import Settings
 from platekeeper.domain.access import AccessRecord
 from platekeeper.domain.holds import Exemptions
-from platekeeper.domain.people import AccountStatus
+from platekeeper.domain.hotlists import Hotlist
+from platekeeper.domain.people import Account, AccountStatus
 from platekeeper.domain.personal_data import compile_name_patterns, find_personal_data
 from platekeeper.domain.purposes import CaseNumberFormat
+from platekeeper.domain.scope import AgencyScope
 from platekeeper.domain.time import Clock
 from platekeeper.errors import NotFound
 from platekeeper.policy.effective import load_effective, policy_path
@@ -73,15 +80,25 @@ def default_seed(period: Period) -> int:
     return int.from_bytes(hashlib.sha256(text).digest()[:4], "big")
 
 
-def gather(sources: ReportSources, period: Period, sample_seed: int | None = None) -> Facts:
+def gather(
+    sources: ReportSources,
+    period: Period,
+    sample_seed: int | None = None,
+    scope: AgencyScope | None = None,
+) -> Facts:
+    """The facts of ``period`` for ``scope`` (every agency's without one: the console)."""
+    scope = scope or AgencyScope.whole_system()
     now = sources.clock.now()
     settings = sources.settings
     store = sources.store
     policy = _policy(settings, now.date())
-    records = list(_period_records(store, period))
-    hits = _hits(store, period)
+    records = list(_period_records(store, period, scope))
+    hotlists = store.hotlists.list(scope.agency_id)
+    list_ids = {hotlist.id for hotlist in hotlists}
+    hits = _hits(store, period, list_ids)
     published = store.policy_versions.latest()
-    personal, checked = _personal_data(store, settings, now.date())
+    personal, checked = _personal_data(store, settings, now.date(), hotlists)
+    accounts = store.accounts.list(scope.agency_id)
     return Facts(
         now=now,
         period=period,
@@ -96,27 +113,29 @@ def gather(sources: ReportSources, period: Period, sample_seed: int | None = Non
         oldest_non_hit=store.reads.oldest(hit_reads=False),
         purge_runs=tuple(store.purge_ledger.list(limit=_ledger_limit(settings, period, now))),
         purge_interval=timedelta(minutes=settings.retention.purge_interval_minutes),
-        holds=tuple(_holds(store)),
-        days=tuple(_days(store, period, hits)),
+        holds=tuple(_holds(store, scope)),
+        days=tuple(_days(store, period, hits, scope)),
         hits=tuple(hits),
         accesses=tuple(_fact(record) for record in records),
-        accounts=tuple(store.accounts.list()),
+        accounts=tuple(accounts),
         max_idle=timedelta(days=settings.accounts.max_idle_days),
-        credentials=tuple(_credentials(store, now)),
+        credentials=tuple(_credentials(store, now, accounts)),
         signals=tuple(find_signals(records, settings.audit, now)),
-        recipients=tuple(store.recipients.list()),
+        recipients=tuple(store.recipients.list(scope.agency_id)),
         shares=tuple(
             replace(share, plate=None)
-            for share in store.share_requests.list(limit=MAX_SHARES)
+            for share in store.share_requests.list(scope.agency_id, limit=MAX_SHARES)
             if share.requested_at in period
         ),
         max_reads_per_request=settings.sharing.max_reads_per_request,
         verification=sources.access_log.verify(),
-        hotlists=tuple(store.hotlists.list()),
+        hotlists=tuple(hotlists),
         expired_active=tuple(
             EntryFact(entry.id, entry.list_id, entry.expires_at)
             for entry in store.hotlist_entries.active(now)
-            if entry.expires_at is not None and entry.expires_at <= now
+            if entry.list_id in list_ids
+            and entry.expires_at is not None
+            and entry.expires_at <= now
         ),
         personal_data=personal,
         entries_checked=checked,
@@ -139,15 +158,16 @@ def _file_sha256(settings: Settings) -> str | None:
         return None
 
 
-def _period_records(store: Store, period: Period) -> Iterator[AccessRecord]:
-    """The period's entries in stored order, scanned from the last entry before it."""
+def _period_records(store: Store, period: Period, scope: AgencyScope) -> Iterator[AccessRecord]:
+    """The period's entries of ``scope`` in stored order, scanned from the last entry before
+    it."""
     before = store.access_log.find(AccessFilter(at_before=period.start, limit=1))
     after = before[0].seq if before else 0
     while batch := store.access_log.scan(after, SCAN_BATCH):
         for record in batch:
             if record.event.at >= period.end:
                 return
-            if record.event.at >= period.start:
+            if record.event.at >= period.start and scope.admits(record.event.actor.agency_id):
                 yield record
         after = batch[-1].seq
 
@@ -172,8 +192,14 @@ def _ledger_limit(settings: Settings, period: Period, now: datetime) -> int:
     return min(int(span / interval) * 3 + 100, 100_000)
 
 
-def _holds(store: Store) -> Iterator[HoldFact]:
-    for hold in store.legal_holds.list(limit=MAX_HOLDS):
+def _expired_active(store: Store, now: datetime, list_ids: set[str]) -> Iterator[EntryFact]:
+    for entry in store.hotlist_entries.active(now):
+        if entry.list_id in list_ids and entry.expires_at is not None and entry.expires_at <= now:
+            yield EntryFact(entry.id, entry.list_id, entry.expires_at)
+
+
+def _holds(store: Store, scope: AgencyScope) -> Iterator[HoldFact]:
+    for hold in store.legal_holds.list(scope.agency_id, limit=MAX_HOLDS):
         yield HoldFact(
             id=hold.id,
             case_number=hold.case_number,
@@ -183,11 +209,21 @@ def _holds(store: Store) -> Iterator[HoldFact]:
         )
 
 
-def _days(store: Store, period: Period, hits: list[HitFact]) -> Iterator[DayCount]:
+def _days(
+    store: Store, period: Period, hits: list[HitFact], scope: AgencyScope
+) -> Iterator[DayCount]:
     """Reads per capture day, from counts of reads captured before each midnight (the store
-    counts without listing), and hits per day of making."""
+    counts without listing), and hits per day of making. An agency's reads are counted from
+    its cameras' reads per minute."""
     hits_by_day = Counter(hit.created_at.date() for hit in hits)
     days = period.days()
+    if scope.agency_id is not None:
+        reads_by_day: Counter[date] = Counter()
+        for minute in store.reads.per_minute(scope.agency_id, period.start, period.end):
+            reads_by_day[minute.minute.date()] += minute.reads
+        for day in days:
+            yield DayCount(day, reads_by_day.get(day, 0), hits_by_day.get(day, 0))
+        return
     bounds = [max(period.start, _midnight(day)) for day in days] + [period.end]
     totals = [_reads_before(store, bound) for bound in bounds]
     for index, day in enumerate(days):
@@ -206,7 +242,7 @@ def _reads_before(store: Store, moment: datetime) -> int:
     )
 
 
-def _hits(store: Store, period: Period) -> list[HitFact]:
+def _hits(store: Store, period: Period, list_ids: set[str]) -> list[HitFact]:
     return [
         HitFact(
             hit.id,
@@ -216,12 +252,12 @@ def _hits(store: Store, period: Period) -> list[HitFact]:
             None if hit.rejection_reason is None else hit.rejection_reason.value,
         )
         for hit in store.hits.list(HitFilter(since=period.start, limit=MAX_HITS))
-        if hit.created_at in period
+        if hit.created_at in period and hit.list_id in list_ids
     ]
 
 
-def _credentials(store: Store, now: datetime) -> Iterator[CredentialFact]:
-    for account in store.accounts.list():
+def _credentials(store: Store, now: datetime, accounts: list[Account]) -> Iterator[CredentialFact]:
+    for account in accounts:
         if account.status is not AccountStatus.DEACTIVATED:
             continue
         sessions = [s for s in store.sessions.list(account.id) if now < s.expires_at]
@@ -230,12 +266,12 @@ def _credentials(store: Store, now: datetime) -> Iterator[CredentialFact]:
 
 
 def _personal_data(
-    store: Store, settings: Settings, today: date
+    store: Store, settings: Settings, today: date, hotlists: list[Hotlist]
 ) -> tuple[tuple[PersonalDataFact, ...], int]:
     names = compile_name_patterns(settings.hotlists.personal_name_patterns)
     found: list[PersonalDataFact] = []
     checked = 0
-    for hotlist in store.hotlists.list():
+    for hotlist in hotlists:
         offset = 0
         while page := store.hotlist_entries.list(hotlist.id, limit=SCAN_BATCH, offset=offset):
             offset += len(page)

@@ -17,6 +17,7 @@ from platekeeper.domain.holds import LegalHold, PlateSpan
 from platekeeper.domain.permissions import Permission
 from platekeeper.domain.plates import normalise_plate_key
 from platekeeper.domain.purposes import CaseNumberFormat
+from platekeeper.domain.scope import AgencyScope
 from platekeeper.domain.time import Clock
 from platekeeper.errors import Conflict, InvalidInput, NotFound
 from platekeeper.store import Store
@@ -65,6 +66,7 @@ class HoldService:
                 )
             if expires_at > now + timedelta(days=MAX_HOLD_DAYS):
                 raise InvalidInput(f"a hold may run {MAX_HOLD_DAYS} days at most")
+            self._require_reads(who, read_ids)
             return LegalHold(
                 id=str(uuid.uuid4()),
                 agency_id=who.actor.agency_id,
@@ -116,7 +118,7 @@ class HoldService:
         """The holds of the caller's agency, newest first: an access in the log with the reads
         and plates it shows."""
         self._decide(who, Permission.HOLDS_MANAGE, {}, None, lambda: None)
-        holds = self._store.legal_holds.list(who.actor.agency_id)
+        holds = self._store.legal_holds.list(AgencyScope.of(who.actor).agency_id)
         plates = sorted({hold.plates.plate_key for hold in holds if hold.plates is not None})
         query = {"shown": str(len(holds))} | ({"plates": ",".join(plates)} if plates else {})
         read_ids = tuple(dict.fromkeys(rid for hold in holds for rid in hold.read_ids))
@@ -126,9 +128,22 @@ class HoldService:
 
     def _own(self, who: Caller, hold_id: str) -> LegalHold:
         hold = self._store.legal_holds.get(hold_id)
-        if hold is None or hold.agency_id != who.actor.agency_id:
-            raise NotFound(f"hold {hold_id} does not exist")
-        return hold
+        return AgencyScope.of(who.actor).own(hold, _hold_agency, f"hold {hold_id} does not exist")
+
+    def _require_reads(self, who: Caller, read_ids: tuple[str, ...]) -> None:
+        """``NotFound`` naming every id that is no read of the caller's agency: a read of
+        another agency is named as one that does not exist, so nothing tells them apart."""
+        missing = AgencyScope.of(who.actor).missing(dict.fromkeys(read_ids), self._read_agency)
+        if missing:
+            raise NotFound(
+                f"no such reads in your agency: {', '.join(missing)}",
+                hint="A hold keeps your agency's own reads; copy the ids from the search results.",
+            )
+
+    def _read_agency(self, read_id: str) -> str | None:
+        read = self._store.reads.get(read_id)
+        camera = None if read is None else self._store.cameras.get(read.camera_id)
+        return None if camera is None else camera.agency_id
 
     def _change(
         self,
@@ -156,6 +171,10 @@ class HoldService:
 
     def _allowed(self, who: Caller, permission: Permission, hold: LegalHold, reason: str) -> None:
         self._gate.allowed(_hold_access(who, permission, hold), hold.read_ids, reason=reason)
+
+
+def _hold_agency(hold: LegalHold) -> str:
+    return hold.agency_id
 
 
 def _normalised(span: PlateSpan) -> PlateSpan:

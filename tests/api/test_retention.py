@@ -13,11 +13,13 @@ from tests.conftest import NOW, make_read
 
 def test_a_hold_is_requested_approved_listed_and_released(live_app: LiveApp) -> None:
     people = staff(live_app.services)
+    read = make_read(1, captured_at=NOW - timedelta(days=2))
+    live_app.services.store.reads.add([read])
     body = {
         "case_number": "2026-000123",
         "reason": "evidence in a hit-and-run case",
         "expires_at": (NOW + timedelta(days=30)).isoformat(),
-        "read_ids": ["0190a0e0-0000-7000-8000-000000000001"],
+        "read_ids": [read.id],
     }
     with live_app.client(people[Role.ANALYST].token) as analyst:
         created = analyst.post("/api/v1/retention/holds", json=body)

@@ -14,10 +14,11 @@ from platekeeper.domain.purposes import CaseNumberFormat
 from platekeeper.errors import InvalidInput, NotFound, PermissionDenied
 from platekeeper.retention.holds import HoldService
 from platekeeper.store import Store
-from tests.conftest import NOW, FixedClock
+from tests.conftest import NOW, FixedClock, make_read
 from tests.retention.conftest import MemoryLog
 
 CASES = CaseNumberFormat(r"\d{4}-\d{6}", "2026-000123")
+READ = make_read(1, captured_at=NOW - timedelta(days=2))
 
 
 AVERY = Person(Actor("avery", "demo-pd"), frozenset({Role.ANALYST}))
@@ -28,6 +29,7 @@ OLIVIA = Person(Actor("olivia", "demo-pd"), frozenset({Role.OFFICER}))
 @pytest.fixture
 def service(store: Store) -> tuple[HoldService, MemoryLog, FixedClock]:
     log, clock = MemoryLog(), FixedClock()
+    store.reads.add([READ])
     return HoldService(store, log, clock, CASES), log, clock
 
 
@@ -37,7 +39,7 @@ def _request(service: HoldService, who: Person = AVERY) -> str:
         case_number="2026-000123",
         reason="evidence in a hit-and-run case",
         expires_at=NOW + timedelta(days=30),
-        read_ids=("read-1",),
+        read_ids=(READ.id,),
         plates=PlateSpan("7abc 123", NOW - timedelta(days=60), NOW - timedelta(days=50)),
     ).id
 
@@ -90,7 +92,7 @@ def test_a_bad_case_number_and_another_agency_are_refused(
             case_number="nope",
             reason="evidence in a hit-and-run case",
             expires_at=NOW + timedelta(days=1),
-            read_ids=("read-1",),
+            read_ids=(READ.id,),
         )
     hold_id = _request(holds)
     stranger = Person(Actor("sam2", "other-pd"), frozenset({Role.SUPERVISOR}))

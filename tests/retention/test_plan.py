@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 
 from platekeeper.domain.holds import LegalHold, PlateSpan
@@ -81,9 +82,11 @@ def test_only_approved_holds_in_force_exempt_reads() -> None:
     expired = _hold(id="hold-4", read_ids=("read-d",), expires_at=NOW)
     exempt = plan_purge(RULES, NOW, [active, pending, released, expired]).exempt
     assert exempt.read_ids == frozenset({"read-a"})
-    assert exempt.plates == (span,)
-    assert exempt.covers("other", "7ABC123", NOW - timedelta(days=50))
-    assert not exempt.covers("other", "7ABC123", NOW - timedelta(days=40))
+    # A plate held keeps the holding agency's reads only: never another agency's.
+    assert exempt.plates == (dataclasses.replace(span, agency_id=active.agency_id),)
+    assert exempt.covers("other", "7ABC123", NOW - timedelta(days=50), active.agency_id)
+    assert not exempt.covers("other", "7ABC123", NOW - timedelta(days=50), "other-pd")
+    assert not exempt.covers("other", "7ABC123", NOW - timedelta(days=40), active.agency_id)
 
 
 def test_only_whole_days_past_the_cutoff_are_shreddable() -> None:

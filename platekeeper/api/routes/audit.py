@@ -1,7 +1,10 @@
 """The access log for auditors: entries, misuse signals, verification and checkpoints.
 
 Auditors read the log but never plate data through the look-ups. Every read of the log is
-itself an entry of the log (action ``audit:read``).
+itself an entry of the log (action ``audit:read``). An auditor sees their own agency's entries
+and signals only, without plates, with read ids and image references as the agency's
+pseudonyms (``AccessLog.shown``); there is no plate filter, since with one an auditor could
+test whether a plate they choose was searched and, from what the search returned, captured.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from platekeeper.api.schemas.audit import AccessEntries, AccessEntry, Signal, Si
 from platekeeper.audit import MisuseSignal
 from platekeeper.domain.access import AccessOutcome
 from platekeeper.domain.permissions import Permission
+from platekeeper.errors import FieldError, InvalidInput
 from platekeeper.http.auth import Caller, CallerDep, requires
 from platekeeper.http.deps import ServicesDep
 from platekeeper.services import Services
@@ -47,17 +51,22 @@ def entries(
     action: Annotated[str | None, Query(max_length=64)] = None,
     outcome: AccessOutcome | None = None,
     case_number: Annotated[str | None, Query(max_length=64)] = None,
-    plate: Annotated[str | None, Query(max_length=32)] = None,
+    plate: Annotated[str | None, Query(include_in_schema=False)] = None,
     at_from: datetime | None = None,
     at_before: datetime | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> AccessEntries:
+    if plate is not None:
+        raise InvalidInput(
+            "the access log cannot be filtered by plate",
+            hint="Auditors check accesses, not whereabouts: filter by person, case or action.",
+            fields=[FieldError("plate", "not a filter of the access log")],
+        )
     query = AccessFilter(
         username=username,
         action=action,
         outcome=outcome,
         case_number=case_number,
-        plate=plate,
         at_from=at_from,
         at_before=at_before,
         limit=limit,
@@ -69,14 +78,13 @@ def entries(
             "action": action,
             "outcome": outcome,
             "case_number": case_number,
-            "plate": plate,
             "at_from": at_from,
             "at_before": at_before,
         }.items()
         if value is not None
     }
     _log_reading(services, caller, "listed entries", elements)
-    found = services.access_log.entries(query)
+    found = services.access_log.entries_for(caller.scope, query)
     return AccessEntries(entries=[AccessEntry.of(record) for record in found])
 
 
@@ -90,12 +98,12 @@ def entries(
 def signals(services: ServicesDep, caller: CallerDep, since: datetime | None = None) -> Signals:
     query = {} if since is None else {"since": since.isoformat()}
     _log_reading(services, caller, "listed misuse signals", query)
-    found = services.access_log.signals(since)
-    return Signals(signals=[_signal(services, s) for s in found])
+    found = services.access_log.signals(caller.scope, since)
+    return Signals(signals=[_signal(services, caller, s) for s in found])
 
 
-def _signal(services: Services, signal: MisuseSignal) -> Signal:
-    records = services.access_log.records_at(signal.seqs[:MAX_ENTRIES_PER_SIGNAL])
+def _signal(services: Services, caller: Caller, signal: MisuseSignal) -> Signal:
+    records = services.access_log.records_for(caller.scope, signal.seqs[:MAX_ENTRIES_PER_SIGNAL])
     return Signal(
         kind=signal.kind,
         username=signal.username,

@@ -1,7 +1,7 @@
 """Reports for auditors: the compliance report over a period, as JSON, HTML or PDF.
 
 The report holds no plate data, so auditors read it with ``reports:read``; making one is an
-entry ``reports:compliance`` in the access log.
+entry ``reports:compliance`` in the access log. It covers the caller's agency only.
 """
 
 from __future__ import annotations
@@ -60,6 +60,7 @@ def compliance(
         client_address=caller.client_address,
         sample_seed=seed,
         output_format=output_format.value,
+        scope=caller.scope,
     )
     document = render(report, output_format)
     return Response(

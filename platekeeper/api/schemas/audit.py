@@ -7,7 +7,6 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 from platekeeper.audit import SignalKind, VerificationReport
-from platekeeper.audit.redaction import without_plates
 from platekeeper.domain.access import AccessOutcome, AccessRecord
 
 
@@ -20,8 +19,11 @@ class AccessEntry(BaseModel):
     outcome: AccessOutcome
     reason: str
     query: dict[str, str]
-    read_ids: list[str]
-    image_refs: list[str]
+    read_ids: list[str] = Field(
+        description="The reads returned, as the agency's pseudonyms: the same read, the same "
+        "pseudonym; no capture time can be read from one."
+    )
+    image_refs: list[str] = Field(description="The images returned, as pseudonyms.")
     purpose: str | None
     case_number: str | None
     client_address: str | None
@@ -30,9 +32,9 @@ class AccessEntry(BaseModel):
 
     @classmethod
     def of(cls, record: AccessRecord) -> AccessEntry:
-        # Auditors check who looked and why, not which cars: plate values are withheld here as
-        # on the access-log page; the hashes are those of the stored, complete entry.
-        event = without_plates(record.event)
+        # ``record`` is as the access log shows it (``AccessLog.shown``): no plates, read ids
+        # and image refs as pseudonyms; the hashes are those of the stored, complete entry.
+        event = record.event
         return cls(
             seq=record.seq,
             at=event.at,

@@ -20,10 +20,14 @@ from platekeeper.domain.access import (
 class AccessFilter:
     """Which access-log entries to list. Every bound is optional; results are newest first.
 
-    ``plate`` matches the ``plate`` query element exactly, as the access recorded it.
+    ``agency_id`` keeps the entries of people of that agency (``domain.scope.AgencyScope``
+    decides which a caller may ask for). ``plate`` matches the ``plate`` query element exactly,
+    as the access recorded it; it is for the server's own use (signals, reports), never offered
+    to auditors (docs/access-log.md, "What auditors see").
     ``offset`` skips that many of the newest matches: a page of ``limit`` entries.
     """
 
+    agency_id: str | None = None
     username: str | None = None
     action: str | None = None
     outcome: AccessOutcome | None = None

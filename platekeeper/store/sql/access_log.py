@@ -70,6 +70,7 @@ class SqlAccessLog(Repository):
         """``SELECT`` for ``query``, newest first, with its parameters."""
         instant = self._time.optional_to_db
         conditions = [
+            ("agency_id = ?", query.agency_id),
             ("username = ?", query.username),
             ("action = ?", query.action),
             ("outcome = ?", None if query.outcome is None else query.outcome.value),

@@ -222,9 +222,13 @@ _AREA = (
 
 
 def plate_exemption_sql(exempt: Exemptions, time: TimeCodec) -> tuple[str, Row]:
-    """``AND NOT (...)`` conditions leaving out every read of the held plates' time ranges."""
+    """``AND NOT (...)`` conditions leaving out every read of the held plates' time ranges, of
+    the holding agency's cameras only (``PlateSpan.agency_id``)."""
     sql = "".join(
-        " AND NOT (plate_key = ? AND captured_at >= ? AND captured_at < ?)" for _ in exempt.plates
+        " AND NOT (plate_key = ? AND captured_at >= ? AND captured_at < ?"
+        + ("" if span.agency_id is None else _OF_AGENCY)
+        + ")"
+        for span in exempt.plates
     )
     params = tuple(
         value
@@ -233,9 +237,13 @@ def plate_exemption_sql(exempt: Exemptions, time: TimeCodec) -> tuple[str, Row]:
             span.plate_key,
             time.to_db(span.captured_from),
             time.to_db(span.captured_before),
+            *(() if span.agency_id is None else (span.agency_id,)),
         )
     )
     return sql, params
+
+
+_OF_AGENCY = " AND camera_id IN (SELECT id FROM cameras WHERE agency_id = ?)"
 
 
 def hit_read_sql(hit_reads: bool, read_id: str) -> str:

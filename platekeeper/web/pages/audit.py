@@ -1,8 +1,9 @@
 """The access log for auditors: its entries with filters, the chain's verification, and the
 misuse signals with the entries behind each.
 
-An auditor sees who did what, why and with what outcome, never a plate: every entry shown has
-passed through ``audit.redaction.without_plates``, and the reads an access touched show as a
+An auditor sees their own agency's entries, who did what, why and with what outcome, never a
+plate nor a read id: every entry shown is as ``AccessLog.shown`` gives it (plates withheld, read
+ids and image references as the agency's pseudonyms), and the reads an access touched show as a
 count. Reading the log is itself an entry of the log (``audit:read``), as over the API.
 """
 
@@ -19,8 +20,8 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from platekeeper.audit import MisuseSignal, SignalKind, VerificationReport
-from platekeeper.audit.redaction import without_plates
 from platekeeper.domain.access import AccessEvent, AccessOutcome, AccessRecord, Checkpoint
+from platekeeper.domain.people import Account
 from platekeeper.domain.permissions import Permission
 from platekeeper.errors import FieldError, InvalidInput
 from platekeeper.http.auth import Caller, CallerDep, requires
@@ -147,7 +148,7 @@ def access_log(
     typed: Annotated[LogFilter, Query()],
 ) -> HTMLResponse:
     person(caller)
-    context = {"filters": typed, "choices": _choices(services)}
+    context = {"filters": typed, "choices": _choices(services, caller)}
     try:
         query = typed.query()
     except InvalidInput as error:
@@ -167,17 +168,21 @@ def _listed(
     services.access_log.record_reading(
         caller.actor, "listed entries", typed.elements(), caller.client_address
     )
-    return _shown(services.access_log.entries(query), _names(services))
+    return _shown(services.access_log.entries_for(caller.scope, query), _names(services, caller))
 
 
 def _shown(records: Iterable[AccessRecord], names: Mapping[str, str]) -> list[Shown]:
-    return [
-        Shown(r.seq, without_plates(r.event), names.get(r.event.actor.username)) for r in records
-    ]
+    """``records``, already as the log shows them (``AccessLog.shown``), with names."""
+    return [Shown(r.seq, r.event, names.get(r.event.actor.username)) for r in records]
 
 
-def _names(services: Services) -> dict[str, str]:
-    return {account.username: account.display_name for account in services.accounts.list()}
+def _names(services: Services, caller: Caller) -> dict[str, str]:
+    return {a.username: a.display_name for a in _people(services, caller)}
+
+
+def _people(services: Services, caller: Caller) -> list[Account]:
+    """The accounts of the caller's agency: the people whose accesses they may see."""
+    return services.accounts.list(caller.scope.agency_id)
 
 
 def _refused(
@@ -192,11 +197,11 @@ def _refused(
     return render(request, f"pages/audit/{template}", shown, caller=caller, status_code=422)
 
 
-def _choices(services: Services) -> Mapping[str, object]:
-    """What the filters offer: the people, the actions, the purposes."""
+def _choices(services: Services, caller: Caller) -> Mapping[str, object]:
+    """What the filters offer: the agency's people, the actions, the purposes."""
     purposes = services.read_access.catalogue.purposes
     return {
-        "people": services.accounts.list(),
+        "people": _people(services, caller),
         "actions": sorted(permission.value for permission in Permission),
         "purposes": purposes,
         "purpose_labels": {purpose.code: purpose.label for purpose in purposes},
@@ -260,7 +265,7 @@ def signals(
     context = {
         "since": since,
         "signals": found,
-        "choices": _choices(services),
+        "choices": _choices(services, caller),
     }
     return render(request, "pages/audit/signals.html", context, caller=caller)
 
@@ -270,12 +275,13 @@ def _signals(services: Services, caller: Caller, since: datetime | None) -> list
     services.access_log.record_reading(
         caller.actor, "listed misuse signals", query, caller.client_address
     )
-    names = _names(services)
+    names = _names(services, caller)
+    log = services.access_log
     return [
         ShownSignal(
             signal,
             names.get(signal.username),
-            _shown(services.access_log.records_at(signal.seqs[:MAX_ENTRIES_PER_SIGNAL]), names),
+            _shown(log.records_for(caller.scope, signal.seqs[:MAX_ENTRIES_PER_SIGNAL]), names),
         )
-        for signal in services.access_log.signals(since)
+        for signal in log.signals(caller.scope, since)
     ]

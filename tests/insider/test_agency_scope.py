@@ -1,0 +1,357 @@
+"""One agency, one world: every route of the app, called by agency B's people of each role
+against agency A's objects, neither shows nor changes anything of A's.
+
+The routes come from the app's own route table (as tests/api/test_authorisation.py does), so a
+route added later is tried too; a path parameter this test cannot fill fails it. Each request
+names A's objects (its read, hit, hot list and entry, hold, approval, share request, recipient,
+accounts, camera, API token, plate) in its path, query and body; a response to B must hold
+nothing of A's that B did not send itself, and A's records must be as they were.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+import httpx
+import pytest
+
+from platekeeper.access import Requester
+from platekeeper.app import create_app
+from platekeeper.domain.access import Actor
+from platekeeper.domain.holds import PlateSpan
+from platekeeper.domain.hotlists import AlertLevel, ListSource
+from platekeeper.domain.people import Role
+from platekeeper.domain.retention import DataClass, RetentionRule
+from platekeeper.domain.scope import AgencyScope
+from platekeeper.errors import NotFound
+from platekeeper.hotlists.entries import EntryDraft
+from platekeeper.hotlists.service import Editor
+from platekeeper.http.auth import PUBLIC, api_routes, declared_permission
+from platekeeper.services import Services
+from platekeeper.store.protocols import AccessFilter, HitFilter, ReadQuery
+from tests.api.conftest import LiveApp
+from tests.api.people import CONSOLE, PERSON_ROLES, Person, add_person
+from tests.conftest import NOW, make_agency, make_camera, make_read
+
+A, B = "demo-pd", "other-pd"
+PLATE = "7QZX482"
+CASE_A = "2026-000321"
+CASE_B = "2026-000999"
+NAMES = {
+    Role.OFFICER: "olivia",
+    Role.ANALYST: "avery",
+    Role.SUPERVISOR: "sam",
+    Role.CUSTODIAN: "casey",
+    Role.AUDITOR: "aude",
+}
+_PARAM = re.compile(r"\{([^}:]+)(?::[^}]*)?\}")
+# Routes this test does not call, and why.
+SKIPPED = {
+    "/api/v1/alerts/stream": "a stream that stays open; who receives an alert is may_receive's "
+    "rule (tests/hotlists/alerts/test_stream.py)",
+}
+# Parameters that pick an operation rather than an object: every value is tried.
+STEPS = {
+    "decision": ["approve", "deny", "export"],
+    "step": ["approve", "release"],
+    "change": ["suspend", "deactivate", "password", "reset-password"],
+}
+
+
+@dataclass
+class AgencyA:
+    """A's objects by the path parameter that names them, and the text that is A's alone."""
+
+    ids: dict[str, str]
+    secrets: set[str] = field(default_factory=set)
+
+
+def _people(services: Services, agency_id: str, prefix: str) -> dict[Role, Person]:
+    return {
+        role: add_person(services, f"{prefix}.{NAMES[role]}", role, agency_id)
+        for role in PERSON_ROLES
+    }
+
+
+def _build_a(app: LiveApp) -> AgencyA:
+    services = app.services
+    people = _people(services, A, "alfa")
+    services.store.cameras.add(make_camera("alfa-gate-7")[0])
+    editor = Editor(Actor("cli:test", "-"), console=True)
+    services.hotlists.create_list(
+        editor,
+        list_id="alfa-stolen",
+        name="Alfa stolen vehicles",
+        source=ListSource.MANUAL,
+        priority=1,
+        alert_level=AlertLevel.CRITICAL,
+        covert=False,
+        agency_id=A,
+    )
+    services.hotlists.add_entry(
+        editor,
+        "alfa-stolen",
+        EntryDraft(plate=PLATE, reason="stolen vehicle", state="CA", case_number=CASE_A),
+    )
+    read = {
+        "client_read_id": "alfa-1",
+        "plate_text": PLATE,
+        "confidence": 0.9,
+        "captured_at": (NOW - timedelta(days=2)).isoformat(),
+        "region": "us-ca",
+    }
+    with app.client(app.camera_key) as camera:
+        assert camera.post("/api/v1/reads", json=read).status_code == 201
+    [stored] = services.store.reads.find(ReadQuery(plate_key=PLATE, limit=1))
+    [hit] = services.store.hits.list(HitFilter())
+    [entry] = services.store.hotlist_entries.list("alfa-stolen")
+    analyst, supervisor = people[Role.ANALYST], people[Role.SUPERVISOR]
+    basis = {"purpose": "stolen-vehicle", "case_number": CASE_A}
+    with app.client(analyst.token) as client:
+        assert client.get("/api/v1/reads", params={"plate": PLATE, **basis}).status_code == 200
+        hold = client.post("/api/v1/retention/holds", json=_hold_body(stored.id, CASE_A))
+        assert hold.status_code == 201, hold.text
+        window = {
+            "captured_from": (NOW - timedelta(days=120)).isoformat(),
+            "captured_before": (NOW - timedelta(days=1)).isoformat(),
+        }
+        approval = client.post(
+            "/api/v1/approvals",
+            json={**basis, **window, "justification": "Series of catalytic converter thefts."},
+        )
+        assert approval.status_code == 201, approval.text
+    with app.client(supervisor.token) as client:
+        client.get("/api/v1/hits", params={"purpose": "alert-verification", "case_number": CASE_A})
+    tokens = services.accounts.list_api_tokens(CONSOLE, analyst.account.id)
+    request_id, recipient_id = _share(app, people[Role.CUSTODIAN], stored.id)
+    ids = {
+        "read_id": stored.id,
+        "hit_id": hit.id,
+        "list_id": "alfa-stolen",
+        "entry_id": entry.id,
+        "hold_id": hold.json()["id"],
+        "approval_id": approval.json()["id"],
+        "request_id": request_id,
+        "recipient_id": recipient_id,
+        "username": analyst.account.username,
+        "camera_id": "alfa-gate-7",
+        "token_id": tokens[0].id,
+        "plate": PLATE,
+    }
+    secrets = {
+        PLATE,
+        CASE_A,
+        "alfa.",
+        "Alfa stolen",
+        *(value for key, value in ids.items() if key not in ("username", "plate")),
+    }
+    return AgencyA(ids, secrets)
+
+
+def _hold_body(read_id: str, case_number: str) -> dict[str, Any]:
+    return {
+        "case_number": case_number,
+        "reason": "evidence in a hit-and-run case",
+        "expires_at": (NOW + timedelta(days=30)).isoformat(),
+        "read_ids": [read_id],
+    }
+
+
+def _share(app: LiveApp, custodian: Person, read_id: str) -> tuple[str, str]:
+    recipient = {
+        "legal_name": "Alfa County Sheriff's Office",
+        "entity_type": "public-agency",
+        "state": "CA",
+        "contact": "records@alfa-sheriff.example.org",
+        "approving_official": "Captain R. Reyes",
+        "purpose_and_need": "Vehicle theft investigations crossing into the county.",
+        "next_review_on": "2027-05-31",
+        "agreement_signed_on": "2026-01-01",
+        "agreement_expires_on": "2027-12-31",
+    }
+    with app.client(custodian.token) as client:
+        made = client.post("/api/v1/sharing/recipients", json=recipient)
+        assert made.status_code == 201, made.text
+        recipient_id = str(made.json()["id"])
+        order = {
+            "recipient_id": recipient_id,
+            "purpose": "stolen-vehicle",
+            "case_number": CASE_A,
+            "read_ids": [read_id],
+        }
+        asked = client.post("/api/v1/sharing/requests", json=order)
+        assert asked.status_code == 201, asked.text
+    return str(asked.json()["id"]), recipient_id
+
+
+def _snapshot(services: Services) -> dict[str, Any]:
+    """Everything of A's that B might change."""
+    store = services.store
+    accounts = store.accounts.list(A)
+    list_ids = [hotlist.id for hotlist in store.hotlists.list(A)]
+    return {
+        "accounts": accounts,
+        "tokens": [store.api_tokens.list(account.id) for account in accounts],
+        "sessions": [store.sessions.list(account.id) for account in accounts],
+        "cameras": store.cameras.list(A),
+        "reads": store.reads.find(ReadQuery(agency_id=A, limit=1000)),
+        "hotlists": store.hotlists.list(A),
+        "entries": [store.hotlist_entries.list(list_id) for list_id in list_ids],
+        "hits": [h for h in store.hits.list(HitFilter(limit=1000)) if h.list_id in list_ids],
+        "holds": store.legal_holds.list(A),
+        "approvals": [a for a in store.approvals.list(limit=1000) if a.agency_id == A],
+        "recipients": store.recipients.list(A),
+        "shares": store.share_requests.list(A),
+        "shared": store.sharing_ledger.list(A),
+        "log": store.access_log.find(AccessFilter(agency_id=A, limit=100_000)),
+    }
+
+
+def _requests(app: LiveApp, a: AgencyA) -> list[tuple[str, str, bool]]:
+    """Every (method, path, is_public) of the app, its parameters filled with A's objects."""
+    found = []
+    for route in api_routes(create_app(app.services)):
+        if route.path in SKIPPED:
+            continue
+        names = _PARAM.findall(route.path)
+        choices = [STEPS.get(name) or [_object(a, name, route.path)] for name in names]
+        for values in itertools.product(*choices):
+            path = route.path
+            for value in values:
+                path = _PARAM.sub(value, path, count=1)
+            public = declared_permission(route) == PUBLIC
+            found += [(method, path, public) for method in sorted(route.methods or ())]
+    return found
+
+
+def _object(a: AgencyA, name: str, path: str) -> str:
+    assert name in a.ids, f"{path}: no object of agency A for {{{name}}}; add one to _build_a"
+    return a.ids[name]
+
+
+def _body(a: AgencyA) -> dict[str, Any]:
+    """What a request of B names of A's: A's read, hit, list, entry, recipient and account."""
+    return {
+        **_hold_body(a.ids["read_id"], CASE_B),
+        "plate": PLATE,
+        "plates": {
+            "plate_key": PLATE,
+            "captured_from": (NOW - timedelta(days=30)).isoformat(),
+            "captured_before": NOW.isoformat(),
+        },
+        "recipient_id": a.ids["recipient_id"],
+        "purpose": "stolen-vehicle",
+        "hit_id": a.ids["hit_id"],
+        "list_id": a.ids["list_id"],
+        "entry_id": a.ids["entry_id"],
+        "username": a.ids["username"],
+        "justification": "Series of catalytic converter thefts.",
+        "roles": ["auditor"],
+        "password": "a password nobody else knows",
+        "new_password": "a password nobody else knows",
+    }
+
+
+def _call(client: httpx.Client, method: str, path: str, person: Person, a: AgencyA) -> str:
+    params = {"purpose": "stolen-vehicle", "case_number": CASE_B}
+    body = _body(a)
+    if method in ("GET", "HEAD"):
+        # Bare, with a stated basis, and filtered on A's person: one may hide what another shows.
+        period = {
+            "from": (NOW - timedelta(days=7)).date().isoformat(),
+            "to": NOW.date().isoformat(),
+        }
+        asked = [{}, params, {"username": a.ids["username"], "limit": "1000"}, period]
+        answers = [client.request(method, path, params=p, headers=person.headers) for p in asked]
+        return "\n".join(f"{answer.status_code} {answer.text}" for answer in answers)
+    if method == "DELETE":
+        sent = client.request(method, path, params=params, headers=person.headers)
+    elif path.startswith("/api/"):
+        sent = client.request(method, path, params=params, json=body, headers=person.headers)
+    else:
+        form = {k: v if isinstance(v, str) else str(v) for k, v in body.items()}
+        form["read_ids"] = a.ids["read_id"]
+        sent = client.request(method, path, params=params, data=form, headers=person.headers)
+    return f"{sent.status_code} {sent.text}"
+
+
+def test_agency_b_neither_sees_nor_changes_agency_a(live_app: LiveApp) -> None:
+    services = live_app.services
+    services.store.agencies.add(make_agency(B))
+    a = _build_a(live_app)
+    b_people = _people(services, B, "bravo")
+    before = _snapshot(services)
+    leaks = []
+    with live_app.client() as client:
+        client.timeout = httpx.Timeout(20.0)
+        for method, path, public in _requests(live_app, a):
+            if public:
+                continue  # the same for everybody, signed in or not: tests/api covers them
+            for role, person in b_people.items():
+                answer = _call(client, method, path, person, a)
+                sent = f"{path} {_body(a)} {a.ids['username']}"
+                shown = [s for s in a.secrets if s in answer and s not in sent]
+                if shown:
+                    leaks.append(f"{method} {path} as B's {role}: {shown} in {answer[:300]}")
+    assert leaks == [], "\n".join(leaks)
+    assert _snapshot(services) == before
+
+
+def test_a_hold_names_only_existing_reads_of_the_callers_agency(live_app: LiveApp) -> None:
+    """Attack 6: a hold on another agency's read, or on a read that does not exist, is refused
+    with the same words for both, naming the ids; nothing is held."""
+    services = live_app.services
+    services.store.agencies.add(make_agency(B))
+    a = _build_a(live_app)
+    b_analyst = _people(services, B, "bravo")[Role.ANALYST]
+    invented = "0190a0e0-0000-7000-8000-000000000001"
+    answers = []
+    with live_app.client(b_analyst.token) as client:
+        for read_id in (a.ids["read_id"], invented):
+            answer = client.post("/api/v1/retention/holds", json=_hold_body(read_id, CASE_B))
+            assert answer.status_code == 404, answer.text
+            assert read_id in answer.json()["detail"]
+            answers.append(answer.json()["detail"].replace(read_id, "ID"))
+    assert answers[0] == answers[1]
+    assert services.store.legal_holds.list(B) == []
+
+
+def test_a_held_plate_keeps_only_the_holding_agencys_reads(live_app: LiveApp) -> None:
+    """Attack 6, by plate: agency B holding a plate must not keep agency A's reads of it past
+    A's retention."""
+    services = live_app.services
+    services.store.agencies.add(make_agency(B))
+    old = make_read(7, plate_text=PLATE, captured_at=NOW - timedelta(days=40))
+    services.store.reads.add([old])
+    people = _people(services, B, "bravo")
+    hold = services.holds.request(
+        _requester(people[Role.ANALYST]),
+        case_number=CASE_B,
+        reason="evidence in a hit-and-run case",
+        expires_at=NOW + timedelta(days=30),
+        plates=PlateSpan(PLATE, NOW - timedelta(days=60), NOW),
+    )
+    services.holds.approve(_requester(people[Role.SUPERVISOR]), hold.id)
+    rule = RetentionRule(DataClass.NON_HIT_READS, timedelta(days=30), "test policy")
+    services.purge.rules[DataClass.NON_HIT_READS] = rule  # this test's services only
+    services.purge.run()
+    assert services.store.reads.get(old.id) is None
+
+
+def _requester(person: Person) -> Requester:
+    account = person.account
+    return Requester(Actor(account.username, account.agency_id), account.roles)
+
+
+def test_the_scope_reports_another_agencys_record_as_missing() -> None:
+    scope = AgencyScope(B)
+    with pytest.raises(NotFound) as theirs:
+        scope.own(make_agency(A), lambda agency: agency.id, "agency x does not exist")
+    with pytest.raises(NotFound) as nobodys:
+        scope.own(None, lambda agency: agency.id, "agency x does not exist")
+    assert theirs.value.message == nobodys.value.message
+    assert AgencyScope.whole_system().admits(A)
