@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
-import stat
 import tempfile
 from datetime import datetime
 from pathlib import Path
@@ -21,6 +20,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from platekeeper.domain.access import Checkpoint, checkpoint_message
 from platekeeper.errors import ConfigError
+from platekeeper.store.files import private_folder, require_private
 
 KEY_ID_HEX_DIGITS = 16
 
@@ -115,8 +115,8 @@ def load_or_create_signer(path: Path) -> CheckpointSigner:
 
 
 def _load(path: Path) -> CheckpointSigner:
+    require_private(path.parent)
     try:
-        mode = path.stat().st_mode
         data = path.read_bytes()
     except FileNotFoundError:
         raise
@@ -125,12 +125,8 @@ def _load(path: Path) -> CheckpointSigner:
             f"cannot read the checkpoint signing key {path}: {exc.strerror}",
             hint="Run PlateKeeper as the user that owns the key.",
         ) from None
-    if mode & (stat.S_IRWXG | stat.S_IRWXO):
-        # A key others can read signs checkpoints for them too; it proves nothing any more.
-        raise ConfigError(
-            f"the checkpoint signing key {path} is readable or writable by others",
-            hint=f"Run 'chmod 600 {path}'; if others may have copied it, make a new key.",
-        )
+    # A key others can read signs checkpoints for them too; it proves nothing any more.
+    require_private(path)
     try:
         key = serialization.load_pem_private_key(data, password=None)
     except (ValueError, TypeError):
@@ -145,7 +141,7 @@ def _load(path: Path) -> CheckpointSigner:
 
 
 def _create(path: Path) -> None:
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    private_folder(path.parent)
     pem = Ed25519PrivateKey.generate().private_bytes(
         serialization.Encoding.PEM,
         serialization.PrivateFormat.PKCS8,

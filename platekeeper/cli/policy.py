@@ -22,6 +22,7 @@ from platekeeper.policy.template import starting_policy
 from platekeeper.reports.policy_document import html_to_pdf, publish_policy
 from platekeeper.services import require_current_schema
 from platekeeper.store.factory import open_store
+from platekeeper.store.files import make_private_folders
 
 app = typer.Typer(help="The usage and privacy policy (docs/policy-file.md).", no_args_is_help=True)
 
@@ -82,7 +83,7 @@ def init(
             hint="Edit it, or pass --force to replace it.",
         )
     text = starting_policy(profiles, agency, name, agency_state or profiles[0].state)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_private_folders(path.parent)  # the data directory, if it is: 0700
     path.write_text(text, encoding="utf-8")
     out.print(f"Wrote {path}. Fill in each TODO, then run 'platekeeper policy check'.")
 

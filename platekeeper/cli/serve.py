@@ -21,6 +21,7 @@ from platekeeper.http.alert_stream import AlertStreamServer
 from platekeeper.policy.effective import require_complete_policy
 from platekeeper.retention.scheduler import PurgeScheduler
 from platekeeper.services import Services
+from platekeeper.store.factory import file_warnings
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +64,8 @@ def run_server(services: Services, listener: socket.socket) -> None:
         services.close()
         raise
     configure_logging(settings.log_level)
+    for warning in file_warnings(settings):
+        logger.warning(warning)
     host, port = listener.getsockname()[:2]
     config = uvicorn.Config(
         create_app(services),

@@ -66,7 +66,15 @@ class LocalImageStoreSettings(Section):
         default=None,
         pattern=r"^[A-Z][A-Z0-9_]{0,127}$",
         description="Environment variable holding the base64 256-bit key that wraps the day "
-        "keys; without it, keys/images.master-key in the data directory, made on first use.",
+        "keys; without it, the file at master_key_path, made on first use.",
+    )
+    master_key_path: Path | None = Field(
+        default=None,
+        description="File holding the image master key (mode 0600, in a folder of mode 0700), "
+        "made on first use. On a server put it outside the data directory, e.g. "
+        "/etc/platekeeper/images.master-key, so that a copy of the data directory does not "
+        "carry the key that opens its images; defaults to keys/images.master-key in the data "
+        "directory, which serve warns about.",
     )
 
     @field_validator("master_key_env")

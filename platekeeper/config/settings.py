@@ -106,6 +106,8 @@ class Settings(BaseSettings):
 
     @property
     def image_master_key_path(self) -> Path:
+        if self.images.master_key_path is not None:
+            return self.images.master_key_path
         return self.data_dir / "keys" / "images.master-key"
 
     @property

@@ -8,6 +8,7 @@ from pathlib import Path
 from platekeeper.config import Settings
 from platekeeper.errors import ConfigError
 from platekeeper.policy.effective import policy_path
+from platekeeper.store.files import make_private_folders
 
 DEMO_POLICY = """\
 # The demo agency's usage and privacy policy (Civil Code 1798.90.51(b)); docs/policy-file.md.
@@ -121,7 +122,7 @@ def ensure_demo_policy(settings: Settings) -> Path | None:
     if path.exists():
         return None
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        make_private_folders(path.parent)  # the data directory, if it is: 0700
         path.write_text(DEMO_POLICY, encoding="utf-8")
     except OSError as exc:
         raise ConfigError(

@@ -156,6 +156,12 @@ class HitOutcome(StrEnum):
     FALSE_HIT = "false-hit"
 
 
+REJECTED_HIT_OUTCOMES = (HitOutcome.NO_STOP, HitOutcome.FALSE_HIT)
+"""All that may come of a rejected hit: nobody was stopped, or the hit was false."""
+STATE_OVERRIDE_PREFIX = "state override: "
+"""How a confirmed hit's note begins when a person overrode the read's differing state."""
+
+
 @dataclass(frozen=True, slots=True)
 class Hit:
     """A read that matched an entry, and what people made of it."""
@@ -197,9 +203,14 @@ class Hit:
         state_matches: bool,
         active_at_source: bool,
         note: str | None = None,
+        state_override: str | None = None,
     ) -> Hit:
         """Confirmed by ``by``, who compared characters and state with the image and checked
-        the entry at its source. All three must hold; otherwise reject the hit instead."""
+        the entry at its source. All three must hold; otherwise reject the hit instead.
+
+        When the read's state differs from the listed one, ticking "state matches" is not
+        enough: the reader's state was wrong only if a person says why (``state_override``),
+        and that reason stays on the hit."""
         self._require_pending()
         missing = [
             what
@@ -220,8 +231,29 @@ class Hit:
             status=HitStatus.CONFIRMED,
             verified_by=by,
             verified_at=require_utc(at, "verified_at"),
-            verification_note=note,
+            verification_note=self._overridden(state_override, note),
         )
+
+    def _overridden(self, state_override: str | None, note: str | None) -> str | None:
+        """The verification note, led by the reason for overriding a differing state."""
+        reason = (state_override or "").strip()
+        if self.state_agreement is not StateAgreement.DIFFERS:
+            if reason:
+                raise InvalidInput(
+                    "the read's state does not differ from the listed one; there is nothing "
+                    "to override",
+                    hint="Leave the state override empty.",
+                )
+            return note
+        if not reason:
+            raise InvalidInput(
+                "the read's state differs from the listed one: a hit with a differing state is "
+                "confirmed only with a state override saying why",
+                hint="If the image shows the listed state (the reader took the state wrongly), "
+                "give that as the state override's reason; otherwise reject the hit as "
+                "wrong-state.",
+            )
+        return f"{STATE_OVERRIDE_PREFIX}{reason}" + (f"; {note}" if note else "")
 
     def rejected(
         self, by: str, at: datetime, reason: RejectionReason, note: str | None = None
@@ -238,19 +270,32 @@ class Hit:
             verification_note=note,
         )
 
+    @property
+    def open_outcomes(self) -> tuple[HitOutcome, ...]:
+        """The outcomes that may still be recorded: none before a verdict or after an outcome;
+        for a rejected hit only that nothing came of it, since a hit found wrong must not lead
+        to a stop or an arrest."""
+        if self.status is HitStatus.PENDING or self.outcome is not None:
+            return ()
+        if self.status is HitStatus.REJECTED:
+            return REJECTED_HIT_OUTCOMES
+        return tuple(HitOutcome)
+
     def with_outcome(self, outcome: HitOutcome, by: str, at: datetime) -> Hit:
         """What came of the hit. A stop or an arrest needs a confirmed hit."""
         if self.status is HitStatus.PENDING:
             raise InvalidInput(
                 "the hit is not verified yet", hint="Confirm or reject it before its outcome."
             )
-        if self.status is HitStatus.REJECTED and outcome in (HitOutcome.STOP, HitOutcome.ARREST):
-            raise InvalidInput(
-                f"a rejected hit cannot have led to a {outcome.value}",
-                hint="Record 'no-stop' or 'false-hit'.",
-            )
         if self.outcome is not None:
             raise InvalidInput(f"the hit's outcome was recorded already: {self.outcome.value}")
+        if outcome not in self.open_outcomes:
+            raise InvalidInput(
+                f"a rejected hit cannot have led to a {outcome.value}",
+                hint="A rejected hit's outcome is "
+                + " or ".join(f"'{choice.value}'" for choice in REJECTED_HIT_OUTCOMES)
+                + ".",
+            )
         return replace(self, outcome=outcome, outcome_by=by, outcome_at=require_utc(at, "at"))
 
     def _require_pending(self) -> None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import unicodedata
+from collections.abc import Iterator
+from importlib import resources
 
 from platekeeper.errors import InvalidInput
 
@@ -10,29 +13,26 @@ MAX_PLATE_KEY_LENGTH = 12
 MAX_PLATE_TEXT_LENGTH = 32
 
 
+SEPARATORS = frozenset(".·\u2212")
+"""Separators beside Unicode's spaces (Zs) and dashes (Pd) that plates print: the dot and the
+middle dot (``B·MW 1234``), and the minus sign that keyboards type for a hyphen."""
+
+
 def normalise_plate_key(plate_text: str) -> str:
     """Return the key a plate is matched on: ASCII letters and digits only, upper case.
 
-    Separators (spaces, hyphens, dots, the Mercosur and EU hyphen/space variants) carry no identity,
-    and full-width or accented look-alikes are folded to ASCII so that full-width ``ABC-123`` and
-    ``abc 123`` are the same plate.
+    The one normalisation of plate text, for reads, hot-list entries and searches alike.
+    Separators (spaces, hyphens, dots) carry no identity; full-width, accented and styled forms
+    fold to ASCII (NFKD); a letter of another script that looks like a Latin letter or digit
+    becomes that character, by Unicode's confusables data (``plate_confusables.tsv``), so that
+    the Cyrillic capitals A, VE and ES with 123 key as ``ABC123``. Anything else is refused,
+    naming the character and its position: a dropped character would key a different plate.
     """
     # Most readers send the bare key already; spare them the Unicode folding.
     if plate_text.isascii() and plate_text.isalnum() and len(plate_text) <= MAX_PLATE_KEY_LENGTH:
         return plate_text.upper()
-    if not plate_text.isprintable():
-        raise InvalidInput(
-            "plate text holds control characters",
-            hint="Send the plate as read, letters, digits and separators only.",
-        )
-    if len(plate_text) > MAX_PLATE_TEXT_LENGTH:
-        raise InvalidInput(
-            f"plate text is {len(plate_text)} characters long; at most "
-            f"{MAX_PLATE_TEXT_LENGTH} are accepted",
-            hint="Send the characters of one plate only.",
-        )
-    folded = unicodedata.normalize("NFKD", plate_text).upper()
-    key = "".join(ch for ch in folded if ch.isascii() and ch.isalnum())
+    _check_length(plate_text)
+    key = "".join(_plate_characters(plate_text))
     if not key:
         raise InvalidInput(
             "plate text has no letters or digits",
@@ -45,6 +45,66 @@ def normalise_plate_key(plate_text: str) -> str:
             hint="Send the characters of one plate only.",
         )
     return key
+
+
+def _check_length(plate_text: str) -> None:
+    if len(plate_text) > MAX_PLATE_TEXT_LENGTH:
+        raise InvalidInput(
+            f"plate text is {len(plate_text)} characters long; at most "
+            f"{MAX_PLATE_TEXT_LENGTH} are accepted",
+            hint="Send the characters of one plate only.",
+        )
+
+
+def _plate_characters(plate_text: str, wildcards: str = "") -> Iterator[str]:
+    """The key's characters of ``plate_text``, one for each letter or digit; separators and the
+    accents of a letter yield nothing; ``wildcards`` pass through; anything else is refused."""
+    after_letter = False
+    for position, character in enumerate(plate_text, start=1):
+        for part in unicodedata.normalize("NFKD", character):
+            if unicodedata.category(part).startswith("M") and after_letter:
+                continue  # the accent of the letter before it: É is E
+            key_char = _key_character(part, wildcards)
+            if key_char is None:
+                raise _refused(character, position)
+            after_letter = key_char != ""
+            yield key_char
+
+
+def _key_character(part: str, wildcards: str) -> str | None:
+    """What one folded character adds to the key: itself, its Latin look-alike, nothing for a
+    separator, or None when it may not stand in a plate."""
+    if part.isascii() and part.isalnum():
+        return part.upper()
+    if part in wildcards:
+        return part
+    if part in SEPARATORS or unicodedata.category(part) in ("Zs", "Pd"):
+        return ""
+    look_alikes = _look_alikes()
+    # As typed first (Greek small nu looks like v), then its capital (Cyrillic small ve is
+    # the capital VE, which looks like B): plates have one case.
+    return look_alikes.get(part) or look_alikes.get(part.upper())
+
+
+def _refused(character: str, position: int) -> InvalidInput:
+    name = unicodedata.name(character, f"U+{ord(character):04X}")
+    return InvalidInput(
+        f"plate text holds {character!r} ({name}) at position {position}, which is no letter, "
+        "digit or separator of a plate and looks like no Latin letter or digit",
+        hint="Type the plate in Latin letters and digits; spaces and hyphens may separate them.",
+    )
+
+
+@functools.cache
+def _look_alikes() -> dict[str, str]:
+    """Letters of other scripts and the Latin letter or digit each looks like (read once)."""
+    table: dict[str, str] = {}
+    text = resources.files(__package__).joinpath("plate_confusables.tsv").read_text("utf-8")
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            code_point, plate_character, _name = line.split("\t")
+            table[chr(int(code_point, 16))] = plate_character
+    return table
 
 
 CONFUSABLE_CLASSES: tuple[str, ...] = ("O0DQ", "I1LT", "B8", "S5", "Z2", "G6")
@@ -71,7 +131,8 @@ def plate_pattern_to_like(pattern: str) -> str:
     ``*`` stands for any run of characters and ``?`` for one. At least three known characters
     are needed: a pattern that matches almost every plate is a sweep, not a search.
     """
-    key = "".join(ch for ch in pattern.upper() if not ch.isspace() and ch != "-")
+    _check_length(pattern)
+    key = "".join(_plate_characters(pattern, wildcards="*?"))
     if not key or not set(key) <= _PATTERN_CHARS:
         raise InvalidInput(
             f"plate pattern {pattern!r} may hold only letters, digits, '*' and '?'",

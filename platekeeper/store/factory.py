@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from platekeeper.config import PostgresStoreSettings, Settings
 from platekeeper.domain.time import Clock, SystemClock
+from platekeeper.store.files import is_inside, require_private
 from platekeeper.store.images import ImageStore, LocalImageStore
 from platekeeper.store.images.encrypted import EncryptedImageStore, load_master_key
 from platekeeper.store.postgres import PostgresStore
@@ -38,7 +39,24 @@ IMAGE_BACKENDS: dict[str, Callable[[Settings], ImageStore]] = {"local": _local_i
 
 
 def open_store(settings: Settings) -> Store:
+    require_private(settings.data_dir)
     return STORE_BACKENDS[settings.store.type](settings)
+
+
+def file_warnings(settings: Settings) -> list[str]:
+    """What a server should be told at start about where its files are."""
+    images = settings.images
+    if not images.encrypt or images.master_key_env is not None:
+        return []
+    if not is_inside(settings.image_master_key_path, settings.data_dir):
+        return []
+    return [
+        f"the image master key {settings.image_master_key_path} is inside the data directory "
+        f"{settings.data_dir}: a copy of the folder (a backup, a stolen disk) carries the key "
+        "that opens its images. On a server set images.master_key_path to a file elsewhere "
+        "(e.g. /etc/platekeeper/images.master-key), or images.master_key_env; see "
+        "docs/operations.md"
+    ]
 
 
 def open_image_store(
@@ -46,6 +64,7 @@ def open_image_store(
 ) -> ImageStore:
     """The image backend named in settings, encrypted per capture day unless ``images.encrypt``
     is off; ``keys`` is the store's ``image_keys``."""
+    require_private(settings.data_dir)
     images = IMAGE_BACKENDS[settings.images.type](settings)
     if not settings.images.encrypt:
         return images

@@ -19,7 +19,7 @@ def complete_policy() -> UsagePolicy:
 
 def write_complete_policy(data_dir: Path) -> Path:
     """The demo policy in ``data_dir``/policy.toml, so that ``serve`` may start there."""
-    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)  # the data directory is private
     path = data_dir / "policy.toml"
     path.write_text(DEMO_POLICY, encoding="utf-8")
     return path

@@ -84,8 +84,13 @@ def test_counts_are_gathered_from_the_store(report_store: Store) -> None:
         [make_read(n, captured_at=NOW - timedelta(days=d)) for n, d in enumerate((1, 2, 3, 40))]
     )
     hits = [make_hit(n, minutes=-n) for n in range(1, 8)]
-    hits[0] = hits[0].confirmed(
-        "olivia", NOW, characters_match=True, state_matches=True, active_at_source=True
+    hits[0] = hits[0].confirmed(  # make_hit's state differs: confirming it takes an override
+        "olivia",
+        NOW,
+        characters_match=True,
+        state_matches=True,
+        active_at_source=True,
+        state_override="the image shows the listed state",
     )
     report_store.hits.add(hits)
     for _ in range(6):

@@ -91,7 +91,7 @@ def test_camera_status_and_last_contact(store: Store) -> None:
 
 
 def test_reads_round_trip_exactly(store: Store) -> None:
-    read = make_read(1, plate_text="<i>7ab&1</i>", captured_at=NOW.replace(microsecond=123456))
+    read = make_read(1, plate_text="7ab·1 ＡÉ", captured_at=NOW.replace(microsecond=123456))
     [stored] = store.reads.add([read])
     assert stored.outcome is StoredOutcome.CREATED
     assert stored.read_id == read.id

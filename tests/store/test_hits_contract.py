@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import timedelta
+from typing import Any
 
 from platekeeper.domain.hotlists import (
     Hit,
@@ -16,6 +17,15 @@ from platekeeper.domain.hotlists import (
 from platekeeper.store import Store
 from platekeeper.store.protocols import HitFilter
 from tests.conftest import NOW
+
+# The hits here differ in state (to round-trip a value other than the default); confirming
+# one takes an override with its reason.
+OVERRIDE = "the image shows the listed state"
+CHECKED: dict[str, Any] = {
+    "characters_match": True,
+    "state_matches": True,
+    "active_at_source": True,
+}
 
 
 def make_hit(number: int = 1, *, list_id: str = "stolen", minutes: int = 0) -> Hit:
@@ -56,9 +66,7 @@ def test_list_is_newest_first_and_filtered(store: Store) -> None:
     since = NOW + timedelta(minutes=3)
     assert [h.id for h in store.hits.list(HitFilter(since=since))] == ["hit-5", "hit-4", "hit-3"]
     assert [h.id for h in store.hits.list(HitFilter(limit=2))] == ["hit-5", "hit-4"]
-    confirmed = hits[0].confirmed(
-        "olivia", NOW, characters_match=True, state_matches=True, active_at_source=True
-    )
+    confirmed = hits[0].confirmed("olivia", NOW, state_override=OVERRIDE, **CHECKED)
     assert store.hits.update(confirmed)
     found = store.hits.list(HitFilter(status=HitStatus.CONFIRMED))
     assert [h.id for h in found] == ["hit-1"]
@@ -68,9 +76,7 @@ def test_a_verification_applies_once(store: Store) -> None:
     hit = make_hit()
     store.hits.add([hit])
     rejected = hit.rejected("olivia", NOW, RejectionReason.WRONG_STATE, "Nevada plate")
-    confirmed = hit.confirmed(
-        "sam", NOW, characters_match=True, state_matches=True, active_at_source=True
-    )
+    confirmed = hit.confirmed("sam", NOW, state_override=OVERRIDE, **CHECKED)
     assert store.hits.update(rejected)
     assert not store.hits.update(confirmed)  # a second person, working from the pending hit
     assert store.hits.get(hit.id) == rejected
@@ -79,9 +85,7 @@ def test_a_verification_applies_once(store: Store) -> None:
 def test_an_outcome_is_recorded_once(store: Store) -> None:
     hit = make_hit()
     store.hits.add([hit])
-    confirmed = hit.confirmed(
-        "olivia", NOW, characters_match=True, state_matches=True, active_at_source=True
-    )
+    confirmed = hit.confirmed("olivia", NOW, state_override=OVERRIDE, **CHECKED)
     store.hits.update(confirmed)
     stop = confirmed.with_outcome(HitOutcome.STOP, "olivia", NOW + timedelta(minutes=5))
     no_stop = confirmed.with_outcome(HitOutcome.NO_STOP, "sam", NOW + timedelta(minutes=6))
@@ -98,11 +102,7 @@ def test_an_update_of_an_unknown_hit_changes_nothing(store: Store) -> None:
 def test_hits_are_counted_by_status_on_the_lists_named(store: Store) -> None:
     hits = [make_hit(n, list_id=("stolen", "amber", "covert")[n % 3]) for n in range(1, 7)]
     store.hits.add(hits)
-    store.hits.update(
-        hits[0].confirmed(
-            "olivia", NOW, characters_match=True, state_matches=True, active_at_source=True
-        )
-    )
+    store.hits.update(hits[0].confirmed("olivia", NOW, state_override=OVERRIDE, **CHECKED))
     assert store.hits.count(HitStatus.PENDING, ["stolen", "amber"]) == 3
     assert store.hits.count(HitStatus.CONFIRMED, ["amber"]) == 1
     assert store.hits.count(HitStatus.PENDING, ["covert"]) == 2

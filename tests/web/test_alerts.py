@@ -153,8 +153,21 @@ def test_rejecting_needs_a_reason_and_a_rejected_hit_never_leads_to_a_stop(
     expect(card.get_by_role("alert")).to_contain_text("needs a note")
     choose(card, "Reason", "misread", "Reject the hit")
     expect(card.get_by_role("status")).to_contain_text("Rejected by olivia")
-    choose(card, "What came of it", "stop", "Record the outcome")
-    expect(card.get_by_role("alert")).to_contain_text("a rejected hit cannot have led to a stop")
+    # A rejected hit is not offered a stop or an arrest, and a forged form is refused.
+    expect(card.locator("select[name=outcome] option[value=stop]")).to_have_count(0)
+    expect(card.locator("select[name=outcome] option[value=arrest]")).to_have_count(0)
+    forged = page.request.post(
+        f"/alerts/{hit_id}/outcome",
+        form={
+            "purpose": PURPOSE,
+            "case_number": CASE,
+            "outcome": "stop",
+            "csrf_token": csrf_of(page),
+        },
+        headers={"HX-Request": "true"},
+    )
+    assert forged.status == 422
+    assert "a rejected hit cannot have led to a stop" in forged.text()
     choose(card, "What came of it", "false-hit", "Record the outcome")
     expect(card.get_by_role("status")).to_contain_text("Outcome: false-hit")
     rejected = stolen.services.store.hits.get(hit_id)

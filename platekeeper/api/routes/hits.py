@@ -113,6 +113,7 @@ def confirm_hit(
         state_matches=body.state_matches,
         active_at_source=body.active_at_source,
         note=body.note,
+        state_override=body.state_override,
     )
     return HitPublic.of(hit)
 

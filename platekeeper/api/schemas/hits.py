@@ -117,6 +117,13 @@ class Confirmation(BaseModel):
         description="The entry is still active in its source system (checked just now)."
     )
     note: str | None = Field(default=None, max_length=2000)
+    state_override: str | None = Field(
+        default=None,
+        max_length=500,
+        description="Required when the read's state differs from the listed one (the hit's "
+        "state_agreement is 'differs'): why the hit is confirmed all the same, e.g. that the "
+        "image shows the listed state and the reader took it wrongly. Refused otherwise.",
+    )
 
 
 class Rejection(BaseModel):
@@ -125,7 +132,10 @@ class Rejection(BaseModel):
 
 
 class OutcomeIn(BaseModel):
-    outcome: HitOutcome
+    outcome: HitOutcome = Field(
+        description="A rejected hit may only be 'no-stop' or 'false-hit': a hit found wrong "
+        "never led to a stop or an arrest."
+    )
 
 
 class RetroactiveHitPublic(BaseModel):

@@ -137,6 +137,7 @@ class HitDesk:
         state_matches: bool,
         active_at_source: bool,
         note: str | None = None,
+        state_override: str | None = None,
     ) -> Hit:
         checks = {
             "characters_match": characters_match,
@@ -144,10 +145,18 @@ class HitDesk:
             "active_at_source": active_at_source,
         }
         query = {"hit_id": hit_id, **{k: str(v).lower() for k, v in checks.items()}}
+        if state_override:  # the log keeps who overrode a differing state, and why
+            query["state_override"] = state_override
         return self._decide(
             Access(who, NOTHING_STATED, Permission.ALERTS_VERIFY, {**query, "step": "confirm"}),
             hit_id,
-            lambda hit: hit.confirmed(who.actor.username, self._clock.now(), note=note, **checks),
+            lambda hit: hit.confirmed(
+                who.actor.username,
+                self._clock.now(),
+                note=note,
+                state_override=state_override,
+                **checks,
+            ),
         )
 
     def reject(

@@ -26,6 +26,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from platekeeper.domain import ImageRef
 from platekeeper.domain.time import Clock
 from platekeeper.errors import ConfigError, NotFound, StoreError
+from platekeeper.store.files import private_folder, require_private
 from platekeeper.store.images.protocol import ImageKind, ImageStore, detect_image_type
 from platekeeper.store.protocols import ImageKeyRepository
 
@@ -105,7 +106,7 @@ class EncryptedImageStore:
             raise StoreError(
                 f"the key of image bucket {bucket} does not open with this master key",
                 hint="Use the master key the images were written with (images.master_key_env "
-                "or keys/images.master-key in the data directory).",
+                "or images.master_key_path).",
             ) from None
 
 
@@ -130,13 +131,15 @@ def load_master_key(path: Path, env_name: str | None) -> bytes:
                 "python -c 'import os,base64;print(base64.b64encode(os.urandom(32)).decode())'.",
             )
         return _decode(value, env_name)
+    private_folder(path.parent)
     if not path.exists():
         _create_key_file(path)
+    # Whoever reads the master key opens every image still kept, around the access log.
+    require_private(path)
     return _decode(path.read_text(encoding="ascii").strip(), str(path))
 
 
 def _create_key_file(path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
     encoded = base64.b64encode(secrets.token_bytes(_KEY_BYTES)) + b"\n"
     try:
         # O_EXCL: two processes starting at once must not each write a different key.

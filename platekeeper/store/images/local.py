@@ -10,6 +10,7 @@ from pathlib import Path
 
 from platekeeper.domain import ImageRef
 from platekeeper.errors import NotFound, StoreError
+from platekeeper.store.files import PRIVATE_FILE, make_private_folders, private_folder
 from platekeeper.store.images.protocol import ImageKind, detect_image_type
 
 _REF = re.compile(r"\d{4}/\d{2}/\d{2}/(full|crop)-[0-9a-f]{32}\.(jpg|png|webp)")
@@ -19,7 +20,7 @@ class LocalImageStore:
     def __init__(self, root: Path) -> None:
         self.root = root
         try:
-            root.mkdir(parents=True, exist_ok=True)
+            private_folder(root)
         except OSError as exc:
             raise StoreError(
                 f"cannot use the image folder {root}: {exc.strerror}",
@@ -34,8 +35,8 @@ class LocalImageStore:
         # Write then rename, so that a reader never sees half an image.
         partial = path.with_suffix(path.suffix + ".partial")
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            partial.write_bytes(data)
+            make_private_folders(path.parent)
+            _write_private(partial, data)
             os.replace(partial, path)
         except OSError as exc:
             partial.unlink(missing_ok=True)
@@ -59,3 +60,10 @@ class LocalImageStore:
         if not _REF.fullmatch(ref):
             raise NotFound(f"image {ref!r} does not exist")
         return self.root / ref
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    """``data`` into a new file at ``path`` that only the owner may read, whatever the umask."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(data)

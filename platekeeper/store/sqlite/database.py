@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from platekeeper.errors import StoreError
+from platekeeper.store.files import private_file, private_folder, require_private
 from platekeeper.store.migrations import Migration, load_migrations
 from platekeeper.store.sql.database import constraint_violations
 from platekeeper.store.sqlite.checkpointer import Checkpointer
@@ -24,6 +25,16 @@ READER_CACHE_KIB = 8 * 1024
 READERS = 8
 
 
+def _private_database(path: Path) -> None:
+    """The database's folder 0700 and its file 0600 before SQLite first opens it: SQLite makes
+    the write-ahead log and shared-memory files with the database file's mode, so they are
+    private too; ones left by an older run are checked like the file."""
+    private_folder(path.parent)
+    private_file(path)
+    for suffix in ("-wal", "-shm"):
+        require_private(path.with_name(path.name + suffix))
+
+
 class SqliteDatabase:
     """SQLite allows one writer at a time; serialising writers here avoids SQLITE_BUSY storms."""
 
@@ -33,7 +44,7 @@ class SqliteDatabase:
         self.path = path
         self._write_lock = threading.Lock()
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            _private_database(path)
             self._writer = self._connect()
             self._writer.execute("PRAGMA journal_mode = WAL")
             # The checkpointer thread moves pages from the log; the writer rarely waits for it.

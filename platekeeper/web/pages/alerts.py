@@ -135,7 +135,7 @@ def _purpose_first(
 async def confirm(
     hit_id: str, request: Request, caller: CallerDep, services: ServicesDep
 ) -> HTMLResponse:
-    form = await typed(request, ("purpose", "case_number", "note", *CHECKS))
+    form = await typed(request, ("purpose", "case_number", "note", "state_override", *CHECKS))
 
     def act() -> Hit:
         return services.hit_desk.confirm(
@@ -145,6 +145,7 @@ async def confirm(
             state_matches=form["state_matches"] == "yes",
             active_at_source=form["active_at_source"] == "yes",
             note=form["note"] or None,
+            state_override=form["state_override"] or None,
         )
 
     return await run_in_threadpool(_decided, request, caller, services, hit_id, form=form, act=act)
