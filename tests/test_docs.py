@@ -91,3 +91,18 @@ def error_codes_of_the_docs() -> set[tuple[str, int]]:
 
 def test_the_error_table_lists_every_code_the_api_answers_with() -> None:
     assert error_codes_of_the_docs() == error_codes_of_the_code()
+
+
+def test_the_threat_model_names_tests_that_exist() -> None:
+    """Each guarantee of docs/threat-model.md names the tests that show it; they must exist."""
+    document = (ROOT / "docs" / "threat-model.md").read_text(encoding="utf-8")
+    sections = document.split("\n## ")[2:]
+    assert sections, "the threat model lists no guarantee"
+    for section in sections:
+        named = re.findall(r"`(tests/[\w/]+\.py)(?:::(\w+))?`", section)
+        assert named, f"'{section.splitlines()[0]}' names no test"
+        for path, test in named:
+            source = (ROOT / path).read_text(encoding="utf-8")
+            assert not test or re.search(rf"^def {test}\(", source, re.MULTILINE), (
+                f"{path} has no {test}"
+            )
