@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from platekeeper.store.protocols.access_log import AccessFilter, AccessLogRepository
 from platekeeper.store.protocols.accounts import (
+    AccountChangeRepository,
     AccountRepository,
     ApiTokenRepository,
     SessionRepository,
+    SignInFailureRepository,
 )
 from platekeeper.store.protocols.alerts import AlertOutboxRepository, OutboxItem, OutboxStatus
 from platekeeper.store.protocols.approvals import ApprovalRepository
@@ -48,6 +50,7 @@ from platekeeper.store.protocols.store import Store
 __all__ = [
     "AccessFilter",
     "AccessLogRepository",
+    "AccountChangeRepository",
     "AccountRepository",
     "ActiveEntry",
     "AgencyRepository",
@@ -76,6 +79,7 @@ __all__ = [
     "SessionRepository",
     "ShareRequestRepository",
     "SharingLedgerRepository",
+    "SignInFailureRepository",
     "Store",
     "StoredOutcome",
     "StoredRead",
