@@ -16,6 +16,7 @@ from platekeeper.domain.approvals import ApprovalStatus, SearchApproval
 from platekeeper.domain.gate import Access, AccessGate
 from platekeeper.domain.permissions import Permission
 from platekeeper.domain.purposes import StatedPurpose
+from platekeeper.domain.stewardship import Independence
 from platekeeper.domain.time import Clock
 from platekeeper.errors import Conflict, NotFound
 from platekeeper.store import Store
@@ -23,9 +24,16 @@ from platekeeper.store import Store
 
 class ApprovalDesk:
     def __init__(
-        self, store: Store, log: AccessSink, clock: Clock, settings: AccessSettings
+        self,
+        store: Store,
+        log: AccessSink,
+        clock: Clock,
+        settings: AccessSettings,
+        *,
+        independence: Independence | None = None,
     ) -> None:
         self._store = store
+        self._independence = independence or Independence(store.account_changes, clock)
         self._clock = clock
         self._settings = settings
         self._gate = AccessGate(log, clock, settings.catalogue())
@@ -88,6 +96,8 @@ class ApprovalDesk:
         def decided(_: StatedPurpose | None) -> SearchApproval:
             if approval is None or approval.agency_id != who.actor.agency_id:
                 raise NotFound(f"approval {approval_id} does not exist")
+            if approve:
+                self._independence.require(who.actor.username, approval.requested_by)
             outcome = approval.decided(
                 who.actor.username,
                 approve,

@@ -36,6 +36,7 @@ from platekeeper.domain.recipients import (
     decide_share,
 )
 from platekeeper.domain.sharing import EntityType, SharingRules
+from platekeeper.domain.stewardship import Independence
 from platekeeper.domain.time import Clock
 from platekeeper.errors import Conflict, InvalidInput, NotFound, PermissionDenied, PlateKeeperError
 from platekeeper.sharing.bundle import ReadImages, build_bundle
@@ -109,8 +110,10 @@ class SharingService:
         *,
         rules: SharingRules,
         settings: SharingSettings,
+        independence: Independence | None = None,
     ) -> None:
         self._store = store
+        self._independence = independence or Independence(store.account_changes, clock)
         self._images = images
         self._log = log
         self._clock = clock
@@ -192,6 +195,7 @@ class SharingService:
         def decided() -> ShareRequest:
             request = self._own_request(who, request_id)
             if approve:
+                self._independence.require(who.actor.username, request.requested_by)
                 self._require_allowed(request)
             outcome = request.decided(who.actor.username, approve, self._clock.now())
             if not self._store.share_requests.decide(outcome):
