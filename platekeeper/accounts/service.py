@@ -626,6 +626,9 @@ class AccountService:
         actor = attempted_actor(username) if account is None else actor_of(account)
         refusal = self._refusal_while_locked(by_name, by_address, now)
         if refusal is not None:
+            # A try at a locked name still counts against the address: spraying many names
+            # from one client must not hide behind the names' own locks.
+            self._count(by_address, self._address_limit, now)
             self._events.denied(actor, "auth:login", refusal[1], client_address=client_address)
             raise refusal[0]
         state = None if account is None else self._store.accounts.password_state(account.id)
@@ -674,14 +677,12 @@ class AccountService:
             (by_name, self._username_limit, locked),
             (by_address, self._address_limit, address_locked),
         ):
-            failures = self._store.sign_in_failures.record(subject, now, now - limit.window)
+            failures, locked_now = self._count(subject, limit, now)
             if subject == by_name:
                 reasons.append(
                     "unknown username" if unknown else f"wrong password ({failures} in a row)"
                 )
-            until = limit.lock_after(failures, now)
-            if until is not None:
-                self._store.sign_in_failures.lock(subject, until)
+            if locked_now:
                 error = lock_error(self._settings.lockout_minutes)
                 kind = "username" if subject == by_name else "client address"
                 reasons.append(f"{kind} locked after {failures} failures")
@@ -699,6 +700,14 @@ class AccountService:
                 "the current password is wrong", hint="Give your current password to change it."
             )
         return actor_of(account)
+
+    def _count(self, subject: str, limit: SignInLimit, now: datetime) -> tuple[int, bool]:
+        """One more failure of ``subject``; the count, and whether it locked the subject now."""
+        failures = self._store.sign_in_failures.record(subject, now, now - limit.window)
+        until = limit.lock_after(failures, now)
+        if until is not None:
+            self._store.sign_in_failures.lock(subject, until)
+        return failures, until is not None
 
     def _bootstrap(self, by: Bootstrap, username: str, roles: Iterable[Role]) -> Actor:
         """The one password-less console act: the first custodian of an empty database."""

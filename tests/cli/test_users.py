@@ -17,7 +17,7 @@ from platekeeper.services import build_services
 from tests.cli.test_cli import assert_user_error
 
 PASSWORD = "correct horse battery"
-OWN = "jdoe's own passphrase"
+OWN = "my own quiet passphrase"
 
 
 def run(
