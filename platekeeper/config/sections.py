@@ -85,7 +85,7 @@ class AccountSettings(Section):
         default=5, ge=3, le=20, description="Failed logins in a row that lock an account."
     )
     lockout_minutes: int = Field(
-        default=15, ge=1, le=1440, description="How long a locked account stays locked."
+        default=15, ge=1, le=1440, description="How long a locked username or address stays locked."
     )
     address_lockout_failures: int = Field(
         default=20,
