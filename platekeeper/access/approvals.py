@@ -96,14 +96,14 @@ class ApprovalDesk:
         def decided(_: StatedPurpose | None) -> SearchApproval:
             if approval is None or approval.agency_id != who.actor.agency_id:
                 raise NotFound(f"approval {approval_id} does not exist")
-            if approve:
-                self._independence.require(who.actor.username, approval.requested_by)
             outcome = approval.decided(
                 who.actor.username,
                 approve,
                 self._clock.now(),
                 timedelta(hours=self._settings.approval_valid_hours),
             )
+            if approve:
+                self._independence.require(who.actor.username, approval.requested_by)
             if not self._store.approvals.decide(outcome):
                 raise Conflict(f"approval {approval_id} was decided by someone else meanwhile")
             return outcome

@@ -97,8 +97,8 @@ class HoldService:
     def approve(self, who: Caller, hold_id: str) -> LegalHold:
         def approved() -> LegalHold:
             hold = self._own(who, hold_id)
-            self._independence.require(who.actor.username, hold.requested_by)
             outcome = hold.approved(who.actor.username, self._clock.now())
+            self._independence.require(who.actor.username, hold.requested_by)
             if not self._store.legal_holds.approve(outcome):
                 raise Conflict(f"hold {hold_id} was decided by someone else meanwhile")
             return outcome

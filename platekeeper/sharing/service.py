@@ -195,9 +195,10 @@ class SharingService:
         def decided() -> ShareRequest:
             request = self._own_request(who, request_id)
             if approve:
-                self._independence.require(who.actor.username, request.requested_by)
                 self._require_allowed(request)
             outcome = request.decided(who.actor.username, approve, self._clock.now())
+            if approve:
+                self._independence.require(who.actor.username, request.requested_by)
             if not self._store.share_requests.decide(outcome):
                 raise Conflict(f"share request {request_id} was decided by someone else meanwhile")
             return outcome

@@ -115,8 +115,8 @@ def test_a_hold_cannot_be_requested_as_a_deactivated_analyst(tmp_path: Path) -> 
         services.accounts.deactivate(OPERATOR, gone.id)
     finally:
         services.close()
-    hold = ("hold", "request", "--case-number", "2026-000123", "--reason", "keep it")
-    hold += ("--days", "3650", "--read-id", "r1")
+    hold = [*("hold", "request", "--case-number", "2026-000123", "--reason", "keep it")]
+    hold += ["--days", "3650", "--read-id", "r1"]
     # No password, a wrong one, or the right one of a deactivated account: nothing is done.
     for user, password in (("gone", None), ("gone", "a guess at it"), ("gone", PASSWORD)):
         refused = run(tmp_path, *hold, user=user, password=password)
@@ -127,6 +127,6 @@ def test_a_hold_cannot_be_requested_as_a_deactivated_analyst(tmp_path: Path) -> 
     listed = run(tmp_path, "hold", "list", user="sam", password=SUPERVISOR_PASSWORD)
     assert listed.returncode == 0, listed.stderr
     # Accounts exist: adding one without signing in is refused.
-    add = ("user", "add", "x1", "--name", "X", "--agency", "demo-pd", "--title", "T")
-    add += ("--role", "custodian", "--training-completed", "2026-06-01", "--password-stdin")
+    add = [*("user", "add", "x1", "--name", "X", "--agency", "demo-pd", "--title", "T")]
+    add += ["--role", "custodian", "--training-completed", "2026-06-01", "--password-stdin"]
     assert run(tmp_path, *add, stdin=PASSWORD + "\n").returncode != 0
