@@ -525,6 +525,7 @@ class AccountService:
             if reason is not None:
                 suspended.append((self._suspend_lapsed(account, reason, None), reason))
         self._store.sessions.delete_ended(now, now - self._session_idle)
+        self._store.sign_in_failures.forget_before(now - self._username_limit.window)
         return suspended
 
     # Last: below it, ``list`` in an annotation would name this method.
