@@ -11,6 +11,7 @@ from platekeeper.audit import AccessLog, open_access_log
 from platekeeper.config import AccessSettings, PurposeSettings, Settings
 from platekeeper.domain.recipients import SHARING_OFF
 from platekeeper.domain.retention import DataClass, RetentionRule
+from platekeeper.domain.stewardship import Independence
 from platekeeper.domain.time import Clock, SystemClock
 from platekeeper.errors import NotFound, StoreError
 from platekeeper.hotlists.alerts import AlertDispatcher
@@ -91,6 +92,10 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         store.close()
         raise
     access = _access_under(settings, policy)
+    # One rule for every approval: not of an account one changed lately, nor of its changer.
+    independence = Independence(
+        store.account_changes, clock, timedelta(days=settings.accounts.recent_change_days)
+    )
     matcher = HotlistMatcher(store, alerts, clock, log, access)
     return Services(
         settings=settings,
@@ -102,7 +107,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         access_log=log,
         accounts=AccountService(store, clock, settings.accounts, log),
         read_access=ReadAccess(store, images, log, clock, access),
-        approvals=ApprovalDesk(store, log, clock, access),
+        approvals=ApprovalDesk(store, log, clock, access, independence=independence),
         hit_desk=HitDesk(store, images, log, clock, access),
         hotlists=HotlistService(store, log, clock, settings.hotlists),
         alerts=alerts,
@@ -114,6 +119,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
             clock,
             rules=SHARING_OFF if policy is None else policy.sharing,
             settings=settings.sharing,
+            independence=independence,
         ),
         purge=PurgeService(
             store,
@@ -124,7 +130,9 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
             shredder=shredder_of(images),
             batch_size=settings.retention.batch_size,
         ),
-        holds=HoldService(store, log, clock, access.catalogue().case_format),
+        holds=HoldService(
+            store, log, clock, access.catalogue().case_format, independence=independence
+        ),
     )
 
 

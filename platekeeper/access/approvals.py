@@ -16,6 +16,7 @@ from platekeeper.domain.approvals import ApprovalStatus, SearchApproval
 from platekeeper.domain.gate import Access, AccessGate, Person
 from platekeeper.domain.permissions import Permission
 from platekeeper.domain.purposes import StatedPurpose
+from platekeeper.domain.stewardship import Independence
 from platekeeper.domain.time import Clock
 from platekeeper.errors import Conflict, NotFound
 from platekeeper.store import Store
@@ -23,9 +24,16 @@ from platekeeper.store import Store
 
 class ApprovalDesk:
     def __init__(
-        self, store: Store, log: AccessSink, clock: Clock, settings: AccessSettings
+        self,
+        store: Store,
+        log: AccessSink,
+        clock: Clock,
+        settings: AccessSettings,
+        *,
+        independence: Independence | None = None,
     ) -> None:
         self._store = store
+        self._independence = independence or Independence(store.account_changes, clock)
         self._clock = clock
         self._settings = settings
         self._gate = AccessGate(log, clock, settings.catalogue())
@@ -94,6 +102,8 @@ class ApprovalDesk:
                 self._clock.now(),
                 timedelta(hours=self._settings.approval_valid_hours),
             )
+            if approve:
+                self._independence.require(who.actor.username, approval.requested_by)
             if not self._store.approvals.decide(outcome):
                 raise Conflict(f"approval {approval_id} was decided by someone else meanwhile")
             return outcome

@@ -1,9 +1,11 @@
 """Who may change whose account: a pure rule, returning a decision with its reason.
 
 Custodians administer the accounts of their own agency, never their own account (another
-custodian must, so that nobody can lift their own suspension or grant themselves roles). The
-administrator at the server's console (the CLI) is trusted as the host's owner; everything they
-do is recorded under their operating-system user.
+custodian must, so that nobody can lift their own suspension or grant themselves roles). People
+at the server's console sign in there and are custodians or not like anywhere else. Two actors
+are not people: ``Bootstrap``, the one password-less console act, which makes the first
+custodian of an empty database; and ``HostOperator``, code that seeds accounts directly through
+the services (the demo), never reachable from the console.
 """
 
 from __future__ import annotations
@@ -23,8 +25,15 @@ class HostOperator:
     actor: Actor
 
 
-Acting = Principal | HostOperator
-"""Who asks for an account change: a signed-in person, or the host's administrator."""
+@dataclass(frozen=True, slots=True)
+class Bootstrap:
+    """The console making the first custodian of a database that has no account yet."""
+
+    actor: Actor
+
+
+Acting = Principal | HostOperator | Bootstrap
+"""Who asks for an account change: a signed-in person, seeding code, or the bootstrap."""
 
 
 def actor_of(by: Acting) -> Actor:
@@ -34,7 +43,9 @@ def actor_of(by: Acting) -> Actor:
 def may_manage(by: Acting, agency_id: str, account_id: str | None) -> Decision:
     """Whether ``by`` may change the account ``account_id`` (None: a new one) of ``agency_id``."""
     if isinstance(by, HostOperator):
-        return Decision(True, "host administrator at the console")
+        return Decision(True, "accounts seeded by the host's own code")
+    if isinstance(by, Bootstrap):
+        return Decision(False, "the bootstrap only creates the first custodian")
     if not by.has_role(Role.CUSTODIAN):
         return Decision(False, "managing accounts needs the custodian role")
     if account_id == by.account.id:

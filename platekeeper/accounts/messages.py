@@ -27,10 +27,41 @@ def wrong_credentials(settings: AccountSettings) -> AuthenticationFailed:
     )
 
 
+class PasswordChangeRequired(AuthenticationFailed):
+    """The password was right, but someone else set it: its owner chooses a new one first."""
+
+    code = "password_change_required"
+
+
 def locked(minutes: int) -> AuthenticationFailed:
+    # Said of any username, known or not, after the same number of failures: it tells the
+    # person trying only what they did, never whether the account exists.
     return AuthenticationFailed(
-        "the account is locked after repeated failed logins",
+        "sign-in with this username is locked after repeated failures",
         hint=f"Try again in {minutes} minute(s), or ask a custodian to reset the password.",
+    )
+
+
+def address_locked(minutes: int) -> AuthenticationFailed:
+    return AuthenticationFailed(
+        "sign-in from your address is locked after repeated failures",
+        hint=f"Try again in {minutes} minute(s).",
+    )
+
+
+def must_change_password(console: bool) -> PasswordChangeRequired:
+    hint = (
+        "Choose your own first: 'platekeeper user change-password'."
+        if console
+        else "Choose your own to go on; the one you were given works for nothing else."
+    )
+    return PasswordChangeRequired("the password was set by someone else", hint=hint)
+
+
+def awaiting_approval() -> AuthenticationFailed:
+    return AuthenticationFailed(
+        "the account waits for a second privileged person's approval",
+        hint="Ask a supervisor, custodian or auditor of your agency other than its creator.",
     )
 
 

@@ -13,12 +13,15 @@ from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
-from platekeeper.accounts.authority import Acting, HostOperator, may_manage
+from platekeeper.accounts.authority import Acting, Bootstrap, HostOperator, may_manage
 from platekeeper.accounts.events import AccountEvents, actor_of
 from platekeeper.accounts.messages import (
     SUSPENSION_REASONS,
+    address_locked,
     attempted_actor,
+    awaiting_approval,
     locked,
+    must_change_password,
     not_active,
     wrong_credentials,
 )
@@ -28,9 +31,10 @@ from platekeeper.domain.access import AccessSink, Actor
 from platekeeper.domain.credentials import (
     ApiToken,
     CredentialKind,
-    LockoutRule,
     Principal,
     Session,
+    SignInLimit,
+    failure_subject,
     hash_token,
     issue_api_token_secret,
     issue_session_token,
@@ -44,6 +48,14 @@ from platekeeper.domain.people import (
     TrainingRecord,
     lapse,
 )
+from platekeeper.domain.stewardship import (
+    PRIVILEGED_ROLES,
+    AccountChange,
+    ChangeKind,
+    Independence,
+    RoleGrant,
+    privileged,
+)
 from platekeeper.domain.time import Clock
 from platekeeper.errors import (
     AuthenticationFailed,
@@ -54,6 +66,8 @@ from platekeeper.errors import (
 )
 from platekeeper.store import Store
 
+CONSOLE = "console"
+"""The client address of everything done at the server's console: the log's channel."""
 SYSTEM = Actor("system", "-")
 """Who suspends an account that lapsed: nobody in particular, the rules."""
 # Recording every request as activity would be a write per request; a minute is precise enough
@@ -77,8 +91,11 @@ class AccountService:
         self._settings = settings
         self._events = AccountEvents(sink, clock)
         self._passwords = passwords or Passwords()
-        self._lockout = LockoutRule(
-            settings.lockout_failures, timedelta(minutes=settings.lockout_minutes)
+        minutes = timedelta(minutes=settings.lockout_minutes)
+        self._username_limit = SignInLimit(settings.lockout_failures, minutes, minutes)
+        self._address_limit = SignInLimit(settings.address_lockout_failures, minutes, minutes)
+        self.independence = Independence(
+            store.account_changes, clock, timedelta(days=settings.recent_change_days)
         )
         self._max_idle = timedelta(days=settings.max_idle_days)
         self._session_idle = timedelta(minutes=settings.session_idle_minutes)
@@ -115,9 +132,13 @@ class AccountService:
         password: str | None = None,
     ) -> Account:
         """A new, active account for one person. Without a password nobody can sign in to it
-        until one is set."""
+        until one is set; with one set by a custodian, its owner must choose a new one first.
+        Privileged roles wait for a second privileged person (``approve_roles``)."""
         now = self._clock.now()
-        actor = self._authorise(by, "accounts:create", agency_id, None, username)
+        if isinstance(by, Bootstrap):
+            actor = self._bootstrap(by, username, roles)
+        else:
+            actor = self._authorise(by, "accounts:create", agency_id, None, username)
         account = Account(
             id=new_id(),
             username=username,
@@ -133,22 +154,92 @@ class AccountService:
         if password is not None:
             check_password_rules(password, username)
             password_hash = self._passwords.hash(password)
-        self._store.accounts.add(account, password_hash)
+        grant = self._grant_for(by, account, account.roles, now, new_account=True)
+        # A person's own password is typed by that person; the bootstrap's is the first
+        # custodian's, and seeding code has none to protect. Anyone else's must be replaced.
+        must_change = isinstance(by, Principal) and password is not None
+        self._store.accounts.add(account, password_hash, must_change=must_change, grant=grant)
+        self._changed(by, account, ChangeKind.CREATED, now)
         roles_text = ", ".join(sorted(account.roles))
+        waits = "; privileged roles wait for a second approval" if grant else ""
         self._events.allowed(
-            actor, "accounts:create", f"created with roles {roles_text}", username=account.username
+            actor,
+            "accounts:create",
+            f"created with roles {roles_text}{waits}",
+            username=account.username,
+            client_address=_channel(by),
         )
         return account
 
     def set_roles(self, by: Acting, account_id: str, roles: Iterable[Role]) -> Account:
+        """Replace an account's roles. Taking roles away is at once; adding a privileged one
+        waits for a second privileged person's approval (``approve_roles``)."""
+        now = self._clock.now()
         account = self.get(account_id)
         actor = self._authorise(by, "accounts:roles", account.agency_id, account.id, account)
         # replace() runs Account's checks: at least one role, never the camera role.
         changed = replace(account, roles=frozenset(roles))
-        self._store.accounts.update(changed)
         before, after = ", ".join(sorted(account.roles)), ", ".join(sorted(changed.roles))
+        grant = self._grant_for(by, account, changed.roles - account.roles, now, new_account=False)
+        self._changed(by, account, ChangeKind.ROLES, now)
+        if grant is not None:
+            self._store.accounts.request_roles(account.id, replace(grant, roles=changed.roles))
+            reason = f"roles {before} -> {after} asked; waits for a second privileged approval"
+            self._events.allowed(
+                actor,
+                "accounts:roles",
+                reason,
+                username=account.username,
+                client_address=_channel(by),
+            )
+            return account
+        self._store.accounts.update(changed)
+        self._store.accounts.request_roles(account.id, None)
         self._events.allowed(
-            actor, "accounts:roles", f"roles {before} -> {after}", username=changed.username
+            actor,
+            "accounts:roles",
+            f"roles {before} -> {after}",
+            username=changed.username,
+            client_address=_channel(by),
+        )
+        return changed
+
+    def pending_roles(self, account_id: str) -> RoleGrant | None:
+        return self._store.accounts.pending_grant(account_id)
+
+    def approve_roles(self, by: Acting, account_id: str) -> Account:
+        """A second privileged person of the agency approves the privileged roles asked for an
+        account: never the person who asked, nor anyone linked to them or to the account by
+        a recent change."""
+        now = self._clock.now()
+        account = self.get(account_id)
+        grant = self._store.accounts.pending_grant(account.id)
+        refusal = self._may_approve_roles(by, account, grant)
+        if refusal is not None or grant is None:
+            reason = refusal or "no roles wait for approval"
+            self._events.denied(
+                by.actor,
+                "accounts:approve-roles",
+                reason,
+                username=account.username,
+                client_address=_channel(by),
+            )
+            if refusal is None:
+                raise Conflict(f"no roles of {account.username!r} wait for approval")
+            raise PermissionDenied(
+                refusal, hint="Another privileged person of the agency approves."
+            )
+        changed = replace(account, roles=grant.roles)
+        self._store.accounts.update(changed)
+        self._store.accounts.request_roles(account.id, None)
+        self._changed(by, account, ChangeKind.ROLES_APPROVED, now)
+        roles_text = ", ".join(sorted(grant.roles))
+        self._events.allowed(
+            by.actor,
+            "accounts:approve-roles",
+            f"roles {roles_text} asked by {grant.requested_by} approved",
+            username=account.username,
+            client_address=_channel(by),
         )
         return changed
 
@@ -162,7 +253,13 @@ class AccountService:
         changed = replace(account, training=training)
         self._store.accounts.update(changed)
         reason = f"training completed {training.completed_on}, expires {training.expires_on}"
-        self._events.allowed(actor, "accounts:training", reason, username=changed.username)
+        self._events.allowed(
+            actor,
+            "accounts:training",
+            reason,
+            username=changed.username,
+            client_address=_channel(by),
+        )
         return changed
 
     def suspend(self, by: Acting, account_id: str) -> Account:
@@ -178,6 +275,7 @@ class AccountService:
             "accounts:suspend",
             f"suspended; {ended} session(s) ended",
             username=changed.username,
+            client_address=_channel(by),
         )
         return changed
 
@@ -204,7 +302,13 @@ class AccountService:
         changed = account.reactivated(training, now)
         self._store.accounts.update(changed)
         reason = f"reactivated from {account.status.value}; training expires {training.expires_on}"
-        self._events.allowed(actor, "accounts:reactivate", reason, username=changed.username)
+        self._events.allowed(
+            actor,
+            "accounts:reactivate",
+            reason,
+            username=changed.username,
+            client_address=_channel(by),
+        )
         return changed
 
     def deactivate(self, by: Acting, account_id: str) -> Account:
@@ -219,7 +323,13 @@ class AccountService:
         sessions = self._store.sessions.delete_for_account(account.id)
         tokens = self._store.api_tokens.revoke_for_account(account.id, now)
         reason = f"deactivated; {sessions} session(s) ended, {tokens} token(s) revoked"
-        self._events.allowed(actor, "accounts:deactivate", reason, username=changed.username)
+        self._events.allowed(
+            actor,
+            "accounts:deactivate",
+            reason,
+            username=changed.username,
+            client_address=_channel(by),
+        )
         return changed
 
     def set_password(
@@ -231,7 +341,8 @@ class AccountService:
         current_password: str | None = None,
     ) -> None:
         """One's own password, given the current one; or anyone's, by a custodian, which ends
-        that person's sessions so that only the new password gets them back in."""
+        that person's sessions. A password set by another lets its owner only choose a new one:
+        the setter never acts with it."""
         account = self.get(account_id)
         own = isinstance(by, Principal) and by.account.id == account.id
         if own:
@@ -239,12 +350,23 @@ class AccountService:
         else:
             actor = self._authorise(by, "accounts:password", account.agency_id, account.id, account)
         check_password_rules(new_password, account.username)
-        self._store.accounts.set_password_hash(account.id, self._passwords.hash(new_password))
+        must_change = not own and not isinstance(by, HostOperator)
+        self._store.accounts.set_password_hash(
+            account.id, self._passwords.hash(new_password), must_change=must_change
+        )
+        if not own:
+            self._changed(by, account, ChangeKind.PASSWORD, self._clock.now())
         keep = by.credential_id if isinstance(by, Principal) and own else None
         ended = self._store.sessions.delete_for_account(account.id, keep=keep)
-        who = "own" if own else "set by another"
+        who = "own" if own else "set by another; its owner must choose a new one"
         reason = f"password changed ({who}); {ended} other session(s) ended"
-        self._events.allowed(actor, "accounts:password", reason, username=account.username)
+        self._events.allowed(
+            actor,
+            "accounts:password",
+            reason,
+            username=account.username,
+            client_address=_channel(by),
+        )
 
     # -- signing in ----------------------------------------------------------------------------
 
@@ -254,19 +376,8 @@ class AccountService:
         """A new session for the person, and its token for the cookie. Their other sessions
         end: one person, one session, so a login shared between people gives itself away."""
         now = self._clock.now()
-        account = self._store.accounts.by_username(username)
-        if account is None:
-            self._passwords.verify(None, password)
-            self._events.denied(
-                attempted_actor(username),
-                "auth:login",
-                "unknown username",
-                client_address=client_address,
-            )
-            raise wrong_credentials(self._settings)
+        account = self._signed_in(username, password, client_address, console=False)
         actor = actor_of(account)
-        self._check_password_for_login(account, password, now, client_address)
-        account = self._standing(account, "auth:login", client_address)
         self._store.accounts.record_login(account.id, now)
         token, session = self._new_session(account, now, client_address)
         ended = self._store.sessions.delete_for_account(account.id, keep=session.id)
@@ -276,6 +387,45 @@ class AccountService:
             replace(account, last_active_at=now), CredentialKind.SESSION, session.id
         )
         return principal, token
+
+    def change_password_at_sign_in(
+        self, username: str, password: str, new_password: str, client_address: str | None = None
+    ) -> tuple[Principal, str]:
+        """The sign-in step for a password set by someone else (or any password): the owner
+        proves it, chooses their own, and only then gets a session."""
+        account = self._signed_in(
+            username, password, client_address, console=client_address == CONSOLE, change=True
+        )
+        if new_password == password:
+            raise InvalidInput(
+                "the new password is the one you were given", hint="Choose one of your own."
+            )
+        check_password_rules(new_password, account.username)
+        self._store.accounts.set_password_hash(account.id, self._passwords.hash(new_password))
+        self._events.allowed(
+            actor_of(account),
+            "accounts:password",
+            "password changed (own, at sign-in)",
+            username=account.username,
+            client_address=client_address,
+        )
+        if client_address == CONSOLE:
+            return self.console_login(username, new_password), ""
+        return self.login(username, new_password, client_address)
+
+    def console_login(self, username: str, password: str) -> Principal:
+        """The person at the server's console, for one command: a password as on the web, the
+        same lockout, standing and must-change rules; logged with the console as its channel."""
+        now = self._clock.now()
+        account = self._signed_in(username, password, CONSOLE, console=True)
+        self._store.accounts.record_login(account.id, now)
+        self._events.allowed(
+            actor_of(account),
+            "auth:login",
+            "password accepted at the console",
+            client_address=CONSOLE,
+        )
+        return Principal(replace(account, last_active_at=now), CredentialKind.CONSOLE, CONSOLE)
 
     def resolve_session(self, token: str, client_address: str | None = None) -> Principal:
         """The person a session cookie belongs to, if the session and the account still stand."""
@@ -375,6 +525,7 @@ class AccountService:
             if reason is not None:
                 suspended.append((self._suspend_lapsed(account, reason, None), reason))
         self._store.sessions.delete_ended(now, now - self._session_idle)
+        self._store.sign_in_failures.forget_before(now - self._username_limit.window)
         return suspended
 
     # Last: below it, ``list`` in an annotation would name this method.
@@ -412,7 +563,9 @@ class AccountService:
             if account_id is None:
                 raise InvalidInput("name the account the token is for")
             return self.get(account_id)
-        if by.credential_kind is not CredentialKind.SESSION:
+        if isinstance(by, Bootstrap):
+            raise PermissionDenied("the bootstrap issues no tokens", hint="Sign in first.")
+        if by.credential_kind is CredentialKind.TOKEN:
             raise PermissionDenied(
                 "an API token cannot issue API tokens", hint="Sign in to issue a token."
             )
@@ -428,10 +581,12 @@ class AccountService:
         reason = lapse(account, self._clock.now(), self._max_idle)
         if reason is not None:
             account = self._suspend_lapsed(account, reason, client_address)
-        if account.status is AccountStatus.ACTIVE:
+        grant = self._store.accounts.pending_grant(account.id)
+        if account.status is AccountStatus.ACTIVE and not (grant and grant.new_account):
             return account
         self._store.sessions.delete_for_account(account.id)
-        error = not_active(account)
+        error = not_active(account) if account.status is not AccountStatus.ACTIVE else None
+        error = error or awaiting_approval()
         self._events.denied(actor_of(account), action, error.message, client_address=client_address)
         raise error
 
@@ -451,38 +606,90 @@ class AccountService:
         )
         return changed
 
-    def _check_password_for_login(
-        self, account: Account, password: str, now: datetime, client_address: str | None
-    ) -> None:
-        state = self._store.accounts.password_state(account.id)
-        if state is not None and state.locked_until is not None and state.locked_at(now):
-            minutes = math.ceil((state.locked_until - now) / timedelta(minutes=1))
-            self._events.denied(
-                actor_of(account), "auth:login", "account locked", client_address=client_address
-            )
-            raise locked(minutes)
+    def _signed_in(
+        self,
+        username: str,
+        password: str,
+        client_address: str | None,
+        *,
+        console: bool,
+        change: bool = False,
+    ) -> Account:
+        """The account whose password this is, if it may be used; else the refusal, logged.
+
+        Failures are counted per typed username, known or not, and per client address across
+        usernames; both lock alike, so neither the answer nor its timing tells whether a name
+        exists. Only the holder of the password learns more (suspended, must change it)."""
+        now = self._clock.now()
+        by_name = failure_subject("username", username)
+        by_address = failure_subject("address", client_address or "-")
+        account = self._store.accounts.by_username(username)
+        actor = attempted_actor(username) if account is None else actor_of(account)
+        refusal = self._refusal_while_locked(by_name, by_address, now)
+        if refusal is not None:
+            # A try at a locked name still counts against the address: spraying many names
+            # from one client must not hide behind the names' own locks.
+            self._count(by_address, self._address_limit, now)
+            self._events.denied(actor, "auth:login", refusal[1], client_address=client_address)
+            raise refusal[0]
+        state = None if account is None else self._store.accounts.password_state(account.id)
         stored_hash = None if state is None else state.password_hash
-        if self._passwords.verify(stored_hash, password):
-            if stored_hash is not None and self._passwords.needs_rehash(stored_hash):
-                self._store.accounts.set_password_hash(account.id, self._passwords.hash(password))
-            return
-        failures = self._store.accounts.record_failed_login(account.id)
-        locked_until = self._lockout.lock_after(failures, now)
-        if locked_until is None:
-            reason = f"wrong password ({failures} in a row)"
-            self._events.denied(
-                actor_of(account), "auth:login", reason, client_address=client_address
+        if account is None or state is None or not self._passwords.verify(stored_hash, password):
+            raise self._failed(actor, account is None, (by_name, by_address), now, client_address)
+        self._store.sign_in_failures.clear(by_name)
+        if stored_hash is not None and self._passwords.needs_rehash(stored_hash):
+            self._store.accounts.set_password_hash(
+                account.id, self._passwords.hash(password), must_change=state.must_change
             )
-            raise wrong_credentials(self._settings)
-        self._store.accounts.lock(account.id, locked_until)
-        reason = f"wrong password; locked after {failures} in a row"
-        self._events.denied(
-            actor_of(account),
-            "auth:login",
-            reason,
-            client_address=client_address,
-        )
-        raise locked(self._settings.lockout_minutes)
+        account = self._standing(account, "auth:login", client_address)
+        if state.must_change and not change:
+            reason = "password set by someone else: only a new one may be chosen with it"
+            self._events.denied(actor, "auth:login", reason, client_address=client_address)
+            raise must_change_password(console)
+        return account
+
+    def _refusal_while_locked(
+        self, by_name: str, by_address: str, now: datetime
+    ) -> tuple[AuthenticationFailed, str] | None:
+        """What to say, and what to log, while the address or the username is locked."""
+        for subject, error, reason in (
+            (by_address, address_locked, "client address locked"),
+            (by_name, locked, "account locked"),
+        ):
+            count = self._store.sign_in_failures.get(subject)
+            if count is not None and count.locked_until is not None and count.locked_at(now):
+                minutes = math.ceil((count.locked_until - now) / timedelta(minutes=1))
+                return error(minutes), reason
+        return None
+
+    def _failed(
+        self,
+        actor: Actor,
+        unknown: bool,
+        subjects: tuple[str, str],
+        now: datetime,
+        client_address: str | None,
+    ) -> AuthenticationFailed:
+        """Count a failed sign-in against the name and the address; return what to say."""
+        by_name, by_address = subjects
+        error = wrong_credentials(self._settings)
+        reasons = []
+        for subject, limit, lock_error in (
+            (by_name, self._username_limit, locked),
+            (by_address, self._address_limit, address_locked),
+        ):
+            failures, locked_now = self._count(subject, limit, now)
+            if subject == by_name:
+                reasons.append(
+                    "unknown username" if unknown else f"wrong password ({failures} in a row)"
+                )
+            if locked_now:
+                error = lock_error(self._settings.lockout_minutes)
+                kind = "username" if subject == by_name else "client address"
+                reasons.append(f"{kind} locked after {failures} failures")
+        reason = "; ".join(reasons)
+        self._events.denied(actor, "auth:login", reason, client_address=client_address)
+        return error
 
     def _check_current_password(self, account: Account, current_password: str | None) -> Actor:
         state = self._store.accounts.password_state(account.id)
@@ -494,6 +701,76 @@ class AccountService:
                 "the current password is wrong", hint="Give your current password to change it."
             )
         return actor_of(account)
+
+    def _count(self, subject: str, limit: SignInLimit, now: datetime) -> tuple[int, bool]:
+        """One more failure of ``subject``; the count, and whether it locked the subject now."""
+        failures = self._store.sign_in_failures.record(subject, now, now - limit.window)
+        until = limit.lock_after(failures, now)
+        if until is not None:
+            self._store.sign_in_failures.lock(subject, until)
+        return failures, until is not None
+
+    def _bootstrap(self, by: Bootstrap, username: str, roles: Iterable[Role]) -> Actor:
+        """The one password-less console act: the first custodian of an empty database."""
+        if self._store.accounts.list():
+            reason = "accounts exist: the console acts only as a person who signs in"
+            self._events.denied(
+                by.actor, "accounts:create", reason, username=username, client_address=CONSOLE
+            )
+            raise PermissionDenied(
+                "the first custodian exists already",
+                hint="Sign in at the console as a custodian: 'platekeeper user add --as NAME'.",
+            )
+        if Role.CUSTODIAN not in frozenset(roles):
+            raise InvalidInput("the first account is a custodian's", hint="Add --role custodian.")
+        return by.actor
+
+    def _grant_for(
+        self,
+        by: Acting,
+        account: Account,
+        added: frozenset[Role],
+        now: datetime,
+        *,
+        new_account: bool,
+    ) -> RoleGrant | None:
+        """The grant to hold for approval, or None if the roles take effect at once: no
+        privileged role added, seeding code or the bootstrap, or nobody else to approve."""
+        if not isinstance(by, Principal) or not privileged(added):
+            return None
+        others = [
+            other
+            for other in self._store.accounts.list(account.agency_id)
+            if other.id not in (by.account.id, account.id)
+            and other.status is AccountStatus.ACTIVE
+            and other.roles & PRIVILEGED_ROLES
+            and self._store.accounts.pending_grant(other.id) is None
+        ]
+        if not others:
+            # A lone custodian has nobody to ask; the account changes they make stay linked to
+            # them (``Independence``), so their creature still approves nothing of theirs.
+            return None
+        return RoleGrant(account.roles | added, by.actor.username, now, new_account)
+
+    def _may_approve_roles(
+        self, by: Acting, account: Account, grant: RoleGrant | None
+    ) -> str | None:
+        if not isinstance(by, Principal) or not by.account.roles & PRIVILEGED_ROLES:
+            return "privileged roles are approved by a signed-in supervisor, custodian or auditor"
+        if by.account.agency_id != account.agency_id:
+            return f"the account belongs to agency {account.agency_id}, not yours"
+        if by.account.id == account.id:
+            return "nobody approves their own roles"
+        for other in () if grant is None else (grant.requested_by, account.username):
+            decision = self.independence.decide(by.actor.username, other)
+            if not decision.allowed:
+                return decision.reason
+        return None
+
+    def _changed(self, by: Acting, account: Account, kind: ChangeKind, now: datetime) -> None:
+        self._store.account_changes.add(
+            AccountChange(account.username, by.actor.username, kind, now)
+        )
 
     def _new_session(
         self, account: Account, now: datetime, client_address: str | None
@@ -518,6 +795,15 @@ class AccountService:
     def _training(self, completed_on: date, expires_on: date | None) -> TrainingRecord:
         default = completed_on + timedelta(days=self._settings.training_valid_days)
         return TrainingRecord(completed_on, expires_on or default)
+
+
+def _channel(by: Acting) -> str | None:
+    """The client address an account event records: the console's acts say so."""
+    if isinstance(by, Bootstrap):
+        return CONSOLE
+    if isinstance(by, Principal) and by.credential_kind is CredentialKind.CONSOLE:
+        return CONSOLE
+    return None
 
 
 def _token_name(name: str) -> str:

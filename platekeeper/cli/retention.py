@@ -1,7 +1,8 @@
 """``platekeeper purge`` and ``platekeeper hold``: retention from the server's console.
 
-Holds are asked for, approved and released in a person's name (``--as USERNAME``): the account's
-roles decide, and the access log records that person, from the console.
+Holds are asked for, approved and released by a person who signs in at the console (``--as
+USERNAME`` and their password; ``cli/identity.py``): the account's roles decide, and the access
+log records that person, with ``console`` as the client address.
 """
 
 from __future__ import annotations
@@ -17,18 +18,18 @@ from rich.table import Table
 
 from platekeeper.cli.console import out
 from platekeeper.cli.context import open_current, state
+from platekeeper.cli.identity import AsOption
+from platekeeper.cli.identity import sign_in as console_sign_in
 from platekeeper.cli.users import console_operator
-from platekeeper.domain.access import Actor
 from platekeeper.domain.gate import Person
 from platekeeper.domain.holds import LegalHold, PlateSpan
-from platekeeper.errors import InvalidInput, NotFound
+from platekeeper.errors import InvalidInput
 from platekeeper.retention.purge import PurgeReport
 from platekeeper.services import Services
 
 hold_app = typer.Typer(
     help="Legal holds: keep specific reads past their limit.", no_args_is_help=True
 )
-AsOption = Annotated[str, typer.Option("--as", help="The account acting (its roles decide).")]
 
 
 @contextmanager
@@ -40,11 +41,10 @@ def _services(ctx: typer.Context) -> Iterator[Services]:
         services.close()
 
 
-def _person(services: Services, username: str) -> Person:
-    account = services.store.accounts.by_username(username)
-    if account is None:
-        raise NotFound(f"no account is called {username!r}")
-    return Person(Actor(account.username, account.agency_id), frozenset(account.roles), "console")
+def _person(services: Services, username: str | None) -> Person:
+    """The person who signs in at the console for this command; nobody else."""
+    principal = console_sign_in(services, username)
+    return Person(principal.actor, frozenset(principal.account.roles), "console")
 
 
 def purge(
@@ -92,7 +92,6 @@ def _when(instant: datetime | None) -> str:
 @hold_app.command("request")
 def request(
     ctx: typer.Context,
-    username: AsOption,
     case_number: Annotated[str, typer.Option(help="The case the reads are kept for.")],
     reason: Annotated[str, typer.Option(help="Why the reads must be kept.")],
     days: Annotated[int, typer.Option(min=1, max=3653, help="Days until the hold expires.")],
@@ -100,6 +99,7 @@ def request(
     plate: Annotated[str | None, typer.Option(help="Keep every read of this plate...")] = None,
     captured_from: Annotated[datetime | None, typer.Option(help="...from (UTC)...")] = None,
     captured_before: Annotated[datetime | None, typer.Option(help="...until (UTC).")] = None,
+    username: AsOption = None,
 ) -> None:
     """Ask for a legal hold; a supervisor other than you approves it."""
     plates = None
@@ -120,7 +120,7 @@ def request(
 
 
 @hold_app.command("approve")
-def approve(ctx: typer.Context, hold_id: str, username: AsOption) -> None:
+def approve(ctx: typer.Context, hold_id: str, username: AsOption = None) -> None:
     """Approve a requested hold (a supervisor, never the requester)."""
     with _services(ctx) as services:
         hold = services.holds.approve(_person(services, username), hold_id)
@@ -128,7 +128,7 @@ def approve(ctx: typer.Context, hold_id: str, username: AsOption) -> None:
 
 
 @hold_app.command("release")
-def release(ctx: typer.Context, hold_id: str, username: AsOption) -> None:
+def release(ctx: typer.Context, hold_id: str, username: AsOption = None) -> None:
     """Release a hold: its reads are purged like any others from the next run."""
     with _services(ctx) as services:
         hold = services.holds.release(_person(services, username), hold_id)
@@ -136,7 +136,7 @@ def release(ctx: typer.Context, hold_id: str, username: AsOption) -> None:
 
 
 @hold_app.command("list")
-def list_holds(ctx: typer.Context, username: AsOption) -> None:
+def list_holds(ctx: typer.Context, username: AsOption = None) -> None:
     """The holds of the account's agency, newest first."""
     with _services(ctx) as services:
         holds = services.holds.list(_person(services, username))

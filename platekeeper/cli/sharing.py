@@ -1,13 +1,12 @@
 """``platekeeper sharing``: the registry of recipients, their requests, approval and export.
 
-The console acts as a custodian of the agency named with ``--agency``, under
-``cli:<operating-system user>`` in the access log; another operator (or a custodian in the app)
-approves what one operator entered.
+Every command acts as a person who signs in at the console (``--as`` and their password;
+``cli/identity.py``), in their own agency and with their own roles, logged under their name with
+``console`` as the client address; another custodian, independent of them, approves.
 """
 
 from __future__ import annotations
 
-import getpass
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -18,8 +17,7 @@ from rich.table import Table
 
 from platekeeper.cli.console import out
 from platekeeper.cli.context import open_current, state
-from platekeeper.domain.access import Actor
-from platekeeper.domain.people import Role
+from platekeeper.cli.identity import AsOption, sign_in
 from platekeeper.domain.recipients import Agreement
 from platekeeper.domain.sharing import EntityType
 from platekeeper.sharing.service import Clerk, RecipientDraft, ShareOrder, SharingService
@@ -29,17 +27,15 @@ recipient_app = typer.Typer(help="The registry of recipients.", no_args_is_help=
 app.add_typer(recipient_app, name="recipient")
 T = TypeVar("T")
 
-AgencyOption = Annotated[str, typer.Option(help="Id of the agency whose registry this is.")]
 
-
-def _clerk(agency: str) -> Clerk:
-    return Clerk(Actor(f"cli:{getpass.getuser()}", agency), frozenset({Role.CUSTODIAN}))
-
-
-def _with_service(ctx: typer.Context, act: Callable[[SharingService], T]) -> T:
+def _with_service(
+    ctx: typer.Context, as_user: str | None, act: Callable[[SharingService, Clerk], T]
+) -> T:
     services = open_current(state(ctx).settings())
     try:
-        return act(services.sharing)
+        person = sign_in(services, as_user)
+        clerk = Clerk(person.actor, person.account.roles, "console")
+        return act(services.sharing, clerk)
     finally:
         services.close()
 
@@ -47,7 +43,6 @@ def _with_service(ctx: typer.Context, act: Callable[[SharingService], T]) -> T:
 @recipient_app.command("add")
 def add_recipient(
     ctx: typer.Context,
-    agency: AgencyOption,
     legal_name: Annotated[str, typer.Option("--name", help="The recipient's legal name.")],
     entity_type: Annotated[EntityType, typer.Option("--type", help="What kind of entity.")],
     us_state: Annotated[str, typer.Option("--state", help="Two-letter state code, e.g. CA.")],
@@ -62,6 +57,7 @@ def add_recipient(
         datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Agreement expires on.")
     ] = None,
     recipient_id: Annotated[str | None, typer.Option("--id", help="Id; default: new.")] = None,
+    as_user: AsOption = None,
 ) -> None:
     """Register a recipient."""
     agreement = (
@@ -72,14 +68,14 @@ def add_recipient(
     draft = RecipientDraft(
         legal_name, entity_type, us_state, contact, official, need, review_on.date(), agreement
     )
-    added = _with_service(ctx, lambda s: s.add_recipient(_clerk(agency), draft, recipient_id))
+    added = _with_service(ctx, as_user, lambda s, c: s.add_recipient(c, draft, recipient_id))
     out.print(f"Recipient {added.id} ({added.legal_name}) registered.")
 
 
 @recipient_app.command("list")
-def list_recipients(ctx: typer.Context, agency: AgencyOption) -> None:
+def list_recipients(ctx: typer.Context, as_user: AsOption = None) -> None:
     """The agency's recipients."""
-    found = _with_service(ctx, lambda s: s.recipients(_clerk(agency)))
+    found = _with_service(ctx, as_user, lambda s, c: s.recipients(c))
     table = Table("id", "legal name", "type", "state", "agreement until", "review on", "status")
     for r in found:
         until = "-" if r.agreement is None else r.agreement.expires_on.isoformat()
@@ -98,16 +94,16 @@ def list_recipients(ctx: typer.Context, agency: AgencyOption) -> None:
 @app.command("request")
 def request(
     ctx: typer.Context,
-    agency: AgencyOption,
     recipient_id: Annotated[str, typer.Argument(help="The recipient asking.")],
     purpose: Annotated[str, typer.Option(help="Its purpose, e.g. 'stolen-vehicle'.")],
     case_number: Annotated[str, typer.Option("--case", help="Its case number.")],
     plate: Annotated[str | None, typer.Option(help="The plate asked for.")] = None,
     read_ids: Annotated[list[str] | None, typer.Option("--read", help="A read id.")] = None,
+    as_user: AsOption = None,
 ) -> None:
     """Enter a recipient's request; it is checked at once."""
     order = ShareOrder(recipient_id, purpose, case_number, plate, tuple(read_ids or ()))
-    entered = _with_service(ctx, lambda s: s.submit(_clerk(agency), order))
+    entered = _with_service(ctx, as_user, lambda s, c: s.submit(c, order))
     if entered.rule is not None:
         out.print(f"Request {entered.id} refused by rule {entered.rule}: {entered.reason}.")
         out.print(f"  ({entered.citation})")
@@ -119,23 +115,23 @@ def request(
 @app.command("approve")
 def approve(
     ctx: typer.Context,
-    agency: AgencyOption,
     request_id: Annotated[str, typer.Argument(help="The request to decide.")],
     deny: Annotated[bool, typer.Option(help="Deny it instead.")] = False,
+    as_user: AsOption = None,
 ) -> None:
     """Approve (or deny) a pending request entered by someone else."""
-    decided = _with_service(ctx, lambda s: s.decide(_clerk(agency), request_id, approve=not deny))
+    decided = _with_service(ctx, as_user, lambda s, c: s.decide(c, request_id, approve=not deny))
     out.print(f"Request {decided.id} is {decided.status.value}.")
 
 
 @app.command("export")
 def export(
     ctx: typer.Context,
-    agency: AgencyOption,
     request_id: Annotated[str, typer.Argument(help="An approved request.")],
     output: Annotated[Path, typer.Option(help="Where to write the bundle (.zip).")],
+    as_user: AsOption = None,
 ) -> None:
     """Write the bundle of an approved request."""
-    bundle = _with_service(ctx, lambda s: s.export(_clerk(agency), request_id))
+    bundle = _with_service(ctx, as_user, lambda s, c: s.export(c, request_id))
     output.write_bytes(bundle.data)
     out.print(f"Bundle written to {output}; manifest SHA-256 {bundle.entry.bundle_sha256}.")

@@ -1,12 +1,14 @@
 """``platekeeper user`` and ``platekeeper token``: people's accounts, from the server's console.
 
-The console is the host administrator's: what they do here needs no custodian, and it is written
-to the access log under ``cli:<operating-system user>``. The first custodian is made this way.
+Every command here acts as a person who signs in at the console (``--as``; see
+``cli/identity.py``): a custodian manages accounts here as in the app, under the same rules. The
+one exception is the first custodian of a database with no account, made without signing in.
 """
 
 from __future__ import annotations
 
 import getpass
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -16,13 +18,16 @@ from typing import Annotated, TypeVar
 import typer
 from rich.table import Table
 
-from platekeeper.accounts.authority import HostOperator
-from platekeeper.accounts.service import AccountService
+from platekeeper.accounts.authority import Acting, Bootstrap, HostOperator
+from platekeeper.accounts.service import CONSOLE, AccountService
 from platekeeper.cli.console import out
 from platekeeper.cli.context import open_current, state
+from platekeeper.cli.identity import PASSWORD_VARIABLE, AsOption, sign_in
 from platekeeper.domain.access import Actor
+from platekeeper.domain.credentials import Principal
 from platekeeper.domain.people import Account, Role
 from platekeeper.errors import InvalidInput
+from platekeeper.services import Services
 
 user_app = typer.Typer(
     help="People's accounts: add, suspend, reactivate, deactivate.", no_args_is_help=True
@@ -37,24 +42,36 @@ RolesOption = Annotated[
 
 
 def console_operator() -> HostOperator:
-    """The administrator at this console, as the access log names them."""
+    """The host's own jobs run at this console (purges, reports, hot lists, cameras), as the
+    access log names them; never an account change, which needs a person who signed in."""
     return HostOperator(Actor(f"cli:{getpass.getuser()}", "-"))
 
 
 @contextmanager
-def account_service(ctx: typer.Context) -> Iterator[AccountService]:
+def opened(ctx: typer.Context) -> Iterator[Services]:
     services = open_current(state(ctx).settings())
     try:
-        yield services.accounts
+        yield services
     finally:
         services.close()
 
 
+@contextmanager
+def account_service(ctx: typer.Context) -> Iterator[AccountService]:
+    with opened(ctx) as services:
+        yield services.accounts
+
+
 def _with_account(
-    ctx: typer.Context, username: str, act: Callable[[AccountService, Account], T]
+    ctx: typer.Context,
+    as_user: str | None,
+    username: str,
+    act: Callable[[AccountService, Principal, Account], T],
 ) -> T:
-    with account_service(ctx) as accounts:
-        return act(accounts, accounts.by_username(username))
+    """Sign the person at the console in, then act on ``username``'s account as them."""
+    with opened(ctx) as services:
+        person = sign_in(services, as_user)
+        return act(services.accounts, person, services.accounts.by_username(username))
 
 
 def _day(value: datetime | None) -> date | None:
@@ -86,12 +103,19 @@ def add_user(
     password_stdin: Annotated[
         bool, typer.Option("--password-stdin", help="Read the password from standard input.")
     ] = False,
+    as_user: AsOption = None,
 ) -> None:
-    """Add a person's account. The password is asked twice, hidden."""
-    password = _read_password(password_stdin)
-    with account_service(ctx) as accounts:
-        account = accounts.create(
-            console_operator(),
+    """Add a person's account. The password is asked twice, hidden; the person must replace it
+    at first sign-in. On a database with no account, the first custodian needs no --as."""
+    with opened(ctx) as services:
+        by: Acting
+        if services.store.accounts.list():
+            by = sign_in(services, as_user)
+        else:
+            by = Bootstrap(Actor(f"cli:{getpass.getuser()}", "-"))
+        password = _read_password(password_stdin)
+        account = services.accounts.create(
+            by,
             username=username,
             display_name=name,
             agency_id=agency,
@@ -102,16 +126,52 @@ def add_user(
             password=password,
         )
     out.print(f"Account {account.username} added with roles {_roles(account)}.")
+    if isinstance(by, Principal):
+        out.print(
+            "Its password works only to choose a new one ('platekeeper user change-password')."
+        )
+
+
+@user_app.command("change-password")
+def change_password(
+    ctx: typer.Context,
+    username: Annotated[str, typer.Argument(help="Your username.")],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the new password from standard input.")
+    ] = False,
+) -> None:
+    """Choose your own password: the current one (asked, or PLATEKEEPER_CONSOLE_PASSWORD), then
+    the new one twice. The way in for a password someone else set."""
+    current = os.environ.get(PASSWORD_VARIABLE)
+    if current is None:
+        current = str(typer.prompt("Current password", hide_input=True))
+    new = _read_password(password_stdin)
+    with account_service(ctx) as accounts:
+        accounts.change_password_at_sign_in(username, current, new, CONSOLE)
+    out.print(f"Account {username} has the password you chose.")
+
+
+@user_app.command("approve-roles")
+def approve_roles(
+    ctx: typer.Context,
+    username: Annotated[str, typer.Argument(help="The account whose roles wait.")],
+    as_user: AsOption = None,
+) -> None:
+    """Approve the privileged roles asked for an account (a second privileged person)."""
+    account = _with_account(ctx, as_user, username, lambda s, p, a: s.approve_roles(p, a.id))
+    out.print(f"Account {username} now has roles {_roles(account)}.")
 
 
 @user_app.command("list")
 def list_users(
     ctx: typer.Context,
     agency: Annotated[str | None, typer.Option(help="Only this agency's accounts.")] = None,
+    as_user: AsOption = None,
 ) -> None:
     """List accounts with their status, training expiry and last activity."""
-    with account_service(ctx) as accounts:
-        found = accounts.list(agency)
+    with opened(ctx) as services:
+        sign_in(services, as_user)
+        found = services.accounts.list(agency)
     table = Table("username", "name", "agency", "roles", "status", "training until", "last active")
     for account in found:
         table.add_row(
@@ -128,10 +188,12 @@ def list_users(
 
 @user_app.command("show")
 def show_user(
-    ctx: typer.Context, username: Annotated[str, typer.Argument(help="The username.")]
+    ctx: typer.Context,
+    username: Annotated[str, typer.Argument(help="The username.")],
+    as_user: AsOption = None,
 ) -> None:
     """Show one account."""
-    account = _with_account(ctx, username, lambda _, account: account)
+    account = _with_account(ctx, as_user, username, lambda _, __, account: account)
     training = account.training
     for label, value in [
         ("username", account.username),
@@ -149,10 +211,12 @@ def show_user(
 
 @user_app.command("suspend")
 def suspend_user(
-    ctx: typer.Context, username: Annotated[str, typer.Argument(help="The username.")]
+    ctx: typer.Context,
+    username: Annotated[str, typer.Argument(help="The username.")],
+    as_user: AsOption = None,
 ) -> None:
     """Suspend an account; its sessions end at once."""
-    _with_account(ctx, username, lambda s, a: s.suspend(console_operator(), a.id))
+    _with_account(ctx, as_user, username, lambda s, p, a: s.suspend(p, a.id))
     out.print(f"Account {username} is suspended.")
 
 
@@ -167,24 +231,26 @@ def reactivate_user(
     training_expires: Annotated[
         datetime | None, typer.Option(formats=_DATE_FORMATS, help="Day it expires.")
     ] = None,
+    as_user: AsOption = None,
 ) -> None:
     """Reactivate a suspended or deactivated account; its training must be current."""
     account = _with_account(
         ctx,
+        as_user,
         username,
-        lambda s, a: s.reactivate(
-            console_operator(), a.id, _day(training_completed), _day(training_expires)
-        ),
+        lambda s, p, a: s.reactivate(p, a.id, _day(training_completed), _day(training_expires)),
     )
     out.print(f"Account {username} is active again, training until {_training_until(account)}.")
 
 
 @user_app.command("deactivate")
 def deactivate_user(
-    ctx: typer.Context, username: Annotated[str, typer.Argument(help="The username.")]
+    ctx: typer.Context,
+    username: Annotated[str, typer.Argument(help="The username.")],
+    as_user: AsOption = None,
 ) -> None:
     """Deactivate the account of someone who left; sessions and API tokens end at once."""
-    _with_account(ctx, username, lambda s, a: s.deactivate(console_operator(), a.id))
+    _with_account(ctx, as_user, username, lambda s, p, a: s.deactivate(p, a.id))
     out.print(f"Account {username} is deactivated; its sessions and API tokens are void.")
 
 
@@ -193,12 +259,13 @@ def set_roles(
     ctx: typer.Context,
     username: Annotated[str, typer.Argument(help="The username.")],
     roles: RolesOption,
+    as_user: AsOption = None,
 ) -> None:
-    """Replace an account's roles."""
-    account = _with_account(
-        ctx, username, lambda s, a: s.set_roles(console_operator(), a.id, roles)
-    )
-    out.print(f"Account {username} now has roles {_roles(account)}.")
+    """Replace an account's roles; a privileged one added waits for a second approval."""
+    account = _with_account(ctx, as_user, username, lambda s, p, a: s.set_roles(p, a.id, roles))
+    out.print(f"Account {username} has roles {_roles(account)}.")
+    if set(roles) - set(account.roles):
+        out.print("The roles added wait for a second privileged person's approval.")
 
 
 @user_app.command("set-training")
@@ -209,12 +276,14 @@ def set_training(
     expires: Annotated[
         datetime | None, typer.Option(formats=_DATE_FORMATS, help="Day it expires.")
     ] = None,
+    as_user: AsOption = None,
 ) -> None:
     """Record a person's latest training (it does not reactivate a suspended account)."""
     account = _with_account(
         ctx,
+        as_user,
         username,
-        lambda s, a: s.record_training(console_operator(), a.id, completed.date(), _day(expires)),
+        lambda s, p, a: s.record_training(p, a.id, completed.date(), _day(expires)),
     )
     out.print(f"Account {username} has training until {_training_until(account)}.")
 
@@ -226,11 +295,16 @@ def set_password(
     password_stdin: Annotated[
         bool, typer.Option("--password-stdin", help="Read the password from standard input.")
     ] = False,
+    as_user: AsOption = None,
 ) -> None:
-    """Set a person's password; their sessions end."""
-    password = _read_password(password_stdin)
-    _with_account(ctx, username, lambda s, a: s.set_password(console_operator(), a.id, password))
-    out.print(f"Account {username} has a new password; its sessions ended.")
+    """Set another person's password; their sessions end, and it lets them only choose a new
+    one ('platekeeper user change-password')."""
+    with opened(ctx) as services:
+        person = sign_in(services, as_user)
+        account = services.accounts.by_username(username)
+        password = _read_password(password_stdin)
+        services.accounts.set_password(person, account.id, password)
+    out.print(f"Account {username} has a new password to replace at sign-in; its sessions ended.")
 
 
 @user_app.command("sweep")
@@ -246,15 +320,13 @@ def sweep(ctx: typer.Context) -> None:
 @token_app.command("create")
 def create_token(
     ctx: typer.Context,
-    username: Annotated[str, typer.Argument(help="The person the service acts for.")],
+    username: Annotated[str, typer.Argument(help="You: the person the service acts for.")],
     name: Annotated[str, typer.Option(help="What uses it, e.g. 'nightly-export'.")],
     days: Annotated[int, typer.Option(help="Days until it expires.")] = 90,
 ) -> None:
-    """Issue an API token and print it once; only its hash is kept."""
+    """Issue yourself an API token (you sign in) and print it once; only its hash is kept."""
     token, plaintext = _with_account(
-        ctx,
-        username,
-        lambda s, a: s.issue_api_token(console_operator(), name, days, account_id=a.id),
+        ctx, username, username, lambda s, p, a: s.issue_api_token(p, name, days)
     )
     out.print(
         f"Token {token.id} for {username}, valid until {_when(token.expires_at)}. Shown only now:"
@@ -264,10 +336,14 @@ def create_token(
 
 @token_app.command("list")
 def list_tokens(
-    ctx: typer.Context, username: Annotated[str, typer.Argument(help="The username.")]
+    ctx: typer.Context,
+    username: Annotated[str, typer.Argument(help="The username.")],
+    as_user: AsOption = None,
 ) -> None:
-    """List a person's API tokens, revoked and expired ones too."""
-    tokens = _with_account(ctx, username, lambda s, a: s.list_api_tokens(console_operator(), a.id))
+    """List a person's API tokens, revoked and expired ones too (yours, or as a custodian)."""
+    tokens = _with_account(
+        ctx, as_user or username, username, lambda s, p, a: s.list_api_tokens(p, a.id)
+    )
     table = Table("id", "name", "issued", "expires", "last used", "revoked")
     for token in tokens:
         table.add_row(
@@ -283,11 +359,13 @@ def list_tokens(
 
 @token_app.command("revoke")
 def revoke_token(
-    ctx: typer.Context, token_id: Annotated[str, typer.Argument(help="The token's id.")]
+    ctx: typer.Context,
+    token_id: Annotated[str, typer.Argument(help="The token's id.")],
+    as_user: AsOption = None,
 ) -> None:
-    """Revoke an API token; it stops working at once."""
-    with account_service(ctx) as accounts:
-        accounts.revoke_api_token(console_operator(), token_id)
+    """Revoke an API token (yours, or as a custodian); it stops working at once."""
+    with opened(ctx) as services:
+        services.accounts.revoke_api_token(sign_in(services, as_user), token_id)
     out.print(f"Token {token_id} is revoked.")
 
 

@@ -9,8 +9,9 @@ from pydantic import (
 
 ENV_PREFIX = "PLATEKEEPER_"
 CONFIG_PATH_ENV = "PLATEKEEPER_CONFIG"
-# Variables with the prefix that are not settings: the config path itself, and the test harness's.
-NON_SETTING_ENV = (CONFIG_PATH_ENV, "PLATEKEEPER_TEST_")
+# Variables with the prefix that are not settings: the config path itself, the test harness's, and
+# who signs in at the console (PLATEKEEPER_CONSOLE_USER and _PASSWORD, cli/identity.py).
+NON_SETTING_ENV = (CONFIG_PATH_ENV, "PLATEKEEPER_TEST_", "PLATEKEEPER_CONSOLE_")
 PLACEHOLDER_SECRETS = {"changeme", "change-me", "password", "secret", "example", "xxx", "todo"}
 
 

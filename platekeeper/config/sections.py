@@ -85,7 +85,21 @@ class AccountSettings(Section):
         default=5, ge=3, le=20, description="Failed logins in a row that lock an account."
     )
     lockout_minutes: int = Field(
-        default=15, ge=1, le=1440, description="How long a locked account stays locked."
+        default=15, ge=1, le=1440, description="How long a locked username or address stays locked."
+    )
+    address_lockout_failures: int = Field(
+        default=20,
+        ge=5,
+        le=1000,
+        description="Failed logins from one client address, across usernames, within "
+        "lockout_minutes that stop that address signing in for lockout_minutes.",
+    )
+    recent_change_days: int = Field(
+        default=30,
+        ge=1,
+        le=3650,
+        description="Who created an account, set its password or changed its roles approves "
+        "nothing of it, nor of its holder, for this many days (and the other way round).",
     )
     session_idle_minutes: int = Field(
         default=30, ge=5, le=720, description="A session unused this long ends."

@@ -29,6 +29,8 @@ _CSRF_CONTEXT = b"platekeeper csrf v1\x00"
 class CredentialKind(StrEnum):
     SESSION = "session"
     TOKEN = "token"  # noqa: S105 - a kind, not a secret
+    CONSOLE = "console"
+    """A person who signed in at the server's console, for one command."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +87,8 @@ class PasswordState:
     password_hash: str | None
     failed_logins: int = 0
     locked_until: datetime | None = None
+    must_change: bool = False
+    """The password was set by someone else: it lets its owner choose a new one, nothing more."""
 
     def locked_at(self, now: datetime) -> bool:
         return self.locked_until is not None and now < self.locked_until
@@ -100,6 +104,37 @@ class LockoutRule:
     def lock_after(self, failures_in_a_row: int, now: datetime) -> datetime | None:
         """Until when the account is locked after this many failures, or None if it is not."""
         return now + self.duration if failures_in_a_row >= self.threshold else None
+
+
+@dataclass(frozen=True, slots=True)
+class FailureCount:
+    """Failed sign-ins of one subject (a typed username or a client address) since ``first_at``."""
+
+    failures: int
+    first_at: datetime
+    locked_until: datetime | None = None
+
+    def locked_at(self, now: datetime) -> bool:
+        return self.locked_until is not None and now < self.locked_until
+
+
+@dataclass(frozen=True, slots=True)
+class SignInLimit:
+    """``threshold`` failures of one subject within ``window`` lock it for ``duration``."""
+
+    threshold: int
+    window: timedelta
+    duration: timedelta
+
+    def lock_after(self, failures: int, now: datetime) -> datetime | None:
+        return now + self.duration if failures >= self.threshold else None
+
+
+def failure_subject(kind: str, value: str) -> str:
+    """The key failures are counted under: a hash, so that whatever was typed as a username
+    (sometimes a password) is not kept; the same for a name that exists and one that does not."""
+    digest = hashlib.sha256(f"{kind}\x00{value.strip().lower()}".encode()).hexdigest()
+    return f"{kind}:{digest}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ from platekeeper.domain.permissions import Permission
 from platekeeper.domain.plates import normalise_plate_key
 from platekeeper.domain.purposes import CaseNumberFormat
 from platekeeper.domain.scope import AgencyScope
+from platekeeper.domain.stewardship import Independence
 from platekeeper.domain.time import Clock
 from platekeeper.errors import Conflict, InvalidInput, NotFound
 from platekeeper.store import Store
@@ -37,9 +38,16 @@ Caller = Person
 
 class HoldService:
     def __init__(
-        self, store: Store, log: AccessSink, clock: Clock, case_numbers: CaseNumberFormat
+        self,
+        store: Store,
+        log: AccessSink,
+        clock: Clock,
+        case_numbers: CaseNumberFormat,
+        *,
+        independence: Independence | None = None,
     ) -> None:
         self._store = store
+        self._independence = independence or Independence(store.account_changes, clock)
         self._clock = clock
         self._case_numbers = case_numbers
         # Holds ask no purpose: each carries its case number, checked against the format here.
@@ -86,7 +94,9 @@ class HoldService:
 
     def approve(self, who: Caller, hold_id: str) -> LegalHold:
         def approved() -> LegalHold:
-            outcome = self._own(who, hold_id).approved(who.actor.username, self._clock.now())
+            hold = self._own(who, hold_id)
+            outcome = hold.approved(who.actor.username, self._clock.now())
+            self._independence.require(who.actor.username, hold.requested_by)
             if not self._store.legal_holds.approve(outcome):
                 raise Conflict(f"hold {hold_id} was decided by someone else meanwhile")
             return outcome

@@ -37,6 +37,7 @@ from platekeeper.domain.recipients import (
     decide_share,
 )
 from platekeeper.domain.sharing import EntityType, SharingRules
+from platekeeper.domain.stewardship import Independence
 from platekeeper.domain.time import Clock
 from platekeeper.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from platekeeper.sharing.bundle import ReadImages, build_bundle
@@ -106,8 +107,10 @@ class SharingService:
         *,
         rules: SharingRules,
         settings: SharingSettings,
+        independence: Independence | None = None,
     ) -> None:
         self._store = store
+        self._independence = independence or Independence(store.account_changes, clock)
         self._images = images
         self._gate = AccessGate(log, clock)
         self._clock = clock
@@ -199,6 +202,8 @@ class SharingService:
             if approve:
                 self._require_allowed(request)
             outcome = request.decided(who.actor.username, approve, self._clock.now())
+            if approve:
+                self._independence.require(who.actor.username, request.requested_by)
             if not self._store.share_requests.decide(outcome):
                 raise Conflict(f"share request {request_id} was decided by someone else meanwhile")
             return outcome

@@ -7,8 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Query, Request, Response, status
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from platekeeper.accounts.messages import PasswordChangeRequired
 from platekeeper.domain.permissions import Permission
-from platekeeper.errors import AuthenticationFailed
+from platekeeper.errors import AuthenticationFailed, InvalidInput
 from platekeeper.http.auth import (
     SESSION_COOKIE,
     CallerDep,
@@ -48,6 +49,16 @@ def login(
     require_same_origin(request)
     try:
         _, token = services.accounts.login(username, password, client_address(request))
+    except PasswordChangeRequired as exc:
+        return _login_form(
+            request,
+            services,
+            error=str(exc),
+            username=username,
+            next_page=next_page,
+            change_password=True,
+            status_code=401,
+        )
     except AuthenticationFailed as exc:
         return _login_form(
             request,
@@ -57,6 +68,38 @@ def login(
             next_page=next_page,
             status_code=401,
         )
+    return _signed_in(services, token, next_page)
+
+
+@router.post("/login/password", response_class=HTMLResponse, dependencies=public())
+def change_password(  # noqa: PLR0917 - a route's parameters are its form's fields
+    request: Request,
+    services: ServicesDep,
+    username: Annotated[str, Form(max_length=64)],
+    password: Annotated[str, Form(max_length=1024)],
+    new_password: Annotated[str, Form(max_length=1024)],
+    next_page: Annotated[str | None, Form(alias="next", max_length=2000)] = None,
+) -> Response:
+    """The one thing a password set by someone else opens: choosing one's own."""
+    require_same_origin(request)
+    try:
+        _, token = services.accounts.change_password_at_sign_in(
+            username, password, new_password, client_address(request)
+        )
+    except (AuthenticationFailed, InvalidInput) as exc:
+        return _login_form(
+            request,
+            services,
+            error=str(exc),
+            username=username,
+            next_page=next_page,
+            change_password=True,
+            status_code=401 if isinstance(exc, AuthenticationFailed) else 422,
+        )
+    return _signed_in(services, token, next_page)
+
+
+def _signed_in(services: ServicesDep, token: str, next_page: str | None) -> Response:
     response = RedirectResponse(safe_next(next_page), status_code=status.HTTP_303_SEE_OTHER)
     set_session_cookie(response, services, token)
     return response
@@ -92,6 +135,7 @@ def _login_form(
     notice: str | None = None,
     username: str = "",
     next_page: str | None = None,
+    change_password: bool = False,
     status_code: int = 200,
 ) -> HTMLResponse:
     return render(
@@ -103,6 +147,7 @@ def _login_form(
             "username": username,
             "next": safe_next(next_page),
             "idle_limit": services.settings.accounts.session_idle_minutes,
+            "change_password": change_password,
         },
         status_code=status_code,
     )

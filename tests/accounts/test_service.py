@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import pytest
 from argon2 import PasswordHasher
 
+from platekeeper.accounts.messages import PasswordChangeRequired
 from platekeeper.accounts.passwords import Passwords
 from platekeeper.accounts.service import AccountService
 from platekeeper.config import AccountSettings
@@ -378,7 +379,11 @@ def test_a_custodian_resets_a_password_and_ends_the_persons_sessions(
     accounts.set_password(custodian, account.id, "temporary passphrase 1")
     with pytest.raises(AuthenticationFailed):
         accounts.resolve_session(token)
-    accounts.login("jdoe", "temporary passphrase 1")
+    # The password a custodian set only lets its owner choose a new one.
+    with pytest.raises(PasswordChangeRequired):
+        accounts.login("jdoe", "temporary passphrase 1")
+    accounts.change_password_at_sign_in("jdoe", "temporary passphrase 1", "my own passphrase 7")
+    accounts.login("jdoe", "my own passphrase 7")
 
 
 # -- API tokens -------------------------------------------------------------------------------

@@ -1,4 +1,7 @@
-"""``platekeeper user`` and ``platekeeper token``, run as an administrator runs them."""
+"""``platekeeper user`` and ``platekeeper token``, run as a custodian signed in at the console.
+
+The first custodian of an empty database is made without signing in; from then on every command
+signs a person in (here through PLATEKEEPER_CONSOLE_USER and PLATEKEEPER_CONSOLE_PASSWORD)."""
 
 from __future__ import annotations
 
@@ -14,11 +17,16 @@ from platekeeper.services import build_services
 from tests.cli.test_cli import assert_user_error
 
 PASSWORD = "correct horse battery"
+OWN = "my own quiet passphrase"
 
 
-def run(data_dir: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+def run(
+    data_dir: Path, *args: str, stdin: str = "", as_user: str = "boss", password: str = PASSWORD
+) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PLATEKEEPER_")}
     env["PLATEKEEPER_DATA_DIR"] = str(data_dir)
+    env["PLATEKEEPER_CONSOLE_USER"] = as_user
+    env["PLATEKEEPER_CONSOLE_PASSWORD"] = password
     env["COLUMNS"] = "200"
     return subprocess.run(
         [sys.executable, "-m", "platekeeper", *args],
@@ -31,17 +39,24 @@ def run(data_dir: Path, *args: str, stdin: str = "") -> subprocess.CompletedProc
     )
 
 
-def ok(data_dir: Path, *args: str, stdin: str = "") -> str:
-    result = run(data_dir, *args, stdin=stdin)
+def ok(data_dir: Path, *args: str, stdin: str = "", **who: str) -> str:
+    result = run(data_dir, *args, stdin=stdin, **who)
     assert result.returncode == 0, result.stdout + result.stderr
     return result.stdout
 
 
 @pytest.fixture
-def data_dir(tmp_path: Path) -> Path:
+def empty_dir(tmp_path: Path) -> Path:
     ok(tmp_path, "db", "upgrade")
     ok(tmp_path, "agency", "add", "demo-pd", "--name", "Demo PD", "--state", "CA")
     return tmp_path
+
+
+@pytest.fixture
+def data_dir(empty_dir: Path) -> Path:
+    """A database whose first custodian, boss, signs in for the commands."""
+    add_user(empty_dir, "boss", "custodian")
+    return empty_dir
 
 
 def add_user(data_dir: Path, username: str, *roles: str) -> str:
@@ -55,14 +70,17 @@ def add_user(data_dir: Path, username: str, *roles: str) -> str:
     )
 
 
-def test_the_first_custodian_is_added_at_the_console_and_can_sign_in(data_dir: Path) -> None:
+def test_the_first_custodian_is_added_at_the_console_and_can_sign_in(empty_dir: Path) -> None:
+    data_dir = empty_dir
     assert "Account jdoe added with roles auditor, custodian" in add_user(
         data_dir, "jdoe", "custodian", "auditor"
     )
-    listing = ok(data_dir, "user", "list")
+    # From then on, the console acts only as a person who signs in.
+    assert_user_error(run(data_dir, "user", "list", as_user="jdoe", password="wrong"), "wrong")
+    listing = ok(data_dir, "user", "list", as_user="jdoe")
     assert "jdoe" in listing
     assert "active" in listing
-    shown = ok(data_dir, "user", "show", "jdoe")
+    shown = ok(data_dir, "user", "show", "jdoe", as_user="jdoe")
     assert "training:    2026-06-01 to 2027-06-01" in shown
     services = build_services(load_settings(data_dir=data_dir))
     try:
@@ -73,6 +91,7 @@ def test_the_first_custodian_is_added_at_the_console_and_can_sign_in(data_dir: P
     assert principal.account.username == "jdoe"
     create = next(r.event for r in records if r.event.action == "accounts:create")
     assert create.actor.username.startswith("cli:")
+    assert create.client_address == "console"
 
 
 def test_user_errors_are_one_line(data_dir: Path) -> None:
@@ -125,7 +144,14 @@ def test_suspend_reactivate_deactivate_and_roles(data_dir: Path) -> None:
 
 def test_tokens_are_printed_once_listed_and_revoked(data_dir: Path) -> None:
     add_user(data_dir, "jdoe", "analyst")
-    created = ok(data_dir, "token", "create", "jdoe", "--name", "nightly", "--days", "30")
+    # The password boss gave jdoe only lets jdoe choose one of their own.
+    assert_user_error(
+        run(data_dir, "token", "create", "jdoe", "--name", "n", "--days", "3", as_user="jdoe"),
+        "set by someone else",
+    )
+    ok(data_dir, "user", "change-password", "jdoe", "--password-stdin", stdin=OWN + "\n")
+    jdoe = {"as_user": "jdoe", "password": OWN}
+    created = ok(data_dir, "token", "create", "jdoe", "--name", "nightly", "--days", "30", **jdoe)
     plaintext = created.split()[-1]
     assert plaintext.startswith("pkt_")
     token_id = created.split()[1]
@@ -135,5 +161,6 @@ def test_tokens_are_printed_once_listed_and_revoked(data_dir: Path) -> None:
     assert "revoked" in ok(data_dir, "token", "revoke", token_id)
     assert_user_error(run(data_dir, "token", "revoke", token_id), "revoked already")
     assert_user_error(
-        run(data_dir, "token", "create", "jdoe", "--name", "x", "--days", "9999"), "1 to 365"
+        run(data_dir, "token", "create", "jdoe", "--name", "x", "--days", "9999", **jdoe),
+        "1 to 365",
     )

@@ -1,5 +1,10 @@
-"""The live app of tests/api, on each database, for the insider tests."""
+"""The insider's tools: the live app of tests/api, an account service, and a store, each on
+every database."""
 
+from __future__ import annotations
+
+from tests.accounts.conftest import accounts, sink
 from tests.api.conftest import backend_settings, live_app, services
+from tests.store.conftest import empty_store, store
 
-__all__ = ["backend_settings", "live_app", "services"]
+__all__ = ["accounts", "backend_settings", "empty_store", "live_app", "services", "sink", "store"]

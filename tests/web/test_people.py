@@ -10,7 +10,7 @@ from playwright.sync_api import Locator, Page, expect
 from platekeeper.domain.access import AccessOutcome
 from platekeeper.domain.people import AccountStatus, Role, SuspensionReason
 from platekeeper.store.protocols import AccessFilter
-from tests.api.people import CONSOLE, add_person
+from tests.api.people import CONSOLE, PASSWORD, add_person
 from tests.web.conftest import WebApp, shoot, sign_in
 
 
@@ -35,7 +35,10 @@ def test_a_custodian_adds_a_person_then_suspends_and_reactivates_them(
     expect(page.get_by_role("heading", name="Jane Doe can now sign in")).to_be_visible()
     expect(page.get_by_role("alert")).to_contain_text("shown only this once")
     password = page.get_by_label("Initial password of jdoe").input_value()
-    principal, _ = web_app.services.accounts.login("jdoe", password)
+    # The password the custodian was shown opens only the step where jdoe chooses their own.
+    principal, _ = web_app.services.accounts.change_password_at_sign_in(
+        "jdoe", password, "a passphrase of my own 4"
+    )
     assert principal.account.roles == {Role.ANALYST}
 
     page.get_by_role("link", name="All people").click()
@@ -140,7 +143,12 @@ def test_roles_training_and_deactivation(page: Page, web_app: WebApp) -> None:
     roles = page.get_by_role("group", name="Roles of olivia")
     roles.get_by_label("supervisor").check()
     page.get_by_role("button", name="Set the roles").click()
-    expect(page.get_by_role("status")).to_have_text("The roles were changed.")
+    expect(page.get_by_role("status")).to_contain_text("The roles were changed")
+    # A privileged role waits for a second privileged person of the agency.
+    olivia = web_app.services.accounts.by_username("olivia")
+    assert olivia.roles == {Role.OFFICER}
+    sam, _ = web_app.services.accounts.login("sam", PASSWORD)
+    web_app.services.accounts.approve_roles(sam, olivia.id)
     assert web_app.services.accounts.by_username("olivia").roles == {
         Role.OFFICER,
         Role.SUPERVISOR,

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
-from platekeeper.api.schemas.session import LoginBody, Me, Purpose, Purposes
+from platekeeper.api.schemas.session import (
+    LoginBody,
+    Me,
+    PasswordChangeBody,
+    Purpose,
+    Purposes,
+)
 from platekeeper.domain.credentials import Principal, csrf_token_for
 from platekeeper.domain.permissions import Permission, permissions_of
 from platekeeper.http.auth import (
@@ -39,13 +45,37 @@ def _me(principal: Principal, session_token: str | None) -> Me:
     "/auth/login",
     summary="Sign in; sets the session cookie",
     response_model=Me,
-    responses={401: {"description": "Wrong credentials, or the account is locked or suspended."}},
+    responses={
+        401: {
+            "description": "Wrong credentials, the username or address locked, the account "
+            "suspended; or (password_change_required) a password someone else set, which only "
+            "POST /auth/password accepts."
+        }
+    },
     dependencies=public(),
 )
 def login(body: LoginBody, request: Request, response: Response, services: ServicesDep) -> Me:
     require_same_origin(request)
     principal, token = services.accounts.login(
         body.username, body.password, client_address(request)
+    )
+    set_session_cookie(response, services, token)
+    return _me(principal, token)
+
+
+@router.post(
+    "/auth/password",
+    summary="Choose your own password at sign-in; sets the session cookie",
+    response_model=Me,
+    responses={401: {"description": "Wrong credentials, or the account is locked or suspended."}},
+    dependencies=public(),
+)
+def change_password_at_sign_in(
+    body: PasswordChangeBody, request: Request, response: Response, services: ServicesDep
+) -> Me:
+    require_same_origin(request)
+    principal, token = services.accounts.change_password_at_sign_in(
+        body.username, body.password, body.new_password, client_address(request)
     )
     set_session_cookie(response, services, token)
     return _me(principal, token)

@@ -12,6 +12,14 @@ class LoginBody(BaseModel):
     password: str = Field(max_length=1024)
 
 
+class PasswordChangeBody(BaseModel):
+    """The sign-in step for a password someone else set: the owner proves it and chooses one."""
+
+    username: str = Field(max_length=64)
+    password: str = Field(max_length=1024)
+    new_password: str = Field(max_length=1024)
+
+
 class Me(BaseModel):
     username: str
     display_name: str

@@ -13,9 +13,11 @@ from platekeeper.store.protocols.access_log import (
     PurgeRange,
 )
 from platekeeper.store.protocols.accounts import (
+    AccountChangeRepository,
     AccountRepository,
     ApiTokenRepository,
     SessionRepository,
+    SignInFailureRepository,
 )
 from platekeeper.store.protocols.alerts import AlertOutboxRepository, OutboxItem, OutboxStatus
 from platekeeper.store.protocols.approvals import ApprovalRepository
@@ -53,6 +55,7 @@ from platekeeper.store.protocols.store import Store
 __all__ = [
     "AccessFilter",
     "AccessLogRepository",
+    "AccountChangeRepository",
     "AccountRepository",
     "ActiveEntry",
     "AgencyRepository",
@@ -83,6 +86,7 @@ __all__ = [
     "SessionRepository",
     "ShareRequestRepository",
     "SharingLedgerRepository",
+    "SignInFailureRepository",
     "Store",
     "StoredOutcome",
     "StoredRead",

@@ -5,15 +5,23 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Protocol
 
-from platekeeper.domain.credentials import ApiToken, PasswordState, Session
+from platekeeper.domain.credentials import ApiToken, FailureCount, PasswordState, Session
 from platekeeper.domain.people import Account
+from platekeeper.domain.stewardship import AccountChange, RoleGrant
 
 
 class AccountRepository(Protocol):
     """People's accounts. Credentials live in the same rows but never in an ``Account``: they
     are read and written only through the password methods here."""
 
-    def add(self, account: Account, password_hash: str | None) -> None:
+    def add(
+        self,
+        account: Account,
+        password_hash: str | None,
+        *,
+        must_change: bool = False,
+        grant: RoleGrant | None = None,
+    ) -> None:
         """``Conflict`` if the username is taken, ``NotFound`` if the agency does not exist."""
         ...
 
@@ -33,7 +41,17 @@ class AccountRepository(Protocol):
         ...
 
     def password_state(self, account_id: str) -> PasswordState | None: ...
-    def set_password_hash(self, account_id: str, password_hash: str) -> None: ...
+    def set_password_hash(
+        self, account_id: str, password_hash: str, *, must_change: bool = False
+    ) -> None:
+        """``must_change``: someone else set it; its owner must choose a new one."""
+        ...
+
+    def request_roles(self, account_id: str, grant: RoleGrant | None) -> None:
+        """Keep ``grant`` waiting for approval; None withdraws or ends it."""
+        ...
+
+    def pending_grant(self, account_id: str) -> RoleGrant | None: ...
     def record_failed_login(self, account_id: str) -> int:
         """Count one more failed login in a row, atomically; return the count."""
         ...
@@ -45,6 +63,29 @@ class AccountRepository(Protocol):
     def record_login(self, account_id: str, at: datetime) -> None:
         """A successful login: failures cleared, lock lifted, activity recorded."""
         ...
+
+
+class AccountChangeRepository(Protocol):
+    """Who created an account, set its password or changed its roles; kept for the record."""
+
+    def add(self, change: AccountChange) -> None: ...
+    def between(self, first: str, second: str, since: datetime) -> list[AccountChange]:
+        """Changes since ``since`` that either of the two usernames made to the other's account."""
+        ...
+
+
+class SignInFailureRepository(Protocol):
+    """Failed sign-ins per subject (a hashed username or client address), known or not."""
+
+    def get(self, subject: str) -> FailureCount | None: ...
+    def record(self, subject: str, now: datetime, window_start: datetime) -> int:
+        """Count one more failure, atomically, afresh if the count began before
+        ``window_start``; return the count."""
+        ...
+
+    def lock(self, subject: str, until: datetime) -> None: ...
+    def clear(self, subject: str) -> None: ...
+    def forget_before(self, instant: datetime) -> int: ...
 
 
 class SessionRepository(Protocol):

@@ -6,9 +6,11 @@ from typing import Protocol
 
 from platekeeper.store.protocols.access_log import AccessLogRepository
 from platekeeper.store.protocols.accounts import (
+    AccountChangeRepository,
     AccountRepository,
     ApiTokenRepository,
     SessionRepository,
+    SignInFailureRepository,
 )
 from platekeeper.store.protocols.alerts import AlertOutboxRepository
 from platekeeper.store.protocols.approvals import ApprovalRepository
@@ -47,6 +49,10 @@ class Store(Protocol):
     def sessions(self) -> SessionRepository: ...
     @property
     def api_tokens(self) -> ApiTokenRepository: ...
+    @property
+    def account_changes(self) -> AccountChangeRepository: ...
+    @property
+    def sign_in_failures(self) -> SignInFailureRepository: ...
     @property
     def approvals(self) -> ApprovalRepository: ...
     @property

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from platekeeper.domain.credentials import ApiToken, PasswordState, Session
+from platekeeper.domain.credentials import ApiToken, FailureCount, PasswordState, Session
 from platekeeper.domain.people import (
     Account,
     AccountStatus,
@@ -18,6 +18,7 @@ from platekeeper.domain.people import (
     SuspensionReason,
     TrainingRecord,
 )
+from platekeeper.domain.stewardship import AccountChange, ChangeKind, RoleGrant
 from platekeeper.errors import Conflict, NotFound
 from platekeeper.store.sql.database import Repository, Row, marks
 from platekeeper.store.sql.dialect import (
@@ -40,7 +41,8 @@ _UPDATED = [
     if field not in ("id", "username", "agency_id", "created_at")
 ]
 _ACCOUNT_SET = ", ".join(f"{_ACCOUNT_FIELDS[index]} = ?" for index in _UPDATED)
-_LOGIN_STATE_COLUMNS = "password_hash, failed_logins, locked_until"
+_LOGIN_STATE_COLUMNS = "password_hash, failed_logins, locked_until, must_change_password"
+_GRANT_COLUMNS = "awaiting_approval, pending_roles, pending_by, pending_at"
 _SESSION_COLUMNS = (
     "id, account_id, token_hash, created_at, last_seen_at, expires_at, client_address"
 )
@@ -50,12 +52,24 @@ _API_CREDENTIAL_COLUMNS = (
 
 
 class SqlAccounts(Repository):
-    def add(self, account: Account, password_hash: str | None) -> None:
-        row = (*_account_row(account, self._time, self._dialect.day), password_hash)
+    def add(
+        self,
+        account: Account,
+        password_hash: str | None,
+        *,
+        must_change: bool = False,
+        grant: RoleGrant | None = None,
+    ) -> None:
+        row = (
+            *_account_row(account, self._time, self._dialect.day),
+            password_hash,
+            must_change,
+            *self._grant_row(grant),
+        )
         try:
             self._execute(
-                f"INSERT INTO accounts ({_ACCOUNT_COLUMNS}, password_hash)"
-                f" VALUES ({marks(len(row))})",
+                f"INSERT INTO accounts ({_ACCOUNT_COLUMNS}, password_hash, must_change_password,"
+                f" {_GRANT_COLUMNS}) VALUES ({marks(len(row))})",
                 row,
             )
         except ConstraintViolation as exc:
@@ -98,9 +112,40 @@ class SqlAccounts(Repository):
         )
         return None if row is None else _password_state_from_row(row, self._time)
 
-    def set_password_hash(self, account_id: str, password_hash: str) -> None:
+    def set_password_hash(
+        self, account_id: str, password_hash: str, *, must_change: bool = False
+    ) -> None:
         self._change(
-            "UPDATE accounts SET password_hash = ? WHERE id = ?", (password_hash, account_id)
+            "UPDATE accounts SET password_hash = ?, must_change_password = ? WHERE id = ?",
+            (password_hash, must_change, account_id),
+        )
+
+    def request_roles(self, account_id: str, grant: RoleGrant | None) -> None:
+        self._change(
+            f"UPDATE accounts SET {', '.join(f'{c} = ?' for c in _GRANT_COLUMNS.split(', '))}"
+            " WHERE id = ?",
+            (*self._grant_row(grant), account_id),
+        )
+
+    def pending_grant(self, account_id: str) -> RoleGrant | None:
+        row = self._fetch_one(f"SELECT {_GRANT_COLUMNS} FROM accounts WHERE id = ?", (account_id,))
+        if row is None or row[1] is None:
+            return None
+        return RoleGrant(
+            roles=_roles_from_db(row[1]),
+            requested_by=row[2],
+            requested_at=self._time.from_db(row[3]),
+            new_account=bool(row[0]),
+        )
+
+    def _grant_row(self, grant: RoleGrant | None) -> Row:
+        if grant is None:
+            return (False, None, None, None)
+        return (
+            grant.new_account,
+            _roles_to_db(grant.roles),
+            grant.requested_by,
+            self._time.to_db(grant.requested_at),
         )
 
     def record_failed_login(self, account_id: str) -> int:
@@ -138,6 +183,72 @@ class SqlAccounts(Repository):
         """Run ``sql``, whose last parameter is the account's id; the account must exist."""
         if self._execute(sql, params) == 0:
             raise _missing(str(params[-1]))
+
+
+class SqlAccountChanges(Repository):
+    def add(self, change: AccountChange) -> None:
+        self._execute(
+            "INSERT INTO account_changes (username, changed_by, change, at) VALUES (?, ?, ?, ?)",
+            (change.username, change.changed_by, change.change.value, self._time.to_db(change.at)),
+        )
+
+    def between(self, first: str, second: str, since: datetime) -> list[AccountChange]:
+        rows = self._fetch_all(
+            "SELECT username, changed_by, change, at FROM account_changes"
+            " WHERE ((username = ? AND changed_by = ?) OR (username = ? AND changed_by = ?))"
+            " AND at >= ? ORDER BY at",
+            (first, second, second, first, self._time.to_db(since)),
+        )
+        return [
+            AccountChange(row[0], row[1], ChangeKind(row[2]), self._time.from_db(row[3]))
+            for row in rows
+        ]
+
+
+class SqlSignInFailures(Repository):
+    """Failures per subject; a count older than the window starts again from one."""
+
+    def get(self, subject: str) -> FailureCount | None:
+        row = self._fetch_one(
+            "SELECT failures, first_at, locked_until FROM sign_in_failures WHERE subject = ?",
+            (subject,),
+        )
+        if row is None:
+            return None
+        return FailureCount(row[0], self._time.from_db(row[1]), self._time.optional_from_db(row[2]))
+
+    def record(self, subject: str, now: datetime, window_start: datetime) -> int:
+        instant, stale = self._time.to_db(now), self._time.to_db(window_start)
+        with self._db.write() as connection:
+            row = connection.execute(
+                "INSERT INTO sign_in_failures (subject, failures, first_at) VALUES (?, 1, ?)"
+                " ON CONFLICT (subject) DO UPDATE SET"
+                " failures = CASE WHEN sign_in_failures.first_at < ? THEN 1"
+                " ELSE sign_in_failures.failures + 1 END,"
+                " first_at = CASE WHEN sign_in_failures.first_at < ? THEN ?"
+                " ELSE sign_in_failures.first_at END"
+                " RETURNING failures",
+                (subject, instant, stale, stale, instant),
+            ).fetchone()
+        return int(row[0])
+
+    def lock(self, subject: str, until: datetime) -> None:
+        self._execute(
+            "UPDATE sign_in_failures SET locked_until = ?, failures = 0 WHERE subject = ?",
+            (self._time.to_db(until), subject),
+        )
+
+    def clear(self, subject: str) -> None:
+        self._execute("DELETE FROM sign_in_failures WHERE subject = ?", (subject,))
+
+    def forget_before(self, instant: datetime) -> int:
+        """Drop counts that started before ``instant`` and hold no lock past it."""
+        before = self._time.to_db(instant)
+        return self._execute(
+            "DELETE FROM sign_in_failures WHERE first_at < ?"
+            " AND (locked_until IS NULL OR locked_until < ?)",
+            (before, before),
+        )
 
 
 class SqlSessions(Repository):
@@ -296,7 +407,10 @@ def _account_from_row(row: Row, time: TimeCodec, day: DayCodec) -> Account:
 
 def _password_state_from_row(row: Row, time: TimeCodec) -> PasswordState:
     return PasswordState(
-        password_hash=row[0], failed_logins=row[1], locked_until=time.optional_from_db(row[2])
+        password_hash=row[0],
+        failed_logins=row[1],
+        locked_until=time.optional_from_db(row[2]),
+        must_change=bool(row[3]),
     )
 
 

@@ -6,7 +6,13 @@ from __future__ import annotations
 from typing import Protocol
 
 from platekeeper.store.sql.access_log import SqlAccessLog
-from platekeeper.store.sql.accounts import SqlAccounts, SqlApiTokens, SqlSessions
+from platekeeper.store.sql.accounts import (
+    SqlAccountChanges,
+    SqlAccounts,
+    SqlApiTokens,
+    SqlSessions,
+    SqlSignInFailures,
+)
 from platekeeper.store.sql.approvals import SqlApprovals
 from platekeeper.store.sql.database import Database
 from platekeeper.store.sql.hits import SqlHits
@@ -37,6 +43,8 @@ class SqlStore:
         self.accounts = SqlAccounts(database)
         self.sessions = SqlSessions(database)
         self.api_tokens = SqlApiTokens(database)
+        self.account_changes = SqlAccountChanges(database)
+        self.sign_in_failures = SqlSignInFailures(database)
         self.access_log = SqlAccessLog(database)
         self.approvals = SqlApprovals(database)
         self.alert_outbox = SqlAlertOutbox(database)

@@ -37,7 +37,8 @@ TRAINING_WARNING = timedelta(days=30)
 GENERATED_PASSWORD_BYTES = 18
 
 NOTICES = {
-    "roles": "The roles were changed.",
+    "roles": "The roles were changed; a privileged role added waits for a second privileged "
+    "person's approval.",
     "training": "The training was recorded.",
     "suspended": "The account was suspended; its sessions ended.",
     "reactivated": "The account was reactivated.",
