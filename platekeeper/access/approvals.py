@@ -16,6 +16,7 @@ from platekeeper.domain.approvals import ApprovalStatus, SearchApproval
 from platekeeper.domain.gate import Access, AccessGate, Person
 from platekeeper.domain.permissions import Permission
 from platekeeper.domain.purposes import StatedPurpose
+from platekeeper.domain.scope import AgencyScope
 from platekeeper.domain.stewardship import Independence
 from platekeeper.domain.time import Clock
 from platekeeper.errors import Conflict, NotFound
@@ -78,14 +79,14 @@ class ApprovalDesk:
     def pending(self, who: Person) -> list[SearchApproval]:
         """Requests waiting for a decision, in the supervisor's own agency."""
         self._gate.check(Access(who, Basis(None, None), Permission.SEARCHES_APPROVE, {}))
-        return [
-            approval
-            for approval in self._store.approvals.list(ApprovalStatus.PENDING)
-            if approval.agency_id == who.actor.agency_id
-        ]
+        # The store is asked for the agency's requests only: another agency's never come back.
+        agency_id = AgencyScope.of(who.actor).agency_id
+        return self._store.approvals.list(agency_id, ApprovalStatus.PENDING)
 
     def decide(self, who: Person, approval_id: str, *, approve: bool) -> SearchApproval:
         approval = self._store.approvals.get(approval_id)
+        if approval is not None and not AgencyScope.of(who.actor).admits(approval.agency_id):
+            approval = None  # another agency's request is answered as one that does not exist
         basis = Basis(
             None if approval is None else approval.purpose_code,
             None if approval is None else approval.case_number,
@@ -94,7 +95,7 @@ class ApprovalDesk:
         access = Access(who, basis, Permission.SEARCHES_APPROVE, query)
 
         def decided(_: StatedPurpose | None) -> SearchApproval:
-            if approval is None or approval.agency_id != who.actor.agency_id:
+            if approval is None:
                 raise NotFound(f"approval {approval_id} does not exist")
             outcome = approval.decided(
                 who.actor.username,

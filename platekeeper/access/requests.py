@@ -48,7 +48,7 @@ class SearchCriteria:
         }
         return {key: value for key, value in elements.items() if value is not None}
 
-    def to_query(self, agency_id: str, limit: int) -> ReadQuery:
+    def to_query(self, agency_id: str | None, limit: int) -> ReadQuery:
         if not (self.plate or self.plate_pattern or self.camera_id or self.area):
             raise InvalidInput(
                 "a search needs a plate, a plate pattern, a camera or an area",

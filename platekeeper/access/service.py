@@ -20,6 +20,7 @@ from platekeeper.domain.gate import Access, AccessGate, Person
 from platekeeper.domain.permissions import Permission
 from platekeeper.domain.purposes import PurposeCatalogue, StatedPurpose
 from platekeeper.domain.reads import ReadImage
+from platekeeper.domain.scope import AgencyScope
 from platekeeper.domain.time import Clock
 from platekeeper.errors import NotFound, PermissionDenied
 from platekeeper.store import ReadQuery, Store
@@ -101,7 +102,7 @@ class ReadAccess:
 
         def query_for(stated: StatedPurpose | None) -> ReadQuery:
             # One more than the cap tells whether there were more.
-            query = criteria.to_query(access.who.actor.agency_id, cap + 1)
+            query = criteria.to_query(_scope(access).agency_id, cap + 1)
             if stated is not None:
                 self._require_approval(access, stated, query)
             return query
@@ -120,7 +121,8 @@ class ReadAccess:
         days = self._settings.approval_beyond_days
         approval_id = access.basis.approval_id
         approval = None if approval_id is None else self._store.approvals.get(approval_id)
-        if approval is None:
+        # Another agency's approval is no approval here, as one that does not exist.
+        if approval is None or not _scope(access).admits(approval.agency_id):
             raise PermissionDenied(
                 f"searches reaching back more than {days} days need a supervisor's approval",
                 hint="Request one (POST /api/v1/approvals) and search with its approval_id.",
@@ -139,7 +141,12 @@ class ReadAccess:
         read = self._store.reads.get(read_id)
         camera = None if read is None else self._store.cameras.get(read.camera_id)
         # Another agency's read is reported as missing: its existence is not for this person.
-        if read is None or camera is None or camera.agency_id != access.who.actor.agency_id:
+        if read is None or camera is None or not _scope(access).admits(camera.agency_id):
             self._gate.allowed(access, reason="no such read in the agency")
             raise NotFound(f"read {read_id} does not exist")
         return read
+
+
+def _scope(access: Access) -> AgencyScope:
+    """The records the person asking sees: their agency's (``domain/scope.py``)."""
+    return AgencyScope.of(access.who.actor)

@@ -31,6 +31,7 @@ from platekeeper.domain import PlateRead
 from platekeeper.domain.access import AccessSink
 from platekeeper.domain.gate import Basis, Person
 from platekeeper.domain.hotlists import Alert, AlertSink, Hotlist
+from platekeeper.domain.scope import AgencyScope
 from platekeeper.domain.time import Clock
 from platekeeper.hotlists.entry_index import EntryIndex, Match
 from platekeeper.hotlists.hits import Retroactive, RetroactiveMatch, make_hit
@@ -166,7 +167,7 @@ class HotlistMatcher:
         self, matched: Sequence[tuple[PlateRead, Match[ActiveEntry]]], now: datetime
     ) -> list[Alert]:
         lists: dict[str, Hotlist | None] = {}
-        agencies = self._camera_agencies({read.camera_id for read, _ in matched})
+        agencies = self._camera_scopes({read.camera_id for read, _ in matched})
         alerts = []
         for read, match in matched:
             # The full entry and list, for the person judging the alert; read now, not from the
@@ -178,15 +179,18 @@ class HotlistMatcher:
             hotlist = lists[list_id]
             if entry is None or hotlist is None or not entry.active_at(now):
                 continue  # removed or expired since the index was built
-            if hotlist.agency_id != agencies.get(read.camera_id):
+            # A read matches its own agency's lists only; a read of no known camera, none.
+            scope = agencies.get(read.camera_id)
+            if scope is None or not scope.admits(hotlist.agency_id):
                 continue
             hit = make_hit(read, entry, hotlist, now, kind=match.kind, score=match.score)
             alerts.append(Alert(hit, read, entry, hotlist))
         return alerts
 
-    def _camera_agencies(self, camera_ids: set[str]) -> dict[str, str]:
+    def _camera_scopes(self, camera_ids: set[str]) -> dict[str, AgencyScope]:
+        """The scope of each known camera: its agency's records."""
         cameras = (self._store.cameras.get(camera_id) for camera_id in camera_ids)
-        return {camera.id: camera.agency_id for camera in cameras if camera is not None}
+        return {camera.id: AgencyScope.of(camera) for camera in cameras if camera is not None}
 
     def match_stored(self, who: Person, basis: Basis, entry_id: str) -> RetroactiveMatch:
         """Hits of the stored reads of ``who``'s agency on one entry; purpose-bound and logged.

@@ -36,6 +36,7 @@ from platekeeper.domain.recipients import (
     decide_recipient,
     decide_share,
 )
+from platekeeper.domain.scope import AgencyScope
 from platekeeper.domain.sharing import EntityType, SharingRules
 from platekeeper.domain.stewardship import Independence
 from platekeeper.domain.time import Clock
@@ -148,7 +149,7 @@ class SharingService:
 
     def recipients(self, who: Clerk) -> list[Recipient]:
         self._decided(who, "sharing:recipient-list", {}, lambda: None)
-        return self._store.recipients.list(who.actor.agency_id)
+        return self._store.recipients.list(_scope(who).agency_id)
 
     def published(self, agency_id: str | None = None) -> list[PublishedRecipient]:
         """The publishable list: every active recipient's legal name, type, state and review
@@ -183,7 +184,7 @@ class SharingService:
     def requests(self, who: Clerk, status: ShareStatus | None = None) -> list[ShareRequest]:
         """The agency's requests: an access in the log with the reads and plates it shows."""
         self._decided(who, "sharing:request-list", {}, lambda: None)
-        found = self._store.share_requests.list(who.actor.agency_id, status)
+        found = self._store.share_requests.list(_scope(who).agency_id, status)
         plates = sorted({request.plate for request in found if request.plate is not None})
         query = {"shown": str(len(found))} | ({"plates": ",".join(plates)} if plates else {})
         if status is not None:
@@ -267,7 +268,7 @@ class SharingService:
 
     def ledger(self, who: Clerk, limit: int = 100) -> list[LedgerEntry]:
         self._decided(who, "sharing:ledger", {}, lambda: None)
-        return self._store.sharing_ledger.list(who.actor.agency_id, limit)
+        return self._store.sharing_ledger.list(_scope(who).agency_id, limit)
 
     # The checks
 
@@ -313,22 +314,24 @@ class SharingService:
                 plate_key=normalise_plate_key(order.plate),
                 captured_from=order.captured_from,
                 captured_before=order.captured_before,
-                agency_id=who.actor.agency_id,
+                agency_id=_scope(who).agency_id,
                 limit=limit,
             )
             return tuple(read.id for read in self._store.reads.find(query))
         wanted = tuple(dict.fromkeys(order.read_ids))
         if len(wanted) > self._max_reads:
             return wanted[:limit]
-        unknown = [rid for rid in wanted if not self._agency_read(who.actor.agency_id, rid)]
+        # Another agency's read is named as one that does not exist, with the same words.
+        unknown = _scope(who).missing(wanted, self._read_agency)
         if unknown:
             raise InvalidInput(f"no such reads in the agency: {', '.join(unknown)}")
         return wanted
 
-    def _agency_read(self, agency_id: str, read_id: str) -> bool:
+    def _read_agency(self, read_id: str) -> str | None:
+        """The agency of the read's camera; None where there is no such read."""
         read = self._store.reads.get(read_id)
         camera = None if read is None else self._store.cameras.get(read.camera_id)
-        return camera is not None and camera.agency_id == agency_id
+        return None if camera is None else camera.agency_id
 
     def _require_allowed(self, request: ShareRequest) -> Recipient:
         """The rules again at approval and export: an agreement may have lapsed meanwhile."""
@@ -343,15 +346,13 @@ class SharingService:
 
     def _own_recipient(self, who: Clerk, recipient_id: str) -> Recipient:
         recipient = self._store.recipients.get(recipient_id)
-        if recipient is None or recipient.agency_id != who.actor.agency_id:
-            raise NotFound(f"recipient {recipient_id} does not exist")
-        return recipient
+        missing = f"recipient {recipient_id} does not exist"
+        return _scope(who).own(recipient, _agency_of, missing)
 
     def _own_request(self, who: Clerk, request_id: str) -> ShareRequest:
         request = self._store.share_requests.get(request_id)
-        if request is None or request.agency_id != who.actor.agency_id:
-            raise NotFound(f"share request {request_id} does not exist")
-        return request
+        missing = f"share request {request_id} does not exist"
+        return _scope(who).own(request, _agency_of, missing)
 
     # Reads and images for a bundle
 
@@ -405,6 +406,15 @@ class SharingService:
     ) -> None:
         access = _access(who, action, query, request)
         self._gate.record(access, outcome, reason, read_ids, image_refs)
+
+
+def _scope(who: Clerk) -> AgencyScope:
+    """The records ``who`` sees: their agency's (``domain/scope.py``)."""
+    return AgencyScope.of(who.actor)
+
+
+def _agency_of(record: Recipient | ShareRequest) -> str:
+    return record.agency_id
 
 
 def _access(

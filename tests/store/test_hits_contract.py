@@ -66,6 +66,10 @@ def test_list_is_newest_first_and_filtered(store: Store) -> None:
     since = NOW + timedelta(minutes=3)
     assert [h.id for h in store.hits.list(HitFilter(since=since))] == ["hit-5", "hit-4", "hit-3"]
     assert [h.id for h in store.hits.list(HitFilter(limit=2))] == ["hit-5", "hit-4"]
+    # A person's scope: only the lists they see are asked for, so others' never crowd theirs out.
+    scoped = HitFilter(list_ids={"amber", "unknown"}, limit=2)
+    assert [h.id for h in store.hits.list(scoped)] == ["hit-4", "hit-2"]
+    assert store.hits.list(HitFilter(list_ids=set())) == []
     confirmed = hits[0].confirmed("olivia", NOW, state_override=OVERRIDE, **CHECKED)
     assert store.hits.update(confirmed)
     found = store.hits.list(HitFilter(status=HitStatus.CONFIRMED))

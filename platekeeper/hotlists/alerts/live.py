@@ -20,6 +20,7 @@ from typing import Any
 
 from platekeeper.domain.people import Role
 from platekeeper.domain.permissions import Permission, permissions_of
+from platekeeper.domain.scope import AgencyScope
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +42,7 @@ class Viewer:
 
 
 def may_receive(viewer: Viewer, alert: LiveAlert) -> bool:
-    if viewer.agency_id != alert.agency_id:
+    if not AgencyScope.of(viewer).admits(alert.agency_id):
         return False
     needed = Permission.HOTLISTS_MANAGE if alert.covert else Permission.ALERTS_VIEW
     return needed in permissions_of(viewer.roles)

@@ -27,6 +27,7 @@ from platekeeper.domain.hotlists import (
 from platekeeper.domain.permissions import Permission, permissions_of
 from platekeeper.domain.purposes import StatedPurpose
 from platekeeper.domain.reads import ReadImage
+from platekeeper.domain.scope import AgencyScope
 from platekeeper.domain.time import Clock
 from platekeeper.errors import Conflict, NotFound
 from platekeeper.store import Store
@@ -96,7 +97,11 @@ class HitDesk:
         query = {k: v for k, v in {"status": status, "list_id": list_id}.items() if v is not None}
         access = Access(who, basis, Permission.ALERTS_VIEW, query)
         self._gate.check(access)
-        hits = self._store.hits.list(HitFilter(status=status, list_id=list_id, limit=limit))
+        # The store is asked for the hits of the lists ``who`` sees only: another agency's
+        # hits are never fetched, nor crowd out their own from the newest ``limit``.
+        visible = self._visible_lists(who)
+        query_of = HitFilter(status=status, list_id=list_id, list_ids=visible, limit=limit)
+        hits = self._store.hits.list(query_of)
         views = [view for hit in hits if (view := self._visible(who, hit)) is not None]
         self._gate.allowed(access, tuple(view.read.id for view in views))
         return views
@@ -111,9 +116,7 @@ class HitDesk:
     def count_pending(self, who: Person) -> int:
         """How many hits that ``who`` may see wait for a person: a count without plate data,
         so it asks no purpose and is not an access to log."""
-        lists = self._store.hotlists.list(who.actor.agency_id)
-        visible = [hotlist.id for hotlist in lists if _sees_list(who, hotlist)]
-        return self._store.hits.count(HitStatus.PENDING, visible)
+        return self._store.hits.count(HitStatus.PENDING, self._visible_lists(who))
 
     def image(self, who: Person, basis: Basis, hit_id: str, kind: ImageKind) -> ReadImage:
         query = {"hit_id": hit_id, "image": kind.value}
@@ -199,6 +202,11 @@ class HitDesk:
             raise NotFound(f"hit {hit_id} does not exist")
         return view
 
+    def _visible_lists(self, who: Person) -> frozenset[str]:
+        """The ids of the lists whose hits ``who`` may see (``_sees_list``)."""
+        lists = self._store.hotlists.list(AgencyScope.of(who.actor).agency_id)
+        return frozenset(hotlist.id for hotlist in lists if _sees_list(who, hotlist))
+
     def _visible(self, who: Person, hit: Hit) -> HitView | None:
         """The hit's view if ``who`` may see it: their agency's, and a covert list's only for
         those who manage hot lists (patrol must not approach a car under investigation)."""
@@ -213,6 +221,6 @@ class HitDesk:
 def _sees_list(who: Person, hotlist: Hotlist) -> bool:
     """Whether ``who`` may see the list's hits: their agency's, and a covert list's only if
     they manage hot lists."""
-    if hotlist.agency_id != who.actor.agency_id:
+    if not AgencyScope.of(who.actor).admits(hotlist.agency_id):
         return False
     return not hotlist.covert or Permission.HOTLISTS_MANAGE in permissions_of(who.roles)

@@ -22,6 +22,7 @@ from platekeeper.domain.gate import Access, AccessGate, Basis, Person
 from platekeeper.domain.hotlists import Hit, Hotlist, HotlistEntry
 from platekeeper.domain.permissions import Permission
 from platekeeper.domain.plates import CONFUSABLE_CLASSES
+from platekeeper.domain.scope import AgencyScope
 from platekeeper.domain.time import Clock
 from platekeeper.errors import NotFound
 from platekeeper.hotlists.entry_index import MAX_EXACT_ONLY_LENGTH, EntryIndex
@@ -76,7 +77,7 @@ class Retroactive:
         if entry is None or hotlist is None:
             self._gate.allowed(access, reason="no such entry in the agency")
             raise NotFound(f"hot-list entry {entry_id} does not exist")
-        found = self._matches(entry, hotlist, who.actor.agency_id)
+        found = self._matches(entry, hotlist, AgencyScope.of(who.actor))
         self._gate.allowed(access, tuple(item.read.id for item in found.hits))
         return found
 
@@ -86,17 +87,19 @@ class Retroactive:
         entry = self._store.hotlist_entries.get(entry_id)
         hotlist = None if entry is None else self._store.hotlists.get(entry.list_id)
         # Another agency's entry is reported as missing, as another agency's read is.
-        if hotlist is None or hotlist.agency_id != who.actor.agency_id:
+        if hotlist is None or not AgencyScope.of(who.actor).admits(hotlist.agency_id):
             return None, None
         return entry, hotlist
 
-    def _matches(self, entry: HotlistEntry, hotlist: Hotlist, agency_id: str) -> RetroactiveMatch:
+    def _matches(
+        self, entry: HotlistEntry, hotlist: Hotlist, scope: AgencyScope
+    ) -> RetroactiveMatch:
         cap = self._max_results
         reads: dict[str, PlateRead] = {}
         truncated = False
         for pattern in sorted(like_patterns(entry.plate_key)):
             # One more than the cap tells whether there were more.
-            query = ReadQuery(plate_like=pattern, agency_id=agency_id, limit=cap + 1)
+            query = ReadQuery(plate_like=pattern, agency_id=scope.agency_id, limit=cap + 1)
             found = self._store.reads.find(query)
             truncated = truncated or len(found) > cap
             reads.update((read.id, read) for read in found[:cap])

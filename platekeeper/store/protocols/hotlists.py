@@ -107,6 +107,8 @@ class HitFilter:
 
     status: HitStatus | None = None
     list_id: str | None = None
+    list_ids: Collection[str] | None = None
+    """Only hits of these lists (a person's scope: the lists of their agency they may see)."""
     since: datetime | None = None
     """Only hits made at or after this instant."""
     limit: int = 100

@@ -31,8 +31,13 @@ class SqlApprovals(Repository):
         )
         return None if row is None else _from_row(row, self._time)
 
-    def list(self, status: ApprovalStatus | None = None, limit: int = 100) -> list[SearchApproval]:
-        where, params = ("", []) if status is None else (" WHERE status = ?", [status.value])
+    def list(
+        self, agency_id: str | None = None, status: ApprovalStatus | None = None, limit: int = 100
+    ) -> list[SearchApproval]:
+        bounds = [("agency_id = ?", agency_id), ("status = ?", status and status.value)]
+        clauses = [clause for clause, value in bounds if value is not None]
+        params: list[object] = [value for _, value in bounds if value is not None]
+        where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
         rows = self._fetch_all(
             f"SELECT {_COLUMNS} FROM search_approvals{where} ORDER BY requested_at DESC LIMIT ?",
             [*params, limit],

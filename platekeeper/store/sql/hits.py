@@ -15,7 +15,7 @@ from platekeeper.domain.hotlists import (
 )
 from platekeeper.store.protocols import HitFilter
 from platekeeper.store.sql.database import Repository, Row, marks
-from platekeeper.store.sql.dialect import TimeCodec
+from platekeeper.store.sql.dialect import Dialect, TimeCodec
 
 _COLUMNS = (
     "id, read_id, entry_id, list_id, match_kind, score, state_agreement, stale, created_at,"
@@ -45,7 +45,7 @@ class SqlHits(Repository):
         return None if row is None else _from_row(row, self._time)
 
     def list(self, query: HitFilter) -> list[Hit]:
-        sql, params = _filter_sql(query, self._time)
+        sql, params = _filter_sql(query, self._time, self._dialect)
         return [_from_row(row, self._time) for row in self._fetch_all(sql, params)]
 
     def count(self, status: HitStatus, list_ids: Collection[str]) -> int:
@@ -110,11 +110,13 @@ def _from_row(row: Row, time: TimeCodec) -> Hit:
     )
 
 
-def _filter_sql(query: HitFilter, time: TimeCodec) -> tuple[str, list[Any]]:
+def _filter_sql(query: HitFilter, time: TimeCodec, dialect: Dialect) -> tuple[str, list[Any]]:
     """The ``SELECT`` of ``query``, newest first."""
+    lists = None if query.list_ids is None else dialect.array(sorted(query.list_ids))
     bounds = [
         ("status = ?", None if query.status is None else query.status.value),
         ("list_id = ?", query.list_id),
+        (dialect.member("list_id"), lists),
         ("created_at >= ?", time.optional_to_db(query.since)),
     ]
     clauses = [clause for clause, value in bounds if value is not None]
