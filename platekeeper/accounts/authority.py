@@ -16,6 +16,7 @@ from platekeeper.domain.access import Actor
 from platekeeper.domain.credentials import Principal
 from platekeeper.domain.people import Role
 from platekeeper.domain.permissions import Decision
+from platekeeper.domain.scope import AgencyScope
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +51,6 @@ def may_manage(by: Acting, agency_id: str, account_id: str | None) -> Decision:
         return Decision(False, "managing accounts needs the custodian role")
     if account_id == by.account.id:
         return Decision(False, "a custodian may not change their own account")
-    if agency_id != by.account.agency_id:
-        return Decision(False, f"the account belongs to agency {agency_id}, not yours")
+    if not AgencyScope.of(by.account).admits(agency_id):
+        return Decision(False, "the account is not of your agency")
     return Decision(True, "granted by role custodian")

@@ -48,6 +48,7 @@ from platekeeper.domain.people import (
     TrainingRecord,
     lapse,
 )
+from platekeeper.domain.scope import AgencyScope
 from platekeeper.domain.stewardship import (
     PRIVILEGED_ROLES,
     AccountChange,
@@ -116,6 +117,12 @@ class AccountService:
             )
         return account
 
+    def by_username_in(self, scope: AgencyScope, username: str) -> Account:
+        """The account named ``username`` if it lies in ``scope``: another agency's account is
+        answered with the words of one that does not exist."""
+        account = self._store.accounts.by_username(username)
+        return scope.own(account, _agency_of, f"no account is named {username!r}")
+
     # -- administration ------------------------------------------------------------------------
 
     def create(
@@ -175,7 +182,7 @@ class AccountService:
         """Replace an account's roles. Taking roles away is at once; adding a privileged one
         waits for a second privileged person's approval (``approve_roles``)."""
         now = self._clock.now()
-        account = self.get(account_id)
+        account = self._scoped(by, account_id, "accounts:roles")
         actor = self._authorise(by, "accounts:roles", account.agency_id, account.id, account)
         # replace() runs Account's checks: at least one role, never the camera role.
         changed = replace(account, roles=frozenset(roles))
@@ -212,7 +219,7 @@ class AccountService:
         account: never the person who asked, nor anyone linked to them or to the account by
         a recent change."""
         now = self._clock.now()
-        account = self.get(account_id)
+        account = self._scoped(by, account_id, "accounts:approve-roles")
         grant = self._store.accounts.pending_grant(account.id)
         refusal = self._may_approve_roles(by, account, grant)
         if refusal is not None or grant is None:
@@ -247,7 +254,7 @@ class AccountService:
         self, by: Acting, account_id: str, completed_on: date, expires_on: date | None = None
     ) -> Account:
         """Record training; it does not reactivate a suspended account (``reactivate`` does)."""
-        account = self.get(account_id)
+        account = self._scoped(by, account_id, "accounts:training")
         actor = self._authorise(by, "accounts:training", account.agency_id, account.id, account)
         training = self._training(completed_on, expires_on)
         changed = replace(account, training=training)
@@ -263,7 +270,7 @@ class AccountService:
         return changed
 
     def suspend(self, by: Acting, account_id: str) -> Account:
-        account = self.get(account_id)
+        account = self._scoped(by, account_id, "accounts:suspend")
         actor = self._authorise(by, "accounts:suspend", account.agency_id, account.id, account)
         if account.status is not AccountStatus.ACTIVE:
             raise Conflict(f"account {account.username!r} is {account.status.value}, not active")
@@ -288,7 +295,7 @@ class AccountService:
     ) -> Account:
         """Back to active, with a current training record: the one given, or the one on file."""
         now = self._clock.now()
-        account = self.get(account_id)
+        account = self._scoped(by, account_id, "accounts:reactivate")
         actor = self._authorise(by, "accounts:reactivate", account.agency_id, account.id, account)
         if account.status is AccountStatus.ACTIVE:
             raise Conflict(f"account {account.username!r} is active already")
@@ -314,7 +321,7 @@ class AccountService:
     def deactivate(self, by: Acting, account_id: str) -> Account:
         """For someone who left or no longer needs access: their sessions and tokens end now."""
         now = self._clock.now()
-        account = self.get(account_id)
+        account = self._scoped(by, account_id, "accounts:deactivate")
         actor = self._authorise(by, "accounts:deactivate", account.agency_id, account.id, account)
         if account.status is AccountStatus.DEACTIVATED:
             raise Conflict(f"account {account.username!r} is deactivated already")
@@ -343,7 +350,7 @@ class AccountService:
         """One's own password, given the current one; or anyone's, by a custodian, which ends
         that person's sessions. A password set by another lets its owner only choose a new one:
         the setter never acts with it."""
-        account = self.get(account_id)
+        account = self._scoped(by, account_id, "accounts:password")
         own = isinstance(by, Principal) and by.account.id == account.id
         if own:
             actor = self._check_current_password(account, current_password)
@@ -485,7 +492,9 @@ class AccountService:
 
     def revoke_api_token(self, by: Acting, token_id: str) -> ApiToken:
         token = self._store.api_tokens.get(token_id)
-        if token is None:
+        owner = None if token is None else self._store.accounts.get(token.account_id)
+        # Another agency's token is answered as one that does not exist.
+        if token is None or owner is None or not _scope(by).admits(owner.agency_id):
             raise NotFound(f"API token {token_id!r} does not exist")
         account = self._own_or_managed(by, token.account_id, "tokens:revoke")
         now = self._clock.now()
@@ -554,9 +563,17 @@ class AccountService:
             return by.account
         if account_id is None:
             raise InvalidInput("name the account", hint="Give its username.")
-        account = self.get(account_id)
+        account = self._scoped(by, account_id, action)
         self._authorise(by, action, account.agency_id, account.id, account)
         return account
+
+    def _scoped(self, by: Acting, account_id: str, action: str) -> Account:
+        """The account ``account_id`` if it lies in ``by``'s scope, else ``NotFound`` with the
+        words of one that does not exist, logged as a refused ``action`` either way."""
+        account = self._store.accounts.get(account_id)
+        if account is None or not _scope(by).admits(account.agency_id):
+            self._events.denied(by.actor, action, "no such account in the agency")
+        return _scope(by).own(account, _agency_of, f"account {account_id!r} does not exist")
 
     def _token_owner(self, by: Acting, account_id: str | None) -> Account:
         if isinstance(by, HostOperator):
@@ -757,8 +774,8 @@ class AccountService:
     ) -> str | None:
         if not isinstance(by, Principal) or not by.account.roles & PRIVILEGED_ROLES:
             return "privileged roles are approved by a signed-in supervisor, custodian or auditor"
-        if by.account.agency_id != account.agency_id:
-            return f"the account belongs to agency {account.agency_id}, not yours"
+        if not _scope(by).admits(account.agency_id):
+            return "the account is not of your agency"
         if by.account.id == account.id:
             return "nobody approves their own roles"
         for other in () if grant is None else (grant.requested_by, account.username):
@@ -795,6 +812,16 @@ class AccountService:
     def _training(self, completed_on: date, expires_on: date | None) -> TrainingRecord:
         default = completed_on + timedelta(days=self._settings.training_valid_days)
         return TrainingRecord(completed_on, expires_on or default)
+
+
+def _scope(by: Acting) -> AgencyScope:
+    """The accounts ``by`` sees: a person's, their agency's; the host's seeding code and the
+    bootstrap act outside any agency's world (``authority.py``)."""
+    return AgencyScope.of(by.account) if isinstance(by, Principal) else AgencyScope.whole_system()
+
+
+def _agency_of(account: Account) -> str:
+    return account.agency_id
 
 
 def _channel(by: Acting) -> str | None:

@@ -289,8 +289,14 @@ def test_a_custodian_manages_only_their_own_agency(accounts: AccountService, sto
     store.agencies.add(make_agency("other-pd"))
     custodian = custodian_session(accounts)
     other = add_person(accounts, "elsewhere", agency_id="other-pd")
-    with pytest.raises(PermissionDenied, match="other-pd"):
+    # Another agency's account is answered as one that does not exist (it used to be refused
+    # naming its agency, which told the custodian that it exists and where).
+    with pytest.raises(NotFound) as theirs:
         accounts.suspend(custodian, other.id)
+    with pytest.raises(NotFound) as nobodys:
+        accounts.suspend(custodian, "no-such-id")
+    assert theirs.value.message == nobodys.value.message.replace("no-such-id", other.id)
+    assert "other-pd" not in theirs.value.message
 
 
 def test_reactivation_needs_a_current_training_record(

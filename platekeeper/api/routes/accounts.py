@@ -23,7 +23,7 @@ from platekeeper.api.schemas.accounts import (
 from platekeeper.domain.credentials import Principal
 from platekeeper.domain.people import Account
 from platekeeper.domain.permissions import Permission
-from platekeeper.errors import NotFound, PermissionDenied
+from platekeeper.errors import PermissionDenied
 from platekeeper.http.auth import Caller, CallerDep, requires
 from platekeeper.http.deps import ServicesDep
 
@@ -50,13 +50,6 @@ def _principal(caller: Caller) -> Principal:
     return caller.principal
 
 
-def _in_agency(account: Account, caller: Caller) -> Account:
-    # Another agency's accounts do not exist for a custodian.
-    if account.agency_id != caller.actor.agency_id:
-        raise NotFound(f"no account is named {account.username!r}")
-    return account
-
-
 @router.get(
     "/accounts",
     summary="The agency's accounts",
@@ -65,7 +58,7 @@ def _in_agency(account: Account, caller: Caller) -> Account:
     dependencies=requires(Permission.ACCOUNTS_MANAGE),
 )
 def list_accounts(services: ServicesDep, caller: CallerDep) -> AccountList:
-    accounts = services.accounts.list(caller.actor.agency_id)
+    accounts = services.accounts.list(caller.scope.agency_id)
     return AccountList(accounts=[AccountPublic.of(account) for account in accounts])
 
 
@@ -100,12 +93,12 @@ def create_account(body: AccountCreate, services: ServicesDep, caller: CallerDep
     dependencies=requires(Permission.ACCOUNTS_MANAGE),
 )
 def get_account(username: str, services: ServicesDep, caller: CallerDep) -> AccountPublic:
-    account = services.accounts.by_username(username)
-    return AccountPublic.of(_in_agency(account, caller))
+    # Another agency's accounts do not exist for a custodian.
+    return AccountPublic.of(services.accounts.by_username_in(caller.scope, username))
 
 
 def _target(services: ServicesDep, caller: Caller, username: str) -> Account:
-    return _in_agency(services.accounts.by_username(username), caller)
+    return services.accounts.by_username_in(caller.scope, username)
 
 
 @router.put(

@@ -124,7 +124,7 @@ def add_person(
 
 
 def _people_context(services: Services, caller: Caller, form: PersonForm) -> dict[str, Any]:
-    accounts = services.accounts.list(caller.actor.agency_id)
+    accounts = services.accounts.list(caller.scope.agency_id)
     today = services.clock.now().date()
     return {
         "accounts": accounts,
@@ -259,11 +259,8 @@ def _person_context(services: Services, caller: Caller, username: str) -> dict[s
 
 
 def _in_agency(services: Services, caller: Caller, username: str) -> Account:
-    account = services.accounts.by_username(username)
     # Another agency's accounts do not exist for a custodian.
-    if account.agency_id != caller.actor.agency_id:
-        raise NotFound(f"no account is named {username!r}")
-    return account
+    return services.accounts.by_username_in(caller.scope, username)
 
 
 def _training_state(account: Account, today: date) -> str:
