@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
+from platekeeper.domain.scope import AgencyScope
 from platekeeper.domain.time import require_utc
 from platekeeper.errors import InvalidInput, PermissionDenied
 
@@ -53,7 +54,7 @@ class Exemptions:
         return read_id in self.read_ids or any(
             span.plate_key == plate_key
             and span.captured_from <= captured_at < span.captured_before
-            and span.agency_id in (None, agency_id)
+            and AgencyScope(span.agency_id).admits(agency_id)
             for span in self.plates
         )
 
