@@ -299,6 +299,67 @@ def test_agency_b_neither_sees_nor_changes_agency_a(live_app: LiveApp) -> None:
                     leaks.append(f"{method} {path} as B's {role}: {shown} in {answer[:300]}")
     assert leaks == [], "\n".join(leaks)
     assert _snapshot(services) == before
+    # Nor does B's part of the access log hold anything of A's that B did not send: a refusal
+    # logged for B must not carry the purpose or case of A's record (an approval did).
+    sent = f"{_body(a)} {a.ids}"
+    logged = services.store.access_log.find(AccessFilter(agency_id=B, limit=100_000))
+    in_log = {s for record in logged for s in a.secrets if s in repr(record.event)}
+    assert {s for s in in_log if s not in sent} == set()
+
+
+INVENTED = {
+    "read_id": "0190a0e0-0000-7000-8000-000000000001",
+    "hit_id": "00000000-0000-4000-8000-000000000002",
+    "list_id": "no-such-list",
+    "entry_id": "00000000-0000-4000-8000-000000000003",
+    "hold_id": "00000000-0000-4000-8000-000000000004",
+    "approval_id": "00000000-0000-4000-8000-000000000005",
+    "request_id": "00000000-0000-4000-8000-000000000006",
+    "recipient_id": "00000000-0000-4000-8000-000000000007",
+    "username": "nobody.here",
+    "camera_id": "no-such-camera",
+    "token_id": "00000000-0000-4000-8000-000000000008",
+}
+"""An id of each kind that names nothing at all."""
+
+
+def _named(a: AgencyA, invented: bool) -> AgencyA:
+    """A's ids, or where ``invented`` ids that name nothing (A's other objects kept)."""
+    return AgencyA({**a.ids, **INVENTED} if invented else dict(a.ids), a.secrets)
+
+
+def _blind(answer: str, a: AgencyA, invented: bool) -> str:
+    """``answer`` with the ids it was asked about replaced by their kind."""
+    for kind, value in (INVENTED if invented else a.ids).items():
+        answer = answer.replace(value, kind.upper()) if kind in INVENTED else answer
+    return answer
+
+
+def test_another_agencys_record_is_answered_as_a_missing_one(live_app: LiveApp) -> None:
+    """Every route naming an object, as B's people of each role: A's object and an id that
+    names nothing get the same answer, status and words, so no answer tells that a record
+    exists in another agency."""
+    services = live_app.services
+    services.store.agencies.add(make_agency(B))
+    a = _build_a(live_app)
+    b_people = _people(services, B, "bravo")
+    told = []
+    with live_app.client() as client:
+        client.timeout = httpx.Timeout(20.0)
+        routes = _requests(live_app, a)
+        for (method, path, public), (_, invented_path, _) in zip(
+            routes, _requests(live_app, _named(a, invented=True)), strict=True
+        ):
+            if public or path == invented_path:
+                continue  # names no object of A's
+            for role, person in b_people.items():
+                theirs = _blind(_call(client, method, path, person, a), a, invented=False)
+                nobodys = _call(client, method, invented_path, person, a)
+                if theirs != _blind(nobodys, a, invented=True):
+                    told.append(
+                        f"{method} {path} as B's {role}:\n  {theirs[:300]}\n  {nobodys[:300]}"
+                    )
+    assert told == [], "\n".join(told)
 
 
 def test_a_hold_names_only_existing_reads_of_the_callers_agency(live_app: LiveApp) -> None:
