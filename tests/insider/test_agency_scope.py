@@ -22,6 +22,7 @@ import pytest
 from platekeeper.access import Requester
 from platekeeper.app import create_app
 from platekeeper.domain.access import Actor
+from platekeeper.domain.approvals import SearchApproval
 from platekeeper.domain.holds import PlateSpan
 from platekeeper.domain.hotlists import AlertLevel, ListSource
 from platekeeper.domain.people import Role
@@ -416,3 +417,30 @@ def test_the_scope_reports_another_agencys_record_as_missing() -> None:
         scope.own(None, lambda agency: agency.id, "agency x does not exist")
     assert theirs.value.message == nobodys.value.message
     assert AgencyScope.whole_system().admits(A)
+
+
+def test_another_agencys_requests_never_crowd_out_the_callers(live_app: LiveApp) -> None:
+    """The store is asked for the caller's agency only: a page of A's newer approval requests
+    neither reaches B's supervisor nor hides B's own (they were fetched, then filtered)."""
+    services = live_app.services
+    services.store.agencies.add(make_agency(B))
+    b_people = _people(services, B, "bravo")
+
+    def asked(agency_id: str, number: int) -> SearchApproval:
+        return SearchApproval(
+            id=f"{agency_id}-{number:03d}",
+            requested_by=f"{agency_id}.analyst",
+            agency_id=agency_id,
+            purpose_code="stolen-vehicle",
+            case_number=CASE_B if agency_id == B else CASE_A,
+            justification="Series of catalytic converter thefts.",
+            captured_from=NOW - timedelta(days=120),
+            captured_before=NOW - timedelta(days=1),
+            requested_at=NOW - timedelta(hours=1) + timedelta(seconds=number),
+        )
+
+    services.store.approvals.add(asked(B, 0))
+    for number in range(1, 121):
+        services.store.approvals.add(asked(A, number))
+    pending = services.approvals.pending(_requester(b_people[Role.SUPERVISOR]))
+    assert [approval.id for approval in pending] == [f"{B}-000"]
