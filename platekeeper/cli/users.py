@@ -18,7 +18,7 @@ from typing import Annotated, TypeVar
 import typer
 from rich.table import Table
 
-from platekeeper.accounts.authority import Acting, Bootstrap, HostOperator
+from platekeeper.accounts.authority import Acting, Bootstrap
 from platekeeper.accounts.service import CONSOLE, AccountService
 from platekeeper.cli.console import out
 from platekeeper.cli.context import open_current, state
@@ -39,12 +39,6 @@ _DATE_FORMATS = ["%Y-%m-%d"]
 RolesOption = Annotated[
     list[Role], typer.Option("--role", help="A role; repeat for several (not camera).")
 ]
-
-
-def console_operator() -> HostOperator:
-    """The host's own jobs run at this console (purges, reports, hot lists, cameras), as the
-    access log names them; never an account change, which needs a person who signed in."""
-    return HostOperator(Actor(f"cli:{getpass.getuser()}", "-"))
 
 
 @contextmanager
