@@ -80,6 +80,7 @@ OPERATOR_COMMANDS: Mapping[str, str] = {
 SELF_COMMANDS: Mapping[str, str] = {
     "user change-password": "the username argument names the person; their password signs in",
     "token create": "the username argument names the person; their password signs in",
+    "token list": "the username argument names the person, or a custodian signs in with --as",
 }
 """The commands where a person signs in as the username they name, not with ``--as``."""
 
@@ -98,15 +99,21 @@ def sign_in(services: Services, username: str | None) -> Principal:
             hint=f"Or set {USER_VARIABLE}; your password is asked, or read from "
             f"{PASSWORD_VARIABLE}.",
         )
+    return services.accounts.console_login(username, console_password(username))
+
+
+def console_password(username: str) -> str:
+    """The password of ``username``: from ``PLATEKEEPER_CONSOLE_PASSWORD``, or asked, hidden,
+    at a terminal; with neither, a refusal (a script that forgot it does nothing)."""
     password = os.environ.get(PASSWORD_VARIABLE)
-    if password is None:
-        if not sys.stdin.isatty():
-            raise AuthenticationFailed(
-                f"no password for {username}: there is no terminal to ask it at",
-                hint=f"Set {PASSWORD_VARIABLE} for a script.",
-            )
-        password = str(typer.prompt(f"Password for {username}", hide_input=True))
-    return services.accounts.console_login(username, password)
+    if password is not None:
+        return password
+    if not sys.stdin.isatty():
+        raise AuthenticationFailed(
+            f"no password for {username}: there is no terminal to ask it at",
+            hint=f"Set {PASSWORD_VARIABLE} for a script.",
+        )
+    return str(typer.prompt(f"Password for {username}", hide_input=True))
 
 
 def person(services: Services, username: str | None) -> Person:
