@@ -89,6 +89,9 @@ def create(
         AlertLevel.WARNING
     ),
     covert: Annotated[bool, typer.Option(help="Alerts go only to the list's owners.")] = False,
+    agency: Annotated[
+        str | None, typer.Option(help="The agency that owns the list: yours (the default).")
+    ] = None,
     as_user: AsOption = None,
 ) -> None:
     """Create a hot list of your agency."""
@@ -103,6 +106,7 @@ def create(
             priority=priority,
             alert_level=alert_level,
             covert=covert,
+            agency_id=agency,
         ),
     )
     out.print(f"Hot list {list_id} created.")
