@@ -2,6 +2,11 @@
 
 ``audit verify`` exits 0 when the log is intact, 1 when it is not (naming the first entry at
 fault), and 2, as every command, for a user error.
+
+Verifying, checkpoints, the public key and the log's own retention are the host's maintenance:
+they show counts, entry numbers and hashes, never an entry's contents. ``audit signals`` shows
+who did what: it acts as an auditor who signs in at the console (``--as`` and their password;
+``cli/identity.py``), over their agency's part of the log, logged in their name.
 """
 
 from __future__ import annotations
@@ -20,6 +25,10 @@ from platekeeper.audit.export import parse_lines
 from platekeeper.audit.signing import load_public_key
 from platekeeper.cli.console import out
 from platekeeper.cli.context import open_current, state
+from platekeeper.cli.identity import AsOption, person
+from platekeeper.domain.access import AccessOutcome
+from platekeeper.domain.gate import NOTHING_STATED, Access, AccessGate
+from platekeeper.domain.permissions import Permission
 from platekeeper.domain.scope import AgencyScope
 from platekeeper.errors import InvalidInput
 
@@ -116,12 +125,21 @@ def signals(
         datetime | None,
         typer.Option(formats=["%Y-%m-%d"], help="First day (UTC); 90 days ago if left out."),
     ] = None,
+    as_user: AsOption = None,
 ) -> None:
-    """List misuse signals with the log entries behind each."""
-    with _access_log(ctx) as log:
-        # The console sees every agency's signals: whoever runs it can read the database.
-        scope = AgencyScope.whole_system()
-        found = log.signals(scope, None if since is None else since.replace(tzinfo=UTC))
+    """List your agency's misuse signals with the log entries behind each (an auditor)."""
+    services = open_current(state(ctx).settings())
+    try:
+        who = person(services, as_user)
+        query = {} if since is None else {"since": since.date().isoformat()}
+        access = Access(who, NOTHING_STATED, Permission.AUDIT_READ, query, step="audit:signals")
+        gate = AccessGate(services.access_log, services.clock)
+        gate.permitted(access)
+        start = None if since is None else since.replace(tzinfo=UTC)
+        found = services.access_log.signals(AgencyScope.of(who.actor), start)
+        gate.record(access, AccessOutcome.ALLOWED, f"{len(found)} signals shown")
+    finally:
+        services.close()
     if not found:
         out.print("No signals.")
         return

@@ -1,4 +1,10 @@
-"""``platekeeper agency`` and ``platekeeper camera``: what a custodian registers before ingest."""
+"""``platekeeper agency`` and ``platekeeper camera``: what is registered before ingest.
+
+Registering an agency is the host's act (before the agency has a custodian to sign in). Every
+camera command acts as a custodian who signs in at the console (``--as`` and their password;
+``cli/identity.py``), on their own agency's cameras only, logged under their name with
+``console`` as the client address.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +15,10 @@ from rich.table import Table
 
 from platekeeper.cli.console import out
 from platekeeper.cli.context import open_current, state
-from platekeeper.cli.users import console_operator
+from platekeeper.cli.identity import AsOption, person
 from platekeeper.domain import Agency, CameraKind, CameraStatus, GeoPoint
 from platekeeper.errors import InvalidInput
-from platekeeper.ingest.cameras import CameraAdmin, CameraDraft
+from platekeeper.ingest.cameras import CameraDraft
 
 agency_app = typer.Typer(help="Register agencies.", no_args_is_help=True)
 camera_app = typer.Typer(help="Register cameras and issue their ingest keys.", no_args_is_help=True)
@@ -35,30 +41,30 @@ def add_agency(
     out.print(f"Agency {agency_id} added.")
 
 
-def camera_operator() -> CameraAdmin:
-    """The administrator at this console, as the access log names them."""
-    return CameraAdmin(console_operator().actor, console=True)
-
-
 @camera_app.command("add")
 def add_camera(
     ctx: typer.Context,
     camera_id: Annotated[str, typer.Argument(help="Short id, e.g. 'main-st-north'.")],
-    agency: Annotated[str, typer.Option(help="Id of the agency that operates it.")],
     name: Annotated[str, typer.Option(help="Where it is or what it is on.")],
     kind: Annotated[CameraKind, typer.Option(help="fixed or mobile.")] = CameraKind.FIXED,
     latitude: Annotated[float | None, typer.Option(help="Fixed cameras: position.")] = None,
     longitude: Annotated[float | None, typer.Option(help="Fixed cameras: position.")] = None,
     heading: Annotated[float | None, typer.Option(help="Degrees from north it faces.")] = None,
+    agency: Annotated[
+        str | None, typer.Option(help="The agency that operates it: yours (the default).")
+    ] = None,
+    as_user: AsOption = None,
 ) -> None:
-    """Register a camera and print its ingest key (shown once, stored only as a hash)."""
+    """Register a camera of your agency and print its ingest key (shown once, stored only as a
+    hash)."""
     if (latitude is None) != (longitude is None):
         raise InvalidInput("give --latitude and --longitude together")
     location = None if latitude is None or longitude is None else GeoPoint(latitude, longitude)
     draft = CameraDraft(camera_id, name, kind, location, heading)
     services = open_current(state(ctx).settings())
     try:
-        _, key = services.cameras.register(camera_operator(), draft, agency_id=agency)
+        who = person(services, as_user)
+        _, key = services.cameras.register(who, draft, agency_id=agency)
     finally:
         services.close()
     out.print(f"Camera {camera_id} added. Its ingest key, shown only now:")
@@ -66,11 +72,11 @@ def add_camera(
 
 
 @camera_app.command("list")
-def list_cameras(ctx: typer.Context) -> None:
-    """List cameras with their status and last contact."""
+def list_cameras(ctx: typer.Context, as_user: AsOption = None) -> None:
+    """List your agency's cameras with their status and last contact."""
     services = open_current(state(ctx).settings())
     try:
-        cameras = services.cameras.list(camera_operator())
+        cameras = services.cameras.list(person(services, as_user))
     finally:
         services.close()
     table = Table("id", "agency", "name", "kind", "status", "last contact (UTC)")
@@ -86,11 +92,12 @@ def list_cameras(ctx: typer.Context) -> None:
 def rotate_key(
     ctx: typer.Context,
     camera_id: Annotated[str, typer.Argument(help="The camera's id.")],
+    as_user: AsOption = None,
 ) -> None:
     """Issue a new ingest key for a camera; its old key stops working at once."""
     services = open_current(state(ctx).settings())
     try:
-        _, key = services.cameras.rotate_key(camera_operator(), camera_id)
+        _, key = services.cameras.rotate_key(person(services, as_user), camera_id)
     finally:
         services.close()
     out.print(f"Camera {camera_id} has a new ingest key, shown only now; the old one is void:")
@@ -102,11 +109,12 @@ def set_status(
     ctx: typer.Context,
     camera_id: Annotated[str, typer.Argument(help="The camera's id.")],
     status: Annotated[CameraStatus, typer.Argument(help="active, maintenance or retired.")],
+    as_user: AsOption = None,
 ) -> None:
     """Allow or stop a camera's ingest: only active cameras may send reads."""
     services = open_current(state(ctx).settings())
     try:
-        services.cameras.set_status(camera_operator(), camera_id, status)
+        services.cameras.set_status(person(services, as_user), camera_id, status)
     finally:
         services.close()
     out.print(f"Camera {camera_id} is now {status.value}.")

@@ -1,7 +1,9 @@
 """``platekeeper hotlist``: hot lists from the server's console.
 
-What the operator does here is written to the access log under ``cli:<operating-system user>``.
-Renewing a manual entry needs a supervisor's account and is done in the web app or the API.
+Every command acts as a person who signs in at the console (``--as`` and their password;
+``cli/identity.py``): their roles decide and they see and change only their agency's lists, as
+in the app; the access log names them with ``console`` as the client address. Renewing a manual
+entry needs a supervisor and is done in the web app or the API.
 """
 
 from __future__ import annotations
@@ -18,12 +20,13 @@ from rich.table import Table
 
 from platekeeper.cli.console import out
 from platekeeper.cli.context import open_current, state
-from platekeeper.cli.users import console_operator
+from platekeeper.cli.identity import AsOption, person
+from platekeeper.domain.gate import Person
 from platekeeper.domain.hotlists import AlertLevel, ListSource
 from platekeeper.errors import InvalidInput
 from platekeeper.hotlists.entries import EntryDraft
 from platekeeper.hotlists.importing import FileFormat, ImportReport, ImportSpec, parse_mapping
-from platekeeper.hotlists.service import Editor, HotlistService
+from platekeeper.hotlists.service import HotlistService
 
 app = typer.Typer(
     help="Hot lists: create, add entries, import files, refresh.", no_args_is_help=True
@@ -46,22 +49,21 @@ ReasonOption = Annotated[
 ]
 
 
-def _operator() -> Editor:
-    return Editor(console_operator().actor, console=True)
-
-
 @contextmanager
-def _service(ctx: typer.Context) -> Iterator[HotlistService]:
+def _signed_in(ctx: typer.Context, as_user: str | None) -> Iterator[tuple[HotlistService, Person]]:
+    """The hot-list service and the person who signed in at the console to use it."""
     services = open_current(state(ctx).settings())
     try:
-        yield services.hotlists
+        yield services.hotlists, person(services, as_user)
     finally:
         services.close()
 
 
-def _with_service(ctx: typer.Context, act: Callable[[HotlistService], T]) -> T:
-    with _service(ctx) as service:
-        return act(service)
+def _with_service(
+    ctx: typer.Context, as_user: str | None, act: Callable[[HotlistService, Person], T]
+) -> T:
+    with _signed_in(ctx, as_user) as (service, who):
+        return act(service, who)
 
 
 def _spec(
@@ -81,19 +83,23 @@ def create(
     ctx: typer.Context,
     list_id: Annotated[str, typer.Argument(help="A lower-case slug, e.g. 'ca-stolen'.")],
     name: Annotated[str, typer.Option(help="What the list holds.")],
-    agency: Annotated[str, typer.Option(help="Id of the agency that owns the list.")],
     source: Annotated[ListSource, typer.Option(help="Where its entries come from.")],
     priority: Annotated[int, typer.Option(min=1, max=9, help="1 is the most urgent.")] = 5,
     alert_level: Annotated[AlertLevel, typer.Option(help="How loud its alerts are.")] = (
         AlertLevel.WARNING
     ),
     covert: Annotated[bool, typer.Option(help="Alerts go only to the list's owners.")] = False,
+    agency: Annotated[
+        str | None, typer.Option(help="The agency that owns the list: yours (the default).")
+    ] = None,
+    as_user: AsOption = None,
 ) -> None:
-    """Create a hot list."""
+    """Create a hot list of your agency."""
     _with_service(
         ctx,
-        lambda s: s.create_list(
-            _operator(),
+        as_user,
+        lambda s, who: s.create_list(
+            who,
             list_id=list_id,
             name=name,
             source=source,
@@ -107,10 +113,10 @@ def create(
 
 
 @app.command("list")
-def list_hotlists(ctx: typer.Context) -> None:
-    """Every hot list, and when it was last refreshed."""
-    with _service(ctx) as service:
-        hotlists = service.lists(_operator())
+def list_hotlists(ctx: typer.Context, as_user: AsOption = None) -> None:
+    """Your agency's hot lists, and when each was last refreshed."""
+    with _signed_in(ctx, as_user) as (service, who):
+        hotlists = service.lists(who)
         table = Table("id", "agency", "name", "source", "priority", "level", "covert", "refreshed")
         for h in hotlists:
             refreshed = "-" if h.refreshed_at is None else f"{h.refreshed_at:%Y-%m-%d %H:%M}"
@@ -134,6 +140,7 @@ def add_entry(
         datetime | None, typer.Option(help="Expiry (UTC); manual lists: within 30 days.")
     ] = None,
     note: Annotated[str | None, typer.Option(help="No names, addresses, dates of birth.")] = None,
+    as_user: AsOption = None,
 ) -> None:
     """Add one entry to a list."""
     draft = EntryDraft(
@@ -144,7 +151,7 @@ def add_entry(
         expires_at=None if expires is None else expires.replace(tzinfo=UTC),
         note=note,
     )
-    entry = _with_service(ctx, lambda s: s.add_entry(_operator(), list_id, draft))
+    entry = _with_service(ctx, as_user, lambda s, who: s.add_entry(who, list_id, draft))
     until = "never" if entry.expires_at is None else f"{entry.expires_at:%Y-%m-%d %H:%M} UTC"
     out.print(f"Entry {entry.id} added; it expires {until}.")
 
@@ -160,12 +167,13 @@ def import_file(
     encoding: EncodingOption = "utf-8",
     default_reason: ReasonOption = None,
     replace: Annotated[bool, typer.Option(help="Replace the list's entries.")] = False,
+    as_user: AsOption = None,
 ) -> None:
     """Import entries from a delimited or fixed-width file; bad rows are listed by line."""
     spec = _spec(fmt, mapping, header, encoding, default_reason)
     data = file.read_bytes()
     report = _with_service(
-        ctx, lambda s: s.import_file(_operator(), list_id, data, spec, replace=replace)
+        ctx, as_user, lambda s, who: s.import_file(who, list_id, data, spec, replace=replace)
     )
     _print_report(report)
 
@@ -180,6 +188,7 @@ def set_source(
     header: HeaderOption = True,
     encoding: EncodingOption = "utf-8",
     default_reason: ReasonOption = None,
+    as_user: AsOption = None,
 ) -> None:
     """Refresh the list from LOCATION on every refresh interval of 'platekeeper serve'."""
     if "://" not in location and not Path(location).is_absolute():
@@ -187,13 +196,15 @@ def set_source(
             f"the path {location!r} is relative", hint="Give an absolute path: the server reads it."
         )
     spec = _spec(fmt, mapping, header, encoding, default_reason)
-    _with_service(ctx, lambda s: s.set_source(_operator(), list_id, location, spec))
+    _with_service(ctx, as_user, lambda s, who: s.set_source(who, list_id, location, spec))
     out.print(f"Hot list {list_id} will be refreshed from its source.")
 
 
 @app.command("refresh")
 def refresh(
-    ctx: typer.Context, list_id: Annotated[str, typer.Argument(help="The list's id.")]
+    ctx: typer.Context,
+    list_id: Annotated[str, typer.Argument(help="The list's id.")],
+    as_user: AsOption = None,
 ) -> None:
     """Refresh a list from its source now: its entries become the source's rows."""
-    _print_report(_with_service(ctx, lambda s: s.refresh(_operator(), list_id)))
+    _print_report(_with_service(ctx, as_user, lambda s, who: s.refresh(who, list_id)))

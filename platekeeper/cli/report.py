@@ -1,7 +1,9 @@
 """``platekeeper report``: reports for auditors, from the server's console.
 
 A report is a report: it exits 0 whatever it finds, and prints a one-line summary on standard
-error. Making one is an access, logged in the console operator's name.
+error. It is made for a person who signs in at the console (``--as`` and their password;
+``cli/identity.py``) with the reports permission (an auditor), covers their agency only, and is
+an access logged in their name with ``console`` as the client address.
 """
 
 from __future__ import annotations
@@ -15,11 +17,12 @@ import typer
 
 from platekeeper.cli.console import err
 from platekeeper.cli.context import open_current, state
-from platekeeper.cli.users import console_operator
-from platekeeper.domain.scope import AgencyScope
+from platekeeper.cli.identity import AsOption, person
+from platekeeper.domain.gate import NOTHING_STATED, Access, AccessGate
+from platekeeper.domain.permissions import Permission
 from platekeeper.errors import InvalidInput
 from platekeeper.reports.compliance import Period
-from platekeeper.reports.compliance_service import compliance_report
+from platekeeper.reports.compliance_service import REPORT_ACTION, compliance_report
 from platekeeper.reports.render import ReportFormat, render
 
 app = typer.Typer(help="Reports for auditors.", no_args_is_help=True)
@@ -45,6 +48,7 @@ def compliance(
     seed: Annotated[
         int | None, typer.Option(help="Seed of the review sample; from the period without it.")
     ] = None,
+    as_user: AsOption = None,
 ) -> None:
     """Run the auditor's tests over a period and print the findings as JSON, HTML or PDF."""
     if output_format is ReportFormat.PDF and output is None:
@@ -52,15 +56,17 @@ def compliance(
     period = Period.of_days(from_.date(), to.date())
     services = open_current(state(ctx).settings())
     try:
+        who = person(services, as_user)
+        query = {"from": period.start.isoformat(), "to": period.end.isoformat()}
+        access = Access(who, NOTHING_STATED, Permission.REPORTS_READ, query, step=REPORT_ACTION)
+        AccessGate(services.access_log, services.clock).permitted(access)
         report = compliance_report(
             services,
             period,
-            console_operator().actor,
-            client_address="console",
+            who.actor,
+            client_address=who.client_address,
             sample_seed=seed,
             output_format=output_format.value,
-            # Whoever runs the console can read the database: its report covers every agency.
-            scope=AgencyScope.whole_system(),
         )
     finally:
         services.close()

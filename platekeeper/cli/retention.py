@@ -1,5 +1,7 @@
 """``platekeeper purge`` and ``platekeeper hold``: retention from the server's console.
 
+``purge`` is the host's retention job (the server runs it too), logged as the host operator.
+
 Holds are asked for, approved and released by a person who signs in at the console (``--as
 USERNAME`` and their password; ``cli/identity.py``): the account's roles decide, and the access
 log records that person, with ``console`` as the client address.
@@ -18,10 +20,8 @@ from rich.table import Table
 
 from platekeeper.cli.console import out
 from platekeeper.cli.context import open_current, state
-from platekeeper.cli.identity import AsOption
-from platekeeper.cli.identity import sign_in as console_sign_in
-from platekeeper.cli.users import console_operator
-from platekeeper.domain.gate import Person
+from platekeeper.cli.identity import AsOption, host_operator
+from platekeeper.cli.identity import person as _person
 from platekeeper.domain.holds import LegalHold, PlateSpan
 from platekeeper.errors import InvalidInput
 from platekeeper.retention.purge import PurgeReport
@@ -41,23 +41,20 @@ def _services(ctx: typer.Context) -> Iterator[Services]:
         services.close()
 
 
-def _person(services: Services, username: str | None) -> Person:
-    """The person who signs in at the console for this command; nobody else."""
-    principal = console_sign_in(services, username)
-    return Person(principal.actor, frozenset(principal.account.roles), "console")
-
-
 def purge(
     ctx: typer.Context,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Count what would go; delete nothing.")
     ] = False,
 ) -> None:
-    """Purge reads and images past their retention limit, and print the ledger entry."""
+    """Purge reads and images past their retention limit, and print the ledger entry.
+
+    The host's retention job, which the server also runs on a schedule: it prints counts and
+    capture ages, never a plate, so it needs no person (``cli/identity.py``)."""
     with _services(ctx) as services:
         if not dry_run:
             services.holds.expire()
-        report = services.purge.run(dry_run=dry_run, actor=console_operator().actor)
+        report = services.purge.run(dry_run=dry_run, actor=host_operator().actor)
     print_report(report)
 
 

@@ -8,7 +8,6 @@ one exception is the first custodian of a database with no account, made without
 from __future__ import annotations
 
 import getpass
-import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -18,11 +17,11 @@ from typing import Annotated, TypeVar
 import typer
 from rich.table import Table
 
-from platekeeper.accounts.authority import Acting, Bootstrap, HostOperator
+from platekeeper.accounts.authority import Acting, Bootstrap
 from platekeeper.accounts.service import CONSOLE, AccountService
 from platekeeper.cli.console import out
 from platekeeper.cli.context import open_current, state
-from platekeeper.cli.identity import PASSWORD_VARIABLE, AsOption, sign_in
+from platekeeper.cli.identity import AsOption, console_password, sign_in
 from platekeeper.domain.access import Actor
 from platekeeper.domain.credentials import Principal
 from platekeeper.domain.people import Account, Role
@@ -39,12 +38,6 @@ _DATE_FORMATS = ["%Y-%m-%d"]
 RolesOption = Annotated[
     list[Role], typer.Option("--role", help="A role; repeat for several (not camera).")
 ]
-
-
-def console_operator() -> HostOperator:
-    """The host's own jobs run at this console (purges, reports, hot lists, cameras), as the
-    access log names them; never an account change, which needs a person who signed in."""
-    return HostOperator(Actor(f"cli:{getpass.getuser()}", "-"))
 
 
 @contextmanager
@@ -142,9 +135,7 @@ def change_password(
 ) -> None:
     """Choose your own password: the current one (asked, or PLATEKEEPER_CONSOLE_PASSWORD), then
     the new one twice. The way in for a password someone else set."""
-    current = os.environ.get(PASSWORD_VARIABLE)
-    if current is None:
-        current = str(typer.prompt("Current password", hide_input=True))
+    current = console_password(username)
     new = _read_password(password_stdin)
     with account_service(ctx) as accounts:
         accounts.change_password_at_sign_in(username, current, new, CONSOLE)

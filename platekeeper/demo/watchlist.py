@@ -20,13 +20,14 @@ from platekeeper.domain.holds import PlateSpan
 from platekeeper.domain.hotlists import AlertLevel, ListSource
 from platekeeper.domain.people import Role
 from platekeeper.hotlists.entries import EntryDraft
-from platekeeper.hotlists.service import Editor
 from platekeeper.services import Services
 from platekeeper.store import ReadQuery
 
 LIST_ID = "demo-stolen"
-DEMO_EDITOR = Editor(Actor("demo", "-"), console=True)
 DEMO_ANALYST = Person(Actor("demo", AGENCY_ID), frozenset({Role.ANALYST}))
+DEMO_EDITOR = DEMO_ANALYST
+"""Who makes the demo's list: a person of the demo agency whose role manages hot lists, decided
+by the gate like anyone's (the console trusts nobody for being there)."""
 DEMO_SUPERVISOR = Person(Actor("demo-supervisor", AGENCY_ID), frozenset({Role.SUPERVISOR}))
 DEMO_BASIS = Basis("stolen-vehicle", "2026-000123")
 HOLD_CASE = "2026-000101"
@@ -56,7 +57,6 @@ def ensure_demo_watchlist(services: Services) -> DemoWatchlist:
         priority=1,
         alert_level=AlertLevel.CRITICAL,
         covert=False,
-        agency_id=AGENCY_ID,
     )
     exact, misread, elsewhere = picked
     drafts = [

@@ -1,8 +1,14 @@
 """Hot lists and their entries for people: every change authorised, checked and logged.
 
-Each operation decides first (the role's permission, the list's agency, the entry rules), logs a
-refusal with its reason, then acts and logs what it did. The console's operator (the CLI) is
-trusted as the host's owner, except for renewals: those need a supervisor.
+Each operation decides first through the access gate (the person's role) and the agency scope
+(a person sees and changes only their own agency's lists, ``domain/scope.py``), then the entry
+rules; a refusal is logged with its reason, then it acts and logs what it did. Whoever acts is a
+``Person``, on every channel: the pages and the API from the session, the console from the
+person who signs in there (``cli/identity.py``). Nobody is trusted for being at the console.
+
+The one act without a person is the scheduled refresh of a fed list (``refresh_due``): the
+server fetching the list's own source, logged as ``system:refresh`` of the list's agency. It is
+no method a caller hands a person to, so no route or command can act as it.
 """
 
 from __future__ import annotations
@@ -17,12 +23,12 @@ from typing import TypeVar
 
 from platekeeper.config import HotlistSettings
 from platekeeper.domain.access import AccessOutcome, AccessSink, Actor
-from platekeeper.domain.changes import ChangeLog, LoggedChange
+from platekeeper.domain.gate import Access, AccessGate, Person, Stated
 from platekeeper.domain.hotlists import AlertLevel, Hotlist, HotlistEntry, ListSource
-from platekeeper.domain.people import Role
-from platekeeper.domain.permissions import Decision, Permission, decide
+from platekeeper.domain.permissions import Permission
 from platekeeper.domain.personal_data import compile_name_patterns
 from platekeeper.domain.plates import normalise_plate_key
+from platekeeper.domain.scope import AgencyScope
 from platekeeper.domain.time import Clock
 from platekeeper.errors import InvalidInput, NotFound, PermissionDenied, PlateKeeperError
 from platekeeper.hotlists.entries import EntryDraft, EntryRules, make_entry, renewal
@@ -37,26 +43,10 @@ REFRESH_ACTOR = "system:refresh"
 """The username the access log gives scheduled refreshes."""
 
 
-@dataclass(frozen=True, slots=True)
-class Editor:
-    """Who changes hot lists: a signed-in person with roles, or the host's console operator."""
+Editor = Person
+"""The former name of who changes hot lists: a ``Person``."""
 
-    actor: Actor
-    roles: frozenset[Role] = frozenset()
-    client_address: str | None = None
-    console: bool = False
-
-
-def may(who: Editor, needed: Permission, list_agency: str | None = None) -> Decision:
-    """Whether ``who`` may exercise ``needed`` on a list of ``list_agency``."""
-    if who.console:
-        if needed is Permission.HOTLISTS_RENEW:
-            return Decision(False, "renewing an entry needs a supervisor's account")
-        return Decision(True, "host administrator at the console")
-    decision = decide(who.roles, needed)
-    if decision.allowed and list_agency is not None and list_agency != who.actor.agency_id:
-        return Decision(False, "the hot list belongs to another agency")
-    return decision
+_HINT = "Ask a custodian if your work needs this permission."
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,19 +61,28 @@ class ListSummary:
 
 @dataclass(frozen=True, slots=True)
 class _Change:
-    """One change being decided: its action for the log, its permission and its query."""
+    """One change being decided: who asks, its action for the log, its permission and query."""
 
-    who: Editor
+    who: Person
     action: str
     permission: Permission
     query: Mapping[str, str]
     case_number: str | None = None
 
     @property
-    def logged(self) -> LoggedChange:
-        return LoggedChange(
-            self.who.actor, self.action, self.query, self.who.client_address, self.case_number
+    def access(self) -> Access:
+        return Access(
+            self.who,
+            Stated(case_number=self.case_number),
+            self.permission,
+            self.query,
+            step=self.action,
+            hint=_HINT,
         )
+
+    @property
+    def scope(self) -> AgencyScope:
+        return AgencyScope.of(self.who.actor)
 
 
 class HotlistService:
@@ -91,7 +90,8 @@ class HotlistService:
         self, store: Store, log: AccessSink, clock: Clock, settings: HotlistSettings
     ) -> None:
         self._store = store
-        self._changes = ChangeLog(log, clock)
+        # Hot lists ask no purpose; ``retroactive`` matching, which does, lives in hits/.
+        self._gate = AccessGate(log, clock)
         self._clock = clock
         self._settings = settings
         self._names: tuple[re.Pattern[str], ...] = compile_name_patterns(
@@ -104,7 +104,7 @@ class HotlistService:
 
     def create_list(
         self,
-        who: Editor,
+        who: Person,
         *,
         list_id: str,
         name: str,
@@ -115,10 +115,15 @@ class HotlistService:
         agency_id: str | None = None,
     ) -> Hotlist:
         agency = agency_id or who.actor.agency_id
-        change = _Change(who, "hotlists:create", Permission.HOTLISTS_MANAGE, {"list_id": list_id})
+        query = {"list_id": list_id, "agency_id": agency}
+        change = _Change(who, "hotlists:create", Permission.HOTLISTS_MANAGE, query)
 
         def act() -> Hotlist:
-            self._require(change, agency)
+            if not change.scope.admits(agency):
+                raise PermissionDenied(
+                    f"the list would belong to agency {agency}, not yours",
+                    hint="A person makes lists of their own agency only.",
+                )
             hotlist = Hotlist(
                 id=list_id,
                 agency_id=agency,
@@ -134,12 +139,12 @@ class HotlistService:
 
         return self._logged(change, act, lambda _: f"created {source.value} list")
 
-    def lists(self, who: Editor) -> list[Hotlist]:
-        self._require_logged(_Change(who, "hotlists:view", Permission.HOTLISTS_VIEW, {}))
-        agency = None if who.console else who.actor.agency_id
-        return self._store.hotlists.list(agency)
+    def lists(self, who: Person) -> list[Hotlist]:
+        change = _Change(who, "hotlists:view", Permission.HOTLISTS_VIEW, {})
+        self._gate.permitted(change.access)
+        return self._store.hotlists.list(change.scope.agency_id)
 
-    def summaries(self, who: Editor) -> list[ListSummary]:
+    def summaries(self, who: Person) -> list[ListSummary]:
         """The lists ``who`` may see, each with its number of entries and whether it is stale."""
         now = self._clock.now()
         return [
@@ -149,12 +154,12 @@ class HotlistService:
             for hotlist in self.lists(who)
         ]
 
-    def get_list(self, who: Editor, list_id: str) -> Hotlist:
+    def get_list(self, who: Person, list_id: str) -> Hotlist:
         change = _Change(who, "hotlists:view", Permission.HOTLISTS_VIEW, {"list_id": list_id})
         return self._logged_refusal(change, lambda: self._visible_list(change, list_id))
 
     def entries(
-        self, who: Editor, list_id: str, limit: int = 1000, offset: int = 0
+        self, who: Person, list_id: str, limit: int = 1000, offset: int = 0
     ) -> list[HotlistEntry]:
         """A page of the list's entries: an access in the log with the list and how many were
         shown (entries are plates of interest: docs/hotlists.md)."""
@@ -164,7 +169,7 @@ class HotlistService:
         self._shown(_Change(who, "hotlists:entries", Permission.HOTLISTS_VIEW, query), found)
         return found
 
-    def find_entries(self, who: Editor, list_id: str, plate: str) -> list[HotlistEntry]:
+    def find_entries(self, who: Person, list_id: str, plate: str) -> list[HotlistEntry]:
         """The list's entries for ``plate``, compared as matching compares plates."""
         query = {"list_id": list_id, "plate": plate}
         change = _Change(who, "hotlists:view", Permission.HOTLISTS_VIEW, query)
@@ -177,9 +182,9 @@ class HotlistService:
 
     def _shown(self, change: _Change, entries: list[HotlistEntry]) -> None:
         """Log that ``entries`` are shown to ``change.who``."""
-        self._changes.record(change.logged, AccessOutcome.ALLOWED, f"{len(entries)} entries shown")
+        self._gate.record(change.access, AccessOutcome.ALLOWED, f"{len(entries)} entries shown")
 
-    def add_entry(self, who: Editor, list_id: str, draft: EntryDraft) -> HotlistEntry:
+    def add_entry(self, who: Person, list_id: str, draft: EntryDraft) -> HotlistEntry:
         query = {"list_id": list_id, "plate": draft.plate}
         change = _Change(
             who, "hotlists:add-entry", Permission.HOTLISTS_MANAGE, query, draft.case_number
@@ -200,7 +205,7 @@ class HotlistService:
 
         return self._logged(change, act, lambda entry: f"entry {entry.id} added")
 
-    def renew(self, who: Editor, entry_id: str, until: datetime | None = None) -> HotlistEntry:
+    def renew(self, who: Person, entry_id: str, until: datetime | None = None) -> HotlistEntry:
         change = _Change(who, "hotlists:renew", Permission.HOTLISTS_RENEW, {"entry_id": entry_id})
 
         def act() -> HotlistEntry:
@@ -213,7 +218,7 @@ class HotlistService:
 
         return self._logged(change, act, lambda e: f"renewed until {_iso(e.expires_at)}")
 
-    def remove_entry(self, who: Editor, entry_id: str) -> HotlistEntry:
+    def remove_entry(self, who: Person, entry_id: str) -> HotlistEntry:
         change = _Change(
             who, "hotlists:remove-entry", Permission.HOTLISTS_MANAGE, {"entry_id": entry_id}
         )
@@ -227,7 +232,7 @@ class HotlistService:
         return self._logged(change, act, lambda e: f"entry of list {e.list_id} removed")
 
     def import_file(
-        self, who: Editor, list_id: str, data: bytes, spec: ImportSpec, *, replace: bool = False
+        self, who: Person, list_id: str, data: bytes, spec: ImportSpec, *, replace: bool = False
     ) -> ImportReport:
         """Entries from ``data`` added to the list (or, with ``replace``, made its entries)."""
         query = {"list_id": list_id, "format": spec.format.value, "replace": str(replace).lower()}
@@ -241,7 +246,7 @@ class HotlistService:
         return self._logged(change, act, _described)
 
     def preview_import(
-        self, who: Editor, list_id: str, data: bytes, spec: ImportSpec
+        self, who: Person, list_id: str, data: bytes, spec: ImportSpec
     ) -> ImportReport:
         """What ``import_file`` would store from ``data`` and which rows it would reject, with
         nothing stored; a refusal is logged as the import's would be."""
@@ -254,7 +259,7 @@ class HotlistService:
 
         return self._logged_refusal(change, act)
 
-    def set_source(self, who: Editor, list_id: str, location: str, spec: ImportSpec) -> HotlistFeed:
+    def set_source(self, who: Person, list_id: str, location: str, spec: ImportSpec) -> HotlistFeed:
         """Refresh the list from ``location`` (a path or an http(s) URL) from now on."""
         query = {"list_id": list_id, "location": redacted(location)}
         change = _Change(who, "hotlists:set-source", Permission.HOTLISTS_MANAGE, query)
@@ -267,7 +272,7 @@ class HotlistService:
 
         return self._logged(change, act, lambda _: "refresh source set")
 
-    def refresh(self, who: Editor, list_id: str) -> ImportReport:
+    def refresh(self, who: Person, list_id: str) -> ImportReport:
         """Fetch the list's source and make its rows the list's entries."""
         change = _Change(who, "hotlists:refresh", Permission.HOTLISTS_MANAGE, {"list_id": list_id})
 
@@ -287,9 +292,8 @@ class HotlistService:
             hotlist = self._store.hotlists.get(feed.list_id)
             if hotlist is None:
                 continue
-            system = Editor(Actor(REFRESH_ACTOR, hotlist.agency_id), console=True)
             try:
-                report = self.refresh(system, hotlist.id)
+                report = self._scheduled_refresh(hotlist)
             except PlateKeeperError as exc:
                 failed += 1
                 stale = " and is stale" if hotlist.stale_at(now) else ""
@@ -297,6 +301,17 @@ class HotlistService:
                 continue
             logger.info("hot list %s refreshed: %s", hotlist.id, _described(report))
         return failed
+
+    def _scheduled_refresh(self, hotlist: Hotlist) -> ImportReport:
+        """The server refreshing a fed list from the source a person set: no person and no
+        role, logged as ``system:refresh`` of the list's agency; only ``refresh_due`` calls it."""
+        system = Person(Actor(REFRESH_ACTOR, hotlist.agency_id), frozenset())
+        change = _Change(
+            system, "hotlists:refresh", Permission.HOTLISTS_MANAGE, {"list_id": hotlist.id}
+        )
+        return self._system_logged(
+            change, lambda: self._refresh(hotlist, REFRESH_ACTOR), _described
+        )
 
     def _refresh(self, hotlist: Hotlist, entered_by: str) -> ImportReport:
         feed = self._store.hotlists.feed(hotlist.id)
@@ -346,43 +361,46 @@ class HotlistService:
             raise _too_big(f"{len(data)} bytes", f"{self._settings.max_import_bytes} bytes")
 
     def _visible_list(self, change: _Change, list_id: str) -> Hotlist:
+        """The list if it lies in ``change.who``'s scope (called within the gate's decision,
+        after the permission): another agency's list is reported as one that does not exist."""
         hotlist = self._store.hotlists.get(list_id)
-        # Another agency's list is reported as missing: its existence is not for this person.
-        if hotlist is None or not (change.who.console or hotlist.agency_id == _agency(change)):
-            self._require(change)
-            raise NotFound(f"hot list {list_id!r} does not exist")
-        self._require(change, hotlist.agency_id)
-        return hotlist
+        return change.scope.own(hotlist, _list_agency, f"hot list {list_id!r} does not exist")
 
     def _visible_entry(self, change: _Change, entry_id: str) -> tuple[HotlistEntry, Hotlist]:
         entry = self._store.hotlist_entries.get(entry_id)
-        if entry is None:
-            self._require(change)
-            raise NotFound(f"entry {entry_id} does not exist")
-        try:
-            return entry, self._visible_list(change, entry.list_id)
-        except NotFound:
-            raise NotFound(f"entry {entry_id} does not exist") from None
-
-    def _require(self, change: _Change, list_agency: str | None = None) -> None:
-        decision = may(change.who, change.permission, list_agency)
-        if not decision.allowed:
-            raise PermissionDenied(
-                decision.reason, hint="Ask a custodian if your work needs this permission."
+        hotlist = None if entry is None else self._store.hotlists.get(entry.list_id)
+        if entry is None or hotlist is None or not change.scope.admits(hotlist.agency_id):
+            raise NotFound(
+                f"entry {entry_id} does not exist",
+                hint="Check the id; only your agency's records are shown.",
             )
-
-    def _require_logged(self, change: _Change) -> None:
-        self._logged_refusal(change, lambda: self._require(change))
+        return entry, hotlist
 
     def _logged_refusal(self, change: _Change, act: Callable[[], T]) -> T:
-        return self._changes.refusals(change.logged, act)
+        """``act()`` decided by the gate: a refusal, of the gate or of ``act``, is logged."""
+        return self._gate.check(change.access, lambda _: act())
 
     def _logged(self, change: _Change, act: Callable[[], T], describe: Callable[[T], str]) -> T:
-        return self._changes.logged(change.logged, act, describe)
+        """``act()`` decided by the gate, logged as refused or as done, with ``describe``."""
+        result = self._logged_refusal(change, act)
+        self._gate.record(change.access, AccessOutcome.ALLOWED, describe(result))
+        return result
+
+    def _system_logged(
+        self, change: _Change, act: Callable[[], T], describe: Callable[[T], str]
+    ) -> T:
+        """``act()`` of the system itself (no role to decide), logged as refused or as done."""
+        try:
+            result = act()
+        except PlateKeeperError as exc:
+            self._gate.record(change.access, AccessOutcome.DENIED, exc.message)
+            raise
+        self._gate.record(change.access, AccessOutcome.ALLOWED, describe(result))
+        return result
 
 
-def _agency(change: _Change) -> str:
-    return change.who.actor.agency_id
+def _list_agency(hotlist: Hotlist) -> str:
+    return hotlist.agency_id
 
 
 def _described(report: ImportReport) -> str:

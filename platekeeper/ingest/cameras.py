@@ -1,8 +1,11 @@
 """Cameras for custodians: register one, change its status, rotate its ingest key.
 
-The web pages and the CLI share this service. Each change is decided first (the policy-manage
-permission, the camera's agency), a refusal is written to the access log with its reason, and
-every change is written there too; an ingest key never is. A key is returned once, at
+The web pages and the CLI share this service, and both hand it a ``Person``: the signed-in
+custodian, at the console too (``cli/identity.py``). Each change is decided first, through the
+access gate (the policy-manage permission) and the agency scope (a custodian sees and changes
+only their own agency's cameras; another agency's camera is reported as one that does not
+exist); a refusal is written to the access log with its reason, and every change is written
+there too; an ingest key never is. A key is returned once, at
 registration or rotation, and only its hash is kept.
 """
 
@@ -14,13 +17,13 @@ from datetime import datetime, timedelta
 from typing import TypeVar
 
 from platekeeper.domain import Camera, CameraKind, CameraStatus, GeoPoint
-from platekeeper.domain.access import AccessSink, Actor
+from platekeeper.domain.access import AccessOutcome, AccessSink
 from platekeeper.domain.cameras import issue_camera_key
-from platekeeper.domain.changes import ChangeLog, LoggedChange
-from platekeeper.domain.people import Role
-from platekeeper.domain.permissions import Decision, Permission, decide
+from platekeeper.domain.gate import Access, AccessGate, Person, Stated
+from platekeeper.domain.permissions import Permission
+from platekeeper.domain.scope import AgencyScope
 from platekeeper.domain.time import Clock
-from platekeeper.errors import InvalidInput, NotFound, PermissionDenied
+from platekeeper.errors import NotFound, PermissionDenied
 from platekeeper.store import Store
 
 T = TypeVar("T")
@@ -28,14 +31,9 @@ SILENT_AFTER = timedelta(hours=1)
 """An active camera that has sent nothing for this long is flagged as silent."""
 
 
-@dataclass(frozen=True, slots=True)
-class CameraAdmin:
-    """Who administers cameras: a signed-in person with roles, or the host's console operator."""
-
-    actor: Actor
-    roles: frozenset[Role] = frozenset()
-    client_address: str | None = None
-    console: bool = False
+CameraAdmin = Person
+"""The former name of who administers cameras: a ``Person``."""
+_HINT = "Ask a custodian of the camera's agency."
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,22 +51,19 @@ class CameraDraft:
 class _Change:
     """One change being decided: who asks, its action for the log and its query."""
 
-    who: CameraAdmin
+    who: Person
     action: str
     query: Mapping[str, str]
 
     @property
-    def logged(self) -> LoggedChange:
-        return LoggedChange(self.who.actor, self.action, self.query, self.who.client_address)
+    def access(self) -> Access:
+        return Access(
+            self.who, Stated(), Permission.POLICY_MANAGE, self.query, step=self.action, hint=_HINT
+        )
 
-
-def may_administer(who: CameraAdmin, camera_agency: str) -> Decision:
-    if who.console:
-        return Decision(True, "host administrator at the console")
-    decision = decide(who.roles, Permission.POLICY_MANAGE)
-    if decision.allowed and camera_agency != who.actor.agency_id:
-        return Decision(False, "the camera belongs to another agency")
-    return decision
+    @property
+    def scope(self) -> AgencyScope:
+        return AgencyScope.of(self.who.actor)
 
 
 def silent(camera: Camera, now: datetime) -> bool:
@@ -82,28 +77,31 @@ def silent(camera: Camera, now: datetime) -> bool:
 class CameraService:
     def __init__(self, store: Store, log: AccessSink, clock: Clock) -> None:
         self._store = store
-        self._changes = ChangeLog(log, clock)
+        self._gate = AccessGate(log, clock)
         self._clock = clock
 
-    def list(self, who: CameraAdmin) -> list[Camera]:
-        """The cameras of ``who``'s agency (every agency's, at the console)."""
+    def list(self, who: Person) -> list[Camera]:
+        """The cameras of ``who``'s agency."""
         change = _Change(who, "cameras:list", {})
-        self._logged_refusal(change, lambda: self._require(change, who.actor.agency_id))
-        return self._store.cameras.list(None if who.console else who.actor.agency_id)
+        self._gate.permitted(change.access)
+        return self._store.cameras.list(change.scope.agency_id)
 
     def register(
-        self, who: CameraAdmin, draft: CameraDraft, *, agency_id: str | None = None
+        self, who: Person, draft: CameraDraft, *, agency_id: str | None = None
     ) -> tuple[Camera, str]:
-        """A new active camera of ``agency_id`` (by default ``who``'s), and its ingest key."""
-        if who.console and agency_id is None:
-            raise InvalidInput("name the agency that operates the camera")
+        """A new active camera of ``who``'s agency (``agency_id``, if given, must be theirs),
+        and its ingest key."""
         agency = agency_id or who.actor.agency_id
         change = _Change(
             who, "cameras:register", {"camera_id": draft.camera_id, "agency_id": agency}
         )
 
         def act() -> tuple[Camera, str]:
-            self._require(change, agency)
+            if not change.scope.admits(agency):
+                raise PermissionDenied(
+                    f"the camera would belong to agency {agency}, not yours",
+                    hint="A custodian registers their own agency's cameras.",
+                )
             key, key_hash = issue_camera_key()
             camera = Camera(
                 id=draft.camera_id,
@@ -121,7 +119,7 @@ class CameraService:
 
         return self._logged(change, act, lambda made: f"{made[0].kind.value} camera registered")
 
-    def set_status(self, who: CameraAdmin, camera_id: str, status: CameraStatus) -> Camera:
+    def set_status(self, who: Person, camera_id: str, status: CameraStatus) -> Camera:
         """Only active cameras may send reads; the others' keys are refused."""
         change = _Change(who, "cameras:status", {"camera_id": camera_id, "status": status.value})
 
@@ -133,7 +131,7 @@ class CameraService:
         _, changed = self._logged(change, act, lambda r: f"status {r[0].value} -> {status.value}")
         return changed
 
-    def rotate_key(self, who: CameraAdmin, camera_id: str) -> tuple[Camera, str]:
+    def rotate_key(self, who: Person, camera_id: str) -> tuple[Camera, str]:
         """A new ingest key for the camera; the old one stops working at once."""
         change = _Change(who, "cameras:rotate-key", {"camera_id": camera_id})
 
@@ -146,14 +144,10 @@ class CameraService:
         return self._logged(change, act, lambda _: "new ingest key issued; the old one is void")
 
     def _visible(self, change: _Change, camera_id: str) -> Camera:
+        """The camera if it lies in ``change.who``'s scope (called within the gate's decision,
+        after the permission): another agency's camera is reported as one that does not exist."""
         camera = self._store.cameras.get(camera_id)
-        who = change.who
-        # Another agency's camera is reported as missing: its existence is not for this person.
-        if camera is None or not (who.console or camera.agency_id == who.actor.agency_id):
-            self._require(change, who.actor.agency_id)
-            raise NotFound(f"camera {camera_id!r} does not exist")
-        self._require(change, camera.agency_id)
-        return camera
+        return change.scope.own(camera, _camera_agency, f"camera {camera_id!r} does not exist")
 
     def _get(self, camera_id: str) -> Camera:
         camera = self._store.cameras.get(camera_id)
@@ -161,13 +155,12 @@ class CameraService:
             raise NotFound(f"camera {camera_id!r} does not exist")
         return camera
 
-    def _require(self, change: _Change, agency: str) -> None:
-        decision = may_administer(change.who, agency)
-        if not decision.allowed:
-            raise PermissionDenied(decision.reason, hint="Ask a custodian of the camera's agency.")
-
-    def _logged_refusal(self, change: _Change, act: Callable[[], T]) -> T:
-        return self._changes.refusals(change.logged, act)
-
     def _logged(self, change: _Change, act: Callable[[], T], describe: Callable[[T], str]) -> T:
-        return self._changes.logged(change.logged, act, describe)
+        """``act()`` decided by the gate, logged as refused or as done, with ``describe``."""
+        result = self._gate.check(change.access, lambda _: act())
+        self._gate.record(change.access, AccessOutcome.ALLOWED, describe(result))
+        return result
+
+
+def _camera_agency(camera: Camera) -> str:
+    return camera.agency_id

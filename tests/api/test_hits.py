@@ -20,7 +20,8 @@ from tests.api.people import Person, staff
 from tests.conftest import NOW
 
 BASIS = {"purpose": "alert-verification", "case_number": "2026-004242"}
-CONSOLE = Editor(Actor("cli:test", "-"), console=True)
+LIST_EDITOR = Editor(Actor("sam.console", "demo-pd"), frozenset({Role.SUPERVISOR}))
+"""A supervisor of the agency who makes its lists (the console trusts nobody for being there)."""
 
 
 def listed(live_app: LiveApp, *, covert: bool = False) -> None:
@@ -28,7 +29,7 @@ def listed(live_app: LiveApp, *, covert: bool = False) -> None:
     hotlists = live_app.services.hotlists
     list_id = "covert-ops" if covert else "stolen"
     hotlists.create_list(
-        CONSOLE,
+        LIST_EDITOR,
         list_id=list_id,
         name="Covert operation" if covert else "Stolen vehicles",
         source=ListSource.MANUAL,
@@ -38,7 +39,7 @@ def listed(live_app: LiveApp, *, covert: bool = False) -> None:
         agency_id="demo-pd",
     )
     hotlists.add_entry(
-        CONSOLE,
+        LIST_EDITOR,
         list_id,
         EntryDraft(plate="7ABC123", reason="stolen vehicle", state="CA", case_number="2026-000777"),
     )

@@ -128,7 +128,7 @@ def test_another_agencys_list_is_not_found(live_app: LiveApp) -> None:
         analyst.post("/api/v1/hotlists", json=MANUAL_LIST)
     live_app.services.store.agencies.add(make_agency("other-pd"))
     live_app.services.hotlists.create_list(
-        Editor(Actor("cli:root", "-"), console=True),
+        Editor(Actor("otto", "other-pd"), frozenset({Role.SUPERVISOR})),
         list_id="other-list",
         name="Other",
         source=ListSource.MANUAL,

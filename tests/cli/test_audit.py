@@ -9,8 +9,10 @@ import pytest
 
 from platekeeper.audit import open_access_log
 from platekeeper.config import load_settings
+from platekeeper.domain.people import Role
 from platekeeper.services import build_services
 from tests.audit.conftest import make_event
+from tests.cli.console import add_people, run_as
 from tests.cli.test_cli import assert_user_error, run
 from tests.conftest import FixedClock
 
@@ -71,7 +73,10 @@ def test_exported_checkpoints_and_key_verify_from_outside(data_dir: Path, tmp_pa
 
 def test_checkpoint_signals_and_purge(data_dir: Path) -> None:
     assert "Nothing new to sign" in run(data_dir, "audit", "checkpoint").stdout
-    assert run(data_dir, "audit", "signals", "--since", "2026-01-01").returncode == 0
+    assert run(data_dir, "agency", "add", "demo-pd", "--name", "D", "--state", "CA").returncode == 0
+    add_people(data_dir, ("audrey", "demo-pd", Role.AUDITOR))
+    signals = run_as(data_dir, "audrey", "audit", "signals", "--since", "2026-01-01")
+    assert signals.returncode == 0, signals.stderr
     assert "Would remove 0" in run(data_dir, "audit", "purge", "--dry-run").stdout
 
 

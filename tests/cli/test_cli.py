@@ -19,6 +19,7 @@ from platekeeper.domain.people import Role
 from platekeeper.errors import AuthenticationFailed
 from platekeeper.services import build_services
 from platekeeper.store.protocols import HitFilter
+from tests.cli.console import add_people, run_as
 from tests.policy.samples import write_complete_policy
 from tests.ports import free_port
 
@@ -85,13 +86,13 @@ def test_a_custodian_registers_an_agency_and_a_camera_whose_key_works(tmp_path: 
     run(tmp_path, "db", "upgrade")
     agency = run(tmp_path, "agency", "add", "sac-pd", "--name", "Sacramento PD", "--state", "ca")
     assert agency.returncode == 0, agency.stderr
-    added = run(
+    add_people(tmp_path, ("casey", "sac-pd", Role.CUSTODIAN))
+    added = run_as(
         tmp_path,
+        "casey",
         "camera",
         "add",
         "j-st",
-        "--agency",
-        "sac-pd",
         "--name",
         "J St",
         "--latitude",
@@ -104,7 +105,7 @@ def test_a_custodian_registers_an_agency_and_a_camera_whose_key_works(tmp_path: 
     assert added.returncode == 0, added.stderr
     key = re.search(r"pkc_\S+", added.stdout)
     assert key is not None
-    listing = run(tmp_path, "camera", "list")
+    listing = run_as(tmp_path, "casey", "camera", "list")
     assert "j-st" in listing.stdout
     assert "never" in listing.stdout
     services = build_services(load_settings(data_dir=tmp_path))
@@ -113,8 +114,9 @@ def test_a_custodian_registers_an_agency_and_a_camera_whose_key_works(tmp_path: 
     finally:
         services.close()
     assert_user_error(
-        run(
+        run_as(
             tmp_path,
+            "casey",
             "camera",
             "add",
             "x",
@@ -127,12 +129,10 @@ def test_a_custodian_registers_an_agency_and_a_camera_whose_key_works(tmp_path: 
             "--longitude",
             "1",
         ),
-        "agency 'nobody' does not exist",
+        "agency nobody, not yours",
     )
-    assert_user_error(
-        run(tmp_path, "camera", "add", "y", "--agency", "sac-pd", "--name", "Y"), "no location"
-    )
-    rotated = run(tmp_path, "camera", "rotate-key", "j-st")
+    assert_user_error(run_as(tmp_path, "casey", "camera", "add", "y", "--name", "Y"), "no location")
+    rotated = run_as(tmp_path, "casey", "camera", "rotate-key", "j-st")
     new_key = re.search(r"pkc_\S+", rotated.stdout)
     assert new_key is not None
     services = build_services(load_settings(data_dir=tmp_path))
@@ -142,8 +142,10 @@ def test_a_custodian_registers_an_agency_and_a_camera_whose_key_works(tmp_path: 
             services.ingest.authenticate(key.group())
     finally:
         services.close()
-    assert run(tmp_path, "camera", "set-status", "j-st", "retired").returncode == 0
-    assert_user_error(run(tmp_path, "camera", "set-status", "nope", "retired"), "does not exist")
+    assert run_as(tmp_path, "casey", "camera", "set-status", "j-st", "retired").returncode == 0
+    assert_user_error(
+        run_as(tmp_path, "casey", "camera", "set-status", "nope", "retired"), "does not exist"
+    )
 
 
 def test_demo_seeds_and_shows_each_camera_key_once(tmp_path: Path) -> None:

@@ -20,7 +20,6 @@ from tests.conftest import NOW, FixedClock, make_agency
 CUSTODIAN = CameraAdmin(Actor("casey", "demo-pd"), frozenset({Role.CUSTODIAN}))
 ANALYST = CameraAdmin(Actor("avery", "demo-pd"), frozenset({Role.ANALYST}))
 OUTSIDER = CameraAdmin(Actor("otto", "other-pd"), frozenset({Role.CUSTODIAN}))
-CONSOLE = CameraAdmin(Actor("cli:root", "-"), console=True)
 J_STREET = CameraDraft("j-st", "J St", CameraKind.FIXED, GeoPoint(38.58, -121.49), 270.0)
 
 
@@ -84,16 +83,19 @@ def test_only_custodians_of_the_agency_administer_its_cameras(services: Services
     ]
 
 
-def test_the_console_registers_for_any_agency_and_bad_cameras_are_refused(
+def test_a_custodian_registers_for_their_agency_only_and_bad_cameras_are_refused(
     services: Services,
 ) -> None:
-    camera, _ = services.cameras.register(CONSOLE, J_STREET, agency_id="other-pd")
-    assert camera.agency_id == "other-pd"
+    camera, _ = services.cameras.register(CUSTODIAN, J_STREET, agency_id="demo-pd")
+    assert camera.agency_id == "demo-pd"
+    with pytest.raises(PermissionDenied, match="agency x, not yours"):
+        services.cameras.register(
+            CUSTODIAN, CameraDraft("z", "Z", CameraKind.MOBILE), agency_id="x"
+        )
     with pytest.raises(InvalidInput, match="no location"):
-        services.cameras.register(CONSOLE, CameraDraft("y", "Y", CameraKind.FIXED), agency_id="x")
-    with pytest.raises(InvalidInput, match="name the agency"):
-        services.cameras.register(CONSOLE, CameraDraft("z", "Z", CameraKind.MOBILE))
+        services.cameras.register(CUSTODIAN, CameraDraft("y", "Y", CameraKind.FIXED))
     assert logged(services, "cameras:register")[-1][1] is AccessOutcome.DENIED
+    assert [c.agency_id for c in services.store.cameras.list(None)] == ["demo-pd"]
 
 
 def test_an_active_camera_unheard_for_an_hour_is_silent(services: Services) -> None:

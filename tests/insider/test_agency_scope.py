@@ -82,7 +82,7 @@ def _build_a(app: LiveApp) -> AgencyA:
     services = app.services
     people = _people(services, A, "alfa")
     services.store.cameras.add(make_camera("alfa-gate-7")[0])
-    editor = Editor(Actor("cli:test", "-"), console=True)
+    editor = Editor(Actor("alfa.editor", A), frozenset({Role.SUPERVISOR}))
     services.hotlists.create_list(
         editor,
         list_id="alfa-stolen",

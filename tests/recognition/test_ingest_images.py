@@ -9,10 +9,12 @@ import pytest
 from PIL import Image
 
 from platekeeper.domain import Camera
+from platekeeper.domain.people import Role
 from platekeeper.ingest.images import ImageFileSource
 from platekeeper.recognition import PlatePipeline
 from platekeeper.services import Services
 from platekeeper.store import ReadQuery
+from tests.cli.console import add_people, run_as
 from tests.cli.test_cli import assert_user_error, run
 from tests.recognition.render import compose
 
@@ -116,7 +118,8 @@ def test_ingest_images_from_the_command_line(photos: Path, tmp_path: Path) -> No
         run(data, "ingest", "images", str(photos), "--camera", "gate"), "camera 'gate'"
     )
     assert run(data, "agency", "add", "pd", "--name", "PD", "--state", "CA").returncode == 0
-    added = run(data, "camera", "add", "gate", "--agency", "pd", "--name", "Gate", *POSITION)
+    add_people(data, ("casey", "pd", Role.CUSTODIAN))
+    added = run_as(data, "casey", "camera", "add", "gate", "--name", "Gate", *POSITION)
     assert added.returncode == 0, added.stderr
     result = run(data, "ingest", "images", str(photos), "--camera", "gate", "--now")
     assert result.returncode == 0, result.stderr
@@ -129,7 +132,8 @@ def test_ingest_video_from_the_command_line(clip: Path, tmp_path: Path) -> None:
     data = tmp_path / "data"
     assert run(data, "db", "upgrade").returncode == 0
     assert run(data, "agency", "add", "pd", "--name", "PD", "--state", "CA").returncode == 0
-    added = run(data, "camera", "add", "gate", "--agency", "pd", "--name", "Gate", *POSITION)
+    add_people(data, ("casey", "pd", Role.CUSTODIAN))
+    added = run_as(data, "casey", "camera", "add", "gate", "--name", "Gate", *POSITION)
     assert added.returncode == 0, added.stderr
     assert_user_error(
         run(data, "ingest", "video", str(tmp_path / "none.mp4"), "--camera", "gate"),

@@ -17,11 +17,11 @@ from platekeeper.api.schemas.hotlists import (
     ImportReportPublic,
     RenewIn,
 )
+from platekeeper.domain.gate import Person
 from platekeeper.domain.permissions import Permission
 from platekeeper.errors import InvalidInput
 from platekeeper.hotlists.entries import EntryDraft
 from platekeeper.hotlists.importing import FileFormat, ImportSpec, parse_mapping
-from platekeeper.hotlists.service import Editor
 from platekeeper.http.auth import Caller, CallerDep, requires
 from platekeeper.http.deps import ServicesDep
 
@@ -39,8 +39,8 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _editor(caller: Caller) -> Editor:
-    return Editor(caller.actor, caller.roles, caller.client_address)
+def _editor(caller: Caller) -> Person:
+    return caller.person
 
 
 @router.get(

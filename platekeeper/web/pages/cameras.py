@@ -15,11 +15,12 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 
 from platekeeper.domain import Camera, CameraKind, CameraStatus, GeoPoint
+from platekeeper.domain.gate import Person
 from platekeeper.domain.permissions import Permission
 from platekeeper.errors import PlateKeeperError
 from platekeeper.http.auth import Caller, CallerDep, requires
 from platekeeper.http.deps import ServicesDep
-from platekeeper.ingest.cameras import SILENT_AFTER, CameraAdmin, CameraDraft, silent
+from platekeeper.ingest.cameras import SILENT_AFTER, CameraDraft, silent
 from platekeeper.services import Services
 from platekeeper.web.pages.admin import choice, decimal, done, invalid, refused
 from platekeeper.web.rendering import render
@@ -29,8 +30,8 @@ router = APIRouter(include_in_schema=False)
 NOTICES = {"status": "The camera's status was changed."}
 
 
-def _admin(caller: Caller) -> CameraAdmin:
-    return CameraAdmin(caller.actor, caller.roles, caller.client_address)
+def _admin(caller: Caller) -> Person:
+    return caller.person
 
 
 class CameraForm(BaseModel):

@@ -18,12 +18,12 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
+from platekeeper.domain.gate import Person
 from platekeeper.domain.hotlists import AlertLevel, Hotlist, HotlistEntry, ListSource
 from platekeeper.domain.permissions import Permission
 from platekeeper.errors import PlateKeeperError
 from platekeeper.hotlists.entries import EntryDraft
 from platekeeper.hotlists.importing import FIELDS, FileFormat
-from platekeeper.hotlists.service import Editor
 from platekeeper.http.auth import Caller, CallerDep, requires
 from platekeeper.http.deps import ServicesDep
 from platekeeper.services import Services
@@ -67,8 +67,8 @@ NOTICES = {
 }
 
 
-def _editor(caller: Caller) -> Editor:
-    return Editor(caller.actor, caller.roles, caller.client_address)
+def _editor(caller: Caller) -> Person:
+    return caller.person
 
 
 def _common(services: Services, caller: Caller) -> dict[str, Any]:

@@ -1,0 +1,50 @@
+"""People who sign in at the console in the command tests: made in the data directory's own
+database, then named to a command through PLATEKEEPER_CONSOLE_USER and _PASSWORD."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from platekeeper.config import load_settings
+from platekeeper.domain.people import Role
+from platekeeper.services import build_services
+from tests.accounts.conftest import PASSWORD, add_person
+
+
+def add_people(data_dir: Path, *people: tuple[str, str, Role]) -> None:
+    """Accounts (username, agency, role) in ``data_dir``'s database, each with ``PASSWORD``."""
+    services = build_services(load_settings(data_dir=data_dir))
+    try:
+        for username, agency, role in people:
+            add_person(services.accounts, username, role, agency_id=agency)
+    finally:
+        services.close()
+
+
+def run_as(
+    data_dir: Path,
+    username: str | None,
+    *args: str,
+    password: str | None = PASSWORD,
+    stdin: str = "",
+) -> subprocess.CompletedProcess[str]:
+    """``platekeeper ARGS`` signed in as ``username`` (None: nobody) with ``password``."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PLATEKEEPER_")}
+    env["PLATEKEEPER_DATA_DIR"] = str(data_dir)
+    env["COLUMNS"] = "200"
+    if username is not None:
+        env["PLATEKEEPER_CONSOLE_USER"] = username
+    if password is not None:
+        env["PLATEKEEPER_CONSOLE_PASSWORD"] = password
+    return subprocess.run(
+        [sys.executable, "-m", "platekeeper", *args],
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
