@@ -196,7 +196,8 @@ def served(env: dict[str, str]) -> Iterator[str]:
     """``platekeeper serve`` in its own process, as it runs in production (which needs a
     complete usage policy: the demo's is written to the run's data directory)."""
     data_dir = Path(env["PLATEKEEPER_DATA_DIR"])
-    data_dir.mkdir(parents=True, exist_ok=True)
+    # PlateKeeper refuses a data directory others may read (0700, as the store makes its own).
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     (data_dir / "policy.toml").write_text(DEMO_POLICY, encoding="utf-8")
     port = _free_port()
     process = subprocess.Popen(
