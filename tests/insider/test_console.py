@@ -8,9 +8,7 @@ the client address, and makes without a password only the first custodian of an 
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -24,6 +22,7 @@ from platekeeper.domain.people import Role
 from platekeeper.errors import AuthenticationFailed, PermissionDenied
 from platekeeper.services import build_services
 from tests.accounts.conftest import OPERATOR, PASSWORD, TRAINED_ON, RecordingSink, add_person
+from tests.cli.console import run_as
 
 SUPERVISOR_PASSWORD = "the supervisor's passphrase"
 
@@ -87,22 +86,7 @@ def run(
     password: str | None = None,
     stdin: str = "",
 ) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PLATEKEEPER_")}
-    env["PLATEKEEPER_DATA_DIR"] = str(data_dir)
-    env["COLUMNS"] = "200"
-    if user is not None:
-        env["PLATEKEEPER_CONSOLE_USER"] = user
-    if password is not None:
-        env["PLATEKEEPER_CONSOLE_PASSWORD"] = password
-    return subprocess.run(
-        [sys.executable, "-m", "platekeeper", *args],
-        env=env,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return run_as(data_dir, user, *args, password=password, stdin=stdin)
 
 
 def test_a_hold_cannot_be_requested_as_a_deactivated_analyst(tmp_path: Path) -> None:
