@@ -49,23 +49,15 @@ def login(
     require_same_origin(request)
     try:
         _, token = services.accounts.login(username, password, client_address(request))
-    except PasswordChangeRequired as exc:
-        return _login_form(
-            request,
-            services,
-            error=str(exc),
-            username=username,
-            next_page=next_page,
-            change_password=True,
-            status_code=401,
-        )
     except AuthenticationFailed as exc:
+        # A password set by someone else signs nobody in: it opens the change step only.
         return _login_form(
             request,
             services,
             error=str(exc),
             username=username,
             next_page=next_page,
+            change_password=isinstance(exc, PasswordChangeRequired),
             status_code=401,
         )
     return _signed_in(services, token, next_page)
