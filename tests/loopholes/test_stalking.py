@@ -4,22 +4,34 @@ did not raise. Each test fails on fb08a52."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from platekeeper.access import Basis, Person
-from platekeeper.config import AccessSettings
-from platekeeper.domain.access import AccessOutcome
+from platekeeper.audit import AccessLog
+from platekeeper.audit.signals import SignalKind, find_signals
+from platekeeper.audit.signing import CheckpointSigner
+from platekeeper.config import AccessSettings, AuditSettings
+from platekeeper.domain.access import (
+    GENESIS_HASH,
+    AccessEvent,
+    AccessOutcome,
+    AccessRecord,
+    Actor,
+    seal,
+)
 from platekeeper.domain.approvals import SearchApproval
 from platekeeper.domain.hotlists import AlertLevel, Hotlist, HotlistEntry, ListSource
 from platekeeper.domain.people import Role
+from platekeeper.domain.scope import AgencyScope
 from platekeeper.errors import PermissionDenied
 from platekeeper.hotlists.hits import Retroactive, RetroactiveHit
 from platekeeper.store import Store
 from tests.access.conftest import ANALYST, BASIS, SUPERVISOR, World, build_world, person
-from tests.conftest import NOW
+from tests.conftest import NOW, FixedClock
 from tests.store.conftest import empty_store, store  # noqa: F401 (fixtures)
 
 FROM = NOW - timedelta(days=90)
@@ -155,3 +167,128 @@ def test_retroactive_reaches_all_stored_reads_where_no_approval_is_ever_needed(
     found = Desk(world, store, None).retroactive.match(ANALYST, BASIS, "entry-1")
     assert _ages(found.hits) == {0, 3, 60}
     assert found.searched_from is None
+
+
+# --- the stalking signals ----------------------------------------------------------------------
+
+STALKING = AuditSettings()  # the documented defaults
+
+
+def _sealed(*events: AccessEvent) -> list[AccessRecord]:
+    records: list[AccessRecord] = []
+    for seq, event in enumerate(events, start=1):
+        records.append(seal(seq, event, records[-1].entry_hash if records else GENESIS_HASH))
+    return records
+
+
+def _look(
+    at_days: float,
+    *,
+    action: str = "vehicles:history",
+    plate: str | None = "7ABC123",
+    case: str = "2026-000123",
+    user: str = "avery",
+    **query: str,
+) -> AccessEvent:
+    elements = {**({"plate": plate} if plate else {}), **query}
+    return AccessEvent(
+        at=NOW + timedelta(days=at_days),
+        actor=Actor(user, "demo-pd"),
+        action=action,
+        outcome=AccessOutcome.ALLOWED,
+        reason="allowed",
+        query=elements,
+        purpose_code="criminal-investigation",
+        case_number=case,
+    )
+
+
+def _signals(*events: AccessEvent) -> dict[SignalKind, list[tuple[str, tuple[int, ...]]]]:
+    found: dict[SignalKind, list[tuple[str, tuple[int, ...]]]] = {}
+    for signal in find_signals(_sealed(*events), STALKING, NOW + timedelta(days=1)):
+        found.setdefault(signal.kind, []).append((signal.username, signal.seqs))
+    return found
+
+
+@pytest.mark.parametrize("spellings", [("7ABC123",) * 3, ("7ABC123", "7abc-123", "7 ABC 123")])
+def test_one_plates_history_viewed_on_several_days_is_a_signal(spellings: tuple[str, ...]) -> None:
+    events = [_look(n * 9, plate=plate) for n, plate in enumerate(spellings)]  # 9 days apart
+    assert _signals(*events)[SignalKind.REPEATED_VEHICLE] == [("avery", (1, 2, 3))]
+
+
+def test_one_plate_looked_up_under_several_cases_is_a_signal_whatever_the_action() -> None:
+    found = _signals(
+        _look(0, action="reads:search", case="2026-000123"),
+        _look(0.1, action="hotlists:retroactive", case="2026-000777"),
+    )
+    assert found[SignalKind.REPEATED_VEHICLE] == [("avery", (1, 2))]
+
+
+def test_repeated_histories_within_a_week_count_as_repeated_searches() -> None:
+    found = _signals(*(_look(n) for n in (0, 1, 2)))
+    assert found[SignalKind.REPEATED_SEARCHES] == [("avery", (1, 2, 3))]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{"plate_pattern": "7AB*"}, {"area": "38.5,-121.5,38.6,-121.4"}, {"tolerate_misreads": "yes"}],
+)
+def test_repeated_pattern_searches_are_a_signal(query: dict[str, str]) -> None:
+    events = [_look(n / 2, action="reads:search", plate=None, **query) for n in range(5)]
+    assert _signals(*events)[SignalKind.PATTERN_SEARCHES] == [("avery", (1, 2, 3, 4, 5))]
+
+
+def test_many_different_plates_looked_up_in_a_day_is_a_signal_across_cases() -> None:
+    events = [
+        _look(n / 24, plate=f"8XYZ{n:03d}", case=f"2026-{n:06d}")
+        for n in range(STALKING.plate_sweep)
+    ]
+    found = _signals(*events)
+    assert found[SignalKind.PLATE_SWEEP] == [("avery", tuple(range(1, STALKING.plate_sweep + 1)))]
+
+
+def test_a_retroactive_match_of_ones_own_entry_is_a_signal() -> None:
+    found = _signals(
+        _look(0, action="hotlists:retroactive", entered_by="avery"),
+        _look(0, action="hotlists:retroactive", entered_by="sam", plate="8XYZ999"),
+    )
+    assert found[SignalKind.OWN_ENTRY_MATCHES] == [("avery", (1,))]
+
+
+def test_many_retroactive_matches_are_a_signal() -> None:
+    events = [
+        _look(n / 10, action="hotlists:retroactive", plate=f"8XYZ{n:03d}", entered_by="sam")
+        for n in range(STALKING.retroactive_matches)
+    ]
+    found = _signals(*events)
+    assert found[SignalKind.RETROACTIVE_MATCHES][0][0] == "avery"
+
+
+def test_a_retroactive_match_logs_the_plate_and_who_listed_it(desk: Desk) -> None:
+    """The signals read what the log records: each match names the entry's plate and lister,
+    so that matching one's own entry shows, scoped to the agency, on the real access log."""
+    desk.retroactive.match(ANALYST, BASIS, "entry-1")
+    event = desk.world.sink.last
+    assert (event.query["plate"], event.query["entered_by"]) == ("7ABC123", "avery")
+    found = find_signals(desk.world.sink.records, STALKING, NOW)
+    assert [s.kind for s in found if s.username == "avery"] == [SignalKind.OWN_ENTRY_MATCHES]
+
+
+def test_signals_on_the_access_log_are_scoped_to_the_agency(
+    store: Store,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    log = AccessLog(store.access_log, CheckpointSigner.generate(), FixedClock(), STALKING)
+    for n in range(3):
+        log.record(_look(n * 2))
+        log.record(_other_agency(n * 2))
+    ours = log.signals(AgencyScope("demo-pd"), NOW - timedelta(days=1), NOW + timedelta(days=7))
+    assert {s.username for s in ours} == {"avery"}
+    assert SignalKind.REPEATED_VEHICLE in {s.kind for s in ours}
+    theirs = log.signals(AgencyScope("other-pd"), NOW - timedelta(days=1), NOW + timedelta(days=7))
+    assert {s.username for s in theirs} == {"otto"}
+
+
+def _other_agency(at_days: float) -> AccessEvent:
+    event = _look(at_days, user="otto")
+    return replace(event, actor=Actor("otto", "other-pd"))
