@@ -11,6 +11,7 @@ from platekeeper.audit import AccessLog, open_access_log
 from platekeeper.config import AccessSettings, PurposeSettings, Settings
 from platekeeper.domain.recipients import SHARING_OFF
 from platekeeper.domain.retention import DataClass, RetentionRule
+from platekeeper.domain.staffing import StaffingRules
 from platekeeper.domain.stewardship import Independence
 from platekeeper.domain.time import Clock, SystemClock
 from platekeeper.errors import NotFound, StoreError
@@ -105,7 +106,9 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         ingest=IngestService(store, images, clock, limits, listeners=[matcher]),
         cameras=CameraService(store, log, clock),
         access_log=log,
-        accounts=AccountService(store, clock, settings.accounts, log),
+        accounts=AccountService(
+            store, clock, settings.accounts, log, staffing=_staffing(settings, policy)
+        ),
         read_access=ReadAccess(store, images, log, clock, access),
         approvals=ApprovalDesk(store, log, clock, access, independence=independence),
         hit_desk=HitDesk(store, images, log, clock, access),
@@ -143,6 +146,15 @@ def _effective_policy(settings: Settings) -> EffectivePolicy | None:
         return load_effective(settings)
     except NotFound:
         return None
+
+
+def _staffing(settings: Settings, policy: EffectivePolicy | None) -> StaffingRules:
+    """Who may hold each role and how long training counts: the policy's access section, or
+    without a policy file, untitled roles and ``accounts.training_valid_days``."""
+    valid_days = settings.accounts.training_valid_days
+    if policy is None:
+        return StaffingRules.without_policy(valid_days)
+    return StaffingRules.from_policy(policy.policy.access, valid_days)
 
 
 def _access_under(settings: Settings, policy: EffectivePolicy | None) -> AccessSettings:

@@ -15,14 +15,14 @@ from platekeeper.access.requests import Basis, SearchCriteria
 from platekeeper.config import AccessSettings
 from platekeeper.domain import PlateRead
 from platekeeper.domain.access import AccessSink
-from platekeeper.domain.approvals import needs_approval
+from platekeeper.domain.approvals import require_approval
 from platekeeper.domain.gate import Access, AccessGate, Person
 from platekeeper.domain.permissions import Permission
 from platekeeper.domain.purposes import PurposeCatalogue, StatedPurpose
 from platekeeper.domain.reads import ReadImage
 from platekeeper.domain.scope import AgencyScope
 from platekeeper.domain.time import Clock
-from platekeeper.errors import NotFound, PermissionDenied
+from platekeeper.errors import NotFound
 from platekeeper.store import ReadQuery, Store
 from platekeeper.store.images import ImageKind, ImageStore
 
@@ -115,27 +115,20 @@ class ReadAccess:
         return Found(reads, truncated=len(found) > cap)
 
     def _require_approval(self, access: Access, stated: StatedPurpose, query: ReadQuery) -> None:
-        now = self._clock.now()
-        if not needs_approval(query.captured_from, now, self._settings.approval_beyond_days):
-            return
-        days = self._settings.approval_beyond_days
         approval_id = access.basis.approval_id
         approval = None if approval_id is None else self._store.approvals.get(approval_id)
         # Another agency's approval is no approval here, as one that does not exist.
-        if approval is None or not _scope(access).admits(approval.agency_id):
-            raise PermissionDenied(
-                f"searches reaching back more than {days} days need a supervisor's approval",
-                hint="Request one (POST /api/v1/approvals) and search with its approval_id.",
-            )
-        why_not = approval.covers(
-            access.who.actor.username,
-            stated.case_number,
-            query.captured_from,
-            query.captured_before,
-            now,
+        if approval is not None and not _scope(access).admits(approval.agency_id):
+            approval = None
+        require_approval(
+            approval,
+            username=access.who.actor.username,
+            case_number=stated.case_number,
+            captured_from=query.captured_from,
+            captured_before=query.captured_before,
+            now=self._clock.now(),
+            beyond_days=self._settings.approval_beyond_days,
         )
-        if why_not is not None:
-            raise PermissionDenied(why_not, hint="Search within the approval, or request another.")
 
     def _agency_read(self, access: Access, read_id: str) -> PlateRead:
         read = self._store.reads.get(read_id)

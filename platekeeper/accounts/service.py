@@ -46,9 +46,9 @@ from platekeeper.domain.people import (
     Role,
     SuspensionReason,
     TrainingRecord,
-    lapse,
 )
 from platekeeper.domain.scope import AgencyScope
+from platekeeper.domain.staffing import StaffingRules
 from platekeeper.domain.stewardship import (
     PRIVILEGED_ROLES,
     AccountChange,
@@ -86,8 +86,11 @@ class AccountService:
         sink: AccessSink,
         *,
         passwords: Passwords | None = None,
+        staffing: StaffingRules | None = None,
     ) -> None:
         self._store = store
+        # Without a policy file, titles are not checked; training is, by the settings.
+        self.staffing = staffing or StaffingRules.without_policy(settings.training_valid_days)
         self._clock = clock
         self._settings = settings
         self._events = AccountEvents(sink, clock)
@@ -142,20 +145,30 @@ class AccountService:
         until one is set; with one set by a custodian, its owner must choose a new one first.
         Privileged roles wait for a second privileged person (``approve_roles``)."""
         now = self._clock.now()
+        roles = frozenset(roles)
         if isinstance(by, Bootstrap):
             actor = self._bootstrap(by, username, roles)
         else:
             actor = self._authorise(by, "accounts:create", agency_id, None, username)
+        self._held_to_policy(actor, "accounts:create", username, job_title, roles)
+        training = self._policy_training(
+            actor,
+            "accounts:create",
+            username,
+            roles,
+            completed_on=training_completed_on,
+            expires_on=training_expires_on,
+        )
         account = Account(
             id=new_id(),
             username=username,
             display_name=display_name.strip(),
             agency_id=agency_id,
             job_title=job_title.strip(),
-            roles=frozenset(roles),
+            roles=roles,
             status=AccountStatus.ACTIVE,
             created_at=now,
-            training=self._current_training(training_completed_on, training_expires_on, now),
+            training=training,
         )
         password_hash = None
         if password is not None:
@@ -186,6 +199,10 @@ class AccountService:
         actor = self._authorise(by, "accounts:roles", account.agency_id, account.id, account)
         # replace() runs Account's checks: at least one role, never the camera role.
         changed = replace(account, roles=frozenset(roles))
+        self._held_to_policy(
+            actor, "accounts:roles", account.username, account.job_title, changed.roles
+        )
+        changed = replace(changed, training=self._training_for_roles(actor, changed))
         before, after = ", ".join(sorted(account.roles)), ", ".join(sorted(changed.roles))
         grant = self._grant_for(by, account, changed.roles - account.roles, now, new_account=False)
         self._changed(by, account, ChangeKind.ROLES, now)
@@ -256,7 +273,14 @@ class AccountService:
         """Record training; it does not reactivate a suspended account (``reactivate`` does)."""
         account = self._scoped(by, account_id, "accounts:training")
         actor = self._authorise(by, "accounts:training", account.agency_id, account.id, account)
-        training = self._training(completed_on, expires_on)
+        training = self._policy_training(
+            actor,
+            "accounts:training",
+            account.username,
+            account.roles,
+            completed_on=completed_on,
+            expires_on=expires_on,
+        )
         changed = replace(account, training=training)
         self._store.accounts.update(changed)
         reason = f"training completed {training.completed_on}, expires {training.expires_on}"
@@ -274,7 +298,7 @@ class AccountService:
         actor = self._authorise(by, "accounts:suspend", account.agency_id, account.id, account)
         if account.status is not AccountStatus.ACTIVE:
             raise Conflict(f"account {account.username!r} is {account.status.value}, not active")
-        changed = account.suspended(SuspensionReason.BY_CUSTODIAN)
+        changed = account.suspended(SuspensionReason.BY_CUSTODIAN, self._clock.now())
         self._store.accounts.update(changed)
         ended = self._store.sessions.delete_for_account(account.id)
         self._events.allowed(
@@ -299,13 +323,7 @@ class AccountService:
         actor = self._authorise(by, "accounts:reactivate", account.agency_id, account.id, account)
         if account.status is AccountStatus.ACTIVE:
             raise Conflict(f"account {account.username!r} is active already")
-        training = account.training
-        if training_completed_on is not None:
-            training = self._training(training_completed_on, training_expires_on)
-        if training is None:
-            raise InvalidInput(
-                "no training is on record", hint="Give the date the person completed training."
-            )
+        training = self._retrained(actor, account, training_completed_on, training_expires_on)
         changed = account.reactivated(training, now)
         self._store.accounts.update(changed)
         reason = f"reactivated from {account.status.value}; training expires {training.expires_on}"
@@ -325,7 +343,7 @@ class AccountService:
         actor = self._authorise(by, "accounts:deactivate", account.agency_id, account.id, account)
         if account.status is AccountStatus.DEACTIVATED:
             raise Conflict(f"account {account.username!r} is deactivated already")
-        changed = replace(account, status=AccountStatus.DEACTIVATED, suspension_reason=None)
+        changed = account.deactivated(now)
         self._store.accounts.update(changed)
         sessions = self._store.sessions.delete_for_account(account.id)
         tokens = self._store.api_tokens.revoke_for_account(account.id, now)
@@ -474,7 +492,9 @@ class AccountService:
                 f"a token lasts 1 to {self._settings.api_token_max_days} days, not {days}",
                 hint="accounts.api_token_max_days sets the longest.",
             )
-        if account.status is not AccountStatus.ACTIVE or lapse(account, now, self._max_idle):
+        if account.status is not AccountStatus.ACTIVE or self.staffing.lapse(
+            account, now, self._max_idle
+        ):
             raise Conflict(
                 f"account {account.username!r} is not active",
                 hint="Reactivate it first: 'platekeeper user reactivate'.",
@@ -530,7 +550,7 @@ class AccountService:
         now = self._clock.now()
         suspended = []
         for account in self._store.accounts.list():
-            reason = lapse(account, now, self._max_idle)
+            reason = self.staffing.lapse(account, now, self._max_idle)
             if reason is not None:
                 suspended.append((self._suspend_lapsed(account, reason, None), reason))
         self._store.sessions.delete_ended(now, now - self._session_idle)
@@ -595,7 +615,7 @@ class AccountService:
 
     def _standing(self, account: Account, action: str, client_address: str | None) -> Account:
         """``account`` if it may be used now; suspends it first if it has lapsed."""
-        reason = lapse(account, self._clock.now(), self._max_idle)
+        reason = self.staffing.lapse(account, self._clock.now(), self._max_idle)
         if reason is not None:
             account = self._suspend_lapsed(account, reason, client_address)
         grant = self._store.accounts.pending_grant(account.id)
@@ -610,7 +630,7 @@ class AccountService:
     def _suspend_lapsed(
         self, account: Account, reason: SuspensionReason, client_address: str | None
     ) -> Account:
-        changed = account.suspended(reason)
+        changed = account.suspended(reason, self._clock.now())
         self._store.accounts.update(changed)
         self._store.sessions.delete_for_account(account.id)
         text = f"suspended automatically: {SUSPENSION_REASONS[reason]}"
@@ -798,20 +818,81 @@ class AccountService:
         self._store.sessions.add(session)
         return token, session
 
-    def _current_training(
-        self, completed_on: date, expires_on: date | None, now: datetime
-    ) -> TrainingRecord:
-        training = self._training(completed_on, expires_on)
-        if not training.current_on(now.date()):
-            raise InvalidInput(
-                f"training completed {completed_on} is not current (expires {training.expires_on})",
-                hint="Give the latest training; not expired, not in the future.",
-            )
-        return training
+    def _held_to_policy(
+        self, actor: Actor, action: str, username: str, job_title: str, roles: frozenset[Role]
+    ) -> None:
+        """Refuse, logged, a job title the policy does not list for every one of ``roles``."""
+        refusal = self.staffing.title_refusal(job_title, roles)
+        if refusal is not None:
+            self._events.denied(actor, action, refusal, username=username)
+            self.staffing.require_title(job_title, roles)
 
-    def _training(self, completed_on: date, expires_on: date | None) -> TrainingRecord:
-        default = completed_on + timedelta(days=self._settings.training_valid_days)
-        return TrainingRecord(completed_on, expires_on or default)
+    def _policy_training(
+        self,
+        actor: Actor,
+        action: str,
+        username: str,
+        roles: Iterable[Role],
+        *,
+        completed_on: date,
+        expires_on: date | None,
+        after: date | None = None,
+    ) -> TrainingRecord:
+        """The training record the policy accepts for ``roles``; a refusal is logged."""
+        today = self._clock.now().date()
+        try:
+            return self.staffing.training(completed_on, expires_on, roles, today, after=after)
+        except InvalidInput as exc:
+            self._events.denied(actor, action, exc.message, username=username)
+            raise
+
+    def _training_for_roles(self, actor: Actor, changed: Account) -> TrainingRecord | None:
+        """The account's training held to its new roles' refresher interval: refused when it
+        no longer counts, its expiry brought forward where a new role's interval is shorter."""
+        training = changed.training
+        if training is None:
+            return None
+        longest = self.staffing.valid_until(training.completed_on, changed.roles)
+        return self._policy_training(
+            actor,
+            "accounts:roles",
+            changed.username,
+            changed.roles,
+            completed_on=training.completed_on,
+            expires_on=min(training.expires_on, longest),
+        )
+
+    def _retrained(
+        self,
+        actor: Actor,
+        account: Account,
+        completed_on: date | None,
+        expires_on: date | None,
+    ) -> TrainingRecord:
+        """The training a reactivation needs: completed since the account stopped being active,
+        current under the policy, for a job title the policy lists for its roles."""
+        self._held_to_policy(
+            actor, "accounts:reactivate", account.username, account.job_title, account.roles
+        )
+        on_file = account.training
+        if completed_on is None and on_file is None:
+            raise InvalidInput(
+                "no training is on record", hint="Give the date the person completed training."
+            )
+        if completed_on is None and on_file is not None:
+            completed_on = on_file.completed_on
+            longest = self.staffing.valid_until(completed_on, account.roles)
+            expires_on = min(on_file.expires_on, longest)
+        assert completed_on is not None
+        return self._policy_training(
+            actor,
+            "accounts:reactivate",
+            account.username,
+            account.roles,
+            completed_on=completed_on,
+            expires_on=expires_on,
+            after=account.inactive_from(),
+        )
 
 
 def _scope(by: Acting) -> AgencyScope:

@@ -12,6 +12,21 @@ a denied access showed nothing, and is plain to see in the log as denied.
 * no_follow_up: a case number under which reads were searched, with no other kind of access
   (viewing, exporting, verifying an alert) under it, by anyone, within ``follow_up_days`` of
   its last search. Raised only once that many days have passed.
+
+Stalking, which the issue 15 audit found raised nothing (settings in ``[audit]``):
+
+* repeated_vehicle: one user looking up one plate (search, vehicle history or retroactive
+  match; the plate compared normalised, so spellings do not split it) on
+  ``vehicle_repeat_days`` distinct days or under ``vehicle_repeat_cases`` distinct case numbers.
+  ``repeated_searches`` above counts these look-ups too, densely within a window.
+* pattern_searches: ``pattern_searches`` or more wildcard, misread-tolerant or area searches by
+  one user within ``repeat_window_days``.
+* plate_sweep: one user looking up ``plate_sweep`` distinct plates within
+  ``plate_sweep_hours``, whatever the cases.
+* retroactive_matches: ``retroactive_matches`` or more retroactive matches by one user within
+  ``repeat_window_days``; and own_entry_matches: a user matching retroactively entries they
+  listed themselves, ``own_entry_matches`` times or more (the log of each match names the plate
+  and who listed it).
 """
 
 from __future__ import annotations
@@ -25,11 +40,17 @@ from zoneinfo import ZoneInfo
 
 from platekeeper.config import AuditSettings
 from platekeeper.domain.access import AccessOutcome, AccessRecord
+from platekeeper.domain.plates import normalise_plate_key
+from platekeeper.errors import InvalidInput
 
 SEARCH = "reads:search"
+HISTORY = "vehicles:history"
+RETROACTIVE = "hotlists:retroactive"
 REVEALING_ACTIONS = frozenset(
-    {SEARCH, "reads:view", "images:view", "reads:export", "vehicles:history", "alerts:view"}
+    {SEARCH, "reads:view", "images:view", "reads:export", HISTORY, "alerts:view", RETROACTIVE}
 )
+PLATE_LOOKUPS = frozenset({SEARCH, "reads:export", HISTORY, RETROACTIVE})
+"""Accesses that look one plate up: the vehicle-history family the stalking signals watch."""
 # What shows that a searched case went on: any access under the case number but a search.
 FOLLOW_UP_ACTIONS = (REVEALING_ACTIONS - {SEARCH}) | {"alerts:verify"}
 
@@ -39,6 +60,11 @@ class SignalKind(StrEnum):
     UNUSUAL_HOURS = "unusual_hours"
     REUSED_PURPOSE = "reused_purpose"
     NO_FOLLOW_UP = "no_follow_up"
+    REPEATED_VEHICLE = "repeated_vehicle"
+    PATTERN_SEARCHES = "pattern_searches"
+    PLATE_SWEEP = "plate_sweep"
+    RETROACTIVE_MATCHES = "retroactive_matches"
+    OWN_ENTRY_MATCHES = "own_entry_matches"
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +90,153 @@ def find_signals(
         *unusual_hours(revealing, ZoneInfo(settings.timezone), settings.working_hours),
         *reused_purpose(revealing, settings.purpose_reuse),
         *no_follow_up(relevant, timedelta(days=settings.follow_up_days), now),
+        *stalking_signals(revealing, settings),
     ]
+
+
+def stalking_signals(
+    records: Sequence[AccessRecord], settings: AuditSettings
+) -> list[MisuseSignal]:
+    """The signals of someone following a vehicle, or fishing for one."""
+    window = timedelta(days=settings.repeat_window_days)
+    return [
+        *repeated_vehicle(records, settings.vehicle_repeat_days, settings.vehicle_repeat_cases),
+        *dense_per_user(
+            [r for r in records if _pattern_search(r)],
+            SignalKind.PATTERN_SEARCHES,
+            settings.pattern_searches,
+            window,
+            "pattern searches (partial plates, misread-tolerant or areas)",
+        ),
+        *plate_sweep(records, settings.plate_sweep, timedelta(hours=settings.plate_sweep_hours)),
+        *dense_per_user(
+            [r for r in records if r.event.action == RETROACTIVE],
+            SignalKind.RETROACTIVE_MATCHES,
+            settings.retroactive_matches,
+            window,
+            "retroactive matches",
+        ),
+        *own_entry_matches(records, settings.own_entry_matches),
+    ]
+
+
+def plate_of(record: AccessRecord) -> str | None:
+    """The plate a look-up named, normalised as matching compares it; None if it named none."""
+    if record.event.action not in PLATE_LOOKUPS:
+        return None
+    plate = record.event.query.get("plate")
+    if not plate:
+        return None
+    try:
+        return normalise_plate_key(plate)
+    except InvalidInput:
+        return plate.strip().upper()
+
+
+def repeated_vehicle(records: Iterable[AccessRecord], days: int, cases: int) -> list[MisuseSignal]:
+    groups: dict[tuple[str, str], list[AccessRecord]] = defaultdict(list)
+    for record in records:
+        plate = plate_of(record)
+        if plate is not None:
+            groups[(record.event.actor.username, plate)].append(record)
+    signals = []
+    for (username, _plate), looks in sorted(groups.items()):
+        on_days = {r.event.at.date() for r in looks}
+        under = {r.event.case_number for r in looks if r.event.case_number}
+        if len(on_days) >= days or len(under) >= cases:
+            signals.append(
+                MisuseSignal(
+                    SignalKind.REPEATED_VEHICLE,
+                    username,
+                    f"looked up one plate {len(looks)} times, on {len(on_days)} days, under "
+                    f"{len(under)} case numbers",
+                    tuple(sorted(r.seq for r in looks)),
+                )
+            )
+    return signals
+
+
+def dense_per_user(
+    records: Iterable[AccessRecord],
+    kind: SignalKind,
+    threshold: int,
+    window: timedelta,
+    what: str,
+) -> list[MisuseSignal]:
+    """One signal per user with ``threshold`` or more of ``records`` within ``window``."""
+    groups: dict[str, list[AccessRecord]] = defaultdict(list)
+    for record in records:
+        groups[record.event.actor.username].append(record)
+    signals = []
+    for username, mine in sorted(groups.items()):
+        flagged = _in_dense_windows(mine, threshold, window)
+        if flagged:
+            summary = f"{len(flagged)} {what}, {threshold} or more within {_span(window)}"
+            signals.append(MisuseSignal(kind, username, summary, tuple(r.seq for r in flagged)))
+    return signals
+
+
+def plate_sweep(
+    records: Iterable[AccessRecord], threshold: int, window: timedelta
+) -> list[MisuseSignal]:
+    groups: dict[str, list[tuple[AccessRecord, str]]] = defaultdict(list)
+    for record in records:
+        plate = plate_of(record)
+        if plate is not None:
+            groups[record.event.actor.username].append((record, plate))
+    signals = []
+    for username, looks in sorted(groups.items()):
+        ordered = sorted(looks, key=lambda item: (item[0].event.at, item[0].seq))
+        flagged: dict[int, AccessRecord] = {}
+        start = 0
+        for end, (record, _) in enumerate(ordered):
+            while record.event.at - ordered[start][0].event.at > window:
+                start += 1
+            span = ordered[start : end + 1]
+            if len({plate for _, plate in span}) >= threshold:
+                flagged.update((r.seq, r) for r, _ in span)
+        if flagged:
+            plates = len({plate for r, plate in looks if r.seq in flagged})
+            signals.append(
+                MisuseSignal(
+                    SignalKind.PLATE_SWEEP,
+                    username,
+                    f"looked up {plates} different plates, {threshold} or more within "
+                    f"{_span(window)}",
+                    tuple(sorted(flagged)),
+                )
+            )
+    return signals
+
+
+def own_entry_matches(records: Iterable[AccessRecord], threshold: int) -> list[MisuseSignal]:
+    groups: dict[str, list[int]] = defaultdict(list)
+    for record in records:
+        event = record.event
+        if event.action == RETROACTIVE and event.query.get("entered_by") == event.actor.username:
+            groups[event.actor.username].append(record.seq)
+    return [
+        MisuseSignal(
+            SignalKind.OWN_ENTRY_MATCHES,
+            username,
+            f"matched retroactively {len(seqs)} time(s) hot-list entries they listed themselves",
+            tuple(sorted(seqs)),
+        )
+        for username, seqs in sorted(groups.items())
+        if len(seqs) >= threshold
+    ]
+
+
+def _pattern_search(record: AccessRecord) -> bool:
+    query = record.event.query
+    return record.event.action in (SEARCH, "reads:export") and bool(
+        query.get("plate_pattern") or query.get("area") or query.get("tolerate_misreads")
+    )
+
+
+def _span(window: timedelta) -> str:
+    hours = int(window.total_seconds() // 3600)
+    return f"{hours // 24} days" if hours % 24 == 0 else f"{hours} hours"
 
 
 def repeated_searches(
@@ -72,8 +244,8 @@ def repeated_searches(
 ) -> list[MisuseSignal]:
     groups: dict[tuple[str, str], list[AccessRecord]] = defaultdict(list)
     for record in records:
-        plate = record.event.query.get("plate")
-        if record.event.action == SEARCH and plate:
+        plate = plate_of(record)
+        if plate is not None:
             groups[(record.event.actor.username, plate)].append(record)
     signals = []
     for (username, _plate), searches in sorted(groups.items()):

@@ -234,6 +234,47 @@ class AuditSettings(Section):
         le=365,
         description="A case searched but never touched again within this many days is flagged.",
     )
+    vehicle_repeat_days: int = Field(
+        default=3,
+        ge=2,
+        le=365,
+        description="Distinct days on which one user looked up one plate (search, vehicle "
+        "history, retroactive match) that are flagged as a repeated vehicle history.",
+    )
+    vehicle_repeat_cases: int = Field(
+        default=2,
+        ge=2,
+        le=100,
+        description="Distinct case numbers one user gave to look up one plate that are flagged.",
+    )
+    pattern_searches: int = Field(
+        default=5,
+        ge=2,
+        le=1000,
+        description="Partial-plate (wildcard), misread-tolerant or area searches by one user "
+        "within repeat_window_days that are flagged as pattern searching.",
+    )
+    plate_sweep: int = Field(
+        default=10,
+        ge=2,
+        le=10_000,
+        description="Distinct plates one user looked up within plate_sweep_hours, across cases, "
+        "that are flagged.",
+    )
+    plate_sweep_hours: int = Field(default=24, ge=1, le=720, description="See plate_sweep.")
+    retroactive_matches: int = Field(
+        default=10,
+        ge=2,
+        le=10_000,
+        description="Retroactive matches by one user within repeat_window_days that are flagged.",
+    )
+    own_entry_matches: int = Field(
+        default=1,
+        ge=1,
+        le=100,
+        description="Retroactive matches of hot-list entries the same user listed that are "
+        "flagged (a person listing a plate and looking back at where it was).",
+    )
 
     @field_validator("timezone")
     @classmethod

@@ -26,12 +26,14 @@ class DemoPerson:
     role: Role
 
 
+# Each title is one the demo policy lists for the role (``demo/policy.py``): accounts are held
+# to the policy's [[access]] section.
 DEMO_STAFF = (
-    DemoPerson("oliver.ortiz", "Oliver Ortiz", "Patrol Officer", Role.OFFICER),
+    DemoPerson("oliver.ortiz", "Oliver Ortiz", "Police Officer", Role.OFFICER),
     DemoPerson("ana.alvarez", "Ana Alvarez", "Crime Analyst", Role.ANALYST),
-    DemoPerson("sam.sato", "Sam Sato", "Sergeant", Role.SUPERVISOR),
-    DemoPerson("cora.chen", "Cora Chen", "Records Custodian", Role.CUSTODIAN),
-    DemoPerson("audrey.adams", "Audrey Adams", "Inspector General's Auditor", Role.AUDITOR),
+    DemoPerson("sam.sato", "Sam Sato", "Sergeant (investigations)", Role.SUPERVISOR),
+    DemoPerson("cora.chen", "Cora Chen", "Records Manager", Role.CUSTODIAN),
+    DemoPerson("audrey.adams", "Audrey Adams", "Professional Standards Investigator", Role.AUDITOR),
 )
 
 

@@ -98,3 +98,29 @@ def needs_approval(captured_from: datetime | None, now: datetime, beyond_days: i
     if beyond_days is None:
         return False
     return captured_from is None or captured_from < now - timedelta(days=beyond_days)
+
+
+def require_approval(
+    approval: SearchApproval | None,
+    *,
+    username: str,
+    case_number: str,
+    captured_from: datetime | None,
+    captured_before: datetime | None,
+    now: datetime,
+    beyond_days: int | None,
+) -> None:
+    """Refuse a look-up of ``[captured_from, captured_before)`` that reaches back further than
+    ``beyond_days`` unless ``approval`` covers it: the one rule for searches, vehicle histories
+    and retroactive matches alike. ``approval`` is None when none was named, or when the one
+    named is another agency's (which is no approval here)."""
+    if not needs_approval(captured_from, now, beyond_days):
+        return
+    if approval is None:
+        raise PermissionDenied(
+            f"look-ups reaching back more than {beyond_days} days need a supervisor's approval",
+            hint="Request one (POST /api/v1/approvals) and search with its approval_id.",
+        )
+    why_not = approval.covers(username, case_number, captured_from, captured_before, now)
+    if why_not is not None:
+        raise PermissionDenied(why_not, hint="Search within the approval, or request another.")

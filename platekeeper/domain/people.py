@@ -105,6 +105,9 @@ class Account:
     training: TrainingRecord | None = None
     suspension_reason: SuspensionReason | None = None
     last_active_at: datetime | None = None
+    inactive_since: datetime | None = None
+    """When the account was suspended or deactivated; None while active (and for accounts
+    suspended before this was recorded)."""
 
     def __post_init__(self) -> None:
         require_username(self.username)
@@ -125,11 +128,30 @@ class Account:
         if (self.status is AccountStatus.SUSPENDED) != (self.suspension_reason is not None):
             raise InvalidInput("a suspended account needs a reason, and only a suspended one")
         object.__setattr__(self, "created_at", require_utc(self.created_at, "created_at"))
-        if self.last_active_at is not None:
-            require_utc(self.last_active_at, "last_active_at")
+        for name in ("last_active_at", "inactive_since"):
+            if getattr(self, name) is not None:
+                require_utc(getattr(self, name), name)
 
-    def suspended(self, reason: SuspensionReason) -> Account:
-        return replace(self, status=AccountStatus.SUSPENDED, suspension_reason=reason)
+    def suspended(self, reason: SuspensionReason, at: datetime | None = None) -> Account:
+        since = self.inactive_since if at is None else at
+        return replace(
+            self, status=AccountStatus.SUSPENDED, suspension_reason=reason, inactive_since=since
+        )
+
+    def deactivated(self, at: datetime) -> Account:
+        since = at if self.status is AccountStatus.ACTIVE else self.inactive_since or at
+        return replace(
+            self, status=AccountStatus.DEACTIVATED, suspension_reason=None, inactive_since=since
+        )
+
+    def inactive_from(self) -> date | None:
+        """The day since which an inactive account needs training to be reactivated: the day it
+        was suspended or deactivated, or for one suspended before that was recorded, its last
+        activity. None for an active account."""
+        if self.status is AccountStatus.ACTIVE:
+            return None
+        since = self.inactive_since or self.last_active_at or self.created_at
+        return since.date()
 
     def reactivated(self, training: TrainingRecord, now: datetime) -> Account:
         """Back to active with a current training record; counts as activity, so the
@@ -145,6 +167,7 @@ class Account:
             suspension_reason=None,
             training=training,
             last_active_at=now,
+            inactive_since=None,
         )
 
 

@@ -309,8 +309,8 @@ def test_reactivation_needs_a_current_training_record(
         ("cust", SuspensionReason.INACTIVITY),
         ("jdoe", SuspensionReason.INACTIVITY),
     ]
-    # The custodian is suspended too; the console reactivates them.
-    accounts.reactivate(OPERATOR, custodian.account.id)
+    # The custodian is suspended too; the console reactivates them, once retrained.
+    accounts.reactivate(OPERATOR, custodian.account.id, clock.now().date())
     custodian, _ = sign_in(accounts, "cust")
     clock.advance(timedelta(days=365))  # now training has expired
     with pytest.raises(InvalidInput, match="not current"):

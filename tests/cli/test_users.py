@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -129,10 +130,12 @@ def test_suspend_reactivate_deactivate_and_roles(data_dir: Path) -> None:
     add_user(data_dir, "jdoe", "analyst")
     assert "suspended" in ok(data_dir, "user", "suspend", "jdoe")
     assert "suspended (by_custodian)" in ok(data_dir, "user", "show", "jdoe")
+    # Reactivation needs training completed since the suspension (issue 15): today's.
+    today = datetime.now(UTC).date()
     assert "active again" in ok(
-        data_dir, "user", "reactivate", "jdoe", "--training-completed", "2026-11-01"
+        data_dir, "user", "reactivate", "jdoe", "--training-completed", today.isoformat()
     )
-    assert "2027-11-01" in ok(data_dir, "user", "show", "jdoe")
+    assert (today + timedelta(days=365)).isoformat() in ok(data_dir, "user", "show", "jdoe")
     assert "officer, supervisor" in ok(
         data_dir, "user", "set-roles", "jdoe", "--role", "supervisor", "--role", "officer"
     )

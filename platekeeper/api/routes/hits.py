@@ -162,5 +162,6 @@ def retroactive(
             for item in found.hits
         ],
         truncated=found.truncated,
+        searched_from=found.searched_from,
     )
     return _json(body)

@@ -147,3 +147,8 @@ class RetroactiveResult(BaseModel):
     entry_id: str
     hits: list[RetroactiveHitPublic]
     truncated: bool
+    searched_from: datetime | None = Field(
+        default=None,
+        description="The earliest capture time searched, where the agency's approval rule "
+        "limited the match: name an approval_id covering older reads to reach further back.",
+    )

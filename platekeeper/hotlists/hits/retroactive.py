@@ -5,6 +5,13 @@ It reveals where a car was, so it is an access to ALPR data like a search: the r
 records every attempt, a refusal with its reason and an allowed match with the ids of the
 reads it returned: the same ``AccessGate`` (``domain/gate.py``) that every look-up goes through.
 
+It reaches back under the same approval rule as a search of the same range
+(``domain/approvals.require_approval``): where the agency wants a supervisor's approval past
+``access.approval_beyond_days``, a match that names no approval searches only the reads that
+recent (``RetroactiveMatch.searched_from`` says so, and the log's reason); one that names an
+approval searches the approval's range, and is refused, with the reason, when the approval does
+not cover it (another user's, another case's, expired, denied, another agency's).
+
 The store finds reads by plate pattern: the entry's key with each confusable character, and
 in turn each position, made a wildcard (and with a wildcard inserted, or a character left out,
 for a character extra or missing). What the patterns find is then verified by the same matcher
@@ -14,14 +21,17 @@ as at ingest, so a retroactive hit is classified and scored exactly like a live 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from platekeeper.config import AccessSettings
 from platekeeper.domain import PlateRead
 from platekeeper.domain.access import AccessSink
+from platekeeper.domain.approvals import require_approval
 from platekeeper.domain.gate import Access, AccessGate, Basis, Person
 from platekeeper.domain.hotlists import Hit, Hotlist, HotlistEntry
 from platekeeper.domain.permissions import Permission
 from platekeeper.domain.plates import CONFUSABLE_CLASSES
+from platekeeper.domain.purposes import StatedPurpose
 from platekeeper.domain.scope import AgencyScope
 from platekeeper.domain.time import Clock
 from platekeeper.errors import NotFound
@@ -39,6 +49,19 @@ class RetroactiveHit:
 
 
 @dataclass(frozen=True, slots=True)
+class Span:
+    """The capture times one retroactive match searched, and why, when it was limited."""
+
+    captured_from: datetime | None
+    captured_before: datetime | None
+    note: str | None = None
+
+    def query_elements(self) -> dict[str, str]:
+        elements = {"captured_from": self.captured_from, "captured_before": self.captured_before}
+        return {key: value.isoformat() for key, value in elements.items() if value is not None}
+
+
+@dataclass(frozen=True, slots=True)
 class RetroactiveMatch:
     """The hits of stored reads on ``entry``, newest read first; ``truncated`` when more reads
     matched than one access returns (``access.max_results``)."""
@@ -46,6 +69,8 @@ class RetroactiveMatch:
     entry: HotlistEntry
     hits: list[RetroactiveHit] = field(default_factory=list)
     truncated: bool = False
+    searched_from: datetime | None = None
+    """The earliest capture time searched: set where the agency's approval rule limited it."""
 
 
 def like_patterns(plate_key: str) -> set[str]:
@@ -68,18 +93,57 @@ class Retroactive:
         self._store = store
         self._clock = clock
         self._max_results = settings.max_results
+        self._approval_beyond_days = settings.approval_beyond_days
         self._gate = AccessGate(access_log, clock, settings.catalogue())
 
     def match(self, who: Person, basis: Basis, entry_id: str) -> RetroactiveMatch:
         access = Access(who, basis, Permission.HOTLISTS_RETROACTIVE, {"entry_id": entry_id})
-        self._gate.check(access)
+        span = self._gate.check(access, lambda stated: self._span(access, stated))
         entry, hotlist = self._agency_entry(who, entry_id)
         if entry is None or hotlist is None:
             self._gate.allowed(access, reason="no such entry in the agency")
             raise NotFound(f"hot-list entry {entry_id} does not exist")
-        found = self._matches(entry, hotlist, AgencyScope.of(who.actor))
-        self._gate.allowed(access, tuple(item.read.id for item in found.hits))
+        found = self._matches(entry, hotlist, AgencyScope.of(who.actor), span)
+        # The log names the plate and who listed it, so that the misuse signals can see a
+        # person matching, again and again, a plate they listed themselves.
+        listed = {"plate": entry.plate_key, "entered_by": entry.entered_by}
+        shown = Access(
+            who, basis, access.action, {**access.query, **span.query_elements(), **listed}
+        )
+        self._gate.allowed(shown, tuple(item.read.id for item in found.hits), reason=span.note)
         return found
+
+    def _span(self, access: Access, stated: StatedPurpose | None) -> Span:
+        """The capture times a match may reach: all reads where no approval is ever needed; with
+        an approval named, its range, held to the same rule as a search of that range; without
+        one, the window a search needs no approval for (the match is limited, not refused)."""
+        days = self._approval_beyond_days
+        if days is None:
+            return Span(None, None)
+        now = self._clock.now()
+        approval_id = access.basis.approval_id
+        if approval_id is None:
+            start = now - timedelta(days=days)
+            return Span(start, None, f"limited to the last {days} days: no approval named")
+        approval = self._store.approvals.get(approval_id)
+        # Another agency's approval is no approval here, as one that does not exist.
+        if approval is not None and not AgencyScope.of(access.who.actor).admits(approval.agency_id):
+            approval = None
+        span = Span(
+            None if approval is None else approval.captured_from,
+            None if approval is None else approval.captured_before,
+        )
+        assert stated is not None  # the permission is purpose-bound
+        require_approval(
+            approval,
+            username=access.who.actor.username,
+            case_number=stated.case_number,
+            captured_from=span.captured_from,
+            captured_before=span.captured_before,
+            now=now,
+            beyond_days=days,
+        )
+        return span
 
     def _agency_entry(
         self, who: Person, entry_id: str
@@ -92,14 +156,20 @@ class Retroactive:
         return entry, hotlist
 
     def _matches(
-        self, entry: HotlistEntry, hotlist: Hotlist, scope: AgencyScope
+        self, entry: HotlistEntry, hotlist: Hotlist, scope: AgencyScope, span: Span
     ) -> RetroactiveMatch:
         cap = self._max_results
         reads: dict[str, PlateRead] = {}
         truncated = False
         for pattern in sorted(like_patterns(entry.plate_key)):
             # One more than the cap tells whether there were more.
-            query = ReadQuery(plate_like=pattern, agency_id=scope.agency_id, limit=cap + 1)
+            query = ReadQuery(
+                plate_like=pattern,
+                agency_id=scope.agency_id,
+                captured_from=span.captured_from,
+                captured_before=span.captured_before,
+                limit=cap + 1,
+            )
             found = self._store.reads.find(query)
             truncated = truncated or len(found) > cap
             reads.update((read.id, read) for read in found[:cap])
@@ -115,7 +185,7 @@ class Retroactive:
             (make_hit(read, entry, hotlist, now, kind=match.kind, score=match.score), read)
             for read, match in matched[:cap]
         ]
-        return RetroactiveMatch(entry, self._stored(hits), truncated)
+        return RetroactiveMatch(entry, self._stored(hits), truncated, span.captured_from)
 
     def _stored(self, hits: list[tuple[Hit, PlateRead]]) -> list[RetroactiveHit]:
         """The hits as stored: a read that hit the entry before keeps its hit and its status."""

@@ -31,7 +31,7 @@ from platekeeper.store.sql.dialect import (
 _ACCOUNT_FIELDS = (
     "id", "username", "display_name", "agency_id", "job_title", "roles", "status",
     "suspension_reason", "training_completed_on", "training_expires_on", "created_at",
-    "last_active_at",
+    "last_active_at", "inactive_since",
 )  # fmt: skip
 _ACCOUNT_COLUMNS = ", ".join(_ACCOUNT_FIELDS)
 # An update never moves an account to another name, agency or creation time.
@@ -385,6 +385,7 @@ def _account_row(account: Account, time: TimeCodec, day: DayCodec) -> Row:
         None if training is None else day.to_db(training.expires_on),
         time.to_db(account.created_at),
         time.optional_to_db(account.last_active_at),
+        time.optional_to_db(account.inactive_since),
     )
 
 
@@ -402,6 +403,7 @@ def _account_from_row(row: Row, time: TimeCodec, day: DayCodec) -> Account:
         training=training,
         created_at=time.from_db(row[10]),
         last_active_at=time.optional_from_db(row[11]),
+        inactive_since=time.optional_from_db(row[12]),
     )
 
 
