@@ -194,6 +194,8 @@ class Facts:
     entries_checked: int
     sample_seed: int
     sample_size: int
+    unexpiring: tuple[EntryFact, ...] = ()
+    """Hot-list entries of the agency's lists with no expiry date."""
 
 
 @dataclass(frozen=True, slots=True)

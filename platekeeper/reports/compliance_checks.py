@@ -24,7 +24,7 @@ from platekeeper.domain.recipients import (
     decide_recipient,
     decide_share,
 )
-from platekeeper.domain.retention import DataClass
+from platekeeper.domain.retention import DataClass, RetentionRule
 from platekeeper.reports.compliance import (
     AccessFact,
     Area,
@@ -39,6 +39,10 @@ from platekeeper.reports.compliance import (
 PURPOSE_BOUND_ACTIONS = frozenset(p.value for p in PURPOSE_BOUND)
 UNVERIFIED_AFTER = timedelta(hours=24)
 """A hit still pending this long after it was made is reported."""
+OUTCOME_AFTER = timedelta(days=7)
+"""A confirmed hit with no outcome recorded this long after it was made is reported."""
+ACCESS_LOG_FLOOR = timedelta(days=730)
+"""The access log's shortest lawful life: two years (legal-requirements R09)."""
 MAX_EVIDENCE = 50
 """Ids listed per finding; the detail gives the full count."""
 _PROFILE_RULES = frozenset({ShareRule.ENTITY_TYPE, ShareRule.STATE, ShareRule.FORBIDDEN_PURPOSE})
@@ -125,23 +129,25 @@ def published_policy(facts: Facts) -> list[Finding]:
 
 
 def retention_in_force(facts: Facts) -> list[Finding]:
+    """Every data class the policy names, ceiling and floor: a purge that keeps the access log
+    or the hot-list entries by other rules than the published ones is as wrong as one that
+    keeps reads too long."""
     if facts.policy is None:
         return []
     findings = []
-    for data_class in (DataClass.NON_HIT_READS, DataClass.HIT_READS):
-        wanted = facts.policy.retention.get(data_class)
-        applied = facts.retention_in_force.get(data_class)
-        wanted_age = None if wanted is None else wanted.max_age
-        applied_age = None if applied is None else applied.max_age
-        if wanted_age != applied_age:
+    for data_class in DataClass:
+        wanted = _bounds(facts.policy.retention.get(data_class))
+        applied = _bounds(facts.retention_in_force.get(data_class))
+        if wanted != applied:
             findings.append(
                 Finding(
                     "retention.not-enforced",
                     Area.RETENTION,
                     Severity.HIGH,
                     f"Retention of {data_class.value} differs from the policy",
-                    f"The policy keeps {data_class.value} at most {_age(wanted_age)}; the purge "
-                    f"applies {_age(applied_age)}.",
+                    f"The policy keeps {data_class.value} at most {_age(wanted[0])} (at least "
+                    f"{_floor(wanted[1])}); the purge applies at most {_age(applied[0])} (at "
+                    f"least {_floor(applied[1])}).",
                     "Restart the server so that it loads the policy file, and check "
                     "'platekeeper policy show'.",
                 )
@@ -149,16 +155,53 @@ def retention_in_force(facts: Facts) -> list[Finding]:
     return findings
 
 
+def _bounds(rule: RetentionRule | None) -> tuple[timedelta | None, timedelta | None]:
+    return (None, None) if rule is None else (rule.max_age, rule.min_age)
+
+
+def _ceiling(facts: Facts, data_class: DataClass) -> timedelta | None:
+    """The shortest ceiling of the policy's and the purge's: a purge that lags the policy
+    does not make an old read lawful."""
+    rules = [facts.retention_in_force.get(data_class)]
+    if facts.policy is not None:
+        rules.append(facts.policy.retention.get(data_class))
+    ages = [rule.max_age for rule in rules if rule is not None and rule.max_age is not None]
+    return min(ages, default=None)
+
+
+def access_log_retention(facts: Facts) -> list[Finding]:
+    """The access log must outlive the reads it describes, and keep at least the floor (R09)."""
+    ceiling = _ceiling(facts, DataClass.ACCESS_LOG)
+    if ceiling is None:
+        return []
+    reads = [_ceiling(facts, c) for c in (DataClass.NON_HIT_READS, DataClass.HIT_READS)]
+    longest = max((age for age in reads if age is not None), default=timedelta(0))
+    if ceiling >= max(ACCESS_LOG_FLOOR, longest):
+        return []
+    return [
+        Finding(
+            "retention.access-log-short",
+            Area.RETENTION,
+            Severity.HIGH,
+            "The access log is kept for less than the law's record needs",
+            f"The access log is deleted after {_age(ceiling)}; it must be kept at least "
+            f"{_age(ACCESS_LOG_FLOOR)} and no shorter than the reads it describes "
+            f"({_age(longest)}).",
+            "Raise retention.classes.access-log.max_age in the policy file.",
+        )
+    ]
+
+
 def oldest_non_hit_read(facts: Facts) -> list[Finding]:
-    rule = facts.retention_in_force.get(DataClass.NON_HIT_READS)
-    if rule is None or rule.max_age is None or facts.oldest_non_hit is None:
+    max_age = _ceiling(facts, DataClass.NON_HIT_READS)
+    if max_age is None or facts.oldest_non_hit is None:
         return []
     grace = 2 * facts.purge_interval
-    cutoff = facts.now - rule.max_age
+    cutoff = facts.now - max_age
     if facts.oldest_non_hit > cutoff - grace:
         return []
     held = [hold for hold in facts.holds if hold.approved and not hold.closed]
-    overdue = facts.now - rule.max_age - facts.oldest_non_hit
+    overdue = facts.now - max_age - facts.oldest_non_hit
     return [
         Finding(
             "retention.oldest-read",
@@ -166,7 +209,7 @@ def oldest_non_hit_read(facts: Facts) -> list[Finding]:
             Severity.MEDIUM if held else Severity.HIGH,
             "A non-hit read is kept past its retention limit",
             f"The oldest non-hit read was captured on {facts.oldest_non_hit.date()}, "
-            f"{_days(overdue)} past the limit of {_age(rule.max_age)}"
+            f"{_days(overdue)} past the limit of {_age(max_age)}"
             + (f"; {len(held)} legal holds are in force and may keep it." if held else "."),
             "Check that the purge runs ('platekeeper purge --dry-run'); if a legal hold keeps "
             "the read, check that the hold is still needed.",
@@ -277,6 +320,31 @@ def false_hits(facts: Facts) -> list[Finding]:
             f"{len(false)} hits of the period were misreads or false hits.",
             "Review the cameras and lists behind them (element F of the policy: accuracy).",
             _evidence(f"hit:{hit.id}" for hit in false),
+        )
+    ]
+
+
+def hits_without_outcome(facts: Facts) -> list[Finding]:
+    """R32: the outcome of every confirmed hit (no stop, stop, arrest, false hit) is recorded."""
+    open_ = [
+        hit
+        for hit in facts.hits
+        if hit.status == HitStatus.CONFIRMED.value
+        and hit.outcome is None
+        and facts.now - hit.created_at > OUTCOME_AFTER
+    ]
+    if not open_:
+        return []
+    return [
+        Finding(
+            "hits.no-outcome",
+            Area.HITS,
+            Severity.LOW,
+            "Confirmed hits without an outcome",
+            f"{len(open_)} confirmed hits of the period have no outcome recorded a week after "
+            "they were made.",
+            "Record what came of each hit (no stop, stop, arrest or false hit).",
+            _evidence(f"hit:{hit.id}" for hit in open_),
         )
     ]
 
@@ -581,6 +649,24 @@ def expired_entries_active(facts: Facts) -> list[Finding]:
     ]
 
 
+def entries_without_expiry(facts: Facts) -> list[Finding]:
+    """R25: every entry expires; one without an expiry would be matched for ever."""
+    if not facts.unexpiring:
+        return []
+    return [
+        Finding(
+            "hotlists.no-expiry",
+            Area.HOTLISTS,
+            Severity.HIGH,
+            "Hot-list entries without an expiry",
+            f"{len(facts.unexpiring)} entries have no expiry date and would be matched until "
+            "someone removes them.",
+            "Give each entry an expiry (a renewal needs approval) or remove it.",
+            _evidence(f"entry:{fact.entry_id}" for fact in facts.unexpiring),
+        )
+    ]
+
+
 def personal_data(facts: Facts) -> list[Finding]:
     return [
         Finding(
@@ -601,11 +687,13 @@ CHECKS: tuple[Callable[[Facts], list[Finding]], ...] = (
     policy_completeness,
     published_policy,
     retention_in_force,
+    access_log_retention,
     oldest_non_hit_read,
     purge_runs,
     overdue_holds,
     unverified_hits,
     false_hits,
+    hits_without_outcome,
     invalid_purposes,
     searches_with_lapsed_training,
     misuse_signals,
@@ -616,6 +704,7 @@ CHECKS: tuple[Callable[[Facts], list[Finding]], ...] = (
     access_log_chain,
     stale_hotlists,
     expired_entries_active,
+    entries_without_expiry,
     personal_data,
 )
 
@@ -687,6 +776,10 @@ def _age(age: timedelta | None) -> str:
     if age % timedelta(days=1) == timedelta(0):
         return f"{age.days} days"
     return _hours(age)
+
+
+def _floor(age: timedelta | None) -> str:
+    return "no floor" if age is None else _age(age)
 
 
 def _hours(span: timedelta) -> str:

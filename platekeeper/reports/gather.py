@@ -17,8 +17,9 @@ server's, shared by every agency, and hold no agency's data. The console's repor
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol
@@ -28,7 +29,7 @@ from platekeeper.audit.signals import find_signals
 from platekeeper.config import Settings
 from platekeeper.domain.access import AccessRecord
 from platekeeper.domain.holds import Exemptions
-from platekeeper.domain.hotlists import Hotlist
+from platekeeper.domain.hotlists import Hotlist, HotlistEntry
 from platekeeper.domain.people import Account, AccountStatus
 from platekeeper.domain.personal_data import compile_name_patterns, find_personal_data
 from platekeeper.domain.purposes import CaseNumberFormat
@@ -97,7 +98,7 @@ def gather(
     list_ids = {hotlist.id for hotlist in hotlists}
     hits = _hits(store, period, list_ids)
     published = store.policy_versions.latest()
-    personal, checked = _personal_data(store, settings, now.date(), hotlists)
+    personal, unexpiring, checked = _walk_entries(store, settings, now.date(), hotlists)
     accounts = store.accounts.list(scope.agency_id)
     return Facts(
         now=now,
@@ -141,6 +142,7 @@ def gather(
         entries_checked=checked,
         sample_seed=default_seed(period) if sample_seed is None else sample_seed,
         sample_size=(policy and policy.policy.monitoring.sample_size) or DEFAULT_SAMPLE_SIZE,
+        unexpiring=unexpiring,
     )
 
 
@@ -190,12 +192,6 @@ def _ledger_limit(settings: Settings, period: Period, now: datetime) -> int:
     span = max(now, period.end) - period.start
     interval = timedelta(minutes=settings.retention.purge_interval_minutes)
     return min(int(span / interval) * 3 + 100, 100_000)
-
-
-def _expired_active(store: Store, now: datetime, list_ids: set[str]) -> Iterator[EntryFact]:
-    for entry in store.hotlist_entries.active(now):
-        if entry.list_id in list_ids and entry.expires_at is not None and entry.expires_at <= now:
-            yield EntryFact(entry.id, entry.list_id, entry.expires_at)
 
 
 def _holds(store: Store, scope: AgencyScope) -> Iterator[HoldFact]:
@@ -265,11 +261,14 @@ def _credentials(store: Store, now: datetime, accounts: list[Account]) -> Iterat
         yield CredentialFact(account.username, len(sessions), len(tokens))
 
 
-def _personal_data(
+def _walk_entries(
     store: Store, settings: Settings, today: date, hotlists: list[Hotlist]
-) -> tuple[tuple[PersonalDataFact, ...], int]:
+) -> tuple[tuple[PersonalDataFact, ...], tuple[EntryFact, ...], int]:
+    """Every entry of ``hotlists`` once: the personal data found, the entries that never
+    expire, and how many were checked."""
     names = compile_name_patterns(settings.hotlists.personal_name_patterns)
     found: list[PersonalDataFact] = []
+    unexpiring: list[EntryFact] = []
     checked = 0
     for hotlist in hotlists:
         offset = 0
@@ -277,9 +276,19 @@ def _personal_data(
             offset += len(page)
             checked += len(page)
             for entry in page:
-                for field, text in (("reason", entry.reason), ("note", entry.note)):
-                    hits = find_personal_data(text or "", names, today=today)
-                    if hits:
-                        where = f"in its {field}: " + ", ".join(h.described for h in hits)
-                        found.append(PersonalDataFact(entry.id, entry.list_id, where))
-    return tuple(found), checked
+                found += _entry_personal_data(entry, names, today)
+                if entry.expires_at is None:
+                    unexpiring.append(EntryFact(entry.id, entry.list_id, None))
+    return tuple(found), tuple(unexpiring), checked
+
+
+def _entry_personal_data(
+    entry: HotlistEntry, names: Sequence[re.Pattern[str]], today: date
+) -> list[PersonalDataFact]:
+    found = []
+    for field, text in (("reason", entry.reason), ("note", entry.note)):
+        hits = find_personal_data(text or "", names, today=today)
+        if hits:
+            where = f"in its {field}: " + ", ".join(h.described for h in hits)
+            found.append(PersonalDataFact(entry.id, entry.list_id, where))
+    return found
