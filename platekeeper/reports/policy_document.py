@@ -81,7 +81,7 @@ DATA_CLASS_NAMES = {
     DataClass.ACCESS_LOG: "access-log entries",
     DataClass.PURGE_LEDGER: "purge-ledger entries",
 }
-_ENTITY_NAMES = {
+ENTITY_NAMES = {
     EntityType.PUBLIC_AGENCY: "public agencies",
     EntityType.FEDERAL: "federal agencies",
     EntityType.PRIVATE: "private persons and companies",
@@ -226,7 +226,7 @@ def _may_receive(effective: EffectivePolicy) -> list[RuleLine]:
     if not rules.enabled:
         return []
     citations = rules.citations
-    types = ", ".join(_ENTITY_NAMES[t] for t in sorted(rules.allowed_entity_types))
+    types = ", ".join(ENTITY_NAMES[t] for t in sorted(rules.allowed_entity_types))
     lines = [RuleLine(types, _cited(citations, ShareRule.ENTITY_TYPE))]
     if rules.allowed_states is not None:
         states = ", ".join(sorted(rules.allowed_states))
@@ -246,7 +246,7 @@ def _may_not_receive(effective: EffectivePolicy) -> list[RuleLine]:
         return [RuleLine("nobody: this agency does not share ALPR information", "this policy")]
     type_citation = _cited(rules.citations, ShareRule.ENTITY_TYPE)
     lines = [
-        RuleLine(_ENTITY_NAMES[t], type_citation)
+        RuleLine(ENTITY_NAMES[t], type_citation)
         for t in sorted(set(EntityType) - rules.allowed_entity_types)
     ]
     if rules.allowed_states is not None:
@@ -282,7 +282,7 @@ def jurisdiction_lines(profile: JurisdictionProfile) -> list[RuleLine]:
         if law.min_age is not None
     )
     if profile.sharing is not None:
-        types = ", ".join(_ENTITY_NAMES[t] for t in sorted(profile.sharing.entity_types))
+        types = ", ".join(ENTITY_NAMES[t] for t in sorted(profile.sharing.entity_types))
         where = (
             f" in {', '.join(sorted(profile.sharing.states))}"
             if profile.sharing.states is not None
@@ -321,7 +321,7 @@ def jurisdiction_lines(profile: JurisdictionProfile) -> list[RuleLine]:
 
 
 @functools.cache
-def _environment() -> Environment:
+def template_environment() -> Environment:
     return Environment(
         loader=PackageLoader("platekeeper.reports", "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
@@ -331,7 +331,7 @@ def _environment() -> Environment:
 
 
 def render_html(document: PolicyDocument) -> str:
-    return _environment().get_template("policy_document.html").render(doc=document)
+    return template_environment().get_template("policy_document.html").render(doc=document)
 
 
 @dataclass(frozen=True, slots=True)
