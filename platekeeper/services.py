@@ -9,6 +9,7 @@ from platekeeper.access import ApprovalDesk, ReadAccess
 from platekeeper.accounts.service import AccountService
 from platekeeper.audit import AccessLog, open_access_log
 from platekeeper.config import AccessSettings, PurposeSettings, Settings
+from platekeeper.domain.collection import COLLECT_EVERYTHING
 from platekeeper.domain.recipients import SHARING_OFF
 from platekeeper.domain.retention import DataClass, RetentionRule
 from platekeeper.domain.staffing import StaffingRules
@@ -98,13 +99,16 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         store.account_changes, clock, timedelta(days=settings.accounts.recent_change_days)
     )
     matcher = HotlistMatcher(store, alerts, clock, log, access)
+    collection = COLLECT_EVERYTHING if policy is None else policy.collection
     return Services(
         settings=settings,
         store=store,
         images=images,
         clock=clock,
-        ingest=IngestService(store, images, clock, limits, listeners=[matcher]),
-        cameras=CameraService(store, log, clock),
+        ingest=IngestService(
+            store, images, clock, limits, listeners=[matcher], collection=collection
+        ),
+        cameras=CameraService(store, log, clock, collection),
         access_log=log,
         accounts=AccountService(
             store, clock, settings.accounts, log, staffing=_staffing(settings, policy)

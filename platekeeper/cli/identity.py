@@ -67,6 +67,7 @@ OPERATOR_COMMANDS: Mapping[str, str] = {
     "policy init": "writes a starting policy file",
     "policy show": "shows the policy file's rules",
     "policy render": "writes the public policy document, as the public transparency page does",
+    "policy contract": "writes the vendor contract template from the policy file; no stored data",
     "audit verify": "checks the log's integrity; prints counts and entry numbers, no plates",
     "audit checkpoint": "signs the log's head, as the server does on a schedule",
     "audit export-checkpoints": "writes the public key and checkpoints: hashes, no entries",

@@ -32,6 +32,7 @@ app = typer.Typer(
 
 
 def _camera(services: Services, camera_id: str) -> Camera:
+    services.ingest.collection.require_collection("ingest")
     camera = services.store.cameras.get(camera_id)
     if camera is None:
         raise NotFound(

@@ -19,6 +19,11 @@ from platekeeper.policy.effective import load_effective, policy_path
 from platekeeper.policy.profiles import available_profiles, load_profiles
 from platekeeper.policy.resolve import EffectivePolicy
 from platekeeper.policy.template import starting_policy
+from platekeeper.reports.contract import (
+    contract_from_settings,
+    render_contract_html,
+    render_markdown,
+)
 from platekeeper.reports.policy_document import html_to_pdf, publish_policy
 from platekeeper.services import require_current_schema
 from platekeeper.store.factory import open_store
@@ -147,3 +152,35 @@ def render(
         output.write_text(published.html, encoding="utf-8")
     version = published.document.version.version
     out.print(f"Wrote {output}: the usage and privacy policy, version {version}.", soft_wrap=True)
+
+
+class ContractFormat(StrEnum):
+    MARKDOWN = "markdown"
+    HTML = "html"
+
+
+@app.command()
+def contract(
+    ctx: typer.Context,
+    output: Annotated[Path, typer.Option(help="Where to write the template.")],
+    document_format: Annotated[
+        ContractFormat, typer.Option("--format", help="markdown or html.")
+    ] = ContractFormat.MARKDOWN,
+) -> None:
+    """Write the vendor and hosting contract template, from the policy as enforced.
+
+    The agency owns the data; the vendor has no use or disclosure of its own, deletes on the
+    policy's periods, follows the CJIS Security Policy, gives breach notice, may be audited and
+    returns or destroys the data at the end (docs/contract.md). Refused while the policy is
+    incomplete.
+    """
+    made = contract_from_settings(state(ctx).settings(), SystemClock().now())
+    if document_format is ContractFormat.HTML:
+        output.write_text(render_contract_html(made), encoding="utf-8")
+    else:
+        output.write_text(render_markdown(made), encoding="utf-8")
+    out.print(
+        f"Wrote {output}: the vendor contract template for {made.agency_name}, from policy "
+        f"version {made.policy_version}.",
+        soft_wrap=True,
+    )

@@ -17,6 +17,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
+from platekeeper.domain.collection import (
+    CollectionPolicy,
+    CollectionRules,
+    PolicyMode,
+    ProfileCollection,
+)
 from platekeeper.domain.people import Role
 from platekeeper.domain.retention import DataClass, RetentionRule
 from platekeeper.domain.sharing import EntityType
@@ -64,6 +70,9 @@ class PolicyFinding:
         return self.severity is not Severity.WARNING
 
 
+NO_COLLECTION_RULES = CollectionPolicy()
+"""A policy file without a [collection] table."""
+
 # --- the policy ------------------------------------------------------------------------------
 
 
@@ -97,6 +106,8 @@ class Monitoring:
     audit_schedule: str
     sample_size: int | None
     """Access-log entries an audit samples each time."""
+    audit_process: str = ""
+    """How the periodic system audits are run; the end-user variant requires it (R02)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +161,9 @@ class UsagePolicy:
     accuracy: Accuracy
     retention: RetentionPolicy
     public_comment: PublicComment | None
+    mode: PolicyMode = PolicyMode.OPERATOR
+    """An operator's policy (1798.90.51) or an end-user's (1798.90.53)."""
+    collection: CollectionPolicy = NO_COLLECTION_RULES
 
 
 # --- jurisdiction profiles -------------------------------------------------------------------
@@ -194,6 +208,8 @@ class JurisdictionProfile:
     forbidden_purposes: tuple[ForbiddenPurpose, ...]
     public_comment_citation: str | None
     """Set where the law asks a public agency for a public-comment meeting."""
+    collection: ProfileCollection | None = None
+    """Set where the law limits what of a scene is kept (plate crops only)."""
 
 
 # --- decisions -------------------------------------------------------------------------------
@@ -265,6 +281,7 @@ def check_policy(
         *_check_retention(policy, profiles, today),
         *_check_public_comment(policy, profiles),
         *_check_profiles(policy, profiles),
+        *_check_collection(policy, profiles),
     ]
 
 
@@ -557,3 +574,48 @@ def describe_age(age: timedelta) -> str:
             count = seconds // size
             return f"{count} {unit}" if count == 1 else f"{count} {unit}s"
     raise AssertionError("every whole number of seconds divides by 1")
+
+
+# --- end-user mode and what is collected (R02, R28) ------------------------------------------
+
+END_USER_STATUTE = "Cal. Civ. Code § 1798.90.53(b)(2)"
+
+
+def collection_rules(
+    policy: UsagePolicy, profiles: Sequence[JurisdictionProfile]
+) -> CollectionRules:
+    """What ingest enforces: the policy's mode, and plate crops only where the policy or any
+    profile asks for it (the most restrictive wins)."""
+    laws = [
+        p.collection.citation for p in profiles if p.collection and p.collection.plate_crops_only
+    ]
+    if laws:
+        return CollectionRules(policy.mode, full_images=False, source="; ".join(laws))
+    if policy.collection.full_images is False:
+        return CollectionRules(policy.mode, full_images=False, source=POLICY_SOURCE)
+    return CollectionRules(policy.mode)
+
+
+def _check_collection(
+    policy: UsagePolicy, profiles: Sequence[JurisdictionProfile]
+) -> Iterator[PolicyFinding]:
+    if policy.mode is PolicyMode.END_USER:
+        yield from _missing_text(
+            "C",
+            "monitoring.audit_process",
+            policy.monitoring.audit_process,
+            f"the process for periodic system audits, which an end-user's policy states "
+            f"({END_USER_STATUTE}(C))",
+        )
+    if policy.collection.full_images is not True:
+        return
+    for profile in profiles:
+        law = profile.collection
+        if law is not None and law.plate_crops_only:
+            yield PolicyFinding(
+                f"profile:{profile.code}",
+                Severity.CONFLICT,
+                "collection.full_images",
+                f"collection.full_images = true keeps full scene images, but {profile.name} "
+                f"allows plate crops only ({law.citation}): write full_images = false",
+            )

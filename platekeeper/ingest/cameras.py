@@ -19,6 +19,7 @@ from typing import TypeVar
 from platekeeper.domain import Camera, CameraKind, CameraStatus, GeoPoint
 from platekeeper.domain.access import AccessOutcome, AccessSink
 from platekeeper.domain.cameras import issue_camera_key
+from platekeeper.domain.collection import COLLECT_EVERYTHING, CollectionRules
 from platekeeper.domain.gate import Access, AccessGate, Person, Stated
 from platekeeper.domain.permissions import Permission
 from platekeeper.domain.scope import AgencyScope
@@ -75,10 +76,17 @@ def silent(camera: Camera, now: datetime) -> bool:
 
 
 class CameraService:
-    def __init__(self, store: Store, log: AccessSink, clock: Clock) -> None:
+    def __init__(
+        self,
+        store: Store,
+        log: AccessSink,
+        clock: Clock,
+        collection: CollectionRules = COLLECT_EVERYTHING,
+    ) -> None:
         self._store = store
         self._gate = AccessGate(log, clock)
         self._clock = clock
+        self._collection = collection
 
     def list(self, who: Person) -> list[Camera]:
         """The cameras of ``who``'s agency."""
@@ -102,6 +110,7 @@ class CameraService:
                     f"the camera would belong to agency {agency}, not yours",
                     hint="A custodian registers their own agency's cameras.",
                 )
+            self._collection.require_collection(f"registering camera {draft.camera_id!r}")
             key, key_hash = issue_camera_key()
             camera = Camera(
                 id=draft.camera_id,
@@ -125,6 +134,8 @@ class CameraService:
 
         def act() -> tuple[CameraStatus, Camera]:
             camera = self._visible(change, camera_id)
+            if status is CameraStatus.ACTIVE:
+                self._collection.require_collection(f"activating camera {camera_id!r}")
             self._store.cameras.set_status(camera.id, status)
             return camera.status, self._get(camera_id)
 

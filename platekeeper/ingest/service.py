@@ -16,6 +16,7 @@ from platekeeper.domain import (
     ReadSubmission,
 )
 from platekeeper.domain.cameras import hash_camera_key
+from platekeeper.domain.collection import COLLECT_EVERYTHING, CollectionRules
 from platekeeper.domain.time import Clock
 from platekeeper.errors import AuthenticationFailed, FieldError, InvalidInput, PermissionDenied
 from platekeeper.store import Store, StoredOutcome, StoredRead
@@ -56,12 +57,16 @@ class IngestService:
         clock: Clock,
         limits: IngestLimits,
         listeners: Sequence[ReadsStored] = (),
+        *,
+        collection: CollectionRules = COLLECT_EVERYTHING,
     ) -> None:
         self._store = store
         self._images = images
         self._clock = clock
         self.limits = limits
         self._listeners = tuple(listeners)
+        self.collection = collection
+        """End-user mode refuses every read; plate crops only drops the full image (R02, R28)."""
 
     def authenticate(self, api_key: str) -> Camera:
         """The camera that ``api_key`` belongs to, if it may send reads now."""
@@ -89,6 +94,7 @@ class IngestService:
 
         ``where`` names the item at an index in error messages, as the sender knows it.
         """
+        self.collection.require_collection("storing reads")
         received_at = self._clock.now()
         self._check(camera, items, received_at, where)
         written: list[ImageRef] = []
@@ -176,7 +182,9 @@ class IngestService:
         self, camera: Camera, item: IngestItem, received_at: datetime, written: list[ImageRef]
     ) -> PlateRead:
         submission = item.submission
-        image_ref = self._put(item.image, ImageKind.FULL, submission.captured_at, written)
+        # Plate crops only: the scene, where the occupants are, is never written anywhere.
+        full = item.image if self.collection.full_images else None
+        image_ref = self._put(full, ImageKind.FULL, submission.captured_at, written)
         crop_ref = self._put(item.crop, ImageKind.CROP, submission.captured_at, written)
         return PlateRead.from_submission(
             submission,

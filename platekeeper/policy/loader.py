@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from platekeeper.domain.collection import CollectionPolicy, PolicyMode
 from platekeeper.domain.people import Role
 from platekeeper.domain.policy import (
     TODO,
@@ -62,6 +63,7 @@ class _Monitoring(_Strict):
     description: str = ""
     audit_schedule: str = ""
     sample_size: int | None = Field(default=None, ge=1, le=1_000_000)
+    audit_process: str = ""
 
 
 class _Sharing(_Strict):
@@ -99,7 +101,12 @@ class _PublicComment(_Strict):
     minutes_url: str = ""
 
 
+class _Collection(_Strict):
+    full_images: bool | None = None
+
+
 class _Policy(_Strict):
+    mode: PolicyMode = PolicyMode.OPERATOR
     profiles: tuple[str, ...] = ()
     custodian_title: str = ""
     agency: _Agency = Field(default_factory=_Agency)
@@ -110,6 +117,7 @@ class _Policy(_Strict):
     accuracy: _Accuracy = Field(default_factory=_Accuracy)
     retention: _Retention = Field(default_factory=_Retention)
     public_comment: _PublicComment | None = None
+    collection: _Collection = Field(default_factory=_Collection)
 
 
 def load_policy(path: Path) -> UsagePolicy:
@@ -217,6 +225,8 @@ def _to_domain(model: _Policy) -> UsagePolicy:
         public_comment=None
         if model.public_comment is None
         else PublicComment(**model.public_comment.model_dump()),
+        mode=model.mode,
+        collection=CollectionPolicy(full_images=model.collection.full_images),
     )
 
 

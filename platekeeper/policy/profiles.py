@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from platekeeper.domain.collection import ProfileCollection
 from platekeeper.domain.policy import (
     ForbiddenPurpose,
     JurisdictionProfile,
@@ -54,6 +55,11 @@ class _Forbidden(_Strict):
     citation: str = Field(min_length=3)
 
 
+class _Collection(_Strict):
+    plate_crops_only: bool
+    citation: str = Field(min_length=3)
+
+
 class _Profile(_Strict):
     code: str = Field(pattern=_CODE)
     name: str = Field(min_length=2)
@@ -63,6 +69,7 @@ class _Profile(_Strict):
     retention: tuple[_Retention, ...] = ()
     sharing: _Sharing | None = None
     forbidden_purposes: tuple[_Forbidden, ...] = ()
+    collection: _Collection | None = None
 
 
 def available_profiles() -> list[str]:
@@ -143,4 +150,7 @@ def _to_domain(model: _Profile) -> JurisdictionProfile:
             for f in model.forbidden_purposes
         ),
         public_comment_citation=model.public_comment_citation,
+        collection=None
+        if model.collection is None
+        else ProfileCollection(model.collection.plate_crops_only, model.collection.citation),
     )

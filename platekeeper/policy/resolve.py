@@ -12,12 +12,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from platekeeper.domain.collection import CollectionRules
 from platekeeper.domain.policy import (
     POLICY_SOURCE,
     JurisdictionProfile,
     PolicyFinding,
     UsagePolicy,
     check_policy,
+    collection_rules,
     effective_retention,
     is_complete,
 )
@@ -40,6 +42,11 @@ class EffectivePolicy:
     @property
     def complete(self) -> bool:
         return is_complete(self.findings)
+
+    @property
+    def collection(self) -> CollectionRules:
+        """End-user mode and plate crops only, as ingest enforces them (R02, R28)."""
+        return collection_rules(self.policy, self.profiles)
 
 
 def resolve(

@@ -23,6 +23,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from platekeeper.config import Settings
+from platekeeper.domain.collection import CollectionRules, PolicyMode
 from platekeeper.domain.policy import ELEMENTS, JurisdictionProfile, UsagePolicy, describe_age
 from platekeeper.domain.purposes import SearchPurpose
 from platekeeper.domain.recipients import ShareRule
@@ -54,6 +55,25 @@ REQUIREMENTS = {
 }
 """What each element must say, in the statute's words (Civil Code 1798.90.51(b)(2))."""
 
+END_USER_STATUTE = "Cal. Civ. Code § 1798.90.53(b)(2)"
+END_USER_REQUIREMENTS = {
+    "A": "The authorized purposes for accessing and using ALPR information.",
+    "B": "A description of the job title or other designation of the employees and independent "
+    "contractors who are authorized to access and use ALPR information. The policy shall "
+    "identify the training requirements necessary for those authorized employees and "
+    "independent contractors.",
+    "C": "A description of how the ALPR system will be monitored to ensure the security of the "
+    "information accessed or used, and compliance with all applicable privacy laws and a process "
+    "for periodic system audits.",
+    "D": REQUIREMENTS["D"],
+    "E": "The title of the official custodian, or owner, of the ALPR information responsible for "
+    "implementing this section.",
+    "F": REQUIREMENTS["F"],
+    "G": "The length of time ALPR information will be retained, and the process the ALPR "
+    "end-user will utilize to determine if and when to destroy retained ALPR information.",
+}
+"""The end-user variant (Civil Code 1798.90.53(b)(2)): an agency that only queries others' data."""
+
 DATA_CLASS_NAMES = {
     DataClass.NON_HIT_READS: "non-hit reads (reads that matched no hot list, with their images)",
     DataClass.HIT_READS: "hit reads (reads that matched a hot list, with their images)",
@@ -61,7 +81,7 @@ DATA_CLASS_NAMES = {
     DataClass.ACCESS_LOG: "access-log entries",
     DataClass.PURGE_LEDGER: "purge-ledger entries",
 }
-_ENTITY_NAMES = {
+ENTITY_NAMES = {
     EntityType.PUBLIC_AGENCY: "public agencies",
     EntityType.FEDERAL: "federal agencies",
     EntityType.PRIVATE: "private persons and companies",
@@ -107,10 +127,20 @@ class PolicyDocument:
     jurisdiction: tuple[RuleLine, ...]
     complete: bool
     blocking_findings: int
+    collection: tuple[RuleLine, ...] = ()
+    """What is collected: nothing (end-user mode), or whether full scene images are kept."""
+
+    @property
+    def end_user(self) -> bool:
+        return self.policy.mode is PolicyMode.END_USER
+
+    @property
+    def statute(self) -> str:
+        return END_USER_STATUTE if self.end_user else STATUTE
 
     @property
     def requirements(self) -> dict[str, str]:
-        return REQUIREMENTS
+        return END_USER_REQUIREMENTS if self.end_user else REQUIREMENTS
 
     @property
     def elements(self) -> dict[str, str]:
@@ -134,7 +164,29 @@ def policy_document(
         ),
         complete=effective.complete,
         blocking_findings=sum(1 for finding in effective.findings if finding.blocking),
+        collection=tuple(collection_lines(effective.collection)),
     )
+
+
+def collection_lines(rules: CollectionRules) -> list[RuleLine]:
+    """What the agency collects, in plain language (R02, R28)."""
+    if not rules.collects:
+        return [
+            RuleLine(
+                "this agency is an ALPR end-user: it operates no cameras and collects no ALPR "
+                "information; it only accesses information other agencies collect",
+                "Cal. Civ. Code §§ 1798.90.5(a), 1798.90.53",
+            )
+        ]
+    if rules.full_images:
+        return [RuleLine("each read keeps its plate crop and the full scene image", "this policy")]
+    return [
+        RuleLine(
+            "only the plate crop is kept: the full scene image, which can show a vehicle's "
+            "occupants, is never stored",
+            "this policy" if rules.source == "policy file" else rules.source,
+        )
+    ]
 
 
 def retention_lines(effective: EffectivePolicy) -> list[RuleLine]:
@@ -174,7 +226,7 @@ def _may_receive(effective: EffectivePolicy) -> list[RuleLine]:
     if not rules.enabled:
         return []
     citations = rules.citations
-    types = ", ".join(_ENTITY_NAMES[t] for t in sorted(rules.allowed_entity_types))
+    types = ", ".join(ENTITY_NAMES[t] for t in sorted(rules.allowed_entity_types))
     lines = [RuleLine(types, _cited(citations, ShareRule.ENTITY_TYPE))]
     if rules.allowed_states is not None:
         states = ", ".join(sorted(rules.allowed_states))
@@ -194,7 +246,7 @@ def _may_not_receive(effective: EffectivePolicy) -> list[RuleLine]:
         return [RuleLine("nobody: this agency does not share ALPR information", "this policy")]
     type_citation = _cited(rules.citations, ShareRule.ENTITY_TYPE)
     lines = [
-        RuleLine(_ENTITY_NAMES[t], type_citation)
+        RuleLine(ENTITY_NAMES[t], type_citation)
         for t in sorted(set(EntityType) - rules.allowed_entity_types)
     ]
     if rules.allowed_states is not None:
@@ -230,7 +282,7 @@ def jurisdiction_lines(profile: JurisdictionProfile) -> list[RuleLine]:
         if law.min_age is not None
     )
     if profile.sharing is not None:
-        types = ", ".join(_ENTITY_NAMES[t] for t in sorted(profile.sharing.entity_types))
+        types = ", ".join(ENTITY_NAMES[t] for t in sorted(profile.sharing.entity_types))
         where = (
             f" in {', '.join(sorted(profile.sharing.states))}"
             if profile.sharing.states is not None
@@ -246,6 +298,14 @@ def jurisdiction_lines(profile: JurisdictionProfile) -> list[RuleLine]:
         RuleLine(f"{profile.name}: never used for {forbidden.description}", forbidden.citation)
         for forbidden in profile.forbidden_purposes
     )
+    if profile.collection is not None and profile.collection.plate_crops_only:
+        lines.append(
+            RuleLine(
+                f"{profile.name}: only the plate crop is kept, never an image of a vehicle's "
+                "occupants",
+                profile.collection.citation,
+            )
+        )
     if profile.public_comment_citation:
         lines.append(
             RuleLine(
@@ -261,7 +321,7 @@ def jurisdiction_lines(profile: JurisdictionProfile) -> list[RuleLine]:
 
 
 @functools.cache
-def _environment() -> Environment:
+def template_environment() -> Environment:
     return Environment(
         loader=PackageLoader("platekeeper.reports", "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
@@ -271,7 +331,7 @@ def _environment() -> Environment:
 
 
 def render_html(document: PolicyDocument) -> str:
-    return _environment().get_template("policy_document.html").render(doc=document)
+    return template_environment().get_template("policy_document.html").render(doc=document)
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from platekeeper.domain.access import AccessOutcome
+from platekeeper.domain.collection import CollectionRules
 from platekeeper.domain.holds import Exemptions
 from platekeeper.domain.hotlists import HitOutcome, HitStatus
 from platekeeper.domain.policy import describe_age
@@ -205,6 +206,18 @@ class PolicyLink:
 
 
 @dataclass(frozen=True, slots=True)
+class Collection:
+    """What the agency collects (R02, R28): the public should know whether it runs cameras,
+    and whether images of a vehicle's occupants are kept."""
+
+    mode: str
+    """``operator`` or ``end-user`` (an agency that only queries others' ALPR information)."""
+    full_images: bool
+    """False when only the plate crop of a read is kept."""
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
 class TransparencyReport:
     generated_at: datetime
     period_from: datetime
@@ -221,6 +234,8 @@ class TransparencyReport:
     hits_by_outcome: Breakdown
     recipients: tuple[Recipient, ...]
     last_audit: LastAudit | None
+    collection: Collection | None = None
+    """None before a policy file exists."""
 
 
 def transparency_report(
@@ -229,6 +244,7 @@ def transparency_report(
     min_count: int,
     retention: Sequence[RetentionRule] = (),
     policy: PolicyLink | None = None,
+    collection: Collection | None = None,
 ) -> TransparencyReport:
     """What may be published of ``counts``: pure."""
     return TransparencyReport(
@@ -248,6 +264,7 @@ def transparency_report(
         hits_by_outcome=breakdown(counts.hits_by_outcome, min_count),
         recipients=counts.recipients,
         last_audit=counts.last_audit,
+        collection=collection,
     )
 
 
@@ -270,7 +287,12 @@ def gather_transparency(
         min_count=min_count,
         retention=list(effective.retention.values()),
         policy=None if version is None else policy_link(version, complete=effective.complete),
+        collection=collection_of(effective.collection),
     )
+
+
+def collection_of(rules: CollectionRules) -> Collection:
+    return Collection(rules.mode.value, rules.full_images and rules.collects, rules.source)
 
 
 def policy_link(version: PolicyVersion, *, complete: bool, url: str = "/policy") -> PolicyLink:
@@ -322,10 +344,11 @@ def feed(report: TransparencyReport) -> dict[str, Any]:
         "last_audit": None
         if report.last_audit is None
         else {"at": report.last_audit.at.isoformat(), "kind": report.last_audit.kind},
+        "collection": None if report.collection is None else _fields(report.collection),
     }
 
 
-def _fields(value: PolicyLink | RetentionPeriod) -> dict[str, Any]:
+def _fields(value: PolicyLink | RetentionPeriod | Collection) -> dict[str, Any]:
     return {name: getattr(value, name) for name in value.__slots__}
 
 
