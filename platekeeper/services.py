@@ -20,7 +20,7 @@ from platekeeper.hotlists.matcher import HotlistMatcher
 from platekeeper.hotlists.service import HotlistService
 from platekeeper.ingest import IngestLimits, IngestService
 from platekeeper.ingest.cameras import CameraService
-from platekeeper.policy.effective import load_effective
+from platekeeper.policy.effective import load_effective, storing_permit
 from platekeeper.policy.resolve import EffectivePolicy
 from platekeeper.retention.defaults import rules_from_settings
 from platekeeper.retention.holds import HoldService
@@ -102,7 +102,9 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         store=store,
         images=images,
         clock=clock,
-        ingest=IngestService(store, images, clock, limits, listeners=[matcher]),
+        ingest=IngestService(
+            store, images, clock, limits, [matcher], policy=storing_permit(settings, policy)
+        ),
         cameras=CameraService(store, log, clock),
         access_log=log,
         accounts=AccountService(store, clock, settings.accounts, log),

@@ -5,6 +5,7 @@ read, counts per minute) and says how its expired reads are found."""
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -14,6 +15,7 @@ from platekeeper.domain import GeoPoint, PlateBox, PlateCandidate, PlateRead, Po
 from platekeeper.domain.holds import Exemptions
 from platekeeper.domain.ids import read_id_lower_bound, read_id_upper_bound
 from platekeeper.domain.plates import CONFUSABLE_CLASSES, fold_confusables
+from platekeeper.domain.retention import FALSE_HIT_OUTCOMES, HIT_CLASS_STATUSES
 from platekeeper.store.protocols import PurgedReads, ReadQuery, ReadStats
 from platekeeper.store.sql.database import Repository, Row
 from platekeeper.store.sql.dialect import TimeCodec
@@ -247,9 +249,21 @@ _OF_AGENCY = " AND camera_id IN (SELECT id FROM cameras WHERE agency_id = ?)"
 
 
 def hit_read_sql(hit_reads: bool, read_id: str) -> str:
-    """The condition that a read is (or is not) a hit read: some hit names it."""
-    exists = f"EXISTS (SELECT 1 FROM hits WHERE hits.read_id = {read_id})"
+    """The condition that a read is (or is not) a hit read: some hit names it that keeps the
+    hit class (``domain.retention.keeps_hit_class``): not rejected, not found false."""
+    exists = f"EXISTS (SELECT 1 FROM hits WHERE hits.read_id = {read_id}{_KEEPS_HIT_CLASS})"
     return exists if hit_reads else f"NOT {exists}"
+
+
+def _sql_set(values: Iterable[str]) -> str:
+    # Enum values of our own: letters and hyphens, safe to write into the statement.
+    return ", ".join(f"'{value}'" for value in sorted(values))
+
+
+_KEEPS_HIT_CLASS = (
+    f" AND hits.status IN ({_sql_set(HIT_CLASS_STATUSES)})"
+    f" AND (hits.outcome IS NULL OR hits.outcome NOT IN ({_sql_set(FALSE_HIT_OUTCOMES)}))"
+)
 
 
 def purged_reads_from(rows: list[Row], time: TimeCodec) -> PurgedReads:
