@@ -9,10 +9,11 @@ person, never resolved silently.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import timedelta
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from enum import StrEnum
 
+from platekeeper.domain.holds import Exemptions
 from platekeeper.domain.hotlists import Hit, HitOutcome, HitStatus
 from platekeeper.errors import InvalidInput
 
@@ -85,3 +86,17 @@ class RetentionRule:
                 f"of {self.max_age} ({self.source})"
             )
         return None
+
+
+@dataclass(frozen=True, slots=True)
+class ReadCeilings:
+    """Which stored reads are past their ceiling at one instant, so that no look-up returns
+    them even before the purge has removed them: a read captured before its class's bound is
+    gone as far as anyone asking is concerned, unless a legal hold keeps it."""
+
+    non_hit_before: datetime | None
+    """Non-hit reads captured before this instant are past their ceiling; None: no ceiling."""
+    hit_before: datetime | None
+    """The same for hit reads (``keeps_hit_class``)."""
+    exempt: Exemptions = field(default_factory=Exemptions)
+    """What approved legal holds keep past the ceiling."""

@@ -76,6 +76,10 @@ class IngestService:
         self.limits = limits
         self._listeners = tuple(listeners)
 
+    @property
+    def policy(self) -> PolicyStanding:
+        return self._policy
+
     def require_policy(self) -> None:
         """Refuse (``PolicyIncomplete``) now, as ``ingest`` would: lets a command fail before
         it spends minutes recognising plates it may not store."""
