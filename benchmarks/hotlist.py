@@ -187,6 +187,7 @@ def with_recorder(services: Services) -> tuple[Services, ArrivalRecorder]:
         services.clock,
         services.ingest.limits,
         listeners=[matcher],
+        policy=services.ingest.policy,  # the same standing: the benchmark serves a real policy
     )
     return replace(services, ingest=ingest, hotlist_matcher=matcher), recorder
 

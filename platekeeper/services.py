@@ -8,10 +8,11 @@ from datetime import timedelta
 from platekeeper.access import ApprovalDesk, ReadAccess
 from platekeeper.accounts.service import AccountService
 from platekeeper.audit import AccessLog, open_access_log
+from platekeeper.audit.pruning import MIN_RETENTION_DAYS
 from platekeeper.config import AccessSettings, PurposeSettings, Settings
 from platekeeper.domain.collection import COLLECT_EVERYTHING
 from platekeeper.domain.recipients import SHARING_OFF
-from platekeeper.domain.retention import DataClass, RetentionRule
+from platekeeper.domain.retention import DEFAULT_FLOORS, DataClass, RetentionRule
 from platekeeper.domain.staffing import StaffingRules
 from platekeeper.domain.stewardship import Independence
 from platekeeper.domain.time import Clock, SystemClock
@@ -22,11 +23,12 @@ from platekeeper.hotlists.matcher import HotlistMatcher
 from platekeeper.hotlists.service import HotlistService
 from platekeeper.ingest import IngestLimits, IngestService
 from platekeeper.ingest.cameras import CameraService
-from platekeeper.policy.effective import load_effective
+from platekeeper.policy.effective import load_effective, storing_permit
 from platekeeper.policy.resolve import EffectivePolicy
 from platekeeper.retention.defaults import rules_from_settings
 from platekeeper.retention.holds import HoldService
 from platekeeper.retention.purge import PurgeService, shredder_of
+from platekeeper.retention.records import RecordPurgeService
 from platekeeper.sharing.service import SharingService
 from platekeeper.store import Store
 from platekeeper.store.factory import open_image_store, open_store
@@ -52,6 +54,7 @@ class Services:
     sharing: SharingService
     purge: PurgeService
     holds: HoldService
+    records: RecordPurgeService
 
     def close(self) -> None:
         self.alerts.close()
@@ -100,13 +103,30 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     )
     matcher = HotlistMatcher(store, alerts, clock, log, access)
     collection = COLLECT_EVERYTHING if policy is None else policy.collection
+    purge = PurgeService(
+        store,
+        images,
+        clock,
+        rules=_retention_rules(settings, policy),
+        log=log,
+        shredder=shredder_of(images),
+        batch_size=settings.retention.batch_size,
+    )
+    # Every look-up of reads, by any service, leaves out what the purge would take now.
+    store.reads.retain_within(purge)
     return Services(
         settings=settings,
         store=store,
         images=images,
         clock=clock,
         ingest=IngestService(
-            store, images, clock, limits, listeners=[matcher], collection=collection
+            store,
+            images,
+            clock,
+            limits,
+            [matcher],
+            collection=collection,
+            policy=storing_permit(settings, policy),
         ),
         cameras=CameraService(store, log, clock, collection),
         access_log=log,
@@ -128,17 +148,12 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
             settings=settings.sharing,
             independence=independence,
         ),
-        purge=PurgeService(
-            store,
-            images,
-            clock,
-            rules=_retention_rules(settings, policy),
-            log=log,
-            shredder=shredder_of(images),
-            batch_size=settings.retention.batch_size,
-        ),
+        purge=purge,
         holds=HoldService(
             store, log, clock, access.catalogue().case_format, independence=independence
+        ),
+        records=RecordPurgeService(
+            store, clock, rules=_retention_rules(settings, policy), log=log, access_log=log
         ),
     )
 
@@ -175,7 +190,16 @@ def _audit_under(settings: Settings, policy: EffectivePolicy | None) -> Settings
     rule = None if policy is None else policy.retention.get(DataClass.ACCESS_LOG)
     if rule is None or rule.max_age is None:
         return settings
-    audit = settings.audit.model_copy(update={"retention_days": rule.max_age.days})
+    # Never under the floor: the policy's or a profile's, PlateKeeper's two years, and the
+    # year below which the log's own verification refuses a purge.
+    floors = (
+        rule.min_age,
+        DEFAULT_FLOORS[DataClass.ACCESS_LOG],
+        timedelta(days=MIN_RETENTION_DAYS),
+    )
+    floor = max(age for age in floors if age is not None)
+    days = max(rule.max_age, floor).days
+    audit = settings.audit.model_copy(update={"retention_days": days})
     return settings.model_copy(update={"audit": audit})
 
 

@@ -30,6 +30,7 @@ from platekeeper.domain import (
     ReadSubmission,
 )
 from platekeeper.domain.cameras import issue_camera_key
+from platekeeper.ingest import IngestService
 from platekeeper.services import Services, build_services
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
@@ -155,6 +156,26 @@ def build_test_services(settings: Settings, clock: FixedClock) -> Services:
         built.access_log,
         passwords=Passwords(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)),
     )
-    services = replace(built, accounts=cheap)
+    # Most tests store reads without writing a policy file first; the refusal without a complete
+    # policy is tested where it is made (tests/loopholes/test_retention.py).
+    ingest = IngestService(
+        built.store,
+        built.images,
+        clock,
+        built.ingest.limits,
+        [built.hotlist_matcher],
+        policy=POLICY_ASSUMED_COMPLETE,
+    )
+    services = replace(built, accounts=cheap, ingest=ingest)
     services.store.upgrade()
     return services
+
+
+class _AssumedComplete:
+    """The policy standing of tests that are about something else: complete."""
+
+    def require_complete(self) -> None:
+        return None
+
+
+POLICY_ASSUMED_COMPLETE = _AssumedComplete()

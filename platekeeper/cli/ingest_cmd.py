@@ -33,6 +33,8 @@ app = typer.Typer(
 
 def _camera(services: Services, camera_id: str) -> Camera:
     services.ingest.collection.require_collection("ingest")
+    # Before any recognition: the service refuses to store reads without a complete policy.
+    services.ingest.require_policy()
     camera = services.store.cameras.get(camera_id)
     if camera is None:
         raise NotFound(

@@ -97,7 +97,11 @@ def run_server(services: Services, listener: socket.socket) -> None:
         refresher.start()
         running.callback(refresher.stop)
         purger = PurgeScheduler(
-            services.purge, services.holds, settings.retention.purge_interval_minutes * 60
+            services.purge,
+            services.holds,
+            settings.retention.purge_interval_minutes * 60,
+            services.records,
+            services.clock,
         )
         purger.start()
         running.callback(purger.stop)

@@ -24,13 +24,14 @@ from platekeeper.domain.collection import (
     ProfileCollection,
 )
 from platekeeper.domain.people import Role
-from platekeeper.domain.retention import DataClass, RetentionRule
+from platekeeper.domain.retention import DEFAULT_CEILINGS, DataClass, RetentionRule
 from platekeeper.domain.sharing import EntityType
 
 TODO = "TODO"
 """The marker ``platekeeper policy init`` writes where a person must fill something in."""
 
 POLICY_SOURCE = "policy file"
+DEFAULT_SOURCE = "PlateKeeper's default (the policy sets none)"
 ELEMENTS = {
     "A": "authorised purposes",
     "B": "job titles and training",
@@ -240,6 +241,8 @@ def _combine(
             ceilings.append((max_age, source))
         if min_age is not None:
             floors.append((min_age, source))
+    if not ceilings and data_class in DEFAULT_CEILINGS:
+        ceilings.append((DEFAULT_CEILINGS[data_class], DEFAULT_SOURCE))
     ceiling = min(ceilings, key=lambda item: item[0], default=None)
     floor = max(floors, key=lambda item: item[0], default=None)
     sources = [f"ceiling: {ceiling[1]}" if ceiling else "no ceiling"]
@@ -446,6 +449,8 @@ def _check_retention(
     stated = {period.data_class: period for period in retention.periods}
     for data_class in DataClass:
         period = stated.get(data_class)
+        if data_class in DEFAULT_CEILINGS:
+            continue  # the policy may set it; unset, PlateKeeper's default ceiling holds
         if period is None or period.max_age is None:
             key = f"retention.classes.{data_class.value}.max_age"
             yield PolicyFinding(

@@ -49,7 +49,17 @@ class ReadsStored(Protocol):
     def reads_stored(self, reads: Sequence[PlateRead]) -> None: ...
 
 
+class PolicyStanding(Protocol):
+    """Whether the usage and privacy policy allows storing reads: ``require_complete`` raises
+    (``PolicyIncomplete``) while the policy is missing or incomplete (1798.90.51(b))."""
+
+    def require_complete(self) -> None: ...
+
+
 class IngestService:
+    """The one writer of reads: every way in (the API, camera pushes, ``platekeeper ingest``,
+    the demo) stores through ``ingest``, which refuses while the policy is not complete."""
+
     def __init__(
         self,
         store: Store,
@@ -59,14 +69,25 @@ class IngestService:
         listeners: Sequence[ReadsStored] = (),
         *,
         collection: CollectionRules = COLLECT_EVERYTHING,
+        policy: PolicyStanding,
     ) -> None:
         self._store = store
+        self._policy = policy
         self._images = images
         self._clock = clock
         self.limits = limits
         self._listeners = tuple(listeners)
         self.collection = collection
         """End-user mode refuses every read; plate crops only drops the full image (R02, R28)."""
+
+    @property
+    def policy(self) -> PolicyStanding:
+        return self._policy
+
+    def require_policy(self) -> None:
+        """Refuse (``PolicyIncomplete``) now, as ``ingest`` would: lets a command fail before
+        it spends minutes recognising plates it may not store."""
+        self._policy.require_complete()
 
     def authenticate(self, api_key: str) -> Camera:
         """The camera that ``api_key`` belongs to, if it may send reads now."""
@@ -95,6 +116,7 @@ class IngestService:
         ``where`` names the item at an index in error messages, as the sender knows it.
         """
         self.collection.require_collection("storing reads")
+        self._policy.require_complete()
         received_at = self._clock.now()
         self._check(camera, items, received_at, where)
         written: list[ImageRef] = []

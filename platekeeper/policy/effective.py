@@ -5,6 +5,7 @@ This is what the composition root, the CLI and the API call; everything below it
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -45,19 +46,52 @@ def require_complete_policy(settings: Settings, today: date | None = None) -> Ef
     try:
         effective = load_effective(settings, today)
     except NotFound as exc:
-        raise PolicyIncomplete(
-            f"ingest cannot start: {exc.message}",
-            hint="Write one with 'platekeeper policy init --profile <state> --agency <id>' and "
-            "complete it until 'platekeeper policy check' passes.",
-        ) from None
-    if not effective.complete:
-        blocking = [f for f in effective.findings if f.blocking]
-        raise PolicyIncomplete(
-            f"the usage and privacy policy {policy_path(settings)} is incomplete "
-            f"({len(blocking)} findings, first: {blocking[0].message})",
-            hint="Run 'platekeeper policy check' to see every finding.",
-        )
+        raise _missing(exc) from None
+    refusal = _incomplete(settings, effective)
+    if refusal is not None:
+        raise refusal
     return effective
+
+
+@dataclass(frozen=True, slots=True)
+class StoringPermit:
+    """Whether reads may be stored under the policy the services were built with: the one
+    answer every way in asks (``IngestService`` calls ``require_complete`` before it stores
+    anything), so that no command, route or watcher stores reads without a complete policy."""
+
+    refusal: PolicyIncomplete | None
+
+    def require_complete(self) -> None:
+        if self.refusal is not None:
+            # A fresh error each time: an exception carries its traceback along.
+            raise PolicyIncomplete(self.refusal.message, hint=self.refusal.hint)
+
+
+def storing_permit(settings: Settings, effective: EffectivePolicy | None) -> StoringPermit:
+    """The permit for ``effective`` (None: there is no policy file) read from ``settings``."""
+    if effective is None:
+        missing = NotFound(f"there is no policy file at {policy_path(settings)}")
+        return StoringPermit(_missing(missing))
+    return StoringPermit(_incomplete(settings, effective))
+
+
+def _missing(exc: NotFound) -> PolicyIncomplete:
+    return PolicyIncomplete(
+        f"ingest cannot start: {exc.message}",
+        hint="Write one with 'platekeeper policy init --profile <state> --agency <id>' and "
+        "complete it until 'platekeeper policy check' passes.",
+    )
+
+
+def _incomplete(settings: Settings, effective: EffectivePolicy) -> PolicyIncomplete | None:
+    if effective.complete:
+        return None
+    blocking = [f for f in effective.findings if f.blocking]
+    return PolicyIncomplete(
+        f"the usage and privacy policy {policy_path(settings)} is incomplete "
+        f"({len(blocking)} findings, first: {blocking[0].message}); no reads are stored",
+        hint="Run 'platekeeper policy check' to see every finding.",
+    )
 
 
 def purpose_catalogue(settings: Settings) -> PurposeCatalogue:

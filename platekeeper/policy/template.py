@@ -7,7 +7,7 @@ import json
 
 from platekeeper.config import DEFAULT_PURPOSES
 from platekeeper.domain.policy import TODO, JurisdictionProfile, describe_age
-from platekeeper.domain.retention import DataClass
+from platekeeper.domain.retention import DEFAULT_CEILINGS, DataClass
 from platekeeper.domain.sharing import EntityType
 
 _ROLES = ("officer", "analyst", "supervisor", "custodian", "auditor")
@@ -129,6 +129,8 @@ def _retention(profiles: list[JurisdictionProfile]) -> str:
             for rule in profile.retention
             if rule.data_class is data_class and rule.max_age is not None
         ]
+        if not ceilings and data_class in DEFAULT_CEILINGS:
+            continue  # PlateKeeper's default holds unless the agency writes one
         age = describe_age(min(ceilings)) if ceilings else TODO
         lines += [f"[retention.classes.{data_class.value}]", f"max_age = {_q(age)}", ""]
     return "\n".join(lines)

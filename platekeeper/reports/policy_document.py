@@ -80,6 +80,7 @@ DATA_CLASS_NAMES = {
     DataClass.HOTLIST_ENTRIES: "hot-list entries",
     DataClass.ACCESS_LOG: "access-log entries",
     DataClass.PURGE_LEDGER: "purge-ledger entries",
+    DataClass.ALERT_OUTBOX: "delivered and undeliverable alerts (the alert outbox)",
 }
 ENTITY_NAMES = {
     EntityType.PUBLIC_AGENCY: "public agencies",

@@ -16,11 +16,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from platekeeper.domain.holds import Exemptions, LegalHold, exemptions
-from platekeeper.domain.retention import DataClass, RetentionRule
+from platekeeper.domain.retention import DataClass, ReadCeilings, RetentionRule
 from platekeeper.domain.time import MICROSECOND
 
 READ_CLASSES = (DataClass.NON_HIT_READS, DataClass.HIT_READS)
-"""The classes this purge enforces; the access log and hot lists keep their own retention."""
+"""The classes this purge enforces; the other classes are purged by ``records.py``."""
+
+PURGE_INTERVAL_SHARE = 10
+"""The purge runs at least this many times per shortest ceiling: a read then outlives its
+ceiling in the store by at most a tenth of it (and is never shown past it, see
+``read_ceilings``)."""
+MIN_PURGE_INTERVAL = timedelta(seconds=10)
+"""Never more often than this: a run costs a few statements even when nothing is due."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +86,34 @@ def plan_purge(
         conflict for rule in rules.values() if (conflict := rule.conflict) is not None
     )
     return PurgePlan(now, classes, exemptions(list(holds), now), conflicts)
+
+
+def purge_interval(rules: Mapping[DataClass, RetentionRule], configured: timedelta) -> timedelta:
+    """How often the purge of reads must run: ``configured`` (``retention.
+    purge_interval_minutes``), or a tenth of the shortest ceiling of a read class when that is
+    sooner (New Hampshire's three minutes: every 18 seconds), but not under 10 seconds."""
+    ceilings = [
+        rule.max_age
+        for data_class in READ_CLASSES
+        if (rule := rules.get(data_class)) is not None and rule.max_age is not None
+    ]
+    if not ceilings:
+        return configured
+    return max(min(configured, min(ceilings) / PURGE_INTERVAL_SHARE), MIN_PURGE_INTERVAL)
+
+
+def read_ceilings(plan: PurgePlan) -> ReadCeilings:
+    """The plan as the store's look-ups take it: a read the plan makes due is never shown.
+
+    A class the plan leaves alone (no ceiling, a conflict) is shown as it is kept; a read is a
+    hit read by the same rule as the purge's (``domain.retention.keeps_hit_class``), so a
+    rejected or false hit neither keeps nor shows a read past the non-hit ceiling."""
+
+    def bound(data_class: DataClass) -> datetime | None:
+        decision = plan.decision(data_class)
+        return decision.captured_before if decision.acts else None
+
+    return ReadCeilings(bound(DataClass.NON_HIT_READS), bound(DataClass.HIT_READS), plan.exempt)
 
 
 def buckets_past_cutoff(live: Sequence[str], plan: PurgePlan) -> list[str]:

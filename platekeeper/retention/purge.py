@@ -19,7 +19,7 @@ from typing import Protocol
 from platekeeper.domain.access import AccessEvent, AccessOutcome, AccessSink, Actor
 from platekeeper.domain.holds import Exemptions
 from platekeeper.domain.purges import ClassPurge, PurgeLedgerEntry
-from platekeeper.domain.retention import DataClass, RetentionRule
+from platekeeper.domain.retention import DataClass, ReadCeilings, RetentionRule
 from platekeeper.domain.time import Clock
 from platekeeper.errors import PlateKeeperError
 from platekeeper.retention.plan import (
@@ -29,8 +29,9 @@ from platekeeper.retention.plan import (
     bucket_day_start,
     buckets_past_cutoff,
     plan_purge,
+    read_ceilings,
 )
-from platekeeper.store import ReadQuery, Store
+from platekeeper.store import Store
 from platekeeper.store.images import ImageStore
 from platekeeper.store.images.encrypted import EncryptedImageStore
 from platekeeper.store.protocols import PurgedReads
@@ -86,6 +87,11 @@ class PurgeService:
     def plan(self) -> PurgePlan:
         now = self._clock.now()
         return plan_purge(self.rules, now, self._store.legal_holds.in_force(now))
+
+    def read_ceilings(self) -> ReadCeilings:
+        """What the plan would purge now: the store leaves it out of every look-up, so that a
+        read past its ceiling is never shown, whether the purge has run since or not."""
+        return read_ceilings(self.plan())
 
     def run(self, *, dry_run: bool = False, actor: Actor = RETENTION_ACTOR) -> PurgeReport:
         started = self._clock.now()
@@ -159,10 +165,8 @@ class PurgeService:
         return tuple(destroyed)
 
     def _day_has_reads(self, bucket: str) -> bool:
-        query = ReadQuery(
-            captured_from=bucket_day_start(bucket), captured_before=bucket_day_end(bucket), limit=1
-        )
-        return bool(self._store.reads.find(query))
+        # Every stored read counts here, shown or not: its images need the day's key.
+        return self._store.reads.any_captured(bucket_day_start(bucket), bucket_day_end(bucket))
 
 
 def _class_purge(decision: ClassDecision, batches: list[PurgedReads]) -> ClassPurge:

@@ -37,7 +37,13 @@ from platekeeper.store import Store
 from platekeeper.store.images import LocalImageStore
 from platekeeper.store.protocols import HitFilter
 from tests.access.conftest import RecordingSink
-from tests.conftest import NOW, FixedClock, make_camera, make_submission
+from tests.conftest import (
+    NOW,
+    POLICY_ASSUMED_COMPLETE,
+    FixedClock,
+    make_camera,
+    make_submission,
+)
 from tests.store.conftest import empty_store, store  # noqa: F401 (fixtures)
 
 LISTED = "7ABC123"
@@ -124,7 +130,9 @@ def world(store: Store, tmp_path: Path) -> World:  # noqa: F811 (the fixture)
     sink = RecordingSink()
     matcher = HotlistMatcher(store, recorder, clock, sink, AccessSettings())
     images = LocalImageStore(tmp_path / "images")
-    ingest = IngestService(store, images, clock, IngestLimits(), listeners=[matcher])
+    ingest = IngestService(
+        store, images, clock, IngestLimits(), [matcher], policy=POLICY_ASSUMED_COMPLETE
+    )
     store.hotlists.add(hotlist())
     store.hotlist_entries.add([entry()])
     return World(store, matcher, ingest, recorder, sink, clock)

@@ -14,6 +14,7 @@ from platekeeper.domain import Camera
 from platekeeper.recognition import EngineConfig, PlatePipeline, build_pipeline
 from platekeeper.services import Services, build_services
 from tests.conftest import FixedClock, make_agency, make_camera
+from tests.policy.samples import write_complete_policy
 from tests.recognition.render import compose
 
 
@@ -26,6 +27,7 @@ def pipeline() -> PlatePipeline:
 @pytest.fixture
 def ingest_services(settings: Settings, clock: FixedClock) -> Iterator[tuple[Services, Camera]]:
     """Services on a fresh SQLite store holding one active fixed camera."""
+    write_complete_policy(settings.data_dir)  # ingest stores nothing without one
     services = build_services(settings, clock=clock)
     services.store.upgrade()
     camera, _ = make_camera()

@@ -16,6 +16,7 @@ from platekeeper.services import Services
 from platekeeper.store import ReadQuery
 from tests.cli.console import add_people, run_as
 from tests.cli.test_cli import assert_user_error, run
+from tests.policy.samples import write_complete_policy
 from tests.recognition.render import compose
 
 POSITION = ("--latitude", "38.58", "--longitude", "-121.49")
@@ -114,6 +115,7 @@ def test_recognize_a_missing_path_is_a_user_error(tmp_path: Path) -> None:
 def test_ingest_images_from_the_command_line(photos: Path, tmp_path: Path) -> None:
     data = tmp_path / "data"
     assert run(data, "db", "upgrade").returncode == 0
+    write_complete_policy(data)  # nothing is stored without one
     assert_user_error(
         run(data, "ingest", "images", str(photos), "--camera", "gate"), "camera 'gate'"
     )
@@ -131,6 +133,7 @@ def test_ingest_images_from_the_command_line(photos: Path, tmp_path: Path) -> No
 def test_ingest_video_from_the_command_line(clip: Path, tmp_path: Path) -> None:
     data = tmp_path / "data"
     assert run(data, "db", "upgrade").returncode == 0
+    write_complete_policy(data)  # nothing is stored without one
     assert run(data, "agency", "add", "pd", "--name", "PD", "--state", "CA").returncode == 0
     add_people(data, ("casey", "pd", Role.CUSTODIAN))
     added = run_as(data, "casey", "camera", "add", "gate", "--name", "Gate", *POSITION)

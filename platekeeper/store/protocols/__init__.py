@@ -31,6 +31,7 @@ from platekeeper.store.protocols.hotlists import (
 )
 from platekeeper.store.protocols.policy import PolicyVersion, PolicyVersionRepository
 from platekeeper.store.protocols.reads import (
+    CeilingSource,
     MinuteCount,
     PurgedReads,
     ReadQuery,
@@ -63,6 +64,7 @@ __all__ = [
     "ApiTokenRepository",
     "ApprovalRepository",
     "CameraRepository",
+    "CeilingSource",
     "HitFilter",
     "HitRepository",
     "HotlistEntryRepository",

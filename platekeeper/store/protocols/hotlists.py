@@ -84,6 +84,11 @@ class HotlistEntryRepository(Protocol):
         """False if there is no such entry."""
         ...
 
+    def delete_past(self, now: datetime, entered_before: datetime | None) -> int:
+        """Delete every entry expired at ``now`` and, with ``entered_before``, every entry
+        entered before it (past the retention period); how many went."""
+        ...
+
     def by_plate_key(self, keys: Collection[str]) -> list[HotlistEntry]:
         """Every entry, active or not, whose plate key is one of ``keys``."""
         ...

@@ -11,6 +11,7 @@ from typing import NamedTuple, Protocol
 from platekeeper.domain import PlateRead
 from platekeeper.domain.geo import GeoBox
 from platekeeper.domain.holds import Exemptions
+from platekeeper.domain.retention import ReadCeilings
 
 
 class StoredOutcome(StrEnum):
@@ -64,6 +65,12 @@ class MinuteCount(NamedTuple):
     reads: int
 
 
+class CeilingSource(Protocol):
+    """Says, when asked, which reads are past their ceiling (the retention purge's plan)."""
+
+    def read_ceilings(self) -> ReadCeilings: ...
+
+
 class ReadRepository(Protocol):
     def add(self, reads: Sequence[PlateRead]) -> list[StoredRead]:
         """Store reads all or nothing, in order.
@@ -74,8 +81,18 @@ class ReadRepository(Protocol):
         """
         ...
 
+    def retain_within(self, source: CeilingSource) -> None:
+        """From now on ``get`` and ``find`` leave out every read past its ceiling as ``source``
+        says at the time of each call (held reads excepted), purged yet or not."""
+        ...
+
     def get(self, read_id: str) -> PlateRead | None: ...
     def find(self, query: ReadQuery) -> list[PlateRead]: ...
+    def any_captured(self, captured_from: datetime, captured_before: datetime) -> bool:
+        """Whether any read at all, past its ceiling or not, was captured in the range: for the
+        purge, which must know what is still stored, not what may be shown."""
+        ...
+
     def delete_captured_before(self, cutoff: datetime) -> int:
         """Delete every read captured before ``cutoff``; return how many were deleted."""
         ...

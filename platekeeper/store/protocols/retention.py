@@ -34,6 +34,10 @@ class LegalHoldRepository(Protocol):
 
 class PurgeLedgerRepository(Protocol):
     def add(self, entry: PurgeLedgerEntry) -> None: ...
+    def delete_started_before(self, instant: datetime) -> int:
+        """Delete the entries of runs started before ``instant``; how many went."""
+        ...
+
     def list(self, limit: int = 100) -> list[PurgeLedgerEntry]:
         """Newest run first."""
         ...

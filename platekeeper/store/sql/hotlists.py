@@ -183,6 +183,22 @@ class SqlHotlistEntries(Repository):
     def remove(self, entry_id: str) -> bool:
         return self._change("DELETE FROM hotlist_entries WHERE id = ?", (entry_id,))
 
+    def delete_past(self, now: datetime, entered_before: datetime | None) -> int:
+        """Delete every entry expired at ``now`` and, with ``entered_before``, every entry
+        entered before it; the counter moves once when any went (the matcher reloads)."""
+        condition = "expires_at <= ?"
+        params: list[object] = [self._time.to_db(now)]
+        if entered_before is not None:
+            condition += " OR entered_at < ?"
+            params.append(self._time.to_db(entered_before))
+        with self._db.write() as connection:
+            deleted = connection.execute(
+                f"DELETE FROM hotlist_entries WHERE {condition}", tuple(params)
+            ).rowcount
+            if deleted:
+                _bump(connection)
+        return int(deleted)
+
     def _change(self, sql: str, params: Row) -> bool:
         """Change one entry; the counter moves only when one did change."""
         with self._db.write() as connection:

@@ -71,6 +71,14 @@ class SqlAlertOutbox(Repository):
         )
         return changed == 1
 
+    def delete_finished_before(self, instant: datetime) -> int:
+        """Delete delivered and undeliverable items finished before ``instant``; a pending
+        one stays, its delivery still owed."""
+        return self._execute(
+            "DELETE FROM alert_outbox WHERE status IN ('delivered', 'dead') AND finished_at < ?",
+            (self._time.to_db(instant),),
+        )
+
     def get(self, item_id: str) -> OutboxItem | None:
         row = self._fetch_one(f"SELECT {_COLUMNS} FROM alert_outbox WHERE id = ?", (item_id,))
         return None if row is None else _from_row(row, self._time)

@@ -5,6 +5,7 @@ read, counts per minute) and says how its expired reads are found."""
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -14,7 +15,8 @@ from platekeeper.domain import GeoPoint, PlateBox, PlateCandidate, PlateRead, Po
 from platekeeper.domain.holds import Exemptions
 from platekeeper.domain.ids import read_id_lower_bound, read_id_upper_bound
 from platekeeper.domain.plates import CONFUSABLE_CLASSES, fold_confusables
-from platekeeper.store.protocols import PurgedReads, ReadQuery, ReadStats
+from platekeeper.domain.retention import FALSE_HIT_OUTCOMES, HIT_CLASS_STATUSES
+from platekeeper.store.protocols import CeilingSource, PurgedReads, ReadQuery, ReadStats
 from platekeeper.store.sql.database import Repository, Row
 from platekeeper.store.sql.dialect import TimeCodec
 
@@ -77,19 +79,58 @@ class SqlReads(Repository, ABC):
     # A read's id as text, which is how hits name it.
     _ID_TEXT = "reads.id"
 
+    _ceilings: CeilingSource | None = None
+
+    def retain_within(self, source: CeilingSource) -> None:
+        self._ceilings = source
+
     def get(self, read_id: str) -> PlateRead | None:
         located = self._locate(read_id)
         if located is None:
             return None
         where, params = located
-        row = self._fetch_one(f"SELECT {READ_COLUMNS} FROM reads WHERE {where}", params)
+        within, within_params = self._within_ceilings()
+        row = self._fetch_one(
+            f"SELECT {READ_COLUMNS} FROM reads WHERE {where}{within}", (*params, *within_params)
+        )
         return None if row is None else read_from_row(row, self._time)
 
     def find(self, query: ReadQuery) -> list[PlateRead]:
         sql, params = read_query_sql(
-            query, READ_COLUMNS, time=self._time, bound_ids=self._BOUND_IDS
+            query,
+            READ_COLUMNS,
+            time=self._time,
+            bound_ids=self._BOUND_IDS,
+            within=self._within_ceilings(),
         )
         return [read_from_row(row, self._time) for row in self._fetch_all(sql, params)]
+
+    def any_captured(self, captured_from: datetime, captured_before: datetime) -> bool:
+        query = ReadQuery(captured_from=captured_from, captured_before=captured_before, limit=1)
+        sql, params = read_query_sql(query, "id", time=self._time, bound_ids=self._BOUND_IDS)
+        return self._fetch_one(sql, params) is not None
+
+    def _within_ceilings(self) -> tuple[str, Row]:
+        """``AND (...)``: the read is within its class's ceiling or held; empty without one."""
+        if self._ceilings is None:
+            return "", ()
+        ceilings = self._ceilings.read_ceilings()
+        bounds = (
+            (ceilings.non_hit_before, hit_read_sql(True, self._ID_TEXT)),
+            (ceilings.hit_before, hit_read_sql(False, self._ID_TEXT)),
+        )
+        # Within: captured at or after the bound, or of the other class.
+        parts = [(f"(captured_at >= ? OR {other})", at) for at, other in bounds if at is not None]
+        if not parts:
+            return "", ()
+        sql = "(" + " AND ".join(part for part, _ in parts) + ")"
+        params: list[Any] = [self._time.to_db(at) for _, at in parts]
+        exempt = ceilings.exempt
+        if exempt.read_ids:
+            sql = f"{sql} OR {self._dialect.member('id')}"
+            params.append(self._held(exempt.read_ids))
+        held_plates, plate_params = held_plate_sql(exempt, self._time)
+        return f" AND ({sql}{held_plates})", (*params, *plate_params)
 
     def count_expired(
         self, captured_before: datetime, *, hit_reads: bool, exempt: Exemptions
@@ -153,16 +194,25 @@ class SqlReads(Repository, ABC):
 
 
 def read_query_sql(
-    query: ReadQuery, columns: str, *, time: TimeCodec, bound_ids: bool = False
+    query: ReadQuery,
+    columns: str,
+    *,
+    time: TimeCodec,
+    bound_ids: bool = False,
+    within: tuple[str, Row] = ("", ()),
 ) -> tuple[str, list[Any]]:
     """``SELECT columns FROM reads ...`` for ``query``, newest first, with its parameters.
 
     With ``bound_ids`` the time range also bounds the read ids, which sort by capture time
-    (``platekeeper.domain.ids``), so that the primary key's index finds the range.
+    (``platekeeper.domain.ids``), so that the primary key's index finds the range. ``within``
+    is an ``AND ...`` condition added to the query's own (the retention ceilings).
     """
     where, params = read_where_sql(query, time=time, bound_ids=bound_ids)
+    extra, extra_params = within
+    if extra:
+        where = f"{where}{extra}" if where else f" WHERE{extra.removeprefix(' AND')}"
     order = " ORDER BY captured_at DESC, id DESC LIMIT ?"
-    return f"SELECT {columns} FROM reads{where}{order}", [*params, query.limit]
+    return f"SELECT {columns} FROM reads{where}{order}", [*params, *extra_params, query.limit]
 
 
 def read_where_sql(
@@ -246,10 +296,29 @@ def plate_exemption_sql(exempt: Exemptions, time: TimeCodec) -> tuple[str, Row]:
 _OF_AGENCY = " AND camera_id IN (SELECT id FROM cameras WHERE agency_id = ?)"
 
 
+def held_plate_sql(exempt: Exemptions, time: TimeCodec) -> tuple[str, Row]:
+    """``OR (...)`` conditions taking in every read of the held plates' time ranges, of the
+    holding agency's cameras only: the positive twin of ``plate_exemption_sql``."""
+    negated, params = plate_exemption_sql(exempt, time)
+    return negated.replace(" AND NOT (", " OR ("), params
+
+
 def hit_read_sql(hit_reads: bool, read_id: str) -> str:
-    """The condition that a read is (or is not) a hit read: some hit names it."""
-    exists = f"EXISTS (SELECT 1 FROM hits WHERE hits.read_id = {read_id})"
+    """The condition that a read is (or is not) a hit read: some hit names it that keeps the
+    hit class (``domain.retention.keeps_hit_class``): not rejected, not found false."""
+    exists = f"EXISTS (SELECT 1 FROM hits WHERE hits.read_id = {read_id}{_KEEPS_HIT_CLASS})"
     return exists if hit_reads else f"NOT {exists}"
+
+
+def _sql_set(values: Iterable[str]) -> str:
+    # Enum values of our own: letters and hyphens, safe to write into the statement.
+    return ", ".join(f"'{value}'" for value in sorted(values))
+
+
+_KEEPS_HIT_CLASS = (
+    f" AND hits.status IN ({_sql_set(HIT_CLASS_STATUSES)})"
+    f" AND (hits.outcome IS NULL OR hits.outcome NOT IN ({_sql_set(FALSE_HIT_OUTCOMES)}))"
+)
 
 
 def purged_reads_from(rows: list[Row], time: TimeCodec) -> PurgedReads:

@@ -89,6 +89,11 @@ class SqlPurgeLedger(Repository):
             _ledger_row(entry, self._time, self._dialect.json),
         )
 
+    def delete_started_before(self, instant: datetime) -> int:
+        return self._execute(
+            "DELETE FROM purge_ledger WHERE started_at < ?", (self._time.to_db(instant),)
+        )
+
     def list(self, limit: int = 100) -> list[PurgeLedgerEntry]:
         rows = self._fetch_all(
             f"SELECT {_LEDGER_COLUMNS} FROM purge_ledger ORDER BY started_at DESC, id LIMIT ?",
