@@ -19,7 +19,7 @@ from enum import StrEnum
 
 from platekeeper.domain.people import Role
 from platekeeper.domain.retention import DataClass, RetentionRule
-from platekeeper.domain.sharing import EntityType
+from platekeeper.domain.sharing import DeclarationRule, EntityType, RecipientRole
 
 TODO = "TODO"
 """The marker ``platekeeper policy init`` writes where a person must fill something in."""
@@ -168,6 +168,10 @@ class ProfileSharing:
     entity_types: frozenset[EntityType]
     states: frozenset[str] | None
     citation: str
+    # The sharing work's additions (roles, any-state roles, a declaration): see domain/sharing.py.
+    roles: frozenset[RecipientRole] | None = None
+    any_state_roles: frozenset[RecipientRole] = frozenset()
+    declaration: DeclarationRule | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ from tests.api.conftest import LiveApp
 from tests.api.people import Person, add_person, staff
 from tests.conftest import make_read
 from tests.policy.samples import california_sharing
+from tests.sharing.samples import demo_purposes
 
 SHERIFF = {
     "legal_name": "Sacramento County Sheriff's Office",
@@ -41,6 +42,7 @@ def services(services: Services) -> Services:
         services.access_log,
         services.clock,
         rules=california_sharing(),
+        purposes=demo_purposes(),
         settings=services.settings.sharing,
     )
     return replace(services, sharing=sharing)
@@ -63,7 +65,7 @@ def _request(app: LiveApp, custodian: Person, recipient_id: str) -> dict[str, ob
     body = {
         "recipient_id": recipient_id,
         "purpose": "stolen-vehicle",
-        "case_number": "SSO-2026-0042",
+        "case_number": "2026-0042",
         "plate": "7ABC123",
     }
     with app.client() as client:
