@@ -78,12 +78,14 @@ def _request(app: LiveApp, custodian: Person, recipient_id: str) -> dict[str, ob
 def test_a_federal_recipient_is_refused_with_the_rule_cited(
     live_app: LiveApp, people: dict[Role, Person]
 ) -> None:
+    # Refused at registration now, never registered to have its requests refused later.
     casey = people[Role.CUSTODIAN]
-    refused = _request(live_app, casey, _recipient(live_app, casey, FBI))
-    assert refused["status"] == "refused"
-    assert refused["rule"] == "entity-type"
-    assert "1798.90.55(b)" in str(refused["citation"])
-    assert refused["read_ids"] == []
+    with live_app.client() as client:
+        response = client.post("/api/v1/sharing/recipients", json=FBI, headers=casey.headers)
+    assert response.status_code == 403
+    assert "entity-type" in response.text
+    assert "1798.90.55(b)" in response.text
+    assert live_app.services.store.recipients.list() == []
 
 
 def test_an_approved_request_downloads_as_a_verified_bundle(

@@ -13,7 +13,7 @@ from playwright.sync_api import Locator, Page, expect
 from platekeeper.config import Settings
 from platekeeper.domain.access import AccessOutcome, Actor
 from platekeeper.domain.people import Role
-from platekeeper.domain.recipients import SHARING_OFF, ShareStatus
+from platekeeper.domain.recipients import ShareStatus
 from platekeeper.domain.sharing import EntityType
 from platekeeper.sharing.bundle import verify_bundle
 from platekeeper.sharing.service import Clerk, RecipientDraft
@@ -69,30 +69,23 @@ def _row(page: Page, text: str) -> Locator:
     return page.locator("#requests tbody tr").filter(has_text=text)
 
 
-def test_a_federal_recipient_is_registered_and_its_request_refused_with_the_rule_cited(
+def test_a_federal_recipient_is_refused_at_registration_with_the_rule_cited(
     page: Page, web_app: WebApp
 ) -> None:
-    read = web_app.ingest("7ABC123")
     sign_in(page, web_app.person(Role.CUSTODIAN), next_path="/sharing")
     expect(page.locator("#sharing-rules")).to_contain_text("public-agency")
 
     _register(page, FBI)
-    expect(page.get_by_role("status").filter(has_text="registered")).to_be_visible()
-    expect(page.locator("#recipients tbody tr")).to_contain_text(["Federal Bureau"])
-
-    _enter_request(page, "Federal Bureau of Investigation", read.id, "2026-0017")
-    refusal = page.locator("#outcome").get_by_role("alert")
-    expect(refusal).to_contain_text("entity-type")
+    refusal = page.get_by_role("alert").filter(has_text="entity-type")
     expect(refusal).to_contain_text("may not receive ALPR information")
-    expect(refusal.locator("cite")).to_contain_text("1798.90.55(b)")
-    expect(_row(page, "2026-0017")).to_contain_text("refused")
+    expect(refusal).to_contain_text("1798.90.55(b)")
     shoot(page, "sharing-refusal")
+    assert web_app.services.store.recipients.list() == []
 
     [refused] = web_app.services.store.access_log.find(
-        AccessFilter(username="casey", action="sharing:request", outcome=AccessOutcome.DENIED)
+        AccessFilter(username="casey", action="sharing:recipient-add", outcome=AccessOutcome.DENIED)
     )
     assert "entity-type" in refused.event.reason
-    assert refused.event.case_number == "2026-0017"
 
 
 def test_a_refused_registration_keeps_what_was_typed(page: Page, web_app: WebApp) -> None:
@@ -152,7 +145,8 @@ def test_a_request_is_approved_by_another_custodian_and_exported(
 
 
 def test_the_page_says_when_the_policy_keeps_sharing_off(page: Page, web_app: WebApp) -> None:
-    web_app.services.sharing.rules = SHARING_OFF
+    # The policy keeps sharing off: its recipients may be registered, nothing goes to them.
+    web_app.services.sharing.rules = replace(web_app.services.sharing.rules, enabled=False)
     web_app.services.sharing.add_recipient(CASEY, SHERIFF)
     read = web_app.ingest("7ABC123")
     sign_in(page, web_app.person(Role.CUSTODIAN), next_path="/sharing")
