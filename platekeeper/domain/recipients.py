@@ -183,10 +183,11 @@ DEFAULT_CITATIONS: dict[ShareRule, str] = {
 }
 
 SHARING_OFF = SharingRules(
-    enabled=False, allowed_entity_types=frozenset(), allowed_states=frozenset()
+    enabled=False, allowed_entity_types=frozenset(EntityType), allowed_states=None
 )
-"""The default: nothing is shared, and no recipient registered, until a policy provides the
-rules."""
+"""The default without a policy: no law is known yet, so the registry takes recipients, but
+nothing is shared and nobody is listed as one that may receive data until a policy enables
+sharing (a recipient the policy's law refuses is then refused at every request)."""
 
 
 @dataclass(frozen=True, slots=True)

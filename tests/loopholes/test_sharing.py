@@ -458,7 +458,8 @@ def test_transparency_never_lists_a_recipient_the_rules_refuse(demo: Services) -
     assert feed(bare)["recipients"] == []
 
 
-def test_sharing_off_lists_nobody_and_registers_nobody(world: World) -> None:
+def test_sharing_off_lists_nobody_and_shares_nothing(world: World) -> None:
     world.service.rules = SHARING_OFF
-    with pytest.raises(PermissionDenied):
-        world.service.add_recipient(CASEY, SHERIFF, "sheriff")
+    world.service.add_recipient(CASEY, SHERIFF, "sheriff")
+    assert world.service.published() == []
+    assert world.service.submit(CASEY, _order()).rule is ShareRule.SHARING_DISABLED
