@@ -146,6 +146,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
             clock,
             rules=SHARING_OFF if policy is None else policy.sharing,
             settings=settings.sharing,
+            purposes=access.catalogue(),
             independence=independence,
         ),
         purge=purge,

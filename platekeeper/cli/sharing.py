@@ -18,9 +18,15 @@ from rich.table import Table
 from platekeeper.cli.console import out
 from platekeeper.cli.context import open_current, state
 from platekeeper.cli.identity import AsOption, sign_in
-from platekeeper.domain.recipients import Agreement
-from platekeeper.domain.sharing import EntityType
-from platekeeper.sharing.service import Clerk, RecipientDraft, ShareOrder, SharingService
+from platekeeper.domain.recipients import Agreement, Declaration
+from platekeeper.domain.sharing import EntityType, RecipientRole
+from platekeeper.sharing.service import (
+    Clerk,
+    DeclarationDraft,
+    RecipientDraft,
+    ShareOrder,
+    SharingService,
+)
 
 app = typer.Typer(help="Sharing: recipients, requests, approval, export.", no_args_is_help=True)
 recipient_app = typer.Typer(help="The registry of recipients.", no_args_is_help=True)
@@ -57,16 +63,28 @@ def add_recipient(
         datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Agreement expires on.")
     ] = None,
     recipient_id: Annotated[str | None, typer.Option("--id", help="Id; default: new.")] = None,
+    role: Annotated[
+        RecipientRole | None,
+        typer.Option(help="What it does; default: law-enforcement (private: other)."),
+    ] = None,
     as_user: AsOption = None,
 ) -> None:
-    """Register a recipient."""
+    """Register a recipient; one the rules in force refuse is not registered (the rule cited)."""
     agreement = (
         None
         if agreement_signed is None or agreement_expires is None
         else Agreement(agreement_signed.date(), agreement_expires.date())
     )
     draft = RecipientDraft(
-        legal_name, entity_type, us_state, contact, official, need, review_on.date(), agreement
+        legal_name,
+        entity_type,
+        us_state,
+        contact,
+        official,
+        need,
+        review_on.date(),
+        agreement,
+        role=role,
     )
     added = _with_service(ctx, as_user, lambda s, c: s.add_recipient(c, draft, recipient_id))
     out.print(f"Recipient {added.id} ({added.legal_name}) registered.")
@@ -76,19 +94,79 @@ def add_recipient(
 def list_recipients(ctx: typer.Context, as_user: AsOption = None) -> None:
     """The agency's recipients."""
     found = _with_service(ctx, as_user, lambda s, c: s.recipients(c))
-    table = Table("id", "legal name", "type", "state", "agreement until", "review on", "status")
+    table = Table(
+        "id",
+        "legal name",
+        "type",
+        "role",
+        "state",
+        "agreement until",
+        "declaration",
+        "review on",
+        "status",
+    )
     for r in found:
         until = "-" if r.agreement is None else r.agreement.expires_on.isoformat()
         table.add_row(
             r.id,
             r.legal_name,
             r.entity_type.value,
+            r.role.value,
             r.state,
             until,
+            _declaration_cell(r.declaration),
             r.next_review_on.isoformat(),
             r.status.value,
         )
     out.print(table)
+
+
+def _declaration_cell(declaration: Declaration | None) -> str:
+    if declaration is None:
+        return "-"
+    signed = f"{declaration.signed_by}, {declaration.signer_title}, {declaration.signed_on}"
+    if declaration.withdrawn_on is not None:
+        return f"withdrawn {declaration.withdrawn_on} ({signed})"
+    until = "" if declaration.expires_on is None else f" until {declaration.expires_on}"
+    return f"signed by {signed}{until}"
+
+
+@recipient_app.command("declare")
+def declare(
+    ctx: typer.Context,
+    recipient_id: Annotated[str, typer.Argument(help="The recipient that signed.")],
+    signed_by: Annotated[str, typer.Option(help="Who signed the declaration.")],
+    title: Annotated[str, typer.Option(help="Their title.")],
+    signed_on: Annotated[datetime, typer.Option(formats=["%Y-%m-%d"], help="Signed on.")],
+    text: Annotated[
+        str | None, typer.Option(help="What was signed; default: what the law asks for.")
+    ] = None,
+    expires_on: Annotated[
+        datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Runs until.")
+    ] = None,
+    as_user: AsOption = None,
+) -> None:
+    """Record a recipient's signed declaration (Illinois: 625 ILCS 5/2-130)."""
+    draft = DeclarationDraft(
+        signed_by,
+        title,
+        signed_on.date(),
+        text,
+        None if expires_on is None else expires_on.date(),
+    )
+    done = _with_service(ctx, as_user, lambda s, c: s.record_declaration(c, recipient_id, draft))
+    out.print(f"Declaration of {done.legal_name} recorded, signed by {signed_by}.")
+
+
+@recipient_app.command("withdraw-declaration")
+def withdraw_declaration(
+    ctx: typer.Context,
+    recipient_id: Annotated[str, typer.Argument(help="The recipient.")],
+    as_user: AsOption = None,
+) -> None:
+    """Withdraw a recipient's declaration from today: nothing more is shared under it."""
+    done = _with_service(ctx, as_user, lambda s, c: s.withdraw_declaration(c, recipient_id))
+    out.print(f"Declaration of {done.legal_name} withdrawn.")
 
 
 @app.command("request")

@@ -1,7 +1,8 @@
 """The demo agency's recipients: a California county sheriff's office it may share with, and a
-federal agency it may not, with one refused request that shows the California rule cited.
+federal agency it may not, refused at registration with the California rule cited.
 
-The rules applied are the demo policy's: the California profile's, with their citations.
+The rules applied are the demo policy's: the California profile's, with their citations. The
+federal agency never enters the registry, so nothing lists it as a recipient.
 """
 
 from __future__ import annotations
@@ -12,11 +13,11 @@ from datetime import date, timedelta
 from platekeeper.demo.scenario import AGENCY_ID
 from platekeeper.domain.access import Actor
 from platekeeper.domain.people import Role
-from platekeeper.domain.recipients import Agreement, ShareRequest
+from platekeeper.domain.recipients import Agreement
 from platekeeper.domain.sharing import EntityType
+from platekeeper.errors import PermissionDenied
 from platekeeper.services import Services
-from platekeeper.sharing.service import Clerk, RecipientDraft, ShareOrder
-from platekeeper.store import ReadQuery
+from platekeeper.sharing.service import Clerk, RecipientDraft
 
 ALLOWED_ID = "sacramento-county-sheriff"
 REFUSED_ID = "fbi-sacramento"
@@ -26,7 +27,8 @@ DEMO_CUSTODIAN = Clerk(Actor("demo", AGENCY_ID), frozenset({Role.CUSTODIAN}))
 @dataclass(frozen=True, slots=True)
 class DemoSharing:
     created: bool
-    refused: ShareRequest | None = None
+    refused: str | None = None
+    """Why the federal agency was refused at registration, with the rule and its citation."""
 
 
 def ensure_demo_sharing(services: Services) -> DemoSharing:
@@ -35,18 +37,19 @@ def ensure_demo_sharing(services: Services) -> DemoSharing:
     sharing = services.sharing
     today = services.clock.now().date()
     agreement = Agreement(today - timedelta(days=90), today + timedelta(days=640))
-    for recipient_id, draft in _drafts(today + timedelta(days=180), agreement).items():
-        sharing.add_recipient(DEMO_CUSTODIAN, draft, recipient_id)
-    seen = services.store.reads.find(ReadQuery(agency_id=AGENCY_ID, limit=1))
-    if not seen:
-        return DemoSharing(created=True)
-    order = ShareOrder(REFUSED_ID, "fugitive-search", "FBI-2026-0007", plate=seen[0].plate_text)
-    return DemoSharing(created=True, refused=sharing.submit(DEMO_CUSTODIAN, order))
+    allowed, refused = _drafts(today + timedelta(days=180), agreement)
+    sharing.add_recipient(DEMO_CUSTODIAN, allowed, ALLOWED_ID)
+    try:
+        sharing.add_recipient(DEMO_CUSTODIAN, refused, REFUSED_ID)
+    except PermissionDenied as exc:
+        return DemoSharing(created=True, refused=exc.message)
+    # The rules let a federal agency in: the demo's policy is not California's any more.
+    raise AssertionError("the demo's rules registered a federal agency")
 
 
-def _drafts(review_on: date, agreement: Agreement) -> dict[str, RecipientDraft]:
-    return {
-        ALLOWED_ID: RecipientDraft(
+def _drafts(review_on: date, agreement: Agreement) -> tuple[RecipientDraft, RecipientDraft]:
+    return (
+        RecipientDraft(
             legal_name="Sacramento County Sheriff's Office",
             entity_type=EntityType.PUBLIC_AGENCY,
             state="CA",
@@ -57,7 +60,7 @@ def _drafts(review_on: date, agreement: Agreement) -> dict[str, RecipientDraft]:
             next_review_on=review_on,
             agreement=agreement,
         ),
-        REFUSED_ID: RecipientDraft(
+        RecipientDraft(
             legal_name="Federal Bureau of Investigation, Sacramento Field Office",
             entity_type=EntityType.FEDERAL,
             state="CA",
@@ -67,17 +70,14 @@ def _drafts(review_on: date, agreement: Agreement) -> dict[str, RecipientDraft]:
             next_review_on=review_on,
             agreement=agreement,
         ),
-    }
+    )
 
 
 def describe(sharing: DemoSharing) -> str:
     """One line for the demo's report."""
     if not sharing.created:
         return "Sharing recipients: already registered (GET /api/v1/public/recipients)."
-    line = "Sharing recipients registered: a California sheriff's office and a federal agency."
+    line = "Sharing recipient registered: a California sheriff's office."
     if sharing.refused is not None:
-        line += (
-            f" The federal agency's request was refused by rule {sharing.refused.rule}"
-            f" ({sharing.refused.citation})."
-        )
+        line += f" A federal agency was refused at registration: {sharing.refused}."
     return line

@@ -25,7 +25,7 @@ from platekeeper.domain.collection import (
 )
 from platekeeper.domain.people import Role
 from platekeeper.domain.retention import DEFAULT_CEILINGS, DataClass, RetentionRule
-from platekeeper.domain.sharing import EntityType
+from platekeeper.domain.sharing import DeclarationRule, EntityType, RecipientRole
 
 TODO = "TODO"
 """The marker ``platekeeper policy init`` writes where a person must fill something in."""
@@ -183,6 +183,10 @@ class ProfileSharing:
     entity_types: frozenset[EntityType]
     states: frozenset[str] | None
     citation: str
+    # The sharing work's additions (roles, any-state roles, a declaration): see domain/sharing.py.
+    roles: frozenset[RecipientRole] | None = None
+    any_state_roles: frozenset[RecipientRole] = frozenset()
+    declaration: DeclarationRule | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,13 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
 
-from platekeeper.domain.sharing import EntityType, SharingRules
+from platekeeper.domain.sharing import (
+    PUBLIC_ROLES,
+    DeclarationRule,
+    EntityType,
+    RecipientRole,
+    SharingRules,
+)
 from platekeeper.domain.time import require_utc
 from platekeeper.errors import InvalidInput, PermissionDenied
 
@@ -48,6 +54,41 @@ class Agreement:
 
 
 @dataclass(frozen=True, slots=True)
+class Declaration:
+    """A recipient's signed declaration (625 ILCS 5/2-130): who signed it, their title, when,
+    and what it says; it may run until ``expires_on`` and be withdrawn on ``withdrawn_on``."""
+
+    signed_by: str
+    signer_title: str
+    signed_on: date
+    text: str
+    recorded_by: str
+    recorded_at: datetime
+    expires_on: date | None = None
+    withdrawn_on: date | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "recorded_at", require_utc(self.recorded_at, "recorded_at"))
+        for name in ("signed_by", "signer_title", "text", "recorded_by"):
+            if not getattr(self, name).strip():
+                raise InvalidInput(f"the declaration's {name.replace('_', ' ')} is missing")
+        if self.signed_on > self.recorded_at.date():
+            raise InvalidInput(
+                f"the declaration is dated {self.signed_on}, after it was recorded",
+                hint="Record a declaration once it is signed, with the date it was signed.",
+            )
+        if self.expires_on is not None and self.expires_on <= self.signed_on:
+            raise InvalidInput("the declaration expires before it is signed")
+
+    def current(self, today: date) -> bool:
+        return (
+            self.signed_on <= today
+            and (self.expires_on is None or today <= self.expires_on)
+            and (self.withdrawn_on is None or today < self.withdrawn_on)
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class Recipient:
     """One entity that may ask the agency (``agency_id``) for ALPR data."""
 
@@ -65,9 +106,21 @@ class Recipient:
     created_at: datetime
     agreement: Agreement | None = None
     status: RecipientStatus = RecipientStatus.ACTIVE
+    role: RecipientRole = RecipientRole.LAW_ENFORCEMENT
+    declaration: Declaration | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "created_at", require_utc(self.created_at, "created_at"))
+        private = self.entity_type is EntityType.PRIVATE
+        if private and self.role is RecipientRole.LAW_ENFORCEMENT:
+            # The default role: a private entity is never law enforcement, whatever it says.
+            object.__setattr__(self, "role", RecipientRole.OTHER)
+        if self.role in PUBLIC_ROLES and private:
+            raise InvalidInput(
+                f"a private entity cannot be a {self.role.value} recipient",
+                hint="Law enforcement, prosecutors and courts are public; a private recipient"
+                " is a vendor, the defense, or other.",
+            )
         object.__setattr__(self, "state", self.state.strip().upper())
         if not _STATE.fullmatch(self.state):
             raise InvalidInput(
@@ -94,8 +147,12 @@ class ShareRule(StrEnum):
     SHARING_DISABLED = "sharing-disabled"
     RECIPIENT_INACTIVE = "recipient-inactive"
     ENTITY_TYPE = "entity-type"
+    ROLE = "recipient-role"
     STATE = "state"
+    DECLARATION = "declaration"
     FORBIDDEN_PURPOSE = "forbidden-purpose"
+    PURPOSE = "purpose"
+    CASE_NUMBER = "case-number"
     AGREEMENT = "agreement"
     REVIEW_OVERDUE = "review-overdue"
     NO_READS = "no-reads"
@@ -107,8 +164,15 @@ DEFAULT_CITATIONS: dict[ShareRule, str] = {
     ShareRule.SHARING_DISABLED: "PlateKeeper default: sharing is off until the policy enables it",
     ShareRule.RECIPIENT_INACTIVE: "agency sharing policy: only active registered recipients",
     ShareRule.ENTITY_TYPE: "the jurisdiction profile's allowed recipient types",
+    ShareRule.ROLE: "the jurisdiction profile's allowed recipient roles",
     ShareRule.STATE: "the jurisdiction profile's allowed recipient states",
+    ShareRule.DECLARATION: "the jurisdiction profile's declaration required of out-of-state"
+    " recipients",
     ShareRule.FORBIDDEN_PURPOSE: "the policy's forbidden sharing purposes",
+    ShareRule.PURPOSE: "Civil Code 1798.90.51(b)(2)(A) and (D): only the usage and privacy"
+    " policy's authorised purposes",
+    ShareRule.CASE_NUMBER: "Civil Code 1798.90.52(b): every access names its purpose and case;"
+    " agency case number format (access.case_number_pattern)",
     ShareRule.AGREEMENT: "Civil Code 1798.90.51 (usage and privacy policy: sharing restrictions);"
     " agency sharing policy: only under a current written agreement",
     ShareRule.REVIEW_OVERDUE: "agency sharing policy: each recipient's need is reviewed by its"
@@ -119,11 +183,11 @@ DEFAULT_CITATIONS: dict[ShareRule, str] = {
 }
 
 SHARING_OFF = SharingRules(
-    enabled=False, allowed_entity_types=frozenset(), allowed_states=frozenset()
+    enabled=False, allowed_entity_types=frozenset(EntityType), allowed_states=None
 )
-"""The default: nothing is shared until the policy enables sharing."""
-"""California's sharing rules as the sharing work assumes them until the policy file and the
-jurisdiction profiles provide ``SharingRules`` (used by the demo and the tests)."""
+"""The default without a policy: no law is known yet, so the registry takes recipients, but
+nothing is shared and nobody is listed as one that may receive data until a policy enables
+sharing (a recipient the policy's law refuses is then refused at every request)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,7 +303,7 @@ def decide_share(
 
 
 def decide_recipient(
-    rules: SharingRules, recipient: Recipient, purpose: str, today: date
+    rules: SharingRules, recipient: Recipient, purpose: str | None, today: date
 ) -> ShareDecision:
     """The checks that need no reads: whether this recipient may receive anything for
     ``purpose`` today. A request is checked with these before any read is looked up."""
@@ -250,22 +314,37 @@ def decide_recipient(
     return ShareDecision(False, reason, rule, citation_for(rules, rule))
 
 
+def lawful_recipient(rules: SharingRules, recipient: Recipient) -> ShareDecision:
+    """Whether the law lets ``recipient`` receive anything at all, whatever it asks and
+    whatever its status: its entity type, role and state. A recipient refused here is refused
+    at registration, and never listed as one that may receive data."""
+    refusal = next(
+        ((rule, reason) for refused, rule, reason in _law_checks(rules, recipient) if refused),
+        None,
+    )
+    if refusal is None:
+        return ALLOWED
+    rule, reason = refusal
+    return ShareDecision(False, reason, rule, citation_for(rules, rule))
+
+
+def may_receive(rules: SharingRules, recipient: Recipient, today: date) -> bool:
+    """Whether ``recipient`` may receive data today for some purpose: what a public list of
+    recipients may say of it."""
+    return decide_recipient(rules, recipient, None, today).allowed
+
+
 def citation_for(rules: SharingRules, rule: ShareRule) -> str:
     return rules.citations.get(rule.value) or DEFAULT_CITATIONS[rule]
 
 
-def _recipient_refusal(
-    rules: SharingRules, recipient: Recipient, purpose: str, today: date
-) -> tuple[ShareRule, str] | None:
+_Check = tuple[bool, ShareRule, str]
+
+
+def _law_checks(rules: SharingRules, recipient: Recipient) -> tuple[_Check, ...]:
     name = recipient.legal_name
-    agreement = recipient.agreement
-    checks = (
-        (not rules.enabled, ShareRule.SHARING_DISABLED, "sharing is disabled"),
-        (
-            recipient.status is not RecipientStatus.ACTIVE,
-            ShareRule.RECIPIENT_INACTIVE,
-            f"{name} is {recipient.status.value}",
-        ),
+    role = recipient.role
+    return (
         (
             recipient.entity_type not in rules.allowed_entity_types,
             ShareRule.ENTITY_TYPE,
@@ -273,13 +352,65 @@ def _recipient_refusal(
             " ALPR information",
         ),
         (
-            rules.allowed_states is not None and recipient.state not in rules.allowed_states,
+            rules.allowed_roles is not None and role not in rules.allowed_roles,
+            ShareRule.ROLE,
+            f"{name} is a {role.value} recipient; recipients must be one of"
+            f" {', '.join(sorted(r.value for r in rules.allowed_roles or ()))}",
+        ),
+        (
+            rules.allowed_states is not None
+            and recipient.state not in rules.allowed_states
+            and role not in rules.any_state_roles,
             ShareRule.STATE,
             f"{name} is in {recipient.state}; recipients must be in"
             f" {', '.join(sorted(rules.allowed_states or ()))}",
         ),
+    )
+
+
+def missing_declaration(rules: SharingRules, recipient: Recipient, today: date) -> str | None:
+    """The citation of a declaration ``recipient`` needs and lacks today, or None."""
+    declaration = recipient.declaration
+    for rule in rules.declarations:
+        if not rule.applies_to(recipient.role, recipient.state):
+            continue
+        if declaration is None or not declaration.current(today):
+            return rule.citation
+        if not rule.accepts(declaration.text):
+            return rule.citation
+    return None
+
+
+def declaration_rule_for(rules: SharingRules, recipient: Recipient) -> DeclarationRule | None:
+    return next(
+        (r for r in rules.declarations if r.applies_to(recipient.role, recipient.state)), None
+    )
+
+
+def _recipient_refusal(
+    rules: SharingRules, recipient: Recipient, purpose: str | None, today: date
+) -> tuple[ShareRule, str] | None:
+    name = recipient.legal_name
+    agreement = recipient.agreement
+    declaration = recipient.declaration
+    checks = (
+        (not rules.enabled, ShareRule.SHARING_DISABLED, "sharing is disabled"),
         (
-            normalise_purpose(purpose) in rules.forbidden_purposes,
+            recipient.status is not RecipientStatus.ACTIVE,
+            ShareRule.RECIPIENT_INACTIVE,
+            f"{name} is {recipient.status.value}",
+        ),
+        *_law_checks(rules, recipient),
+        (
+            missing_declaration(rules, recipient, today) is not None,
+            ShareRule.DECLARATION,
+            f"{name} is outside the state and has no current signed declaration"
+            + ("" if declaration is None else " covering what the law asks")
+            + " that the data will not be used against lawful health care or for"
+            " immigration-status enforcement",
+        ),
+        (
+            purpose is not None and normalise_purpose(purpose) in rules.forbidden_purposes,
             ShareRule.FORBIDDEN_PURPOSE,
             f"the purpose {purpose!r} is forbidden",
         ),

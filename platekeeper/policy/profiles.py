@@ -21,7 +21,7 @@ from platekeeper.domain.policy import (
     ProfileSharing,
 )
 from platekeeper.domain.retention import DataClass
-from platekeeper.domain.sharing import EntityType
+from platekeeper.domain.sharing import DeclarationRule, EntityType, RecipientRole
 from platekeeper.errors import ConfigError, FieldError, InvalidInput, NotFound
 from platekeeper.policy.durations import parse_age
 
@@ -42,10 +42,22 @@ class _Retention(_Strict):
     citation: str = Field(min_length=3)
 
 
+class _Declaration(_Strict):
+    """A signed declaration asked of recipients outside the profile's state (Illinois)."""
+
+    roles: tuple[RecipientRole, ...]
+    terms: tuple[str, ...] = Field(min_length=1)
+    text: str = Field(min_length=20)
+    citation: str = Field(min_length=3)
+
+
 class _Sharing(_Strict):
     entity_types: tuple[EntityType, ...]
     states: tuple[str, ...] | None = None
     citation: str = Field(min_length=3)
+    roles: tuple[RecipientRole, ...] | None = None
+    any_state_roles: tuple[RecipientRole, ...] = ()
+    declaration: _Declaration | None = None
 
 
 class _Forbidden(_Strict):
@@ -138,13 +150,7 @@ def _to_domain(model: _Profile) -> JurisdictionProfile:
             )
             for rule in model.retention
         ),
-        sharing=None
-        if model.sharing is None
-        else ProfileSharing(
-            entity_types=frozenset(model.sharing.entity_types),
-            states=None if model.sharing.states is None else frozenset(model.sharing.states),
-            citation=model.sharing.citation,
-        ),
+        sharing=None if model.sharing is None else _sharing(model.sharing, model.state),
         forbidden_purposes=tuple(
             ForbiddenPurpose(f.code, f.description, tuple(w.lower() for w in f.words), f.citation)
             for f in model.forbidden_purposes
@@ -153,4 +159,24 @@ def _to_domain(model: _Profile) -> JurisdictionProfile:
         collection=None
         if model.collection is None
         else ProfileCollection(model.collection.plate_crops_only, model.collection.citation),
+    )
+
+
+def _sharing(model: _Sharing, home_state: str) -> ProfileSharing:
+    declaration = model.declaration
+    return ProfileSharing(
+        entity_types=frozenset(model.entity_types),
+        states=None if model.states is None else frozenset(model.states),
+        citation=model.citation,
+        roles=None if model.roles is None else frozenset(model.roles),
+        any_state_roles=frozenset(model.any_state_roles),
+        declaration=None
+        if declaration is None
+        else DeclarationRule(
+            home_states=frozenset({home_state}),
+            roles=frozenset(declaration.roles),
+            terms=tuple(term.lower() for term in declaration.terms),
+            text=declaration.text.strip(),
+            citation=declaration.citation,
+        ),
     )

@@ -26,7 +26,7 @@ from platekeeper.domain.policy import (
 from platekeeper.domain.purposes import SearchPurpose
 from platekeeper.domain.recipients import ShareRule
 from platekeeper.domain.retention import DataClass, RetentionRule
-from platekeeper.domain.sharing import EntityType, SharingRules
+from platekeeper.domain.sharing import DeclarationRule, EntityType, RecipientRole, SharingRules
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +75,10 @@ def sharing_rules(policy: UsagePolicy, profiles: Sequence[JurisdictionProfile]) 
     forbidden = set(wanted.forbidden_purposes)
     if wanted.forbidden_purposes:
         citations[_PURPOSE] = POLICY_SOURCE
+    roles: frozenset[RecipientRole] | None = None
+    # A role escapes the state limit only where every law that limits states lets it.
+    any_state: frozenset[RecipientRole] = frozenset()
+    declarations: list[DeclarationRule] = []
     for profile in profiles:
         law = profile.sharing
         if law is not None:
@@ -82,8 +86,19 @@ def sharing_rules(policy: UsagePolicy, profiles: Sequence[JurisdictionProfile]) 
                 citations[_TYPE] = _join(citations.get(_TYPE), law.citation)
             entity_types &= law.entity_types
             if law.states is not None:
+                any_state = (
+                    law.any_state_roles if states is None else any_state & law.any_state_roles
+                )
                 states = law.states if states is None else states & law.states
                 citations[_STATE] = _join(citations.get(_STATE), law.citation)
+            if law.roles is not None:
+                roles = law.roles if roles is None else roles & law.roles
+                citations[_ROLE] = _join(citations.get(_ROLE), law.citation)
+            if law.declaration is not None:
+                declarations.append(law.declaration)
+                citations[_DECLARATION] = _join(
+                    citations.get(_DECLARATION), law.declaration.citation
+                )
         for purpose in profile.forbidden_purposes:
             forbidden.add(purpose.code)
             citations[_PURPOSE] = _join(citations.get(_PURPOSE), purpose.citation)
@@ -93,11 +108,16 @@ def sharing_rules(policy: UsagePolicy, profiles: Sequence[JurisdictionProfile]) 
         allowed_states=states,
         forbidden_purposes=frozenset(forbidden),
         citations=citations,
+        allowed_roles=roles,
+        any_state_roles=any_state if wanted.states is None else frozenset(),
+        declarations=tuple(declarations),
     )
 
 
 _TYPE = ShareRule.ENTITY_TYPE.value
 _STATE = ShareRule.STATE.value
+_ROLE = ShareRule.ROLE.value
+_DECLARATION = ShareRule.DECLARATION.value
 _PURPOSE = ShareRule.FORBIDDEN_PURPOSE.value
 
 

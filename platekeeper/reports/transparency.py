@@ -24,9 +24,9 @@ from platekeeper.domain.collection import CollectionRules
 from platekeeper.domain.holds import Exemptions
 from platekeeper.domain.hotlists import HitOutcome, HitStatus
 from platekeeper.domain.policy import describe_age
-from platekeeper.domain.recipients import RecipientStatus
+from platekeeper.domain.recipients import SHARING_OFF, may_receive
 from platekeeper.domain.retention import RetentionRule
-from platekeeper.domain.sharing import EntityType
+from platekeeper.domain.sharing import EntityType, SharingRules
 from platekeeper.policy.resolve import EffectivePolicy
 from platekeeper.store import Store
 from platekeeper.store.protocols import AccessFilter, HitFilter, PolicyVersion
@@ -74,10 +74,18 @@ class TransparencyCounts:
     last_audit: LastAudit | None
 
 
-def gather_counts(store: Store, now: datetime, purposes: Sequence[str] = ()) -> TransparencyCounts:
+def gather_counts(
+    store: Store,
+    now: datetime,
+    purposes: Sequence[str] = (),
+    rules: SharingRules = SHARING_OFF,
+) -> TransparencyCounts:
     """Count from ``store`` what happened in the 30 days before ``now``.
 
     ``purposes`` are the authorised purpose codes, listed even when nobody searched for them.
+    ``rules`` are the sharing rules in force: a recipient is listed as one that may receive data
+    only where they let it receive something today (never one the law refuses, nor any while
+    sharing is off).
     """
     since = now - PERIOD
     cameras = store.cameras.list()
@@ -100,7 +108,7 @@ def gather_counts(store: Store, now: datetime, purposes: Sequence[str] = ()) -> 
         recipients=tuple(
             Recipient(r.legal_name, r.entity_type, r.state)
             for r in store.recipients.list()
-            if r.status is RecipientStatus.ACTIVE
+            if may_receive(rules, r, now.date())
         ),
         last_audit=_last_audit(store),
     )
@@ -279,7 +287,8 @@ def gather_transparency(
     """The public report of ``store`` at ``now``, under the policy in force (None: no policy
     file yet, so no retention periods and no link)."""
     purposes = [] if effective is None else [purpose.code for purpose in effective.purposes]
-    counts = gather_counts(store, now, purposes)
+    rules = SHARING_OFF if effective is None else effective.sharing
+    counts = gather_counts(store, now, purposes, rules)
     if effective is None:
         return transparency_report(counts, min_count=min_count)
     return transparency_report(

@@ -25,19 +25,27 @@ from platekeeper.domain.access import AccessOutcome, AccessSink
 from platekeeper.domain.gate import Access, AccessGate, Person, Stated
 from platekeeper.domain.permissions import Permission
 from platekeeper.domain.plates import normalise_plate_key
+from platekeeper.domain.purposes import PurposeCatalogue
 from platekeeper.domain.recipients import (
+    ALLOWED,
     Agreement,
+    Declaration,
     LedgerEntry,
     Recipient,
     RecipientStatus,
     ShareDecision,
     ShareRequest,
+    ShareRule,
     ShareStatus,
+    citation_for,
     decide_recipient,
     decide_share,
+    declaration_rule_for,
+    lawful_recipient,
+    may_receive,
 )
 from platekeeper.domain.scope import AgencyScope
-from platekeeper.domain.sharing import EntityType, SharingRules
+from platekeeper.domain.sharing import EntityType, RecipientRole, SharingRules
 from platekeeper.domain.stewardship import Independence
 from platekeeper.domain.time import Clock
 from platekeeper.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -66,6 +74,20 @@ class RecipientDraft:
     next_review_on: date
     agreement: Agreement | None = None
     status: RecipientStatus = RecipientStatus.ACTIVE
+    role: RecipientRole | None = None
+    """None: law enforcement for a public or federal agency, other for a private entity."""
+
+
+@dataclass(frozen=True, slots=True)
+class DeclarationDraft:
+    """A recipient's signed declaration as a custodian enters it; ``text`` None means the
+    statement the law asks for, as the profile words it."""
+
+    signed_by: str
+    signer_title: str
+    signed_on: date
+    text: str | None = None
+    expires_on: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +130,7 @@ class SharingService:
         *,
         rules: SharingRules,
         settings: SharingSettings,
+        purposes: PurposeCatalogue,
         independence: Independence | None = None,
     ) -> None:
         self._store = store
@@ -117,6 +140,9 @@ class SharingService:
         self._clock = clock
         self.rules = rules
         self._settings = settings
+        # The same purposes and case format as every search: what a search may not be for, a
+        # share may not be for either.
+        self.purposes = purposes
 
     # The registry
 
@@ -124,8 +150,10 @@ class SharingService:
         self, who: Clerk, draft: RecipientDraft, recipient_id: str | None = None
     ) -> Recipient:
         def build() -> Recipient:
-            return _recipient(
-                recipient_id or str(uuid.uuid4()), who.actor.agency_id, draft, self._clock.now()
+            return self._lawful(
+                _recipient(
+                    recipient_id or str(uuid.uuid4()), who.actor.agency_id, draft, self._clock.now()
+                )
             )
 
         recipient = self._decided(
@@ -140,11 +168,61 @@ class SharingService:
 
         def build() -> Recipient:
             current = self._own_recipient(who, recipient_id)
-            return _recipient(current.id, current.agency_id, draft, current.created_at)
+            changed = _recipient(current.id, current.agency_id, draft, current.created_at)
+            return self._lawful(replace(changed, declaration=current.declaration))
 
         recipient = self._decided(who, "sharing:recipient-update", query, build)
         self._store.recipients.update(recipient)
         self._allowed(who, "sharing:recipient-update", query, "updated")
+        return recipient
+
+    def record_declaration(
+        self, who: Clerk, recipient_id: str, draft: DeclarationDraft
+    ) -> Recipient:
+        """Store the recipient's signed declaration (625 ILCS 5/2-130), replacing any before."""
+        query = {"recipient_id": recipient_id, "signed_by": draft.signed_by}
+
+        def build() -> Recipient:
+            current = self._own_recipient(who, recipient_id)
+            rule = declaration_rule_for(self.rules, current)
+            text = draft.text if draft.text is not None else (rule.text if rule else "")
+            if rule is not None and not rule.accepts(text):
+                raise InvalidInput(
+                    "the declaration does not say what the law asks of it",
+                    hint=f"It names {', '.join(rule.terms)} ({rule.citation}); leave the text"
+                    " out to record the statement the law asks for.",
+                )
+            declaration = Declaration(
+                signed_by=draft.signed_by,
+                signer_title=draft.signer_title,
+                signed_on=draft.signed_on,
+                text=text,
+                recorded_by=who.actor.username,
+                recorded_at=self._clock.now(),
+                expires_on=draft.expires_on,
+            )
+            return replace(current, declaration=declaration)
+
+        recipient = self._decided(who, "sharing:declaration", query, build)
+        self._store.recipients.update(recipient)
+        self._allowed(who, "sharing:declaration", query, "declaration recorded")
+        return recipient
+
+    def withdraw_declaration(self, who: Clerk, recipient_id: str) -> Recipient:
+        """The recipient's declaration withdrawn from today: nothing more goes under it."""
+        query = {"recipient_id": recipient_id}
+
+        def build() -> Recipient:
+            current = self._own_recipient(who, recipient_id)
+            if current.declaration is None:
+                raise InvalidInput(f"recipient {recipient_id} has no declaration to withdraw")
+            today = self._clock.now().date()
+            withdrawn = replace(current.declaration, withdrawn_on=today)
+            return replace(current, declaration=withdrawn)
+
+        recipient = self._decided(who, "sharing:declaration-withdraw", query, build)
+        self._store.recipients.update(recipient)
+        self._allowed(who, "sharing:declaration-withdraw", query, "declaration withdrawn")
         return recipient
 
     def recipients(self, who: Clerk) -> list[Recipient]:
@@ -154,10 +232,11 @@ class SharingService:
     def published(self, agency_id: str | None = None) -> list[PublishedRecipient]:
         """The publishable list: every active recipient's legal name, type, state and review
         date, for anyone to read."""
+        today = self._clock.now().date()
         return [
             PublishedRecipient(r.legal_name, r.entity_type, r.state, r.next_review_on)
             for r in self._store.recipients.list(agency_id)
-            if r.status is RecipientStatus.ACTIVE
+            if may_receive(self.rules, r, today)
         ]
 
     # Requests
@@ -297,9 +376,36 @@ class SharingService:
         # no reads at all.
         decision = decide_recipient(self.rules, recipient, request.purpose, today)
         if decision.allowed:
+            decision = self._purpose_decision(request)
+        if decision.allowed:
             request = replace(request, read_ids=self._resolve(who, order))
             decision = decide_share(self.rules, recipient, request, today, self._max_reads)
         return request if decision.allowed else request.refused(decision)
+
+    def _lawful(self, recipient: Recipient) -> Recipient:
+        """Refuse at registration a recipient the law never lets receive anything, citing it:
+        no federal, out-of-state or private recipient sits in a California registry."""
+        decision = lawful_recipient(self.rules, recipient)
+        if not decision.allowed:
+            raise PermissionDenied(
+                _refusal(decision),
+                hint="This recipient cannot be registered under the rules in force.",
+            )
+        return recipient
+
+    def _purpose_decision(self, request: ShareRequest) -> ShareDecision:
+        """The request's purpose among the policy's authorised ones, and its case number in the
+        agency's format: free text is no substitute for either."""
+        try:
+            self.purposes.state(request.purpose, request.case_number)
+        except InvalidInput as exc:
+            rule = (
+                ShareRule.PURPOSE
+                if any(f.location == "purpose" for f in exc.fields)
+                else ShareRule.CASE_NUMBER
+            )
+            return ShareDecision(False, exc.message, rule, citation_for(self.rules, rule))
+        return ALLOWED
 
     @property
     def _max_reads(self) -> int:
@@ -340,6 +446,8 @@ class SharingService:
             raise NotFound(f"recipient {request.recipient_id} does not exist")
         today = self._clock.now().date()
         decision = decide_share(self.rules, recipient, request, today, self._max_reads)
+        if decision.allowed:
+            decision = self._purpose_decision(request)
         if not decision.allowed:
             raise PermissionDenied(_refusal(decision), hint="The request cannot go as it stands.")
         return recipient
@@ -440,7 +548,13 @@ def _recipient(recipient_id: str, agency_id: str, draft: RecipientDraft, at: dat
         created_at=at,
         agreement=draft.agreement,
         status=draft.status,
+        role=draft.role or _default_role(draft.entity_type),
     )
+
+
+def _default_role(entity_type: EntityType) -> RecipientRole:
+    private = entity_type is EntityType.PRIVATE
+    return RecipientRole.OTHER if private else RecipientRole.LAW_ENFORCEMENT
 
 
 def _order_query(order: ShareOrder) -> dict[str, str]:

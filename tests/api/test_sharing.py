@@ -17,6 +17,7 @@ from tests.api.conftest import LiveApp
 from tests.api.people import Person, add_person, staff
 from tests.conftest import make_read
 from tests.policy.samples import california_sharing
+from tests.sharing.samples import demo_purposes
 
 SHERIFF = {
     "legal_name": "Sacramento County Sheriff's Office",
@@ -41,6 +42,7 @@ def services(services: Services) -> Services:
         services.access_log,
         services.clock,
         rules=california_sharing(),
+        purposes=demo_purposes(),
         settings=services.settings.sharing,
     )
     return replace(services, sharing=sharing)
@@ -63,7 +65,7 @@ def _request(app: LiveApp, custodian: Person, recipient_id: str) -> dict[str, ob
     body = {
         "recipient_id": recipient_id,
         "purpose": "stolen-vehicle",
-        "case_number": "SSO-2026-0042",
+        "case_number": "2026-0042",
         "plate": "7ABC123",
     }
     with app.client() as client:
@@ -76,12 +78,14 @@ def _request(app: LiveApp, custodian: Person, recipient_id: str) -> dict[str, ob
 def test_a_federal_recipient_is_refused_with_the_rule_cited(
     live_app: LiveApp, people: dict[Role, Person]
 ) -> None:
+    # Refused at registration now, never registered to have its requests refused later.
     casey = people[Role.CUSTODIAN]
-    refused = _request(live_app, casey, _recipient(live_app, casey, FBI))
-    assert refused["status"] == "refused"
-    assert refused["rule"] == "entity-type"
-    assert "1798.90.55(b)" in str(refused["citation"])
-    assert refused["read_ids"] == []
+    with live_app.client() as client:
+        response = client.post("/api/v1/sharing/recipients", json=FBI, headers=casey.headers)
+    assert response.status_code == 403
+    assert "entity-type" in response.text
+    assert "1798.90.55(b)" in response.text
+    assert live_app.services.store.recipients.list() == []
 
 
 def test_an_approved_request_downloads_as_a_verified_bundle(

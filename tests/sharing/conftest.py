@@ -18,6 +18,7 @@ from platekeeper.store.images import ImageKind, LocalImageStore
 from tests.access.conftest import RecordingSink, jpeg
 from tests.conftest import NOW, FixedClock, make_read
 from tests.policy.samples import california_sharing
+from tests.sharing.samples import demo_purposes
 from tests.store.conftest import empty_store, store  # noqa: F401 (fixtures)
 
 CORA = Clerk(Actor("cora", "demo-pd"), frozenset({Role.CUSTODIAN}), "192.0.2.20")
@@ -53,6 +54,7 @@ def build_world(database: Store, tmp_path: Path, max_reads: int = 5) -> World:
         sink,
         clock,
         rules=california_sharing(),
+        purposes=demo_purposes(),
         settings=SharingSettings(max_reads_per_request=max_reads),
     )
     return World(service, sink, clock, database, reads)

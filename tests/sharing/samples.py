@@ -5,9 +5,14 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
+from platekeeper.config import AccessSettings
+from platekeeper.domain.purposes import PurposeCatalogue
 from platekeeper.domain.recipients import Agreement, Recipient, ShareRequest
 from platekeeper.domain.sharing import EntityType
+from platekeeper.policy.profiles import load_profiles
+from platekeeper.policy.resolve import resolve
 from tests.conftest import NOW
+from tests.policy.samples import complete_policy
 
 TODAY = NOW.date()
 CURRENT = Agreement(date(2026, 1, 1), date(2027, 12, 31))
@@ -50,7 +55,7 @@ def make_request(
         agency_id="demo-pd",
         recipient_id=recipient_id,
         purpose=purpose,
-        case_number="SSO-2026-0042",
+        case_number="2026-0042",
         requested_by=requested_by,
         requested_at=NOW,
         read_ids=read_ids,
@@ -62,3 +67,10 @@ def federal() -> Recipient:
         make_recipient("fbi", entity_type=EntityType.FEDERAL, state="DC"),
         legal_name="Federal Bureau of Investigation",
     )
+
+
+def demo_purposes() -> PurposeCatalogue:
+    """The demo policy's authorised purposes under the California profile, with the default
+    case number format: what a share request is held to."""
+    effective = resolve(complete_policy(), load_profiles(["ca"]))
+    return PurposeCatalogue(effective.purposes, AccessSettings().catalogue().case_format)

@@ -10,7 +10,7 @@ from platekeeper.config import Settings
 from platekeeper.demo.policy import ensure_demo_policy
 from platekeeper.demo.seed import seed_demo
 from platekeeper.demo.sharing import ALLOWED_ID, REFUSED_ID, describe, ensure_demo_sharing
-from platekeeper.domain.recipients import ShareRule, ShareStatus
+from platekeeper.domain.recipients import ShareRule
 from platekeeper.services import Services, build_services
 from tests.conftest import FixedClock
 
@@ -24,12 +24,14 @@ def services(settings: Settings, clock: FixedClock) -> Iterator[Services]:
     built.close()
 
 
-def test_the_demo_registers_two_recipients_and_shows_a_refusal(services: Services) -> None:
+def test_the_demo_registers_the_lawful_recipient_and_shows_the_refusal(
+    services: Services,
+) -> None:
     seed_demo(services, read_count=10, hours=2, seed=7)
     demo = ensure_demo_sharing(services)
-    assert {r.id for r in services.store.recipients.list()} == {ALLOWED_ID, REFUSED_ID}
+    assert {r.id for r in services.store.recipients.list()} == {ALLOWED_ID}
+    assert services.store.recipients.get(REFUSED_ID) is None
     assert demo.refused is not None
-    assert demo.refused.status is ShareStatus.REFUSED
-    assert demo.refused.rule is ShareRule.ENTITY_TYPE
+    assert ShareRule.ENTITY_TYPE.value in demo.refused
     assert "1798.90.55(b)" in describe(demo)
     assert not ensure_demo_sharing(services).created  # a second run changes nothing

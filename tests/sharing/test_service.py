@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 
 from platekeeper.domain.access import AccessOutcome
-from platekeeper.domain.recipients import ShareRule, ShareStatus
+from platekeeper.domain.recipients import Recipient, ShareRule, ShareStatus
 from platekeeper.domain.sharing import EntityType
 from platekeeper.errors import InvalidInput, NotFound, PermissionDenied
 from platekeeper.sharing.bundle import verify_bundle
@@ -46,7 +46,7 @@ def _order(recipient_id: str = "sheriff", **changes: object) -> ShareOrder:
     fields: dict[str, object] = {
         "recipient_id": recipient_id,
         "purpose": "stolen-vehicle",
-        "case_number": "SSO-2026-0042",
+        "case_number": "2026-0042",
         "plate": "7ABC123",
     }
     fields.update(changes)
@@ -55,7 +55,24 @@ def _order(recipient_id: str = "sheriff", **changes: object) -> ShareOrder:
 
 def _registered(world: World) -> None:
     world.service.add_recipient(CASEY, SHERIFF, "sheriff")
-    world.service.add_recipient(CASEY, NEVADA, "washoe")
+    # Registered before the rules refused it: the registry now refuses it outright.
+    world.store.recipients.add(_stored(NEVADA, "washoe"))
+
+
+def _stored(draft: RecipientDraft, recipient_id: str) -> Recipient:
+    return Recipient(
+        recipient_id,
+        "demo-pd",
+        draft.legal_name,
+        draft.entity_type,
+        draft.state,
+        draft.contact,
+        draft.approving_official,
+        draft.purpose_and_need,
+        draft.next_review_on,
+        NOW,
+        draft.agreement,
+    )
 
 
 def test_an_allowed_request_waits_for_a_custodian(world: World) -> None:
@@ -65,7 +82,7 @@ def test_an_allowed_request_waits_for_a_custodian(world: World) -> None:
     assert set(request.read_ids) == {world.reads[0].id, world.reads[1].id}
     assert world.sink.last.action == "sharing:request"
     assert world.sink.last.outcome is AccessOutcome.ALLOWED
-    assert world.sink.last.case_number == "SSO-2026-0042"
+    assert world.sink.last.case_number == "2026-0042"
 
 
 def test_an_out_of_state_request_is_refused_citing_the_rule_and_touches_no_reads(
@@ -154,7 +171,7 @@ def test_the_bundle_matches_its_manifest_and_is_logged_and_ledgered(world: World
     archive = zipfile.ZipFile(io.BytesIO(bundle.data))
     manifest = json.loads(archive.read("manifest.json"))
     assert manifest["recipient"]["legal_name"] == SHERIFF.legal_name
-    assert (manifest["purpose"], manifest["case_number"]) == ("stolen-vehicle", "SSO-2026-0042")
+    assert (manifest["purpose"], manifest["case_number"]) == ("stolen-vehicle", "2026-0042")
     assert manifest["approved_by"] == "cora"
     assert manifest["exported_by"] == "cora"
     assert {f["path"] for f in manifest["files"]} == {
@@ -198,7 +215,8 @@ def test_a_tampered_bundle_fails_verification(world: World) -> None:
 def test_the_public_list_has_no_contact_details(world: World) -> None:
     _registered(world)
     published = world.service.published()
-    assert [p.legal_name for p in published] == [SHERIFF.legal_name, NEVADA.legal_name]
+    # Washoe is on record but the rules refuse it: it is not published as a recipient.
+    assert [p.legal_name for p in published] == [SHERIFF.legal_name]
     text = repr(published)
     for secret in ("records@", "Reyes", "Moss", "theft"):
         assert secret not in text

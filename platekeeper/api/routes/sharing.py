@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Response, status
 
 from platekeeper.api.schemas.sharing import (
+    DeclarationCreate,
     LedgerEntryOut,
     LedgerList,
     RecipientCreate,
@@ -56,6 +57,34 @@ def _clerk(caller: Caller) -> Clerk:
 )
 def add_recipient(body: RecipientCreate, services: ServicesDep, caller: CallerDep) -> RecipientOut:
     recipient = services.sharing.add_recipient(_clerk(caller), body.draft())
+    return RecipientOut.of(recipient)
+
+
+@router.post(
+    f"{_BASE}/recipients/{{recipient_id}}/declaration",
+    summary="Record the recipient's signed declaration (Illinois: 625 ILCS 5/2-130)",
+    response_model=RecipientOut,
+    responses=_ERRORS,
+    dependencies=_MANAGE,
+)
+def record_declaration(
+    recipient_id: str, body: DeclarationCreate, services: ServicesDep, caller: CallerDep
+) -> RecipientOut:
+    recipient = services.sharing.record_declaration(_clerk(caller), recipient_id, body.draft())
+    return RecipientOut.of(recipient)
+
+
+@router.post(
+    f"{_BASE}/recipients/{{recipient_id}}/declaration/withdraw",
+    summary="Withdraw the recipient's declaration from today",
+    response_model=RecipientOut,
+    responses=_ERRORS,
+    dependencies=_MANAGE,
+)
+def withdraw_declaration(
+    recipient_id: str, services: ServicesDep, caller: CallerDep
+) -> RecipientOut:
+    recipient = services.sharing.withdraw_declaration(_clerk(caller), recipient_id)
     return RecipientOut.of(recipient)
 
 

@@ -8,14 +8,64 @@ from pydantic import AwareDatetime, BaseModel, Field, model_validator
 
 from platekeeper.domain.recipients import (
     Agreement,
+    Declaration,
     LedgerEntry,
     Recipient,
     RecipientStatus,
     ShareRequest,
     ShareStatus,
 )
-from platekeeper.domain.sharing import EntityType
-from platekeeper.sharing.service import PublishedRecipient, RecipientDraft, ShareOrder
+from platekeeper.domain.sharing import EntityType, RecipientRole
+from platekeeper.sharing.service import (
+    DeclarationDraft,
+    PublishedRecipient,
+    RecipientDraft,
+    ShareOrder,
+)
+
+
+class DeclarationCreate(BaseModel):
+    """A recipient's signed declaration (625 ILCS 5/2-130), as signed."""
+
+    signed_by: str = Field(min_length=1, max_length=300)
+    signer_title: str = Field(min_length=1, max_length=300)
+    signed_on: date
+    text: str | None = Field(
+        default=None,
+        min_length=20,
+        max_length=5000,
+        description="What was signed; default: the statement the law asks for.",
+    )
+    expires_on: date | None = None
+
+    def draft(self) -> DeclarationDraft:
+        return DeclarationDraft(
+            self.signed_by, self.signer_title, self.signed_on, self.text, self.expires_on
+        )
+
+
+class DeclarationOut(BaseModel):
+    signed_by: str
+    signer_title: str
+    signed_on: date
+    text: str
+    recorded_by: str
+    recorded_at: datetime
+    expires_on: date | None
+    withdrawn_on: date | None
+
+    @classmethod
+    def of(cls, declaration: Declaration) -> DeclarationOut:
+        return cls(
+            signed_by=declaration.signed_by,
+            signer_title=declaration.signer_title,
+            signed_on=declaration.signed_on,
+            text=declaration.text,
+            recorded_by=declaration.recorded_by,
+            recorded_at=declaration.recorded_at,
+            expires_on=declaration.expires_on,
+            withdrawn_on=declaration.withdrawn_on,
+        )
 
 
 class RecipientCreate(BaseModel):
@@ -29,6 +79,11 @@ class RecipientCreate(BaseModel):
     agreement_signed_on: date | None = None
     agreement_expires_on: date | None = None
     status: RecipientStatus = RecipientStatus.ACTIVE
+    role: RecipientRole | None = Field(
+        default=None,
+        description="What the recipient does (Virginia names recipients by role); default:"
+        " law-enforcement for a public or federal agency, other for a private entity.",
+    )
 
     @model_validator(mode="after")
     def _agreement_whole(self) -> RecipientCreate:
@@ -52,6 +107,7 @@ class RecipientCreate(BaseModel):
             next_review_on=self.next_review_on,
             agreement=agreement,
             status=self.status,
+            role=self.role,
         )
 
 
@@ -72,6 +128,8 @@ class RecipientOut(BaseModel):
     agreement_expires_on: date | None
     status: RecipientStatus
     created_at: datetime
+    role: RecipientRole
+    declaration: DeclarationOut | None
 
     @classmethod
     def of(cls, recipient: Recipient) -> RecipientOut:
@@ -89,6 +147,10 @@ class RecipientOut(BaseModel):
             agreement_expires_on=None if agreement is None else agreement.expires_on,
             status=recipient.status,
             created_at=recipient.created_at,
+            role=recipient.role,
+            declaration=None
+            if recipient.declaration is None
+            else DeclarationOut.of(recipient.declaration),
         )
 
 

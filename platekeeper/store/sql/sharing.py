@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from platekeeper.domain.recipients import (
     Agreement,
+    Declaration,
     LedgerEntry,
     Recipient,
     RecipientStatus,
@@ -14,7 +15,7 @@ from platekeeper.domain.recipients import (
     ShareRule,
     ShareStatus,
 )
-from platekeeper.domain.sharing import EntityType
+from platekeeper.domain.sharing import EntityType, RecipientRole
 from platekeeper.errors import Conflict, NotFound
 from platekeeper.store.sql.database import Repository, Row, marks
 from platekeeper.store.sql.dialect import ConstraintViolation, DayCodec, TimeCodec, Violation
@@ -22,7 +23,9 @@ from platekeeper.store.sql.dialect import ConstraintViolation, DayCodec, TimeCod
 _RECIPIENT_COLUMNS = (
     "id, agency_id, legal_name, entity_type, state, contact, approving_official,"
     " purpose_and_need, next_review_on, created_at, agreement_signed_on, agreement_expires_on,"
-    " status"
+    " status, role, declaration_signed_by, declaration_signer_title, declaration_signed_on,"
+    " declaration_text, declaration_recorded_by, declaration_recorded_at,"
+    " declaration_expires_on, declaration_withdrawn_on"
 )
 # Every column but id and agency_id, in row order after them; created_at is written back
 # unchanged.
@@ -51,7 +54,7 @@ class SqlRecipients(Repository):
     def add(self, recipient: Recipient) -> None:
         try:
             self._execute(
-                f"INSERT INTO recipients ({_RECIPIENT_COLUMNS}) VALUES ({marks(13)})",
+                f"INSERT INTO recipients ({_RECIPIENT_COLUMNS}) VALUES ({marks(22)})",
                 _recipient_row(recipient, self._time, self._dialect.day),
             )
         except ConstraintViolation as exc:
@@ -173,6 +176,38 @@ def _recipient_row(recipient: Recipient, time: TimeCodec, day: DayCodec) -> Row:
         None if agreement is None else day.to_db(agreement.signed_on),
         None if agreement is None else day.to_db(agreement.expires_on),
         recipient.status.value,
+        recipient.role.value,
+        *_declaration_row(recipient.declaration, time, day),
+    )
+
+
+def _declaration_row(declaration: Declaration | None, time: TimeCodec, day: DayCodec) -> Row:
+    if declaration is None:
+        return (None,) * 8
+    return (
+        declaration.signed_by,
+        declaration.signer_title,
+        day.to_db(declaration.signed_on),
+        declaration.text,
+        declaration.recorded_by,
+        time.to_db(declaration.recorded_at),
+        None if declaration.expires_on is None else day.to_db(declaration.expires_on),
+        None if declaration.withdrawn_on is None else day.to_db(declaration.withdrawn_on),
+    )
+
+
+def _declaration_from_row(row: Row, time: TimeCodec, day: DayCodec) -> Declaration | None:
+    if row[0] is None:
+        return None
+    return Declaration(
+        signed_by=row[0],
+        signer_title=row[1],
+        signed_on=day.from_db(row[2]),
+        text=row[3],
+        recorded_by=row[4],
+        recorded_at=time.from_db(row[5]),
+        expires_on=None if row[6] is None else day.from_db(row[6]),
+        withdrawn_on=None if row[7] is None else day.from_db(row[7]),
     )
 
 
@@ -191,6 +226,8 @@ def _recipient_from_row(row: Row, time: TimeCodec, day: DayCodec) -> Recipient:
         created_at=time.from_db(row[9]),
         agreement=agreement,
         status=RecipientStatus(row[12]),
+        role=RecipientRole(row[13]),
+        declaration=_declaration_from_row(row[14:22], time, day),
     )
 
 
