@@ -23,8 +23,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
 
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
 ORDINARY_WORDS = frozenset(
-    """
+    _words(
+        """
     a an and are as at be but by for from has have he her his if in is it its me my no not
     of off on or our she so than that the their them then there they this to up us was we
     were will with you your can may might must shall would could should did do does done
@@ -51,7 +57,8 @@ ORDINARY_WORDS = frozenset(
     endangered abducted kidnapping homicide murder assault battery arson fraud felony
     misdemeanor suspect suspects victim witness gang narcotics drug drugs dui hit run
     investigation case incident report bolo attempt locate lookout caution armed dangerous
-    bank store shop school church hospital mall dealer parole probation sex offender protective order court judge sheriff police
+    bank store shop school church hospital mall dealer parole probation sex offender
+    protective order court judge sheriff police
     officer deputy agency department county city state federal ncic clets doj fbi
     street st avenue ave road rd lane ln drive dr court ct way place pl boulevard blvd
     highway hwy park parkway lot north south east west northbound southbound eastbound
@@ -60,32 +67,37 @@ ORDINARY_WORDS = frozenset(
     monday tuesday wednesday thursday friday saturday sunday day week month year
     one two three four five six seven eight nine ten first last next
     owner driver passenger occupant registered unknown male female man woman boy girl
-    """.split()
+    """
+    )
 )
 """Words of plates, cars, offenses and places, never counted as part of a name."""
 
 PERSON_WORDS = frozenset(
-    """
+    _words(
+        """
     owner owners driver drivers passenger occupant suspect subject name named aka a.k.a
     ro r/o registered registrant wife husband girlfriend boyfriend ex ex-wife ex-husband
     mother father son daughter brother sister spouse partner friend neighbor neighbour
     mr mr. mrs mrs. ms ms. miss dr dr. victim witness tenant employee
-    """.split()
+    """
+    )
 )
 """Words after which a given name or a surname names a person: ``owner: Smith``."""
 
 PLACE_WORDS = frozenset(
-    """
+    _words(
+        """
     street st avenue ave road rd lane ln drive dr court ct way place pl boulevard blvd
     highway hwy parkway pkwy park square plaza school elementary academy college university
     hospital church center centre library memorial bridge station airport
-    """.split()
+    """
+    )
 )
 """Words after a name that make it the name of a street or a building, not of a person."""
 
 _TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr"})
 _BETWEEN_LABEL = frozenset({"is", "to", "by", "was", "named", "name", "of", "the", "a"})
-_TOKEN = re.compile(r"[^\W\d_](?:[^\W\d_]|['’-](?=[^\W\d_]))*\.?")
+_TOKEN = re.compile(r"[^\W\d_](?:[^\W\d_]|['\u2019-](?=[^\W\d_]))*\.?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,7 +155,7 @@ def _tokens(text: str) -> Iterator[_Token]:
         end = match.end() - (1 if period else 0)
         following = matches[number + 1].start() if number + 1 < len(matches) else len(text)
         gap = text[match.end() : following]
-        word = re.sub(r"['’]s$", "", raw.rstrip(".").lower())
+        word = re.sub(r"['\u2019]s$", "", raw.rstrip(".").lower())
         yield _Token(word, match.start(), end, period, "," in gap, raw[0].isupper())
 
 
@@ -167,7 +179,11 @@ def _shaped_name(first: _Token, rest: list[_Token]) -> int:
             return 2
         if second.initial and len(rest) > 1 and _surname(rest[1]):
             return 3
-    if first.comma_after and _surname(first) and (_given(second) or (second.initial and second.period)):
+    if (
+        first.comma_after
+        and _surname(first)
+        and (_given(second) or (second.initial and second.period))
+    ):
         return 2
     if first.initial and first.period and _surname(second) and not second.initial:
         return 2
