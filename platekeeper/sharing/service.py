@@ -280,8 +280,11 @@ class SharingService:
                 "a share request names a plate or specific read ids (one of them)",
                 hint="Give the plate (and time range) or the read ids the recipient asks for.",
             )
-        # A purpose code is words joined by hyphens: "jane-smith" names a person all the same.
-        refuse_personal_data(order.purpose.replace("-", " "), "share purpose")
+        # A purpose code is words joined by hyphens: "jane-smith" and "smith-jane" name a
+        # person all the same, so its words are read in both of a name's orders.
+        words = order.purpose.split("-")
+        refuse_personal_data(" ".join(words), "share purpose")
+        refuse_personal_data(", ".join(words), "share purpose")
         recipient = self._own_recipient(who, order.recipient_id)
         request = ShareRequest(
             id=str(uuid.uuid4()),
