@@ -136,7 +136,9 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         read_access=ReadAccess(store, images, log, clock, access),
         approvals=ApprovalDesk(store, log, clock, access, independence=independence),
         hit_desk=HitDesk(store, images, log, clock, access),
-        hotlists=HotlistService(store, log, clock, settings.hotlists),
+        hotlists=HotlistService(
+            store, log, clock, settings.hotlists, entry_ceiling=_entry_ceiling(settings, policy)
+        ),
         alerts=alerts,
         hotlist_matcher=matcher,
         sharing=SharingService(
@@ -202,6 +204,12 @@ def _audit_under(settings: Settings, policy: EffectivePolicy | None) -> Settings
     days = max(rule.max_age, floor).days
     audit = settings.audit.model_copy(update={"retention_days": days})
     return settings.model_copy(update={"audit": audit})
+
+
+def _entry_ceiling(settings: Settings, policy: EffectivePolicy | None) -> timedelta | None:
+    """The longest a hot-list entry may be kept: no entry is made to outlive it."""
+    rule = _retention_rules(settings, policy).get(DataClass.HOTLIST_ENTRIES)
+    return None if rule is None else rule.max_age
 
 
 def _retention_rules(

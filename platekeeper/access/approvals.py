@@ -15,6 +15,7 @@ from platekeeper.domain.access import AccessSink
 from platekeeper.domain.approvals import ApprovalStatus, SearchApproval
 from platekeeper.domain.gate import Access, AccessGate, Person
 from platekeeper.domain.permissions import Permission
+from platekeeper.domain.personal_data import refuse_personal_data
 from platekeeper.domain.purposes import StatedPurpose
 from platekeeper.domain.scope import AgencyScope
 from platekeeper.domain.stewardship import Independence
@@ -54,6 +55,7 @@ class ApprovalDesk:
         access = Access(who, basis, Permission.SEARCHES_REQUEST_APPROVAL, query)
 
         def new_request(_: StatedPurpose | None) -> SearchApproval:
+            refuse_personal_data(justification, "justification", today=self._clock.now().date())
             # The purpose is checked here, not by the gate: asking is not yet looking.
             stated = self._gate.catalogue.state(basis.purpose_code, basis.case_number)
             return SearchApproval(

@@ -42,7 +42,14 @@ MappingOption = Annotated[
     ),
 ]
 FormatOption = Annotated[FileFormat, typer.Option("--format", help="The file's format.")]
-HeaderOption = Annotated[bool, typer.Option(help="The first line names the columns.")]
+HeaderOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--header/--no-header",
+        help="Whether the first line names the columns; left out, it is detected and the "
+        "output says which.",
+    ),
+]
 EncodingOption = Annotated[str, typer.Option(help="The file's text encoding.")]
 ReasonOption = Annotated[
     str | None, typer.Option(help="Reason for rows without one, e.g. 'stolen vehicle'.")
@@ -67,13 +74,13 @@ def _with_service(
 
 
 def _spec(
-    fmt: FileFormat, mapping: str, header: bool, encoding: str, reason: str | None
+    fmt: FileFormat, mapping: str, header: bool | None, encoding: str, reason: str | None
 ) -> ImportSpec:
     return ImportSpec(fmt, parse_mapping(mapping), header, encoding, reason)
 
 
 def _print_report(report: ImportReport) -> None:
-    out.print(f"{report.imported} entries stored, {len(report.rejected)} rows rejected.")
+    out.print(escape(report.summary), soft_wrap=True)
     for problem in report.rejected:
         out.print(f"  line {problem.line}: {escape(problem.reason)}", soft_wrap=True)
 
@@ -135,9 +142,12 @@ def add_entry(
     plate: Annotated[str, typer.Argument(help="The plate as written.")],
     reason: Annotated[str, typer.Option(help="The offense, e.g. 'stolen vehicle'.")],
     state_code: Annotated[str | None, typer.Option("--state", help="e.g. CA.")] = None,
-    case_number: Annotated[str | None, typer.Option(help="Needed on manual lists.")] = None,
+    case_number: Annotated[
+        str | None, typer.Option(help="Needed on manual and agency lists.")
+    ] = None,
     expires: Annotated[
-        datetime | None, typer.Option(help="Expiry (UTC); manual lists: within 30 days.")
+        datetime | None,
+        typer.Option(help="Expiry (UTC); manual and agency lists: within their days (30)."),
     ] = None,
     note: Annotated[str | None, typer.Option(help="No names, addresses, dates of birth.")] = None,
     as_user: AsOption = None,
@@ -152,8 +162,7 @@ def add_entry(
         note=note,
     )
     entry = _with_service(ctx, as_user, lambda s, who: s.add_entry(who, list_id, draft))
-    until = "never" if entry.expires_at is None else f"{entry.expires_at:%Y-%m-%d %H:%M} UTC"
-    out.print(f"Entry {entry.id} added; it expires {until}.")
+    out.print(f"Entry {entry.id} added; it expires {entry.expires_at:%Y-%m-%d %H:%M} UTC.")
 
 
 @app.command("import")
@@ -163,7 +172,7 @@ def import_file(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="The file.")],
     mapping: MappingOption,
     fmt: FormatOption = FileFormat.DETECT,
-    header: HeaderOption = True,
+    header: HeaderOption = None,
     encoding: EncodingOption = "utf-8",
     default_reason: ReasonOption = None,
     replace: Annotated[bool, typer.Option(help="Replace the list's entries.")] = False,
@@ -185,7 +194,7 @@ def set_source(
     location: Annotated[str, typer.Argument(help="A file path or an http(s) URL.")],
     mapping: MappingOption,
     fmt: FormatOption = FileFormat.DETECT,
-    header: HeaderOption = True,
+    header: HeaderOption = None,
     encoding: EncodingOption = "utf-8",
     default_reason: ReasonOption = None,
     as_user: AsOption = None,

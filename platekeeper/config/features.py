@@ -185,6 +185,13 @@ class HotlistSettings(Section):
         description="Days a manual entry stays active, by default and at most; a supervisor may "
         "renew it for as long again.",
     )
+    agency_entry_days: int = Field(
+        default=30,
+        ge=1,
+        le=365,
+        description="Days an entry of an agency list stays active, by default and at most (never "
+        "past the policy's ceiling for hot-list entries); a supervisor may renew it.",
+    )
     refresh_interval_minutes: int = Field(
         default=60,
         ge=5,

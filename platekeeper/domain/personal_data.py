@@ -1,9 +1,12 @@
-"""Finding personal data in the free text of hot-list entries.
+"""Finding personal data in free text: the one check every free-text field passes.
 
 The audit criticised hot-list and read records tagged with people's names and addresses. An
 entry says which car and why; who the person is belongs in the case file, which the entry's case
-number points to. So notes are searched for dates of birth, street addresses, social security
-numbers and names (from the agency's own list of patterns), and refused when they hold any.
+number points to. So every free-text field (hot-list reasons and notes, hold reasons, approval
+justifications, hit notes, share purposes and reasons) is searched for dates of birth, street
+addresses, phone numbers, social security numbers and names, and refused when it holds any.
+Names are found by ``person_names.py`` from the census lists shipped with the package; the
+agency's own patterns (``hotlists.personal_name_patterns``) add to them.
 
 A finding says what was found and where, never the text itself: the refusal is shown, logged and
 sometimes mailed, and must not spread what it refuses to store.
@@ -17,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from platekeeper.domain.person_names import find_names
 from platekeeper.errors import FieldError, InvalidInput
 
 BARE_DATE_YEARS = 10
@@ -28,6 +32,7 @@ class PersonalDataKind(StrEnum):
     DATE_OF_BIRTH = "date of birth"
     ADDRESS = "street address"
     SOCIAL_SECURITY_NUMBER = "social security number"
+    PHONE_NUMBER = "phone number"
     NAME = "name"
 
 
@@ -100,6 +105,16 @@ _ADDRESS = re.compile(
     rf"(?:{_STREET_WORDS})\b\.?",
     re.IGNORECASE,
 )
+# A North American number: area code and exchange start with 2-9; a bare run of ten digits
+# (a case number, often) counts only after a label.
+_PHONE = re.compile(
+    r"(?<![\w-])(?:\+?1[-. ]?)?(?:\([2-9]\d\d\)\s?|[2-9]\d\d[-. ])[2-9]\d\d[-. ]\d{4}(?![\w-])"
+)
+_LABELLED_PHONE = re.compile(
+    r"\b(?:phone|ph|tel|telephone|cell|mobile|mob)\b\.?\s*(?:#|no\.?|number)?\s*[:#-]?\s*"
+    r"(?P<number>\+?1?[2-9]\d{9})\b",
+    re.IGNORECASE,
+)
 _PO_BOX = re.compile(r"\bp\.?\s*o\.?\s*box\s*#?\s*\d+", re.IGNORECASE)
 
 
@@ -129,6 +144,8 @@ def find_personal_data(
         *_dates_of_birth(text, today),
         *_social_security_numbers(text),
         *_addresses(text),
+        *_phone_numbers(text),
+        *(Finding(PersonalDataKind.NAME, start, end) for start, end in find_names(text)),
         *(
             Finding(PersonalDataKind.NAME, m.start(), m.end())
             for n in names
@@ -155,9 +172,10 @@ def refuse_personal_data(
     message = f"the {field} holds personal data: {found}"
     raise InvalidInput(
         message,
-        hint="Hot-list entries must not name people or carry their dates of birth, addresses or "
-        "social security numbers: the audit criticised records tagged with them. Say what the "
-        "car is wanted for, and leave the person to the case file that the case number links to.",
+        hint="PlateKeeper's records must not name people or carry their dates of birth, "
+        "addresses, phone numbers or social security numbers: the audit criticised records "
+        "tagged with them. Say what the car is wanted for or why the record is needed, and "
+        "leave the person to the case file that the case number links to.",
         fields=[FieldError(field, message)],
     )
 
@@ -212,6 +230,13 @@ def _addresses(text: str) -> Iterator[Finding]:
         yield Finding(PersonalDataKind.ADDRESS, match.start(), match.end())
     for match in _PO_BOX.finditer(text):
         yield Finding(PersonalDataKind.ADDRESS, match.start(), match.end())
+
+
+def _phone_numbers(text: str) -> Iterator[Finding]:
+    for match in _PHONE.finditer(text):
+        yield Finding(PersonalDataKind.PHONE_NUMBER, match.start(), match.end())
+    for match in _LABELLED_PHONE.finditer(text):
+        yield Finding(PersonalDataKind.PHONE_NUMBER, match.start("number"), match.end("number"))
 
 
 def _without_overlaps(findings: list[Finding]) -> Iterator[Finding]:

@@ -1,8 +1,12 @@
 """Hot-list files: delimited (comma, semicolon, tab) or fixed-width, read by a declared mapping.
 
-Each record is one line. Good rows become entries; every bad row is reported with its line
-number and the reason, so that nothing is lost silently. A mapping that does not fit the file
-(a named column missing from the header) refuses the whole file instead: every row would fail.
+Each record is one line. Every line is accounted for: it is the header, blank, stored as an
+entry, or rejected with its line number and the reason, and the report's counts add up to the
+lines read, so that nothing is lost silently. Whether line 1 is a header is said, never assumed:
+``header`` True or False, or None to detect it (a mapping by column names needs a header; by
+numbers, line 1 is the header when its plate column holds no plate while a later line's does),
+and the report says which it was and why. A mapping that does not fit the file (a named column
+missing from the header) refuses the whole file instead: every row would fail.
 """
 
 from __future__ import annotations
@@ -10,14 +14,20 @@ from __future__ import annotations
 import csv
 import json
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 
 from platekeeper.domain.hotlists import Hotlist, HotlistEntry
+from platekeeper.domain.plates import normalise_plate_key
 from platekeeper.errors import InvalidInput
-from platekeeper.hotlists.entries import EntryDraft, EntryRules, make_entry
+from platekeeper.hotlists.entries import (
+    MIN_PLATE_KEY_LENGTH,
+    EntryDraft,
+    EntryRules,
+    make_entry,
+)
 
 FIELDS = ("plate", "state", "reason", "source_record_id", "expires_at", "case_number", "note")
 """What a column can hold; ``plate`` is required, and ``reason`` unless a default is given."""
@@ -45,7 +55,8 @@ class ImportSpec:
 
     format: FileFormat
     columns: Mapping[str, Column]
-    header: bool = True
+    header: bool | None = None
+    """Whether line 1 names the columns; None: detect it, and say so in the report."""
     encoding: str = "utf-8"
     default_reason: str | None = None
     """The reason of rows without one, e.g. 'stolen vehicle' for a stolen-vehicle feed."""
@@ -98,10 +109,14 @@ class ImportSpec:
         return cls(
             format=FileFormat(document["format"]),
             columns=columns,
-            header=bool(document.get("header", True)),
+            header=_optional_bool(document.get("header", True)),
             encoding=document.get("encoding", "utf-8"),
             default_reason=document.get("default_reason"),
         )
+
+
+def _optional_bool(value: object) -> bool | None:
+    return None if value is None else bool(value)
 
 
 def parse_mapping(text: str) -> dict[str, Column]:
@@ -139,12 +154,44 @@ class RowProblem:
 
 
 @dataclass(frozen=True, slots=True)
+class Header:
+    """Whether the file's first line was taken as its header, and why."""
+
+    line: int | None
+    """The header's line number; None when every line is data."""
+    why: str
+
+    @property
+    def said(self) -> str:
+        taken = f"line {self.line} taken as the header" if self.line else "no header line"
+        return f"{taken} ({self.why})"
+
+
+NO_HEADER = Header(None, "none declared")
+
+
+@dataclass(frozen=True, slots=True)
 class ImportReport:
-    """What an import did: how many entries it stored, and each rejected row with its reason."""
+    """What an import did: how many entries it stored, and each rejected row with its reason.
+
+    Every line read is one of: the header, blank, stored (``imported``) or ``rejected``."""
 
     imported: int
     rejected: tuple[RowProblem, ...] = ()
     entries: tuple[HotlistEntry, ...] = field(default=(), repr=False)
+    lines_read: int = 0
+    blank_lines: int = 0
+    header: Header = NO_HEADER
+
+    @property
+    def summary(self) -> str:
+        """One line for people: the counts, which add up to the lines read, and the header."""
+        header = 1 if self.header.line else 0
+        blank = f", {self.blank_lines} blank" if self.blank_lines else ""
+        return (
+            f"{self.lines_read} lines read: {header} header{blank}, {self.imported} entries "
+            f"stored, {len(self.rejected)} rows rejected; {self.header.said}."
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,41 +200,105 @@ class _Row:
     values: dict[str, str]
 
 
-def read_rows(data: bytes, spec: ImportSpec) -> tuple[list[_Row], list[RowProblem]]:
-    """The file's records as field values, and the lines that could not be read."""
+@dataclass(frozen=True, slots=True)
+class _Read:
+    """A file split into rows: the records, the lines that could not be read, and the count."""
+
+    rows: list[_Row]
+    problems: list[RowProblem]
+    lines_read: int
+    blank_lines: int
+    header: Header
+
+
+def read_rows(data: bytes, spec: ImportSpec) -> _Read:
+    """The file's records as field values, the lines that could not be read, and its header."""
     problems: list[RowProblem] = []
-    lines = list(_decoded_lines(data, spec.encoding, problems))
+    lines_read, blank, lines = _decoded_lines(data, spec.encoding, problems)
     if spec.format is FileFormat.FIXED:
         split = _fixed_splitter(spec)
     else:
         split = _delimited_splitter(spec, lines)
+    header = _header(spec, lines, split)
     rows: list[_Row] = []
-    locate = _locator(spec, lines, split)
+    locate = _locator(spec, lines, split, header.line)
     for number, text in lines:
-        if spec.header and number == locate.header_line:
+        if number == header.line:
             continue
         cells = split(text)
         try:
             rows.append(_Row(number, locate.values(cells)))
         except InvalidInput as exc:
             problems.append(RowProblem(number, exc.message))
-    return rows, problems
+    return _Read(rows, problems, lines_read, blank, header)
 
 
 def _decoded_lines(
     data: bytes, encoding: str, problems: list[RowProblem]
-) -> Iterator[tuple[int, str]]:
-    """Non-blank lines with their 1-based numbers; a line that does not decode is a problem."""
+) -> tuple[int, int, list[tuple[int, str]]]:
+    """How many lines the file has, how many are blank, and the others with their 1-based
+    numbers; a line that does not decode is a problem."""
     if data.startswith(b"\xef\xbb\xbf") and encoding.replace("-", "").lower() == "utf8":
         data = data[3:]
-    for number, raw in enumerate(data.split(b"\n"), start=1):
+    raw_lines = data.split(b"\n")
+    if raw_lines and raw_lines[-1] == b"":
+        raw_lines.pop()  # the newline that ends the last line starts no line of its own
+    lines: list[tuple[int, str]] = []
+    blank = 0
+    for number, raw in enumerate(raw_lines, start=1):
         try:
             text = raw.decode(encoding).rstrip("\r")
         except UnicodeDecodeError:
             problems.append(RowProblem(number, f"the line is not valid {encoding}"))
             continue
         if text.strip():
-            yield number, text
+            lines.append((number, text))
+        else:
+            blank += 1
+    return len(raw_lines), blank, lines
+
+
+HEADER_WORDS = frozenset(
+    {
+        *("plate", "plates", "plate number", "plate_number", "platenumber", "plate no", "lp"),
+        *("license", "licence", "license plate", "licence plate", "license_plate", "tag"),
+        *("plate_text", "lpn", "vrm", "registration", "reg", "lic", "lic no", "vehicle plate"),
+    }
+)
+"""What a header calls the plate column, compared in lower case."""
+
+
+def _header(
+    spec: ImportSpec, lines: list[tuple[int, str]], split: Callable[[str], list[str]]
+) -> Header:
+    """Whether the first line is the header: as declared, or detected and said why."""
+    if not lines:
+        return NO_HEADER
+    first = lines[0][0]
+    if spec.header is not None:
+        return Header(first, "as declared") if spec.header else NO_HEADER
+    if any(isinstance(column, str) for column in spec.columns.values()):
+        return Header(first, "detected: the mapping names columns, which only a header gives")
+    plates = [_plate_cell(spec, split(text)) for _, text in lines]
+    if plates[0].strip().lower() in HEADER_WORDS:
+        return Header(first, f"detected: its plate column says {plates[0].strip()!r}")
+    if not _is_plate(plates[0]) and any(_is_plate(plate) for plate in plates[1:]):
+        return Header(first, "detected: its plate column holds no plate and later lines' do")
+    return Header(None, "detected: line 1's plate column holds a plate")
+
+
+def _plate_cell(spec: ImportSpec, cells: list[str]) -> str:
+    column = spec.columns["plate"]
+    # Fixed-width: the splitter yields the fields in the mapping's order.
+    index = list(spec.columns).index("plate") if isinstance(column, tuple) else int(column) - 1
+    return cells[index] if index < len(cells) else ""
+
+
+def _is_plate(text: str) -> bool:
+    try:
+        return len(normalise_plate_key(text.strip())) >= MIN_PLATE_KEY_LENGTH
+    except InvalidInput:
+        return False
 
 
 def _delimited_splitter(
@@ -228,14 +339,16 @@ class _Locator:
 
 
 def _locator(
-    spec: ImportSpec, lines: list[tuple[int, str]], split: Callable[[str], list[str]]
+    spec: ImportSpec,
+    lines: list[tuple[int, str]],
+    split: Callable[[str], list[str]],
+    header_line: int | None,
 ) -> _Locator:
-    header_line = lines[0][0] if spec.header and lines else None
     if spec.format is FileFormat.FIXED:
         positions = {name: index for index, name in enumerate(spec.columns)}
         return _Locator(positions, len(positions), header_line)
     names: dict[str, int] = {}
-    if spec.header and lines:
+    if header_line is not None and lines:
         names = {cell.strip().lower(): i for i, cell in enumerate(split(lines[0][1]))}
     positions = {}
     for field_name, column in spec.columns.items():
@@ -283,9 +396,10 @@ def entries_from_file(
     now: datetime,
 ) -> ImportReport:
     """The entries the file makes on ``hotlist`` (not stored yet) and its rejected rows."""
-    rows, problems = read_rows(data, spec)
+    read = read_rows(data, spec)
+    problems = read.problems
     entries: list[HotlistEntry] = []
-    for row in rows:
+    for row in read.rows:
         try:
             draft = _draft(row.values, spec)
             entries.append(
@@ -301,7 +415,14 @@ def entries_from_file(
         except InvalidInput as exc:
             problems.append(RowProblem(row.line, exc.message))
     problems.sort(key=lambda problem: problem.line)
-    return ImportReport(len(entries), tuple(problems), tuple(entries))
+    return ImportReport(
+        len(entries),
+        tuple(problems),
+        tuple(entries),
+        lines_read=read.lines_read,
+        blank_lines=read.blank_lines,
+        header=read.header,
+    )
 
 
 def _draft(values: dict[str, str], spec: ImportSpec) -> EntryDraft:

@@ -87,20 +87,32 @@ class _Change:
 
 class HotlistService:
     def __init__(
-        self, store: Store, log: AccessSink, clock: Clock, settings: HotlistSettings
+        self,
+        store: Store,
+        log: AccessSink,
+        clock: Clock,
+        settings: HotlistSettings,
+        *,
+        entry_ceiling: timedelta | None = None,
     ) -> None:
         self._store = store
         # Hot lists ask no purpose; ``retroactive`` matching, which does, lives in hits/.
         self._gate = AccessGate(log, clock)
         self._clock = clock
         self._settings = settings
+        self._entry_ceiling = entry_ceiling
         self._names: tuple[re.Pattern[str], ...] = compile_name_patterns(
             settings.personal_name_patterns
         )
 
     @property
     def rules(self) -> EntryRules:
-        return EntryRules(self._settings.manual_entry_days, self._names)
+        return EntryRules(
+            self._settings.manual_entry_days,
+            self._names,
+            agency_entry_days=self._settings.agency_entry_days,
+            ceiling=self._entry_ceiling,
+        )
 
     def create_list(
         self,
@@ -210,9 +222,7 @@ class HotlistService:
 
         def act() -> HotlistEntry:
             entry, hotlist = self._visible_entry(change, entry_id)
-            renewed = renewal(
-                hotlist, entry, self._clock.now(), until, self._settings.manual_entry_days
-            )
+            renewed = renewal(hotlist, entry, self._clock.now(), until, self.rules)
             self._store.hotlist_entries.set_expiry(entry_id, renewed.expires_at)
             return renewed
 

@@ -15,6 +15,7 @@ from platekeeper.domain.access import AccessOutcome, AccessSink, Actor
 from platekeeper.domain.gate import Access, AccessGate, Person, Stated
 from platekeeper.domain.holds import LegalHold, PlateSpan
 from platekeeper.domain.permissions import Permission
+from platekeeper.domain.personal_data import refuse_personal_data
 from platekeeper.domain.plates import normalise_plate_key
 from platekeeper.domain.purposes import CaseNumberFormat
 from platekeeper.domain.scope import AgencyScope
@@ -72,6 +73,7 @@ class HoldService:
                     f"case number {case_number!r} is not in the agency's format",
                     hint=f"For example {self._case_numbers.example}.",
                 )
+            refuse_personal_data(reason, "hold's reason", today=now.date())
             if expires_at > now + timedelta(days=MAX_HOLD_DAYS):
                 raise InvalidInput(f"a hold may run {MAX_HOLD_DAYS} days at most")
             self._require_reads(who, read_ids)

@@ -24,6 +24,7 @@ from platekeeper.domain import Camera, PlateRead
 from platekeeper.domain.access import AccessOutcome, AccessSink
 from platekeeper.domain.gate import Access, AccessGate, Person, Stated
 from platekeeper.domain.permissions import Permission
+from platekeeper.domain.personal_data import refuse_personal_data
 from platekeeper.domain.plates import normalise_plate_key
 from platekeeper.domain.purposes import PurposeCatalogue
 from platekeeper.domain.recipients import (
@@ -358,6 +359,11 @@ class SharingService:
                 "a share request names a plate or specific read ids (one of them)",
                 hint="Give the plate (and time range) or the read ids the recipient asks for.",
             )
+        # A purpose code is words joined by hyphens: "jane-smith" and "smith-jane" name a
+        # person all the same, so its words are read in both of a name's orders.
+        words = order.purpose.split("-")
+        refuse_personal_data(" ".join(words), "share purpose")
+        refuse_personal_data(", ".join(words), "share purpose")
         recipient = self._own_recipient(who, order.recipient_id)
         request = ShareRequest(
             id=str(uuid.uuid4()),

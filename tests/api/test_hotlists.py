@@ -108,10 +108,13 @@ def test_an_import_reports_bad_rows_by_line(live_app: LiveApp) -> None:
             headers={"Content-Type": "text/csv"},
         )
         assert response.status_code == 200, response.text
-        assert response.json() == {
-            "imported": 2,
-            "rejected": [{"line": 3, "reason": "the row has no plate"}],
-        }
+        report = response.json()
+        assert (report["imported"], report["rejected"]) == (
+            2,
+            [{"line": 3, "reason": "the row has no plate"}],
+        )
+        # Every line accounted for (issue 15): the header, two stored, one rejected.
+        assert (report["lines_read"], report["header"]["line"]) == (4, 1)
         bad = analyst.post(
             "/api/v1/hotlists/ca-stolen/import",
             params={"mapping": "plate=TAG,reason=OFFENSE"},

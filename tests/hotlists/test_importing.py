@@ -8,7 +8,7 @@ import pytest
 
 from platekeeper.domain.hotlists import AlertLevel, Hotlist, ListSource
 from platekeeper.errors import InvalidInput
-from platekeeper.hotlists.entries import EntryRules
+from platekeeper.hotlists.entries import FED_ENTRY_LIFETIME, EntryRules
 from platekeeper.hotlists.importing import (
     FileFormat,
     ImportReport,
@@ -66,8 +66,14 @@ def test_delimited_files_import_good_rows_and_report_bad_ones(fmt: FileFormat, s
         "us-ca",
         "V000000001",
     )
-    assert first.expires_at == datetime(2027, 2, 1, tzinfo=UTC)
-    assert (second.state, second.source_record_id, second.expires_at) == ("us-nv", None, None)
+    # A fed list's entry expires with its feed (issue 15): its record's own expiry, or the
+    # feed's lifetime on, whichever is sooner; never "no expiry".
+    assert first.expires_at == min(datetime(2027, 2, 1, tzinfo=UTC), NOW + FED_ENTRY_LIFETIME)
+    assert (second.state, second.source_record_id, second.expires_at) == (
+        "us-nv",
+        None,
+        NOW + FED_ENTRY_LIFETIME,
+    )
 
 
 def test_fixed_width_files_read_declared_positions() -> None:

@@ -59,10 +59,21 @@ def test_addresses_are_found(text: str) -> None:
     assert kinds(text) == [PersonalDataKind.ADDRESS]
 
 
-def test_names_come_from_the_configured_patterns() -> None:
+def test_names_come_from_the_configured_patterns_and_the_census_lists() -> None:
     assert kinds("registered to John  Smith") == [PersonalDataKind.NAME]
     assert kinds("DOE, JANE") == [PersonalDataKind.NAME]
-    assert find_personal_data("registered to John Smith") == []
+    # Built in since issue 15: the census lists find the name with no pattern configured;
+    # the agency's patterns still add names the lists do not hold.
+    assert [f.kind for f in find_personal_data("registered to John Smith")] == [
+        PersonalDataKind.NAME
+    ]
+    assert find_personal_data("seen with Zxqv") == []
+    assert kinds_with(r"\bzxqv\b", "seen with Zxqv") == [PersonalDataKind.NAME]
+
+
+def kinds_with(pattern: str, text: str) -> list[PersonalDataKind]:
+    found = find_personal_data(text, compile_name_patterns([pattern]), today=TODAY)
+    return [finding.kind for finding in found]
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ from platekeeper.domain.access import AccessOutcome, Actor
 from platekeeper.domain.hotlists import STALE_AFTER, AlertLevel, ListSource
 from platekeeper.domain.people import Role
 from platekeeper.errors import InvalidInput, NotFound, PermissionDenied
-from platekeeper.hotlists.entries import EntryDraft
+from platekeeper.hotlists.entries import FED_ENTRY_LIFETIME, EntryDraft
 from platekeeper.hotlists.importing import FileFormat, ImportSpec, parse_mapping
 from platekeeper.hotlists.service import Editor, HotlistService
 from platekeeper.services import Services, build_services
@@ -119,7 +119,7 @@ def test_renewal_needs_a_supervisor_and_lasts_up_to_30_days_from_now(
 
 def test_fed_entries_are_not_renewed(hotlists: HotlistService) -> None:
     entry = hotlists.add_entry(ANALYST, "stolen", EntryDraft("7ABC123", "stolen"))
-    assert entry.expires_at is None
+    assert entry.expires_at == NOW + FED_ENTRY_LIFETIME  # it expires with its feed
     with pytest.raises(InvalidInput, match="not renewed"):
         hotlists.renew(SUPERVISOR, entry.id)
 

@@ -96,7 +96,7 @@ def list_entries(
 
 @router.post(
     "/{list_id}/entries",
-    summary="Add an entry; manual entries need a case number and expire within 30 days",
+    summary="Add an entry; manual and agency entries need a case number and expire in 30 days",
     status_code=status.HTTP_201_CREATED,
     response_model=EntryPublic,
     responses=_ERRORS,
@@ -158,7 +158,13 @@ async def import_entries(
         str, Query(description="field=column pairs, e.g. 'plate=PLATE,state=ST,reason=OFFENSE'.")
     ],
     format: Annotated[FileFormat, Query(description="File format.")] = FileFormat.DETECT,
-    header: Annotated[bool, Query(description="The first line names the columns.")] = True,
+    header: Annotated[
+        bool | None,
+        Query(
+            description="Whether the first line names the columns; left out, it is detected "
+            "and the report's `header` says which."
+        ),
+    ] = None,
     encoding: Annotated[str, Query(max_length=40)] = "utf-8",
     default_reason: Annotated[str | None, Query(max_length=200)] = None,
     replace: Annotated[bool, Query(description="Replace the list's entries.")] = False,

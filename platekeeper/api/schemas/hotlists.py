@@ -99,7 +99,9 @@ class EntryList(BaseModel):
 
 class RenewIn(BaseModel):
     until: datetime | None = Field(
-        default=None, description="Defaults to hotlists.manual_entry_days from now."
+        default=None,
+        description="Defaults to hotlists.manual_entry_days (agency lists: agency_entry_days) "
+        "from now.",
     )
 
 
@@ -108,13 +110,26 @@ class RowProblemPublic(BaseModel):
     reason: str
 
 
+class HeaderPublic(BaseModel):
+    line: int | None = Field(description="The header's line number; null when there is none.")
+    why: str = Field(description="Declared, or how it was detected.")
+
+
 class ImportReportPublic(BaseModel):
     imported: int
     rejected: list[RowProblemPublic]
+    lines_read: int = Field(description="header + blank_lines + imported + rejected rows.")
+    blank_lines: int
+    header: HeaderPublic
+    summary: str
 
     @classmethod
     def of(cls, report: ImportReport) -> ImportReportPublic:
         return cls(
             imported=report.imported,
             rejected=[RowProblemPublic(line=p.line, reason=p.reason) for p in report.rejected],
+            lines_read=report.lines_read,
+            blank_lines=report.blank_lines,
+            header=HeaderPublic(line=report.header.line, why=report.header.why),
+            summary=report.summary,
         )

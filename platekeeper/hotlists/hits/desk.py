@@ -25,6 +25,7 @@ from platekeeper.domain.hotlists import (
     StateAgreement,
 )
 from platekeeper.domain.permissions import Permission, permissions_of
+from platekeeper.domain.personal_data import refuse_personal_data
 from platekeeper.domain.purposes import StatedPurpose
 from platekeeper.domain.reads import ReadImage
 from platekeeper.domain.scope import AgencyScope
@@ -147,6 +148,7 @@ class HitDesk:
             "state_matches": state_matches,
             "active_at_source": active_at_source,
         }
+        self._refuse_personal_data(note=note, state_override=state_override)
         query = {"hit_id": hit_id, **{k: str(v).lower() for k, v in checks.items()}}
         if state_override:  # the log keeps who overrode a differing state, and why
             query["state_override"] = state_override
@@ -165,12 +167,19 @@ class HitDesk:
     def reject(
         self, who: Person, hit_id: str, reason: RejectionReason, note: str | None = None
     ) -> Hit:
+        self._refuse_personal_data(note=note)
         query = {"hit_id": hit_id, "step": "reject", "rejection_reason": reason.value}
         return self._decide(
             Access(who, NOTHING_STATED, Permission.ALERTS_VERIFY, query),
             hit_id,
             lambda hit: hit.rejected(who.actor.username, self._clock.now(), reason, note),
         )
+
+    def _refuse_personal_data(self, **texts: str | None) -> None:
+        """A hit's notes are kept with the read: no names, addresses or dates of birth."""
+        today = self._clock.now().date()
+        for field, text in texts.items():
+            refuse_personal_data(text, field.replace("_", " "), today=today)
 
     def record_outcome(self, who: Person, hit_id: str, outcome: HitOutcome) -> Hit:
         query = {"hit_id": hit_id, "step": "outcome", "outcome": outcome.value}
