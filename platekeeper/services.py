@@ -18,6 +18,7 @@ from platekeeper.hotlists.alerts import AlertDispatcher
 from platekeeper.hotlists.hits import HitDesk
 from platekeeper.hotlists.matcher import HotlistMatcher
 from platekeeper.hotlists.service import HotlistService
+from platekeeper.incidents import BreachDesk, CorrectionDesk, RecordsRegister
 from platekeeper.ingest import IngestLimits, IngestService
 from platekeeper.ingest.cameras import CameraService
 from platekeeper.policy.effective import load_effective
@@ -50,6 +51,9 @@ class Services:
     sharing: SharingService
     purge: PurgeService
     holds: HoldService
+    breaches: BreachDesk
+    records_requests: RecordsRegister
+    corrections: CorrectionDesk
 
     def close(self) -> None:
         self.alerts.close()
@@ -133,6 +137,9 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         holds=HoldService(
             store, log, clock, access.catalogue().case_format, independence=independence
         ),
+        breaches=BreachDesk(store, log, clock),
+        records_requests=RecordsRegister(store, log, clock),
+        corrections=CorrectionDesk(store, log, clock, access, listeners=[matcher]),
     )
 
 

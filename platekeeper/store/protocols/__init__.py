@@ -29,6 +29,11 @@ from platekeeper.store.protocols.hotlists import (
     HotlistFeed,
     HotlistRepository,
 )
+from platekeeper.store.protocols.incidents import (
+    IncidentRepository,
+    ReadCorrectionRepository,
+    RecordsRequestRepository,
+)
 from platekeeper.store.protocols.policy import PolicyVersion, PolicyVersionRepository
 from platekeeper.store.protocols.reads import (
     MinuteCount,
@@ -69,6 +74,7 @@ __all__ = [
     "HotlistFeed",
     "HotlistRepository",
     "ImageKeyRepository",
+    "IncidentRepository",
     "LegalHoldRepository",
     "MinuteCount",
     "OutboxItem",
@@ -79,10 +85,12 @@ __all__ = [
     "PurgeLedgerRepository",
     "PurgeRange",
     "PurgedReads",
+    "ReadCorrectionRepository",
     "ReadQuery",
     "ReadRepository",
     "ReadStats",
     "RecipientRepository",
+    "RecordsRequestRepository",
     "SessionRepository",
     "ShareRequestRepository",
     "SharingLedgerRepository",
