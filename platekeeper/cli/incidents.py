@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import datetime
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -26,6 +27,11 @@ from platekeeper.services import Services
 incident_app = typer.Typer(help="Security incidents: detect, record, notify.", no_args_is_help=True)
 records_app = typer.Typer(help="Public-records (CPRA) requests.", no_args_is_help=True)
 read_app = typer.Typer(help="Stored reads: correct a misread.", no_args_is_help=True)
+
+
+class Outcome(StrEnum):
+    BREACH = "breach"
+    NOT_A_BREACH = "not-a-breach"
 
 
 @contextmanager
@@ -72,7 +78,7 @@ def assess(
     ctx: typer.Context,
     incident_id: str,
     reason: Annotated[str, typer.Option(help="Why: what was found.")],
-    breach: Annotated[bool, typer.Option("--breach/--no-breach", help="A breach, or none.")],
+    outcome: Annotated[Outcome, typer.Option(help="A breach, or none.")],
     data_involved: Annotated[str, typer.Option(help="Which data was involved.")] = "",
     reads_affected: Annotated[int | None, typer.Option(min=0)] = None,
     people_affected: Annotated[int | None, typer.Option(min=0)] = None,
@@ -87,7 +93,7 @@ def assess(
         incident = services.breaches.assess(
             _person(services, username),
             incident_id,
-            breach=breach,
+            breach=outcome is Outcome.BREACH,
             reason=reason,
             data_involved=data_involved,
             reads_affected=reads_affected,
@@ -150,7 +156,9 @@ def record(
     ctx: typer.Context,
     requester: Annotated[str, typer.Option(help="Who asked.")],
     description: Annotated[str, typer.Option(help="What was asked for.")],
-    received_on: Annotated[str, typer.Option(help="The day it reached the agency (YYYY-MM-DD).")],
+    received_on: Annotated[
+        datetime, typer.Option(formats=["%Y-%m-%d"], help="The day it reached the agency.")
+    ],
     username: AsOption = None,
 ) -> None:
     """Record a public-records request; the 10-day clock runs from its receipt."""
@@ -159,7 +167,7 @@ def record(
             _person(services, username),
             requester=requester,
             description=description,
-            received_on=date.fromisoformat(received_on),
+            received_on=received_on.date(),
         )
     out.print(f"Request [bold]{request.id}[/] recorded; response due {request.response_due}.")
 
