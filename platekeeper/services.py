@@ -137,7 +137,14 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         holds=HoldService(
             store, log, clock, access.catalogue().case_format, independence=independence
         ),
-        breaches=BreachDesk(store, log, clock),
+        breaches=BreachDesk(
+            store,
+            log,
+            clock,
+            notice_target=timedelta(days=settings.incidents.notice_target_days),
+            export_threshold=settings.incidents.export_threshold,
+            export_window=timedelta(hours=settings.incidents.export_window_hours),
+        ),
         records_requests=RecordsRegister(store, log, clock),
         corrections=CorrectionDesk(store, log, clock, access, listeners=[matcher]),
     )

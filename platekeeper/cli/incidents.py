@@ -198,7 +198,11 @@ def respond(
             response=response,
             exemptions=exemptions,
             figures=tuple(figure or ()),
-            available=available_figures(services.store, services.clock.now()),
+            available=available_figures(
+                services.store,
+                services.clock.now(),
+                min_count=services.settings.transparency.min_count,
+            ),
         )
     released = request.release.figures if request.release is not None else {}
     out.print(f"Request {request.id} answered; released {dict(released)}.")

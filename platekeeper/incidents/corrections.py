@@ -90,7 +90,9 @@ class CorrectionDesk:
         self._gate.allowed(
             access,
             (read.id,),
-            reason=f"corrected {correction.original_text!r} to {correction.corrected_text!r}",
+            # No plate text here: the query's "plate" is withheld from auditors, the original
+            # (in no query) would not be.
+            reason=_what_changed(correction),
         )
         self._rematch(correction.applied_to(read))
         return correction
@@ -124,3 +126,15 @@ class CorrectionDesk:
                 listener.reads_stored([read])
             except Exception:  # the correction stands; the next rebuild's pass is logged
                 log.exception("matching a corrected read against the hot lists failed")
+
+
+def _what_changed(correction: ReadCorrection) -> str:
+    changed = [
+        what
+        for what, before, after in (
+            ("plate text", correction.original_text, correction.corrected_text),
+            ("state", correction.original_region, correction.corrected_region),
+        )
+        if before != after
+    ]
+    return "corrected the " + " and the ".join(changed)
