@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
 from platekeeper.access import ApprovalDesk, ReadAccess
 from platekeeper.accounts.service import AccountService
-from platekeeper.audit import AccessLog, open_access_log
+from platekeeper.audit import AccessLog, VerificationReport, open_access_log
 from platekeeper.config import AccessSettings, PurposeSettings, Settings
+from platekeeper.domain.access import Checkpoint
 from platekeeper.domain.recipients import SHARING_OFF
 from platekeeper.domain.retention import DataClass, RetentionRule
 from platekeeper.domain.stewardship import Independence
@@ -18,7 +22,13 @@ from platekeeper.hotlists.alerts import AlertDispatcher
 from platekeeper.hotlists.hits import HitDesk
 from platekeeper.hotlists.matcher import HotlistMatcher
 from platekeeper.hotlists.service import HotlistService
-from platekeeper.incidents import BreachDesk, CorrectionDesk, RecordsRegister
+from platekeeper.incidents import (
+    BreachDesk,
+    CorrectionDesk,
+    Findings,
+    RecordsRegister,
+    noting_files_not_private,
+)
 from platekeeper.ingest import IngestLimits, IngestService
 from platekeeper.ingest.cameras import CameraService
 from platekeeper.policy.effective import load_effective
@@ -55,6 +65,18 @@ class Services:
     records_requests: RecordsRegister
     corrections: CorrectionDesk
 
+    def verify_access_log(
+        self,
+        extra_checkpoints: Iterable[Checkpoint] = (),
+        public_keys: Iterable[Ed25519PublicKey] = (),
+    ) -> VerificationReport:
+        """``access_log.verify``, with a log not intact raised as a suspected breach (R41):
+        the one way every front end verifies."""
+        report = self.access_log.verify(extra_checkpoints, public_keys)
+        if not report.intact:
+            self.breaches.detect(Findings(chain_problem=report.summary()))
+        return report
+
     def close(self) -> None:
         self.alerts.close()
         self.store.close()
@@ -85,22 +107,34 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         max_clock_skew=timedelta(seconds=settings.ingest.max_clock_skew_s),
         max_capture_age=timedelta(days=settings.ingest.max_capture_age_days),
     )
-    store = open_store(settings)
-    try:
-        images = open_image_store(settings, store.image_keys, clock)
-        log = open_access_log(store, _audit_under(settings, policy), clock)
-        alerts = AlertDispatcher.from_settings(
-            store.alert_outbox, images, clock, settings.alerts, log=log
-        )
-    except BaseException:
-        store.close()
-        raise
+    # A file others may read is refused, and noted as a suspected breach (R41) for the next
+    # start, once the database can be opened again (``incidents/findings.py``).
+    with noting_files_not_private(settings.data_dir):
+        store = open_store(settings)
+        try:
+            images = open_image_store(settings, store.image_keys, clock)
+            log = open_access_log(store, _audit_under(settings, policy), clock)
+            alerts = AlertDispatcher.from_settings(
+                store.alert_outbox, images, clock, settings.alerts, log=log
+            )
+        except BaseException:
+            store.close()
+            raise
     access = _access_under(settings, policy)
     # One rule for every approval: not of an account one changed lately, nor of its changer.
     independence = Independence(
         store.account_changes, clock, timedelta(days=settings.accounts.recent_change_days)
     )
     matcher = HotlistMatcher(store, alerts, clock, log, access)
+    breaches = BreachDesk(
+        store,
+        log,
+        clock,
+        notice_target=timedelta(days=settings.incidents.notice_target_days),
+        export_threshold=settings.incidents.export_threshold,
+        export_window=timedelta(hours=settings.incidents.export_window_hours),
+    )
+    log.watch(breaches.heard)  # every export, whichever way in, is counted at once
     return Services(
         settings=settings,
         store=store,
@@ -137,14 +171,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         holds=HoldService(
             store, log, clock, access.catalogue().case_format, independence=independence
         ),
-        breaches=BreachDesk(
-            store,
-            log,
-            clock,
-            notice_target=timedelta(days=settings.incidents.notice_target_days),
-            export_threshold=settings.incidents.export_threshold,
-            export_window=timedelta(hours=settings.incidents.export_window_hours),
-        ),
+        breaches=breaches,
         records_requests=RecordsRegister(store, log, clock),
         corrections=CorrectionDesk(store, log, clock, access, listeners=[matcher]),
     )

@@ -30,10 +30,3 @@ class IncidentSettings(Section):
         "register marks an unnotified breach past it as overdue. Civil Code 1798.82(a) says "
         "only 'without unreasonable delay'.",
     )
-    detect_interval_s: int = Field(
-        default=900,
-        ge=10,
-        le=86_400,
-        description="Seconds between the server's rounds of detection (the access-log count of "
-        "exports); an export raises its incident at once as well.",
-    )

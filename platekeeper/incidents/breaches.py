@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from platekeeper.domain.access import AccessOutcome, AccessSink, Actor
+from platekeeper.domain.access import AccessOutcome, AccessRecord, AccessSink, Actor
 from platekeeper.domain.breaches import (
     DEFAULT_NOTICE_TARGET,
     BulkExport,
@@ -106,6 +106,13 @@ class BreachDesk:
             self._gate.record(access, AccessOutcome.ALLOWED, f"suspected breach: {source.value}")
             new.append(incident)
         return new
+
+    def heard(self, record: AccessRecord) -> None:
+        """An access-log listener (``AccessLog.watch``): after each export allowed, count the
+        exports again, so a bulk export is suspected at once, whichever way it was made."""
+        event = record.event
+        if event.action == Permission.READS_EXPORT.value and event.outcome is AccessOutcome.ALLOWED:
+            self.detect()
 
     def _bulk_exports(self, now: datetime) -> list[BulkExport]:
         records = self._store.access_log.find(

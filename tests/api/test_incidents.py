@@ -4,18 +4,24 @@ missing purpose."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
 import httpx
+import pytest
 
+from platekeeper.app import create_app
+from platekeeper.config import IncidentSettings, PostgresStoreSettings, Settings
 from platekeeper.domain.access import AccessOutcome
 from platekeeper.domain.people import Role
 from platekeeper.domain.permissions import Permission
 from platekeeper.store.protocols import AccessFilter
 from tests.api.conftest import LiveApp
 from tests.api.people import add_person, sign_in, staff
-from tests.conftest import NOW, make_agency, make_read
+from tests.audit.conftest import RawSql
+from tests.conftest import NOW, FixedClock, build_test_services, make_agency, make_camera, make_read
+from tests.ports import served
 
 NOTICE = {
     "what_happened": "A laptop holding an export of reads was stolen on 20 November.",
@@ -304,3 +310,78 @@ def test_a_correction_needs_purpose_and_case_the_role_and_the_agency(live_app: L
     refusals = _refusals(live_app, Permission.READS_CORRECT.value)
     assert refusals.count("avery") >= 4
     assert "ollie" in refusals
+
+
+# --- detection has callers -------------------------------------------------------------------
+
+
+@pytest.fixture
+def low_threshold_app(backend_settings: Settings, clock: FixedClock) -> Iterator[LiveApp]:
+    """The live app with ``incidents.export_threshold`` at 2 reads in 24 hours: the setting,
+    not a constructor default, decides."""
+    incidents = IncidentSettings(export_threshold=2, export_window_hours=24)
+    settings = backend_settings.model_copy(update={"incidents": incidents})
+    services = build_test_services(settings, clock)
+    try:
+        services.store.agencies.add(make_agency())
+        camera, key = make_camera("main-st-north")
+        services.store.cameras.add(camera)
+        with served(create_app(services)) as base_url:
+            yield LiveApp(base_url, services, key, key)
+    finally:
+        services.close()
+
+
+def test_exports_past_the_threshold_raise_a_suspected_breach_at_once(
+    low_threshold_app: LiveApp,
+) -> None:
+    app = low_threshold_app
+    app.services.store.reads.add(
+        [make_read(i, captured_at=NOW - timedelta(hours=i + 1)) for i in range(3)]
+    )
+    people = staff(app.services)
+    with app.client(people[Role.ANALYST].token) as analyst:
+        # Two reads: at the threshold, not over it.
+        window = {"captured_from": (NOW - timedelta(hours=2, minutes=30)).isoformat()}
+        first = analyst.get(
+            "/api/v1/reads/export.csv", params={"plate": "7ABC123", **window, **BASIS}
+        )
+        assert first.status_code == 200, first.text
+    with app.client(people[Role.CUSTODIAN].token) as custodian:
+        assert custodian.get("/api/v1/incidents").json()["incidents"] == []
+        with app.client(people[Role.ANALYST].token) as analyst:
+            # One more small export: the 24 hours add up past the threshold.
+            analyst.get("/api/v1/reads/export.csv", params={"plate": "7ABC123", **BASIS})
+        [incident] = custodian.get("/api/v1/incidents").json()["incidents"]
+        assert (incident["source"], incident["status"]) == ("bulk-export", "suspected")
+        assert incident["summary"].startswith("avery exported 5 reads")
+        with app.client(people[Role.ANALYST].token) as analyst:
+            analyst.get("/api/v1/reads/export.csv", params={"plate": "7ABC123", **BASIS})
+        # Still one: the same person's open incident is the same suspicion.
+        assert len(custodian.get("/api/v1/incidents").json()["incidents"]) == 1
+
+
+def test_a_broken_chain_found_by_an_auditor_is_in_the_incident_register(
+    live_app: LiveApp,
+) -> None:
+    services = live_app.services
+    people = staff(services)
+    with live_app.client(people[Role.AUDITOR].token) as auditor:
+        assert auditor.get("/api/v1/audit/verify").json()["intact"] is True
+    with live_app.client(people[Role.CUSTODIAN].token) as custodian:
+        assert custodian.get("/api/v1/incidents").json()["incidents"] == []
+    settings = services.settings.store
+    dsn = settings.dsn.get_secret_value() if isinstance(settings, PostgresStoreSettings) else None
+    raw = RawSql(services.store, dsn)
+    try:
+        raw.disable_triggers()
+        raw.execute("UPDATE access_log SET reason = 'nothing to see' WHERE seq = 2")
+    finally:
+        raw.close()
+    with live_app.client(people[Role.AUDITOR].token) as auditor:
+        assert auditor.get("/api/v1/audit/verify").json()["intact"] is False
+        assert auditor.get("/api/v1/audit/verify").json()["intact"] is False
+    with live_app.client(people[Role.CUSTODIAN].token) as custodian:
+        [incident] = custodian.get("/api/v1/incidents").json()["incidents"]
+    assert (incident["source"], incident["status"]) == ("audit-chain", "suspected")
+    assert "modified at entry 2" in incident["summary"]
