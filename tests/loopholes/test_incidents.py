@@ -5,12 +5,15 @@ PostgreSQL (the ``store`` fixture)."""
 
 from __future__ import annotations
 
+import sqlite3
+import stat
 from collections.abc import Sequence
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 
-from platekeeper.config import AccessSettings
+from platekeeper.config import AccessSettings, load_settings
 from platekeeper.domain import PlateRead
 from platekeeper.domain.access import AccessEvent, AccessOutcome, Actor
 from platekeeper.domain.breaches import NOTICE_HEADINGS, NOTICE_TITLE, IncidentSource, NoticeContent
@@ -19,7 +22,11 @@ from platekeeper.domain.people import Role
 from platekeeper.domain.records_requests import Exemption, RequestStatus
 from platekeeper.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from platekeeper.incidents import BreachDesk, CorrectionDesk, Findings, RecordsRegister
+from platekeeper.incidents.findings import NOTED
+from platekeeper.services import build_services
 from platekeeper.store import ReadQuery, Store
+from tests.audit.conftest import make_event
+from tests.cli.test_cli import run
 from tests.conftest import NOW, FixedClock, make_agency, make_read
 from tests.retention.conftest import MemoryLog
 from tests.store.conftest import empty_store, store
@@ -386,3 +393,61 @@ def test_a_request_tracks_its_deadline_and_refuses_nonsense(
     with pytest.raises(InvalidInput):  # too late to extend
         records.extend(CUSTODIAN, request.id, "late")
     assert date.fromisoformat("2026-12-08") == listed.response_due
+
+
+# --- detection has callers (the CLI; the API's are in tests/api/test_incidents.py) ----------
+
+
+@pytest.fixture
+def cli_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A data directory with an agency and a few access-log entries."""
+    monkeypatch.delenv("PLATEKEEPER_CONFIG", raising=False)
+    data = tmp_path / "data"
+    assert run(data, "db", "upgrade").returncode == 0
+    assert run(data, "agency", "add", "demo-pd", "--name", "D", "--state", "CA").returncode == 0
+    services = build_services(load_settings(data_dir=data))
+    try:
+        for index in range(1, 4):
+            services.access_log.record(make_event(index))
+    finally:
+        services.close()
+    return data
+
+
+def _incidents_of(data: Path) -> list[tuple[str, str]]:
+    services = build_services(load_settings(data_dir=data))
+    try:
+        return [(i.source.value, i.status.value) for i in services.store.incidents.list("demo-pd")]
+    finally:
+        services.close()
+
+
+def test_audit_verify_raises_a_broken_chain_as_a_suspected_breach(cli_data: Path) -> None:
+    assert run(cli_data, "audit", "verify").returncode == 0
+    assert _incidents_of(cli_data) == []
+    with sqlite3.connect(cli_data / "platekeeper.sqlite3") as connection:
+        connection.execute("DROP TRIGGER access_log_no_update")
+        connection.execute("UPDATE access_log SET reason = 'nothing to see' WHERE seq = 3")
+    for _ in range(2):  # verified again: still one incident
+        result = run(cli_data, "audit", "verify")
+        assert result.returncode == 1, result.stdout + result.stderr
+        assert "incident register" in result.stdout
+    assert _incidents_of(cli_data) == [("audit-chain", "suspected")]
+
+
+def test_a_start_refused_for_open_file_modes_raises_a_breach_once_it_can(cli_data: Path) -> None:
+    database = cli_data / "platekeeper.sqlite3"
+    database.chmod(0o644)
+    refused = run(cli_data, "audit", "verify")
+    assert refused.returncode == 2, refused.stdout + refused.stderr
+    assert "0644" in refused.stdout + refused.stderr
+    noted = cli_data / NOTED
+    assert stat.S_IMODE(noted.stat().st_mode) == 0o600
+    assert str(database) in noted.read_text(encoding="utf-8")
+    database.chmod(0o600)
+    # The next start raises it: others may have copied the data meanwhile.
+    assert run(cli_data, "audit", "verify").returncode == 0
+    assert _incidents_of(cli_data) == [("file-permissions", "suspected")]
+    assert not noted.exists()
+    assert run(cli_data, "audit", "verify").returncode == 0
+    assert _incidents_of(cli_data) == [("file-permissions", "suspected")]
