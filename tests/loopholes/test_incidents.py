@@ -19,10 +19,12 @@ from platekeeper.domain.access import AccessEvent, AccessOutcome, Actor
 from platekeeper.domain.breaches import NOTICE_HEADINGS, NOTICE_TITLE, IncidentSource, NoticeContent
 from platekeeper.domain.gate import Person, Stated
 from platekeeper.domain.people import Role
-from platekeeper.domain.records_requests import Exemption, RequestStatus
+from platekeeper.domain.records_requests import Exemption, RequestStatus, select_figures
 from platekeeper.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from platekeeper.incidents import BreachDesk, CorrectionDesk, Findings, RecordsRegister
 from platekeeper.incidents.findings import NOTED
+from platekeeper.reports.records_figures import figures_of
+from platekeeper.reports.transparency import TransparencyCounts, transparency_report
 from platekeeper.services import build_services
 from platekeeper.store import ReadQuery, Store
 from tests.audit.conftest import make_event
@@ -451,3 +453,34 @@ def test_a_start_refused_for_open_file_modes_raises_a_breach_once_it_can(cli_dat
     assert not noted.exists()
     assert run(cli_data, "audit", "verify").returncode == 0
     assert _incidents_of(cli_data) == [("file-permissions", "suspected")]
+
+
+def test_a_response_cannot_release_what_the_transparency_report_withholds() -> None:
+    counts = TransparencyCounts(
+        period_from=NOW - timedelta(days=30),
+        period_to=NOW,
+        cameras_active=2,
+        cameras_total=3,
+        reads=4,  # under the minimum count: "fewer than 5"
+        hits=40,
+        hits_by_status={"new": 30, "verified": 8, "rejected": 2},  # one small part
+        hits_by_outcome={"arrest": 1, "none": 2},  # the total itself is small
+        searches_by_purpose={"stolen-vehicle": 12, "missing-person": 9},
+        recipients=(),
+        last_audit=None,
+    )
+    released = figures_of(transparency_report(counts, min_count=5))
+    assert released == {
+        "cameras_active": 2,
+        "cameras_total": 3,
+        "hits": 40,
+        "hits_by_status:new": 30,
+        # "rejected" is small, and "verified", the next smallest, is withheld with it so that
+        # it cannot be worked out from the total.
+        "searches_by_purpose:stolen-vehicle": 12,
+        "searches_by_purpose:missing-person": 9,
+    }
+    with pytest.raises(InvalidInput, match="reads"):
+        select_figures(released, ("reads",))
+    with pytest.raises(InvalidInput, match="hits_by_status:rejected"):
+        select_figures(released, ("hits_by_status:rejected",))
