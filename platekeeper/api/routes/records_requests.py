@@ -102,32 +102,32 @@ def releasable_figures(services: ServicesDep) -> ReleasableFigures:
 
 
 @router.post(
-    "/{request_id}/extend",
+    "/{records_request_id}/extend",
     summary="Take 14 more days, once, for unusual circumstances (Gov. Code 7922.535(b))",
     response_model=RecordsRequestPublic,
     responses=_ERRORS,
     dependencies=_MANAGE,
 )
 def extend_request(
-    request_id: str, body: ExtensionCreate, services: ServicesDep, caller: CallerDep
+    records_request_id: str, body: ExtensionCreate, services: ServicesDep, caller: CallerDep
 ) -> RecordsRequestPublic:
-    request = services.records_requests.extend(caller.person, request_id, body.reason)
+    request = services.records_requests.extend(caller.person, records_request_id, body.reason)
     return _public(services, request)
 
 
 @router.post(
-    "/{request_id}/respond",
+    "/{records_request_id}/respond",
     summary="Close a request: the exemptions claimed and the aggregate figures released",
     response_model=RecordsRequestPublic,
     responses=_ERRORS,
     dependencies=_MANAGE,
 )
 def respond_to_request(
-    request_id: str, body: RecordsResponseCreate, services: ServicesDep, caller: CallerDep
+    records_request_id: str, body: RecordsResponseCreate, services: ServicesDep, caller: CallerDep
 ) -> RecordsRequestPublic:
     request = services.records_requests.respond(
         caller.person,
-        request_id,
+        records_request_id,
         response=body.response,
         exemptions=tuple(body.exemptions),
         figures=tuple(body.figures),
@@ -137,14 +137,14 @@ def respond_to_request(
 
 
 @router.post(
-    "/{request_id}/withdraw",
+    "/{records_request_id}/withdraw",
     summary="Close a request the requester withdrew",
     response_model=RecordsRequestPublic,
     responses=_ERRORS,
     dependencies=_MANAGE,
 )
 def withdraw_request(
-    request_id: str, services: ServicesDep, caller: CallerDep
+    records_request_id: str, services: ServicesDep, caller: CallerDep
 ) -> RecordsRequestPublic:
-    request = services.records_requests.withdraw(caller.person, request_id)
+    request = services.records_requests.withdraw(caller.person, records_request_id)
     return _public(services, request)
