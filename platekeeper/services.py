@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
 from platekeeper.access import ApprovalDesk, ReadAccess
 from platekeeper.accounts.service import AccountService
-from platekeeper.audit import AccessLog, open_access_log
+from platekeeper.audit import AccessLog, VerificationReport, open_access_log
 from platekeeper.audit.pruning import MIN_RETENTION_DAYS
 from platekeeper.config import AccessSettings, PurposeSettings, Settings
+from platekeeper.domain.access import Checkpoint
 from platekeeper.domain.collection import COLLECT_EVERYTHING
 from platekeeper.domain.recipients import SHARING_OFF
 from platekeeper.domain.retention import DEFAULT_FLOORS, DataClass, RetentionRule
@@ -21,6 +25,13 @@ from platekeeper.hotlists.alerts import AlertDispatcher
 from platekeeper.hotlists.hits import HitDesk
 from platekeeper.hotlists.matcher import HotlistMatcher
 from platekeeper.hotlists.service import HotlistService
+from platekeeper.incidents import (
+    BreachDesk,
+    CorrectionDesk,
+    Findings,
+    RecordsRegister,
+    noting_files_not_private,
+)
 from platekeeper.ingest import IngestLimits, IngestService
 from platekeeper.ingest.cameras import CameraService
 from platekeeper.policy.effective import load_effective, storing_permit
@@ -55,6 +66,21 @@ class Services:
     purge: PurgeService
     holds: HoldService
     records: RecordPurgeService
+    breaches: BreachDesk
+    records_requests: RecordsRegister
+    corrections: CorrectionDesk
+
+    def verify_access_log(
+        self,
+        extra_checkpoints: Iterable[Checkpoint] = (),
+        public_keys: Iterable[Ed25519PublicKey] = (),
+    ) -> VerificationReport:
+        """``access_log.verify``, with a log not intact raised as a suspected breach (R41):
+        the one way every front end verifies."""
+        report = self.access_log.verify(extra_checkpoints, public_keys)
+        if not report.intact:
+            self.breaches.detect(Findings(chain_problem=report.summary()))
+        return report
 
     def close(self) -> None:
         self.alerts.close()
@@ -86,16 +112,19 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         max_clock_skew=timedelta(seconds=settings.ingest.max_clock_skew_s),
         max_capture_age=timedelta(days=settings.ingest.max_capture_age_days),
     )
-    store = open_store(settings)
-    try:
-        images = open_image_store(settings, store.image_keys, clock)
-        log = open_access_log(store, _audit_under(settings, policy), clock)
-        alerts = AlertDispatcher.from_settings(
-            store.alert_outbox, images, clock, settings.alerts, log=log
-        )
-    except BaseException:
-        store.close()
-        raise
+    # A file others may read is refused, and noted as a suspected breach (R41) for the next
+    # start, once the database can be opened again (``incidents/findings.py``).
+    with noting_files_not_private(settings.data_dir):
+        store = open_store(settings)
+        try:
+            images = open_image_store(settings, store.image_keys, clock)
+            log = open_access_log(store, _audit_under(settings, policy), clock)
+            alerts = AlertDispatcher.from_settings(
+                store.alert_outbox, images, clock, settings.alerts, log=log
+            )
+        except BaseException:
+            store.close()
+            raise
     access = _access_under(settings, policy)
     # One rule for every approval: not of an account one changed lately, nor of its changer.
     independence = Independence(
@@ -114,6 +143,15 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     )
     # Every look-up of reads, by any service, leaves out what the purge would take now.
     store.reads.retain_within(purge)
+    breaches = BreachDesk(
+        store,
+        log,
+        clock,
+        notice_target=timedelta(days=settings.incidents.notice_target_days),
+        export_threshold=settings.incidents.export_threshold,
+        export_window=timedelta(hours=settings.incidents.export_window_hours),
+    )
+    log.watch(breaches.heard)  # every export, whichever way in, is counted at once
     return Services(
         settings=settings,
         store=store,
@@ -158,6 +196,9 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         records=RecordPurgeService(
             store, clock, rules=_retention_rules(settings, policy), log=log, access_log=log
         ),
+        breaches=breaches,
+        records_requests=RecordsRegister(store, log, clock),
+        corrections=CorrectionDesk(store, log, clock, access, listeners=[matcher]),
     )
 
 

@@ -17,7 +17,7 @@ _EDGES = {"services", "http", "api", "web", "app", "cli", "demo"}
 _FLOORS = ("errors", "background")
 _SERVICES = {
     "ingest", "accounts", "audit", "access", "hotlists", "policy", "retention", "sharing",
-    "reports",
+    "reports", "incidents",
 }  # fmt: skip
 
 # For each layer, the parts of platekeeper it must not import. Services sit side by side and do

@@ -11,11 +11,14 @@ from platekeeper.api.routes import (
     alerts,
     approvals,
     audit,
+    corrections,
     hits,
     hotlists,
+    incidents,
     lookups,
     policy,
     reads,
+    records_requests,
     reports,
     retention,
     session,
@@ -55,6 +58,9 @@ ROUTERS: tuple[APIRouter, ...] = (
     system.router,
     retention.router,
     reports.router,
+    incidents.router,
+    records_requests.router,
+    corrections.router,
 )
 
 # The ingest routes read their bodies within limits themselves (api/body.py), so FastAPI never

@@ -115,6 +115,11 @@ class AccessLog:
             for record in scope.keep(records, _agency_of)
         ]
 
+    def read_pseudonym(self, scope: AgencyScope, read_id: str) -> str:
+        """The pseudonym of ``read_id`` that ``scope``'s auditors see in the log (``shown``),
+        for other records shown to them beside it."""
+        return self._pseudonyms.of_read(scope.agency_id, read_id.lower())
+
     def record_reading(
         self,
         actor: Actor,

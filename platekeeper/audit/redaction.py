@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from platekeeper.audit.pseudonyms import Pseudonyms
 from platekeeper.domain.access import AccessEvent
@@ -47,6 +47,12 @@ def without_plates(event: AccessEvent) -> AccessEvent:
     plates = {value for key, value in event.query.items() if holds_plate(key) and value.strip()}
     query = {key: WITHHELD if holds_plate(key) else value for key, value in event.query.items()}
     return dataclasses.replace(event, query=query, reason=_scrubbed(event.reason, plates))
+
+
+def plates_withheld(text: str, plates: Iterable[str]) -> str:
+    """``text`` with each of ``plates`` replaced by ``WITHHELD`` where it stands alone: for
+    free text shown to auditors beside the log (a correction's reason)."""
+    return _scrubbed(text, {plate for plate in plates if plate.strip()})
 
 
 def _scrubbed(text: str, plates: set[str]) -> str:

@@ -1,7 +1,8 @@
 """``platekeeper audit``: verify the access log, sign and export checkpoints, list signals, purge.
 
 ``audit verify`` exits 0 when the log is intact, 1 when it is not (naming the first entry at
-fault), and 2, as every command, for a user error.
+fault, and raising a suspected breach in the incident register), and 2, as every command, for
+a user error.
 
 Verifying, checkpoints, the public key and the log's own retention are the host's maintenance:
 they show counts, entry numbers and hashes, never an entry's contents. ``audit signals`` shows
@@ -73,10 +74,15 @@ def verify(
     )
     if public_key is not None:
         keys.append(load_public_key(_read(public_key, "public key"), str(public_key)))
-    with _access_log(ctx) as log:
-        report = log.verify(extra_checkpoints=extra, public_keys=keys)
+    services = open_current(state(ctx).settings())
+    try:
+        # A log not intact is also raised as a suspected breach, in the incident register.
+        report = services.verify_access_log(extra_checkpoints=extra, public_keys=keys)
+    finally:
+        services.close()
     out.print(report.summary(), soft_wrap=True, markup=False)
     if not report.intact:
+        out.print("A suspected breach is in the incident register: 'platekeeper incident list'.")
         raise typer.Exit(1)
 
 

@@ -9,6 +9,7 @@ from typing import Any
 import typer
 
 from platekeeper.config import Settings, load_settings
+from platekeeper.incidents import raise_noted
 from platekeeper.services import Services, build_services, require_current_schema
 
 
@@ -31,6 +32,8 @@ def open_current(settings: Settings) -> Services:
     services = build_services(settings)
     try:
         require_current_schema(services.store)
+        # A start refused for files others could read is a suspected breach: raised now.
+        raise_noted(services.breaches, settings.data_dir)
     except BaseException:
         services.close()
         raise

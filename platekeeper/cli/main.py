@@ -15,6 +15,7 @@ from platekeeper.cli import (
     config_cmd,
     db,
     hotlists,
+    incidents,
     ingest_cmd,
     policy,
     report,
@@ -52,6 +53,9 @@ app.command()(recognize)
 app.command()(demo)
 app.command()(retention.purge)
 app.add_typer(retention.hold_app, name="hold")
+app.add_typer(incidents.incident_app, name="incident")
+app.add_typer(incidents.records_app, name="records-request")
+app.add_typer(incidents.read_app, name="read")
 
 
 def _version(value: bool) -> None:

@@ -29,6 +29,7 @@ from platekeeper.config.features import (
     TransparencySettings,
     WebhookDestinationSettings,
 )
+from platekeeper.config.incidents import IncidentSettings
 from platekeeper.config.sections import (
     DEFAULT_PURPOSES,
     AccessSettings,
@@ -55,6 +56,7 @@ __all__ = [
     "AuditSettings",
     "HotlistSettings",
     "ImageStoreSettings",
+    "IncidentSettings",
     "IngestSettings",
     "LocalImageStoreSettings",
     "MqttDestinationSettings",

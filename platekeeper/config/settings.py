@@ -41,6 +41,7 @@ from platekeeper.config.features import (
     SharingSettings,
     TransparencySettings,
 )
+from platekeeper.config.incidents import IncidentSettings
 from platekeeper.config.sections import (
     AccessSettings,
     AccountSettings,
@@ -84,6 +85,7 @@ class Settings(BaseSettings):
     sharing: SharingSettings = Field(default_factory=SharingSettings)
     policy: PolicySettings = Field(default_factory=PolicySettings)
     transparency: TransparencySettings = Field(default_factory=TransparencySettings)
+    incidents: IncidentSettings = Field(default_factory=IncidentSettings)
 
     @field_validator("store", "images", mode="before")
     @classmethod

@@ -43,6 +43,12 @@ class Permission(StrEnum):
     """Ask for a legal hold on reads, and list holds."""
     HOLDS_APPROVE = "holds:approve"
     """Approve or release a legal hold (never one's own request)."""
+    READS_CORRECT = "reads:correct"
+    """Correct a stored misread's plate text or state; the original is kept."""
+    INCIDENTS_MANAGE = "incidents:manage"
+    """Raise, assess and notify security incidents (breaches, Civil Code 1798.82)."""
+    RECORDS_REQUESTS_MANAGE = "records-requests:manage"
+    """The register of public-records (CPRA) requests and their responses."""
 
     @property
     def purpose_bound(self) -> bool:
@@ -58,6 +64,7 @@ PURPOSE_BOUND = frozenset(
         Permission.VEHICLES_HISTORY,
         Permission.ALERTS_VIEW,
         Permission.HOTLISTS_RETROACTIVE,
+        Permission.READS_CORRECT,
     }
 )
 
@@ -70,6 +77,7 @@ _INVESTIGATE = frozenset(
         Permission.READS_EXPORT,
         Permission.VEHICLES_HISTORY,
         Permission.SEARCHES_REQUEST_APPROVAL,
+        Permission.READS_CORRECT,
     }
 )
 
@@ -89,7 +97,8 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
     | {Permission.HOLDS_MANAGE, Permission.HOLDS_APPROVE}
     | {Permission.ALERTS_VIEW, Permission.ALERTS_VERIFY},
     Role.CUSTODIAN: _PERSON
-    | {Permission.ACCOUNTS_MANAGE, Permission.POLICY_MANAGE, Permission.SHARING_MANAGE},
+    | {Permission.ACCOUNTS_MANAGE, Permission.POLICY_MANAGE, Permission.SHARING_MANAGE}
+    | {Permission.INCIDENTS_MANAGE, Permission.RECORDS_REQUESTS_MANAGE},
     Role.AUDITOR: _PERSON | {Permission.AUDIT_READ, Permission.REPORTS_READ},
     Role.CAMERA: frozenset({Permission.READS_INGEST}),
 }

@@ -21,6 +21,11 @@ PRIVATE_FILE = 0o600
 _OTHERS = stat.S_IRWXG | stat.S_IRWXO
 
 
+class FilesNotPrivate(ConfigError):
+    """A data file or folder others on the machine may read: refused, and a suspected breach
+    (``incidents/findings.py`` notes it for the breach register)."""
+
+
 def private_folder(path: Path) -> Path:
     """``path`` as a folder only its owner may enter: made 0700 with any missing parents, or
     checked if it is there already."""
@@ -63,7 +68,7 @@ def require_private(path: Path) -> None:
         return
     if mode & _OTHERS:
         wanted = PRIVATE_FOLDER if path.is_dir() else PRIVATE_FILE
-        raise ConfigError(
+        raise FilesNotPrivate(
             f"{path} has mode {mode:04o}: it is readable or writable by others on this "
             f"machine; PlateKeeper keeps its data and keys to its own user ({wanted:04o})",
             hint=f"Run 'chmod {wanted:o} {path}' as the user that runs PlateKeeper, and check "

@@ -129,6 +129,7 @@ def _build_a(app: LiveApp) -> AgencyA:
         client.get("/api/v1/hits", params={"purpose": "alert-verification", "case_number": CASE_A})
     tokens = services.accounts.list_api_tokens(CONSOLE, analyst.account.id)
     request_id, recipient_id = _share(app, people[Role.CUSTODIAN], stored.id)
+    incident_id, records_request_id = _registers(app, people[Role.CUSTODIAN])
     ids = {
         "read_id": stored.id,
         "hit_id": hit.id,
@@ -138,6 +139,8 @@ def _build_a(app: LiveApp) -> AgencyA:
         "approval_id": approval.json()["id"],
         "request_id": request_id,
         "recipient_id": recipient_id,
+        "incident_id": incident_id,
+        "records_request_id": records_request_id,
         "username": analyst.account.username,
         "camera_id": "alfa-gate-7",
         "token_id": tokens[0].id,
@@ -189,6 +192,23 @@ def _share(app: LiveApp, custodian: Person, read_id: str) -> tuple[str, str]:
     return str(asked.json()["id"]), recipient_id
 
 
+def _registers(app: LiveApp, custodian: Person) -> tuple[str, str]:
+    """A's incident and public-records request."""
+    with app.client(custodian.token) as client:
+        incident = client.post("/api/v1/incidents", json={"summary": "Alfa laptop stolen"})
+        assert incident.status_code == 201, incident.text
+        request = client.post(
+            "/api/v1/records-requests",
+            json={
+                "requester": "Alfa Gazette",
+                "description": "Alfa reads last month",
+                "received_on": NOW.date().isoformat(),
+            },
+        )
+        assert request.status_code == 201, request.text
+    return str(incident.json()["id"]), str(request.json()["id"])
+
+
 def _snapshot(services: Services) -> dict[str, Any]:
     """Everything of A's that B might change."""
     store = services.store
@@ -208,6 +228,9 @@ def _snapshot(services: Services) -> dict[str, Any]:
         "recipients": store.recipients.list(A),
         "shares": store.share_requests.list(A),
         "shared": store.sharing_ledger.list(A),
+        "incidents": store.incidents.list(A),
+        "records_requests": store.records_requests.list(A),
+        "corrections": store.read_corrections.list(A),
         "log": store.access_log.find(AccessFilter(agency_id=A, limit=100_000)),
     }
 

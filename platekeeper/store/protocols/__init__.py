@@ -29,6 +29,11 @@ from platekeeper.store.protocols.hotlists import (
     HotlistFeed,
     HotlistRepository,
 )
+from platekeeper.store.protocols.incidents import (
+    IncidentRepository,
+    ReadCorrectionRepository,
+    RecordsRequestRepository,
+)
 from platekeeper.store.protocols.policy import PolicyVersion, PolicyVersionRepository
 from platekeeper.store.protocols.reads import (
     CeilingSource,
@@ -71,6 +76,7 @@ __all__ = [
     "HotlistFeed",
     "HotlistRepository",
     "ImageKeyRepository",
+    "IncidentRepository",
     "LegalHoldRepository",
     "MinuteCount",
     "OutboxItem",
@@ -81,10 +87,12 @@ __all__ = [
     "PurgeLedgerRepository",
     "PurgeRange",
     "PurgedReads",
+    "ReadCorrectionRepository",
     "ReadQuery",
     "ReadRepository",
     "ReadStats",
     "RecipientRepository",
+    "RecordsRequestRepository",
     "SessionRepository",
     "ShareRequestRepository",
     "SharingLedgerRepository",

@@ -19,6 +19,11 @@ from platekeeper.store.protocols.hotlists import (
     HotlistEntryRepository,
     HotlistRepository,
 )
+from platekeeper.store.protocols.incidents import (
+    IncidentRepository,
+    ReadCorrectionRepository,
+    RecordsRequestRepository,
+)
 from platekeeper.store.protocols.policy import PolicyVersionRepository
 from platekeeper.store.protocols.reads import ReadRepository
 from platekeeper.store.protocols.registry import AgencyRepository, CameraRepository
@@ -79,6 +84,12 @@ class Store(Protocol):
     def sharing_ledger(self) -> SharingLedgerRepository: ...
     @property
     def policy_versions(self) -> PolicyVersionRepository: ...
+    @property
+    def incidents(self) -> IncidentRepository: ...
+    @property
+    def records_requests(self) -> RecordsRequestRepository: ...
+    @property
+    def read_corrections(self) -> ReadCorrectionRepository: ...
 
     def upgrade(self) -> list[str]:
         """Apply pending migrations; return the names of those applied."""

@@ -17,6 +17,7 @@ from platekeeper.store.sql.approvals import SqlApprovals
 from platekeeper.store.sql.database import Database
 from platekeeper.store.sql.hits import SqlHits
 from platekeeper.store.sql.hotlists import SqlHotlistEntries, SqlHotlists
+from platekeeper.store.sql.incidents import SqlIncidents, SqlReadCorrections, SqlRecordsRequests
 from platekeeper.store.sql.outbox import SqlAlertOutbox
 from platekeeper.store.sql.policy import SqlPolicyVersions
 from platekeeper.store.sql.registry import SqlAgencies, SqlCameras
@@ -58,6 +59,9 @@ class SqlStore:
         self.recipients = SqlRecipients(database)
         self.share_requests = SqlShareRequests(database)
         self.sharing_ledger = SqlSharingLedger(database)
+        self.incidents = SqlIncidents(database)
+        self.records_requests = SqlRecordsRequests(database)
+        self.read_corrections = SqlReadCorrections(database)
 
     def upgrade(self) -> list[str]:
         return self._db.upgrade()
