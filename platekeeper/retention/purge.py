@@ -98,6 +98,9 @@ class PurgeService:
         plan = self.plan()
         classes = tuple(self._apply(decision, plan.exempt, dry_run) for decision in plan.classes)
         buckets = () if dry_run else self._shred(plan)
+        if not dry_run:
+            # A correction keeps the misread's original text: it must not outlive its read.
+            self._store.read_corrections.delete_orphaned()
         entry = PurgeLedgerEntry(
             id=str(uuid.uuid4()),
             started_at=started,

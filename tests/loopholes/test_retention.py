@@ -21,6 +21,7 @@ import pytest
 
 from platekeeper.app import create_app
 from platekeeper.config import Settings, load_settings
+from platekeeper.domain.corrections import correction_of
 from platekeeper.domain.holds import LegalHold
 from platekeeper.domain.hotlists import Hit, HitOutcome, MatchKind, RejectionReason, StateAgreement
 from platekeeper.domain.people import Role
@@ -477,3 +478,25 @@ class CountingRecords:
 
     def run(self) -> None:
         self.runs += 1
+
+
+def test_a_correction_goes_with_its_read_in_the_purge(rig: Rig) -> None:
+    """A correction keeps the misread's original text: the purge that takes the read sweeps it,
+    even where a partition drop fires no trigger."""
+    read = rig.add_read(1, NOW - timedelta(days=40), plate="8OXY123")
+    correction = correction_of(
+        read,
+        correction_id="correction-1",
+        agency_id="demo-pd",
+        plate_text="BOXY123",
+        region=None,
+        by="analyst",
+        at=NOW - timedelta(days=39),
+        reason="8 is a B",
+        purpose_code="stolen-vehicle",
+        case_number="2026-000123",
+    )
+    assert rig.store.read_corrections.apply(correction, read.plate_key)
+    rig.purge.run()
+    assert rig.store.reads.any_captured(read.captured_at, read.captured_at + MINUTE) is False
+    assert rig.store.read_corrections.delete_orphaned() == 0, "swept by the purge itself"
