@@ -28,3 +28,6 @@ class SharingRules:
     allowed_states: frozenset[str] | None
     forbidden_purposes: frozenset[str] = frozenset()
     citations: Mapping[str, str] = field(default_factory=dict)
+    forbidden_categories: frozenset[str] = frozenset()
+    """Purpose categories the law forbids (``PurposeCategory`` values): a request whose purpose
+    or case text points at one is refused however it is spelt (``purpose_words``)."""

@@ -29,7 +29,11 @@ from platekeeper.store.protocols.hotlists import (
     HotlistFeed,
     HotlistRepository,
 )
-from platekeeper.store.protocols.policy import PolicyVersion, PolicyVersionRepository
+from platekeeper.store.protocols.policy import (
+    PolicyVersion,
+    PolicyVersionRepository,
+    PurposeAttestationRepository,
+)
 from platekeeper.store.protocols.reads import (
     MinuteCount,
     PurgedReads,
@@ -79,6 +83,7 @@ __all__ = [
     "PurgeLedgerRepository",
     "PurgeRange",
     "PurgedReads",
+    "PurposeAttestationRepository",
     "ReadQuery",
     "ReadRepository",
     "ReadStats",

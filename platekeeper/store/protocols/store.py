@@ -19,7 +19,10 @@ from platekeeper.store.protocols.hotlists import (
     HotlistEntryRepository,
     HotlistRepository,
 )
-from platekeeper.store.protocols.policy import PolicyVersionRepository
+from platekeeper.store.protocols.policy import (
+    PolicyVersionRepository,
+    PurposeAttestationRepository,
+)
 from platekeeper.store.protocols.reads import ReadRepository
 from platekeeper.store.protocols.registry import AgencyRepository, CameraRepository
 from platekeeper.store.protocols.retention import (
@@ -79,6 +82,8 @@ class Store(Protocol):
     def sharing_ledger(self) -> SharingLedgerRepository: ...
     @property
     def policy_versions(self) -> PolicyVersionRepository: ...
+    @property
+    def purpose_attestations(self) -> PurposeAttestationRepository: ...
 
     def upgrade(self) -> list[str]:
         """Apply pending migrations; return the names of those applied."""

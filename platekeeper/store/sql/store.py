@@ -18,7 +18,7 @@ from platekeeper.store.sql.database import Database
 from platekeeper.store.sql.hits import SqlHits
 from platekeeper.store.sql.hotlists import SqlHotlistEntries, SqlHotlists
 from platekeeper.store.sql.outbox import SqlAlertOutbox
-from platekeeper.store.sql.policy import SqlPolicyVersions
+from platekeeper.store.sql.policy import SqlPolicyVersions, SqlPurposeAttestations
 from platekeeper.store.sql.registry import SqlAgencies, SqlCameras
 from platekeeper.store.sql.retention import SqlImageKeys, SqlLegalHolds, SqlPurgeLedger
 from platekeeper.store.sql.sharing import SqlRecipients, SqlShareRequests, SqlSharingLedger
@@ -50,6 +50,7 @@ class SqlStore:
         self.alert_outbox = SqlAlertOutbox(database)
         self.hits = SqlHits(database)
         self.policy_versions = SqlPolicyVersions(database)
+        self.purpose_attestations = SqlPurposeAttestations(database)
         self.hotlists = SqlHotlists(database)
         self.hotlist_entries = SqlHotlistEntries(database)
         self.legal_holds = SqlLegalHolds(database)
