@@ -11,10 +11,12 @@ from rich.markup import escape
 from rich.table import Table
 
 from platekeeper.cli.console import out
-from platekeeper.cli.context import state
+from platekeeper.cli.context import open_current, state
+from platekeeper.cli.identity import AsOption, person
 from platekeeper.domain.policy import ELEMENTS, PolicyFinding, Severity, describe_age
 from platekeeper.domain.time import SystemClock
 from platekeeper.errors import Conflict
+from platekeeper.policy.attest import AttestationService
 from platekeeper.policy.effective import load_effective, policy_path
 from platekeeper.policy.profiles import available_profiles, load_profiles
 from platekeeper.policy.resolve import EffectivePolicy
@@ -114,6 +116,34 @@ def show(ctx: typer.Context) -> None:
     out.print(f"Authorised purposes: {codes}", soft_wrap=True)
     if not effective.complete:
         out.print("The policy is incomplete: run 'platekeeper policy check'.")
+
+
+@app.command()
+def attest(
+    ctx: typer.Context,
+    purpose: Annotated[str, typer.Option(help="The purpose code 'policy check' flags.")],
+    reason: Annotated[str, typer.Option(help="Why it is not the forbidden matter it names.")],
+    as_user: AsOption = None,
+) -> None:
+    """Attest, as a custodian, that a purpose flagged as misfiled is what its category says.
+
+    The attestation holds while the purpose's code, label and category stay as they are; it is
+    stored and written to the access log.
+    """
+    services = open_current(state(ctx).settings())
+    try:
+        who = person(services, as_user)
+        service = AttestationService(
+            services.settings, services.store, services.access_log, services.clock
+        )
+        attestation = service.attest(who, purpose, reason)
+    finally:
+        services.close()
+    out.print(
+        f"Recorded: {attestation.attested_by} attests that purpose {attestation.purpose_code} "
+        f"is {attestation.category.value}.",
+        soft_wrap=True,
+    )
 
 
 class DocumentFormat(StrEnum):
