@@ -13,11 +13,12 @@ from rich.table import Table
 from platekeeper.cli.console import out
 from platekeeper.cli.context import open_current, state
 from platekeeper.cli.identity import AsOption, person
+from platekeeper.config import Settings
 from platekeeper.domain.policy import ELEMENTS, PolicyFinding, Severity, describe_age
 from platekeeper.domain.time import SystemClock
 from platekeeper.errors import Conflict
 from platekeeper.policy.attest import AttestationService
-from platekeeper.policy.effective import load_effective, policy_path
+from platekeeper.policy.effective import load_effective, load_effective_for, policy_path
 from platekeeper.policy.profiles import available_profiles, load_profiles
 from platekeeper.policy.resolve import EffectivePolicy
 from platekeeper.policy.template import starting_policy
@@ -38,7 +39,7 @@ def check(ctx: typer.Context) -> None:
     Exits 0 when the policy is complete, 1 when it is not.
     """
     settings = state(ctx).settings()
-    effective = load_effective(settings, SystemClock().now().date())
+    effective = _effective(settings)
     for finding in effective.findings:
         out.print(_line(finding), soft_wrap=True)
     path = policy_path(settings)
@@ -48,6 +49,21 @@ def check(ctx: typer.Context) -> None:
     blocking = sum(1 for finding in effective.findings if finding.blocking)
     out.print(f"The policy {path} is incomplete: {blocking} findings to resolve.")
     raise typer.Exit(1)
+
+
+def _effective(settings: Settings) -> EffectivePolicy:
+    """The policy as 'check' judges it: with the custodian's attestations and the registered
+    agencies' states where a database exists, else from the file alone."""
+    today = SystemClock().now().date()
+    if settings.store.type == "sqlite" and not settings.sqlite_path.exists():
+        return load_effective(settings, today)
+    store = open_store(settings)
+    try:
+        if store.schema_version() == 0:
+            return load_effective(settings, today)
+        return load_effective_for(settings, store, today)
+    finally:
+        store.close()
 
 
 def _line(finding: PolicyFinding) -> str:
