@@ -15,9 +15,10 @@ from pathlib import Path
 
 import pytest
 
+from platekeeper.audit import open_access_log
 from platekeeper.config import Settings, load_settings
 from platekeeper.demo.policy import DEMO_POLICY
-from platekeeper.domain.access import AccessEvent, Actor
+from platekeeper.domain.access import Actor
 from platekeeper.domain.agencies import Agency
 from platekeeper.domain.gate import Person
 from platekeeper.domain.people import Role
@@ -53,6 +54,7 @@ from platekeeper.policy.profiles import load_profiles
 from platekeeper.policy.resolve import resolve
 from platekeeper.store import Store
 from platekeeper.store.postgres import PostgresStore
+from platekeeper.store.protocols import AccessFilter
 from platekeeper.store.sqlite import SqliteStore
 from tests.conftest import FixedClock
 
@@ -308,15 +310,6 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     opened.close()
 
 
-class Sink:
-    def __init__(self) -> None:
-        self.events: list[AccessEvent] = []
-
-    def record(self, event: AccessEvent) -> object:
-        self.events.append(event)
-        return event
-
-
 ICE_ROAD = (
     '\n[[purposes]]\ncode = "ice-road-closure"\ncategory = "traffic-enforcement"\n'
     'description = "Enforcing ice road closures"\n'
@@ -334,8 +327,8 @@ def test_only_a_custodians_attestation_clears_a_flag_and_only_as_the_purpose_sto
     text = DEMO_POLICY.replace("\n[[access]]", ICE_ROAD + "\n[[access]]", 1)
     settings = settings_for(tmp_path, text)
     assert not load_effective_for(settings, store, TODAY).complete
-    sink = Sink()
-    service = AttestationService(settings, store, sink, FixedClock(NOW))
+    clock = FixedClock(NOW)
+    service = AttestationService(settings, store, open_access_log(store, settings, clock), clock)
 
     analyst = Person(Actor("ann", "demo-pd"), frozenset({Role.ANALYST}), "console")
     with pytest.raises(PermissionDenied):
@@ -347,10 +340,11 @@ def test_only_a_custodians_attestation_clears_a_flag_and_only_as_the_purpose_sto
     effective = load_effective_for(settings, store, TODAY)
     assert effective.complete
     assert "ice-road-closure" in {p.code for p in effective.purposes}
-    assert [(e.action, e.outcome.value) for e in sink.events] == [
-        (ATTEST_ACTION, "denied"),
-        (ATTEST_ACTION, "denied"),
-        (ATTEST_ACTION, "allowed"),
+    logged = store.access_log.find(AccessFilter(action=ATTEST_ACTION))
+    assert sorted((e.event.actor.username, e.event.outcome.value) for e in logged) == [
+        ("ann", "denied"),
+        ("carla", "allowed"),
+        ("carla", "denied"),
     ]
     assert "carla" in [a.attested_by for a in store.purpose_attestations.list()]
 
@@ -373,7 +367,8 @@ def test_a_purpose_of_a_forbidden_category_cannot_be_attested(
     monkeypatch.delenv("PLATEKEEPER_CONFIG", raising=False)
     text = DEMO_POLICY.replace("\n[[access]]", IMMIGRATION_PURPOSE + "\n[[access]]", 1)
     settings = settings_for(tmp_path, text)
-    service = AttestationService(settings, store, Sink(), FixedClock(NOW))
+    clock = FixedClock(NOW)
+    service = AttestationService(settings, store, open_access_log(store, settings, clock), clock)
     with pytest.raises(Conflict, match="no attestation can allow it"):
         service.attest(custodian(), "fed-assist", "We promise it is something else")
 
