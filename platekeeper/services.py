@@ -34,7 +34,7 @@ from platekeeper.incidents import (
 )
 from platekeeper.ingest import IngestLimits, IngestService
 from platekeeper.ingest.cameras import CameraService
-from platekeeper.policy.effective import load_effective, storing_permit
+from platekeeper.policy.effective import load_effective_for, storing_permit
 from platekeeper.policy.resolve import EffectivePolicy
 from platekeeper.retention.defaults import rules_from_settings
 from platekeeper.retention.holds import HoldService
@@ -104,7 +104,6 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     ``open_services``) applies pending migrations.
     """
     clock = clock or SystemClock()
-    policy = _effective_policy(settings)
     limits = IngestLimits(
         max_batch_reads=settings.ingest.max_batch_reads,
         max_image_bytes=settings.ingest.max_image_bytes,
@@ -117,6 +116,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     with noting_files_not_private(settings.data_dir):
         store = open_store(settings)
         try:
+            policy = _effective_policy(settings, store)
             images = open_image_store(settings, store.image_keys, clock)
             log = open_access_log(store, _audit_under(settings, policy), clock)
             alerts = AlertDispatcher.from_settings(
@@ -202,11 +202,12 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     )
 
 
-def _effective_policy(settings: Settings) -> EffectivePolicy | None:
-    """The policy file with its profiles, or None where there is none yet (``serve`` refuses
-    to start then; the other commands work, with sharing off and nothing purged)."""
+def _effective_policy(settings: Settings, store: Store) -> EffectivePolicy | None:
+    """The policy file with its profiles, the state's and the custodian's attestations, or None
+    where there is none yet (``serve`` refuses to start then; the other commands work, with
+    sharing off and nothing purged)."""
     try:
-        return load_effective(settings)
+        return load_effective_for(settings, store)
     except NotFound:
         return None
 
@@ -221,11 +222,15 @@ def _staffing(settings: Settings, policy: EffectivePolicy | None) -> StaffingRul
 
 
 def _access_under(settings: Settings, policy: EffectivePolicy | None) -> AccessSettings:
-    """The access settings with the policy's authorised purposes, which are the ones enforced."""
+    """The access settings with the policy's authorised purposes, which are the ones enforced,
+    and the categories its profiles forbid, which the access check refuses whatever the code."""
     if policy is None:
         return settings.access
-    purposes = tuple(PurposeSettings(code=p.code, label=p.label) for p in policy.purposes)
-    return settings.access.model_copy(update={"purposes": purposes})
+    purposes = tuple(
+        PurposeSettings(code=p.code, label=p.label, category=p.category) for p in policy.purposes
+    )
+    access = settings.access.model_copy(update={"purposes": purposes})
+    return access.forbidding(policy.forbidden_categories)
 
 
 def _audit_under(settings: Settings, policy: EffectivePolicy | None) -> Settings:

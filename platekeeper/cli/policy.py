@@ -11,11 +11,14 @@ from rich.markup import escape
 from rich.table import Table
 
 from platekeeper.cli.console import out
-from platekeeper.cli.context import state
+from platekeeper.cli.context import open_current, state
+from platekeeper.cli.identity import AsOption, person
+from platekeeper.config import Settings
 from platekeeper.domain.policy import ELEMENTS, PolicyFinding, Severity, describe_age
 from platekeeper.domain.time import SystemClock
 from platekeeper.errors import Conflict
-from platekeeper.policy.effective import load_effective, policy_path
+from platekeeper.policy.attest import AttestationService
+from platekeeper.policy.effective import load_effective, load_effective_for, policy_path
 from platekeeper.policy.profiles import available_profiles, load_profiles
 from platekeeper.policy.resolve import EffectivePolicy
 from platekeeper.policy.template import starting_policy
@@ -41,7 +44,7 @@ def check(ctx: typer.Context) -> None:
     Exits 0 when the policy is complete, 1 when it is not.
     """
     settings = state(ctx).settings()
-    effective = load_effective(settings, SystemClock().now().date())
+    effective = _effective(settings)
     for finding in effective.findings:
         out.print(_line(finding), soft_wrap=True)
     path = policy_path(settings)
@@ -51,6 +54,21 @@ def check(ctx: typer.Context) -> None:
     blocking = sum(1 for finding in effective.findings if finding.blocking)
     out.print(f"The policy {path} is incomplete: {blocking} findings to resolve.")
     raise typer.Exit(1)
+
+
+def _effective(settings: Settings) -> EffectivePolicy:
+    """The policy as 'check' judges it: with the custodian's attestations and the registered
+    agencies' states where a database exists, else from the file alone."""
+    today = SystemClock().now().date()
+    if settings.store.type == "sqlite" and not settings.sqlite_path.exists():
+        return load_effective(settings, today)
+    store = open_store(settings)
+    try:
+        if store.schema_version() == 0:
+            return load_effective(settings, today)
+        return load_effective_for(settings, store, today)
+    finally:
+        store.close()
 
 
 def _line(finding: PolicyFinding) -> str:
@@ -119,6 +137,34 @@ def show(ctx: typer.Context) -> None:
     out.print(f"Authorised purposes: {codes}", soft_wrap=True)
     if not effective.complete:
         out.print("The policy is incomplete: run 'platekeeper policy check'.")
+
+
+@app.command()
+def attest(
+    ctx: typer.Context,
+    purpose: Annotated[str, typer.Option(help="The purpose code 'policy check' flags.")],
+    reason: Annotated[str, typer.Option(help="Why it is not the forbidden matter it names.")],
+    as_user: AsOption = None,
+) -> None:
+    """Attest, as a custodian, that a purpose flagged as misfiled is what its category says.
+
+    The attestation holds while the purpose's code, label and category stay as they are; it is
+    stored and written to the access log.
+    """
+    services = open_current(state(ctx).settings())
+    try:
+        who = person(services, as_user)
+        service = AttestationService(
+            services.settings, services.store, services.access_log, services.clock
+        )
+        attestation = service.attest(who, purpose, reason)
+    finally:
+        services.close()
+    out.print(
+        f"Recorded: {attestation.attested_by} attests that purpose {attestation.purpose_code} "
+        f"is {attestation.category.value}.",
+        soft_wrap=True,
+    )
 
 
 class DocumentFormat(StrEnum):

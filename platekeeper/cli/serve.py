@@ -58,7 +58,7 @@ def run_server(services: Services, listener: socket.socket) -> None:
     """
     settings = services.settings
     try:
-        require_complete_policy(settings)
+        require_complete_policy(settings, store=services.store)
     except BaseException:
         listener.close()
         services.close()

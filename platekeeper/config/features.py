@@ -237,7 +237,8 @@ class PolicySettings(Section):
     profiles: tuple[str, ...] = Field(
         default=(),
         max_length=20,
-        description="Jurisdiction profile codes, e.g. ['ca']; empty, the policy file names them.",
+        description="Jurisdiction profile codes added to those the policy file names, e.g. "
+        "['nh']; the agency's state's profile applies whatever is named here.",
     )
 
 

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
     Field,
+    PrivateAttr,
     field_validator,
     model_validator,
 )
 
 from platekeeper.config.base import Section
-from platekeeper.domain.purposes import CaseNumberFormat, PurposeCatalogue, SearchPurpose
+from platekeeper.domain.purposes import (
+    CaseNumberFormat,
+    PurposeCatalogue,
+    PurposeCategory,
+    SearchPurpose,
+)
 from platekeeper.errors import InvalidInput
 
 
@@ -120,16 +127,38 @@ class AccountSettings(Section):
 class PurposeSettings(Section):
     code: str = Field(description="Stable code, e.g. 'stolen-vehicle'.")
     label: str = Field(description="What the purpose means, as the usage policy states it.")
+    category: PurposeCategory = Field(
+        description="The kind of matter, from a closed list (docs/policy.md); a jurisdiction "
+        "forbids categories, whatever the code."
+    )
+
+
+def _purpose(code: str, label: str, category: PurposeCategory) -> PurposeSettings:
+    return PurposeSettings(code=code, label=label, category=category)
 
 
 DEFAULT_PURPOSES = (
-    PurposeSettings(code="criminal-investigation", label="Investigation of a specific crime"),
-    PurposeSettings(code="stolen-vehicle", label="Recovery of a stolen vehicle or plate"),
-    PurposeSettings(
-        code="missing-person", label="Locating a missing or endangered person (AMBER, Silver)"
+    _purpose(
+        "criminal-investigation",
+        "Investigation of a specific crime",
+        PurposeCategory.CRIMINAL_INVESTIGATION,
     ),
-    PurposeSettings(code="wanted-person", label="Locating a person with an outstanding warrant"),
-    PurposeSettings(code="alert-verification", label="Verifying a hot-list alert"),
+    _purpose(
+        "stolen-vehicle", "Recovery of a stolen vehicle or plate", PurposeCategory.STOLEN_VEHICLE
+    ),
+    _purpose(
+        "missing-person",
+        "Locating a missing or endangered person (AMBER, Silver)",
+        PurposeCategory.MISSING_PERSON,
+    ),
+    _purpose(
+        "wanted-person",
+        "Locating a person with an outstanding warrant",
+        PurposeCategory.WANTED_PERSON,
+    ),
+    _purpose(
+        "alert-verification", "Verifying a hot-list alert", PurposeCategory.ALERT_VERIFICATION
+    ),
 )
 
 
@@ -164,10 +193,7 @@ class AccessSettings(Section):
     def _check_catalogue(self) -> AccessSettings:
         # The domain's own checks say what is wrong with a code or a pattern.
         try:
-            PurposeCatalogue(
-                [SearchPurpose(p.code, p.label) for p in self.purposes],
-                CaseNumberFormat(self.case_number_pattern, self.case_number_example),
-            )
+            self.catalogue()
         except InvalidInput as exc:
             raise ValueError(exc.message) from None
         codes = [p.code for p in self.purposes]
@@ -175,10 +201,21 @@ class AccessSettings(Section):
             raise ValueError("purpose codes repeat")
         return self
 
+    # Set by the composition root from the policy's profiles, never by configuration: the law
+    # that applies is not a setting an operator can turn off.
+    _forbidden: dict[PurposeCategory, str] = PrivateAttr(default_factory=dict)
+
+    def forbidding(self, forbidden: Mapping[PurposeCategory, str]) -> AccessSettings:
+        """These settings with the categories the applicable law forbids, each with the law."""
+        copy = self.model_copy()
+        copy._forbidden = dict(forbidden)
+        return copy
+
     def catalogue(self) -> PurposeCatalogue:
         return PurposeCatalogue(
-            [SearchPurpose(p.code, p.label) for p in self.purposes],
+            [SearchPurpose(p.code, p.label, p.category) for p in self.purposes],
             CaseNumberFormat(self.case_number_pattern, self.case_number_example),
+            self._forbidden,
         )
 
 

@@ -23,22 +23,27 @@ public_agency = true
 
 [[purposes]]
 code = "criminal-investigation"
+category = "criminal-investigation"
 description = "Investigation of a specific crime"
 
 [[purposes]]
 code = "stolen-vehicle"
+category = "stolen-vehicle"
 description = "Recovery of a stolen vehicle or plate"
 
 [[purposes]]
 code = "missing-person"
+category = "missing-person"
 description = "Locating a missing or endangered person (AMBER, Silver)"
 
 [[purposes]]
 code = "wanted-person"
+category = "wanted-person"
 description = "Locating a person with an outstanding warrant"
 
 [[purposes]]
 code = "alert-verification"
+category = "alert-verification"
 description = "Verifying a hot-list alert"
 
 [[access]]

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from enum import StrEnum
+from urllib.parse import urlsplit
 
 from platekeeper.domain.collection import (
     CollectionPolicy,
@@ -23,12 +23,20 @@ from platekeeper.domain.collection import (
     PolicyMode,
     ProfileCollection,
 )
+from platekeeper.domain.findings import TODO, PolicyFinding, Severity, missing_text, unfilled
 from platekeeper.domain.people import Role
+from platekeeper.domain.policy_purposes import (
+    ForbiddenBy,
+    ForbiddenCategory,
+    PolicyPurpose,
+    PurposeAttestation,
+    check_purposes,
+)
 from platekeeper.domain.retention import DEFAULT_CEILINGS, DataClass, RetentionRule
 from platekeeper.domain.sharing import DeclarationRule, EntityType, RecipientRole
 
-TODO = "TODO"
-"""The marker ``platekeeper policy init`` writes where a person must fill something in."""
+# Re-exported: callers take the check's vocabulary from here, beside the policy it checks.
+__all__ = ["TODO", "ForbiddenCategory", "PolicyFinding", "PolicyPurpose", "Severity"]
 
 POLICY_SOURCE = "policy file"
 DEFAULT_SOURCE = "PlateKeeper's default (the policy sets none)"
@@ -47,30 +55,6 @@ PUBLIC_COMMENT = "public-comment"
 _PEOPLE_ROLES = (Role.OFFICER, Role.ANALYST, Role.SUPERVISOR, Role.CUSTODIAN, Role.AUDITOR)
 
 
-class Severity(StrEnum):
-    MISSING = "missing"
-    """An element or key the policy must state is absent or still says TODO."""
-    CONFLICT = "conflict"
-    """The policy says something a profile's law forbids, or two rules cannot both hold."""
-    WARNING = "warning"
-    """Worth a look, but the policy is complete without it."""
-
-
-@dataclass(frozen=True, slots=True)
-class PolicyFinding:
-    element: str
-    """A-G (1798.90.51(b)(2)), ``public-comment`` (1798.90.55(a)) or ``profile:<code>``."""
-    severity: Severity
-    key: str
-    """The policy file key at fault, e.g. ``retention.classes.non-hit-reads.max_age``."""
-    message: str
-    """What is wrong and what to write."""
-
-    @property
-    def blocking(self) -> bool:
-        return self.severity is not Severity.WARNING
-
-
 NO_COLLECTION_RULES = CollectionPolicy()
 """A policy file without a [collection] table."""
 
@@ -83,12 +67,6 @@ class PolicyAgency:
     name: str
     state: str
     public_agency: bool
-
-
-@dataclass(frozen=True, slots=True)
-class PolicyPurpose:
-    code: str
-    description: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,19 +168,6 @@ class ProfileSharing:
 
 
 @dataclass(frozen=True, slots=True)
-class ForbiddenPurpose:
-    code: str
-    description: str
-    words: tuple[str, ...]
-    """A policy purpose whose code or description holds one of these (lower case) is refused."""
-    citation: str
-
-    def matches(self, purpose: PolicyPurpose) -> bool:
-        text = f"{purpose.code} {purpose.description}".lower()
-        return purpose.code == self.code or any(word in text for word in self.words)
-
-
-@dataclass(frozen=True, slots=True)
 class JurisdictionProfile:
     code: str
     name: str
@@ -210,7 +175,8 @@ class JurisdictionProfile:
     retention: tuple[ProfileRetention, ...]
     sharing: ProfileSharing | None
     """None when the profile encodes no sharing restriction."""
-    forbidden_purposes: tuple[ForbiddenPurpose, ...]
+    forbidden_purposes: tuple[ForbiddenCategory, ...]
+    """Categories of purpose the law forbids, whatever a purpose is called."""
     public_comment_citation: str | None
     """Set where the law asks a public agency for a public-comment meeting."""
     collection: ProfileCollection | None = None
@@ -273,20 +239,24 @@ def _retention_sources(
 
 
 def check_policy(
-    policy: UsagePolicy, profiles: Sequence[JurisdictionProfile], today: date | None = None
+    policy: UsagePolicy,
+    profiles: Sequence[JurisdictionProfile],
+    today: date | None = None,
+    attestations: Sequence[PurposeAttestation] = (),
 ) -> list[PolicyFinding]:
     """Every element missing from ``policy`` and every conflict with ``profiles``, in the order
-    of the statute. ``today`` lets the check say when the retention review is overdue."""
+    of the statute. ``today`` lets the check judge dates (review, meeting); ``attestations`` are
+    the custodian's, clearing purposes flagged as misfiled."""
     return [
-        *_missing_text("agency", "agency.name", policy.agency.name, "the agency's name"),
-        *_check_purposes(policy, profiles),
+        *missing_text("agency", "agency.name", policy.agency.name, "the agency's name"),
+        *check_purposes(policy.purposes, forbidden_by(profiles), attestations),
         *_check_access(policy),
         *_check_monitoring(policy.monitoring),
         *_check_sharing(policy.sharing, profiles),
-        *_missing_text("E", "custodian_title", policy.custodian_title, "the custodian's title"),
+        *missing_text("E", "custodian_title", policy.custodian_title, "the custodian's title"),
         *_check_accuracy(policy.accuracy),
         *_check_retention(policy, profiles, today),
-        *_check_public_comment(policy, profiles),
+        *_check_public_comment(policy, profiles, today),
         *_check_profiles(policy, profiles),
         *_check_collection(policy, profiles),
     ]
@@ -296,40 +266,13 @@ def is_complete(findings: Iterable[PolicyFinding]) -> bool:
     return not any(finding.blocking for finding in findings)
 
 
-def _unfilled(text: str) -> bool:
-    return not text.strip() or TODO in text
-
-
-def _missing_text(element: str, key: str, text: str, what: str) -> list[PolicyFinding]:
-    if not _unfilled(text):
-        return []
-    state = "still says TODO" if text.strip() else "is missing"
-    return [PolicyFinding(element, Severity.MISSING, key, f"{key} {state}: write {what}")]
-
-
-def _check_purposes(
-    policy: UsagePolicy, profiles: Sequence[JurisdictionProfile]
-) -> Iterator[PolicyFinding]:
-    if not policy.purposes:
-        yield PolicyFinding(
-            "A",
-            Severity.MISSING,
-            "purposes",
-            "no authorised purposes: add [[purposes]] tables with code and description",
-        )
-    for index, purpose in enumerate(policy.purposes):
-        key = f"purposes.{index}"
-        yield from _missing_text("A", f"{key}.description", purpose.description, "what it covers")
-        for profile in profiles:
-            for forbidden in profile.forbidden_purposes:
-                if forbidden.matches(purpose):
-                    yield PolicyFinding(
-                        f"profile:{profile.code}",
-                        Severity.CONFLICT,
-                        f"{key}.code",
-                        f"purpose {purpose.code!r} is {forbidden.description}, which "
-                        f"{profile.name} forbids ({forbidden.citation}): remove it",
-                    )
+def forbidden_by(profiles: Sequence[JurisdictionProfile]) -> list[ForbiddenBy]:
+    """Every category the profiles forbid, each with the profile that forbids it."""
+    return [
+        ForbiddenBy(profile.code, profile.name, rule)
+        for profile in profiles
+        for rule in profile.forbidden_purposes
+    ]
 
 
 def _check_access(policy: UsagePolicy) -> Iterator[PolicyFinding]:
@@ -343,14 +286,14 @@ def _check_access(policy: UsagePolicy) -> Iterator[PolicyFinding]:
         )
     for index, access in enumerate(policy.access):
         key = f"access.{index}"
-        if not access.job_titles or any(_unfilled(title) for title in access.job_titles):
+        if not access.job_titles or any(unfilled(title) for title in access.job_titles):
             yield PolicyFinding(
                 "B",
                 Severity.MISSING,
                 f"{key}.job_titles",
                 f"{key}.job_titles: list the job titles that may hold the {access.role.value} role",
             )
-        yield from _missing_text("B", f"{key}.training", access.training, "the training required")
+        yield from missing_text("B", f"{key}.training", access.training, "the training required")
         if access.refresher_months is None:
             yield PolicyFinding(
                 "B",
@@ -370,10 +313,10 @@ def _check_access(policy: UsagePolicy) -> Iterator[PolicyFinding]:
 
 
 def _check_monitoring(monitoring: Monitoring) -> Iterator[PolicyFinding]:
-    yield from _missing_text(
+    yield from missing_text(
         "C", "monitoring.description", monitoring.description, "how use is monitored"
     )
-    yield from _missing_text(
+    yield from missing_text(
         "C", "monitoring.audit_schedule", monitoring.audit_schedule, "how often audits run"
     )
     if monitoring.sample_size is None:
@@ -389,12 +332,12 @@ def _check_monitoring(monitoring: Monitoring) -> Iterator[PolicyFinding]:
 def _check_sharing(
     sharing: SharingPolicy, profiles: Sequence[JurisdictionProfile]
 ) -> Iterator[PolicyFinding]:
-    yield from _missing_text(
+    yield from missing_text(
         "D", "sharing.restrictions", sharing.restrictions, "the restrictions on sharing"
     )
     if sharing.enabled:
-        yield from _missing_text("D", "sharing.purposes", sharing.purposes, "why data is shared")
-        yield from _missing_text("D", "sharing.process", sharing.process, "how a request is made")
+        yield from missing_text("D", "sharing.purposes", sharing.purposes, "why data is shared")
+        yield from missing_text("D", "sharing.process", sharing.process, "how a request is made")
     for profile in profiles:
         if profile.sharing is not None:
             yield from _sharing_conflicts(sharing, profile, profile.sharing)
@@ -435,10 +378,10 @@ def _sharing_conflicts(
 
 
 def _check_accuracy(accuracy: Accuracy) -> Iterator[PolicyFinding]:
-    yield from _missing_text(
+    yield from missing_text(
         "F", "accuracy.description", accuracy.description, "how accuracy is ensured"
     )
-    yield from _missing_text(
+    yield from missing_text(
         "F",
         "accuracy.correction_process",
         accuracy.correction_process,
@@ -463,7 +406,7 @@ def _check_retention(
                 key,
                 f"{key} is missing: write how long {data_class.value} are kept, e.g. '30 days'",
             )
-    yield from _missing_text(
+    yield from missing_text(
         "G",
         "retention.destruction_process",
         retention.destruction_process,
@@ -471,6 +414,14 @@ def _check_retention(
     )
     yield from _check_review_date(retention.review_date, today)
     yield from _retention_conflicts(policy, profiles)
+    yield from _access_log_floor(policy, profiles)
+
+
+REVIEW_EVERY = timedelta(days=731)
+"""Retention periods are re-evaluated at least every two years (State Auditor 2019-118,
+recommendations 7, 19, 33 and 47)."""
+REVIEW_GRACE = timedelta(days=90)
+"""How long a passed review date is a warning before it blocks."""
 
 
 def _check_review_date(review_date: date | None, today: date | None) -> Iterator[PolicyFinding]:
@@ -479,13 +430,47 @@ def _check_review_date(review_date: date | None, today: date | None) -> Iterator
         yield PolicyFinding(
             "G", Severity.MISSING, key, f"{key} is missing: write when the periods are reviewed"
         )
-    elif today is not None and review_date < today:
+    elif today is not None and review_date > today + REVIEW_EVERY:
         yield PolicyFinding(
             "G",
-            Severity.WARNING,
+            Severity.CONFLICT,
             key,
-            f"{key} {review_date.isoformat()} has passed: review the periods and set the next date",
+            f"{key} {review_date.isoformat()} is more than two years away: the periods are "
+            "re-evaluated at least every two years (State Auditor 2019-118); set a nearer date",
         )
+    elif today is not None and review_date < today:
+        late = today - review_date > REVIEW_GRACE
+        yield PolicyFinding(
+            "G",
+            Severity.CONFLICT if late else Severity.WARNING,
+            key,
+            f"{key} {review_date.isoformat()} has passed"
+            + (f" by more than {REVIEW_GRACE.days} days" if late else "")
+            + ": review the periods and set the next date",
+        )
+
+
+ACCESS_LOG_FLOOR = timedelta(days=730)
+"""The access log outlives the reads it describes: two years at least, unless a profile asks
+for longer (State Auditor 2019-118; the access log is the only proof of lawful use)."""
+
+
+def _access_log_floor(
+    policy: UsagePolicy, profiles: Sequence[JurisdictionProfile]
+) -> Iterator[PolicyFinding]:
+    rule = _combine(DataClass.ACCESS_LOG, policy, profiles)
+    floor = max(ACCESS_LOG_FLOOR, rule.min_age or ACCESS_LOG_FLOOR)
+    if rule.max_age is None or rule.conflict is not None or rule.max_age >= floor:
+        return  # missing, or a floor conflict reported as such, or long enough
+    key = f"retention.classes.{DataClass.ACCESS_LOG.value}.max_age"
+    yield PolicyFinding(
+        "G",
+        Severity.CONFLICT,
+        key,
+        f"the access log would be kept {describe_age(rule.max_age)} ({rule.source}), less "
+        f"than the floor of {describe_age(floor)}: the record of who looked at what must "
+        "outlive the reads; keep it at least that long",
+    )
 
 
 def _retention_conflicts(
@@ -521,7 +506,7 @@ def _retention_conflicts(
 
 
 def _check_public_comment(
-    policy: UsagePolicy, profiles: Sequence[JurisdictionProfile]
+    policy: UsagePolicy, profiles: Sequence[JurisdictionProfile], today: date | None
 ) -> Iterator[PolicyFinding]:
     if not policy.agency.public_agency:
         return
@@ -537,22 +522,43 @@ def _check_public_comment(
             f"began{why}: add [public_comment] with body, date and minutes_url",
         )
         return
-    yield from _missing_text(
+    yield from missing_text(
         PUBLIC_COMMENT, "public_comment.body", record.body, "the governing body that met"
     )
-    if record.date is None:
+    yield from _check_meeting_date(record.date, today)
+    yield from _check_minutes_url(record.minutes_url)
+
+
+def _check_meeting_date(held_on: date | None, today: date | None) -> Iterator[PolicyFinding]:
+    key = "public_comment.date"
+    if held_on is None:
+        yield PolicyFinding(
+            PUBLIC_COMMENT, Severity.MISSING, key, f"{key} is missing: write the meeting's date"
+        )
+    elif today is not None and held_on > today:
+        yield PolicyFinding(
+            PUBLIC_COMMENT,
+            Severity.CONFLICT,
+            key,
+            f"{key} {held_on.isoformat()} is in the future: the meeting is held before the "
+            "program begins, and only a meeting already held can be recorded",
+        )
+
+
+def _check_minutes_url(url: str) -> Iterator[PolicyFinding]:
+    key = "public_comment.minutes_url"
+    if unfilled(url):
+        yield from missing_text(PUBLIC_COMMENT, key, url, "a link to the minutes")
+        return
+    parts = urlsplit(url.strip())
+    host = parts.hostname or ""
+    if parts.scheme not in ("http", "https") or "." not in host or " " in url.strip():
         yield PolicyFinding(
             PUBLIC_COMMENT,
             Severity.MISSING,
-            "public_comment.date",
-            "public_comment.date is missing: write the meeting's date",
+            key,
+            f"{key} {url!r} is not a web address: write the http(s) link to the minutes",
         )
-    yield from _missing_text(
-        PUBLIC_COMMENT,
-        "public_comment.minutes_url",
-        record.minutes_url,
-        "a link to the minutes",
-    )
 
 
 def _check_profiles(
@@ -609,7 +615,7 @@ def _check_collection(
     policy: UsagePolicy, profiles: Sequence[JurisdictionProfile]
 ) -> Iterator[PolicyFinding]:
     if policy.mode is PolicyMode.END_USER:
-        yield from _missing_text(
+        yield from missing_text(
             "C",
             "monitoring.audit_process",
             policy.monitoring.audit_process,

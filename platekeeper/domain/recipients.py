@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
 
+from platekeeper.domain.purpose_words import points_at
 from platekeeper.domain.sharing import (
     PUBLIC_ROLES,
     DeclarationRule,
@@ -295,6 +296,10 @@ def decide_share(
 ) -> ShareDecision:
     """The first rule that refuses ``request`` to ``recipient`` on ``today``, or ``ALLOWED``."""
     decision = decide_recipient(rules, recipient, request.purpose, today)
+    if decision.allowed and points_at(request.case_number, rules.forbidden_categories):
+        rule = ShareRule.FORBIDDEN_PURPOSE
+        reason = f"the case {request.case_number!r} points at a forbidden matter"
+        return ShareDecision(False, reason, rule, citation_for(rules, rule))
     refusal = None if not decision.allowed else _volume_refusal(len(request.read_ids), max_reads)
     if refusal is None:
         return decision
@@ -410,7 +415,7 @@ def _recipient_refusal(
             " immigration-status enforcement",
         ),
         (
-            purpose is not None and normalise_purpose(purpose) in rules.forbidden_purposes,
+            purpose is not None and _forbidden_purpose(rules, purpose),
             ShareRule.FORBIDDEN_PURPOSE,
             f"the purpose {purpose!r} is forbidden",
         ),
@@ -427,6 +432,15 @@ def _recipient_refusal(
         ),
     )
     return next(((rule, reason) for refused, rule, reason in checks if refused), None)
+
+
+def _forbidden_purpose(rules: SharingRules, purpose: str) -> bool:
+    """Forbidden by code, or by words pointing at a forbidden category however it is filed."""
+    code = normalise_purpose(purpose)
+    return (
+        code in rules.forbidden_purposes
+        or points_at(purpose, rules.forbidden_categories) is not None
+    )
 
 
 def _volume_refusal(read_count: int, max_reads: int) -> tuple[ShareRule, str] | None:

@@ -78,3 +78,6 @@ class SharingRules:
     allowed_roles: frozenset[RecipientRole] | None = None
     any_state_roles: frozenset[RecipientRole] = frozenset()
     declarations: tuple[DeclarationRule, ...] = ()
+    forbidden_categories: frozenset[str] = frozenset()
+    """Purpose categories the law forbids (``PurposeCategory`` values): a request whose purpose
+    or case text points at one is refused however it is spelt (``purpose_words``)."""

@@ -5,16 +5,20 @@ This is what the composition root, the CLI and the API call; everything below it
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from platekeeper.config import Settings
+from platekeeper.domain.policy import UsagePolicy
+from platekeeper.domain.policy_purposes import PurposeAttestation
 from platekeeper.domain.purposes import CaseNumberFormat, PurposeCatalogue
 from platekeeper.errors import NotFound, PlateKeeperError
 from platekeeper.policy.loader import load_policy
-from platekeeper.policy.profiles import load_profiles
+from platekeeper.policy.profiles import load_profiles, profiles_of_state
 from platekeeper.policy.resolve import EffectivePolicy, resolve
+from platekeeper.store import Store
 
 
 class PolicyIncomplete(PlateKeeperError):
@@ -27,24 +31,47 @@ def policy_path(settings: Settings) -> Path:
     return settings.policy.path or settings.data_dir / "policy.toml"
 
 
-def load_effective(settings: Settings, today: date | None = None) -> EffectivePolicy:
+def load_effective(
+    settings: Settings,
+    today: date | None = None,
+    attestations: Sequence[PurposeAttestation] = (),
+    agency_states: Iterable[str] = (),
+) -> EffectivePolicy:
     """The policy file named by ``settings`` with its profiles; ``NotFound`` if there is none.
 
-    ``policy.profiles`` in the settings, when set, replaces the profiles the file names: an
-    operator can hold a file to a jurisdiction without editing it.
+    ``today`` defaults to the UTC date, so that dates are always judged. ``attestations`` are
+    the custodian's, from the store; ``agency_states`` the states the agency is registered in.
     """
     policy = load_policy(policy_path(settings))
-    codes = settings.policy.profiles or policy.profiles
-    return resolve(policy, load_profiles(codes), today)
+    codes = profile_codes(policy, settings, agency_states)
+    return resolve(policy, load_profiles(codes), today or datetime.now(UTC).date(), attestations)
 
 
-def require_complete_policy(settings: Settings, today: date | None = None) -> EffectivePolicy:
+def profile_codes(
+    policy: UsagePolicy, settings: Settings, agency_states: Iterable[str] = ()
+) -> list[str]:
+    """The profiles that apply: the file's, the settings', and the profile of every state the
+    agency is in (the file's agency.state, its registration). A state's law applies whether or
+    not anyone names it; settings can add profiles, never take the state's away (R43: the most
+    restrictive rule of all of them wins)."""
+    states = {policy.agency.state, *agency_states} - {""}
+    by_state = [code for state in sorted(states) for code in profiles_of_state(state)]
+    return list(dict.fromkeys([*policy.profiles, *settings.policy.profiles, *by_state]))
+
+
+def require_complete_policy(
+    settings: Settings, today: date | None = None, store: Store | None = None
+) -> EffectivePolicy:
     """The effective policy, or ``PolicyIncomplete`` when it is missing or incomplete.
 
     Ingest must not start without a policy the law would accept (1798.90.51(b)).
     """
     try:
-        effective = load_effective(settings, today)
+        effective = (
+            load_effective(settings, today)
+            if store is None
+            else load_effective_for(settings, store, today)
+        )
     except NotFound as exc:
         raise _missing(exc) from None
     refusal = _incomplete(settings, effective)
@@ -105,4 +132,33 @@ def purpose_catalogue(settings: Settings) -> PurposeCatalogue:
     return PurposeCatalogue(
         effective.purposes,
         CaseNumberFormat(settings.access.case_number_pattern, settings.access.case_number_example),
+        effective.forbidden_categories,
     )
+
+
+def load_effective_for(
+    settings: Settings, store: Store, today: date | None = None
+) -> EffectivePolicy:
+    """``load_effective`` with what the store knows: the custodian's attestations, and the
+    state of every agency registered on the host (whose law applies to the data it holds)."""
+    pending = store.pending_migrations()
+    return load_effective(
+        settings,
+        today,
+        attestations=[] if _lacks(pending, "_purpose_attestations") else stored_attestations(store),
+        agency_states=[] if _lacks(pending, "_initial") else registered_states(store),
+    )
+
+
+def stored_attestations(store: Store) -> list[PurposeAttestation]:
+    return store.purpose_attestations.list()
+
+
+def registered_states(store: Store) -> list[str]:
+    return [agency.state for agency in store.agencies.list()]
+
+
+def _lacks(pending: list[str], migration: str) -> bool:
+    """Whether the schema lacks the tables of ``migration`` (named, not numbered: numbers may
+    change when work is merged); before 'db upgrade' nothing is read from them."""
+    return any(name.endswith(migration) for name in pending)

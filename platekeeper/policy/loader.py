@@ -30,6 +30,7 @@ from platekeeper.domain.policy import (
     SharingPolicy,
     UsagePolicy,
 )
+from platekeeper.domain.purposes import PurposeCategory
 from platekeeper.domain.retention import DataClass
 from platekeeper.domain.sharing import EntityType
 from platekeeper.errors import ConfigError, FieldError, InvalidInput, NotFound
@@ -50,6 +51,7 @@ class _Agency(_Strict):
 class _Purpose(_Strict):
     code: str = Field(pattern=r"^[a-z][a-z0-9-]{1,39}$")
     description: str = ""
+    category: PurposeCategory | None = None
 
 
 class _Access(_Strict):
@@ -202,7 +204,7 @@ def _to_domain(model: _Policy) -> UsagePolicy:
         agency=PolicyAgency(**model.agency.model_dump()),
         profiles=model.profiles,
         custodian_title=model.custodian_title,
-        purposes=tuple(PolicyPurpose(p.code, p.description) for p in model.purposes),
+        purposes=tuple(PolicyPurpose(p.code, p.description, p.category) for p in model.purposes),
         access=tuple(
             RoleAccess(a.role, a.job_titles, a.training, a.refresher_months) for a in model.access
         ),

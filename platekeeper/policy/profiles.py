@@ -15,11 +15,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from platekeeper.domain.collection import ProfileCollection
 from platekeeper.domain.policy import (
-    ForbiddenPurpose,
+    ForbiddenCategory,
     JurisdictionProfile,
     ProfileRetention,
     ProfileSharing,
 )
+from platekeeper.domain.purposes import PurposeCategory
 from platekeeper.domain.retention import DataClass
 from platekeeper.domain.sharing import DeclarationRule, EntityType, RecipientRole
 from platekeeper.errors import ConfigError, FieldError, InvalidInput, NotFound
@@ -61,9 +62,8 @@ class _Sharing(_Strict):
 
 
 class _Forbidden(_Strict):
-    code: str = Field(pattern=r"^[a-z][a-z0-9-]{1,39}$")
+    category: PurposeCategory
     description: str = Field(min_length=3)
-    words: tuple[str, ...] = ()
     citation: str = Field(min_length=3)
 
 
@@ -106,6 +106,11 @@ def load_profile(code: str) -> JurisdictionProfile:
         )
     text = _folder().joinpath(f"{code}.toml").read_text(encoding="utf-8")
     return parse_profile(text, code)
+
+
+def profiles_of_state(state: str) -> list[str]:
+    """The codes of the shipped profiles for ``state`` (two letters), sorted."""
+    return [code for code in available_profiles() if load_profile(code).state == state]
 
 
 def load_profiles(codes: tuple[str, ...] | list[str]) -> list[JurisdictionProfile]:
@@ -152,7 +157,7 @@ def _to_domain(model: _Profile) -> JurisdictionProfile:
         ),
         sharing=None if model.sharing is None else _sharing(model.sharing, model.state),
         forbidden_purposes=tuple(
-            ForbiddenPurpose(f.code, f.description, tuple(w.lower() for w in f.words), f.citation)
+            ForbiddenCategory(f.category, f.description, f.citation)
             for f in model.forbidden_purposes
         ),
         public_comment_citation=model.public_comment_citation,

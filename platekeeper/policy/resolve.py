@@ -21,9 +21,11 @@ from platekeeper.domain.policy import (
     check_policy,
     collection_rules,
     effective_retention,
+    forbidden_by,
     is_complete,
 )
-from platekeeper.domain.purposes import SearchPurpose
+from platekeeper.domain.policy_purposes import PurposeAttestation, enforceable
+from platekeeper.domain.purposes import PurposeCategory, SearchPurpose
 from platekeeper.domain.recipients import ShareRule
 from platekeeper.domain.retention import DataClass, RetentionRule
 from platekeeper.domain.sharing import DeclarationRule, EntityType, RecipientRole, SharingRules
@@ -48,17 +50,25 @@ class EffectivePolicy:
         """End-user mode and plate crops only, as ingest enforces them (R02, R28)."""
         return collection_rules(self.policy, self.profiles)
 
+    @property
+    def forbidden_categories(self) -> dict[PurposeCategory, str]:
+        """Each category a profile forbids, with the law: the access check refuses them."""
+        return forbidden_categories(self.profiles)
+
 
 def resolve(
-    policy: UsagePolicy, profiles: Sequence[JurisdictionProfile], today: date | None = None
+    policy: UsagePolicy,
+    profiles: Sequence[JurisdictionProfile],
+    today: date | None = None,
+    attestations: Sequence[PurposeAttestation] = (),
 ) -> EffectivePolicy:
     return EffectivePolicy(
         policy=policy,
         profiles=tuple(profiles),
         retention=effective_retention(policy, profiles),
         sharing=sharing_rules(policy, profiles),
-        purposes=authorised_purposes(policy, profiles),
-        findings=tuple(check_policy(policy, profiles, today)),
+        purposes=authorised_purposes(policy, profiles, attestations),
+        findings=tuple(check_policy(policy, profiles, today, attestations)),
     )
 
 
@@ -99,9 +109,9 @@ def sharing_rules(policy: UsagePolicy, profiles: Sequence[JurisdictionProfile]) 
                 citations[_DECLARATION] = _join(
                     citations.get(_DECLARATION), law.declaration.citation
                 )
-        for purpose in profile.forbidden_purposes:
-            forbidden.add(purpose.code)
-            citations[_PURPOSE] = _join(citations.get(_PURPOSE), purpose.citation)
+        for rule in profile.forbidden_purposes:
+            forbidden.add(rule.category.value)
+            citations[_PURPOSE] = _join(citations.get(_PURPOSE), rule.citation)
     return SharingRules(
         enabled=wanted.enabled and bool(entity_types) and states != frozenset(),
         allowed_entity_types=entity_types,
@@ -111,6 +121,7 @@ def sharing_rules(policy: UsagePolicy, profiles: Sequence[JurisdictionProfile]) 
         allowed_roles=roles,
         any_state_roles=any_state if wanted.states is None else frozenset(),
         declarations=tuple(declarations),
+        forbidden_categories=frozenset(forbidden_categories(profiles)),
     )
 
 
@@ -127,13 +138,27 @@ def _join(before: str | None, citation: str) -> str:
     return before if citation in before else f"{before}; {citation}"
 
 
+def forbidden_categories(profiles: Sequence[JurisdictionProfile]) -> dict[PurposeCategory, str]:
+    """Each category any profile forbids, with the law (several laws joined)."""
+    found: dict[PurposeCategory, str] = {}
+    for by in forbidden_by(profiles):
+        law = f"{by.profile_name} ({by.rule.citation})"
+        before = found.get(by.rule.category)
+        found[by.rule.category] = law if before is None else f"{before}; {law}"
+    return found
+
+
 def authorised_purposes(
-    policy: UsagePolicy, profiles: Sequence[JurisdictionProfile]
+    policy: UsagePolicy,
+    profiles: Sequence[JurisdictionProfile],
+    attestations: Sequence[PurposeAttestation] = (),
 ) -> tuple[SearchPurpose, ...]:
-    """The policy's purposes as the access check takes them; a forbidden one is left out, so
-    that a conflict reported by the check is also never enforced as allowed."""
+    """The policy's purposes as the access check takes them. One without a category, of a
+    forbidden category, or misfiled and not attested is left out, so that a conflict reported by
+    the check is also never enforced as allowed."""
+    rules = forbidden_by(profiles)
     return tuple(
-        SearchPurpose(purpose.code, purpose.description.strip() or purpose.code)
+        SearchPurpose(purpose.code, purpose.description.strip() or purpose.code, purpose.category)
         for purpose in policy.purposes
-        if not any(f.matches(purpose) for p in profiles for f in p.forbidden_purposes)
+        if purpose.category is not None and enforceable(purpose, rules, attestations)
     )

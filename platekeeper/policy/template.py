@@ -55,10 +55,15 @@ public_agency = true
 
 def _purposes() -> str:
     blocks = [
-        f"[[purposes]]\ncode = {_q(p.code)}\ndescription = {_q(p.label)}\n"
+        f"[[purposes]]\ncode = {_q(p.code)}\ncategory = {_q(p.category.value)}\n"
+        f"description = {_q(p.label)}\n"
         for p in DEFAULT_PURPOSES
     ]
-    return "# (A) Authorised purposes; every access names one.\n" + "\n".join(blocks)
+    return (
+        "# (A) Authorised purposes; every access names one. category is one of the closed list\n"
+        "# in docs/policy.md; a jurisdiction forbids categories, whatever a purpose is called.\n"
+        + "\n".join(blocks)
+    )
 
 
 def _access() -> str:

@@ -20,6 +20,7 @@ from platekeeper.domain.policy import (
     check_policy,
     is_complete,
 )
+from platekeeper.domain.purposes import PurposeCategory
 from platekeeper.domain.retention import DEFAULT_CEILINGS, DataClass
 from platekeeper.domain.sharing import EntityType
 from platekeeper.policy.profiles import load_profiles
@@ -84,7 +85,12 @@ def test_a_public_agency_needs_its_public_comment_record() -> None:
 
 def test_a_forbidden_purpose_is_a_conflict_citing_the_law() -> None:
     policy = complete_policy()
-    purposes = (*policy.purposes, PolicyPurpose("civil-immigration", "Immigration enforcement"))
+    purposes = (
+        *policy.purposes,
+        PolicyPurpose(
+            "civil-immigration", "Immigration enforcement", PurposeCategory.IMMIGRATION_ENFORCEMENT
+        ),
+    )
     (finding,) = blocking(replace(policy, purposes=purposes))
     assert finding.severity is Severity.CONFLICT
     assert finding.element == "profile:ca"
@@ -130,8 +136,10 @@ def test_a_floor_above_the_ceiling_is_reported_not_resolved() -> None:
     assert "floor of 7 days" in conflict.message
 
 
-def test_an_overdue_review_is_a_warning_only() -> None:
-    findings = check_policy(complete_policy(), CA, date(2030, 1, 1))
+def test_a_review_just_overdue_is_a_warning_only() -> None:
+    # The demo's review date is 2027-01-01; past a grace of 90 days it blocks
+    # (tests/loopholes/test_purposes.py).
+    findings = check_policy(complete_policy(), CA, date(2027, 2, 1))
     assert [(f.key, f.severity) for f in findings] == [("retention.review_date", Severity.WARNING)]
     assert is_complete(findings)
 

@@ -13,6 +13,7 @@ from platekeeper.domain.policy import (
     beyond_ceiling,
     effective_retention,
 )
+from platekeeper.domain.purposes import PurposeCategory
 from platekeeper.domain.retention import DataClass
 from platekeeper.domain.sharing import EntityType
 from platekeeper.errors import ConfigError, InvalidInput, NotFound
@@ -69,7 +70,7 @@ def test_california_sets_no_ceiling_but_restricts_sharing_and_purposes() -> None
     assert ca.sharing.entity_types == {EntityType.PUBLIC_AGENCY}
     assert ca.sharing.states == frozenset({"CA"})
     assert "2023-DLE-06" in ca.sharing.citation
-    assert [f.code for f in ca.forbidden_purposes] == ["immigration-enforcement"]
+    assert [f.category for f in ca.forbidden_purposes] == [PurposeCategory.IMMIGRATION_ENFORCEMENT]
     assert ca.public_comment_citation is not None
 
 
@@ -115,7 +116,11 @@ def test_sharing_rules_are_narrowed_by_every_profile_and_cite_them() -> None:
 def test_a_forbidden_purpose_is_never_authorised() -> None:
     policy = complete_policy()
     policy = replace(
-        policy, purposes=(*policy.purposes, PolicyPurpose("immigration-enforcement", "x"))
+        policy,
+        purposes=(
+            *policy.purposes,
+            PolicyPurpose("immigration-enforcement", "x", PurposeCategory.IMMIGRATION_ENFORCEMENT),
+        ),
     )
     codes = [p.code for p in resolve(policy, [load_profile("ca")]).purposes]
     assert "immigration-enforcement" not in codes

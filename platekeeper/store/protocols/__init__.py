@@ -34,7 +34,11 @@ from platekeeper.store.protocols.incidents import (
     ReadCorrectionRepository,
     RecordsRequestRepository,
 )
-from platekeeper.store.protocols.policy import PolicyVersion, PolicyVersionRepository
+from platekeeper.store.protocols.policy import (
+    PolicyVersion,
+    PolicyVersionRepository,
+    PurposeAttestationRepository,
+)
 from platekeeper.store.protocols.reads import (
     CeilingSource,
     MinuteCount,
@@ -87,6 +91,7 @@ __all__ = [
     "PurgeLedgerRepository",
     "PurgeRange",
     "PurgedReads",
+    "PurposeAttestationRepository",
     "ReadCorrectionRepository",
     "ReadQuery",
     "ReadRepository",

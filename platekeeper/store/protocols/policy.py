@@ -1,10 +1,12 @@
-"""Versions of the usage policy as rendered."""
+"""Versions of the usage policy as rendered, and the custodian's attestations of purposes."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
+
+from platekeeper.domain.policy_purposes import PurposeAttestation
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,4 +40,16 @@ class PolicyVersionRepository(Protocol):
 
     def list(self, limit: int = 100) -> list[PolicyVersion]:
         """Most recently rendered first."""
+        ...
+
+
+class PurposeAttestationRepository(Protocol):
+    """The custodian's attestations that a purpose flagged as misfiled is what it says."""
+
+    def add(self, attestation: PurposeAttestation) -> None:
+        """Store ``attestation``; earlier ones stay, as the record of who said what when."""
+        ...
+
+    def list(self) -> list[PurposeAttestation]:
+        """Every attestation, oldest first."""
         ...

@@ -24,7 +24,10 @@ from platekeeper.store.protocols.incidents import (
     ReadCorrectionRepository,
     RecordsRequestRepository,
 )
-from platekeeper.store.protocols.policy import PolicyVersionRepository
+from platekeeper.store.protocols.policy import (
+    PolicyVersionRepository,
+    PurposeAttestationRepository,
+)
 from platekeeper.store.protocols.reads import ReadRepository
 from platekeeper.store.protocols.registry import AgencyRepository, CameraRepository
 from platekeeper.store.protocols.retention import (
@@ -90,6 +93,8 @@ class Store(Protocol):
     def records_requests(self) -> RecordsRequestRepository: ...
     @property
     def read_corrections(self) -> ReadCorrectionRepository: ...
+    @property
+    def purpose_attestations(self) -> PurposeAttestationRepository: ...
 
     def upgrade(self) -> list[str]:
         """Apply pending migrations; return the names of those applied."""

@@ -1,7 +1,9 @@
-"""Published versions of the usage and privacy policy."""
+"""Published versions of the usage and privacy policy, and attestations of its purposes."""
 
 from __future__ import annotations
 
+from platekeeper.domain.policy_purposes import PurposeAttestation
+from platekeeper.domain.purposes import PurposeCategory
 from platekeeper.store.protocols import PolicyVersion
 from platekeeper.store.sql.database import Repository, Row
 from platekeeper.store.sql.dialect import TimeCodec
@@ -42,3 +44,31 @@ def _from_row(row: Row, time: TimeCodec) -> PolicyVersion:
         rendered_at=time.from_db(row[2]),
         last_rendered_at=time.from_db(row[3]),
     )
+
+
+_ATTESTED = "purpose_code, label, category, reason, attested_by, attested_at"
+
+
+class SqlPurposeAttestations(Repository):
+    def add(self, attestation: PurposeAttestation) -> None:
+        a = attestation
+        self._execute(
+            f"INSERT INTO purpose_attestations ({_ATTESTED}) VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                a.purpose_code,
+                a.label,
+                a.category.value,
+                a.reason,
+                a.attested_by,
+                self._time.to_db(a.attested_at),
+            ),
+        )
+
+    def list(self) -> list[PurposeAttestation]:
+        rows = self._fetch_all(f"SELECT {_ATTESTED} FROM purpose_attestations ORDER BY seq")
+        return [
+            PurposeAttestation(
+                row[0], row[1], PurposeCategory(row[2]), row[3], row[4], self._time.from_db(row[5])
+            )
+            for row in rows
+        ]

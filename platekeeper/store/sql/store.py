@@ -19,7 +19,7 @@ from platekeeper.store.sql.hits import SqlHits
 from platekeeper.store.sql.hotlists import SqlHotlistEntries, SqlHotlists
 from platekeeper.store.sql.incidents import SqlIncidents, SqlReadCorrections, SqlRecordsRequests
 from platekeeper.store.sql.outbox import SqlAlertOutbox
-from platekeeper.store.sql.policy import SqlPolicyVersions
+from platekeeper.store.sql.policy import SqlPolicyVersions, SqlPurposeAttestations
 from platekeeper.store.sql.registry import SqlAgencies, SqlCameras
 from platekeeper.store.sql.retention import SqlImageKeys, SqlLegalHolds, SqlPurgeLedger
 from platekeeper.store.sql.sharing import SqlRecipients, SqlShareRequests, SqlSharingLedger
@@ -51,6 +51,7 @@ class SqlStore:
         self.alert_outbox = SqlAlertOutbox(database)
         self.hits = SqlHits(database)
         self.policy_versions = SqlPolicyVersions(database)
+        self.purpose_attestations = SqlPurposeAttestations(database)
         self.hotlists = SqlHotlists(database)
         self.hotlist_entries = SqlHotlistEntries(database)
         self.legal_holds = SqlLegalHolds(database)
