@@ -157,13 +157,15 @@ def build_test_services(settings: Settings, clock: FixedClock) -> Services:
         passwords=Passwords(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)),
     )
     # Most tests store reads without writing a policy file first; the refusal without a complete
-    # policy is tested where it is made (tests/loopholes/test_retention.py).
+    # policy is tested where it is made (tests/loopholes/test_retention.py). What the policy says
+    # of collection (end-user mode, plate crops only) still holds.
     ingest = IngestService(
         built.store,
         built.images,
         clock,
         built.ingest.limits,
         [built.hotlist_matcher],
+        collection=built.ingest.collection,
         policy=POLICY_ASSUMED_COMPLETE,
     )
     services = replace(built, accounts=cheap, ingest=ingest)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 import pytest
@@ -51,6 +52,17 @@ def accounts(store: Store, clock: FixedClock, sink: RecordingSink) -> AccountSer
     return AccountService(store, clock, AccountSettings(), sink, passwords=cheap_passwords())
 
 
+def job_title_for(service: AccountService, roles: Iterable[Role], default: str) -> str:
+    """A job title the policy file lets hold every one of ``roles``, or ``default`` where no
+    policy file sets titles: people in tests are staffed as the policy says."""
+    rules = service.staffing.roles
+    if rules is None:
+        return default
+    allowed = [rules[role].job_titles for role in roles if role in rules]
+    common = sorted(frozenset.intersection(*allowed)) if allowed else []
+    return common[0] if common else default
+
+
 def add_person(
     service: AccountService,
     username: str = "jdoe",
@@ -63,7 +75,7 @@ def add_person(
         username=username,
         display_name=f"Person {username}",
         agency_id=agency_id,
-        job_title="Detective",
+        job_title=job_title_for(service, roles or (Role.ANALYST,), "Detective"),
         roles=roles or (Role.ANALYST,),
         training_completed_on=TRAINED_ON,
         password=password,

@@ -11,6 +11,7 @@ from platekeeper.accounts.authority import HostOperator
 from platekeeper.domain.access import Actor
 from platekeeper.domain.people import Account, Role
 from platekeeper.services import Services
+from tests.accounts.conftest import job_title_for
 from tests.api.conftest import LiveApp
 
 CONSOLE = HostOperator(Actor("cli:test", "-"))
@@ -34,7 +35,7 @@ def add_person(services: Services, username: str, role: Role, agency_id: str = "
         username=username,
         display_name=username.title(),
         agency_id=agency_id,
-        job_title=role.value.title(),
+        job_title=job_title_for(services.accounts, [role], role.value.title()),
         roles=[role],
         training_completed_on=date(2026, 6, 1),
         password=PASSWORD,
