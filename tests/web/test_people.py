@@ -3,14 +3,15 @@ accounts service's refusals are shown with their reasons."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from playwright.sync_api import Locator, Page, expect
 
 from platekeeper.domain.access import AccessOutcome
-from platekeeper.domain.people import AccountStatus, Role, SuspensionReason
+from platekeeper.domain.people import AccountStatus, Role, SuspensionReason, TrainingRecord
 from platekeeper.store.protocols import AccessFilter
-from tests.api.people import CONSOLE, PASSWORD, add_person
+from tests.api.people import PASSWORD, add_person
 from tests.web.conftest import WebApp, shoot, sign_in
 
 
@@ -58,6 +59,8 @@ def test_a_custodian_adds_a_person_then_suspends_and_reactivates_them(
     shoot(page, "people")
 
     suspended.get_by_role("link", name="Jane Doe").click()
+    # Reactivation needs training completed since the account stopped (the policy's rule).
+    page.get_by_label("Training completed on (if new)").fill("2026-11-28")
     page.get_by_role("button", name="Reactivate").click()
     expect(page.get_by_role("status")).to_have_text("The account was reactivated.")
     account = web_app.services.accounts.by_username("jdoe")
@@ -74,8 +77,10 @@ def test_a_reactivation_without_current_training_is_refused_with_the_reason(
     page: Page, web_app: WebApp
 ) -> None:
     lapsed = add_person(web_app.services, "lee", Role.OFFICER)
-    web_app.services.accounts.record_training(
-        CONSOLE, lapsed.account.id, date(2025, 6, 1), date(2026, 6, 1)
+    # A record from a year before, lapsed since: no service records lapsed training today.
+    store = web_app.services.store
+    store.accounts.update(
+        replace(lapsed.account, training=TrainingRecord(date(2025, 6, 1), date(2026, 6, 1)))
     )
     web_app.services.accounts.sweep()
     sign_in(page, web_app.person(Role.CUSTODIAN), next_path="/people")
@@ -86,16 +91,16 @@ def test_a_reactivation_without_current_training_is_refused_with_the_reason(
     suspended.get_by_role("link", name="Lee").click()
     page.get_by_role("button", name="Reactivate").click()
     refusal = page.get_by_role("alert")
-    expect(refusal).to_contain_text("the training record is not current")
-    expect(refusal).to_contain_text("Record the person's latest training")
+    expect(refusal).to_contain_text("training completed 2025-06-01 is not current")
+    expect(refusal).to_contain_text("record the new training's date")
     shoot(page, "person-refused-reactivation")
     account = web_app.services.accounts.by_username("lee")
     assert account.suspension_reason is SuspensionReason.TRAINING_EXPIRED
 
-    page.get_by_label("Training completed on (if new)").fill("2026-11-20")
+    page.get_by_label("Training completed on (if new)").fill("2026-11-28")
     page.get_by_role("button", name="Reactivate").click()
     expect(page.get_by_role("status")).to_have_text("The account was reactivated.")
-    expect(page.get_by_text("expires 2027-11-20")).to_be_visible()
+    expect(page.get_by_text("expires 2027-11-28")).to_be_visible()
 
 
 def test_a_custodian_cannot_change_their_own_account(page: Page, web_app: WebApp) -> None:
