@@ -175,7 +175,12 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         approvals=ApprovalDesk(store, log, clock, access, independence=independence),
         hit_desk=HitDesk(store, images, log, clock, access),
         hotlists=HotlistService(
-            store, log, clock, settings.hotlists, entry_ceiling=_entry_ceiling(settings, policy)
+            store,
+            log,
+            clock,
+            settings.hotlists,
+            entry_ceiling=_entry_ceiling(settings, policy),
+            forbidden=None if policy is None else policy.forbidden_categories,
         ),
         alerts=alerts,
         hotlist_matcher=matcher,

@@ -23,6 +23,7 @@ from platekeeper.cli.context import open_current, state
 from platekeeper.cli.identity import AsOption, person
 from platekeeper.domain.gate import Person
 from platekeeper.domain.hotlists import AlertLevel, ListSource
+from platekeeper.domain.purposes import PurposeCategory
 from platekeeper.errors import InvalidInput
 from platekeeper.hotlists.entries import EntryDraft
 from platekeeper.hotlists.importing import FileFormat, ImportReport, ImportSpec, parse_mapping
@@ -99,6 +100,13 @@ def create(
     agency: Annotated[
         str | None, typer.Option(help="The agency that owns the list: yours (the default).")
     ] = None,
+    category: Annotated[
+        PurposeCategory | None,
+        typer.Option(
+            help="The kind of matter it serves; by default stolen-vehicle for a fed list, "
+            "criminal-investigation for your own. One the law forbids is refused."
+        ),
+    ] = None,
     as_user: AsOption = None,
 ) -> None:
     """Create a hot list of your agency."""
@@ -114,6 +122,7 @@ def create(
             alert_level=alert_level,
             covert=covert,
             agency_id=agency,
+            category=category,
         ),
     )
     out.print(f"Hot list {list_id} created.")

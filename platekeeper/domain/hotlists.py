@@ -9,7 +9,7 @@ against the image and checked that the entry is still active in its source syste
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -17,9 +17,11 @@ from typing import Protocol
 
 from platekeeper.domain.agencies import require_slug
 from platekeeper.domain.plates import normalise_plate_key
+from platekeeper.domain.purpose_words import points_at
+from platekeeper.domain.purposes import PurposeCategory
 from platekeeper.domain.reads import PlateRead
 from platekeeper.domain.time import require_utc
-from platekeeper.errors import InvalidInput
+from platekeeper.errors import FieldError, InvalidInput
 
 MANUAL_ENTRY_DAYS = 30
 """A manual entry expires within this many days unless a supervisor renews it."""
@@ -59,6 +61,8 @@ class Hotlist:
     covert: bool
     created_at: datetime
     refreshed_at: datetime | None = None
+    category: PurposeCategory = PurposeCategory.CRIMINAL_INVESTIGATION
+    """The kind of matter the list serves: a profile that forbids it forbids the list."""
 
     def __post_init__(self) -> None:
         require_slug(self.id, "hot list id")
@@ -75,6 +79,43 @@ class Hotlist:
         if not self.source.fed:
             return False
         return self.refreshed_at is None or now - self.refreshed_at > STALE_AFTER
+
+
+def default_category(source: ListSource) -> PurposeCategory:
+    """A list's category when its maker names none: fed lists carry stolen cars and plates above
+    all, an agency's own lists its cases. Migration 0021 gave existing lists the same."""
+    if source.fed:
+        return PurposeCategory.STOLEN_VEHICLE
+    return PurposeCategory.CRIMINAL_INVESTIGATION
+
+
+def forbidden_list(hotlist: Hotlist, forbidden: Mapping[PurposeCategory, str]) -> FieldError | None:
+    """Why the applicable law forbids ``hotlist``, or None: its category is forbidden, or its
+    id or name points at a forbidden matter under another category ('ICE detainers' filed as a
+    criminal investigation, NCIC's 'Immigration Violator File' as stolen vehicles)."""
+    if hotlist.category in forbidden:
+        why = forbidden[hotlist.category]
+        return FieldError("category", f"{hotlist.category.value!r} is forbidden by {why}")
+    found = points_at(f"{hotlist.id} {hotlist.name}", forbidden)
+    if found is None:
+        return None
+    category, word = found
+    why = forbidden[PurposeCategory(category)]
+    return FieldError("name", f"{word!r} points at {category}, forbidden by {why}")
+
+
+def refuse_forbidden_list(hotlist: Hotlist, forbidden: Mapping[PurposeCategory, str]) -> None:
+    """Raise ``InvalidInput`` if the law forbids ``hotlist``: no one makes, fills or refreshes
+    it (R20: no subscription to an immigration hot list in California or Illinois)."""
+    problem = forbidden_list(hotlist, forbidden)
+    if problem is None:
+        return
+    raise InvalidInput(
+        f"hot list {hotlist.id!r} serves a forbidden matter: {problem.location} {problem.message}",
+        hint="A jurisdiction that applies to this agency forbids this kind of list; it cannot be "
+        "created, imported into or refreshed, and its entries raise no hits.",
+        fields=[problem],
+    )
 
 
 @dataclass(frozen=True, slots=True)

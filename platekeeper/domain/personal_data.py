@@ -4,7 +4,8 @@ The audit criticised hot-list and read records tagged with people's names and ad
 entry says which car and why; who the person is belongs in the case file, which the entry's case
 number points to. So every free-text field (hot-list reasons and notes, hold reasons, approval
 justifications, hit notes, share purposes and reasons) is searched for dates of birth, street
-addresses, phone numbers, social security numbers and names, and refused when it holds any.
+addresses, phone numbers, social security numbers, names, criminal charges and criminal-history
+(CLETS/CJI) records (``criminal_records.py``), and refused when it holds any.
 Names are found by ``person_names.py`` from the census lists shipped with the package; the
 agency's own patterns (``hotlists.personal_name_patterns``) add to them.
 
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from platekeeper.domain.criminal_records import CriminalRecordKind, find_criminal_records
 from platekeeper.domain.person_names import find_names
 from platekeeper.errors import FieldError, InvalidInput
 
@@ -34,6 +36,14 @@ class PersonalDataKind(StrEnum):
     SOCIAL_SECURITY_NUMBER = "social security number"
     PHONE_NUMBER = "phone number"
     NAME = "name"
+    CRIMINAL_CHARGE = "criminal charge"
+    CRIMINAL_HISTORY = "criminal-history record"
+
+
+_CRIMINAL_KINDS = {
+    CriminalRecordKind.CHARGE: PersonalDataKind.CRIMINAL_CHARGE,
+    CriminalRecordKind.HISTORY: PersonalDataKind.CRIMINAL_HISTORY,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +155,7 @@ def find_personal_data(
         *_social_security_numbers(text),
         *_addresses(text),
         *_phone_numbers(text),
+        *(Finding(_CRIMINAL_KINDS[k], start, end) for k, start, end in find_criminal_records(text)),
         *(Finding(PersonalDataKind.NAME, start, end) for start, end in find_names(text)),
         *(
             Finding(PersonalDataKind.NAME, m.start(), m.end())
@@ -173,8 +184,9 @@ def refuse_personal_data(
     raise InvalidInput(
         message,
         hint="PlateKeeper's records must not name people or carry their dates of birth, "
-        "addresses, phone numbers or social security numbers: the audit criticised records "
-        "tagged with them. Say what the car is wanted for or why the record is needed, and "
+        "addresses, phone numbers or social security numbers, nor their charges, convictions "
+        "or criminal history (CLETS/CJI returns): the audit criticised records tagged with "
+        "them. Say what the car is wanted for or why the record is needed, and "
         "leave the person to the case file that the case number links to.",
         fields=[FieldError(field, message)],
     )

@@ -30,7 +30,7 @@ from platekeeper.config import AccessSettings
 from platekeeper.domain import PlateRead
 from platekeeper.domain.access import AccessSink
 from platekeeper.domain.gate import Basis, Person
-from platekeeper.domain.hotlists import Alert, AlertSink, Hotlist
+from platekeeper.domain.hotlists import Alert, AlertSink, Hotlist, forbidden_list
 from platekeeper.domain.scope import AgencyScope
 from platekeeper.domain.time import Clock
 from platekeeper.hotlists.entry_index import EntryIndex, Match
@@ -67,6 +67,9 @@ class HotlistMatcher:
         self._rebuild: threading.Thread | None = None
         self._held: list[PlateRead] = []
         self._retroactive = Retroactive(store, access_log, clock, settings)
+        # A list the applicable law forbids (its category, or its name under another) never
+        # matches: its entries raise no hit and no alert (R20).
+        self._forbidden = settings.catalogue().forbidden
 
     def reload(self) -> None:
         """Rebuild the index now and wait for it, e.g. right after a change to the entries."""
@@ -179,6 +182,8 @@ class HotlistMatcher:
             hotlist = lists[list_id]
             if entry is None or hotlist is None or not entry.active_at(now):
                 continue  # removed or expired since the index was built
+            if forbidden_list(hotlist, self._forbidden) is not None:
+                continue
             # A read matches its own agency's lists only; a read of no known camera, none.
             scope = agencies.get(read.camera_id)
             if scope is None or not scope.admits(hotlist.agency_id):

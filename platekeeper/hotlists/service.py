@@ -24,10 +24,18 @@ from typing import TypeVar
 from platekeeper.config import HotlistSettings
 from platekeeper.domain.access import AccessOutcome, AccessSink, Actor
 from platekeeper.domain.gate import Access, AccessGate, Person, Stated
-from platekeeper.domain.hotlists import AlertLevel, Hotlist, HotlistEntry, ListSource
+from platekeeper.domain.hotlists import (
+    AlertLevel,
+    Hotlist,
+    HotlistEntry,
+    ListSource,
+    default_category,
+    refuse_forbidden_list,
+)
 from platekeeper.domain.permissions import Permission
 from platekeeper.domain.personal_data import compile_name_patterns
 from platekeeper.domain.plates import normalise_plate_key
+from platekeeper.domain.purposes import PurposeCategory
 from platekeeper.domain.scope import AgencyScope
 from platekeeper.domain.time import Clock
 from platekeeper.errors import InvalidInput, NotFound, PermissionDenied, PlateKeeperError
@@ -94,8 +102,12 @@ class HotlistService:
         settings: HotlistSettings,
         *,
         entry_ceiling: timedelta | None = None,
+        forbidden: Mapping[PurposeCategory, str] | None = None,
     ) -> None:
         self._store = store
+        # The categories the applicable law forbids, with the law: a list of one (or named for
+        # one) is never made, filled or refreshed (R20).
+        self._forbidden: Mapping[PurposeCategory, str] = dict(forbidden or {})
         # Hot lists ask no purpose; ``retroactive`` matching, which does, lives in hits/.
         self._gate = AccessGate(log, clock)
         self._clock = clock
@@ -125,6 +137,7 @@ class HotlistService:
         alert_level: AlertLevel,
         covert: bool,
         agency_id: str | None = None,
+        category: PurposeCategory | None = None,
     ) -> Hotlist:
         agency = agency_id or who.actor.agency_id
         query = {"list_id": list_id, "agency_id": agency}
@@ -145,7 +158,9 @@ class HotlistService:
                 alert_level=alert_level,
                 covert=covert,
                 created_at=self._clock.now(),
+                category=category or default_category(source),
             )
+            refuse_forbidden_list(hotlist, self._forbidden)
             self._store.hotlists.add(hotlist)
             return hotlist
 
@@ -203,7 +218,7 @@ class HotlistService:
         )
 
         def act() -> HotlistEntry:
-            hotlist = self._visible_list(change, list_id)
+            hotlist = self._lawful_list(change, list_id)
             entry = make_entry(
                 hotlist,
                 draft,
@@ -222,6 +237,7 @@ class HotlistService:
 
         def act() -> HotlistEntry:
             entry, hotlist = self._visible_entry(change, entry_id)
+            refuse_forbidden_list(hotlist, self._forbidden)
             renewed = renewal(hotlist, entry, self._clock.now(), until, self.rules)
             self._store.hotlist_entries.set_expiry(entry_id, renewed.expires_at)
             return renewed
@@ -275,7 +291,7 @@ class HotlistService:
         change = _Change(who, "hotlists:set-source", Permission.HOTLISTS_MANAGE, query)
 
         def act() -> HotlistFeed:
-            self._visible_list(change, list_id)
+            self._lawful_list(change, list_id)
             feed = HotlistFeed(list_id, location, spec.format.value, spec.to_json())
             self._store.hotlists.set_feed(feed)
             return feed
@@ -287,7 +303,7 @@ class HotlistService:
         change = _Change(who, "hotlists:refresh", Permission.HOTLISTS_MANAGE, {"list_id": list_id})
 
         def act() -> ImportReport:
-            hotlist = self._visible_list(change, list_id)
+            hotlist = self._lawful_list(change, list_id)
             return self._refresh(hotlist, who.actor.username)
 
         return self._logged(change, act, _described)
@@ -358,6 +374,9 @@ class HotlistService:
         return report
 
     def _read_file(self, hotlist: Hotlist, data: bytes, spec: ImportSpec, by: str) -> ImportReport:
+        # Every way a file fills a list (import, preview, refresh by a person or the scheduler)
+        # comes through here.
+        refuse_forbidden_list(hotlist, self._forbidden)
         self._check_size(data)
         report = entries_from_file(
             data, spec, hotlist, self.rules, entered_by=by, now=self._clock.now()
@@ -375,6 +394,12 @@ class HotlistService:
         after the permission): another agency's list is reported as one that does not exist."""
         hotlist = self._store.hotlists.get(list_id)
         return change.scope.own(hotlist, _list_agency, f"hot list {list_id!r} does not exist")
+
+    def _lawful_list(self, change: _Change, list_id: str) -> Hotlist:
+        """The visible list, if the applicable law does not forbid it."""
+        hotlist = self._visible_list(change, list_id)
+        refuse_forbidden_list(hotlist, self._forbidden)
+        return hotlist
 
     def _visible_entry(self, change: _Change, entry_id: str) -> tuple[HotlistEntry, Hotlist]:
         entry = self._store.hotlist_entries.get(entry_id)

@@ -72,6 +72,7 @@ def create_hotlist(body: HotlistCreate, services: ServicesDep, caller: CallerDep
         priority=body.priority,
         alert_level=body.alert_level,
         covert=body.covert,
+        category=body.category,
     )
     return HotlistPublic.of(created)
 

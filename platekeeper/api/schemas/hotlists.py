@@ -7,6 +7,7 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 from platekeeper.domain.hotlists import AlertLevel, Hotlist, HotlistEntry, ListSource
+from platekeeper.domain.purposes import PurposeCategory
 from platekeeper.hotlists.importing import ImportReport
 
 
@@ -17,6 +18,12 @@ class HotlistCreate(BaseModel):
     priority: int = Field(ge=1, le=9, description="1 is the most urgent.")
     alert_level: AlertLevel
     covert: bool = Field(default=False, description="Alerts go only to the list's owners.")
+    category: PurposeCategory | None = Field(
+        default=None,
+        description="The kind of matter the list serves; by default stolen-vehicle for a fed "
+        "list, criminal-investigation for the agency's own. A category the applicable law "
+        "forbids (immigration-enforcement in California and Illinois) is refused.",
+    )
 
 
 class HotlistPublic(BaseModel):
@@ -26,6 +33,7 @@ class HotlistPublic(BaseModel):
     priority: int
     alert_level: AlertLevel
     covert: bool
+    category: PurposeCategory
     created_at: datetime
     refreshed_at: datetime | None
 
@@ -38,6 +46,7 @@ class HotlistPublic(BaseModel):
             priority=hotlist.priority,
             alert_level=hotlist.alert_level,
             covert=hotlist.covert,
+            category=hotlist.category,
             created_at=hotlist.created_at,
             refreshed_at=hotlist.refreshed_at,
         )

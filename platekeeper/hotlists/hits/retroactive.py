@@ -28,7 +28,13 @@ from platekeeper.domain import PlateRead
 from platekeeper.domain.access import AccessSink
 from platekeeper.domain.approvals import require_approval
 from platekeeper.domain.gate import Access, AccessGate, Basis, Person
-from platekeeper.domain.hotlists import Hit, Hotlist, HotlistEntry
+from platekeeper.domain.hotlists import (
+    Hit,
+    Hotlist,
+    HotlistEntry,
+    forbidden_list,
+    refuse_forbidden_list,
+)
 from platekeeper.domain.permissions import Permission
 from platekeeper.domain.plates import CONFUSABLE_CLASSES
 from platekeeper.domain.purposes import StatedPurpose
@@ -95,6 +101,7 @@ class Retroactive:
         self._max_results = settings.max_results
         self._approval_beyond_days = settings.approval_beyond_days
         self._gate = AccessGate(access_log, clock, settings.catalogue())
+        self._gate_forbidden = settings.catalogue().forbidden
 
     def match(self, who: Person, basis: Basis, entry_id: str) -> RetroactiveMatch:
         access = Access(who, basis, Permission.HOTLISTS_RETROACTIVE, {"entry_id": entry_id})
@@ -103,6 +110,11 @@ class Retroactive:
         if entry is None or hotlist is None:
             self._gate.allowed(access, reason="no such entry in the agency")
             raise NotFound(f"hot-list entry {entry_id} does not exist")
+        forbidden = self._gate_forbidden
+        if forbidden_list(hotlist, forbidden) is not None:
+            # As the matcher at ingest: a list the law forbids matches nothing (R20).
+            self._gate.allowed(access, reason="the list serves a forbidden matter")
+            refuse_forbidden_list(hotlist, forbidden)
         found = self._matches(entry, hotlist, AgencyScope.of(who.actor), span)
         # The log names the plate and who listed it, so that the misuse signals can see a
         # person matching, again and again, a plate they listed themselves.

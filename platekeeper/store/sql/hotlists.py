@@ -13,13 +13,14 @@ from collections.abc import Collection, Iterator, Sequence
 from datetime import datetime
 
 from platekeeper.domain.hotlists import AlertLevel, Hotlist, HotlistEntry, ListSource
+from platekeeper.domain.purposes import PurposeCategory
 from platekeeper.errors import Conflict, NotFound
 from platekeeper.store.protocols import ActiveEntry, HotlistFeed
 from platekeeper.store.sql.database import Repository, Row, Transaction, marks
 from platekeeper.store.sql.dialect import ConstraintViolation, TimeCodec, Violation
 
 _HOTLIST_COLUMNS = (
-    "id, agency_id, name, source, priority, alert_level, covert, created_at, refreshed_at"
+    "id, agency_id, name, source, priority, alert_level, covert, created_at, refreshed_at, category"
 )
 _FEED_COLUMNS = "id, feed_location, feed_format, feed_mapping, feed_attempted_at, feed_error"
 _ENTRY_COLUMNS = (
@@ -55,7 +56,7 @@ class SqlHotlists(Repository):
         try:
             with self._db.write() as connection:
                 connection.execute(
-                    f"INSERT INTO hotlists ({_HOTLIST_COLUMNS}) VALUES ({marks(9)})",
+                    f"INSERT INTO hotlists ({_HOTLIST_COLUMNS}) VALUES ({marks(10)})",
                     _hotlist_row(hotlist, self._time),
                 )
                 _bump(connection)
@@ -255,6 +256,7 @@ def _hotlist_row(hotlist: Hotlist, time: TimeCodec) -> Row:
         hotlist.covert,
         time.to_db(hotlist.created_at),
         time.optional_to_db(hotlist.refreshed_at),
+        hotlist.category.value,
     )
 
 
@@ -269,6 +271,7 @@ def _hotlist_from_row(row: Row, time: TimeCodec) -> Hotlist:
         covert=bool(row[6]),
         created_at=time.from_db(row[7]),
         refreshed_at=time.optional_from_db(row[8]),
+        category=PurposeCategory(row[9]),
     )
 
 
