@@ -152,6 +152,14 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         export_window=timedelta(hours=settings.incidents.export_window_hours),
     )
     log.watch(breaches.heard)  # every export, whichever way in, is counted at once
+    hotlists = HotlistService(
+        store,
+        log,
+        clock,
+        settings.hotlists,
+        entry_ceiling=_entry_ceiling(settings, policy),
+        forbidden=None if policy is None else policy.forbidden_categories,
+    )
     return Services(
         settings=settings,
         store=store,
@@ -166,7 +174,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
             collection=collection,
             policy=storing_permit(settings, policy),
         ),
-        cameras=CameraService(store, log, clock, collection),
+        cameras=CameraService(store, log, clock, hotlists, collection),
         access_log=log,
         accounts=AccountService(
             store, clock, settings.accounts, log, staffing=_staffing(settings, policy)
@@ -174,14 +182,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         read_access=ReadAccess(store, images, log, clock, access),
         approvals=ApprovalDesk(store, log, clock, access, independence=independence),
         hit_desk=HitDesk(store, images, log, clock, access),
-        hotlists=HotlistService(
-            store,
-            log,
-            clock,
-            settings.hotlists,
-            entry_ceiling=_entry_ceiling(settings, policy),
-            forbidden=None if policy is None else policy.forbidden_categories,
-        ),
+        hotlists=hotlists,
         alerts=alerts,
         hotlist_matcher=matcher,
         sharing=SharingService(

@@ -74,6 +74,8 @@ OPERATOR_COMMANDS: Mapping[str, str] = {
     "audit public-key": "prints the public key",
     "audit purge": "the log's retention, as the server does on a schedule; prints a count",
     "purge": "the reads' retention, as the server does on a schedule; prints counts and ages",
+    "report publish-transparency": "publishes the public transparency report (aggregates "
+    "only), as the server does on its schedule",
     "user sweep": "suspends idle or untrained accounts, as the server does daily",
 }
 """Every console command that acts as the host operator, not as a person, and why."""

@@ -4,6 +4,10 @@ A report is a report: it exits 0 whatever it finds, and prints a one-line summar
 error. It is made for a person who signs in at the console (``--as`` and their password;
 ``cli/identity.py``) with the reports permission (an auditor), covers their agency only, and is
 an access logged in their name with ``console`` as the client address.
+
+``publish-transparency`` is the exception to the sign-in: it publishes the public transparency
+report (aggregates only, as the public page shows), as the server does on its schedule, so it
+is the host operator's.
 """
 
 from __future__ import annotations
@@ -15,14 +19,15 @@ from typing import Annotated
 
 import typer
 
-from platekeeper.cli.console import err
+from platekeeper.cli.console import err, out
 from platekeeper.cli.context import open_current, state
-from platekeeper.cli.identity import AsOption, person
+from platekeeper.cli.identity import AsOption, host_operator, person
 from platekeeper.domain.gate import NOTHING_STATED, Access, AccessGate
 from platekeeper.domain.permissions import Permission
 from platekeeper.errors import InvalidInput
 from platekeeper.reports.compliance import Period
 from platekeeper.reports.compliance_service import REPORT_ACTION, compliance_report
+from platekeeper.reports.publisher import TransparencyPublisher
 from platekeeper.reports.render import ReportFormat, render
 
 app = typer.Typer(help="Reports for auditors.", no_args_is_help=True)
@@ -80,3 +85,34 @@ def compliance(
         except OSError as exc:
             raise InvalidInput(f"cannot write {output}: {exc.strerror}") from None
     err.print(f"{report.summary()} Review sample seed: {report.sample.seed}.", soft_wrap=True)
+
+
+@app.command("publish-transparency")
+def publish_transparency(
+    ctx: typer.Context,
+    force: Annotated[
+        bool, typer.Option("--force", help="Publish now even if no report is due yet.")
+    ] = False,
+) -> None:
+    """Publish the public transparency report when the schedule says one is due (R37).
+
+    The server does this on its own every hour; the report is stored with its dates, listed on
+    the public page, and the publication is logged as the host operator's."""
+    services = open_current(state(ctx).settings())
+    try:
+        publisher = TransparencyPublisher(services)
+        actor = host_operator().actor
+        snapshot = publisher.publish(actor) if force else publisher.publish_if_due(actor)
+        schedule = publisher.schedule()
+    finally:
+        services.close()
+    if snapshot is None:
+        out.print(
+            f"No report is due: one is published every {schedule.interval_months} months "
+            f"({schedule.citation}). Use --force to publish one now."
+        )
+        return
+    out.print(
+        f"Published transparency report #{snapshot.seq}, covering "
+        f"{snapshot.period_from:%Y-%m-%d %H:%M} to {snapshot.period_to:%Y-%m-%d %H:%M} UTC."
+    )

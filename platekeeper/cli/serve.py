@@ -19,6 +19,7 @@ from platekeeper.errors import PlateKeeperError
 from platekeeper.hotlists.refresh import RefreshScheduler
 from platekeeper.http.alert_stream import AlertStreamServer
 from platekeeper.policy.effective import require_complete_policy
+from platekeeper.reports.publisher import PublicationScheduler, TransparencyPublisher
 from platekeeper.retention.scheduler import PurgeScheduler
 from platekeeper.services import Services
 from platekeeper.store.factory import file_warnings
@@ -105,6 +106,10 @@ def run_server(services: Services, listener: socket.socket) -> None:
         )
         purger.start()
         running.callback(purger.stop)
+        # The public report on the schedule the law sets (R37), published while serving.
+        publisher = PublicationScheduler(TransparencyPublisher(services))
+        publisher.start()
+        running.callback(publisher.stop)
         running.callback(stopping.set)  # first thing on the way out
         AlertStreamServer(config, services.alerts.live).run(sockets=[listener])
 

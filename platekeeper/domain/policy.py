@@ -168,6 +168,14 @@ class ProfileSharing:
 
 
 @dataclass(frozen=True, slots=True)
+class ProfileReporting:
+    """How often the law asks the agency to publish its public report (R37)."""
+
+    interval_months: int
+    citation: str
+
+
+@dataclass(frozen=True, slots=True)
 class JurisdictionProfile:
     code: str
     name: str
@@ -181,6 +189,8 @@ class JurisdictionProfile:
     """Set where the law asks a public agency for a public-comment meeting."""
     collection: ProfileCollection | None = None
     """Set where the law limits what of a scene is kept (plate crops only)."""
+    reporting: ProfileReporting | None = None
+    """Set where the law sets how often the public report is published."""
 
 
 # --- decisions -------------------------------------------------------------------------------

@@ -6,9 +6,10 @@ rules; a refusal is logged with its reason, then it acts and logs what it did. W
 ``Person``, on every channel: the pages and the API from the session, the console from the
 person who signs in there (``cli/identity.py``). Nobody is trusted for being at the console.
 
-The one act without a person is the scheduled refresh of a fed list (``refresh_due``): the
-server fetching the list's own source, logged as ``system:refresh`` of the list's agency. It is
-no method a caller hands a person to, so no route or command can act as it.
+The one act without a person is the scheduled refresh of a fed list (``refresh_due``, and
+``ready_for_deployment`` before a camera goes active): the server fetching the list's own
+source, logged as ``system:refresh`` of the list's agency. It is no method a caller hands a
+person to, so no route or command can act as it.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from platekeeper.domain.plates import normalise_plate_key
 from platekeeper.domain.purposes import PurposeCategory
 from platekeeper.domain.scope import AgencyScope
 from platekeeper.domain.time import Clock
-from platekeeper.errors import InvalidInput, NotFound, PermissionDenied, PlateKeeperError
+from platekeeper.errors import Conflict, InvalidInput, NotFound, PermissionDenied, PlateKeeperError
 from platekeeper.hotlists.entries import EntryDraft, EntryRules, make_entry, renewal
 from platekeeper.hotlists.importing import ImportReport, ImportSpec, entries_from_file
 from platekeeper.hotlists.refresh import due, fetch_source, keep_ids, redacted
@@ -49,6 +50,11 @@ T = TypeVar("T")
 logger = logging.getLogger(__name__)
 REFRESH_ACTOR = "system:refresh"
 """The username the access log gives scheduled refreshes."""
+
+
+class ListsNotReady(Conflict):
+    code = "hotlists_not_ready"
+    title = "The agency's fed hot lists are not current"
 
 
 Editor = Person
@@ -328,9 +334,35 @@ class HotlistService:
             logger.info("hot list %s refreshed: %s", hotlist.id, _described(report))
         return failed
 
+    def ready_for_deployment(self, agency_id: str) -> None:
+        """Refresh every fed list of ``agency_id`` now, as before each deployment of one of its
+        cameras; ``ListsNotReady`` naming each fed list that could not be refreshed or is still
+        stale. A camera that starts reading checks its plates against current lists only."""
+        problems: list[str] = []
+        for hotlist in self._store.hotlists.list(agency_id):
+            if not hotlist.source.fed:
+                continue
+            if self._store.hotlists.feed(hotlist.id) is not None:
+                try:
+                    self._scheduled_refresh(hotlist)
+                except PlateKeeperError as exc:
+                    problems.append(f"{hotlist.id} could not be refreshed ({exc.message})")
+                    continue
+            current = self._store.hotlists.get(hotlist.id) or hotlist
+            if current.stale_at(self._clock.now()):
+                last = _iso(current.refreshed_at)
+                problems.append(f"{hotlist.id} is stale (last refreshed {last})")
+        if problems:
+            raise ListsNotReady(
+                "the agency's fed hot lists are not current: " + "; ".join(problems),
+                hint="Fix the lists' sources (or refresh them) and try again; a camera is "
+                "deployed only against lists refreshed just before.",
+            )
+
     def _scheduled_refresh(self, hotlist: Hotlist) -> ImportReport:
         """The server refreshing a fed list from the source a person set: no person and no
-        role, logged as ``system:refresh`` of the list's agency; only ``refresh_due`` calls it."""
+        role, logged as ``system:refresh`` of the list's agency; only ``refresh_due`` and
+        ``ready_for_deployment`` call it."""
         system = Person(Actor(REFRESH_ACTOR, hotlist.agency_id), frozenset())
         change = _Change(
             system, "hotlists:refresh", Permission.HOTLISTS_MANAGE, {"list_id": hotlist.id}

@@ -5,7 +5,9 @@ custodian, at the console too (``cli/identity.py``). Each change is decided firs
 access gate (the policy-manage permission) and the agency scope (a custodian sees and changes
 only their own agency's cameras; another agency's camera is reported as one that does not
 exist); a refusal is written to the access log with its reason, and every change is written
-there too; an ingest key never is. A key is returned once, at
+there too; an ingest key never is. Before a camera goes active (registered, or set active) its
+agency's fed hot lists are refreshed (``ListsReady``); if one cannot be, or is stale, the
+camera is not deployed and the refusal is logged. A key is returned once, at
 registration or rotation, and only its hash is kept.
 """
 
@@ -14,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from platekeeper.domain import Camera, CameraKind, CameraStatus, GeoPoint
 from platekeeper.domain.access import AccessOutcome, AccessSink
@@ -30,6 +32,15 @@ from platekeeper.store import Store
 T = TypeVar("T")
 SILENT_AFTER = timedelta(hours=1)
 """An active camera that has sent nothing for this long is flagged as silent."""
+
+
+class ListsReady(Protocol):
+    """The hot lists a camera checks its reads against, made current before it is deployed
+    (the hot-list service: the camera service does no feed I/O itself)."""
+
+    def ready_for_deployment(self, agency_id: str) -> None:
+        """Refresh ``agency_id``'s fed lists now; raise if one cannot be refreshed or is stale."""
+        ...
 
 
 CameraAdmin = Person
@@ -81,9 +92,11 @@ class CameraService:
         store: Store,
         log: AccessSink,
         clock: Clock,
+        lists: ListsReady,
         collection: CollectionRules = COLLECT_EVERYTHING,
     ) -> None:
         self._store = store
+        self._lists = lists
         self._gate = AccessGate(log, clock)
         self._clock = clock
         self._collection = collection
@@ -111,6 +124,7 @@ class CameraService:
                     hint="A custodian registers their own agency's cameras.",
                 )
             self._collection.require_collection(f"registering camera {draft.camera_id!r}")
+            self._lists.ready_for_deployment(agency)
             key, key_hash = issue_camera_key()
             camera = Camera(
                 id=draft.camera_id,
@@ -136,6 +150,7 @@ class CameraService:
             camera = self._visible(change, camera_id)
             if status is CameraStatus.ACTIVE:
                 self._collection.require_collection(f"activating camera {camera_id!r}")
+                self._lists.ready_for_deployment(camera.agency_id)
             self._store.cameras.set_status(camera.id, status)
             return camera.status, self._get(camera_id)
 

@@ -17,6 +17,7 @@ from platekeeper.domain.collection import ProfileCollection
 from platekeeper.domain.policy import (
     ForbiddenCategory,
     JurisdictionProfile,
+    ProfileReporting,
     ProfileRetention,
     ProfileSharing,
 )
@@ -72,6 +73,11 @@ class _Collection(_Strict):
     citation: str = Field(min_length=3)
 
 
+class _Reporting(_Strict):
+    interval_months: int = Field(ge=1, le=24)
+    citation: str = Field(min_length=3)
+
+
 class _Profile(_Strict):
     code: str = Field(pattern=_CODE)
     name: str = Field(min_length=2)
@@ -82,6 +88,7 @@ class _Profile(_Strict):
     sharing: _Sharing | None = None
     forbidden_purposes: tuple[_Forbidden, ...] = ()
     collection: _Collection | None = None
+    reporting: _Reporting | None = None
 
 
 def available_profiles() -> list[str]:
@@ -164,6 +171,9 @@ def _to_domain(model: _Profile) -> JurisdictionProfile:
         collection=None
         if model.collection is None
         else ProfileCollection(model.collection.plate_crops_only, model.collection.citation),
+        reporting=None
+        if model.reporting is None
+        else ProfileReporting(model.reporting.interval_months, model.reporting.citation),
     )
 
 

@@ -17,6 +17,7 @@ from platekeeper.audit import MisuseSignal, VerificationReport
 from platekeeper.domain.access import AccessOutcome
 from platekeeper.domain.hotlists import Hotlist
 from platekeeper.domain.people import Account
+from platekeeper.domain.publication import PublicationSchedule
 from platekeeper.domain.purges import PurgeLedgerEntry
 from platekeeper.domain.purposes import CaseNumberFormat
 from platekeeper.domain.recipients import Recipient, ShareRequest
@@ -196,6 +197,12 @@ class Facts:
     sample_size: int
     unexpiring: tuple[EntryFact, ...] = ()
     """Hot-list entries of the agency's lists with no expiry date."""
+    publication: PublicationSchedule | None = None
+    """How often the public transparency report is due (R37); None: not gathered."""
+    last_publication: datetime | None = None
+    """When the last transparency report was published; None before any."""
+    operating_since: datetime | None = None
+    """The first access-log entry: when the system began, the schedule's start."""
 
 
 @dataclass(frozen=True, slots=True)

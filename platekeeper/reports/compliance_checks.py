@@ -17,6 +17,7 @@ from platekeeper.domain.hotlists import HitOutcome, HitStatus, RejectionReason
 from platekeeper.domain.people import AccountStatus, SuspensionReason
 from platekeeper.domain.permissions import PURPOSE_BOUND
 from platekeeper.domain.policy import Severity as PolicySeverity
+from platekeeper.domain.publication import GRACE, publication_overdue
 from platekeeper.domain.recipients import (
     RecipientStatus,
     ShareRule,
@@ -123,6 +124,34 @@ def published_policy(facts: Facts) -> list[Finding]:
             )
         ]
     return []
+
+
+def transparency_overdue(facts: Facts) -> list[Finding]:
+    """R37: the public report is published on the schedule the law sets (Arkansas every six
+    months, New Hampshire and Virginia every year, else yearly)."""
+    schedule, since = facts.publication, facts.operating_since
+    if schedule is None or since is None:
+        return []  # nothing gathered, or a system that has not begun
+    if not publication_overdue(schedule, facts.last_publication, since, facts.now):
+        return []
+    last = facts.last_publication
+    return [
+        Finding(
+            "policy.transparency-overdue",
+            Area.POLICY,
+            Severity.HIGH,
+            "The public transparency report is overdue",
+            (
+                "No transparency report was ever published"
+                if last is None
+                else f"The last transparency report was published on {last:%Y-%m-%d}"
+            )
+            + f"; one is due every {schedule.interval_months} months ({schedule.citation}), "
+            f"and {GRACE.days} days of grace have passed.",
+            "Keep the server running (it publishes on schedule), or publish now with "
+            "'platekeeper report publish-transparency'.",
+        )
+    ]
 
 
 # --- retention ------------------------------------------------------------------------------
@@ -686,6 +715,7 @@ def personal_data(facts: Facts) -> list[Finding]:
 CHECKS: tuple[Callable[[Facts], list[Finding]], ...] = (
     policy_completeness,
     published_policy,
+    transparency_overdue,
     retention_in_force,
     access_log_retention,
     oldest_non_hit_read,

@@ -49,6 +49,7 @@ from platekeeper.reports.compliance import (
     Period,
     PersonalDataFact,
 )
+from platekeeper.reports.publisher import schedule_for
 from platekeeper.retention.purge import PurgeService
 from platekeeper.store import Store
 from platekeeper.store.protocols import AccessFilter, HitFilter
@@ -143,7 +144,20 @@ def gather(
         sample_seed=default_seed(period) if sample_seed is None else sample_seed,
         sample_size=(policy and policy.policy.monitoring.sample_size) or DEFAULT_SAMPLE_SIZE,
         unexpiring=unexpiring,
+        publication=schedule_for(settings, store),
+        last_publication=_last_publication(store),
+        operating_since=_operating_since(store),
     )
+
+
+def _last_publication(store: Store) -> datetime | None:
+    last = store.transparency_snapshots.latest()
+    return None if last is None else last.published_at
+
+
+def _operating_since(store: Store) -> datetime | None:
+    first = store.access_log.scan(0, 1)
+    return first[0].event.at if first else None
 
 
 def _policy(settings: Settings, today: date) -> EffectivePolicy | None:

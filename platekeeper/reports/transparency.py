@@ -79,15 +79,16 @@ def gather_counts(
     now: datetime,
     purposes: Sequence[str] = (),
     rules: SharingRules = SHARING_OFF,
+    period: timedelta = PERIOD,
 ) -> TransparencyCounts:
-    """Count from ``store`` what happened in the 30 days before ``now``.
+    """Count from ``store`` what happened in the ``period`` (30 days) before ``now``.
 
     ``purposes`` are the authorised purpose codes, listed even when nobody searched for them.
     ``rules`` are the sharing rules in force: a recipient is listed as one that may receive data
     only where they let it receive something today (never one the law refuses, nor any while
     sharing is off).
     """
-    since = now - PERIOD
+    since = now - period
     cameras = store.cameras.list()
     hits = store.hits.list(HitFilter(since=since, limit=MOST_COUNTED))
     return TransparencyCounts(
@@ -283,12 +284,14 @@ def gather_transparency(
     min_count: int,
     effective: EffectivePolicy | None,
     version: PolicyVersion | None,
+    period: timedelta = PERIOD,
 ) -> TransparencyReport:
-    """The public report of ``store`` at ``now``, under the policy in force (None: no policy
-    file yet, so no retention periods and no link)."""
+    """The public report of ``store`` at ``now`` on the ``period`` before it, under the policy
+    in force (None: no policy file yet, so no retention periods and no link). The page shows
+    the last 30 days; a scheduled publication covers the time since the one before it."""
     purposes = [] if effective is None else [purpose.code for purpose in effective.purposes]
     rules = SHARING_OFF if effective is None else effective.sharing
-    counts = gather_counts(store, now, purposes, rules)
+    counts = gather_counts(store, now, purposes, rules, period)
     if effective is None:
         return transparency_report(counts, min_count=min_count)
     return transparency_report(
@@ -333,7 +336,7 @@ def feed(report: TransparencyReport) -> dict[str, Any]:
         "period": {
             "from": report.period_from.isoformat(),
             "to": report.period_to.isoformat(),
-            "days": PERIOD.days,
+            "days": (report.period_to - report.period_from).days,
         },
         "min_count": report.min_count,
         "policy": None if report.policy is None else _fields(report.policy),

@@ -12,7 +12,13 @@ from platekeeper import __version__
 from platekeeper.errors import AuthenticationFailed, PlateKeeperError
 from platekeeper.web.rendering import templates
 
-_NOT_PAGES = ("/api/", "/openapi.json", "/transparency.json", "/static/")
+_NOT_PAGES = (
+    "/api/",
+    "/openapi.json",
+    "/transparency.json",
+    "/transparency/reports/",
+    "/static/",
+)
 
 
 def is_htmx(request: Request) -> bool:

@@ -11,14 +11,16 @@ import time
 from dataclasses import dataclass
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from platekeeper.errors import NotFound
 from platekeeper.http.auth import public
 from platekeeper.http.deps import ServicesDep
 from platekeeper.reports.policy_document import PublishedPolicy, publish_policy
+from platekeeper.reports.publisher import LISTED, published_list
 from platekeeper.reports.transparency import TransparencyReport, feed, gather_transparency
 from platekeeper.services import Services
+from platekeeper.store.protocols import TransparencySnapshot
 from platekeeper.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
@@ -29,6 +31,8 @@ class Publication:
     report: TransparencyReport
     policy: PublishedPolicy | None
     made_at_monotonic: float
+    past: tuple[TransparencySnapshot, ...] = ()
+    """The reports published on the schedule (R37), newest first."""
 
 
 def publication(services: Services) -> Publication:
@@ -45,7 +49,8 @@ def publication(services: Services) -> Publication:
         effective=None if published is None else published.effective,
         version=None if published is None else published.document.version,
     )
-    return Publication(report, published, time.monotonic())
+    past = tuple(services.store.transparency_snapshots.list(limit=LISTED))
+    return Publication(report, published, time.monotonic(), past)
 
 
 def recent_publication(request: Request, services: Services) -> Publication:
@@ -65,14 +70,30 @@ def _cache_headers(services: Services) -> dict[str, str]:
 def transparency_page(request: Request, services: ServicesDep) -> HTMLResponse:
     made = recent_publication(request, services)
     return render(
-        request, "transparency.html", {"report": made.report}, headers=_cache_headers(services)
+        request,
+        "transparency.html",
+        {"report": made.report, "past": made.past},
+        headers=_cache_headers(services),
     )
 
 
 @router.get("/transparency.json", dependencies=public())
 def transparency_feed(request: Request, services: ServicesDep) -> JSONResponse:
     made = recent_publication(request, services)
-    return JSONResponse(feed(made.report), headers=_cache_headers(services))
+    document = {**feed(made.report), "published_reports": published_list(made.past)}
+    return JSONResponse(document, headers=_cache_headers(services))
+
+
+@router.get("/transparency/reports/{number}.json", dependencies=public())
+def published_report(number: int, services: ServicesDep) -> Response:
+    """A report as it was published on the schedule: its stored feed, unchanged."""
+    snapshot = services.store.transparency_snapshots.get(number)
+    if snapshot is None:
+        raise NotFound(
+            f"no transparency report number {number} was published",
+            hint="The list of published reports is in /transparency.json (published_reports).",
+        )
+    return Response(snapshot.report, media_type="application/json")
 
 
 @router.get("/policy", response_class=HTMLResponse, dependencies=public())

@@ -77,6 +77,23 @@ def test_check_published_policy(clean: Facts) -> None:
     assert differs.evidence == ("policy-version:2026-01-01 00000000",)
 
 
+def test_check_transparency_overdue(clean: Facts) -> None:
+    assert clean.publication is not None  # gathered: the clean setup has just begun
+    assert clean.operating_since is not None
+    found = only(v.transparency_overdue(clean), "policy.transparency-overdue")
+    assert found.severity is Severity.HIGH
+    assert "every 12 months" in found.detail
+    # Published within the year and its grace: nothing to say.
+    on_time = replace(v.transparency_overdue(clean), last_publication=NOW - timedelta(days=370))
+    assert codes(on_time) == set()
+    # Never published, in a system two years old: overdue.
+    never = replace(v.transparency_overdue(clean), last_publication=None)
+    assert (
+        "No transparency report was ever published"
+        in only(never, "policy.transparency-overdue").detail
+    )
+
+
 # --- retention ------------------------------------------------------------------------------
 
 

@@ -39,6 +39,10 @@ from platekeeper.store.protocols.policy import (
     PolicyVersionRepository,
     PurposeAttestationRepository,
 )
+from platekeeper.store.protocols.publications import (
+    TransparencySnapshot,
+    TransparencySnapshotRepository,
+)
 from platekeeper.store.protocols.reads import (
     CeilingSource,
     MinuteCount,
@@ -105,4 +109,6 @@ __all__ = [
     "Store",
     "StoredOutcome",
     "StoredRead",
+    "TransparencySnapshot",
+    "TransparencySnapshotRepository",
 ]

@@ -28,6 +28,7 @@ from platekeeper.store.protocols.policy import (
     PolicyVersionRepository,
     PurposeAttestationRepository,
 )
+from platekeeper.store.protocols.publications import TransparencySnapshotRepository
 from platekeeper.store.protocols.reads import ReadRepository
 from platekeeper.store.protocols.registry import AgencyRepository, CameraRepository
 from platekeeper.store.protocols.retention import (
@@ -95,6 +96,8 @@ class Store(Protocol):
     def read_corrections(self) -> ReadCorrectionRepository: ...
     @property
     def purpose_attestations(self) -> PurposeAttestationRepository: ...
+    @property
+    def transparency_snapshots(self) -> TransparencySnapshotRepository: ...
 
     def upgrade(self) -> list[str]:
         """Apply pending migrations; return the names of those applied."""

@@ -20,6 +20,7 @@ from platekeeper.store.sql.hotlists import SqlHotlistEntries, SqlHotlists
 from platekeeper.store.sql.incidents import SqlIncidents, SqlReadCorrections, SqlRecordsRequests
 from platekeeper.store.sql.outbox import SqlAlertOutbox
 from platekeeper.store.sql.policy import SqlPolicyVersions, SqlPurposeAttestations
+from platekeeper.store.sql.publications import SqlTransparencySnapshots
 from platekeeper.store.sql.registry import SqlAgencies, SqlCameras
 from platekeeper.store.sql.retention import SqlImageKeys, SqlLegalHolds, SqlPurgeLedger
 from platekeeper.store.sql.sharing import SqlRecipients, SqlShareRequests, SqlSharingLedger
@@ -63,6 +64,7 @@ class SqlStore:
         self.incidents = SqlIncidents(database)
         self.records_requests = SqlRecordsRequests(database)
         self.read_corrections = SqlReadCorrections(database)
+        self.transparency_snapshots = SqlTransparencySnapshots(database)
 
     def upgrade(self) -> list[str]:
         return self._db.upgrade()
