@@ -18,7 +18,7 @@ from rich.table import Table
 from platekeeper.cli.console import out
 from platekeeper.cli.context import open_current, state
 from platekeeper.cli.identity import AsOption, sign_in
-from platekeeper.domain.recipients import Agreement, Declaration
+from platekeeper.domain.recipients import Agreement, CourtOrder, Declaration
 from platekeeper.domain.sharing import EntityType, RecipientRole
 from platekeeper.sharing.service import (
     Clerk,
@@ -177,10 +177,28 @@ def request(
     case_number: Annotated[str, typer.Option("--case", help="Its case number.")],
     plate: Annotated[str | None, typer.Option(help="The plate asked for.")] = None,
     read_ids: Annotated[list[str] | None, typer.Option("--read", help="A read id.")] = None,
+    court_order: Annotated[
+        str | None, typer.Option(help="The court order's case or order number.")
+    ] = None,
+    court: Annotated[str | None, typer.Option(help="The court that issued the order.")] = None,
+    order_date: Annotated[
+        datetime | None, typer.Option(formats=["%Y-%m-%d"], help="When the order was issued.")
+    ] = None,
     as_user: AsOption = None,
 ) -> None:
     """Enter a recipient's request; it is checked at once."""
-    order = ShareOrder(recipient_id, purpose, case_number, plate, tuple(read_ids or ()))
+    given = [court_order, court, order_date]
+    if any(v is not None for v in given) and not all(v is not None for v in given):
+        out.print("A court order needs --court-order, --court and --order-date together.")
+        raise typer.Exit(2)
+    under = (
+        None
+        if court_order is None or court is None or order_date is None
+        else CourtOrder(court_order, court, order_date.date())
+    )
+    order = ShareOrder(
+        recipient_id, purpose, case_number, plate, tuple(read_ids or ()), court_order=under
+    )
     entered = _with_service(ctx, as_user, lambda s, c: s.submit(c, order))
     if entered.rule is not None:
         out.print(f"Request {entered.id} refused by rule {entered.rule}: {entered.reason}.")

@@ -30,6 +30,7 @@ from platekeeper.domain.purposes import PurposeCatalogue
 from platekeeper.domain.recipients import (
     ALLOWED,
     Agreement,
+    CourtOrder,
     Declaration,
     LedgerEntry,
     Recipient,
@@ -39,6 +40,7 @@ from platekeeper.domain.recipients import (
     ShareRule,
     ShareStatus,
     citation_for,
+    decide_court_order,
     decide_recipient,
     decide_share,
     declaration_rule_for,
@@ -102,6 +104,9 @@ class ShareOrder:
     read_ids: tuple[str, ...] = ()
     captured_from: datetime | None = None
     captured_before: datetime | None = None
+    court_order: CourtOrder | None = None
+    """The order the request is made under: needed where the profile serves the recipient's
+    role only under one (Virginia: the defence and courts)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -376,11 +381,14 @@ class SharingService:
             plate=order.plate,
             captured_from=order.captured_from,
             captured_before=order.captured_before,
+            court_order=order.court_order,
         )
         today = self._clock.now().date()
         # Rules about the recipient and purpose come first: a request refused by them touches
         # no reads at all.
         decision = decide_recipient(self.rules, recipient, request.purpose, today)
+        if decision.allowed:
+            decision = decide_court_order(self.rules, recipient, request)
         if decision.allowed:
             decision = self._purpose_decision(request)
         if decision.allowed:
@@ -574,8 +582,20 @@ def _order_query(order: ShareOrder) -> dict[str, str]:
         else order.captured_before.isoformat(),
         "purpose": order.purpose,
         "case_number": order.case_number,
+        **_court_order_query(order.court_order),
     }
     return {key: value for key, value in elements.items() if value is not None}
+
+
+def _court_order_query(order: CourtOrder | None) -> dict[str, str]:
+    """The order's reference, court and date, as the access log keeps them."""
+    if order is None:
+        return {}
+    return {
+        "court_order": order.reference,
+        "court": order.court,
+        "court_order_issued_on": order.issued_on.isoformat(),
+    }
 
 
 def _refusal(decision: ShareDecision) -> str:
