@@ -24,6 +24,7 @@ from platekeeper.sharing.service import (
     Clerk,
     DeclarationDraft,
     RecipientDraft,
+    RecipientReview,
     ShareOrder,
     SharingService,
 )
@@ -119,6 +120,45 @@ def list_recipients(ctx: typer.Context, as_user: AsOption = None) -> None:
             r.status.value,
         )
     out.print(table)
+
+
+@recipient_app.command("reviews-due")
+def reviews_due(
+    ctx: typer.Context,
+    within: Annotated[int, typer.Option(help="Days ahead to look.")] = 30,
+    as_user: AsOption = None,
+) -> None:
+    """Recipients whose review is overdue or due within --within days: overdue ones get
+    nothing until reviewed."""
+    due = _with_service(ctx, as_user, lambda s, c: s.due_reviews(c, within))
+    table = Table("id", "legal name", "review on", "status")
+    for r in due:
+        table.add_row(r.id, r.legal_name, r.next_review_on.isoformat(), r.status.value)
+    out.print(table if due else f"No recipient's review is due within {within} days.")
+
+
+@recipient_app.command("review")
+def review(
+    ctx: typer.Context,
+    recipient_id: Annotated[str, typer.Argument(help="The recipient reviewed.")],
+    finding: Annotated[str, typer.Option(help="What the review found.")],
+    next_review: Annotated[
+        datetime, typer.Option(formats=["%Y-%m-%d"], help="The next review date.")
+    ],
+    keep: Annotated[bool, typer.Option("--keep/--suspend", help="Keep it or suspend it.")] = True,
+    as_user: AsOption = None,
+) -> None:
+    """Record a review of a recipient: kept with its next review date, or suspended."""
+    done = _with_service(
+        ctx,
+        as_user,
+        lambda s, c: s.review_recipient(
+            c, recipient_id, RecipientReview(keep, finding, next_review.date())
+        ),
+    )
+    out.print(
+        f"{done.legal_name} reviewed: {done.status.value}, next review {done.next_review_on}."
+    )
 
 
 def _declaration_cell(declaration: Declaration | None) -> str:
