@@ -90,7 +90,8 @@ def test_a_share_without_a_court_order_is_refused_and_touches_no_reads(
     request = world.service.submit(CASEY, _order("r"))
     assert request.status is ShareStatus.REFUSED
     assert request.rule is ShareRule.COURT_ORDER
-    assert request.citation is not None and "2.2-5517" in request.citation
+    assert request.citation is not None
+    assert "2.2-5517" in request.citation
     assert request.read_ids == ()
     assert world.store.share_requests.get(request.id) == request
 

@@ -283,9 +283,7 @@ def _share_request_from_row(row: Row, time: TimeCodec, day: DayCodec) -> ShareRe
         decided_at=time.optional_from_db(row[16]),
         exported_at=time.optional_from_db(row[17]),
         bundle_sha256=row[18],
-        court_order=None
-        if row[19] is None
-        else CourtOrder(row[19], row[20], day.from_db(row[21])),
+        court_order=None if row[19] is None else CourtOrder(row[19], row[20], day.from_db(row[21])),
     )
 
 
