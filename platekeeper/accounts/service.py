@@ -46,6 +46,7 @@ from platekeeper.domain.people import (
     Role,
     SuspensionReason,
     TrainingRecord,
+    require_person_name,
 )
 from platekeeper.domain.scope import AgencyScope
 from platekeeper.domain.staffing import StaffingRules
@@ -151,6 +152,7 @@ class AccountService:
         else:
             actor = self._authorise(by, "accounts:create", agency_id, None, username)
         self._held_to_policy(actor, "accounts:create", username, job_title, roles)
+        display_name = self._one_account_per_person(agency_id, username, display_name)
         training = self._policy_training(
             actor,
             "accounts:create",
@@ -162,7 +164,7 @@ class AccountService:
         account = Account(
             id=new_id(),
             username=username,
-            display_name=display_name.strip(),
+            display_name=display_name,
             agency_id=agency_id,
             job_title=job_title.strip(),
             roles=roles,
@@ -562,6 +564,31 @@ class AccountService:
         return self._store.accounts.list(agency_id)
 
     # -- the parts -----------------------------------------------------------------------------
+
+    def _one_account_per_person(self, agency_id: str, username: str, display_name: str) -> str:
+        """The person's name, refused where it names a post or where someone of the agency
+        already has an account under it: one account per person, never a second one to share
+        (two people of one name are told apart, e.g. by a middle initial)."""
+        name = require_person_name(display_name)
+        key = name.casefold()
+        twin = next(
+            (
+                a
+                for a in self._store.accounts.list(agency_id)
+                # The same username is refused as taken by the store, in its own words.
+                if a.status is not AccountStatus.DEACTIVATED
+                and a.username != username
+                and " ".join(a.display_name.split()).casefold() == key
+            ),
+            None,
+        )
+        if twin is not None:
+            raise Conflict(
+                f"{name!r} already has an account in agency {agency_id!r}: {twin.username!r}",
+                hint="One account per person: use that one. Two people of the same name are"
+                " told apart in the display name, e.g. by a middle initial.",
+            )
+        return name
 
     def _authorise(
         self,

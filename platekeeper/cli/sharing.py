@@ -18,12 +18,13 @@ from rich.table import Table
 from platekeeper.cli.console import out
 from platekeeper.cli.context import open_current, state
 from platekeeper.cli.identity import AsOption, sign_in
-from platekeeper.domain.recipients import Agreement, Declaration
+from platekeeper.domain.recipients import Agreement, CourtOrder, Declaration
 from platekeeper.domain.sharing import EntityType, RecipientRole
 from platekeeper.sharing.service import (
     Clerk,
     DeclarationDraft,
     RecipientDraft,
+    RecipientReview,
     ShareOrder,
     SharingService,
 )
@@ -121,6 +122,45 @@ def list_recipients(ctx: typer.Context, as_user: AsOption = None) -> None:
     out.print(table)
 
 
+@recipient_app.command("reviews-due")
+def reviews_due(
+    ctx: typer.Context,
+    within: Annotated[int, typer.Option(help="Days ahead to look.")] = 30,
+    as_user: AsOption = None,
+) -> None:
+    """Recipients whose review is overdue or due within --within days: overdue ones get
+    nothing until reviewed."""
+    due = _with_service(ctx, as_user, lambda s, c: s.due_reviews(c, within))
+    table = Table("id", "legal name", "review on", "status")
+    for r in due:
+        table.add_row(r.id, r.legal_name, r.next_review_on.isoformat(), r.status.value)
+    out.print(table if due else f"No recipient's review is due within {within} days.")
+
+
+@recipient_app.command("review")
+def review(
+    ctx: typer.Context,
+    recipient_id: Annotated[str, typer.Argument(help="The recipient reviewed.")],
+    finding: Annotated[str, typer.Option(help="What the review found.")],
+    next_review: Annotated[
+        datetime, typer.Option(formats=["%Y-%m-%d"], help="The next review date.")
+    ],
+    keep: Annotated[bool, typer.Option("--keep/--suspend", help="Keep it or suspend it.")] = True,
+    as_user: AsOption = None,
+) -> None:
+    """Record a review of a recipient: kept with its next review date, or suspended."""
+    done = _with_service(
+        ctx,
+        as_user,
+        lambda s, c: s.review_recipient(
+            c, recipient_id, RecipientReview(keep, finding, next_review.date())
+        ),
+    )
+    out.print(
+        f"{done.legal_name} reviewed: {done.status.value}, next review {done.next_review_on}."
+    )
+
+
 def _declaration_cell(declaration: Declaration | None) -> str:
     if declaration is None:
         return "-"
@@ -177,10 +217,28 @@ def request(
     case_number: Annotated[str, typer.Option("--case", help="Its case number.")],
     plate: Annotated[str | None, typer.Option(help="The plate asked for.")] = None,
     read_ids: Annotated[list[str] | None, typer.Option("--read", help="A read id.")] = None,
+    court_order: Annotated[
+        str | None, typer.Option(help="The court order's case or order number.")
+    ] = None,
+    court: Annotated[str | None, typer.Option(help="The court that issued the order.")] = None,
+    order_date: Annotated[
+        datetime | None, typer.Option(formats=["%Y-%m-%d"], help="When the order was issued.")
+    ] = None,
     as_user: AsOption = None,
 ) -> None:
     """Enter a recipient's request; it is checked at once."""
-    order = ShareOrder(recipient_id, purpose, case_number, plate, tuple(read_ids or ()))
+    given = [court_order, court, order_date]
+    if any(v is not None for v in given) and not all(v is not None for v in given):
+        out.print("A court order needs --court-order, --court and --order-date together.")
+        raise typer.Exit(2)
+    under = (
+        None
+        if court_order is None or court is None or order_date is None
+        else CourtOrder(court_order, court, order_date.date())
+    )
+    order = ShareOrder(
+        recipient_id, purpose, case_number, plate, tuple(read_ids or ()), court_order=under
+    )
     entered = _with_service(ctx, as_user, lambda s, c: s.submit(c, order))
     if entered.rule is not None:
         out.print(f"Request {entered.id} refused by rule {entered.rule}: {entered.reason}.")

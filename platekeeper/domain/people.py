@@ -18,14 +18,36 @@ from platekeeper.domain.time import require_utc
 from platekeeper.errors import InvalidInput
 
 _USERNAME = re.compile(r"[a-z][a-z0-9._-]{1,63}")
-# Names that say what a login is for rather than who uses it: the sign of a shared login.
-_SHARED_NAMES = frozenset(
+# Words that say what a login is for rather than who uses it: the sign of a shared login. A
+# name made only of these (and numbers) names a post, a team or a shift: 'patrol1',
+# 'night.shift', 'dispatch-2', 'front_desk' are all refused; 'jane.doe' and 'admin.jdoe' name
+# a person.
+_SHARED_WORDS = frozenset(
     {
-        "admin", "administrator", "root", "shared", "guest", "test", "user", "users", "team",
-        "patrol", "dispatch", "dispatcher", "officer", "analyst", "supervisor", "custodian",
-        "auditor", "camera", "records", "night-shift", "day-shift", "desk", "frontdesk",
+        "admin", "administrator", "root", "shared", "share", "guest", "test", "testing", "temp",
+        "user", "users", "team", "group", "generic", "common", "public", "default", "demo",
+        "patrol", "dispatch", "dispatcher", "officer", "officers", "analyst", "supervisor",
+        "custodian", "auditor", "camera", "records", "night", "day", "swing", "graveyard",
+        "shift", "desk", "front", "frontdesk", "watch", "commander", "sergeant", "sgt", "lt",
+        "deputy", "detective", "investigator", "investigations", "unit", "squad", "car",
+        "station", "precinct", "beat", "terminal", "console", "mdt", "mdc", "workstation",
+        "ops", "operations", "operator", "service", "system", "account", "login", "alpr",
+        "lpr", "pd", "police", "sheriff", "so", "dept", "department", "office", "agency",
+        "partner", "task", "force", "center", "centre", "rtcc", "fusion", "intel", "crime",
+        "traffic", "parking", "k9", "sro", "cid", "all", "everyone", "staff", "main", "lab",
     }
 )  # fmt: skip
+_WORDS = re.compile(r"[a-z0-9]+")
+
+
+def names_a_post(name: str) -> bool:
+    """Whether ``name`` (a username or a display name) is made of words that name a post, a team
+    or a shift, with at most numbers and single letters beside them ('patrol1', 'team-b',
+    'k9-unit'): a login more than one person could use."""
+    words = _WORDS.findall(name.lower())
+    posts = [w for w in words if w in _SHARED_WORDS or w.rstrip("0123456789") in _SHARED_WORDS]
+    others = [w for w in words if w not in posts and not (w.isdigit() or len(w) == 1)]
+    return bool(posts) and not others
 
 
 class Role(StrEnum):
@@ -64,12 +86,26 @@ def require_username(username: str) -> str:
             f"username {username!r} is not valid",
             hint="Use 2 to 64 lower-case letters, digits, '.', '_' or '-', starting with a letter.",
         )
-    if username in _SHARED_NAMES:
+    if names_a_post(username):
         raise InvalidInput(
-            f"username {username!r} names a role or a team, not a person",
+            f"username {username!r} names a role, a team or a shift, not a person",
             hint="Each person gets their own account, e.g. 'jdoe' or 'jane.doe'.",
         )
     return username
+
+
+def require_person_name(display_name: str) -> str:
+    """A display name that names a person: 'Night Shift' or 'Patrol Unit 3' is a shared login
+    under a person's form."""
+    name = " ".join(display_name.split())
+    if not name:
+        raise InvalidInput("the account's display name is empty", hint="Give the person's name.")
+    if names_a_post(name):
+        raise InvalidInput(
+            f"display name {name!r} names a role, a team or a shift, not a person",
+            hint="Give the name of the one person who uses the account.",
+        )
+    return name
 
 
 @dataclass(frozen=True, slots=True)

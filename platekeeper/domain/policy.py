@@ -165,6 +165,7 @@ class ProfileSharing:
     roles: frozenset[RecipientRole] | None = None
     any_state_roles: frozenset[RecipientRole] = frozenset()
     declaration: DeclarationRule | None = None
+    court_order_roles: frozenset[RecipientRole] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)

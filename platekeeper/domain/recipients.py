@@ -132,6 +132,34 @@ class Recipient:
                 raise InvalidInput(f"the recipient's {name.replace('_', ' ')} is missing")
 
 
+_PLACEHOLDERS = frozenset({"tbd", "tba", "n/a", "na", "none", "unknown", "pending", "x", "-", "?"})
+
+
+@dataclass(frozen=True, slots=True)
+class CourtOrder:
+    """The court order behind a share where the law asks for one (Va. Code 2.2-5517 for the
+    defence and for courts): its case or order number, the court that issued it, and when.
+    A placeholder is no order: ``TBD`` from the "court" of ``n/a`` is refused."""
+
+    reference: str
+    court: str
+    issued_on: date
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "reference", self.reference.strip())
+        object.__setattr__(self, "court", self.court.strip())
+        if self.reference.lower() in _PLACEHOLDERS or not any(c.isalnum() for c in self.reference):
+            raise InvalidInput(
+                f"court order reference {self.reference!r} is not a case or order number",
+                hint="Give the number on the order, e.g. 'CR25-1234'.",
+            )
+        if self.court.lower() in _PLACEHOLDERS or len(self.court) < 3:
+            raise InvalidInput(
+                f"court {self.court!r} does not name a court",
+                hint="Name the court that issued the order, e.g. 'Fairfax Circuit Court'.",
+            )
+
+
 class ShareStatus(StrEnum):
     REFUSED = "refused"
     """Refused by a rule when submitted; ``rule`` and ``citation`` say which."""
@@ -156,6 +184,7 @@ class ShareRule(StrEnum):
     CASE_NUMBER = "case-number"
     AGREEMENT = "agreement"
     REVIEW_OVERDUE = "review-overdue"
+    COURT_ORDER = "court-order"
     NO_READS = "no-reads"
     TOO_MANY_READS = "too-many-reads"
 
@@ -178,6 +207,8 @@ DEFAULT_CITATIONS: dict[ShareRule, str] = {
     " agency sharing policy: only under a current written agreement",
     ShareRule.REVIEW_OVERDUE: "agency sharing policy: each recipient's need is reviewed by its"
     " next review date",
+    ShareRule.COURT_ORDER: "the jurisdiction profile's recipients served only under a court"
+    " order (sharing.court_order_roles)",
     ShareRule.NO_READS: "agency sharing policy: a request names specific reads",
     ShareRule.TOO_MANY_READS: "agency sharing policy: no bulk sharing"
     " (sharing.max_reads_per_request)",
@@ -218,10 +249,18 @@ class ShareRequest:
     decided_at: datetime | None = None
     exported_at: datetime | None = None
     bundle_sha256: str | None = None
+    court_order: CourtOrder | None = None
+    """The order the request is made under, where the recipient's role needs one."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "purpose", normalise_purpose(self.purpose))
         object.__setattr__(self, "requested_at", require_utc(self.requested_at, "requested_at"))
+        order = self.court_order
+        if order is not None and order.issued_on > self.requested_at.date():
+            raise InvalidInput(
+                f"the court order is dated {order.issued_on}, after the request",
+                hint="A share goes under an order already issued; give the date it was issued.",
+            )
         for name in ("captured_from", "captured_before"):
             value = getattr(self, name)
             if value is not None:
@@ -296,6 +335,8 @@ def decide_share(
 ) -> ShareDecision:
     """The first rule that refuses ``request`` to ``recipient`` on ``today``, or ``ALLOWED``."""
     decision = decide_recipient(rules, recipient, request.purpose, today)
+    if decision.allowed:
+        decision = decide_court_order(rules, recipient, request)
     if decision.allowed and points_at(request.case_number, rules.forbidden_categories):
         rule = ShareRule.FORBIDDEN_PURPOSE
         reason = f"the case {request.case_number!r} points at a forbidden matter"
@@ -316,6 +357,21 @@ def decide_recipient(
     if refusal is None:
         return ALLOWED
     rule, reason = refusal
+    return ShareDecision(False, reason, rule, citation_for(rules, rule))
+
+
+def decide_court_order(
+    rules: SharingRules, recipient: Recipient, request: ShareRequest
+) -> ShareDecision:
+    """Refused where the recipient's role is served only under a court order and the request
+    records none: the order's reference, court and date go with the request, or nothing does."""
+    if recipient.role not in rules.court_order_roles or request.court_order is not None:
+        return ALLOWED
+    rule = ShareRule.COURT_ORDER
+    reason = (
+        f"{recipient.legal_name} is a {recipient.role.value} recipient, served only under a"
+        " court order; the request records none (reference, court and date)"
+    )
     return ShareDecision(False, reason, rule, citation_for(rules, rule))
 
 

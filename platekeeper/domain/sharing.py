@@ -81,3 +81,5 @@ class SharingRules:
     forbidden_categories: frozenset[str] = frozenset()
     """Purpose categories the law forbids (``PurposeCategory`` values): a request whose purpose
     or case text points at one is refused however it is spelt (``purpose_words``)."""
+    court_order_roles: frozenset[RecipientRole] = frozenset()
+    """Recipients of these roles get data only under a court order the request records."""

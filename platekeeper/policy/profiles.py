@@ -60,6 +60,7 @@ class _Sharing(_Strict):
     roles: tuple[RecipientRole, ...] | None = None
     any_state_roles: tuple[RecipientRole, ...] = ()
     declaration: _Declaration | None = None
+    court_order_roles: tuple[RecipientRole, ...] = ()
 
 
 class _Forbidden(_Strict):
@@ -185,6 +186,7 @@ def _sharing(model: _Sharing, home_state: str) -> ProfileSharing:
         citation=model.citation,
         roles=None if model.roles is None else frozenset(model.roles),
         any_state_roles=frozenset(model.any_state_roles),
+        court_order_roles=frozenset(model.court_order_roles),
         declaration=None
         if declaration is None
         else DeclarationRule(

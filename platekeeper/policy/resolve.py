@@ -89,6 +89,7 @@ def sharing_rules(policy: UsagePolicy, profiles: Sequence[JurisdictionProfile]) 
     # A role escapes the state limit only where every law that limits states lets it.
     any_state: frozenset[RecipientRole] = frozenset()
     declarations: list[DeclarationRule] = []
+    court_order_roles: set[RecipientRole] = set()
     for profile in profiles:
         law = profile.sharing
         if law is not None:
@@ -104,6 +105,10 @@ def sharing_rules(policy: UsagePolicy, profiles: Sequence[JurisdictionProfile]) 
             if law.roles is not None:
                 roles = law.roles if roles is None else roles & law.roles
                 citations[_ROLE] = _join(citations.get(_ROLE), law.citation)
+            if law.court_order_roles:
+                # Every profile's orders are asked for: the most restrictive rule wins.
+                court_order_roles |= law.court_order_roles
+                citations[_COURT_ORDER] = _join(citations.get(_COURT_ORDER), law.citation)
             if law.declaration is not None:
                 declarations.append(law.declaration)
                 citations[_DECLARATION] = _join(
@@ -122,6 +127,7 @@ def sharing_rules(policy: UsagePolicy, profiles: Sequence[JurisdictionProfile]) 
         any_state_roles=any_state if wanted.states is None else frozenset(),
         declarations=tuple(declarations),
         forbidden_categories=frozenset(forbidden_categories(profiles)),
+        court_order_roles=frozenset(court_order_roles),
     )
 
 
@@ -130,6 +136,7 @@ _STATE = ShareRule.STATE.value
 _ROLE = ShareRule.ROLE.value
 _DECLARATION = ShareRule.DECLARATION.value
 _PURPOSE = ShareRule.FORBIDDEN_PURPOSE.value
+_COURT_ORDER = ShareRule.COURT_ORDER.value
 
 
 def _join(before: str | None, citation: str) -> str:

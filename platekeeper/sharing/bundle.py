@@ -119,7 +119,20 @@ def _manifest(
     exported_by: str,
     exported_at: datetime,
 ) -> dict[str, Any]:
-    return {
+    order = request.court_order
+    # The order the share went under, where there was one: the recipient holds its record too.
+    court_order = (
+        {}
+        if order is None
+        else {
+            "court_order": {
+                "reference": order.reference,
+                "court": order.court,
+                "issued_on": order.issued_on.isoformat(),
+            }
+        }
+    )
+    return court_order | {
         "format": BUNDLE_FORMAT,
         "agency_id": request.agency_id,
         "request_id": request.id,

@@ -16,7 +16,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TypeVar
 
 from platekeeper.config import SharingSettings
@@ -30,6 +30,7 @@ from platekeeper.domain.purposes import PurposeCatalogue
 from platekeeper.domain.recipients import (
     ALLOWED,
     Agreement,
+    CourtOrder,
     Declaration,
     LedgerEntry,
     Recipient,
@@ -39,6 +40,7 @@ from platekeeper.domain.recipients import (
     ShareRule,
     ShareStatus,
     citation_for,
+    decide_court_order,
     decide_recipient,
     decide_share,
     declaration_rule_for,
@@ -102,6 +104,22 @@ class ShareOrder:
     read_ids: tuple[str, ...] = ()
     captured_from: datetime | None = None
     captured_before: datetime | None = None
+    court_order: CourtOrder | None = None
+    """The order the request is made under: needed where the profile serves the recipient's
+    role only under one (Virginia: the defence and courts)."""
+
+
+MAX_REVIEW_DAYS = 366
+"""The longest a review may put off the next: recipients are re-reviewed at least yearly."""
+
+
+@dataclass(frozen=True, slots=True)
+class RecipientReview:
+    """A custodian's review of one recipient: keep it or not, what was found, and when next."""
+
+    keep: bool
+    finding: str
+    next_review_on: date
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,6 +247,54 @@ class SharingService:
     def recipients(self, who: Clerk) -> list[Recipient]:
         self._decided(who, "sharing:recipient-list", {}, lambda: None)
         return self._store.recipients.list(_scope(who).agency_id)
+
+    def due_reviews(self, who: Clerk, within_days: int = 30) -> list[Recipient]:
+        """The agency's recipients whose review is overdue or falls due within ``within_days``,
+        soonest first: what the custodian has to review. An overdue one receives nothing
+        (rule ``review-overdue``) until it is reviewed."""
+        if not 0 <= within_days <= MAX_REVIEW_DAYS:
+            raise InvalidInput(f"within_days must lie between 0 and {MAX_REVIEW_DAYS}")
+        query = {"within_days": str(within_days)}
+        self._decided(who, "sharing:reviews-due", query, lambda: None)
+        horizon = self._clock.now().date() + timedelta(days=within_days)
+        due = sorted(
+            (
+                r
+                for r in self._store.recipients.list(_scope(who).agency_id)
+                if r.status is not RecipientStatus.RETIRED and r.next_review_on <= horizon
+            ),
+            key=lambda r: (r.next_review_on, r.legal_name),
+        )
+        self._allowed(who, "sharing:reviews-due", query, f"{len(due)} due")
+        return due
+
+    def review_recipient(self, who: Clerk, recipient_id: str, review: RecipientReview) -> Recipient:
+        """A custodian's review of a recipient (State Auditor 2019-118, rec. 31): whether its
+        need still stands, what was found, and the next review date. Kept: the next date is
+        set (after today, at most ``MAX_REVIEW_DAYS`` on); not kept: the recipient is suspended
+        and receives nothing. Either way the review is an entry of the access log, with who
+        reviewed, what they found and the date they set."""
+        today = self._clock.now().date()
+        query = {
+            "recipient_id": recipient_id,
+            "kept": "yes" if review.keep else "no",
+            "finding": review.finding.strip(),
+            "next_review_on": review.next_review_on.isoformat(),
+        }
+
+        def build() -> Recipient:
+            current = self._own_recipient(who, recipient_id)
+            _check_review(review, today)
+            status = current.status if review.keep else RecipientStatus.SUSPENDED
+            return self._lawful(
+                replace(current, next_review_on=review.next_review_on, status=status)
+            )
+
+        recipient = self._decided(who, "sharing:recipient-review", query, build)
+        self._store.recipients.update(recipient)
+        outcome = "kept" if review.keep else "suspended"
+        self._allowed(who, "sharing:recipient-review", query, f"reviewed: {outcome}")
+        return recipient
 
     def published(self, agency_id: str | None = None) -> list[PublishedRecipient]:
         """The publishable list: every active recipient's legal name, type, state and review
@@ -376,11 +442,14 @@ class SharingService:
             plate=order.plate,
             captured_from=order.captured_from,
             captured_before=order.captured_before,
+            court_order=order.court_order,
         )
         today = self._clock.now().date()
         # Rules about the recipient and purpose come first: a request refused by them touches
         # no reads at all.
         decision = decide_recipient(self.rules, recipient, request.purpose, today)
+        if decision.allowed:
+            decision = decide_court_order(self.rules, recipient, request)
         if decision.allowed:
             decision = self._purpose_decision(request)
         if decision.allowed:
@@ -574,8 +643,35 @@ def _order_query(order: ShareOrder) -> dict[str, str]:
         else order.captured_before.isoformat(),
         "purpose": order.purpose,
         "case_number": order.case_number,
+        **_court_order_query(order.court_order),
     }
     return {key: value for key, value in elements.items() if value is not None}
+
+
+def _court_order_query(order: CourtOrder | None) -> dict[str, str]:
+    """The order's reference, court and date, as the access log keeps them."""
+    if order is None:
+        return {}
+    return {
+        "court_order": order.reference,
+        "court": order.court,
+        "court_order_issued_on": order.issued_on.isoformat(),
+    }
+
+
+def _check_review(review: RecipientReview, today: date) -> None:
+    if len(review.finding.strip()) < 10:
+        raise InvalidInput(
+            "a review says what was found",
+            hint="E.g. 'Agreement current; two requests this year, both for stolen vehicles'.",
+        )
+    refuse_personal_data(review.finding, "review finding")
+    latest = today + timedelta(days=MAX_REVIEW_DAYS)
+    if not today < review.next_review_on <= latest:
+        raise InvalidInput(
+            f"the next review must fall after today and by {latest}, not {review.next_review_on}",
+            hint="Recipients are re-reviewed at least once a year.",
+        )
 
 
 def _refusal(decision: ShareDecision) -> str:

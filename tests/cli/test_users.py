@@ -64,7 +64,7 @@ def add_user(data_dir: Path, username: str, *roles: str) -> str:
     role_args = [arg for role in roles for arg in ("--role", role)]
     return ok(
         data_dir,
-        *("user", "add", username, "--name", "Jane Doe", "--agency", "demo-pd"),
+        *("user", "add", username, "--name", f"Jane Doe {username}", "--agency", "demo-pd"),
         *("--title", "Records Custodian", *role_args, "--training-completed", "2026-06-01"),
         "--password-stdin",
         stdin=PASSWORD + "\n",

@@ -55,7 +55,7 @@ def create(
     return accounts.create(
         OPERATOR,
         username=username,
-        display_name="Jane Doe",
+        display_name=f"Jane Doe {username}",
         agency_id="demo-pd",
         job_title=title,
         roles=roles or (Role.ANALYST,),

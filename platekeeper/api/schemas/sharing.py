@@ -8,6 +8,7 @@ from pydantic import AwareDatetime, BaseModel, Field, model_validator
 
 from platekeeper.domain.recipients import (
     Agreement,
+    CourtOrder,
     Declaration,
     LedgerEntry,
     Recipient,
@@ -180,6 +181,23 @@ class RecipientPublicList(BaseModel):
     recipients: list[RecipientPublic]
 
 
+class CourtOrderIn(BaseModel):
+    """The court order a share goes under (Virginia: the defence and courts)."""
+
+    reference: str = Field(min_length=1, max_length=100, description="Case or order number.")
+    court: str = Field(min_length=3, max_length=200, description="The court that issued it.")
+    issued_on: date
+
+    def order(self) -> CourtOrder:
+        return CourtOrder(self.reference, self.court, self.issued_on)
+
+    @classmethod
+    def of(cls, order: CourtOrder | None) -> CourtOrderIn | None:
+        if order is None:
+            return None
+        return cls(reference=order.reference, court=order.court, issued_on=order.issued_on)
+
+
 class ShareRequestCreate(BaseModel):
     """A recipient's request: a plate (and time range) or read ids, never both, never neither."""
 
@@ -190,6 +208,7 @@ class ShareRequestCreate(BaseModel):
     read_ids: list[str] = Field(default_factory=list, max_length=10_000)
     captured_from: AwareDatetime | None = None
     captured_before: AwareDatetime | None = None
+    court_order: CourtOrderIn | None = None
 
     def order(self) -> ShareOrder:
         return ShareOrder(
@@ -200,6 +219,7 @@ class ShareRequestCreate(BaseModel):
             read_ids=tuple(self.read_ids),
             captured_from=self.captured_from,
             captured_before=self.captured_before,
+            court_order=None if self.court_order is None else self.court_order.order(),
         )
 
 
@@ -222,6 +242,7 @@ class ShareRequestOut(BaseModel):
     decided_at: datetime | None
     exported_at: datetime | None
     bundle_sha256: str | None
+    court_order: CourtOrderIn | None = None
 
     @classmethod
     def of(cls, request: ShareRequest) -> ShareRequestOut:
@@ -243,6 +264,7 @@ class ShareRequestOut(BaseModel):
             decided_by=request.decided_by,
             decided_at=request.decided_at,
             exported_at=request.exported_at,
+            court_order=CourtOrderIn.of(request.court_order),
             bundle_sha256=request.bundle_sha256,
         )
 

@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from platekeeper.domain.recipients import (
     Agreement,
+    CourtOrder,
     Declaration,
     LedgerEntry,
     Recipient,
@@ -33,7 +34,8 @@ _RECIPIENT_ASSIGNMENTS = ", ".join(f"{column} = ?" for column in _RECIPIENT_COLU
 _SHARE_REQUEST_COLUMNS = (
     "id, agency_id, recipient_id, purpose, case_number, requested_by, requested_at, read_ids,"
     " plate, captured_from, captured_before, status, rule, citation, reason, decided_by,"
-    " decided_at, exported_at, bundle_sha256"
+    " decided_at, exported_at, bundle_sha256, court_order_reference, court_order_court,"
+    " court_order_issued_on"
 )
 _LEDGER_COLUMNS = (
     "seq, exported_at, agency_id, recipient_id, request_id, exported_by, read_count,"
@@ -89,8 +91,8 @@ class SqlShareRequests(Repository):
     def add(self, request: ShareRequest) -> None:
         try:
             self._execute(
-                f"INSERT INTO share_requests ({_SHARE_REQUEST_COLUMNS}) VALUES ({marks(19)})",
-                _share_request_row(request, self._time),
+                f"INSERT INTO share_requests ({_SHARE_REQUEST_COLUMNS}) VALUES ({marks(22)})",
+                _share_request_row(request, self._time, self._dialect.day),
             )
         except ConstraintViolation as exc:
             if exc.kind is Violation.FOREIGN_KEY:
@@ -101,7 +103,7 @@ class SqlShareRequests(Repository):
         row = self._fetch_one(
             f"SELECT {_SHARE_REQUEST_COLUMNS} FROM share_requests WHERE id = ?", (request_id,)
         )
-        return None if row is None else _share_request_from_row(row, self._time)
+        return None if row is None else _share_request_from_row(row, self._time, self._dialect.day)
 
     def list(
         self, agency_id: str | None = None, status: ShareStatus | None = None, limit: int = 100
@@ -115,7 +117,7 @@ class SqlShareRequests(Repository):
             " ORDER BY requested_at DESC, id DESC LIMIT ?",
             [*params, limit],
         )
-        return [_share_request_from_row(row, self._time) for row in rows]
+        return [_share_request_from_row(row, self._time, self._dialect.day) for row in rows]
 
     def decide(self, request: ShareRequest) -> bool:
         changed = self._execute(
@@ -231,7 +233,8 @@ def _recipient_from_row(row: Row, time: TimeCodec, day: DayCodec) -> Recipient:
     )
 
 
-def _share_request_row(request: ShareRequest, time: TimeCodec) -> Row:
+def _share_request_row(request: ShareRequest, time: TimeCodec, day: DayCodec) -> Row:
+    order = request.court_order
     return (
         request.id,
         request.agency_id,
@@ -253,10 +256,13 @@ def _share_request_row(request: ShareRequest, time: TimeCodec) -> Row:
         time.optional_to_db(request.decided_at),
         time.optional_to_db(request.exported_at),
         request.bundle_sha256,
+        None if order is None else order.reference,
+        None if order is None else order.court,
+        day.optional_to_db(None if order is None else order.issued_on),
     )
 
 
-def _share_request_from_row(row: Row, time: TimeCodec) -> ShareRequest:
+def _share_request_from_row(row: Row, time: TimeCodec, day: DayCodec) -> ShareRequest:
     return ShareRequest(
         id=row[0],
         agency_id=row[1],
@@ -277,6 +283,7 @@ def _share_request_from_row(row: Row, time: TimeCodec) -> ShareRequest:
         decided_at=time.optional_from_db(row[16]),
         exported_at=time.optional_from_db(row[17]),
         bundle_sha256=row[18],
+        court_order=None if row[19] is None else CourtOrder(row[19], row[20], day.from_db(row[21])),
     )
 
 
