@@ -20,10 +20,12 @@ from platekeeper.cli.context import open_current, state
 from platekeeper.cli.identity import AsOption, person
 from platekeeper.domain.gate import NOTHING_STATED, Access, AccessGate
 from platekeeper.domain.permissions import Permission
+from platekeeper.domain.sample_reviews import Verdict
 from platekeeper.errors import InvalidInput
 from platekeeper.reports.compliance import Period
 from platekeeper.reports.compliance_service import REPORT_ACTION, compliance_report
 from platekeeper.reports.render import ReportFormat, render
+from platekeeper.reports.sample_review import SampleReviewDesk
 
 app = typer.Typer(help="Reports for auditors.", no_args_is_help=True)
 
@@ -80,3 +82,24 @@ def compliance(
         except OSError as exc:
             raise InvalidInput(f"cannot write {output}: {exc.strerror}") from None
     err.print(f"{report.summary()} Review sample seed: {report.sample.seed}.", soft_wrap=True)
+
+
+@app.command()
+def review(
+    ctx: typer.Context,
+    entry: Annotated[int, typer.Argument(help="The sampled search's access-log entry (seq).")],
+    verdict: Annotated[
+        Verdict, typer.Option(help="consistent, inconsistent or undetermined (could not tell).")
+    ],
+    note: Annotated[str, typer.Option(help="Why; needed unless consistent. No names.")] = "",
+    as_user: AsOption = None,
+) -> None:
+    """Record your review of a search drawn into the compliance report's sample (auditors)."""
+    services = open_current(state(ctx).settings())
+    try:
+        who = person(services, as_user)
+        desk = SampleReviewDesk(services.store, services.access_log, services.clock)
+        recorded = desk.review(who, entry, verdict, note)
+    finally:
+        services.close()
+    err.print(f"Search {recorded.access_seq} reviewed: {recorded.verdict.value}.")

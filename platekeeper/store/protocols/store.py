@@ -14,6 +14,7 @@ from platekeeper.store.protocols.accounts import (
 )
 from platekeeper.store.protocols.alerts import AlertOutboxRepository
 from platekeeper.store.protocols.approvals import ApprovalRepository
+from platekeeper.store.protocols.audits import SampleReviewRepository
 from platekeeper.store.protocols.hotlists import (
     HitRepository,
     HotlistEntryRepository,
@@ -95,6 +96,8 @@ class Store(Protocol):
     def read_corrections(self) -> ReadCorrectionRepository: ...
     @property
     def purpose_attestations(self) -> PurposeAttestationRepository: ...
+    @property
+    def sample_reviews(self) -> SampleReviewRepository: ...
 
     def upgrade(self) -> list[str]:
         """Apply pending migrations; return the names of those applied."""
