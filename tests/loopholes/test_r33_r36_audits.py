@@ -5,23 +5,25 @@ On main none of this existed (nothing to import); it passes now on SQLite and Po
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 
 from platekeeper.domain.access import AccessOutcome, Actor
 from platekeeper.domain.gate import Person
 from platekeeper.domain.people import Role
-from platekeeper.domain.sample_reviews import Verdict, standing
+from platekeeper.domain.sample_reviews import SampleReview, Verdict, standing
 from platekeeper.domain.scope import AgencyScope
 from platekeeper.errors import InvalidInput, NotFound, PermissionDenied
+from platekeeper.reports.certification import NO_MISUSE, certification
+from platekeeper.reports.compliance import ComplianceReport, Figures, Period, Sample
 from platekeeper.reports.sample_review import REVIEW_ACTION, SampleReviewDesk, sample_standing
 from platekeeper.store import Store
 from platekeeper.store.protocols import AccessFilter
 from tests.api.conftest import LiveApp, backend_settings, live_app, services
 from tests.api.people import staff
 from tests.audit.conftest import make_event
-from tests.conftest import FixedClock, make_agency
+from tests.conftest import NOW, FixedClock, make_agency
 from tests.retention.conftest import MemoryLog
 from tests.store.conftest import empty_store, store
 
@@ -171,3 +173,55 @@ def test_the_api_records_a_review_for_an_auditor_only(live_app: LiveApp) -> None
         AccessFilter(action=REVIEW_ACTION, outcome=AccessOutcome.DENIED, limit=100)
     )
     assert len(denied) == 1  # the note naming someone (the route's guard logs the others)
+
+
+# --- R36: the certification ----------------------------------------------------------------
+
+
+def _report(seqs: tuple[int, ...]) -> ComplianceReport:
+    empty = Figures((), 0, 0, (), (), (), (), (), 0, None, 0, "intact", 0)
+    period = Period.of_days(date(2026, 1, 1), date(2026, 12, 31))
+    return ComplianceReport(NOW, period, (), empty, Sample(7, 50, 10, seqs))
+
+
+def test_the_certification_refuses_while_a_sampled_search_is_unreviewed(
+    seeded: tuple[Store, list[int]],
+) -> None:
+    store, seqs = seeded
+    sampled = tuple(seqs[:3])
+    desk, _ = _desk(store)
+    scope = AgencyScope.of(AUDITOR.actor)
+    desk.review(AUDITOR, seqs[0], Verdict.CONSISTENT)
+    with pytest.raises(InvalidInput, match="not reviewed"):
+        certification(
+            _report(sampled),
+            sample_standing(store, scope, sampled),
+            [],
+            agency="demo-pd",
+            year=2026,
+        )
+    desk.review(AUDITOR, seqs[1], Verdict.CONSISTENT)
+    desk.review(AUDITOR, seqs[2], Verdict.INCONSISTENT, "case closed before the search")
+    doubtful = certification(
+        _report(sampled), sample_standing(store, scope, sampled), [], agency="demo-pd", year=2026
+    )
+    assert NO_MISUSE not in doubtful
+    assert f"inconsistent with their purpose: entry {seqs[2]}" in doubtful
+    desk.review(SECOND_AUDITOR, seqs[2], Verdict.CONSISTENT, "case reopened that day")
+    clean = certification(
+        _report(sampled), sample_standing(store, scope, sampled), [], agency="demo-pd", year=2026
+    )
+    assert NO_MISUSE in clean
+
+
+def test_another_agencys_reviews_do_not_certify_this_agencys_sample(
+    seeded: tuple[Store, list[int]],
+) -> None:
+    store, seqs = seeded
+    store.agencies.add(make_agency("other-pd"))
+    for seq in seqs[:3]:
+        store.sample_reviews.add(
+            SampleReview(f"r{seq}", "other-pd", seq, Verdict.CONSISTENT, "", "oaud", NOW)
+        )
+    standing_here = sample_standing(store, AgencyScope.of(AUDITOR.actor), tuple(seqs[:3]))
+    assert standing_here.unreviewed == tuple(seqs[:3])
