@@ -13,7 +13,7 @@ is the host operator's.
 from __future__ import annotations
 
 import sys
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -22,13 +22,18 @@ import typer
 from platekeeper.cli.console import err, out
 from platekeeper.cli.context import open_current, state
 from platekeeper.cli.identity import AsOption, host_operator, person
-from platekeeper.domain.gate import NOTHING_STATED, Access, AccessGate
+from platekeeper.domain.gate import NOTHING_STATED, Access, AccessGate, Person
 from platekeeper.domain.permissions import Permission
+from platekeeper.domain.sample_reviews import Verdict
+from platekeeper.domain.scope import AgencyScope
 from platekeeper.errors import InvalidInput
-from platekeeper.reports.compliance import Period
+from platekeeper.reports.certification import certification as certification_document
+from platekeeper.reports.compliance import ComplianceReport, Period
 from platekeeper.reports.compliance_service import REPORT_ACTION, compliance_report
 from platekeeper.reports.publisher import TransparencyPublisher
 from platekeeper.reports.render import ReportFormat, render
+from platekeeper.reports.sample_review import SampleReviewDesk, sample_standing
+from platekeeper.services import Services
 
 app = typer.Typer(help="Reports for auditors.", no_args_is_help=True)
 
@@ -62,17 +67,7 @@ def compliance(
     services = open_current(state(ctx).settings())
     try:
         who = person(services, as_user)
-        query = {"from": period.start.isoformat(), "to": period.end.isoformat()}
-        access = Access(who, NOTHING_STATED, Permission.REPORTS_READ, query, step=REPORT_ACTION)
-        AccessGate(services.access_log, services.clock).permitted(access)
-        report = compliance_report(
-            services,
-            period,
-            who.actor,
-            client_address=who.client_address,
-            sample_seed=seed,
-            output_format=output_format.value,
-        )
+        report = _gated_report(services, who, period, seed, output_format.value)
     finally:
         services.close()
     document = render(report, output_format)
@@ -115,4 +110,80 @@ def publish_transparency(
     out.print(
         f"Published transparency report #{snapshot.seq}, covering "
         f"{snapshot.period_from:%Y-%m-%d %H:%M} to {snapshot.period_to:%Y-%m-%d %H:%M} UTC."
+    )
+
+
+@app.command()
+def review(
+    ctx: typer.Context,
+    entry: Annotated[int, typer.Argument(help="The sampled search's access-log entry (seq).")],
+    verdict: Annotated[
+        Verdict, typer.Option(help="consistent, inconsistent or undetermined (could not tell).")
+    ],
+    note: Annotated[str, typer.Option(help="Why; needed unless consistent. No names.")] = "",
+    as_user: AsOption = None,
+) -> None:
+    """Record your review of a search drawn into the compliance report's sample (auditors)."""
+    services = open_current(state(ctx).settings())
+    try:
+        who = person(services, as_user)
+        desk = SampleReviewDesk(services.store, services.access_log, services.clock)
+        recorded = desk.review(who, entry, verdict, note)
+    finally:
+        services.close()
+    err.print(f"Search {recorded.access_seq} reviewed: {recorded.verdict.value}.")
+
+
+@app.command()
+def certification(
+    ctx: typer.Context,
+    year: Annotated[int, typer.Option(help="The calendar year certified.")],
+    output: Annotated[
+        Path | None, typer.Option(help="Markdown file to write; standard output without it.")
+    ] = None,
+    seed: Annotated[
+        int | None, typer.Option(help="Seed of the review sample; from the period without it.")
+    ] = None,
+    as_user: AsOption = None,
+) -> None:
+    """The annual certification: policy, authorized access, training, the reviewed sample,
+    violations. Refused while a sampled search is unreviewed."""
+    period = Period.of_days(date(year, 1, 1), date(year, 12, 31))
+    services = open_current(state(ctx).settings())
+    try:
+        who = person(services, as_user)
+        report = _gated_report(services, who, period, seed, "certification")
+        scope = AgencyScope.of(who.actor)
+        standing = sample_standing(services.store, scope, report.sample.seqs)
+        accounts = services.store.accounts.list(scope.agency_id)
+        document = certification_document(
+            report, standing, accounts, agency=who.actor.agency_id, year=year
+        )
+    finally:
+        services.close()
+    if output is None:
+        sys.stdout.write(document)
+        sys.stdout.flush()
+    else:
+        try:
+            output.write_text(document, encoding="utf-8")
+        except OSError as exc:
+            raise InvalidInput(f"cannot write {output}: {exc.strerror}") from None
+    err.print(f"Certification {year}: {report.summary()}", soft_wrap=True)
+
+
+def _gated_report(
+    services: Services, who: Person, period: Period, seed: int | None, output_format: str
+) -> ComplianceReport:
+    """The compliance report for an auditor, the permission checked (and a refusal logged)."""
+    query = {"from": period.start.isoformat(), "to": period.end.isoformat()}
+    access = Access(who, NOTHING_STATED, Permission.REPORTS_READ, query, step=REPORT_ACTION)
+    AccessGate(services.access_log, services.clock).permitted(access)
+    return compliance_report(
+        services,
+        period,
+        who.actor,
+        client_address=who.client_address,
+        sample_seed=seed,
+        output_format=output_format,
     )

@@ -9,14 +9,16 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Response, status
 
+from platekeeper.api.schemas.audits import SampleReviewCreate, SampleReviewPublic
 from platekeeper.domain.permissions import Permission
 from platekeeper.http.auth import CallerDep, requires
 from platekeeper.http.deps import ServicesDep
 from platekeeper.reports.compliance import Period
 from platekeeper.reports.compliance_service import compliance_report
 from platekeeper.reports.render import ReportFormat, render
+from platekeeper.reports.sample_review import SampleReviewDesk
 
 router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
 
@@ -66,3 +68,43 @@ def compliance(
     return Response(
         document, media_type=output_format.media_type, headers={"Cache-Control": "no-store"}
     )
+
+
+_REVIEW_ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"description": description, "content": {"application/problem+json": {}}}
+    for code, description in {
+        401: "Not signed in.",
+        403: "Not an auditor, or the auditor's own search.",
+        404: "No such access-log entry in your agency.",
+        422: "Not an allowed search, a note missing, or a note holding personal data.",
+    }.items()
+}
+
+
+@router.post(
+    "/sample-reviews",
+    summary="Record the review of a sampled search: consistent, inconsistent or undetermined",
+    status_code=status.HTTP_201_CREATED,
+    response_model=SampleReviewPublic,
+    responses=_REVIEW_ERRORS,
+    dependencies=requires(Permission.REPORTS_READ),
+)
+def record_review(
+    body: SampleReviewCreate, services: ServicesDep, caller: CallerDep
+) -> SampleReviewPublic:
+    desk = SampleReviewDesk(services.store, services.access_log, services.clock)
+    return SampleReviewPublic.of(
+        desk.review(caller.person, body.access_seq, body.verdict, body.note)
+    )
+
+
+@router.get(
+    "/sample-reviews",
+    summary="The reviews of sampled searches recorded in your agency, oldest first",
+    response_model=list[SampleReviewPublic],
+    responses=_REVIEW_ERRORS,
+    dependencies=requires(Permission.REPORTS_READ),
+)
+def list_reviews(services: ServicesDep, caller: CallerDep) -> list[SampleReviewPublic]:
+    desk = SampleReviewDesk(services.store, services.access_log, services.clock)
+    return [SampleReviewPublic.of(review) for review in desk.reviews(caller.person)]

@@ -14,6 +14,7 @@ from platekeeper.store.protocols.accounts import (
 )
 from platekeeper.store.protocols.alerts import AlertOutboxRepository
 from platekeeper.store.protocols.approvals import ApprovalRepository
+from platekeeper.store.protocols.audits import SampleReviewRepository
 from platekeeper.store.protocols.hotlists import (
     HitRepository,
     HotlistEntryRepository,
@@ -98,6 +99,8 @@ class Store(Protocol):
     def purpose_attestations(self) -> PurposeAttestationRepository: ...
     @property
     def transparency_snapshots(self) -> TransparencySnapshotRepository: ...
+    @property
+    def sample_reviews(self) -> SampleReviewRepository: ...
 
     def upgrade(self) -> list[str]:
         """Apply pending migrations; return the names of those applied."""

@@ -14,6 +14,7 @@ from platekeeper.store.sql.accounts import (
     SqlSignInFailures,
 )
 from platekeeper.store.sql.approvals import SqlApprovals
+from platekeeper.store.sql.audits import SqlSampleReviews
 from platekeeper.store.sql.database import Database
 from platekeeper.store.sql.hits import SqlHits
 from platekeeper.store.sql.hotlists import SqlHotlistEntries, SqlHotlists
@@ -65,6 +66,7 @@ class SqlStore:
         self.records_requests = SqlRecordsRequests(database)
         self.read_corrections = SqlReadCorrections(database)
         self.transparency_snapshots = SqlTransparencySnapshots(database)
+        self.sample_reviews = SqlSampleReviews(database)
 
     def upgrade(self) -> list[str]:
         return self._db.upgrade()
