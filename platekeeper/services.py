@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -15,6 +15,7 @@ from platekeeper.audit.pruning import MIN_RETENTION_DAYS
 from platekeeper.config import AccessSettings, PurposeSettings, Settings
 from platekeeper.domain.access import Checkpoint
 from platekeeper.domain.collection import COLLECT_EVERYTHING
+from platekeeper.domain.purposes import PurposeCategory
 from platekeeper.domain.recipients import SHARING_OFF
 from platekeeper.domain.retention import DEFAULT_FLOORS, DataClass, RetentionRule
 from platekeeper.domain.staffing import StaffingRules
@@ -34,7 +35,11 @@ from platekeeper.incidents import (
 )
 from platekeeper.ingest import IngestLimits, IngestService
 from platekeeper.ingest.cameras import CameraService
-from platekeeper.policy.effective import load_effective_for, storing_permit
+from platekeeper.policy.effective import (
+    forbidden_without_policy,
+    load_effective_for,
+    storing_permit,
+)
 from platekeeper.policy.resolve import EffectivePolicy
 from platekeeper.retention.defaults import rules_from_settings
 from platekeeper.retention.holds import HoldService
@@ -125,7 +130,11 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         except BaseException:
             store.close()
             raise
-    access = _access_under(settings, policy)
+    # Without a policy file the law of the agencies' states still forbids what it forbids.
+    forbidden = (
+        forbidden_without_policy(settings, store) if policy is None else policy.forbidden_categories
+    )
+    access = _access_under(settings, policy, forbidden)
     # One rule for every approval: not of an account one changed lately, nor of its changer.
     independence = Independence(
         store.account_changes, clock, timedelta(days=settings.accounts.recent_change_days)
@@ -158,7 +167,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         clock,
         settings.hotlists,
         entry_ceiling=_entry_ceiling(settings, policy),
-        forbidden=None if policy is None else policy.forbidden_categories,
+        forbidden=forbidden,
     )
     return Services(
         settings=settings,
@@ -227,16 +236,20 @@ def _staffing(settings: Settings, policy: EffectivePolicy | None) -> StaffingRul
     return StaffingRules.from_policy(policy.policy.access, valid_days)
 
 
-def _access_under(settings: Settings, policy: EffectivePolicy | None) -> AccessSettings:
+def _access_under(
+    settings: Settings,
+    policy: EffectivePolicy | None,
+    forbidden: Mapping[PurposeCategory, str],
+) -> AccessSettings:
     """The access settings with the policy's authorised purposes, which are the ones enforced,
-    and the categories its profiles forbid, which the access check refuses whatever the code."""
+    and the categories the law forbids, which the access check refuses whatever the code."""
     if policy is None:
-        return settings.access
+        return settings.access.forbidding(forbidden)
     purposes = tuple(
         PurposeSettings(code=p.code, label=p.label, category=p.category) for p in policy.purposes
     )
     access = settings.access.model_copy(update={"purposes": purposes})
-    return access.forbidding(policy.forbidden_categories)
+    return access.forbidding(forbidden)
 
 
 def _audit_under(settings: Settings, policy: EffectivePolicy | None) -> Settings:

@@ -13,11 +13,11 @@ from pathlib import Path
 from platekeeper.config import Settings
 from platekeeper.domain.policy import UsagePolicy
 from platekeeper.domain.policy_purposes import PurposeAttestation
-from platekeeper.domain.purposes import CaseNumberFormat, PurposeCatalogue
+from platekeeper.domain.purposes import CaseNumberFormat, PurposeCatalogue, PurposeCategory
 from platekeeper.errors import NotFound, PlateKeeperError
 from platekeeper.policy.loader import load_policy
 from platekeeper.policy.profiles import load_profiles, profiles_of_state
-from platekeeper.policy.resolve import EffectivePolicy, resolve
+from platekeeper.policy.resolve import EffectivePolicy, forbidden_categories, resolve
 from platekeeper.store import Store
 
 
@@ -162,3 +162,14 @@ def _lacks(pending: list[str], migration: str) -> bool:
     """Whether the schema lacks the tables of ``migration`` (named, not numbered: numbers may
     change when work is merged); before 'db upgrade' nothing is read from them."""
     return any(name.endswith(migration) for name in pending)
+
+
+def forbidden_without_policy(settings: Settings, store: Store) -> dict[PurposeCategory, str]:
+    """The categories forbidden before any policy file exists: a state's law applies to the
+    data its agencies hold whether or not a policy was written, so the profile of every
+    registered agency's state, and any the settings add, still forbid what they forbid."""
+    pending = store.pending_migrations()
+    states = [] if _lacks(pending, "_initial") else registered_states(store)
+    by_state = [code for state in sorted(set(states)) for code in profiles_of_state(state)]
+    codes = list(dict.fromkeys([*settings.policy.profiles, *by_state]))
+    return forbidden_categories(load_profiles(codes))

@@ -231,3 +231,27 @@ def test_the_api_refuses_an_immigration_list_in_a_california_agency(policed_app:
         made = analyst.post("/api/v1/hotlists", json=lawful)
         assert made.status_code == 201, made.text
         assert made.json()["category"] == "stolen-vehicle"
+
+
+def test_without_a_policy_file_the_agencys_state_still_forbids(
+    backend_settings: Settings, clock: FixedClock
+) -> None:
+    """No policy file yet (or one removed): the state of a registered agency still brings its
+    law; a console command cannot make an immigration list in the meantime."""
+    backend_settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    first = build_test_services(backend_settings, clock)
+    first.store.agencies.add(make_agency())  # registered in California
+    first.close()
+    services = build_test_services(backend_settings, clock)
+    try:
+        assert not (backend_settings.data_dir / "policy.toml").exists()
+        with pytest.raises(InvalidInput, match="immigration-enforcement"):
+            make(
+                services.hotlists,
+                "ice-list",
+                category=PurposeCategory.IMMIGRATION_ENFORCEMENT,
+                name="Detainers",
+            )
+        assert services.store.hotlists.get("ice-list") is None
+    finally:
+        services.close()
