@@ -22,7 +22,7 @@ from typing import Any
 from platekeeper.domain.access import AccessOutcome
 from platekeeper.domain.collection import CollectionRules
 from platekeeper.domain.holds import Exemptions
-from platekeeper.domain.hotlists import HitOutcome, HitStatus
+from platekeeper.domain.hotlists import Hit, HitOutcome, HitStatus
 from platekeeper.domain.policy import describe_age
 from platekeeper.domain.recipients import SHARING_OFF, may_receive
 from platekeeper.domain.retention import RetentionRule
@@ -72,6 +72,28 @@ class TransparencyCounts:
     searches_by_purpose: Mapping[str, int]
     recipients: tuple[Recipient, ...]
     last_audit: LastAudit | None
+    lists: tuple[ListChecked, ...] = ()
+    """The hot lists reads were checked against in the period, with their hits (R37)."""
+
+
+HIT_MEASURES = ("made", "confirmed", "false", "pending")
+"""A list's hits: made, and how they ended: confirmed (and not found false afterwards), false
+(rejected as a misread, or found false after confirmation), still pending. The last three add
+up to the first, so the small-count rule treats each list's row as a breakdown."""
+COVERT_NAME = "covert list (name withheld)"
+"""A covert list's name may tell who is under investigation: only its kind and category show."""
+
+
+@dataclass(frozen=True, slots=True)
+class ListChecked:
+    """A hot list and its hits in the period: no entry, no plate, exact counts."""
+
+    name: str
+    kind: str
+    """``agency``, ``manual``, ``state-feed`` or ``ncic``."""
+    category: str
+    hits: Mapping[str, int]
+    """One count per ``HIT_MEASURES``."""
 
 
 def gather_counts(
@@ -112,7 +134,35 @@ def gather_counts(
             if may_receive(rules, r, now.date())
         ),
         last_audit=_last_audit(store),
+        lists=_lists_checked(store, now, hits),
     )
+
+
+def _lists_checked(store: Store, now: datetime, hits: Sequence[Hit]) -> tuple[ListChecked, ...]:
+    """Every list that existed by ``now`` (reads are matched against all of them), in name
+    order, with the hits of the period counted by how they ended."""
+    per_list: dict[str, Counter[str]] = {}
+    for hit in hits:
+        per_list.setdefault(hit.list_id, Counter()).update(("made", _ending(hit)))
+    lists = sorted(
+        (hotlist for hotlist in store.hotlists.list() if hotlist.created_at <= now),
+        key=lambda hotlist: (hotlist.covert, hotlist.name, hotlist.id),
+    )
+    return tuple(
+        ListChecked(
+            name=COVERT_NAME if hotlist.covert else hotlist.name,
+            kind=hotlist.source.value,
+            category=hotlist.category.value,
+            hits=_complete(per_list.get(hotlist.id, Counter()), HIT_MEASURES),
+        )
+        for hotlist in lists
+    )
+
+
+def _ending(hit: Hit) -> str:
+    if hit.status is HitStatus.REJECTED or hit.outcome is HitOutcome.FALSE_HIT:
+        return "false"
+    return "confirmed" if hit.status is HitStatus.CONFIRMED else "pending"
 
 
 def _reads_since(store: Store, since: datetime) -> int:
@@ -198,6 +248,56 @@ def breakdown(parts: Mapping[str, int], min_count: int) -> Breakdown:
 
 
 @dataclass(frozen=True, slots=True)
+class PublicList:
+    name: str
+    kind: str
+    category: str
+    hits: tuple[tuple[str, PublicCount], ...]
+    """One count per ``HIT_MEASURES``, under ``suppress_grid``."""
+
+
+def suppress_grid(
+    rows: Sequence[Mapping[str, int]], min_count: int
+) -> list[dict[str, PublicCount]]:
+    """The per-list hit table under the small-count rule, in both directions.
+
+    Each row (made = confirmed + false + pending) and each column (a measure summed over the
+    lists, which the totals elsewhere in the report give away) is an equation: where exactly
+    one cell of an equation is hidden, the smallest shown cell of it is withheld too, and again
+    until no equation has a single hidden cell, so that no hidden count is found by
+    subtraction."""
+    cells = {(r, m): row[m] for r, row in enumerate(rows) for m in HIT_MEASURES}
+    hidden = {cell for cell, count in cells.items() if count < min_count}
+    equations = [[(r, m) for m in HIT_MEASURES] for r in range(len(rows))]
+    equations += [[(r, m) for r in range(len(rows))] for m in HIT_MEASURES]
+    changed = True
+    while changed:
+        changed = False
+        for equation in equations:
+            shown = sorted((cells[cell], cell) for cell in equation if cell not in hidden)
+            if shown and len(equation) - len(shown) == 1:
+                hidden.add(shown[0][1])
+                changed = True
+    return [
+        {
+            m: WITHHELD
+            if (r, m) in hidden and cells[(r, m)] >= min_count
+            else public_count(cells[(r, m)], min_count)
+            for m in HIT_MEASURES
+        }
+        for r in range(len(rows))
+    ]
+
+
+def public_lists(lists: Sequence[ListChecked], min_count: int) -> tuple[PublicList, ...]:
+    table = suppress_grid([checked.hits for checked in lists], min_count)
+    return tuple(
+        PublicList(checked.name, checked.kind, checked.category, tuple(counts.items()))
+        for checked, counts in zip(lists, table, strict=True)
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class RetentionPeriod:
     data_class: str
     max_age: str | None
@@ -245,6 +345,7 @@ class TransparencyReport:
     last_audit: LastAudit | None
     collection: Collection | None = None
     """None before a policy file exists."""
+    lists: tuple[PublicList, ...] = ()
 
 
 def transparency_report(
@@ -274,6 +375,7 @@ def transparency_report(
         recipients=counts.recipients,
         last_audit=counts.last_audit,
         collection=collection,
+        lists=public_lists(counts.lists, min_count),
     )
 
 
@@ -357,6 +459,15 @@ def feed(report: TransparencyReport) -> dict[str, Any]:
         if report.last_audit is None
         else {"at": report.last_audit.at.isoformat(), "kind": report.last_audit.kind},
         "collection": None if report.collection is None else _fields(report.collection),
+        "lists": [
+            {
+                "name": checked.name,
+                "kind": checked.kind,
+                "category": checked.category,
+                "hits": {measure: _count(count) for measure, count in checked.hits},
+            }
+            for checked in report.lists
+        ],
     }
 
 
