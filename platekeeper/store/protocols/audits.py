@@ -24,7 +24,7 @@ class SampleReviewRepository(Protocol):
 
 class AuditRunRepository(Protocol):
     def add(self, run: AuditRun) -> None:
-        """``NotFound`` if the agency does not exist."""
+        """Kept whatever its agency: no report fails for want of one."""
         ...
 
     def list(

@@ -76,10 +76,7 @@ class SqlAuditRuns(Repository):
             self._time.to_db(run.run_at),
             "\n".join(run.codes),
         )
-        try:
-            self._execute(f"INSERT INTO audit_runs ({_RUN_COLUMNS}) VALUES ({marks(7)})", row)
-        except ConstraintViolation:
-            raise NotFound(f"agency {run.agency_id!r} does not exist") from None
+        self._execute(f"INSERT INTO audit_runs ({_RUN_COLUMNS}) VALUES ({marks(7)})", row)
 
     def list(
         self, agency_id: str | None, period: tuple[datetime, datetime] | None = None
