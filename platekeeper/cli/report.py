@@ -30,6 +30,7 @@ from platekeeper.errors import InvalidInput
 from platekeeper.reports.certification import certification as certification_document
 from platekeeper.reports.compliance import ComplianceReport, Period
 from platekeeper.reports.compliance_service import REPORT_ACTION, compliance_report
+from platekeeper.reports.findings import FindingDesk
 from platekeeper.reports.publisher import TransparencyPublisher
 from platekeeper.reports.render import ReportFormat, render
 from platekeeper.reports.sample_review import SampleReviewDesk, sample_standing
@@ -132,6 +133,34 @@ def review(
     finally:
         services.close()
     err.print(f"Search {recorded.access_seq} reviewed: {recorded.verdict.value}.")
+
+
+@app.command()
+def resolve(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help="The finding's code, as the report lists it.")],
+    from_: Annotated[
+        datetime,
+        typer.Option("--from", formats=["%Y-%m-%d"], help="First day of the report's period."),
+    ],
+    to: Annotated[
+        datetime,
+        typer.Option("--to", formats=["%Y-%m-%d"], help="Last day of the report's period."),
+    ],
+    how: Annotated[str, typer.Option(help="What was done to resolve it. No names.")],
+    as_user: AsOption = None,
+) -> None:
+    """Mark a finding of a compliance report resolved (custodians and supervisors; never the
+    auditor who made the report)."""
+    period = Period.of_days(from_.date(), to.date())
+    services = open_current(state(ctx).settings())
+    try:
+        who = person(services, as_user)
+        desk = FindingDesk(services.store, services.access_log, services.clock)
+        resolved = desk.resolve(who, period, code, how)
+    finally:
+        services.close()
+    err.print(f"Finding {resolved.code} resolved by {resolved.resolved_by}.")
 
 
 @app.command()

@@ -49,6 +49,8 @@ class Permission(StrEnum):
     """Raise, assess and notify security incidents (breaches, Civil Code 1798.82)."""
     RECORDS_REQUESTS_MANAGE = "records-requests:manage"
     """The register of public-records (CPRA) requests and their responses."""
+    FINDINGS_RESOLVE = "findings:resolve"
+    """Mark a compliance report's finding resolved (never by the auditor who made it)."""
 
     @property
     def purpose_bound(self) -> bool:
@@ -94,11 +96,12 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
     | _INVESTIGATE
     | _HOTLISTS
     | {Permission.SEARCHES_APPROVE, Permission.HOTLISTS_RENEW}
-    | {Permission.HOLDS_MANAGE, Permission.HOLDS_APPROVE}
+    | {Permission.HOLDS_MANAGE, Permission.HOLDS_APPROVE, Permission.FINDINGS_RESOLVE}
     | {Permission.ALERTS_VIEW, Permission.ALERTS_VERIFY},
     Role.CUSTODIAN: _PERSON
     | {Permission.ACCOUNTS_MANAGE, Permission.POLICY_MANAGE, Permission.SHARING_MANAGE}
-    | {Permission.INCIDENTS_MANAGE, Permission.RECORDS_REQUESTS_MANAGE},
+    | {Permission.INCIDENTS_MANAGE, Permission.RECORDS_REQUESTS_MANAGE}
+    | {Permission.FINDINGS_RESOLVE},
     Role.AUDITOR: _PERSON | {Permission.AUDIT_READ, Permission.REPORTS_READ},
     Role.CAMERA: frozenset({Permission.READS_INGEST}),
 }

@@ -202,6 +202,10 @@ class Facts:
     last_publication: datetime | None = None
     """When the last transparency report was published; None before any."""
     operating_since: datetime | None = None
+    last_audit: datetime | None = None
+    """When the last compliance report (an audit) was made for the agency, before this one."""
+    audit_months: int = 12
+    """The months allowed between audits (``domain.audit_findings.audit_interval_months``)."""
     """The first access-log entry: when the system began, the schedule's start."""
 
 

@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from platekeeper.audit.signals import REVEALING_ACTIONS, SEARCH
 from platekeeper.domain.access import AccessOutcome
+from platekeeper.domain.audit_findings import audit_overdue as _audit_overdue
 from platekeeper.domain.hotlists import HitOutcome, HitStatus, RejectionReason
 from platekeeper.domain.people import AccountStatus, SuspensionReason
 from platekeeper.domain.permissions import PURPOSE_BOUND
@@ -150,6 +151,30 @@ def transparency_overdue(facts: Facts) -> list[Finding]:
             f"and {GRACE.days} days of grace have passed.",
             "Keep the server running (it publishes on schedule), or publish now with "
             "'platekeeper report publish-transparency'.",
+        )
+    ]
+
+
+def audit_overdue(facts: Facts) -> list[Finding]:
+    """R33: an audit (a compliance report made) at least every year, or as often as the
+    policy's ``monitoring.audit_schedule`` says when it says more often."""
+    last, since = facts.last_audit, facts.operating_since
+    if not _audit_overdue(last, since, facts.now, facts.audit_months):
+        return []
+    return [
+        Finding(
+            "policy.audit-overdue",
+            Area.POLICY,
+            Severity.HIGH,
+            "The audit is overdue",
+            (
+                "No compliance report was ever made for the agency"
+                if last is None
+                else f"The last compliance report was made on {last:%Y-%m-%d}"
+            )
+            + f"; an audit is due every {facts.audit_months} months.",
+            "Make this report the audit: review its sample ('platekeeper report review') and "
+            "have each finding resolved ('platekeeper report resolve').",
         )
     ]
 
@@ -716,6 +741,7 @@ CHECKS: tuple[Callable[[Facts], list[Finding]], ...] = (
     policy_completeness,
     published_policy,
     transparency_overdue,
+    audit_overdue,
     retention_in_force,
     access_log_retention,
     oldest_non_hit_read,

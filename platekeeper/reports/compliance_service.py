@@ -1,12 +1,17 @@
 """Generating a compliance report: gather the facts, run the tests, and log the access.
 
 A report reads the whole access log and every account, so making one is itself an access:
-one entry ``reports:compliance`` in the access log, with the period and the summary.
+one entry ``reports:compliance`` in the access log, with the period and the summary. Each run is
+also kept with the codes it found (``audit_runs``, R33): a finding is resolved against its run,
+and the last run is when the agency was last audited.
 """
 
 from __future__ import annotations
 
+import uuid
+
 from platekeeper.domain.access import AccessEvent, AccessOutcome, Actor
+from platekeeper.domain.audit_findings import AuditRun
 from platekeeper.domain.scope import AgencyScope
 from platekeeper.reports.compliance import ComplianceReport, Period
 from platekeeper.reports.compliance_checks import run_checks
@@ -29,6 +34,17 @@ def compliance_report(
     console's report covers every agency), logged as their access."""
     scope = scope or AgencyScope.of(actor)
     report = run_checks(gather(sources, period, sample_seed, scope))
+    sources.store.audit_runs.add(
+        AuditRun(
+            id=str(uuid.uuid4()),
+            agency_id=scope.agency_id,
+            period_start=period.start,
+            period_end=period.end,
+            run_by=actor.username,
+            run_at=sources.clock.now(),
+            codes=tuple(dict.fromkeys(finding.code for finding in report.findings)),
+        )
+    )
     sources.access_log.record(
         AccessEvent(
             at=sources.clock.now(),

@@ -28,6 +28,7 @@ from platekeeper.audit import AccessLog
 from platekeeper.audit.signals import find_signals
 from platekeeper.config import Settings
 from platekeeper.domain.access import AccessRecord
+from platekeeper.domain.audit_findings import audit_interval_months
 from platekeeper.domain.holds import Exemptions
 from platekeeper.domain.hotlists import Hotlist, HotlistEntry
 from platekeeper.domain.people import Account, AccountStatus
@@ -147,12 +148,21 @@ def gather(
         publication=schedule_for(settings, store),
         last_publication=_last_publication(store),
         operating_since=_operating_since(store),
+        last_audit=_last_audit(store, scope),
+        audit_months=audit_interval_months(
+            policy.policy.monitoring.audit_schedule if policy is not None else ""
+        ),
     )
 
 
 def _last_publication(store: Store) -> datetime | None:
     last = store.transparency_snapshots.latest()
     return None if last is None else last.published_at
+
+
+def _last_audit(store: Store, scope: AgencyScope) -> datetime | None:
+    last = store.audit_runs.latest(scope.agency_id)
+    return None if last is None else last.run_at
 
 
 def _operating_since(store: Store) -> datetime | None:

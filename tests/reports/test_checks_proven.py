@@ -94,6 +94,29 @@ def test_check_transparency_overdue(clean: Facts) -> None:
     )
 
 
+def test_check_audit_overdue(clean: Facts) -> None:
+    assert clean.operating_since is not None  # gathered: the clean setup has just begun
+    assert clean.audit_months == 3  # the demo policy audits quarterly
+    found = only(v.audit_overdue(clean), "policy.audit-overdue")
+    assert found.severity is Severity.HIGH
+    assert "every 3 months" in found.detail
+    # Audited within the interval: nothing to say; just past it: overdue.
+    assert codes(replace(v.audit_overdue(clean), last_audit=NOW - timedelta(days=80))) == set()
+    late = replace(v.audit_overdue(clean), last_audit=NOW - timedelta(days=95))
+    assert codes(late) == {"policy.audit-overdue"}
+    # A policy silent on months (or laxer than a year) is held to a year.
+    yearly = replace(v.audit_overdue(clean), audit_months=12)
+    assert codes(replace(yearly, last_audit=NOW - timedelta(days=360))) == set()
+    never = replace(
+        yearly,
+        last_audit=None,
+        operating_since=NOW - timedelta(days=400),
+        last_publication=NOW - timedelta(days=1),
+    )
+    assert "No compliance report was ever made" in only(never, "policy.audit-overdue").detail
+    assert codes(replace(never, operating_since=NOW - timedelta(days=300))) == set()
+
+
 # --- retention ------------------------------------------------------------------------------
 
 

@@ -40,6 +40,7 @@ CHECK_CODES: dict[str, frozenset[str]] = {
     "policy_completeness": frozenset({"policy.missing", "policy.element"}),
     "published_policy": frozenset({"policy.unpublished", "policy.published-differs"}),
     "transparency_overdue": frozenset({"policy.transparency-overdue"}),
+    "audit_overdue": frozenset({"policy.audit-overdue"}),
     "retention_in_force": frozenset({"retention.not-enforced"}),
     "access_log_retention": frozenset({"retention.access-log-short"}),
     "oldest_non_hit_read": frozenset({"retention.oldest-read"}),
@@ -72,12 +73,18 @@ def no_policy(facts: Facts) -> Facts:
     return replace(facts, policy=None, policy_sha256=None)
 
 
+def audit_overdue(facts: Facts) -> Facts:
+    """The last compliance report made 13 months ago."""
+    return replace(facts, last_audit=NOW - timedelta(days=395))
+
+
 def transparency_overdue(facts: Facts) -> Facts:
     """Running for two years, and the public report last published 13 months ago."""
     return replace(
         facts,
         operating_since=NOW - timedelta(days=730),
         last_publication=NOW - timedelta(days=395),
+        last_audit=NOW - timedelta(days=1),  # audited: only the publication is late
     )
 
 
@@ -311,6 +318,7 @@ def entry_with_personal_data(facts: Facts) -> Facts:
 WITH_POLICY: tuple[Seed, ...] = (
     incomplete_policy,
     transparency_overdue,
+    audit_overdue,
     published_differs,
     purge_laxer_than_policy,
     short_access_log,

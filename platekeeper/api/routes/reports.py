@@ -11,12 +11,18 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response, status
 
-from platekeeper.api.schemas.audits import SampleReviewCreate, SampleReviewPublic
+from platekeeper.api.schemas.audits import (
+    FindingResolutionCreate,
+    FindingResolutionPublic,
+    SampleReviewCreate,
+    SampleReviewPublic,
+)
 from platekeeper.domain.permissions import Permission
 from platekeeper.http.auth import CallerDep, requires
 from platekeeper.http.deps import ServicesDep
 from platekeeper.reports.compliance import Period
 from platekeeper.reports.compliance_service import compliance_report
+from platekeeper.reports.findings import FindingDesk
 from platekeeper.reports.render import ReportFormat, render
 from platekeeper.reports.sample_review import SampleReviewDesk
 
@@ -108,3 +114,42 @@ def record_review(
 def list_reviews(services: ServicesDep, caller: CallerDep) -> list[SampleReviewPublic]:
     desk = SampleReviewDesk(services.store, services.access_log, services.clock)
     return [SampleReviewPublic.of(review) for review in desk.reviews(caller.person)]
+
+
+_RESOLVE_ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"description": description, "content": {"application/problem+json": {}}}
+    for code, description in {
+        401: "Not signed in.",
+        403: "Not a custodian or supervisor, or the auditor who made the report.",
+        404: "No report of your agency on that period found that code.",
+        422: "Already resolved, or the text holds personal data.",
+    }.items()
+}
+
+
+@router.post(
+    "/finding-resolutions",
+    summary="Mark a finding of a compliance report resolved: who, when and how",
+    status_code=status.HTTP_201_CREATED,
+    response_model=FindingResolutionPublic,
+    responses=_RESOLVE_ERRORS,
+    dependencies=requires(Permission.FINDINGS_RESOLVE),
+)
+def resolve_finding(
+    body: FindingResolutionCreate, services: ServicesDep, caller: CallerDep
+) -> FindingResolutionPublic:
+    desk = FindingDesk(services.store, services.access_log, services.clock)
+    period = Period.of_days(body.period_from, body.period_to)
+    return FindingResolutionPublic.of(desk.resolve(caller.person, period, body.code, body.how))
+
+
+@router.get(
+    "/finding-resolutions",
+    summary="The findings resolved in your agency, oldest first",
+    response_model=list[FindingResolutionPublic],
+    responses=_RESOLVE_ERRORS,
+    dependencies=requires(Permission.FINDINGS_RESOLVE),
+)
+def list_resolutions(services: ServicesDep, caller: CallerDep) -> list[FindingResolutionPublic]:
+    desk = FindingDesk(services.store, services.access_log, services.clock)
+    return [FindingResolutionPublic.of(found) for found in desk.resolutions(caller.person)]

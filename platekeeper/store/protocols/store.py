@@ -14,7 +14,11 @@ from platekeeper.store.protocols.accounts import (
 )
 from platekeeper.store.protocols.alerts import AlertOutboxRepository
 from platekeeper.store.protocols.approvals import ApprovalRepository
-from platekeeper.store.protocols.audits import SampleReviewRepository
+from platekeeper.store.protocols.audits import (
+    AuditRunRepository,
+    FindingResolutionRepository,
+    SampleReviewRepository,
+)
 from platekeeper.store.protocols.hotlists import (
     HitRepository,
     HotlistEntryRepository,
@@ -101,6 +105,10 @@ class Store(Protocol):
     def transparency_snapshots(self) -> TransparencySnapshotRepository: ...
     @property
     def sample_reviews(self) -> SampleReviewRepository: ...
+    @property
+    def audit_runs(self) -> AuditRunRepository: ...
+    @property
+    def finding_resolutions(self) -> FindingResolutionRepository: ...
 
     def upgrade(self) -> list[str]:
         """Apply pending migrations; return the names of those applied."""

@@ -14,7 +14,7 @@ from platekeeper.store.sql.accounts import (
     SqlSignInFailures,
 )
 from platekeeper.store.sql.approvals import SqlApprovals
-from platekeeper.store.sql.audits import SqlSampleReviews
+from platekeeper.store.sql.audits import SqlAuditRuns, SqlFindingResolutions, SqlSampleReviews
 from platekeeper.store.sql.database import Database
 from platekeeper.store.sql.hits import SqlHits
 from platekeeper.store.sql.hotlists import SqlHotlistEntries, SqlHotlists
@@ -67,6 +67,8 @@ class SqlStore:
         self.read_corrections = SqlReadCorrections(database)
         self.transparency_snapshots = SqlTransparencySnapshots(database)
         self.sample_reviews = SqlSampleReviews(database)
+        self.audit_runs = SqlAuditRuns(database)
+        self.finding_resolutions = SqlFindingResolutions(database)
 
     def upgrade(self) -> list[str]:
         return self._db.upgrade()
