@@ -15,6 +15,7 @@ from platekeeper.store.protocols.accounts import (
 from platekeeper.store.protocols.alerts import AlertOutboxRepository
 from platekeeper.store.protocols.approvals import ApprovalRepository
 from platekeeper.store.protocols.audits import SampleReviewRepository
+from platekeeper.store.protocols.complaints import ComplaintRepository
 from platekeeper.store.protocols.hotlists import (
     HitRepository,
     HotlistEntryRepository,
@@ -101,6 +102,8 @@ class Store(Protocol):
     def transparency_snapshots(self) -> TransparencySnapshotRepository: ...
     @property
     def sample_reviews(self) -> SampleReviewRepository: ...
+    @property
+    def complaints(self) -> ComplaintRepository: ...
 
     def upgrade(self) -> list[str]:
         """Apply pending migrations; return the names of those applied."""

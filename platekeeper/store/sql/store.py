@@ -15,6 +15,7 @@ from platekeeper.store.sql.accounts import (
 )
 from platekeeper.store.sql.approvals import SqlApprovals
 from platekeeper.store.sql.audits import SqlSampleReviews
+from platekeeper.store.sql.complaints import SqlComplaints
 from platekeeper.store.sql.database import Database
 from platekeeper.store.sql.hits import SqlHits
 from platekeeper.store.sql.hotlists import SqlHotlistEntries, SqlHotlists
@@ -67,6 +68,7 @@ class SqlStore:
         self.read_corrections = SqlReadCorrections(database)
         self.transparency_snapshots = SqlTransparencySnapshots(database)
         self.sample_reviews = SqlSampleReviews(database)
+        self.complaints = SqlComplaints(database)
 
     def upgrade(self) -> list[str]:
         return self._db.upgrade()
