@@ -2,8 +2,8 @@
 list.
 
 Custodians record and investigate (``incidents:manage``); auditors decide (``reports:read``);
-both read. ``ComplaintRegister`` checks the permission of each step, keeps to the caller's
-agency and logs every step, refusals included.
+both read (``/for-review`` for auditors). ``ComplaintRegister`` checks the permission of each
+step, keeps to the caller's agency and logs every step, refusals included.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from fastapi import APIRouter, status
 
 from platekeeper.api.schemas.complaints import ComplaintCreate, ComplaintDecision, ComplaintPublic
 from platekeeper.domain.complaints import Complaint
-from platekeeper.http.auth import CallerDep
+from platekeeper.http.auth import CallerDep, requires
 from platekeeper.http.deps import ServicesDep
-from platekeeper.reports.complaints import ComplaintRegister
+from platekeeper.reports.complaints import DECIDE, RECORD, ComplaintRegister
 from platekeeper.services import Services
 
 router = APIRouter(prefix="/api/v1/complaints", tags=["complaints"])
@@ -47,6 +47,7 @@ def _public(services: Services, complaint: Complaint) -> ComplaintPublic:
     status_code=status.HTTP_201_CREATED,
     response_model=ComplaintPublic,
     responses=_ERRORS,
+    dependencies=requires(RECORD),
 )
 def record_complaint(
     body: ComplaintCreate, services: ServicesDep, caller: CallerDep
@@ -63,11 +64,23 @@ def record_complaint(
 
 @router.get(
     "",
-    summary="The register: every complaint of your agency, its status and outcome",
+    summary="The register, for custodians: every complaint of your agency and its outcome",
     response_model=list[ComplaintPublic],
     responses=_ERRORS,
+    dependencies=requires(RECORD),
 )
 def list_complaints(services: ServicesDep, caller: CallerDep) -> list[ComplaintPublic]:
+    return [_public(services, c) for c in _register(services).list(caller.person)]
+
+
+@router.get(
+    "/for-review",
+    summary="The register, for auditors: every complaint of your agency and its outcome",
+    response_model=list[ComplaintPublic],
+    responses=_ERRORS,
+    dependencies=requires(DECIDE),
+)
+def list_complaints_for_review(services: ServicesDep, caller: CallerDep) -> list[ComplaintPublic]:
     return [_public(services, c) for c in _register(services).list(caller.person)]
 
 
@@ -76,6 +89,7 @@ def list_complaints(services: ServicesDep, caller: CallerDep) -> list[ComplaintP
     summary="Open the investigation of a complaint",
     response_model=ComplaintPublic,
     responses=_ERRORS,
+    dependencies=requires(RECORD),
 )
 def investigate_complaint(
     complaint_id: str, services: ServicesDep, caller: CallerDep
@@ -88,6 +102,7 @@ def investigate_complaint(
     summary="Decide a complaint: sustained, not sustained or closed, with the finding",
     response_model=ComplaintPublic,
     responses=_ERRORS,
+    dependencies=requires(DECIDE),
 )
 def decide_complaint(
     complaint_id: str, body: ComplaintDecision, services: ServicesDep, caller: CallerDep
