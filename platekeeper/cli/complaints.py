@@ -50,11 +50,11 @@ def record(
     username: AsOption = None,
 ) -> None:
     """Record a complaint (a custodian); it must be resolved within 90 days."""
-    parsed = parse_source(source)
     with _register(ctx) as (services, register):
+        who = _person(services, username)
         complaint = register.record(
-            _person(services, username),
-            source=parsed,
+            who,
+            source=parse_source(source),
             summary=summary,
             received_on=received_on.date(),
             subject=subject,
@@ -79,9 +79,9 @@ def decide(
     username: AsOption = None,
 ) -> None:
     """Decide a complaint (an auditor), with the finding; never one about your own conduct."""
-    parsed = parse_outcome(outcome)
     with _register(ctx) as (services, register):
-        complaint = register.decide(_person(services, username), complaint_id, parsed, finding)
+        who = _person(services, username)
+        complaint = register.decide(who, complaint_id, parse_outcome(outcome), finding)
     out.print(f"Complaint {complaint.id}: {complaint.status.value}.")
 
 
