@@ -11,6 +11,7 @@ from platekeeper.api.routes import (
     alerts,
     approvals,
     audit,
+    complaints,
     corrections,
     hits,
     hotlists,
@@ -60,6 +61,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     reports.router,
     incidents.router,
     records_requests.router,
+    complaints.router,
     corrections.router,
 )
 

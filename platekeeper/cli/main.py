@@ -12,6 +12,7 @@ from platekeeper import __version__
 from platekeeper.cli import (
     audit,
     cameras,
+    complaints,
     config_cmd,
     db,
     hotlists,
@@ -55,6 +56,7 @@ app.command()(retention.purge)
 app.add_typer(retention.hold_app, name="hold")
 app.add_typer(incidents.incident_app, name="incident")
 app.add_typer(incidents.records_app, name="records-request")
+app.add_typer(complaints.app, name="complaint")
 app.add_typer(incidents.read_app, name="read")
 
 

@@ -176,7 +176,8 @@ def certification(
     as_user: AsOption = None,
 ) -> None:
     """The annual certification: policy, authorized access, training, the reviewed sample,
-    violations. Refused while a sampled search is unreviewed."""
+    violations, complaints. Refused while a sampled search is unreviewed or a complaint of the
+    year is unresolved after 90 days."""
     period = Period.of_days(date(year, 1, 1), date(year, 12, 31))
     services = open_current(state(ctx).settings())
     try:
@@ -185,8 +186,17 @@ def certification(
         scope = AgencyScope.of(who.actor)
         standing = sample_standing(services.store, scope, report.sample.seqs)
         accounts = services.store.accounts.list(scope.agency_id)
+        complaints = services.store.complaints.list(
+            scope.agency_id, (date(year, 1, 1), date(year, 12, 31))
+        )
         document = certification_document(
-            report, standing, accounts, agency=who.actor.agency_id, year=year
+            report,
+            standing,
+            accounts,
+            agency=who.actor.agency_id,
+            year=year,
+            complaints=complaints,
+            today=services.clock.now().date(),
         )
     finally:
         services.close()

@@ -6,12 +6,19 @@ accessed (no access finding), each user's last training date, the sample of sear
 with no misuse found, and the violations found. It never says "no misuse found" while a sampled
 search is unreviewed, found inconsistent or left undetermined: an unreviewed sample refuses the
 document outright (review first), a sample with misuse or doubt is certified as such.
+
+Complaints come from the register (``reports/complaints.py``): every complaint received in the
+year is listed with its outcome, sustained ones also among the significant violations. A
+complaint of the year still unresolved more than ``RESOLUTION_DAYS`` after its receipt refuses
+the document outright (decide it first); one still within that time is listed as unresolved.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
+from platekeeper.domain.complaints import RESOLUTION_DAYS, Complaint, ComplaintStatus
 from platekeeper.domain.people import Account
 from platekeeper.domain.sample_reviews import SampleStanding
 from platekeeper.errors import InvalidInput
@@ -27,9 +34,16 @@ def certification(
     *,
     agency: str,
     year: int,
+    complaints: Sequence[Complaint] = (),
+    today: date | None = None,
 ) -> str:
     """The certification of ``year`` for ``agency``, as Markdown; ``InvalidInput`` while a
-    sampled search is unreviewed."""
+    sampled search is unreviewed or a complaint of the year is unresolved past its time.
+
+    ``complaints`` are the agency's; those received outside ``year`` are left out. ``today``
+    (the period's last day without it) says which unresolved complaints are overdue."""
+    received = [c for c in complaints if c.received_on.year == year]
+    _refuse_overdue(received, today or report.period.end.date())
     if standing.unreviewed:
         listed = ", ".join(str(seq) for seq in standing.unreviewed[:20])
         raise InvalidInput(
@@ -60,12 +74,42 @@ def certification(
             [f"- [{f.severity.value}] {f.code}: {f.title}" for f in report.findings]
             or ["None found by the compliance report."]
         ),
+        *[
+            f"- [sustained complaint] received {c.received_on}: {c.finding}"
+            for c in received
+            if c.status is ComplaintStatus.SUSTAINED
+        ],
         "",
         "## Complaints",
-        "PlateKeeper keeps no complaints register; the agency states complaints received here.",
+        *_complaints(received, year),
         "",
     ]
     return "\n".join(lines)
+
+
+def _refuse_overdue(received: Sequence[Complaint], today: date) -> None:
+    overdue = [c for c in received if c.overdue(today)]
+    if overdue:
+        listed = ", ".join(f"{c.id} (received {c.received_on})" for c in overdue[:20])
+        raise InvalidInput(
+            f"{len(overdue)} complaints of the year are unresolved after {RESOLUTION_DAYS} days:"
+            f" {listed}",
+            hint="Decide each with 'platekeeper complaint decide ID --outcome ...' first.",
+        )
+
+
+def _complaints(received: Sequence[Complaint], year: int) -> list[str]:
+    if not received:
+        return [f"No complaints about the use of the system were received in {year}."]
+    lines = [f"{len(received)} complaints received in {year}:"]
+    for c in received:
+        head = f"- received {c.received_on} from {c.source.value}: {c.summary} - "
+        if c.status.resolved:
+            outcome = f"{c.status.value} on {c.decided_on} by {c.decided_by}: {c.finding}"
+            lines.append(head + outcome)
+        else:
+            lines.append(head + f"UNRESOLVED ({c.status.value}), due {c.resolution_due}")
+    return lines
 
 
 def _clean(report: ComplianceReport, area: Area, statement: str) -> str:

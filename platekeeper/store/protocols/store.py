@@ -19,6 +19,7 @@ from platekeeper.store.protocols.audits import (
     FindingResolutionRepository,
     SampleReviewRepository,
 )
+from platekeeper.store.protocols.complaints import ComplaintRepository
 from platekeeper.store.protocols.hotlists import (
     HitRepository,
     HotlistEntryRepository,
@@ -109,6 +110,8 @@ class Store(Protocol):
     def audit_runs(self) -> AuditRunRepository: ...
     @property
     def finding_resolutions(self) -> FindingResolutionRepository: ...
+    @property
+    def complaints(self) -> ComplaintRepository: ...
 
     def upgrade(self) -> list[str]:
         """Apply pending migrations; return the names of those applied."""

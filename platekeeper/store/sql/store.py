@@ -15,6 +15,7 @@ from platekeeper.store.sql.accounts import (
 )
 from platekeeper.store.sql.approvals import SqlApprovals
 from platekeeper.store.sql.audits import SqlAuditRuns, SqlFindingResolutions, SqlSampleReviews
+from platekeeper.store.sql.complaints import SqlComplaints
 from platekeeper.store.sql.database import Database
 from platekeeper.store.sql.hits import SqlHits
 from platekeeper.store.sql.hotlists import SqlHotlistEntries, SqlHotlists
@@ -69,6 +70,7 @@ class SqlStore:
         self.sample_reviews = SqlSampleReviews(database)
         self.audit_runs = SqlAuditRuns(database)
         self.finding_resolutions = SqlFindingResolutions(database)
+        self.complaints = SqlComplaints(database)
 
     def upgrade(self) -> list[str]:
         return self._db.upgrade()
