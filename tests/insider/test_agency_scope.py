@@ -54,6 +54,8 @@ _PARAM = re.compile(r"\{([^}:]+)(?::[^}]*)?\}")
 SKIPPED = {
     "/api/v1/alerts/stream": "a stream that stays open; who receives an alert is may_receive's "
     "rule (tests/hotlists/alerts/test_stream.py)",
+    "/transparency/reports/{number}.json": "public: a published report of aggregates, no "
+    "agency's object (tests/loopholes/test_r37_schedule.py, tests/loopholes/test_r37_lists.py)",
 }
 # Parameters that pick an operation rather than an object: every value is tried.
 STEPS = {
@@ -129,7 +131,7 @@ def _build_a(app: LiveApp) -> AgencyA:
         client.get("/api/v1/hits", params={"purpose": "alert-verification", "case_number": CASE_A})
     tokens = services.accounts.list_api_tokens(CONSOLE, analyst.account.id)
     request_id, recipient_id = _share(app, people[Role.CUSTODIAN], stored.id)
-    incident_id, records_request_id = _registers(app, people[Role.CUSTODIAN])
+    incident_id, records_request_id, complaint_id = _registers(app, people[Role.CUSTODIAN])
     ids = {
         "read_id": stored.id,
         "hit_id": hit.id,
@@ -141,6 +143,7 @@ def _build_a(app: LiveApp) -> AgencyA:
         "recipient_id": recipient_id,
         "incident_id": incident_id,
         "records_request_id": records_request_id,
+        "complaint_id": complaint_id,
         "username": analyst.account.username,
         "camera_id": "alfa-gate-7",
         "token_id": tokens[0].id,
@@ -192,8 +195,8 @@ def _share(app: LiveApp, custodian: Person, read_id: str) -> tuple[str, str]:
     return str(asked.json()["id"]), recipient_id
 
 
-def _registers(app: LiveApp, custodian: Person) -> tuple[str, str]:
-    """A's incident and public-records request."""
+def _registers(app: LiveApp, custodian: Person) -> tuple[str, str, str]:
+    """A's incident, public-records request and complaint."""
     with app.client(custodian.token) as client:
         incident = client.post("/api/v1/incidents", json={"summary": "Alfa laptop stolen"})
         assert incident.status_code == 201, incident.text
@@ -206,7 +209,16 @@ def _registers(app: LiveApp, custodian: Person) -> tuple[str, str]:
             },
         )
         assert request.status_code == 201, request.text
-    return str(incident.json()["id"]), str(request.json()["id"])
+        complaint = client.post(
+            "/api/v1/complaints",
+            json={
+                "source": "public",
+                "summary": "Alfa cameras watch a clinic entrance",
+                "received_on": NOW.date().isoformat(),
+            },
+        )
+        assert complaint.status_code == 201, complaint.text
+    return str(incident.json()["id"]), str(request.json()["id"]), str(complaint.json()["id"])
 
 
 def _snapshot(services: Services) -> dict[str, Any]:
@@ -231,6 +243,7 @@ def _snapshot(services: Services) -> dict[str, Any]:
         "incidents": store.incidents.list(A),
         "records_requests": store.records_requests.list(A),
         "corrections": store.read_corrections.list(A),
+        "complaints": store.complaints.list(A),
         "log": store.access_log.find(AccessFilter(agency_id=A, limit=100_000)),
     }
 
