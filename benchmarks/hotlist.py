@@ -39,6 +39,7 @@ import uvicorn
 
 from platekeeper.app import create_app
 from platekeeper.config import load_settings
+from platekeeper.demo.policy import DEMO_POLICY
 from platekeeper.domain import Agency, Camera, CameraKind, CameraStatus, GeoPoint
 from platekeeper.domain.cameras import issue_camera_key
 from platekeeper.domain.hotlists import (
@@ -237,6 +238,9 @@ class Latency:
 def latency(root: Path, args: argparse.Namespace) -> Latency:
     rng = random.Random(args.seed)
     settings = load_settings(data_dir=root / "latency")
+    # The app stores nothing without a complete usage policy: the demo's, as in production.
+    settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    (settings.data_dir / "policy.toml").write_text(DEMO_POLICY, encoding="utf-8")
     services = build_services(settings)
     try:
         services.store.upgrade()
