@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from platekeeper.config import Settings
@@ -10,7 +11,8 @@ from platekeeper.errors import ConfigError
 from platekeeper.policy.effective import policy_path
 from platekeeper.store.files import make_private_folders
 
-DEMO_POLICY = """\
+_REVIEW_DATE = "@REVIEW_DATE@"
+_TEXT = """\
 # The demo agency's usage and privacy policy (Civil Code 1798.90.51(b)); docs/policy-file.md.
 profiles = ["ca"]
 custodian_title = "Chief of Police"
@@ -96,7 +98,7 @@ correction_process = "A misread is marked by the verifying officer and excluded.
 
 [retention]
 destruction_process = "An hourly purge records what it deleted in the purge ledger."
-review_date = 2027-01-01
+review_date = @REVIEW_DATE@
 
 [retention.classes.non-hit-reads]
 max_age = "30 days"
@@ -118,6 +120,17 @@ body = "Demo City Council"
 date = 2026-01-13
 minutes_url = "https://example.org/council/2026-01-13/minutes"
 """
+
+
+def demo_policy(review_date: date | None = None) -> str:
+    """The demo policy's text, its retention review on ``review_date``: by default the next
+    1 January, a date the check accepts whenever the demo runs (never passed, at most two years
+    ahead), so that the demo and everything built on it do not expire on a fixed day."""
+    when = review_date or date(datetime.now(UTC).year + 1, 1, 1)
+    return _TEXT.replace(_REVIEW_DATE, when.isoformat())
+
+
+DEMO_POLICY = demo_policy()
 
 
 def ensure_demo_policy(settings: Settings) -> Path | None:

@@ -17,7 +17,8 @@ import pytest
 
 from platekeeper.audit import open_access_log
 from platekeeper.config import Settings, load_settings
-from platekeeper.demo.policy import DEMO_POLICY
+from platekeeper.demo.policy import DEMO_POLICY as LIVE_POLICY
+from platekeeper.demo.policy import demo_policy
 from platekeeper.domain.access import Actor
 from platekeeper.domain.agencies import Agency
 from platekeeper.domain.gate import Person
@@ -62,6 +63,8 @@ CA = tuple(load_profiles(["ca"]))
 IL = tuple(load_profiles(["il"]))
 TODAY = date(2026, 6, 1)
 NOW = datetime(2026, 6, 1, 12, tzinfo=UTC)
+DEMO_POLICY = demo_policy(date(2027, 1, 1))
+"""The demo policy as judged at TODAY; LIVE_POLICY is judged at the real date."""
 CRIME = PurposeCategory.CRIMINAL_INVESTIGATION
 IMMIGRATION = PurposeCategory.IMMIGRATION_ENFORCEMENT
 
@@ -324,7 +327,7 @@ def test_only_a_custodians_attestation_clears_a_flag_and_only_as_the_purpose_sto
     store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("PLATEKEEPER_CONFIG", raising=False)
-    text = DEMO_POLICY.replace("\n[[access]]", ICE_ROAD + "\n[[access]]", 1)
+    text = LIVE_POLICY.replace("\n[[access]]", ICE_ROAD + "\n[[access]]", 1)
     settings = settings_for(tmp_path, text)
     assert not load_effective_for(settings, store, TODAY).complete
     clock = FixedClock(NOW)
@@ -365,7 +368,7 @@ def test_a_purpose_of_a_forbidden_category_cannot_be_attested(
     store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("PLATEKEEPER_CONFIG", raising=False)
-    text = DEMO_POLICY.replace("\n[[access]]", IMMIGRATION_PURPOSE + "\n[[access]]", 1)
+    text = LIVE_POLICY.replace("\n[[access]]", IMMIGRATION_PURPOSE + "\n[[access]]", 1)
     settings = settings_for(tmp_path, text)
     clock = FixedClock(NOW)
     service = AttestationService(settings, store, open_access_log(store, settings, clock), clock)

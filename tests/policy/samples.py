@@ -3,18 +3,23 @@ profile, written where a data directory's settings look for it."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
-from platekeeper.demo.policy import DEMO_POLICY
+from platekeeper.demo.policy import DEMO_POLICY, demo_policy
 from platekeeper.domain.policy import UsagePolicy
 from platekeeper.domain.sharing import SharingRules
 from platekeeper.policy.loader import parse_policy
 from platekeeper.policy.profiles import load_profiles
 from platekeeper.policy.resolve import resolve
 
+REVIEW_DATE = date(2027, 1, 1)
+"""The review date of ``complete_policy``, fixed so that tests may judge it at fixed dates; the
+file ``write_complete_policy`` writes is judged at the real date and carries the demo's own."""
+
 
 def complete_policy() -> UsagePolicy:
-    return parse_policy(DEMO_POLICY)
+    return parse_policy(demo_policy(REVIEW_DATE))
 
 
 def write_complete_policy(data_dir: Path) -> Path:

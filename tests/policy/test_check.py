@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from platekeeper.demo.policy import demo_policy
 from platekeeper.domain.policy import (
     Accuracy,
     JurisdictionProfile,
@@ -23,6 +24,7 @@ from platekeeper.domain.policy import (
 from platekeeper.domain.purposes import PurposeCategory
 from platekeeper.domain.retention import DEFAULT_CEILINGS, DataClass
 from platekeeper.domain.sharing import EntityType
+from platekeeper.policy.loader import parse_policy
 from platekeeper.policy.profiles import load_profiles
 from tests.policy.samples import complete_policy
 
@@ -157,3 +159,16 @@ def test_a_period_given_only_as_a_floor_is_missing_its_ceiling() -> None:
         for f in blocking(replace(policy, retention=replace(policy.retention, periods=periods)))
     }
     assert "retention.classes.non-hit-reads.max_age" in keys
+
+
+@pytest.mark.parametrize("year", [2027, 2030, 2041])
+@pytest.mark.parametrize("month_day", [(1, 1), (4, 2), (12, 31)])
+def test_the_demo_policy_is_complete_whenever_it_runs(
+    year: int, month_day: tuple[int, int]
+) -> None:
+    """The demo's review date moves with the year it is written in, so that the demo, and the
+    tests and benchmarks that serve it, never expire on a fixed day."""
+    day = date(year, *month_day)
+    text = demo_policy(date(day.year + 1, 1, 1))  # what DEMO_POLICY holds on ``day``
+    findings = check_policy(parse_policy(text), CA, day)
+    assert is_complete(findings), [f.message for f in findings if f.blocking]
