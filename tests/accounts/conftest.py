@@ -69,6 +69,7 @@ def add_person(
     *roles: Role,
     password: str | None = PASSWORD,
     agency_id: str = "demo-pd",
+    trained_on: date = TRAINED_ON,
 ) -> Account:
     return service.create(
         OPERATOR,
@@ -77,6 +78,6 @@ def add_person(
         agency_id=agency_id,
         job_title=job_title_for(service, roles or (Role.ANALYST,), "Detective"),
         roles=roles or (Role.ANALYST,),
-        training_completed_on=TRAINED_ON,
+        training_completed_on=trained_on,
         password=password,
     )

@@ -15,11 +15,13 @@ from tests.accounts.conftest import PASSWORD, add_person
 
 
 def add_people(data_dir: Path, *people: tuple[str, str, Role]) -> None:
-    """Accounts (username, agency, role) in ``data_dir``'s database, each with ``PASSWORD``."""
+    """Accounts (username, agency, role) in ``data_dir``'s database, each with ``PASSWORD``,
+    trained today: the commands run at the real date, and training lapses."""
     services = build_services(load_settings(data_dir=data_dir))
+    today = services.clock.now().date()
     try:
         for username, agency, role in people:
-            add_person(services.accounts, username, role, agency_id=agency)
+            add_person(services.accounts, username, role, agency_id=agency, trained_on=today)
     finally:
         services.close()
 
