@@ -400,18 +400,27 @@ class AccountService:
     def login(
         self, username: str, password: str, client_address: str | None = None
     ) -> tuple[Principal, str]:
-        """A new session for the person, and its token for the cookie. Their other sessions
-        end: one person, one session, so a login shared between people gives itself away."""
-        now = self._clock.now()
+        """A new session for the person who typed this password, and its token for the cookie."""
         account = self._signed_in(username, password, client_address, console=False)
-        actor = actor_of(account)
+        return self.open_session(account, "password", "password accepted", client_address)
+
+    def open_session(
+        self, account: Account, signed_in_with: str, reason: str, client_address: str | None
+    ) -> tuple[Principal, str]:
+        """A new session for a person who has just proved who they are (``signed_in_with``
+        says how), and its token for the cookie. Their other sessions end: one person, one
+        session, so a login shared between people gives itself away."""
+        now = self._clock.now()
         self._store.accounts.record_login(account.id, now)
-        token, session = self._new_session(account, now, client_address)
+        token, session = self._new_session(account, now, client_address, signed_in_with)
         ended = self._store.sessions.delete_for_account(account.id, keep=session.id)
-        reason = "password accepted" + (f"; ended {ended} earlier session(s)" if ended else "")
-        self._events.allowed(actor, "auth:login", reason, client_address=client_address)
+        reason += f" ({signed_in_with})" + (f"; ended {ended} earlier session(s)" if ended else "")
+        self._events.allowed(actor_of(account), "auth:login", reason, client_address=client_address)
         principal = Principal(
-            replace(account, last_active_at=now), CredentialKind.SESSION, session.id
+            replace(account, last_active_at=now),
+            CredentialKind.SESSION,
+            session.id,
+            signed_in_with,
         )
         return principal, token
 
@@ -467,7 +476,7 @@ class AccountService:
         if now - session.last_seen_at >= TOUCH_EVERY:
             self._store.sessions.touch(session.id, now)
             self._store.accounts.touch(account.id, now)
-        return Principal(account, CredentialKind.SESSION, session.id)
+        return Principal(account, CredentialKind.SESSION, session.id, session.signed_in_with)
 
     def logout(self, session_token: str, client_address: str | None = None) -> None:
         """End the session of ``session_token``; nothing happens if it has ended already."""
@@ -837,11 +846,13 @@ class AccountService:
         )
 
     def _new_session(
-        self, account: Account, now: datetime, client_address: str | None
+        self, account: Account, now: datetime, client_address: str | None, signed_in_with: str
     ) -> tuple[str, Session]:
         token, token_hash = issue_session_token()
         expires_at = now + timedelta(hours=self._settings.session_max_hours)
-        session = Session(new_id(), account.id, token_hash, now, now, expires_at, client_address)
+        session = Session(
+            new_id(), account.id, token_hash, now, now, expires_at, client_address, signed_in_with
+        )
         self._store.sessions.add(session)
         return token, session
 

@@ -41,6 +41,7 @@ from platekeeper.config.features import (
     SharingSettings,
     TransparencySettings,
 )
+from platekeeper.config.identity import IdentitySettings
 from platekeeper.config.incidents import IncidentSettings
 from platekeeper.config.sections import (
     AccessSettings,
@@ -86,6 +87,7 @@ class Settings(BaseSettings):
     policy: PolicySettings = Field(default_factory=PolicySettings)
     transparency: TransparencySettings = Field(default_factory=TransparencySettings)
     incidents: IncidentSettings = Field(default_factory=IncidentSettings)
+    identity: IdentitySettings = Field(default_factory=IdentitySettings)
 
     @field_validator("store", "images", mode="before")
     @classmethod

@@ -44,6 +44,8 @@ class Session:
     last_seen_at: datetime
     expires_at: datetime
     client_address: str | None = None
+    signed_in_with: str = "password"
+    """How the person proved who they are, e.g. 'password', 'password+totp', 'oidc'."""
 
     def __post_init__(self) -> None:
         for name in ("created_at", "last_seen_at", "expires_at"):
@@ -144,6 +146,8 @@ class Principal:
     account: Account
     credential_kind: CredentialKind
     credential_id: str
+    signed_in_with: str = "password"
+    """How the person proved who they are for this credential (``Session.signed_in_with``)."""
 
     @property
     def actor(self) -> Actor:

@@ -44,7 +44,8 @@ _ACCOUNT_SET = ", ".join(f"{_ACCOUNT_FIELDS[index]} = ?" for index in _UPDATED)
 _LOGIN_STATE_COLUMNS = "password_hash, failed_logins, locked_until, must_change_password"
 _GRANT_COLUMNS = "awaiting_approval, pending_roles, pending_by, pending_at"
 _SESSION_COLUMNS = (
-    "id, account_id, token_hash, created_at, last_seen_at, expires_at, client_address"
+    "id, account_id, token_hash, created_at, last_seen_at, expires_at, client_address,"
+    " signed_in_with"
 )
 _API_CREDENTIAL_COLUMNS = (
     "id, account_id, name, token_hash, created_at, expires_at, last_used_at, revoked_at"
@@ -255,7 +256,7 @@ class SqlSessions(Repository):
     def add(self, session: Session) -> None:
         try:
             self._execute(
-                f"INSERT INTO sessions ({_SESSION_COLUMNS}) VALUES ({marks(7)})",
+                f"INSERT INTO sessions ({_SESSION_COLUMNS}) VALUES ({marks(8)})",
                 _session_row(session, self._time),
             )
         except ConstraintViolation as exc:
@@ -425,6 +426,7 @@ def _session_row(session: Session, time: TimeCodec) -> Row:
         time.to_db(session.last_seen_at),
         time.to_db(session.expires_at),
         session.client_address,
+        session.signed_in_with,
     )
 
 
@@ -437,6 +439,7 @@ def _session_from_row(row: Row, time: TimeCodec) -> Session:
         last_seen_at=time.from_db(row[4]),
         expires_at=time.from_db(row[5]),
         client_address=row[6],
+        signed_in_with=row[7],
     )
 
 
