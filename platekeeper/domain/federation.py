@@ -52,7 +52,8 @@ class GroupMapping:
     def agency_for(self, groups: Iterable[str]) -> str:
         """The one agency ``groups`` place the person in, else the default; refused when the
         groups name two agencies or none and there is no default."""
-        agencies = {self.agency_by_group[g] for g in groups if g in self.agency_by_group}
+        found = (self.agency_by_group.get(group) for group in groups)
+        agencies = {agency for agency in found if agency is not None}
         if len(agencies) > 1:
             raise PermissionDenied(
                 f"the directory places this person in {len(agencies)} agencies",
