@@ -32,10 +32,20 @@ class AccessOutcome(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Actor:
-    """Who made an access: a person's username and agency, or a service."""
+    """Who made an access: a person's username and agency, or a service.
+
+    ``signed_in_with`` is how the person proved who they are for this access (CJIS AU-3): the
+    session's method (``password``, ``password+totp``, ``oidc``, ...), ``api-token``,
+    ``console+...`` or ``camera-key``; None for the system and the host's own jobs, and in
+    entries written before the log recorded it. It rides on the actor so that every entry a
+    service writes for the person carries it without any service passing it on; it is not part
+    of who the actor is, so two actors of one person compare equal however each signed in (the
+    rules that two people must differ compare actors).
+    """
 
     username: str
     agency_id: str
+    signed_in_with: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +123,11 @@ def entry_hash(seq: int, event: AccessEvent, prev_hash: str) -> str:
     UTF-8, ``at`` as ``2026-11-28T12:00:00.000000+00:00``, absent values as ``null``; the hash is
     written as 64 lower-case hex digits. ``seq`` is inside the hash, so an entry moved to another
     position no longer matches, and verification can tell where it was written.
+
+    One key is there only when it has a value: ``signed_in_with`` (how the actor signed in),
+    which the log records since migration 0029. An entry without it (written before, or by the
+    system) hashes exactly as it always did, so older entries still verify; an entry with it
+    has fifteen keys, and changing, adding or removing the value breaks its hash.
     """
     document = {
         "seq": seq,
@@ -130,6 +145,8 @@ def entry_hash(seq: int, event: AccessEvent, prev_hash: str) -> str:
         "case_number": event.case_number,
         "client_address": event.client_address,
     }
+    if event.actor.signed_in_with is not None:
+        document["signed_in_with"] = event.actor.signed_in_with
     encoded = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
 
