@@ -72,6 +72,7 @@ class SqlAccessLog(Repository):
         conditions = [
             ("agency_id = ?", query.agency_id),
             ("username = ?", query.username),
+            ("signed_in_with = ?", query.signed_in_with),
             ("action = ?", query.action),
             ("outcome = ?", None if query.outcome is None else query.outcome.value),
             ("case_number = ?", query.case_number),
