@@ -15,7 +15,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from platekeeper.domain.access import AccessRecord
+from platekeeper.domain.access import AccessRecord, event_document
 
 ENTRY_FIELDS = (
     "seq", "at", "username", "agency_id", "signed_in_with", "action", "outcome", "reason",
@@ -27,25 +27,15 @@ ENTRY_FIELDS = (
 
 def entry_document(record: AccessRecord) -> dict[str, Any]:
     """One entry as the API's listing names its fields, ``at`` in ISO 8601 UTC."""
-    event = record.event
-    return {
+    fields = event_document(record.event)
+    fields |= {
         "seq": record.seq,
-        "at": event.at.isoformat(timespec="microseconds"),
-        "username": event.actor.username,
-        "agency_id": event.actor.agency_id,
-        "signed_in_with": event.actor.signed_in_with,
-        "action": event.action,
-        "outcome": event.outcome.value,
-        "reason": event.reason,
-        "query": dict(event.query),
-        "read_ids": list(event.read_ids),
-        "image_refs": list(event.image_refs),
-        "purpose": event.purpose_code,
-        "case_number": event.case_number,
-        "client_address": event.client_address,
+        "signed_in_with": record.event.actor.signed_in_with,  # null where the entry has none
+        "purpose": fields["purpose_code"],
         "prev_hash": record.prev_hash,
         "entry_hash": record.entry_hash,
     }
+    return {name: fields[name] for name in ENTRY_FIELDS}
 
 
 def entries_json(records: Iterable[AccessRecord]) -> str:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Protocol
+from typing import Any, Protocol
 
 from platekeeper.domain.time import require_utc, to_epoch_us
 
@@ -113,6 +113,28 @@ def seal(seq: int, event: AccessEvent, prev_hash: str) -> AccessRecord:
     return AccessRecord(seq, event, prev_hash, entry_hash(seq, event, prev_hash))
 
 
+def event_document(event: AccessEvent) -> dict[str, Any]:
+    """The event's part of an entry's hashed document (``entry_hash``), as JSON values: the
+    names and values anyone outside recomputes the hash from, and an export shows."""
+    document: dict[str, Any] = {
+        "at": event.at.isoformat(timespec="microseconds"),
+        "username": event.actor.username,
+        "agency_id": event.actor.agency_id,
+        "action": event.action,
+        "outcome": event.outcome.value,
+        "reason": event.reason,
+        "query": dict(event.query),
+        "read_ids": list(event.read_ids),
+        "image_refs": list(event.image_refs),
+        "purpose_code": event.purpose_code,
+        "case_number": event.case_number,
+        "client_address": event.client_address,
+    }
+    if event.actor.signed_in_with is not None:  # absent, not null: see ``entry_hash``
+        document["signed_in_with"] = event.actor.signed_in_with
+    return document
+
+
 def entry_hash(seq: int, event: AccessEvent, prev_hash: str) -> str:
     """SHA-256 of the entry's canonical JSON: sorted keys, UTF-8, times in ISO 8601 with µs.
 
@@ -129,24 +151,7 @@ def entry_hash(seq: int, event: AccessEvent, prev_hash: str) -> str:
     system) hashes exactly as it always did, so older entries still verify; an entry with it
     has fifteen keys, and changing, adding or removing the value breaks its hash.
     """
-    document = {
-        "seq": seq,
-        "prev_hash": prev_hash,
-        "at": event.at.isoformat(timespec="microseconds"),
-        "username": event.actor.username,
-        "agency_id": event.actor.agency_id,
-        "action": event.action,
-        "outcome": event.outcome.value,
-        "reason": event.reason,
-        "query": dict(event.query),
-        "read_ids": list(event.read_ids),
-        "image_refs": list(event.image_refs),
-        "purpose_code": event.purpose_code,
-        "case_number": event.case_number,
-        "client_address": event.client_address,
-    }
-    if event.actor.signed_in_with is not None:
-        document["signed_in_with"] = event.actor.signed_in_with
+    document = {"seq": seq, "prev_hash": prev_hash, **event_document(event)}
     encoded = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
 

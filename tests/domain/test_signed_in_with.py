@@ -3,8 +3,6 @@ method, ``api-token`` for any token, ``console+`` before a console sign-in's met
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
 from platekeeper.domain.credentials import (
@@ -12,20 +10,9 @@ from platekeeper.domain.credentials import (
     CredentialKind,
     Principal,
 )
-from platekeeper.domain.people import Account, AccountStatus, Role, TrainingRecord
-from tests.conftest import NOW
+from tests.store.test_accounts_contract import make_account
 
-ACCOUNT = Account(
-    id="a",
-    username="jdoe",
-    display_name="J Doe",
-    agency_id="demo-pd",
-    job_title="Analyst",
-    roles=frozenset({Role.ANALYST}),
-    status=AccountStatus.ACTIVE,
-    created_at=NOW,
-    training=TrainingRecord(date(2026, 1, 1), date(2028, 1, 1)),
-)
+ACCOUNT = make_account("jdoe", "demo-pd")
 
 
 @pytest.mark.parametrize(
