@@ -7,8 +7,9 @@ from platekeeper.domain.people import Account
 from platekeeper.domain.time import Clock
 
 
-def actor_of(account: Account) -> Actor:
-    return Actor(account.username, account.agency_id)
+def actor_of(account: Account, signed_in_with: str | None = None) -> Actor:
+    """The account's person as the log names them; ``signed_in_with`` once they signed in."""
+    return Actor(account.username, account.agency_id, signed_in_with)
 
 
 class AccountEvents:

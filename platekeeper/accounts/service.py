@@ -38,6 +38,7 @@ from platekeeper.domain.credentials import (
     hash_token,
     issue_api_token_secret,
     issue_session_token,
+    logged_sign_in,
     new_id,
 )
 from platekeeper.domain.people import (
@@ -415,7 +416,8 @@ class AccountService:
         token, session = self._new_session(account, now, client_address, signed_in_with)
         ended = self._store.sessions.delete_for_account(account.id, keep=session.id)
         reason += f" ({signed_in_with})" + (f"; ended {ended} earlier session(s)" if ended else "")
-        self._events.allowed(actor_of(account), "auth:login", reason, client_address=client_address)
+        actor = actor_of(account, signed_in_with)
+        self._events.allowed(actor, "auth:login", reason, client_address=client_address)
         principal = Principal(
             replace(account, last_active_at=now),
             CredentialKind.SESSION,
@@ -456,7 +458,7 @@ class AccountService:
         account = self._signed_in(username, password, CONSOLE, console=True)
         self._store.accounts.record_login(account.id, now)
         self._events.allowed(
-            actor_of(account),
+            actor_of(account, logged_sign_in(CredentialKind.CONSOLE, "password")),
             "auth:login",
             "password accepted at the console",
             client_address=CONSOLE,
@@ -484,9 +486,8 @@ class AccountService:
         if session is None or not self._store.sessions.delete(session.id):
             return
         account = self.get(session.account_id)
-        self._events.allowed(
-            actor_of(account), "auth:logout", "signed out", client_address=client_address
-        )
+        actor = actor_of(account, session.signed_in_with)
+        self._events.allowed(actor, "auth:logout", "signed out", client_address=client_address)
 
     # -- API tokens ----------------------------------------------------------------------------
 

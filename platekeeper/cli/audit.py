@@ -5,33 +5,38 @@ fault, and raising a suspected breach in the incident register), and 2, as every
 a user error.
 
 Verifying, checkpoints, the public key and the log's own retention are the host's maintenance:
-they show counts, entry numbers and hashes, never an entry's contents. ``audit signals`` shows
-who did what: it acts as an auditor who signs in at the console (``--as`` and their password;
-``cli/identity.py``), over their agency's part of the log, logged in their name.
+they show counts, entry numbers and hashes, never an entry's contents. ``audit entries`` and
+``audit signals`` show who did what: they act as an auditor who signs in at the console (``--as``
+and their password; ``cli/identity.py``), over their agency's part of the log as auditors see it
+(no plate, read ids as pseudonyms), logged in their name.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from platekeeper.audit import AccessLog, open_access_log
 from platekeeper.audit.export import parse_lines
+from platekeeper.audit.listing import entries_csv, entries_json
 from platekeeper.audit.signing import load_public_key
 from platekeeper.cli.console import out
 from platekeeper.cli.context import open_current, state
 from platekeeper.cli.identity import AsOption, person
-from platekeeper.domain.access import AccessOutcome
+from platekeeper.domain.access import AccessOutcome, AccessRecord
 from platekeeper.domain.gate import NOTHING_STATED, Access, AccessGate
 from platekeeper.domain.permissions import Permission
 from platekeeper.domain.scope import AgencyScope
 from platekeeper.errors import InvalidInput
+from platekeeper.store.protocols import AccessFilter
 
 app = typer.Typer(help="Check and keep the access log.", no_args_is_help=True)
 
@@ -122,6 +127,87 @@ def public_key_cmd(ctx: typer.Context) -> None:
     """Print the public key that checks the checkpoints (PEM)."""
     with _access_log(ctx) as log:
         typer.echo(log.signer.public_key_pem(), nl=False)
+
+
+class EntryFormat(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+    CSV = "csv"
+
+
+@app.command()
+def entries(
+    ctx: typer.Context,
+    username: Annotated[str | None, typer.Option(help="Only this person's entries.")] = None,
+    signed_in_with: Annotated[
+        str | None,
+        typer.Option(help="Only accesses signed in this way (api-token, password, ...)."),
+    ] = None,
+    action: Annotated[str | None, typer.Option(help="Only this action (reads:search).")] = None,
+    since: Annotated[
+        datetime | None, typer.Option(formats=["%Y-%m-%d"], help="First day (UTC).")
+    ] = None,
+    limit: Annotated[int, typer.Option(min=1, max=10_000, help="At most this many.")] = 100,
+    output_format: Annotated[
+        EntryFormat, typer.Option("--format", help="A table, or JSON or CSV to keep.")
+    ] = EntryFormat.TABLE,
+    as_user: AsOption = None,
+) -> None:
+    """List your agency's access-log entries, newest first, without plates (an auditor)."""
+    query = AccessFilter(
+        username=username,
+        signed_in_with=signed_in_with,
+        action=action,
+        at_from=None if since is None else since.replace(tzinfo=UTC),
+        limit=limit,
+    )
+    services = open_current(state(ctx).settings())
+    try:
+        who = person(services, as_user)
+        gate = AccessGate(services.access_log, services.clock)
+        reading = _elements(query)
+        gate.permitted(Access(who, NOTHING_STATED, Permission.AUDIT_READ, reading))
+        services.access_log.record_reading(who.actor, "listed entries", reading, who.client_address)
+        found = services.access_log.entries_for(AgencyScope.of(who.actor), query)
+    finally:
+        services.close()
+    _print_entries(found, output_format)
+
+
+def _elements(query: AccessFilter) -> dict[str, str]:
+    """The filters given, as the access log records this reading (as the API's listing does)."""
+    at_from = None if query.at_from is None else query.at_from.isoformat()
+    given = {
+        "username": query.username,
+        "signed_in_with": query.signed_in_with,
+        "action": query.action,
+        "at_from": at_from,
+    }
+    return {key: value for key, value in given.items() if value is not None}
+
+
+def _print_entries(found: Sequence[AccessRecord], output_format: EntryFormat) -> None:
+    if output_format is EntryFormat.JSON:
+        typer.echo(entries_json(found), nl=False)
+    elif output_format is EntryFormat.CSV:
+        typer.echo(entries_csv(found), nl=False)
+    elif not found:
+        out.print("No entries.")
+    else:
+        table = Table("#", "when (UTC)", "who", "signed in with", "action", "outcome", "reason")
+        for record in found:
+            event = record.event
+            cells = (
+                str(record.seq),
+                f"{event.at:%Y-%m-%d %H:%M:%S}",
+                event.actor.username,
+                event.actor.signed_in_with or "-",
+                event.action,
+                event.outcome.value,
+                event.reason,
+            )
+            table.add_row(*(Text(cell) for cell in cells))  # as typed: no markup in a reason
+        out.print(table)
 
 
 @app.command()

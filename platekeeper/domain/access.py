@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Protocol
+from typing import Any, Protocol
 
 from platekeeper.domain.time import require_utc, to_epoch_us
 
@@ -32,10 +32,20 @@ class AccessOutcome(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Actor:
-    """Who made an access: a person's username and agency, or a service."""
+    """Who made an access: a person's username and agency, or a service.
+
+    ``signed_in_with`` is how the person proved who they are for this access (CJIS AU-3): the
+    session's method (``password``, ``password+totp``, ``oidc``, ...), ``api-token``,
+    ``console+...`` or ``camera-key``; None for the system and the host's own jobs, and in
+    entries written before the log recorded it. It rides on the actor so that every entry a
+    service writes for the person carries it without any service passing it on; it is not part
+    of who the actor is, so two actors of one person compare equal however each signed in (the
+    rules that two people must differ compare actors).
+    """
 
     username: str
     agency_id: str
+    signed_in_with: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,20 +113,10 @@ def seal(seq: int, event: AccessEvent, prev_hash: str) -> AccessRecord:
     return AccessRecord(seq, event, prev_hash, entry_hash(seq, event, prev_hash))
 
 
-def entry_hash(seq: int, event: AccessEvent, prev_hash: str) -> str:
-    """SHA-256 of the entry's canonical JSON: sorted keys, UTF-8, times in ISO 8601 with µs.
-
-    The encoding is part of the log's format: anyone holding an export can recompute it. In
-    full: one JSON object with the keys ``action agency_id at case_number client_address
-    image_refs outcome prev_hash purpose_code query read_ids reason seq username`` sorted by code
-    point (inside ``query`` too), no whitespace (``,`` and ``:``), non-ASCII characters as raw
-    UTF-8, ``at`` as ``2026-11-28T12:00:00.000000+00:00``, absent values as ``null``; the hash is
-    written as 64 lower-case hex digits. ``seq`` is inside the hash, so an entry moved to another
-    position no longer matches, and verification can tell where it was written.
-    """
-    document = {
-        "seq": seq,
-        "prev_hash": prev_hash,
+def event_document(event: AccessEvent) -> dict[str, Any]:
+    """The event's part of an entry's hashed document (``entry_hash``), as JSON values: the
+    names and values anyone outside recomputes the hash from, and an export shows."""
+    document: dict[str, Any] = {
         "at": event.at.isoformat(timespec="microseconds"),
         "username": event.actor.username,
         "agency_id": event.actor.agency_id,
@@ -130,6 +130,28 @@ def entry_hash(seq: int, event: AccessEvent, prev_hash: str) -> str:
         "case_number": event.case_number,
         "client_address": event.client_address,
     }
+    if event.actor.signed_in_with is not None:  # absent, not null: see ``entry_hash``
+        document["signed_in_with"] = event.actor.signed_in_with
+    return document
+
+
+def entry_hash(seq: int, event: AccessEvent, prev_hash: str) -> str:
+    """SHA-256 of the entry's canonical JSON: sorted keys, UTF-8, times in ISO 8601 with µs.
+
+    The encoding is part of the log's format: anyone holding an export can recompute it. In
+    full: one JSON object with the keys ``action agency_id at case_number client_address
+    image_refs outcome prev_hash purpose_code query read_ids reason seq username`` sorted by code
+    point (inside ``query`` too), no whitespace (``,`` and ``:``), non-ASCII characters as raw
+    UTF-8, ``at`` as ``2026-11-28T12:00:00.000000+00:00``, absent values as ``null``; the hash is
+    written as 64 lower-case hex digits. ``seq`` is inside the hash, so an entry moved to another
+    position no longer matches, and verification can tell where it was written.
+
+    One key is there only when it has a value: ``signed_in_with`` (how the actor signed in),
+    which the log records since migration 0029. An entry without it (written before, or by the
+    system) hashes exactly as it always did, so older entries still verify; an entry with it
+    has fifteen keys, and changing, adding or removing the value breaks its hash.
+    """
+    document = {"seq": seq, "prev_hash": prev_hash, **event_document(event)}
     encoded = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
 

@@ -15,6 +15,8 @@ from platekeeper.domain.time import require_utc
 from platekeeper.errors import InvalidInput
 
 CAMERA_KEY_PREFIX = "pkc_"
+CAMERA_KEY_SIGN_IN = "camera-key"
+"""How the access log names a call made with a camera's key (``Actor.signed_in_with``)."""
 
 
 class CameraKind(StrEnum):

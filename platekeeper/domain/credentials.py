@@ -151,10 +151,31 @@ class Principal:
 
     @property
     def actor(self) -> Actor:
-        return Actor(self.account.username, self.account.agency_id)
+        """The person as the access log names them, with how they signed in for this access."""
+        return Actor(
+            self.account.username,
+            self.account.agency_id,
+            logged_sign_in(self.credential_kind, self.signed_in_with),
+        )
 
     def has_role(self, role: Role) -> bool:
         return role in self.account.roles
+
+
+API_TOKEN_SIGN_IN = "api-token"  # noqa: S105 - a method's name, not a secret
+"""How the access log names a call with a person's API token."""
+CONSOLE_SIGN_IN_PREFIX = "console+"
+"""Before the method of a sign-in at the server's console (``console+password``)."""
+
+
+def logged_sign_in(kind: CredentialKind, signed_in_with: str) -> str:
+    """How the access log names a sign-in of ``kind`` made with ``signed_in_with``: a token
+    is one method whatever its issuer's session was; the console is told apart from the web."""
+    if kind is CredentialKind.TOKEN:
+        return API_TOKEN_SIGN_IN
+    if kind is CredentialKind.CONSOLE and not signed_in_with.startswith(CONSOLE_SIGN_IN_PREFIX):
+        return CONSOLE_SIGN_IN_PREFIX + signed_in_with
+    return signed_in_with
 
 
 def new_id() -> str:

@@ -26,7 +26,7 @@ from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBea
 
 from platekeeper.domain import Camera
 from platekeeper.domain.access import Actor
-from platekeeper.domain.cameras import CAMERA_KEY_PREFIX
+from platekeeper.domain.cameras import CAMERA_KEY_PREFIX, CAMERA_KEY_SIGN_IN
 from platekeeper.domain.credentials import API_TOKEN_PREFIX, Principal, csrf_token_for
 from platekeeper.domain.gate import Access, AccessGate, Person, Stated
 from platekeeper.domain.people import Role
@@ -131,7 +131,7 @@ def authenticate(
 def _bearer_caller(services: Services, credential: str, address: str | None) -> Caller:
     if credential.startswith(CAMERA_KEY_PREFIX):
         camera = services.ingest.authenticate(credential)
-        actor = Actor(f"camera:{camera.id}", camera.agency_id)
+        actor = Actor(f"camera:{camera.id}", camera.agency_id, CAMERA_KEY_SIGN_IN)
         return Caller(actor, frozenset({Role.CAMERA}), address, camera=camera)
     if credential.startswith(API_TOKEN_PREFIX):
         return _person(services.accounts.resolve_token(credential, address), address, None)

@@ -48,6 +48,7 @@ def entries(
     services: ServicesDep,
     caller: CallerDep,
     username: Annotated[str | None, Query(max_length=64)] = None,
+    signed_in_with: Annotated[str | None, Query(max_length=64)] = None,
     action: Annotated[str | None, Query(max_length=64)] = None,
     outcome: AccessOutcome | None = None,
     case_number: Annotated[str | None, Query(max_length=64)] = None,
@@ -64,6 +65,7 @@ def entries(
         )
     query = AccessFilter(
         username=username,
+        signed_in_with=signed_in_with,
         action=action,
         outcome=outcome,
         case_number=case_number,
@@ -75,6 +77,7 @@ def entries(
         key: str(value)
         for key, value in {
             "username": username,
+            "signed_in_with": signed_in_with,
             "action": action,
             "outcome": outcome,
             "case_number": case_number,

@@ -15,6 +15,11 @@ class AccessEntry(BaseModel):
     at: datetime
     username: str
     agency_id: str
+    signed_in_with: str | None = Field(
+        description="How the person signed in for this access (password+totp, oidc, api-token, "
+        "console+password, camera-key, ...); null for the system and for entries written "
+        "before the log recorded it."
+    )
     action: str
     outcome: AccessOutcome
     reason: str
@@ -40,6 +45,7 @@ class AccessEntry(BaseModel):
             at=event.at,
             username=event.actor.username,
             agency_id=event.actor.agency_id,
+            signed_in_with=event.actor.signed_in_with,
             action=event.action,
             outcome=event.outcome,
             reason=event.reason,

@@ -24,11 +24,14 @@ class AccessFilter:
     decides which a caller may ask for). ``plate`` matches the ``plate`` query element exactly,
     as the access recorded it; it is for the server's own use (signals, reports), never offered
     to auditors (docs/access-log.md, "What auditors see").
+    ``signed_in_with`` keeps the entries made by people who signed in that way (``api-token``,
+    ``password``, ...), to find the accesses made without a second factor.
     ``offset`` skips that many of the newest matches: a page of ``limit`` entries.
     """
 
     agency_id: str | None = None
     username: str | None = None
+    signed_in_with: str | None = None
     action: str | None = None
     outcome: AccessOutcome | None = None
     case_number: str | None = None

@@ -29,12 +29,12 @@ from platekeeper.store.sql.dialect import Dialect, JsonCodec, TimeCodec
 
 ACCESS_COLUMNS = (
     "seq, at, username, agency_id, action, outcome, reason, query, read_ids, image_refs,"
-    " purpose_code, case_number, client_address, prev_hash, entry_hash"
+    " purpose_code, case_number, client_address, signed_in_with, prev_hash, entry_hash"
 )
 _CHECKPOINT_COLUMNS = "seq, entry_hash, signed_at, key_id, signature"
 # First half of the advisory lock key: "PlateKeeper access log" ("PA"); the second is the schema.
 _APPEND_LOCK_CLASS = 0x5041
-_INSERT = f"INSERT INTO access_log ({ACCESS_COLUMNS}) VALUES ({marks(15)})"
+_INSERT = f"INSERT INTO access_log ({ACCESS_COLUMNS}) VALUES ({marks(16)})"
 _HEAD = "SELECT seq, entry_hash FROM access_log ORDER BY seq DESC LIMIT 1"
 
 
@@ -72,6 +72,7 @@ class SqlAccessLog(Repository):
         conditions = [
             ("agency_id = ?", query.agency_id),
             ("username = ?", query.username),
+            ("signed_in_with = ?", query.signed_in_with),
             ("action = ?", query.action),
             ("outcome = ?", None if query.outcome is None else query.outcome.value),
             ("case_number = ?", query.case_number),
@@ -199,6 +200,7 @@ def access_row(record: AccessRecord, time: TimeCodec, json: JsonCodec) -> Row:
         event.purpose_code,
         event.case_number,
         event.client_address,
+        event.actor.signed_in_with,
         record.prev_hash,
         record.entry_hash,
     )
@@ -207,7 +209,7 @@ def access_row(record: AccessRecord, time: TimeCodec, json: JsonCodec) -> Row:
 def _from_row(row: Row, time: TimeCodec, json: JsonCodec) -> AccessRecord:
     event = AccessEvent(
         at=time.from_db(row[1]),
-        actor=Actor(row[2], row[3]),
+        actor=Actor(row[2], row[3], row[13]),
         action=row[4],
         outcome=AccessOutcome(row[5]),
         reason=row[6],
@@ -219,7 +221,7 @@ def _from_row(row: Row, time: TimeCodec, json: JsonCodec) -> AccessRecord:
         client_address=row[12],
     )
     # The stored hashes are taken as they are: whether they still fit is for verification to say.
-    return AccessRecord(seq=row[0], event=event, prev_hash=row[13], entry_hash=row[14])
+    return AccessRecord(seq=row[0], event=event, prev_hash=row[14], entry_hash=row[15])
 
 
 def _checkpoint_row(checkpoint: Checkpoint, time: TimeCodec) -> Row:

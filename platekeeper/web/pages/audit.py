@@ -69,6 +69,7 @@ class LogFilter(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     username: str = Field("", max_length=64)
+    signed_in_with: str = Field("", max_length=64)
     action: str = Field("", max_length=64)
     outcome: str = Field("", max_length=16)
     date_from: str = Field("", max_length=32)
@@ -92,6 +93,7 @@ class LogFilter(BaseModel):
             )
         return AccessFilter(
             username=self.username.strip() or None,
+            signed_in_with=self.signed_in_with.strip() or None,
             action=self.action.strip() or None,
             outcome=outcome,
             case_number=self.case_number.strip() or None,
