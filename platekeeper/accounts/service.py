@@ -8,22 +8,20 @@ each time it is used: one idle too long, or whose training has lapsed, is suspen
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from platekeeper.accounts.authority import Acting, Bootstrap, HostOperator, may_manage
 from platekeeper.accounts.events import AccountEvents, actor_of
+from platekeeper.accounts.lockout import Attempt, Lockout
 from platekeeper.accounts.messages import (
     SUSPENSION_REASONS,
-    address_locked,
     attempted_actor,
     awaiting_approval,
     locked,
     must_change_password,
     not_active,
-    wrong_credentials,
 )
 from platekeeper.accounts.passwords import Passwords, check_password_rules
 from platekeeper.config import AccountSettings
@@ -33,8 +31,6 @@ from platekeeper.domain.credentials import (
     CredentialKind,
     Principal,
     Session,
-    SignInLimit,
-    failure_subject,
     hash_token,
     issue_api_token_secret,
     issue_session_token,
@@ -96,9 +92,8 @@ class AccountService:
         self._settings = settings
         self._events = AccountEvents(sink, clock)
         self._passwords = passwords or Passwords()
-        minutes = timedelta(minutes=settings.lockout_minutes)
-        self._username_limit = SignInLimit(settings.lockout_failures, minutes, minutes)
-        self._address_limit = SignInLimit(settings.address_lockout_failures, minutes, minutes)
+        self.lockout = Lockout(store.sign_in_failures, clock, settings, self._events)
+        """Counts failed sign-ins of every kind and checks locks (``accounts/lockout.py``)."""
         self.independence = Independence(
             store.account_changes, clock, timedelta(days=settings.recent_change_days)
         )
@@ -312,6 +307,29 @@ class AccountService:
         )
         return changed
 
+    def unlock(self, by: Acting, account_id: str) -> Account:
+        """Release an account's username locked after failed sign-ins (CJIS AC-7): a custodian
+        of its agency, never its holder; logged. Its sessions were never touched by the lock."""
+        account = self._scoped(by, account_id, "accounts:unlock")
+        actor = self._authorise(by, "accounts:unlock", account.agency_id, account.id, account)
+        if not self.lockout.release(account.username):
+            raise Conflict(
+                f"sign-in with {account.username!r} is not locked",
+                hint="'platekeeper user list' shows which accounts are locked.",
+            )
+        self._events.allowed(
+            actor,
+            "accounts:unlock",
+            "sign-in lock released",
+            username=account.username,
+            client_address=_channel(by),
+        )
+        return account
+
+    def is_locked(self, account: Account) -> bool:
+        """Whether sign-in with the account's username is locked now."""
+        return self.lockout.is_locked(account.username)
+
     def reactivate(
         self,
         by: Acting,
@@ -409,7 +427,14 @@ class AccountService:
     ) -> tuple[Principal, str]:
         """A new session for a person who has just proved who they are (``signed_in_with``
         says how), and its token for the cookie. Their other sessions end: one person, one
-        session, so a login shared between people gives itself away."""
+        session, so a login shared between people gives itself away. A locked username gets
+        none, however the person proved who they are (CJIS AC-7 holds on every way in)."""
+        if self.lockout.is_locked(account.username):
+            reason = f"account locked ({signed_in_with} accepted)"
+            self._events.denied(
+                actor_of(account), "auth:login", reason, client_address=client_address
+            )
+            raise locked(None)
         now = self._clock.now()
         self._store.accounts.record_login(account.id, now)
         token, session = self._new_session(account, now, client_address, signed_in_with)
@@ -565,7 +590,7 @@ class AccountService:
             if reason is not None:
                 suspended.append((self._suspend_lapsed(account, reason, None), reason))
         self._store.sessions.delete_ended(now, now - self._session_idle)
-        self._store.sign_in_failures.forget_before(now - self._username_limit.window)
+        self.lockout.forget_stale()
         return suspended
 
     # Last: below it, ``list`` in an annotation would name this method.
@@ -693,23 +718,17 @@ class AccountService:
         Failures are counted per typed username, known or not, and per client address across
         usernames; both lock alike, so neither the answer nor its timing tells whether a name
         exists. Only the holder of the password learns more (suspended, must change it)."""
-        now = self._clock.now()
-        by_name = failure_subject("username", username)
-        by_address = failure_subject("address", client_address or "-")
         account = self._store.accounts.by_username(username)
         actor = attempted_actor(username) if account is None else actor_of(account)
-        refusal = self._refusal_while_locked(by_name, by_address, now)
-        if refusal is not None:
-            # A try at a locked name still counts against the address: spraying many names
-            # from one client must not hide behind the names' own locks.
-            self._count(by_address, self._address_limit, now)
-            self._events.denied(actor, "auth:login", refusal[1], client_address=client_address)
-            raise refusal[0]
+        attempt = Attempt(username, actor, client_address)
+        self.lockout.refuse_if_locked(attempt)
         state = None if account is None else self._store.accounts.password_state(account.id)
         stored_hash = None if state is None else state.password_hash
         if account is None or state is None or not self._passwords.verify(stored_hash, password):
-            raise self._failed(actor, account is None, (by_name, by_address), now, client_address)
-        self._store.sign_in_failures.clear(by_name)
+            raise self.lockout.failed(
+                attempt, "unknown username" if account is None else "wrong password"
+            )
+        self.lockout.succeeded(attempt)
         if stored_hash is not None and self._passwords.needs_rehash(stored_hash):
             self._store.accounts.set_password_hash(
                 account.id, self._passwords.hash(password), must_change=state.must_change
@@ -721,49 +740,6 @@ class AccountService:
             raise must_change_password(console)
         return account
 
-    def _refusal_while_locked(
-        self, by_name: str, by_address: str, now: datetime
-    ) -> tuple[AuthenticationFailed, str] | None:
-        """What to say, and what to log, while the address or the username is locked."""
-        for subject, error, reason in (
-            (by_address, address_locked, "client address locked"),
-            (by_name, locked, "account locked"),
-        ):
-            count = self._store.sign_in_failures.get(subject)
-            if count is not None and count.locked_until is not None and count.locked_at(now):
-                minutes = math.ceil((count.locked_until - now) / timedelta(minutes=1))
-                return error(minutes), reason
-        return None
-
-    def _failed(
-        self,
-        actor: Actor,
-        unknown: bool,
-        subjects: tuple[str, str],
-        now: datetime,
-        client_address: str | None,
-    ) -> AuthenticationFailed:
-        """Count a failed sign-in against the name and the address; return what to say."""
-        by_name, by_address = subjects
-        error = wrong_credentials(self._settings)
-        reasons = []
-        for subject, limit, lock_error in (
-            (by_name, self._username_limit, locked),
-            (by_address, self._address_limit, address_locked),
-        ):
-            failures, locked_now = self._count(subject, limit, now)
-            if subject == by_name:
-                reasons.append(
-                    "unknown username" if unknown else f"wrong password ({failures} in a row)"
-                )
-            if locked_now:
-                error = lock_error(self._settings.lockout_minutes)
-                kind = "username" if subject == by_name else "client address"
-                reasons.append(f"{kind} locked after {failures} failures")
-        reason = "; ".join(reasons)
-        self._events.denied(actor, "auth:login", reason, client_address=client_address)
-        return error
-
     def _check_current_password(self, account: Account, current_password: str | None) -> Actor:
         state = self._store.accounts.password_state(account.id)
         stored_hash = None if state is None else state.password_hash
@@ -774,14 +750,6 @@ class AccountService:
                 "the current password is wrong", hint="Give your current password to change it."
             )
         return actor_of(account)
-
-    def _count(self, subject: str, limit: SignInLimit, now: datetime) -> tuple[int, bool]:
-        """One more failure of ``subject``; the count, and whether it locked the subject now."""
-        failures = self._store.sign_in_failures.record(subject, now, now - limit.window)
-        until = limit.lock_after(failures, now)
-        if until is not None:
-            self._store.sign_in_failures.lock(subject, until)
-        return failures, until is not None
 
     def _bootstrap(self, by: Bootstrap, username: str, roles: Iterable[Role]) -> Actor:
         """The one password-less console act: the first custodian of an empty database."""
