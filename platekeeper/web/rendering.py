@@ -40,7 +40,14 @@ def render(
     headers: Mapping[str, str] | None = None,
 ) -> HTMLResponse:
     """``template`` in the shared frame; with ``caller``, their menu and CSRF token, uncached."""
-    frame: dict[str, Any] = {"version": __version__, "caller": None, "menu": [], "csrf": None}
+    frame: dict[str, Any] = {
+        "version": __version__,
+        "caller": None,
+        "menu": [],
+        "csrf": None,
+        # Every sign-in step shows it (templates/sign_in.html), whichever route renders it.
+        "system_use_notice": _settings(request).accounts.system_use_notice,
+    }
     sent = dict(headers or {})
     if caller is not None and caller.principal is not None:
         frame["caller"] = caller.principal.account
