@@ -84,11 +84,14 @@ class Lockout:
                 )
                 raise lock_error(_minutes_left(count, now))
 
-    def failed(self, attempt: Attempt, what: str) -> AuthenticationFailed:
+    def failed(
+        self, attempt: Attempt, what: str, wrong: AuthenticationFailed | None = None
+    ) -> AuthenticationFailed:
         """Count a failure against the name and the address, log it with ``what`` went wrong
-        (e.g. "wrong password"), and return the error to raise."""
+        (e.g. "wrong password"), and return the error to raise: ``wrong`` (by default "wrong
+        username or password"), or the lock's if this failure locked the name or address."""
         now = self._clock.now()
-        error = wrong_credentials(self._settings)
+        error = wrong or wrong_credentials(self._settings)
         reasons = [what]
         for subject, limit, lock_error, kind in (
             (attempt.by_name, self._username_limit, locked, "username"),

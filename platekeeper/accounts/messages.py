@@ -62,6 +62,31 @@ def address_locked(minutes: int | None) -> AuthenticationFailed:
     )
 
 
+class SessionLocked(AuthenticationFailed):
+    """The session's screen is locked (CJIS AC-11): only the person's password unlocks it."""
+
+    code = "session_locked"
+
+
+def session_locked() -> SessionLocked:
+    return SessionLocked(
+        "the screen is locked after idle time",
+        hint="Type your password to unlock it (POST /session/unlock), or sign out.",
+    )
+
+
+class WrongPassword(AuthenticationFailed):
+    """The password typed to unlock a locked screen is not the person's."""
+
+    code = "wrong_password"
+
+
+def wrong_unlock_password() -> WrongPassword:
+    return WrongPassword(
+        "wrong password", hint="Repeated failures lock your account and end this session."
+    )
+
+
 def must_change_password(console: bool) -> PasswordChangeRequired:
     hint = (
         "Choose your own first: 'platekeeper user change-password'."

@@ -22,8 +22,10 @@ from platekeeper.accounts.messages import (
     locked,
     must_change_password,
     not_active,
+    session_locked,
 )
 from platekeeper.accounts.passwords import Passwords, check_password_rules
+from platekeeper.accounts.screen_lock import ScreenLocks, ScreenState
 from platekeeper.config import AccountSettings
 from platekeeper.domain.access import AccessSink, Actor
 from platekeeper.domain.credentials import (
@@ -94,6 +96,8 @@ class AccountService:
         self._passwords = passwords or Passwords()
         self.lockout = Lockout(store.sign_in_failures, clock, settings, self._events)
         """Counts failed sign-ins of every kind and checks locks (``accounts/lockout.py``)."""
+        self.screen_locks = ScreenLocks(store, clock, self.lockout, self._passwords, self._events)
+        """Locks and unlocks a session's screen (CJIS AC-11, ``accounts/screen_lock.py``)."""
         self.independence = Independence(
             store.account_changes, clock, timedelta(days=settings.recent_change_days)
         )
@@ -488,20 +492,37 @@ class AccountService:
         )
         return Principal(replace(account, last_active_at=now), CredentialKind.CONSOLE, CONSOLE)
 
-    def resolve_session(self, token: str, client_address: str | None = None) -> Principal:
-        """The person a session cookie belongs to, if the session and the account still stand."""
+    def resolve_session(
+        self, token: str, client_address: str | None = None, *, while_locked: bool = False
+    ) -> Principal:
+        """The person a session cookie belongs to, if the session and the account still stand;
+        a session whose screen is locked only ``while_locked`` (its unlock step, its sign-out,
+        the live alert stream's count)."""
         now = self._clock.now()
+        session = self._live_session(token, now)
+        if not while_locked and self._store.session_locks.locked_at(session.id) is not None:
+            raise session_locked()
+        account = self._standing(self.get(session.account_id), "auth:session", client_address)
+        if now - session.last_seen_at >= TOUCH_EVERY:
+            self._store.sessions.touch(session.id, now)
+            self._store.accounts.touch(account.id, now)
+        return Principal(account, CredentialKind.SESSION, session.id, session.signed_in_with)
+
+    def screen_state(self, token: str) -> ScreenState:
+        """Whether the session of ``token`` is open, locked, or has ended: the live alert
+        stream asks before each alert it would show."""
+        session = self._store.sessions.by_token_hash(hash_token(token))
+        alive = session is not None and not session.ended(self._clock.now(), self._session_idle)
+        return self.screen_locks.state("" if session is None else session.id, alive)
+
+    def _live_session(self, token: str, now: datetime) -> Session:
         session = self._store.sessions.by_token_hash(hash_token(token))
         if session is None:
             raise AuthenticationFailed("not signed in", hint="Sign in.")
         if session.ended(now, self._session_idle):
             self._store.sessions.delete(session.id)
             raise AuthenticationFailed("the session has ended", hint="Sign in again.")
-        account = self._standing(self.get(session.account_id), "auth:session", client_address)
-        if now - session.last_seen_at >= TOUCH_EVERY:
-            self._store.sessions.touch(session.id, now)
-            self._store.accounts.touch(account.id, now)
-        return Principal(account, CredentialKind.SESSION, session.id, session.signed_in_with)
+        return session
 
     def logout(self, session_token: str, client_address: str | None = None) -> None:
         """End the session of ``session_token``; nothing happens if it has ended already."""

@@ -30,6 +30,15 @@ class ServerSettings(Section):
 
 
 class WebSettings(Section):
+    lock_after_idle_minutes: int = Field(
+        default=15,
+        ge=1,
+        le=720,
+        description="Every page covers itself with a lock screen after this many minutes "
+        "without input; only the person's password unlocks it (CJIS AC-11). The alert screen "
+        "keeps listening and counts new alerts without showing them. The session still ends "
+        "after accounts.session_idle_minutes.",
+    )
     map_tile_url: str | None = Field(
         default=None,
         description="A map tile server for the web pages, as https://host/{z}/{x}/{y}.png; "

@@ -53,6 +53,7 @@ def render(
         frame["caller"] = caller.principal.account
         frame["menu"] = menu_for(caller.roles, request.url.path)
         frame["idle_minutes"] = _settings(request).accounts.session_idle_minutes
+        frame["lock_minutes"] = _settings(request).web.lock_after_idle_minutes
         if caller.session_token is not None:
             frame["csrf"] = csrf_token_for(caller.session_token)
         sent.update(NO_STORE)
