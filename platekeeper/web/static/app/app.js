@@ -36,8 +36,6 @@ function watchIdle(body) {
   body.addEventListener("htmx:beforeRequest", (event) => {
     if (screenLock.locked) event.preventDefault();
   });
-  const form = document.getElementById("screen-lock-form");
-  if (form) form.addEventListener("submit", (event) => { event.preventDefault(); unlockWith(form); });
   setInterval(() => {
     const idle = Date.now() - screenLock.lastInput;
     if (idle > endMinutes * 60_000) {
@@ -61,18 +59,22 @@ function pageParts() {
 }
 
 function lockScreen() {
-  const cover = document.getElementById("screen-lock");
-  if (!cover || screenLock.locked) return;
+  const template = document.getElementById("screen-lock-template");
+  if (!template || screenLock.locked) return;
   screenLock.locked = true;
   screenLock.alerts = 0;
   for (const part of pageParts()) { part.hidden = true; part.inert = true; }
-  cover.hidden = false;
+  document.body.append(template.content.cloneNode(true));
+  const cover = document.getElementById("screen-lock");
+  const form = cover.querySelector("form#screen-lock-form");
+  form.addEventListener("submit", (event) => { event.preventDefault(); unlockWith(form); });
   document.title = "Screen locked · PlateKeeper";
   cover.querySelector("input[type=password]").focus();
   fetch("/session/lock", { method: "POST", headers: { "X-CSRF-Token": csrfToken() } });
 }
 
 async function unlockWith(form) {
+  form.querySelector("[role=alert]").hidden = true;
   const answer = await fetch("/session/unlock", {
     method: "POST",
     headers: { "X-CSRF-Token": csrfToken(), Accept: "application/json" },
@@ -92,12 +94,10 @@ async function unlockWith(form) {
 }
 
 function unlockScreen() {
-  const cover = document.getElementById("screen-lock");
   screenLock.locked = false;
   screenLock.lastInput = Date.now();
-  cover.hidden = true;
-  cover.querySelector("[role=alert]").hidden = true;
-  showAlertCount(0);
+  screenLock.alerts = 0;
+  document.getElementById("screen-lock").remove();
   for (const part of pageParts()) { part.hidden = false; part.inert = false; }
   document.title = screenLock.title;
   // What arrived while locked is fetched now, as any new alert is.
