@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import time
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from platekeeper.config import WebSettings
 from platekeeper.domain.people import Role
+from platekeeper.errors import AuthenticationFailed
+from platekeeper.store.protocols import AccessFilter
 from tests.api.people import PASSWORD
 from tests.web.conftest import WebApp, shoot, sign_in
 from tests.web.test_alerts import LISTED, card_of, open_alerts, stolen
@@ -112,3 +115,23 @@ def test_a_reload_or_another_page_shows_only_the_lock_screen(page: Page, web_app
     unlock(page, PASSWORD)
     expect(page).to_have_url(f"{web_app.base_url}/search")
     assert page.request.get("/api/v1/auth/me").status == 200
+
+
+def test_a_custodian_releases_a_locked_username_on_the_people_page(
+    page: Page, web_app: WebApp
+) -> None:
+    accounts = web_app.services.accounts
+    for _ in range(web_app.services.settings.accounts.lockout_failures):
+        with pytest.raises(AuthenticationFailed):
+            accounts.login("avery", "not the password at all", "203.0.113.7")
+    sign_in(page, web_app.person(Role.CUSTODIAN), next_path="/people/avery")
+    expect(page.locator("[data-locked]")).to_have_text("locked")
+    page.get_by_role("button", name="Release the lock").click()
+    expect(page.get_by_role("status")).to_have_text("The sign-in lock was released.")
+    expect(page.locator("[data-locked]")).to_have_count(0)
+    expect(page.get_by_role("button", name="Release the lock")).to_have_count(0)
+    accounts.login("avery", PASSWORD, "203.0.113.8")
+    [released] = web_app.services.store.access_log.find(
+        AccessFilter(username="casey", action="accounts:unlock")
+    )
+    assert released.event.query == {"username": "avery"}
