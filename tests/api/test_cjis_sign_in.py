@@ -3,6 +3,7 @@ the login page, and a custodian releasing a locked username (AC-7) through the A
 
 from __future__ import annotations
 
+import httpx
 import pytest
 
 from platekeeper.config import Settings
@@ -11,6 +12,8 @@ from platekeeper.domain.people import Role
 from platekeeper.store.protocols import AccessFilter
 from tests.api.conftest import LiveApp
 from tests.api.people import PASSWORD, sign_in, staff
+from tests.hotlists.alerts.samples import make_alert
+from tests.hotlists.alerts.test_stream import PURPOSE, EventReader
 
 NOTICE = "Demo County notice: criminal justice information; every use is logged and audited."
 WRONG = "not the password at all"
@@ -85,3 +88,30 @@ def test_a_custodian_releases_a_locked_username_through_the_api(live_app: LiveAp
     [entry] = log.find(AccessFilter(username="casey", action="accounts:unlock"))
     assert entry.event.query == {"username": "avery"}
     assert entry.event.outcome.value == "allowed"
+
+
+def test_a_locked_sessions_alert_stream_sends_counts_not_plates(live_app: LiveApp) -> None:
+    """The screen lock is the server's: even a client that ignores it gets no plate while the
+    session is locked, and nothing is logged as seen; unlocked, alerts flow again."""
+    services = live_app.services
+    staff(services)
+    client, csrf = sign_in(live_app, "olivia")
+    principal = services.accounts.resolve_session(session_token(client))
+    hidden, shown = make_alert(services.images, 1), make_alert(services.images, 2)
+    with client, client.stream("GET", "/api/v1/alerts/stream", params=PURPOSE) as response:
+        events = EventReader(response)
+        assert events.next()[0] == "open"
+        assert client.post("/session/lock", headers={"X-CSRF-Token": csrf}).status_code == 204
+        assert client.get("/api/v1/auth/me").json()["code"] == "session_locked"
+        services.alerts.publish([hidden])
+        assert events.next() == ("alert", {"locked": True})
+        services.accounts.screen_locks.unlock(principal, PASSWORD, None)
+        services.alerts.publish([shown])
+        name, document = events.next()
+    assert (name, document["id"]) == ("alert", shown.hit.id)
+    seen = services.access_log.entries(AccessFilter(action="alerts:view"))
+    assert [r.event.read_ids for r in seen if r.event.read_ids] == [(shown.read.id,)]
+
+
+def session_token(client: httpx.Client) -> str:
+    return client.headers["Cookie"].removeprefix("pk_session=")
