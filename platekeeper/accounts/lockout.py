@@ -110,9 +110,12 @@ class Lockout:
         )
         return error
 
-    def succeeded(self, attempt: Attempt) -> None:
-        """A proof that held: the username's count starts again (its address's does not)."""
-        self._failures.clear(attempt.by_name)
+    def succeeded(self, username: str) -> None:
+        """A whole sign-in that held: the username's count starts again (its address's does
+        not). Called when a session opens, never after a password alone: a password accepted
+        while a second factor is still to come must not wipe the wrong codes typed before it,
+        or the right password between guesses would make them endless."""
+        self._failures.clear(failure_subject("username", username))
 
     def is_locked(self, username: str) -> bool:
         count = self._failures.get(failure_subject("username", username))

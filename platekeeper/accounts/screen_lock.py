@@ -69,7 +69,7 @@ class ScreenLocks:
             if self._lockout.is_locked(account.username):
                 self._store.sessions.delete_for_account(account.id)
             raise
-        self._lockout.succeeded(attempt)
+        self._lockout.succeeded(account.username)
         if self._store.session_locks.unlock(session_id):
             self._events.allowed(
                 principal.actor,

@@ -439,6 +439,7 @@ class AccountService:
                 actor_of(account), "auth:login", reason, client_address=client_address
             )
             raise locked(None)
+        self.lockout.succeeded(account.username)
         now = self._clock.now()
         self._store.accounts.record_login(account.id, now)
         token, session = self._new_session(account, now, client_address, signed_in_with)
@@ -483,6 +484,7 @@ class AccountService:
         same lockout, standing and must-change rules; logged with the console as its channel."""
         now = self._clock.now()
         account = self._signed_in(username, password, CONSOLE, console=True)
+        self.lockout.succeeded(account.username)
         self._store.accounts.record_login(account.id, now)
         self._events.allowed(
             actor_of(account),
@@ -749,7 +751,6 @@ class AccountService:
             raise self.lockout.failed(
                 attempt, "unknown username" if account is None else "wrong password"
             )
-        self.lockout.succeeded(attempt)
         if stored_hash is not None and self._passwords.needs_rehash(stored_hash):
             self._store.accounts.set_password_hash(
                 account.id, self._passwords.hash(password), must_change=state.must_change

@@ -9,6 +9,7 @@ import pytest
 
 from platekeeper.accounts.events import actor_of
 from platekeeper.accounts.lockout import Attempt
+from platekeeper.accounts.messages import PasswordChangeRequired
 from platekeeper.accounts.service import AccountService
 from platekeeper.config import AccountSettings
 from platekeeper.domain.credentials import Principal
@@ -152,3 +153,26 @@ def test_the_sweep_keeps_a_lock_that_waits_for_a_custodian(
     clock.advance(timedelta(days=2))
     accounts.sweep()
     assert accounts.is_locked(account)
+
+
+def test_only_a_whole_sign_in_resets_the_count(accounts: AccountService) -> None:
+    """A password accepted halfway (a second factor, or a new password, still to come) leaves
+    the failures before it counted: else the right password between wrong codes would make
+    guessing the codes endless."""
+    account = add_person(accounts)
+    boss = custodian(accounts)
+    accounts.set_password(boss, account.id, PASSWORD + " given")
+    fail(accounts, "jdoe", LIMIT - 1)
+    with pytest.raises(PasswordChangeRequired):  # accepted, but no session comes of it
+        accounts.login("jdoe", PASSWORD + " given", "10.0.0.1")
+    fail(accounts, "jdoe", 1)
+    with pytest.raises(AuthenticationFailed, match="locked"):
+        accounts.login("jdoe", PASSWORD + " given", "10.0.0.1")
+
+
+def test_a_session_opened_resets_the_count(accounts: AccountService) -> None:
+    add_person(accounts)
+    fail(accounts, "jdoe", LIMIT - 1)
+    accounts.login("jdoe", PASSWORD, "10.0.0.1")
+    fail(accounts, "jdoe", LIMIT - 1)
+    accounts.login("jdoe", PASSWORD, "10.0.0.1")
