@@ -20,10 +20,15 @@ SUSPENSION_REASONS = {
 
 
 def wrong_credentials(settings: AccountSettings) -> AuthenticationFailed:
+    release = (
+        "until a custodian releases it"
+        if settings.lockout_release == "administrator"
+        else f"for {settings.lockout_minutes} minutes"
+    )
     return AuthenticationFailed(
         "wrong username or password",
-        hint=f"Check both. After {settings.lockout_failures} failures in a row the account "
-        f"locks for {settings.lockout_minutes} minutes.",
+        hint=f"Check both. After {settings.lockout_failures} failures within "
+        f"{settings.lockout_window_minutes} minutes the account locks {release}.",
     )
 
 
@@ -33,19 +38,52 @@ class PasswordChangeRequired(AuthenticationFailed):
     code = "password_change_required"
 
 
-def locked(minutes: int) -> AuthenticationFailed:
+class SignInLocked(AuthenticationFailed):
+    """Sign-in with this username, or from this address, is locked after repeated failures."""
+
+    code = "sign_in_locked"
+
+
+def locked(minutes: int | None) -> AuthenticationFailed:
     # Said of any username, known or not, after the same number of failures: it tells the
     # person trying only what they did, never whether the account exists.
-    return AuthenticationFailed(
-        "sign-in with this username is locked after repeated failures",
-        hint=f"Try again in {minutes} minute(s), or ask a custodian to reset the password.",
+    hint = (
+        "Ask a custodian of your agency to release it."
+        if minutes is None
+        else f"Try again in {minutes} minute(s), or ask a custodian to release it."
+    )
+    return SignInLocked("sign-in with this username is locked after repeated failures", hint=hint)
+
+
+def address_locked(minutes: int | None) -> AuthenticationFailed:
+    return SignInLocked(
+        "sign-in from your address is locked after repeated failures",
+        hint=f"Try again in {minutes or 1} minute(s).",
     )
 
 
-def address_locked(minutes: int) -> AuthenticationFailed:
-    return AuthenticationFailed(
-        "sign-in from your address is locked after repeated failures",
-        hint=f"Try again in {minutes} minute(s).",
+class SessionLocked(AuthenticationFailed):
+    """The session's screen is locked (CJIS AC-11): only the person's password unlocks it."""
+
+    code = "session_locked"
+
+
+def session_locked() -> SessionLocked:
+    return SessionLocked(
+        "the screen is locked after idle time",
+        hint="Type your password to unlock it (POST /session/unlock), or sign out.",
+    )
+
+
+class WrongPassword(AuthenticationFailed):
+    """The password typed to unlock a locked screen is not the person's."""
+
+    code = "wrong_password"
+
+
+def wrong_unlock_password() -> WrongPassword:
+    return WrongPassword(
+        "wrong password", hint="Repeated failures lock your account and end this session."
     )
 
 

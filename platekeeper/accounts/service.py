@@ -8,24 +8,24 @@ each time it is used: one idle too long, or whose training has lapsed, is suspen
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from platekeeper.accounts.authority import Acting, Bootstrap, HostOperator, may_manage
 from platekeeper.accounts.events import AccountEvents, actor_of
+from platekeeper.accounts.lockout import Attempt, Lockout
 from platekeeper.accounts.messages import (
     SUSPENSION_REASONS,
-    address_locked,
     attempted_actor,
     awaiting_approval,
     locked,
     must_change_password,
     not_active,
-    wrong_credentials,
+    session_locked,
 )
 from platekeeper.accounts.passwords import Passwords, check_password_rules
+from platekeeper.accounts.screen_lock import ScreenLocks, ScreenState
 from platekeeper.config import AccountSettings
 from platekeeper.domain.access import AccessSink, Actor
 from platekeeper.domain.credentials import (
@@ -33,8 +33,6 @@ from platekeeper.domain.credentials import (
     CredentialKind,
     Principal,
     Session,
-    SignInLimit,
-    failure_subject,
     hash_token,
     issue_api_token_secret,
     issue_session_token,
@@ -97,9 +95,10 @@ class AccountService:
         self._settings = settings
         self._events = AccountEvents(sink, clock)
         self._passwords = passwords or Passwords()
-        minutes = timedelta(minutes=settings.lockout_minutes)
-        self._username_limit = SignInLimit(settings.lockout_failures, minutes, minutes)
-        self._address_limit = SignInLimit(settings.address_lockout_failures, minutes, minutes)
+        self.lockout = Lockout(store.sign_in_failures, clock, settings, self._events)
+        """Counts failed sign-ins of every kind and checks locks (``accounts/lockout.py``)."""
+        self.screen_locks = ScreenLocks(store, clock, self.lockout, self._passwords, self._events)
+        """Locks and unlocks a session's screen (CJIS AC-11, ``accounts/screen_lock.py``)."""
         self.independence = Independence(
             store.account_changes, clock, timedelta(days=settings.recent_change_days)
         )
@@ -313,6 +312,29 @@ class AccountService:
         )
         return changed
 
+    def unlock(self, by: Acting, account_id: str) -> Account:
+        """Release an account's username locked after failed sign-ins (CJIS AC-7): a custodian
+        of its agency, never its holder; logged. Its sessions were never touched by the lock."""
+        account = self._scoped(by, account_id, "accounts:unlock")
+        actor = self._authorise(by, "accounts:unlock", account.agency_id, account.id, account)
+        if not self.lockout.release(account.username):
+            raise Conflict(
+                f"sign-in with {account.username!r} is not locked",
+                hint="'platekeeper user list' shows which accounts are locked.",
+            )
+        self._events.allowed(
+            actor,
+            "accounts:unlock",
+            "sign-in lock released",
+            username=account.username,
+            client_address=_channel(by),
+        )
+        return account
+
+    def is_locked(self, account: Account) -> bool:
+        """Whether sign-in with the account's username is locked now."""
+        return self.lockout.is_locked(account.username)
+
     def reactivate(
         self,
         by: Acting,
@@ -410,7 +432,15 @@ class AccountService:
     ) -> tuple[Principal, str]:
         """A new session for a person who has just proved who they are (``signed_in_with``
         says how), and its token for the cookie. Their other sessions end: one person, one
-        session, so a login shared between people gives itself away."""
+        session, so a login shared between people gives itself away. A locked username gets
+        none, however the person proved who they are (CJIS AC-7 holds on every way in)."""
+        if self.lockout.is_locked(account.username):
+            reason = f"account locked ({signed_in_with} accepted)"
+            self._events.denied(
+                actor_of(account), "auth:login", reason, client_address=client_address
+            )
+            raise locked(None)
+        self.lockout.succeeded(account.username)
         now = self._clock.now()
         self._store.accounts.record_login(account.id, now)
         token, session = self._new_session(account, now, client_address, signed_in_with)
@@ -456,6 +486,7 @@ class AccountService:
         same lockout, standing and must-change rules; logged with the console as its channel."""
         now = self._clock.now()
         account = self._signed_in(username, password, CONSOLE, console=True)
+        self.lockout.succeeded(account.username)
         self._store.accounts.record_login(account.id, now)
         self._events.allowed(
             actor_of(account, logged_sign_in(CredentialKind.CONSOLE, "password")),
@@ -465,20 +496,37 @@ class AccountService:
         )
         return Principal(replace(account, last_active_at=now), CredentialKind.CONSOLE, CONSOLE)
 
-    def resolve_session(self, token: str, client_address: str | None = None) -> Principal:
-        """The person a session cookie belongs to, if the session and the account still stand."""
+    def resolve_session(
+        self, token: str, client_address: str | None = None, *, while_locked: bool = False
+    ) -> Principal:
+        """The person a session cookie belongs to, if the session and the account still stand;
+        a session whose screen is locked only ``while_locked`` (its unlock step, its sign-out,
+        the live alert stream's count)."""
         now = self._clock.now()
+        session = self._live_session(token, now)
+        if not while_locked and self._store.session_locks.locked_at(session.id) is not None:
+            raise session_locked()
+        account = self._standing(self.get(session.account_id), "auth:session", client_address)
+        if now - session.last_seen_at >= TOUCH_EVERY:
+            self._store.sessions.touch(session.id, now)
+            self._store.accounts.touch(account.id, now)
+        return Principal(account, CredentialKind.SESSION, session.id, session.signed_in_with)
+
+    def screen_state(self, token: str) -> ScreenState:
+        """Whether the session of ``token`` is open, locked, or has ended: the live alert
+        stream asks before each alert it would show."""
+        session = self._store.sessions.by_token_hash(hash_token(token))
+        alive = session is not None and not session.ended(self._clock.now(), self._session_idle)
+        return self.screen_locks.state("" if session is None else session.id, alive)
+
+    def _live_session(self, token: str, now: datetime) -> Session:
         session = self._store.sessions.by_token_hash(hash_token(token))
         if session is None:
             raise AuthenticationFailed("not signed in", hint="Sign in.")
         if session.ended(now, self._session_idle):
             self._store.sessions.delete(session.id)
             raise AuthenticationFailed("the session has ended", hint="Sign in again.")
-        account = self._standing(self.get(session.account_id), "auth:session", client_address)
-        if now - session.last_seen_at >= TOUCH_EVERY:
-            self._store.sessions.touch(session.id, now)
-            self._store.accounts.touch(account.id, now)
-        return Principal(account, CredentialKind.SESSION, session.id, session.signed_in_with)
+        return session
 
     def logout(self, session_token: str, client_address: str | None = None) -> None:
         """End the session of ``session_token``; nothing happens if it has ended already."""
@@ -566,7 +614,7 @@ class AccountService:
             if reason is not None:
                 suspended.append((self._suspend_lapsed(account, reason, None), reason))
         self._store.sessions.delete_ended(now, now - self._session_idle)
-        self._store.sign_in_failures.forget_before(now - self._username_limit.window)
+        self.lockout.forget_stale()
         return suspended
 
     # Last: below it, ``list`` in an annotation would name this method.
@@ -694,23 +742,16 @@ class AccountService:
         Failures are counted per typed username, known or not, and per client address across
         usernames; both lock alike, so neither the answer nor its timing tells whether a name
         exists. Only the holder of the password learns more (suspended, must change it)."""
-        now = self._clock.now()
-        by_name = failure_subject("username", username)
-        by_address = failure_subject("address", client_address or "-")
         account = self._store.accounts.by_username(username)
         actor = attempted_actor(username) if account is None else actor_of(account)
-        refusal = self._refusal_while_locked(by_name, by_address, now)
-        if refusal is not None:
-            # A try at a locked name still counts against the address: spraying many names
-            # from one client must not hide behind the names' own locks.
-            self._count(by_address, self._address_limit, now)
-            self._events.denied(actor, "auth:login", refusal[1], client_address=client_address)
-            raise refusal[0]
+        attempt = Attempt(username, actor, client_address)
+        self.lockout.refuse_if_locked(attempt)
         state = None if account is None else self._store.accounts.password_state(account.id)
         stored_hash = None if state is None else state.password_hash
         if account is None or state is None or not self._passwords.verify(stored_hash, password):
-            raise self._failed(actor, account is None, (by_name, by_address), now, client_address)
-        self._store.sign_in_failures.clear(by_name)
+            raise self.lockout.failed(
+                attempt, "unknown username" if account is None else "wrong password"
+            )
         if stored_hash is not None and self._passwords.needs_rehash(stored_hash):
             self._store.accounts.set_password_hash(
                 account.id, self._passwords.hash(password), must_change=state.must_change
@@ -722,49 +763,6 @@ class AccountService:
             raise must_change_password(console)
         return account
 
-    def _refusal_while_locked(
-        self, by_name: str, by_address: str, now: datetime
-    ) -> tuple[AuthenticationFailed, str] | None:
-        """What to say, and what to log, while the address or the username is locked."""
-        for subject, error, reason in (
-            (by_address, address_locked, "client address locked"),
-            (by_name, locked, "account locked"),
-        ):
-            count = self._store.sign_in_failures.get(subject)
-            if count is not None and count.locked_until is not None and count.locked_at(now):
-                minutes = math.ceil((count.locked_until - now) / timedelta(minutes=1))
-                return error(minutes), reason
-        return None
-
-    def _failed(
-        self,
-        actor: Actor,
-        unknown: bool,
-        subjects: tuple[str, str],
-        now: datetime,
-        client_address: str | None,
-    ) -> AuthenticationFailed:
-        """Count a failed sign-in against the name and the address; return what to say."""
-        by_name, by_address = subjects
-        error = wrong_credentials(self._settings)
-        reasons = []
-        for subject, limit, lock_error in (
-            (by_name, self._username_limit, locked),
-            (by_address, self._address_limit, address_locked),
-        ):
-            failures, locked_now = self._count(subject, limit, now)
-            if subject == by_name:
-                reasons.append(
-                    "unknown username" if unknown else f"wrong password ({failures} in a row)"
-                )
-            if locked_now:
-                error = lock_error(self._settings.lockout_minutes)
-                kind = "username" if subject == by_name else "client address"
-                reasons.append(f"{kind} locked after {failures} failures")
-        reason = "; ".join(reasons)
-        self._events.denied(actor, "auth:login", reason, client_address=client_address)
-        return error
-
     def _check_current_password(self, account: Account, current_password: str | None) -> Actor:
         state = self._store.accounts.password_state(account.id)
         stored_hash = None if state is None else state.password_hash
@@ -775,14 +773,6 @@ class AccountService:
                 "the current password is wrong", hint="Give your current password to change it."
             )
         return actor_of(account)
-
-    def _count(self, subject: str, limit: SignInLimit, now: datetime) -> tuple[int, bool]:
-        """One more failure of ``subject``; the count, and whether it locked the subject now."""
-        failures = self._store.sign_in_failures.record(subject, now, now - limit.window)
-        until = limit.lock_after(failures, now)
-        if until is not None:
-            self._store.sign_in_failures.lock(subject, until)
-        return failures, until is not None
 
     def _bootstrap(self, by: Bootstrap, username: str, roles: Iterable[Role]) -> Actor:
         """The one password-less console act: the first custodian of an empty database."""

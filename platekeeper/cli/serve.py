@@ -12,6 +12,7 @@ from types import FrameType
 
 import uvicorn
 
+from platekeeper.accounts.sweeper import AccountSweeper
 from platekeeper.app import create_app
 from platekeeper.audit import PeriodicCheckpointer
 from platekeeper.cli.console import out
@@ -85,10 +86,11 @@ def run_server(services: Services, listener: socket.socket) -> None:
         running.callback(checkpointer.stop)
         running.callback(listener.close)
         checkpointer.start()
-        # Accounts also suspend themselves when next used; sweeping at start keeps the account
-        # list that custodians and auditors see honest about who can still sign in.
-        for account, reason in services.accounts.sweep():
-            logger.info("suspended account %s: %s", account.username, reason.value)
+        # Accounts also suspend themselves when next used; sweeping at start and daily keeps
+        # the account list honest about who can still sign in (CJIS AC-2(3)).
+        sweeper = AccountSweeper(services.accounts)
+        sweeper.start()
+        running.callback(sweeper.stop)
         out.print(f"PlateKeeper is serving on [bold]http://{host}:{port}[/] (Ctrl-C stops it).")
         # Alerts left pending by the last run are delivered now: the outbox is in the database.
         outbox = services.alerts.delivery_worker()

@@ -163,6 +163,7 @@ def list_users(
     with opened(ctx) as services:
         sign_in(services, as_user)
         found = services.accounts.list(agency)
+        locked = {a.id for a in found if services.accounts.is_locked(a)}
     table = Table("username", "name", "agency", "roles", "status", "training until", "last active")
     for account in found:
         table.add_row(
@@ -170,7 +171,7 @@ def list_users(
             account.display_name,
             account.agency_id,
             _roles(account),
-            _status(account),
+            _status(account) + (", sign-in locked" if account.id in locked else ""),
             str(account.training.expires_on) if account.training else "none",
             _when(account.last_active_at),
         )
@@ -209,6 +210,17 @@ def suspend_user(
     """Suspend an account; its sessions end at once."""
     _with_account(ctx, as_user, username, lambda s, p, a: s.suspend(p, a.id))
     out.print(f"Account {username} is suspended.")
+
+
+@user_app.command("unlock")
+def unlock_user(
+    ctx: typer.Context,
+    username: Annotated[str, typer.Argument(help="The username.")],
+    as_user: AsOption = None,
+) -> None:
+    """Release a username locked after repeated failed sign-ins (a custodian of its agency)."""
+    _with_account(ctx, as_user, username, lambda s, p, a: s.unlock(p, a.id))
+    out.print(f"Sign-in with {username} is released.")
 
 
 @user_app.command("reactivate")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -29,6 +30,15 @@ class ServerSettings(Section):
 
 
 class WebSettings(Section):
+    lock_after_idle_minutes: int = Field(
+        default=15,
+        ge=1,
+        le=720,
+        description="Every page covers itself with a lock screen after this many minutes "
+        "without input; only the person's password unlocks it (CJIS AC-11). The alert screen "
+        "keeps listening and counts new alerts without showing them. The session still ends "
+        "after accounts.session_idle_minutes.",
+    )
     map_tile_url: str | None = Field(
         default=None,
         description="A map tile server for the web pages, as https://host/{z}/{x}/{y}.png; "
@@ -75,6 +85,18 @@ class IngestSettings(Section):
     )
 
 
+DEFAULT_SYSTEM_USE_NOTICE = (
+    "You are accessing a criminal justice information system. It holds automated licence "
+    "plate reader records and hot lists that are criminal justice information, for authorised "
+    "users and authorised purposes only. Your use is monitored, recorded and audited; by "
+    "signing in you consent to that. Unauthorised use, or use beyond your authorisation, is "
+    "prohibited and may be punished under criminal and civil law, and lead to disciplinary "
+    "action."
+)
+"""CJIS AC-8's points: a CJI system, monitored and recorded, unauthorised use prohibited and
+punishable. An agency replaces it with its own words (accounts.system_use_notice)."""
+
+
 class AccountSettings(Section):
     max_idle_days: int = Field(
         default=90,
@@ -89,17 +111,45 @@ class AccountSettings(Section):
         description="How long completed training counts when no expiry date is given.",
     )
     lockout_failures: int = Field(
-        default=5, ge=3, le=20, description="Failed logins in a row that lock an account."
+        default=5,
+        ge=3,
+        le=20,
+        description="Failed sign-ins (passwords, second-factor codes, unlocking a locked "
+        "screen) within lockout_window_minutes that lock a username (CJIS AC-7).",
+    )
+    lockout_window_minutes: int = Field(
+        default=15,
+        ge=1,
+        le=1440,
+        description="The window in which lockout_failures failures lock a username.",
+    )
+    lockout_release: Literal["administrator", "after_period"] = Field(
+        default="administrator",
+        description="How a locked username is released: 'administrator', only by a custodian "
+        "of its agency ('platekeeper user unlock', the people page, the API), as CJIS AC-7 "
+        "asks; or 'after_period', by itself after lockout_minutes.",
     )
     lockout_minutes: int = Field(
-        default=15, ge=1, le=1440, description="How long a locked username or address stays locked."
+        default=15,
+        ge=1,
+        le=1440,
+        description="How long a locked client address stays locked; and a locked username "
+        "too where lockout_release is 'after_period'.",
     )
     address_lockout_failures: int = Field(
         default=20,
         ge=5,
         le=1000,
-        description="Failed logins from one client address, across usernames, within "
-        "lockout_minutes that stop that address signing in for lockout_minutes.",
+        description="Failed sign-ins from one client address, across usernames, within "
+        "lockout_window_minutes that stop that address signing in for lockout_minutes: it "
+        "slows down someone locking other people out by typing their usernames.",
+    )
+    system_use_notice: str = Field(
+        default=DEFAULT_SYSTEM_USE_NOTICE,
+        min_length=20,
+        max_length=4000,
+        description="The system-use notification (CJIS AC-8) shown on every sign-in page and "
+        "in the API's login answer.",
     )
     recent_change_days: int = Field(
         default=30,

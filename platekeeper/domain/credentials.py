@@ -11,7 +11,7 @@ import hashlib
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from platekeeper.domain.access import Actor
@@ -108,6 +108,10 @@ class LockoutRule:
         return now + self.duration if failures_in_a_row >= self.threshold else None
 
 
+UNTIL_RELEASED = datetime(9999, 12, 31, tzinfo=UTC)
+"""The ``locked_until`` of a lock that no time ends: a custodian releases it (CJIS AC-7)."""
+
+
 @dataclass(frozen=True, slots=True)
 class FailureCount:
     """Failed sign-ins of one subject (a typed username or a client address) since ``first_at``."""
@@ -119,17 +123,25 @@ class FailureCount:
     def locked_at(self, now: datetime) -> bool:
         return self.locked_until is not None and now < self.locked_until
 
+    @property
+    def until_released(self) -> bool:
+        """Locked until a custodian releases it, whatever the time."""
+        return self.locked_until == UNTIL_RELEASED
+
 
 @dataclass(frozen=True, slots=True)
 class SignInLimit:
-    """``threshold`` failures of one subject within ``window`` lock it for ``duration``."""
+    """``threshold`` failures of one subject within ``window`` lock it for ``duration``, or,
+    with no duration, until a custodian releases it."""
 
     threshold: int
     window: timedelta
-    duration: timedelta
+    duration: timedelta | None
 
     def lock_after(self, failures: int, now: datetime) -> datetime | None:
-        return now + self.duration if failures >= self.threshold else None
+        if failures < self.threshold:
+            return None
+        return UNTIL_RELEASED if self.duration is None else now + self.duration
 
 
 def failure_subject(kind: str, value: str) -> str:

@@ -42,6 +42,18 @@ CSRF_FORM_FIELD = "csrf_token"
 PERMISSION_KEY = "x-permission"
 """The OpenAPI extension that names each operation's permission."""
 PUBLIC = "public"
+OPEN_WHILE_LOCKED = frozenset(
+    {
+        "/session/lock",
+        "/session/locked",
+        "/session/unlock",
+        "/logout",
+        "/api/v1/auth/logout",
+        "/api/v1/alerts/stream",
+    }
+)
+"""What a session whose screen is locked (CJIS AC-11) may still reach: the lock screen, its
+unlock step, sign-out, and the live alert stream, which then sends counts only."""
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -120,7 +132,10 @@ def authenticate(
     if bearer is not None:
         return _bearer_caller(services, bearer.credentials.strip(), address)
     if session_token:
-        principal = services.accounts.resolve_session(session_token, address)
+        while_locked = request.url.path in OPEN_WHILE_LOCKED
+        principal = services.accounts.resolve_session(
+            session_token, address, while_locked=while_locked
+        )
         return _person(principal, address, session_token)
     raise AuthenticationFailed(
         "this endpoint needs you to sign in",

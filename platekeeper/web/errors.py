@@ -9,6 +9,7 @@ from fastapi import Request, Response, status
 from fastapi.responses import RedirectResponse
 
 from platekeeper import __version__
+from platekeeper.accounts.messages import SessionLocked
 from platekeeper.errors import AuthenticationFailed, PlateKeeperError
 from platekeeper.web.rendering import templates
 
@@ -35,6 +36,8 @@ class PageErrors:
         return is_htmx(request) or "text/html" in request.headers.get("accept", "")
 
     def render(self, request: Request, error: PlateKeeperError) -> Response:
+        if isinstance(error, SessionLocked):
+            return _to_lock_screen(request)
         if isinstance(error, AuthenticationFailed):
             return _to_sign_in(request)
         template = "partials/problem.html" if is_htmx(request) else "error.html"
@@ -47,8 +50,16 @@ class PageErrors:
         )
 
 
+def _to_lock_screen(request: Request) -> Response:
+    """A locked session's page is the lock screen, reloaded or not: nothing else shows."""
+    return _whole_page(request, f"/session/locked?next={quote(sign_in_return(request), safe='')}")
+
+
 def _to_sign_in(request: Request) -> Response:
-    target = f"/login?next={quote(sign_in_return(request), safe='')}"
+    return _whole_page(request, f"/login?next={quote(sign_in_return(request), safe='')}")
+
+
+def _whole_page(request: Request, target: str) -> Response:
     if is_htmx(request):
         # htmx swaps responses into part of a page; a whole-page sign-in needs its redirect.
         return Response(status_code=status.HTTP_204_NO_CONTENT, headers={"HX-Redirect": target})

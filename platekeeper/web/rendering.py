@@ -40,12 +40,20 @@ def render(
     headers: Mapping[str, str] | None = None,
 ) -> HTMLResponse:
     """``template`` in the shared frame; with ``caller``, their menu and CSRF token, uncached."""
-    frame: dict[str, Any] = {"version": __version__, "caller": None, "menu": [], "csrf": None}
+    frame: dict[str, Any] = {
+        "version": __version__,
+        "caller": None,
+        "menu": [],
+        "csrf": None,
+        # Every sign-in step shows it (templates/sign_in.html), whichever route renders it.
+        "system_use_notice": _settings(request).accounts.system_use_notice,
+    }
     sent = dict(headers or {})
     if caller is not None and caller.principal is not None:
         frame["caller"] = caller.principal.account
         frame["menu"] = menu_for(caller.roles, request.url.path)
         frame["idle_minutes"] = _settings(request).accounts.session_idle_minutes
+        frame["lock_minutes"] = _settings(request).web.lock_after_idle_minutes
         if caller.session_token is not None:
             frame["csrf"] = csrf_token_for(caller.session_token)
         sent.update(NO_STORE)

@@ -22,7 +22,13 @@ from platekeeper.errors import (
     PermissionDenied,
 )
 from platekeeper.store import Store
-from tests.accounts.conftest import OPERATOR, PASSWORD, RecordingSink, add_person
+from tests.accounts.conftest import (
+    OPERATOR,
+    PASSWORD,
+    RecordingSink,
+    add_person,
+    cheap_passwords,
+)
 from tests.conftest import NOW, FixedClock, make_agency
 
 
@@ -107,15 +113,17 @@ def test_a_wrong_password_and_an_unknown_user_get_the_same_message(
         accounts.login("nobody", PASSWORD)
     assert wrong.value.message == unknown.value.message == "wrong username or password"
     assert [e.reason for e in sink.events[-2:]] == [
-        "wrong password (1 in a row)",
-        "unknown username",
+        "wrong password (1 within 15 min)",
+        "unknown username (1 within 15 min)",
     ]
     assert all(e.outcome.value == "denied" for e in sink.events[-2:])
 
 
-def test_repeated_failures_lock_the_account_for_a_while(
-    accounts: AccountService, clock: FixedClock, sink: RecordingSink
+def test_repeated_failures_lock_the_account_for_a_while_where_the_lock_ends_by_itself(
+    store: Store, clock: FixedClock, sink: RecordingSink
 ) -> None:
+    settings = AccountSettings(lockout_release="after_period")
+    accounts = AccountService(store, clock, settings, sink, passwords=cheap_passwords())
     add_person(accounts)
     for _ in range(4):
         with pytest.raises(AuthenticationFailed, match="wrong username"):

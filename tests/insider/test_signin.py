@@ -17,7 +17,7 @@ from platekeeper.config import AccountSettings
 from platekeeper.domain.credentials import failure_subject
 from platekeeper.errors import AuthenticationFailed
 from platekeeper.store import Store
-from tests.accounts.conftest import PASSWORD, add_person
+from tests.accounts.conftest import OPERATOR, PASSWORD, add_person
 from tests.conftest import FixedClock
 
 WRONG = "not the password at all"
@@ -51,7 +51,11 @@ def test_the_right_password_is_refused_alike_while_the_name_is_locked(
     answers(accounts, "jdoe", AccountSettings().lockout_failures, "10.0.0.1")
     with pytest.raises(AuthenticationFailed, match="locked"):
         accounts.login("jdoe", PASSWORD, "10.0.0.1")
-    clock.advance(timedelta(minutes=AccountSettings().lockout_minutes))
+    # Locked until a custodian releases it (CJIS AC-7): time alone does not.
+    clock.advance(timedelta(days=30))
+    with pytest.raises(AuthenticationFailed, match="locked"):
+        accounts.login("jdoe", PASSWORD, "10.0.0.1")
+    accounts.unlock(OPERATOR, accounts.by_username("jdoe").id)
     accounts.login("jdoe", PASSWORD, "10.0.0.1")
 
 

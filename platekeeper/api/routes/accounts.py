@@ -147,6 +147,19 @@ def suspend(username: str, services: ServicesDep, caller: CallerDep) -> AccountP
 
 
 @router.post(
+    "/accounts/{username}/unlock",
+    summary="Release a username locked after failed sign-ins (CJIS AC-7)",
+    response_model=AccountPublic,
+    responses=_ERRORS,
+    dependencies=requires(Permission.ACCOUNTS_MANAGE),
+)
+def unlock(username: str, services: ServicesDep, caller: CallerDep) -> AccountPublic:
+    account = _target(services, caller, username)
+    changed = services.accounts.unlock(_principal(caller), account.id)
+    return AccountPublic.of(changed)
+
+
+@router.post(
     "/accounts/{username}/reactivate",
     summary="Reactivate a suspended account with current training",
     response_model=AccountPublic,

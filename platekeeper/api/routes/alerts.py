@@ -6,6 +6,10 @@ access in the access log, refused or allowed, and so is every alert it delivers 
 and its images). Events: ``open`` once subscribed, ``alert`` (the alert document), ``dropped``
 when a slow client lost alerts, ``closed`` when the server stops; a comment line every
 ``alerts.heartbeat_s`` keeps proxies from closing an idle stream.
+
+A browser session's stream outlives its screen: while the screen is locked (CJIS AC-11) each
+alert is sent as ``{"locked": true}`` alone, neither shown nor logged as seen; once the session
+has ended the stream closes.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from platekeeper.access.requests import Basis
+from platekeeper.accounts.screen_lock import ScreenState
 from platekeeper.domain.gate import Access, AccessGate
 from platekeeper.domain.permissions import Permission
 from platekeeper.hotlists.alerts import Viewer
@@ -87,9 +92,25 @@ async def _events(
             if isinstance(event, Closed):
                 yield _event("closed", {"reason": "the server is stopping"})
                 return
+            screen = await _screen(services, caller, event)
+            if screen is ScreenState.ENDED:
+                yield _event("closed", {"reason": "the session has ended"})
+                return
+            if screen is ScreenState.LOCKED:
+                yield _event("alert", {"locked": True})
+                continue
             yield await _render(event, gate, access)
     finally:
         live.unsubscribe(subscription)
+
+
+async def _screen(
+    services: Services, caller: Caller, event: LiveAlert | Dropped | None
+) -> ScreenState:
+    """Whether a browser's session may see ``event`` now; API tokens have no screen."""
+    if not isinstance(event, LiveAlert) or caller.session_token is None:
+        return ScreenState.OPEN
+    return await run_in_threadpool(services.accounts.screen_state, caller.session_token)
 
 
 async def _render(event: LiveAlert | Dropped | None, gate: AccessGate, access: Access) -> str:

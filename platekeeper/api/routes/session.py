@@ -10,6 +10,8 @@ from platekeeper.api.schemas.session import (
     PasswordChangeBody,
     Purpose,
     Purposes,
+    SignedIn,
+    SystemUseNotice,
 )
 from platekeeper.domain.credentials import Principal, csrf_token_for
 from platekeeper.domain.permissions import Permission, permissions_of
@@ -41,10 +43,34 @@ def _me(principal: Principal, session_token: str | None) -> Me:
     )
 
 
+def _signed_in(services: ServicesDep, principal: Principal, session_token: str) -> SignedIn:
+    me = _me(principal, session_token)
+    return SignedIn(
+        **me.model_dump(), system_use_notice=services.settings.accounts.system_use_notice
+    )
+
+
+_NOTICE_SAID = (
+    " The answer carries the system-use notification (CJIS AC-8) in `system_use_notice`; "
+    "show it to the person. `GET /api/v1/auth/notice` gives it before signing in."
+)
+
+
+@router.get(
+    "/auth/notice",
+    summary="The system-use notification to show before signing in (CJIS AC-8)",
+    response_model=SystemUseNotice,
+    dependencies=public(),
+)
+async def notice(services: ServicesDep) -> SystemUseNotice:
+    return SystemUseNotice(system_use_notice=services.settings.accounts.system_use_notice)
+
+
 @router.post(
     "/auth/login",
     summary="Sign in; sets the session cookie",
-    response_model=Me,
+    description="Sign in with a username and password." + _NOTICE_SAID,
+    response_model=SignedIn,
     responses={
         401: {
             "description": "Wrong credentials, the username or address locked, the account "
@@ -54,31 +80,32 @@ def _me(principal: Principal, session_token: str | None) -> Me:
     },
     dependencies=public(),
 )
-def login(body: LoginBody, request: Request, response: Response, services: ServicesDep) -> Me:
+def login(body: LoginBody, request: Request, response: Response, services: ServicesDep) -> SignedIn:
     require_same_origin(request)
     principal, token = services.accounts.login(
         body.username, body.password, client_address(request)
     )
     set_session_cookie(response, services, token)
-    return _me(principal, token)
+    return _signed_in(services, principal, token)
 
 
 @router.post(
     "/auth/password",
     summary="Choose your own password at sign-in; sets the session cookie",
-    response_model=Me,
+    description="The sign-in step for a password someone else set." + _NOTICE_SAID,
+    response_model=SignedIn,
     responses={401: {"description": "Wrong credentials, or the account is locked or suspended."}},
     dependencies=public(),
 )
 def change_password_at_sign_in(
     body: PasswordChangeBody, request: Request, response: Response, services: ServicesDep
-) -> Me:
+) -> SignedIn:
     require_same_origin(request)
     principal, token = services.accounts.change_password_at_sign_in(
         body.username, body.password, body.new_password, client_address(request)
     )
     set_session_cookie(response, services, token)
-    return _me(principal, token)
+    return _signed_in(services, principal, token)
 
 
 @router.post(

@@ -34,6 +34,21 @@ class Me(BaseModel):
     )
 
 
+class SignedIn(Me):
+    """The answer to a sign-in: who is signed in, and the system-use notification."""
+
+    system_use_notice: str = Field(
+        description="The system-use notification (CJIS AC-8, accounts.system_use_notice): "
+        "a client shows it to the person, as the sign-in pages do, before they go on."
+    )
+
+
+class SystemUseNotice(BaseModel):
+    system_use_notice: str = Field(
+        description="The system-use notification (CJIS AC-8) to show before signing in."
+    )
+
+
 class Purpose(BaseModel):
     code: str
     label: str

@@ -16,6 +16,7 @@ from platekeeper.store.protocols.accounts import (
     AccountChangeRepository,
     AccountRepository,
     ApiTokenRepository,
+    SessionLockRepository,
     SessionRepository,
     SignInFailureRepository,
 )
@@ -102,6 +103,7 @@ __all__ = [
     "ReadStats",
     "RecipientRepository",
     "RecordsRequestRepository",
+    "SessionLockRepository",
     "SessionRepository",
     "ShareRequestRepository",
     "SharingLedgerRepository",

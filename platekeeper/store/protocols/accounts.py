@@ -106,6 +106,20 @@ class SessionRepository(Protocol):
         ...
 
 
+class SessionLockRepository(Protocol):
+    """Sessions whose screen is locked (CJIS AC-11); ending a session ends its lock."""
+
+    def lock(self, session_id: str, at: datetime) -> bool:
+        """Lock the session; False if it was locked already or does not exist."""
+        ...
+
+    def unlock(self, session_id: str) -> bool:
+        """False if it was not locked."""
+        ...
+
+    def locked_at(self, session_id: str) -> datetime | None: ...
+
+
 class ApiTokenRepository(Protocol):
     def add(self, token: ApiToken) -> None: ...
     def get(self, token_id: str) -> ApiToken | None: ...

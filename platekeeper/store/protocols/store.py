@@ -9,6 +9,7 @@ from platekeeper.store.protocols.accounts import (
     AccountChangeRepository,
     AccountRepository,
     ApiTokenRepository,
+    SessionLockRepository,
     SessionRepository,
     SignInFailureRepository,
 )
@@ -62,6 +63,8 @@ class Store(Protocol):
     def accounts(self) -> AccountRepository: ...
     @property
     def sessions(self) -> SessionRepository: ...
+    @property
+    def session_locks(self) -> SessionLockRepository: ...
     @property
     def api_tokens(self) -> ApiTokenRepository: ...
     @property

@@ -252,6 +252,28 @@ class SqlSignInFailures(Repository):
         )
 
 
+class SqlSessionLocks(Repository):
+    def lock(self, session_id: str, at: datetime) -> bool:
+        # Only a session that exists locks: INSERT ... SELECT finds none for an ended one.
+        return (
+            self._execute(
+                "INSERT INTO session_locks (session_id, locked_at)"
+                " SELECT id, ? FROM sessions WHERE id = ? ON CONFLICT DO NOTHING",
+                (self._time.to_db(at), session_id),
+            )
+            > 0
+        )
+
+    def unlock(self, session_id: str) -> bool:
+        return self._execute("DELETE FROM session_locks WHERE session_id = ?", (session_id,)) > 0
+
+    def locked_at(self, session_id: str) -> datetime | None:
+        row = self._fetch_one(
+            "SELECT locked_at FROM session_locks WHERE session_id = ?", (session_id,)
+        )
+        return None if row is None else self._time.from_db(row[0])
+
+
 class SqlSessions(Repository):
     def add(self, session: Session) -> None:
         try:

@@ -10,6 +10,7 @@ from platekeeper.store.sql.accounts import (
     SqlAccountChanges,
     SqlAccounts,
     SqlApiTokens,
+    SqlSessionLocks,
     SqlSessions,
     SqlSignInFailures,
 )
@@ -46,6 +47,7 @@ class SqlStore:
         self.cameras = SqlCameras(database)
         self.accounts = SqlAccounts(database)
         self.sessions = SqlSessions(database)
+        self.session_locks = SqlSessionLocks(database)
         self.api_tokens = SqlApiTokens(database)
         self.account_changes = SqlAccountChanges(database)
         self.sign_in_failures = SqlSignInFailures(database)

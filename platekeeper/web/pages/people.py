@@ -1,5 +1,6 @@
 """People for custodians: the agency's accounts with their roles, training and standing; adding a
-person, setting roles, recording training, suspending, reactivating and deactivating.
+person, setting roles, recording training, suspending, reactivating and deactivating, and
+releasing a sign-in lock.
 
 Everything goes through ``services.accounts`` with the custodian's own authority, as the API
 does: the service decides (never one's own account, never another agency's), logs and acts.
@@ -43,6 +44,7 @@ NOTICES = {
     "suspended": "The account was suspended; its sessions ended.",
     "reactivated": "The account was reactivated.",
     "deactivated": "The account was deactivated; its sessions and API tokens ended.",
+    "unlocked": "The sign-in lock was released.",
 }
 
 
@@ -202,7 +204,7 @@ def reactivate(
     return _change(request, services, caller, username, what="reactivated", act=act, typed=form)
 
 
-SIMPLE_CHANGES = {"suspend": "suspended", "deactivate": "deactivated"}
+SIMPLE_CHANGES = {"suspend": "suspended", "deactivate": "deactivated", "unlock": "unlocked"}
 """The changes that need nothing but the account, and the notice each leaves."""
 
 
@@ -212,7 +214,11 @@ def suspend_or_deactivate(
 ) -> Response:
     if change not in SIMPLE_CHANGES:
         raise NotFound(f"there is no change called {change!r}")
-    method = services.accounts.suspend if change == "suspend" else services.accounts.deactivate
+    method = {
+        "suspend": services.accounts.suspend,
+        "deactivate": services.accounts.deactivate,
+        "unlock": services.accounts.unlock,
+    }[change]
 
     def act(account: Account) -> None:
         method(person(caller), account.id)
@@ -248,6 +254,7 @@ def _person_context(services: Services, caller: Caller, username: str) -> dict[s
     return {
         "account": account,
         "own": account.id == person(caller).account.id,
+        "locked": services.accounts.is_locked(account),
         "training_state": _training_state(account, today),
         "reasons": SUSPENSION_REASONS,
         "roles": PERSON_ROLES,

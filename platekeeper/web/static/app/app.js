@@ -16,30 +16,119 @@ document.addEventListener("DOMContentLoaded", () => {
   }
 });
 
-// An unattended screen must not keep showing plate data: after the server's idle limit the
-// session is over anyway, so go to the sign-in page, which shows none.
+// CJIS AC-11: after the lock time without input the page covers itself. Its parts are hidden,
+// not dimmed; the server locks the session, so a reload shows only its lock screen; only the
+// person's password, checked by the server, unlocks it. A page that listens to alerts goes on
+// listening and only counts them. After the session's own idle limit the server has ended it:
+// go to the sign-in page, which shows nothing.
+const screenLock = { locked: false, alerts: 0, lastInput: Date.now(), title: document.title };
+
 function watchIdle(body) {
-  const minutes = Number(body.dataset.idleMinutes || 0);
-  if (!minutes) return;
-  let last = Date.now();
+  const endMinutes = Number(body.dataset.idleMinutes || 0);
+  const lockMinutes = Number(body.dataset.lockMinutes || 0);
+  if (!endMinutes) return;
   for (const event of ["keydown", "pointerdown", "scroll"]) {
-    window.addEventListener(event, () => { last = Date.now(); }, { passive: true });
+    window.addEventListener(event, () => {
+      if (!screenLock.locked) screenLock.lastInput = Date.now();
+    }, { passive: true });
   }
+  // No request leaves a locked page but its unlock: nothing new is fetched to sit behind it.
+  body.addEventListener("htmx:beforeRequest", (event) => {
+    if (screenLock.locked) event.preventDefault();
+  });
   setInterval(() => {
-    if (Date.now() - last > minutes * 60_000) {
-      const back = encodeURIComponent(location.pathname + location.search);
-      location.assign(`/login?next=${back}&timed_out=1`);
+    const idle = Date.now() - screenLock.lastInput;
+    if (idle > endMinutes * 60_000) {
+      location.assign(`/login?next=${encodeURIComponent(here())}&timed_out=1`);
+    } else if (lockMinutes && !screenLock.locked && idle > lockMinutes * 60_000) {
+      lockScreen();
     }
-  }, 15_000);
+  }, 5_000);
+}
+
+function here() {
+  return location.pathname + location.search;
+}
+
+function csrfToken() {
+  return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRF-Token"] || "";
+}
+
+function pageParts() {
+  return document.querySelectorAll("body > .skip, body > header, body > main, body > footer");
+}
+
+function lockScreen() {
+  const template = document.getElementById("screen-lock-template");
+  if (!template || screenLock.locked) return;
+  screenLock.locked = true;
+  screenLock.alerts = 0;
+  for (const part of pageParts()) { part.hidden = true; part.inert = true; }
+  document.body.append(template.content.cloneNode(true));
+  const cover = document.getElementById("screen-lock");
+  const form = cover.querySelector("form#screen-lock-form");
+  form.addEventListener("submit", (event) => { event.preventDefault(); unlockWith(form); });
+  document.title = "Screen locked · PlateKeeper";
+  cover.querySelector("input[type=password]").focus();
+  fetch("/session/lock", { method: "POST", headers: { "X-CSRF-Token": csrfToken() } });
+}
+
+async function unlockWith(form) {
+  form.querySelector("[role=alert]").hidden = true;
+  const answer = await fetch("/session/unlock", {
+    method: "POST",
+    headers: { "X-CSRF-Token": csrfToken(), Accept: "application/json" },
+    body: new URLSearchParams(new FormData(form)),
+  });
+  form.reset();
+  if (answer.status === 204) return unlockScreen();
+  const problem = await answer.json().catch(() => ({}));
+  if (problem.code !== "wrong_password") {
+    // The session ended or the account locked: only signing in again goes on.
+    location.assign(`/login?next=${encodeURIComponent(here())}`);
+    return;
+  }
+  const said = form.querySelector("[role=alert]");
+  said.textContent = `${problem.detail}. ${problem.hint || ""}`;
+  said.hidden = false;
+}
+
+function unlockScreen() {
+  screenLock.locked = false;
+  screenLock.lastInput = Date.now();
+  screenLock.alerts = 0;
+  document.getElementById("screen-lock").remove();
+  for (const part of pageParts()) { part.hidden = false; part.inert = false; }
+  document.title = screenLock.title;
+  // What arrived while locked is fetched now, as any new alert is.
+  for (const element of document.querySelectorAll("[data-live-source]")) {
+    htmx.trigger(element, "live");
+  }
+}
+
+function showAlertCount(count) {
+  screenLock.alerts = count;
+  const status = document.getElementById("screen-lock-alerts");
+  if (!status) return;
+  status.hidden = count === 0;
+  status.textContent = `${count} new alert${count === 1 ? "" : "s"} arrived while the screen ` +
+    "was locked. Unlock to see them.";
+  if (count) document.title = `(${count}) Screen locked · PlateKeeper`;
 }
 
 // Elements with data-live-source listen to a server-sent event stream and, on each event,
 // fire "live" on themselves; their hx-trigger decides what to reload.
 function followLive(element) {
   const source = new EventSource(element.dataset.liveSource);
-  source.addEventListener("message", () => htmx.trigger(element, "live"));
+  // While the screen is locked an alert is counted, never shown; the server sends a locked
+  // session's alerts without their content anyway.
+  const arrived = (event) => {
+    if (!screenLock.locked) htmx.trigger(element, "live");
+    else if (event.type === "alert") showAlertCount(screenLock.alerts + 1);
+  };
+  source.addEventListener("message", arrived);
   for (const name of (element.dataset.liveEvents || "").split(/\s+/).filter(Boolean)) {
-    source.addEventListener(name, () => htmx.trigger(element, "live"));
+    source.addEventListener(name, arrived);
   }
   source.addEventListener("error", () => element.setAttribute("data-live-state", "reconnecting"));
   source.addEventListener("open", () => element.setAttribute("data-live-state", "connected"));

@@ -1,0 +1,103 @@
+"""CJIS AC-11 on the server: a locked session opens nothing until its person's password unlocks
+it; wrong passwords count toward the lockout, whose lock ends the session; the session's idle end
+still applies. On SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from platekeeper.accounts.messages import SessionLocked, SignInLocked, WrongPassword
+from platekeeper.accounts.screen_lock import ScreenState
+from platekeeper.accounts.service import AccountService
+from platekeeper.config import AccountSettings
+from platekeeper.errors import AuthenticationFailed, InvalidInput
+from tests.accounts.conftest import OPERATOR, PASSWORD, RecordingSink, add_person
+from tests.conftest import FixedClock
+
+ADDRESS = "10.0.0.1"
+
+
+def locked_session(accounts: AccountService, username: str = "jdoe") -> str:
+    principal, token = accounts.login(username, PASSWORD, ADDRESS)
+    accounts.screen_locks.lock(principal, ADDRESS)
+    return token
+
+
+def test_a_locked_session_opens_nothing_but_its_unlock(
+    accounts: AccountService, sink: RecordingSink
+) -> None:
+    add_person(accounts)
+    token = locked_session(accounts)
+    assert sink.actions()[-1] == ("auth:lock", "allowed")
+    with pytest.raises(SessionLocked):
+        accounts.resolve_session(token, ADDRESS)
+    assert accounts.screen_state(token) is ScreenState.LOCKED
+    principal = accounts.resolve_session(token, ADDRESS, while_locked=True)
+    accounts.screen_locks.unlock(principal, PASSWORD, ADDRESS)
+    assert sink.actions()[-1] == ("auth:unlock", "allowed")
+    assert accounts.resolve_session(token, ADDRESS).account.username == "jdoe"
+    assert accounts.screen_state(token) is ScreenState.OPEN
+
+
+def test_a_colleagues_password_does_not_unlock_it(accounts: AccountService) -> None:
+    """The insider at an unattended desk types their own, valid, password."""
+    add_person(accounts)
+    add_person(accounts, "mallory")
+    token = locked_session(accounts)
+    victim = accounts.resolve_session(token, ADDRESS, while_locked=True)
+    with pytest.raises(WrongPassword):
+        accounts.screen_locks.unlock(victim, PASSWORD + " of mallory", ADDRESS)
+    accounts.login("mallory", PASSWORD, "10.0.0.2")  # mallory's own sign-in is untouched
+    with pytest.raises(SessionLocked):
+        accounts.resolve_session(token, ADDRESS)
+
+
+def test_guessing_at_the_locked_screen_locks_the_account_and_ends_the_session(
+    accounts: AccountService, sink: RecordingSink
+) -> None:
+    add_person(accounts)
+    token = locked_session(accounts)
+    principal = accounts.resolve_session(token, ADDRESS, while_locked=True)
+    limit = AccountSettings().lockout_failures
+    for _ in range(limit - 1):
+        with pytest.raises(WrongPassword):
+            accounts.screen_locks.unlock(principal, "a guess at it", ADDRESS)
+        assert accounts.screen_state(token) is ScreenState.LOCKED
+    with pytest.raises(SignInLocked):
+        accounts.screen_locks.unlock(principal, "a guess at it", ADDRESS)
+    assert accounts.screen_state(token) is ScreenState.ENDED
+    denied = [e for e in sink.events if e.action == "auth:unlock"]
+    assert len(denied) == limit
+    assert all(e.outcome.value == "denied" for e in denied)
+    # The right password no longer helps: the account waits for a custodian.
+    with pytest.raises(SignInLocked):
+        accounts.screen_locks.unlock(principal, PASSWORD, ADDRESS)
+    with pytest.raises(AuthenticationFailed, match="locked"):
+        accounts.login("jdoe", PASSWORD, ADDRESS)
+    accounts.unlock(OPERATOR, principal.account.id)
+    accounts.login("jdoe", PASSWORD, ADDRESS)
+
+
+def test_the_session_still_ends_when_idle_while_locked(
+    accounts: AccountService, clock: FixedClock
+) -> None:
+    add_person(accounts)
+    token = locked_session(accounts)
+    clock.advance(timedelta(minutes=AccountSettings().session_idle_minutes))
+    assert accounts.screen_state(token) is ScreenState.ENDED
+    with pytest.raises(AuthenticationFailed, match="ended"):
+        accounts.resolve_session(token, ADDRESS, while_locked=True)
+
+
+def test_a_new_sign_in_starts_unlocked_and_tokens_have_no_screen(
+    accounts: AccountService,
+) -> None:
+    account = add_person(accounts)
+    locked_session(accounts)
+    _, fresh = accounts.login("jdoe", PASSWORD, ADDRESS)  # the locked session ended with it
+    assert accounts.screen_state(fresh) is ScreenState.OPEN
+    _, secret = accounts.issue_api_token(OPERATOR, "script", 7, account_id=account.id)
+    with pytest.raises(InvalidInput, match="only a browser"):
+        accounts.screen_locks.lock(accounts.resolve_token(secret), ADDRESS)
