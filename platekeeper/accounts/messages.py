@@ -88,7 +88,8 @@ def training_not_recorded(account: Account) -> TrainingNotRecorded:
     return TrainingNotRecorded(
         f"no ALPR training is on record for {account.username!r} yet",
         hint="A custodian of your agency records your training (the people page, or "
-        f"'platekeeper user set-training {account.username}'); then sign in again.",
+        f"'platekeeper user set-training {account.username} --completed DAY'); then sign in "
+        "again.",
     )
 
 

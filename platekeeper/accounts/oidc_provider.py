@@ -85,7 +85,7 @@ class HttpOpenIdProvider:
         self._timeout_s = timeout_s
         self._metadata: Mapping[str, Any] | None = None
         self._keys: KeySet | None = None
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
 
     def authorization_url(
         self, *, redirect_uri: str, state: str, nonce: str, code_verifier: str

@@ -42,7 +42,8 @@ const configuration = {
   cookies: { keys: [randomBytes(32).toString('hex')] },
   scopes: ['openid', 'profile', 'email', 'groups'],
   claims: {
-    openid: ['sub'],
+    // acr and amr ride with the openid scope: every ID token says how its person signed in.
+    openid: ['sub', 'acr', 'amr', 'auth_time', 'sid'],
     profile: ['name', 'preferred_username', 'job_title'],
     email: ['email'],
     groups: ['groups'],
