@@ -51,6 +51,9 @@ class VerifiedSignIn:
 class OpenIdProvider(Protocol):
     """The three things PlateKeeper asks of a provider."""
 
+    @property
+    def issuer(self) -> str: ...
+
     def authorization_url(
         self, *, redirect_uri: str, state: str, nonce: str, code_verifier: str
     ) -> str: ...

@@ -117,9 +117,14 @@ class SingleSignOn:
         error: str | None,
         redirect_uri: str,
         client_address: str | None,
+        issuer: str | None = None,
     ) -> SignedOn:
-        """The provider's answer: a session, or the refusal (logged) saying why."""
+        """The provider's answer: a session, or the refusal (logged) saying why. ``issuer`` is
+        the answer's ``iss`` (RFC 9207), which, when given, must be our provider's: an answer
+        from another provider mixed up into this sign-in is refused."""
         request = self._request(binding, state, client_address)
+        if issuer is not None and issuer != self._provider.issuer:
+            error = f"an answer from another issuer ({issuer})"
         if error is not None or not code:
             reason = f"the provider answered {error or 'no code'}"
             self._events.denied(UNKNOWN, ACTION, reason, client_address=client_address)

@@ -74,6 +74,7 @@ def finish_sign_on(  # noqa: PLR0917 - the provider's answer comes as query para
     code: Annotated[str | None, Query(max_length=2000)] = None,
     error: Annotated[str | None, Query(max_length=200)] = None,
     error_description: Annotated[str | None, Query(max_length=500)] = None,
+    iss: Annotated[str | None, Query(max_length=500)] = None,
 ) -> Response:
     sign_on = sign_on_of(services)
     said = error if error_description is None or error is None else f"{error}: {error_description}"
@@ -85,6 +86,7 @@ def finish_sign_on(  # noqa: PLR0917 - the provider's answer comes as query para
             error=said,
             redirect_uri=public_url(request, services, CALLBACK_PATH),
             client_address=client_address(request),
+            issuer=iss,
         )
     except PlateKeeperError as exc:
         response: Response = _refused(request, services, exc)
