@@ -120,16 +120,8 @@ class DirectoryAccounts:
         by = directory_actor(person.issuer)
         account, grant = self._held_back(account, frozenset(), roles, by, None)
         self._store.accounts.add(account, None, grant=grant)
-        self._store.account_changes.add(
-            AccountChange(account.username, by.username, ChangeKind.CREATED, now)
-        )
-        waits = "; privileged roles wait for a second approval" if grant else ""
-        self._events.allowed(
-            by,
-            "accounts:create",
-            f"created at first sign-in with roles {_names(roles)}, no training on record{waits}",
-            username=account.username,
-        )
+        what = f"created at first sign-in with roles {_names(roles)}, no training on record"
+        self._changed(account, by, ChangeKind.CREATED, what, waiting=grant is not None)
         return account
 
     def _sync_roles(self, account: Account, roles: frozenset[Role], issuer: str) -> Account:
@@ -143,17 +135,20 @@ class DirectoryAccounts:
         self._hold_to_policy(replace(account, roles=roles))
         self._store.accounts.update(changed)
         self._store.accounts.request_roles(account.id, grant)
-        self._store.account_changes.add(
-            AccountChange(account.username, by.username, ChangeKind.ROLES, self._clock.now())
-        )
-        waits = "; privileged roles wait for a second approval" if grant else ""
-        self._events.allowed(
-            by,
-            "accounts:roles",
-            f"roles {_names(account.roles)} -> {_names(roles)} from the directory's groups{waits}",
-            username=account.username,
-        )
+        what = f"roles {_names(account.roles)} -> {_names(roles)} from the directory's groups"
+        self._changed(account, by, ChangeKind.ROLES, what, waiting=grant is not None)
         return changed
+
+    def _changed(
+        self, account: Account, by: Actor, kind: ChangeKind, what: str, *, waiting: bool
+    ) -> None:
+        """Kept for the approval rules (``account_changes``) and written to the access log."""
+        self._store.account_changes.add(
+            AccountChange(account.username, by.username, kind, self._clock.now())
+        )
+        action = "accounts:create" if kind is ChangeKind.CREATED else "accounts:roles"
+        waits = "; privileged roles wait for a second approval" if waiting else ""
+        self._events.allowed(by, action, what + waits, username=account.username)
 
     def _held_back(
         self,

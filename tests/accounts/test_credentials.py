@@ -66,18 +66,21 @@ def test_a_token_is_usable_until_it_expires_or_is_revoked() -> None:
     assert not revoked.usable_at(NOW)
 
 
+_ANALYST = Account(
+    id="a",
+    username="jdoe",
+    display_name="J Doe",
+    agency_id="demo-pd",
+    job_title="Analyst",
+    roles=frozenset({Role.ANALYST}),
+    status=AccountStatus.ACTIVE,
+    created_at=NOW,
+    training=TrainingRecord(date(2026, 1, 1), date(2028, 1, 1)),
+)
+
+
 def test_lapse_suspends_for_inactivity_and_training() -> None:
-    account = Account(
-        id="a",
-        username="jdoe",
-        display_name="J Doe",
-        agency_id="demo-pd",
-        job_title="Analyst",
-        roles=frozenset({Role.ANALYST}),
-        status=AccountStatus.ACTIVE,
-        created_at=NOW,
-        training=TrainingRecord(date(2026, 1, 1), date(2028, 1, 1)),
-    )
+    account = _ANALYST
     ninety = timedelta(days=90)
     assert lapse(account, NOW + ninety, ninety) is None
     assert lapse(account, NOW + ninety + timedelta(seconds=1), ninety) is (
@@ -93,21 +96,11 @@ def test_an_account_never_used_waits_for_its_first_training_until_it_is_idle_too
     """An account made by the directory at first sign-in has no training yet: it is refused
     (``awaits_training``) but not suspended, so recording the training is all a custodian does;
     left waiting past the idle limit, it lapses like any other."""
-    account = Account(
-        id="a",
-        username="jroe",
-        display_name="Jane Roe",
-        agency_id="demo-pd",
-        job_title="Analyst",
-        roles=frozenset({Role.ANALYST}),
-        status=AccountStatus.ACTIVE,
-        created_at=NOW,
-    )
+    account = replace(_ANALYST, training=None)
     ninety = timedelta(days=90)
     assert awaits_training(account)
     assert lapse(account, NOW + ninety, ninety) is None
     assert lapse(account, NOW + ninety + timedelta(seconds=1), ninety) is (
         SuspensionReason.TRAINING_MISSING
     )
-    trained = replace(account, training=TrainingRecord(date(2026, 1, 1), date(2028, 1, 1)))
-    assert not awaits_training(trained)
+    assert not awaits_training(_ANALYST)
