@@ -18,6 +18,7 @@ from platekeeper.accounts.messages import attempted_actor
 from platekeeper.domain.access import Actor
 from platekeeper.domain.credentials import new_id
 from platekeeper.domain.people import Account, AccountStatus, Role, require_person_name
+from platekeeper.domain.scope import AgencyScope
 from platekeeper.domain.sign_on import DirectoryPerson, FederatedIdentity
 from platekeeper.domain.staffing import StaffingRules
 from platekeeper.domain.stewardship import (
@@ -59,7 +60,8 @@ class DirectoryAccounts:
             linked = self._store.accounts.get(identity.account_id)
             assert linked is not None  # the link's foreign key keeps its account
             account = linked
-            self._refuse_unless(account.agency_id == agency_id, person, _moved(account, agency_id))
+            same_agency = AgencyScope(agency_id).admits(account.agency_id)
+            self._refuse_unless(same_agency, person, _moved(account, agency_id))
             account = self._sync_roles(account, roles, person.issuer)
         self._store.federated_identities.record_sign_in(
             person.issuer, person.subject, self._clock.now()
@@ -93,7 +95,7 @@ class DirectoryAccounts:
         account, a custodian's above all, is never taken over by a directory entry."""
         state = self._store.accounts.password_state(account.id)
         return (
-            account.agency_id == agency_id
+            AgencyScope(agency_id).admits(account.agency_id)
             and (state is None or state.password_hash is None)
             and self._store.federated_identities.of_account(person.issuer, account.id) is None
         )
