@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
@@ -9,7 +10,10 @@ from datetime import timedelta
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from platekeeper.access import ApprovalDesk, ReadAccess
+from platekeeper.accounts.events import AccountEvents
+from platekeeper.accounts.oidc_provider import HttpOpenIdProvider, client_secret
 from platekeeper.accounts.service import AccountService
+from platekeeper.accounts.sign_on import SignOnRules, SingleSignOn
 from platekeeper.audit import AccessLog, VerificationReport, open_access_log
 from platekeeper.audit.pruning import MIN_RETENTION_DAYS
 from platekeeper.config import AccessSettings, PurposeSettings, Settings
@@ -18,6 +22,7 @@ from platekeeper.domain.collection import COLLECT_EVERYTHING
 from platekeeper.domain.purposes import PurposeCategory
 from platekeeper.domain.recipients import SHARING_OFF
 from platekeeper.domain.retention import DEFAULT_FLOORS, DataClass, RetentionRule
+from platekeeper.domain.sign_on import ClaimNames, SecondFactorEvidence
 from platekeeper.domain.staffing import StaffingRules
 from platekeeper.domain.stewardship import Independence
 from platekeeper.domain.time import Clock, SystemClock
@@ -74,6 +79,8 @@ class Services:
     breaches: BreachDesk
     records_requests: RecordsRegister
     corrections: CorrectionDesk
+    sign_on: SingleSignOn | None = None
+    """Single sign-on through the agency's OpenID provider; None unless ``oidc.enabled``."""
 
     def verify_access_log(
         self,
@@ -169,6 +176,9 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         entry_ceiling=_entry_ceiling(settings, policy),
         forbidden=forbidden,
     )
+    accounts = AccountService(
+        store, clock, settings.accounts, log, staffing=_staffing(settings, policy)
+    )
     return Services(
         settings=settings,
         store=store,
@@ -185,9 +195,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         ),
         cameras=CameraService(store, log, clock, hotlists, collection),
         access_log=log,
-        accounts=AccountService(
-            store, clock, settings.accounts, log, staffing=_staffing(settings, policy)
-        ),
+        accounts=accounts,
         read_access=ReadAccess(store, images, log, clock, access),
         approvals=ApprovalDesk(store, log, clock, access, independence=independence),
         hit_desk=HitDesk(store, images, log, clock, access),
@@ -214,6 +222,32 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         breaches=breaches,
         records_requests=RecordsRegister(store, log, clock),
         corrections=CorrectionDesk(store, log, clock, access, listeners=[matcher]),
+        sign_on=_sign_on(settings, store, clock, accounts, log),
+    )
+
+
+def _sign_on(
+    settings: Settings, store: Store, clock: Clock, accounts: AccountService, log: AccessLog
+) -> SingleSignOn | None:
+    oidc = settings.oidc
+    if not oidc.enabled or oidc.issuer is None or oidc.client_id is None:
+        return None
+    provider = HttpOpenIdProvider(
+        oidc.issuer,
+        oidc.client_id,
+        client_secret(oidc, os.environ),
+        scopes=oidc.scopes,
+        timeout_s=oidc.timeout_ms / 1000,
+    )
+    rules = SignOnRules(
+        SecondFactorEvidence(frozenset(oidc.second_factor_amr), frozenset(oidc.second_factor_acr)),
+        ClaimNames(oidc.username_claim, oidc.groups_claim),
+        oidc.job_title_claim,
+        settings.identity.mapping(),
+    )
+    events = AccountEvents(log, clock)
+    return SingleSignOn(
+        store, clock, accounts, events, provider, rules=rules, provider_name=oidc.display_name
     )
 
 

@@ -115,6 +115,22 @@ def not_active(account: Account) -> AuthenticationFailed:
     )
 
 
+class TrainingNotRecorded(AuthenticationFailed):
+    """The person proved who they are, but no training is on record for them yet."""
+
+    code = "training_not_recorded"
+    status = 403
+
+
+def training_not_recorded(account: Account) -> TrainingNotRecorded:
+    return TrainingNotRecorded(
+        f"no ALPR training is on record for {account.username!r} yet",
+        hint="A custodian of your agency records your training (the people page, or "
+        f"'platekeeper user set-training {account.username} --completed DAY'); then sign in "
+        "again.",
+    )
+
+
 def attempted_actor(username: str) -> Actor:
     """Who tried to sign in with an unknown username."""
     # What was typed as a username is sometimes a password; keep it only if it could be a name.

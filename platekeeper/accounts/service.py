@@ -23,6 +23,7 @@ from platekeeper.accounts.messages import (
     must_change_password,
     not_active,
     session_locked,
+    training_not_recorded,
 )
 from platekeeper.accounts.passwords import Passwords, check_password_rules
 from platekeeper.accounts.screen_lock import ScreenLocks, ScreenState
@@ -45,6 +46,7 @@ from platekeeper.domain.people import (
     Role,
     SuspensionReason,
     TrainingRecord,
+    awaits_training,
     require_person_name,
 )
 from platekeeper.domain.scope import AgencyScope
@@ -704,13 +706,20 @@ class AccountService:
         if reason is not None:
             account = self._suspend_lapsed(account, reason, client_address)
         grant = self._store.accounts.pending_grant(account.id)
-        if account.status is AccountStatus.ACTIVE and not (grant and grant.new_account):
+        waiting = grant is not None and grant.new_account
+        if account.status is AccountStatus.ACTIVE and not waiting and not awaits_training(account):
             return account
         self._store.sessions.delete_for_account(account.id)
         error = not_active(account) if account.status is not AccountStatus.ACTIVE else None
-        error = error or awaiting_approval()
+        error = error or (awaiting_approval() if waiting else None)
+        error = error or training_not_recorded(account)
         self._events.denied(actor_of(account), action, error.message, client_address=client_address)
         raise error
+
+    def check_standing(self, account: Account, action: str, client_address: str | None) -> Account:
+        """``account`` if it may be used now (active, approved, trained); else the refusal,
+        logged. For a way in that proved the person elsewhere (single sign-on)."""
+        return self._standing(account, action, client_address)
 
     def _suspend_lapsed(
         self, account: Account, reason: SuspensionReason, client_address: str | None

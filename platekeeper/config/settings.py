@@ -43,6 +43,7 @@ from platekeeper.config.features import (
 )
 from platekeeper.config.identity import IdentitySettings
 from platekeeper.config.incidents import IncidentSettings
+from platekeeper.config.oidc import OidcSettings
 from platekeeper.config.sections import (
     AccessSettings,
     AccountSettings,
@@ -88,6 +89,7 @@ class Settings(BaseSettings):
     transparency: TransparencySettings = Field(default_factory=TransparencySettings)
     incidents: IncidentSettings = Field(default_factory=IncidentSettings)
     identity: IdentitySettings = Field(default_factory=IdentitySettings)
+    oidc: OidcSettings = Field(default_factory=OidcSettings)
 
     @field_validator("store", "images", mode="before")
     @classmethod

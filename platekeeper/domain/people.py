@@ -218,6 +218,11 @@ def lapse(account: Account, now: datetime, max_idle: timedelta) -> SuspensionRea
     if account.status is not AccountStatus.ACTIVE:
         return None
     if account.training is None:
+        # An account the agency's directory made waits for its first training record: it signs
+        # nobody in meanwhile (``awaits_training``), and suspending it would only make the
+        # custodian reactivate it after recording the training. Idle too long, it lapses.
+        if account.last_active_at is None and now - account.created_at <= max_idle:
+            return None
         return SuspensionReason.TRAINING_MISSING
     if not account.training.current_on(now.date()):
         return SuspensionReason.TRAINING_EXPIRED
@@ -225,3 +230,9 @@ def lapse(account: Account, now: datetime, max_idle: timedelta) -> SuspensionRea
     if now - last_seen > max_idle:
         return SuspensionReason.INACTIVITY
     return None
+
+
+def awaits_training(account: Account) -> bool:
+    """Whether ``account`` has no training on record yet: it reaches nothing until a custodian
+    records it (a local account is made with its training; one from the directory without)."""
+    return account.training is None

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from platekeeper.web import routes, screen_lock, signin, transparency
+from platekeeper.web import routes, screen_lock, sign_on, signin, transparency
 from platekeeper.web.pages import ROUTERS as PAGE_ROUTERS
 
 ROUTERS: tuple[APIRouter, ...] = (
     routes.router,
     signin.router,
     screen_lock.router,
+    sign_on.router,
     transparency.router,
     *PAGE_ROUTERS,
 )

@@ -23,6 +23,7 @@ from platekeeper.http.deps import ServicesDep
 from platekeeper.web.errors import safe_next
 from platekeeper.web.pages.caller import person
 from platekeeper.web.rendering import render
+from platekeeper.web.sign_on import provider_logout, sign_on_name
 
 router = APIRouter(include_in_schema=False)
 
@@ -111,10 +112,21 @@ async def account_page(request: Request, caller: CallerDep) -> HTMLResponse:
 
 
 @router.post("/logout", dependencies=requires(Permission.ACCOUNTS_SELF))
-def logout(services: ServicesDep, caller: CallerDep) -> Response:
+def logout(request: Request, services: ServicesDep, caller: CallerDep) -> Response:
+    session_id = None if caller.principal is None else caller.principal.credential_id
+    provider = None if session_id is None else provider_logout(request, services, session_id)
     if caller.session_token is not None:
         services.accounts.logout(caller.session_token)
-    response = RedirectResponse("/login", status_code=status.HTTP_303_SEE_OTHER)
+    response: Response
+    if provider is None:
+        response = RedirectResponse("/login", status_code=status.HTTP_303_SEE_OTHER)
+    else:
+        # Signed in through the agency's provider: its session ends too, or the next "Sign in
+        # with" would let anyone at this browser in without a password. A page, not a
+        # redirect: the pages' form-action policy refuses a form redirected to another site.
+        text = "Signed out here; now signing you out of your organisation's sign-in."
+        context = {"heading": "Signing out", "text": text, "target": provider}
+        response = render(request, "continue.html", context)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
 
@@ -140,6 +152,7 @@ def _login_form(
             "next": safe_next(next_page),
             "idle_limit": services.settings.accounts.session_idle_minutes,
             "change_password": change_password,
+            "sign_on": sign_on_name(services),
         },
         status_code=status_code,
     )

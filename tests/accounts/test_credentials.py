@@ -20,6 +20,7 @@ from platekeeper.domain.people import (
     Role,
     SuspensionReason,
     TrainingRecord,
+    awaits_training,
     lapse,
 )
 from tests.conftest import NOW
@@ -65,18 +66,21 @@ def test_a_token_is_usable_until_it_expires_or_is_revoked() -> None:
     assert not revoked.usable_at(NOW)
 
 
+_ANALYST = Account(
+    id="a",
+    username="jdoe",
+    display_name="J Doe",
+    agency_id="demo-pd",
+    job_title="Analyst",
+    roles=frozenset({Role.ANALYST}),
+    status=AccountStatus.ACTIVE,
+    created_at=NOW,
+    training=TrainingRecord(date(2026, 1, 1), date(2028, 1, 1)),
+)
+
+
 def test_lapse_suspends_for_inactivity_and_training() -> None:
-    account = Account(
-        id="a",
-        username="jdoe",
-        display_name="J Doe",
-        agency_id="demo-pd",
-        job_title="Analyst",
-        roles=frozenset({Role.ANALYST}),
-        status=AccountStatus.ACTIVE,
-        created_at=NOW,
-        training=TrainingRecord(date(2026, 1, 1), date(2028, 1, 1)),
-    )
+    account = _ANALYST
     ninety = timedelta(days=90)
     assert lapse(account, NOW + ninety, ninety) is None
     assert lapse(account, NOW + ninety + timedelta(seconds=1), ninety) is (
@@ -84,5 +88,19 @@ def test_lapse_suspends_for_inactivity_and_training() -> None:
     )
     lapsed = replace(account, training=TrainingRecord(date(2026, 1, 1), date(2026, 12, 1)))
     assert lapse(lapsed, NOW + timedelta(days=3), ninety) is SuspensionReason.TRAINING_EXPIRED
-    untrained = replace(account, training=None)
+    untrained = replace(account, training=None, last_active_at=NOW)
     assert lapse(untrained, NOW, ninety) is SuspensionReason.TRAINING_MISSING
+
+
+def test_an_account_never_used_waits_for_its_first_training_until_it_is_idle_too_long() -> None:
+    """An account made by the directory at first sign-in has no training yet: it is refused
+    (``awaits_training``) but not suspended, so recording the training is all a custodian does;
+    left waiting past the idle limit, it lapses like any other."""
+    account = replace(_ANALYST, training=None)
+    ninety = timedelta(days=90)
+    assert awaits_training(account)
+    assert lapse(account, NOW + ninety, ninety) is None
+    assert lapse(account, NOW + ninety + timedelta(seconds=1), ninety) is (
+        SuspensionReason.TRAINING_MISSING
+    )
+    assert not awaits_training(_ANALYST)

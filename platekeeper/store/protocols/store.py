@@ -48,6 +48,11 @@ from platekeeper.store.protocols.sharing import (
     ShareRequestRepository,
     SharingLedgerRepository,
 )
+from platekeeper.store.protocols.sign_on import (
+    FederatedIdentityRepository,
+    FederatedSessionRepository,
+    SignOnRequestRepository,
+)
 
 
 class Store(Protocol):
@@ -115,6 +120,12 @@ class Store(Protocol):
     def finding_resolutions(self) -> FindingResolutionRepository: ...
     @property
     def complaints(self) -> ComplaintRepository: ...
+    @property
+    def federated_identities(self) -> FederatedIdentityRepository: ...
+    @property
+    def sign_on_requests(self) -> SignOnRequestRepository: ...
+    @property
+    def federated_sessions(self) -> FederatedSessionRepository: ...
 
     def upgrade(self) -> list[str]:
         """Apply pending migrations; return the names of those applied."""

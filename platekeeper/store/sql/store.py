@@ -27,6 +27,11 @@ from platekeeper.store.sql.publications import SqlTransparencySnapshots
 from platekeeper.store.sql.registry import SqlAgencies, SqlCameras
 from platekeeper.store.sql.retention import SqlImageKeys, SqlLegalHolds, SqlPurgeLedger
 from platekeeper.store.sql.sharing import SqlRecipients, SqlShareRequests, SqlSharingLedger
+from platekeeper.store.sql.sign_on import (
+    SqlFederatedIdentities,
+    SqlFederatedSessions,
+    SqlSignOnRequests,
+)
 
 
 class ManagedDatabase(Database, Protocol):
@@ -73,6 +78,9 @@ class SqlStore:
         self.audit_runs = SqlAuditRuns(database)
         self.finding_resolutions = SqlFindingResolutions(database)
         self.complaints = SqlComplaints(database)
+        self.federated_identities = SqlFederatedIdentities(database)
+        self.sign_on_requests = SqlSignOnRequests(database)
+        self.federated_sessions = SqlFederatedSessions(database)
 
     def upgrade(self) -> list[str]:
         return self._db.upgrade()
