@@ -44,7 +44,7 @@ def lab(tmp_path: Path) -> CertificateFiles:
     return make_lab_certificate(tmp_path / "tls")
 
 
-def settings_with(tmp_path: Path, **sections: dict[str, Any]) -> Settings:
+def settings_with(tmp_path: Path, **sections: Any) -> Settings:
     """The test settings with ``sections`` merged in, validated as a settings file would be."""
     return load_settings(data_dir=tmp_path / "data", **sections)
 
