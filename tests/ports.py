@@ -27,8 +27,14 @@ def served(app: FastAPI) -> Iterator[str]:
     """``app`` served by uvicorn on a free local port while the block runs; yields its URL."""
     port = free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
+    with running(uvicorn.Server(config)):
+        yield f"http://127.0.0.1:{port}"
+
+
+@contextmanager
+def running(server: uvicorn.Server, sockets: list[socket.socket] | None = None) -> Iterator[None]:
+    """``server`` running in a thread (on ``sockets`` if given) while the block runs."""
+    thread = threading.Thread(target=server.run, args=(sockets,), daemon=True)
     thread.start()
     deadline = time.monotonic() + STARTUP_TIMEOUT_S
     while not server.started:
@@ -36,7 +42,7 @@ def served(app: FastAPI) -> Iterator[str]:
             pytest.fail("the app did not start")
         time.sleep(0.01)
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield
     finally:
         server.should_exit = True
         thread.join(timeout=STARTUP_TIMEOUT_S)

@@ -6,10 +6,8 @@ from __future__ import annotations
 import hashlib
 import socket
 import ssl
-import threading
-import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -26,8 +24,7 @@ from platekeeper.config import Settings, load_settings
 from platekeeper.http.tls import CertificateFiles, ReloadingCertificate
 from platekeeper.services import Services
 from tests.conftest import FixedClock, build_test_services, make_agency
-
-STARTUP_TIMEOUT_S = 10.0
+from tests.ports import running
 
 
 def make_lab_certificate(out: Path, *args: str) -> CertificateFiles:
@@ -73,19 +70,8 @@ def serving(services: Services, certificate: ReloadingCertificate | None = None)
     """The app on ``services`` served on a free local port while the block runs; its URL."""
     listening = Listening(bind("127.0.0.1", 0), certificate)
     server = uvicorn.Server(server_config(create_app(services), services.settings, certificate))
-    thread = threading.Thread(target=server.run, args=([listening.socket],), daemon=True)
-    thread.start()
-    deadline = time.monotonic() + STARTUP_TIMEOUT_S
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the app did not start")
-        time.sleep(0.01)
-    try:
+    with closing(listening), running(server, [listening.socket]):
         yield listening.url
-    finally:
-        server.should_exit = True
-        thread.join(timeout=STARTUP_TIMEOUT_S)
-        listening.close()
 
 
 def trusting(certificate: Path) -> ssl.SSLContext:

@@ -15,7 +15,7 @@ from cryptography import x509
 
 from platekeeper.cli.serve import PlainHttpRefused, is_loopback, require_encryption
 from platekeeper.config import ServerSettings
-from tests.cli.test_cli import assert_user_error, run
+from tests.cli.test_cli import assert_user_error, first_answer, run
 from tests.policy.samples import write_complete_policy
 from tests.ports import free_port
 from tests.tls.conftest import file_fingerprint, served_fingerprint, trusting
@@ -126,16 +126,8 @@ def test_serve_over_https_takes_up_a_renewed_certificate(tmp_path: Path) -> None
     url = f"https://127.0.0.1:{port}"
     process = _serve(tmp_path, port, lab)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with httpx.Client(verify=trusting(lab / "certificate.pem")) as https:
-                    health = https.get(f"{url}/api/v1/health")
-                break
-            except httpx.TransportError:
-                assert time.monotonic() < deadline, "serve did not start"
-                assert process.poll() is None, process.communicate()
-                time.sleep(0.1)
+        with httpx.Client(verify=trusting(lab / "certificate.pem")) as https:
+            health = first_answer(process, lambda: https.get(f"{url}/api/v1/health"))
         assert health.headers["strict-transport-security"].startswith("max-age=")
         renewed = run(
             tmp_path, "tls", "self-signed", "--host", "lab.example", "--out", str(lab), "--replace"
