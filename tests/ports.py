@@ -26,7 +26,10 @@ def free_port() -> int:
 def served(app: FastAPI) -> Iterator[str]:
     """``app`` served by uvicorn on a free local port while the block runs; yields its URL."""
     port = free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
+    # As `platekeeper serve` has it (cli/serve.py): uvicorn believes no forwarding header.
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=port, log_level="warning", proxy_headers=False
+    )
     with running(uvicorn.Server(config)):
         yield f"http://127.0.0.1:{port}"
 

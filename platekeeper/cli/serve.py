@@ -61,6 +61,7 @@ class Listening:
     @property
     def url(self) -> str:
         host, port = self.socket.getsockname()[:2]
+        host = f"[{host}]" if ":" in host else host
         return f"{'http' if self.certificate is None else 'https'}://{host}:{port}"
 
     def close(self) -> None:

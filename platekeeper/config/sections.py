@@ -61,11 +61,16 @@ class ServerSettings(Section):
     def _networks(cls, proxies: tuple[str, ...]) -> tuple[str, ...]:
         for proxy in proxies:
             try:
-                ip_network(proxy, strict=False)
+                network = ip_network(proxy, strict=False)
             except ValueError:
                 raise ValueError(
                     f"{proxy!r} is not an IP address or network (e.g. 10.0.0.5 or 10.0.0.0/24)"
                 ) from None
+            if network.prefixlen == 0:
+                raise ValueError(
+                    f"{proxy!r} is every address: anyone could then claim any client address; "
+                    "name the proxies themselves"
+                )
         return proxies
 
     @model_validator(mode="after")

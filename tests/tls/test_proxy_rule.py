@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import pytest
 from starlette.types import Message, Receive, Scope, Send
 
+from platekeeper.config import load_settings
+from platekeeper.errors import ConfigError
 from platekeeper.http.proxy import (
     ForwardedByTrustedProxies,
     Hop,
@@ -118,3 +121,11 @@ def test_the_app_never_sees_the_forwarding_headers_trusted_or_not() -> None:
     assert trusted["scheme"] == "https"
     for scope in (untrusted, trusted):
         assert [name for name, _ in scope["headers"]] == [b"host"]
+
+
+@pytest.mark.parametrize("proxies", [["0.0.0.0/0"], ["10.0.0.5", "::/0"], ["proxy.internal"]])
+def test_a_behind_proxy_that_names_everyone_or_no_address_is_refused(
+    proxies: list[str], tmp_path: Path
+) -> None:
+    with pytest.raises(ConfigError, match=r"server\.behind_proxy"):
+        load_settings(data_dir=tmp_path, server={"behind_proxy": proxies})
