@@ -27,9 +27,18 @@ def served(app: FastAPI, port: int | None = None) -> Iterator[str]:
     """``app`` served by uvicorn on ``port`` (by default a free local one) while the block
     runs; yields its URL."""
     port = port or free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
+    # As `platekeeper serve` has it (cli/serve.py): uvicorn believes no forwarding header.
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=port, log_level="warning", proxy_headers=False
+    )
+    with running(uvicorn.Server(config)):
+        yield f"http://127.0.0.1:{port}"
+
+
+@contextmanager
+def running(server: uvicorn.Server, sockets: list[socket.socket] | None = None) -> Iterator[None]:
+    """``server`` running in a thread (on ``sockets`` if given) while the block runs."""
+    thread = threading.Thread(target=server.run, args=(sockets,), daemon=True)
     thread.start()
     deadline = time.monotonic() + STARTUP_TIMEOUT_S
     while not server.started:
@@ -37,7 +46,7 @@ def served(app: FastAPI, port: int | None = None) -> Iterator[str]:
             pytest.fail("the app did not start")
         time.sleep(0.01)
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield
     finally:
         server.should_exit = True
         thread.join(timeout=STARTUP_TIMEOUT_S)

@@ -55,6 +55,8 @@ def test_the_permission_table_matches_the_code() -> None:
 _NOT_ANSWERED_OVER_HTTP = {
     "platekeeper_error",  # the root of the tree, never raised itself
     "port_unavailable",  # `platekeeper serve`, before the server listens
+    "plain_http_refused",  # `platekeeper serve`, before the server listens
+    "tls_certificate_unusable",  # `platekeeper serve` at start; a renewal's is logged
     "policy_incomplete",  # `platekeeper serve` refuses to start without a complete policy
     "source_unavailable",  # the hot-list refresh thread logs it and tries again later
     "delivery_failed",  # the alert outbox logs it and tries again later

@@ -12,7 +12,7 @@ from rich.table import Table
 
 from platekeeper.cli.console import out
 from platekeeper.cli.context import state
-from platekeeper.cli.serve import bind, run_server
+from platekeeper.cli.serve import listen, run_server
 from platekeeper.demo.people import DemoLogin, ensure_demo_staff
 from platekeeper.demo.policy import ensure_demo_policy
 from platekeeper.demo.seed import DemoSummary, seed_demo
@@ -38,15 +38,17 @@ def demo(
     port: Annotated[int | None, typer.Option(min=1, max=65535, help="Port to serve on.")] = None,
 ) -> None:
     """Create a demo agency, cameras and reads with rendered plate images, then serve the app."""
-    overrides = {} if data_dir is None else {"data_dir": data_dir}
+    overrides: dict[str, object] = {} if data_dir is None else {"data_dir": data_dir}
+    given = {"host": host, "port": port}
+    overrides["server"] = {key: value for key, value in given.items() if value is not None}
     settings = state(ctx).settings(**overrides)
     # Take the port before seeding: the camera keys are shown once, and a run that then could
     # not serve would have shown them for nothing.
     with ExitStack() as cleanup:
-        listener = None
+        listening = None
         if serve:
-            listener = bind(host or settings.server.host, port or settings.server.port)
-            cleanup.callback(listener.close)
+            listening = listen(settings.server)
+            cleanup.callback(listening.close)
         # The policy first: the services enforce the one they find when they are built.
         if (policy_file := ensure_demo_policy(settings)) is not None:
             out.print(f"Usage and privacy policy (California profile) written to {policy_file}.")
@@ -59,10 +61,10 @@ def demo(
         _report_logins(ensure_demo_staff(services))
         _report_watchlist(ensure_demo_watchlist(services))
         out.print(describe_demo_sharing(ensure_demo_sharing(services)))
-        if listener is None:
+        if listening is None:
             return
         cleanup.pop_all()  # the server closes both when it stops
-    run_server(services, listener)
+    run_server(services, listening)
 
 
 def _seed(services: Services, reads: int, hours: int, seed: int) -> DemoSummary:

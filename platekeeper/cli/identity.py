@@ -77,6 +77,7 @@ OPERATOR_COMMANDS: Mapping[str, str] = {
     "report publish-transparency": "publishes the public transparency report (aggregates "
     "only), as the server does on its schedule",
     "user sweep": "suspends idle or untrained accounts, as the server does daily",
+    "tls self-signed": "writes a lab certificate and key into a folder; no stored data",
 }
 """Every console command that acts as the host operator, not as a person, and why."""
 

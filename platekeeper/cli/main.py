@@ -22,14 +22,15 @@ from platekeeper.cli import (
     report,
     retention,
     sharing,
+    tls,
     users,
 )
 from platekeeper.cli.console import err, print_error
 from platekeeper.cli.context import CliState, open_current, state
 from platekeeper.cli.demo import demo
 from platekeeper.cli.recognize import recognize
-from platekeeper.cli.serve import bind, run_server
-from platekeeper.errors import PlateKeeperError
+from platekeeper.cli.serve import listen, run_server
+from platekeeper.errors import InvalidInput, PlateKeeperError
 
 app = typer.Typer(
     name="platekeeper",
@@ -58,6 +59,7 @@ app.add_typer(incidents.incident_app, name="incident")
 app.add_typer(incidents.records_app, name="records-request")
 app.add_typer(complaints.app, name="complaint")
 app.add_typer(incidents.read_app, name="read")
+app.add_typer(tls.app, name="tls")
 
 
 def _version(value: bool) -> None:
@@ -90,16 +92,30 @@ def serve(
     ctx: typer.Context,
     host: Annotated[str | None, typer.Option(help="Address; default from settings.")] = None,
     port: Annotated[int | None, typer.Option(min=1, max=65535, help="Port.")] = None,
+    tls_certificate: Annotated[
+        Path | None,
+        typer.Option(help="PEM certificate chain: serve HTTPS (server.tls_certificate)."),
+    ] = None,
+    tls_key: Annotated[
+        Path | None, typer.Option(help="PEM private key of the certificate (server.tls_key).")
+    ] = None,
 ) -> None:
-    """Serve the API and web pages."""
-    settings = state(ctx).settings()
-    listener = bind(host or settings.server.host, port or settings.server.port)
+    """Serve the API and web pages (HTTPS with a certificate; plain HTTP on loopback only)."""
+    if (tls_certificate is None) != (tls_key is None):
+        raise InvalidInput(
+            "--tls-certificate and --tls-key go together",
+            hint="Give both: the certificate chain and its private key.",
+        )
+    given = {"host": host, "port": port, "tls_certificate": tls_certificate, "tls_key": tls_key}
+    server = {key: value for key, value in given.items() if value is not None}
+    settings = state(ctx).settings(server=server)
+    listening = listen(settings.server)
     try:
         services = open_current(settings)
     except BaseException:
-        listener.close()
+        listening.close()
         raise
-    run_server(services, listener)
+    run_server(services, listening)
 
 
 def main() -> None:

@@ -8,17 +8,23 @@ import socket
 import threading
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from ipaddress import ip_address
 from types import FrameType
 
 import uvicorn
+from starlette.types import ASGIApp
 
 from platekeeper.accounts.sweeper import AccountSweeper
 from platekeeper.app import create_app
 from platekeeper.audit import PeriodicCheckpointer
 from platekeeper.cli.console import out
+from platekeeper.config import ServerSettings, Settings
 from platekeeper.errors import PlateKeeperError
 from platekeeper.hotlists.refresh import RefreshScheduler
 from platekeeper.http.alert_stream import AlertStreamServer
+from platekeeper.http.tls import CertificateFiles, ReloadingCertificate
 from platekeeper.policy.effective import require_complete_policy
 from platekeeper.reports.publisher import PublicationScheduler, TransparencyPublisher
 from platekeeper.retention.scheduler import PurgeScheduler
@@ -41,6 +47,85 @@ def configure_logging(level: str) -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
+class PlainHttpRefused(PlateKeeperError):
+    code = "plain_http_refused"
+    title = "Will not serve plain HTTP to the network"
+
+
+@dataclass(frozen=True, slots=True)
+class Listening:
+    """Where the server listens, and with which certificate (None: plain HTTP)."""
+
+    socket: socket.socket
+    certificate: ReloadingCertificate | None
+
+    @property
+    def url(self) -> str:
+        host, port = self.socket.getsockname()[:2]
+        host = f"[{host}]" if ":" in host else host
+        return f"{'http' if self.certificate is None else 'https'}://{host}:{port}"
+
+    def close(self) -> None:
+        self.socket.close()
+
+
+def listen(server: ServerSettings) -> Listening:
+    """The listening socket and TLS context for ``server``. Checked before anything binds:
+    plain HTTP beyond this machine, or a certificate that does not load, is refused."""
+    require_encryption(server)
+    certificate = None
+    if server.tls_certificate is not None and server.tls_key is not None:
+        files = CertificateFiles(server.tls_certificate, server.tls_key)
+        certificate = ReloadingCertificate(files, server.tls_reload_interval_s)
+    return Listening(bind(server.host, server.port), certificate)
+
+
+def require_encryption(server: ServerSettings) -> None:
+    """Passwords, session cookies and plate reads cross the network encrypted (CJIS SC-8):
+    plain HTTP is served on loopback only, unless proxies named in ``server.behind_proxy`` end
+    TLS in front of the app."""
+    if server.tls_certificate is not None or server.behind_proxy or is_loopback(server.host):
+        return
+    raise PlainHttpRefused(
+        f"will not serve plain HTTP on {server.host or 'every address'}: passwords, sessions "
+        "and plate reads would cross the network unencrypted",
+        hint="Give a certificate (--tls-certificate and --tls-key, or server.tls_certificate "
+        "and server.tls_key; 'platekeeper tls self-signed' makes one for a lab), or name the "
+        "reverse proxy that ends TLS in server.behind_proxy, or listen on 127.0.0.1.",
+    )
+
+
+def is_loopback(host: str) -> bool:
+    """Whether every address ``host`` stands for is this machine's own (127.0.0.0/8, ::1)."""
+    try:
+        return ip_address(host).is_loopback
+    except ValueError:
+        pass
+    try:
+        found = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError):
+        return False  # a name that resolves to nothing is nobody's loopback
+    return bool(found) and all(ip_address(entry[4][0]).is_loopback for entry in found)
+
+
+def server_config(
+    app: ASGIApp, settings: Settings, certificate: ReloadingCertificate | None
+) -> uvicorn.Config:
+    """uvicorn's settings for ``app``."""
+    return uvicorn.Config(
+        app,
+        log_level=settings.log_level.lower(),
+        # Request lines carry no plate data today; keep them out of INFO logs regardless.
+        access_log=settings.log_level == "DEBUG",
+        # uvicorn believes X-Forwarded-For and -Proto from 127.0.0.1 unless told not to, so
+        # that any local process could pose as any client. The app decides whom to believe
+        # (http/proxy.py, server.behind_proxy); uvicorn believes nobody.
+        proxy_headers=False,
+        forwarded_allow_ips=[],
+        ssl_context_factory=None if certificate is None else lambda *_: certificate.listening,
+    )
+
+
 def bind(host: str, port: int) -> socket.socket:
     """A listening socket on ``host:port``, or a ``PortUnavailable`` that says what to do."""
     try:
@@ -53,8 +138,8 @@ def bind(host: str, port: int) -> socket.socket:
         ) from None
 
 
-def run_server(services: Services, listener: socket.socket) -> None:
-    """Serve on ``listener`` until interrupted, then close the services.
+def run_server(services: Services, listening: Listening) -> None:
+    """Serve on ``listening`` until interrupted, then close the services.
 
     Ingest must not start while the usage and privacy policy is missing or incomplete.
     """
@@ -62,19 +147,13 @@ def run_server(services: Services, listener: socket.socket) -> None:
     try:
         require_complete_policy(settings, store=services.store)
     except BaseException:
-        listener.close()
+        listening.close()
         services.close()
         raise
     configure_logging(settings.log_level)
-    for warning in file_warnings(settings):
+    for warning in [*file_warnings(settings), *_certificate_warnings(listening.certificate)]:
         logger.warning(warning)
-    host, port = listener.getsockname()[:2]
-    config = uvicorn.Config(
-        create_app(services),
-        log_level=settings.log_level.lower(),
-        # Request lines carry no plate data today; keep them out of INFO logs regardless.
-        access_log=settings.log_level == "DEBUG",
-    )
+    config = server_config(create_app(services), settings, listening.certificate)
     audit = settings.audit
     checkpointer = PeriodicCheckpointer(
         services.access_log, audit.checkpoint_interval_s, audit.checkpoint_every_entries
@@ -84,14 +163,17 @@ def run_server(services: Services, listener: socket.socket) -> None:
         # after every component that may still write the access log has stopped.
         running.callback(services.close)
         running.callback(checkpointer.stop)
-        running.callback(listener.close)
+        running.callback(listening.close)
         checkpointer.start()
+        if listening.certificate is not None:
+            listening.certificate.start()
+            running.callback(listening.certificate.stop)
         # Accounts also suspend themselves when next used; sweeping at start and daily keeps
         # the account list honest about who can still sign in (CJIS AC-2(3)).
         sweeper = AccountSweeper(services.accounts)
         sweeper.start()
         running.callback(sweeper.stop)
-        out.print(f"PlateKeeper is serving on [bold]http://{host}:{port}[/] (Ctrl-C stops it).")
+        out.print(f"PlateKeeper is serving on [bold]{listening.url}[/] (Ctrl-C stops it).")
         # Alerts left pending by the last run are delivered now: the outbox is in the database.
         outbox = services.alerts.delivery_worker()
         outbox.start()
@@ -113,7 +195,20 @@ def run_server(services: Services, listener: socket.socket) -> None:
         publisher.start()
         running.callback(publisher.stop)
         running.callback(stopping.set)  # first thing on the way out
-        AlertStreamServer(config, services.alerts.live).run(sockets=[listener])
+        AlertStreamServer(config, services.alerts.live).run(sockets=[listening.socket])
+
+
+def _certificate_warnings(certificate: ReloadingCertificate | None) -> list[str]:
+    if certificate is None:
+        return []
+    files = certificate.files
+    warnings = []
+    if files.key_readable_by_others():
+        warnings.append(f"the TLS key {files.key} is readable by others: chmod 600 it")
+    expires_at = files.expires_at()
+    if expires_at <= datetime.now(UTC):
+        warnings.append(f"the TLS certificate {files.certificate} expired at {expires_at}")
+    return warnings
 
 
 @contextmanager

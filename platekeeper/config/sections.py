@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from ipaddress import ip_network
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -27,6 +28,57 @@ from platekeeper.errors import InvalidInput
 class ServerSettings(Section):
     host: str = Field(default="127.0.0.1", description="Address the app listens on.")
     port: int = Field(default=8080, ge=1, le=65535, description="TCP port the app listens on.")
+    tls_certificate: Path | None = Field(
+        default=None,
+        description="PEM certificate chain to serve HTTPS with (with tls_key); reloaded when the "
+        "file changes. 'platekeeper tls self-signed' makes one for a lab.",
+    )
+    tls_key: Path | None = Field(
+        default=None, description="PEM private key of tls_certificate, readable by the server only."
+    )
+    tls_reload_interval_s: int = Field(
+        default=5,
+        ge=1,
+        le=3600,
+        description="How often the certificate and key files are checked for a change.",
+    )
+    hsts_max_age_s: int = Field(
+        default=31_536_000,
+        ge=0,
+        le=63_072_000,
+        description="How long browsers keep to HTTPS after an answer over it "
+        "(Strict-Transport-Security); never sent over plain HTTP. 0 makes them forget.",
+    )
+    behind_proxy: tuple[str, ...] = Field(
+        default=(),
+        max_length=100,
+        description="Addresses or networks (CIDR) of the reverse proxies that end TLS in front of "
+        "the app: only from these peers are X-Forwarded-For, X-Forwarded-Proto and Forwarded "
+        "believed. Empty: the headers are ignored, and plain HTTP is served on loopback only.",
+    )
+
+    @field_validator("behind_proxy")
+    @classmethod
+    def _networks(cls, proxies: tuple[str, ...]) -> tuple[str, ...]:
+        for proxy in proxies:
+            try:
+                network = ip_network(proxy, strict=False)
+            except ValueError:
+                raise ValueError(
+                    f"{proxy!r} is not an IP address or network (e.g. 10.0.0.5 or 10.0.0.0/24)"
+                ) from None
+            if network.prefixlen == 0:
+                raise ValueError(
+                    f"{proxy!r} is every address: anyone could then claim any client address; "
+                    "name the proxies themselves"
+                )
+        return proxies
+
+    @model_validator(mode="after")
+    def _certificate_with_key(self) -> ServerSettings:
+        if (self.tls_certificate is None) != (self.tls_key is None):
+            raise ValueError("tls_certificate and tls_key go together: set both, or neither")
+        return self
 
 
 class WebSettings(Section):

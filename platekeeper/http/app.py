@@ -17,6 +17,7 @@ from pydantic.json_schema import models_json_schema
 from platekeeper import __version__
 from platekeeper.http.auth import document_permissions, public, refuse_undeclared_routes
 from platekeeper.http.problems import ErrorPages, install_problem_handlers
+from platekeeper.http.proxy import ForwardedByTrustedProxies
 from platekeeper.http.security import install_security_headers
 from platekeeper.services import Services
 
@@ -45,7 +46,10 @@ def build_app(
     )
     app.state.services = services
     install_problem_handlers(app, error_pages)
-    install_security_headers(app, services.settings.web.map_tile_url)
+    server = services.settings.server
+    install_security_headers(app, services.settings.web.map_tile_url, server.hsts_max_age_s)
+    # Added last, so it runs first: every other part sees the client and scheme it decides.
+    app.add_middleware(ForwardedByTrustedProxies, proxies=server.behind_proxy)
     app.state.routers = list(routers)
     for router in app.state.routers:
         app.include_router(router)

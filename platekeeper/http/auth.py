@@ -110,6 +110,8 @@ def require_same_origin(request: Request) -> None:
 
 
 def client_address(request: Request) -> str | None:
+    """The caller's address as the access log and the lockout take it: the peer, or the client
+    a trusted proxy forwards for (``http/proxy.py`` decided which before the request got here)."""
     return None if request.client is None else request.client.host
 
 

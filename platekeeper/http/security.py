@@ -40,10 +40,11 @@ class SecurityHeaders:
     """ASGI middleware, not Starlette's ``BaseHTTPMiddleware``: that one buffers nothing but
     wraps every response in a task, which the long-lived alert streams do not need."""
 
-    def __init__(self, app: ASGIApp, map_tile_url: str | None) -> None:
+    def __init__(self, app: ASGIApp, map_tile_url: str | None, hsts_max_age_s: int) -> None:
         self._app = app
         self._policy = content_security_policy(map_tile_url)
         self._document_policy = content_security_policy(map_tile_url, inline_styles=True)
+        self._hsts = f"max-age={hsts_max_age_s}"
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -52,10 +53,14 @@ class SecurityHeaders:
         path = str(scope.get("path", ""))
         exempt = path.startswith(_EXEMPT)
         policy = self._document_policy if path.startswith(_SELF_STYLED) else self._policy
+        # The scheme as the client used it: a trusted proxy's word (http/proxy.py) or our own TLS.
+        encrypted = scope.get("scheme") == "https"
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
+                if encrypted:
+                    _keep_to_https(headers, self._hsts)
                 headers.setdefault("X-Content-Type-Options", "nosniff")
                 headers.setdefault("Referrer-Policy", "same-origin")
                 if headers.get("content-type", "").startswith("text/html") and not exempt:
@@ -66,5 +71,19 @@ class SecurityHeaders:
         await self._app(scope, receive, with_headers)
 
 
-def install_security_headers(app: FastAPI, map_tile_url: str | None) -> None:
-    app.add_middleware(SecurityHeaders, map_tile_url=map_tile_url)
+def _keep_to_https(headers: MutableHeaders, hsts: str) -> None:
+    """An answer over HTTPS tells the browser to come back over HTTPS only (HSTS; over plain
+    HTTP the header would mean nothing and is never sent), and marks every cookie it sets
+    Secure, whatever ``accounts.cookie_secure`` says: a session that began encrypted stays so."""
+    headers.setdefault("Strict-Transport-Security", hsts)
+    cookies = headers.getlist("set-cookie")
+    if not cookies:
+        return
+    del headers["set-cookie"]
+    for cookie in cookies:
+        secure = any(part.strip().lower() == "secure" for part in cookie.split(";"))
+        headers.append("set-cookie", cookie if secure else f"{cookie}; Secure")
+
+
+def install_security_headers(app: FastAPI, map_tile_url: str | None, hsts_max_age_s: int) -> None:
+    app.add_middleware(SecurityHeaders, map_tile_url=map_tile_url, hsts_max_age_s=hsts_max_age_s)

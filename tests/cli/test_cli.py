@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -196,6 +197,20 @@ def test_demo_on_a_busy_port_stops_before_seeding(tmp_path: Path) -> None:
     assert not (tmp_path / "platekeeper.sqlite3").exists()
 
 
+def first_answer(
+    process: subprocess.Popen[str], get: Callable[[], httpx.Response]
+) -> httpx.Response:
+    """What ``get`` answers once the served ``process`` listens; it must not die meanwhile."""
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            return get()
+        except httpx.TransportError:
+            assert time.monotonic() < deadline, "serve did not start"
+            assert process.poll() is None, process.communicate()
+            time.sleep(0.1)
+
+
 @pytest.mark.slow
 def test_serve_answers_http_until_stopped(tmp_path: Path) -> None:
     run(tmp_path, "db", "upgrade")
@@ -210,15 +225,9 @@ def test_serve_answers_http_until_stopped(tmp_path: Path) -> None:
         text=True,
     )
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                response = httpx.get(f"http://127.0.0.1:{port}/api/v1/health")
-                break
-            except httpx.TransportError:
-                assert time.monotonic() < deadline, "serve did not start"
-                assert process.poll() is None, process.communicate()
-                time.sleep(0.1)
+        response = first_answer(
+            process, lambda: httpx.get(f"http://127.0.0.1:{port}/api/v1/health")
+        )
         assert response.json()["status"] == "ok"
     finally:
         process.terminate()
