@@ -9,6 +9,8 @@ from datetime import timedelta
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from platekeeper.access import ApprovalDesk, ReadAccess
+from platekeeper.accounts.directory_tokens import DirectoryTokens
+from platekeeper.accounts.provisioning import Provisioning
 from platekeeper.accounts.service import AccountService
 from platekeeper.audit import AccessLog, VerificationReport, open_access_log
 from platekeeper.audit.pruning import MIN_RETENTION_DAYS
@@ -74,6 +76,8 @@ class Services:
     breaches: BreachDesk
     records_requests: RecordsRegister
     corrections: CorrectionDesk
+    directory_tokens: DirectoryTokens
+    provisioning: Provisioning
 
     def verify_access_log(
         self,
@@ -169,6 +173,9 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         entry_ceiling=_entry_ceiling(settings, policy),
         forbidden=forbidden,
     )
+    accounts = AccountService(
+        store, clock, settings.accounts, log, staffing=_staffing(settings, policy)
+    )
     return Services(
         settings=settings,
         store=store,
@@ -185,9 +192,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         ),
         cameras=CameraService(store, log, clock, hotlists, collection),
         access_log=log,
-        accounts=AccountService(
-            store, clock, settings.accounts, log, staffing=_staffing(settings, policy)
-        ),
+        accounts=accounts,
         read_access=ReadAccess(store, images, log, clock, access),
         approvals=ApprovalDesk(store, log, clock, access, independence=independence),
         hit_desk=HitDesk(store, images, log, clock, access),
@@ -214,6 +219,8 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         breaches=breaches,
         records_requests=RecordsRegister(store, log, clock),
         corrections=CorrectionDesk(store, log, clock, access, listeners=[matcher]),
+        directory_tokens=DirectoryTokens(store, log, clock, settings.identity.scim_token_max_days),
+        provisioning=Provisioning(store, accounts, settings.identity.mapping(), log, clock),
     )
 
 

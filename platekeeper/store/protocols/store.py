@@ -20,6 +20,11 @@ from platekeeper.store.protocols.audits import (
     SampleReviewRepository,
 )
 from platekeeper.store.protocols.complaints import ComplaintRepository
+from platekeeper.store.protocols.directory import (
+    DirectoryGroupRepository,
+    DirectoryTokenRepository,
+    DirectoryUserRepository,
+)
 from platekeeper.store.protocols.hotlists import (
     HitRepository,
     HotlistEntryRepository,
@@ -112,6 +117,12 @@ class Store(Protocol):
     def finding_resolutions(self) -> FindingResolutionRepository: ...
     @property
     def complaints(self) -> ComplaintRepository: ...
+    @property
+    def directory_tokens(self) -> DirectoryTokenRepository: ...
+    @property
+    def directory_users(self) -> DirectoryUserRepository: ...
+    @property
+    def directory_groups(self) -> DirectoryGroupRepository: ...
 
     def upgrade(self) -> list[str]:
         """Apply pending migrations; return the names of those applied."""
