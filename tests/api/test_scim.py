@@ -403,5 +403,6 @@ def test_a_persons_credential_reaches_no_scim_route_and_the_token_no_other(
     with live_app.client(token) as as_api:
         assert as_api.get("/api/v1/accounts").status_code == 403
         assert as_api.get("/api/v1/auth/me").status_code == 403
-    _scim_error(live_app.client().get(f"{SCIM}/Users"), 401)
+    with live_app.client() as anonymous:
+        _scim_error(anonymous.get(f"{SCIM}/Users"), 401)
     assert live_app.services.store.directory_users.list("demo-pd") == []
