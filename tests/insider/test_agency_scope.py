@@ -308,7 +308,8 @@ def _object(a: AgencyA, name: str, path: str) -> str:
 
 
 def _body(a: AgencyA) -> dict[str, Any]:
-    """What a request of B names of A's: A's read, hit, list, entry, recipient and account."""
+    """What a request of B names of A's: A's read, hit, list, entry, recipient and account, and
+    its directory's user and group."""
     return {
         **_hold_body(a.ids["read_id"], CASE_B),
         "plate": PLATE,
@@ -323,6 +324,11 @@ def _body(a: AgencyA) -> dict[str, Any]:
         "list_id": a.ids["list_id"],
         "entry_id": a.ids["entry_id"],
         "username": a.ids["username"],
+        "members": [{"value": a.ids["scim_user_id"]}],
+        "group_id": a.ids["scim_group_id"],
+        # Named in a path, it is logged with the refusal of B's directory, which may not call
+        # the token routes; B's auditor then reads it back, as B sent it.
+        "token_id": a.ids["token_id"],
         "justification": "Series of catalytic converter thefts.",
         "roles": ["auditor"],
         "password": "a password nobody else knows",
