@@ -40,7 +40,7 @@ class DirectoryTokens:
         if not 1 <= days <= self._max_days:
             raise InvalidInput(
                 f"a provisioning token lasts 1 to {self._max_days} days, not {days}",
-                hint="scim.token_max_days sets the longest.",
+                hint="identity.scim_token_max_days sets the longest.",
             )
         now = self._clock.now()
         plaintext, token_hash = issue_directory_token()

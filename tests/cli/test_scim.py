@@ -10,7 +10,7 @@ from platekeeper.config import load_settings
 from platekeeper.domain.credentials import hash_token
 from platekeeper.services import build_services
 from tests.cli.test_cli import assert_user_error
-from tests.cli.test_users import add_user, data_dir, empty_dir, ok, run
+from tests.cli.test_users import OWN, add_user, data_dir, empty_dir, ok, run
 
 __all__ = ["data_dir", "empty_dir"]
 
@@ -38,7 +38,18 @@ def test_a_custodian_issues_lists_and_revokes_the_directorys_token(data_dir: Pat
 
 def test_only_a_custodian_signed_in_issues_a_token(data_dir: Path) -> None:
     add_user(data_dir, "avery", "analyst")
-    refused = run(data_dir, "scim", "token", "issue", "--name", "entra-id", as_user="avery")
+    # avery replaces the password boss set, as its owner must before acting.
+    ok(
+        data_dir,
+        "user",
+        "change-password",
+        "avery",
+        "--password-stdin",
+        stdin=OWN + "\n",
+        as_user="avery",
+    )
+    avery = {"as_user": "avery", "password": OWN}
+    refused = run(data_dir, "scim", "token", "issue", "--name", "entra-id", **avery)
     assert_user_error(refused, "accounts:manage")
     wrong = run(data_dir, "scim", "token", "issue", "--name", "entra-id", password="wrong")
     assert_user_error(wrong)
