@@ -16,7 +16,7 @@ from platekeeper.domain.directory import (
     require_group_of_agency,
 )
 from platekeeper.domain.federation import GroupMapping
-from platekeeper.domain.people import Role
+from platekeeper.domain.people import Account, AccountStatus, Role
 from platekeeper.errors import InvalidInput, PermissionDenied
 from tests.conftest import NOW
 
@@ -82,3 +82,17 @@ def test_a_token_expires_and_stops_at_revocation() -> None:
     assert not token.usable_at(later)
     with pytest.raises(InvalidInput):
         DirectoryToken("t1", "demo-pd", "entra-id", "h", "casey", NOW, NOW)
+
+
+def test_no_persons_account_holds_the_directory_role() -> None:
+    with pytest.raises(InvalidInput, match="directory role"):
+        Account(
+            "a1",
+            "jane.doe",
+            "Jane Doe",
+            "demo-pd",
+            "Detective",
+            frozenset({Role.ANALYST, Role.DIRECTORY}),
+            AccountStatus.ACTIVE,
+            NOW,
+        )
