@@ -10,8 +10,10 @@ from datetime import timedelta
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from platekeeper.access import ApprovalDesk, ReadAccess
+from platekeeper.accounts.directory_tokens import DirectoryTokens
 from platekeeper.accounts.events import AccountEvents
 from platekeeper.accounts.oidc_provider import HttpOpenIdProvider, client_secret
+from platekeeper.accounts.provisioning import Provisioning
 from platekeeper.accounts.service import AccountService
 from platekeeper.accounts.sign_on import SignOnRules, SingleSignOn
 from platekeeper.audit import AccessLog, VerificationReport, open_access_log
@@ -79,6 +81,8 @@ class Services:
     breaches: BreachDesk
     records_requests: RecordsRegister
     corrections: CorrectionDesk
+    directory_tokens: DirectoryTokens
+    provisioning: Provisioning
     sign_on: SingleSignOn | None = None
     """Single sign-on through the agency's OpenID provider; None unless ``oidc.enabled``."""
 
@@ -222,6 +226,8 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         breaches=breaches,
         records_requests=RecordsRegister(store, log, clock),
         corrections=CorrectionDesk(store, log, clock, access, listeners=[matcher]),
+        directory_tokens=DirectoryTokens(store, log, clock, settings.identity.scim_token_max_days),
+        provisioning=Provisioning(store, accounts, settings.identity.mapping(), log, clock),
         sign_on=_sign_on(settings, store, clock, accounts, log),
     )
 

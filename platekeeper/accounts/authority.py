@@ -33,8 +33,18 @@ class Bootstrap:
     actor: Actor
 
 
-Acting = Principal | HostOperator | Bootstrap
-"""Who asks for an account change: a signed-in person, seeding code, or the bootstrap."""
+@dataclass(frozen=True, slots=True)
+class Directory:
+    """The agency's directory, e.g. ``Actor("scim:entra-id", "demo-pd")``, calling from
+    ``client_address``; it acts in ``actor.agency_id`` only."""
+
+    actor: Actor
+    client_address: str | None = None
+
+
+Acting = Principal | HostOperator | Bootstrap | Directory
+"""Who asks for an account change: a signed-in person, seeding code, the bootstrap, or the
+agency's directory."""
 
 
 def actor_of(by: Acting) -> Actor:
@@ -45,8 +55,8 @@ def may_manage(by: Acting, agency_id: str, account_id: str | None) -> Decision:
     """Whether ``by`` may change the account ``account_id`` (None: a new one) of ``agency_id``."""
     if isinstance(by, HostOperator):
         return Decision(True, "accounts seeded by the host's own code")
-    if isinstance(by, Bootstrap):
-        return Decision(False, "the bootstrap only creates the first custodian")
+    if isinstance(by, Bootstrap | Directory):
+        return _machine_may_manage(by, agency_id)
     if not by.has_role(Role.CUSTODIAN):
         return Decision(False, "managing accounts needs the custodian role")
     if account_id == by.account.id:
@@ -54,3 +64,11 @@ def may_manage(by: Acting, agency_id: str, account_id: str | None) -> Decision:
     if not AgencyScope.of(by.account).admits(agency_id):
         return Decision(False, "the account is not of your agency")
     return Decision(True, "granted by role custodian")
+
+
+def _machine_may_manage(by: Bootstrap | Directory, agency_id: str) -> Decision:
+    if isinstance(by, Bootstrap):
+        return Decision(False, "the bootstrap only creates the first custodian")
+    if by.actor.agency_id != agency_id:
+        return Decision(False, "the account is not of the directory's agency")
+    return Decision(True, "provisioned by the agency's directory")

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
-from platekeeper.accounts.authority import Acting, Bootstrap, HostOperator, may_manage
+from platekeeper.accounts.authority import Acting, Bootstrap, Directory, HostOperator, may_manage
 from platekeeper.accounts.events import AccountEvents, actor_of
 from platekeeper.accounts.lockout import Attempt, Lockout
 from platekeeper.accounts.messages import (
@@ -140,13 +140,15 @@ class AccountService:
         agency_id: str,
         job_title: str,
         roles: Iterable[Role],
-        training_completed_on: date,
+        training_completed_on: date | None,
         training_expires_on: date | None = None,
         password: str | None = None,
     ) -> Account:
         """A new, active account for one person. Without a password nobody can sign in to it
         until one is set; with one set by a custodian, its owner must choose a new one first.
-        Privileged roles wait for a second privileged person (``approve_roles``)."""
+        Privileged roles wait for a second privileged person (``approve_roles``). Only the
+        agency's directory makes one with no training on record (None): it reaches nothing
+        until a custodian records the person's training (``staffing.lapse``)."""
         now = self._clock.now()
         roles = frozenset(roles)
         if isinstance(by, Bootstrap):
@@ -155,13 +157,8 @@ class AccountService:
             actor = self._authorise(by, "accounts:create", agency_id, None, username)
         self._held_to_policy(actor, "accounts:create", username, job_title, roles)
         display_name = self._one_account_per_person(agency_id, username, display_name)
-        training = self._policy_training(
-            actor,
-            "accounts:create",
-            username,
-            roles,
-            completed_on=training_completed_on,
-            expires_on=training_expires_on,
+        training = self._first_training(
+            by, actor, username, roles, (training_completed_on, training_expires_on)
         )
         account = Account(
             id=new_id(),
@@ -687,8 +684,8 @@ class AccountService:
             if account_id is None:
                 raise InvalidInput("name the account the token is for")
             return self.get(account_id)
-        if isinstance(by, Bootstrap):
-            raise PermissionDenied("the bootstrap issues no tokens", hint="Sign in first.")
+        if isinstance(by, Bootstrap | Directory):
+            raise PermissionDenied("only a person issues API tokens", hint="Sign in first.")
         if by.credential_kind is CredentialKind.TOKEN:
             raise PermissionDenied(
                 "an API token cannot issue API tokens", hint="Sign in to issue a token."
@@ -808,9 +805,12 @@ class AccountService:
         new_account: bool,
     ) -> RoleGrant | None:
         """The grant to hold for approval, or None if the roles take effect at once: no
-        privileged role added, seeding code or the bootstrap, or nobody else to approve."""
-        if not isinstance(by, Principal) or not privileged(added):
+        privileged role added, seeding code or the bootstrap, or nobody else to approve. What
+        the directory grants always waits: it is not a person who can be held to account."""
+        if not privileged(added) or isinstance(by, HostOperator | Bootstrap):
             return None
+        if isinstance(by, Directory):
+            return RoleGrant(account.roles | added, by.actor.username, now, new_account)
         others = [
             other
             for other in self._store.accounts.list(account.agency_id)
@@ -884,6 +884,33 @@ class AccountService:
             self._events.denied(actor, action, exc.message, username=username)
             raise
 
+    def _first_training(
+        self,
+        by: Acting,
+        actor: Actor,
+        username: str,
+        roles: frozenset[Role],
+        given: tuple[date | None, date | None],
+    ) -> TrainingRecord | None:
+        """The training a new account starts with (completed, expires); none only where the
+        directory makes the account."""
+        completed_on, expires_on = given
+        if completed_on is None:
+            if not isinstance(by, Directory):
+                raise InvalidInput(
+                    "a new account needs the day its person completed training",
+                    hint="Give the training completion date.",
+                )
+            return None
+        return self._policy_training(
+            actor,
+            "accounts:create",
+            username,
+            roles,
+            completed_on=completed_on,
+            expires_on=expires_on,
+        )
+
     def _training_for_roles(self, actor: Actor, changed: Account) -> TrainingRecord | None:
         """The account's training held to its new roles' refresher interval: refused when it
         no longer counts, its expiry brought forward where a new role's interval is shorter."""
@@ -936,6 +963,8 @@ class AccountService:
 def _scope(by: Acting) -> AgencyScope:
     """The accounts ``by`` sees: a person's, their agency's; the host's seeding code and the
     bootstrap act outside any agency's world (``authority.py``)."""
+    if isinstance(by, Directory):
+        return AgencyScope.of(by.actor)
     return AgencyScope.of(by.account) if isinstance(by, Principal) else AgencyScope.whole_system()
 
 
@@ -947,6 +976,8 @@ def _channel(by: Acting) -> str | None:
     """The client address an account event records: the console's acts say so."""
     if isinstance(by, Bootstrap):
         return CONSOLE
+    if isinstance(by, Directory):
+        return by.client_address
     if isinstance(by, Principal) and by.credential_kind is CredentialKind.CONSOLE:
         return CONSOLE
     return None

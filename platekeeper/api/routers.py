@@ -22,6 +22,7 @@ from platekeeper.api.routes import (
     records_requests,
     reports,
     retention,
+    scim,
     session,
     sharing,
     system,
@@ -33,14 +34,16 @@ PlateKeeper receives licence plate reads from cameras and keeps them under the l
 
 People sign in (`POST /api/v1/auth/login`, a session cookie plus an `X-CSRF-Token` header on
 every request that changes something) or send an API token (`Authorization: Bearer pkt_...`).
-Cameras authenticate with their ingest key (`Authorization: Bearer pkc_...`). Every operation
-names the permission it needs (`x-permission`); look-ups of plate data also need an authorised
-`purpose` and a `case_number`, and every access, allowed or refused, is written to the access
-log.
+Cameras authenticate with their ingest key (`Authorization: Bearer pkc_...`); an agency's
+directory provisions its people through SCIM 2.0 under `/scim/v2` with the provisioning token a
+custodian issued it (`Authorization: Bearer pkp_...`), and SCIM routes answer SCIM errors.
+Every operation names the permission it needs (`x-permission`); look-ups of plate data also
+need an authorised `purpose` and a `case_number`, and every access, allowed or refused, is
+written to the access log.
 
 Posting a read is idempotent on the camera's `client_read_id` with its `captured_at`: a retry
 returns the stored read's id and status `duplicate`, never a second read; the same pair with
-other content is a `409 conflict`. Every error is an RFC 9457 problem detail
+other content is a `409 conflict`. Every error outside `/scim/v2` is an RFC 9457 problem detail
 (`application/problem+json`) with a stable `code`.
 """
 
@@ -63,6 +66,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     records_requests.router,
     complaints.router,
     corrections.router,
+    scim.router,
 )
 
 # The ingest routes read their bodies within limits themselves (api/body.py), so FastAPI never

@@ -21,6 +21,7 @@ from platekeeper.cli import (
     policy,
     report,
     retention,
+    scim,
     sharing,
     tls,
     users,
@@ -45,6 +46,7 @@ app.add_typer(cameras.agency_app, name="agency")
 app.add_typer(cameras.camera_app, name="camera")
 app.add_typer(users.user_app, name="user")
 app.add_typer(users.token_app, name="token")
+app.add_typer(scim.app, name="scim")
 app.add_typer(audit.app, name="audit")
 app.add_typer(hotlists.app, name="hotlist")
 app.add_typer(sharing.app, name="sharing")

@@ -1,6 +1,6 @@
 """How people are known to the agency's directory: its groups, as roles and agencies here.
 
-Single sign-on (``[oidc]``) and provisioning (``[scim]``) both read this one mapping.
+Single sign-on (``[oidc]``) and provisioning (SCIM, ``/scim/v2``) both read this one mapping.
 """
 
 from __future__ import annotations
@@ -25,7 +25,14 @@ class IdentitySettings(Section):
     default_agency: str | None = Field(
         default=None,
         description="The agency of a person none of whose groups names one; unset, such a "
-        "person is refused.",
+        "person is refused. Provisioning (SCIM) places them in its token's agency instead.",
+    )
+    scim_token_max_days: int = Field(
+        default=365,
+        ge=1,
+        le=730,
+        description="Longest lifetime of a provisioning (SCIM) token, which a custodian "
+        "issues to the agency's directory.",
     )
 
     def mapping(self) -> GroupMapping:

@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from platekeeper.domain.people import Role
+from platekeeper.domain.people import DEVICE_ROLES, Role
 from platekeeper.errors import InvalidInput, PermissionDenied
 
-# A camera is a device with its own key; no directory group can make a person one.
-_GRANTABLE = frozenset(Role) - {Role.CAMERA}
+# A camera or the directory is a machine with its own key; no group can make a person one.
+_GRANTABLE = frozenset(Role) - DEVICE_ROLES
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +34,7 @@ class GroupMapping:
         for group, roles in self.roles_by_group.items():
             if not roles <= _GRANTABLE:
                 raise InvalidInput(
-                    f"group {group!r} is mapped to the camera role",
+                    f"group {group!r} is mapped to a machine's role (camera, directory)",
                     hint="Map directory groups to people's roles only.",
                 )
 

@@ -63,6 +63,13 @@ class Role(StrEnum):
     """Reads the access log and reports; never plate data."""
     CAMERA = "camera"
     """A camera, with its own ingest key: ingests reads and nothing else. No person has it."""
+    DIRECTORY = "directory"
+    """The agency's directory (Entra ID, Okta), with its provisioning token: creates, changes
+    and deactivates the agency's accounts through SCIM, and nothing else. No person has it."""
+
+
+DEVICE_ROLES = frozenset({Role.CAMERA, Role.DIRECTORY})
+"""Roles of machines with their own credential, never of a person's account."""
 
 
 class AccountStatus(StrEnum):
@@ -160,6 +167,11 @@ class Account:
             raise InvalidInput(
                 "the camera role belongs to cameras, not to people",
                 hint="Cameras ingest with their own key: 'platekeeper camera add'.",
+            )
+        if Role.DIRECTORY in self.roles:
+            raise InvalidInput(
+                "the directory role belongs to the agency's directory, not to people",
+                hint="The directory provisions with its own token: 'platekeeper scim token'.",
             )
         if (self.status is AccountStatus.SUSPENDED) != (self.suspension_reason is not None):
             raise InvalidInput("a suspended account needs a reason, and only a suspended one")

@@ -51,6 +51,8 @@ class Permission(StrEnum):
     """The register of public-records (CPRA) requests and their responses."""
     FINDINGS_RESOLVE = "findings:resolve"
     """Mark a compliance report's finding resolved (never by the auditor who made it)."""
+    ACCOUNTS_PROVISION = "accounts:provision"
+    """The agency's directory creates, changes and deactivates its accounts (SCIM)."""
 
     @property
     def purpose_bound(self) -> bool:
@@ -104,6 +106,7 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
     | {Permission.FINDINGS_RESOLVE},
     Role.AUDITOR: _PERSON | {Permission.AUDIT_READ, Permission.REPORTS_READ},
     Role.CAMERA: frozenset({Permission.READS_INGEST}),
+    Role.DIRECTORY: frozenset({Permission.ACCOUNTS_PROVISION}),
 }
 
 

@@ -1,11 +1,13 @@
 """Who is calling, and may they call this route. Deny by default; the check lives here only.
 
-Three credentials reach the API:
+Four credentials reach the API:
 
 - a browser's session cookie, with a CSRF token in a header or form field on every request that
   changes something;
 - a person's API token (``Authorization: Bearer pkt_...``) for scripts acting for them;
-- a camera's ingest key (``Authorization: Bearer pkc_...``), which carries the camera role only.
+- a camera's ingest key (``Authorization: Bearer pkc_...``), which carries the camera role only;
+- an agency's provisioning token (``Authorization: Bearer pkp_...``), with which its directory
+  calls the SCIM routes (``/scim/v2``) and nothing else: it carries the directory role only.
 
 Every route, of the API or of the pages, declares the permission it needs with ``requires(...)``
 or says it is ``public()``; the app factory (``http/app.py``) refuses to start if a route does
@@ -24,10 +26,13 @@ from fastapi import Depends, FastAPI, Request, Response, params
 from fastapi.routing import APIRoute
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 
+from platekeeper.accounts.authority import Directory
+from platekeeper.accounts.directory_tokens import directory_actor
 from platekeeper.domain import Camera
 from platekeeper.domain.access import Actor
 from platekeeper.domain.cameras import CAMERA_KEY_PREFIX, CAMERA_KEY_SIGN_IN
 from platekeeper.domain.credentials import API_TOKEN_PREFIX, Principal, csrf_token_for
+from platekeeper.domain.directory import DIRECTORY_TOKEN_PREFIX, DirectoryToken
 from platekeeper.domain.gate import Access, AccessGate, Person, Stated
 from platekeeper.domain.people import Role
 from platekeeper.domain.permissions import Permission
@@ -63,7 +68,7 @@ class CsrfFailed(PermissionDenied):
 
 @dataclass(frozen=True, slots=True)
 class Caller:
-    """The authenticated caller of one request: a person or a camera."""
+    """The authenticated caller of one request: a person, a camera or an agency's directory."""
 
     actor: Actor
     roles: frozenset[Role]
@@ -71,6 +76,7 @@ class Caller:
     principal: Principal | None = None
     camera: Camera | None = None
     session_token: str | None = None
+    directory_token: DirectoryToken | None = None
 
     @property
     def person(self) -> Person:
@@ -152,9 +158,13 @@ def _bearer_caller(services: Services, credential: str, address: str | None) -> 
         return Caller(actor, frozenset({Role.CAMERA}), address, camera=camera)
     if credential.startswith(API_TOKEN_PREFIX):
         return _person(services.accounts.resolve_token(credential, address), address, None)
+    if credential.startswith(DIRECTORY_TOKEN_PREFIX):
+        token = services.directory_tokens.authenticate(credential)
+        roles = frozenset({Role.DIRECTORY})
+        return Caller(directory_actor(token), roles, address, directory_token=token)
     raise AuthenticationFailed(
-        "the bearer credential is neither an API token nor a camera key",
-        hint="Send the token exactly as it was issued (it starts with pkt_ or pkc_).",
+        "the bearer credential is neither an API token, a camera key nor a provisioning token",
+        hint="Send the token exactly as it was issued (it starts with pkt_, pkc_ or pkp_).",
     )
 
 
@@ -174,6 +184,18 @@ def authenticated_camera(caller: CallerDep) -> Camera:
 
 
 CameraDep = Annotated[Camera, Depends(authenticated_camera)]
+
+
+def authenticated_directory(caller: CallerDep) -> Directory:
+    if caller.directory_token is None:
+        raise PermissionDenied(
+            "only the agency's directory provisions accounts",
+            hint="Send the provisioning token a custodian issued ('platekeeper scim token').",
+        )
+    return Directory(caller.actor, caller.client_address)
+
+
+DirectoryDep = Annotated[Directory, Depends(authenticated_directory)]
 
 
 async def check_csrf(request: Request, caller: Caller) -> None:

@@ -9,14 +9,14 @@ import httpx
 
 from platekeeper.accounts.authority import HostOperator
 from platekeeper.domain.access import Actor
-from platekeeper.domain.people import Account, Role
+from platekeeper.domain.people import DEVICE_ROLES, Account, Role
 from platekeeper.services import Services
 from tests.accounts.conftest import job_title_for
 from tests.api.conftest import LiveApp
 
 CONSOLE = HostOperator(Actor("cli:test", "-"))
 PASSWORD = "correct horse battery staple"
-PERSON_ROLES = [role for role in Role if role is not Role.CAMERA]
+PERSON_ROLES = [role for role in Role if role not in DEVICE_ROLES]
 
 
 @dataclass(frozen=True)

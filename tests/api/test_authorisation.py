@@ -16,6 +16,7 @@ from platekeeper.http.auth import PUBLIC, api_routes, declared_permission, refus
 from platekeeper.store.protocols import AccessFilter
 from tests.api.conftest import LiveApp
 from tests.api.people import staff
+from tests.api.scim import directory_token
 
 ANONYMOUS = "anonymous"
 _PATH_PARAM = re.compile(r"\{[^}]+\}")
@@ -50,6 +51,7 @@ def test_every_route_answers_every_role_as_its_permission_says(live_app: LiveApp
     people = staff(live_app.services)
     headers: dict[Role | str, dict[str, str]] = {ANONYMOUS: {}}
     headers[Role.CAMERA] = {"Authorization": f"Bearer {live_app.camera_key}"}
+    headers[Role.DIRECTORY] = {"Authorization": f"Bearer {directory_token(live_app)}"}
     headers.update({role: person.headers for role, person in people.items()})
     table = operations(create_app(live_app.services))
     assert len(table) > 25

@@ -21,6 +21,9 @@ import pytest
 
 from platekeeper.access import Requester
 from platekeeper.app import create_app
+from platekeeper.config import Settings
+from platekeeper.config.identity import IdentitySettings
+from platekeeper.domain import gate
 from platekeeper.domain.access import Actor
 from platekeeper.domain.approvals import SearchApproval
 from platekeeper.domain.holds import PlateSpan
@@ -65,6 +68,13 @@ STEPS = {
 }
 
 
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """A's directory group grants a role, so that its directory's user has an account."""
+    identity = IdentitySettings(group_roles={"Alfa-Officers": (Role.OFFICER,)})
+    return settings.model_copy(update={"identity": identity})
+
+
 @dataclass
 class AgencyA:
     """A's objects by the path parameter that names them, and the text that is A's alone."""
@@ -74,10 +84,28 @@ class AgencyA:
 
 
 def _people(services: Services, agency_id: str, prefix: str) -> dict[Role, Person]:
-    return {
+    """One person per role of ``agency_id``, and its directory with a provisioning token."""
+    people = {
         role: add_person(services, f"{prefix}.{NAMES[role]}", role, agency_id)
         for role in PERSON_ROLES
     }
+    custodian = people[Role.CUSTODIAN].account
+    who = gate.Person(Actor(custodian.username, agency_id), custodian.roles)
+    _, token = services.directory_tokens.issue(who, f"{prefix}-directory", 30)
+    people[Role.DIRECTORY] = Person(custodian, token)
+    return people
+
+
+def _directory_records(app: LiveApp, directory: Person) -> tuple[str, str]:
+    """A's directory user (with an account, through a group) and group, by SCIM."""
+    user = {"userName": "alfa.dana", "displayName": "Alfa Dana", "externalId": "alfa-ext"}
+    with app.client(directory.token) as client:
+        made = client.post("/scim/v2/Users", json=user)
+        assert made.status_code == 201, made.text
+        group = {"displayName": "Alfa-Officers", "members": [{"value": made.json()["id"]}]}
+        grouped = client.post("/scim/v2/Groups", json=group)
+        assert grouped.status_code == 201, grouped.text
+    return str(made.json()["id"]), str(grouped.json()["id"])
 
 
 def _build_a(app: LiveApp) -> AgencyA:
@@ -132,6 +160,7 @@ def _build_a(app: LiveApp) -> AgencyA:
     tokens = services.accounts.list_api_tokens(CONSOLE, analyst.account.id)
     request_id, recipient_id = _share(app, people[Role.CUSTODIAN], stored.id)
     incident_id, records_request_id, complaint_id = _registers(app, people[Role.CUSTODIAN])
+    scim_user_id, scim_group_id = _directory_records(app, people[Role.DIRECTORY])
     ids = {
         "read_id": stored.id,
         "hit_id": hit.id,
@@ -148,12 +177,17 @@ def _build_a(app: LiveApp) -> AgencyA:
         "camera_id": "alfa-gate-7",
         "token_id": tokens[0].id,
         "plate": PLATE,
+        "scim_user_id": scim_user_id,
+        "scim_group_id": scim_group_id,
     }
     secrets = {
         PLATE,
         CASE_A,
         "alfa.",
         "Alfa stolen",
+        "Alfa Dana",
+        "alfa-ext",
+        "Alfa-Officers",
         *(value for key, value in ids.items() if key not in ("username", "plate")),
     }
     return AgencyA(ids, secrets)
@@ -244,6 +278,9 @@ def _snapshot(services: Services) -> dict[str, Any]:
         "records_requests": store.records_requests.list(A),
         "corrections": store.read_corrections.list(A),
         "complaints": store.complaints.list(A),
+        "directory_users": store.directory_users.list(A),
+        "directory_groups": store.directory_groups.list(A),
+        "directory_tokens": store.directory_tokens.list(A),
         "log": store.access_log.find(AccessFilter(agency_id=A, limit=100_000)),
     }
 
@@ -271,7 +308,8 @@ def _object(a: AgencyA, name: str, path: str) -> str:
 
 
 def _body(a: AgencyA) -> dict[str, Any]:
-    """What a request of B names of A's: A's read, hit, list, entry, recipient and account."""
+    """What a request of B names of A's: A's read, hit, list, entry, recipient and account, and
+    its directory's user and group."""
     return {
         **_hold_body(a.ids["read_id"], CASE_B),
         "plate": PLATE,
@@ -286,6 +324,11 @@ def _body(a: AgencyA) -> dict[str, Any]:
         "list_id": a.ids["list_id"],
         "entry_id": a.ids["entry_id"],
         "username": a.ids["username"],
+        "members": [{"value": a.ids["scim_user_id"]}],
+        "group_id": a.ids["scim_group_id"],
+        # Named in a path, it is logged with the refusal of B's directory, which may not call
+        # the token routes; B's auditor then reads it back, as B sent it.
+        "token_id": a.ids["token_id"],
         "justification": "Series of catalytic converter thefts.",
         "roles": ["auditor"],
         "password": "a password nobody else knows",
@@ -356,6 +399,8 @@ INVENTED = {
     "username": "nobody.here",
     "camera_id": "no-such-camera",
     "token_id": "00000000-0000-4000-8000-000000000008",
+    "scim_user_id": "00000000-0000-4000-8000-000000000009",
+    "scim_group_id": "00000000-0000-4000-8000-00000000000a",
 }
 """An id of each kind that names nothing at all."""
 

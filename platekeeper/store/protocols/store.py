@@ -21,6 +21,11 @@ from platekeeper.store.protocols.audits import (
     SampleReviewRepository,
 )
 from platekeeper.store.protocols.complaints import ComplaintRepository
+from platekeeper.store.protocols.directory import (
+    DirectoryGroupRepository,
+    DirectoryTokenRepository,
+    DirectoryUserRepository,
+)
 from platekeeper.store.protocols.hotlists import (
     HitRepository,
     HotlistEntryRepository,
@@ -126,6 +131,12 @@ class Store(Protocol):
     def sign_on_requests(self) -> SignOnRequestRepository: ...
     @property
     def federated_sessions(self) -> FederatedSessionRepository: ...
+    @property
+    def directory_tokens(self) -> DirectoryTokenRepository: ...
+    @property
+    def directory_users(self) -> DirectoryUserRepository: ...
+    @property
+    def directory_groups(self) -> DirectoryGroupRepository: ...
 
     def upgrade(self) -> list[str]:
         """Apply pending migrations; return the names of those applied."""

@@ -18,6 +18,11 @@ from platekeeper.store.sql.approvals import SqlApprovals
 from platekeeper.store.sql.audits import SqlAuditRuns, SqlFindingResolutions, SqlSampleReviews
 from platekeeper.store.sql.complaints import SqlComplaints
 from platekeeper.store.sql.database import Database
+from platekeeper.store.sql.directory import (
+    SqlDirectoryGroups,
+    SqlDirectoryTokens,
+    SqlDirectoryUsers,
+)
 from platekeeper.store.sql.hits import SqlHits
 from platekeeper.store.sql.hotlists import SqlHotlistEntries, SqlHotlists
 from platekeeper.store.sql.incidents import SqlIncidents, SqlReadCorrections, SqlRecordsRequests
@@ -81,6 +86,9 @@ class SqlStore:
         self.federated_identities = SqlFederatedIdentities(database)
         self.sign_on_requests = SqlSignOnRequests(database)
         self.federated_sessions = SqlFederatedSessions(database)
+        self.directory_tokens = SqlDirectoryTokens(database)
+        self.directory_users = SqlDirectoryUsers(database)
+        self.directory_groups = SqlDirectoryGroups(database)
 
     def upgrade(self) -> list[str]:
         return self._db.upgrade()

@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 
 from platekeeper.accounts.messages import SUSPENSION_REASONS
 from platekeeper.accounts.passwords import check_password_rules
-from platekeeper.domain.people import Account, AccountStatus, Role
+from platekeeper.domain.people import DEVICE_ROLES, Account, AccountStatus, Role
 from platekeeper.domain.permissions import Permission
 from platekeeper.errors import InvalidInput, NotFound, PlateKeeperError
 from platekeeper.http.auth import Caller, CallerDep, requires
@@ -32,7 +32,7 @@ from platekeeper.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
 
-PERSON_ROLES = tuple(role for role in Role if role is not Role.CAMERA)
+PERSON_ROLES = tuple(role for role in Role if role not in DEVICE_ROLES)
 TRAINING_WARNING = timedelta(days=30)
 """Training that expires within this is badged, so that it is renewed before the account lapses."""
 GENERATED_PASSWORD_BYTES = 18
@@ -287,7 +287,7 @@ def _role(value: str) -> Role:
         role = Role(value)
     except ValueError:
         role = Role.CAMERA
-    if role is Role.CAMERA:
+    if role in DEVICE_ROLES:
         raise invalid("roles", f"{value!r} is not a role of people")
     return role
 
