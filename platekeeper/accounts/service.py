@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 
 from platekeeper.accounts.authority import Acting, Bootstrap, HostOperator, may_manage
 from platekeeper.accounts.events import AccountEvents, actor_of
+from platekeeper.accounts.guessable import context_words
 from platekeeper.accounts.messages import (
     SUSPENSION_REASONS,
     address_locked,
@@ -174,7 +175,7 @@ class AccountService:
         )
         password_hash = None
         if password is not None:
-            check_password_rules(password, username)
+            self._check_password(password, account)
             password_hash = self._passwords.hash(password)
         grant = self._grant_for(by, account, account.roles, now, new_account=True)
         # A person's own password is typed by that person; the bootstrap's is the first
@@ -376,7 +377,7 @@ class AccountService:
             actor = self._check_current_password(account, current_password)
         else:
             actor = self._authorise(by, "accounts:password", account.agency_id, account.id, account)
-        check_password_rules(new_password, account.username)
+        self._check_password(new_password, account)
         must_change = not own and not isinstance(by, HostOperator)
         self._store.accounts.set_password_hash(
             account.id, self._passwords.hash(new_password), must_change=must_change
@@ -436,7 +437,7 @@ class AccountService:
             raise InvalidInput(
                 "the new password is the one you were given", hint="Choose one of your own."
             )
-        check_password_rules(new_password, account.username)
+        self._check_password(new_password, account)
         self._store.accounts.set_password_hash(account.id, self._passwords.hash(new_password))
         self._events.allowed(
             actor_of(account),
@@ -630,6 +631,22 @@ class AccountService:
         if account is None or not _scope(by).admits(account.agency_id):
             self._events.denied(by.actor, action, "no such account in the agency")
         return _scope(by).own(account, _agency_of, f"account {account_id!r} does not exist")
+
+    def _check_password(self, password: str, account: Account) -> None:
+        """The password rules, with the words of this account's context (NIST SP 800-63B)."""
+        agency = self._store.agencies.get(account.agency_id)
+        context = context_words(
+            account.username,
+            account.display_name,
+            account.agency_id,
+            None if agency is None else agency.name,
+        )
+        check_password_rules(
+            password,
+            account.username,
+            min_length=self._settings.password_min_length,
+            context=context,
+        )
 
     def _token_owner(self, by: Acting, account_id: str | None) -> Account:
         if isinstance(by, HostOperator):

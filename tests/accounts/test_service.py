@@ -22,7 +22,13 @@ from platekeeper.errors import (
     PermissionDenied,
 )
 from platekeeper.store import Store
-from tests.accounts.conftest import OPERATOR, PASSWORD, RecordingSink, add_person
+from tests.accounts.conftest import (
+    OPERATOR,
+    PASSWORD,
+    RecordingSink,
+    add_person,
+    cheap_passwords,
+)
 from tests.conftest import NOW, FixedClock, make_agency
 
 
@@ -76,7 +82,22 @@ def test_create_checks_the_password_rules(accounts: AccountService) -> None:
         add_person(accounts, "jdoe", password="short")
     with pytest.raises(InvalidInput, match="contains the username"):
         add_person(accounts, "jdoe", password="jdoe-is-my-password")
+    # The agency's name is a context word (NIST SP 800-63B), as are the person's and ours.
+    with pytest.raises(InvalidInput, match=r"built on .*the agency's name"):
+        add_person(accounts, "jdoe", password="City-Police 2026!")
+    with pytest.raises(InvalidInput, match="too easy to guess"):
+        add_person(accounts, "jdoe", password="Summer2026!!")
     assert accounts.list() == []
+
+
+def test_the_minimum_password_length_is_a_setting(
+    store: Store, clock: FixedClock, sink: RecordingSink
+) -> None:
+    settings = AccountSettings(password_min_length=15)
+    strict = AccountService(store, clock, settings, sink, passwords=cheap_passwords())
+    with pytest.raises(InvalidInput, match="shorter than 15"):
+        add_person(strict, "jdoe", password="tulip harbor 7")
+    add_person(strict, "jdoe", password="tulip harbor lantern")
 
 
 # -- signing in -------------------------------------------------------------------------------
@@ -417,8 +438,8 @@ def test_a_person_issues_lists_uses_and_revokes_their_own_token(
 
 def test_tokens_are_capped_and_expire(accounts: AccountService, clock: FixedClock) -> None:
     account = add_person(accounts)
-    with pytest.raises(InvalidInput, match="1 to 365 days"):
-        accounts.issue_api_token(OPERATOR, "forever", 366, account_id=account.id)
+    with pytest.raises(InvalidInput, match="1 to 90 days"):
+        accounts.issue_api_token(OPERATOR, "a quarter and a day", 91, account_id=account.id)
     _, plaintext = accounts.issue_api_token(OPERATOR, "short", 1, account_id=account.id)
     clock.advance(timedelta(days=1))
     with pytest.raises(AuthenticationFailed, match="expired"):
