@@ -16,7 +16,7 @@ from enum import StrEnum
 
 from platekeeper.domain.access import Actor
 from platekeeper.domain.people import Account, Role
-from platekeeper.domain.permissions import Permission
+from platekeeper.domain.permissions import Permission, permissions_of
 from platekeeper.domain.time import require_utc
 from platekeeper.domain.token_scopes import TokenScope, scope_permissions
 from platekeeper.errors import InvalidInput
@@ -165,6 +165,12 @@ class Principal:
         """What this credential may do beside the roles: an API token's scopes' permissions;
         None where the roles alone decide."""
         return None if self.scopes is None else scope_permissions(self.scopes)
+
+    @property
+    def permissions(self) -> frozenset[Permission]:
+        """What this credential may do: its roles' permissions, within its scopes if any."""
+        granted = permissions_of(self.account.roles)
+        return granted if self.permits is None else granted & self.permits
 
     def has_role(self, role: Role) -> bool:
         return role in self.account.roles

@@ -70,6 +70,8 @@ def test_a_search_only_token_administers_no_hot_list_and_reads_no_audit_log(
     everything = _token(services, sol, scopes_reaching(sol.roles))
     with _bearer(live_app, search_only) as client:
         assert client.get("/api/v1/reads", params=SEARCH).status_code == 200
+        # Not even who it is: that is the profile scope's.
+        assert client.get("/api/v1/auth/me").json()["code"] == "token_scope"
         for refused in (
             client.post("/api/v1/hotlists", json=MANUAL_LIST),
             client.get("/api/v1/hotlists"),
@@ -79,6 +81,11 @@ def test_a_search_only_token_administers_no_hot_list_and_reads_no_audit_log(
             assert refused.status_code == 403, refused.text
             assert refused.json()["code"] == "token_scope"
             assert "outside the API token's scopes" in refused.json()["detail"]
+    # Who am I, through a token: the permissions it carries, not all of the roles'.
+    with _bearer(live_app, _token(services, sol, [TokenScope.PROFILE, TokenScope.AUDIT])) as client:
+        me = client.get("/api/v1/auth/me").json()
+    assert me["roles"] == ["auditor", "supervisor"]
+    assert me["permissions"] == ["accounts:self", "audit:read", "reports:read"]
     # The same person with a token for all they may do: the refusals were the scope's alone.
     with _bearer(live_app, everything) as client:
         assert client.post("/api/v1/hotlists", json=MANUAL_LIST).status_code == 201
