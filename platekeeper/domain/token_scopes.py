@@ -91,10 +91,7 @@ SCOPE_PERMISSIONS: Mapping[TokenScope, frozenset[Permission]] = {
 
 def scope_permissions(scopes: Iterable[TokenScope]) -> frozenset[Permission]:
     """The permissions ``scopes`` name together (before the owner's roles limit them)."""
-    named: frozenset[Permission] = frozenset()
-    for scope in scopes:
-        named |= SCOPE_PERMISSIONS[scope]
-    return named
+    return frozenset[Permission]().union(*(SCOPE_PERMISSIONS[scope] for scope in scopes))
 
 
 def scopes_reaching(roles: Iterable[Role]) -> frozenset[TokenScope]:
