@@ -8,34 +8,33 @@ replaced at the next successful login.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from platekeeper.accounts.guessable import ContextWord, weakness
 from platekeeper.errors import InvalidInput
 
 MIN_LENGTH = 12
+"""The default of ``accounts.password_min_length``."""
 # argon2 takes any length; a bound keeps one request from hashing megabytes.
 MAX_LENGTH = 256
-# The most common passwords long enough to pass the length rule, as breach lists rank them.
-_COMMON = frozenset(
-    {
-        "123456789012", "1234567890123", "12345678901234", "123456789abc", "1q2w3e4r5t6y",
-        "qwertyuiopas", "qwertyuiop12", "qwerty123456", "password1234", "password12345",
-        "password123!", "passwordpassword", "p@ssw0rd1234", "iloveyou1234", "letmein12345",
-        "welcome12345", "welcome123456", "changeme1234", "administrator", "abc123456789",
-        "aaaaaaaaaaaa", "111111111111", "000000000000", "trustno11234", "football1234",
-        "baseball1234", "monkey123456", "dragon123456", "sunshine1234", "princess1234",
-        "platekeeper1", "platekeeper123", "platekeeper2026", "police123456", "sheriff12345",
-    }
-)  # fmt: skip
+_NOT_GUESSABLE = "Choose one nobody would guess, such as a passphrase of unrelated words."
 
 
-def check_password_rules(password: str, username: str) -> None:
-    """Refuse a password that is short, contains the username, or is a common one."""
-    if len(password) < MIN_LENGTH:
+def check_password_rules(
+    password: str,
+    username: str,
+    *,
+    min_length: int = MIN_LENGTH,
+    context: Iterable[ContextWord] = (),
+) -> None:
+    """Refuse a password that is short, contains the username, or is easy to guess: common,
+    breached, or built on a word of ``context`` (``guessable.py``). No composition rules."""
+    if len(password) < min_length:
         raise InvalidInput(
-            f"the password is shorter than {MIN_LENGTH} characters",
+            f"the password is shorter than {min_length} characters",
             hint="Use a passphrase of several words; length beats odd characters.",
         )
     if len(password) > MAX_LENGTH:
@@ -44,11 +43,9 @@ def check_password_rules(password: str, username: str) -> None:
         raise InvalidInput(
             "the password contains the username", hint="Choose one that does not contain it."
         )
-    if password.lower() in _COMMON or len(set(password)) < 4:
-        raise InvalidInput(
-            "the password is too easy to guess",
-            hint="Choose one nobody would guess, such as a passphrase of unrelated words.",
-        )
+    why = weakness(password, context)
+    if why is not None:
+        raise InvalidInput(f"the password is too easy to guess: {why}", hint=_NOT_GUESSABLE)
 
 
 class Passwords:

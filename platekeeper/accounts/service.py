@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 
 from platekeeper.accounts.authority import Acting, Bootstrap, Directory, HostOperator, may_manage
 from platekeeper.accounts.events import AccountEvents, actor_of
+from platekeeper.accounts.guessable import context_words
 from platekeeper.accounts.lockout import Attempt, Lockout
 from platekeeper.accounts.messages import (
     SUSPENSION_REASONS,
@@ -60,6 +61,7 @@ from platekeeper.domain.stewardship import (
     privileged,
 )
 from platekeeper.domain.time import Clock
+from platekeeper.domain.token_scopes import TokenScope, scopes_reaching, scopes_text
 from platekeeper.errors import (
     AuthenticationFailed,
     Conflict,
@@ -173,7 +175,7 @@ class AccountService:
         )
         password_hash = None
         if password is not None:
-            check_password_rules(password, username)
+            self._check_password(password, account)
             password_hash = self._passwords.hash(password)
         grant = self._grant_for(by, account, account.roles, now, new_account=True)
         # A person's own password is typed by that person; the bootstrap's is the first
@@ -398,7 +400,7 @@ class AccountService:
             actor = self._check_current_password(account, current_password)
         else:
             actor = self._authorise(by, "accounts:password", account.agency_id, account.id, account)
-        check_password_rules(new_password, account.username)
+        self._check_password(new_password, account)
         must_change = not own and not isinstance(by, HostOperator)
         self._store.accounts.set_password_hash(
             account.id, self._passwords.hash(new_password), must_change=must_change
@@ -467,7 +469,7 @@ class AccountService:
             raise InvalidInput(
                 "the new password is the one you were given", hint="Choose one of your own."
             )
-        check_password_rules(new_password, account.username)
+        self._check_password(new_password, account)
         self._store.accounts.set_password_hash(account.id, self._passwords.hash(new_password))
         self._events.allowed(
             actor_of(account),
@@ -539,18 +541,23 @@ class AccountService:
     # -- API tokens ----------------------------------------------------------------------------
 
     def issue_api_token(
-        self, by: Acting, name: str, days: int, *, account_id: str | None = None
+        self,
+        by: Acting,
+        name: str,
+        days: int | None = None,
+        *,
+        scopes: Iterable[TokenScope],
+        account_id: str | None = None,
     ) -> tuple[ApiToken, str]:
-        """A token for a service acting for a person: for oneself, from a signed-in session (a
-        token cannot make more tokens), or for anyone by the host's administrator."""
+        """A token for a service acting for a person, for what ``scopes`` name and their roles
+        grant: for oneself, from a signed-in session (a token cannot make more tokens), or for
+        anyone by the host's administrator. It lasts ``days``, by default
+        ``accounts.api_token_default_days``."""
         now = self._clock.now()
         account = self._token_owner(by, account_id)
         name = _token_name(name)
-        if not 1 <= days <= self._settings.api_token_max_days:
-            raise InvalidInput(
-                f"a token lasts 1 to {self._settings.api_token_max_days} days, not {days}",
-                hint="accounts.api_token_max_days sets the longest.",
-            )
+        days = self._token_days(days)
+        scopes = _token_scopes(scopes, account)
         if account.status is not AccountStatus.ACTIVE or self.staffing.lapse(
             account, now, self._max_idle
         ):
@@ -559,11 +566,26 @@ class AccountService:
                 hint="Reactivate it first: 'platekeeper user reactivate'.",
             )
         plaintext, token_hash = issue_api_token_secret()
-        token = ApiToken(new_id(), account.id, name, token_hash, now, now + timedelta(days=days))
+        expires_at = now + timedelta(days=days)
+        token = ApiToken(new_id(), account.id, name, token_hash, now, expires_at, scopes=scopes)
         self._store.api_tokens.add(token)
-        reason = f"token {token.id} ({name}) issued, expires {token.expires_at:%Y-%m-%d}"
+        reason = (
+            f"token {token.id} ({name}) issued for {scopes_text(scopes)}, "
+            f"expires {token.expires_at:%Y-%m-%d}"
+        )
         self._events.allowed(by.actor, "tokens:issue", reason, username=account.username)
         return token, plaintext
+
+    def _token_days(self, days: int | None) -> int:
+        longest = self._settings.api_token_max_days
+        if days is None:
+            return self._settings.api_token_default_days
+        if not 1 <= days <= longest:
+            raise InvalidInput(
+                f"a token lasts 1 to {longest} days, not {days}",
+                hint="accounts.api_token_max_days sets the longest.",
+            )
+        return days
 
     def list_api_tokens(self, by: Acting, account_id: str | None = None) -> list[ApiToken]:
         account = self._own_or_managed(by, account_id, "tokens:list")
@@ -596,11 +618,17 @@ class AccountService:
         if not stored.usable_at(now):
             state = "was revoked" if stored.revoked_at is not None else "has expired"
             raise AuthenticationFailed(f"the API token {state}", hint="Issue a new token.")
+        if not stored.scopes:
+            raise AuthenticationFailed(
+                "the API token was issued before tokens had scopes, and may do nothing",
+                hint="Issue a new token that names its scopes, e.g. "
+                "'platekeeper token create USER --name NAME --scope search'.",
+            )
         account = self._standing(self.get(stored.account_id), "auth:token", client_address)
         if stored.last_used_at is None or now - stored.last_used_at >= TOUCH_EVERY:
             self._store.api_tokens.record_use(stored.id, now)
             self._store.accounts.touch(account.id, now)
-        return Principal(account, CredentialKind.TOKEN, stored.id)
+        return Principal(account, CredentialKind.TOKEN, stored.id, scopes=stored.scopes)
 
     # -- upkeep --------------------------------------------------------------------------------
 
@@ -678,6 +706,22 @@ class AccountService:
         if account is None or not _scope(by).admits(account.agency_id):
             self._events.denied(by.actor, action, "no such account in the agency")
         return _scope(by).own(account, _agency_of, f"account {account_id!r} does not exist")
+
+    def _check_password(self, password: str, account: Account) -> None:
+        """The password rules, with the words of this account's context (NIST SP 800-63B)."""
+        agency = self._store.agencies.get(account.agency_id)
+        context = context_words(
+            account.username,
+            account.display_name,
+            account.agency_id,
+            None if agency is None else agency.name,
+        )
+        check_password_rules(
+            password,
+            account.username,
+            min_length=self._settings.password_min_length,
+            context=context,
+        )
 
     def _token_owner(self, by: Acting, account_id: str | None) -> Account:
         if isinstance(by, HostOperator):
@@ -981,6 +1025,27 @@ def _channel(by: Acting) -> str | None:
     if isinstance(by, Principal) and by.credential_kind is CredentialKind.CONSOLE:
         return CONSOLE
     return None
+
+
+def _token_scopes(scopes: Iterable[TokenScope], account: Account) -> frozenset[TokenScope]:
+    """The scopes asked for, each of which must give the owner's roles something: a token
+    never reaches beyond its owner (and at use, its scopes meet the roles of that day)."""
+    asked = frozenset(scopes)
+    if not asked:
+        raise InvalidInput(
+            "name what the token is for: one or more scopes",
+            hint=f"Scopes: {', '.join(TokenScope)}.",
+        )
+    reach = scopes_reaching(account.roles)
+    beyond = asked - reach
+    if beyond:
+        roles = ", ".join(sorted(account.roles)) or "none"
+        raise InvalidInput(
+            f"the scope(s) {scopes_text(beyond)} grant nothing to {account.username}'s "
+            f"roles ({roles})",
+            hint=f"Their roles reach: {scopes_text(reach)}.",
+        )
+    return asked
 
 
 def _token_name(name: str) -> str:

@@ -25,6 +25,7 @@ from platekeeper.cli.identity import AsOption, console_password, sign_in
 from platekeeper.domain.access import Actor
 from platekeeper.domain.credentials import Principal
 from platekeeper.domain.people import Account, Role
+from platekeeper.domain.token_scopes import TokenScope, parse_scopes, scopes_text
 from platekeeper.errors import InvalidInput
 from platekeeper.services import Services
 
@@ -325,14 +326,27 @@ def create_token(
     ctx: typer.Context,
     username: Annotated[str, typer.Argument(help="You: the person the service acts for.")],
     name: Annotated[str, typer.Option(help="What uses it, e.g. 'nightly-export'.")],
-    days: Annotated[int, typer.Option(help="Days until it expires.")] = 90,
+    scope: Annotated[
+        list[str] | None,
+        typer.Option(
+            help=f"What it may be used for; repeat for several. One of: {', '.join(TokenScope)}."
+        ),
+    ] = None,
+    days: Annotated[
+        int | None,
+        typer.Option(help="Days until it expires [default: accounts.api_token_default_days]."),
+    ] = None,
 ) -> None:
     """Issue yourself an API token (you sign in) and print it once; only its hash is kept."""
     token, plaintext = _with_account(
-        ctx, username, username, lambda s, p, a: s.issue_api_token(p, name, days)
+        ctx,
+        username,
+        username,
+        lambda s, p, a: s.issue_api_token(p, name, days, scopes=parse_scopes(scope or [])),
     )
     out.print(
-        f"Token {token.id} for {username}, valid until {_when(token.expires_at)}. Shown only now:"
+        f"Token {token.id} for {username}, for {scopes_text(token.scopes)}, valid until "
+        f"{_when(token.expires_at)}. Shown only now:"
     )
     out.print(plaintext, soft_wrap=True)
 
@@ -347,11 +361,12 @@ def list_tokens(
     tokens = _with_account(
         ctx, as_user or username, username, lambda s, p, a: s.list_api_tokens(p, a.id)
     )
-    table = Table("id", "name", "issued", "expires", "last used", "revoked")
+    table = Table("id", "name", "scopes", "issued", "expires", "last used", "revoked")
     for token in tokens:
         table.add_row(
             token.id,
             token.name,
+            scopes_text(token.scopes) or "none: issued before scopes, void",
             _when(token.created_at),
             _when(token.expires_at),
             _when(token.last_used_at),

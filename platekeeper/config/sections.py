@@ -216,14 +216,41 @@ class AccountSettings(Section):
     session_max_hours: int = Field(
         default=12, ge=1, le=24, description="A session ends this long after login, used or not."
     )
+    password_min_length: int = Field(
+        default=12,
+        ge=8,
+        le=24,
+        description="Shortest password accepted (NIST SP 800-63B: 8 with a second factor, 15 "
+        "for a password used alone). Passwords the web page makes are 24 characters.",
+    )
+    api_token_default_days: int = Field(
+        default=30,
+        ge=1,
+        le=730,
+        description="Lifetime of an API token when its issuer names none; at most "
+        "api_token_max_days.",
+    )
     api_token_max_days: int = Field(
-        default=365, ge=1, le=730, description="Longest lifetime of an API token."
+        default=90,
+        ge=1,
+        le=730,
+        description="Longest lifetime of an API token: a quarter, so every token is renewed at "
+        "least at each quarterly access review.",
     )
     cookie_secure: bool = Field(
         default=True,
         description="Send the session cookie over HTTPS only. Browsers treat localhost as secure; "
         "turn off only for plain-HTTP tests on another host.",
     )
+
+    @model_validator(mode="after")
+    def _check_token_days(self) -> AccountSettings:
+        if self.api_token_default_days > self.api_token_max_days:
+            raise ValueError(
+                f"api_token_default_days ({self.api_token_default_days}) is longer than "
+                f"api_token_max_days ({self.api_token_max_days})"
+            )
+        return self
 
 
 class PurposeSettings(Section):

@@ -16,7 +16,9 @@ from enum import StrEnum
 
 from platekeeper.domain.access import Actor
 from platekeeper.domain.people import Account, Role
+from platekeeper.domain.permissions import Permission, permissions_of
 from platekeeper.domain.time import require_utc
+from platekeeper.domain.token_scopes import TokenScope, scope_permissions
 from platekeeper.errors import InvalidInput
 
 SESSION_TOKEN_PREFIX = "pks_"  # noqa: S105 - a prefix, not a secret
@@ -67,6 +69,9 @@ class ApiToken:
     expires_at: datetime
     last_used_at: datetime | None = None
     revoked_at: datetime | None = None
+    scopes: frozenset[TokenScope] = frozenset()
+    """What the token may be used for (``token_scopes.py``); none for a token issued before
+    tokens had scopes, which is refused until its owner issues a new one."""
 
     def __post_init__(self) -> None:
         if not self.name.strip():
@@ -160,6 +165,8 @@ class Principal:
     credential_id: str
     signed_in_with: str = "password"
     """How the person proved who they are for this credential (``Session.signed_in_with``)."""
+    scopes: frozenset[TokenScope] | None = None
+    """An API token's scopes; None for a session or the console, which have none."""
 
     @property
     def actor(self) -> Actor:
@@ -169,6 +176,18 @@ class Principal:
             self.account.agency_id,
             logged_sign_in(self.credential_kind, self.signed_in_with),
         )
+
+    @property
+    def permits(self) -> frozenset[Permission] | None:
+        """What this credential may do beside the roles: an API token's scopes' permissions;
+        None where the roles alone decide."""
+        return None if self.scopes is None else scope_permissions(self.scopes)
+
+    @property
+    def permissions(self) -> frozenset[Permission]:
+        """What this credential may do: its roles' permissions, within its scopes if any."""
+        granted = permissions_of(self.account.roles)
+        return granted if self.permits is None else granted & self.permits
 
     def has_role(self, role: Role) -> bool:
         return role in self.account.roles

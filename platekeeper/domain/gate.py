@@ -23,6 +23,7 @@ from platekeeper.domain.people import Role
 from platekeeper.domain.permissions import Permission, decide
 from platekeeper.domain.purposes import PurposeCatalogue, StatedPurpose
 from platekeeper.domain.time import Clock
+from platekeeper.domain.token_scopes import refuse_outside
 from platekeeper.errors import PermissionDenied, PlateKeeperError
 
 T = TypeVar("T")
@@ -35,6 +36,9 @@ class Person:
     actor: Actor
     roles: frozenset[Role]
     client_address: str | None = None
+    permits: frozenset[Permission] | None = None
+    """What the credential reaches, beside the roles (an API token's scopes); None: the roles
+    alone decide."""
 
 
 Requester = Person
@@ -143,6 +147,7 @@ class AccessGate:
         decision = decide(access.who.roles, access.action)
         if not decision.allowed:
             raise PermissionDenied(decision.reason, hint=access.hint)
+        refuse_outside(access.who.permits, access.action)
 
     def allowed(
         self,
@@ -154,6 +159,8 @@ class AccessGate:
         granted = decide(access.who.roles, access.action).reason
         if access.action.purpose_bound:
             granted += "; purpose stated"
+        if access.who.permits is not None:
+            granted += "; within the API token's scopes"
         self.record(
             access,
             AccessOutcome.ALLOWED,

@@ -81,7 +81,8 @@ class Caller:
     @property
     def person(self) -> Person:
         """Who calls, as every service and the access log take them."""
-        return Person(self.actor, self.roles, self.client_address)
+        permits = None if self.principal is None else self.principal.permits
+        return Person(self.actor, self.roles, self.client_address, permits)
 
     @property
     def requester(self) -> Person:

@@ -12,6 +12,7 @@ from platekeeper.accounts.messages import SessionLocked, SignInLocked, WrongPass
 from platekeeper.accounts.screen_lock import ScreenState
 from platekeeper.accounts.service import AccountService
 from platekeeper.config import AccountSettings
+from platekeeper.domain.token_scopes import scopes_reaching
 from platekeeper.errors import AuthenticationFailed, InvalidInput
 from tests.accounts.conftest import OPERATOR, PASSWORD, RecordingSink, add_person
 from tests.conftest import FixedClock
@@ -98,6 +99,8 @@ def test_a_new_sign_in_starts_unlocked_and_tokens_have_no_screen(
     locked_session(accounts)
     _, fresh = accounts.login("jdoe", PASSWORD, ADDRESS)  # the locked session ended with it
     assert accounts.screen_state(fresh) is ScreenState.OPEN
-    _, secret = accounts.issue_api_token(OPERATOR, "script", 7, account_id=account.id)
+    _, secret = accounts.issue_api_token(
+        OPERATOR, "script", 7, scopes=scopes_reaching(account.roles), account_id=account.id
+    )
     with pytest.raises(InvalidInput, match="only a browser"):
         accounts.screen_locks.lock(accounts.resolve_token(secret), ADDRESS)

@@ -14,6 +14,7 @@ from platekeeper.accounts.service import AccountService
 from platekeeper.config import AccountSettings
 from platekeeper.domain.credentials import CredentialKind, Principal
 from platekeeper.domain.people import AccountStatus, Role, SuspensionReason
+from platekeeper.domain.token_scopes import TokenScope
 from platekeeper.errors import (
     AuthenticationFailed,
     Conflict,
@@ -30,6 +31,8 @@ from tests.accounts.conftest import (
     cheap_passwords,
 )
 from tests.conftest import NOW, FixedClock, make_agency
+
+SEARCH = [TokenScope.SEARCH]
 
 
 def sign_in(accounts: AccountService, username: str = "jdoe") -> tuple[Principal, str]:
@@ -82,7 +85,22 @@ def test_create_checks_the_password_rules(accounts: AccountService) -> None:
         add_person(accounts, "jdoe", password="short")
     with pytest.raises(InvalidInput, match="contains the username"):
         add_person(accounts, "jdoe", password="jdoe-is-my-password")
+    # The agency's name is a context word (NIST SP 800-63B), as are the person's and ours.
+    with pytest.raises(InvalidInput, match=r"built on .*the agency's name"):
+        add_person(accounts, "jdoe", password="City-Police 2026!")
+    with pytest.raises(InvalidInput, match="too easy to guess"):
+        add_person(accounts, "jdoe", password="Summer2026!!")
     assert accounts.list() == []
+
+
+def test_the_minimum_password_length_is_a_setting(
+    store: Store, clock: FixedClock, sink: RecordingSink
+) -> None:
+    settings = AccountSettings(password_min_length=15)
+    strict = AccountService(store, clock, settings, sink, passwords=cheap_passwords())
+    with pytest.raises(InvalidInput, match="shorter than 15"):
+        add_person(strict, "jdoe", password="tulip harbor 7")
+    add_person(strict, "jdoe", password="tulip harbor lantern")
 
 
 # -- signing in -------------------------------------------------------------------------------
@@ -262,7 +280,9 @@ def test_no_event_carries_a_password_or_a_token(
         accounts.login("jdoe", "a wrong guess here")
     with pytest.raises(AuthenticationFailed):
         accounts.login("correct horse battery", PASSWORD)
-    _, api_token = accounts.issue_api_token(OPERATOR, "nightly", 30, account_id=account.id)
+    _, api_token = accounts.issue_api_token(
+        OPERATOR, "nightly", 30, account_id=account.id, scopes=SEARCH
+    )
     text = repr(sink.events)
     for secret in (PASSWORD, "a wrong guess here", session_token, api_token):
         assert secret not in text
@@ -349,7 +369,9 @@ def test_deactivation_ends_sessions_and_revokes_tokens_at_once(
 ) -> None:
     account = add_person(accounts)
     _, session = sign_in(accounts)
-    _, token = accounts.issue_api_token(OPERATOR, "nightly", 30, account_id=account.id)
+    _, token = accounts.issue_api_token(
+        OPERATOR, "nightly", 30, account_id=account.id, scopes=SEARCH
+    )
     deactivated = accounts.deactivate(OPERATOR, account.id)
     assert deactivated.status is AccountStatus.DEACTIVATED
     with pytest.raises(AuthenticationFailed):
@@ -408,14 +430,14 @@ def test_a_person_issues_lists_uses_and_revokes_their_own_token(
 ) -> None:
     add_person(accounts)
     principal, _ = sign_in(accounts)
-    token, plaintext = accounts.issue_api_token(principal, "nightly export", 30)
+    token, plaintext = accounts.issue_api_token(principal, "nightly export", 30, scopes=SEARCH)
     assert plaintext.startswith("pkt_")
     assert token.expires_at == NOW + timedelta(days=30)
     resolved = accounts.resolve_token(plaintext)
     assert (resolved.credential_kind, resolved.credential_id) == (CredentialKind.TOKEN, token.id)
     assert [t.id for t in accounts.list_api_tokens(principal)] == [token.id]
     with pytest.raises(PermissionDenied, match="cannot issue"):
-        accounts.issue_api_token(resolved, "more", 30)
+        accounts.issue_api_token(resolved, "more", 30, scopes=SEARCH)
     revoked = accounts.revoke_api_token(principal, token.id)
     assert revoked.revoked_at == NOW
     with pytest.raises(AuthenticationFailed, match="revoked"):
@@ -425,9 +447,13 @@ def test_a_person_issues_lists_uses_and_revokes_their_own_token(
 
 def test_tokens_are_capped_and_expire(accounts: AccountService, clock: FixedClock) -> None:
     account = add_person(accounts)
-    with pytest.raises(InvalidInput, match="1 to 365 days"):
-        accounts.issue_api_token(OPERATOR, "forever", 366, account_id=account.id)
-    _, plaintext = accounts.issue_api_token(OPERATOR, "short", 1, account_id=account.id)
+    with pytest.raises(InvalidInput, match="1 to 90 days"):
+        accounts.issue_api_token(
+            OPERATOR, "a quarter and a day", 91, account_id=account.id, scopes=SEARCH
+        )
+    _, plaintext = accounts.issue_api_token(
+        OPERATOR, "short", 1, account_id=account.id, scopes=SEARCH
+    )
     clock.advance(timedelta(days=1))
     with pytest.raises(AuthenticationFailed, match="expired"):
         accounts.resolve_token(plaintext)
@@ -438,13 +464,15 @@ def test_tokens_are_capped_and_expire(accounts: AccountService, clock: FixedCloc
 def test_others_tokens_are_a_custodians_business_only(accounts: AccountService) -> None:
     custodian = custodian_session(accounts)
     account = add_person(accounts, "jdoe")
-    token, _ = accounts.issue_api_token(OPERATOR, "nightly", 30, account_id=account.id)
+    token, _ = accounts.issue_api_token(
+        OPERATOR, "nightly", 30, account_id=account.id, scopes=SEARCH
+    )
     add_person(accounts, "other")
     other, _ = sign_in(accounts, "other")
     with pytest.raises(PermissionDenied):
         accounts.revoke_api_token(other, token.id)
     with pytest.raises(PermissionDenied):
-        accounts.issue_api_token(custodian, "for-them", 30, account_id=account.id)
+        accounts.issue_api_token(custodian, "for-them", 30, account_id=account.id, scopes=SEARCH)
     assert [t.id for t in accounts.list_api_tokens(custodian, account.id)] == [token.id]
     accounts.revoke_api_token(custodian, token.id)
     with pytest.raises(Conflict):
@@ -455,17 +483,21 @@ def test_a_token_stops_working_when_its_account_is_suspended(
     accounts: AccountService,
 ) -> None:
     account = add_person(accounts)
-    _, plaintext = accounts.issue_api_token(OPERATOR, "nightly", 30, account_id=account.id)
+    _, plaintext = accounts.issue_api_token(
+        OPERATOR, "nightly", 30, account_id=account.id, scopes=SEARCH
+    )
     accounts.suspend(OPERATOR, account.id)
     with pytest.raises(AuthenticationFailed, match="suspended"):
         accounts.resolve_token(plaintext)
     with pytest.raises(Conflict, match="not active"):
-        accounts.issue_api_token(OPERATOR, "again", 30, account_id=account.id)
+        accounts.issue_api_token(OPERATOR, "again", 30, account_id=account.id, scopes=SEARCH)
 
 
 def test_token_principal_carries_the_account_as_stored(accounts: AccountService) -> None:
     account = add_person(accounts)
-    _, plaintext = accounts.issue_api_token(OPERATOR, "nightly", 30, account_id=account.id)
+    _, plaintext = accounts.issue_api_token(
+        OPERATOR, "nightly", 30, account_id=account.id, scopes=SEARCH
+    )
     assert replace(accounts.resolve_token(plaintext).account, last_active_at=None) == replace(
         account, last_active_at=None
     )

@@ -10,6 +10,7 @@ import httpx
 from platekeeper.accounts.authority import HostOperator
 from platekeeper.domain.access import Actor
 from platekeeper.domain.people import DEVICE_ROLES, Account, Role
+from platekeeper.domain.token_scopes import scopes_reaching
 from platekeeper.services import Services
 from tests.accounts.conftest import job_title_for
 from tests.api.conftest import LiveApp
@@ -40,7 +41,11 @@ def add_person(services: Services, username: str, role: Role, agency_id: str = "
         training_completed_on=date(2026, 6, 1),
         password=PASSWORD,
     )
-    _, token = services.accounts.issue_api_token(CONSOLE, "tests", 30, account_id=account.id)
+    # The tests act through the token as the person would: with every scope their roles reach.
+    scopes = scopes_reaching(account.roles)
+    _, token = services.accounts.issue_api_token(
+        CONSOLE, "tests", 30, account_id=account.id, scopes=scopes
+    )
     return Person(account, token)
 
 

@@ -15,6 +15,7 @@ from platekeeper.config.identity import IdentitySettings
 from platekeeper.domain.access import AccessOutcome, Actor
 from platekeeper.domain.gate import Person
 from platekeeper.domain.people import AccountStatus, Role
+from platekeeper.domain.token_scopes import scopes_reaching
 from platekeeper.store.protocols import AccessFilter
 from tests.api.conftest import LiveApp
 from tests.api.people import PASSWORD, add_person, sign_in
@@ -135,7 +136,10 @@ def _working_credentials(app: LiveApp, username: str) -> tuple[httpx.Client, str
     account = account_of(app, username)
     services.accounts.record_training(HOST, account.id, date(2026, 6, 1))
     services.accounts.set_password(HOST, account.id, PASSWORD)
-    _, token = services.accounts.issue_api_token(HOST, "nightly", 7, account_id=account.id)
+    scopes = scopes_reaching(account_of(app, username).roles)
+    _, token = services.accounts.issue_api_token(
+        HOST, "nightly", 7, scopes=scopes, account_id=account.id
+    )
     browser, _ = sign_in(app, username)
     return browser, token
 

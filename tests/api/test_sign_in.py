@@ -34,7 +34,7 @@ def test_the_session_cookie_is_http_only_strict_and_secure(live_app: LiveApp) ->
 def test_a_change_without_the_csrf_token_is_refused(live_app: LiveApp) -> None:
     staff(live_app.services)
     client, csrf = sign_in(live_app, "casey")
-    body = {"name": "nightly export", "days": 7}
+    body = {"name": "nightly export", "days": 7, "scopes": ["accounts"]}
     with client:
         refused = client.post("/api/v1/tokens", json=body)
         assert refused.status_code == 403

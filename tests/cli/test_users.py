@@ -154,16 +154,23 @@ def test_tokens_are_printed_once_listed_and_revoked(data_dir: Path) -> None:
     )
     ok(data_dir, "user", "change-password", "jdoe", "--password-stdin", stdin=OWN + "\n")
     jdoe = {"as_user": "jdoe", "password": OWN}
-    created = ok(data_dir, "token", "create", "jdoe", "--name", "nightly", "--days", "30", **jdoe)
+    # A token names what it is for, and reaches nothing the person's roles do not.
+    nightly = ("token", "create", "jdoe", "--name", "nightly")
+    assert_user_error(run(data_dir, *nightly, **jdoe), "one or more scopes")
+    assert_user_error(run(data_dir, *nightly, "--scope", "audit", **jdoe), "grant nothing")
+    assert_user_error(run(data_dir, *nightly, "--scope", "everything", **jdoe), "everything")
+    created = ok(data_dir, *nightly, "--scope", "search", "--scope", "export", **jdoe)
     plaintext = created.split()[-1]
     assert plaintext.startswith("pkt_")
+    assert "for export search" in created
     token_id = created.split()[1]
     listing = ok(data_dir, "token", "list", "jdoe")
     assert token_id in listing
+    assert "export search" in listing
     assert plaintext not in listing
     assert "revoked" in ok(data_dir, "token", "revoke", token_id)
     assert_user_error(run(data_dir, "token", "revoke", token_id), "revoked already")
     assert_user_error(
-        run(data_dir, "token", "create", "jdoe", "--name", "x", "--days", "9999", **jdoe),
-        "1 to 365",
+        run(data_dir, *nightly, "--scope", "search", "--days", "91", **jdoe),
+        "1 to 90",
     )

@@ -13,6 +13,7 @@ import pytest
 from platekeeper.accounts.service import AccountService
 from platekeeper.domain.agencies import Agency
 from platekeeper.domain.people import Account, Role, require_person_name, require_username
+from platekeeper.domain.token_scopes import TokenScope
 from platekeeper.errors import Conflict, InvalidInput
 from platekeeper.store import Store
 from tests.accounts.conftest import OPERATOR, RecordingSink
@@ -23,6 +24,7 @@ from tests.store.conftest import empty_store, store  # noqa: F401 (fixtures)
 TODAY = NOW.date()
 RECENT = TODAY - timedelta(days=30)
 PARTNER = "partner-so"
+SEARCH = [TokenScope.SEARCH]
 
 
 @pytest.fixture
@@ -148,12 +150,14 @@ def test_an_api_token_acts_as_its_one_holder_only(
     clock: FixedClock,
 ) -> None:
     holder = create(accounts, "jdoe", "Jane Doe")
-    token, secret = accounts.issue_api_token(OPERATOR, "report-job", 30, account_id=holder.id)
+    token, secret = accounts.issue_api_token(
+        OPERATOR, "report-job", 30, account_id=holder.id, scopes=SEARCH
+    )
     assert token.account_id == holder.id
     assert accounts.resolve_token(secret).account.id == holder.id
     # No token without a person: the host's administrator must name whose it is.
     with pytest.raises(InvalidInput, match="name the account"):
-        accounts.issue_api_token(OPERATOR, "shared-job", 30)
+        accounts.issue_api_token(OPERATOR, "shared-job", 30, scopes=SEARCH)
     # The person leaves: their token stops with them.
     accounts.deactivate(OPERATOR, holder.id)
     with pytest.raises(Exception):  # noqa: B017, PT011 - refused, in whatever words

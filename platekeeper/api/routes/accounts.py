@@ -251,7 +251,9 @@ def list_tokens(services: ServicesDep, caller: CallerDep) -> TokenList:
     dependencies=requires(Permission.ACCOUNTS_SELF),
 )
 def issue_token(body: TokenCreate, services: ServicesDep, caller: CallerDep) -> TokenIssued:
-    token, plaintext = services.accounts.issue_api_token(_principal(caller), body.name, body.days)
+    token, plaintext = services.accounts.issue_api_token(
+        _principal(caller), body.name, body.days, scopes=body.scopes
+    )
     return TokenIssued(**TokenPublic.of(token).model_dump(), token=plaintext)
 
 

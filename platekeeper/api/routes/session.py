@@ -14,7 +14,7 @@ from platekeeper.api.schemas.session import (
     SystemUseNotice,
 )
 from platekeeper.domain.credentials import Principal, csrf_token_for
-from platekeeper.domain.permissions import Permission, permissions_of
+from platekeeper.domain.permissions import Permission
 from platekeeper.http.auth import (
     SESSION_COOKIE,
     CallerDep,
@@ -37,7 +37,7 @@ def _me(principal: Principal, session_token: str | None) -> Me:
         agency_id=account.agency_id,
         job_title=account.job_title,
         roles=sorted(role.value for role in account.roles),
-        permissions=sorted(p.value for p in permissions_of(account.roles)),
+        permissions=sorted(p.value for p in principal.permissions),
         training_expires_on=None if account.training is None else account.training.expires_on,
         csrf_token=None if session_token is None else csrf_token_for(session_token),
     )

@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 
 from platekeeper.domain.credentials import ApiToken
 from platekeeper.domain.people import Account, AccountStatus, Role, SuspensionReason
+from platekeeper.domain.token_scopes import TokenScope
 
 
 class AccountPublic(BaseModel):
@@ -89,7 +90,18 @@ class OwnPasswordChange(BaseModel):
 
 class TokenCreate(BaseModel):
     name: str = Field(min_length=1, max_length=100, description="The service that will use it.")
-    days: int = Field(ge=1, le=730, description="Lifetime; at most accounts.api_token_max_days.")
+    scopes: list[TokenScope] = Field(
+        min_length=1,
+        description="What the token may be used for; it acts with the permissions these name "
+        "and your roles grant, never more (docs/api.md, 'API tokens').",
+    )
+    days: int | None = Field(
+        default=None,
+        ge=1,
+        le=730,
+        description="Lifetime; by default accounts.api_token_default_days, at most "
+        "accounts.api_token_max_days.",
+    )
 
 
 class TokenPublic(BaseModel):
@@ -99,12 +111,14 @@ class TokenPublic(BaseModel):
     expires_at: datetime
     last_used_at: datetime | None
     revoked_at: datetime | None
+    scopes: list[TokenScope] = Field(description="Empty for a token issued before scopes: void.")
 
     @classmethod
     def of(cls, token: ApiToken) -> TokenPublic:
         return cls(
             id=token.id,
             name=token.name,
+            scopes=sorted(token.scopes),
             created_at=token.created_at,
             expires_at=token.expires_at,
             last_used_at=token.last_used_at,

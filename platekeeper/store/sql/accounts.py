@@ -19,6 +19,7 @@ from platekeeper.domain.people import (
     TrainingRecord,
 )
 from platekeeper.domain.stewardship import AccountChange, ChangeKind, RoleGrant
+from platekeeper.domain.token_scopes import parse_scopes, scopes_text
 from platekeeper.errors import Conflict, NotFound
 from platekeeper.store.sql.database import Repository, Row, marks
 from platekeeper.store.sql.dialect import (
@@ -48,7 +49,7 @@ _SESSION_COLUMNS = (
     " signed_in_with"
 )
 _API_CREDENTIAL_COLUMNS = (
-    "id, account_id, name, token_hash, created_at, expires_at, last_used_at, revoked_at"
+    "id, account_id, name, token_hash, created_at, expires_at, last_used_at, revoked_at, scopes"
 )
 
 
@@ -329,7 +330,7 @@ class SqlApiTokens(Repository):
     def add(self, token: ApiToken) -> None:
         try:
             self._execute(
-                f"INSERT INTO api_tokens ({_API_CREDENTIAL_COLUMNS}) VALUES ({marks(8)})",
+                f"INSERT INTO api_tokens ({_API_CREDENTIAL_COLUMNS}) VALUES ({marks(9)})",
                 _token_row(token, self._time),
             )
         except ConstraintViolation as exc:
@@ -475,6 +476,7 @@ def _token_row(token: ApiToken, time: TimeCodec) -> Row:
         time.to_db(token.expires_at),
         time.optional_to_db(token.last_used_at),
         time.optional_to_db(token.revoked_at),
+        scopes_text(token.scopes),
     )
 
 
@@ -488,4 +490,5 @@ def _token_from_row(row: Row, time: TimeCodec) -> ApiToken:
         expires_at=time.from_db(row[5]),
         last_used_at=time.optional_from_db(row[6]),
         revoked_at=time.optional_from_db(row[7]),
+        scopes=parse_scopes([row[8]]),
     )
