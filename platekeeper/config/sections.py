@@ -14,6 +14,7 @@ from pydantic import (
 )
 
 from platekeeper.config.base import Section
+from platekeeper.config.passkeys import passkey_origin, passkey_rp_id
 from platekeeper.domain.purposes import (
     CaseNumberFormat,
     PurposeCatalogue,
@@ -108,6 +109,26 @@ class AccountSettings(Section):
         description="Who created an account, set its password or changed its roles approves "
         "nothing of it, nor of its holder, for this many days (and the other way round).",
     )
+    webauthn_rp_id: str = Field(
+        default="localhost",
+        min_length=1,
+        max_length=253,
+        description="The domain name people reach the server under, as passkeys are bound to "
+        "it (WebAuthn relying party id), e.g. 'alpr.example.gov'. Never taken from a request: "
+        "a passkey registered under one name does not work under another.",
+    )
+    webauthn_rp_name: str = Field(
+        default="PlateKeeper",
+        min_length=1,
+        max_length=64,
+        description="The name a browser shows when it asks for a passkey.",
+    )
+    webauthn_origins: tuple[str, ...] = Field(
+        default=("https://localhost:8080", "http://localhost:8080"),
+        min_length=1,
+        description="The exact origins (scheme://host[:port]) of the pages a passkey is used "
+        "from; each host is webauthn_rp_id or below it, and plain http is for localhost only.",
+    )
     session_idle_minutes: int = Field(
         default=30, ge=5, le=720, description="A session unused this long ends."
     )
@@ -122,6 +143,17 @@ class AccountSettings(Section):
         description="Send the session cookie over HTTPS only. Browsers treat localhost as secure; "
         "turn off only for plain-HTTP tests on another host.",
     )
+
+    @field_validator("webauthn_rp_id")
+    @classmethod
+    def _rp_id(cls, rp_id: str) -> str:
+        return passkey_rp_id(rp_id)
+
+    @model_validator(mode="after")
+    def _origins(self) -> AccountSettings:
+        for origin in self.webauthn_origins:
+            passkey_origin(origin, self.webauthn_rp_id)
+        return self
 
 
 class PurposeSettings(Section):
