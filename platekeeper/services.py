@@ -9,6 +9,8 @@ from datetime import timedelta
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from platekeeper.access import ApprovalDesk, ReadAccess
+from platekeeper.accounts.sealing import load_secret_seal
+from platekeeper.accounts.second_factor import SecondFactors
 from platekeeper.accounts.service import AccountService
 from platekeeper.audit import AccessLog, VerificationReport, open_access_log
 from platekeeper.audit.pruning import MIN_RETENTION_DAYS
@@ -61,6 +63,7 @@ class Services:
     cameras: CameraService
     access_log: AccessLog
     accounts: AccountService
+    second_factors: SecondFactors
     read_access: ReadAccess
     approvals: ApprovalDesk
     hit_desk: HitDesk
@@ -124,6 +127,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
             policy = _effective_policy(settings, store)
             images = open_image_store(settings, store.image_keys, clock)
             log = open_access_log(store, _audit_under(settings, policy), clock)
+            seal = load_secret_seal(settings.second_factor_key_path)
             alerts = AlertDispatcher.from_settings(
                 store.alert_outbox, images, clock, settings.alerts, log=log
             )
@@ -169,6 +173,9 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         entry_ceiling=_entry_ceiling(settings, policy),
         forbidden=forbidden,
     )
+    accounts = AccountService(
+        store, clock, settings.accounts, log, staffing=_staffing(settings, policy)
+    )
     return Services(
         settings=settings,
         store=store,
@@ -185,8 +192,9 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         ),
         cameras=CameraService(store, log, clock, hotlists, collection),
         access_log=log,
-        accounts=AccountService(
-            store, clock, settings.accounts, log, staffing=_staffing(settings, policy)
+        accounts=accounts,
+        second_factors=SecondFactors(
+            store, clock, settings.accounts, log, accounts=accounts, seal=seal
         ),
         read_access=ReadAccess(store, images, log, clock, access),
         approvals=ApprovalDesk(store, log, clock, access, independence=independence),

@@ -138,6 +138,24 @@ class AccountSettings(Section):
     api_token_max_days: int = Field(
         default=365, ge=1, le=730, description="Longest lifetime of an API token."
     )
+    second_factor_required: bool = Field(
+        default=True,
+        description="Every person signs in with a second factor besides the password (CJIS "
+        "5.9.5, IA-2(1)/(2)): a TOTP code or a passkey; one without enrols one at sign-in, and "
+        "API tokens of a person without one are refused.",
+    )
+    second_factor_key_path: Path | None = Field(
+        default=None,
+        description="Key that seals TOTP secrets in the database; defaults to "
+        "keys/second-factors.key in the data directory, made on first use. Keep a copy with the "
+        "backups of the database: without it every TOTP factor must be enrolled again.",
+    )
+    totp_issuer: str = Field(
+        default="PlateKeeper",
+        min_length=1,
+        max_length=40,
+        description="The name authenticator apps show beside a person's TOTP entry.",
+    )
     cookie_secure: bool = Field(
         default=True,
         description="Send the session cookie over HTTPS only. Browsers treat localhost as secure; "

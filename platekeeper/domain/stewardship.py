@@ -28,6 +28,8 @@ class ChangeKind(StrEnum):
     """Set by someone other than the owner."""
     ROLES = "roles"
     ROLES_APPROVED = "roles_approved"
+    SECOND_FACTOR_RESET = "second_factor_reset"
+    """Someone's second factors removed by a custodian, who must enrol again."""
 
 
 @dataclass(frozen=True, slots=True)
