@@ -9,6 +9,7 @@ from datetime import timedelta
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from platekeeper.access import ApprovalDesk, ReadAccess
+from platekeeper.accounts.passkey_factors import PasskeyFactors, passkey_factors
 from platekeeper.accounts.sealing import load_secret_seal
 from platekeeper.accounts.second_factor import SecondFactors
 from platekeeper.accounts.service import AccountService
@@ -64,6 +65,7 @@ class Services:
     access_log: AccessLog
     accounts: AccountService
     second_factors: SecondFactors
+    passkeys: PasskeyFactors
     read_access: ReadAccess
     approvals: ApprovalDesk
     hit_desk: HitDesk
@@ -176,6 +178,9 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     accounts = AccountService(
         store, clock, settings.accounts, log, staffing=_staffing(settings, policy)
     )
+    second_factors = SecondFactors(
+        store, clock, settings.accounts, log, accounts=accounts, seal=seal
+    )
     return Services(
         settings=settings,
         store=store,
@@ -193,8 +198,9 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         cameras=CameraService(store, log, clock, hotlists, collection),
         access_log=log,
         accounts=accounts,
-        second_factors=SecondFactors(
-            store, clock, settings.accounts, log, accounts=accounts, seal=seal
+        second_factors=second_factors,
+        passkeys=passkey_factors(
+            store, clock, settings.accounts, log, accounts=accounts, factors=second_factors
         ),
         read_access=ReadAccess(store, images, log, clock, access),
         approvals=ApprovalDesk(store, log, clock, access, independence=independence),

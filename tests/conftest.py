@@ -14,6 +14,7 @@ import pytest
 from argon2 import PasswordHasher
 from psycopg.conninfo import make_conninfo
 
+from platekeeper.accounts.passkey_factors import passkey_factors
 from platekeeper.accounts.passwords import Passwords
 from platekeeper.accounts.sealing import load_secret_seal
 from platekeeper.accounts.second_factor import SecondFactors
@@ -178,7 +179,17 @@ def build_test_services(settings: Settings, clock: FixedClock) -> Services:
         accounts=cheap,
         seal=load_secret_seal(settings.second_factor_key_path),
     )
-    services = replace(built, accounts=cheap, second_factors=second_factors, ingest=ingest)
+    passkeys = passkey_factors(
+        built.store,
+        clock,
+        settings.accounts,
+        built.access_log,
+        accounts=cheap,
+        factors=second_factors,
+    )
+    services = replace(
+        built, accounts=cheap, second_factors=second_factors, passkeys=passkeys, ingest=ingest
+    )
     services.store.upgrade()
     return services
 

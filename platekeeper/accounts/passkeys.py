@@ -40,10 +40,11 @@ from webauthn.helpers.structs import (
     UserVerificationRequirement,
 )
 
+from platekeeper.accounts.pending import SecondFactorInvalid
 from platekeeper.config import AccountSettings
 from platekeeper.domain.people import Account
 from platekeeper.domain.time import Clock
-from platekeeper.errors import AuthenticationFailed, InvalidInput
+from platekeeper.errors import InvalidInput
 
 CEREMONY_TIMEOUT = timedelta(minutes=3)
 """How long a challenge may be answered: a person with a key at hand needs well under it."""
@@ -92,7 +93,7 @@ class Assertion:
     user_verified: bool
 
 
-class PasskeyRefused(AuthenticationFailed):
+class PasskeyRefused(SecondFactorInvalid):
     """The authenticator's answer proves nothing: the reason is for the log, the person sees it."""
 
     code = "passkey_refused"

@@ -120,6 +120,20 @@ class SecondFactors:
         """A second factor that failed: counted toward the lockout, logged; what to raise."""
         return self._accounts.second_step_failed(account, reason, client_address)
 
+    def first_factor_enrolled(
+        self, account: Account, client_address: str | None
+    ) -> tuple[str, ...]:
+        """The recovery codes of a person whose first factor (of any kind) was just enrolled."""
+        return self._new_recovery_codes(account, client_address)
+
+    def require_no_factor(self, account: Account) -> None:
+        """Refuse enrolling at sign-in for a person who holds a factor: they show it instead."""
+        self._require_none(account)
+
+    def require_strong_sign_in(self, by: Principal, action: str) -> None:
+        """Refuse changing factors from a sign-in that showed none, where one is held."""
+        self._require_strong(by, action)
+
     # -- enrolling at sign-in -------------------------------------------------------------------
 
     def begin_enrolment(self, token: str, label: str = DEFAULT_LABEL) -> TotpEnrolment:

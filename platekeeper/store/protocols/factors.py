@@ -35,6 +35,12 @@ class SecondFactorRepository(Protocol):
         """A WebAuthn assertion accepted; ``sign_count`` as the authenticator reported it."""
         ...
 
+    def advance_sign_count(self, factor_id: str, sign_count: int, at: datetime) -> bool:
+        """A WebAuthn assertion accepted with counter ``sign_count``: stored, atomically, only
+        if it is above the stored one (or both are 0: an authenticator that keeps no counter).
+        False means another answer with this counter or a later one was accepted first."""
+        ...
+
     def delete(self, factor_id: str) -> bool: ...
     def delete_for_account(self, account_id: str) -> int:
         """Remove every factor of the account, confirmed or not; how many went."""

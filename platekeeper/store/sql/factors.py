@@ -2,7 +2,8 @@
 
 The two checks that stop a replay are single statements: a TOTP step is accepted only by an
 UPDATE that finds it later than the last, a recovery code spent only by one that finds it
-unspent, so two requests racing with the same code cannot both succeed.
+unspent, so two requests racing with the same code cannot both succeed; a passkey's signature
+counter moves only forward, the same way.
 """
 
 from __future__ import annotations
@@ -81,6 +82,17 @@ class SqlSecondFactors(Repository):
             "UPDATE second_factors SET last_used_at = ?, sign_count = ? WHERE id = ?",
             (self._time.to_db(at), sign_count, factor_id),
         )
+
+    def advance_sign_count(self, factor_id: str, sign_count: int, at: datetime) -> bool:
+        # One statement, as for TOTP steps: two answers racing with one counter value (a copied
+        # key's and the original's) cannot both be accepted.
+        changed = self._execute(
+            "UPDATE second_factors SET sign_count = ?, last_used_at = ?"
+            " WHERE id = ? AND kind = 'webauthn'"
+            " AND (sign_count < ? OR (sign_count = 0 AND ? = 0))",
+            (sign_count, self._time.to_db(at), factor_id, sign_count, sign_count),
+        )
+        return changed > 0
 
     def delete(self, factor_id: str) -> bool:
         return self._execute("DELETE FROM second_factors WHERE id = ?", (factor_id,)) > 0
