@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from platekeeper.accounts import totp
+from platekeeper.accounts.authority import HostOperator
 from platekeeper.accounts.events import AccountEvents, actor_of
 from platekeeper.accounts.pending import RECOVERY_CODE, SecondFactorInvalid
 from platekeeper.accounts.sealing import SecretSeal
@@ -209,18 +210,50 @@ class SecondFactors:
         )
         return factor
 
+    # -- seeding ---------------------------------------------------------------------------------
+
+    def seed_totp(
+        self, by: HostOperator, account_id: str, secret: str, label: str = DEFAULT_LABEL
+    ) -> tuple[str, ...]:
+        """An enrolled TOTP factor with a known secret, for seeding code (the demo) only: no
+        person reaches this. Returns fresh recovery codes."""
+        if not isinstance(by, HostOperator):
+            raise PermissionDenied("only the host's seeding code enrols a factor for someone")
+        account = self._accounts.get(account_id)
+        factor_id = new_id()
+        now = self._clock.now()
+        factor = SecondFactor(
+            id=factor_id,
+            account_id=account.id,
+            kind=FactorKind.TOTP,
+            label=label,
+            created_at=now,
+            confirmed_at=now,
+            sealed_secret=self._seal.seal(secret, account.id, factor_id),
+        )
+        self._store.second_factors.add(factor)
+        self._events.allowed(
+            by.actor,
+            "factors:enrol",
+            f"TOTP factor {factor.label!r} seeded by the host",
+            username=account.username,
+        )
+        return self._new_recovery_codes(account, None)
+
     # -- the console ----------------------------------------------------------------------------
 
     def console_login(
-        self, username: str, password: str, ask_code: Callable[[tuple[str, ...]], str]
+        self, username: str, password: str, ask_code: Callable[[Account, tuple[str, ...]], str]
     ) -> Principal:
         """The console's sign-in: the password, then a TOTP or recovery code (``ask_code`` is
-        told which the person has). A passkey cannot be shown at a terminal."""
+        given the person and which they have). A passkey cannot be shown at a terminal."""
         return self._accounts.console_login(
             username, password, lambda account: self._console_code(account, ask_code)
         )
 
-    def _console_code(self, account: Account, ask_code: Callable[[tuple[str, ...]], str]) -> str:
+    def _console_code(
+        self, account: Account, ask_code: Callable[[Account, tuple[str, ...]], str]
+    ) -> str:
         methods = self.methods(account.id)
         usable = tuple(m for m in methods if m in (FactorKind.TOTP.value, RECOVERY_CODE))
         if not methods:
@@ -236,7 +269,7 @@ class SecondFactors:
                 hint="Add an authenticator app on the Security page, or use a recovery code.",
             )
         account = self._accounts.second_step_allowed(account, "console")
-        return self._check_code(account, ask_code(usable), "console")
+        return self._check_code(account, ask_code(account, usable), "console")
 
     def console_enrol(
         self, username: str, password: str, label: str

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
+from platekeeper.accounts.pending import SecondFactorNeeded
+from platekeeper.api.schemas.second_factor import SecondFactorChallenge
 from platekeeper.api.schemas.session import (
     LoginBody,
     Me,
@@ -11,8 +13,7 @@ from platekeeper.api.schemas.session import (
     Purpose,
     Purposes,
 )
-from platekeeper.domain.credentials import Principal, csrf_token_for
-from platekeeper.domain.permissions import Permission, permissions_of
+from platekeeper.domain.permissions import Permission
 from platekeeper.http.auth import (
     SESSION_COOKIE,
     CallerDep,
@@ -27,58 +28,61 @@ from platekeeper.http.deps import ServicesDep
 router = APIRouter(prefix="/api/v1", tags=["sign-in"])
 
 
-def _me(principal: Principal, session_token: str | None) -> Me:
-    account = principal.account
-    return Me(
-        username=account.username,
-        display_name=account.display_name,
-        agency_id=account.agency_id,
-        job_title=account.job_title,
-        roles=sorted(role.value for role in account.roles),
-        permissions=sorted(p.value for p in permissions_of(account.roles)),
-        training_expires_on=None if account.training is None else account.training.expires_on,
-        csrf_token=None if session_token is None else csrf_token_for(session_token),
-    )
-
-
 @router.post(
     "/auth/login",
-    summary="Sign in; sets the session cookie",
-    response_model=Me,
+    summary="Sign in; sets the session cookie, or asks for the second factor",
+    response_model=Me | SecondFactorChallenge,
     responses={
+        200: {
+            "description": "Signed in; or, while second factors are required, the password is "
+            "right and POST /auth/second-factor (or /auth/second-factor/enrol) completes it."
+        },
         401: {
             "description": "Wrong credentials, the username or address locked, the account "
             "suspended; or (password_change_required) a password someone else set, which only "
             "POST /auth/password accepts."
-        }
+        },
     },
     dependencies=public(),
 )
-def login(body: LoginBody, request: Request, response: Response, services: ServicesDep) -> Me:
+def login(
+    body: LoginBody, request: Request, response: Response, services: ServicesDep
+) -> Me | SecondFactorChallenge:
     require_same_origin(request)
-    principal, token = services.accounts.login(
-        body.username, body.password, client_address(request)
-    )
+    try:
+        principal, token = services.accounts.login(
+            body.username, body.password, client_address(request)
+        )
+    except SecondFactorNeeded as needed:
+        if needed.challenge is None:
+            raise
+        return SecondFactorChallenge.of(needed.challenge)
     set_session_cookie(response, services, token)
-    return _me(principal, token)
+    return Me.of(principal, token)
 
 
 @router.post(
     "/auth/password",
-    summary="Choose your own password at sign-in; sets the session cookie",
-    response_model=Me,
+    summary="Choose your own password at sign-in; sets the session cookie, or asks for the "
+    "second factor",
+    response_model=Me | SecondFactorChallenge,
     responses={401: {"description": "Wrong credentials, or the account is locked or suspended."}},
     dependencies=public(),
 )
 def change_password_at_sign_in(
     body: PasswordChangeBody, request: Request, response: Response, services: ServicesDep
-) -> Me:
+) -> Me | SecondFactorChallenge:
     require_same_origin(request)
-    principal, token = services.accounts.change_password_at_sign_in(
-        body.username, body.password, body.new_password, client_address(request)
-    )
+    try:
+        principal, token = services.accounts.change_password_at_sign_in(
+            body.username, body.password, body.new_password, client_address(request)
+        )
+    except SecondFactorNeeded as needed:
+        if needed.challenge is None:
+            raise
+        return SecondFactorChallenge.of(needed.challenge)
     set_session_cookie(response, services, token)
-    return _me(principal, token)
+    return Me.of(principal, token)
 
 
 @router.post(
@@ -105,7 +109,7 @@ def logout(services: ServicesDep, caller: CallerDep) -> Response:
 async def me(caller: CallerDep) -> Me:
     if caller.principal is None:  # a camera holds no accounts:self; kept for the type checker
         raise AssertionError("accounts:self was granted to a caller without an account")
-    return _me(caller.principal, caller.session_token)
+    return Me.of(caller.principal, caller.session_token)
 
 
 @router.get(

@@ -6,6 +6,9 @@ from datetime import date
 
 from pydantic import BaseModel, Field
 
+from platekeeper.domain.credentials import Principal, csrf_token_for
+from platekeeper.domain.permissions import permissions_of
+
 
 class LoginBody(BaseModel):
     username: str = Field(max_length=64)
@@ -32,6 +35,24 @@ class Me(BaseModel):
         description="Send it as X-CSRF-Token with every request that changes something; "
         "null when signed in with an API token, which needs none."
     )
+    signed_in_with: str = Field(
+        description="How the person proved who they are, e.g. 'password+totp', 'oidc'."
+    )
+
+    @classmethod
+    def of(cls, principal: Principal, session_token: str | None) -> Me:
+        account = principal.account
+        return cls(
+            username=account.username,
+            display_name=account.display_name,
+            agency_id=account.agency_id,
+            job_title=account.job_title,
+            roles=sorted(role.value for role in account.roles),
+            permissions=sorted(p.value for p in permissions_of(account.roles)),
+            training_expires_on=None if account.training is None else account.training.expires_on,
+            csrf_token=None if session_token is None else csrf_token_for(session_token),
+            signed_in_with=principal.signed_in_with,
+        )
 
 
 class Purpose(BaseModel):

@@ -1,0 +1,112 @@
+"""Second factors for the people tests make: a TOTP secret each, derived from the account's id
+in the test (never a constant), and codes from it at the test clock's time.
+
+A code is accepted once, and the clock of a test stands still: where the steps a code may come
+from (the current one, one before, one after) are all used, the clock moves on 30 seconds, as
+it would for a person signing in again.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pyotp
+import pytest
+
+from platekeeper.accounts.authority import HostOperator
+from platekeeper.accounts.pending import SecondFactorNeeded
+from platekeeper.accounts.second_factor import SecondFactors
+from platekeeper.accounts.service import AccountService
+from platekeeper.domain.access import Actor
+from platekeeper.domain.credentials import Principal
+from platekeeper.domain.factors import FactorKind
+from platekeeper.domain.people import Account
+from platekeeper.services import Services
+from platekeeper.store import Store
+from tests.conftest import FixedClock
+
+SEEDER = HostOperator(Actor("cli:test-factors", "-"))
+_STEP = timedelta(seconds=30)
+
+
+def secret_of(account_id: str) -> str:
+    digest = hashlib.sha256(f"platekeeper test totp\x00{account_id}".encode()).digest()
+    return base64.b32encode(digest[:20]).decode("ascii")
+
+
+def enrol(factors: SecondFactors, account: Account) -> tuple[str, ...]:
+    """Enrol the person's test authenticator; their recovery codes."""
+    return factors.seed_totp(SEEDER, account.id, secret_of(account.id))
+
+
+def fresh_code(store: Store, clock: FixedClock, account_id: str) -> str:
+    """A code of the person's authenticator that has not been used yet."""
+    totp = pyotp.TOTP(secret_of(account_id))
+    used = max(
+        (
+            f.last_step or -1
+            for f in store.second_factors.list(account_id)
+            if f.kind is FactorKind.TOTP
+        ),
+        default=-1,
+    )
+    while totp.timecode(clock.now()) + 1 <= used:
+        clock.advance(_STEP)
+    step = max(totp.timecode(clock.now()) - 1, used + 1)
+    return totp.generate_otp(step)
+
+
+@dataclass(frozen=True)
+class Authenticators:
+    """The test authenticators of every person a test makes, and both steps of signing in."""
+
+    accounts: AccountService
+    factors: SecondFactors
+    store: Store
+    clock: FixedClock
+
+    @classmethod
+    def of(cls, services: Services) -> Authenticators:
+        assert isinstance(services.clock, FixedClock), "tests sign in under a test clock"
+        return cls(services.accounts, services.second_factors, services.store, services.clock)
+
+    def enrol(self, account: Account) -> tuple[str, ...]:
+        return enrol(self.factors, account)
+
+    def code(self, account_id: str) -> str:
+        return fresh_code(self.store, self.clock, account_id)
+
+    def pending(self, username: str, password: str, client_address: str | None = None) -> str:
+        """The pending token the password step answers with."""
+        with pytest.raises(SecondFactorNeeded) as needed:
+            self.accounts.login(username, password, client_address)
+        assert needed.value.challenge is not None
+        return needed.value.challenge.token
+
+    def sign_in(
+        self, username: str, password: str, client_address: str | None = None
+    ) -> tuple[Principal, str]:
+        """A session, through both steps; a person with no factor yet is given their test
+        authenticator first, as the people of a deployment enrol at their first sign-in."""
+        self.holding(username)
+        token = self.pending(username, password, client_address)
+        code = self.code(self.accounts.by_username(username).id)
+        signed_in = self.factors.complete(token, code, client_address)
+        return signed_in.principal, signed_in.session_token
+
+    def holding(self, username: str) -> Account:
+        """The person, holding their test authenticator (enrolled now if they had none)."""
+        account = self.accounts.by_username(username)
+        if not self.store.second_factors.list(account.id):
+            self.enrol(account)
+        return account
+
+    def console(self, username: str, password: str) -> Principal:
+        """The console's sign-in, the code typed from the person's test authenticator."""
+        self.holding(username)
+        return self.factors.console_login(
+            username, password, lambda account, _methods: self.code(account.id)
+        )
