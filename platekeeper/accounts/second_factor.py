@@ -144,6 +144,12 @@ class SecondFactors:
         self._require_none(account)
         return self._new_totp(account, label, pending.client_address)
 
+    def enrolment_of(self, token: str, factor_id: str) -> TotpEnrolment:
+        """The enrolment still waiting for its first code, shown again after a mistyped one."""
+        _, account = self.pending(token)
+        self._require_none(account)
+        return self._enrolment(account, self._waiting(account, factor_id))
+
     def confirm_enrolment(
         self, token: str, factor_id: str, code: str, client_address: str | None
     ) -> SignedIn:
@@ -165,10 +171,16 @@ class SecondFactors:
     def remaining_recovery_codes(self, by: Principal) -> int:
         return self._store.recovery_codes.remaining(by.account.id)
 
-    def add_totp(self, by: Principal, label: str = DEFAULT_LABEL) -> TotpEnrolment:
-        """Another authenticator app, by a person signed in with a second factor."""
+    def add_totp(self, by: Principal, password: str, label: str = DEFAULT_LABEL) -> TotpEnrolment:
+        """Another authenticator app, by a person signed in with a second factor, the password
+        asked again."""
         self._require_strong(by, "factors:add")
+        self._accounts.confirm_own_password(by.account, password)
         return self._new_totp(by.account, label, _address(by))
+
+    def own_enrolment(self, by: Principal, factor_id: str) -> TotpEnrolment:
+        """One's own added authenticator still waiting for its first code, shown again."""
+        return self._enrolment(by.account, self._waiting(by.account, factor_id))
 
     def confirm_totp(self, by: Principal, factor_id: str, code: str) -> tuple[str, ...]:
         """The first code of an added authenticator; recovery codes if it is the first factor."""
@@ -178,16 +190,20 @@ class SecondFactors:
         self._confirm_totp(by.account, factor_id, code, _address(by))
         return self._new_recovery_codes(by.account, _address(by)) if first else ()
 
-    def regenerate_recovery_codes(self, by: Principal) -> tuple[str, ...]:
-        """New recovery codes, shown once; the old ones stop working."""
+    def regenerate_recovery_codes(self, by: Principal, password: str) -> tuple[str, ...]:
+        """New recovery codes, shown once; the old ones stop working. The password is asked
+        again: a session left open must not yield a way in for later."""
         self._require_strong(by, "factors:recovery-codes")
+        self._accounts.confirm_own_password(by.account, password)
         if not self._store.second_factors.list(by.account.id):
             raise Conflict("recovery codes stand in for a second factor; enrol one first")
         return self._new_recovery_codes(by.account, _address(by))
 
-    def remove(self, by: Principal, factor_id: str) -> SecondFactor:
-        """Remove one of one's own factors; never the last while second factors are required."""
+    def remove(self, by: Principal, factor_id: str, password: str) -> SecondFactor:
+        """Remove one of one's own factors, the password asked again; never the last while
+        second factors are required."""
         self._require_strong(by, "factors:remove")
+        self._accounts.confirm_own_password(by.account, password)
         factor = self._store.second_factors.get(factor_id)
         if factor is None or factor.account_id != by.account.id:
             raise NotFound(f"second factor {factor_id!r} does not exist")
@@ -333,17 +349,12 @@ class SecondFactors:
             username=account.username,
             client_address=client_address,
         )
-        uri = totp.provisioning_uri(secret, account.username, self._settings.totp_issuer)
-        return TotpEnrolment(factor_id, secret, uri, totp.qr_svg(uri))
+        return self._enrolment(account, factor, secret)
 
     def _confirm_totp(
         self, account: Account, factor_id: str, code: str, client_address: str | None
     ) -> None:
-        factor = self._store.second_factors.get(factor_id)
-        if factor is None or factor.account_id != account.id or factor.kind is not FactorKind.TOTP:
-            raise NotFound(f"no TOTP enrolment {factor_id!r} waits for a code")
-        if factor.confirmed:
-            raise Conflict("that authenticator is enrolled already")
+        factor = self._waiting(account, factor_id)
         now = self._clock.now()
         step = totp.matching_step(self._secret_of(factor), code, now)
         if step is None or not self._store.second_factors.confirm(factor.id, now, step):
@@ -368,6 +379,22 @@ class SecondFactors:
             client_address=client_address,
         )
         return tuple(codes)
+
+    def _enrolment(
+        self, account: Account, factor: SecondFactor, secret: str | None = None
+    ) -> TotpEnrolment:
+        secret = secret or self._secret_of(factor)
+        uri = totp.provisioning_uri(secret, account.username, self._settings.totp_issuer)
+        return TotpEnrolment(factor.id, secret, uri, totp.qr_svg(uri))
+
+    def _waiting(self, account: Account, factor_id: str) -> SecondFactor:
+        """The person's TOTP factor ``factor_id`` that waits for its first code."""
+        factor = self._store.second_factors.get(factor_id)
+        if factor is None or factor.account_id != account.id or factor.kind is not FactorKind.TOTP:
+            raise NotFound(f"no TOTP enrolment {factor_id!r} waits for a code")
+        if factor.confirmed:
+            raise Conflict("that authenticator is enrolled already")
+        return factor
 
     def _secret_of(self, factor: SecondFactor) -> str:
         assert factor.sealed_secret is not None

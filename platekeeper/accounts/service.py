@@ -499,6 +499,11 @@ class AccountService:
         standing rules as signing in; no session (the console enrols a second factor with it)."""
         return self._signed_in(username, password, CONSOLE, console=True)
 
+    def confirm_own_password(self, account: Account, password: str) -> None:
+        """Refuse, logged, unless ``password`` is the account's: asked again before a person
+        changes what proves who they are (their second factors, their recovery codes)."""
+        self._check_current_password(account, password)
+
     def second_step_allowed(self, account: Account, client_address: str | None) -> Account:
         """``account`` if it may try a second factor now: not locked, still in good standing.
         A locked username or address is refused here as at the password."""

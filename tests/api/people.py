@@ -13,6 +13,7 @@ from platekeeper.domain.people import Account, Role
 from platekeeper.services import Services
 from tests.accounts.conftest import job_title_for
 from tests.api.conftest import LiveApp
+from tests.factors import Authenticators
 
 CONSOLE = HostOperator(Actor("cli:test", "-"))
 PASSWORD = "correct horse battery staple"
@@ -23,6 +24,11 @@ PERSON_ROLES = [role for role in Role if role is not Role.CAMERA]
 class Person:
     account: Account
     token: str
+    authenticators: Authenticators
+
+    def code(self) -> str:
+        """A fresh code of the person's test authenticator."""
+        return self.authenticators.code(self.account.id)
 
     @property
     def headers(self) -> dict[str, str]:
@@ -40,8 +46,10 @@ def add_person(services: Services, username: str, role: Role, agency_id: str = "
         training_completed_on=date(2026, 6, 1),
         password=PASSWORD,
     )
+    authenticators = Authenticators.of(services)
+    authenticators.enrol(account)
     _, token = services.accounts.issue_api_token(CONSOLE, "tests", 30, account_id=account.id)
-    return Person(account, token)
+    return Person(account, token, authenticators)
 
 
 def staff(services: Services) -> dict[Role, Person]:
@@ -57,10 +65,22 @@ def staff(services: Services) -> dict[Role, Person]:
 
 
 def sign_in(app: LiveApp, username: str, password: str = PASSWORD) -> tuple[httpx.Client, str]:
-    """A client holding the session cookie, and the CSRF token to send with changes."""
+    """A client holding the session cookie, and the CSRF token to send with changes: the
+    password, then a code from the person's test authenticator (enrolled now if they had none)."""
+    auth = Authenticators.of(app.services)
+    account = auth.holding(username)
     with app.client() as login:
         response = login.post(
             "/api/v1/auth/login", json={"username": username, "password": password}
+        )
+        assert response.status_code == 200, response.text
+        assert response.json()["second_factor_required"], response.text
+        response = login.post(
+            "/api/v1/auth/second-factor",
+            json={
+                "pending_token": response.json()["pending_token"],
+                "code": auth.code(account.id),
+            },
         )
     assert response.status_code == 200, response.text
     # The cookie is Secure; tests speak plain HTTP to 127.0.0.1, so carry it by hand.

@@ -178,7 +178,14 @@ def sign_in(page: Page, person: Person, next_path: str | None = None) -> None:
     page.get_by_label("Username").fill(person.account.username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    second_step(page, person)
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+
+def second_step(page: Page, person: Person) -> None:
+    """The code from the person's test authenticator, on the page after the password."""
+    page.get_by_label("Code from your authenticator app").fill(person.code())
+    page.get_by_role("button", name="Sign in").click()
 
 
 def shoot(page: Page, name: str) -> Path:

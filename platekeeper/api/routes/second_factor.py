@@ -16,6 +16,7 @@ from platekeeper.api.schemas.second_factor import (
     EnrolConfirmBody,
     FactorList,
     FactorPublic,
+    PasswordAgain,
     RecoveryCodes,
     SecondStepBody,
     TotpCode,
@@ -113,6 +114,12 @@ def confirm_enrolment(
     return SignedInWithCodes(**me.model_dump(), recovery_codes=list(signed_in.recovery_codes))
 
 
+def _person(caller: CallerDep) -> Principal:
+    if caller.principal is None:  # a camera holds no accounts:self; kept for the type checker
+        raise AssertionError("accounts:self was granted to a caller without an account")
+    return caller.principal
+
+
 def _in_browser(caller: CallerDep) -> Principal:
     """Second factors are a person's own, changed from a signed-in browser, never by a token."""
     if caller.principal is None or caller.session_token is None:
@@ -131,7 +138,7 @@ def _in_browser(caller: CallerDep) -> Principal:
     dependencies=requires(Permission.ACCOUNTS_SELF),
 )
 def list_factors(services: ServicesDep, caller: CallerDep) -> FactorList:
-    by = _in_browser(caller)
+    by = _person(caller)
     return FactorList(
         factors=[FactorPublic.of(f) for f in services.second_factors.list(by)],
         recovery_codes_left=services.second_factors.remaining_recovery_codes(by),
@@ -147,7 +154,8 @@ def list_factors(services: ServicesDep, caller: CallerDep) -> FactorList:
     dependencies=requires(Permission.ACCOUNTS_SELF),
 )
 def add_totp(body: TotpLabel, services: ServicesDep, caller: CallerDep) -> TotpEnrolmentPublic:
-    return TotpEnrolmentPublic.of(services.second_factors.add_totp(_in_browser(caller), body.label))
+    enrolment = services.second_factors.add_totp(_in_browser(caller), body.password, body.label)
+    return TotpEnrolmentPublic.of(enrolment)
 
 
 @router.post(
@@ -171,8 +179,10 @@ def confirm_totp(
     responses=_OWN_ERRORS,
     dependencies=requires(Permission.ACCOUNTS_SELF),
 )
-def new_recovery_codes(services: ServicesDep, caller: CallerDep) -> RecoveryCodes:
-    codes = services.second_factors.regenerate_recovery_codes(_in_browser(caller))
+def new_recovery_codes(
+    body: PasswordAgain, services: ServicesDep, caller: CallerDep
+) -> RecoveryCodes:
+    codes = services.second_factors.regenerate_recovery_codes(_in_browser(caller), body.password)
     return RecoveryCodes(recovery_codes=list(codes))
 
 
@@ -184,6 +194,8 @@ def new_recovery_codes(services: ServicesDep, caller: CallerDep) -> RecoveryCode
     responses=_OWN_ERRORS,
     dependencies=requires(Permission.ACCOUNTS_SELF),
 )
-def remove_factor(factor_id: str, services: ServicesDep, caller: CallerDep) -> Response:
-    services.second_factors.remove(_in_browser(caller), factor_id)
+def remove_factor(
+    factor_id: str, body: PasswordAgain, services: ServicesDep, caller: CallerDep
+) -> Response:
+    services.second_factors.remove(_in_browser(caller), factor_id, body.password)
     return Response(status_code=204)

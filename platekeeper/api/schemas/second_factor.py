@@ -56,7 +56,13 @@ class EnrolConfirmBody(BaseModel):
     code: str = Field(max_length=32)
 
 
-class TotpLabel(BaseModel):
+class PasswordAgain(BaseModel):
+    """Changing what proves who one is asks for the password again."""
+
+    password: str = Field(max_length=1024)
+
+
+class TotpLabel(PasswordAgain):
     label: str = Field(DEFAULT_LABEL, max_length=MAX_LABEL)
 
 
