@@ -117,10 +117,12 @@ class PasskeyFactors:
 
     # -- a signed-in person's own passkeys ------------------------------------------------------
 
-    def add_options(self, by: Principal) -> str:
+    def add_options(self, by: Principal, password: str) -> str:
         """The options to add a passkey, for a person signed in with a second factor (or who
-        has none yet); never one more on an authenticator that holds one of theirs."""
+        has none yet), the password asked again; never one more on an authenticator that holds
+        one of theirs. The challenge, bound to this session, is what ``add`` accepts."""
         self._factors.require_strong_sign_in(by, "factors:add")
+        self._accounts.confirm_own_password(by.account, password)
         return self.ceremonies.registration_options(
             _session_bound(by), by.account, self._keys(by.account)
         )

@@ -169,18 +169,20 @@ def test_adding_a_passkey_needs_a_sign_in_with_a_second_factor(
     principal, _ = auth.sign_in("jdoe", PASSWORD)
     assert principal.signed_in_with == "password+totp"
     second = SoftKey(RP_ID, ORIGIN)
-    added = passkeys.add(principal, second.register(passkeys.add_options(principal)), "laptop")
+    added = passkeys.add(
+        principal, second.register(passkeys.add_options(principal, PASSWORD)), "laptop"
+    )
     assert added.recovery_codes == ()  # the TOTP factor came with them
     kinds = sorted(f.kind.value for f in store.second_factors.list(account.id))
     assert kinds == ["totp", "webauthn"]
     assert added.factor.credential_id == b64url(second.credential_id)
     # The same authenticator is not offered a second registration.
-    options = json.loads(passkeys.add_options(principal))
+    options = json.loads(passkeys.add_options(principal, PASSWORD))
     assert [c["id"] for c in options["excludeCredentials"]] == [b64url(second.credential_id)]
     # A session that showed no second factor (one made before factors were required) adds none.
     weak = Principal(principal.account, CredentialKind.SESSION, principal.credential_id, "password")
     with pytest.raises(PermissionDenied, match="needs a sign-in with a second factor"):
-        passkeys.add_options(weak)
+        passkeys.add_options(weak, PASSWORD)
 
 
 def test_an_api_token_adds_no_passkey(
@@ -190,7 +192,7 @@ def test_an_api_token_adds_no_passkey(
     principal, _ = auth.sign_in("jdoe", PASSWORD)
     token = Principal(principal.account, CredentialKind.TOKEN, "tok-1", principal.signed_in_with)
     with pytest.raises(PasskeyRefused, match="signed-in browser"):
-        passkeys.add_options(token)
+        passkeys.add_options(token, PASSWORD)
 
 
 def test_a_removed_passkey_signs_in_no_more(
@@ -200,9 +202,12 @@ def test_a_removed_passkey_signs_in_no_more(
     key = enrolled(passkeys, accounts, account)
     signed = signed_in(passkeys, accounts, "jdoe", key)
     other = SoftKey(RP_ID, ORIGIN)
-    passkeys.add(signed.principal, other.register(passkeys.add_options(signed.principal)))
-    (first, _) = factors.list(signed.principal)
-    factors.remove(signed.principal, first.id)
+    passkeys.add(signed.principal, other.register(passkeys.add_options(signed.principal, PASSWORD)))
+    # Both were added at the same instant of the test clock: told apart by credential id.
+    (first,) = [
+        f for f in factors.list(signed.principal) if f.credential_id == b64url(key.credential_id)
+    ]
+    factors.remove(signed.principal, first.id, PASSWORD)
     token = pending(accounts, "jdoe")
     answer = key.answer(passkeys.sign_in_options(token))
     with pytest.raises(PasskeyRefused, match="not registered to you"):

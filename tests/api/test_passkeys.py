@@ -8,10 +8,11 @@ from typing import Any
 
 import httpx
 
-from platekeeper.domain.people import Role
+from platekeeper.domain.people import Account
 from tests.accounts.authenticator import SoftKey
+from tests.accounts.conftest import PASSWORD, add_person
 from tests.api.conftest import LiveApp
-from tests.api.people import PASSWORD, Person, add_person
+from tests.api.people import CONSOLE
 
 # The default relying party: a software key answers for it as a browser on it would.
 RP_ID = "localhost"
@@ -26,9 +27,9 @@ def password_step(client: httpx.Client, username: str) -> dict[str, Any]:
     return challenge
 
 
-def enrol_at_sign_in(app: LiveApp, person: Person, key: SoftKey) -> httpx.Response:
+def enrol_at_sign_in(app: LiveApp, person: Account, key: SoftKey) -> httpx.Response:
     with app.client() as client:
-        token = password_step(client, person.account.username)["pending_token"]
+        token = password_step(client, person.username)["pending_token"]
         options = client.post(
             "/api/v1/auth/second-factor/passkey/enrol/options", json={"pending_token": token}
         )
@@ -58,6 +59,11 @@ def passkey_step(
         return client.post("/api/v1/auth/second-factor/passkey", json=body), body
 
 
+def newcomer(live_app: LiveApp, username: str) -> Account:
+    """A person with a password and no second factor yet, as on their first day."""
+    return add_person(live_app.services.accounts, username)
+
+
 def session(app: LiveApp, response: httpx.Response) -> tuple[httpx.Client, str]:
     # The cookie is Secure; tests speak plain HTTP to 127.0.0.1, so carry it by hand.
     client = app.client()
@@ -68,7 +74,7 @@ def session(app: LiveApp, response: httpx.Response) -> tuple[httpx.Client, str]:
 def test_a_passkey_enrolled_at_the_first_sign_in_signs_in_after_the_password(
     live_app: LiveApp,
 ) -> None:
-    person = add_person(live_app.services, "jdoe", Role.ANALYST)
+    person = newcomer(live_app, "jdoe")
     key = SoftKey(RP_ID, ORIGIN)
     enrolled = enrol_at_sign_in(live_app, person, key)
     assert enrolled.status_code == 200, enrolled.text
@@ -86,7 +92,7 @@ def test_a_passkey_enrolled_at_the_first_sign_in_signs_in_after_the_password(
 
 
 def test_a_captured_answer_replayed_opens_nothing(live_app: LiveApp) -> None:
-    person = add_person(live_app.services, "jdoe", Role.ANALYST)
+    person = newcomer(live_app, "jdoe")
     key = SoftKey(RP_ID, ORIGIN)
     assert enrol_at_sign_in(live_app, person, key).status_code == 200
     signed_in, body = passkey_step(live_app, "jdoe", key)
@@ -104,8 +110,8 @@ def test_a_captured_answer_replayed_opens_nothing(live_app: LiveApp) -> None:
 
 
 def test_another_persons_passkey_is_refused(live_app: LiveApp) -> None:
-    jdoe = add_person(live_app.services, "jdoe", Role.ANALYST)
-    mallory = add_person(live_app.services, "mallory", Role.ANALYST)
+    jdoe = newcomer(live_app, "jdoe")
+    mallory = newcomer(live_app, "mallory")
     assert enrol_at_sign_in(live_app, jdoe, SoftKey(RP_ID, ORIGIN)).status_code == 200
     mallory_key = SoftKey(RP_ID, ORIGIN)
     assert enrol_at_sign_in(live_app, mallory, mallory_key).status_code == 200
@@ -116,14 +122,23 @@ def test_another_persons_passkey_is_refused(live_app: LiveApp) -> None:
 
 
 def test_a_passkey_is_added_from_a_session_and_never_with_a_token(live_app: LiveApp) -> None:
-    person = add_person(live_app.services, "jdoe", Role.ANALYST)
+    person = newcomer(live_app, "jdoe")
     enrolled = enrol_at_sign_in(live_app, person, SoftKey(RP_ID, ORIGIN))
     client, csrf = session(live_app, enrolled)
     second = SoftKey(RP_ID, ORIGIN)
     with client:
-        without_csrf = client.post("/api/v1/auth/factors/passkey/options")
+        without_csrf = client.post(
+            "/api/v1/auth/factors/passkey/options", json={"password": PASSWORD}
+        )
+        wrong_password = client.post(
+            "/api/v1/auth/factors/passkey/options",
+            json={"password": "not the password"},
+            headers={"X-CSRF-Token": csrf},
+        )
         options = client.post(
-            "/api/v1/auth/factors/passkey/options", headers={"X-CSRF-Token": csrf}
+            "/api/v1/auth/factors/passkey/options",
+            json={"password": PASSWORD},
+            headers={"X-CSRF-Token": csrf},
         )
         added = client.post(
             "/api/v1/auth/factors/passkey",
@@ -132,12 +147,17 @@ def test_a_passkey_is_added_from_a_session_and_never_with_a_token(live_app: Live
         )
         factors = client.get("/api/v1/auth/factors").json()["factors"]
     assert without_csrf.status_code == 403
+    assert wrong_password.status_code == 403, wrong_password.text
+    assert "password is wrong" in wrong_password.json()["detail"]
     assert added.status_code == 200, added.text
     assert added.json()["factor"]["label"] == "laptop"
     assert added.json()["recovery_codes"] == []
     assert [f["kind"] for f in factors] == ["webauthn", "webauthn"]
-    with live_app.client(person.token) as by_token:
-        refused = by_token.post("/api/v1/auth/factors/passkey/options")
+    _, token = live_app.services.accounts.issue_api_token(
+        CONSOLE, "tests", 30, account_id=person.id
+    )
+    with live_app.client(token) as by_token:
+        refused = by_token.post("/api/v1/auth/factors/passkey/options", json={"password": PASSWORD})
     # A token proves no second factor, whatever its holder showed when issuing it.
     assert refused.status_code == 403, refused.text
     assert "needs a sign-in with a second factor" in refused.json()["detail"]

@@ -21,7 +21,7 @@ from platekeeper.api.schemas.passkeys import (
     PasskeyEnrolment,
     PendingPasskey,
 )
-from platekeeper.api.schemas.second_factor import FactorPublic
+from platekeeper.api.schemas.second_factor import FactorPublic, PasswordAgain
 from platekeeper.api.schemas.session import Me
 from platekeeper.domain.credentials import Principal
 from platekeeper.domain.permissions import Permission
@@ -57,7 +57,7 @@ _OWN_ERRORS: dict[int | str, dict[str, Any]] = {
         "content": {"application/problem+json": {}},
     },
     403: {
-        "description": "Not signed in with a second factor.",
+        "description": "Not signed in with a second factor, or the password is wrong.",
         "content": {"application/problem+json": {}},
     },
     409: {
@@ -141,8 +141,8 @@ def confirm_enrolment(
     response_description=_OPTIONS,
     dependencies=requires(Permission.ACCOUNTS_SELF),
 )
-def add_options(services: ServicesDep, caller: CallerDep) -> dict[str, Any]:
-    return _json(services.passkeys.add_options(_person(caller)))
+def add_options(body: PasswordAgain, services: ServicesDep, caller: CallerDep) -> dict[str, Any]:
+    return _json(services.passkeys.add_options(_person(caller), body.password))
 
 
 @router.post(
