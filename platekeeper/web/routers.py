@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from platekeeper.web import routes, second_factor, signin, transparency
+from platekeeper.web import passkeys, routes, second_factor, signin, transparency
 from platekeeper.web.pages import ROUTERS as PAGE_ROUTERS
 
 ROUTERS: tuple[APIRouter, ...] = (
     routes.router,
     signin.router,
     second_factor.router,
+    passkeys.router,
     transparency.router,
     *PAGE_ROUTERS,
 )

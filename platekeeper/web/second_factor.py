@@ -85,10 +85,7 @@ def second_factor(
     try:
         signed_in = services.second_factors.complete(pending, code, client_address(request))
     except AuthenticationFailed as exc:
-        methods = _methods_of(services, pending)
-        if methods is None:
-            return _start_again(next_page)
-        return _code_form(request, methods, next_page, error=str(exc), status_code=401)
+        return second_step_again(request, services, pending, next_page, exc)
     return signed_in_to(services, signed_in, safe_next(next_page))
 
 
@@ -127,20 +124,42 @@ def enrol(  # noqa: PLR0917 - a route's parameters are its form's fields
             pending, factor_id, code, client_address(request)
         )
     except PlateKeeperError as exc:
-        # The secret shown stays the one to confirm: a mistyped first code is typed again.
-        try:
-            enrolment = services.second_factors.enrolment_of(pending, factor_id)
-        except PlateKeeperError:
-            return _start_again(next_page)
-        context = {
-            "enrolment": enrolment,
-            "error": exc,
-            "next": safe_next(next_page),
-            "action": "/login/enrol",
-        }
-        return render(
-            request, "second_factor/enrol.html", context, status_code=exc.status, headers=_NO_STORE
-        )
+        return enrolment_again(request, services, pending, factor_id, next_page, exc)
+    return with_recovery_codes(request, services, signed_in, next_page)
+
+
+def enrolment_again(  # noqa: PLR0917 - what the page shows again
+    request: Request,
+    services: Services,
+    pending: str | None,
+    factor_id: str,
+    next_page: str | None,
+    error: PlateKeeperError,
+) -> Response:
+    """The enrolment page again, saying what was refused. The secret shown stays the one to
+    confirm: a mistyped first code is typed again."""
+    try:
+        if pending is None:
+            raise error
+        enrolment = services.second_factors.enrolment_of(pending, factor_id)
+    except PlateKeeperError:
+        return _start_again(next_page)
+    context = {
+        "enrolment": enrolment,
+        "error": error,
+        "next": safe_next(next_page),
+        "action": "/login/enrol",
+    }
+    return render(
+        request, "second_factor/enrol.html", context, status_code=error.status, headers=_NO_STORE
+    )
+
+
+def with_recovery_codes(
+    request: Request, services: Services, signed_in: SignedIn, next_page: str | None
+) -> Response:
+    """After enrolling a first factor at sign-in: the recovery codes, shown once, with the
+    session's cookie; the pending one gone."""
     response = render(
         request,
         "second_factor/recovery_codes.html",
@@ -150,6 +169,21 @@ def enrol(  # noqa: PLR0917 - a route's parameters are its form's fields
     set_session_cookie(response, services, signed_in.session_token)
     response.delete_cookie(PENDING_COOKIE, path=_PENDING_PATH)
     return response
+
+
+def second_step_again(
+    request: Request,
+    services: Services,
+    pending: str | None,
+    next_page: str | None,
+    error: AuthenticationFailed,
+) -> Response:
+    """The second-factor page again, saying what was refused; back to the password where the
+    pending sign-in has ended."""
+    methods = None if pending is None else _methods_of(services, pending)
+    if methods is None:
+        return _start_again(next_page)
+    return _code_form(request, methods, next_page, error=str(error), status_code=error.status)
 
 
 def signed_in_to(services: Services, signed_in: SignedIn, target: str) -> Response:

@@ -1,20 +1,25 @@
 """Security: a person's own second factors. They see what they hold and when each was last
-used, add an authenticator app, make new recovery codes, and remove a factor (never the last
-while second factors are required). Each change asks for the password again; each is logged."""
+used, add an authenticator app or a passkey, make new recovery codes, and remove a factor (never
+the last while second factors are required). Each change asks for the password again; each is
+logged."""
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 
+from platekeeper.accounts.passkey_factors import DEFAULT_LABEL as PASSKEY_LABEL
+from platekeeper.accounts.passkeys import MAX_RESPONSE_CHARS
 from platekeeper.accounts.second_factor import DEFAULT_LABEL
 from platekeeper.domain.factors import MAX_LABEL
 from platekeeper.domain.permissions import Permission
 from platekeeper.errors import PlateKeeperError
 from platekeeper.http.auth import Caller, CallerDep, requires
 from platekeeper.http.deps import ServicesDep
+from platekeeper.http.problems import from_error
 from platekeeper.services import Services
 from platekeeper.web.pages.admin import done, refused
 from platekeeper.web.pages.caller import person
@@ -26,6 +31,7 @@ PAGE = "/account/security"
 NOTICES = {
     "added": "The authenticator was added.",
     "removed": "The second factor was removed.",
+    "passkey-added": "The passkey was added.",
 }
 Password = Annotated[str, Form(max_length=1024)]
 
@@ -134,3 +140,33 @@ def _context(services: Services, caller: Caller) -> dict[str, Any]:
         "required": services.settings.accounts.second_factor_required,
         "notice": None,
     }
+
+
+@router.post(f"{PAGE}/passkey/options", dependencies=requires(Permission.ACCOUNTS_SELF))
+def passkey_options(services: ServicesDep, caller: CallerDep, password: Password) -> Response:
+    """The options for ``navigator.credentials.create``, as JSON for the page's script."""
+    try:
+        options = services.passkeys.add_options(person(caller), password)
+    except PlateKeeperError as error:
+        return from_error(error)
+    return JSONResponse(json.loads(options), headers={"Cache-Control": "no-store"})
+
+
+@router.post(f"{PAGE}/passkey", dependencies=requires(Permission.ACCOUNTS_SELF))
+def add_passkey(
+    request: Request,
+    services: ServicesDep,
+    caller: CallerDep,
+    credential: Annotated[str, Form(max_length=MAX_RESPONSE_CHARS)],
+    label: Annotated[str, Form(max_length=MAX_LABEL)] = PASSKEY_LABEL,
+) -> Response:
+    """The browser's answer to the options: the passkey stored (recovery codes if first)."""
+    try:
+        added = services.passkeys.add(person(caller), credential, label)
+    except PlateKeeperError as error:
+        return refused(
+            request, "pages/security/index.html", _context(services, caller), caller, error
+        )
+    if added.recovery_codes:
+        return _codes(request, caller, added.recovery_codes)
+    return done(f"{PAGE}?done=passkey-added")

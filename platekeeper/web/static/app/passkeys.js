@@ -1,9 +1,11 @@
 // Passkeys and security keys: the browser's half of the two WebAuthn ceremonies.
 //
-// A form with data-passkey="create" (enrol a key) or data-passkey="get" (sign in with one)
-// carries the server's options as JSON in data-passkey-options. On submit, the browser asks the
-// authenticator, and the form is sent with its answer, as JSON, in the hidden "credential" field;
-// the server checks everything. Binary fields travel as base64url both ways.
+// A form with data-passkey="create" (enrol a key) or data-passkey="get" (sign in with one) names
+// in data-passkey-options-url where the server's options come from: posted the form's fields
+// (its CSRF token, a password asked again), it answers the options with a fresh challenge as
+// JSON, or a problem. The browser then asks the authenticator, and the form is sent with its
+// answer, as JSON, in the hidden "credential" field; the server checks everything. Binary
+// fields travel as base64url both ways.
 "use strict";
 
 document.addEventListener("DOMContentLoaded", () => {
@@ -22,21 +24,37 @@ async function answer(form) {
     report(status, "This browser cannot use passkeys; use another second factor.");
     return;
   }
-  const options = JSON.parse(form.dataset.passkeyOptions);
+  const asked = await fetch(form.dataset.passkeyOptionsUrl, {
+    method: "POST",
+    body: new FormData(form),
+    credentials: "same-origin",
+  });
+  const options = await asked.json();
+  if (!asked.ok) {
+    report(status, [options.detail, options.hint].filter(Boolean).join(" "));
+    return;
+  }
   try {
     const credential = form.dataset.passkey === "create"
       ? await navigator.credentials.create({ publicKey: creationOptions(options) })
       : await navigator.credentials.get({ publicKey: requestOptions(options) });
     form.querySelector("input[name=credential]").value = JSON.stringify(toJSON(credential));
+    // The password was for the options; the answer goes without it.
+    for (const field of form.querySelectorAll("input[type=password]")) field.disabled = true;
     form.dataset.passkeyAnswered = "1";
     form.submit();
   } catch (error) {
-    // NotAllowedError: the person cancelled, or the key timed out; nothing was sent.
-    report(status, error.name === "NotAllowedError"
-      ? "No passkey was used. Try again, or use another second factor."
-      : `The passkey could not be used: ${error.message}`);
+    report(status, MESSAGES[error.name] || `The passkey could not be used: ${error.message}`);
   }
 }
+
+// What the browser's refusals mean for the person; nothing was sent to the server.
+const MESSAGES = {
+  // Cancelled, timed out, or no key of theirs at hand.
+  NotAllowedError: "No passkey was used. Try again, or use another second factor.",
+  // excludeCredentials: the authenticator holds one of their passkeys already.
+  InvalidStateError: "This authenticator holds one of your passkeys already; use another.",
+};
 
 function report(status, text) {
   if (status) status.textContent = text;
