@@ -43,8 +43,7 @@ def sign_in_options(
     request: Request, services: ServicesDep, pending: PendingCookie = None
 ) -> Response:
     """The options for ``navigator.credentials.get``, as JSON for the page's script."""
-    require_same_origin(request)
-    return _options(services.passkeys.sign_in_options, pending)
+    return _options(request, services.passkeys.sign_in_options, pending)
 
 
 @router.post("/login/passkey", response_class=HTMLResponse, dependencies=public())
@@ -70,8 +69,7 @@ def enrolment_options(
     request: Request, services: ServicesDep, pending: PendingCookie = None
 ) -> Response:
     """The options for ``navigator.credentials.create``, for a person with no factor yet."""
-    require_same_origin(request)
-    return _options(services.passkeys.enrolment_options, pending)
+    return _options(request, services.passkeys.enrolment_options, pending)
 
 
 @router.post("/login/enrol/passkey", response_class=HTMLResponse, dependencies=public())
@@ -97,10 +95,11 @@ def enrol(  # noqa: PLR0917 - a route's parameters are its form's fields
     return with_recovery_codes(request, services, signed_in, next_page)
 
 
-def _options(make: Callable[[str], str], pending: str | None) -> Response:
+def _options(request: Request, make: Callable[[str], str], pending: str | None) -> Response:
     """The options ``make`` gives for the pending sign-in, as JSON; else the problem, as JSON,
     for the page's script to show."""
     try:
+        require_same_origin(request)
         if pending is None:
             raise AuthenticationFailed(
                 "the sign-in has expired or was never started", hint="Sign in again."

@@ -35,36 +35,34 @@ from platekeeper.http.auth import (
     set_session_cookie,
 )
 from platekeeper.http.deps import ServicesDep
+from platekeeper.http.problems import PROBLEM_MEDIA_TYPE
 
 router = APIRouter(prefix="/api/v1", tags=["sign-in"])
 
-_STEP_ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {
-        "description": "The pending sign-in expired (sign in again), or the passkey's answer was "
-        "refused (passkey_refused: another person's key, a replayed or expired challenge, "
-        "another origin, a counter gone back; it counts toward the lockout), or the account "
-        "is locked.",
-        "content": {"application/problem+json": {}},
-    },
-    403: {
-        "description": "Enrolling at sign-in, by a person who has a second factor already.",
-        "content": {"application/problem+json": {}},
-    },
-}
-_OWN_ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {
-        "description": "The new passkey's answer was refused, or not from a signed-in browser.",
-        "content": {"application/problem+json": {}},
-    },
-    403: {
-        "description": "Not signed in with a second factor, or the password is wrong.",
-        "content": {"application/problem+json": {}},
-    },
-    409: {
-        "description": "The passkey is registered already.",
-        "content": {"application/problem+json": {}},
-    },
-}
+
+def _problems(descriptions: dict[int, str]) -> dict[int | str, dict[str, Any]]:
+    """The documented refusals of a route, by status, each a problem detail."""
+    return {
+        status: {"description": text, "content": {PROBLEM_MEDIA_TYPE: {}}}
+        for status, text in descriptions.items()
+    }
+
+
+_STEP_ERRORS = _problems(
+    {
+        401: "The pending sign-in expired (sign in again), or the passkey's answer was refused "
+        "(passkey_refused: another person's key, a replayed or expired challenge, another origin, "
+        "a counter gone back; it counts toward the lockout), or the account is locked.",
+        403: "Enrolling at sign-in, by a person who has a second factor already.",
+    }
+)
+_OWN_ERRORS = _problems(
+    {
+        401: "The new passkey's answer was refused, or not from a signed-in browser.",
+        403: "Not signed in with a second factor, or the password is wrong.",
+        409: "The passkey is registered already.",
+    }
+)
 _OPTIONS = "PublicKeyCredential{Request,Creation}OptionsJSON, binary fields in base64url."
 
 
