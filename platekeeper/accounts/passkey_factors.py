@@ -86,9 +86,17 @@ class PasskeyFactors:
             assertion = self.ceremonies.verify_authentication(
                 _bound(pending), account, response, self._keys(account)
             )
-            self._advanced(account, assertion.credential_id, assertion.new_sign_count)
+            factor = self._advanced(account, assertion.credential_id, assertion.new_sign_count)
         except PasskeyRefused as refused:
             raise self._refused(account, refused, client_address) from None
+        verified = "with" if assertion.user_verified else "without"
+        self._events.allowed(
+            actor_of(account),
+            "auth:second-factor",
+            f"passkey {factor.label!r} ({credential_label(assertion.credential_id)}) accepted "
+            f"{verified} user verification",
+            client_address=client_address,
+        )
         return self._factors.finish(pending, account, SIGNED_IN_WITH_PASSKEY, client_address)
 
     # -- enrolling the first one while signing in ------------------------------------------------

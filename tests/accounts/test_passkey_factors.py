@@ -88,11 +88,16 @@ def test_a_first_passkey_enrolled_at_sign_in_opens_the_session(
 
 
 def test_a_passkey_signs_in_after_the_password_and_its_counter_is_kept(
-    passkeys: PasskeyFactors, accounts: AccountService, store: Store
+    passkeys: PasskeyFactors, accounts: AccountService, store: Store, sink: RecordingSink
 ) -> None:
     account = add_person(accounts, "jdoe")
     key = enrolled(passkeys, accounts, account)
     signed = signed_in(passkeys, accounts, "jdoe", key)
+    accepted = [e for e in sink.events if e.action == "auth:second-factor"][-1]
+    assert accepted.outcome.value == "allowed"
+    assert accepted.reason.startswith("passkey 'yubikey' (")
+    assert accepted.reason.endswith("accepted with user verification")
+    assert accepted.client_address == ADDRESS
     assert signed.principal.signed_in_with == "password+webauthn"
     assert signed.recovery_codes == ()
     (factor,) = store.second_factors.list(account.id)
