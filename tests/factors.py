@@ -137,7 +137,9 @@ def console_code(where: str, username: str) -> str:
     time: the current step's or the next's (one of the step before might turn too old before the
     command checks it), each once. Where both are used, a recovery code stands in; with none
     left, the next step is waited for."""
-    held = _CONSOLE.setdefault((where, username), _ConsoleAuthenticator(secret_of(username), []))
+    held = _CONSOLE.get((where, username))
+    if held is None:  # nobody the tests enrolled there: whatever code, it opens nothing
+        return pyotp.TOTP(secret_of(username)).now()
     totp = pyotp.TOTP(held.secret)
     while True:
         current = totp.timecode(datetime.now(UTC))
