@@ -275,8 +275,8 @@ class SecondFactors:
         if not methods:
             raise PermissionDenied(
                 "you have no second factor yet",
-                hint="Enrol one: 'platekeeper user second-factor enrol --as NAME', or sign in "
-                "on the web, which asks you to.",
+                hint="Enrol one: 'platekeeper user second-factor enrol YOUR_USERNAME', or sign "
+                "in on the web, which asks you to.",
             )
         if not usable:
             raise PermissionDenied(

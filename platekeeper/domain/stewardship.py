@@ -74,6 +74,7 @@ def _verb(kind: ChangeKind) -> str:
         ChangeKind.PASSWORD: "set the password of",
         ChangeKind.ROLES: "changed the roles of",
         ChangeKind.ROLES_APPROVED: "approved the roles of",
+        ChangeKind.SECOND_FACTOR_RESET: "reset the second factors of",
     }[kind]
 
 

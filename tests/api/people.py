@@ -28,7 +28,7 @@ class Person:
 
     def code(self) -> str:
         """A fresh code of the person's test authenticator."""
-        return self.authenticators.code(self.account.id)
+        return self.authenticators.code(self.account)
 
     @property
     def headers(self) -> dict[str, str]:
@@ -79,7 +79,7 @@ def sign_in(app: LiveApp, username: str, password: str = PASSWORD) -> tuple[http
             "/api/v1/auth/second-factor",
             json={
                 "pending_token": response.json()["pending_token"],
-                "code": auth.code(account.id),
+                "code": auth.code(account),
             },
         )
     assert response.status_code == 200, response.text

@@ -28,7 +28,7 @@ def test_the_session_cookie_is_http_only_strict_and_secure(live_app: LiveApp) ->
     with live_app.client() as client:
         response = client.post("/api/v1/auth/login", json={"username": "sam", "password": PASSWORD})
         assert "set-cookie" not in response.headers, "a password alone opened a session"
-        code = auth.code(people[Role.SUPERVISOR].account.id)
+        code = auth.code(people[Role.SUPERVISOR].account)
         pending = response.json()["pending_token"]
         response = client.post(
             "/api/v1/auth/second-factor", json={"pending_token": pending, "code": code}

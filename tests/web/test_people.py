@@ -12,6 +12,7 @@ from platekeeper.domain.access import AccessOutcome
 from platekeeper.domain.people import AccountStatus, Role, SuspensionReason, TrainingRecord
 from platekeeper.store.protocols import AccessFilter
 from tests.api.people import PASSWORD, add_person
+from tests.factors import Authenticators
 from tests.web.conftest import WebApp, shoot, sign_in
 
 
@@ -153,7 +154,7 @@ def test_roles_training_and_deactivation(page: Page, web_app: WebApp) -> None:
     # A privileged role waits for a second privileged person of the agency.
     olivia = web_app.services.accounts.by_username("olivia")
     assert olivia.roles == {Role.OFFICER}
-    sam, _ = web_app.services.accounts.login("sam", PASSWORD)
+    sam, _ = Authenticators.of(web_app.services).sign_in("sam", PASSWORD)
     web_app.services.accounts.approve_roles(sam, olivia.id)
     assert web_app.services.accounts.by_username("olivia").roles == {
         Role.OFFICER,
