@@ -85,6 +85,7 @@ def test_a_passkey_enrolled_at_the_first_sign_in_signs_in_after_the_password(
         assert password_step(client, "jdoe")["methods"] == ["webauthn", "recovery-code"]
     signed_in, _ = passkey_step(live_app, "jdoe", key)
     assert signed_in.status_code == 200, signed_in.text
+    assert "recovery_codes" not in signed_in.json()
     client, _ = session(live_app, signed_in)
     with client:
         me = client.get("/api/v1/auth/me")

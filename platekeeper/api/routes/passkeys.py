@@ -13,6 +13,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
+from platekeeper.accounts.second_factor import SignedIn
 from platekeeper.api.routes.second_factor import SignedInWithCodes
 from platekeeper.api.schemas.passkeys import (
     NewPasskey,
@@ -36,6 +37,7 @@ from platekeeper.http.auth import (
 )
 from platekeeper.http.deps import ServicesDep
 from platekeeper.http.problems import PROBLEM_MEDIA_TYPE
+from platekeeper.services import Services
 
 router = APIRouter(prefix="/api/v1", tags=["sign-in"])
 
@@ -93,8 +95,7 @@ def sign_in(body: PasskeyAnswer, request: Request, response: Response, services:
     signed_in = services.passkeys.complete(
         body.pending_token, json.dumps(body.credential), client_address(request)
     )
-    set_session_cookie(response, services, signed_in.session_token)
-    return Me.of(signed_in.principal, signed_in.session_token)
+    return _session(response, services, signed_in)
 
 
 @router.post(
@@ -126,9 +127,7 @@ def confirm_enrolment(
     signed_in = services.passkeys.confirm_enrolment(
         body.pending_token, json.dumps(body.credential), body.label, client_address(request)
     )
-    set_session_cookie(response, services, signed_in.session_token)
-    me = Me.of(signed_in.principal, signed_in.session_token)
-    return SignedInWithCodes(**me.model_dump(), recovery_codes=list(signed_in.recovery_codes))
+    return _session(response, services, signed_in)
 
 
 @router.post(
@@ -155,6 +154,14 @@ def add(body: NewPasskey, services: ServicesDep, caller: CallerDep) -> PasskeyAd
     return PasskeyAdded(
         factor=FactorPublic.of(added.factor), recovery_codes=list(added.recovery_codes)
     )
+
+
+def _session(response: Response, services: Services, signed_in: SignedIn) -> SignedInWithCodes:
+    """The session's cookie set, and who signed in (with recovery codes where any were made;
+    a route answering ``Me`` leaves them out)."""
+    set_session_cookie(response, services, signed_in.session_token)
+    me = Me.of(signed_in.principal, signed_in.session_token)
+    return SignedInWithCodes(**me.model_dump(), recovery_codes=list(signed_in.recovery_codes))
 
 
 def _person(caller: CallerDep) -> Principal:
