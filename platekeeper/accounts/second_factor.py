@@ -22,7 +22,7 @@ from platekeeper.accounts.pending import RECOVERY_CODE, SecondFactorInvalid
 from platekeeper.accounts.sealing import SecretSeal
 from platekeeper.accounts.service import AccountService
 from platekeeper.config import AccountSettings
-from platekeeper.domain.access import AccessSink
+from platekeeper.domain.access import AccessSink, Actor
 from platekeeper.domain.credentials import CredentialKind, Principal, new_id
 from platekeeper.domain.factors import (
     SIGNED_IN_WITH_FACTOR,
@@ -240,7 +240,7 @@ class SecondFactors:
             f"TOTP factor {factor.label!r} seeded by the host",
             username=account.username,
         )
-        return self._new_recovery_codes(account, None)
+        return self._new_recovery_codes(account, None, by.actor)
 
     # -- the console ----------------------------------------------------------------------------
 
@@ -353,12 +353,14 @@ class SecondFactors:
             client_address=client_address,
         )
 
-    def _new_recovery_codes(self, account: Account, client_address: str | None) -> tuple[str, ...]:
+    def _new_recovery_codes(
+        self, account: Account, client_address: str | None, by: Actor | None = None
+    ) -> tuple[str, ...]:
         codes = new_recovery_codes()
         hashes = [hash_recovery_code(account.id, code) for code in codes]
         self._store.recovery_codes.replace(account.id, hashes, self._clock.now())
         self._events.allowed(
-            actor_of(account),
+            by or actor_of(account),
             "factors:recovery-codes",
             f"{len(codes)} new recovery codes; earlier ones no longer work",
             username=account.username,

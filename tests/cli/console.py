@@ -37,8 +37,10 @@ def run_as(
     *args: str,
     password: str | None = PASSWORD,
     stdin: str = "",
+    code: str | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """``platekeeper ARGS`` signed in as ``username`` (None: nobody) with ``password``."""
+    """``platekeeper ARGS`` signed in as ``username`` (None: nobody) with ``password`` and
+    ``code``, or a fresh code of their test authenticator."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PLATEKEEPER_")}
     env["PLATEKEEPER_DATA_DIR"] = str(data_dir)
     env["COLUMNS"] = "200"
@@ -47,7 +49,7 @@ def run_as(
     if password is not None:
         env["PLATEKEEPER_CONSOLE_PASSWORD"] = password
     if username is not None:
-        env["PLATEKEEPER_CONSOLE_CODE"] = console_code(str(data_dir), username)
+        env["PLATEKEEPER_CONSOLE_CODE"] = code or console_code(str(data_dir), username)
     return subprocess.run(
         [sys.executable, "-m", "platekeeper", *args],
         env=env,
