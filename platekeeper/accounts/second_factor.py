@@ -327,6 +327,8 @@ class SecondFactors:
             created_at=self._clock.now(),
             sealed_secret=self._seal.seal(secret, account.id, factor_id),
         )
+        # Only the latest secret shown can be confirmed: one begun earlier and left is dropped.
+        self._store.second_factors.delete_unconfirmed(account.id)
         self._store.second_factors.add(factor)
         self._events.allowed(
             actor_of(account),
