@@ -92,10 +92,18 @@ class SecondFactors:
     def methods(self, account_id: str) -> tuple[str, ...]:
         return self._accounts.pending.methods(account_id)
 
+    def begin_second_step(
+        self, token: str, client_address: str | None
+    ) -> tuple[PendingSignIn, Account]:
+        """The pending sign-in and its person, if they may show a second factor now: not
+        locked, in good standing. Every way of showing one (a code here, a passkey) starts so,
+        then ends with ``finish``, or ``refuse``."""
+        pending, account = self.pending(token)
+        return pending, self._accounts.second_step_allowed(account, client_address)
+
     def complete(self, token: str, code: str, client_address: str | None) -> SignedIn:
         """The session of a person who shows a TOTP code or a recovery code."""
-        pending, account = self.pending(token)
-        account = self._accounts.second_step_allowed(account, client_address)
+        pending, account = self.begin_second_step(token, client_address)
         second = self._check_code(account, code, client_address)
         return self.finish(pending, account, second, client_address)
 
@@ -141,8 +149,7 @@ class SecondFactors:
     ) -> SignedIn:
         """The first code of the enrolled secret: the factor counts, recovery codes are made,
         and the session opens, signed in with the new factor."""
-        pending, account = self.pending(token)
-        account = self._accounts.second_step_allowed(account, client_address)
+        pending, account = self.begin_second_step(token, client_address)
         self._require_none(account)
         self._confirm_totp(account, factor_id, code, client_address)
         codes = self._new_recovery_codes(account, client_address)
