@@ -22,7 +22,7 @@ from platekeeper.accounts.pending import RECOVERY_CODE, SecondFactorInvalid
 from platekeeper.accounts.sealing import SecretSeal
 from platekeeper.accounts.service import AccountService
 from platekeeper.config import AccountSettings
-from platekeeper.domain.access import AccessSink
+from platekeeper.domain.access import AccessSink, Actor
 from platekeeper.domain.credentials import CredentialKind, Principal, new_id
 from platekeeper.domain.factors import (
     SIGNED_IN_WITH_FACTOR,
@@ -92,10 +92,18 @@ class SecondFactors:
     def methods(self, account_id: str) -> tuple[str, ...]:
         return self._accounts.pending.methods(account_id)
 
+    def begin_second_step(
+        self, token: str, client_address: str | None
+    ) -> tuple[PendingSignIn, Account]:
+        """The pending sign-in and its person, if they may show a second factor now: not
+        locked, in good standing. Every way of showing one (a code here, a passkey) starts so,
+        then ends with ``finish``, or ``refuse``."""
+        pending, account = self.pending(token)
+        return pending, self._accounts.second_step_allowed(account, client_address)
+
     def complete(self, token: str, code: str, client_address: str | None) -> SignedIn:
         """The session of a person who shows a TOTP code or a recovery code."""
-        pending, account = self.pending(token)
-        account = self._accounts.second_step_allowed(account, client_address)
+        pending, account = self.begin_second_step(token, client_address)
         second = self._check_code(account, code, client_address)
         return self.finish(pending, account, second, client_address)
 
@@ -155,8 +163,7 @@ class SecondFactors:
     ) -> SignedIn:
         """The first code of the enrolled secret: the factor counts, recovery codes are made,
         and the session opens, signed in with the new factor."""
-        pending, account = self.pending(token)
-        account = self._accounts.second_step_allowed(account, client_address)
+        pending, account = self.begin_second_step(token, client_address)
         self._require_none(account)
         self._confirm_totp(account, factor_id, code, client_address)
         codes = self._new_recovery_codes(account, client_address)
@@ -254,7 +261,7 @@ class SecondFactors:
             f"TOTP factor {factor.label!r} seeded by the host",
             username=account.username,
         )
-        return self._new_recovery_codes(account, None)
+        return self._new_recovery_codes(account, None, by.actor)
 
     # -- the console ----------------------------------------------------------------------------
 
@@ -341,6 +348,8 @@ class SecondFactors:
             created_at=self._clock.now(),
             sealed_secret=self._seal.seal(secret, account.id, factor_id),
         )
+        # Only the latest secret shown can be confirmed: one begun earlier and left is dropped.
+        self._store.second_factors.delete_unconfirmed(account.id)
         self._store.second_factors.add(factor)
         self._events.allowed(
             actor_of(account),
@@ -367,12 +376,14 @@ class SecondFactors:
             client_address=client_address,
         )
 
-    def _new_recovery_codes(self, account: Account, client_address: str | None) -> tuple[str, ...]:
+    def _new_recovery_codes(
+        self, account: Account, client_address: str | None, by: Actor | None = None
+    ) -> tuple[str, ...]:
         codes = new_recovery_codes()
         hashes = [hash_recovery_code(account.id, code) for code in codes]
         self._store.recovery_codes.replace(account.id, hashes, self._clock.now())
         self._events.allowed(
-            actor_of(account),
+            by or actor_of(account),
             "factors:recovery-codes",
             f"{len(codes)} new recovery codes; earlier ones no longer work",
             username=account.username,

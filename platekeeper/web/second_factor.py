@@ -61,13 +61,9 @@ def second_factor_page(
     pending: PendingCookie = None,
     next_page: NextQuery = None,
 ) -> Response:
-    if pending is None:
+    methods = None if pending is None else _methods_of(services, pending)
+    if methods is None:
         return _start_again(next_page)
-    try:
-        _, account = services.second_factors.pending(pending)
-    except AuthenticationFailed:
-        return _start_again(next_page)
-    methods = services.second_factors.methods(account.id)
     return _code_form(request, methods, next_page)
 
 

@@ -39,8 +39,8 @@ def run_as(
     stdin: str = "",
     code: str | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """``platekeeper ARGS`` signed in as ``username`` (None: nobody) with ``password``, and
-    ``code`` as the second factor (by default, one of the person's test authenticator)."""
+    """``platekeeper ARGS`` signed in as ``username`` (None: nobody) with ``password`` and
+    ``code``, or a fresh code of their test authenticator."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PLATEKEEPER_")}
     env["PLATEKEEPER_DATA_DIR"] = str(data_dir)
     env["COLUMNS"] = "200"

@@ -81,6 +81,10 @@ def test_factors_of_a_missing_account_are_refused(store: Store) -> None:
 
 def test_deleting_factors(holder: Store) -> None:
     holder.second_factors.add(totp_factor())
+    holder.second_factors.add(totp_factor("waiting"))
+    holder.second_factors.confirm("f1", NOW, 1)
+    assert holder.second_factors.delete_unconfirmed("id-jdoe") == 1
+    assert holder.second_factors.get("f1") is not None
     holder.second_factors.add(passkey())
     assert holder.second_factors.delete("k1")
     assert not holder.second_factors.delete("k1")

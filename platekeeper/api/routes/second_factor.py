@@ -19,6 +19,7 @@ from platekeeper.api.schemas.second_factor import (
     PasswordAgain,
     RecoveryCodes,
     SecondStepBody,
+    SignedInWithCodes,
     TotpCode,
     TotpEnrolmentPublic,
     TotpLabel,
@@ -56,10 +57,6 @@ _OWN_ERRORS: dict[int | str, dict[str, Any]] = {
         "content": {"application/problem+json": {}},
     },
 }
-
-
-class SignedInWithCodes(Me):
-    recovery_codes: list[str]
 
 
 @router.post(

@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from platekeeper.accounts.pending import Challenge
 from platekeeper.accounts.second_factor import DEFAULT_LABEL, TotpEnrolment
+from platekeeper.api.schemas.session import Me
 from platekeeper.domain.factors import MAX_LABEL, SecondFactor
 
 
@@ -86,6 +87,12 @@ class TotpEnrolmentPublic(BaseModel):
             otpauth_uri=enrolment.uri,
             qr_svg=enrolment.qr_svg,
         )
+
+
+class SignedInWithCodes(Me):
+    """The session of a sign-in that enrolled the first factor, and its recovery codes."""
+
+    recovery_codes: list[str] = Field(description="Shown this once; each works once.")
 
 
 class RecoveryCodes(BaseModel):

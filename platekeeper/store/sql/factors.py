@@ -97,6 +97,12 @@ class SqlSecondFactors(Repository):
     def delete(self, factor_id: str) -> bool:
         return self._execute("DELETE FROM second_factors WHERE id = ?", (factor_id,)) > 0
 
+    def delete_unconfirmed(self, account_id: str) -> int:
+        return self._execute(
+            "DELETE FROM second_factors WHERE account_id = ? AND confirmed_at IS NULL",
+            (account_id,),
+        )
+
     def delete_for_account(self, account_id: str) -> int:
         return self._execute("DELETE FROM second_factors WHERE account_id = ?", (account_id,))
 
