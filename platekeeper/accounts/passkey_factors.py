@@ -80,8 +80,7 @@ class PasskeyFactors:
 
     def complete(self, pending_token: str, response: str, client_address: str | None) -> SignedIn:
         """The session of the pending person whose passkey answered the challenge."""
-        pending, account = self._factors.pending(pending_token)
-        account = self._accounts.second_step_allowed(account, client_address)
+        pending, account = self._factors.begin_second_step(pending_token, client_address)
         try:
             assertion = self.ceremonies.verify_authentication(
                 _bound(pending), account, response, self._keys(account)
@@ -112,8 +111,7 @@ class PasskeyFactors:
         self, pending_token: str, response: str, label: str, client_address: str | None
     ) -> SignedIn:
         """The new passkey stored, recovery codes made, and the session opened with it."""
-        pending, account = self._factors.pending(pending_token)
-        account = self._accounts.second_step_allowed(account, client_address)
+        pending, account = self._factors.begin_second_step(pending_token, client_address)
         self._factors.require_no_factor(account)
         try:
             new = self.ceremonies.verify_registration(_bound(pending), response)

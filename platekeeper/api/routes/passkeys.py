@@ -14,7 +14,6 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 
 from platekeeper.accounts.second_factor import SignedIn
-from platekeeper.api.routes.second_factor import SignedInWithCodes
 from platekeeper.api.schemas.passkeys import (
     NewPasskey,
     PasskeyAdded,
@@ -22,7 +21,11 @@ from platekeeper.api.schemas.passkeys import (
     PasskeyEnrolment,
     PendingPasskey,
 )
-from platekeeper.api.schemas.second_factor import FactorPublic, PasswordAgain
+from platekeeper.api.schemas.second_factor import (
+    FactorPublic,
+    PasswordAgain,
+    SignedInWithCodes,
+)
 from platekeeper.api.schemas.session import Me
 from platekeeper.domain.credentials import Principal
 from platekeeper.domain.permissions import Permission
