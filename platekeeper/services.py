@@ -13,7 +13,10 @@ from platekeeper.access import ApprovalDesk, ReadAccess
 from platekeeper.accounts.directory_tokens import DirectoryTokens
 from platekeeper.accounts.events import AccountEvents
 from platekeeper.accounts.oidc_provider import HttpOpenIdProvider, client_secret
+from platekeeper.accounts.passkey_factors import PasskeyFactors, passkey_factors
 from platekeeper.accounts.provisioning import Provisioning
+from platekeeper.accounts.sealing import load_secret_seal
+from platekeeper.accounts.second_factor import SecondFactors
 from platekeeper.accounts.service import AccountService
 from platekeeper.accounts.sign_on import SignOnRules, SingleSignOn
 from platekeeper.audit import AccessLog, VerificationReport, open_access_log
@@ -68,6 +71,8 @@ class Services:
     cameras: CameraService
     access_log: AccessLog
     accounts: AccountService
+    second_factors: SecondFactors
+    passkeys: PasskeyFactors
     read_access: ReadAccess
     approvals: ApprovalDesk
     hit_desk: HitDesk
@@ -135,6 +140,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
             policy = _effective_policy(settings, store)
             images = open_image_store(settings, store.image_keys, clock)
             log = open_access_log(store, _audit_under(settings, policy), clock)
+            seal = load_secret_seal(settings.second_factor_key_path)
             alerts = AlertDispatcher.from_settings(
                 store.alert_outbox, images, clock, settings.alerts, log=log
             )
@@ -183,6 +189,9 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     accounts = AccountService(
         store, clock, settings.accounts, log, staffing=_staffing(settings, policy)
     )
+    second_factors = SecondFactors(
+        store, clock, settings.accounts, log, accounts=accounts, seal=seal
+    )
     return Services(
         settings=settings,
         store=store,
@@ -200,6 +209,10 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         cameras=CameraService(store, log, clock, hotlists, collection),
         access_log=log,
         accounts=accounts,
+        second_factors=second_factors,
+        passkeys=passkey_factors(
+            store, clock, settings.accounts, log, accounts=accounts, factors=second_factors
+        ),
         read_access=ReadAccess(store, images, log, clock, access),
         approvals=ApprovalDesk(store, log, clock, access, independence=independence),
         hit_desk=HitDesk(store, images, log, clock, access),

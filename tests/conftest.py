@@ -14,7 +14,10 @@ import pytest
 from argon2 import PasswordHasher
 from psycopg.conninfo import make_conninfo
 
+from platekeeper.accounts.passkey_factors import passkey_factors
 from platekeeper.accounts.passwords import Passwords
+from platekeeper.accounts.sealing import load_secret_seal
+from platekeeper.accounts.second_factor import SecondFactors
 from platekeeper.accounts.service import AccountService
 from platekeeper.config import Settings, load_settings
 from platekeeper.domain import (
@@ -168,7 +171,25 @@ def build_test_services(settings: Settings, clock: FixedClock) -> Services:
         collection=built.ingest.collection,
         policy=POLICY_ASSUMED_COMPLETE,
     )
-    services = replace(built, accounts=cheap, ingest=ingest)
+    second_factors = SecondFactors(
+        built.store,
+        clock,
+        settings.accounts,
+        built.access_log,
+        accounts=cheap,
+        seal=load_secret_seal(settings.second_factor_key_path),
+    )
+    passkeys = passkey_factors(
+        built.store,
+        clock,
+        settings.accounts,
+        built.access_log,
+        accounts=cheap,
+        factors=second_factors,
+    )
+    services = replace(
+        built, accounts=cheap, second_factors=second_factors, passkeys=passkeys, ingest=ingest
+    )
     services.store.upgrade()
     return services
 

@@ -69,6 +69,6 @@ def may_manage(by: Acting, agency_id: str, account_id: str | None) -> Decision:
 def _machine_may_manage(by: Bootstrap | Directory, agency_id: str) -> Decision:
     if isinstance(by, Bootstrap):
         return Decision(False, "the bootstrap only creates the first custodian")
-    if by.actor.agency_id != agency_id:
+    if not AgencyScope.of(by.actor).admits(agency_id):
         return Decision(False, "the account is not of the directory's agency")
     return Decision(True, "provisioned by the agency's directory")

@@ -217,7 +217,7 @@ class Provisioning:
                 roles=roles,
                 training_completed_on=None,
             )
-        if existing.agency_id != by.actor.agency_id:
+        if not AgencyScope.of(by.actor).admits(existing.agency_id):
             raise Conflict(f"userName {user.user_name!r} is taken")
         query = {"username": user.user_name}
         self._logged(by, "scim:accounts", query, "the directory's user linked to the account")
@@ -245,7 +245,7 @@ class Provisioning:
         same = self._store.directory_users.list(by.actor.agency_id, user_name=user.user_name)
         account = self._store.accounts.by_username(user.user_name)
         if any(other.id != user.id for other in same) or (
-            account is not None and account.agency_id != by.actor.agency_id
+            account is not None and not AgencyScope.of(by.actor).admits(account.agency_id)
         ):
             raise Conflict(f"userName {user.user_name!r} is taken")
 

@@ -8,7 +8,7 @@ each time it is used: one idle too long, or whose training has lapsed, is suspen
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
@@ -27,6 +27,7 @@ from platekeeper.accounts.messages import (
     training_not_recorded,
 )
 from platekeeper.accounts.passwords import Passwords, check_password_rules
+from platekeeper.accounts.pending import PendingSignIns, SecondFactorInvalid, SecondFactorNeeded
 from platekeeper.accounts.screen_lock import ScreenLocks, ScreenState
 from platekeeper.config import AccountSettings
 from platekeeper.domain.access import AccessSink, Actor
@@ -41,6 +42,7 @@ from platekeeper.domain.credentials import (
     logged_sign_in,
     new_id,
 )
+from platekeeper.domain.factors import proves_second_factor
 from platekeeper.domain.people import (
     Account,
     AccountStatus,
@@ -108,6 +110,8 @@ class AccountService:
         )
         self._max_idle = timedelta(days=settings.max_idle_days)
         self._session_idle = timedelta(minutes=settings.session_idle_minutes)
+        self.pending = PendingSignIns(store, clock)
+        self.second_factor_required = settings.second_factor_required
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -424,8 +428,18 @@ class AccountService:
     def login(
         self, username: str, password: str, client_address: str | None = None
     ) -> tuple[Principal, str]:
-        """A new session for the person who typed this password, and its token for the cookie."""
+        """A new session for the person who typed this password, and its token for the cookie;
+        while second factors are required (``accounts.second_factor_required``), none: it raises
+        ``SecondFactorNeeded`` with the pending sign-in the second step completes."""
         account = self._signed_in(username, password, client_address, console=False)
+        if self.second_factor_required:
+            challenge = self.pending.open(account, "password", client_address)
+            step = "enrol one" if challenge.must_enrol else ", ".join(challenge.methods)
+            reason = f"password accepted; second factor needed ({step})"
+            self._events.allowed(
+                actor_of(account), "auth:password", reason, client_address=client_address
+            )
+            raise SecondFactorNeeded(challenge)
         return self.open_session(account, "password", "password accepted", client_address)
 
     def open_session(
@@ -444,6 +458,7 @@ class AccountService:
         self.lockout.succeeded(account.username)
         now = self._clock.now()
         self._store.accounts.record_login(account.id, now)
+        self._store.pending_sign_ins.delete_for_account(account.id)
         token, session = self._new_session(account, now, client_address, signed_in_with)
         ended = self._store.sessions.delete_for_account(account.id, keep=session.id)
         reason += f" ({signed_in_with})" + (f"; ended {ended} earlier session(s)" if ended else "")
@@ -482,20 +497,88 @@ class AccountService:
             return self.console_login(username, new_password), ""
         return self.login(username, new_password, client_address)
 
-    def console_login(self, username: str, password: str) -> Principal:
+    def console_login(
+        self,
+        username: str,
+        password: str,
+        second_step: Callable[[Account], str] | None = None,
+    ) -> Principal:
         """The person at the server's console, for one command: a password as on the web, the
-        same lockout, standing and must-change rules; logged with the console as its channel."""
-        now = self._clock.now()
+        same lockout, standing and must-change rules; logged with the console as its channel.
+        While second factors are required, ``second_step`` checks one after the password and
+        says how the person signed in (``SecondFactors.console_login`` gives it)."""
         account = self._signed_in(username, password, CONSOLE, console=True)
+        signed_in_with = "password"
+        if self.second_factor_required:
+            if second_step is None:
+                raise SecondFactorNeeded(None, "the console needs a second factor too")
+            signed_in_with = second_step(account)
         self.lockout.succeeded(account.username)
+        now = self._clock.now()
         self._store.accounts.record_login(account.id, now)
         self._events.allowed(
-            actor_of(account, logged_sign_in(CredentialKind.CONSOLE, "password")),
+            actor_of(account, logged_sign_in(CredentialKind.CONSOLE, signed_in_with)),
             "auth:login",
-            "password accepted at the console",
+            f"accepted at the console ({signed_in_with})",
             client_address=CONSOLE,
         )
-        return Principal(replace(account, last_active_at=now), CredentialKind.CONSOLE, CONSOLE)
+        return Principal(
+            replace(account, last_active_at=now), CredentialKind.CONSOLE, CONSOLE, signed_in_with
+        )
+
+    def check_password(self, username: str, password: str) -> Account:
+        """The account whose password this is, typed at the console, with the same lockout and
+        standing rules as signing in; no session (the console enrols a second factor with it)."""
+        return self._signed_in(username, password, CONSOLE, console=True)
+
+    def confirm_own_password(self, account: Account, password: str) -> None:
+        """Refuse, logged, unless ``password`` is the account's: asked again before a person
+        changes what proves who they are (their second factors, their recovery codes)."""
+        self._check_current_password(account, password)
+
+    def second_step_allowed(self, account: Account, client_address: str | None) -> Account:
+        """``account`` if it may try a second factor now: not locked, still in good standing.
+        A locked username or address is refused here as at the password."""
+        self.lockout.refuse_if_locked(_second_step(account, client_address))
+        return self._standing(account, "auth:second-factor", client_address)
+
+    def second_step_failed(
+        self, account: Account, reason: str, client_address: str | None
+    ) -> AuthenticationFailed:
+        """Count a wrong second factor as a wrong password (the same lockout), log it, and
+        return what to say."""
+        wrong = SecondFactorInvalid(
+            "the code is not valid", hint="Type the current code, or a recovery code."
+        )
+        return self.lockout.failed(_second_step(account, client_address), reason, wrong)
+
+    def reset_second_factors(self, by: Acting, account_id: str) -> int:
+        """A custodian removes every second factor and recovery code of a person who lost
+        theirs (never their own: ``may_manage``); the person enrols again at their next sign-in,
+        and their sessions and API tokens end now. How many factors went."""
+        now = self._clock.now()
+        account = self._scoped(by, account_id, "accounts:second-factor-reset")
+        actor = self._authorise(
+            by, "accounts:second-factor-reset", account.agency_id, account.id, account
+        )
+        removed = self._store.second_factors.delete_for_account(account.id)
+        self._store.recovery_codes.delete_for_account(account.id)
+        self._store.pending_sign_ins.delete_for_account(account.id)
+        sessions = self._store.sessions.delete_for_account(account.id)
+        tokens = self._store.api_tokens.revoke_for_account(account.id, now)
+        self._changed(by, account, ChangeKind.SECOND_FACTOR_RESET, now)
+        reason = (
+            f"second factors reset: {removed} factor(s) and the recovery codes removed; "
+            f"{sessions} session(s) ended, {tokens} API token(s) revoked; enrols again at sign-in"
+        )
+        self._events.allowed(
+            actor,
+            "accounts:second-factor-reset",
+            reason,
+            username=account.username,
+            client_address=_channel(by),
+        )
+        return removed
 
     def resolve_session(
         self, token: str, client_address: str | None = None, *, while_locked: bool = False
@@ -527,6 +610,10 @@ class AccountService:
         if session.ended(now, self._session_idle):
             self._store.sessions.delete(session.id)
             raise AuthenticationFailed("the session has ended", hint="Sign in again.")
+        if self.second_factor_required and not proves_second_factor(session.signed_in_with):
+            # Opened while second factors were not required: it ends now that they are.
+            self._store.sessions.delete(session.id)
+            raise SecondFactorNeeded(None, "the session was opened without a second factor")
         return session
 
     def logout(self, session_token: str, client_address: str | None = None) -> None:
@@ -625,6 +712,12 @@ class AccountService:
                 "'platekeeper token create USER --name NAME --scope search'.",
             )
         account = self._standing(self.get(stored.account_id), "auth:token", client_address)
+        if self.second_factor_required and not self.pending.has_second_factor(account.id):
+            reason = "the token's holder has no second factor enrolled"
+            self._events.denied(
+                actor_of(account), "auth:token", reason, client_address=client_address
+            )
+            raise SecondFactorNeeded(None, reason)
         if stored.last_used_at is None or now - stored.last_used_at >= TOUCH_EVERY:
             self._store.api_tokens.record_use(stored.id, now)
             self._store.accounts.touch(account.id, now)
@@ -642,6 +735,7 @@ class AccountService:
                 suspended.append((self._suspend_lapsed(account, reason, None), reason))
         self._store.sessions.delete_ended(now, now - self._session_idle)
         self.lockout.forget_stale()
+        self._store.pending_sign_ins.delete_ended(now)
         return suspended
 
     # Last: below it, ``list`` in an annotation would name this method.
@@ -734,6 +828,11 @@ class AccountService:
             raise PermissionDenied(
                 "an API token cannot issue API tokens", hint="Sign in to issue a token."
             )
+        if self.second_factor_required and not proves_second_factor(by.signed_in_with):
+            raise PermissionDenied(
+                "issuing an API token needs a sign-in with a second factor",
+                hint="Sign in again with your authenticator app or passkey.",
+            )
         if account_id not in (None, by.account.id):
             raise PermissionDenied(
                 "API tokens are issued by their holder only",
@@ -802,6 +901,8 @@ class AccountService:
             raise self.lockout.failed(
                 attempt, "unknown username" if account is None else "wrong password"
             )
+        # Failures are cleared only when the whole sign-in succeeds (``open_session``): a
+        # password must not wipe the count of wrong second-factor codes typed after it.
         if stored_hash is not None and self._passwords.needs_rehash(stored_hash):
             self._store.accounts.set_password_hash(
                 account.id, self._passwords.hash(password), must_change=state.must_change
@@ -1002,6 +1103,10 @@ class AccountService:
             expires_on=expires_on,
             after=account.inactive_from(),
         )
+
+
+def _second_step(account: Account, client_address: str | None) -> Attempt:
+    return Attempt(account.username, actor_of(account), client_address, "auth:second-factor")
 
 
 def _scope(by: Acting) -> AgencyScope:

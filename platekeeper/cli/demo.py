@@ -118,6 +118,13 @@ def _report_logins(logins: list[DemoLogin]) -> None:
     for login in logins:
         table.add_row(login.role.value, login.username, login.password)
     out.print(table)
+    # A demo's only: a real person's secret is shown once, to them alone, when they enrol.
+    out.print(
+        "Second factor: add each person's demo TOTP secret to an authenticator app (new each"
+        " run), and type its code after the password:"
+    )
+    for login in logins:
+        out.print(f"  {login.username}: {login.totp_secret}", soft_wrap=True)
     out.print(
         "Sign in at /login. Every look-up of plate data asks for a purpose and a case number"
         " (e.g. stolen-vehicle, 2026-000123) and is written to the access log."

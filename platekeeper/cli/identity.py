@@ -7,7 +7,9 @@ The console is no back door. The rule, for every command:
   tokens, hot lists and their entries, cameras and their keys, holds, shares, approvals), acts
   as a person who signs in first: their username (``--as``, or ``PLATEKEEPER_CONSOLE_USER``) and
   their password (asked, hidden, at a terminal; or ``PLATEKEEPER_CONSOLE_PASSWORD`` for
-  scripts), with the same lockout, standing and must-change rules as the web. Their roles and
+  scripts), then, while second factors are required, a code from their authenticator app or a
+  recovery code (asked; or ``PLATEKEEPER_CONSOLE_CODE``), with the same lockout, standing and
+  must-change rules as the web. Their roles and
   their agency decide, through the same gate and agency scope as the pages and the API; a
   suspended or deactivated account does nothing here either. What they do is logged under their
   name with ``console`` as its client address.
@@ -36,19 +38,21 @@ from platekeeper.accounts.service import CONSOLE
 from platekeeper.domain.access import Actor
 from platekeeper.domain.credentials import Principal
 from platekeeper.domain.gate import Person
+from platekeeper.domain.people import Account
 from platekeeper.errors import AuthenticationFailed
 from platekeeper.services import Services
 
 USER_VARIABLE = "PLATEKEEPER_CONSOLE_USER"
 PASSWORD_VARIABLE = "PLATEKEEPER_CONSOLE_PASSWORD"  # noqa: S105 - a variable's name
+CODE_VARIABLE = "PLATEKEEPER_CONSOLE_CODE"
 
 AsOption = Annotated[
     str | None,
     typer.Option(
         "--as",
         envvar=USER_VARIABLE,
-        help="Your username: you sign in to act (password asked, or "
-        f"{PASSWORD_VARIABLE}); your roles decide.",
+        help="Your username: you sign in to act (password and second-factor code asked, or "
+        f"{PASSWORD_VARIABLE} and {CODE_VARIABLE}); your roles decide.",
     ),
 ]
 
@@ -85,6 +89,11 @@ SELF_COMMANDS: Mapping[str, str] = {
     "user change-password": "the username argument names the person; their password signs in",
     "token create": "the username argument names the person; their password signs in",
     "token list": "the username argument names the person, or a custodian signs in with --as",
+    "user second-factor enrol": "the username argument names the person; their password (and "
+    "a factor they hold) signs in",
+    "user second-factor list": "the username argument names the person; they sign in",
+    "user second-factor recovery-codes": "the username argument names the person; they sign in",
+    "user second-factor remove": "the username argument names the person; they sign in",
 }
 """The commands where a person signs in as the username they name, not with ``--as``."""
 
@@ -103,7 +112,25 @@ def sign_in(services: Services, username: str | None) -> Principal:
             hint=f"Or set {USER_VARIABLE}; your password is asked, or read from "
             f"{PASSWORD_VARIABLE}.",
         )
-    return services.accounts.console_login(username, console_password(username))
+    return services.second_factors.console_login(username, console_password(username), console_code)
+
+
+def console_code(account: Account, methods: tuple[str, ...]) -> str:
+    """A code of ``account``'s second factor: from ``PLATEKEEPER_CONSOLE_CODE``, or asked at a
+    terminal, after the password was accepted; with neither, a refusal."""
+    code = os.environ.get(CODE_VARIABLE)
+    if code is not None:
+        return code
+    if not sys.stdin.isatty():
+        raise AuthenticationFailed(
+            f"no second-factor code for {account.username}: there is no terminal to ask it at",
+            hint=f"Set {CODE_VARIABLE} for a script (a code from the authenticator app, or a "
+            "recovery code).",
+        )
+    what = " or ".join(
+        "recovery code" if m == "recovery-code" else "authenticator code" for m in methods
+    )
+    return str(typer.prompt(f"{what.capitalize()} for {account.username}"))
 
 
 def console_password(username: str) -> str:

@@ -15,6 +15,7 @@ from platekeeper.cli import (
     complaints,
     config_cmd,
     db,
+    factors,
     hotlists,
     incidents,
     ingest_cmd,
@@ -44,6 +45,7 @@ app.add_typer(db.app, name="db")
 app.add_typer(config_cmd.app, name="config")
 app.add_typer(cameras.agency_app, name="agency")
 app.add_typer(cameras.camera_app, name="camera")
+users.user_app.add_typer(factors.app, name="second-factor")
 app.add_typer(users.user_app, name="user")
 app.add_typer(users.token_app, name="token")
 app.add_typer(scim.app, name="scim")

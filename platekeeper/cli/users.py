@@ -10,7 +10,7 @@ from __future__ import annotations
 import getpass
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import date, datetime
 from typing import Annotated, TypeVar
 
@@ -18,6 +18,7 @@ import typer
 from rich.table import Table
 
 from platekeeper.accounts.authority import Acting, Bootstrap
+from platekeeper.accounts.pending import SecondFactorNeeded
 from platekeeper.accounts.service import CONSOLE, AccountService
 from platekeeper.cli.console import out
 from platekeeper.cli.context import open_current, state
@@ -138,7 +139,9 @@ def change_password(
     the new one twice. The way in for a password someone else set."""
     current = console_password(username)
     new = _read_password(password_stdin)
-    with account_service(ctx) as accounts:
+    with account_service(ctx) as accounts, suppress(SecondFactorNeeded):
+        # The password is changed before the sign-in that follows it, which here needs a
+        # second factor; this command signs nobody in, so it ends there.
         accounts.change_password_at_sign_in(username, current, new, CONSOLE)
     out.print(f"Account {username} has the password you chose.")
 

@@ -16,6 +16,7 @@ from pydantic import (
 )
 
 from platekeeper.config.base import Section
+from platekeeper.config.passkeys import passkey_origin, passkey_rp_id
 from platekeeper.domain.purposes import (
     CaseNumberFormat,
     PurposeCatalogue,
@@ -210,6 +211,26 @@ class AccountSettings(Section):
         description="Who created an account, set its password or changed its roles approves "
         "nothing of it, nor of its holder, for this many days (and the other way round).",
     )
+    webauthn_rp_id: str = Field(
+        default="localhost",
+        min_length=1,
+        max_length=253,
+        description="The domain name people reach the server under, as passkeys are bound to "
+        "it (WebAuthn relying party id), e.g. 'alpr.example.gov'. Never taken from a request: "
+        "a passkey registered under one name does not work under another.",
+    )
+    webauthn_rp_name: str = Field(
+        default="PlateKeeper",
+        min_length=1,
+        max_length=64,
+        description="The name a browser shows when it asks for a passkey.",
+    )
+    webauthn_origins: tuple[str, ...] = Field(
+        default=("https://localhost:8080", "http://localhost:8080"),
+        min_length=1,
+        description="The exact origins (scheme://host[:port]) of the pages a passkey is used "
+        "from; each host is webauthn_rp_id or below it, and plain http is for localhost only.",
+    )
     session_idle_minutes: int = Field(
         default=30, ge=5, le=720, description="A session unused this long ends."
     )
@@ -237,6 +258,24 @@ class AccountSettings(Section):
         description="Longest lifetime of an API token: a quarter, so every token is renewed at "
         "least at each quarterly access review.",
     )
+    second_factor_required: bool = Field(
+        default=True,
+        description="Every person signs in with a second factor besides the password (CJIS "
+        "5.9.5, IA-2(1)/(2)): a TOTP code or a passkey; one without enrols one at sign-in, and "
+        "API tokens of a person without one are refused.",
+    )
+    second_factor_key_path: Path | None = Field(
+        default=None,
+        description="Key that seals TOTP secrets in the database; defaults to "
+        "keys/second-factors.key in the data directory, made on first use. Keep a copy with the "
+        "backups of the database: without it every TOTP factor must be enrolled again.",
+    )
+    totp_issuer: str = Field(
+        default="PlateKeeper",
+        min_length=1,
+        max_length=40,
+        description="The name authenticator apps show beside a person's TOTP entry.",
+    )
     cookie_secure: bool = Field(
         default=True,
         description="Send the session cookie over HTTPS only. Browsers treat localhost as secure; "
@@ -250,6 +289,17 @@ class AccountSettings(Section):
                 f"api_token_default_days ({self.api_token_default_days}) is longer than "
                 f"api_token_max_days ({self.api_token_max_days})"
             )
+        return self
+
+    @field_validator("webauthn_rp_id")
+    @classmethod
+    def _rp_id(cls, rp_id: str) -> str:
+        return passkey_rp_id(rp_id)
+
+    @model_validator(mode="after")
+    def _origins(self) -> AccountSettings:
+        for origin in self.webauthn_origins:
+            passkey_origin(origin, self.webauthn_rp_id)
         return self
 
 

@@ -117,6 +117,12 @@ class Settings(BaseSettings):
         return self.data_dir / "keys" / "images.master-key"
 
     @property
+    def second_factor_key_path(self) -> Path:
+        if self.accounts.second_factor_key_path is not None:
+            return self.accounts.second_factor_key_path
+        return self.data_dir / "keys" / "second-factors.key"
+
+    @property
     def signing_key_path(self) -> Path:
         if self.audit.signing_key_path is not None:
             return self.audit.signing_key_path

@@ -1,7 +1,8 @@
-"""The demo agency's staff: one person per role, with fresh passwords each run.
+"""The demo agency's staff: one person per role, with fresh passwords and TOTP secrets each run.
 
-A demo is for trying things out, so every run sets new random passwords and prints them; a real
-deployment creates accounts with ``platekeeper user add`` and never prints a password.
+A demo is for trying things out, so every run sets new random passwords and second factors and
+prints them (the secret goes into any authenticator app); a real deployment creates accounts with
+``platekeeper user add``, never prints a password, and each person enrols their own factor.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import secrets
 from dataclasses import dataclass
 
 from platekeeper.accounts.authority import HostOperator
+from platekeeper.accounts.totp import new_secret
 from platekeeper.demo.scenario import AGENCY_ID
 from platekeeper.domain.access import Actor
 from platekeeper.domain.people import Role
@@ -42,6 +44,8 @@ class DemoLogin:
     username: str
     role: Role
     password: str
+    totp_secret: str
+    """A demo's only: a real person's secret is shown once, to them, at enrolment."""
 
 
 def ensure_demo_staff(services: Services) -> list[DemoLogin]:
@@ -64,5 +68,9 @@ def ensure_demo_staff(services: Services) -> list[DemoLogin]:
             )
         else:
             services.accounts.set_password(DEMO_OPERATOR, existing.id, password)
-        logins.append(DemoLogin(person.username, person.role, password))
+            services.accounts.reset_second_factors(DEMO_OPERATOR, existing.id)
+        account = services.accounts.by_username(person.username)
+        secret = new_secret()
+        services.second_factors.seed_totp(DEMO_OPERATOR, account.id, secret, "demo authenticator")
+        logins.append(DemoLogin(person.username, person.role, password, secret))
     return logins

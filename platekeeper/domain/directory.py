@@ -19,6 +19,7 @@ from platekeeper.domain.agencies import require_slug
 from platekeeper.domain.credentials import hash_token
 from platekeeper.domain.federation import GroupMapping
 from platekeeper.domain.people import Role, require_person_name, require_username
+from platekeeper.domain.scope import AgencyScope
 from platekeeper.domain.time import require_utc
 from platekeeper.errors import InvalidInput, PermissionDenied
 
@@ -119,7 +120,7 @@ def require_group_of_agency(mapping: GroupMapping, group_name: str, agency_id: s
     """A directory provisions into its own agency only: a group the mapping places in another
     agency is refused (the other agency's id is not named)."""
     mapped = mapping.agency_by_group.get(group_name)
-    if mapped is not None and mapped != agency_id:
+    if mapped is not None and not AgencyScope(agency_id).admits(mapped):
         raise PermissionDenied(
             f"group {group_name!r} is mapped to another agency than this token's",
             hint="A directory provisions its own agency only; each agency issues its own "

@@ -28,6 +28,8 @@ class ChangeKind(StrEnum):
     """Set by someone other than the owner."""
     ROLES = "roles"
     ROLES_APPROVED = "roles_approved"
+    SECOND_FACTOR_RESET = "second_factor_reset"
+    """Someone's second factors removed by a custodian, who must enrol again."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +74,7 @@ def _verb(kind: ChangeKind) -> str:
         ChangeKind.PASSWORD: "set the password of",
         ChangeKind.ROLES: "changed the roles of",
         ChangeKind.ROLES_APPROVED: "approved the roles of",
+        ChangeKind.SECOND_FACTOR_RESET: "reset the second factors of",
     }[kind]
 
 

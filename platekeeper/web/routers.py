@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from platekeeper.web import routes, screen_lock, sign_on, signin, transparency
+from platekeeper.web import (
+    passkeys,
+    routes,
+    screen_lock,
+    second_factor,
+    sign_on,
+    signin,
+    transparency,
+)
 from platekeeper.web.pages import ROUTERS as PAGE_ROUTERS
 
 ROUTERS: tuple[APIRouter, ...] = (
@@ -12,6 +20,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     signin.router,
     screen_lock.router,
     sign_on.router,
+    second_factor.router,
+    passkeys.router,
     transparency.router,
     *PAGE_ROUTERS,
 )

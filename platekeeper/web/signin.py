@@ -8,6 +8,7 @@ from fastapi import APIRouter, Form, Query, Request, Response, status
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from platekeeper.accounts.messages import PasswordChangeRequired
+from platekeeper.accounts.pending import SecondFactorNeeded
 from platekeeper.domain.permissions import Permission
 from platekeeper.errors import AuthenticationFailed, InvalidInput
 from platekeeper.http.auth import (
@@ -23,6 +24,7 @@ from platekeeper.http.deps import ServicesDep
 from platekeeper.web.errors import safe_next
 from platekeeper.web.pages.caller import person
 from platekeeper.web.rendering import render
+from platekeeper.web.second_factor import to_second_step
 from platekeeper.web.sign_on import provider_logout, sign_on_name
 
 router = APIRouter(include_in_schema=False)
@@ -50,6 +52,10 @@ def login(
     require_same_origin(request)
     try:
         _, token = services.accounts.login(username, password, client_address(request))
+    except SecondFactorNeeded as needed:
+        if needed.challenge is None:
+            raise
+        return to_second_step(services, needed.challenge, next_page)
     except AuthenticationFailed as exc:
         # A password set by someone else signs nobody in: it opens the change step only.
         return _login_form(
@@ -79,6 +85,10 @@ def change_password(  # noqa: PLR0917 - a route's parameters are its form's fiel
         _, token = services.accounts.change_password_at_sign_in(
             username, password, new_password, client_address(request)
         )
+    except SecondFactorNeeded as needed:
+        if needed.challenge is None:
+            raise
+        return to_second_step(services, needed.challenge, next_page)
     except (AuthenticationFailed, InvalidInput) as exc:
         return _login_form(
             request,

@@ -10,12 +10,15 @@ from argon2 import PasswordHasher
 
 from platekeeper.accounts.authority import HostOperator
 from platekeeper.accounts.passwords import Passwords
+from platekeeper.accounts.sealing import SecretSeal
+from platekeeper.accounts.second_factor import SecondFactors
 from platekeeper.accounts.service import AccountService
 from platekeeper.config import AccountSettings
 from platekeeper.domain.access import AccessEvent, AccessRecord, Actor, seal
 from platekeeper.domain.people import Account, Role
 from platekeeper.store import Store
 from tests.conftest import FixedClock
+from tests.factors import Authenticators
 from tests.store.conftest import empty_store, store  # noqa: F401 - fixtures used by the tests
 
 PASSWORD = "correct horse battery"
@@ -50,6 +53,28 @@ def sink() -> RecordingSink:
 @pytest.fixture
 def accounts(store: Store, clock: FixedClock, sink: RecordingSink) -> AccountService:  # noqa: F811
     return AccountService(store, clock, AccountSettings(), sink, passwords=cheap_passwords())
+
+
+@pytest.fixture
+def factors(
+    store: Store,  # noqa: F811
+    clock: FixedClock,
+    sink: RecordingSink,
+    accounts: AccountService,
+) -> SecondFactors:
+    return SecondFactors(
+        store, clock, AccountSettings(), sink, accounts=accounts, seal=SecretSeal.generated()
+    )
+
+
+@pytest.fixture
+def auth(
+    accounts: AccountService,
+    factors: SecondFactors,
+    store: Store,  # noqa: F811
+    clock: FixedClock,
+) -> Authenticators:
+    return Authenticators(accounts, factors, store, clock)
 
 
 def job_title_for(service: AccountService, roles: Iterable[Role], default: str) -> str:

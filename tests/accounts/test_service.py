@@ -10,6 +10,9 @@ from argon2 import PasswordHasher
 
 from platekeeper.accounts.messages import PasswordChangeRequired
 from platekeeper.accounts.passwords import Passwords
+from platekeeper.accounts.pending import SecondFactorNeeded
+from platekeeper.accounts.sealing import SecretSeal
+from platekeeper.accounts.second_factor import SecondFactors
 from platekeeper.accounts.service import AccountService
 from platekeeper.config import AccountSettings
 from platekeeper.domain.credentials import CredentialKind, Principal
@@ -31,12 +34,13 @@ from tests.accounts.conftest import (
     cheap_passwords,
 )
 from tests.conftest import NOW, FixedClock, make_agency
+from tests.factors import Authenticators
 
 SEARCH = [TokenScope.SEARCH]
 
 
-def sign_in(accounts: AccountService, username: str = "jdoe") -> tuple[Principal, str]:
-    return accounts.login(username, PASSWORD, "10.0.0.1")
+def sign_in(auth: Authenticators, username: str = "jdoe") -> tuple[Principal, str]:
+    return auth.sign_in(username, PASSWORD, "10.0.0.1")
 
 
 # -- creating ---------------------------------------------------------------------------------
@@ -107,10 +111,10 @@ def test_the_minimum_password_length_is_a_setting(
 
 
 def test_login_returns_a_session_that_resolves_to_the_person(
-    accounts: AccountService, sink: RecordingSink, clock: FixedClock
+    auth: Authenticators, accounts: AccountService, sink: RecordingSink, clock: FixedClock
 ) -> None:
     add_person(accounts)
-    principal, token = sign_in(accounts)
+    principal, token = sign_in(auth)
     assert token.startswith("pks_")
     assert principal.credential_kind is CredentialKind.SESSION
     assert principal.account.last_active_at == NOW
@@ -142,6 +146,13 @@ def test_repeated_failures_lock_the_account_for_a_while_where_the_lock_ends_by_i
 ) -> None:
     settings = AccountSettings(lockout_release="after_period")
     accounts = AccountService(store, clock, settings, sink, passwords=cheap_passwords())
+    seal = SecretSeal.generated()
+    auth = Authenticators(
+        accounts,
+        SecondFactors(store, clock, settings, sink, accounts=accounts, seal=seal),
+        store,
+        clock,
+    )
     add_person(accounts)
     for _ in range(4):
         with pytest.raises(AuthenticationFailed, match="wrong username"):
@@ -152,30 +163,36 @@ def test_repeated_failures_lock_the_account_for_a_while_where_the_lock_ends_by_i
     # While locked, even the right password is refused.
     clock.advance(timedelta(minutes=10))
     with pytest.raises(AuthenticationFailed, match="locked") as still:
-        sign_in(accounts)
+        sign_in(auth)
     assert "5 minute" in str(still.value.hint)
     clock.advance(timedelta(minutes=5))
-    sign_in(accounts)
-    assert sink.events[-2].reason == "account locked"
+    sign_in(auth)
+    # The try while locked, then the password and the second factor of the one after it.
+    assert [e.reason for e in sink.events[-3:-1]] == [
+        "account locked",
+        "password accepted; second factor needed (totp, recovery-code)",
+    ]
 
 
-def test_a_success_resets_the_count_of_failures(accounts: AccountService, store: Store) -> None:
+def test_a_success_resets_the_count_of_failures(
+    auth: Authenticators, accounts: AccountService, store: Store
+) -> None:
     account = add_person(accounts)
     for _ in range(4):
         with pytest.raises(AuthenticationFailed):
             accounts.login("jdoe", "not the password at all")
-    sign_in(accounts)
+    sign_in(auth)
     state = store.accounts.password_state(account.id)
     assert state is not None
     assert (state.failed_logins, state.locked_until) == (0, None)
 
 
 def test_signing_in_elsewhere_ends_the_earlier_session(
-    accounts: AccountService, sink: RecordingSink
+    auth: Authenticators, accounts: AccountService, sink: RecordingSink
 ) -> None:
     add_person(accounts)
-    _, first = sign_in(accounts)
-    _, second = sign_in(accounts)
+    _, first = sign_in(auth)
+    _, second = sign_in(auth)
     with pytest.raises(AuthenticationFailed):
         accounts.resolve_session(first)
     accounts.resolve_session(second)
@@ -183,6 +200,7 @@ def test_signing_in_elsewhere_ends_the_earlier_session(
 
 
 def test_a_suspended_account_says_so_only_to_whoever_knows_the_password(
+    auth: Authenticators,
     accounts: AccountService,
 ) -> None:
     account = add_person(accounts)
@@ -190,19 +208,19 @@ def test_a_suspended_account_says_so_only_to_whoever_knows_the_password(
     with pytest.raises(AuthenticationFailed, match="wrong username"):
         accounts.login("jdoe", "not the password at all")
     with pytest.raises(AuthenticationFailed, match="suspended") as refused:
-        sign_in(accounts)
+        sign_in(auth)
     assert "custodian" in str(refused.value.hint)
 
 
 def test_sessions_end_when_idle_and_at_their_absolute_expiry(
-    accounts: AccountService, clock: FixedClock
+    auth: Authenticators, accounts: AccountService, clock: FixedClock
 ) -> None:
     add_person(accounts)
-    _, token = sign_in(accounts)
+    _, token = sign_in(auth)
     clock.advance(timedelta(minutes=30))
     with pytest.raises(AuthenticationFailed, match="ended"):
         accounts.resolve_session(token)
-    _, token = sign_in(accounts)
+    _, token = sign_in(auth)
     for _ in range(12 * 3):
         clock.advance(timedelta(minutes=20))
         if clock.current - NOW >= timedelta(hours=12, minutes=30):
@@ -216,10 +234,10 @@ def test_sessions_end_when_idle_and_at_their_absolute_expiry(
 
 
 def test_activity_is_written_at_most_once_a_minute(
-    accounts: AccountService, clock: FixedClock, store: Store
+    auth: Authenticators, accounts: AccountService, clock: FixedClock, store: Store
 ) -> None:
     account = add_person(accounts)
-    _, token = sign_in(accounts)
+    _, token = sign_in(auth)
     clock.advance(timedelta(seconds=30))
     accounts.resolve_session(token)
     assert store.accounts.get(account.id).last_active_at == NOW  # type: ignore[union-attr]
@@ -231,21 +249,23 @@ def test_activity_is_written_at_most_once_a_minute(
 
 
 def test_an_idle_account_suspends_itself_when_next_used(
-    accounts: AccountService, clock: FixedClock, sink: RecordingSink
+    auth: Authenticators, accounts: AccountService, clock: FixedClock, sink: RecordingSink
 ) -> None:
     account = add_person(accounts)
     clock.advance(timedelta(days=91))
     with pytest.raises(AuthenticationFailed, match="not used for too long"):
-        sign_in(accounts)
+        sign_in(auth)
     assert accounts.get(account.id).suspension_reason is SuspensionReason.INACTIVITY
     suspension = sink.events[-2]
     assert (suspension.actor.username, suspension.action) == ("system", "accounts:suspend")
     assert sink.actions()[-1] == ("auth:login", "denied")
 
 
-def test_logout_ends_the_session(accounts: AccountService, sink: RecordingSink) -> None:
+def test_logout_ends_the_session(
+    auth: Authenticators, accounts: AccountService, sink: RecordingSink
+) -> None:
     add_person(accounts)
-    _, token = sign_in(accounts)
+    _, token = sign_in(auth)
     accounts.logout(token, "10.0.0.1")
     with pytest.raises(AuthenticationFailed):
         accounts.resolve_session(token)
@@ -263,7 +283,9 @@ def test_an_old_hash_is_replaced_at_the_next_login(
     before = AccountService(store, clock, AccountSettings(), sink, passwords=weak)
     account = add_person(before)
     after = AccountService(store, clock, AccountSettings(), sink, passwords=stronger)
-    after.login("jdoe", PASSWORD)
+    # The password step replaces it, whatever the second step does next.
+    with pytest.raises(SecondFactorNeeded):
+        after.login("jdoe", PASSWORD)
     state = store.accounts.password_state(account.id)
     assert state is not None
     assert state.password_hash is not None
@@ -272,10 +294,10 @@ def test_an_old_hash_is_replaced_at_the_next_login(
 
 
 def test_no_event_carries_a_password_or_a_token(
-    accounts: AccountService, sink: RecordingSink
+    auth: Authenticators, accounts: AccountService, sink: RecordingSink
 ) -> None:
     account = add_person(accounts)
-    _, session_token = sign_in(accounts)
+    _, session_token = sign_in(auth)
     with pytest.raises(AuthenticationFailed):
         accounts.login("jdoe", "a wrong guess here")
     with pytest.raises(AuthenticationFailed):
@@ -291,18 +313,18 @@ def test_no_event_carries_a_password_or_a_token(
 # -- administration ---------------------------------------------------------------------------
 
 
-def custodian_session(accounts: AccountService, username: str = "cust") -> Principal:
-    add_person(accounts, username, Role.CUSTODIAN)
-    principal, _ = sign_in(accounts, username)
+def custodian_session(auth: Authenticators, username: str = "cust") -> Principal:
+    add_person(auth.accounts, username, Role.CUSTODIAN)
+    principal, _ = sign_in(auth, username)
     return principal
 
 
 def test_only_a_custodian_manages_accounts_and_never_their_own(
-    accounts: AccountService, sink: RecordingSink
+    auth: Authenticators, accounts: AccountService, sink: RecordingSink
 ) -> None:
-    custodian = custodian_session(accounts)
+    custodian = custodian_session(auth)
     analyst = add_person(accounts, "jdoe")
-    analyst_session, _ = sign_in(accounts, "jdoe")
+    analyst_session, _ = sign_in(auth, "jdoe")
     with pytest.raises(PermissionDenied, match="custodian role"):
         accounts.suspend(analyst_session, analyst.id)
     assert sink.actions()[-1] == ("accounts:suspend", "denied")
@@ -313,9 +335,11 @@ def test_only_a_custodian_manages_accounts_and_never_their_own(
         accounts.reactivate(custodian, custodian.account.id)
 
 
-def test_a_custodian_manages_only_their_own_agency(accounts: AccountService, store: Store) -> None:
+def test_a_custodian_manages_only_their_own_agency(
+    auth: Authenticators, accounts: AccountService, store: Store
+) -> None:
     store.agencies.add(make_agency("other-pd"))
-    custodian = custodian_session(accounts)
+    custodian = custodian_session(auth)
     other = add_person(accounts, "elsewhere", agency_id="other-pd")
     # Another agency's account is answered as one that does not exist (it used to be refused
     # naming its agency, which told the custodian that it exists and where).
@@ -328,9 +352,9 @@ def test_a_custodian_manages_only_their_own_agency(accounts: AccountService, sto
 
 
 def test_reactivation_needs_a_current_training_record(
-    accounts: AccountService, clock: FixedClock, sink: RecordingSink
+    auth: Authenticators, accounts: AccountService, clock: FixedClock, sink: RecordingSink
 ) -> None:
-    custodian = custodian_session(accounts)
+    custodian = custodian_session(auth)
     account = add_person(accounts, "jdoe")
     clock.advance(timedelta(days=100))  # training (to 2027-06-01) still current; idle > 90 days
     assert [(a.username, r) for a, r in accounts.sweep()] == [
@@ -339,7 +363,7 @@ def test_reactivation_needs_a_current_training_record(
     ]
     # The custodian is suspended too; the console reactivates them, once retrained.
     accounts.reactivate(OPERATOR, custodian.account.id, clock.now().date())
-    custodian, _ = sign_in(accounts, "cust")
+    custodian, _ = sign_in(auth, "cust")
     clock.advance(timedelta(days=365))  # now training has expired
     with pytest.raises(InvalidInput, match="not current"):
         accounts.reactivate(custodian, account.id)
@@ -347,7 +371,7 @@ def test_reactivation_needs_a_current_training_record(
     assert reactivated.status is AccountStatus.ACTIVE
     assert reactivated.last_active_at == clock.current
     assert sink.actions()[-1] == ("accounts:reactivate", "allowed")
-    sign_in(accounts, "jdoe")
+    sign_in(auth, "jdoe")
 
 
 def test_expired_training_suspends_at_the_sweep(
@@ -365,10 +389,10 @@ def test_expired_training_suspends_at_the_sweep(
 
 
 def test_deactivation_ends_sessions_and_revokes_tokens_at_once(
-    accounts: AccountService, sink: RecordingSink
+    auth: Authenticators, accounts: AccountService, sink: RecordingSink
 ) -> None:
     account = add_person(accounts)
-    _, session = sign_in(accounts)
+    _, session = sign_in(auth)
     _, token = accounts.issue_api_token(
         OPERATOR, "nightly", 30, account_id=account.id, scopes=SEARCH
     )
@@ -379,7 +403,7 @@ def test_deactivation_ends_sessions_and_revokes_tokens_at_once(
     with pytest.raises(AuthenticationFailed, match="revoked"):
         accounts.resolve_token(token)
     with pytest.raises(AuthenticationFailed, match="deactivated"):
-        sign_in(accounts)
+        sign_in(auth)
     assert "1 session(s) ended, 1 token(s) revoked" in sink.events[-2].reason
 
 
@@ -394,42 +418,47 @@ def test_set_roles_and_record_training(accounts: AccountService) -> None:
     assert trained.training.expires_on == date(2027, 11, 1)
 
 
-def test_changing_ones_own_password_needs_the_current_one(accounts: AccountService) -> None:
+def test_changing_ones_own_password_needs_the_current_one(
+    auth: Authenticators, accounts: AccountService
+) -> None:
     add_person(accounts)
-    principal, token = sign_in(accounts)
+    principal, token = sign_in(auth)
     with pytest.raises(PermissionDenied, match="current password"):
         accounts.set_password(principal, principal.account.id, "a new long passphrase")
     accounts.set_password(
         principal, principal.account.id, "a new long passphrase", current_password=PASSWORD
     )
     accounts.resolve_session(token)  # this session stays
-    accounts.login("jdoe", "a new long passphrase")
+    sign_in_with = auth.sign_in("jdoe", "a new long passphrase")
+    assert sign_in_with[0].signed_in_with == "password+totp"
 
 
 def test_a_custodian_resets_a_password_and_ends_the_persons_sessions(
+    auth: Authenticators,
     accounts: AccountService,
 ) -> None:
-    custodian = custodian_session(accounts)
+    custodian = custodian_session(auth)
     account = add_person(accounts, "jdoe")
-    _, token = sign_in(accounts)
+    _, token = sign_in(auth)
     accounts.set_password(custodian, account.id, "temporary passphrase 1")
     with pytest.raises(AuthenticationFailed):
         accounts.resolve_session(token)
     # The password a custodian set only lets its owner choose a new one.
     with pytest.raises(PasswordChangeRequired):
         accounts.login("jdoe", "temporary passphrase 1")
-    accounts.change_password_at_sign_in("jdoe", "temporary passphrase 1", "my own passphrase 7")
-    accounts.login("jdoe", "my own passphrase 7")
+    with pytest.raises(SecondFactorNeeded):
+        accounts.change_password_at_sign_in("jdoe", "temporary passphrase 1", "my own passphrase 7")
+    auth.sign_in("jdoe", "my own passphrase 7")
 
 
 # -- API tokens -------------------------------------------------------------------------------
 
 
 def test_a_person_issues_lists_uses_and_revokes_their_own_token(
-    accounts: AccountService, clock: FixedClock, sink: RecordingSink
+    auth: Authenticators, accounts: AccountService, clock: FixedClock, sink: RecordingSink
 ) -> None:
     add_person(accounts)
-    principal, _ = sign_in(accounts)
+    principal, _ = sign_in(auth)
     token, plaintext = accounts.issue_api_token(principal, "nightly export", 30, scopes=SEARCH)
     assert plaintext.startswith("pkt_")
     assert token.expires_at == NOW + timedelta(days=30)
@@ -461,14 +490,16 @@ def test_tokens_are_capped_and_expire(accounts: AccountService, clock: FixedCloc
         accounts.resolve_token("pkt_made-up")
 
 
-def test_others_tokens_are_a_custodians_business_only(accounts: AccountService) -> None:
-    custodian = custodian_session(accounts)
+def test_others_tokens_are_a_custodians_business_only(
+    auth: Authenticators, accounts: AccountService
+) -> None:
+    custodian = custodian_session(auth)
     account = add_person(accounts, "jdoe")
     token, _ = accounts.issue_api_token(
         OPERATOR, "nightly", 30, account_id=account.id, scopes=SEARCH
     )
     add_person(accounts, "other")
-    other, _ = sign_in(accounts, "other")
+    other, _ = sign_in(auth, "other")
     with pytest.raises(PermissionDenied):
         accounts.revoke_api_token(other, token.id)
     with pytest.raises(PermissionDenied):
@@ -493,8 +524,11 @@ def test_a_token_stops_working_when_its_account_is_suspended(
         accounts.issue_api_token(OPERATOR, "again", 30, account_id=account.id, scopes=SEARCH)
 
 
-def test_token_principal_carries_the_account_as_stored(accounts: AccountService) -> None:
+def test_token_principal_carries_the_account_as_stored(
+    auth: Authenticators, accounts: AccountService
+) -> None:
     account = add_person(accounts)
+    auth.holding(account.username)
     _, plaintext = accounts.issue_api_token(
         OPERATOR, "nightly", 30, account_id=account.id, scopes=SEARCH
     )

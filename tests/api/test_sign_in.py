@@ -7,6 +7,7 @@ from platekeeper.domain.people import Role
 from platekeeper.store.protocols import AccessFilter
 from tests.api.conftest import LiveApp
 from tests.api.people import PASSWORD, sign_in, staff
+from tests.factors import Authenticators
 
 
 def test_a_session_signs_a_person_in_and_out(live_app: LiveApp) -> None:
@@ -22,9 +23,16 @@ def test_a_session_signs_a_person_in_and_out(live_app: LiveApp) -> None:
 
 
 def test_the_session_cookie_is_http_only_strict_and_secure(live_app: LiveApp) -> None:
-    staff(live_app.services)
+    people = staff(live_app.services)
+    auth = Authenticators.of(live_app.services)
     with live_app.client() as client:
         response = client.post("/api/v1/auth/login", json={"username": "sam", "password": PASSWORD})
+        assert "set-cookie" not in response.headers, "a password alone opened a session"
+        code = auth.code(people[Role.SUPERVISOR].account)
+        pending = response.json()["pending_token"]
+        response = client.post(
+            "/api/v1/auth/second-factor", json={"pending_token": pending, "code": code}
+        )
     cookie = response.headers["set-cookie"].lower()
     assert "httponly" in cookie
     assert "samesite=strict" in cookie
@@ -94,10 +102,20 @@ def test_the_login_page_warns_of_civil_liability(live_app: LiveApp) -> None:
 
 
 def test_the_login_form_signs_in_and_refuses_other_sites(live_app: LiveApp) -> None:
-    staff(live_app.services)
+    sam = staff(live_app.services)[Role.SUPERVISOR]
     form = {"username": "sam", "password": PASSWORD}
     with live_app.client() as client:
         response = client.post("/login", data=form)
+        assert response.status_code == 303
+        assert response.headers["location"] == "/login/second-factor?next=%2Fdashboard"
+        assert "pk_session" not in response.cookies, "a password alone opened a session"
+        # The cookie is Secure; tests speak plain HTTP to 127.0.0.1, so carry it by hand.
+        pending = {"Cookie": f"pk_pending={response.cookies['pk_pending']}"}
+        response = client.post(
+            "/login/second-factor",
+            data={"code": sam.code(), "next": "/dashboard"},
+            headers=pending,
+        )
         assert response.status_code == 303
         assert response.headers["location"] == "/dashboard"
         assert "pk_session" in response.cookies

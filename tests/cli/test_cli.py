@@ -12,8 +12,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import httpx
+import pyotp
 import pytest
 
+from platekeeper.accounts.pending import SecondFactorNeeded
 from platekeeper.config import load_settings
 from platekeeper.domain.hotlists import MatchKind, StateAgreement
 from platekeeper.domain.people import Role
@@ -164,19 +166,32 @@ def test_demo_seeds_and_shows_each_camera_key_once(tmp_path: Path) -> None:
     assert re.findall(r"pkc_\S+", again.stdout) == []
     assert "rotate-key" in again.stdout
     fresh = demo_logins(again.stdout)
+    secrets = demo_secrets(again.stdout)
     services = build_services(load_settings(data_dir=tmp_path))
     try:
         username, password = fresh["analyst"]
-        principal, _ = services.accounts.login(username, password)
-        assert Role.ANALYST in principal.account.roles
+        # The demo's people sign in as anyone would: the password, then the app's code.
+        with pytest.raises(SecondFactorNeeded) as needed:
+            services.accounts.login(username, password)
+        assert needed.value.challenge is not None
+        code = pyotp.TOTP(secrets[username]).now()
+        signed_in = services.second_factors.complete(needed.value.challenge.token, code, None)
+        assert Role.ANALYST in signed_in.principal.account.roles
+        assert signed_in.principal.signed_in_with == "password+totp"
         with pytest.raises(AuthenticationFailed):
             services.accounts.login(*logins["officer"])  # last run's password no longer works
+        assert demo_secrets(result.stdout)[username] != secrets[username]
         hits = services.store.hits.list(HitFilter())
         assert {hit.match_kind for hit in hits} >= {MatchKind.EXACT, MatchKind.CONFUSABLE}
         assert StateAgreement.DIFFERS in {hit.state_agreement for hit in hits}
         assert not any(hit.actionable for hit in hits)
     finally:
         services.close()
+
+
+def demo_secrets(stdout: str) -> dict[str, str]:
+    """username -> the demo TOTP secret printed after the table of logins."""
+    return dict(re.findall(r"^  ([a-z.]+): ([A-Z2-7]{32})$", stdout, re.MULTILINE))
 
 
 def demo_logins(stdout: str) -> dict[str, tuple[str, str]]:

@@ -6,16 +6,20 @@ signs a person in (here through PLATEKEEPER_CONSOLE_USER and PLATEKEEPER_CONSOLE
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pyotp
 import pytest
 
+from platekeeper.accounts.pending import SecondFactorNeeded
 from platekeeper.config import load_settings
 from platekeeper.services import build_services
 from tests.cli.test_cli import assert_user_error
+from tests.factors import console_code, remember_console
 
 PASSWORD = "correct horse battery"
 OWN = "my own quiet passphrase"
@@ -28,6 +32,7 @@ def run(
     env["PLATEKEEPER_DATA_DIR"] = str(data_dir)
     env["PLATEKEEPER_CONSOLE_USER"] = as_user
     env["PLATEKEEPER_CONSOLE_PASSWORD"] = password
+    env["PLATEKEEPER_CONSOLE_CODE"] = console_code(str(data_dir), as_user)
     env["COLUMNS"] = "200"
     return subprocess.run(
         [sys.executable, "-m", "platekeeper", *args],
@@ -57,7 +62,27 @@ def empty_dir(tmp_path: Path) -> Path:
 def data_dir(empty_dir: Path) -> Path:
     """A database whose first custodian, boss, signs in for the commands."""
     add_user(empty_dir, "boss", "custodian")
+    enrol_at_console(empty_dir, "boss")
     return empty_dir
+
+
+def enrol_at_console(data_dir: Path, username: str, password: str = PASSWORD) -> list[str]:
+    """Enrol an authenticator as a person with none does at the console: the secret printed
+    once, then the app's first code; the recovery codes printed."""
+    who = {"as_user": username, "password": password}
+    begun = ok(data_dir, "user", "second-factor", "enrol", username, **who)
+    secret = re.search(r"Secret: ([A-Z2-7]+)", begun)
+    factor_id = re.search(r"--confirm (\S+)", begun)
+    assert secret is not None, begun
+    assert factor_id is not None, begun
+    totp = pyotp.TOTP(secret[1])
+    confirm = ("--confirm", factor_id[1], "--code", totp.now())
+    done = ok(data_dir, "user", "second-factor", "enrol", username, *confirm, **who)
+    codes = re.findall(r"^  ([a-z2-9]{5}-[a-z2-9]{5})$", done, re.MULTILINE)
+    assert len(codes) == 10, done
+    step = totp.timecode(datetime.now(UTC))
+    remember_console(str(data_dir), username, secret[1], codes, used_step=step)
+    return codes
 
 
 def add_user(data_dir: Path, username: str, *roles: str) -> str:
@@ -76,8 +101,11 @@ def test_the_first_custodian_is_added_at_the_console_and_can_sign_in(empty_dir: 
     assert "Account jdoe added with roles auditor, custodian" in add_user(
         data_dir, "jdoe", "custodian", "auditor"
     )
-    # From then on, the console acts only as a person who signs in.
+    # From then on, the console acts only as a person who signs in, with a second factor: the
+    # first custodian enrols one with their password, as at their first sign-in on the web.
     assert_user_error(run(data_dir, "user", "list", as_user="jdoe", password="wrong"), "wrong")
+    assert_user_error(run(data_dir, "user", "list", as_user="jdoe"), "no second factor yet")
+    enrol_at_console(data_dir, "jdoe")
     listing = ok(data_dir, "user", "list", as_user="jdoe")
     assert "jdoe" in listing
     assert "active" in listing
@@ -85,11 +113,13 @@ def test_the_first_custodian_is_added_at_the_console_and_can_sign_in(empty_dir: 
     assert "training:    2026-06-01 to 2027-06-01" in shown
     services = build_services(load_settings(data_dir=data_dir))
     try:
-        principal, _ = services.accounts.login("jdoe", PASSWORD)
+        with pytest.raises(SecondFactorNeeded) as needed:
+            services.accounts.login("jdoe", PASSWORD)
         records = services.store.access_log.scan(0, 100)
     finally:
         services.close()
-    assert principal.account.username == "jdoe"
+    assert needed.value.challenge is not None
+    assert needed.value.challenge.methods == ("totp", "recovery-code")
     create = next(r.event for r in records if r.event.action == "accounts:create")
     assert create.actor.username.startswith("cli:")
     assert create.client_address == "console"
@@ -153,6 +183,7 @@ def test_tokens_are_printed_once_listed_and_revoked(data_dir: Path) -> None:
         "set by someone else",
     )
     ok(data_dir, "user", "change-password", "jdoe", "--password-stdin", stdin=OWN + "\n")
+    enrol_at_console(data_dir, "jdoe", OWN)
     jdoe = {"as_user": "jdoe", "password": OWN}
     # A token names what it is for, and reaches nothing the person's roles do not.
     nightly = ("token", "create", "jdoe", "--name", "nightly")

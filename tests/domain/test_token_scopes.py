@@ -6,7 +6,7 @@ import pytest
 
 from platekeeper.domain.access import AccessEvent, AccessOutcome, AccessRecord, Actor
 from platekeeper.domain.gate import Access, AccessGate, Person, Stated
-from platekeeper.domain.people import Role
+from platekeeper.domain.people import DEVICE_ROLES, Role
 from platekeeper.domain.permissions import Permission, permissions_of
 from platekeeper.domain.token_scopes import (
     SCOPE_PERMISSIONS,
@@ -20,7 +20,7 @@ from platekeeper.domain.token_scopes import (
 from platekeeper.errors import InvalidInput, PermissionDenied
 from tests.conftest import FixedClock
 
-PEOPLE = [role for role in Role if role is not Role.CAMERA]
+PEOPLE = [role for role in Role if role not in DEVICE_ROLES]
 
 
 class Sink:
@@ -37,8 +37,9 @@ def test_the_scopes_split_every_permission_of_people_once() -> None:
     for permission in peoples:
         holders = [scope for scope, named in SCOPE_PERMISSIONS.items() if permission in named]
         assert len(holders) == 1, f"{permission} is in scopes {holders}"
-    # The camera's permission is no person's, and no token's.
+    # The devices' permissions (a camera's, a directory's) are no person's, and no token's.
     assert Permission.READS_INGEST not in scope_permissions(TokenScope)
+    assert Permission.ACCOUNTS_PROVISION not in scope_permissions(TokenScope)
     assert scope_permissions(TokenScope) == peoples
 
 

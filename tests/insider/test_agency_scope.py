@@ -92,7 +92,7 @@ def _people(services: Services, agency_id: str, prefix: str) -> dict[Role, Perso
     custodian = people[Role.CUSTODIAN].account
     who = gate.Person(Actor(custodian.username, agency_id), custodian.roles)
     _, token = services.directory_tokens.issue(who, f"{prefix}-directory", 30)
-    people[Role.DIRECTORY] = Person(custodian, token)
+    people[Role.DIRECTORY] = Person(custodian, token, people[Role.CUSTODIAN].authenticators)
     return people
 
 

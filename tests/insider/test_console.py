@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from platekeeper.accounts.authority import Bootstrap
+from platekeeper.accounts.pending import SecondFactorNeeded
 from platekeeper.accounts.service import AccountService
 from platekeeper.config import load_settings
 from platekeeper.domain.access import Actor
@@ -23,6 +24,7 @@ from platekeeper.errors import AuthenticationFailed, PermissionDenied
 from platekeeper.services import build_services
 from tests.accounts.conftest import OPERATOR, PASSWORD, TRAINED_ON, RecordingSink, add_person
 from tests.cli.console import run_as
+from tests.factors import Authenticators, enrol_for_console
 
 SUPERVISOR_PASSWORD = "the supervisor's passphrase"
 
@@ -46,11 +48,14 @@ def test_the_console_needs_the_persons_password(accounts: AccountService) -> Non
         accounts.console_login("sam", "a guess at the password")
 
 
-def test_console_acts_are_logged_as_such(accounts: AccountService, sink: RecordingSink) -> None:
+def test_console_acts_are_logged_as_such(
+    accounts: AccountService, auth: Authenticators, sink: RecordingSink
+) -> None:
     add_person(accounts, "casey", Role.CUSTODIAN)
     jdoe = add_person(accounts, "jdoe", Role.ANALYST)
-    casey = accounts.console_login("casey", PASSWORD)
+    casey = auth.console("casey", PASSWORD)
     assert casey.credential_kind is CredentialKind.CONSOLE
+    assert casey.signed_in_with == "password+totp"
     assert (sink.events[-1].action, sink.events[-1].client_address) == ("auth:login", "console")
     accounts.suspend(casey, jdoe.id)
     last = sink.events[-1]
@@ -61,7 +66,9 @@ def test_console_acts_are_logged_as_such(accounts: AccountService, sink: Recordi
     )
 
 
-def test_the_password_less_bootstrap_works_once(accounts: AccountService) -> None:
+def test_the_password_less_bootstrap_works_once(
+    accounts: AccountService, auth: Authenticators
+) -> None:
     bootstrap = Bootstrap(Actor("cli:root", "-"))
     first = dict(
         display_name="First Custodian",
@@ -71,7 +78,12 @@ def test_the_password_less_bootstrap_works_once(accounts: AccountService) -> Non
         password=PASSWORD,
     )
     accounts.create(bootstrap, username="first", roles=[Role.CUSTODIAN], **first)  # type: ignore[arg-type]
-    accounts.login("first", PASSWORD)  # the first custodian's own password: no change step
+    # The first custodian's own password: no change step; they enrol a second factor.
+    with pytest.raises(SecondFactorNeeded) as needed:
+        accounts.login("first", PASSWORD)
+    assert needed.value.challenge is not None
+    assert needed.value.challenge.must_enrol
+    auth.sign_in("first", PASSWORD)
     with pytest.raises(PermissionDenied, match="first custodian exists"):
         accounts.create(bootstrap, username="second", roles=[Role.SUPERVISOR], **first)  # type: ignore[arg-type]
 
@@ -95,7 +107,8 @@ def test_a_hold_cannot_be_requested_as_a_deactivated_analyst(tmp_path: Path) -> 
     services = build_services(load_settings(data_dir=tmp_path))
     try:
         gone = add_person(services.accounts, "gone", Role.ANALYST)
-        add_person(services.accounts, "sam", Role.SUPERVISOR, password=SUPERVISOR_PASSWORD)
+        sam = add_person(services.accounts, "sam", Role.SUPERVISOR, password=SUPERVISOR_PASSWORD)
+        enrol_for_console(services.second_factors, sam, str(tmp_path))
         services.accounts.deactivate(OPERATOR, gone.id)
     finally:
         services.close()

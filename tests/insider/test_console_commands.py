@@ -36,6 +36,7 @@ from platekeeper.services import Services, build_services
 from platekeeper.store.protocols import AccessFilter
 from tests.accounts.conftest import OPERATOR, PASSWORD, add_person
 from tests.conftest import make_agency
+from tests.factors import console_code, enrol_for_console
 
 A, B = "alfa-pd", "bravo-pd"
 LIST, CAMERA = "alfa-stolen", "alfa-gate"
@@ -134,8 +135,12 @@ def console(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
         _seed_a(services)
         accounts = services.accounts
         for who in (A_SUPERVISOR, A_CUSTODIAN, B_SUPERVISOR, B_CUSTODIAN):
-            add_person(accounts, who.actor.username, *who.roles, agency_id=who.actor.agency_id)
-        add_person(accounts, "alfa.aud", Role.AUDITOR, agency_id=A)
+            made = add_person(
+                accounts, who.actor.username, *who.roles, agency_id=who.actor.agency_id
+            )
+            enrol_for_console(services.second_factors, made, str(tmp_path))
+        auditor = add_person(accounts, "alfa.aud", Role.AUDITOR, agency_id=A)
+        enrol_for_console(services.second_factors, auditor, str(tmp_path))
         gone = add_person(accounts, "alfa.gone", Role.SUPERVISOR, Role.CUSTODIAN, agency_id=A)
         paused = add_person(accounts, "alfa.paused", Role.SUPERVISOR, Role.AUDITOR, agency_id=A)
         accounts.deactivate(OPERATOR, gone.id)
@@ -146,7 +151,12 @@ def console(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
 
 
 def cli(*args: str, user: str | None = None, password: str | None = PASSWORD) -> Result:
-    env = {"PLATEKEEPER_CONSOLE_USER": user, "PLATEKEEPER_CONSOLE_PASSWORD": password}
+    code = None if user is None else console_code(os.environ["PLATEKEEPER_DATA_DIR"], user)
+    env = {
+        "PLATEKEEPER_CONSOLE_USER": user,
+        "PLATEKEEPER_CONSOLE_PASSWORD": password,
+        "PLATEKEEPER_CONSOLE_CODE": code,
+    }
     return runner.invoke(app, list(args), env=env)
 
 

@@ -15,6 +15,7 @@ import pytest
 
 from platekeeper.access import ApprovalDesk, Basis, Requester
 from platekeeper.accounts.messages import PasswordChangeRequired
+from platekeeper.accounts.pending import SecondFactorNeeded
 from platekeeper.accounts.service import AccountService
 from platekeeper.config import AccessSettings
 from platekeeper.domain.approvals import SearchApproval
@@ -24,13 +25,23 @@ from platekeeper.errors import AuthenticationFailed, PermissionDenied
 from platekeeper.store import Store
 from tests.accounts.conftest import PASSWORD, TRAINED_ON, RecordingSink, add_person
 from tests.conftest import FixedClock
+from tests.factors import Authenticators
 
 GIVEN = "a password I chose for you"
 OWN = "only the owner knows this 9"
 
 
-def signed_in(accounts: AccountService, username: str) -> Principal:
-    principal, _ = accounts.login(username, PASSWORD, "10.0.0.1")
+def signed_in(auth: Authenticators, username: str) -> Principal:
+    principal, _ = auth.sign_in(username, PASSWORD, "10.0.0.1")
+    return principal
+
+
+def own_password_chosen(auth: Authenticators, username: str) -> Principal:
+    """The person of a password someone else set chooses their own, then signs in with it and
+    their second factor."""
+    with pytest.raises(SecondFactorNeeded):
+        auth.accounts.change_password_at_sign_in(username, GIVEN, OWN)
+    principal, _ = auth.sign_in(username, OWN)
     return principal
 
 
@@ -48,10 +59,10 @@ def created_by(accounts: AccountService, by: Principal, username: str, *roles: R
 
 
 @pytest.fixture
-def casey(accounts: AccountService) -> Principal:
+def casey(accounts: AccountService, auth: Authenticators) -> Principal:
     """A custodian who is also an analyst: manages accounts, and asks for searches."""
     add_person(accounts, "casey", Role.CUSTODIAN, Role.ANALYST)
-    return signed_in(accounts, "casey")
+    return signed_in(auth, "casey")
 
 
 def test_a_password_a_custodian_sets_signs_nobody_in(
@@ -77,14 +88,19 @@ def test_an_account_a_custodian_creates_opens_only_the_change_step(
     with pytest.raises(PasswordChangeRequired):
         accounts.login("newbie", GIVEN)
     assert store.sessions.list(made.id) == []
-    principal, _ = accounts.change_password_at_sign_in("newbie", GIVEN, OWN)
-    assert principal.account.username == "newbie"
+    # Their own password chosen, the newcomer goes on to enrol a second factor: no session yet.
+    with pytest.raises(SecondFactorNeeded) as needed:
+        accounts.change_password_at_sign_in("newbie", GIVEN, OWN)
+    assert needed.value.challenge is not None
+    assert needed.value.challenge.username == "newbie"
+    assert needed.value.challenge.must_enrol
+    assert store.sessions.list(made.id) == []
     with pytest.raises(AuthenticationFailed):
         accounts.login("newbie", GIVEN)
 
 
 def test_a_sock_puppet_supervisor_waits_for_a_second_privileged_person(
-    accounts: AccountService, casey: Principal
+    auth: Authenticators, accounts: AccountService, casey: Principal
 ) -> None:
     add_person(accounts, "sam", Role.SUPERVISOR)
     sock = created_by(accounts, casey, "sock", Role.SUPERVISOR)
@@ -96,17 +112,21 @@ def test_a_sock_puppet_supervisor_waits_for_a_second_privileged_person(
     # Raising an analyst to supervisor waits the same way.
     analyst = add_person(accounts, "avery", Role.ANALYST)
     assert accounts.set_roles(casey, analyst.id, [Role.SUPERVISOR]).roles == {Role.ANALYST}
-    accounts.approve_roles(signed_in(accounts, "sam"), analyst.id)
+    accounts.approve_roles(signed_in(auth, "sam"), analyst.id)
     assert accounts.get(analyst.id).roles == {Role.SUPERVISOR}
 
 
 def test_a_sock_puppet_approves_nothing_of_its_creator(
-    accounts: AccountService, store: Store, clock: FixedClock, casey: Principal
+    auth: Authenticators,
+    accounts: AccountService,
+    store: Store,
+    clock: FixedClock,
+    casey: Principal,
 ) -> None:
     add_person(accounts, "sam", Role.SUPERVISOR)
     sock = created_by(accounts, casey, "sock", Role.SUPERVISOR)
-    accounts.approve_roles(signed_in(accounts, "sam"), sock.id)
-    puppet, _ = accounts.change_password_at_sign_in("sock", GIVEN, OWN)
+    accounts.approve_roles(signed_in(auth, "sam"), sock.id)
+    puppet = own_password_chosen(auth, "sock")
     desk = ApprovalDesk(
         store, RecordingSink(), clock, AccessSettings(), independence=accounts.independence
     )
@@ -114,18 +134,18 @@ def test_a_sock_puppet_approves_nothing_of_its_creator(
     with pytest.raises(PermissionDenied, match="created"):
         desk.decide(_requester(puppet), asked.id, approve=True)
     # sam, linked to the puppet but not to casey, may approve casey's request.
-    approved = desk.decide(_requester(signed_in(accounts, "sam")), asked.id, approve=True)
+    approved = desk.decide(_requester(signed_in(auth, "sam")), asked.id, approve=True)
     assert approved.decided_by == "sam"
 
 
 def test_nobody_approves_for_an_account_they_reset(
-    accounts: AccountService, store: Store, clock: FixedClock
+    auth: Authenticators, accounts: AccountService, store: Store, clock: FixedClock
 ) -> None:
     add_person(accounts, "boss", Role.CUSTODIAN, Role.SUPERVISOR)
-    boss = signed_in(accounts, "boss")
+    boss = signed_in(auth, "boss")
     analyst = add_person(accounts, "avery", Role.ANALYST)
     accounts.set_password(boss, analyst.id, GIVEN)
-    avery, _ = accounts.change_password_at_sign_in("avery", GIVEN, OWN)
+    avery = own_password_chosen(auth, "avery")
     desk = ApprovalDesk(
         store, RecordingSink(), clock, AccessSettings(), independence=accounts.independence
     )

@@ -19,6 +19,7 @@ from platekeeper.errors import AuthenticationFailed
 from platekeeper.store import Store
 from tests.accounts.conftest import OPERATOR, PASSWORD, add_person
 from tests.conftest import FixedClock
+from tests.factors import Authenticators
 
 WRONG = "not the password at all"
 
@@ -45,7 +46,7 @@ def test_an_invented_username_locks_exactly_like_a_real_one(accounts: AccountSer
 
 
 def test_the_right_password_is_refused_alike_while_the_name_is_locked(
-    accounts: AccountService, clock: FixedClock
+    auth: Authenticators, accounts: AccountService, clock: FixedClock
 ) -> None:
     add_person(accounts, "jdoe")
     answers(accounts, "jdoe", AccountSettings().lockout_failures, "10.0.0.1")
@@ -56,11 +57,11 @@ def test_the_right_password_is_refused_alike_while_the_name_is_locked(
     with pytest.raises(AuthenticationFailed, match="locked"):
         accounts.login("jdoe", PASSWORD, "10.0.0.1")
     accounts.unlock(OPERATOR, accounts.by_username("jdoe").id)
-    accounts.login("jdoe", PASSWORD, "10.0.0.1")
+    auth.sign_in("jdoe", PASSWORD, "10.0.0.1")
 
 
 def test_one_address_trying_many_accounts_is_stopped(
-    accounts: AccountService, clock: FixedClock
+    auth: Authenticators, accounts: AccountService, clock: FixedClock
 ) -> None:
     add_person(accounts, "jdoe")
     attacker = "203.0.113.9"
@@ -73,19 +74,21 @@ def test_one_address_trying_many_accounts_is_stopped(
     with pytest.raises(AuthenticationFailed, match="your address"):
         accounts.login("someone-else", WRONG, attacker)
     # Another client is not punished for it, and a success does not reset the address.
-    accounts.login("jdoe", PASSWORD, "10.0.0.7")
+    auth.sign_in("jdoe", PASSWORD, "10.0.0.7")
     clock.advance(timedelta(minutes=AccountSettings().lockout_minutes))
-    accounts.login("jdoe", PASSWORD, attacker)
+    auth.sign_in("jdoe", PASSWORD, attacker)
 
 
-def test_a_valid_sign_in_does_not_reset_the_address_count(accounts: AccountService) -> None:
+def test_a_valid_sign_in_does_not_reset_the_address_count(
+    auth: Authenticators, accounts: AccountService
+) -> None:
     add_person(accounts, "mine")
     attacker = "203.0.113.10"
     limit = AccountSettings().address_lockout_failures
     for number in range(limit - 1):
         answers(accounts, f"victim{number % 3}", 1, attacker)
         if number % 3 == 0:
-            accounts.login("mine", PASSWORD, attacker)
+            auth.sign_in("mine", PASSWORD, attacker)
     answers(accounts, "victim9", 2, attacker)
     with pytest.raises(AuthenticationFailed, match="your address"):
         accounts.login("mine", PASSWORD, attacker)

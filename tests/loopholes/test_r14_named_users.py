@@ -10,7 +10,10 @@ from datetime import timedelta
 
 import pytest
 
+from platekeeper.accounts.sealing import SecretSeal
+from platekeeper.accounts.second_factor import SecondFactors
 from platekeeper.accounts.service import AccountService
+from platekeeper.config import AccountSettings
 from platekeeper.domain.agencies import Agency
 from platekeeper.domain.people import Account, Role, require_person_name, require_username
 from platekeeper.domain.token_scopes import TokenScope
@@ -18,6 +21,7 @@ from platekeeper.errors import Conflict, InvalidInput
 from platekeeper.store import Store
 from tests.accounts.conftest import OPERATOR, RecordingSink
 from tests.conftest import NOW, FixedClock
+from tests.factors import enrol
 from tests.loopholes.test_accounts import accounts, policy_rules  # noqa: F401 (fixtures)
 from tests.store.conftest import empty_store, store  # noqa: F401 (fixtures)
 
@@ -148,8 +152,14 @@ def test_a_partner_agencys_user_is_held_to_the_same_rules(
 def test_an_api_token_acts_as_its_one_holder_only(
     accounts: AccountService,  # noqa: F811
     clock: FixedClock,
+    store: Store,  # noqa: F811
+    sink: RecordingSink,
 ) -> None:
     holder = create(accounts, "jdoe", "Jane Doe")
+    seal = SecretSeal.generated()
+    enrol(
+        SecondFactors(store, clock, AccountSettings(), sink, accounts=accounts, seal=seal), holder
+    )
     token, secret = accounts.issue_api_token(
         OPERATOR, "report-job", 30, account_id=holder.id, scopes=SEARCH
     )

@@ -41,7 +41,7 @@ from tests.conftest import (
     make_camera,
     make_submission,
 )
-from tests.ports import served
+from tests.ports import free_port, served
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
@@ -137,14 +137,22 @@ class WebApp:
 
 
 @pytest.fixture
-def web_settings(settings: Settings) -> Settings:
-    # Tests speak plain HTTP to 127.0.0.1; production cookies stay Secure.
-    accounts = settings.accounts.model_copy(update={"cookie_secure": False})
+def web_port() -> int:
+    return free_port()
+
+
+@pytest.fixture
+def web_settings(settings: Settings, web_port: int) -> Settings:
+    # Tests speak plain HTTP to 127.0.0.1; production cookies stay Secure. Passkeys need a
+    # domain name, never an address: pages that use one are opened as http://localhost.
+    accounts = settings.accounts.model_copy(
+        update={"cookie_secure": False, "webauthn_origins": (f"http://localhost:{web_port}",)}
+    )
     return settings.model_copy(update={"accounts": accounts})
 
 
 @pytest.fixture
-def web_app(web_settings: Settings) -> Iterator[WebApp]:
+def web_app(web_settings: Settings, web_port: int) -> Iterator[WebApp]:
     clock = FixedClock(NOW)
     services = build_test_services(web_settings, clock)
     services.store.agencies.add(make_agency())
@@ -153,7 +161,7 @@ def web_app(web_settings: Settings) -> Iterator[WebApp]:
     services.store.cameras.add(camera)
     services.store.cameras.add(patrol_car)
     people = staff(services)
-    with served(create_app(services)) as base_url:
+    with served(create_app(services), web_port) as base_url:
         yield WebApp(base_url, services, clock, people, camera, patrol_car)
     services.close()
 
@@ -178,7 +186,14 @@ def sign_in(page: Page, person: Person, next_path: str | None = None) -> None:
     page.get_by_label("Username").fill(person.account.username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    second_step(page, person)
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+
+def second_step(page: Page, person: Person) -> None:
+    """The code from the person's test authenticator, on the page after the password."""
+    page.get_by_label("Code from your authenticator app").fill(person.code())
+    page.get_by_role("button", name="Sign in").click()
 
 
 def shoot(page: Page, name: str) -> Path:

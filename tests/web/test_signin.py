@@ -6,7 +6,7 @@ import httpx
 from playwright.sync_api import Page, expect
 
 from platekeeper.domain.people import Role
-from tests.web.conftest import WebApp, shoot, sign_in
+from tests.web.conftest import WebApp, second_step, shoot, sign_in
 
 
 def test_the_login_page_carries_the_liability_notice(page: Page) -> None:
@@ -22,6 +22,7 @@ def test_a_page_asks_for_sign_in_and_returns_to_it(page: Page, web_app: WebApp) 
     page.get_by_label("Username").fill(web_app.person(Role.ANALYST).account.username)
     page.get_by_label("Password").fill("correct horse battery staple")
     page.get_by_role("button", name="Sign in").click()
+    second_step(page, web_app.person(Role.ANALYST))
     expect(page).to_have_url(f"{web_app.base_url}/account")
     expect(page.get_by_role("heading", name="Signed in as Avery")).to_be_visible()
 

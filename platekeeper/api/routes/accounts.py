@@ -209,6 +209,20 @@ def set_password(
     return Response(status_code=204)
 
 
+@router.post(
+    "/accounts/{username}/second-factors/reset",
+    summary="Remove another person's second factors; they enrol again, sessions and tokens end",
+    status_code=204,
+    response_class=Response,
+    responses=_ERRORS,
+    dependencies=requires(Permission.ACCOUNTS_MANAGE),
+)
+def reset_second_factors(username: str, services: ServicesDep, caller: CallerDep) -> Response:
+    account = _target(services, caller, username)
+    services.accounts.reset_second_factors(_principal(caller), account.id)
+    return Response(status_code=204)
+
+
 @router.put(
     "/auth/password",
     summary="Change your own password",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
+from platekeeper.accounts.pending import SecondFactorNeeded
+from platekeeper.api.schemas.second_factor import SecondFactorChallenge
 from platekeeper.api.schemas.session import (
     LoginBody,
     Me,
@@ -13,7 +15,7 @@ from platekeeper.api.schemas.session import (
     SignedIn,
     SystemUseNotice,
 )
-from platekeeper.domain.credentials import Principal, csrf_token_for
+from platekeeper.domain.credentials import Principal
 from platekeeper.domain.permissions import Permission
 from platekeeper.http.auth import (
     SESSION_COOKIE,
@@ -29,25 +31,14 @@ from platekeeper.http.deps import ServicesDep
 router = APIRouter(prefix="/api/v1", tags=["sign-in"])
 
 
-def _me(principal: Principal, session_token: str | None) -> Me:
-    account = principal.account
-    return Me(
-        username=account.username,
-        display_name=account.display_name,
-        agency_id=account.agency_id,
-        job_title=account.job_title,
-        roles=sorted(role.value for role in account.roles),
-        permissions=sorted(p.value for p in principal.permissions),
-        training_expires_on=None if account.training is None else account.training.expires_on,
-        csrf_token=None if session_token is None else csrf_token_for(session_token),
-    )
-
-
 def _signed_in(services: ServicesDep, principal: Principal, session_token: str) -> SignedIn:
-    me = _me(principal, session_token)
-    return SignedIn(
-        **me.model_dump(), system_use_notice=services.settings.accounts.system_use_notice
-    )
+    return SignedIn.answer(principal, session_token, services.settings.accounts.system_use_notice)
+
+
+def _challenge(services: ServicesDep, needed: SecondFactorNeeded) -> SecondFactorChallenge:
+    if needed.challenge is None:
+        raise needed
+    return SecondFactorChallenge.of(needed.challenge, services.settings.accounts.system_use_notice)
 
 
 _NOTICE_SAID = (
@@ -68,42 +59,55 @@ async def notice(services: ServicesDep) -> SystemUseNotice:
 
 @router.post(
     "/auth/login",
-    summary="Sign in; sets the session cookie",
+    summary="Sign in; sets the session cookie, or asks for the second factor",
     description="Sign in with a username and password." + _NOTICE_SAID,
-    response_model=SignedIn,
+    response_model=SignedIn | SecondFactorChallenge,
     responses={
+        200: {
+            "description": "Signed in; or, while second factors are required, the password is "
+            "right and POST /auth/second-factor (or /auth/second-factor/enrol) completes it."
+        },
         401: {
             "description": "Wrong credentials, the username or address locked, the account "
             "suspended; or (password_change_required) a password someone else set, which only "
             "POST /auth/password accepts."
-        }
+        },
     },
     dependencies=public(),
 )
-def login(body: LoginBody, request: Request, response: Response, services: ServicesDep) -> SignedIn:
+def login(
+    body: LoginBody, request: Request, response: Response, services: ServicesDep
+) -> SignedIn | SecondFactorChallenge:
     require_same_origin(request)
-    principal, token = services.accounts.login(
-        body.username, body.password, client_address(request)
-    )
+    try:
+        principal, token = services.accounts.login(
+            body.username, body.password, client_address(request)
+        )
+    except SecondFactorNeeded as needed:
+        return _challenge(services, needed)
     set_session_cookie(response, services, token)
     return _signed_in(services, principal, token)
 
 
 @router.post(
     "/auth/password",
-    summary="Choose your own password at sign-in; sets the session cookie",
+    summary="Choose your own password at sign-in; sets the session cookie, or asks for the "
+    "second factor",
     description="The sign-in step for a password someone else set." + _NOTICE_SAID,
-    response_model=SignedIn,
+    response_model=SignedIn | SecondFactorChallenge,
     responses={401: {"description": "Wrong credentials, or the account is locked or suspended."}},
     dependencies=public(),
 )
 def change_password_at_sign_in(
     body: PasswordChangeBody, request: Request, response: Response, services: ServicesDep
-) -> SignedIn:
+) -> SignedIn | SecondFactorChallenge:
     require_same_origin(request)
-    principal, token = services.accounts.change_password_at_sign_in(
-        body.username, body.password, body.new_password, client_address(request)
-    )
+    try:
+        principal, token = services.accounts.change_password_at_sign_in(
+            body.username, body.password, body.new_password, client_address(request)
+        )
+    except SecondFactorNeeded as needed:
+        return _challenge(services, needed)
     set_session_cookie(response, services, token)
     return _signed_in(services, principal, token)
 
@@ -132,7 +136,7 @@ def logout(services: ServicesDep, caller: CallerDep) -> Response:
 async def me(caller: CallerDep) -> Me:
     if caller.principal is None:  # a camera holds no accounts:self; kept for the type checker
         raise AssertionError("accounts:self was granted to a caller without an account")
-    return _me(caller.principal, caller.session_token)
+    return Me.of(caller.principal, caller.session_token)
 
 
 @router.get(

@@ -6,6 +6,8 @@ from datetime import date
 
 from pydantic import BaseModel, Field
 
+from platekeeper.domain.credentials import Principal, csrf_token_for
+
 
 class LoginBody(BaseModel):
     username: str = Field(max_length=64)
@@ -32,6 +34,24 @@ class Me(BaseModel):
         description="Send it as X-CSRF-Token with every request that changes something; "
         "null when signed in with an API token, which needs none."
     )
+    signed_in_with: str = Field(
+        description="How the person proved who they are, e.g. 'password+totp', 'oidc'."
+    )
+
+    @classmethod
+    def of(cls, principal: Principal, session_token: str | None) -> Me:
+        account = principal.account
+        return cls(
+            username=account.username,
+            display_name=account.display_name,
+            agency_id=account.agency_id,
+            job_title=account.job_title,
+            roles=sorted(role.value for role in account.roles),
+            permissions=sorted(p.value for p in principal.permissions),
+            training_expires_on=None if account.training is None else account.training.expires_on,
+            csrf_token=None if session_token is None else csrf_token_for(session_token),
+            signed_in_with=principal.signed_in_with,
+        )
 
 
 class SignedIn(Me):
@@ -41,6 +61,10 @@ class SignedIn(Me):
         description="The system-use notification (CJIS AC-8, accounts.system_use_notice): "
         "a client shows it to the person, as the sign-in pages do, before they go on."
     )
+
+    @classmethod
+    def answer(cls, principal: Principal, session_token: str, notice: str) -> SignedIn:
+        return cls(**Me.of(principal, session_token).model_dump(), system_use_notice=notice)
 
 
 class SystemUseNotice(BaseModel):

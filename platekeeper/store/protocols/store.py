@@ -26,6 +26,11 @@ from platekeeper.store.protocols.directory import (
     DirectoryTokenRepository,
     DirectoryUserRepository,
 )
+from platekeeper.store.protocols.factors import (
+    PendingSignInRepository,
+    RecoveryCodeRepository,
+    SecondFactorRepository,
+)
 from platekeeper.store.protocols.hotlists import (
     HitRepository,
     HotlistEntryRepository,
@@ -81,6 +86,12 @@ class Store(Protocol):
     def account_changes(self) -> AccountChangeRepository: ...
     @property
     def sign_in_failures(self) -> SignInFailureRepository: ...
+    @property
+    def second_factors(self) -> SecondFactorRepository: ...
+    @property
+    def recovery_codes(self) -> RecoveryCodeRepository: ...
+    @property
+    def pending_sign_ins(self) -> PendingSignInRepository: ...
     @property
     def approvals(self) -> ApprovalRepository: ...
     @property

@@ -23,6 +23,7 @@ from platekeeper.store.sql.directory import (
     SqlDirectoryTokens,
     SqlDirectoryUsers,
 )
+from platekeeper.store.sql.factors import SqlPendingSignIns, SqlRecoveryCodes, SqlSecondFactors
 from platekeeper.store.sql.hits import SqlHits
 from platekeeper.store.sql.hotlists import SqlHotlistEntries, SqlHotlists
 from platekeeper.store.sql.incidents import SqlIncidents, SqlReadCorrections, SqlRecordsRequests
@@ -61,6 +62,9 @@ class SqlStore:
         self.api_tokens = SqlApiTokens(database)
         self.account_changes = SqlAccountChanges(database)
         self.sign_in_failures = SqlSignInFailures(database)
+        self.second_factors = SqlSecondFactors(database)
+        self.recovery_codes = SqlRecoveryCodes(database)
+        self.pending_sign_ins = SqlPendingSignIns(database)
         self.access_log = SqlAccessLog(database)
         self.approvals = SqlApprovals(database)
         self.alert_outbox = SqlAlertOutbox(database)

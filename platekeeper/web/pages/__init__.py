@@ -19,6 +19,7 @@ from platekeeper.web.pages import (
     reports,
     retention,
     search,
+    security,
     sharing,
 )
 
@@ -30,6 +31,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     hotlists.router,
     cameras.router,
     people.router,
+    security.router,
     audit.router,
     sharing.router,
     holds.router,

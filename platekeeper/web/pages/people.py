@@ -17,6 +17,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 
+from platekeeper.accounts.authority import Acting
 from platekeeper.accounts.messages import SUSPENSION_REASONS
 from platekeeper.accounts.passwords import check_password_rules
 from platekeeper.domain.people import DEVICE_ROLES, Account, AccountStatus, Role
@@ -45,6 +46,8 @@ NOTICES = {
     "reactivated": "The account was reactivated.",
     "deactivated": "The account was deactivated; its sessions and API tokens ended.",
     "unlocked": "The sign-in lock was released.",
+    "factors_reset": "The second factors were removed: the person enrols a new one at their "
+    "next sign-in; their sessions and API tokens ended.",
 }
 
 
@@ -204,7 +207,12 @@ def reactivate(
     return _change(request, services, caller, username, what="reactivated", act=act, typed=form)
 
 
-SIMPLE_CHANGES = {"suspend": "suspended", "deactivate": "deactivated", "unlock": "unlocked"}
+SIMPLE_CHANGES = {
+    "suspend": "suspended",
+    "deactivate": "deactivated",
+    "unlock": "unlocked",
+    "reset-second-factors": "factors_reset",
+}
 """The changes that need nothing but the account, and the notice each leaves."""
 
 
@@ -214,14 +222,15 @@ def suspend_or_deactivate(
 ) -> Response:
     if change not in SIMPLE_CHANGES:
         raise NotFound(f"there is no change called {change!r}")
-    method = {
+    methods: dict[str, Callable[[Acting, str], object]] = {
         "suspend": services.accounts.suspend,
         "deactivate": services.accounts.deactivate,
         "unlock": services.accounts.unlock,
-    }[change]
+        "reset-second-factors": services.accounts.reset_second_factors,
+    }
 
     def act(account: Account) -> None:
-        method(person(caller), account.id)
+        methods[change](person(caller), account.id)
 
     return _change(request, services, caller, username, what=SIMPLE_CHANGES[change], act=act)
 
