@@ -27,6 +27,7 @@ def test_enrolling_an_authenticator_then_signing_in_with_it(page: Page, web_app:
     _password(page, "olivia")
     expect(page.get_by_role("heading", name="Set up a second factor")).to_be_visible()
     expect(page.locator("figure.qr svg")).to_be_visible()
+    expect(page.locator("#system-use")).to_contain_text("criminal justice information")
     secret = page.locator("#totp-secret").inner_text()
     totp = pyotp.TOTP(secret)
     shoot(page, "second-factor-enrol")
@@ -55,6 +56,7 @@ def test_enrolling_an_authenticator_then_signing_in_with_it(page: Page, web_app:
 
 def test_a_wrong_code_is_refused_on_the_page(page: Page, web_app: WebApp) -> None:
     _password(page, "avery")
+    expect(page.locator("#system-use")).to_contain_text("criminal justice information")
     page.get_by_label("Code from your authenticator app").fill("000000")
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("alert")).to_contain_text("not valid")
