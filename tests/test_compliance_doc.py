@@ -98,7 +98,7 @@ def test_each_code_reference_resolves(path: str, symbol: str) -> None:
 
 
 @cache
-def _defined_tests(path: str) -> frozenset[str]:
+def defined_tests(path: str) -> frozenset[str]:
     """``name`` and ``Class::name`` for each test function the file defines."""
     tree = ast.parse((ROOT / path).read_text(encoding="utf-8"))
     names = set()
@@ -117,4 +117,4 @@ def _defined_tests(path: str) -> frozenset[str]:
 @pytest.mark.parametrize(("path", "name"), _test_refs())
 def test_each_test_reference_exists(path: str, name: str) -> None:
     assert (ROOT / path).is_file(), path
-    assert name in _defined_tests(path), f"{path} defines no test {name}"
+    assert name in defined_tests(path), f"{path} defines no test {name}"
