@@ -13,6 +13,7 @@ run: an ordinary passphrase of the same length. It prints each figure (the media
 from __future__ import annotations
 
 import argparse
+import functools
 import statistics
 import sys
 import time
@@ -53,7 +54,7 @@ def main() -> int:
     print(f"{'baseline: a passphrase':<28} {baseline:>9.3f} {1.0:>11.1f}")
     worst = 0.0
     for name, password in WORST.items():
-        took = median_ms(lambda password=password: weakness(password), args.repeat)
+        took = median_ms(functools.partial(weakness, password), args.repeat)
         worst = max(worst, took)
         print(f"{name:<28} {took:>9.3f} {took / baseline:>11.1f}")
     verdict = "within" if worst < args.target_ms else "ABOVE"
