@@ -16,21 +16,22 @@ from platekeeper.domain.token_scopes import scopes_reaching
 from platekeeper.errors import AuthenticationFailed, InvalidInput
 from tests.accounts.conftest import OPERATOR, PASSWORD, RecordingSink, add_person
 from tests.conftest import FixedClock
+from tests.factors import Authenticators
 
 ADDRESS = "10.0.0.1"
 
 
-def locked_session(accounts: AccountService, username: str = "jdoe") -> str:
-    principal, token = accounts.login(username, PASSWORD, ADDRESS)
-    accounts.screen_locks.lock(principal, ADDRESS)
+def locked_session(auth: Authenticators, username: str = "jdoe") -> str:
+    principal, token = auth.sign_in(username, PASSWORD, ADDRESS)
+    auth.accounts.screen_locks.lock(principal, ADDRESS)
     return token
 
 
 def test_a_locked_session_opens_nothing_but_its_unlock(
-    accounts: AccountService, sink: RecordingSink
+    accounts: AccountService, auth: Authenticators, sink: RecordingSink
 ) -> None:
     add_person(accounts)
-    token = locked_session(accounts)
+    token = locked_session(auth)
     assert sink.actions()[-1] == ("auth:lock", "allowed")
     with pytest.raises(SessionLocked):
         accounts.resolve_session(token, ADDRESS)
@@ -42,24 +43,26 @@ def test_a_locked_session_opens_nothing_but_its_unlock(
     assert accounts.screen_state(token) is ScreenState.OPEN
 
 
-def test_a_colleagues_password_does_not_unlock_it(accounts: AccountService) -> None:
+def test_a_colleagues_password_does_not_unlock_it(
+    accounts: AccountService, auth: Authenticators
+) -> None:
     """The insider at an unattended desk types their own, valid, password."""
     add_person(accounts)
     add_person(accounts, "mallory")
-    token = locked_session(accounts)
+    token = locked_session(auth)
     victim = accounts.resolve_session(token, ADDRESS, while_locked=True)
     with pytest.raises(WrongPassword):
         accounts.screen_locks.unlock(victim, PASSWORD + " of mallory", ADDRESS)
-    accounts.login("mallory", PASSWORD, "10.0.0.2")  # mallory's own sign-in is untouched
+    auth.sign_in("mallory", PASSWORD, "10.0.0.2")  # mallory's own sign-in is untouched
     with pytest.raises(SessionLocked):
         accounts.resolve_session(token, ADDRESS)
 
 
 def test_guessing_at_the_locked_screen_locks_the_account_and_ends_the_session(
-    accounts: AccountService, sink: RecordingSink
+    accounts: AccountService, auth: Authenticators, sink: RecordingSink
 ) -> None:
     add_person(accounts)
-    token = locked_session(accounts)
+    token = locked_session(auth)
     principal = accounts.resolve_session(token, ADDRESS, while_locked=True)
     limit = AccountSettings().lockout_failures
     for _ in range(limit - 1):
@@ -78,14 +81,14 @@ def test_guessing_at_the_locked_screen_locks_the_account_and_ends_the_session(
     with pytest.raises(AuthenticationFailed, match="locked"):
         accounts.login("jdoe", PASSWORD, ADDRESS)
     accounts.unlock(OPERATOR, principal.account.id)
-    accounts.login("jdoe", PASSWORD, ADDRESS)
+    auth.sign_in("jdoe", PASSWORD, ADDRESS)
 
 
 def test_the_session_still_ends_when_idle_while_locked(
-    accounts: AccountService, clock: FixedClock
+    accounts: AccountService, auth: Authenticators, clock: FixedClock
 ) -> None:
     add_person(accounts)
-    token = locked_session(accounts)
+    token = locked_session(auth)
     clock.advance(timedelta(minutes=AccountSettings().session_idle_minutes))
     assert accounts.screen_state(token) is ScreenState.ENDED
     with pytest.raises(AuthenticationFailed, match="ended"):
@@ -93,11 +96,11 @@ def test_the_session_still_ends_when_idle_while_locked(
 
 
 def test_a_new_sign_in_starts_unlocked_and_tokens_have_no_screen(
-    accounts: AccountService,
+    accounts: AccountService, auth: Authenticators
 ) -> None:
     account = add_person(accounts)
-    locked_session(accounts)
-    _, fresh = accounts.login("jdoe", PASSWORD, ADDRESS)  # the locked session ended with it
+    locked_session(auth)
+    _, fresh = auth.sign_in("jdoe", PASSWORD, ADDRESS)  # the locked session ended with it
     assert accounts.screen_state(fresh) is ScreenState.OPEN
     _, secret = accounts.issue_api_token(
         OPERATOR, "script", 7, scopes=scopes_reaching(account.roles), account_id=account.id
