@@ -68,7 +68,7 @@ def test_the_console_s_sign_ins_and_acts_are_named_console(data_dir: Path) -> No
         for e in oldest_first
         if e["username"] == "avery"
     ]
-    console = f"{CONSOLE_SIGN_IN_PREFIX}password"
+    console = f"{CONSOLE_SIGN_IN_PREFIX}password+totp"  # the code of run_as, after the password
     assert by_avery == [("auth:login", "allowed", console), ("audit:read", "denied", console)]
     [own_reading] = [
         e for e in entries if e["username"] == "audrey" and e["action"] == "audit:read"

@@ -10,7 +10,7 @@ from platekeeper.config import load_settings
 from platekeeper.domain.credentials import hash_token
 from platekeeper.services import build_services
 from tests.cli.test_cli import assert_user_error
-from tests.cli.test_users import OWN, add_user, data_dir, empty_dir, ok, run
+from tests.cli.test_users import OWN, add_user, data_dir, empty_dir, enrol_at_console, ok, run
 
 __all__ = ["data_dir", "empty_dir"]
 
@@ -48,6 +48,8 @@ def test_only_a_custodian_signed_in_issues_a_token(data_dir: Path) -> None:
         stdin=OWN + "\n",
         as_user="avery",
     )
+    # ... and enrols a second factor, so that she is signed in whole and only her role refuses.
+    enrol_at_console(data_dir, "avery", OWN)
     avery = {"as_user": "avery", "password": OWN}
     refused = run(data_dir, "scim", "token", "issue", "--name", "entra-id", **avery)
     assert_user_error(refused, "accounts:manage")

@@ -14,7 +14,7 @@ import httpx
 from platekeeper.domain.people import Role
 from platekeeper.services import Services
 from platekeeper.store.protocols import AccessFilter
-from tests.api.people import PASSWORD, add_person
+from tests.api.people import PASSWORD, Person, add_person
 from tests.tls.conftest import ServicesOn, client, serving, settings_with
 
 SPOOFED = {
@@ -25,9 +25,30 @@ SPOOFED = {
 WRONG = {"username": "sam", "password": "not the password at all"}
 
 
-def _login_addresses(services: Services, username: str) -> list[str | None]:
-    found = services.store.access_log.find(AccessFilter(username=username, action="auth:login"))
+def _addresses(services: Services, username: str, action: str) -> list[str | None]:
+    found = services.store.access_log.find(AccessFilter(username=username, action=action))
     return [record.event.client_address for record in found]
+
+
+def _login_addresses(services: Services, username: str) -> list[str | None]:
+    return _addresses(services, username, "auth:login")
+
+
+def _sign_in(client: httpx.Client, person: Person, headers: dict[str, str]) -> httpx.Response:
+    """Both steps of signing in, each through the proxy with ``headers``: the password, then a
+    code; the answer to the second, which sets the session cookie."""
+    username = person.account.username
+    password_step = client.post(
+        "/api/v1/auth/login", json={"username": username, "password": PASSWORD}, headers=headers
+    )
+    assert password_step.status_code == 200, password_step.text
+    assert "set-cookie" not in password_step.headers, "no session before the second factor"
+    pending = password_step.json()["pending_token"]
+    return client.post(
+        "/api/v1/auth/second-factor",
+        json={"pending_token": pending, "code": person.code()},
+        headers=headers,
+    )
 
 
 def _fail_login(plain: httpx.Client, username: str, headers: dict[str, str]) -> httpx.Response:
@@ -54,7 +75,7 @@ def test_from_a_trusted_proxy_the_client_and_scheme_it_forwards_are_used(
         tmp_path, server={"behind_proxy": ["127.0.0.1"]}, accounts={"cookie_secure": False}
     )
     services = make_services(settings)
-    add_person(services, "sam", Role.SUPERVISOR)
+    sam = add_person(services, "sam", Role.SUPERVISOR)
     add_person(services, "avery", Role.ANALYST)
     # The client put an address of its own first; the proxy appended the one it saw.
     appended = {"X-Forwarded-For": "198.51.100.77, 203.0.113.9", "X-Forwarded-Proto": "https"}
@@ -62,14 +83,15 @@ def test_from_a_trusted_proxy_the_client_and_scheme_it_forwards_are_used(
     with serving(services) as url, client(url) as proxy:
         refused = _fail_login(proxy, "sam", appended)
         _fail_login(proxy, "avery", standard)
-        signed_in = proxy.post(
-            "/api/v1/auth/login", json={"username": "sam", "password": PASSWORD}, headers=appended
-        )
+        signed_in = _sign_in(proxy, sam, appended)
+    # The refused password and the session begun after the second factor.
     assert _login_addresses(services, "sam") == ["203.0.113.9", "203.0.113.9"]
+    assert _addresses(services, "sam", "auth:password") == ["203.0.113.9"]
     assert _login_addresses(services, "avery") == ["2001:db8::7"]
     assert refused.headers["strict-transport-security"] == "max-age=31536000"
     assert signed_in.status_code == 200, signed_in.text
     cookie = [part.strip().lower() for part in signed_in.headers["set-cookie"].split(";")]
+    assert cookie[0].startswith("pk_session="), "the session cookie, set by the second step"
     assert "secure" in cookie, "the client reached the proxy over HTTPS"
 
 

@@ -17,7 +17,7 @@ import pytest
 
 from platekeeper.domain.people import Role
 from platekeeper.http.tls import CertificateFiles, CertificateUnusable, ReloadingCertificate
-from tests.api.people import PASSWORD, add_person
+from tests.api.people import PASSWORD, Person, add_person
 from tests.tls.conftest import (
     ServicesOn,
     client,
@@ -103,23 +103,34 @@ def test_tls_older_than_1_2_is_refused(
     assert spoken == "TLSv1.2"
 
 
+def _sign_in(client: httpx.Client, person: Person) -> httpx.Response:
+    """Both steps of signing in: the password, then a code; the answer to the second, which
+    sets the session cookie."""
+    login = {"username": person.account.username, "password": PASSWORD}
+    password_step = client.post("/api/v1/auth/login", json=login)
+    assert password_step.status_code == 200, password_step.text
+    assert "set-cookie" not in password_step.headers, "no session before the second factor"
+    second = {"pending_token": password_step.json()["pending_token"], "code": person.code()}
+    return client.post("/api/v1/auth/second-factor", json=second)
+
+
 def test_over_https_the_session_cookie_is_secure_whatever_the_setting(
     tmp_path: Path, lab: CertificateFiles, make_services: ServicesOn
 ) -> None:
     """``accounts.cookie_secure = false`` exists for plain-HTTP tests; a session begun over
     HTTPS is still never sent back over plain HTTP."""
     services = make_services(settings_with(tmp_path, accounts={"cookie_secure": False}))
-    add_person(services, "sam", Role.SUPERVISOR)
-    login = {"username": "sam", "password": PASSWORD}
+    sam = add_person(services, "sam", Role.SUPERVISOR)
     with (
         serving(services, ReloadingCertificate(lab, 60)) as url,
         client(url, lab.certificate) as https,
     ):
-        encrypted = https.post("/api/v1/auth/login", json=login)
+        encrypted = _sign_in(https, sam)
     with serving(services) as url, client(url) as plain:
-        unencrypted = plain.post("/api/v1/auth/login", json=login)
+        unencrypted = _sign_in(plain, sam)
     assert encrypted.status_code == unencrypted.status_code == 200, encrypted.text
     cookie = [part.strip().lower() for part in encrypted.headers["set-cookie"].split(";")]
+    assert cookie[0].startswith("pk_session="), "the session cookie, set by the second step"
     assert "secure" in cookie
     assert cookie.count("secure") == 1
     plain_cookie = [p.strip().lower() for p in unencrypted.headers["set-cookie"].split(";")]

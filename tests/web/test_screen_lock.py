@@ -15,6 +15,7 @@ from platekeeper.domain.people import Role
 from platekeeper.errors import AuthenticationFailed
 from platekeeper.store.protocols import AccessFilter
 from tests.api.people import PASSWORD
+from tests.factors import Authenticators
 from tests.web.conftest import WebApp, shoot, sign_in
 from tests.web.test_alerts import LISTED, card_of, open_alerts, stolen
 
@@ -130,7 +131,8 @@ def test_a_custodian_releases_a_locked_username_on_the_people_page(
     expect(page.get_by_role("status")).to_have_text("The sign-in lock was released.")
     expect(page.locator("[data-locked]")).to_have_count(0)
     expect(page.get_by_role("button", name="Release the lock")).to_have_count(0)
-    accounts.login("avery", PASSWORD, "203.0.113.8")
+    # Released: avery signs in again, both steps, from another address.
+    Authenticators.of(web_app.services).sign_in("avery", PASSWORD, "203.0.113.8")
     [released] = web_app.services.store.access_log.find(
         AccessFilter(username="casey", action="accounts:unlock")
     )
