@@ -32,21 +32,52 @@ def test_the_default_notice_says_what_cjis_asks() -> None:
 
 
 def test_the_login_answer_and_the_notice_route_carry_the_notice(live_app: LiveApp) -> None:
-    staff(live_app.services)
+    """The password step's answer is the second-factor challenge; it carries the notice, as the
+    signed-in answer of a deployment without second factors does (the union in the spec)."""
+    sam = staff(live_app.services)[Role.SUPERVISOR]
     with live_app.client() as client:
         before = client.get("/api/v1/auth/notice")
         answer = client.post("/api/v1/auth/login", json={"username": "sam", "password": PASSWORD})
+        completed = client.post(
+            "/api/v1/auth/second-factor",
+            json={"pending_token": answer.json()["pending_token"], "code": sam.code()},
+        )
         spec = client.get("/openapi.json").json()
     assert before.status_code == 200
     assert before.json() == {"system_use_notice": NOTICE}
     assert answer.status_code == 200
+    assert answer.json()["second_factor_required"] is True
     assert answer.json()["system_use_notice"] == NOTICE
-    assert answer.json()["username"] == "sam"
+    assert completed.status_code == 200, completed.text
+    assert completed.json()["username"] == "sam"
     login = spec["paths"]["/api/v1/auth/login"]["post"]
     assert "system-use notification" in login["description"]
-    schema = login["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
-    fields = spec["components"]["schemas"][schema.rsplit("/", 1)[-1]]["properties"]
-    assert "CJIS AC-8" in fields["system_use_notice"]["description"]
+    answers = login["responses"]["200"]["content"]["application/json"]["schema"]["anyOf"]
+    schemas = {ref["$ref"].rsplit("/", 1)[-1] for ref in answers}
+    assert schemas == {"SignedIn", "SecondFactorChallenge"}
+    for schema in schemas:
+        fields = spec["components"]["schemas"][schema]["properties"]
+        assert "CJIS AC-8" in fields["system_use_notice"]["description"], schema
+
+
+class TestWithoutSecondFactors:
+    """A deployment that signs in with the password alone answers with the session at once."""
+
+    @pytest.fixture
+    def settings(self, settings: Settings) -> Settings:
+        accounts = settings.accounts.model_copy(update={"second_factor_required": False})
+        return settings.model_copy(update={"accounts": accounts})
+
+    def test_the_signed_in_answer_carries_the_notice(self, live_app: LiveApp) -> None:
+        staff(live_app.services)
+        with live_app.client() as client:
+            answer = client.post(
+                "/api/v1/auth/login", json={"username": "sam", "password": PASSWORD}
+            )
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["system_use_notice"] == NOTICE
+        assert answer.json()["username"] == "sam"
+        assert "pk_session" in answer.cookies
 
 
 def test_the_login_page_shows_the_configured_notice(live_app: LiveApp) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 
 from platekeeper.domain.people import Account
-from platekeeper.domain.token_scopes import TokenScope
+from platekeeper.domain.token_scopes import TokenScope, scopes_reaching
 from tests.accounts.authenticator import SoftKey
 from tests.accounts.conftest import PASSWORD, add_person
 from tests.api.conftest import LiveApp
@@ -155,8 +155,12 @@ def test_a_passkey_is_added_from_a_session_and_never_with_a_token(live_app: Live
     assert added.json()["factor"]["label"] == "laptop"
     assert added.json()["recovery_codes"] == []
     assert [f["kind"] for f in factors] == ["webauthn", "webauthn"]
+    # The token carries every scope the person's roles reach, its own profile's among them: what
+    # refuses it is that it is a token, not its scopes.
+    scopes = scopes_reaching(person.roles)
+    assert TokenScope.PROFILE in scopes
     _, token = live_app.services.accounts.issue_api_token(
-        CONSOLE, "tests", 30, account_id=person.id, scopes=[TokenScope.SEARCH]
+        CONSOLE, "tests", 30, account_id=person.id, scopes=scopes
     )
     with live_app.client(token) as by_token:
         refused = by_token.post("/api/v1/auth/factors/passkey/options", json={"password": PASSWORD})

@@ -10,6 +10,7 @@ from platekeeper.domain.access import AccessOutcome, AccessRecord
 from platekeeper.domain.cameras import CAMERA_KEY_SIGN_IN
 from platekeeper.domain.credentials import API_TOKEN_SIGN_IN, hash_token
 from platekeeper.domain.people import Role
+from platekeeper.domain.token_scopes import scopes_reaching
 from platekeeper.store.protocols import AccessFilter
 from tests.api.conftest import LiveApp
 from tests.api.people import PASSWORD, sign_in, staff
@@ -44,9 +45,13 @@ def test_every_entry_of_a_session_names_the_session_s_method(live_app: LiveApp) 
         assert client.get("/api/v1/audit/entries").status_code == 403  # not an auditor
         assert client.post("/api/v1/auth/logout", headers={"X-CSRF-Token": csrf}).is_success
 
-    refused, *signed_in = entries_by(live_app, "avery")
+    refused, password_step, *signed_in = entries_by(live_app, "avery")
     assert (refused.event.action, refused.event.outcome) == ("auth:login", AccessOutcome.DENIED)
     assert refused.event.actor.signed_in_with is None, "a refused sign-in signed nobody in"
+    # The right password alone signs nobody in either: the second factor is still due.
+    step = (password_step.event.action, password_step.event.outcome)
+    assert step == ("auth:password", AccessOutcome.ALLOWED)
+    assert password_step.event.actor.signed_in_with is None, "a password alone is no session"
     assert [(r.event.action, r.event.outcome) for r in signed_in] == [
         ("auth:login", AccessOutcome.ALLOWED),
         ("reads:search", AccessOutcome.ALLOWED),
@@ -54,7 +59,7 @@ def test_every_entry_of_a_session_names_the_session_s_method(live_app: LiveApp) 
         ("audit:read", AccessOutcome.DENIED),
         ("auth:logout", AccessOutcome.ALLOWED),
     ]
-    assert method
+    assert method == "password+totp"
     assert {r.event.actor.signed_in_with for r in signed_in} == {method}
     assert all(record.intact for record in signed_in)
 
@@ -62,11 +67,13 @@ def test_every_entry_of_a_session_names_the_session_s_method(live_app: LiveApp) 
 def test_an_api_token_is_named_as_such_not_as_the_session_that_issued_it(
     live_app: LiveApp,
 ) -> None:
-    staff(live_app.services)
+    casey = staff(live_app.services)[Role.CUSTODIAN].account
     client, csrf = sign_in(live_app, "casey")
+    # Every scope the custodian's roles reach: what refuses the search below is the role.
+    scopes = sorted(scopes_reaching(casey.roles))
     with client:
         method = session_method(live_app, client)
-        body = {"name": "nightly export", "days": 7}
+        body = {"name": "nightly export", "days": 7, "scopes": scopes}
         issued = client.post("/api/v1/tokens", json=body, headers={"X-CSRF-Token": csrf})
         assert issued.status_code == 201, issued.text
     with live_app.client(issued.json()["token"]) as script:

@@ -21,6 +21,7 @@ from platekeeper.services import Services
 from platekeeper.web.sign_on import BINDING_COOKIE
 from tests.api.people import CONSOLE, PASSWORD, add_person, staff
 from tests.conftest import NOW, FixedClock, build_test_services, make_agency
+from tests.factors import Authenticators
 from tests.oidc import DirectoryAccount, RealProvider, real_provider, with_sign_on
 from tests.ports import free_port, served
 
@@ -157,9 +158,8 @@ def test_a_privileged_role_from_the_directory_waits_for_a_second_person(
     assert grant is not None
     assert grant.roles == frozenset({Role.ANALYST, Role.SUPERVISOR})
     # Removed from the group in the directory: the role goes at the next sign-in, at once.
-    sso_app.services.accounts.approve_roles(
-        sso_app.services.accounts.login("sam", PASSWORD)[0], jane.id
-    )
+    sam, _ = Authenticators.of(sso_app.services).sign_in("sam", PASSWORD)
+    sso_app.services.accounts.approve_roles(sam, jane.id)
     assert sso_app.services.accounts.get(jane.id).roles == grant.roles
     fewer = sso_app.provider.put_account("jane.roe", groups=["ALPR-Analysts"])
     with _browser() as browser:
@@ -168,14 +168,22 @@ def test_a_privileged_role_from_the_directory_waits_for_a_second_person(
 
 
 def test_a_local_person_signs_in_with_a_password_as_before(sso_app: SsoApp) -> None:
-    add_person(sso_app.services, "lee", Role.ANALYST)
+    """Beside single sign-on, a local person signs in as everyone does: the password, then a
+    code from their authenticator."""
+    lee = add_person(sso_app.services, "lee", Role.ANALYST)
     with _browser() as browser:
         page = browser.get(f"{sso_app.base_url}/login")
         assert "Sign in with the test provider" in page.text
-        response = browser.post(
+        password = browser.post(
             f"{sso_app.base_url}/login", data={"username": "lee", "password": PASSWORD}
         )
-    assert response.status_code == 303
+        assert password.status_code == 303
+        assert password.headers["location"].startswith("/login/second-factor")
+        assert "pk_session" not in password.cookies  # the password alone opens no session
+        response = browser.post(
+            f"{sso_app.base_url}/login/second-factor", data={"code": lee.code()}
+        )
+    assert response.status_code == 303, response.text
     assert "pk_session" in response.cookies
 
 

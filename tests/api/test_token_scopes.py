@@ -22,6 +22,7 @@ from tests.accounts.conftest import job_title_for
 from tests.api.conftest import LiveApp
 from tests.api.people import CONSOLE, PASSWORD, sign_in, staff
 from tests.conftest import NOW
+from tests.factors import Authenticators
 
 MANUAL_LIST = {
     "id": "burglary-watch",
@@ -36,7 +37,7 @@ SEARCH = {"plate": "7ABC123", "purpose": "stolen-vehicle", "case_number": "2026-
 def _sergeant_auditor(services: Services) -> Account:
     """One person who may search, administer hot lists and read the access log."""
     roles = [Role.SUPERVISOR, Role.AUDITOR]
-    return services.accounts.create(
+    sol = services.accounts.create(
         CONSOLE,
         username="sol",
         display_name="Sol Reyes",
@@ -46,6 +47,10 @@ def _sergeant_auditor(services: Services) -> Account:
         training_completed_on=date(2026, 6, 1),
         password=PASSWORD,
     )
+    # A person's tokens work only while they hold a second factor: sol holds one, as everyone
+    # does, so what refuses the tokens below is their scopes.
+    Authenticators.of(services).enrol(sol)
+    return sol
 
 
 def _token(services: Services, account: Account, scopes: Iterable[TokenScope]) -> str:

@@ -4,8 +4,8 @@ against agency A's objects, neither shows nor changes anything of A's.
 The routes come from the app's own route table (as tests/api/test_authorisation.py does), so a
 route added later is tried too; a path parameter this test cannot fill fails it. Each request
 names A's objects (its read, hit, hot list and entry, hold, approval, share request, recipient,
-accounts, camera, API token, plate) in its path, query and body; a response to B must hold
-nothing of A's that B did not send itself, and A's records must be as they were.
+accounts, camera, API token, second factor, plate) in its path, query and body; a response to B
+must hold nothing of A's that B did not send itself, and A's records must be as they were.
 """
 
 from __future__ import annotations
@@ -158,6 +158,8 @@ def _build_a(app: LiveApp) -> AgencyA:
     with app.client(supervisor.token) as client:
         client.get("/api/v1/hits", params={"purpose": "alert-verification", "case_number": CASE_A})
     tokens = services.accounts.list_api_tokens(CONSOLE, analyst.account.id)
+    # The analyst's authenticator, enrolled by add_person: B must neither confirm nor remove it.
+    [factor] = services.store.second_factors.list(analyst.account.id)
     request_id, recipient_id = _share(app, people[Role.CUSTODIAN], stored.id)
     incident_id, records_request_id, complaint_id = _registers(app, people[Role.CUSTODIAN])
     scim_user_id, scim_group_id = _directory_records(app, people[Role.DIRECTORY])
@@ -176,6 +178,7 @@ def _build_a(app: LiveApp) -> AgencyA:
         "username": analyst.account.username,
         "camera_id": "alfa-gate-7",
         "token_id": tokens[0].id,
+        "factor_id": factor.id,
         "plate": PLATE,
         "scim_user_id": scim_user_id,
         "scim_group_id": scim_group_id,
@@ -264,6 +267,7 @@ def _snapshot(services: Services) -> dict[str, Any]:
         "accounts": accounts,
         "tokens": [store.api_tokens.list(account.id) for account in accounts],
         "sessions": [store.sessions.list(account.id) for account in accounts],
+        "second_factors": [store.second_factors.list(account.id) for account in accounts],
         "cameras": store.cameras.list(A),
         "reads": store.reads.find(ReadQuery(agency_id=A, limit=1000)),
         "hotlists": store.hotlists.list(A),
@@ -329,6 +333,10 @@ def _body(a: AgencyA) -> dict[str, Any]:
         # Named in a path, it is logged with the refusal of B's directory, which may not call
         # the token routes; B's auditor then reads it back, as B sent it.
         "token_id": a.ids["token_id"],
+        # So is A's second factor, named in the paths of the factor routes B may not call with
+        # a token.
+        "factor_id": a.ids["factor_id"],
+        "code": "123456",  # so that confirming A's authenticator is refused for what it is
         "justification": "Series of catalytic converter thefts.",
         "roles": ["auditor"],
         "password": "a password nobody else knows",
@@ -399,6 +407,7 @@ INVENTED = {
     "username": "nobody.here",
     "camera_id": "no-such-camera",
     "token_id": "00000000-0000-4000-8000-000000000008",
+    "factor_id": "00000000-0000-4000-8000-00000000000b",
     "scim_user_id": "00000000-0000-4000-8000-000000000009",
     "scim_group_id": "00000000-0000-4000-8000-00000000000a",
 }
