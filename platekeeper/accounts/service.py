@@ -404,6 +404,7 @@ class AccountService:
             actor = self._check_current_password(account, current_password)
         else:
             actor = self._authorise(by, "accounts:password", account.agency_id, account.id, account)
+            self._keep_proofs_apart(by, account, ChangeKind.PASSWORD, "accounts:password")
         self._check_password(new_password, account)
         must_change = not own and not isinstance(by, HostOperator)
         self._store.accounts.set_password_hash(
@@ -561,6 +562,10 @@ class AccountService:
         actor = self._authorise(
             by, "accounts:second-factor-reset", account.agency_id, account.id, account
         )
+        self._keep_proofs_apart(
+            by, account, ChangeKind.SECOND_FACTOR_RESET, "accounts:second-factor-reset"
+        )
+        self._refuse_reset_over_a_given_password(by, account)
         removed = self._store.second_factors.delete_for_account(account.id)
         self._store.recovery_codes.delete_for_account(account.id)
         self._store.pending_sign_ins.delete_for_account(account.id)
@@ -984,6 +989,45 @@ class AccountService:
             if not decision.allowed:
                 return decision.reason
         return None
+
+    def _keep_proofs_apart(
+        self, by: Acting, account: Account, kind: ChangeKind, action: str
+    ) -> None:
+        """Refuse, logged, a change that would leave one person holding both the password and
+        the second factor of another: with both, they could sign in as them."""
+        decision = self.independence.proofs_apart(by.actor.username, account.username, kind)
+        if not decision.allowed:
+            self._events.denied(
+                by.actor,
+                action,
+                decision.reason,
+                username=account.username,
+                client_address=_channel(by),
+            )
+            raise PermissionDenied(
+                f"you may not do this: {decision.reason}",
+                hint="Another custodian does it, so that no one person can sign in as another.",
+            )
+
+    def _refuse_reset_over_a_given_password(self, by: Acting, account: Account) -> None:
+        """While the password is one someone else set and its owner has not replaced it, that
+        someone knows it: with the second factors gone, they could enrol one and be the person."""
+        state = self._store.accounts.password_state(account.id)
+        if state is None or not state.must_change:
+            return
+        reason = "the password was set by someone else and not yet replaced by its owner"
+        self._events.denied(
+            by.actor,
+            "accounts:second-factor-reset",
+            reason,
+            username=account.username,
+            client_address=_channel(by),
+        )
+        raise PermissionDenied(
+            f"you may not reset {account.username}'s second factors: {reason}",
+            hint="The person signs in with the password they were given and chooses their own "
+            "first; then their second factors can be reset.",
+        )
 
     def _changed(self, by: Acting, account: Account, kind: ChangeKind, now: datetime) -> None:
         self._store.account_changes.add(

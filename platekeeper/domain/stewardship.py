@@ -68,6 +68,30 @@ def independent(approver: str, requester: str, changes: Sequence[AccountChange])
     return Decision(True, "no recent change links the two accounts")
 
 
+# A password and a second factor are the two proofs of a person: one custodian who sets the one
+# and resets the other holds both, and could sign in as them (enrolling a factor of their own).
+_OTHER_PROOF = {
+    ChangeKind.PASSWORD: ChangeKind.SECOND_FACTOR_RESET,
+    ChangeKind.SECOND_FACTOR_RESET: ChangeKind.PASSWORD,
+}
+
+
+def proofs_kept_apart(
+    changer: str, username: str, kind: ChangeKind, changes: Sequence[AccountChange]
+) -> Decision:
+    """Whether ``changer`` may make ``kind`` to ``username``'s account, given the recent changes
+    between them: never a password and a second-factor reset of one account by one person."""
+    other = _OTHER_PROOF.get(kind)
+    for change in changes:
+        if change.changed_by == changer and change.username == username and change.change is other:
+            return Decision(
+                False,
+                f"you {_verb(other)} {username}'s account on {change.at:%Y-%m-%d}; with this "
+                "you would hold both proofs of who they are",
+            )
+    return Decision(True, "the password and the second factor stay in different hands")
+
+
 def _verb(kind: ChangeKind) -> str:
     return {
         ChangeKind.CREATED: "created",
@@ -91,6 +115,13 @@ class Independence:
     def decide(self, approver: str, requester: str) -> Decision:
         since = self._clock.now() - self._window
         return independent(approver, requester, self._changes.between(approver, requester, since))
+
+    def proofs_apart(self, changer: str, username: str, kind: ChangeKind) -> Decision:
+        """Whether ``changer`` may make ``kind`` to ``username``'s account without holding both
+        its password and its second factor (``proofs_kept_apart``)."""
+        since = self._clock.now() - self._window
+        changes = self._changes.between(changer, username, since)
+        return proofs_kept_apart(changer, username, kind, changes)
 
     def require(self, approver: str, requester: str) -> None:
         """``PermissionDenied`` unless ``approver`` is independent of ``requester``."""

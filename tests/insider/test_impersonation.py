@@ -168,3 +168,43 @@ def _ask(desk: ApprovalDesk, who: Principal, clock: FixedClock) -> SearchApprova
     return desk.request(
         _requester(who), basis, now - timedelta(days=400), now, "a cold case from last year"
     )
+
+
+def test_one_custodian_never_holds_both_a_persons_password_and_second_factor(
+    accounts: AccountService, auth: Authenticators, casey: Principal, sink: RecordingSink
+) -> None:
+    """With the password they set and the second factors they reset, a custodian could enrol an
+    authenticator of their own and be the person: the one who did either may not do the other."""
+    victim = add_person(accounts, "jdoe", Role.ANALYST)
+    auth.enrol(victim)
+    accounts.set_password(casey, victim.id, GIVEN)
+    own_password_chosen(auth, "jdoe")
+    with pytest.raises(PermissionDenied, match="both proofs"):
+        accounts.reset_second_factors(casey, victim.id)
+    assert sink.events[-1].outcome.value == "denied"
+    assert auth.store.second_factors.list(victim.id)
+
+    # The other order: a reset by casey, then a password set by casey.
+    other = add_person(accounts, "kroe", Role.ANALYST)
+    auth.enrol(other)
+    assert accounts.reset_second_factors(casey, other.id) == 1
+    with pytest.raises(PermissionDenied, match="both proofs"):
+        accounts.set_password(casey, other.id, GIVEN)
+    assert sink.events[-1].outcome.value == "denied"
+
+
+def test_second_factors_are_not_reset_while_someone_else_knows_the_password(
+    accounts: AccountService, auth: Authenticators, casey: Principal
+) -> None:
+    """One custodian sets the password, a second resets the factors in good faith: the first
+    would then hold the only proof left. The reset waits until the person chose their own."""
+    add_person(accounts, "riley", Role.CUSTODIAN)
+    riley = signed_in(auth, "riley")
+    victim = add_person(accounts, "jdoe", Role.ANALYST)
+    auth.enrol(victim)
+    accounts.set_password(casey, victim.id, GIVEN)
+    with pytest.raises(PermissionDenied, match="set by someone else"):
+        accounts.reset_second_factors(riley, victim.id)
+    assert auth.store.second_factors.list(victim.id)
+    own_password_chosen(auth, "jdoe")
+    assert accounts.reset_second_factors(riley, victim.id) == 1
