@@ -59,6 +59,7 @@ from platekeeper.sharing.service import SharingService
 from platekeeper.store import Store
 from platekeeper.store.factory import open_image_store, open_store
 from platekeeper.store.images import ImageStore
+from platekeeper.store.tiles import MBTilesFile, TileSource
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,8 @@ class Services:
     provisioning: Provisioning
     sign_on: SingleSignOn | None = None
     """Single sign-on through the agency's OpenID provider; None unless ``oidc.enabled``."""
+    map_tiles: TileSource | None = None
+    """The agency's own map tiles (``web.map_tiles_file``), served at ``/map/tiles``."""
 
     def verify_access_log(
         self,
@@ -105,6 +108,8 @@ class Services:
 
     def close(self) -> None:
         self.alerts.close()
+        if self.map_tiles is not None:
+            self.map_tiles.close()
         self.store.close()
 
 
@@ -137,6 +142,8 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     with noting_files_not_private(settings.data_dir):
         store = open_store(settings)
         try:
+            tiles_file = settings.web.map_tiles_file
+            map_tiles = None if tiles_file is None else MBTilesFile.open(tiles_file)
             policy = _effective_policy(settings, store)
             images = open_image_store(settings, store.image_keys, clock)
             log = open_access_log(store, _audit_under(settings, policy), clock)
@@ -242,6 +249,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         directory_tokens=DirectoryTokens(store, log, clock, settings.identity.scim_token_max_days),
         provisioning=Provisioning(store, accounts, settings.identity.mapping(), log, clock),
         sign_on=_sign_on(settings, store, clock, accounts, log),
+        map_tiles=map_tiles,
     )
 
 

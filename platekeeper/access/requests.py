@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from platekeeper.domain.geo import GeoBox
+from platekeeper.domain.geo import GeoArea
 from platekeeper.domain.plates import normalise_plate_key, plate_pattern_to_like
 from platekeeper.domain.time import require_utc
 from platekeeper.errors import InvalidInput
@@ -29,7 +29,8 @@ class SearchCriteria:
     plate: str | None = None
     plate_pattern: str | None = None
     camera_id: str | None = None
-    area: GeoBox | None = None
+    area: GeoArea | None = None
+    """A box or a circle; the log records it as the API takes it (``geo.parse_area``)."""
     captured_from: datetime | None = None
     captured_before: datetime | None = None
     tolerate_misreads: bool = False

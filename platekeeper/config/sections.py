@@ -95,7 +95,20 @@ class WebSettings(Section):
     map_tile_url: str | None = Field(
         default=None,
         description="A map tile server for the web pages, as https://host/{z}/{x}/{y}.png; "
-        "unset, maps are drawn offline from camera and read positions only.",
+        "the browser fetches its tiles. Unset (and no map_tiles_file), maps are drawn offline "
+        "on a grid of latitude and longitude, without streets.",
+    )
+    map_tiles_file: Path | None = Field(
+        default=None,
+        description="The agency's MBTiles file of raster map tiles (png or jpg), served by "
+        "PlateKeeper itself at /map/tiles: maps with streets and no internet. Checked at start; "
+        "set this or map_tile_url, not both.",
+    )
+    map_tile_attribution: str = Field(
+        default="",
+        max_length=200,
+        description="Whom the tiles of map_tile_url must credit, shown under every map, e.g. "
+        "'© OpenStreetMap contributors'. An MBTiles file's own attribution is shown without it.",
     )
 
     @field_validator("map_tile_url")
@@ -109,6 +122,14 @@ class WebSettings(Section):
         if missing:
             raise ValueError(f"the tile URL lacks {', '.join(missing)}")
         return url
+
+    @model_validator(mode="after")
+    def _one_tile_source(self) -> WebSettings:
+        if self.map_tile_url is not None and self.map_tiles_file is not None:
+            raise ValueError(
+                "map_tile_url and map_tiles_file are two sources of tiles: set one, or neither"
+            )
+        return self
 
 
 class IngestSettings(Section):

@@ -1,10 +1,13 @@
-"""Maps drawn by the server as inline SVG: no tile server, no script, nothing from the internet.
+"""Maps drawn by the server as inline SVG: nothing from the internet unless the agency says so.
 
-Positions are projected with Web Mercator, the projection of map tiles, so that a configured tile
-layer (``web.map_tile_url``) lines up under the markers; at city scale it keeps distances and
-bearings true to the eye. The places are fitted into a fixed viewBox with a margin, and a scale
-bar says how far a length on screen is. Pure functions: ``pages/reads/_map.html`` draws what
-they compute.
+Positions are projected with Web Mercator, the projection of map tiles, so that a tile layer
+(the agency's MBTiles file served by PlateKeeper, ``web.map_tiles_file``, or a tile server,
+``web.map_tile_url``) lines up under the markers; at city scale it keeps distances and bearings
+true to the eye. Without tiles, a grid of latitude and longitude lines stands in for the streets
+so that the map never pretends to be one it is not. The places are fitted into a fixed viewBox
+with a margin, and a scale bar says how far a length on screen is. Pure functions:
+``pages/reads/_map.html`` draws what they compute, and ``static/app/maps.js`` inverts the same
+projection (``Frame``) to turn an area drawn with the mouse into degrees.
 """
 
 from __future__ import annotations
@@ -15,8 +18,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from platekeeper.domain import Camera, GeoPoint, PlateRead
-from platekeeper.domain.geo import GeoBox
+from platekeeper.domain import Camera, CameraKind, GeoPoint, PlateRead
+from platekeeper.domain.geo import GeoArea, GeoBox, GeoCircle
 
 EARTH_CIRCUMFERENCE_M = 40_075_016.686
 """At the equator, on the WGS 84 sphere Web Mercator uses."""
@@ -30,12 +33,42 @@ MARGIN_PX = 56.0
 """Room around the places for their labels, the north arrow and the scale bar."""
 LABEL_FLIP_AT = 0.65
 """A label right of this share of the width is drawn left of its marker, to stay in view."""
+MAX_LABELS = 12
+"""More markers than this are drawn without labels, which would cover each other; each keeps its
+hover text, and the table under the map lists them all."""
+GRID_LINES = 4
+"""About this many grid lines each way when no tiles are drawn."""
 _NICE_STEPS = (1.0, 2.0, 5.0)
 
 
 class PlaceKind(StrEnum):
     CAMERA = "camera"
     READ = "read"
+    """Reads of a fixed camera, where it stands (or a read that carried its own position)."""
+    PATROL = "patrol"
+    """Reads of a mobile camera (a patrol car, a trailer), each where it was taken."""
+
+    @property
+    def label(self) -> str:
+        return _KIND_LABELS[self]
+
+
+_KIND_LABELS = {
+    PlaceKind.CAMERA: "camera",
+    PlaceKind.READ: "reads",
+    PlaceKind.PATROL: "patrol car's reads",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class TileLayer:
+    """Where the map's tiles come from: a URL template with ``{z}``, ``{x}`` and ``{y}``, the
+    zoom levels it has, and whom its data must be credited to."""
+
+    url: str
+    min_zoom: int = 0
+    max_zoom: int = MAX_ZOOM
+    attribution: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,8 +113,27 @@ class Rect:
 
 
 @dataclass(frozen=True, slots=True)
+class Circle:
+    cx: float
+    cy: float
+    r: float
+
+
+@dataclass(frozen=True, slots=True)
+class GridLine:
+    """A line of equal latitude or longitude from ``(x1, y1)`` to ``(x2, y2)``, labelled."""
+
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
 class MapView:
-    """What to draw in a ``0 0 width height`` viewBox."""
+    """What to draw in a ``0 0 width height`` viewBox. ``tiled`` says whether a tile layer was
+    given; without one, ``grid`` is drawn instead."""
 
     width: int
     height: int
@@ -89,10 +141,25 @@ class MapView:
     tiles: tuple[Tile, ...] = ()
     scale: ScaleBar | None = None
     area: Rect | None = None
+    circle: Circle | None = None
+    grid: tuple[GridLine, ...] = ()
+    frame: Frame | None = None
+    tiled: bool = False
+    attribution: str = ""
 
     @property
     def empty(self) -> bool:
-        return not self.markers and self.area is None
+        return not self.markers and self.area is None and self.circle is None
+
+    @property
+    def labelled(self) -> bool:
+        return len(self.markers) <= MAX_LABELS
+
+    @property
+    def kinds(self) -> tuple[PlaceKind, ...]:
+        """The kinds of place on the map, in their order, for its legend."""
+        present = {marker.place.kind for marker in self.markers}
+        return tuple(kind for kind in PlaceKind if kind in present)
 
 
 def mercator(point: GeoPoint) -> tuple[float, float]:
@@ -119,17 +186,19 @@ def tile_of(point: GeoPoint, zoom: int) -> tuple[int, int]:
 def draw_map(
     places: Sequence[Place],
     *,
-    area: GeoBox | None = None,
-    tile_url: str | None = None,
+    area: GeoArea | None = None,
+    tiles: TileLayer | None = None,
     width: int = 640,
     height: int = 400,
 ) -> MapView:
     """``places`` (and ``area``, if given) fitted into a ``width`` by ``height`` view."""
     points = [mercator(place.position) for place in places]
     corners = [] if area is None else _corners(area)
+    tiled = tiles is not None
+    attribution = "" if tiles is None else tiles.attribution
     if not points and not corners:
-        return MapView(width, height)
-    frame = _Frame.around([*points, *corners], width, height)
+        return MapView(width, height, tiled=tiled, attribution=attribution)
+    frame = Frame.around([*points, *corners], width, height)
     markers = tuple(
         _marker(place, *frame.to_px(x, y), width)
         for place, (x, y) in zip(places, points, strict=True)
@@ -138,9 +207,14 @@ def draw_map(
         width,
         height,
         markers,
-        tiles=() if tile_url is None else frame.tiles(tile_url),
+        tiles=() if tiles is None else frame.tiles(tiles),
         scale=frame.scale_bar(),
-        area=None if not corners else frame.rect(*corners),
+        area=frame.rect(*corners) if isinstance(area, GeoBox) else None,
+        circle=frame.circle(area) if isinstance(area, GeoCircle) else None,
+        grid=() if tiled else frame.grid(),
+        frame=frame,
+        tiled=tiled,
+        attribution=attribution,
     )
 
 
@@ -160,7 +234,9 @@ def places_of_reads(reads: Iterable[PlateRead], cameras: Mapping[str, Camera]) -
         newest = max(read.captured_at for read in there)
         count = f"{len(there)} read{'s' if len(there) > 1 else ''}"
         detail = f"{name}: {count}, newest {_utc(newest)}"
-        places.append(Place(f"{name} ({len(there)})", position, PlaceKind.READ, detail))
+        moving = camera is not None and camera.kind is CameraKind.MOBILE
+        kind = PlaceKind.PATROL if moving else PlaceKind.READ
+        places.append(Place(f"{name} ({len(there)})", position, kind, detail))
     return places
 
 
@@ -172,9 +248,15 @@ def places_of_cameras(cameras: Iterable[Camera]) -> list[Place]:
     ]
 
 
+def moving_cameras(cameras: Iterable[Camera]) -> list[Camera]:
+    """The cameras with no place of their own (patrol cars): their reads say where they were."""
+    return [camera for camera in cameras if camera.location is None]
+
+
 @dataclass(frozen=True, slots=True)
-class _Frame:
-    """The part of the Mercator square in view: its centre, and pixels per unit of the square."""
+class Frame:
+    """The part of the Mercator square in view: its centre, and pixels per unit of the square.
+    The page's script inverts it to read positions off the map."""
 
     centre_x: float
     centre_y: float
@@ -183,7 +265,7 @@ class _Frame:
     height: int
 
     @classmethod
-    def around(cls, points: list[tuple[float, float]], width: int, height: int) -> _Frame:
+    def around(cls, points: list[tuple[float, float]], width: int, height: int) -> Frame:
         xs, ys = [x for x, _ in points], [y for _, y in points]
         centre_x, centre_y = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
         min_span = MIN_SPAN_M / _metres_per_unit(centre_y)
@@ -203,6 +285,35 @@ class _Frame:
         right, bottom = self.to_px(*south_east)
         return Rect(left, top, round(right - left, 1), round(bottom - top, 1))
 
+    def circle(self, area: GeoCircle) -> Circle:
+        """The circle on screen: Mercator is conformal, so a small circle stays round."""
+        x, y = self.to_px(*mercator(GeoPoint(area.latitude, area.longitude)))
+        radius_px = area.radius_m / _metres_per_unit(self.centre_y) * self.px_per_unit
+        return Circle(x, y, round(radius_px, 1))
+
+    def grid(self) -> tuple[GridLine, ...]:
+        """Lines of latitude and longitude at a round step across the view, labelled."""
+        left, top = self.to_unit(0, 0)
+        right, bottom = self.to_unit(self.width, self.height)
+        west, east = left * 360 - 180, right * 360 - 180
+        south, north = latitude_at(bottom), latitude_at(top)
+        step = _round_step(max(east - west, north - south) / GRID_LINES)
+        lines = []
+        for longitude in _multiples(west, east, step):
+            x, _ = self.to_px((longitude + 180) / 360, 0)
+            lines.append(GridLine(x, 0, x, self.height, _degrees(longitude, "E", "W", step)))
+        for latitude in _multiples(south, north, step):
+            _, y = self.to_px(0, mercator(GeoPoint(latitude, 0.0))[1])
+            lines.append(GridLine(0, y, self.width, y, _degrees(latitude, "N", "S", step)))
+        return tuple(lines)
+
+    def to_unit(self, x_px: float, y_px: float) -> tuple[float, float]:
+        """The inverse of ``to_px``: a point of the view on the Mercator square."""
+        return (
+            self.centre_x + (x_px - self.width / 2) / self.px_per_unit,
+            self.centre_y + (y_px - self.height / 2) / self.px_per_unit,
+        )
+
     def scale_bar(self) -> ScaleBar:
         metres_per_px = _metres_per_unit(self.centre_y) / self.px_per_unit
         longest_m = self.width / 4 * metres_per_px
@@ -211,13 +322,17 @@ class _Frame:
         label = f"{metres / 1000:g} km" if metres >= 1000 else f"{metres:g} m"
         return ScaleBar(round(metres / metres_per_px, 1), label)
 
-    def tiles(self, tile_url: str) -> tuple[Tile, ...]:
-        zoom = min(MAX_ZOOM, max(0, round(math.log2(self.px_per_unit / TILE_SIZE_PX))))
+    def tiles(self, layer: TileLayer) -> tuple[Tile, ...]:
+        """The tiles under the view, at the zoom nearest its scale that ``layer`` has: past its
+        deepest zoom, its deepest tiles are drawn larger."""
+        wanted = round(math.log2(self.px_per_unit / TILE_SIZE_PX))
+        zoom = min(layer.max_zoom, max(layer.min_zoom, wanted))
         while True:
             columns, rows = self._tile_range(zoom)
-            if len(columns) * len(rows) <= MAX_TILES or zoom == 0:
+            if len(columns) * len(rows) <= MAX_TILES or zoom <= layer.min_zoom:
                 break
             zoom -= 1
+        tile_url = layer.url
         count = 2**zoom
         size = round(self.px_per_unit / count, 1)
         tiles = []
@@ -250,10 +365,27 @@ def _metres_per_unit(y: float) -> float:
     return EARTH_CIRCUMFERENCE_M * math.cos(math.radians(latitude_at(y)))
 
 
-def _corners(area: GeoBox) -> list[tuple[float, float]]:
-    north_west = mercator(GeoPoint(area.north, area.west))
-    south_east = mercator(GeoPoint(area.south, area.east))
+def _corners(area: GeoArea) -> list[tuple[float, float]]:
+    box = area if isinstance(area, GeoBox) else area.bounds()
+    north_west = mercator(GeoPoint(box.north, box.west))
+    south_east = mercator(GeoPoint(box.south, box.east))
     return [north_west, south_east]
+
+
+def _round_step(degrees: float) -> float:
+    """The largest of 1, 2 or 5 times a power of ten not above ``degrees``."""
+    power = 10.0 ** math.floor(math.log10(degrees))
+    return max(step * power for step in _NICE_STEPS if step * power <= degrees)
+
+
+def _multiples(low: float, high: float, step: float) -> list[float]:
+    first = math.ceil(low / step)
+    return [round(n * step, 9) for n in range(first, math.floor(high / step) + 1)]
+
+
+def _degrees(value: float, positive: str, negative: str, step: float) -> str:
+    decimals = max(0, -math.floor(math.log10(step)))
+    return f"{abs(value):.{decimals}f}° {positive if value >= 0 else negative}"
 
 
 def _marker(place: Place, x: float, y: float, width: int) -> Marker:

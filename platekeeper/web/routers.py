@@ -11,6 +11,7 @@ from platekeeper.web import (
     second_factor,
     sign_on,
     signin,
+    tiles,
     transparency,
 )
 from platekeeper.web.pages import ROUTERS as PAGE_ROUTERS
@@ -23,5 +24,6 @@ ROUTERS: tuple[APIRouter, ...] = (
     second_factor.router,
     passkeys.router,
     transparency.router,
+    tiles.router,
     *PAGE_ROUTERS,
 )

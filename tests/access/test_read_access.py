@@ -8,7 +8,7 @@ import pytest
 
 from platekeeper.access import Basis, Requester, SearchCriteria
 from platekeeper.domain.access import AccessOutcome
-from platekeeper.domain.geo import GeoBox
+from platekeeper.domain.geo import GeoBox, GeoCircle
 from platekeeper.domain.people import Role
 from platekeeper.errors import InvalidInput, NotFound, PermissionDenied
 from platekeeper.store.images import ImageKind
@@ -72,6 +72,18 @@ def test_a_partial_plate_and_an_area_narrow_a_search(world: World) -> None:
     )
     assert elsewhere.reads == []
     assert world.sink.last.query == {"area": "34.0,-118.3,34.1,-118.2"}
+
+
+def test_a_circle_narrows_a_search_and_the_log_records_it(world: World) -> None:
+    around = world.access.search(
+        ANALYST, BASIS, SearchCriteria(area=GeoCircle(38.58, -121.49, 500))
+    )
+    assert {read.id for read in around.reads} == {read.id for read in world.reads}
+    assert world.other_agency_read.id not in {read.id for read in around.reads}
+    assert world.sink.last.query == {"area": "38.58,-121.49,500"}
+    # 1.1 km north of the reads: a circle of 1 km misses them.
+    beside = SearchCriteria(area=GeoCircle(38.59, -121.49, 1000))
+    assert world.access.search(ANALYST, BASIS, beside).reads == []
 
 
 def test_a_misread_tolerant_search_finds_look_alikes_and_says_so_in_the_log(

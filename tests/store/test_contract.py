@@ -7,10 +7,11 @@ from datetime import timedelta
 
 import pytest
 
-from platekeeper.domain import CameraKind, CameraStatus
+from platekeeper.domain import CameraKind, CameraStatus, GeoPoint, PlateRead
+from platekeeper.domain.geo import METRES_PER_DEGREE, GeoArea, GeoBox, GeoCircle
 from platekeeper.errors import Conflict, NotFound
 from platekeeper.store import ReadQuery, Store, StoredOutcome
-from tests.conftest import NOW, make_agency, make_camera, make_read
+from tests.conftest import NOW, make_agency, make_camera, make_read, make_submission
 
 
 def test_upgrade_applies_every_migration_once(empty_store: Store) -> None:
@@ -161,6 +162,44 @@ def test_find_by_camera_and_time_range(store: Store) -> None:
     )
     assert [r.client_read_id for r in store.reads.find(window)] == ["read-2", "read-3"]
     assert [r.camera_id for r in store.reads.find(ReadQuery(camera_id="elm-st"))] == ["elm-st"]
+
+
+def _patrol_read(index: int, north_m: float, east_m: float) -> PlateRead:
+    """A patrol car's read taken ``north_m`` and ``east_m`` from the fixed camera."""
+    camera, _ = make_camera()
+    assert camera.location is not None
+    east_per_degree = GeoCircle(camera.location.latitude, 0.0, 1.0).metres_per_degree_east
+    there = GeoPoint(
+        camera.location.latitude + north_m / METRES_PER_DEGREE,
+        camera.location.longitude + east_m / east_per_degree,
+    )
+    submission = replace(make_submission(index), location=there)
+    return PlateRead.from_submission(submission, camera_id="patrol-12", received_at=NOW)
+
+
+def test_an_area_finds_reads_by_their_own_position_or_else_their_fixed_camera(
+    store: Store,
+) -> None:
+    patrol, _ = make_camera("patrol-12", kind=CameraKind.MOBILE)
+    store.cameras.add(patrol)
+    at_camera = replace(make_read(0), location=None)
+    north_300, east_900 = _patrol_read(1, 300, 0), _patrol_read(2, 0, 900)
+    corner = _patrol_read(3, 800, 800)  # in the circle's box, 1,131 m from its centre
+    far = _patrol_read(4, 0, 1200)
+    store.reads.add([at_camera, north_300, east_900, corner, far])
+
+    def found(area: GeoArea) -> set[str]:
+        return {read.client_read_id for read in store.reads.find(ReadQuery(area=area))}
+
+    camera, _ = make_camera()
+    assert camera.location is not None
+    centre = camera.location
+    circle = GeoCircle(centre.latitude, centre.longitude, 1000)
+    assert found(circle) == {"read-0", "read-1", "read-2"}
+    assert found(circle.bounds()) == {"read-0", "read-1", "read-2", "read-3"}
+    # A box beside the camera holds the patrol car's reads there, not the camera's own.
+    east_of_camera = GeoBox(centre.latitude - 0.01, centre.longitude + 0.005, 38.6, -121.47)
+    assert found(east_of_camera) == {"read-2", "read-3", "read-4"}
 
 
 def test_delete_captured_before_spans_days_and_keeps_newer_reads(store: Store) -> None:

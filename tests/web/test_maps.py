@@ -15,6 +15,7 @@ from platekeeper.web.maps import (
     MapView,
     Place,
     PlaceKind,
+    TileLayer,
     draw_map,
     latitude_at,
     mercator,
@@ -106,7 +107,7 @@ def test_tile_numbers_for_known_places(
 
 def test_tiles_cover_the_view_under_the_markers() -> None:
     url = "https://tiles.example/{z}/{x}/{y}.png"
-    view = draw_map([WEST_CAMERA, EAST_READ], tile_url=url)
+    view = draw_map([WEST_CAMERA, EAST_READ], tiles=TileLayer(url))
     assert view.tiles
     zooms = {tile.href.split("/")[3] for tile in view.tiles}
     assert len(zooms) == 1

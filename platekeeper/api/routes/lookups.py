@@ -16,7 +16,7 @@ from fastapi import APIRouter, Depends, Query, Response
 from platekeeper.access import Basis, Found, SearchCriteria
 from platekeeper.api.schemas.lookups import ReadList, ReadPublic, StatedBasis
 from platekeeper.domain import PlateRead
-from platekeeper.domain.geo import GeoBox
+from platekeeper.domain.geo import parse_area
 from platekeeper.domain.permissions import Permission
 from platekeeper.http.auth import CallerDep, requires
 from platekeeper.http.basis import BasisDep
@@ -44,7 +44,12 @@ def search_criteria(
     ] = None,
     camera_id: Annotated[str | None, Query(max_length=63)] = None,
     area: Annotated[
-        str | None, Query(max_length=100, description="south,west,north,east in degrees.")
+        str | None,
+        Query(
+            max_length=100,
+            description="A box as south,west,north,east in degrees, or a circle as "
+            "latitude,longitude,radius_m (radius in metres, at most 50 km).",
+        ),
     ] = None,
     captured_from: Annotated[datetime | None, Query()] = None,
     captured_before: Annotated[datetime | None, Query()] = None,
@@ -56,7 +61,7 @@ def search_criteria(
         plate=plate,
         plate_pattern=plate_pattern,
         camera_id=camera_id,
-        area=None if area is None else GeoBox.parse(area),
+        area=None if area is None else parse_area(area),
         captured_from=captured_from,
         captured_before=captured_before,
         tolerate_misreads=tolerate_misreads,

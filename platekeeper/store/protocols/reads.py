@@ -9,7 +9,7 @@ from enum import StrEnum
 from typing import NamedTuple, Protocol
 
 from platekeeper.domain import PlateRead
-from platekeeper.domain.geo import GeoBox
+from platekeeper.domain.geo import GeoArea
 from platekeeper.domain.holds import Exemptions
 from platekeeper.domain.retention import ReadCeilings
 
@@ -42,7 +42,8 @@ class ReadQuery:
     camera_id: str | None = None
     captured_from: datetime | None = None
     captured_before: datetime | None = None
-    area: GeoBox | None = None
+    area: GeoArea | None = None
+    """Reads taken inside it: by their own position, or else their fixed camera's."""
     agency_id: str | None = None
     """Only reads from the agency's cameras."""
     limit: int = 100

@@ -12,6 +12,7 @@ from typing import Any
 import orjson
 
 from platekeeper.domain import GeoPoint, PlateBox, PlateCandidate, PlateRead, Point
+from platekeeper.domain.geo import METRES_PER_DEGREE, GeoArea, GeoBox
 from platekeeper.domain.holds import Exemptions
 from platekeeper.domain.ids import read_id_lower_bound, read_id_upper_bound
 from platekeeper.domain.plates import CONFUSABLE_CLASSES, fold_confusables
@@ -246,8 +247,9 @@ def read_where_sql(
     clauses = [clause for clause, _ in present]
     params: list[Any] = [value for _, value in present]
     if area is not None:
-        clauses.append(_AREA)
-        params += [area.south, area.north, area.west, area.east] * 2
+        clause, area_params = area_sql(area)
+        clauses.append(clause)
+        params += area_params
     where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
     return where, params
 
@@ -262,13 +264,32 @@ def _folded(column: str) -> str:
 
 _FOLDED_PLATE_KEY = _folded("plate_key")
 
-# A read carries its own position when it came from a mobile camera; a fixed camera's reads are
-# where the camera stands.
-_AREA = (
-    "((latitude BETWEEN ? AND ? AND longitude BETWEEN ? AND ?)"
-    " OR (latitude IS NULL AND camera_id IN (SELECT id FROM cameras"
-    " WHERE latitude BETWEEN ? AND ? AND longitude BETWEEN ? AND ?)))"
-)
+
+def area_sql(area: GeoArea) -> tuple[str, list[Any]]:
+    """A condition taking reads inside ``area``, and its parameters. A read carries its own
+    position when it came from a mobile camera; a fixed camera's reads are where it stands."""
+    inside, params = _inside(area)
+    sql = (
+        f"(({inside}) OR (latitude IS NULL AND camera_id IN"
+        f" (SELECT id FROM cameras WHERE {inside})))"
+    )
+    return sql, params * 2
+
+
+def _inside(area: GeoArea) -> tuple[str, list[Any]]:
+    """``latitude`` and ``longitude`` inside ``area``: a box, or a circle's box (which an index
+    on the position can use) and then its distance, as ``GeoCircle.contains`` measures it."""
+    box = area if isinstance(area, GeoBox) else area.bounds()
+    sql = "latitude BETWEEN ? AND ? AND longitude BETWEEN ? AND ?"
+    params: list[Any] = [box.south, box.north, box.west, box.east]
+    if isinstance(area, GeoBox):
+        return sql, params
+    north, east = "((latitude - ?) * ?)", "((longitude - ?) * ?)"
+    sql += f" AND {north} * {north} + {east} * {east} <= ?"
+    north_params = [area.latitude, METRES_PER_DEGREE]
+    east_params = [area.longitude, area.metres_per_degree_east]
+    params += [*north_params, *north_params, *east_params, *east_params, area.radius_m**2]
+    return sql, params
 
 
 def plate_exemption_sql(exempt: Exemptions, time: TimeCodec) -> tuple[str, Row]:

@@ -27,6 +27,7 @@ from platekeeper.services import Services
 from platekeeper.web.maps import draw_map, places_of_cameras, places_of_reads
 from platekeeper.web.pages.caller import person
 from platekeeper.web.rendering import render
+from platekeeper.web.tiles import tile_layer
 
 router = APIRouter(include_in_schema=False)
 MAX_FIELD_LENGTH = 100
@@ -155,7 +156,7 @@ def _detail(
         "camera": camera,
         "full_src": f"{image_base}&kind=full" if images and read.image_ref else None,
         "crop_src": f"{image_base}&kind=crop" if images and read.crop_ref else None,
-        "map": draw_map(places, tile_url=services.settings.web.map_tile_url),
+        "map": draw_map(places, tiles=tile_layer(services)),
     }
 
 
@@ -192,9 +193,7 @@ def vehicle_history(
     context.update(
         found=found,
         days=days_of(rows),
-        map=draw_map(
-            places_of_reads(found.reads, cameras), tile_url=services.settings.web.map_tile_url
-        ),
+        map=draw_map(places_of_reads(found.reads, cameras), tiles=tile_layer(services)),
     )
     return render(request, "pages/reads/history.html", context, caller=caller)
 

@@ -16,15 +16,16 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from platekeeper.access import Basis, SearchCriteria
+from platekeeper.access import Basis, Found, SearchCriteria
 from platekeeper.domain import Camera
-from platekeeper.domain.geo import GeoBox
+from platekeeper.domain.geo import GeoArea
 from platekeeper.domain.permissions import Permission, permissions_of
 from platekeeper.errors import FieldError, InvalidInput
 from platekeeper.http.auth import Caller, CallerDep, requires
 from platekeeper.http.deps import ServicesDep
 from platekeeper.services import Services
-from platekeeper.web.maps import draw_map, places_of_cameras
+from platekeeper.web.maps import draw_map, moving_cameras, places_of_cameras, places_of_reads
+from platekeeper.web.pages.area import AreaFields
 from platekeeper.web.pages.caller import person
 from platekeeper.web.pages.reads import (
     REFUSALS,
@@ -35,9 +36,9 @@ from platekeeper.web.pages.reads import (
     rows_of,
 )
 from platekeeper.web.rendering import render
+from platekeeper.web.tiles import tile_layer
 
 router = APIRouter(include_in_schema=False)
-_EDGES = ("south", "west", "north", "east")
 _YES = frozenset({"true", "on", "1", "yes"})
 
 
@@ -51,7 +52,7 @@ class SearchForm:
     captured_from: str
     captured_before: str
     camera_id: str
-    edges: dict[str, str]
+    area: AreaFields
     basis: Basis
 
     @classmethod
@@ -63,7 +64,7 @@ class SearchForm:
             captured_from=field(query, "captured_from"),
             captured_before=field(query, "captured_before"),
             camera_id=field(query, "camera_id"),
-            edges={edge: field(query, edge) for edge in _EDGES},
+            area=AreaFields.of(query),
             basis=basis_of(query),
         )
 
@@ -72,7 +73,7 @@ class SearchForm:
         problems: list[FieldError] = []
         start = parse_utc("captured_from", self.captured_from, problems)
         end = parse_utc("captured_before", self.captured_before, problems)
-        area = self._area(problems)
+        area = self.area.area(problems)
         if problems:
             raise InvalidInput(
                 "some of the search cannot be read: "
@@ -89,26 +90,6 @@ class SearchForm:
             captured_before=end,
             tolerate_misreads=self.tolerate_misreads,
         )
-
-    def _area(self, problems: list[FieldError]) -> GeoBox | None:
-        typed = {edge: text.strip() for edge, text in self.edges.items()}
-        if not any(typed.values()):
-            return None
-        degrees: dict[str, float] = {}
-        for edge, text in typed.items():
-            try:
-                degrees[edge] = float(text)
-            except ValueError:
-                problems.append(
-                    FieldError(edge, "is not a number of degrees" if text else "is missing")
-                )
-        if len(degrees) < len(_EDGES):
-            return None
-        try:
-            return GeoBox(**degrees)
-        except InvalidInput as wrong:
-            problems.append(FieldError("area", wrong.message))
-            return None
 
 
 def export_href(criteria: SearchCriteria, basis: Basis) -> str:
@@ -144,7 +125,7 @@ def search(request: Request, services: ServicesDep, caller: CallerDep) -> HTMLRe
         "cameras": sorted(cameras.values(), key=lambda camera: camera.name),
         "approval_beyond_days": services.settings.access.approval_beyond_days,
     }
-    area: GeoBox | None = None
+    area: GeoArea | None = None
     status_code = 200
     # A first visit shows the form; anything submitted, even an empty form, is a search.
     if request.query_params:
@@ -155,9 +136,12 @@ def search(request: Request, services: ServicesDep, caller: CallerDep) -> HTMLRe
         except REFUSALS as refusal:
             context["problem"] = refusal
             status_code = refusal.status
-    context["map"] = draw_map(
-        places_of_cameras(cameras.values()), area=area, tile_url=services.settings.web.map_tile_url
-    )
+    # The reads found are drawn where each was taken: a patrol car's where it was at the time.
+    found = context.get("found")
+    places = places_of_cameras(cameras.values())
+    places += places_of_reads(found.reads if isinstance(found, Found) else [], cameras)
+    context["map"] = draw_map(places, area=area, tiles=tile_layer(services))
+    context["moving_cameras"] = moving_cameras(cameras.values())
     return render(
         request, "pages/search/search.html", context, caller=caller, status_code=status_code
     )
