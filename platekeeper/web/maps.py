@@ -190,15 +190,17 @@ def draw_map(
     tiles: TileLayer | None = None,
     width: int = 640,
     height: int = 400,
+    min_span_m: float = MIN_SPAN_M,
 ) -> MapView:
-    """``places`` (and ``area``, if given) fitted into a ``width`` by ``height`` view."""
+    """``places`` (and ``area``, if given) fitted into a ``width`` by ``height`` view, showing
+    at least ``min_span_m`` metres each way."""
     points = [mercator(place.position) for place in places]
     corners = [] if area is None else _corners(area)
     tiled = tiles is not None
     attribution = "" if tiles is None else tiles.attribution
     if not points and not corners:
         return MapView(width, height, tiled=tiled, attribution=attribution)
-    frame = Frame.around([*points, *corners], width, height)
+    frame = Frame.around([*points, *corners], width, height, min_span_m)
     markers = tuple(
         _marker(place, *frame.to_px(x, y), width)
         for place, (x, y) in zip(places, points, strict=True)
@@ -265,10 +267,12 @@ class Frame:
     height: int
 
     @classmethod
-    def around(cls, points: list[tuple[float, float]], width: int, height: int) -> Frame:
+    def around(
+        cls, points: list[tuple[float, float]], width: int, height: int, min_span_m: float
+    ) -> Frame:
         xs, ys = [x for x, _ in points], [y for _, y in points]
         centre_x, centre_y = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
-        min_span = MIN_SPAN_M / _metres_per_unit(centre_y)
+        min_span = min_span_m / _metres_per_unit(centre_y)
         span_x = max(max(xs) - min(xs), min_span)
         span_y = max(max(ys) - min(ys), min_span)
         px_per_unit = min((width - 2 * MARGIN_PX) / span_x, (height - 2 * MARGIN_PX) / span_y)

@@ -127,9 +127,11 @@ def test_a_vehicle_history_needs_a_purpose_then_shows_a_timeline_and_a_map(
         ["11:59:00", "09:00:00", "10:00:00"]
     )
     expect(timeline).to_contain_text(web_app.patrol_car.name)
-    markers = page.locator("figure#history-map svg g.marker.read")
+    markers = page.locator("figure#history-map svg g.marker")
     expect(markers).to_have_count(2)  # the fixed camera's spot, and the patrol car's
     expect(markers.locator("text")).to_contain_text([f"{web_app.camera.name} (2)"])
+    # The patrol car's read is drawn where it was taken, as a patrol car's.
+    expect(page.locator("figure#history-map svg g.marker.patrol")).to_have_count(1)
     shoot(page, "vehicle-history")
 
     [history] = log.find(AccessFilter(username="avery", action="vehicles:history"))

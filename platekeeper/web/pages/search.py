@@ -39,6 +39,9 @@ from platekeeper.web.rendering import render
 from platekeeper.web.tiles import tile_layer
 
 router = APIRouter(include_in_schema=False)
+SEARCH_MAP_SPAN_M = 4000.0
+"""The search's map shows at least this much around the cameras, room to draw an area where
+patrol cars read, which have no place of their own."""
 _YES = frozenset({"true", "on", "1", "yes"})
 
 
@@ -140,7 +143,9 @@ def search(request: Request, services: ServicesDep, caller: CallerDep) -> HTMLRe
     found = context.get("found")
     places = places_of_cameras(cameras.values())
     places += places_of_reads(found.reads if isinstance(found, Found) else [], cameras)
-    context["map"] = draw_map(places, area=area, tiles=tile_layer(services))
+    context["map"] = draw_map(
+        places, area=area, tiles=tile_layer(services), min_span_m=SEARCH_MAP_SPAN_M
+    )
     context["moving_cameras"] = moving_cameras(cameras.values())
     return render(
         request, "pages/search/search.html", context, caller=caller, status_code=status_code
