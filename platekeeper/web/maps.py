@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
@@ -33,9 +33,12 @@ MARGIN_PX = 56.0
 """Room around the places for their labels, the north arrow and the scale bar."""
 LABEL_FLIP_AT = 0.65
 """A label right of this share of the width is drawn left of its marker, to stay in view."""
-MAX_LABELS = 12
-"""More markers than this are drawn without labels, which would cover each other; each keeps its
-hover text, and the table under the map lists them all."""
+LABEL_CHAR_PX = 7.2
+LABEL_HEIGHT_PX = 14.0
+"""About the size of a label's characters (12 px bold, as app.css draws them): a label that
+would cover another label or a marker is left off; its marker keeps its hover text, and the
+table under the map lists every place."""
+MARKER_HALF_PX = 8.0
 GRID_LINES = 4
 """About this many grid lines each way when no tiles are drawn."""
 _NICE_STEPS = (1.0, 2.0, 5.0)
@@ -88,6 +91,7 @@ class Marker:
     y: float
     label_anchor: str
     """``start`` (label right of the marker) or ``end`` (left of it)."""
+    labelled: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,10 +156,6 @@ class MapView:
         return not self.markers and self.area is None and self.circle is None
 
     @property
-    def labelled(self) -> bool:
-        return len(self.markers) <= MAX_LABELS
-
-    @property
     def kinds(self) -> tuple[PlaceKind, ...]:
         """The kinds of place on the map, in their order, for its legend."""
         present = {marker.place.kind for marker in self.markers}
@@ -201,9 +201,11 @@ def draw_map(
     if not points and not corners:
         return MapView(width, height, tiled=tiled, attribution=attribution)
     frame = Frame.around([*points, *corners], width, height, min_span_m)
-    markers = tuple(
-        _marker(place, *frame.to_px(x, y), width)
-        for place, (x, y) in zip(places, points, strict=True)
+    markers = _labelled(
+        [
+            _marker(place, *frame.to_px(x, y), width)
+            for place, (x, y) in zip(places, points, strict=True)
+        ]
     )
     return MapView(
         width,
@@ -394,6 +396,45 @@ def _degrees(value: float, positive: str, negative: str, step: float) -> str:
 
 def _marker(place: Place, x: float, y: float, width: int) -> Marker:
     return Marker(place, x, y, "end" if x > width * LABEL_FLIP_AT else "start")
+
+
+_Box = tuple[float, float, float, float]
+
+
+def _labelled(markers: list[Marker]) -> tuple[Marker, ...]:
+    """``markers``, each label on the side it prefers, else the other, else left off: no label
+    covers another label or another marker. Earlier markers (the cameras) are labelled first."""
+    taken: list[_Box] = []
+    placed = []
+    for index, marker in enumerate(markers):
+        others = [_marker_box(other) for i, other in enumerate(markers) if i != index]
+        sides = (marker.label_anchor, "end" if marker.label_anchor == "start" else "start")
+        free = [side for side in sides if not _covers(_label_box(marker, side), [*taken, *others])]
+        if free:
+            taken.append(_label_box(marker, free[0]))
+            placed.append(replace(marker, label_anchor=free[0]))
+        else:
+            placed.append(replace(marker, labelled=False))
+    return tuple(placed)
+
+
+def _label_box(marker: Marker, anchor: str) -> _Box:
+    width = len(marker.place.label) * LABEL_CHAR_PX
+    left = marker.x + 10 if anchor == "start" else marker.x - 10 - width
+    return (left, marker.y - LABEL_HEIGHT_PX / 2, left + width, marker.y + LABEL_HEIGHT_PX / 2)
+
+
+def _marker_box(marker: Marker) -> _Box:
+    half = MARKER_HALF_PX
+    return (marker.x - half, marker.y - half, marker.x + half, marker.y + half)
+
+
+def _covers(box: _Box, others: list[_Box]) -> bool:
+    left, top, right, bottom = box
+    return any(
+        left < o_right and o_left < right and top < o_bottom and o_top < bottom
+        for o_left, o_top, o_right, o_bottom in others
+    )
 
 
 def _utc(instant: datetime) -> str:

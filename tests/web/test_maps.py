@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from platekeeper.domain import CameraKind, GeoPoint
-from platekeeper.domain.geo import GeoBox
+from platekeeper.domain.geo import GeoBox, GeoCircle
 from platekeeper.web.maps import (
     MARGIN_PX,
     MIN_SPAN_M,
@@ -19,6 +19,7 @@ from platekeeper.web.maps import (
     draw_map,
     latitude_at,
     mercator,
+    moving_cameras,
     places_of_cameras,
     places_of_reads,
     tile_of,
@@ -145,3 +146,67 @@ def test_cameras_without_a_position_are_left_off() -> None:
     fixed, _ = make_camera("main-st-north")
     patrol, _ = make_camera("patrol-12", kind=CameraKind.MOBILE)
     assert [place.label for place in places_of_cameras([fixed, patrol])] == [fixed.name]
+
+
+def test_a_tile_layer_is_drawn_at_its_deepest_zoom_when_the_view_wants_more() -> None:
+    layer = TileLayer("/map/tiles/{z}/{x}/{y}", min_zoom=10, max_zoom=12)
+    view = draw_map([WEST_CAMERA], tiles=layer)
+    assert {tile.href.split("/")[3] for tile in view.tiles} == {"12"}
+    x, y = tile_of(WEST_CAMERA.position, 12)
+    assert f"/map/tiles/12/{x}/{y}" in {tile.href for tile in view.tiles}
+    # Scaled up rather than missing: the tiles still cover the view.
+    assert min(tile.x for tile in view.tiles) <= 0
+    assert max(tile.x + tile.size for tile in view.tiles) >= view.width
+    assert view.tiled
+    assert view.grid == ()
+
+
+def test_without_tiles_a_grid_of_round_degrees_crosses_the_view() -> None:
+    view = draw_map([WEST_CAMERA, EAST_READ, NORTH_READ])
+    assert not view.tiled
+    meridians = [line for line in view.grid if line.x1 == line.x2]
+    parallels = [line for line in view.grid if line.y1 == line.y2]
+    assert len(meridians) >= 2
+    assert len(parallels) >= 2
+    assert all(label.endswith("° W") for label in (line.label for line in meridians))
+    assert all(label.endswith("° N") for label in (line.label for line in parallels))
+    # A meridian lies where its longitude projects: between the places west and east of it.
+    west, east, _ = view.markers
+    between = [line for line in meridians if west.x < line.x1 < east.x]
+    assert [line.label for line in between] == ["121.49° W"]
+
+
+def test_a_circle_is_drawn_round_with_its_radius_to_scale() -> None:
+    circle = GeoCircle(38.59, -121.49, 500)
+    view = draw_map([WEST_CAMERA], area=circle)
+    assert view.circle is not None
+    assert view.area is None
+    assert view.scale is not None
+    number, unit = view.scale.label.split()
+    metres = float(number) * (1000 if unit == "km" else 1)
+    assert view.circle.r == pytest.approx(500 / metres * view.scale.length_px, rel=0.02)
+    # Its whole box is in view, with the camera.
+    assert view.circle.cx - view.circle.r >= 0
+    assert view.circle.cx + view.circle.r <= view.width
+
+
+def test_labels_that_would_cover_each_other_are_left_off() -> None:
+    crowded = [
+        Place(f"Place {i}", GeoPoint(38.5800 + i * 0.00001, -121.5000), PlaceKind.READ)
+        for i in range(3)
+    ]
+    view = draw_map([WEST_CAMERA, *crowded, EAST_READ])
+    labelled = [marker.place.label for marker in view.markers if marker.labelled]
+    assert labelled[0] == WEST_CAMERA.label  # the camera first
+    assert EAST_READ.label in labelled
+    assert len(labelled) < len(view.markers)
+
+
+def test_a_patrol_cars_reads_are_their_own_kind_of_place() -> None:
+    fixed, _ = make_camera("main-st-north")
+    patrol, _ = make_camera("patrol-12", kind=CameraKind.MOBILE)
+    read = replace(make_read(1), camera_id=patrol.id)
+    [place] = places_of_reads([read], {fixed.id: fixed, patrol.id: patrol})
+    assert place.kind is PlaceKind.PATROL
+    assert place.position == read.location
+    assert moving_cameras([fixed, patrol]) == [patrol]
