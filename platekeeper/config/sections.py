@@ -100,7 +100,7 @@ class WebSettings(Section):
     )
     map_tiles_file: Path | None = Field(
         default=None,
-        description="The agency's MBTiles file of raster map tiles (png or jpg), served by "
+        description="The agency's MBTiles file of raster map tiles (png, jpg or webp), served by "
         "PlateKeeper itself at /map/tiles: maps with streets and no internet. Checked at start; "
         "set this or map_tile_url, not both.",
     )

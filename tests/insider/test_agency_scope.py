@@ -65,6 +65,10 @@ STEPS = {
     "decision": ["approve", "deny", "export"],
     "step": ["approve", "release"],
     "change": ["suspend", "deactivate", "password", "reset-password"],
+    # A map tile's coordinates: the base map is the server's, no agency's object.
+    "z": ["0"],
+    "x": ["0"],
+    "y": ["0"],
 }
 
 
