@@ -7,6 +7,7 @@ import io
 from dataclasses import replace
 from datetime import timedelta
 
+import httpx
 import pytest
 
 from platekeeper.domain.access import AccessOutcome
@@ -131,3 +132,27 @@ def test_an_approval_is_requested_and_decided_over_http(live_app: LiveApp) -> No
         decided = supervisor.post(f"/api/v1/approvals/{approval_id}/approve")
     assert decided.json()["status"] == "approved"
     assert decided.json()["decided_by"] == "sam"
+
+
+def test_an_area_is_a_box_or_a_circle_and_anything_else_is_explained(
+    live_app: LiveApp, analyst: Person
+) -> None:
+    with live_app.client(analyst.token) as client:
+
+        def search(area: str) -> httpx.Response:
+            return client.get("/api/v1/reads", params={"area": area, **PURPOSE})
+
+        assert search("38.58,-121.49,300").json()["count"] == 3
+        assert search("38.57,-121.50,38.59,-121.48").json()["count"] == 3
+        # 1.1 km south of the reads, a circle of 1 km holds none.
+        assert search("38.57,-121.49,1000").json()["count"] == 0
+        too_wide = search("38.58,-121.49,60000")
+        assert too_wide.status_code == 422
+        assert "outside 1..50000 m" in too_wide.json()["detail"]
+        neither = search("38.58,-121.49")
+        assert neither.status_code == 422
+        assert "latitude,longitude,radius in metres" in neither.json()["hint"]
+    logged = live_app.services.store.access_log.find(
+        AccessFilter(username="avery", action="reads:search")
+    )
+    assert {entry.event.query["area"] for entry in logged} >= {"38.58,-121.49,300"}
