@@ -399,23 +399,55 @@ def _marker(place: Place, x: float, y: float, width: int) -> Marker:
 
 
 _Box = tuple[float, float, float, float]
+_CELL_PX = 64.0
 
 
 def _labelled(markers: list[Marker]) -> tuple[Marker, ...]:
     """``markers``, each label on the side it prefers, else the other, else left off: no label
     covers another label or another marker. Earlier markers (the cameras) are labelled first."""
-    taken: list[_Box] = []
+    occupied = _Occupied()
+    for index, marker in enumerate(markers):
+        occupied.add(_marker_box(marker), index)
     placed = []
     for index, marker in enumerate(markers):
-        others = [_marker_box(other) for i, other in enumerate(markers) if i != index]
         sides = (marker.label_anchor, "end" if marker.label_anchor == "start" else "start")
-        free = [side for side in sides if not _covers(_label_box(marker, side), [*taken, *others])]
+        free = [side for side in sides if not occupied.hit(_label_box(marker, side), index)]
         if free:
-            taken.append(_label_box(marker, free[0]))
+            occupied.add(_label_box(marker, free[0]), index)
             placed.append(replace(marker, label_anchor=free[0]))
         else:
             placed.append(replace(marker, labelled=False))
     return tuple(placed)
+
+
+class _Occupied:
+    """The boxes drawn so far, by the cells of a coarse grid they touch, so that a map of
+    hundreds of reads is labelled in a few milliseconds."""
+
+    def __init__(self) -> None:
+        self._cells: dict[tuple[int, int], list[tuple[_Box, int]]] = {}
+
+    def add(self, box: _Box, owner: int) -> None:
+        for cell in _cells_of(box):
+            self._cells.setdefault(cell, []).append((box, owner))
+
+    def hit(self, box: _Box, owner: int) -> bool:
+        """Whether ``box`` overlaps a box of another owner than ``owner``."""
+        left, top, right, bottom = box
+        return any(
+            other_owner != owner
+            and left < o_right
+            and o_left < right
+            and top < o_bottom
+            and o_top < bottom
+            for cell in _cells_of(box)
+            for (o_left, o_top, o_right, o_bottom), other_owner in self._cells.get(cell, ())
+        )
+
+
+def _cells_of(box: _Box) -> list[tuple[int, int]]:
+    left, top, right, bottom = (math.floor(edge / _CELL_PX) for edge in box)
+    return [(x, y) for x in range(left, right + 1) for y in range(top, bottom + 1)]
 
 
 def _label_box(marker: Marker, anchor: str) -> _Box:
@@ -427,14 +459,6 @@ def _label_box(marker: Marker, anchor: str) -> _Box:
 def _marker_box(marker: Marker) -> _Box:
     half = MARKER_HALF_PX
     return (marker.x - half, marker.y - half, marker.x + half, marker.y + half)
-
-
-def _covers(box: _Box, others: list[_Box]) -> bool:
-    left, top, right, bottom = box
-    return any(
-        left < o_right and o_left < right and top < o_bottom and o_top < bottom
-        for o_left, o_top, o_right, o_bottom in others
-    )
 
 
 def _utc(instant: datetime) -> str:
