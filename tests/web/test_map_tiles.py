@@ -19,6 +19,8 @@ from platekeeper.errors import ConfigError
 from platekeeper.services import build_services
 from platekeeper.store.tiles import MBTilesFile
 from platekeeper.web.maps import tile_of
+from tests.cli.test_cli import assert_user_error, run
+from tests.ports import free_port
 from tests.web.conftest import CAMERA_SPOT, WebApp, shoot, sign_in
 from tests.web.test_accessibility import AUDIT_SCRIPT
 
@@ -284,3 +286,13 @@ def test_a_tile_server_and_a_file_together_are_refused(tmp_path: Path, tiles_fil
                 "map_tiles_file": tiles_file,
             },
         )
+
+
+def test_serve_stops_at_a_vector_tiles_file_with_one_line_saying_why(tmp_path: Path) -> None:
+    vector = make_mbtiles(
+        tmp_path / "vector.mbtiles", tile_format="pbf", tiles={(0, 0, 0): b"\x1f\x8b\x08\x00"}
+    )
+    config = tmp_path / "platekeeper.toml"
+    config.write_text(f'[web]\nmap_tiles_file = "{vector}"\n', encoding="utf-8")
+    refused = run(tmp_path / "data", "serve", "--port", str(free_port()), config=config)
+    assert_user_error(refused, "web.map_tiles_file", "vector tiles (pbf)", "unset")
