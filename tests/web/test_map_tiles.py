@@ -17,6 +17,7 @@ from platekeeper.config import Settings, load_settings
 from platekeeper.domain.people import Role
 from platekeeper.errors import ConfigError
 from platekeeper.services import build_services
+from platekeeper.store.protocols import AccessFilter
 from platekeeper.store.tiles import MBTilesFile
 from platekeeper.web.maps import tile_of
 from tests.cli.test_cli import assert_user_error, run
@@ -108,6 +109,9 @@ def test_a_tile_is_served_from_the_file_with_rows_counted_from_the_north(
 def test_a_tile_is_cached_for_a_day_and_revalidated_by_its_digest(web_app: WebApp) -> None:
     column, row = tile_of(CAMERA_SPOT, DEEPEST)
     path = f"/map/tiles/{DEEPEST}/{column}/{row}"
+    log = web_app.services.store.access_log
+    officer = AccessFilter(username=web_app.person(Role.OFFICER).account.username)
+    logged_before = log.find(officer)
     first = get(web_app, path)
     assert first.headers["cache-control"] == "private, max-age=86400"
     again = get(web_app, path, **{"If-None-Match": first.headers["etag"]})
@@ -115,6 +119,8 @@ def test_a_tile_is_cached_for_a_day_and_revalidated_by_its_digest(web_app: WebAp
     assert again.content == b""
     other = get(web_app, f"/map/tiles/{DEEPEST}/{column + 1}/{row}")
     assert other.headers["etag"] != first.headers["etag"]
+    # A base map is no plate data: its tiles are not accesses, and never crowd the log.
+    assert log.find(officer) == logged_before
 
 
 @pytest.mark.parametrize(
