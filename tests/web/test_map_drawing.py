@@ -184,12 +184,31 @@ def phone(browser: Browser, web_app: WebApp) -> Iterator[Page]:
     context.close()
 
 
-def test_drawing_works_on_a_phone_screen(phone: Page, web_app: WebApp) -> None:
+def touch_drag(page: Page, start: GeoPoint, end: GeoPoint) -> None:
+    """A finger's drag, as the phone's touch screen sends it (Chrome DevTools Protocol)."""
+    page.locator("#cameras-map svg.map").scroll_into_view_if_needed()
+    x0, y0 = page.evaluate(TO_SCREEN, [start.latitude, start.longitude])
+    x1, y1 = page.evaluate(TO_SCREEN, [end.latitude, end.longitude])
+    touch = page.context.new_cdp_session(page)
+    steps = [(x0 + (x1 - x0) * i / 6, y0 + (y1 - y0) * i / 6) for i in range(7)]
+    touch.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [_at(x0, y0)]})
+    for x, y in steps[1:]:
+        touch.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [_at(x, y)]})
+    touch.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    touch.detach()
+
+
+def _at(x: float, y: float) -> dict[str, float]:
+    return {"x": x, "y": y}
+
+
+def test_drawing_with_a_finger_works_on_a_phone_screen(phone: Page, web_app: WebApp) -> None:
     page = phone
     web_app.ingest("3CCC333", index=1, camera=web_app.patrol_car, location=near_camera(0, 600))
     open_search(page, web_app)
     page.get_by_role("button", name="Rectangle").click()
-    drag(page, near_camera(300, 300), near_camera(-300, 900))
+    touch_drag(page, near_camera(300, 300), near_camera(-300, 900))
+    expect(page.get_by_role("status").filter(has_text="Area set")).to_contain_text("a box")
     search_this_area(page)
     assert found_plates(page) == ["3CCC333"]
     # The map and its drawing bar fit the phone's width.
