@@ -302,3 +302,15 @@ def test_serve_stops_at_a_vector_tiles_file_with_one_line_saying_why(tmp_path: P
     config.write_text(f'[web]\nmap_tiles_file = "{vector}"\n', encoding="utf-8")
     refused = run(tmp_path / "data", "serve", "--port", str(free_port()), config=config)
     assert_user_error(refused, "web.map_tiles_file", "vector tiles (pbf)", "unset")
+
+
+def test_config_check_opens_the_tiles_file_and_says_what_it_holds(tmp_path: Path) -> None:
+    config = tmp_path / "platekeeper.toml"
+    config.write_text(
+        f'[web]\nmap_tiles_file = "{make_mbtiles(tmp_path / "city.mbtiles")}"\n', encoding="utf-8"
+    )
+    checked = run(tmp_path / "data", "config", "check", config=config)
+    assert checked.returncode == 0, checked.stderr
+    assert f"Map tiles: Demo City, png, zoom {min(ZOOMS)} to {DEEPEST}." in checked.stdout
+    (tmp_path / "city.mbtiles").unlink()
+    assert_user_error(run(tmp_path / "data", "config", "check", config=config), "does not exist")
