@@ -1,0 +1,58 @@
+"""What a hit's codes say in people's words: one table, used by the pages and the reports alike,
+so that nobody reads ``no-stop`` where ``No stop`` was meant."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+
+from platekeeper.domain.hotlists import AlertLevel, HitOutcome, HitStatus, RejectionReason
+
+HIT_STATUS_LABELS: Mapping[HitStatus, str] = MappingProxyType(
+    {
+        HitStatus.PENDING: "Awaiting verification",
+        HitStatus.CONFIRMED: "Confirmed",
+        HitStatus.REJECTED: "Rejected",
+    }
+)
+REJECTION_LABELS: Mapping[RejectionReason, str] = MappingProxyType(
+    {
+        RejectionReason.MISREAD: "Misread: the characters differ",
+        RejectionReason.WRONG_STATE: "Wrong state",
+        RejectionReason.EXPIRED_ENTRY: "The entry expired or was cleared",
+        RejectionReason.OTHER: "Other reason",
+    }
+)
+OUTCOME_LABELS: Mapping[HitOutcome, str] = MappingProxyType(
+    {
+        HitOutcome.NO_STOP: "No stop",
+        HitOutcome.STOP: "Stop",
+        HitOutcome.ARREST: "Arrest",
+        HitOutcome.FALSE_HIT: "False hit",
+    }
+)
+LEVEL_LABELS: Mapping[AlertLevel, str] = MappingProxyType(
+    {AlertLevel.INFO: "Info", AlertLevel.WARNING: "Warning", AlertLevel.CRITICAL: "Critical"}
+)
+NO_OUTCOME_YET = "No outcome yet"
+
+_ALL: Mapping[str, str] = MappingProxyType(
+    {
+        **{status.value: text for status, text in HIT_STATUS_LABELS.items()},
+        **{reason.value: text for reason, text in REJECTION_LABELS.items()},
+        **{outcome.value: text for outcome, text in OUTCOME_LABELS.items()},
+        **{level.value: text for level, text in LEVEL_LABELS.items()},
+    }
+)
+
+
+def outcome_label(outcome: HitOutcome | str | None) -> str:
+    """The words for ``outcome``, a member or its stored code; none recorded yet says so."""
+    if outcome is None:
+        return NO_OUTCOME_YET
+    return OUTCOME_LABELS[HitOutcome(outcome)]
+
+
+def hit_label(code: HitStatus | RejectionReason | HitOutcome | AlertLevel) -> str:
+    """The words for any of a hit's codes (the templates' ``label`` helper)."""
+    return _ALL[code.value]
