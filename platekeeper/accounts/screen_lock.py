@@ -7,7 +7,9 @@ a count of new alerts and never their content (``http/auth.py`` holds the list).
 page does not lift it: the lock is the session's, kept in the store. A wrong password counts
 toward the account's lockout like any failed sign-in; once the account locks, the session ends,
 since nobody can unlock it any more. The session's own idle end (``accounts.
-session_idle_minutes``) goes on counting while it is locked.
+session_idle_minutes``) goes on counting while it is locked, except while an alert screen's
+stream listens behind the lock (``AccountService.hold_locked_screen``): the lock holds instead,
+up to the session's last hour (``accounts.session_max_hours``).
 """
 
 from __future__ import annotations
@@ -45,14 +47,17 @@ class ScreenLocks:
         self._passwords = passwords
         self._events = events
 
-    def lock(self, principal: Principal, client_address: str | None) -> None:
-        """Lock the screen of the session ``principal`` signed in with; logged once."""
+    def lock(
+        self, principal: Principal, client_address: str | None, *, by_hand: bool = False
+    ) -> None:
+        """Lock the screen of the session ``principal`` signed in with, after idle time or
+        ``by_hand``; logged once."""
         session_id = _session_of(principal)
         if self._store.session_locks.lock(session_id, self._clock.now()):
             self._events.allowed(
                 principal.actor,
                 "auth:lock",
-                "screen locked after idle time",
+                "screen locked by its person" if by_hand else "screen locked after idle time",
                 client_address=client_address,
             )
 

@@ -4,7 +4,7 @@ session's, on the server (``accounts/screen_lock.py``), so a reload shows only t
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Form, Query, Request, Response, status
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -23,8 +23,16 @@ _SELF = requires(Permission.ACCOUNTS_SELF)
 
 
 @router.post("/session/lock", status_code=204, dependencies=_SELF)
-def lock(request: Request, services: ServicesDep, caller: CallerDep) -> Response:
-    services.accounts.screen_locks.lock(person(caller), client_address(request))
+def lock(
+    request: Request,
+    services: ServicesDep,
+    caller: CallerDep,
+    why: Annotated[Literal["idle", "by-hand"], Form()] = "idle",
+) -> Response:
+    """Lock the session's screen: after idle time, or by the person's own hand (the alert
+    screen's button), which the log tells apart."""
+    by_hand = why == "by-hand"
+    services.accounts.screen_locks.lock(person(caller), client_address(request), by_hand=by_hand)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

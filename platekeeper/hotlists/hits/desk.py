@@ -272,14 +272,16 @@ class HitDesk:
             raise NotFound(f"hit {hit_id} does not exist")
         return view
 
-    def _visible_lists(self, who: Person, level: AlertLevel | None = None) -> frozenset[str]:
-        """The ids of the lists whose hits ``who`` may see (``_sees_list``), of ``level`` if
-        given."""
+    def lists(self, who: Person) -> tuple[Hotlist, ...]:
+        """The lists whose hits ``who`` may see (``_sees_list``), to choose from: names only,
+        no plate data, so no purpose is asked."""
         lists = self._store.hotlists.list(AgencyScope.of(who.actor).agency_id)
+        return tuple(hotlist for hotlist in lists if _sees_list(who, hotlist))
+
+    def _visible_lists(self, who: Person, level: AlertLevel | None = None) -> frozenset[str]:
+        """The ids of the lists whose hits ``who`` may see, of ``level`` if given."""
         return frozenset(
-            hotlist.id
-            for hotlist in lists
-            if _sees_list(who, hotlist) and level in (None, hotlist.alert_level)
+            hotlist.id for hotlist in self.lists(who) if level in (None, hotlist.alert_level)
         )
 
     def _visible(self, who: Person, hit: Hit) -> HitView | None:
