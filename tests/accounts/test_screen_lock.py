@@ -107,3 +107,38 @@ def test_a_new_sign_in_starts_unlocked_and_tokens_have_no_screen(
     )
     with pytest.raises(InvalidInput, match="only a browser"):
         accounts.screen_locks.lock(accounts.resolve_token(secret), ADDRESS)
+
+
+def test_a_listening_alert_screen_holds_its_lock_through_the_idle_time_not_past_the_last_hour(
+    accounts: AccountService, auth: Authenticators, clock: FixedClock
+) -> None:
+    add_person(accounts)
+    token = locked_session(auth)
+    settings = AccountSettings()
+    heartbeat = timedelta(minutes=2)
+    held = timedelta()
+    while held < timedelta(minutes=settings.session_idle_minutes * 2):
+        clock.advance(heartbeat)
+        held += heartbeat
+        assert accounts.hold_locked_screen(token) is ScreenState.LOCKED, held
+    # Held is not unlocked: nothing but the unlock step opens.
+    with pytest.raises(SessionLocked):
+        accounts.resolve_session(token, ADDRESS)
+    while held < timedelta(hours=settings.session_max_hours):
+        clock.advance(timedelta(minutes=10))
+        held += timedelta(minutes=10)
+        accounts.hold_locked_screen(token)
+    assert accounts.hold_locked_screen(token) is ScreenState.ENDED
+
+
+def test_only_a_locked_screen_is_held_an_open_one_ends_when_idle(
+    accounts: AccountService, auth: Authenticators, clock: FixedClock
+) -> None:
+    add_person(accounts)
+    _, token = auth.sign_in("jdoe", PASSWORD, ADDRESS)
+    for _ in range(AccountSettings().session_idle_minutes):
+        clock.advance(timedelta(minutes=1))
+        accounts.hold_locked_screen(token)  # a stream listening on an unlocked, unused page
+    assert accounts.hold_locked_screen(token) is ScreenState.ENDED
+    with pytest.raises(AuthenticationFailed, match="ended"):
+        accounts.resolve_session(token, ADDRESS, while_locked=True)

@@ -14,6 +14,7 @@ from platekeeper.config import AccessSettings
 from platekeeper.domain import PlateRead
 from platekeeper.domain.access import AccessSink
 from platekeeper.domain.gate import NOTHING_STATED, Access, AccessGate, Basis, Person
+from platekeeper.domain.hit_labels import hit_label
 from platekeeper.domain.hotlists import (
     AlertLevel,
     Hit,
@@ -95,7 +96,8 @@ def hit_warnings(hit: Hit, read: PlateRead, entry: HotlistEntry, hotlist: Hotlis
         )
     if hit.match_kind is not MatchKind.EXACT:
         warnings.append(
-            f"not an exact match ({hit.match_kind.value}): the read {read.plate_text!r} differs "
+            f"not an exact match ({hit_label(hit.match_kind).lower()}): the read "
+            f"{read.plate_text!r} differs "
             f"from the listed {entry.plate_text!r}"
         )
     if hit.state_agreement is StateAgreement.DIFFERS:
@@ -167,6 +169,16 @@ class HitDesk:
         last = shown[-1] if len(hits) > query.limit else None
         cursor = None if last is None else HitCursor(last.created_at, last.id)
         return HitPage(views, crops, cursor)
+
+    def card(self, who: Person, basis: Basis, hit_id: str) -> HitPage:
+        """One hit with its crop, as ``page`` gives a page of them: one access."""
+        access = Access(who, basis, Permission.ALERTS_VIEW, {"hit_id": hit_id, "crops": "yes"})
+        self._gate.check(access)
+        view = self._find(access, hit_id)
+        crops = _crops(self._images, [view])
+        refs = (view.read.crop_ref,) if crops and view.read.crop_ref else ()
+        self._gate.allowed(access, (view.read.id,), refs)
+        return HitPage([view], crops, None)
 
     def get(self, who: Person, basis: Basis, hit_id: str) -> HitView:
         access = Access(who, basis, Permission.ALERTS_VIEW, {"hit_id": hit_id})

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -31,7 +32,7 @@ PAGE_SIZE = 25
 
 
 class Show(StrEnum):
-    """Which hits by where they stand, as the list's "Show" choice offers them."""
+    """Which hits by where they stand, as the list's "Status" choice offers them."""
 
     OPEN = "open"
     PENDING = "pending"
@@ -59,7 +60,7 @@ class Show(StrEnum):
 
 
 _SHOW_LABELS = {
-    Show.OPEN: "Needing a person (to verify or awaiting the outcome)",
+    Show.OPEN: "Open: to verify or awaiting the outcome",
     Show.PENDING: "To verify",
     Show.AWAITING_OUTCOME: "Confirmed, awaiting the outcome",
     Show.CONFIRMED: "Confirmed",
@@ -111,7 +112,7 @@ def filters(
     return Filters(
         list_id=list_id,
         level=None if not level else _one_of(AlertLevel, level, "Level"),
-        show=Show.OPEN if not show else _one_of(Show, show, "Show"),
+        show=Show.OPEN if not show else _one_of(Show, show, "Status"),
         after=None if not after else parse_cursor(after),
     )
 
@@ -200,7 +201,7 @@ class AlertPage:
 
     @property
     def thumbnails(self) -> dict[str, str]:
-        return {hit_id: data_uri(crop) for hit_id, crop in self.page.crops.items()}
+        return thumbnails(self.page.crops)
 
     def count(self, status: HitStatus) -> int:
         return sum(view.hit.status is status for view in self.page.views)
@@ -211,6 +212,11 @@ class AlertPage:
             view.hit.status is HitStatus.CONFIRMED and view.hit.outcome is None
             for view in self.page.views
         )
+
+
+def thumbnails(crops: Mapping[str, bytes]) -> dict[str, str]:
+    """Crops by hit id as ``data:`` addresses, to show within the page that fetched them."""
+    return {hit_id: data_uri(crop) for hit_id, crop in crops.items()}
 
 
 def data_uri(image: bytes) -> str:

@@ -46,7 +46,7 @@ from platekeeper.http.basis import BasisDep
 from platekeeper.http.deps import ServicesDep
 from platekeeper.services import Services
 from platekeeper.web.errors import is_htmx
-from platekeeper.web.pages.alert_list import AlertPage, Filters, FiltersDep, Show
+from platekeeper.web.pages.alert_list import AlertPage, Filters, FiltersDep, Show, thumbnails
 from platekeeper.web.pages.caller import person
 from platekeeper.web.pages.fields import typed
 from platekeeper.web.rendering import render
@@ -80,6 +80,7 @@ class Desk:
     label = staticmethod(hit_label)
     outcome_label = staticmethod(outcome_label)
     differences = staticmethod(plate_differences)
+    thumbnails = staticmethod(thumbnails)
     levels = tuple(AlertLevel)
     reasons = tuple(RejectionReason)
     pending = HitStatus.PENDING
@@ -134,7 +135,7 @@ def hit_detail(
         desk,
         template="pages/alerts/detail.html",
         context={"hit_id": hit_id},
-        found=("view", partial(services.hit_desk.get, caller.requester, basis, hit_id)),
+        found=("card", partial(services.hit_desk.card, caller.requester, basis, hit_id)),
     )
 
 
@@ -225,12 +226,14 @@ def _decided(
         problem = error
     basis = Basis(form["purpose"] or None, form["case_number"] or None)
     desk = _desk(services, caller, basis)
-    view = services.hit_desk.get(caller.requester, basis, hit_id)
+    card = services.hit_desk.card(caller.requester, basis, hit_id)
     # From the hit's own page the card is that page's; without htmx the answer is that page.
     on_detail = f"/alerts/{hit_id}?" in request.headers.get("HX-Current-URL", "")
     context = {
         "desk": desk,
-        "view": view,
+        "card": card,
+        "view": card.views[0],
+        "thumbnails": thumbnails(card.crops),
         "problem": problem,
         "typed": form,
         "hit_id": hit_id,
