@@ -1,5 +1,5 @@
-"""The session lock (CJIS AC-11): a screen left without input locks, and only the person's
-password unlocks it, checked by the server.
+"""The session lock (CJIS AC-11): a screen left without input, or locked by its person, opens
+again only with the person's password or a code of their second factor, checked by the server.
 
 The page asks for the lock after ``web.lock_after_idle_minutes`` without input; from then on the
 session opens nothing but its unlock step, its sign-out and the live alert stream, which sends
@@ -14,6 +14,7 @@ up to the session's last hour (``accounts.session_max_hours``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
 
 from platekeeper.accounts.events import AccountEvents, actor_of
@@ -64,12 +65,31 @@ class ScreenLocks:
     def unlock(self, principal: Principal, password: str, client_address: str | None) -> None:
         """Unlock with the person's password. A wrong one counts toward the lockout; the lock
         it brings ends the session."""
+        account = principal.account
+        attempt = Attempt(account.username, actor_of(account), client_address, "auth:unlock")
+        self.unlock_with(
+            principal,
+            lambda: self._check(attempt, account.id, password),
+            "password",
+            client_address,
+        )
+
+    def unlock_with(
+        self,
+        principal: Principal,
+        proof: Callable[[], object],
+        how: str,
+        client_address: str | None,
+    ) -> None:
+        """Unlock once ``proof`` has checked the person (their password, or a code of their
+        second factor: ``SecondFactors.unlock_screen``), raising ``AuthenticationFailed``
+        counted toward the lockout when it is wrong; the lock it brings ends the session."""
         session_id = _session_of(principal)
         account = principal.account
         attempt = Attempt(account.username, actor_of(account), client_address, "auth:unlock")
         try:
             self._lockout.refuse_if_locked(attempt)
-            self._check(attempt, account.id, password)
+            proof()
         except AuthenticationFailed:
             if self._lockout.is_locked(account.username):
                 self._store.sessions.delete_for_account(account.id)
@@ -79,7 +99,7 @@ class ScreenLocks:
             self._events.allowed(
                 principal.actor,
                 "auth:unlock",
-                "screen unlocked (password)",
+                f"screen unlocked ({how})",
                 client_address=client_address,
             )
 

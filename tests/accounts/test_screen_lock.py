@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 
 from platekeeper.accounts.messages import SessionLocked, SignInLocked, WrongPassword
+from platekeeper.accounts.pending import SecondFactorInvalid
 from platekeeper.accounts.screen_lock import ScreenState
 from platekeeper.accounts.service import AccountService
 from platekeeper.config import AccountSettings
@@ -142,3 +143,24 @@ def test_only_a_locked_screen_is_held_an_open_one_ends_when_idle(
     assert accounts.hold_locked_screen(token) is ScreenState.ENDED
     with pytest.raises(AuthenticationFailed, match="ended"):
         accounts.resolve_session(token, ADDRESS, while_locked=True)
+
+
+def test_a_code_of_the_second_factor_unlocks_and_a_wrong_one_counts_as_a_wrong_password(
+    accounts: AccountService, auth: Authenticators, sink: RecordingSink
+) -> None:
+    add_person(accounts)
+    token = locked_session(auth)
+    principal = accounts.resolve_session(token, ADDRESS, while_locked=True)
+    with pytest.raises(SecondFactorInvalid):
+        auth.factors.unlock_screen(principal, "000000", ADDRESS)
+    assert accounts.screen_state(token) is ScreenState.LOCKED
+    assert sink.actions()[-1][1] == "denied", "the wrong code is logged as a failed attempt"
+    used = auth.code(principal.account)
+    auth.factors.unlock_screen(principal, used, ADDRESS)
+    assert accounts.screen_state(token) is ScreenState.OPEN
+    assert sink.events[-1].reason == "screen unlocked (second factor)"
+    # A code unlocks once: replayed at the next lock, it is refused.
+    auth.accounts.screen_locks.lock(principal, ADDRESS)
+    with pytest.raises(SecondFactorInvalid):
+        auth.factors.unlock_screen(principal, used, ADDRESS)
+    assert accounts.screen_state(token) is ScreenState.LOCKED

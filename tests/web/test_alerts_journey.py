@@ -2,7 +2,7 @@
 (390x844): hits newest first and grouped by plate and list, a misread's differing character
 marked, filters, pages of hits, one access-log entry per page load however many thumbnails it
 shows, a sound and a notification by choice, and the screen locked by hand without leaving the
-stream, held through the idle time and opened again with the password."""
+stream, held through the idle time and opened again with the second factor."""
 
 from __future__ import annotations
 
@@ -24,7 +24,6 @@ from platekeeper.hotlists.service import Editor
 from platekeeper.http.auth import SESSION_COOKIE
 from platekeeper.store.protocols import AccessFilter, HitFilter
 from platekeeper.web.pages.alert_list import PAGE_SIZE
-from tests.api.people import PASSWORD
 from tests.web.conftest import WebApp, shoot
 from tests.web.test_accessibility import AUDIT_SCRIPT
 from tests.web.test_alerts import CASE, PURPOSE, open_alerts
@@ -311,10 +310,15 @@ def test_the_alert_screen_locks_by_hand_keeps_listening_and_holds_through_the_id
     cover.get_by_label("Password").fill("not the password")
     cover.get_by_role("button", name="Unlock").click()
     expect(cover.get_by_role("alert")).to_be_visible()
-    cover.get_by_label("Password").fill(PASSWORD)
+    # The second factor unlocks as the password does.
+    cover.get_by_label("Or a code from your authenticator app").fill(
+        shift.person(Role.OFFICER).code()
+    )
     cover.get_by_role("button", name="Unlock").click()
     expect(page.locator("#screen-lock")).to_have_count(0)
     expect(page.locator("main")).to_be_visible()
+    unlocked = shift.services.store.access_log.find(AccessFilter(action="auth:unlock"))
+    assert unlocked[0].event.reason == "screen unlocked (second factor)"
     # What came while locked is shown now.
     newest = newest_first(shift)[0]
     expect(page.locator(f"#hit-{newest}")).to_be_visible()

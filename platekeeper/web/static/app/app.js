@@ -97,7 +97,7 @@ async function unlockWith(form) {
   form.reset();
   if (answer.status === 204) return unlockScreen();
   const problem = await answer.json().catch(() => ({}));
-  if (problem.code !== "wrong_password") {
+  if (!["wrong_password", "second_factor_invalid"].includes(problem.code)) {
     // The session ended or the account locked: only signing in again goes on.
     location.assign(`/login?next=${encodeURIComponent(here())}`);
     return;
