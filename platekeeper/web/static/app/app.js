@@ -149,12 +149,12 @@ function followLive(element) {
     source.addEventListener(name, arrived);
   }
   // The session ended (at its last hour, or signed out elsewhere): only signing in goes on.
+  // A server stopping is no end: the browser reconnects to it when it is back.
   source.addEventListener("closed", (event) => {
+    if (!(JSON.parse(event.data || "{}").reason || "").includes("session")) return;
     source.close();
     element.setAttribute("data-live-state", "closed");
-    if ((JSON.parse(event.data || "{}").reason || "").includes("session")) {
-      location.assign(`/login?next=${encodeURIComponent(here())}&timed_out=1`);
-    }
+    location.assign(`/login?next=${encodeURIComponent(here())}&timed_out=1`);
   });
   source.addEventListener("error", () => element.setAttribute("data-live-state", "reconnecting"));
   source.addEventListener("open", () => element.setAttribute("data-live-state", "connected"));
