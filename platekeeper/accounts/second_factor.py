@@ -308,6 +308,17 @@ class SecondFactors:
         self._confirm_totp(account, factor_id, code, "console")
         return self._new_recovery_codes(account, "console")
 
+    def unlock_screen(self, by: Principal, code: str, client_address: str | None) -> None:
+        """Unlock ``by``'s locked screen with a code of their second factor rather than their
+        password (one who signs on through the agency's directory has no password here). A
+        wrong code counts toward the lockout as at sign-in."""
+        self._accounts.screen_locks.unlock_with(
+            by,
+            lambda: self._check_code(by.account, code, client_address),
+            "second factor",
+            client_address,
+        )
+
     # -- the parts ------------------------------------------------------------------------------
 
     def _check_code(self, account: Account, code: str, client_address: str | None) -> str:

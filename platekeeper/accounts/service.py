@@ -608,6 +608,19 @@ class AccountService:
         alive = session is not None and not session.ended(self._clock.now(), self._session_idle)
         return self.screen_locks.state("" if session is None else session.id, alive)
 
+    def hold_locked_screen(self, token: str) -> ScreenState:
+        """``screen_state``, asked by an alert screen's stream at each heartbeat: while the
+        screen is locked and the stream listens, the session is kept from its idle end (the
+        lock, which only the password lifts, holds instead), never past its last hour. Without
+        a stream listening a locked session ends when idle, as any other."""
+        state = self.screen_state(token)
+        session = self._store.sessions.by_token_hash(hash_token(token))
+        now = self._clock.now()
+        held = state is ScreenState.LOCKED and session is not None
+        if held and session is not None and now - session.last_seen_at >= TOUCH_EVERY:
+            self._store.sessions.touch(session.id, now)
+        return state
+
     def _live_session(self, token: str, now: datetime) -> Session:
         session = self._store.sessions.by_token_hash(hash_token(token))
         if session is None:

@@ -88,9 +88,10 @@ class WebSettings(Section):
         ge=1,
         le=720,
         description="Every page covers itself with a lock screen after this many minutes "
-        "without input; only the person's password unlocks it (CJIS AC-11). The alert screen "
-        "keeps listening and counts new alerts without showing them. The session still ends "
-        "after accounts.session_idle_minutes.",
+        "without input; only the person's password or second factor unlocks it (CJIS AC-11). "
+        "The alert screen keeps listening and counts new alerts without showing them, and "
+        "stays locked while it listens (up to accounts.session_max_hours); any other session "
+        "still ends after accounts.session_idle_minutes.",
     )
     map_tile_url: str | None = Field(
         default=None,

@@ -14,6 +14,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from platekeeper import __version__
+from platekeeper.domain.hit_labels import code_label
 from platekeeper.errors import PlateKeeperError
 from platekeeper.reports.charts import Series, bar_chart, line_chart
 from platekeeper.reports.compliance import ComplianceReport, Finding, Severity
@@ -139,12 +140,14 @@ def charts(report: ComplianceReport) -> Mapping[str, Markup]:
 
 @cache
 def _environment() -> Environment:
-    return Environment(
+    environment = Environment(
         loader=PackageLoader("platekeeper.reports", "templates"),
         autoescape=select_autoescape(["html"]),
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    environment.filters["in_words"] = code_label  # a hit's status or outcome, as people say it
+    return environment
 
 
 def _finding(finding: Finding) -> dict[str, Any]:

@@ -1,14 +1,16 @@
-"""The session lock in the browser (CJIS AC-11): the page asks for it after idle time, and the
-person's password lifts it. ``static/app/app.js`` covers every page; the lock itself is the
+"""The session lock in the browser (CJIS AC-11): the page asks for it after idle time (or the
+person, on the alert screen), and the person's password or a code of their second factor lifts
+it. ``static/app/app.js`` covers every page; the lock itself is the
 session's, on the server (``accounts/screen_lock.py``), so a reload shows only the lock screen."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Form, Query, Request, Response, status
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from platekeeper.accounts.messages import WrongPassword
 from platekeeper.domain.credentials import csrf_token_for
 from platekeeper.domain.permissions import Permission
 from platekeeper.errors import AuthenticationFailed
@@ -23,8 +25,16 @@ _SELF = requires(Permission.ACCOUNTS_SELF)
 
 
 @router.post("/session/lock", status_code=204, dependencies=_SELF)
-def lock(request: Request, services: ServicesDep, caller: CallerDep) -> Response:
-    services.accounts.screen_locks.lock(person(caller), client_address(request))
+def lock(
+    request: Request,
+    services: ServicesDep,
+    caller: CallerDep,
+    why: Annotated[Literal["idle", "by-hand"], Form()] = "idle",
+) -> Response:
+    """Lock the session's screen: after idle time, or by the person's own hand (the alert
+    screen's button), which the log tells apart."""
+    by_hand = why == "by-hand"
+    services.accounts.screen_locks.lock(person(caller), client_address(request), by_hand=by_hand)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -42,14 +52,26 @@ def unlock(
     request: Request,
     services: ServicesDep,
     caller: CallerDep,
-    password: Annotated[str, Form(max_length=1024)],
+    *,
+    password: Annotated[str, Form(max_length=1024)] = "",
+    code: Annotated[str, Form(max_length=64)] = "",
     next_page: Annotated[str | None, Form(alias="next", max_length=2000)] = None,
 ) -> Response:
-    """The page's script asks for JSON and gets 204 or a problem; a form without script goes
-    back to the page it came from, or sees the lock screen again with the refusal."""
+    """Unlock with the password, or with a code of the person's second factor when no
+    password is typed. The page's script asks for JSON and gets 204 or a problem; a form
+    without script goes back to the page it came from, or sees the lock screen again with the
+    refusal."""
     wants_json = "application/json" in request.headers.get("accept", "")
+    address = client_address(request)
     try:
-        services.accounts.screen_locks.unlock(person(caller), password, client_address(request))
+        if not password and not code.strip():  # nothing typed is no guess to count
+            raise WrongPassword(
+                "nothing typed", hint="Type your password, or a code from your authenticator app."
+            )
+        if password:
+            services.accounts.screen_locks.unlock(person(caller), password, address)
+        else:
+            services.second_factors.unlock_screen(person(caller), code.strip(), address)
     except AuthenticationFailed as error:
         if wants_json:
             raise

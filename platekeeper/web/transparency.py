@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
+from platekeeper.domain.hit_labels import code_label
 from platekeeper.errors import NotFound
 from platekeeper.http.auth import public
 from platekeeper.http.deps import ServicesDep
@@ -72,7 +73,8 @@ def transparency_page(request: Request, services: ServicesDep) -> HTMLResponse:
     return render(
         request,
         "transparency.html",
-        {"report": made.report, "past": made.past},
+        # The hits' statuses and outcomes in words, as every page shows them.
+        {"report": made.report, "past": made.past, "in_words": code_label},
         headers=_cache_headers(services),
     )
 

@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 
 from platekeeper.accounts.messages import SessionLocked, SignInLocked, WrongPassword
+from platekeeper.accounts.pending import SecondFactorInvalid
 from platekeeper.accounts.screen_lock import ScreenState
 from platekeeper.accounts.service import AccountService
 from platekeeper.config import AccountSettings
@@ -107,3 +108,59 @@ def test_a_new_sign_in_starts_unlocked_and_tokens_have_no_screen(
     )
     with pytest.raises(InvalidInput, match="only a browser"):
         accounts.screen_locks.lock(accounts.resolve_token(secret), ADDRESS)
+
+
+def test_a_listening_alert_screen_holds_its_lock_through_the_idle_time_not_past_the_last_hour(
+    accounts: AccountService, auth: Authenticators, clock: FixedClock
+) -> None:
+    add_person(accounts)
+    token = locked_session(auth)
+    settings = AccountSettings()
+    heartbeat = timedelta(minutes=2)
+    held = timedelta()
+    while held < timedelta(minutes=settings.session_idle_minutes * 2):
+        clock.advance(heartbeat)
+        held += heartbeat
+        assert accounts.hold_locked_screen(token) is ScreenState.LOCKED, held
+    # Held is not unlocked: nothing but the unlock step opens.
+    with pytest.raises(SessionLocked):
+        accounts.resolve_session(token, ADDRESS)
+    while held < timedelta(hours=settings.session_max_hours):
+        clock.advance(timedelta(minutes=10))
+        held += timedelta(minutes=10)
+        accounts.hold_locked_screen(token)
+    assert accounts.hold_locked_screen(token) is ScreenState.ENDED
+
+
+def test_only_a_locked_screen_is_held_an_open_one_ends_when_idle(
+    accounts: AccountService, auth: Authenticators, clock: FixedClock
+) -> None:
+    add_person(accounts)
+    _, token = auth.sign_in("jdoe", PASSWORD, ADDRESS)
+    for _ in range(AccountSettings().session_idle_minutes):
+        clock.advance(timedelta(minutes=1))
+        accounts.hold_locked_screen(token)  # a stream listening on an unlocked, unused page
+    assert accounts.hold_locked_screen(token) is ScreenState.ENDED
+    with pytest.raises(AuthenticationFailed, match="ended"):
+        accounts.resolve_session(token, ADDRESS, while_locked=True)
+
+
+def test_a_code_of_the_second_factor_unlocks_and_a_wrong_one_counts_as_a_wrong_password(
+    accounts: AccountService, auth: Authenticators, sink: RecordingSink
+) -> None:
+    add_person(accounts)
+    token = locked_session(auth)
+    principal = accounts.resolve_session(token, ADDRESS, while_locked=True)
+    with pytest.raises(SecondFactorInvalid):
+        auth.factors.unlock_screen(principal, "000000", ADDRESS)
+    assert accounts.screen_state(token) is ScreenState.LOCKED
+    assert sink.actions()[-1][1] == "denied", "the wrong code is logged as a failed attempt"
+    used = auth.code(principal.account)
+    auth.factors.unlock_screen(principal, used, ADDRESS)
+    assert accounts.screen_state(token) is ScreenState.OPEN
+    assert sink.events[-1].reason == "screen unlocked (second factor)"
+    # A code unlocks once: replayed at the next lock, it is refused.
+    auth.accounts.screen_locks.lock(principal, ADDRESS)
+    with pytest.raises(SecondFactorInvalid):
+        auth.factors.unlock_screen(principal, used, ADDRESS)
+    assert accounts.screen_state(token) is ScreenState.LOCKED

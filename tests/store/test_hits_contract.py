@@ -15,7 +15,7 @@ from platekeeper.domain.hotlists import (
     StateAgreement,
 )
 from platekeeper.store import Store
-from platekeeper.store.protocols import HitFilter
+from platekeeper.store.protocols import HitCursor, HitFilter
 from tests.conftest import NOW
 
 # The hits here differ in state (to round-trip a value other than the default); confirming
@@ -111,3 +111,42 @@ def test_hits_are_counted_by_status_on_the_lists_named(store: Store) -> None:
     assert store.hits.count(HitStatus.CONFIRMED, ["amber"]) == 1
     assert store.hits.count(HitStatus.PENDING, ["covert"]) == 2
     assert store.hits.count(HitStatus.PENDING, []) == 0
+
+
+def test_pages_follow_one_another_without_a_hit_twice_or_lost(store: Store) -> None:
+    # Three hits made in the same instant: the id breaks the tie, as the order does.
+    hits = [make_hit(n, minutes=n // 3) for n in range(1, 9)]
+    store.hits.add(hits)
+    seen: list[str] = []
+    cursor = None
+    while True:
+        page = store.hits.list(HitFilter(before=cursor, limit=3))
+        if not page:
+            break
+        seen.extend(hit.id for hit in page)
+        cursor = HitCursor(page[-1].created_at, page[-1].id)
+    assert seen == [hit.id for hit in store.hits.list(HitFilter())]
+    assert sorted(seen) == sorted(hit.id for hit in hits)
+
+
+def test_hits_are_filtered_by_statuses_and_by_whether_their_outcome_is_recorded(
+    store: Store,
+) -> None:
+    pending, confirmed, done, rejected = (make_hit(n, minutes=n) for n in range(1, 5))
+    store.hits.add([pending, confirmed, done, rejected])
+    for hit in (confirmed, done):
+        assert store.hits.update(hit.confirmed("olivia", NOW, state_override=OVERRIDE, **CHECKED))
+    stopped = store.hits.get(done.id)
+    assert stopped is not None
+    assert store.hits.update(stopped.with_outcome(HitOutcome.STOP, "olivia", NOW))
+    no = rejected.rejected("olivia", NOW, RejectionReason.MISREAD)
+    assert store.hits.update(no)
+
+    def ids(**bounds: Any) -> list[str]:
+        return [hit.id for hit in store.hits.list(HitFilter(**bounds))]
+
+    open_ = {HitStatus.PENDING, HitStatus.CONFIRMED}
+    assert ids(statuses=open_, with_outcome=False) == ["hit-2", "hit-1"]
+    assert ids(statuses={HitStatus.REJECTED}) == ["hit-4"]
+    assert ids(with_outcome=True) == ["hit-3"]
+    assert ids(statuses=set()) == []

@@ -8,8 +8,9 @@ when a slow client lost alerts, ``closed`` when the server stops; a comment line
 ``alerts.heartbeat_s`` keeps proxies from closing an idle stream.
 
 A browser session's stream outlives its screen: while the screen is locked (CJIS AC-11) each
-alert is sent as ``{"locked": true}`` alone, neither shown nor logged as seen; once the session
-has ended the stream closes.
+alert is sent as ``{"locked": true}`` alone, neither shown nor logged as seen, and each heartbeat
+keeps the locked session from its idle end (the alert screen stays listening behind its lock);
+once the session has ended the stream closes.
 """
 
 from __future__ import annotations
@@ -96,7 +97,7 @@ async def _events(
             if screen is ScreenState.ENDED:
                 yield _event("closed", {"reason": "the session has ended"})
                 return
-            if screen is ScreenState.LOCKED:
+            if screen is ScreenState.LOCKED and isinstance(event, LiveAlert):
                 yield _event("alert", {"locked": True})
                 continue
             yield await _render(event, gate, access)
@@ -107,9 +108,12 @@ async def _events(
 async def _screen(
     services: Services, caller: Caller, event: LiveAlert | Dropped | None
 ) -> ScreenState:
-    """Whether a browser's session may see ``event`` now; API tokens have no screen."""
-    if not isinstance(event, LiveAlert) or caller.session_token is None:
+    """Whether a browser's session may see ``event`` now; API tokens have no screen. A
+    heartbeat (``None``) holds a locked screen's session."""
+    if isinstance(event, Dropped) or caller.session_token is None:
         return ScreenState.OPEN
+    if event is None:
+        return await run_in_threadpool(services.accounts.hold_locked_screen, caller.session_token)
     return await run_in_threadpool(services.accounts.screen_state, caller.session_token)
 
 

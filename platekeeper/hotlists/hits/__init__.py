@@ -10,8 +10,17 @@ The hit itself, its states and the rules of its changes are domain values
 (``domain/hotlists.py``).
 """
 
-from platekeeper.hotlists.hits.desk import HitDesk, HitView
+from platekeeper.hotlists.hits.desk import HitDesk, HitPage, HitQuery, HitView
 from platekeeper.hotlists.hits.making import make_hit
 from platekeeper.hotlists.hits.retroactive import Retroactive, RetroactiveHit, RetroactiveMatch
 
-__all__ = ["HitDesk", "HitView", "Retroactive", "RetroactiveHit", "RetroactiveMatch", "make_hit"]
+__all__ = [
+    "HitDesk",
+    "HitPage",
+    "HitQuery",
+    "HitView",
+    "Retroactive",
+    "RetroactiveHit",
+    "RetroactiveMatch",
+    "make_hit",
+]

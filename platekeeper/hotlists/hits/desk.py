@@ -14,7 +14,9 @@ from platekeeper.config import AccessSettings
 from platekeeper.domain import PlateRead
 from platekeeper.domain.access import AccessSink
 from platekeeper.domain.gate import NOTHING_STATED, Access, AccessGate, Basis, Person
+from platekeeper.domain.hit_labels import hit_label
 from platekeeper.domain.hotlists import (
+    AlertLevel,
     Hit,
     HitOutcome,
     HitStatus,
@@ -33,7 +35,7 @@ from platekeeper.domain.time import Clock
 from platekeeper.errors import Conflict, NotFound
 from platekeeper.store import Store
 from platekeeper.store.images import ImageKind, ImageStore
-from platekeeper.store.protocols import HitFilter
+from platekeeper.store.protocols import HitCursor, HitFilter
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +52,40 @@ class HitView:
         return hit_warnings(self.hit, self.read, self.entry, self.hotlist)
 
 
+@dataclass(frozen=True, slots=True)
+class HitQuery:
+    """Which hits a desk shows, newest first; every bound is optional."""
+
+    list_id: str | None = None
+    level: AlertLevel | None = None
+    statuses: frozenset[HitStatus] | None = None
+    with_outcome: bool | None = None
+    before: HitCursor | None = None
+    """Where the page starts: after this hit (the last of the page before)."""
+    limit: int = 25
+
+    def logged(self) -> dict[str, str]:
+        """The bounds as the access log keeps them."""
+        bounds = {
+            "list_id": self.list_id,
+            "level": None if self.level is None else self.level.value,
+            "status": None if self.statuses is None else ",".join(sorted(self.statuses)),
+            "with_outcome": None if self.with_outcome is None else str(self.with_outcome).lower(),
+            "before": None if self.before is None else self.before.hit_id,
+        }
+        return {key: value for key, value in bounds.items() if value is not None}
+
+
+@dataclass(frozen=True, slots=True)
+class HitPage:
+    """One page of a desk: its hits, their plate crops (by hit id) fetched in the same access,
+    and where the next page starts, if there is one."""
+
+    views: list[HitView]
+    crops: dict[str, bytes]
+    next: HitCursor | None
+
+
 def hit_warnings(hit: Hit, read: PlateRead, entry: HotlistEntry, hotlist: Hotlist) -> list[str]:
     """What must be checked before anyone acts, most important first."""
     warnings = []
@@ -60,7 +96,8 @@ def hit_warnings(hit: Hit, read: PlateRead, entry: HotlistEntry, hotlist: Hotlis
         )
     if hit.match_kind is not MatchKind.EXACT:
         warnings.append(
-            f"not an exact match ({hit.match_kind.value}): the read {read.plate_text!r} differs "
+            f"not an exact match ({hit_label(hit.match_kind).lower()}): the read "
+            f"{read.plate_text!r} differs "
             f"from the listed {entry.plate_text!r}"
         )
     if hit.state_agreement is StateAgreement.DIFFERS:
@@ -106,6 +143,42 @@ class HitDesk:
         views = [view for hit in hits if (view := self._visible(who, hit)) is not None]
         self._gate.allowed(access, tuple(view.read.id for view in views))
         return views
+
+    def page(self, who: Person, basis: Basis, query: HitQuery) -> HitPage:
+        """A page of the hits ``who`` may see, with their crops: one access in the log, which
+        names every read and image shown, however many thumbnails the page has."""
+        access = Access(who, basis, Permission.ALERTS_VIEW, {**query.logged(), "crops": "yes"})
+        self._gate.check(access)
+        visible = self._visible_lists(who, query.level)
+        if query.list_id is not None:
+            visible &= {query.list_id}
+        hits = self._store.hits.list(
+            HitFilter(
+                list_ids=visible,
+                statuses=query.statuses,
+                with_outcome=query.with_outcome,
+                before=query.before,
+                limit=query.limit + 1,
+            )
+        )
+        shown = hits[: query.limit]
+        views = [view for hit in shown if (view := self._visible(who, hit)) is not None]
+        crops = _crops(self._images, views)
+        refs = tuple(ref for view in views if view.hit.id in crops and (ref := view.read.crop_ref))
+        self._gate.allowed(access, tuple(view.read.id for view in views), refs)
+        last = shown[-1] if len(hits) > query.limit else None
+        cursor = None if last is None else HitCursor(last.created_at, last.id)
+        return HitPage(views, crops, cursor)
+
+    def card(self, who: Person, basis: Basis, hit_id: str) -> HitPage:
+        """One hit with its crop, as ``page`` gives a page of them: one access."""
+        access = Access(who, basis, Permission.ALERTS_VIEW, {"hit_id": hit_id, "crops": "yes"})
+        self._gate.check(access)
+        view = self._find(access, hit_id)
+        crops = _crops(self._images, [view])
+        refs = (view.read.crop_ref,) if crops and view.read.crop_ref else ()
+        self._gate.allowed(access, (view.read.id,), refs)
+        return HitPage([view], crops, None)
 
     def get(self, who: Person, basis: Basis, hit_id: str) -> HitView:
         access = Access(who, basis, Permission.ALERTS_VIEW, {"hit_id": hit_id})
@@ -211,10 +284,17 @@ class HitDesk:
             raise NotFound(f"hit {hit_id} does not exist")
         return view
 
-    def _visible_lists(self, who: Person) -> frozenset[str]:
-        """The ids of the lists whose hits ``who`` may see (``_sees_list``)."""
+    def lists(self, who: Person) -> tuple[Hotlist, ...]:
+        """The lists whose hits ``who`` may see (``_sees_list``), to choose from: names only,
+        no plate data, so no purpose is asked."""
         lists = self._store.hotlists.list(AgencyScope.of(who.actor).agency_id)
-        return frozenset(hotlist.id for hotlist in lists if _sees_list(who, hotlist))
+        return tuple(hotlist for hotlist in lists if _sees_list(who, hotlist))
+
+    def _visible_lists(self, who: Person, level: AlertLevel | None = None) -> frozenset[str]:
+        """The ids of the lists whose hits ``who`` may see, of ``level`` if given."""
+        return frozenset(
+            hotlist.id for hotlist in self.lists(who) if level in (None, hotlist.alert_level)
+        )
 
     def _visible(self, who: Person, hit: Hit) -> HitView | None:
         """The hit's view if ``who`` may see it: their agency's, and a covert list's only for
@@ -233,3 +313,16 @@ def _sees_list(who: Person, hotlist: Hotlist) -> bool:
     if not AgencyScope.of(who.actor).admits(hotlist.agency_id):
         return False
     return not hotlist.covert or Permission.HOTLISTS_MANAGE in permissions_of(who.roles)
+
+
+def _crops(images: ImageStore, views: list[HitView]) -> dict[str, bytes]:
+    """The plate crops of ``views`` by hit id, those still stored (a purged day's are not)."""
+    crops = {}
+    for view in views:
+        if view.read.crop_ref is None:
+            continue
+        try:
+            crops[view.hit.id] = images.get(view.read.crop_ref)
+        except NotFound:
+            continue
+    return crops

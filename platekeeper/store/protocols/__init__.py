@@ -24,6 +24,7 @@ from platekeeper.store.protocols.alerts import AlertOutboxRepository, OutboxItem
 from platekeeper.store.protocols.approvals import ApprovalRepository
 from platekeeper.store.protocols.hotlists import (
     ActiveEntry,
+    HitCursor,
     HitFilter,
     HitRepository,
     HotlistEntryRepository,
@@ -79,6 +80,7 @@ __all__ = [
     "ApprovalRepository",
     "CameraRepository",
     "CeilingSource",
+    "HitCursor",
     "HitFilter",
     "HitRepository",
     "HotlistEntryRepository",

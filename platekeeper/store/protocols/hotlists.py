@@ -116,7 +116,21 @@ class HitFilter:
     """Only hits of these lists (a person's scope: the lists of their agency they may see)."""
     since: datetime | None = None
     """Only hits made at or after this instant."""
+    statuses: Collection[HitStatus] | None = None
+    """Only hits in one of these statuses."""
+    with_outcome: bool | None = None
+    """Only hits whose outcome is recorded (true) or not yet (false)."""
+    before: HitCursor | None = None
+    """Only hits older than this one in the newest-first order: the next page's start."""
     limit: int = 100
+
+
+@dataclass(frozen=True, slots=True)
+class HitCursor:
+    """A place in the newest-first order of hits: the last hit of a page."""
+
+    created_at: datetime
+    hit_id: str
 
 
 class HitRepository(Protocol):

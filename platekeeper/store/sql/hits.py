@@ -113,14 +113,25 @@ def _from_row(row: Row, time: TimeCodec) -> Hit:
 def _filter_sql(query: HitFilter, time: TimeCodec, dialect: Dialect) -> tuple[str, list[Any]]:
     """The ``SELECT`` of ``query``, newest first."""
     lists = None if query.list_ids is None else dialect.array(sorted(query.list_ids))
-    bounds = [
+    statuses = None
+    if query.statuses is not None:
+        statuses = dialect.array(sorted(status.value for status in query.statuses))
+    bounds: list[tuple[str, Any]] = [
         ("status = ?", None if query.status is None else query.status.value),
         ("list_id = ?", query.list_id),
         (dialect.member("list_id"), lists),
+        (dialect.member("status"), statuses),
         ("created_at >= ?", time.optional_to_db(query.since)),
     ]
     clauses = [clause for clause, value in bounds if value is not None]
     params = [value for _, value in bounds if value is not None]
+    if query.with_outcome is not None:
+        clauses.append(f"outcome IS {'NOT ' if query.with_outcome else ''}NULL")
+    if query.before is not None:
+        # Ties on the instant are broken by the id, as the order is: no hit is shown twice.
+        at = time.to_db(query.before.created_at)
+        clauses.append("(created_at < ? OR (created_at = ? AND id < ?))")
+        params.extend((at, at, query.before.hit_id))
     where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
     sql = f"SELECT {_COLUMNS} FROM hits{where} ORDER BY created_at DESC, id DESC LIMIT ?"
     return sql, [*params, query.limit]

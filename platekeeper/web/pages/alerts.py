@@ -2,9 +2,12 @@
 
 Seeing a hit reveals a read, so the page first asks for a purpose and a case number, and every
 list, card and image is fetched through ``services.hit_desk`` with them: each is in the access
-log, as through ``/api/v1/hits``. New hits appear without a reload: the list listens to the live
-alert stream (``/api/v1/alerts/stream`` with the same purpose and case) and reloads itself on
-each alert, and every minute in case the stream was interrupted.
+log, as through ``/api/v1/hits``. The list is a page of hits newest first, grouped by plate and
+list, filtered and paged as ``alert_list`` describes; its thumbnails come within the list's own
+access. New hits appear without a reload: the list listens to the live alert stream
+(``/api/v1/alerts/stream`` with the same purpose and case) and reloads itself on each alert, and
+every minute in case the stream was interrupted; ``static/app/alerts.js`` adds the sound and the
+notification each person may turn on, and the lock button.
 
 A pending hit is confirmed only with its three checks (characters and state against the image,
 the entry at its source), or rejected with its reason; then what came of it is recorded. The
@@ -25,24 +28,31 @@ from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
 from platekeeper.access import Basis
-from platekeeper.domain.hotlists import Hit, HitOutcome, HitStatus, RejectionReason
+from platekeeper.domain.hit_labels import hit_label, outcome_label
+from platekeeper.domain.hotlists import (
+    AlertLevel,
+    Hit,
+    HitOutcome,
+    HitStatus,
+    Hotlist,
+    RejectionReason,
+)
 from platekeeper.domain.permissions import Permission, permissions_of
+from platekeeper.domain.plate_diff import plate_differences
 from platekeeper.domain.purposes import PurposeCatalogue
 from platekeeper.errors import Conflict, FieldError, InvalidInput, PlateKeeperError
-from platekeeper.hotlists.hits import HitView
 from platekeeper.http.auth import Caller, CallerDep, requires
 from platekeeper.http.basis import BasisDep
 from platekeeper.http.deps import ServicesDep
 from platekeeper.services import Services
 from platekeeper.web.errors import is_htmx
+from platekeeper.web.pages.alert_list import AlertPage, Filters, FiltersDep, Show, thumbnails
 from platekeeper.web.pages.caller import person
 from platekeeper.web.pages.fields import typed
 from platekeeper.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
 
-LIST_LIMIT = 100
-"""The newest hits shown; older pending ones are found through the API's filters."""
 CHECKS = ("characters_match", "state_matches", "active_at_source")
 _VIEW = requires(Permission.ALERTS_VIEW)
 _VERIFY = requires(Permission.ALERTS_VERIFY)
@@ -59,10 +69,22 @@ class Desk:
     may_verify: bool
     camera_names: dict[str, str]
     catalogue: PurposeCatalogue
+    lists: tuple[Hotlist, ...] = ()
+    """The lists whose hits the person sees, to filter by."""
 
     @property
     def query(self) -> str:
         return basis_query(self.basis)
+
+    # What the templates use to show a hit: its codes in words, and the read against the list.
+    label = staticmethod(hit_label)
+    outcome_label = staticmethod(outcome_label)
+    differences = staticmethod(plate_differences)
+    thumbnails = staticmethod(thumbnails)
+    levels = tuple(AlertLevel)
+    reasons = tuple(RejectionReason)
+    pending = HitStatus.PENDING
+    shows = tuple(Show)
 
 
 def basis_query(basis: Basis) -> str:
@@ -71,7 +93,11 @@ def basis_query(basis: Basis) -> str:
 
 @router.get("/alerts", dependencies=_VIEW)
 def alerts(
-    request: Request, caller: CallerDep, services: ServicesDep, basis: BasisDep
+    request: Request,
+    caller: CallerDep,
+    services: ServicesDep,
+    basis: BasisDep,
+    shown: FiltersDep,
 ) -> HTMLResponse:
     desk = _desk(services, caller, basis)
     return _purpose_first(
@@ -79,18 +105,23 @@ def alerts(
         caller,
         desk,
         template="pages/alerts/index.html",
-        context={"stream": f"/api/v1/alerts/stream?{desk.query}"},
-        found=("hits", partial(_open_hits, services, caller, basis)),
+        context={"stream": f"/api/v1/alerts/stream?{desk.query}", "filters": shown},
+        found=("hits", partial(_alert_page, services, caller, basis, shown)),
     )
 
 
 @router.get("/alerts/list", dependencies=_VIEW)
 def alert_list(
-    request: Request, caller: CallerDep, services: ServicesDep, basis: BasisDep
+    request: Request,
+    caller: CallerDep,
+    services: ServicesDep,
+    basis: BasisDep,
+    shown: FiltersDep,
 ) -> HTMLResponse:
     desk = _desk(services, caller, basis)
-    hits = _open_hits(services, caller, basis)
-    return render(request, "pages/alerts/_list.html", {"desk": desk, "hits": hits}, caller=caller)
+    hits = _alert_page(services, caller, basis, shown)
+    context = {"desk": desk, "hits": hits, "filters": shown}
+    return render(request, "pages/alerts/_list.html", context, caller=caller)
 
 
 @router.get("/alerts/{hit_id}", dependencies=_VIEW)
@@ -104,7 +135,7 @@ def hit_detail(
         desk,
         template="pages/alerts/detail.html",
         context={"hit_id": hit_id},
-        found=("view", partial(services.hit_desk.get, caller.requester, basis, hit_id)),
+        found=("card", partial(services.hit_desk.card, caller.requester, basis, hit_id)),
     )
 
 
@@ -195,12 +226,14 @@ def _decided(
         problem = error
     basis = Basis(form["purpose"] or None, form["case_number"] or None)
     desk = _desk(services, caller, basis)
-    view = services.hit_desk.get(caller.requester, basis, hit_id)
+    card = services.hit_desk.card(caller.requester, basis, hit_id)
     # From the hit's own page the card is that page's; without htmx the answer is that page.
     on_detail = f"/alerts/{hit_id}?" in request.headers.get("HX-Current-URL", "")
     context = {
         "desk": desk,
-        "view": view,
+        "card": card,
+        "view": card.views[0],
+        "thumbnails": thumbnails(card.crops),
         "problem": problem,
         "typed": form,
         "hit_id": hit_id,
@@ -220,26 +253,10 @@ def choice(kind: type[E], value: str, name: str, hint: str) -> E:
         raise InvalidInput(message, hint=hint, fields=[FieldError(name, message)]) from None
 
 
-@dataclass(frozen=True, slots=True)
-class OpenHits:
-    """The newest hits still needing a person, newest first."""
-
-    pending: list[HitView]
-    """To verify."""
-    awaiting_outcome: list[HitView]
-    """Confirmed or rejected, with nothing yet recorded of what came of them."""
-
-
-def _open_hits(services: Services, caller: Caller, basis: Basis) -> OpenHits:
-    views = services.hit_desk.list(caller.requester, basis, None, None, LIST_LIMIT)
-    return OpenHits(
-        pending=[view for view in views if view.hit.status is HitStatus.PENDING],
-        awaiting_outcome=[
-            view
-            for view in views
-            if view.hit.status is not HitStatus.PENDING and view.hit.outcome is None
-        ],
-    )
+def _alert_page(services: Services, caller: Caller, basis: Basis, shown: Filters) -> AlertPage:
+    page = services.hit_desk.page(caller.requester, basis, shown.hit_query())
+    pending_total = services.hit_desk.count_pending(caller.requester)
+    return AlertPage(page, shown, pending_total)
 
 
 def _desk(services: Services, caller: Caller, basis: Basis) -> Desk:
@@ -250,4 +267,5 @@ def _desk(services: Services, caller: Caller, basis: Basis) -> Desk:
         may_verify=Permission.ALERTS_VERIFY in permissions_of(caller.roles),
         camera_names={camera.id: camera.name for camera in cameras},
         catalogue=services.read_access.catalogue,
+        lists=services.hit_desk.lists(caller.requester),
     )

@@ -19,8 +19,10 @@ document.addEventListener("DOMContentLoaded", () => {
 // CJIS AC-11: after the lock time without input the page covers itself. Its parts are hidden,
 // not dimmed; the server locks the session, so a reload shows only its lock screen; only the
 // person's password, checked by the server, unlocks it. A page that listens to alerts goes on
-// listening and only counts them. After the session's own idle limit the server has ended it:
-// go to the sign-in page, which shows nothing.
+// listening and only counts them, and its stream keeps the locked session from its idle end: the
+// lock holds instead (the stream says when the session ends all the same, at its last hour).
+// Any other page, after the session's own idle limit, goes to the sign-in page, which shows
+// nothing.
 const screenLock = { locked: false, alerts: 0, lastInput: Date.now(), title: document.title };
 
 function watchIdle(body) {
@@ -38,12 +40,16 @@ function watchIdle(body) {
   });
   setInterval(() => {
     const idle = Date.now() - screenLock.lastInput;
-    if (idle > endMinutes * 60_000) {
+    if (idle > endMinutes * 60_000 && !(screenLock.locked && listening())) {
       location.assign(`/login?next=${encodeURIComponent(here())}&timed_out=1`);
     } else if (lockMinutes && !screenLock.locked && idle > lockMinutes * 60_000) {
       lockScreen();
     }
   }, 5_000);
+}
+
+function listening() {
+  return document.querySelector("[data-live-source][data-live-state=connected]") !== null;
 }
 
 function here() {
@@ -58,7 +64,8 @@ function pageParts() {
   return document.querySelectorAll("body > .skip, body > header, body > main, body > footer");
 }
 
-function lockScreen() {
+// "by-hand": the person locked it (the alert screen's button), not the idle time.
+function lockScreen(why = "idle") {
   const template = document.getElementById("screen-lock-template");
   if (!template || screenLock.locked) return;
   screenLock.locked = true;
@@ -66,11 +73,18 @@ function lockScreen() {
   for (const part of pageParts()) { part.hidden = true; part.inert = true; }
   document.body.append(template.content.cloneNode(true));
   const cover = document.getElementById("screen-lock");
+  if (why === "by-hand") {
+    cover.querySelector("[data-lock-why]").textContent = "You locked the screen.";
+  }
   const form = cover.querySelector("form#screen-lock-form");
   form.addEventListener("submit", (event) => { event.preventDefault(); unlockWith(form); });
   document.title = "Screen locked · PlateKeeper";
   cover.querySelector("input[type=password]").focus();
-  fetch("/session/lock", { method: "POST", headers: { "X-CSRF-Token": csrfToken() } });
+  fetch("/session/lock", {
+    method: "POST",
+    headers: { "X-CSRF-Token": csrfToken() },
+    body: new URLSearchParams({ why }),
+  });
 }
 
 async function unlockWith(form) {
@@ -83,7 +97,7 @@ async function unlockWith(form) {
   form.reset();
   if (answer.status === 204) return unlockScreen();
   const problem = await answer.json().catch(() => ({}));
-  if (problem.code !== "wrong_password") {
+  if (!["wrong_password", "second_factor_invalid"].includes(problem.code)) {
     // The session ended or the account locked: only signing in again goes on.
     location.assign(`/login?next=${encodeURIComponent(here())}`);
     return;
@@ -123,6 +137,10 @@ function followLive(element) {
   // While the screen is locked an alert is counted, never shown; the server sends a locked
   // session's alerts without their content anyway.
   const arrived = (event) => {
+    if (event.type === "alert") {
+      const detail = { locked: screenLock.locked, data: event.data };
+      element.dispatchEvent(new CustomEvent("live-alert", { detail }));
+    }
     if (!screenLock.locked) htmx.trigger(element, "live");
     else if (event.type === "alert") showAlertCount(screenLock.alerts + 1);
   };
@@ -130,6 +148,14 @@ function followLive(element) {
   for (const name of (element.dataset.liveEvents || "").split(/\s+/).filter(Boolean)) {
     source.addEventListener(name, arrived);
   }
+  // The session ended (at its last hour, or signed out elsewhere): only signing in goes on.
+  // A server stopping is no end: the browser reconnects to it when it is back.
+  source.addEventListener("closed", (event) => {
+    if (!(JSON.parse(event.data || "{}").reason || "").includes("session")) return;
+    source.close();
+    element.setAttribute("data-live-state", "closed");
+    location.assign(`/login?next=${encodeURIComponent(here())}&timed_out=1`);
+  });
   source.addEventListener("error", () => element.setAttribute("data-live-state", "reconnecting"));
   source.addEventListener("open", () => element.setAttribute("data-live-state", "connected"));
 }
