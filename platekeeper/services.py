@@ -33,6 +33,7 @@ from platekeeper.domain.stewardship import Independence
 from platekeeper.domain.time import Clock, SystemClock
 from platekeeper.errors import NotFound, StoreError
 from platekeeper.hotlists.alerts import AlertDispatcher
+from platekeeper.hotlists.edge_copy import HotlistCopies
 from platekeeper.hotlists.hits import HitDesk
 from platekeeper.hotlists.matcher import HotlistMatcher
 from platekeeper.hotlists.service import HotlistService
@@ -45,6 +46,7 @@ from platekeeper.incidents import (
 )
 from platekeeper.ingest import IngestLimits, IngestService
 from platekeeper.ingest.cameras import CameraService
+from platekeeper.ingest.edge_health import EdgeHealthDesk
 from platekeeper.policy.effective import (
     forbidden_without_policy,
     load_effective_for,
@@ -88,6 +90,8 @@ class Services:
     corrections: CorrectionDesk
     directory_tokens: DirectoryTokens
     provisioning: Provisioning
+    edge_health: EdgeHealthDesk
+    hotlist_copies: HotlistCopies
     sign_on: SingleSignOn | None = None
     """Single sign-on through the agency's OpenID provider; None unless ``oidc.enabled``."""
 
@@ -241,6 +245,14 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         corrections=CorrectionDesk(store, log, clock, access, listeners=[matcher]),
         directory_tokens=DirectoryTokens(store, log, clock, settings.identity.scim_token_max_days),
         provisioning=Provisioning(store, accounts, settings.identity.mapping(), log, clock),
+        edge_health=EdgeHealthDesk(store, clock),
+        hotlist_copies=HotlistCopies(
+            store,
+            clock,
+            log.signer,
+            timedelta(hours=settings.hotlists.edge_copy_valid_hours),
+            forbidden,
+        ),
         sign_on=_sign_on(settings, store, clock, accounts, log),
     )
 

@@ -26,6 +26,7 @@ from platekeeper.store.protocols.directory import (
     DirectoryTokenRepository,
     DirectoryUserRepository,
 )
+from platekeeper.store.protocols.edge import EdgeHealthRepository
 from platekeeper.store.protocols.factors import (
     PendingSignInRepository,
     RecoveryCodeRepository,
@@ -72,6 +73,8 @@ class Store(Protocol):
     def agencies(self) -> AgencyRepository: ...
     @property
     def cameras(self) -> CameraRepository: ...
+    @property
+    def edge_health(self) -> EdgeHealthRepository: ...
     @property
     def reads(self) -> ReadRepository: ...
     @property
