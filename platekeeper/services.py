@@ -20,6 +20,7 @@ from platekeeper.accounts.second_factor import SecondFactors
 from platekeeper.accounts.service import AccountService
 from platekeeper.accounts.sign_on import SignOnRules, SingleSignOn
 from platekeeper.audit import AccessLog, VerificationReport, open_access_log
+from platekeeper.audit.edge_events import EdgeAccessEvents
 from platekeeper.audit.pruning import MIN_RETENTION_DAYS
 from platekeeper.config import AccessSettings, PurposeSettings, Settings
 from platekeeper.domain.access import Checkpoint
@@ -92,6 +93,7 @@ class Services:
     provisioning: Provisioning
     edge_health: EdgeHealthDesk
     hotlist_copies: HotlistCopies
+    edge_events: EdgeAccessEvents
     sign_on: SingleSignOn | None = None
     """Single sign-on through the agency's OpenID provider; None unless ``oidc.enabled``."""
 
@@ -251,8 +253,9 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
             clock,
             log.signer,
             timedelta(hours=settings.hotlists.edge_copy_valid_hours),
-            forbidden,
+            access.catalogue(),
         ),
+        edge_events=EdgeAccessEvents(store, log, clock),
         sign_on=_sign_on(settings, store, clock, accounts, log),
     )
 

@@ -15,6 +15,12 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from platekeeper.domain.purposes import (
+    CaseNumberFormat,
+    PurposeCatalogue,
+    PurposeCategory,
+    SearchPurpose,
+)
 from platekeeper.domain.time import require_utc
 from platekeeper.errors import InvalidInput
 
@@ -49,6 +55,15 @@ class HotlistCopy:
     issued_at: datetime
     expires_at: datetime
     entries: tuple[CopyEntry, ...]
+    purposes: tuple[SearchPurpose, ...] = ()
+    """The purposes a person may state on the agent's page: the server's, as its gate has them."""
+    case_format: CaseNumberFormat | None = None
+
+    def catalogue(self) -> PurposeCatalogue:
+        """The server's purposes and case format, for the agent's gate."""
+        if self.case_format is None:
+            raise InvalidInput("the hot-list copy carries no case number format")
+        return PurposeCatalogue(self.purposes, self.case_format)
 
     def expired(self, now: datetime) -> bool:
         return now >= self.expires_at
@@ -93,6 +108,12 @@ def encode_copy(copy: HotlistCopy) -> bytes:
         "issued_at": copy.issued_at.isoformat(),
         "expires_at": copy.expires_at.isoformat(),
         "entries": [_entry_document(entry) for entry in copy.entries],
+        "purposes": [
+            {"code": p.code, "label": p.label, "category": p.category.value} for p in copy.purposes
+        ],
+        "case_format": None
+        if copy.case_format is None
+        else {"pattern": copy.case_format.pattern, "example": copy.case_format.example},
     }
     return json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
@@ -107,6 +128,11 @@ def decode_copy(payload: bytes) -> HotlistCopy:
             issued_at=_instant(document["issued_at"]),
             expires_at=_instant(document["expires_at"]),
             entries=tuple(_entry(item) for item in document["entries"]),
+            purposes=tuple(
+                SearchPurpose(str(p["code"]), str(p["label"]), PurposeCategory(p["category"]))
+                for p in document.get("purposes", [])
+            ),
+            case_format=_case_format(document.get("case_format")),
         )
     except (ValueError, KeyError, TypeError) as error:
         raise InvalidInput(f"the hot-list copy is malformed: {error}") from None
@@ -138,6 +164,12 @@ def _entry(item: dict[str, object]) -> CopyEntry:
         reason=str(item["reason"]),
         expires_at=None if expires is None else _instant(expires),
     )
+
+
+def _case_format(value: object) -> CaseNumberFormat | None:
+    if not isinstance(value, dict):
+        return None
+    return CaseNumberFormat(str(value["pattern"]), str(value["example"]))
 
 
 def _instant(value: object) -> datetime:

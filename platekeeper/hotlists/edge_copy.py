@@ -11,7 +11,7 @@ applicable law forbids.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -19,7 +19,7 @@ from typing import Protocol
 from platekeeper.domain import Camera
 from platekeeper.domain.edge import CopyEntry, HotlistCopy, copy_message, encode_copy
 from platekeeper.domain.hotlists import Hotlist, forbidden_list
-from platekeeper.domain.purposes import PurposeCategory
+from platekeeper.domain.purposes import PurposeCatalogue
 from platekeeper.domain.scope import AgencyScope
 from platekeeper.domain.time import Clock
 from platekeeper.store import Store
@@ -55,18 +55,27 @@ class HotlistCopies:
         clock: Clock,
         signer: Signer,
         valid_for: timedelta,
-        forbidden: Mapping[PurposeCategory, str],
+        catalogue: PurposeCatalogue,
     ) -> None:
         self._store = store
         self._clock = clock
         self._signer = signer
         self._valid_for = valid_for
-        self._forbidden = forbidden
+        self._catalogue = catalogue
+        self._forbidden = catalogue.forbidden
 
     def issue(self, camera: Camera) -> SignedCopy:
         now = self._clock.now()
         entries = tuple(self._entries(camera, now))
-        copy = HotlistCopy(camera.id, camera.agency_id, now, now + self._valid_for, entries)
+        copy = HotlistCopy(
+            camera.id,
+            camera.agency_id,
+            now,
+            now + self._valid_for,
+            entries,
+            tuple(self._catalogue.purposes),
+            self._catalogue.case_format,
+        )
         payload = encode_copy(copy)
         signature = self._signer.sign_bytes(copy_message(payload))
         log.info("hot-list copy of %d entries issued to camera %s", len(entries), camera.id)

@@ -6,7 +6,15 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from platekeeper.api.schemas.edge import EdgeHealthPublic, EdgeHealthUpdate, HotlistCopyPublic
+from platekeeper.api.schemas.edge import (
+    EdgeEventsCreate,
+    EdgeEventsReceipt,
+    EdgeHealthPublic,
+    EdgeHealthUpdate,
+    HotlistCopyPublic,
+)
+from platekeeper.audit.edge_events import EdgeEvent
+from platekeeper.domain.access import AccessOutcome
 from platekeeper.domain.permissions import Permission
 from platekeeper.http.auth import CameraDep, requires
 from platekeeper.http.deps import ServicesDep
@@ -45,3 +53,29 @@ def hotlist_copy(services: ServicesDep, camera: CameraDep) -> HotlistCopyPublic:
         public_key_pem=services.access_log.signer.public_key_pem(),
         entries=signed.entries,
     )
+
+
+@router.post(
+    "/access-events",
+    summary="Enter the accesses made on an edge agent's page in the access log",
+    response_model=EdgeEventsReceipt,
+    dependencies=requires(Permission.READS_INGEST),
+)
+def access_events(
+    body: EdgeEventsCreate, services: ServicesDep, camera: CameraDep
+) -> EdgeEventsReceipt:
+    events = [
+        EdgeEvent(
+            id=event.id,
+            at=event.at,
+            username=event.username,
+            action=event.action,
+            outcome=AccessOutcome(event.outcome),
+            reason=event.reason,
+            query=event.query,
+            purpose_code=event.purpose_code,
+            case_number=event.case_number,
+        )
+        for event in body.events
+    ]
+    return EdgeEventsReceipt(entered=services.edge_events.enter(camera, events))

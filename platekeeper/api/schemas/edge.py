@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated, Literal
+
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 
@@ -42,3 +44,32 @@ class HotlistCopyPublic(BaseModel):
     key_id: str = Field(description="The server's signing key, as 'platekeeper audit public-key'.")
     public_key_pem: str = Field(description="The key itself; an agent pins it on first use.")
     entries: int
+
+
+class EdgeEventIn(BaseModel):
+    """One access on the agent's page, as its gate decided and recorded it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(min_length=1, max_length=64, description="The agent's id for the event.")
+    at: AwareDatetime = Field(description="When it happened, by the agent's clock.")
+    username: str = Field(min_length=1, max_length=100)
+    agency_id: str = Field(min_length=1, max_length=63)
+    action: str = Field(min_length=1, max_length=40, description="alerts:view or alerts:verify.")
+    outcome: Literal["allowed", "denied"]
+    reason: str = Field(max_length=1000)
+    query: dict[str, Annotated[str, Field(max_length=200)]] = Field(
+        default_factory=dict, max_length=20
+    )
+    purpose_code: str | None = Field(default=None, max_length=100)
+    case_number: str | None = Field(default=None, max_length=100)
+
+
+class EdgeEventsCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    events: list[EdgeEventIn] = Field(min_length=1, max_length=1000)
+
+
+class EdgeEventsReceipt(BaseModel):
+    entered: int = Field(description="Events entered now; the rest were entered before.")

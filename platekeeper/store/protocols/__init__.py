@@ -22,7 +22,7 @@ from platekeeper.store.protocols.accounts import (
 )
 from platekeeper.store.protocols.alerts import AlertOutboxRepository, OutboxItem, OutboxStatus
 from platekeeper.store.protocols.approvals import ApprovalRepository
-from platekeeper.store.protocols.edge import EdgeHealthRepository
+from platekeeper.store.protocols.edge import EdgeEventRepository, EdgeHealthRepository
 from platekeeper.store.protocols.hotlists import (
     ActiveEntry,
     HitFilter,
@@ -80,6 +80,7 @@ __all__ = [
     "ApprovalRepository",
     "CameraRepository",
     "CeilingSource",
+    "EdgeEventRepository",
     "EdgeHealthRepository",
     "HitFilter",
     "HitRepository",

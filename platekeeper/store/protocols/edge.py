@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from datetime import datetime
 from typing import Protocol
 
 from platekeeper.domain.edge import EdgeHealth
@@ -15,4 +16,14 @@ class EdgeHealthRepository(Protocol):
 
     def latest(self, camera_ids: Collection[str]) -> dict[str, EdgeHealth]:
         """The latest report of each of ``camera_ids`` that has reported."""
+        ...
+
+
+class EdgeEventRepository(Protocol):
+    """The ids of the edge agents' access events already entered in the access log."""
+
+    def entered(self, event_id: str) -> bool: ...
+
+    def enter(self, event_id: str, camera_id: str, at: datetime) -> bool:
+        """Note ``event_id`` as entered; False if it was already."""
         ...

@@ -26,7 +26,7 @@ from platekeeper.store.protocols.directory import (
     DirectoryTokenRepository,
     DirectoryUserRepository,
 )
-from platekeeper.store.protocols.edge import EdgeHealthRepository
+from platekeeper.store.protocols.edge import EdgeEventRepository, EdgeHealthRepository
 from platekeeper.store.protocols.factors import (
     PendingSignInRepository,
     RecoveryCodeRepository,
@@ -75,6 +75,8 @@ class Store(Protocol):
     def cameras(self) -> CameraRepository: ...
     @property
     def edge_health(self) -> EdgeHealthRepository: ...
+    @property
+    def edge_events(self) -> EdgeEventRepository: ...
     @property
     def reads(self) -> ReadRepository: ...
     @property

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from datetime import datetime
 from typing import Any
 
 from platekeeper.domain.edge import EdgeHealth
@@ -66,3 +67,21 @@ def _health(row: Row, time: TimeCodec) -> EdgeHealth:
         copy_expires_at=time.optional_from_db(row[7]),
         warning=row[8],
     )
+
+
+class SqlEdgeEvents(Repository):
+    def entered(self, event_id: str) -> bool:
+        return (
+            self._fetch_one("SELECT 1 FROM edge_access_events WHERE id = ?", (event_id,))
+            is not None
+        )
+
+    def enter(self, event_id: str, camera_id: str, at: datetime) -> bool:
+        return (
+            self._execute(
+                "INSERT INTO edge_access_events (id, camera_id, received_at) VALUES (?, ?, ?)"
+                " ON CONFLICT DO NOTHING",
+                (event_id, camera_id, self._time.to_db(at)),
+            )
+            > 0
+        )

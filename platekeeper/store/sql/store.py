@@ -23,7 +23,7 @@ from platekeeper.store.sql.directory import (
     SqlDirectoryTokens,
     SqlDirectoryUsers,
 )
-from platekeeper.store.sql.edge import SqlEdgeHealth
+from platekeeper.store.sql.edge import SqlEdgeEvents, SqlEdgeHealth
 from platekeeper.store.sql.factors import SqlPendingSignIns, SqlRecoveryCodes, SqlSecondFactors
 from platekeeper.store.sql.hits import SqlHits
 from platekeeper.store.sql.hotlists import SqlHotlistEntries, SqlHotlists
@@ -58,6 +58,7 @@ class SqlStore:
         self.agencies = SqlAgencies(database)
         self.cameras = SqlCameras(database)
         self.edge_health = SqlEdgeHealth(database)
+        self.edge_events = SqlEdgeEvents(database)
         self.accounts = SqlAccounts(database)
         self.sessions = SqlSessions(database)
         self.session_locks = SqlSessionLocks(database)
