@@ -67,6 +67,9 @@ def run(
     max_backoff_s: Annotated[
         float, typer.Option(min=0.1, max=3600, help="Longest wait between tries to forward.")
     ] = 60.0,
+    batch_size: Annotated[
+        int, typer.Option(min=1, max=1000, help="Most reads forwarded in one request.")
+    ] = 50,
     status_interval_s: Annotated[
         float, typer.Option(min=0.1, max=3600, help="How often health is reported.")
     ] = 60.0,
@@ -89,6 +92,7 @@ def run(
         if server_public_key is None
         else load_public_key(_read_secret(server_public_key, "the server's key"), "the key"),
         max_backoff_s=max_backoff_s,
+        batch_size=batch_size,
         status_interval_s=status_interval_s,
     )
     pipeline = build_pipeline(engine_config(settings.recognition, region.value if region else None))
