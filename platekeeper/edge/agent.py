@@ -115,8 +115,11 @@ class Agent:
         finally:
             for loop in self._loops:
                 loop.stop(timeout_s=10.0)
-            self.server.close()
-            self.queue.close()
+            self.close()
+
+    def close(self) -> None:
+        self.server.close()
+        self.queue.close()
 
     def _capture(self, stop: threading.Event) -> None:
         source = self.options.source

@@ -15,6 +15,7 @@ import html
 import json
 import secrets
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Annotated
@@ -379,12 +380,21 @@ class PageServer:
     """The page served by uvicorn on a thread, on loopback by default."""
 
     def __init__(self, app: FastAPI, port: int, host: str = "127.0.0.1") -> None:
+        self.url = f"http://{host}:{port}"
         config = uvicorn.Config(app, host=host, port=port, log_level="warning")
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, name="edge-page", daemon=True)
 
-    def start(self) -> PageServer:
+    def start(self, timeout_s: float = 10.0) -> PageServer:
         self._thread.start()
+        deadline = time.monotonic() + timeout_s
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise InvalidInput(
+                    f"the agent's page cannot listen on {self.url}",
+                    hint="Choose another --page-port, or 0 for no page.",
+                )
+            time.sleep(0.01)
         return self
 
     def stop(self) -> None:

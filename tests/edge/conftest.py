@@ -7,9 +7,9 @@ import hashlib
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -20,6 +20,9 @@ from pydantic import SecretStr
 from platekeeper.app import create_app
 from platekeeper.config import PostgresStoreSettings, Settings
 from platekeeper.domain import CameraKind
+from platekeeper.domain.hotlists import AlertLevel, Hotlist, HotlistEntry, ListSource
+from platekeeper.edge.agent import Agent, EdgeOptions
+from platekeeper.recognition import EngineConfig, PlatePipeline, build_pipeline
 from platekeeper.services import Services
 from platekeeper.store import ReadQuery
 from tests.conftest import FixedClock, build_test_services, make_agency, make_camera
@@ -31,10 +34,15 @@ PLATES = ("7ABC123", "KXR4821", "5TRW903", "4MNP218", "8DFG392", "6HJK745", "3TU
 
 
 class WallClock(FixedClock):
-    """The real time: the agent dates its reads by it, and the server checks them against it."""
+    """The real time, or the real time shifted by ``offset``: the agent dates its reads by it,
+    and the server checks them against it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.offset = timedelta(0)
 
     def now(self) -> datetime:
-        return datetime.now(UTC)
+        return datetime.now(UTC) + self.offset
 
 
 class EdgeServer:
@@ -78,6 +86,11 @@ def edge_settings(request: pytest.FixtureRequest, settings: Settings) -> Setting
     dsn = request.getfixturevalue("postgres_schema_dsn")
     store = PostgresStoreSettings(type="postgres", dsn=SecretStr(dsn), pool_max_size=4)
     return settings.model_copy(update={"store": store})
+
+
+@pytest.fixture(scope="session")
+def pipeline() -> PlatePipeline:
+    return build_pipeline(EngineConfig(region="us", threads=1))
 
 
 @pytest.fixture
@@ -154,3 +167,63 @@ def start_agent(command: list[str], home: Path) -> subprocess.Popen[bytes]:
     env["PLATEKEEPER_DATA_DIR"] = str(home)
     with (home / "agent.log").open("ab") as log:  # the child keeps its own descriptor
         return subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+
+
+def listed(
+    services: Services, plate: str, *, list_id: str = "stolen", covert: bool = False
+) -> None:
+    """``plate`` on an active list of the agency."""
+    now = datetime.now(UTC)
+    services.store.hotlists.add(
+        Hotlist(
+            id=list_id,
+            agency_id="demo-pd",
+            name=f"List {list_id}",
+            source=ListSource.MANUAL,
+            priority=1,
+            alert_level=AlertLevel.CRITICAL,
+            covert=covert,
+            created_at=now - timedelta(days=3),
+        )
+    )
+    services.store.hotlist_entries.add(
+        [
+            HotlistEntry(
+                id=f"{list_id}-{plate}",
+                list_id=list_id,
+                plate_text=plate,
+                state="us-ca",
+                reason="stolen vehicle",
+                entered_by="sam",
+                entered_at=now - timedelta(days=1),
+                expires_at=None,
+            )
+        ]
+    )
+
+
+@pytest.fixture
+def make_agent(
+    server: EdgeServer, camera_key: str, pipeline: PlatePipeline, tmp_path: Path
+) -> Iterator[Callable[..., Agent]]:
+    """An agent in process, on the test's server, watching ``tmp_path/incoming``."""
+    made: list[Agent] = []
+
+    def make(**options: object) -> Agent:
+        (tmp_path / "incoming").mkdir(exist_ok=True)
+        agent = Agent(
+            EdgeOptions(
+                server_url=server.url,
+                camera_key=camera_key,
+                source=str(tmp_path / "incoming"),
+                data_dir=tmp_path / "queue",
+                **options,  # type: ignore[arg-type]
+            ),
+            pipeline,
+        )
+        made.append(agent)
+        return agent
+
+    yield make
+    for agent in made:
+        agent.close()

@@ -95,5 +95,5 @@ def test_no_read_is_lost_or_doubled_across_kills_and_outages(
     assert agent.wait(timeout=30) == 0
 
     stored = server.reads()
-    assert sorted(image for _, image in stored) == expected
+    assert sorted(str(image) for _, image in stored) == expected
     assert sorted(plate for plate, _ in stored) == sorted(PLATES)
