@@ -13,7 +13,7 @@ import httpx
 
 from platekeeper.errors import PlateKeeperError
 
-RETRY_LATER = {401, 403, 408, 425, 429}
+RETRY_LATER = frozenset({401, 403, 408, 425, 429})
 """4xx answers that say 'not now' rather than 'never': the key may be rotated back, the camera
 set active again, the server less busy."""
 
@@ -69,14 +69,18 @@ class Server:
     def me(self, person_token: str) -> dict[str, Any]:
         """Who ``person_token`` belongs to, as the server says now."""
         headers = {"Authorization": f"Bearer {person_token}"}
-        return self._send("GET", "/api/v1/auth/me", headers=headers).body
+        # A person's token refused (401, 403) is a wrong token, not a server away.
+        later = RETRY_LATER - {401, 403}
+        return self._send("GET", "/api/v1/auth/me", later, headers=headers).body
 
-    def _send(self, method: str, path: str, **arguments: Any) -> Accepted:
+    def _send(
+        self, method: str, path: str, later: frozenset[int] = RETRY_LATER, **arguments: Any
+    ) -> Accepted:
         try:
             response = self._client.request(method, path, **arguments)
         except httpx.HTTPError as error:
             raise Unreachable(f"the server cannot be reached: {error}") from None
-        if response.status_code >= 500 or response.status_code in RETRY_LATER:
+        if response.status_code >= 500 or response.status_code in later:
             raise Unreachable(f"the server answered {response.status_code}: {_problem(response)}")
         if response.status_code >= 400:
             raise Refused(response.status_code, _problem(response))
