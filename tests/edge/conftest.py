@@ -211,16 +211,14 @@ def make_agent(
 
     def make(**options: object) -> Agent:
         (tmp_path / "incoming").mkdir(exist_ok=True)
-        agent = Agent(
-            EdgeOptions(
-                server_url=server.url,
-                camera_key=camera_key,
-                source=str(tmp_path / "incoming"),
-                data_dir=tmp_path / "queue",
-                **options,  # type: ignore[arg-type]
-            ),
-            pipeline,
-        )
+        chosen: dict[str, object] = {
+            "server_url": server.url,
+            "camera_key": camera_key,
+            "source": str(tmp_path / "incoming"),
+            "data_dir": tmp_path / "queue",
+            **options,
+        }
+        agent = Agent(EdgeOptions(**chosen), pipeline)  # type: ignore[arg-type]
         made.append(agent)
         return agent
 
