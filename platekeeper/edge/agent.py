@@ -33,6 +33,9 @@ log = logging.getLogger(__name__)
 
 QUEUE_FILE = "queue.db"
 EVENTS_PER_ROUND = 200
+HITS_KEPT = timedelta(hours=24)
+"""How long an offline hit (its plate and crop) stays on the agent: past a shift it helps no
+one in the car, and the server holds its own hit on the same read."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +145,7 @@ class Agent:
     def status_round(self) -> float | None:
         """Fetch the hot-list copy when due, report health, forward the page's access events."""
         now = datetime.now(UTC)
+        self.queue.forget_before(now - HITS_KEPT)
         self._refresh_copy(now)
         try:
             answer = self.server.report_health(self.health(now))

@@ -129,9 +129,12 @@ class FolderSource:
                 yield path
 
     def one(self, path: Path) -> int:
-        stat = path.stat()
+        try:
+            stat = path.stat()
+            data = path.read_bytes()
+        except FileNotFoundError:
+            return 0  # taken away since the listing: nothing was captured
         self._seen.add((path.name, stat.st_size, stat.st_mtime_ns))
-        data = path.read_bytes()
         # By content: the same photo again, under any name, is the same capture.
         items_key = f"image:{hashlib.sha256(data).hexdigest()}"
         if self._capture.done(items_key):
@@ -141,7 +144,9 @@ class FolderSource:
             result = self._recogniser.recognise(image)
             items = items_for(data, image, result, capture_time(path, data))
         except (PlateKeeperError, OSError) as error:
-            log.warning("image %s was not read: %s", path.name, error)
+            # A camera's file names often carry the plate: the name is for DEBUG only.
+            log.warning("an image was not read (%s); it is skipped", type(error).__name__)
+            log.debug("image %s was not read: %s", path.name, error)
             items = []
         return self._capture.items(items, items_key)
 

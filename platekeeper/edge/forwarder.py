@@ -93,7 +93,12 @@ class Forwarder:
                     self._send([stored])
                 return
             self._queue.refuse(batch[0], refused.message)
-            log.warning("read %s set aside: %s", batch[0].read.client_read_id, refused.message)
+            # The server's answer may quote the plate: it is kept in the queue, not logged.
+            log.warning(
+                "read %s set aside: the server refused it (%d)",
+                batch[0].read.client_read_id,
+                refused.status,
+            )
             return
         now = datetime.now(UTC)
         self._queue.remove([stored.seq for stored in batch], now)

@@ -246,6 +246,14 @@ class EdgeQueue:
             ).rowcount
         return changed > 0
 
+    def forget_before(self, instant: datetime) -> int:
+        """Delete the offline hits made, and the sign-ins that lapsed, before ``instant``; how
+        many hits went. A hit's plate and image stay on the car no longer than it is of use."""
+        with self._write() as db:
+            hits = db.execute("DELETE FROM hits WHERE made_at < ?", (_stamp(instant),))
+            db.execute("DELETE FROM sign_ins WHERE good_until < ?", (_stamp(instant),))
+        return hits.rowcount
+
     def add_event(self, event_id: str, document: str) -> None:
         """An access on the page, kept until the server's access log has it."""
         with self._write() as db:
@@ -268,7 +276,7 @@ class EdgeQueue:
         with self._write() as db:
             db.execute(
                 "INSERT OR REPLACE INTO sign_ins (token_hash, person, good_until) VALUES (?, ?, ?)",
-                (token_hash, person, good_until.isoformat()),
+                (token_hash, person, _stamp(good_until)),
             )
 
     def sign_in(self, token_hash: str, now: datetime) -> str | None:
@@ -290,4 +298,9 @@ def _blob(value: object) -> bytes | None:
 
 
 def _now() -> str:
-    return datetime.now(UTC).isoformat()
+    return _stamp(datetime.now(UTC))
+
+
+def _stamp(instant: datetime) -> str:
+    """An instant as text that sorts as time does (always with microseconds, always UTC)."""
+    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")
