@@ -26,6 +26,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from platekeeper.domain.gate import NOTHING_STATED, Access, AccessGate, Person, Stated
 from platekeeper.domain.permissions import Permission
+from platekeeper.domain.time import spoken_span
 from platekeeper.edge.people import EventQueueSink, SignIn
 from platekeeper.edge.queue import LocalHit
 from platekeeper.errors import InvalidInput, PlateKeeperError
@@ -272,14 +273,10 @@ def _hit_row(agent: Agent, hit: LocalHit) -> str:
 
 
 def age_of(captured_at: str, now: datetime | None = None) -> str:
-    """'read 5 min ago', 'read 3 h ago', 'read 2 days ago': never mistaken for a live stop."""
-    span = (now or datetime.now(UTC)) - datetime.fromisoformat(captured_at)
-    minutes = max(0, int(span.total_seconds() // 60))
-    if minutes < 120:
-        return f"read {minutes} min ago"
-    if minutes < 48 * 60:
-        return f"read {minutes // 60} h ago"
-    return f"read {minutes // (24 * 60)} days ago"
+    """'read 5 min ago', 'read 2 days ago': an offline hit is never mistaken for a live stop."""
+    return (
+        f"read {spoken_span((now or datetime.now(UTC)) - datetime.fromisoformat(captured_at))} ago"
+    )
 
 
 def _status(agent: Agent) -> str:

@@ -24,6 +24,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from platekeeper.domain.access import AccessEvent, AccessRecord, Actor, seal
+from platekeeper.domain.access import event_document as access_event_document
 from platekeeper.domain.gate import Person
 from platekeeper.domain.people import Role
 from platekeeper.domain.permissions import Permission
@@ -96,16 +97,12 @@ class EventQueueSink:
         return seal(0, event, "0" * 64)
 
 
+_NOT_SENT = frozenset({"read_ids", "image_refs", "client_address", "signed_in_with"})
+"""What the server sets itself when it enters the event: the page returns no read ids or
+images, and the address and way of signing in are the agent's."""
+
+
 def event_document(event_id: str, event: AccessEvent) -> dict[str, Any]:
-    return {
-        "id": event_id,
-        "at": event.at.isoformat(),
-        "username": event.actor.username,
-        "agency_id": event.actor.agency_id,
-        "action": event.action,
-        "outcome": event.outcome.value,
-        "reason": event.reason,
-        "query": dict(event.query),
-        "purpose_code": event.purpose_code,
-        "case_number": event.case_number,
-    }
+    """The event as ``POST /api/v1/edge/access-events`` takes it."""
+    document = access_event_document(event)
+    return {"id": event_id, **{k: v for k, v in document.items() if k not in _NOT_SENT}}

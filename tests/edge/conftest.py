@@ -15,19 +15,21 @@ from pathlib import Path
 import pytest
 import uvicorn
 from PIL import Image
-from pydantic import SecretStr
 
 from platekeeper.app import create_app
-from platekeeper.config import PostgresStoreSettings, Settings
+from platekeeper.config import Settings
 from platekeeper.domain import CameraKind
 from platekeeper.domain.hotlists import AlertLevel, Hotlist, HotlistEntry, ListSource
 from platekeeper.edge.agent import Agent, EdgeOptions
 from platekeeper.recognition import EngineConfig, PlatePipeline, build_pipeline
 from platekeeper.services import Services
 from platekeeper.store import ReadQuery
+from tests.api.conftest import backend_settings
 from tests.conftest import FixedClock, build_test_services, make_agency, make_camera
 from tests.ports import free_port, running
 from tests.recognition.render import compose
+
+__all__ = ["backend_settings"]  # the fixture: each test on both stores
 
 PLATES = ("7ABC123", "KXR4821", "5TRW903", "4MNP218", "8DFG392", "6HJK745", "3TUV927", "1WXY350")
 """Plates the built-in recogniser reads right in the photos ``photo`` draws."""
@@ -79,15 +81,6 @@ def _digest(ref: str, server: EdgeServer) -> str:
     return hashlib.sha256(server.services.images.get(ref)).hexdigest()
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def edge_settings(request: pytest.FixtureRequest, settings: Settings) -> Settings:
-    if request.param == "sqlite":
-        return settings
-    dsn = request.getfixturevalue("postgres_schema_dsn")
-    store = PostgresStoreSettings(type="postgres", dsn=SecretStr(dsn), pool_max_size=4)
-    return settings.model_copy(update={"store": store})
-
-
 @pytest.fixture(scope="session")
 def pipeline() -> PlatePipeline:
     return build_pipeline(EngineConfig(region="us", threads=1))
@@ -99,8 +92,8 @@ def wall_clock() -> WallClock:
 
 
 @pytest.fixture
-def edge_services(edge_settings: Settings, wall_clock: WallClock) -> Iterator[Services]:
-    services = build_test_services(edge_settings, wall_clock)
+def edge_services(backend_settings: Settings, wall_clock: WallClock) -> Iterator[Services]:
+    services = build_test_services(backend_settings, wall_clock)
     services.store.agencies.add(make_agency())
     yield services
     services.close()

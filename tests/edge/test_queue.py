@@ -8,7 +8,6 @@ from pathlib import Path
 
 from platekeeper.edge.queue import EdgeQueue, LocalHit, QueuedRead
 
-
 BASE = datetime.now(UTC)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
@@ -21,6 +21,7 @@ from platekeeper.domain import Camera, CameraKind, CameraStatus, GeoPoint
 from platekeeper.domain.edge import EdgeHealth
 from platekeeper.domain.gate import Person
 from platekeeper.domain.permissions import Permission
+from platekeeper.domain.time import spoken_span
 from platekeeper.errors import PlateKeeperError
 from platekeeper.http.auth import Caller, CallerDep, requires
 from platekeeper.http.deps import ServicesDep
@@ -173,16 +174,6 @@ def _edge_row(health: EdgeHealth, now: datetime) -> EdgeRow:
         health=health,
         skew=f"{skew.total_seconds():+.1f} s",
         skew_warning=abs(skew) > SKEW_WARNING,
-        copy_age=None if copy_age is None else duration(copy_age),
+        copy_age=None if copy_age is None else spoken_span(copy_age),
         copy_expired=expires is not None and now >= expires,
     )
-
-
-def duration(span: timedelta) -> str:
-    """``span`` as a person says it: '40 min', '5 h', '2 days'."""
-    minutes = max(0, int(span.total_seconds() // 60))
-    if minutes < 120:
-        return f"{minutes} min"
-    if minutes < 48 * 60:
-        return f"{minutes // 60} h"
-    return f"{minutes // (24 * 60)} days"
