@@ -15,7 +15,7 @@ from platekeeper.cli.console import out
 from platekeeper.cli.context import state
 from platekeeper.cli.recognize import Region, engine_config
 from platekeeper.cli.serve import configure_logging
-from platekeeper.edge.agent import Agent, EdgeOptions
+from platekeeper.edge.agent import Agent, EdgeOptions, require_source
 from platekeeper.edge.page import serve_page
 from platekeeper.errors import InvalidInput
 from platekeeper.recognition import build_pipeline
@@ -78,6 +78,7 @@ def run(
     offline against the signed hot-list copy, and show hits on a local page."""
     if (latitude is None) != (longitude is None):
         raise InvalidInput("give --latitude and --longitude together", hint="Or neither.")
+    require_source(source)
     settings = state(ctx).settings()
     configure_logging(settings.log_level)
     options = EdgeOptions(

@@ -69,6 +69,7 @@ class Contact:
 
 class Agent:
     def __init__(self, options: EdgeOptions, recogniser: Recogniser) -> None:
+        require_source(options.source)
         self.options = options
         self._recogniser = recogniser
         self.queue = EdgeQueue(options.data_dir / QUEUE_FILE)
@@ -134,13 +135,7 @@ class Agent:
             )
             VideoCapture(self._recogniser, self.capture, PlateTracker()).run(frames, stop)
             return
-        folder = Path(source)
-        if not folder.is_dir():
-            raise InvalidInput(
-                f"the source {source} is neither a folder, a stream URL nor a /dev/video device",
-                hint="Give a folder the camera writes images to, rtsp://..., or /dev/videoN.",
-            )
-        FolderSource(folder, self._recogniser, self.capture).run(stop, self.options.poll_s)
+        FolderSource(Path(source), self._recogniser, self.capture).run(stop, self.options.poll_s)
 
     def status_round(self) -> float | None:
         """Fetch the hot-list copy when due, report health, forward the page's access events."""
@@ -194,6 +189,16 @@ class Agent:
         while events := self.queue.events(EVENTS_PER_ROUND):
             self.server.post_events([json.loads(document) for _, document in events])
             self.queue.remove_events([seq for seq, _ in events])
+
+
+def require_source(source: str) -> None:
+    """Refuse, before anything starts, a source the agent cannot capture from."""
+    if is_stream(source) or is_device(source) or Path(source).is_dir():
+        return
+    raise InvalidInput(
+        f"the source {source} is neither a folder, a stream URL nor a /dev/video device",
+        hint="Give a folder the camera writes images to, rtsp://..., or /dev/videoN.",
+    )
 
 
 def read_position(path: Path) -> GeoPoint | None:

@@ -72,9 +72,9 @@ class EdgePage:
     def require(self, request: Request, csrf: str | None = None) -> _Session:
         session = self.session(request)
         if session is None:
-            raise PermissionError("sign in first")
+            raise PageRefusal("Sign in first, then choose a hit from the list.", 403)
         if csrf is not None and not secrets.compare_digest(csrf, session.csrf):
-            raise PermissionError("the form is stale; load the page again")
+            raise PageRefusal("The form is stale: load the page again.", 403)
         return session
 
     def start(self, token: str) -> tuple[str, _Session]:
@@ -161,8 +161,6 @@ def create_page_app(agent: Agent) -> FastAPI:
     @app.get("/hits/{hit_id}", response_class=HTMLResponse)
     def hit_page(request: Request, hit_id: str) -> Response:
         session, hit = _signed_in_hit(page, agent, request, hit_id)
-        if session is None or hit is None:
-            return _refused_page("Sign in first, then choose a hit from the list.")
         if hit.id not in session.stated:
             return _html(_purpose_form(agent, session, hit))
         return _html(_hit_detail(agent, session, hit))
@@ -176,8 +174,6 @@ def create_page_app(agent: Agent) -> FastAPI:
         case_number: Annotated[str, Form(max_length=100)] = "",
     ) -> Response:
         session, hit = _signed_in_hit(page, agent, request, hit_id, csrf)
-        if session is None or hit is None:
-            return _refused_page("Sign in first, then choose a hit from the list.")
         try:
             page.view(session, hit, purpose, case_number)
         except PlateKeeperError as error:
@@ -193,29 +189,40 @@ def create_page_app(agent: Agent) -> FastAPI:
         checks: Annotated[list[str] | None, Form()] = None,
     ) -> Response:
         session, hit = _signed_in_hit(page, agent, request, hit_id, csrf)
-        if session is None or hit is None or hit.id not in session.stated:
-            return _refused_page("State a purpose for the hit first.")
+        if hit.id not in session.stated:
+            raise PageRefusal("State a purpose for the hit first.", 403)
         try:
             page.verify(session, hit, verdict, set(checks or []))
         except PlateKeeperError as error:
             return _html(_hit_detail(agent, session, hit, error), status=422)
         return RedirectResponse(f"/hits/{hit.id}", status_code=303)
 
+    @app.exception_handler(PageRefusal)
+    def refused(request: Request, refusal: PageRefusal) -> HTMLResponse:
+        body = f"<p class=warning role=alert>{_e(refusal.message)}</p><p><a href='/'>Back</a></p>"
+        return _html(body, refusal.status)
+
     return app
+
+
+class PageRefusal(Exception):
+    """A request the page answers with a message instead: not signed in, a stale form, a hit
+    that is gone."""
+
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
 
 
 def _signed_in_hit(
     page: EdgePage, agent: Agent, request: Request, hit_id: str, csrf: str | None = None
-) -> tuple[_Session | None, LocalHit | None]:
-    try:
-        session = page.require(request, csrf)
-    except PermissionError:
-        return None, None
-    return session, agent.queue.hit(hit_id)
-
-
-def _refused_page(message: str) -> HTMLResponse:
-    return _html(f"<p class=warning>{html.escape(message)}</p><p><a href='/'>Back</a></p>", 403)
+) -> tuple[_Session, LocalHit]:
+    session = page.require(request, csrf)
+    hit = agent.queue.hit(hit_id)
+    if hit is None:
+        raise PageRefusal("No such hit: it may have been forgotten a day after it was made.", 404)
+    return session, hit
 
 
 def _html(body: str, status: int = 200) -> HTMLResponse:

@@ -143,3 +143,16 @@ def test_a_token_the_server_refuses_does_not_sign_in(
         assert refused.status_code == 401
         assert "the server refused the token" in refused.text
         assert browser.get(f"/hits/{hit.id}").status_code == 403
+
+
+def test_a_form_from_elsewhere_and_a_gone_hit_are_refused(
+    officer: Person, with_hit: tuple[Agent, LocalHit, PageServer]
+) -> None:
+    _, hit, page = with_hit
+    with httpx.Client(base_url=page.url, follow_redirects=True) as browser:
+        browser.post("/sign-in", data={"token": officer.token})
+        forged = browser.post(f"/hits/{hit.id}/view", data={"csrf": "not-the-token"})
+        assert forged.status_code == 403
+        assert "The form is stale" in forged.text
+        assert "7ABC123" not in forged.text
+        assert browser.get("/hits/no-such-hit").status_code == 404
