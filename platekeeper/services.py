@@ -20,6 +20,7 @@ from platekeeper.accounts.second_factor import SecondFactors
 from platekeeper.accounts.service import AccountService
 from platekeeper.accounts.sign_on import SignOnRules, SingleSignOn
 from platekeeper.audit import AccessLog, VerificationReport, open_access_log
+from platekeeper.audit.edge_events import EdgeAccessEvents
 from platekeeper.audit.pruning import MIN_RETENTION_DAYS
 from platekeeper.config import AccessSettings, PurposeSettings, Settings
 from platekeeper.domain.access import Checkpoint
@@ -33,6 +34,7 @@ from platekeeper.domain.stewardship import Independence
 from platekeeper.domain.time import Clock, SystemClock
 from platekeeper.errors import NotFound, StoreError
 from platekeeper.hotlists.alerts import AlertDispatcher
+from platekeeper.hotlists.edge_copy import HotlistCopies
 from platekeeper.hotlists.hits import HitDesk
 from platekeeper.hotlists.matcher import HotlistMatcher
 from platekeeper.hotlists.service import HotlistService
@@ -45,6 +47,7 @@ from platekeeper.incidents import (
 )
 from platekeeper.ingest import IngestLimits, IngestService
 from platekeeper.ingest.cameras import CameraService
+from platekeeper.ingest.edge_health import EdgeHealthDesk
 from platekeeper.policy.effective import (
     forbidden_without_policy,
     load_effective_for,
@@ -89,6 +92,9 @@ class Services:
     corrections: CorrectionDesk
     directory_tokens: DirectoryTokens
     provisioning: Provisioning
+    edge_health: EdgeHealthDesk
+    hotlist_copies: HotlistCopies
+    edge_events: EdgeAccessEvents
     sign_on: SingleSignOn | None = None
     """Single sign-on through the agency's OpenID provider; None unless ``oidc.enabled``."""
     map_tiles: TileSource | None = None
@@ -248,6 +254,15 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         corrections=CorrectionDesk(store, log, clock, access, listeners=[matcher]),
         directory_tokens=DirectoryTokens(store, log, clock, settings.identity.scim_token_max_days),
         provisioning=Provisioning(store, accounts, settings.identity.mapping(), log, clock),
+        edge_health=EdgeHealthDesk(store, clock),
+        hotlist_copies=HotlistCopies(
+            store,
+            clock,
+            log.signer,
+            timedelta(hours=settings.hotlists.edge_copy_valid_hours),
+            access.catalogue(),
+        ),
+        edge_events=EdgeAccessEvents(store, log, clock),
         sign_on=_sign_on(settings, store, clock, accounts, log),
         map_tiles=map_tiles,
     )

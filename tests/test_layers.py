@@ -13,7 +13,7 @@ import pytest
 
 PACKAGE = Path(__file__).parents[1] / "platekeeper"
 
-_EDGES = {"services", "http", "api", "web", "app", "cli", "demo"}
+_EDGES = {"services", "http", "api", "web", "app", "cli", "demo", "edge"}
 _FLOORS = ("errors", "background")
 _SERVICES = {
     "ingest", "accounts", "audit", "access", "hotlists", "policy", "retention", "sharing",
@@ -36,6 +36,9 @@ FORBIDDEN = {
     "api": {"web", "app", "cli", "demo"},
     "web": {"api", "app", "cli", "demo"},
     "demo": {"http", "api", "web", "app", "cli"},
+    # The edge agent runs away from the server: it speaks to it over HTTP only, and uses the
+    # recogniser, the ingest helpers and the hot-list index as any camera-side tool would.
+    "edge": {"store", "services", "http", "api", "web", "app", "cli", "demo"},
 }
 
 

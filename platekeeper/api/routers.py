@@ -13,6 +13,7 @@ from platekeeper.api.routes import (
     audit,
     complaints,
     corrections,
+    edge,
     hits,
     hotlists,
     incidents,
@@ -51,6 +52,7 @@ other content is a `409 conflict`. Every error outside `/scim/v2` is an RFC 9457
 
 ROUTERS: tuple[APIRouter, ...] = (
     reads.router,
+    edge.router,
     lookups.router,
     alerts.router,
     approvals.router,

@@ -67,6 +67,8 @@ OPERATOR_COMMANDS: Mapping[str, str] = {
     "agency add": "registers an agency on the host, before its first custodian exists",
     "ingest images": "stores reads as a registered active camera would; prints counts only",
     "ingest video": "stores reads as a registered active camera would; prints counts only",
+    "edge run": "an edge agent: speaks to the server only with its camera key; people sign in "
+    "on its page with their own tokens",
     "policy check": "checks the policy file",
     "policy init": "writes a starting policy file",
     "policy show": "shows the policy file's rules",

@@ -15,6 +15,7 @@ from platekeeper.cli import (
     complaints,
     config_cmd,
     db,
+    edge,
     factors,
     hotlists,
     incidents,
@@ -53,6 +54,7 @@ app.add_typer(audit.app, name="audit")
 app.add_typer(hotlists.app, name="hotlist")
 app.add_typer(sharing.app, name="sharing")
 app.add_typer(ingest_cmd.app, name="ingest")
+app.add_typer(edge.app, name="edge")
 app.add_typer(policy.app, name="policy")
 app.add_typer(report.app, name="report")
 app.command()(recognize)

@@ -216,6 +216,13 @@ class HotlistSettings(Section):
         le=4 * 1024 * 1024 * 1024,
         description="Largest file one import or refresh reads.",
     )
+    edge_copy_valid_hours: int = Field(
+        default=12,
+        ge=1,
+        le=72,
+        description="Hours a signed copy of the hot lists stays good on an edge agent (a patrol "
+        "car's 'platekeeper edge'); past it the agent raises no alert from it and warns.",
+    )
 
     @field_validator("personal_name_patterns")
     @classmethod

@@ -51,3 +51,13 @@ class Clock(Protocol):
 class SystemClock:
     def now(self) -> datetime:
         return datetime.now(UTC)
+
+
+def spoken_span(span: timedelta) -> str:
+    """``span`` as a person says it: '40 min', '5 h', '2 days' (a negative span is 0 min)."""
+    minutes = max(0, int(span.total_seconds() // 60))
+    if minutes < 120:
+        return f"{minutes} min"
+    if minutes < 48 * 60:
+        return f"{minutes // 60} h"
+    return f"{minutes // (24 * 60)} days"

@@ -127,6 +127,11 @@ def is_stream(source: str) -> bool:
     return source.lower().startswith(STREAM_SCHEMES)
 
 
+def is_device(source: str) -> bool:
+    """A USB or other V4L2 camera (``/dev/video0``): live, like a stream."""
+    return source.startswith("/dev/video")
+
+
 def decode_frames(
     source: str,
     sample_fps: float,
@@ -138,7 +143,8 @@ def decode_frames(
     A live stream's timestamps start anywhere: give ``now`` to stamp frames as they arrive.
     """
     try:
-        container = av.open(source, options={"rtsp_transport": "tcp"} if is_stream(source) else {})
+        options = {"rtsp_transport": "tcp"} if is_stream(source) else {}
+        container = av.open(source, format="v4l2" if is_device(source) else None, options=options)
     except (av.error.FFmpegError, OSError) as error:
         raise InvalidInput(
             f"cannot open video {source}: {error}",

@@ -22,6 +22,7 @@ from platekeeper.store.protocols.accounts import (
 )
 from platekeeper.store.protocols.alerts import AlertOutboxRepository, OutboxItem, OutboxStatus
 from platekeeper.store.protocols.approvals import ApprovalRepository
+from platekeeper.store.protocols.edge import EdgeEventRepository, EdgeHealthRepository
 from platekeeper.store.protocols.hotlists import (
     ActiveEntry,
     HitCursor,
@@ -80,6 +81,8 @@ __all__ = [
     "ApprovalRepository",
     "CameraRepository",
     "CeilingSource",
+    "EdgeEventRepository",
+    "EdgeHealthRepository",
     "HitCursor",
     "HitFilter",
     "HitRepository",

@@ -26,6 +26,7 @@ from platekeeper.store.protocols.directory import (
     DirectoryTokenRepository,
     DirectoryUserRepository,
 )
+from platekeeper.store.protocols.edge import EdgeEventRepository, EdgeHealthRepository
 from platekeeper.store.protocols.factors import (
     PendingSignInRepository,
     RecoveryCodeRepository,
@@ -72,6 +73,10 @@ class Store(Protocol):
     def agencies(self) -> AgencyRepository: ...
     @property
     def cameras(self) -> CameraRepository: ...
+    @property
+    def edge_health(self) -> EdgeHealthRepository: ...
+    @property
+    def edge_events(self) -> EdgeEventRepository: ...
     @property
     def reads(self) -> ReadRepository: ...
     @property

@@ -23,6 +23,7 @@ from platekeeper.store.sql.directory import (
     SqlDirectoryTokens,
     SqlDirectoryUsers,
 )
+from platekeeper.store.sql.edge import SqlEdgeEvents, SqlEdgeHealth
 from platekeeper.store.sql.factors import SqlPendingSignIns, SqlRecoveryCodes, SqlSecondFactors
 from platekeeper.store.sql.hits import SqlHits
 from platekeeper.store.sql.hotlists import SqlHotlistEntries, SqlHotlists
@@ -56,6 +57,8 @@ class SqlStore:
         self._db = database
         self.agencies = SqlAgencies(database)
         self.cameras = SqlCameras(database)
+        self.edge_health = SqlEdgeHealth(database)
+        self.edge_events = SqlEdgeEvents(database)
         self.accounts = SqlAccounts(database)
         self.sessions = SqlSessions(database)
         self.session_locks = SqlSessionLocks(database)

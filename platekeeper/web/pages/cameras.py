@@ -8,6 +8,9 @@ never again: only its hash is kept.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
@@ -15,12 +18,15 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 
 from platekeeper.domain import Camera, CameraKind, CameraStatus, GeoPoint
+from platekeeper.domain.edge import EdgeHealth
 from platekeeper.domain.gate import Person
 from platekeeper.domain.permissions import Permission
+from platekeeper.domain.time import spoken_span
 from platekeeper.errors import PlateKeeperError
 from platekeeper.http.auth import Caller, CallerDep, requires
 from platekeeper.http.deps import ServicesDep
 from platekeeper.ingest.cameras import SILENT_AFTER, CameraDraft, silent
+from platekeeper.ingest.edge_health import SKEW_WARNING
 from platekeeper.services import Services
 from platekeeper.web.pages.admin import choice, decimal, done, invalid, refused
 from platekeeper.web.rendering import render
@@ -135,9 +141,39 @@ def _context(services: Services, caller: Caller, form: CameraForm) -> dict[str, 
     now = services.clock.now()
     return {
         "cameras": cameras,
+        "edge": edge_rows(services.edge_health.latest(cameras), now),
         "silent": {camera.id for camera in cameras if silent(camera, now)},
         "silent_minutes": int(SILENT_AFTER.total_seconds() // 60),
         "kinds": list(CameraKind),
         "statuses": list(CameraStatus),
         "typed": form,
     }
+
+
+@dataclass(frozen=True, slots=True)
+class EdgeRow:
+    camera_id: str
+    health: EdgeHealth
+    skew: str
+    skew_warning: bool
+    copy_age: str | None
+    copy_expired: bool
+
+
+def edge_rows(latest: Mapping[str, EdgeHealth], now: datetime) -> list[EdgeRow]:
+    """One row per edge agent that has reported, by camera id."""
+    return [_edge_row(latest[camera_id], now) for camera_id in sorted(latest)]
+
+
+def _edge_row(health: EdgeHealth, now: datetime) -> EdgeRow:
+    skew = health.clock_skew
+    copy_age = health.copy_age(now)
+    expires = health.copy_expires_at
+    return EdgeRow(
+        camera_id=health.camera_id,
+        health=health,
+        skew=f"{skew.total_seconds():+.1f} s",
+        skew_warning=abs(skew) > SKEW_WARNING,
+        copy_age=None if copy_age is None else spoken_span(copy_age),
+        copy_expired=expires is not None and now >= expires,
+    )
