@@ -6,9 +6,12 @@ a denied access showed nothing, and is plain to see in the log as denied.
 
 * repeated_searches: one user searching one plate ``repeat_searches`` times or more within
   ``repeat_window_days`` (stalking looks like this).
-* unusual_hours: accesses outside ``working_hours`` in the agency's ``timezone``.
+* unusual_hours: accesses outside ``working_hours`` on the clock of the person's agency (its
+  time zone; ``timezone`` for an agency unknown here).
 * reused_purpose: one user naming one case number for ``purpose_reuse`` or more distinct
   plates (a vague purpose stretched over many searches).
+* shared_case: one case number named by ``shared_case_people`` or more different people (a
+  number passed around, or copied from an example, rather than a case being worked).
 * no_follow_up: a case number under which reads were searched, with no other kind of access
   (viewing, exporting, verifying an alert) under it, by anyone, within ``follow_up_days`` of
   its last search. Raised only once that many days have passed.
@@ -27,27 +30,37 @@ Stalking, which the issue 15 audit found raised nothing (settings in ``[audit]``
   ``repeat_window_days``; and own_entry_matches: a user matching retroactively entries they
   listed themselves, ``own_entry_matches`` times or more (the log of each match names the plate
   and who listed it).
+
+What is counted is what a person did, not what their screen fetched: the crops and photos a
+page shows arrive as ``images:view`` entries of their own, and a run of them is one access
+(``one_per_request``). And a person working one case is not a signal by itself: one user
+looking one plate up again and again under one and the same case number, no more than
+``case_volume`` times, is the case being worked (``_one_case_worked``), for repeated_searches
+and repeated_vehicle alike; a second case number, a look-up without one, more look-ups than
+that, or the number used by others (shared_case) or for other plates (reused_purpose) still
+raise theirs.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from zoneinfo import ZoneInfo
 
 from platekeeper.config import AuditSettings
 from platekeeper.domain.access import AccessOutcome, AccessRecord
 from platekeeper.domain.plates import normalise_plate_key
+from platekeeper.domain.zones import local_datetime
 from platekeeper.errors import InvalidInput
 
 SEARCH = "reads:search"
+IMAGES = "images:view"
 HISTORY = "vehicles:history"
 RETROACTIVE = "hotlists:retroactive"
 REVEALING_ACTIONS = frozenset(
-    {SEARCH, "reads:view", "images:view", "reads:export", HISTORY, "alerts:view", RETROACTIVE}
+    {SEARCH, "reads:view", IMAGES, "reads:export", HISTORY, "alerts:view", RETROACTIVE}
 )
 PLATE_LOOKUPS = frozenset({SEARCH, "reads:export", HISTORY, RETROACTIVE})
 """Accesses that look one plate up: the vehicle-history family the stalking signals watch."""
@@ -59,6 +72,7 @@ class SignalKind(StrEnum):
     REPEATED_SEARCHES = "repeated_searches"
     UNUSUAL_HOURS = "unusual_hours"
     REUSED_PURPOSE = "reused_purpose"
+    SHARED_CASE = "shared_case"
     NO_FOLLOW_UP = "no_follow_up"
     REPEATED_VEHICLE = "repeated_vehicle"
     PATTERN_SEARCHES = "pattern_searches"
@@ -78,17 +92,27 @@ class MisuseSignal:
 
 
 def find_signals(
-    records: Iterable[AccessRecord], settings: AuditSettings, now: datetime
+    records: Iterable[AccessRecord],
+    settings: AuditSettings,
+    now: datetime,
+    zones: Mapping[str, str] | None = None,
 ) -> list[MisuseSignal]:
-    """Every signal in ``records``, by kind, then user."""
-    relevant = [r for r in records if _counts(r) or r.event.action in FOLLOW_UP_ACTIONS]
+    """Every signal in ``records``, by kind, then user; ``zones`` maps an agency id to its
+    time zone (``settings.timezone`` for an agency it lacks)."""
+    relevant = one_per_request(
+        [r for r in records if _counts(r) or r.event.action in FOLLOW_UP_ACTIONS]
+    )
     revealing = [r for r in relevant if _counts(r)]
     return [
         *repeated_searches(
-            revealing, settings.repeat_searches, timedelta(days=settings.repeat_window_days)
+            revealing,
+            settings.repeat_searches,
+            timedelta(days=settings.repeat_window_days),
+            settings.case_volume,
         ),
-        *unusual_hours(revealing, ZoneInfo(settings.timezone), settings.working_hours),
+        *unusual_hours(revealing, _zone_of(zones or {}, settings.timezone), settings.working_hours),
         *reused_purpose(revealing, settings.purpose_reuse),
+        *shared_case(revealing, settings.shared_case_people),
         *no_follow_up(relevant, timedelta(days=settings.follow_up_days), now),
         *stalking_signals(revealing, settings),
     ]
@@ -100,7 +124,12 @@ def stalking_signals(
     """The signals of someone following a vehicle, or fishing for one."""
     window = timedelta(days=settings.repeat_window_days)
     return [
-        *repeated_vehicle(records, settings.vehicle_repeat_days, settings.vehicle_repeat_cases),
+        *repeated_vehicle(
+            records,
+            settings.vehicle_repeat_days,
+            settings.vehicle_repeat_cases,
+            settings.case_volume,
+        ),
         *dense_per_user(
             [r for r in records if _pattern_search(r)],
             SignalKind.PATTERN_SEARCHES,
@@ -133,7 +162,9 @@ def plate_of(record: AccessRecord) -> str | None:
         return plate.strip().upper()
 
 
-def repeated_vehicle(records: Iterable[AccessRecord], days: int, cases: int) -> list[MisuseSignal]:
+def repeated_vehicle(
+    records: Iterable[AccessRecord], days: int, cases: int, case_volume: int
+) -> list[MisuseSignal]:
     groups: dict[tuple[str, str], list[AccessRecord]] = defaultdict(list)
     for record in records:
         plate = plate_of(record)
@@ -143,7 +174,8 @@ def repeated_vehicle(records: Iterable[AccessRecord], days: int, cases: int) -> 
     for (username, _plate), looks in sorted(groups.items()):
         on_days = {r.event.at.date() for r in looks}
         under = {r.event.case_number for r in looks if r.event.case_number}
-        if len(on_days) >= days or len(under) >= cases:
+        many_days = len(on_days) >= days and not _one_case_worked(looks, case_volume)
+        if many_days or len(under) >= cases:
             signals.append(
                 MisuseSignal(
                     SignalKind.REPEATED_VEHICLE,
@@ -240,7 +272,7 @@ def _span(window: timedelta) -> str:
 
 
 def repeated_searches(
-    records: Iterable[AccessRecord], threshold: int, window: timedelta
+    records: Iterable[AccessRecord], threshold: int, window: timedelta, case_volume: int
 ) -> list[MisuseSignal]:
     groups: dict[tuple[str, str], list[AccessRecord]] = defaultdict(list)
     for record in records:
@@ -249,6 +281,8 @@ def repeated_searches(
             groups[(record.event.actor.username, plate)].append(record)
     signals = []
     for (username, _plate), searches in sorted(groups.items()):
+        if _one_case_worked(searches, case_volume):
+            continue
         flagged = _in_dense_windows(searches, threshold, window)
         if flagged:
             signals.append(
@@ -279,21 +313,84 @@ def _in_dense_windows(
 
 
 def unusual_hours(
-    records: Iterable[AccessRecord], zone: ZoneInfo, working_hours: tuple[int, int]
+    records: Iterable[AccessRecord],
+    zone_of: Callable[[str], str],
+    working_hours: tuple[int, int],
 ) -> list[MisuseSignal]:
+    """Accesses outside ``working_hours`` on the clock of each person's agency
+    (``zone_of(agency_id)``)."""
     start, end = working_hours
-    groups: dict[str, list[int]] = defaultdict(list)
+    groups: dict[tuple[str, str], list[int]] = defaultdict(list)
     for record in records:
-        if not start <= record.event.at.astimezone(zone).hour < end:
-            groups[record.event.actor.username].append(record.seq)
+        zone = zone_of(record.event.actor.agency_id)
+        if not start <= local_datetime(record.event.at, zone).hour < end:
+            groups[(record.event.actor.username, zone)].append(record.seq)
     return [
         MisuseSignal(
             SignalKind.UNUSUAL_HOURS,
             username,
-            f"{len(seqs)} accesses outside {start:02d}:00-{end:02d}:00 {zone.key}",
+            f"{len(seqs)} accesses outside {start:02d}:00-{end:02d}:00 {zone}",
             tuple(sorted(seqs)),
         )
-        for username, seqs in sorted(groups.items())
+        for (username, zone), seqs in sorted(groups.items())
+    ]
+
+
+def _zone_of(zones: Mapping[str, str], fallback: str) -> Callable[[str], str]:
+    return lambda agency_id: zones.get(agency_id, fallback)
+
+
+def one_per_request(records: Sequence[AccessRecord]) -> list[AccessRecord]:
+    """``records`` with the images a page fetched folded into the page's one access: an
+    ``images:view`` is left out when the same person's previous entry, within
+    ``IMAGE_FOLLOWS``, was another access that returned that read, or an image view too
+    (the next crop of the same page)."""
+    kept: list[AccessRecord] = []
+    last: dict[str, AccessRecord] = {}
+    for record in sorted(records, key=lambda r: (r.event.at, r.seq)):
+        username = record.event.actor.username
+        before = last.get(username)
+        last[username] = record
+        if before is not None and _part_of(record, before):
+            continue
+        kept.append(record)
+    return sorted(kept, key=lambda r: r.seq)
+
+
+IMAGE_FOLLOWS = timedelta(minutes=2)
+"""How soon after a page's access (or its previous image) an image still belongs to it."""
+
+
+def _part_of(image: AccessRecord, before: AccessRecord) -> bool:
+    event = image.event
+    if event.action != IMAGES or event.at - before.event.at > IMAGE_FOLLOWS:
+        return False
+    return before.event.action == IMAGES or bool(set(event.read_ids) & set(before.event.read_ids))
+
+
+def _one_case_worked(looks: Sequence[AccessRecord], case_volume: int) -> bool:
+    """Whether ``looks`` (one person's, of one plate) are one case being worked: every one
+    under the same case number, and no more of them than ``case_volume``."""
+    cases = {r.event.case_number for r in looks}
+    return len(cases) == 1 and None not in cases and "" not in cases and len(looks) <= case_volume
+
+
+def shared_case(records: Iterable[AccessRecord], people: int) -> list[MisuseSignal]:
+    """One signal per person naming a case number that ``people`` or more people named."""
+    groups: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for record in records:
+        if record.event.case_number:
+            groups[record.event.case_number][record.event.actor.username].append(record.seq)
+    return [
+        MisuseSignal(
+            SignalKind.SHARED_CASE,
+            username,
+            f"named case {case_number}, which {len(users)} different people named",
+            tuple(sorted(seqs)),
+        )
+        for case_number, users in sorted(groups.items())
+        if len(users) >= people
+        for username, seqs in sorted(users.items())
     ]
 
 
