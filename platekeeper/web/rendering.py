@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
+from contextvars import ContextVar
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -12,8 +13,6 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
-from jinja2 import pass_context
-from jinja2.runtime import Context
 
 from platekeeper import __version__
 from platekeeper.config import Settings
@@ -37,13 +36,15 @@ def templates() -> Jinja2Templates:
     return made
 
 
-@pass_context
-def _local(context: Context, instant: datetime | None, spec: str = SHOWN) -> str:
+_zone: ContextVar[str] = ContextVar("time_zone", default=UTC_ZONE)
+"""The zone of the page being rendered; a variable rather than the template's context, which
+macros imported from another template do not see."""
+
+
+def _local(instant: datetime | None, spec: str = SHOWN) -> str:
     """``{{ read.captured_at | local }}``: an instant in the zone of the agency of the person
     reading the page (``time_zone`` in the frame), the one way pages show times."""
-    if instant is None:
-        return ""
-    return local_time(instant, context.get("time_zone") or UTC_ZONE, spec)
+    return "" if instant is None else local_time(instant, _zone.get(), spec)
 
 
 def render(
@@ -75,9 +76,14 @@ def render(
         if caller.session_token is not None:
             frame["csrf"] = csrf_token_for(caller.session_token)
         sent.update(NO_STORE)
-    return templates().TemplateResponse(
-        request, template, {**frame, **(context or {})}, status_code=status_code, headers=sent
-    )
+    # The response renders the template as it is made, with the reader's zone set.
+    token = _zone.set(frame["time_zone"])
+    try:
+        return templates().TemplateResponse(
+            request, template, {**frame, **(context or {})}, status_code=status_code, headers=sent
+        )
+    finally:
+        _zone.reset(token)
 
 
 def agency_zone(request: Request, agency_id: str | None) -> str:
