@@ -9,7 +9,6 @@ camera command, acts as a custodian who signs in at the console (``--as`` and th
 
 from __future__ import annotations
 
-import sys
 from typing import Annotated
 
 import typer
@@ -18,8 +17,8 @@ from rich.table import Table
 from platekeeper.cli.console import out
 from platekeeper.cli.context import open_current, state
 from platekeeper.cli.identity import AsOption, person
+from platekeeper.cli.time_zones import ask_time_zone, policy_zone
 from platekeeper.domain import Agency, CameraKind, CameraStatus, GeoPoint
-from platekeeper.domain.zones import require_zone, zone_for_state
 from platekeeper.errors import InvalidInput
 from platekeeper.ingest.cameras import CameraDraft
 
@@ -37,13 +36,14 @@ def add_agency(
         str | None,
         typer.Option(
             help="IANA time zone its pages show, e.g. America/Los_Angeles; default: the "
-            "state's main zone, asked for outside the US."
+            "policy file's for this agency, else the state's main zone, asked for outside the US."
         ),
     ] = None,
 ) -> None:
     """Register an agency."""
-    zone = time_zone or ask_time_zone(state_code)
-    services = open_current(state(ctx).settings())
+    settings = state(ctx).settings()
+    zone = time_zone or policy_zone(settings, agency_id) or ask_time_zone(state_code)
+    services = open_current(settings)
     try:
         now = services.clock.now()
         services.store.agencies.add(Agency(agency_id, name, state_code.upper(), now, zone))
@@ -65,19 +65,6 @@ def set_time_zone(
     finally:
         services.close()
     out.print(f"Agency {agency.id} now shows times in {agency.time_zone}.")
-
-
-def ask_time_zone(state_code: str) -> str:
-    """The state's main time zone; outside the US, asked at a terminal, else refused."""
-    zone = zone_for_state(state_code)
-    if zone is not None:
-        return zone
-    if not sys.stdin.isatty():
-        raise InvalidInput(
-            f"{state_code!r} is not a US state, so its time zone is not known",
-            hint="Give --time-zone with an IANA name, e.g. --time-zone Europe/Paris.",
-        )
-    return require_zone(typer.prompt("The agency's time zone (IANA name, e.g. Europe/Paris)"))
 
 
 @camera_app.command("add")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from platekeeper.config import load_settings
 from platekeeper.domain.people import Role
+from platekeeper.policy.loader import load_policy
 from platekeeper.services import build_services
 from platekeeper.store.protocols import AccessFilter
 from tests.cli.console import add_people, run_as
@@ -73,3 +74,37 @@ def test_a_custodian_changes_the_zone_and_it_is_logged(tmp_path: Path) -> None:
         ("avery", "denied"),
     ]
     assert entries[0].event.reason == "time zone America/Los_Angeles -> America/Phoenix"
+
+
+def test_policy_init_writes_the_states_zone_and_agency_add_takes_the_files(
+    tmp_path: Path,
+) -> None:
+    init = run(tmp_path, "policy", "init", "--profile", "ca", "--agency", "city-pd")
+    assert init.returncode == 0, init.stderr
+    policy = load_policy(tmp_path / "policy.toml")
+    assert policy.agency.time_zone == "America/Los_Angeles"
+    # Given another at init, the file keeps it, and registering the agency it names takes it.
+    given = ("--agency", "city-pd", "--time-zone", "America/Phoenix", "--force")
+    assert run(tmp_path, "policy", "init", "--profile", "ca", *given).returncode == 0
+    assert load_policy(tmp_path / "policy.toml").agency.time_zone == "America/Phoenix"
+    run(tmp_path, "db", "upgrade")
+    assert (
+        run(tmp_path, "agency", "add", "city-pd", "--name", "City", "--state", "CA").returncode == 0
+    )
+    assert (
+        run(tmp_path, "agency", "add", "next-pd", "--name", "Next", "--state", "CA").returncode == 0
+    )
+    assert zones(tmp_path) == {"city-pd": "America/Phoenix", "next-pd": "America/Los_Angeles"}
+
+
+def test_policy_init_outside_the_us_needs_the_zone(tmp_path: Path) -> None:
+    args = ("policy", "init", "--profile", "ca", "--agency", "tor-ps", "--state", "ON")
+    refused = run(tmp_path, *args)
+    assert refused.returncode == 2
+    assert "--time-zone" in refused.stderr
+    assert not (tmp_path / "policy.toml").exists()
+    wrong = run(tmp_path, *args, "--time-zone", "Mars/Olympus")
+    assert wrong.returncode == 2
+    assert "is not a time zone" in wrong.stderr
+    assert run(tmp_path, *args, "--time-zone", "America/Toronto").returncode == 0
+    assert load_policy(tmp_path / "policy.toml").agency.time_zone == "America/Toronto"
