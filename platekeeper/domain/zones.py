@@ -70,6 +70,11 @@ def local_time(instant: datetime, zone: str, spec: str = SHOWN) -> str:
     return instant.astimezone(ZoneInfo(zone)).strftime(spec)
 
 
+def local_iso(instant: datetime, zone: str) -> str:
+    """``instant`` on the agency's clock as ISO 8601 with its offset, for exports."""
+    return local_datetime(instant, zone).isoformat(timespec="microseconds")
+
+
 def local_datetime(instant: datetime, zone: str) -> datetime:
     """``instant`` on the agency's clock, for grouping by local day or hour."""
     return instant.astimezone(ZoneInfo(zone))
