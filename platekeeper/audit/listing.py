@@ -7,8 +7,8 @@ API's (``GET /api/v1/audit/entries``), ``signed_in_with`` included: how the pers
 the access (CJIS AU-3), empty for the system and for entries written before the log recorded it.
 
 Times: ``at`` stays UTC (ISO 8601), as stored and as the API gives it; ``at_local`` beside it
-is the same instant on the agency's clock, with its offset (``2026-11-29T02:15:00.000000-08:00``), so
-that a spreadsheet reads the agency's time and no one has to convert.
+is the same instant on the agency's clock, with its offset
+(``2026-11-29T02:15:00.000000-08:00``), so that a spreadsheet reads the agency's time.
 """
 
 from __future__ import annotations
