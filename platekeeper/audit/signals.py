@@ -34,11 +34,12 @@ Stalking, which the issue 15 audit found raised nothing (settings in ``[audit]``
 What is counted is what a person did, not what their screen fetched: the crops and photos a
 page shows arrive as ``images:view`` entries of their own, and a run of them is one access
 (``one_per_request``). And a person working one case is not a signal by itself: one user
-looking one plate up again and again under one and the same case number, no more than
-``case_volume`` times, is the case being worked (``_one_case_worked``), for repeated_searches
-and repeated_vehicle alike; a second case number, a look-up without one, more look-ups than
-that, or the number used by others (shared_case) or for other plates (reused_purpose) still
-raise theirs.
+looking one plate up again and again on one day (the agency's) under one case number, no more
+than ``case_volume`` times, is one piece of work (``_units_of_work``), which repeated_searches
+counts once. The same plate looked up on several days stays repeated_vehicle's signal even
+under one case: that is how following someone looks (the issue 15 audit). A second case number,
+a look-up without one, more look-ups than that, the number used by others (shared_case) or for
+other plates (reused_purpose) still raise theirs.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from platekeeper.config import AuditSettings
@@ -99,6 +100,7 @@ def find_signals(
 ) -> list[MisuseSignal]:
     """Every signal in ``records``, by kind, then user; ``zones`` maps an agency id to its
     time zone (``settings.timezone`` for an agency it lacks)."""
+    zone_of = _zone_of(zones or {}, settings.timezone)
     relevant = one_per_request(
         [r for r in records if _counts(r) or r.event.action in FOLLOW_UP_ACTIONS]
     )
@@ -108,9 +110,9 @@ def find_signals(
             revealing,
             settings.repeat_searches,
             timedelta(days=settings.repeat_window_days),
-            settings.case_volume,
+            Work(settings.case_volume, zone_of),
         ),
-        *unusual_hours(revealing, _zone_of(zones or {}, settings.timezone), settings.working_hours),
+        *unusual_hours(revealing, zone_of, settings.working_hours),
         *reused_purpose(revealing, settings.purpose_reuse),
         *shared_case(revealing, settings.shared_case_people),
         *no_follow_up(relevant, timedelta(days=settings.follow_up_days), now),
@@ -124,12 +126,7 @@ def stalking_signals(
     """The signals of someone following a vehicle, or fishing for one."""
     window = timedelta(days=settings.repeat_window_days)
     return [
-        *repeated_vehicle(
-            records,
-            settings.vehicle_repeat_days,
-            settings.vehicle_repeat_cases,
-            settings.case_volume,
-        ),
+        *repeated_vehicle(records, settings.vehicle_repeat_days, settings.vehicle_repeat_cases),
         *dense_per_user(
             [r for r in records if _pattern_search(r)],
             SignalKind.PATTERN_SEARCHES,
@@ -162,9 +159,7 @@ def plate_of(record: AccessRecord) -> str | None:
         return plate.strip().upper()
 
 
-def repeated_vehicle(
-    records: Iterable[AccessRecord], days: int, cases: int, case_volume: int
-) -> list[MisuseSignal]:
+def repeated_vehicle(records: Iterable[AccessRecord], days: int, cases: int) -> list[MisuseSignal]:
     groups: dict[tuple[str, str], list[AccessRecord]] = defaultdict(list)
     for record in records:
         plate = plate_of(record)
@@ -174,8 +169,7 @@ def repeated_vehicle(
     for (username, _plate), looks in sorted(groups.items()):
         on_days = {r.event.at.date() for r in looks}
         under = {r.event.case_number for r in looks if r.event.case_number}
-        many_days = len(on_days) >= days and not _one_case_worked(looks, case_volume)
-        if many_days or len(under) >= cases:
+        if len(on_days) >= days or len(under) >= cases:
             signals.append(
                 MisuseSignal(
                     SignalKind.REPEATED_VEHICLE,
@@ -271,8 +265,17 @@ def _span(window: timedelta) -> str:
     return f"{hours // 24} days" if hours % 24 == 0 else f"{hours} hours"
 
 
+@dataclass(frozen=True, slots=True)
+class Work:
+    """What makes look-ups one piece of work: at most ``case_volume`` under one case number on
+    one day of the agency (``zone_of(agency_id)``)."""
+
+    case_volume: int
+    zone_of: Callable[[str], str]
+
+
 def repeated_searches(
-    records: Iterable[AccessRecord], threshold: int, window: timedelta, case_volume: int
+    records: Iterable[AccessRecord], threshold: int, window: timedelta, work: Work
 ) -> list[MisuseSignal]:
     groups: dict[tuple[str, str], list[AccessRecord]] = defaultdict(list)
     for record in records:
@@ -281,9 +284,12 @@ def repeated_searches(
             groups[(record.event.actor.username, plate)].append(record)
     signals = []
     for (username, _plate), searches in sorted(groups.items()):
-        if _one_case_worked(searches, case_volume):
-            continue
-        flagged = _in_dense_windows(searches, threshold, window)
+        units = _units_of_work(searches, work)
+        firsts = _in_dense_windows([unit[0] for unit in units], threshold, window)
+        counted = {record.seq for record in firsts}
+        flagged = sorted(
+            (r for unit in units if unit[0].seq in counted for r in unit), key=lambda r: r.seq
+        )
         if flagged:
             signals.append(
                 MisuseSignal(
@@ -368,11 +374,22 @@ def _part_of(image: AccessRecord, before: AccessRecord) -> bool:
     return before.event.action == IMAGES or bool(set(event.read_ids) & set(before.event.read_ids))
 
 
-def _one_case_worked(looks: Sequence[AccessRecord], case_volume: int) -> bool:
-    """Whether ``looks`` (one person's, of one plate) are one case being worked: every one
-    under the same case number, and no more of them than ``case_volume``."""
-    cases = {r.event.case_number for r in looks}
-    return len(cases) == 1 and None not in cases and "" not in cases and len(looks) <= case_volume
+def _units_of_work(looks: Sequence[AccessRecord], work: Work) -> list[list[AccessRecord]]:
+    """``looks`` (one person's, of one plate) as pieces of work, each in time order: those under
+    one case number on one local day together, unless more than ``work.case_volume``; any other
+    look-up alone."""
+    together: dict[tuple[str, date], list[AccessRecord]] = defaultdict(list)
+    units: list[list[AccessRecord]] = []
+    for record in sorted(looks, key=lambda r: (r.event.at, r.seq)):
+        event = record.event
+        if not event.case_number:
+            units.append([record])
+            continue
+        day = local_datetime(event.at, work.zone_of(event.actor.agency_id)).date()
+        together[(event.case_number, day)].append(record)
+    for unit in together.values():
+        units.extend([unit] if len(unit) <= work.case_volume else [[r] for r in unit])
+    return units
 
 
 def shared_case(records: Iterable[AccessRecord], people: int) -> list[MisuseSignal]:

@@ -450,8 +450,8 @@ class AuditSettings(Section):
         default=20,
         ge=2,
         le=10_000,
-        description="Look-ups of one plate by one user, all under one case number, that still "
-        "read as the case being worked rather than as repeated searching; more are flagged.",
+        description="Look-ups of one plate by one user under one case number on one day that "
+        "still count as one piece of work for repeated_searches; more count one by one.",
     )
     shared_case_people: int = Field(
         default=3,

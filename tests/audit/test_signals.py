@@ -157,12 +157,35 @@ def test_unusual_hours_counted_on_each_agencys_own_clock() -> None:
 
 
 def test_one_person_working_one_case_on_one_plate_is_not_flagged() -> None:
-    # An investigation: the same plate, the same case, looked at over a week and more.
-    records = sealed(*(make_event(n, at=day(n)) for n in range(10)))
+    # A morning on one case: the same plate searched again and again as the filters change,
+    # its history opened, its export made (NOW is 04:00 in California: all on the 28th there).
+    records = sealed(*(make_event(n, at=NOW + timedelta(minutes=20 * n)) for n in range(12)))
     found = kinds(records)
     assert SignalKind.REPEATED_SEARCHES not in found
     assert SignalKind.REPEATED_VEHICLE not in found
     assert SignalKind.SHARED_CASE not in found
+    assert SignalKind.REUSED_PURPOSE not in found
+
+
+def test_one_case_on_one_plate_over_several_days_is_still_the_stalking_signal() -> None:
+    records = sealed(*(make_event(n, at=day(n)) for n in range(3)))
+    found = kinds(records)
+    assert found[SignalKind.REPEATED_VEHICLE] == [1, 2, 3]
+    assert found[SignalKind.REPEATED_SEARCHES] == [1, 2, 3]
+
+
+def test_the_days_of_work_are_the_agencys() -> None:
+    # 15:00 and 20:00 in California on the 28th: one day there, the 28th and 29th in UTC.
+    afternoon = datetime(2026, 11, 28, 23, 0, tzinfo=UTC)
+    records = sealed(make_event(1, at=afternoon), make_event(2, at=afternoon + timedelta(hours=5)))
+    twice = SETTINGS.model_copy(update={"repeat_searches": 2})
+
+    def repeated(zone: str) -> bool:
+        found = find_signals(records, twice, LATER, {"demo-pd": zone})
+        return SignalKind.REPEATED_SEARCHES in {s.kind for s in found}
+
+    assert not repeated("America/Los_Angeles")
+    assert repeated("UTC")
 
 
 def test_one_case_worked_beyond_a_plausible_volume_is_flagged() -> None:

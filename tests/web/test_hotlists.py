@@ -73,7 +73,7 @@ def test_a_manager_creates_a_list_and_adds_an_entry(page: Page, web_app: WebApp)
     expect(page.get_by_role("status")).to_have_text("The entry was added.")
     row = page.get_by_role("row").filter(has_text="7ABC123")
     expect(row).to_contain_text("avery")
-    expect(row).to_contain_text("2026-12-28 12:00 UTC")
+    expect(row).to_contain_text("2026-12-28 04:00 PST")  # the agency's clock
     [entry] = web_app.services.store.hotlist_entries.list("gang-unit")
     assert (entry.plate_text, entry.state, entry.note) == (
         "7ABC123",

@@ -50,7 +50,7 @@ def test_a_read_asks_for_a_purpose_then_shows_its_images_facts_and_map(
     expect_loaded(page.get_by_role("img", name="Full image of the read 7ABC123"))
     facts = page.locator("dl")
     expect(facts).to_contain_text(web_app.camera.name)
-    expect(facts).to_contain_text("2026-11-28 11:59:00 UTC")
+    expect(facts).to_contain_text("2026-11-28 03:59:00 PST")
     # The read was taken where its fixed camera stands: one marker, labelled with the camera.
     expect(page.locator("figure#read-map svg g.marker text")).to_have_text(
         [f"{web_app.camera.name} (1)"]
