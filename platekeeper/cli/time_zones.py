@@ -35,4 +35,5 @@ def policy_zone(settings: Settings, agency_id: str) -> str | None:
         agency = load_policy(path).agency
     except PlateKeeperError:
         return None  # a file that does not load yet is 'policy check''s to report, not ours
-    return (agency.time_zone or None) if agency.id == agency_id else None
+    # Not a decision about whose record it is: which agency the file is written for.
+    return {agency.id: agency.time_zone or None}.get(agency_id)
