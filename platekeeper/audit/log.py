@@ -40,7 +40,12 @@ from platekeeper.domain.scope import AgencyScope
 from platekeeper.domain.time import Clock
 from platekeeper.errors import Conflict
 from platekeeper.store import Store
-from platekeeper.store.protocols import AccessFilter, AccessLogRepository, PurgeRange
+from platekeeper.store.protocols import (
+    AccessFilter,
+    AccessLogRepository,
+    AgencyRepository,
+    PurgeRange,
+)
 
 SCAN_BATCH = 5000
 """Entries read per query when walking the log: memory stays flat over millions."""
@@ -60,8 +65,10 @@ class AccessLog:
         signer: CheckpointSigner,
         clock: Clock,
         settings: AuditSettings,
+        agencies: AgencyRepository | None = None,
     ) -> None:
         self._repository = repository
+        self._agencies = agencies
         self._signer = signer
         self._clock = clock
         self._settings = settings
@@ -260,7 +267,12 @@ class AccessLog:
         records = (
             r for r in self._records(after=0) if r.event.at >= start and scope.admits(_agency_of(r))
         )
-        return find_signals(records, self._settings, now)
+        return find_signals(records, self._settings, now, self._zones())
+
+    def _zones(self) -> dict[str, str]:
+        """Each agency's time zone, for the hours of its people's accesses."""
+        agencies = [] if self._agencies is None else self._agencies.list()
+        return {agency.id: agency.time_zone for agency in agencies}
 
     def _records(self, after: int) -> Iterator[AccessRecord]:
         while batch := self._repository.scan(after, SCAN_BATCH):
@@ -276,4 +288,4 @@ def open_access_log(store: Store, settings: Settings, clock: Clock) -> AccessLog
     """The access log on ``store``, signing with the key at ``settings.signing_key_path`` (made
     on first use)."""
     signer = load_or_create_signer(settings.signing_key_path)
-    return AccessLog(store.access_log, signer, clock, settings.audit)
+    return AccessLog(store.access_log, signer, clock, settings.audit, store.agencies)

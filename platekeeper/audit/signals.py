@@ -6,9 +6,12 @@ a denied access showed nothing, and is plain to see in the log as denied.
 
 * repeated_searches: one user searching one plate ``repeat_searches`` times or more within
   ``repeat_window_days`` (stalking looks like this).
-* unusual_hours: accesses outside ``working_hours`` in the agency's ``timezone``.
+* unusual_hours: accesses outside ``working_hours`` on the clock of the person's agency (its
+  time zone; ``timezone`` for an agency unknown here).
 * reused_purpose: one user naming one case number for ``purpose_reuse`` or more distinct
   plates (a vague purpose stretched over many searches).
+* shared_case: one case number named by ``shared_case_people`` or more different people (a
+  number passed around, or copied from an example, rather than a case being worked).
 * no_follow_up: a case number under which reads were searched, with no other kind of access
   (viewing, exporting, verifying an alert) under it, by anyone, within ``follow_up_days`` of
   its last search. Raised only once that many days have passed.
@@ -27,27 +30,38 @@ Stalking, which the issue 15 audit found raised nothing (settings in ``[audit]``
   ``repeat_window_days``; and own_entry_matches: a user matching retroactively entries they
   listed themselves, ``own_entry_matches`` times or more (the log of each match names the plate
   and who listed it).
+
+What is counted is what a person did, not what their screen fetched: the crops and photos a
+page shows arrive as ``images:view`` entries of their own, and a run of them is one access
+(``one_per_request``). And a person working one case is not a signal by itself: one user
+looking one plate up again and again on one day (the agency's) under one case number, no more
+than ``case_volume`` times, is one piece of work (``_units_of_work``), which repeated_searches
+counts once. The same plate looked up on several days stays repeated_vehicle's signal even
+under one case: that is how following someone looks (the issue 15 audit). A second case number,
+a look-up without one, more look-ups than that, the number used by others (shared_case) or for
+other plates (reused_purpose) still raise theirs.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
-from zoneinfo import ZoneInfo
 
 from platekeeper.config import AuditSettings
 from platekeeper.domain.access import AccessOutcome, AccessRecord
 from platekeeper.domain.plates import normalise_plate_key
+from platekeeper.domain.zones import local_datetime
 from platekeeper.errors import InvalidInput
 
 SEARCH = "reads:search"
+IMAGES = "images:view"
 HISTORY = "vehicles:history"
 RETROACTIVE = "hotlists:retroactive"
 REVEALING_ACTIONS = frozenset(
-    {SEARCH, "reads:view", "images:view", "reads:export", HISTORY, "alerts:view", RETROACTIVE}
+    {SEARCH, "reads:view", IMAGES, "reads:export", HISTORY, "alerts:view", RETROACTIVE}
 )
 PLATE_LOOKUPS = frozenset({SEARCH, "reads:export", HISTORY, RETROACTIVE})
 """Accesses that look one plate up: the vehicle-history family the stalking signals watch."""
@@ -59,6 +73,7 @@ class SignalKind(StrEnum):
     REPEATED_SEARCHES = "repeated_searches"
     UNUSUAL_HOURS = "unusual_hours"
     REUSED_PURPOSE = "reused_purpose"
+    SHARED_CASE = "shared_case"
     NO_FOLLOW_UP = "no_follow_up"
     REPEATED_VEHICLE = "repeated_vehicle"
     PATTERN_SEARCHES = "pattern_searches"
@@ -78,17 +93,28 @@ class MisuseSignal:
 
 
 def find_signals(
-    records: Iterable[AccessRecord], settings: AuditSettings, now: datetime
+    records: Iterable[AccessRecord],
+    settings: AuditSettings,
+    now: datetime,
+    zones: Mapping[str, str] | None = None,
 ) -> list[MisuseSignal]:
-    """Every signal in ``records``, by kind, then user."""
-    relevant = [r for r in records if _counts(r) or r.event.action in FOLLOW_UP_ACTIONS]
+    """Every signal in ``records``, by kind, then user; ``zones`` maps an agency id to its
+    time zone (``settings.timezone`` for an agency it lacks)."""
+    zone_of = _zone_of(zones or {}, settings.timezone)
+    relevant = one_per_request(
+        [r for r in records if _counts(r) or r.event.action in FOLLOW_UP_ACTIONS]
+    )
     revealing = [r for r in relevant if _counts(r)]
     return [
         *repeated_searches(
-            revealing, settings.repeat_searches, timedelta(days=settings.repeat_window_days)
+            revealing,
+            settings.repeat_searches,
+            timedelta(days=settings.repeat_window_days),
+            Work(settings.case_volume, zone_of),
         ),
-        *unusual_hours(revealing, ZoneInfo(settings.timezone), settings.working_hours),
+        *unusual_hours(revealing, zone_of, settings.working_hours),
         *reused_purpose(revealing, settings.purpose_reuse),
+        *shared_case(revealing, settings.shared_case_people),
         *no_follow_up(relevant, timedelta(days=settings.follow_up_days), now),
         *stalking_signals(revealing, settings),
     ]
@@ -239,8 +265,17 @@ def _span(window: timedelta) -> str:
     return f"{hours // 24} days" if hours % 24 == 0 else f"{hours} hours"
 
 
+@dataclass(frozen=True, slots=True)
+class Work:
+    """What makes look-ups one piece of work: at most ``case_volume`` under one case number on
+    one day of the agency (``zone_of(agency_id)``)."""
+
+    case_volume: int
+    zone_of: Callable[[str], str]
+
+
 def repeated_searches(
-    records: Iterable[AccessRecord], threshold: int, window: timedelta
+    records: Iterable[AccessRecord], threshold: int, window: timedelta, work: Work
 ) -> list[MisuseSignal]:
     groups: dict[tuple[str, str], list[AccessRecord]] = defaultdict(list)
     for record in records:
@@ -249,7 +284,12 @@ def repeated_searches(
             groups[(record.event.actor.username, plate)].append(record)
     signals = []
     for (username, _plate), searches in sorted(groups.items()):
-        flagged = _in_dense_windows(searches, threshold, window)
+        units = _units_of_work(searches, work)
+        firsts = _in_dense_windows([unit[0] for unit in units], threshold, window)
+        counted = {record.seq for record in firsts}
+        flagged = sorted(
+            (r for unit in units if unit[0].seq in counted for r in unit), key=lambda r: r.seq
+        )
         if flagged:
             signals.append(
                 MisuseSignal(
@@ -279,21 +319,95 @@ def _in_dense_windows(
 
 
 def unusual_hours(
-    records: Iterable[AccessRecord], zone: ZoneInfo, working_hours: tuple[int, int]
+    records: Iterable[AccessRecord],
+    zone_of: Callable[[str], str],
+    working_hours: tuple[int, int],
 ) -> list[MisuseSignal]:
+    """Accesses outside ``working_hours`` on the clock of each person's agency
+    (``zone_of(agency_id)``)."""
     start, end = working_hours
-    groups: dict[str, list[int]] = defaultdict(list)
+    groups: dict[tuple[str, str], list[int]] = defaultdict(list)
     for record in records:
-        if not start <= record.event.at.astimezone(zone).hour < end:
-            groups[record.event.actor.username].append(record.seq)
+        zone = zone_of(record.event.actor.agency_id)
+        if not start <= local_datetime(record.event.at, zone).hour < end:
+            groups[(record.event.actor.username, zone)].append(record.seq)
     return [
         MisuseSignal(
             SignalKind.UNUSUAL_HOURS,
             username,
-            f"{len(seqs)} accesses outside {start:02d}:00-{end:02d}:00 {zone.key}",
+            f"{len(seqs)} accesses outside {start:02d}:00-{end:02d}:00 {zone}",
             tuple(sorted(seqs)),
         )
-        for username, seqs in sorted(groups.items())
+        for (username, zone), seqs in sorted(groups.items())
+    ]
+
+
+def _zone_of(zones: Mapping[str, str], fallback: str) -> Callable[[str], str]:
+    return lambda agency_id: zones.get(agency_id, fallback)
+
+
+def one_per_request(records: Sequence[AccessRecord]) -> list[AccessRecord]:
+    """``records`` with the images a page fetched folded into the page's one access: an
+    ``images:view`` is left out when the same person's previous entry, within
+    ``IMAGE_FOLLOWS``, was another access that returned that read, or an image view too
+    (the next crop of the same page)."""
+    kept: list[AccessRecord] = []
+    last: dict[str, AccessRecord] = {}
+    for record in sorted(records, key=lambda r: (r.event.at, r.seq)):
+        username = record.event.actor.username
+        before = last.get(username)
+        last[username] = record
+        if before is not None and _part_of(record, before):
+            continue
+        kept.append(record)
+    return sorted(kept, key=lambda r: r.seq)
+
+
+IMAGE_FOLLOWS = timedelta(minutes=2)
+"""How soon after a page's access (or its previous image) an image still belongs to it."""
+
+
+def _part_of(image: AccessRecord, before: AccessRecord) -> bool:
+    event = image.event
+    if event.action != IMAGES or event.at - before.event.at > IMAGE_FOLLOWS:
+        return False
+    return before.event.action == IMAGES or bool(set(event.read_ids) & set(before.event.read_ids))
+
+
+def _units_of_work(looks: Sequence[AccessRecord], work: Work) -> list[list[AccessRecord]]:
+    """``looks`` (one person's, of one plate) as pieces of work, each in time order: those under
+    one case number on one local day together, unless more than ``work.case_volume``; any other
+    look-up alone."""
+    together: dict[tuple[str, date], list[AccessRecord]] = defaultdict(list)
+    units: list[list[AccessRecord]] = []
+    for record in sorted(looks, key=lambda r: (r.event.at, r.seq)):
+        event = record.event
+        if not event.case_number:
+            units.append([record])
+            continue
+        day = local_datetime(event.at, work.zone_of(event.actor.agency_id)).date()
+        together[(event.case_number, day)].append(record)
+    for unit in together.values():
+        units.extend([unit] if len(unit) <= work.case_volume else [[r] for r in unit])
+    return units
+
+
+def shared_case(records: Iterable[AccessRecord], people: int) -> list[MisuseSignal]:
+    """One signal per person naming a case number that ``people`` or more people named."""
+    groups: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for record in records:
+        if record.event.case_number:
+            groups[record.event.case_number][record.event.actor.username].append(record.seq)
+    return [
+        MisuseSignal(
+            SignalKind.SHARED_CASE,
+            username,
+            f"named case {case_number}, which {len(users)} different people named",
+            tuple(sorted(seqs)),
+        )
+        for case_number, users in sorted(groups.items())
+        if len(users) >= people
+        for username, seqs in sorted(users.items())
     ]
 
 

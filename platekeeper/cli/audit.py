@@ -35,6 +35,7 @@ from platekeeper.domain.access import AccessOutcome, AccessRecord
 from platekeeper.domain.gate import NOTHING_STATED, Access, AccessGate
 from platekeeper.domain.permissions import Permission
 from platekeeper.domain.scope import AgencyScope
+from platekeeper.domain.zones import UTC_ZONE, local_time
 from platekeeper.errors import InvalidInput
 from platekeeper.store.protocols import AccessFilter
 
@@ -169,9 +170,10 @@ def entries(
         gate.permitted(Access(who, NOTHING_STATED, Permission.AUDIT_READ, reading))
         services.access_log.record_reading(who.actor, "listed entries", reading, who.client_address)
         found = services.access_log.entries_for(AgencyScope.of(who.actor), query)
+        agency = services.store.agencies.get(who.actor.agency_id)
     finally:
         services.close()
-    _print_entries(found, output_format)
+    _print_entries(found, output_format, UTC_ZONE if agency is None else agency.time_zone)
 
 
 def _elements(query: AccessFilter) -> dict[str, str]:
@@ -186,20 +188,20 @@ def _elements(query: AccessFilter) -> dict[str, str]:
     return {key: value for key, value in given.items() if value is not None}
 
 
-def _print_entries(found: Sequence[AccessRecord], output_format: EntryFormat) -> None:
+def _print_entries(found: Sequence[AccessRecord], output_format: EntryFormat, zone: str) -> None:
     if output_format is EntryFormat.JSON:
-        typer.echo(entries_json(found), nl=False)
+        typer.echo(entries_json(found, zone), nl=False)
     elif output_format is EntryFormat.CSV:
-        typer.echo(entries_csv(found), nl=False)
+        typer.echo(entries_csv(found, zone), nl=False)
     elif not found:
         out.print("No entries.")
     else:
-        table = Table("#", "when (UTC)", "who", "signed in with", "action", "outcome", "reason")
+        table = Table("#", f"when ({zone})", "who", "signed in with", "action", "outcome", "reason")
         for record in found:
             event = record.event
             cells = (
                 str(record.seq),
-                f"{event.at:%Y-%m-%d %H:%M:%S}",
+                local_time(event.at, zone),
                 event.actor.username,
                 event.actor.signed_in_with or "-",
                 event.action,

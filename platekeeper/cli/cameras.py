@@ -1,7 +1,8 @@
 """``platekeeper agency`` and ``platekeeper camera``: what is registered before ingest.
 
-Registering an agency is the host's act (before the agency has a custodian to sign in). Every
-camera command acts as a custodian who signs in at the console (``--as`` and their password;
+Registering an agency is the host's act (before the agency has a custodian to sign in); its
+time zone follows from its state, or is asked for. Changing it later, and every
+camera command, acts as a custodian who signs in at the console (``--as`` and their password;
 ``cli/identity.py``), on their own agency's cameras only, logged under their name with
 ``console`` as the client address.
 """
@@ -16,6 +17,7 @@ from rich.table import Table
 from platekeeper.cli.console import out
 from platekeeper.cli.context import open_current, state
 from platekeeper.cli.identity import AsOption, person
+from platekeeper.cli.time_zones import ask_time_zone, policy_zone
 from platekeeper.domain import Agency, CameraKind, CameraStatus, GeoPoint
 from platekeeper.errors import InvalidInput
 from platekeeper.ingest.cameras import CameraDraft
@@ -30,15 +32,39 @@ def add_agency(
     agency_id: Annotated[str, typer.Argument(help="Short id, e.g. 'sac-pd'.")],
     name: Annotated[str, typer.Option(help="Full name of the agency.")],
     state_code: Annotated[str, typer.Option("--state", help="Two-letter state, e.g. CA.")],
+    time_zone: Annotated[
+        str | None,
+        typer.Option(
+            help="IANA time zone its pages show, e.g. America/Los_Angeles; default: the "
+            "policy file's for this agency, else the state's main zone, asked for outside the US."
+        ),
+    ] = None,
 ) -> None:
     """Register an agency."""
-    services = open_current(state(ctx).settings())
+    settings = state(ctx).settings()
+    zone = time_zone or policy_zone(settings, agency_id) or ask_time_zone(state_code)
+    services = open_current(settings)
     try:
         now = services.clock.now()
-        services.store.agencies.add(Agency(agency_id, name, state_code.upper(), now))
+        services.store.agencies.add(Agency(agency_id, name, state_code.upper(), now, zone))
     finally:
         services.close()
-    out.print(f"Agency {agency_id} added.")
+    out.print(f"Agency {agency_id} added; its times are shown in {zone}.")
+
+
+@agency_app.command("time-zone")
+def set_time_zone(
+    ctx: typer.Context,
+    time_zone: Annotated[str, typer.Argument(help="IANA name, e.g. America/Los_Angeles.")],
+    as_user: AsOption = None,
+) -> None:
+    """Set your agency's time zone: the clock of its pages, exports and reports."""
+    services = open_current(state(ctx).settings())
+    try:
+        agency = services.cameras.set_time_zone(person(services, as_user), time_zone)
+    finally:
+        services.close()
+    out.print(f"Agency {agency.id} now shows times in {agency.time_zone}.")
 
 
 @camera_app.command("add")

@@ -13,9 +13,11 @@ from rich.table import Table
 from platekeeper.cli.console import out
 from platekeeper.cli.context import open_current, state
 from platekeeper.cli.identity import AsOption, person
+from platekeeper.cli.time_zones import ask_time_zone
 from platekeeper.config import Settings
 from platekeeper.domain.policy import ELEMENTS, PolicyFinding, Severity, describe_age
 from platekeeper.domain.time import SystemClock
+from platekeeper.domain.zones import require_zone
 from platekeeper.errors import Conflict
 from platekeeper.policy.attest import AttestationService
 from platekeeper.policy.effective import load_effective, load_effective_for, policy_path
@@ -94,6 +96,10 @@ def init(
     agency_state: Annotated[
         str | None, typer.Option("--state", help="Two-letter state; default: the profile's.")
     ] = None,
+    time_zone: Annotated[
+        str | None,
+        typer.Option(help="IANA time zone; default: the state's main zone, asked elsewhere."),
+    ] = None,
     force: Annotated[bool, typer.Option(help="Replace an existing policy file.")] = False,
 ) -> None:
     """Write a starting policy with every element present and TODOs to fill in."""
@@ -105,7 +111,9 @@ def init(
             f"a policy file already exists at {path}",
             hint="Edit it, or pass --force to replace it.",
         )
-    text = starting_policy(profiles, agency, name, agency_state or profiles[0].state)
+    the_state = agency_state or profiles[0].state
+    zone = require_zone(time_zone) if time_zone else ask_time_zone(the_state)
+    text = starting_policy(profiles, agency, name, the_state, zone)
     make_private_folders(path.parent)  # the data directory, if it is: 0700
     path.write_text(text, encoding="utf-8")
     out.print(f"Wrote {path}. Fill in each TODO, then run 'platekeeper policy check'.")

@@ -446,7 +446,9 @@ class AuditSettings(Section):
         description="How long access-log entries are kept; reads' purges never touch them.",
     )
     timezone: str = Field(
-        default="UTC", description="The agency's time zone, for the unusual-hours signal."
+        default="UTC",
+        description="The time zone of the unusual-hours signal for entries of no registered "
+        "agency; each agency's people are counted in their agency's own time zone.",
     )
     working_hours: tuple[int, int] = Field(
         default=(6, 22),
@@ -465,6 +467,20 @@ class AuditSettings(Section):
         ge=2,
         le=1000,
         description="Distinct plates searched by one user under one case number that are flagged.",
+    )
+    case_volume: int = Field(
+        default=20,
+        ge=2,
+        le=10_000,
+        description="Look-ups of one plate by one user under one case number on one day that "
+        "still count as one piece of work for repeated_searches; more count one by one.",
+    )
+    shared_case_people: int = Field(
+        default=3,
+        ge=2,
+        le=1000,
+        description="Different people naming one case number that are flagged (a number "
+        "passed around or copied rather than a case being worked).",
     )
     follow_up_days: int = Field(
         default=30,

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from platekeeper.domain.time import require_utc
+from platekeeper.domain.zones import UTC_ZONE, require_zone, zone_for_state
 from platekeeper.errors import InvalidInput
 
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
@@ -26,12 +27,15 @@ def require_slug(value: str, what: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Agency:
-    """A law enforcement agency operating ALPR; ``state`` is its two-letter US state or country."""
+    """A law enforcement agency operating ALPR; ``state`` is its two-letter US state or country,
+    ``time_zone`` the IANA zone its people read times in (``domain/zones.py``): when not given,
+    its state's, or UTC for a state without one."""
 
     id: str
     name: str
     state: str
     created_at: datetime
+    time_zone: str = ""
 
     def __post_init__(self) -> None:
         require_slug(self.id, "agency id")
@@ -42,3 +46,5 @@ class Agency:
                 f"agency state {self.state!r} is not a two-letter code", hint="For example 'CA'."
             )
         object.__setattr__(self, "created_at", require_utc(self.created_at, "created_at"))
+        zone = self.time_zone or zone_for_state(self.state) or UTC_ZONE
+        object.__setattr__(self, "time_zone", require_zone(zone))

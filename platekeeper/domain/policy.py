@@ -67,6 +67,9 @@ class PolicyAgency:
     name: str
     state: str
     public_agency: bool
+    time_zone: str = ""
+    """The zone ``agency add`` registers the agency with when given none (``domain/zones.py``);
+    the registered agency's zone, which its custodian may change, is what pages use."""
 
 
 @dataclass(frozen=True, slots=True)

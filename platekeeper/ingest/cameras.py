@@ -1,4 +1,5 @@
-"""Cameras for custodians: register one, change its status, rotate its ingest key.
+"""Cameras for custodians: register one, change its status, rotate its ingest key; and their
+agency's time zone, the clock its pages, exports and reports read.
 
 The web pages and the CLI share this service, and both hand it a ``Person``: the signed-in
 custodian, at the console too (``cli/identity.py``). Each change is decided first, through the
@@ -13,12 +14,13 @@ registration or rotation, and only its hash is kept.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol, TypeVar
 
-from platekeeper.domain import Camera, CameraKind, CameraStatus, GeoPoint
+from platekeeper.domain import Agency, Camera, CameraKind, CameraStatus, GeoPoint
 from platekeeper.domain.access import AccessOutcome, AccessSink
 from platekeeper.domain.cameras import issue_camera_key
 from platekeeper.domain.collection import COLLECT_EVERYTHING, CollectionRules
@@ -26,6 +28,7 @@ from platekeeper.domain.gate import Access, AccessGate, Person, Stated
 from platekeeper.domain.permissions import Permission
 from platekeeper.domain.scope import AgencyScope
 from platekeeper.domain.time import Clock
+from platekeeper.domain.zones import require_zone
 from platekeeper.errors import NotFound, PermissionDenied
 from platekeeper.store import Store
 
@@ -169,6 +172,22 @@ class CameraService:
 
         return self._logged(change, act, lambda _: "new ingest key issued; the old one is void")
 
+    def set_time_zone(self, who: Person, time_zone: str) -> Agency:
+        """Set the time zone of ``who``'s agency (an IANA name, checked) and return the agency."""
+        agency_id = who.actor.agency_id
+        change = _Change(who, "agency:time-zone", {"agency_id": agency_id, "time_zone": time_zone})
+
+        def act() -> tuple[str, Agency]:
+            zone = require_zone(time_zone.strip())
+            before = change.scope.own(
+                self._store.agencies.get(agency_id), _agency_id, f"agency {agency_id!r}"
+            )
+            self._store.agencies.set_time_zone(agency_id, zone)
+            return before.time_zone, dataclasses.replace(before, time_zone=zone)
+
+        _, after = self._logged(change, act, lambda r: f"time zone {r[0]} -> {r[1].time_zone}")
+        return after
+
     def _visible(self, change: _Change, camera_id: str) -> Camera:
         """The camera if it lies in ``change.who``'s scope (called within the gate's decision,
         after the permission): another agency's camera is reported as one that does not exist."""
@@ -190,3 +209,7 @@ class CameraService:
 
 def _camera_agency(camera: Camera) -> str:
     return camera.agency_id
+
+
+def _agency_id(agency: Agency) -> str:
+    return agency.id

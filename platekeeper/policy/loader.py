@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from platekeeper.domain.collection import CollectionPolicy, PolicyMode
 from platekeeper.domain.people import Role
@@ -33,6 +33,7 @@ from platekeeper.domain.policy import (
 from platekeeper.domain.purposes import PurposeCategory
 from platekeeper.domain.retention import DataClass
 from platekeeper.domain.sharing import EntityType
+from platekeeper.domain.zones import require_zone
 from platekeeper.errors import ConfigError, FieldError, InvalidInput, NotFound
 from platekeeper.policy.durations import Bound, parse_age
 
@@ -45,7 +46,18 @@ class _Agency(_Strict):
     id: str = ""
     name: str = ""
     state: str = Field(default="", pattern=r"^([A-Z]{2})?$")
+    time_zone: str = ""
     public_agency: bool = True
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, name: str) -> str:
+        if name:
+            try:
+                require_zone(name)
+            except InvalidInput as problem:
+                raise ValueError(problem.message) from None
+        return name
 
 
 class _Purpose(_Strict):

@@ -14,12 +14,17 @@ _ROLES = ("officer", "analyst", "supervisor", "custodian", "auditor")
 
 
 def starting_policy(
-    profiles: list[JurisdictionProfile], agency_id: str, agency_name: str, state: str
+    profiles: list[JurisdictionProfile],
+    agency_id: str,
+    agency_name: str,
+    state: str,
+    time_zone: str = "",
 ) -> str:
     """TOML text of a policy for the agency under ``profiles``, TODOs included."""
     return "\n".join(
         [
             _header(profiles, agency_id, agency_name, state),
+            _time_zone(time_zone),
             _purposes(),
             _access(),
             _monitoring(),
@@ -50,6 +55,15 @@ id = {_q(agency_id)}
 name = {_q(name)}
 state = {_q(state)}
 public_agency = true
+"""
+
+
+def _time_zone(time_zone: str) -> str:
+    if not time_zone:
+        return ""
+    return f"""\
+# The agency's time zone: its pages, exports and reports show times in it (UTC is stored).
+time_zone = {_q(time_zone)}
 """
 
 

@@ -22,6 +22,7 @@ from platekeeper.domain.purges import PurgeLedgerEntry
 from platekeeper.domain.purposes import CaseNumberFormat
 from platekeeper.domain.recipients import Recipient, ShareRequest
 from platekeeper.domain.retention import DataClass, RetentionRule
+from platekeeper.domain.zones import UTC_ZONE
 from platekeeper.errors import InvalidInput
 from platekeeper.policy.resolve import EffectivePolicy
 
@@ -250,6 +251,8 @@ class ComplianceReport:
     findings: tuple[Finding, ...]
     figures: Figures
     sample: Sample
+    time_zone: str = UTC_ZONE
+    """The agency's zone, which the HTML and PDF show times in; the JSON keeps UTC too."""
 
     def count(self, severity: Severity) -> int:
         return sum(1 for finding in self.findings if finding.severity is severity)

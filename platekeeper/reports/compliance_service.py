@@ -8,6 +8,7 @@ and the last run is when the agency was last audited.
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 
 from platekeeper.domain.access import AccessEvent, AccessOutcome, Actor
@@ -34,6 +35,9 @@ def compliance_report(
     console's report covers every agency), logged as their access."""
     scope = scope or AgencyScope.of(actor)
     report = run_checks(gather(sources, period, sample_seed, scope))
+    agency = None if scope.agency_id is None else sources.store.agencies.get(scope.agency_id)
+    if agency is not None:
+        report = dataclasses.replace(report, time_zone=agency.time_zone)
     sources.store.audit_runs.add(
         AuditRun(
             id=str(uuid.uuid4()),

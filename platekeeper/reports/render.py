@@ -15,6 +15,7 @@ from markupsafe import Markup
 
 from platekeeper import __version__
 from platekeeper.domain.hit_labels import code_label
+from platekeeper.domain.zones import local_time
 from platekeeper.errors import PlateKeeperError
 from platekeeper.reports.charts import Series, bar_chart, line_chart
 from platekeeper.reports.compliance import ComplianceReport, Finding, Severity
@@ -56,6 +57,12 @@ def report_document(report: ComplianceReport) -> dict[str, Any]:
         "generator": f"PlateKeeper {__version__}",
         "generated_at": _iso(report.generated_at),
         "period": {"from": _iso(report.period.start), "to": _iso(report.period.end)},
+        "time_zone": report.time_zone,
+        "local": {
+            "generated_at": local_time(report.generated_at, report.time_zone, _SHOWN),
+            "from": local_time(report.period.start, report.time_zone, _SHOWN),
+            "to": local_time(report.period.end, report.time_zone, _SHOWN),
+        },
         "summary": report.summary(),
         "counts": {severity.value: report.count(severity) for severity in Severity},
         "findings": [_finding(finding) for finding in report.findings],
@@ -164,6 +171,9 @@ def _finding(finding: Finding) -> dict[str, Any]:
 
 def _day(moment: datetime | None) -> str | None:
     return None if moment is None else moment.date().isoformat()
+
+
+_SHOWN = "%Y-%m-%d %H:%M %Z"
 
 
 def _iso(moment: datetime) -> str:

@@ -37,8 +37,11 @@ def test_an_auditor_lists_entries_and_the_listing_is_itself_logged(live_app: Liv
 def test_signals_come_with_the_entries_behind_them(live_app: LiveApp) -> None:
     people = staff(live_app.services)
     with live_app.client(people[Role.ANALYST].token) as analyst:
-        for _ in range(3):
-            analyst.get("/api/v1/reads", params={"plate": "7ABC123", **PURPOSE})
+        # Under three case numbers: three pieces of work (one case worked is one).
+        for case in range(3):
+            case_number = f"2026-00012{case}"
+            params = {"plate": "7ABC123", **PURPOSE, "case_number": case_number}
+            analyst.get("/api/v1/reads", params=params)
     with live_app.client(people[Role.AUDITOR].token) as auditor:
         signals = auditor.get("/api/v1/audit/signals").json()["signals"]
     [repeated] = [s for s in signals if s["kind"] == "repeated_searches"]

@@ -140,4 +140,4 @@ def raw(store: Store, request: pytest.FixtureRequest) -> Iterator[RawSql]:
 
 @pytest.fixture
 def access_log(store: Store, signer: CheckpointSigner, clock: FixedClock) -> AccessLog:
-    return AccessLog(store.access_log, signer, clock, AuditSettings())
+    return AccessLog(store.access_log, signer, clock, AuditSettings(), store.agencies)

@@ -97,6 +97,11 @@ def test_a_filter_by_method_and_the_csv_export(data_dir: Path) -> None:
     newest, oldest = rows[1], rows[2]
     assert (newest[column["signed_in_with"]], oldest[column["signed_in_with"]]) == ("", "p+totp")
     assert newest[column["reason"]] == "'=HYPERLINK(1)", "a formula is written as text"
+    # UTC as stored, and the same instant on the agency's clock (California: PST, -08:00).
+    assert (newest[column["at"]], newest[column["at_local"]]) == (
+        "2026-11-28T12:02:00.000000+00:00",
+        "2026-11-28T04:02:00.000000-08:00",
+    )
     assert json.loads(oldest[column["query"]])["plate"] == "withheld"
 
 

@@ -34,6 +34,11 @@ def test_an_auditor_gets_the_report_and_an_analyst_does_not(live_app: LiveApp) -
     assert html.headers["content-type"].startswith("text/html")
     assert PLATE not in allowed.text
     assert PLATE not in html.text
+    # UTC in the data, and the agency's clock (California, PST) on the page and the PDF.
+    assert document["period"] == {"from": "2026-11-27T00:00:00Z", "to": "2026-11-29T00:00:00Z"}
+    assert document["time_zone"] == "America/Los_Angeles"
+    assert "2026-11-26 16:00 PST</strong> to <strong>2026-11-28 16:00 PST" in html.text
+    assert "times in America/Los_Angeles" in html.text
 
 
 def test_an_empty_period_is_refused(live_app: LiveApp) -> None:

@@ -55,6 +55,9 @@ def test_find_filters_newest_first(store: Store) -> None:
     assert seqs(limit=1) == [4]
     assert seqs(limit=2, offset=1) == [3, 2]
     assert seqs(username="a", offset=2) == [1]
+    assert seqs(usernames=("a", "b")) == [4, 3, 2, 1]
+    assert seqs(usernames=("b", "c")) == [2]
+    assert seqs(usernames=()) == []  # a name that matched nobody shows nobody's entries
 
 
 def test_checkpoints_never_go_back(store: Store) -> None:

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from platekeeper.domain import CameraKind, CameraStatus, GeoPoint, PlateRead
+from platekeeper.domain import Agency, CameraKind, CameraStatus, GeoPoint, PlateRead
 from platekeeper.domain.geo import METRES_PER_DEGREE, GeoArea, GeoBox, GeoCircle
 from platekeeper.errors import Conflict, NotFound
 from platekeeper.store import ReadQuery, Store, StoredOutcome
@@ -55,6 +55,19 @@ def test_a_camera_id_or_key_is_never_shared(store: Store) -> None:
     assert existing is not None
     with pytest.raises(Conflict):
         store.cameras.add(replace(other, api_key_hash=existing.api_key_hash))
+
+
+def test_an_agencys_time_zone_is_kept_and_changed(store: Store) -> None:
+    store.agencies.add(Agency("tor-ps", "Toronto Police", "ON", NOW, time_zone="America/Toronto"))
+    assert store.agencies.get("demo-pd") == make_agency()
+    assert make_agency().time_zone == "America/Los_Angeles"  # from its state, California
+    store.agencies.set_time_zone("demo-pd", "America/Phoenix")
+    assert {agency.id: agency.time_zone for agency in store.agencies.list()} == {
+        "demo-pd": "America/Phoenix",
+        "tor-ps": "America/Toronto",
+    }
+    with pytest.raises(NotFound):
+        store.agencies.set_time_zone("missing", "UTC")
 
 
 def test_camera_of_an_unknown_agency_is_refused(store: Store) -> None:

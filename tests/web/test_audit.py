@@ -5,15 +5,17 @@ back is named; the misuse signals list the entries behind them, again without th
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import UTC, date, datetime
 
 import httpx
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from platekeeper.domain.access import AccessOutcome, AccessRecord
 from platekeeper.domain.people import Role
 from platekeeper.store.protocols import AccessFilter
 from platekeeper.store.sqlite import SqliteStore
 from platekeeper.web.pages.audit import PAGE_SIZE
+from tests.api.people import CONSOLE, PASSWORD
 from tests.audit.conftest import RawSql, make_event
 from tests.web.conftest import WebApp, shoot, sign_in
 
@@ -60,11 +62,11 @@ def test_an_auditor_sees_the_access_log_but_no_plate(page: Page, web_app: WebApp
     expect(page.get_by_role("heading", name="Access log", level=1)).to_be_visible()
     assert_no_plate(page)
     page.get_by_label("Who").fill("avery")
-    page.get_by_label("Action").fill("reads:search")
+    page.get_by_label("Action").select_option(label="Searched reads")
     page.get_by_role("button", name="Filter").click()
     expect(entry_rows(page)).to_have_count(3)
     newest = entry_rows(page).first
-    for shown in ("Avery", "avery", "reads:search", PURPOSE_LABEL, "2026-000123", "allowed"):
+    for shown in ("Avery", "avery", "Searched reads", PURPOSE_LABEL, "2026-000123", "allowed"):
         expect(newest).to_contain_text(shown)
     expect(newest).to_contain_text("plate: withheld")
     expect(newest.locator("td").last).to_have_text("1")  # the one read it returned, as a count
@@ -76,12 +78,15 @@ def test_an_auditor_sees_the_access_log_but_no_plate(page: Page, web_app: WebApp
     )
     assert dict(reading.event.query) == {"username": "avery", "action": "reads:search"}
 
+    # Three searches under one case are the case being worked; one more under another case
+    # number makes them a plate searched again and again.
+    analyst_searches(web_app, {**PURPOSE, "case_number": "2026-000777"})
     page.get_by_role("link", name="Misuse signals").click()
     signal = page.locator("section.audit-signal").filter(
         has_text="One plate searched again and again"
     )
     expect(signal).to_contain_text("Avery")
-    expect(signal.locator("table.audit-entries tbody tr")).to_have_count(3)
+    expect(signal.locator("table.audit-entries tbody tr")).to_have_count(4)
     expect(signal).to_contain_text("plate: withheld")
     assert_no_plate(page)
     shoot(page, "audit-signals")
@@ -157,7 +162,7 @@ def test_a_filter_that_does_not_parse_is_shown_with_what_was_typed(
     expect(page.get_by_role("alert")).to_contain_text("the filters are not valid")
     expect(page.locator("#date_to-error")).to_have_text("the last day lies before the first")
     expect(page.get_by_label("Who")).to_have_value("avery")
-    expect(page.get_by_label("From (UTC)")).to_have_value("2026-11-30")
+    expect(page.get_by_label("From")).to_have_value("2026-11-30")
 
 
 def test_an_analyst_is_refused_the_access_log(page: Page, web_app: WebApp) -> None:
@@ -171,3 +176,56 @@ def test_an_analyst_is_refused_the_access_log(page: Page, web_app: WebApp) -> No
         AccessFilter(username="avery", action="audit:read", limit=1)
     )
     assert refusal.event.outcome is AccessOutcome.DENIED
+
+
+def test_the_log_filtered_by_a_persons_name_fits_at_1366(browser: Browser, web_app: WebApp) -> None:
+    """An auditor types part of a person's name, not their username; the entries show in the
+    agency's time (California: PST), with every column inside the page at 1366 x 900."""
+    web_app.services.accounts.create(
+        CONSOLE,
+        username="dkim",
+        display_name="Dana Kim",
+        agency_id="demo-pd",
+        job_title="Analyst",
+        roles=[Role.ANALYST],
+        training_completed_on=date(2026, 6, 1),
+        password=PASSWORD,
+    )
+    night = datetime(2026, 11, 29, 10, 15, tzinfo=UTC)  # 02:15 in California, on the 29th
+    evening = datetime(2026, 11, 29, 3, 0, tzinfo=UTC)  # 19:00 in California, on the 28th
+    web_app.services.access_log.record(make_event(1, at=evening, username="dkim"))
+    web_app.services.access_log.record(make_event(3, at=night, username="dkim"))
+    web_app.services.access_log.record(make_event(2, at=night, username="avery"))
+    context = browser.new_context(
+        base_url=web_app.base_url, viewport={"width": 1366, "height": 900}
+    )
+    page = context.new_page()
+    try:
+        sign_in(page, web_app.person(Role.AUDITOR), next_path="/audit")
+        page.get_by_label("Who").fill("dana")
+        page.get_by_role("button", name="Filter").click()
+        expect(entry_rows(page)).to_have_count(2)
+        row = entry_rows(page).first
+        expect(row).to_contain_text("Dana Kim")
+        expect(row).to_contain_text("2026-11-29 02:15:00 PST")
+        expect(row).to_contain_text("Searched reads")
+        expect(page.get_by_label("Who")).to_have_value("dana")
+        widths = page.evaluate(
+            """() => ({
+                page: document.documentElement.scrollWidth,
+                box: document.querySelector('.audit-scroll').clientWidth,
+                table: document.querySelector('table.audit-entries').scrollWidth,
+            })"""
+        )
+        assert widths["page"] <= 1366
+        assert widths["table"] <= widths["box"], widths
+        shoot(page, "audit-log-1366")
+        # The days of the filter are the agency's too: 03:00 UTC on the 29th is the 28th there.
+        page.goto("/audit?username=dana&date_from=2026-11-28&date_to=2026-11-28")
+        expect(entry_rows(page)).to_have_count(1)
+        expect(entry_rows(page).first).to_contain_text("2026-11-28 19:00:00 PST")
+        page.goto("/audit?username=dana&date_from=2026-11-29&date_to=2026-11-29")
+        expect(entry_rows(page)).to_have_count(1)
+        expect(entry_rows(page).first).to_contain_text("2026-11-29 02:15:00 PST")
+    finally:
+        context.close()

@@ -73,7 +73,7 @@ def test_a_manager_creates_a_list_and_adds_an_entry(page: Page, web_app: WebApp)
     expect(page.get_by_role("status")).to_have_text("The entry was added.")
     row = page.get_by_role("row").filter(has_text="7ABC123")
     expect(row).to_contain_text("avery")
-    expect(row).to_contain_text("2026-12-28 12:00 UTC")
+    expect(row).to_contain_text("2026-12-28 04:00 PST")  # the agency's clock
     [entry] = web_app.services.store.hotlist_entries.list("gang-unit")
     assert (entry.plate_text, entry.state, entry.note) == (
         "7ABC123",
@@ -199,7 +199,9 @@ def test_a_supervisor_renews_an_entry_about_to_expire(page: Page, web_app: WebAp
     shoot(page, "hotlist-entries")
     row.get_by_role("button", name="Renew 7ABC123 for 30 days").click()
     expect(page.get_by_role("status")).to_have_text("The entry was renewed.")
-    expect(page.get_by_role("row").filter(has_text="7ABC123")).to_contain_text("2026-12-28 12:00")
+    expect(page.get_by_role("row").filter(has_text="7ABC123")).to_contain_text(
+        "2026-12-28 04:00 PST"
+    )
     [entry] = web_app.services.store.hotlist_entries.list("watch")
     assert entry.expires_at == web_app.clock.now() + timedelta(days=30)
 

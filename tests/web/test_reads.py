@@ -50,7 +50,7 @@ def test_a_read_asks_for_a_purpose_then_shows_its_images_facts_and_map(
     expect_loaded(page.get_by_role("img", name="Full image of the read 7ABC123"))
     facts = page.locator("dl")
     expect(facts).to_contain_text(web_app.camera.name)
-    expect(facts).to_contain_text("2026-11-28 11:59:00 UTC")
+    expect(facts).to_contain_text("2026-11-28 03:59:00 PST")
     # The read was taken where its fixed camera stands: one marker, labelled with the camera.
     expect(page.locator("figure#read-map svg g.marker text")).to_have_text(
         [f"{web_app.camera.name} (1)"]
@@ -120,11 +120,11 @@ def test_a_vehicle_history_needs_a_purpose_then_shows_a_timeline_and_a_map(
     assert log.find(AccessFilter(username="avery", action="vehicles:history")) == []
 
     state_basis_and_open(page, "Show the history")
-    timeline = page.get_by_role("table", name="Reads of 7ABC123 by day (UTC)")
+    timeline = page.get_by_role("table", name="Reads of 7ABC123 by day (America/Los_Angeles)")
     days = timeline.locator("tr.day th")
     expect(days).to_have_text(["Saturday 2026-11-28 · 2 reads", "Friday 2026-11-27 · 1 read"])
     expect(timeline.locator("tbody tr:not(.day) td:first-child")).to_have_text(
-        ["11:59:00", "09:00:00", "10:00:00"]
+        ["03:59:00 PST", "01:00:00 PST", "02:00:00 PST"]  # the agency's clock
     )
     expect(timeline).to_contain_text(web_app.patrol_car.name)
     markers = page.locator("figure#history-map svg g.marker")

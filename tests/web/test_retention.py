@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 
 from platekeeper.config import Settings
 from platekeeper.domain.people import Role
+from platekeeper.domain.zones import local_time
 from tests.policy.samples import write_complete_policy
 from tests.web.conftest import WebApp, shoot, sign_in
 
@@ -53,7 +54,8 @@ def test_the_rules_and_the_ledger_after_a_purge(page: Page, web_app: WebApp) -> 
     expect(ledger.locator("tbody")).to_have_count(1)
     purged = ledger.get_by_role("row").filter(has_text="non-hit-reads")
     expect(purged.locator("td").nth(2)).to_have_text("1")
-    expect(purged).to_contain_text(old.captured_at.strftime("%Y-%m-%d %H:%M"))
+    shown = local_time(old.captured_at, "America/Los_Angeles", "%Y-%m-%d %H:%M %Z")
+    expect(purged).to_contain_text(shown)  # the agency's clock
     content = page.content()
     assert OLD_PLATE not in content
     assert NEW_PLATE not in content

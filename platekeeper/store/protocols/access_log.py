@@ -26,11 +26,14 @@ class AccessFilter:
     to auditors (docs/access-log.md, "What auditors see").
     ``signed_in_with`` keeps the entries made by people who signed in that way (``api-token``,
     ``password``, ...), to find the accesses made without a second factor.
+    ``usernames`` keeps the entries of any of these people (the auditor's "Who" typed as part
+    of a name); empty, it keeps none.
     ``offset`` skips that many of the newest matches: a page of ``limit`` entries.
     """
 
     agency_id: str | None = None
     username: str | None = None
+    usernames: tuple[str, ...] | None = None
     signed_in_with: str | None = None
     action: str | None = None
     outcome: AccessOutcome | None = None

@@ -72,6 +72,7 @@ class SqlAccessLog(Repository):
         conditions = [
             ("agency_id = ?", query.agency_id),
             ("username = ?", query.username),
+            (self._dialect.member("username"), _array_of(query.usernames, self._dialect)),
             ("signed_in_with = ?", query.signed_in_with),
             ("action = ?", query.action),
             ("outcome = ?", None if query.outcome is None else query.outcome.value),
@@ -242,3 +243,7 @@ def _checkpoint_from_row(row: Row, time: TimeCodec) -> Checkpoint:
         key_id=row[3],
         signature=row[4],
     )
+
+
+def _array_of(values: tuple[str, ...] | None, dialect: Dialect) -> Any:
+    return None if values is None else dialect.array(values)

@@ -9,7 +9,7 @@ from platekeeper.errors import Conflict, NotFound
 from platekeeper.store.sql.database import Repository, Row, marks
 from platekeeper.store.sql.dialect import ConstraintViolation, TimeCodec, Violation
 
-_AGENCY_COLUMNS = "id, name, state, created_at"
+_AGENCY_COLUMNS = "id, name, state, created_at, time_zone"
 _CAMERA_COLUMNS = (
     "id, agency_id, name, kind, status, latitude, longitude, heading_deg, api_key_hash,"
     " created_at, last_contact_at"
@@ -20,7 +20,7 @@ class SqlAgencies(Repository):
     def add(self, agency: Agency) -> None:
         try:
             self._execute(
-                f"INSERT INTO agencies ({_AGENCY_COLUMNS}) VALUES ({marks(4)})",
+                f"INSERT INTO agencies ({_AGENCY_COLUMNS}) VALUES ({marks(5)})",
                 _agency_row(agency, self._time),
             )
         except ConstraintViolation:
@@ -33,6 +33,13 @@ class SqlAgencies(Repository):
     def list(self) -> list[Agency]:
         rows = self._fetch_all(f"SELECT {_AGENCY_COLUMNS} FROM agencies ORDER BY id")
         return [_agency_from_row(row, self._time) for row in rows]
+
+    def set_time_zone(self, agency_id: str, time_zone: str) -> None:
+        changed = self._execute(
+            "UPDATE agencies SET time_zone = ? WHERE id = ?", (time_zone, agency_id)
+        )
+        if not changed:
+            raise NotFound(f"agency {agency_id!r} does not exist")
 
 
 class SqlCameras(Repository):
@@ -96,11 +103,13 @@ def _missing(camera_id: str) -> NotFound:
 
 
 def _agency_row(agency: Agency, time: TimeCodec) -> Row:
-    return (agency.id, agency.name, agency.state, time.to_db(agency.created_at))
+    return (agency.id, agency.name, agency.state, time.to_db(agency.created_at), agency.time_zone)
 
 
 def _agency_from_row(row: Row, time: TimeCodec) -> Agency:
-    return Agency(id=row[0], name=row[1], state=row[2], created_at=time.from_db(row[3]))
+    return Agency(
+        id=row[0], name=row[1], state=row[2], created_at=time.from_db(row[3]), time_zone=row[4]
+    )
 
 
 def _camera_row(camera: Camera, time: TimeCodec) -> Row:

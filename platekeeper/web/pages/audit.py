@@ -9,17 +9,19 @@ count. Reading the log is itself an entry of the log (``audit:read``), as over t
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from platekeeper.audit import MisuseSignal, SignalKind, VerificationReport
+from platekeeper.audit.actions import ACTION_LABELS, action_choices
 from platekeeper.domain.access import AccessEvent, AccessOutcome, AccessRecord, Checkpoint
 from platekeeper.domain.people import Account
 from platekeeper.domain.permissions import Permission
@@ -30,7 +32,7 @@ from platekeeper.services import Services
 from platekeeper.store.protocols import AccessFilter
 from platekeeper.web.errors import is_htmx
 from platekeeper.web.pages.caller import person
-from platekeeper.web.rendering import render
+from platekeeper.web.rendering import agency_zone, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -40,7 +42,13 @@ SIGNAL_LABELS = {
     SignalKind.REPEATED_SEARCHES: "One plate searched again and again",
     SignalKind.UNUSUAL_HOURS: "Accesses at unusual hours",
     SignalKind.REUSED_PURPOSE: "One case named for many plates",
+    SignalKind.SHARED_CASE: "One case number used by many people",
     SignalKind.NO_FOLLOW_UP: "Searches with no follow-up",
+    SignalKind.REPEATED_VEHICLE: "One vehicle looked up on many days or cases",
+    SignalKind.PATTERN_SEARCHES: "Many partial-plate or area searches",
+    SignalKind.PLATE_SWEEP: "Many different plates looked up",
+    SignalKind.RETROACTIVE_MATCHES: "Many retroactive matches",
+    SignalKind.OWN_ENTRY_MATCHES: "Retroactive matches of their own entries",
 }
 _Text = Annotated[str, Query(max_length=64)]
 
@@ -78,9 +86,10 @@ class LogFilter(BaseModel):
     purpose: str = Field("", max_length=64)
     page: int = Field(1, ge=1, le=100_000)
 
-    def query(self) -> AccessFilter:
+    def query(self, people: Sequence[Account], zone: str) -> AccessFilter:
         """The store's filter for this page of entries, one more than shown to tell if another
-        page follows; ``InvalidInput`` naming each field that does not parse."""
+        page follows; ``InvalidInput`` naming each field that does not parse. "Who" is matched
+        against ``people`` (see ``_who``), days are the agency's, in ``zone``."""
         problems: list[FieldError] = []
         start = _day(self.date_from, "date_from", problems)
         end = _day(self.date_to, "date_to", problems)
@@ -92,16 +101,14 @@ class LogFilter(BaseModel):
                 "the filters are not valid", hint="Correct the fields named.", fields=problems
             )
         return AccessFilter(
-            username=self.username.strip() or None,
+            usernames=_who(self.username, people),
             signed_in_with=self.signed_in_with.strip() or None,
             action=self.action.strip() or None,
             outcome=outcome,
             case_number=self.case_number.strip() or None,
             purpose_code=self.purpose.strip() or None,
-            at_from=None if start is None else _midnight(start),
-            at_before=None
-            if end is None
-            else datetime.combine(end + timedelta(days=1), time(), UTC),
+            at_from=None if start is None else _midnight(start, zone),
+            at_before=None if end is None else _midnight(end + timedelta(days=1), zone),
             limit=PAGE_SIZE + 1,
             offset=(self.page - 1) * PAGE_SIZE,
         )
@@ -118,8 +125,25 @@ class LogFilter(BaseModel):
         return f"/audit?{urlencode({**given, 'page': page})}"
 
 
-def _midnight(day: date) -> datetime:
-    return datetime.combine(day, time(), UTC)
+def _who(typed: str, people: Sequence[Account]) -> tuple[str, ...] | None:
+    """The usernames "Who" stands for: every person of the agency whose display name or
+    username holds the text (any case), and the text itself as a username, for the entries of
+    someone no longer listed. None when nothing was typed."""
+    text = typed.strip()
+    if not text:
+        return None
+    folded = text.casefold()
+    named = {
+        account.username
+        for account in people
+        if folded in account.display_name.casefold() or folded in account.username.casefold()
+    }
+    return tuple(sorted({text, *named}))
+
+
+def _midnight(day: date, zone: str) -> datetime:
+    """The start of ``day`` on the agency's clock, as the UTC instant the log compares."""
+    return datetime.combine(day, time(), ZoneInfo(zone)).astimezone(UTC)
 
 
 def _day(value: str, field: str, problems: list[FieldError]) -> date | None:
@@ -150,9 +174,10 @@ def access_log(
     typed: Annotated[LogFilter, Query()],
 ) -> HTMLResponse:
     person(caller)
-    context = {"filters": typed, "choices": _choices(services, caller)}
+    choices = _choices(services, caller)
+    context = {"filters": typed, "choices": choices}
     try:
-        query = typed.query()
+        query = typed.query(choices["people"], agency_zone(request, caller.scope.agency_id))
     except InvalidInput as error:
         return _refused(request, caller, "log.html", context, error)
     found = _listed(services, caller, typed, query)
@@ -199,12 +224,13 @@ def _refused(
     return render(request, f"pages/audit/{template}", shown, caller=caller, status_code=422)
 
 
-def _choices(services: Services, caller: Caller) -> Mapping[str, object]:
-    """What the filters offer: the agency's people, the actions, the purposes."""
+def _choices(services: Services, caller: Caller) -> dict[str, Any]:
+    """What the filters offer: the agency's people, the actions in words, the purposes."""
     purposes = services.read_access.catalogue.purposes
     return {
         "people": _people(services, caller),
-        "actions": sorted(permission.value for permission in Permission),
+        "actions": action_choices(),
+        "action_labels": ACTION_LABELS,
         "purposes": purposes,
         "purpose_labels": {purpose.code: purpose.label for purpose in purposes},
     }
@@ -262,7 +288,7 @@ def signals(
     if problems:
         error = InvalidInput("the day is not valid", hint="Give it as YYYY-MM-DD.", fields=problems)
         return _refused(request, caller, "signals.html", {"since": since}, error)
-    at = None if start is None else _midnight(start)
+    at = None if start is None else _midnight(start, agency_zone(request, caller.scope.agency_id))
     found = _signals(services, caller, at)
     context = {
         "since": since,

@@ -20,13 +20,14 @@ from fastapi.responses import HTMLResponse
 from platekeeper.access import Basis, Found
 from platekeeper.domain import Camera, PlateRead
 from platekeeper.domain.permissions import Permission, permissions_of
+from platekeeper.domain.zones import local_datetime
 from platekeeper.errors import FieldError, InvalidInput, PermissionDenied
 from platekeeper.http.auth import Caller, CallerDep, requires
 from platekeeper.http.deps import ServicesDep
 from platekeeper.services import Services
 from platekeeper.web.maps import draw_map, places_of_cameras, places_of_reads
 from platekeeper.web.pages.caller import person
-from platekeeper.web.rendering import render
+from platekeeper.web.rendering import agency_zone, render
 from platekeeper.web.tiles import tile_layer
 
 router = APIRouter(include_in_schema=False)
@@ -192,7 +193,7 @@ def vehicle_history(
     rows = rows_of(found.reads, cameras, basis, caller)
     context.update(
         found=found,
-        days=days_of(rows),
+        days=days_of(rows, agency_zone(request, caller.scope.agency_id)),
         map=draw_map(places_of_reads(found.reads, cameras), tiles=tile_layer(services)),
     )
     return render(request, "pages/reads/history.html", context, caller=caller)
@@ -209,12 +210,12 @@ def _history(
     return services.read_access.vehicle_history(caller.requester, basis, plate, start, end)
 
 
-def days_of(rows: Sequence[ReadRow]) -> list[Day]:
-    """``rows`` (newest first) grouped by their UTC day."""
+def days_of(rows: Sequence[ReadRow], zone: str) -> list[Day]:
+    """``rows`` (newest first) grouped by their day in the agency's time zone ``zone``."""
     return [
         Day(day, list(group))
         for day, group in itertools.groupby(
-            rows, key=lambda row: row.read.captured_at.astimezone(UTC).date()
+            rows, key=lambda row: local_datetime(row.read.captured_at, zone).date()
         )
     ]
 
