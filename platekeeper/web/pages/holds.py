@@ -190,7 +190,7 @@ def _selection_page(
         "may_search": may(caller, Permission.READS_SEARCH),
         "case_format": services.read_access.catalogue.case_format,
     }
-    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY if entry.problem else status.HTTP_200_OK
+    status_code = status.HTTP_200_OK if entry.problem is None else entry.problem.status
     try:
         context["reads"] = services.holds.selection(caller.person, selected_ids(read_ids))
     except PlateKeeperError as exc:

@@ -259,7 +259,7 @@ def _selection_page(
         "may_view": may(caller, Permission.READS_VIEW),
         "may_search": may(caller, Permission.READS_SEARCH),
     }
-    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY if entry.problem else status.HTTP_200_OK
+    status_code = status.HTTP_200_OK if entry.problem is None else entry.problem.status
     try:
         context["reads"] = services.sharing.selection(clerk, selected_ids(read_ids))
     except PlateKeeperError as exc:
