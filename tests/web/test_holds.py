@@ -170,7 +170,9 @@ def test_the_custodian_holds_reads_selected_in_a_search(page: Page, web_app: Web
     sign_in(page, cora, next_path="/holds")
     _row(page, CASE).get_by_role("button", name="Approve").click()
     expect(_row(page, CASE)).to_contain_text("active")
-    assert web_app.services.store.legal_holds.get(hold.id).approved_by == "cora"  # type: ignore[union-attr]
+    approved = web_app.services.store.legal_holds.get(hold.id)
+    assert approved is not None
+    assert approved.approved_by == "cora"
 
 
 def test_a_selection_naming_another_agencys_read_holds_nothing(page: Page, web_app: WebApp) -> None:
@@ -196,8 +198,8 @@ def test_a_selection_naming_another_agencys_read_holds_nothing(page: Page, web_a
     expect(page.get_by_role("alert")).to_contain_text("no reads are selected")
 
     # Posted by hand, another agency's read is refused by the service all the same.
-    form = {"csrf_token": _csrf(page), "read_ids": theirs.id, "case_number": CASE}
-    form |= {"reason": REASON, "expires_at": "2027-05-31T00:00"}
+    form: dict[str, str | float | bool] = {"csrf_token": _csrf(page), "read_ids": theirs.id}
+    form |= {"case_number": CASE, "reason": REASON, "expires_at": "2027-05-31T00:00"}
     posted = page.request.post("/holds/new", form=form)
     assert posted.status == 404
     assert web_app.services.store.legal_holds.list("demo-pd") == []

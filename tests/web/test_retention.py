@@ -94,7 +94,7 @@ def test_the_custodian_dry_runs_the_purge_and_sees_what_holds_keep(
         Person(Actor(supervisor.username, supervisor.agency_id), supervisor.roles), hold.id
     )
     web_app.clock.advance(timedelta(days=31))
-    kept = web_app.ingest(NEW_PLATE, index=2)
+    web_app.ingest(NEW_PLATE, index=2)
 
     sign_in(page, web_app.person(Role.CUSTODIAN), next_path="/retention")
     menu = page.get_by_role("navigation")
