@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import json
 import re
-import zlib
 import xml.etree.ElementTree as ET
+import zlib
 from dataclasses import replace
 from datetime import date, timedelta
 
