@@ -42,7 +42,9 @@ def test_the_desk_is_labelled_structured_and_legible(
     findings: list[Any] = page.evaluate(AUDIT_SCRIPT)
     assert findings == []
     if status == 200:
-        _shoot_both_widths(page, f"desk-{role}-{path.split('?')[0].strip('/').replace('/', '-')}")
+        _shoot_both_widths(
+            page, f"desk-{role}-{path.split('?', maxsplit=1)[0].strip('/').replace('/', '-')}"
+        )
 
 
 def _shoot_both_widths(page: Page, name: str) -> None:
