@@ -1,4 +1,7 @@
-"""The demo agency's staff: one person per role, with fresh passwords and TOTP secrets each run.
+"""The demo agency's staff: a person per role, and a second custodian and supervisor so that the
+two-person rules can be tried (a share request approved by a custodian other than the one who
+entered it, a legal hold or a search approval by someone other than the one who asked), with
+fresh passwords and TOTP secrets each run.
 
 A demo is for trying things out, so every run sets new random passwords and second factors and
 prints them (the secret goes into any authenticator app); a real deployment creates accounts with
@@ -36,6 +39,9 @@ DEMO_STAFF = (
     DemoPerson("sam.sato", "Sam Sato", "Sergeant (investigations)", Role.SUPERVISOR),
     DemoPerson("cora.chen", "Cora Chen", "Records Manager", Role.CUSTODIAN),
     DemoPerson("audrey.adams", "Audrey Adams", "Professional Standards Investigator", Role.AUDITOR),
+    # The second of each pair a two-person rule needs.
+    DemoPerson("carlos.cruz", "Carlos Cruz", "Records Manager", Role.CUSTODIAN),
+    DemoPerson("lena.lopez", "Lena Lopez", "Lieutenant", Role.SUPERVISOR),
 )
 
 

@@ -20,7 +20,7 @@ from typing import Protocol, TypeVar, overload
 
 from platekeeper.domain.access import AccessEvent, AccessOutcome, AccessSink, Actor
 from platekeeper.domain.people import Role
-from platekeeper.domain.permissions import Permission, decide
+from platekeeper.domain.permissions import Permission, decide, who_may
 from platekeeper.domain.purposes import PurposeCatalogue, StatedPurpose
 from platekeeper.domain.time import Clock
 from platekeeper.domain.token_scopes import refuse_outside
@@ -146,7 +146,10 @@ class AccessGate:
     def _permit(access: Access) -> None:
         decision = decide(access.who.roles, access.action)
         if not decision.allowed:
-            raise PermissionDenied(decision.reason, hint=access.hint)
+            hint = access.hint
+            if hint == DEFAULT_HINT:
+                hint = who_may(access.who.roles, access.action)
+            raise PermissionDenied(decision.reason, hint=hint)
         refuse_outside(access.who.permits, access.action)
 
     def allowed(

@@ -36,6 +36,11 @@ class Permission(StrEnum):
     """One's own profile, sessions and API tokens."""
     AUDIT_READ = "audit:read"
     REPORTS_READ = "reports:read"
+    """The compliance report, its sample of searches and the complaints' decisions: the
+    auditor's, as it reads the access log."""
+    RECORDS_VIEW = "records:view"
+    """The retention desk (rules in force, the oldest read kept, the purge's dry run and its
+    ledger) and the reports page: counts and days, never plate data or access-log entries."""
     POLICY_MANAGE = "policy:manage"
     SHARING_MANAGE = "sharing:manage"
     """The registry of recipients, share requests, their approval and export."""
@@ -100,11 +105,15 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
     | {Permission.SEARCHES_APPROVE, Permission.HOTLISTS_RENEW}
     | {Permission.HOLDS_MANAGE, Permission.HOLDS_APPROVE, Permission.FINDINGS_RESOLVE}
     | {Permission.ALERTS_VIEW, Permission.ALERTS_VERIFY},
+    # The records custodian keeps the records: their retention, holds and sharing, never a
+    # search of them nor the auditor's access log.
     Role.CUSTODIAN: _PERSON
     | {Permission.ACCOUNTS_MANAGE, Permission.POLICY_MANAGE, Permission.SHARING_MANAGE}
     | {Permission.INCIDENTS_MANAGE, Permission.RECORDS_REQUESTS_MANAGE}
-    | {Permission.FINDINGS_RESOLVE},
-    Role.AUDITOR: _PERSON | {Permission.AUDIT_READ, Permission.REPORTS_READ},
+    | {Permission.FINDINGS_RESOLVE, Permission.RECORDS_VIEW}
+    | {Permission.HOLDS_MANAGE, Permission.HOLDS_APPROVE},
+    Role.AUDITOR: _PERSON
+    | {Permission.AUDIT_READ, Permission.REPORTS_READ, Permission.RECORDS_VIEW},
     Role.CAMERA: frozenset({Permission.READS_INGEST}),
     Role.DIRECTORY: frozenset({Permission.ACCOUNTS_PROVISION}),
 }
@@ -139,3 +148,21 @@ def _granting_role(roles: frozenset[Role], needed: Permission) -> str:
 
 def roles_granting(needed: Permission) -> frozenset[Role]:
     return frozenset(role for role, granted in ROLE_PERMISSIONS.items() if needed in granted)
+
+
+_MACHINES = frozenset({Role.CAMERA, Role.DIRECTORY})
+
+
+def who_may(roles: Iterable[Role], needed: Permission) -> str:
+    """A refusal's hint in words: whose work ``needed`` is, and whom to ask for the role (never
+    "ask a custodian" to a custodian)."""
+    holders = sorted(role.value for role in roles_granting(needed) - _MACHINES)
+    if not holders:
+        return f"No person holds {needed.value}: it is a device's."
+    named = [f"{'an' if name[0] in 'aeiou' else 'a'} {name}" for name in holders]
+    listed = named[0] if len(named) == 1 else f"{', '.join(named[:-1])} or {named[-1]}"
+    asked = "another custodian" if Role.CUSTODIAN in frozenset(roles) else "a custodian"
+    return (
+        f"This is the work of {listed} ({needed.value}). If yours needs it, ask {asked} of "
+        "your agency for the role."
+    )

@@ -80,6 +80,7 @@ SCOPE_PERMISSIONS: Mapping[TokenScope, frozenset[Permission]] = {
             Permission.INCIDENTS_MANAGE,
             Permission.RECORDS_REQUESTS_MANAGE,
             Permission.FINDINGS_RESOLVE,
+            Permission.RECORDS_VIEW,
         }
     ),
     TokenScope.INGEST_ADMIN: frozenset({Permission.POLICY_MANAGE}),

@@ -221,6 +221,8 @@ async def check_csrf(request: Request, caller: Caller) -> None:
 
 def _guard(permission: Permission) -> Callable[..., Any]:
     async def guard(request: Request, caller: CallerDep, services: ServicesDep) -> Caller:
+        # A page's refusal is drawn in the signed-in frame of whoever was refused.
+        request.state.caller = caller
         route = {"route": f"{request.method} {request.url.path}"}
         gate = AccessGate(services.access_log, services.clock)
         gate.permitted(Access(caller.person, Stated(), permission, route))

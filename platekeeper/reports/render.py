@@ -9,6 +9,7 @@ from datetime import datetime
 from enum import StrEnum
 from functools import cache
 from typing import Any
+from urllib.parse import quote
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
@@ -41,12 +42,31 @@ class PdfUnavailable(PlateKeeperError):
     title = "PDF rendering is not available"
 
 
-def render(report: ComplianceReport, fmt: ReportFormat) -> bytes:
+EVIDENCE_PAGES = {
+    "access-log#": "/reports/evidence?seq={}",
+    "hit:": "/alerts/{}",
+    "hold:": "/holds#hold-{}",
+    "share:": "/sharing?request={}#outcome",
+}
+"""Where the page that shows each kind of evidence is, by the prefix of its id."""
+
+
+def evidence_href(item: str) -> str | None:
+    """The page of one piece of evidence (``access-log#17``, ``hit:…``), or None where no page
+    shows that kind by its id. The page checks the permission and the purpose, as always."""
+    for prefix, page in EVIDENCE_PAGES.items():
+        if item.startswith(prefix) and len(item) > len(prefix):
+            return page.format(quote(item.removeprefix(prefix), safe=""))
+    return None
+
+
+def render(report: ComplianceReport, fmt: ReportFormat, base_url: str = "") -> bytes:
+    """``report`` as ``fmt``; a PDF's links to the evidence lead to pages under ``base_url``."""
     if fmt is ReportFormat.JSON:
         return render_json(report).encode("utf-8")
     if fmt is ReportFormat.HTML:
         return render_html(report).encode("utf-8")
-    return render_pdf(report)
+    return render_pdf(report, base_url)
 
 
 def report_document(report: ComplianceReport) -> dict[str, Any]:
@@ -106,7 +126,14 @@ def render_html(report: ComplianceReport) -> str:
     return template.render(report=report_document(report), charts=charts(report))
 
 
-def render_pdf(report: ComplianceReport) -> bytes:
+def render_body(report: ComplianceReport) -> Markup:
+    """The report's content without its document, for a page of the application to show."""
+    template = _environment().get_template("compliance_body.html")
+    # Autoescaped by the environment: every value in it was escaped as it was rendered.
+    return Markup(template.render(report=report_document(report), charts=charts(report)))  # noqa: S704
+
+
+def render_pdf(report: ComplianceReport, base_url: str = "") -> bytes:
     """The HTML report printed by WeasyPrint; ``PdfUnavailable`` when it or pango is missing."""
     html = render_html(report)
     try:
@@ -118,7 +145,7 @@ def render_pdf(report: ComplianceReport) -> bytes:
             hint="Run scripts/setup, which installs WeasyPrint and Debian's pango; or ask for "
             "--format html.",
         ) from None
-    document: bytes = HTML(string=html).write_pdf()
+    document: bytes = HTML(string=html, base_url=base_url or None).write_pdf()
     return document
 
 
@@ -154,6 +181,7 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     environment.filters["in_words"] = code_label  # a hit's status or outcome, as people say it
+    environment.globals["evidence_href"] = evidence_href
     return environment
 
 

@@ -23,6 +23,7 @@ from platekeeper.domain.stewardship import Independence
 from platekeeper.domain.time import Clock
 from platekeeper.errors import Conflict, InvalidInput, NotFound
 from platekeeper.store import Store
+from platekeeper.store.selection import SelectedRead, select_reads
 
 T = TypeVar("T")
 
@@ -31,6 +32,8 @@ EXPIRY = Person(EXPIRY_ACTOR, frozenset())
 """Who ends a hold whose time ran out: retention itself, with no roles."""
 MAX_HOLD_DAYS = 3653
 """A hold runs ten years at most; a longer case renews it."""
+SELECT = "holds:select"
+"""The log's name for showing the reads picked for a hold."""
 
 
 Caller = Person
@@ -137,6 +140,31 @@ class HoldService:
         access = Access(who, Stated(), Permission.HOLDS_MANAGE, query)
         self._gate.allowed(access, read_ids, reason=f"{len(holds)} holds shown")
         return holds
+
+    def selection(self, who: Caller, read_ids: tuple[str, ...]) -> tuple[SelectedRead, ...]:
+        """The reads picked for a hold, shown before it is asked for (when and where, never a
+        plate): ``NotFound`` naming every id that is no read of the caller's agency. An access
+        in the log with the reads shown."""
+        query = {"selected": str(len(read_ids))}
+
+        def chosen() -> tuple[SelectedRead, ...]:
+            if not read_ids:
+                raise InvalidInput(
+                    "no reads are selected",
+                    hint="Select reads in the search results, then choose to hold them.",
+                )
+            picked = select_reads(self._store, AgencyScope.of(who.actor), read_ids)
+            if picked.missing:
+                raise NotFound(
+                    f"no such reads in your agency: {', '.join(picked.missing)}",
+                    hint="Nothing was held. Select the reads again in the search results.",
+                )
+            return picked.reads
+
+        access = Access(who, Stated(), Permission.HOLDS_MANAGE, query, step=SELECT)
+        reads = self._gate.check(access, lambda _: chosen())
+        self._gate.allowed(access, tuple(read.id for read in reads), reason="reads selected")
+        return reads
 
     def _own(self, who: Caller, hold_id: str) -> LegalHold:
         hold = self._store.legal_holds.get(hold_id)

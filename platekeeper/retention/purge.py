@@ -114,6 +114,24 @@ class PurgeService:
         oldest = self.oldest_surviving(DataClass.NON_HIT_READS)
         return PurgeReport(entry, plan.conflicts, oldest)
 
+    def held_back(self) -> dict[DataClass, int]:
+        """Per class of reads the purge acts on, how many of the reads due now the legal holds
+        in force keep."""
+        plan = self.plan()
+        return {
+            decision.data_class: 0
+            if plan.exempt.empty
+            else self._due(decision, Exemptions()) - self._due(decision, plan.exempt)
+            for decision in plan.classes
+            if decision.acts
+        }
+
+    def _due(self, decision: ClassDecision, exempt: Exemptions) -> int:
+        hit_reads = decision.data_class is DataClass.HIT_READS
+        return self._store.reads.count_expired(
+            decision.captured_before, hit_reads=hit_reads, exempt=exempt
+        ).reads
+
     def oldest_surviving(self, data_class: DataClass) -> datetime | None:
         if data_class not in (DataClass.NON_HIT_READS, DataClass.HIT_READS):
             raise ValueError(f"{data_class.value} is not a class of reads")

@@ -55,6 +55,7 @@ from platekeeper.errors import Conflict, InvalidInput, NotFound, PermissionDenie
 from platekeeper.sharing.bundle import ReadImages, build_bundle
 from platekeeper.store import ReadQuery, Store
 from platekeeper.store.images import ImageStore
+from platekeeper.store.selection import SelectedRead, select_reads
 
 T = TypeVar("T")
 
@@ -326,6 +327,36 @@ class SharingService:
             request=checked,
         )
         return checked
+
+    def selection(self, who: Clerk, read_ids: tuple[str, ...]) -> tuple[SelectedRead, ...]:
+        """The reads picked for a share request, shown before it is entered (when and where,
+        never a plate): refused when none or too many are picked, or when an id is no read of
+        the caller's agency. An access in the log with the reads shown."""
+        query = {"selected": str(len(read_ids))}
+
+        def chosen() -> tuple[SelectedRead, ...]:
+            if not read_ids:
+                raise InvalidInput(
+                    "no reads are selected",
+                    hint="Select reads in the search results, then choose to share them.",
+                )
+            if len(read_ids) > self._max_reads:
+                raise InvalidInput(
+                    f"{len(read_ids)} reads are selected; a request shares {self._max_reads} "
+                    "at most",
+                    hint="Sharing is of specific reads: select only those the recipient needs.",
+                )
+            picked = select_reads(self._store, _scope(who), read_ids)
+            if picked.missing:
+                raise NotFound(
+                    f"no such reads in your agency: {', '.join(picked.missing)}",
+                    hint="Nothing was shared. Select the reads again in the search results.",
+                )
+            return picked.reads
+
+        reads = self._decided(who, "sharing:select", query, chosen)
+        self._allowed(who, "sharing:select", query, "reads selected", tuple(r.id for r in reads))
+        return reads
 
     def requests(self, who: Clerk, status: ShareStatus | None = None) -> list[ShareRequest]:
         """The agency's requests: an access in the log with the reads and plates it shows."""

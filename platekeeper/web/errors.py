@@ -11,7 +11,8 @@ from fastapi.responses import RedirectResponse
 from platekeeper import __version__
 from platekeeper.accounts.messages import SessionLocked
 from platekeeper.errors import AuthenticationFailed, PlateKeeperError
-from platekeeper.web.rendering import templates
+from platekeeper.http.auth import Caller
+from platekeeper.web.rendering import render, templates
 
 _NOT_PAGES = (
     "/api/",
@@ -41,6 +42,12 @@ class PageErrors:
         if isinstance(error, AuthenticationFailed):
             return _to_sign_in(request)
         template = "partials/problem.html" if is_htmx(request) else "error.html"
+        caller = getattr(request.state, "caller", None)
+        if isinstance(caller, Caller) and caller.principal is not None:
+            # Refused, not signed out: the person keeps their menu and their name on screen.
+            return render(
+                request, template, {"error": error}, caller=caller, status_code=error.status
+            )
         return templates().TemplateResponse(
             request,
             template,

@@ -33,8 +33,8 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem("Access log", "/audit", Permission.AUDIT_READ),
     MenuItem("Sharing", "/sharing", Permission.SHARING_MANAGE),
     MenuItem("Legal holds", "/holds", Permission.HOLDS_MANAGE),
-    MenuItem("Retention", "/retention", Permission.REPORTS_READ),
-    MenuItem("Reports", "/reports", Permission.REPORTS_READ),
+    MenuItem("Retention", "/retention", Permission.RECORDS_VIEW),
+    MenuItem("Reports", "/reports", Permission.RECORDS_VIEW),
 )
 
 

@@ -44,7 +44,12 @@ def test_the_scopes_split_every_permission_of_people_once() -> None:
 
 
 def test_a_role_reaches_the_scopes_that_give_it_something() -> None:
-    assert scopes_reaching([Role.AUDITOR]) == {TokenScope.AUDIT, TokenScope.PROFILE}
+    # records:view (the retention and reports pages) is the records scope's, the custodian's too.
+    assert scopes_reaching([Role.AUDITOR]) == {
+        TokenScope.AUDIT,
+        TokenScope.RECORDS,
+        TokenScope.PROFILE,
+    }
     assert TokenScope.HOTLISTS in scopes_reaching([Role.OFFICER])  # it may look at lists
     assert TokenScope.ACCOUNTS not in scopes_reaching([Role.SUPERVISOR])
     assert scopes_reaching([]) == frozenset()

@@ -4,7 +4,9 @@ one seeded with known violations produces each as its own finding, and no plate 
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
+import zlib
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -16,7 +18,13 @@ from platekeeper.domain.recipients import ShareRequest, ShareStatus
 from platekeeper.reports.charts import Series, bar_chart, line_chart
 from platekeeper.reports.compliance import Area, ComplianceReport, Finding, Severity
 from platekeeper.reports.compliance_service import REPORT_ACTION, compliance_report
-from platekeeper.reports.render import PdfUnavailable, ReportFormat, charts, render
+from platekeeper.reports.render import (
+    PdfUnavailable,
+    ReportFormat,
+    charts,
+    evidence_href,
+    render,
+)
 from platekeeper.services import Services
 from platekeeper.store.protocols import AccessFilter
 from platekeeper.store.sqlite import SqliteStore
@@ -182,6 +190,40 @@ def test_the_charts_are_well_formed_svg(services: Services) -> None:
 def test_empty_charts_are_well_formed() -> None:
     ET.fromstring(bar_chart("Nothing <yet>", [], "accesses"))
     ET.fromstring(line_chart("Nothing & more", [], [Series("reads", ())]))
+
+
+def _pdf_links(document: bytes) -> list[str]:
+    """The addresses of the PDF's link annotations, from its compressed object streams."""
+    found: list[str] = []
+    for stream in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", document, re.S):
+        try:
+            text = zlib.decompress(stream.group(1))
+        except zlib.error:
+            continue
+        found += [uri.decode() for uri in re.findall(rb"/URI ?\(([^)]*)\)", text)]
+    return found
+
+
+def test_evidence_leads_to_the_page_that_shows_it() -> None:
+    assert evidence_href("access-log#17") == "/reports/evidence?seq=17"
+    assert evidence_href("hit:0193-ab") == "/alerts/0193-ab"
+    assert evidence_href("hold:h1") == "/holds#hold-h1"
+    assert evidence_href("share:s/1") == "/sharing?request=s%2F1#outcome"
+    assert evidence_href("entry:e1") is None
+    assert evidence_href("hit:") is None
+
+
+def test_the_pdf_links_the_sampled_entries_to_their_pages(services: Services) -> None:
+    seed_clean(services)
+    report = report_of(services, seed=7)
+    assert report.sample.seqs
+    html = render(report, ReportFormat.HTML).decode()
+    for seq in report.sample.seqs:
+        assert f'<a href="/reports/evidence?seq={seq}">{seq}</a>' in html
+    document = render(report, ReportFormat.PDF, "https://alpr.example.gov/")
+    assert sorted(_pdf_links(document)) == sorted(
+        f"https://alpr.example.gov/reports/evidence?seq={seq}" for seq in report.sample.seqs
+    )
 
 
 def test_the_pdf_is_a_pdf(services: Services) -> None:

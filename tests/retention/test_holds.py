@@ -112,3 +112,31 @@ def test_expiry_is_recorded_once(service: tuple[HoldService, MemoryLog, FixedClo
     assert holds.expire() == []
     assert log.events[-1].reason == "hold expired"
     assert [h.status(clock.now()) for h in holds.list(SAM)] == [HoldStatus.EXPIRED]
+
+
+def test_the_reads_picked_for_a_hold_show_when_and_where_and_are_logged(
+    service: tuple[HoldService, MemoryLog, FixedClock], store: Store
+) -> None:
+    holds, log, _ = service
+    [shown] = holds.selection(AVERY, (READ.id,))
+    camera = store.cameras.get(READ.camera_id)
+    assert camera is not None
+    assert (shown.id, shown.captured_at, shown.camera_name) == (
+        READ.id,
+        READ.captured_at,
+        camera.name,
+    )
+    assert log.actions(AccessOutcome.ALLOWED) == ["holds:select"]
+    assert log.events[-1].read_ids == (READ.id,)
+
+    stranger = Person(Actor("carla", "other-pd"), frozenset({Role.CUSTODIAN}))
+    with pytest.raises(NotFound, match=f"no such reads in your agency: {READ.id} Nothing"):
+        holds.selection(stranger, (READ.id,))
+    with pytest.raises(NotFound, match="no such reads in your agency: no-such-read Nothing"):
+        holds.selection(AVERY, (READ.id, "no-such-read"))
+    with pytest.raises(InvalidInput, match="no reads are selected"):
+        holds.selection(AVERY, ())
+    with pytest.raises(PermissionDenied):
+        holds.selection(OLIVIA, (READ.id,))
+    assert log.actions(AccessOutcome.DENIED) == ["holds:select"] * 4
+    assert log.actions(AccessOutcome.ALLOWED) == ["holds:select"]

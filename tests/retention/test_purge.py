@@ -184,3 +184,15 @@ def test_a_read_without_images_is_purged(rig: Rig) -> None:
     read = replace(make_read(5, captured_at=NOW - LIMIT - SECOND))
     rig.store.reads.add([read])
     assert rig.purge.run().entry.classes[0].reads == 1
+
+
+def test_held_back_counts_the_due_reads_a_hold_keeps(rig: Rig) -> None:
+    held = rig.add_read(1, NOW - LIMIT - SECOND)
+    rig.add_read(2, NOW - LIMIT - SECOND)
+    rig.add_read(3, NOW - timedelta(days=1))
+    assert rig.purge.held_back() == {DataClass.NON_HIT_READS: 0, DataClass.HIT_READS: 0}
+    rig.store.legal_holds.add(_hold((held.id,)))
+    assert rig.purge.held_back() == {DataClass.NON_HIT_READS: 1, DataClass.HIT_READS: 0}
+    report = rig.purge.run()
+    assert report.entry.reads == 1
+    assert rig.store.reads.get(held.id) is not None

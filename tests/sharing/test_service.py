@@ -220,3 +220,20 @@ def test_the_public_list_has_no_contact_details(world: World) -> None:
     text = repr(published)
     for secret in ("records@", "Reyes", "Moss", "theft"):
         assert secret not in text
+
+
+def test_the_reads_picked_to_share_are_shown_without_plates_and_bounded(world: World) -> None:
+    picked = tuple(read.id for read in world.reads[:2])
+    shown = world.service.selection(CASEY, picked)
+    assert [(read.id, read.captured_at) for read in shown] == [
+        (read.id, read.captured_at) for read in world.reads[:2]
+    ]
+    assert world.sink.last.action == "sharing:select"
+    assert world.sink.last.read_ids == picked
+    with pytest.raises(InvalidInput, match="a request shares 5 at most"):
+        world.service.selection(CASEY, tuple(read.id for read in world.reads[:6]))
+    with pytest.raises(NotFound, match="no such reads in your agency: nope"):
+        world.service.selection(CASEY, (picked[0], "nope"))
+    assert world.sink.last.outcome is AccessOutcome.DENIED
+    with pytest.raises(PermissionDenied):
+        world.service.selection(ANALYST, picked)

@@ -57,11 +57,13 @@ def _register(page: Page, draft: RecipientDraft) -> None:
 
 
 def _enter_request(page: Page, recipient: str, read_id: str, case: str) -> None:
-    form = page.locator("form[action='/sharing/requests']")
+    """The request for a read selected in the search results, as the search's link opens it."""
+    page.goto(f"/sharing/new?read={read_id}&purpose=stolen-vehicle")
+    expect(page.get_by_role("table", name="1 read to share")).to_contain_text(read_id)
+    form = page.locator("form[action='/sharing/new']")
     form.get_by_label("Recipient").select_option(label=recipient)
-    form.get_by_label("Purpose").fill("stolen-vehicle")
+    expect(form.get_by_label("Purpose")).to_have_value("stolen-vehicle")
     form.get_by_label("Case number at the requesting agency").fill(case)
-    form.get_by_label("Read ids").fill(read_id)
     form.get_by_role("button", name="Enter the request").click()
 
 
@@ -154,6 +156,34 @@ def test_the_page_says_when_the_policy_keeps_sharing_off(page: Page, web_app: We
 
     _enter_request(page, SHERIFF.legal_name, read.id, "2026-0043")
     expect(page.locator("#outcome").get_by_role("alert")).to_contain_text("sharing-disabled")
+
+
+def test_a_selection_for_sharing_names_only_the_agencys_reads_and_not_too_many(
+    page: Page, web_app: WebApp
+) -> None:
+    web_app.services.sharing.add_recipient(CASEY, SHERIFF)
+    read = web_app.ingest("7ABC123")
+    sign_in(page, web_app.person(Role.CUSTODIAN), next_path="/sharing")
+
+    response = page.goto(f"/sharing/new?read={read.id}&read=no-such-read")
+    assert response is not None
+    assert response.status == 404
+    expect(page.get_by_role("alert")).to_contain_text("no such reads in your agency: no-such-read")
+    expect(page.locator("form[action='/sharing/new']")).to_have_count(0)
+
+    most = web_app.services.settings.sharing.max_reads_per_request
+    many = "&".join(f"read=r{n}" for n in range(most + 1))
+    response = page.goto(f"/sharing/new?{many}")
+    assert response is not None
+    assert response.status == 422
+    expect(page.get_by_role("alert")).to_contain_text(f"a request shares {most} at most")
+
+    # Each refused selection is in the log.
+    refused = web_app.services.store.access_log.find(
+        AccessFilter(username="casey", action="sharing:select", outcome=AccessOutcome.DENIED)
+    )
+    assert sorted("at most" in entry.event.reason for entry in refused) == [False, True]
+    assert web_app.services.sharing.requests(CASEY) == []
 
 
 def test_sharing_is_for_custodians_only(page: Page, web_app: WebApp) -> None:

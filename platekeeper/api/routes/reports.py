@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 
 from platekeeper.api.schemas.audits import (
     FindingResolutionCreate,
@@ -53,6 +53,7 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     dependencies=requires(Permission.REPORTS_READ),
 )
 def compliance(
+    request: Request,
     services: ServicesDep,
     caller: CallerDep,
     from_: Annotated[date, Query(alias="from", description="First day (UTC).")],
@@ -70,7 +71,8 @@ def compliance(
         output_format=output_format.value,
         scope=caller.scope,
     )
-    document = render(report, output_format)
+    # The PDF's evidence links lead to the pages of the server that made it.
+    document = render(report, output_format, str(request.base_url))
     return Response(
         document, media_type=output_format.media_type, headers={"Cache-Control": "no-store"}
     )

@@ -16,6 +16,9 @@ from fastapi import Request
 
 from platekeeper.errors import FieldError, InvalidInput, PlateKeeperError
 
+MAX_SELECTED = 1000
+"""The most reads one selection from the search results carries to a hold or a share."""
+MAX_ID_CHARS = 64
 MAX_FIELD_CHARS = 20_000
 """Longer than any field a page asks for (a list of read ids is the longest)."""
 _SEPARATORS = re.compile(r"[\s,;]+")
@@ -46,6 +49,20 @@ async def typed(request: Request, names: Iterable[str]) -> dict[str, str]:
 def id_list(text: str) -> tuple[str, ...]:
     """Ids one per line, or separated by commas or spaces, each once, in the order typed."""
     return tuple(dict.fromkeys(part for part in _SEPARATORS.split(text) if part))
+
+
+def selected_ids(values: Iterable[str]) -> tuple[str, ...]:
+    """The read ids a search's selection sent (``?read=…&read=…``), each once, in order."""
+    ids = tuple(dict.fromkeys(value.strip() for value in values if value.strip()))
+    problem = None
+    if len(ids) > MAX_SELECTED:
+        problem = f"{len(ids)} reads are selected; {MAX_SELECTED} at most"
+    elif any(len(value) > MAX_ID_CHARS for value in ids):
+        problem = "the selection holds something that is not a read id"
+    if problem is not None:
+        hint = "Select the reads again in the search results."
+        raise InvalidInput(problem, hint=hint, fields=[FieldError("read", problem)])
+    return ids
 
 
 def utc_minute(text: str, name: str) -> datetime | None:

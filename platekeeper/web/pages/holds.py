@@ -1,5 +1,6 @@
-"""Legal holds, on screen: the agency's holds, a request for one (reads by id, or a plate over a
-time range), and a supervisor's approval or release.
+"""Legal holds, on screen: the agency's holds, a request for one (on the reads selected in the
+search results, ``/holds/new?read=…``, or on a plate over a time range), and the approval or
+release by a supervisor or custodian.
 
 Every step goes through ``services.holds``, which writes it to the access log and refuses an
 approval by the person who asked for the hold; its refusal is shown where the button was.
@@ -21,11 +22,20 @@ from platekeeper.errors import InvalidInput, PlateKeeperError
 from platekeeper.http.auth import Caller, CallerDep, requires
 from platekeeper.http.deps import ServicesDep
 from platekeeper.services import Services
+from platekeeper.web.pages.admin import may
 from platekeeper.web.pages.caller import person
-from platekeeper.web.pages.fields import Entry, id_list, required, typed, utc_minute
+from platekeeper.web.pages.fields import (
+    Entry,
+    id_list,
+    required,
+    selected_ids,
+    typed,
+    utc_minute,
+)
 from platekeeper.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
+_MANAGE = requires(Permission.HOLDS_MANAGE)
 _APPROVE = requires(Permission.HOLDS_APPROVE)
 _FIELDS = (
     "case_number",
@@ -44,7 +54,7 @@ DONE = {
 }
 
 
-@router.get("/holds", response_class=HTMLResponse, dependencies=requires(Permission.HOLDS_MANAGE))
+@router.get("/holds", response_class=HTMLResponse, dependencies=_MANAGE)
 def holds_page(
     request: Request,
     services: ServicesDep,
@@ -54,7 +64,7 @@ def holds_page(
     return _page(request, services, caller, done=DONE.get(done or ""))
 
 
-@router.post("/holds", dependencies=requires(Permission.HOLDS_MANAGE))
+@router.post("/holds", dependencies=_MANAGE)
 async def request_hold(request: Request, services: ServicesDep, caller: CallerDep) -> Response:
     values = await typed(request, _FIELDS)
     person(caller)
@@ -75,6 +85,46 @@ async def request_hold(request: Request, services: ServicesDep, caller: CallerDe
         entry = Entry(values, exc)
         return await run_in_threadpool(
             _page, request, services, caller, entry=entry, status_code=exc.status
+        )
+    return _back("requested")
+
+
+@router.get("/holds/new", response_class=HTMLResponse, dependencies=_MANAGE)
+def select_for_hold(
+    request: Request,
+    services: ServicesDep,
+    caller: CallerDep,
+    read: Annotated[list[str] | None, Query()] = None,
+    case_number: Annotated[str, Query(max_length=64)] = "",
+) -> HTMLResponse:
+    """The reads selected in the search results, and the form that asks to hold them; the
+    search's case number, when it sends one, is the hold's to begin with."""
+    entry = Entry({"case_number": case_number.strip()})
+    return _selection_page(request, services, caller, read or [], entry)
+
+
+@router.post("/holds/new", dependencies=_MANAGE)
+async def request_selected_hold(
+    request: Request, services: ServicesDep, caller: CallerDep
+) -> Response:
+    values = await typed(request, ("case_number", "reason", "expires_at", "read_ids"))
+    person(caller)
+    try:
+        expires_at = required(utc_minute(values["expires_at"], "expires_at"), "expires_at")
+        read_ids = required(id_list(values["read_ids"]), "read_ids")
+        await run_in_threadpool(
+            lambda: services.holds.request(
+                caller.person,
+                case_number=values["case_number"],
+                reason=values["reason"],
+                expires_at=expires_at,
+                read_ids=read_ids,
+            )
+        )
+    except PlateKeeperError as exc:
+        ids = list(id_list(values["read_ids"]))
+        return await run_in_threadpool(
+            _selection_page, request, services, caller, ids, Entry(values, exc)
         )
     return _back("requested")
 
@@ -125,6 +175,29 @@ def _page(
     return render(
         request, "pages/holds/index.html", context, caller=caller, status_code=status_code
     )
+
+
+def _selection_page(
+    request: Request, services: Services, caller: Caller, read_ids: list[str], entry: Entry
+) -> HTMLResponse:
+    """The selected reads and the hold's form; where the selection is refused (no reads, or one
+    that is no read of the agency), the refusal alone, and nothing to submit."""
+    person(caller)
+    context: dict[str, Any] = {
+        "entry": entry,
+        "reads": (),
+        "may_view": may(caller, Permission.READS_VIEW),
+        "may_search": may(caller, Permission.READS_SEARCH),
+        "case_format": services.read_access.catalogue.case_format,
+    }
+    status_code = status.HTTP_200_OK if entry.problem is None else entry.problem.status
+    try:
+        context["reads"] = services.holds.selection(caller.person, selected_ids(read_ids))
+    except PlateKeeperError as exc:
+        context["problem"] = exc
+        status_code = exc.status
+    template = "pages/holds/new.html"
+    return render(request, template, context, caller=caller, status_code=status_code)
 
 
 def _act(

@@ -1,4 +1,5 @@
-"""Sharing with other agencies, on screen: the registry of recipients, share requests checked at
+"""Sharing with other agencies, on screen: the registry of recipients, share requests (on the reads
+selected in the search results, ``/sharing/new?read=…``, or on a plate over a time range) checked at
 once against the sharing rules (a refusal names its rule and where it is written), approval by a
 custodian other than the one who entered the request, the export, and the sharing ledger.
 
@@ -33,8 +34,17 @@ from platekeeper.http.auth import Caller, CallerDep, requires
 from platekeeper.http.deps import ServicesDep
 from platekeeper.services import Services
 from platekeeper.sharing.service import Clerk, RecipientDraft, ShareOrder, SharingService
+from platekeeper.web.pages.admin import may
 from platekeeper.web.pages.caller import person
-from platekeeper.web.pages.fields import Entry, day, id_list, required, typed, utc_minute
+from platekeeper.web.pages.fields import (
+    Entry,
+    day,
+    id_list,
+    required,
+    selected_ids,
+    typed,
+    utc_minute,
+)
 from platekeeper.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
@@ -131,6 +141,41 @@ async def submit_request(request: Request, services: ServicesDep, caller: Caller
     return _back(f"request={entered.id}", "outcome")
 
 
+@router.get("/sharing/new", response_class=HTMLResponse, dependencies=_MANAGE)
+def select_for_sharing(
+    request: Request,
+    services: ServicesDep,
+    caller: CallerDep,
+    *,
+    read: Annotated[list[str] | None, Query()] = None,
+    purpose: Annotated[str, Query(max_length=60)] = "",
+    case_number: Annotated[str, Query(max_length=100)] = "",
+) -> HTMLResponse:
+    """The reads selected in the search results, and the form that enters a recipient's request
+    for them; a purpose and case sent along fill the form to begin with."""
+    entry = Entry({"purpose": purpose.strip(), "case_number": case_number.strip()})
+    return _selection_page(request, services, caller, read or [], entry)
+
+
+@router.post("/sharing/new", dependencies=_MANAGE)
+async def submit_selected(request: Request, services: ServicesDep, caller: CallerDep) -> Response:
+    values = await typed(request, ("recipient_id", "purpose", "case_number", "read_ids"))
+    try:
+        order = ShareOrder(
+            recipient_id=required(values["recipient_id"], "recipient_id"),
+            purpose=required(values["purpose"], "purpose"),
+            case_number=values["case_number"],
+            read_ids=id_list(values["read_ids"]),
+        )
+        entered = await run_in_threadpool(services.sharing.submit, _clerk(caller), order)
+    except PlateKeeperError as exc:
+        ids = list(id_list(values["read_ids"]))
+        return await run_in_threadpool(
+            _selection_page, request, services, caller, ids, Entry(values, exc)
+        )
+    return _back(f"request={entered.id}", "outcome")
+
+
 _DRAFT_FIELDS = tuple(item.name for item in fields(RecipientDraft))
 _DECIDED = {"approve": "approved", "deny": "denied"}
 
@@ -197,6 +242,31 @@ def _page(
     return render(
         request, "pages/sharing/index.html", context, caller=caller, status_code=status_code
     )
+
+
+def _selection_page(
+    request: Request, services: Services, caller: Caller, read_ids: list[str], entry: Entry
+) -> HTMLResponse:
+    """The selected reads and the request's form; where the selection is refused, the refusal
+    alone, and nothing to submit."""
+    clerk = _clerk(caller)
+    context: dict[str, Any] = {
+        "entry": entry,
+        "reads": (),
+        "recipients": services.sharing.recipients(clerk),
+        "active": RecipientStatus.ACTIVE,
+        "catalogue": services.read_access.catalogue,
+        "may_view": may(caller, Permission.READS_VIEW),
+        "may_search": may(caller, Permission.READS_SEARCH),
+    }
+    status_code = status.HTTP_200_OK if entry.problem is None else entry.problem.status
+    try:
+        context["reads"] = services.sharing.selection(clerk, selected_ids(read_ids))
+    except PlateKeeperError as exc:
+        context["problem"] = exc
+        status_code = exc.status
+    template = "pages/sharing/new.html"
+    return render(request, template, context, caller=caller, status_code=status_code)
 
 
 def _registry(sharing: SharingService, clerk: Clerk) -> Registry:
