@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
+from enum import StrEnum
 
 from platekeeper.domain.geo import GeoBox
 from platekeeper.domain.plates import normalise_plate_key, plate_pattern_to_like
 from platekeeper.domain.time import require_utc
-from platekeeper.errors import InvalidInput
-from platekeeper.store import ReadQuery
+from platekeeper.errors import FieldError, InvalidInput
+from platekeeper.store import ReadCursor, ReadQuery
+
+_CURSOR_SEPARATOR = "~"
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,6 +22,65 @@ class Basis:
     purpose_code: str | None
     case_number: str | None
     approval_id: str | None = None
+
+
+class ExportFormat(StrEnum):
+    """The form in which a look-up's results leave PlateKeeper; the access log names it."""
+
+    CSV = "csv"
+    PDF = "pdf"
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """Which part of a look-up's results to return, and with what.
+
+    ``after`` is where the previous page ended (``None``: the first page); ``size`` at most the
+    agency's cap on one look-up (``None``: the cap). With ``crops`` each read comes with its
+    plate crop, in the same access and the same log entry: a list of reads shows its thumbnails
+    without a request, and a log entry, per image.
+    """
+
+    after: ReadCursor | None = None
+    size: int | None = None
+    crops: bool = False
+    export: ExportFormat | None = None
+
+    def query_elements(self) -> dict[str, str]:
+        """What the access log records of the page beside the criteria."""
+        elements = {
+            "after": None if self.after is None else cursor_token(self.after),
+            "export": None if self.export is None else self.export.value,
+        }
+        return {key: value for key, value in elements.items() if value is not None}
+
+    def following(self, cursor: ReadCursor) -> Page:
+        return replace(self, after=cursor)
+
+
+FIRST_PAGE = Page()
+"""The first page of up to the cap, without crops: what the API's look-ups return."""
+
+
+def cursor_token(cursor: ReadCursor) -> str:
+    """The cursor as it travels in a link: the last read's capture time and id."""
+    return f"{cursor.captured_at.isoformat()}{_CURSOR_SEPARATOR}{cursor.read_id}"
+
+
+def parse_cursor(token: str, location: str = "after") -> ReadCursor:
+    """The cursor of ``cursor_token``, or ``InvalidInput`` naming ``location``."""
+    captured, _, read_id = token.partition(_CURSOR_SEPARATOR)
+    try:
+        captured_at = datetime.fromisoformat(captured)
+    except ValueError:
+        captured_at = None
+    if captured_at is None or captured_at.tzinfo is None or not read_id.strip():
+        raise InvalidInput(
+            "the page to continue from cannot be read",
+            hint="Follow the links to the next page rather than editing them.",
+            fields=[FieldError(location, "is not a page of these results")],
+        )
+    return ReadCursor(captured_at, read_id.strip())
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +110,9 @@ class SearchCriteria:
         }
         return {key: value for key, value in elements.items() if value is not None}
 
-    def to_query(self, agency_id: str | None, limit: int) -> ReadQuery:
+    def to_query(
+        self, agency_id: str | None, limit: int, after: ReadCursor | None = None
+    ) -> ReadQuery:
         if not (self.plate or self.plate_pattern or self.camera_id or self.area):
             raise InvalidInput(
                 "a search needs a plate, a plate pattern, a camera or an area",
@@ -79,6 +143,7 @@ class SearchCriteria:
             captured_before=end,
             area=self.area,
             agency_id=agency_id,
+            after=after,
             limit=limit,
         )
 

@@ -8,31 +8,45 @@ access is logged with the ids of the reads and images it returned.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 
-from platekeeper.access.requests import Basis, SearchCriteria
+from platekeeper.access.requests import FIRST_PAGE, Basis, Page, SearchCriteria
 from platekeeper.config import AccessSettings
 from platekeeper.domain import PlateRead
 from platekeeper.domain.access import AccessSink
 from platekeeper.domain.approvals import require_approval
 from platekeeper.domain.gate import Access, AccessGate, Person
-from platekeeper.domain.permissions import Permission
+from platekeeper.domain.permissions import Permission, permissions_of
 from platekeeper.domain.purposes import PurposeCatalogue, StatedPurpose
 from platekeeper.domain.reads import ReadImage
 from platekeeper.domain.scope import AgencyScope
 from platekeeper.domain.time import Clock
-from platekeeper.errors import NotFound
-from platekeeper.store import ReadQuery, Store
+from platekeeper.errors import NotFound, PlateKeeperError
+from platekeeper.store import ReadCursor, ReadQuery, Store
 from platekeeper.store.images import ImageKind, ImageStore
 
 
 @dataclass(frozen=True, slots=True)
 class Found:
-    """The reads a look-up returned; ``truncated`` when more matched than one look-up returns."""
+    """The reads a look-up returned; ``truncated`` when more matched than this page holds.
+
+    ``crops`` holds the plate crop of each read that has one, by read id, when the page asked
+    for them and the person may see images.
+    """
 
     reads: list[PlateRead]
     truncated: bool
+    crops: Mapping[str, bytes] = field(default_factory=dict)
+
+    @property
+    def next_after(self) -> ReadCursor | None:
+        """Where the next page starts; None on the last page."""
+        if not self.truncated or not self.reads:
+            return None
+        last = self.reads[-1]
+        return ReadCursor(last.captured_at, last.id)
 
 
 class ReadAccess:
@@ -55,11 +69,18 @@ class ReadAccess:
         return self._gate.catalogue
 
     def search(
-        self, who: Person, basis: Basis, criteria: SearchCriteria, *, export: bool = False
+        self,
+        who: Person,
+        basis: Basis,
+        criteria: SearchCriteria,
+        *,
+        page: Page = FIRST_PAGE,
     ) -> Found:
-        """Reads matching ``criteria`` from the requester's agency, newest first."""
-        action = Permission.READS_EXPORT if export else Permission.READS_SEARCH
-        return self._find(Access(who, basis, action, criteria.query_elements()), criteria)
+        """Reads matching ``criteria`` from the requester's agency, newest first: one page.
+        A page for export (``page.export``) is logged as an export, in its format."""
+        action = Permission.READS_SEARCH if page.export is None else Permission.READS_EXPORT
+        query = criteria.query_elements() | page.query_elements()
+        return self._find(Access(who, basis, action, query), criteria, page)
 
     def vehicle_history(
         self,
@@ -68,13 +89,16 @@ class ReadAccess:
         plate: str,
         captured_from: datetime | None = None,
         captured_before: datetime | None = None,
+        *,
+        page: Page = FIRST_PAGE,
     ) -> Found:
-        """Every read of one plate in the requester's agency, newest first."""
+        """Every read of one plate in the requester's agency, newest first: one page."""
         criteria = SearchCriteria(
             plate=plate, captured_from=captured_from, captured_before=captured_before
         )
-        access = Access(who, basis, Permission.VEHICLES_HISTORY, criteria.query_elements())
-        return self._find(access, criteria)
+        query = criteria.query_elements() | page.query_elements()
+        access = Access(who, basis, Permission.VEHICLES_HISTORY, query)
+        return self._find(access, criteria, page)
 
     def read(self, who: Person, basis: Basis, read_id: str) -> PlateRead:
         access = Access(who, basis, Permission.READS_VIEW, {"read_id": read_id})
@@ -97,12 +121,12 @@ class ReadAccess:
         self._gate.allowed(access, (read.id,), (ref,))
         return ReadImage(data, ref)
 
-    def _find(self, access: Access, criteria: SearchCriteria) -> Found:
-        cap = self._settings.max_results
+    def _find(self, access: Access, criteria: SearchCriteria, page: Page) -> Found:
+        cap = min(page.size or self._settings.max_results, self._settings.max_results)
 
         def query_for(stated: StatedPurpose | None) -> ReadQuery:
             # One more than the cap tells whether there were more.
-            query = criteria.to_query(_scope(access).agency_id, cap + 1)
+            query = criteria.to_query(_scope(access).agency_id, cap + 1, page.after)
             if stated is not None:
                 self._require_approval(access, stated, query)
             return query
@@ -111,8 +135,28 @@ class ReadAccess:
         assert query is not None
         found = self._store.reads.find(query)
         reads = found[:cap]
-        self._gate.allowed(access, tuple(read.id for read in reads))
-        return Found(reads, truncated=len(found) > cap)
+        crops = self._crops(access.who, reads) if page.crops else {}
+        refs = tuple(ref for read in reads if read.id in crops and (ref := read.crop_ref))
+        self._gate.allowed(access, tuple(read.id for read in reads), refs)
+        return Found(reads, truncated=len(found) > cap, crops=crops)
+
+    def _crops(self, who: Person, reads: list[PlateRead]) -> dict[str, bytes]:
+        """The plate crops of ``reads`` the person may see, by read id; none without the
+        permission to see images. A crop that cannot be opened (its day shredded meanwhile)
+        is left out: the page shows that there is none."""
+        if Permission.IMAGES_VIEW not in permissions_of(who.roles) or (
+            who.permits is not None and Permission.IMAGES_VIEW not in who.permits
+        ):
+            return {}
+        crops: dict[str, bytes] = {}
+        for read in reads:
+            if read.crop_ref is None:
+                continue
+            try:
+                crops[read.id] = self._images.get(read.crop_ref)
+            except (PlateKeeperError, OSError):
+                continue
+        return crops
 
     def _require_approval(self, access: Access, stated: StatedPurpose, query: ReadQuery) -> None:
         approval_id = access.basis.approval_id

@@ -9,7 +9,7 @@ import pytest
 
 from platekeeper.domain import CameraKind, CameraStatus
 from platekeeper.errors import Conflict, NotFound
-from platekeeper.store import ReadQuery, Store, StoredOutcome
+from platekeeper.store import ReadCursor, ReadQuery, Store, StoredOutcome
 from tests.conftest import NOW, make_agency, make_camera, make_read
 
 
@@ -161,6 +161,25 @@ def test_find_by_camera_and_time_range(store: Store) -> None:
     )
     assert [r.client_read_id for r in store.reads.find(window)] == ["read-2", "read-3"]
     assert [r.camera_id for r in store.reads.find(ReadQuery(camera_id="elm-st"))] == ["elm-st"]
+
+
+def test_pages_after_a_cursor_cover_every_read_once_even_at_the_same_instant(
+    store: Store,
+) -> None:
+    # Three reads share each instant: a page may end between two of them.
+    reads = [make_read(i, captured_at=NOW - timedelta(minutes=i // 3)) for i in range(8)]
+    store.reads.add(reads)
+    everything = store.reads.find(ReadQuery(camera_id="main-st-north", limit=100))
+    pages: list[list[str]] = []
+    after: ReadCursor | None = None
+    while True:
+        page = store.reads.find(ReadQuery(camera_id="main-st-north", after=after, limit=3))
+        if not page:
+            break
+        pages.append([read.id for read in page])
+        after = ReadCursor(page[-1].captured_at, page[-1].id)
+    assert [len(ids) for ids in pages] == [3, 3, 2]
+    assert [read_id for ids in pages for read_id in ids] == [read.id for read in everything]
 
 
 def test_delete_captured_before_spans_days_and_keeps_newer_reads(store: Store) -> None:

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Response
 
-from platekeeper.access import Basis, Found, SearchCriteria
+from platekeeper.access import Basis, ExportFormat, Found, Page, SearchCriteria
 from platekeeper.api.schemas.lookups import ReadList, ReadPublic, StatedBasis
 from platekeeper.domain import PlateRead
 from platekeeper.domain.geo import GeoBox
@@ -90,7 +90,9 @@ def search_reads(
 def export_reads(
     services: ServicesDep, caller: CallerDep, basis: BasisDep, criteria: CriteriaDep
 ) -> Response:
-    found = services.read_access.search(caller.requester, basis, criteria, export=True)
+    found = services.read_access.search(
+        caller.requester, basis, criteria, page=Page(export=ExportFormat.CSV)
+    )
     headers = {**_NO_STORE, "Content-Disposition": 'attachment; filename="reads.csv"'}
     return Response(_csv(found.reads), media_type="text/csv", headers=headers)
 
