@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from platekeeper.access.requests import FIRST_PAGE, Basis, Page, SearchCriteria
+from platekeeper.access.thumbnails import thumbnail
 from platekeeper.config import AccessSettings
 from platekeeper.domain import PlateRead
 from platekeeper.domain.access import AccessSink
@@ -32,13 +33,13 @@ from platekeeper.store.images import ImageKind, ImageStore
 class Found:
     """The reads a look-up returned; ``truncated`` when more matched than this page holds.
 
-    ``crops`` holds the plate crop of each read that has one, by read id, when the page asked
-    for them and the person may see images.
+    ``thumbnails`` holds a small JPEG of the plate crop of each read that has one, by read id,
+    when the page asked for crops and the person may see images (``access/thumbnails.py``).
     """
 
     reads: list[PlateRead]
     truncated: bool
-    crops: Mapping[str, bytes] = field(default_factory=dict)
+    thumbnails: Mapping[str, bytes] = field(default_factory=dict)
 
     @property
     def next_after(self) -> ReadCursor | None:
@@ -135,28 +136,30 @@ class ReadAccess:
         assert query is not None
         found = self._store.reads.find(query)
         reads = found[:cap]
-        crops = self._crops(access.who, reads) if page.crops else {}
-        refs = tuple(ref for read in reads if read.id in crops and (ref := read.crop_ref))
+        thumbnails = self._thumbnails(access.who, reads) if page.crops else {}
+        refs = tuple(ref for read in reads if read.id in thumbnails and (ref := read.crop_ref))
         self._gate.allowed(access, tuple(read.id for read in reads), refs)
-        return Found(reads, truncated=len(found) > cap, crops=crops)
+        return Found(reads, truncated=len(found) > cap, thumbnails=thumbnails)
 
-    def _crops(self, who: Person, reads: list[PlateRead]) -> dict[str, bytes]:
-        """The plate crops of ``reads`` the person may see, by read id; none without the
-        permission to see images. A crop that cannot be opened (its day shredded meanwhile)
-        is left out: the page shows that there is none."""
+    def _thumbnails(self, who: Person, reads: list[PlateRead]) -> dict[str, bytes]:
+        """Thumbnails of the plate crops of ``reads``, by read id; none for a person who may
+        not see images. A crop that cannot be opened (its day shredded meanwhile) is left out:
+        the page shows that there is none."""
         if Permission.IMAGES_VIEW not in permissions_of(who.roles) or (
             who.permits is not None and Permission.IMAGES_VIEW not in who.permits
         ):
             return {}
-        crops: dict[str, bytes] = {}
+        made: dict[str, bytes] = {}
         for read in reads:
             if read.crop_ref is None:
                 continue
             try:
-                crops[read.id] = self._images.get(read.crop_ref)
+                small = thumbnail(self._images.get(read.crop_ref))
             except (PlateKeeperError, OSError):
                 continue
-        return crops
+            if small is not None:
+                made[read.id] = small
+        return made
 
     def _require_approval(self, access: Access, stated: StatedPurpose, query: ReadQuery) -> None:
         approval_id = access.basis.approval_id

@@ -155,13 +155,13 @@ def test_a_cursor_that_is_not_one_is_refused_by_its_field(token: str) -> None:
     assert [problem.location for problem in refused.value.fields] == ["page"]
 
 
-def test_crops_come_with_the_page_in_the_same_logged_access(world: World) -> None:
+def test_thumbnails_of_the_crops_come_with_the_page_in_the_same_logged_access(world: World) -> None:
     found = world.access.search(
         ANALYST, BASIS, SearchCriteria(plate="7ABC123"), page=Page(crops=True)
     )
     [with_crop, without] = found.reads
-    assert found.crops[with_crop.id].startswith(b"\xff\xd8")
-    assert without.id not in found.crops
+    assert found.thumbnails[with_crop.id].startswith(b"\xff\xd8")
+    assert without.id not in found.thumbnails
     event = world.sink.last
     assert event.action == "reads:search"
     assert event.image_refs == (with_crop.crop_ref,)
@@ -174,7 +174,7 @@ def test_no_crops_for_a_credential_that_does_not_reach_images(world: World) -> N
         token, BASIS, SearchCriteria(plate="7ABC123"), page=Page(crops=True)
     )
     assert len(found.reads) == 2
-    assert found.crops == {}
+    assert found.thumbnails == {}
     assert world.sink.last.image_refs == ()
 
 
