@@ -6,8 +6,6 @@ Each needs a purpose from the agency's list and a case number (query parameters 
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -15,12 +13,12 @@ from fastapi import APIRouter, Depends, Query, Response
 
 from platekeeper.access import Basis, ExportFormat, Found, Page, SearchCriteria
 from platekeeper.api.schemas.lookups import ReadList, ReadPublic, StatedBasis
-from platekeeper.domain import PlateRead
 from platekeeper.domain.geo import GeoBox
 from platekeeper.domain.permissions import Permission
 from platekeeper.http.auth import CallerDep, requires
 from platekeeper.http.basis import BasisDep
 from platekeeper.http.deps import ServicesDep
+from platekeeper.reports.reads_export import reads_csv
 from platekeeper.store.images import ImageKind, detect_image_type
 
 router = APIRouter(prefix="/api/v1", tags=["look-ups"])
@@ -94,7 +92,7 @@ def export_reads(
         caller.requester, basis, criteria, page=Page(export=ExportFormat.CSV)
     )
     headers = {**_NO_STORE, "Content-Disposition": 'attachment; filename="reads.csv"'}
-    return Response(_csv(found.reads), media_type="text/csv", headers=headers)
+    return Response(reads_csv(found.reads), media_type="text/csv", headers=headers)
 
 
 @router.get(
@@ -158,35 +156,3 @@ def _read_list(found: Found, basis: Basis) -> Response:
         basis=StatedBasis(purpose=basis.purpose_code or "", case_number=basis.case_number or ""),
     )
     return Response(body.model_dump_json(), media_type="application/json", headers=_NO_STORE)
-
-
-_CSV_COLUMNS = (
-    "read_id", "captured_at", "camera_id", "plate_text", "confidence", "region", "latitude",
-    "longitude",
-)  # fmt: skip
-
-
-def _csv(reads: list[PlateRead]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(_CSV_COLUMNS)
-    for read in reads:
-        location = read.location
-        writer.writerow(
-            (
-                read.id,
-                read.captured_at.isoformat(),
-                read.camera_id,
-                _csv_safe(read.plate_text),
-                f"{read.confidence:.3f}",
-                read.region or "",
-                "" if location is None else location.latitude,
-                "" if location is None else location.longitude,
-            )
-        )
-    return buffer.getvalue()
-
-
-def _csv_safe(text: str) -> str:
-    # A cell starting with = + - @ runs as a formula in a spreadsheet; plate text is camera input.
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
