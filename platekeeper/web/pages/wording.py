@@ -83,6 +83,14 @@ _REWORDINGS: Mapping[str, tuple[Rewording, ...]] = {
             ),
         ),
     ),
+    "after": (
+        _rule(
+            r"is not a page of these results$",
+            lambda _: (
+                "the link to this page of results is damaged; search again from the first page"
+            ),
+        ),
+    ),
     "captured_from": (
         _rule(r"is not a date and time$", lambda _: "enter a date and time, or leave it empty"),
     ),
