@@ -11,7 +11,15 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Response
 
-from platekeeper.access import Basis, ExportFormat, Found, Page, SearchCriteria
+from platekeeper.access import (
+    Basis,
+    ExportFormat,
+    Found,
+    Page,
+    SearchCriteria,
+    cursor_token,
+    parse_cursor,
+)
 from platekeeper.api.schemas.lookups import ReadList, ReadPublic, StatedBasis
 from platekeeper.domain.geo import GeoBox
 from platekeeper.domain.permissions import Permission
@@ -64,6 +72,21 @@ def search_criteria(
 CriteriaDep = Annotated[SearchCriteria, Depends(search_criteria)]
 
 
+def page_after(
+    after: Annotated[
+        str | None,
+        Query(
+            max_length=120,
+            description="The `next_after` of the previous page; leave out for the first page.",
+        ),
+    ] = None,
+) -> Page:
+    return Page(after=None if after is None else parse_cursor(after))
+
+
+PageDep = Annotated[Page, Depends(page_after)]
+
+
 @router.get(
     "/reads",
     summary="Search reads",
@@ -72,9 +95,9 @@ CriteriaDep = Annotated[SearchCriteria, Depends(search_criteria)]
     dependencies=requires(Permission.READS_SEARCH),
 )
 def search_reads(
-    services: ServicesDep, caller: CallerDep, basis: BasisDep, criteria: CriteriaDep
+    services: ServicesDep, caller: CallerDep, basis: BasisDep, criteria: CriteriaDep, page: PageDep
 ) -> Response:
-    found = services.read_access.search(caller.requester, basis, criteria)
+    found = services.read_access.search(caller.requester, basis, criteria, page=page)
     return _read_list(found, basis)
 
 
@@ -86,10 +109,10 @@ def search_reads(
     dependencies=requires(Permission.READS_EXPORT),
 )
 def export_reads(
-    services: ServicesDep, caller: CallerDep, basis: BasisDep, criteria: CriteriaDep
+    services: ServicesDep, caller: CallerDep, basis: BasisDep, criteria: CriteriaDep, page: PageDep
 ) -> Response:
     found = services.read_access.search(
-        caller.requester, basis, criteria, page=Page(export=ExportFormat.CSV)
+        caller.requester, basis, criteria, page=Page(after=page.after, export=ExportFormat.CSV)
     )
     headers = {**_NO_STORE, "Content-Disposition": 'attachment; filename="reads.csv"'}
     return Response(reads_csv(found.reads), media_type="text/csv", headers=headers)
@@ -139,11 +162,12 @@ def vehicle_history(
     services: ServicesDep,
     caller: CallerDep,
     basis: BasisDep,
+    page: PageDep,
     captured_from: datetime | None = None,
     captured_before: datetime | None = None,
 ) -> Response:
     found = services.read_access.vehicle_history(
-        caller.requester, basis, plate, captured_from, captured_before
+        caller.requester, basis, plate, captured_from, captured_before, page=page
     )
     return _read_list(found, basis)
 
@@ -153,6 +177,7 @@ def _read_list(found: Found, basis: Basis) -> Response:
         reads=[ReadPublic.of(read) for read in found.reads],
         count=len(found.reads),
         truncated=found.truncated,
+        next_after=None if found.next_after is None else cursor_token(found.next_after),
         basis=StatedBasis(purpose=basis.purpose_code or "", case_number=basis.case_number or ""),
     )
     return Response(body.model_dump_json(), media_type="application/json", headers=_NO_STORE)
