@@ -6,8 +6,7 @@ from platekeeper.access.requests import (
     ExportFormat,
     Page,
     SearchCriteria,
-    cursor_token,
-    parse_cursor,
+    parse_after,
 )
 from platekeeper.access.service import Found, ReadAccess
 from platekeeper.domain.gate import Person, Requester
@@ -22,6 +21,5 @@ __all__ = [
     "ReadAccess",
     "Requester",
     "SearchCriteria",
-    "cursor_token",
-    "parse_cursor",
+    "parse_after",
 ]

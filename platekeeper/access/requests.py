@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
@@ -11,8 +12,6 @@ from platekeeper.domain.plates import normalise_plate_key, plate_pattern_to_like
 from platekeeper.domain.time import require_utc
 from platekeeper.errors import FieldError, InvalidInput
 from platekeeper.store import ReadCursor, ReadQuery
-
-_CURSOR_SEPARATOR = "~"
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,13 +34,15 @@ class ExportFormat(StrEnum):
 class Page:
     """Which part of a look-up's results to return, and with what.
 
-    ``after`` is where the previous page ended (``None``: the first page); ``size`` at most the
-    agency's cap on one look-up (``None``: the cap). With ``crops`` each read comes with its
-    plate crop, in the same access and the same log entry: a list of reads shows its thumbnails
-    without a request, and a log entry, per image.
+    ``after`` is the id of the last read of the previous page (``None``: the first page): the
+    service finds where that read stands itself, so a link carries no capture time and the log
+    records only the read's id (which auditors see as a pseudonym, like every read id). ``size``
+    is at most the agency's cap on one look-up (``None``: the cap). With ``crops`` each read
+    comes with a thumbnail of its plate crop, in the same access and the same log entry: a list
+    of reads shows its thumbnails without a request, and a log entry, per image.
     """
 
-    after: ReadCursor | None = None
+    after: str | None = None
     size: int | None = None
     crops: bool = False
     export: ExportFormat | None = None
@@ -49,38 +50,35 @@ class Page:
     def query_elements(self) -> dict[str, str]:
         """What the access log records of the page beside the criteria."""
         elements = {
-            "after": None if self.after is None else cursor_token(self.after),
+            "after": self.after,
             "export": None if self.export is None else self.export.value,
         }
         return {key: value for key, value in elements.items() if value is not None}
 
-    def following(self, cursor: ReadCursor) -> Page:
-        return replace(self, after=cursor)
-
 
 FIRST_PAGE = Page()
-"""The first page of up to the cap, without crops: what the API's look-ups return."""
+"""The first page of up to the cap, without crops: what the API's look-ups return by default."""
 
 
-def cursor_token(cursor: ReadCursor) -> str:
-    """The cursor as it travels in a link: the last read's capture time and id."""
-    return f"{cursor.captured_at.isoformat()}{_CURSOR_SEPARATOR}{cursor.read_id}"
-
-
-def parse_cursor(token: str, location: str = "after") -> ReadCursor:
-    """The cursor of ``cursor_token``, or ``InvalidInput`` naming ``location``."""
-    captured, _, read_id = token.partition(_CURSOR_SEPARATOR)
+def parse_after(token: str, location: str = "after") -> str:
+    """The read id a link's ``after`` names, or ``InvalidInput`` naming ``location``."""
     try:
-        captured_at = datetime.fromisoformat(captured)
+        return str(uuid.UUID(token.strip()))
     except ValueError:
-        captured_at = None
-    if captured_at is None or captured_at.tzinfo is None or not read_id.strip():
-        raise InvalidInput(
-            "the page to continue from cannot be read",
-            hint="Follow the links to the next page rather than editing them.",
-            fields=[FieldError(location, "is not a page of these results")],
-        )
-    return ReadCursor(captured_at, read_id.strip())
+        raise _not_a_page(location) from None
+
+
+def _not_a_page(location: str) -> InvalidInput:
+    return InvalidInput(
+        "the page to continue from cannot be found",
+        hint="Follow the links to the next page rather than editing them, or start again.",
+        fields=[FieldError(location, "is not a page of these results")],
+    )
+
+
+def not_a_page() -> InvalidInput:
+    """The refusal of an ``after`` that names no read of the agency still kept."""
+    return _not_a_page("after")
 
 
 @dataclass(frozen=True, slots=True)

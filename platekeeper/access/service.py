@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from platekeeper.access.requests import FIRST_PAGE, Basis, Page, SearchCriteria
+from platekeeper.access.requests import FIRST_PAGE, Basis, Page, SearchCriteria, not_a_page
 from platekeeper.access.thumbnails import thumbnail
 from platekeeper.config import AccessSettings
 from platekeeper.domain import PlateRead
@@ -42,12 +42,11 @@ class Found:
     thumbnails: Mapping[str, bytes] = field(default_factory=dict)
 
     @property
-    def next_after(self) -> ReadCursor | None:
-        """Where the next page starts; None on the last page."""
+    def next_after(self) -> str | None:
+        """The ``after`` of the next page (this page's last read); None on the last page."""
         if not self.truncated or not self.reads:
             return None
-        last = self.reads[-1]
-        return ReadCursor(last.captured_at, last.id)
+        return self.reads[-1].id
 
 
 class ReadAccess:
@@ -127,7 +126,8 @@ class ReadAccess:
 
         def query_for(stated: StatedPurpose | None) -> ReadQuery:
             # One more than the cap tells whether there were more.
-            query = criteria.to_query(_scope(access).agency_id, cap + 1, page.after)
+            after = None if page.after is None else self._cursor(access, page.after)
+            query = criteria.to_query(_scope(access).agency_id, cap + 1, after)
             if stated is not None:
                 self._require_approval(access, stated, query)
             return query
@@ -140,6 +140,15 @@ class ReadAccess:
         refs = tuple(ref for read in reads if read.id in thumbnails and (ref := read.crop_ref))
         self._gate.allowed(access, tuple(read.id for read in reads), refs)
         return Found(reads, truncated=len(found) > cap, thumbnails=thumbnails)
+
+    def _cursor(self, access: Access, read_id: str) -> ReadCursor:
+        """Where the read a page continues after stands: refused, as part of the decision, if
+        it is no read of the agency still kept (purged since, or never one)."""
+        read = self._store.reads.get(read_id)
+        camera = None if read is None else self._store.cameras.get(read.camera_id)
+        if read is None or camera is None or not _scope(access).admits(camera.agency_id):
+            raise not_a_page()
+        return ReadCursor(read.captured_at, read.id)
 
     def _thumbnails(self, who: Person, reads: list[PlateRead]) -> dict[str, bytes]:
         """Thumbnails of the plate crops of ``reads``, by read id; none for a person who may

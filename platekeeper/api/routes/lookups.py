@@ -17,8 +17,7 @@ from platekeeper.access import (
     Found,
     Page,
     SearchCriteria,
-    cursor_token,
-    parse_cursor,
+    parse_after,
 )
 from platekeeper.api.schemas.lookups import ReadList, ReadPublic, StatedBasis
 from platekeeper.domain.geo import GeoBox
@@ -81,7 +80,7 @@ def page_after(
         ),
     ] = None,
 ) -> Page:
-    return Page(after=None if after is None else parse_cursor(after))
+    return Page(after=None if after is None else parse_after(after))
 
 
 PageDep = Annotated[Page, Depends(page_after)]
@@ -177,7 +176,7 @@ def _read_list(found: Found, basis: Basis) -> Response:
         reads=[ReadPublic.of(read) for read in found.reads],
         count=len(found.reads),
         truncated=found.truncated,
-        next_after=None if found.next_after is None else cursor_token(found.next_after),
+        next_after=found.next_after,
         basis=StatedBasis(purpose=basis.purpose_code or "", case_number=basis.case_number or ""),
     )
     return Response(body.model_dump_json(), media_type="application/json", headers=_NO_STORE)

@@ -22,8 +22,7 @@ from platekeeper.access import (
     ExportFormat,
     Found,
     Page,
-    cursor_token,
-    parse_cursor,
+    parse_after,
 )
 from platekeeper.access.thumbnails import data_uri
 from platekeeper.domain import Camera, PlateRead
@@ -32,7 +31,6 @@ from platekeeper.errors import FieldError, InvalidInput, PermissionDenied
 from platekeeper.http.auth import Caller, CallerDep, requires
 from platekeeper.http.deps import ServicesDep
 from platekeeper.services import Services
-from platekeeper.store import ReadCursor
 from platekeeper.web.maps import draw_map, places_of_cameras, places_of_reads
 from platekeeper.web.pages.caller import person
 from platekeeper.web.pages.wording import form_problem
@@ -136,7 +134,7 @@ class Paging:
     cursor after which it starts, for the store (``access.Page``)."""
 
     number: int
-    after: ReadCursor | None
+    after: str | None
     size: int
 
     @classmethod
@@ -149,7 +147,7 @@ class Paging:
             return cls(1, None, size)
         typed = field(query, "page").strip()
         number = int(typed) if typed.isdigit() else 2
-        return cls(min(max(number, 2), _MAX_PAGE_NUMBER), parse_cursor(token, "after"), size)
+        return cls(min(max(number, 2), _MAX_PAGE_NUMBER), parse_after(token), size)
 
     def page(self, *, crops: bool = True, export: ExportFormat | None = None) -> Page:
         return Page(self.after, self.size, crops, export)
@@ -187,7 +185,7 @@ def page_links(path: str, query: Mapping[str, str], paging: Paging, found: Found
     following = found.next_after
     next_href = None
     if following is not None:
-        changes = {"after": cursor_token(following), "page": str(paging.number + 1)}
+        changes = {"after": following, "page": str(paging.number + 1)}
         next_href = href_with(path, query, changes, "results")
     first_href = None
     if paging.after is not None:
