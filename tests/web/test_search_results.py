@@ -247,3 +247,38 @@ def test_the_page_on_screen_exports_as_a_pdf_with_its_crops_logged_as_an_export(
     assert "after" in export.event.query
     assert export.event.read_ids == tuple(read.id for read in reads[3:])
     assert export.event.image_refs == (reads[4].crop_ref,)
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
+def test_a_vehicles_history_is_a_timeline_of_thumbnails_by_day_a_page_at_a_time(
+    browser: Browser, web_app: WebApp, width: str
+) -> None:
+    day = timedelta(days=1)
+    for index, back in enumerate([timedelta(0), timedelta(hours=1), day, day + timedelta(hours=2)]):
+        web_app.ingest("7ABC123", index=index, captured_at=web_app.clock.now() - back)
+    page = at_width(browser, web_app, width)
+    sign_in(page, web_app.person(Role.ANALYST), next_path="/vehicles/7ABC123")
+    state_basis(page)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Show the history").click()
+    timeline = page.get_by_role("region", name="Timeline")
+    expect(timeline).to_be_in_viewport()
+    expect(timeline.get_by_role("status")).to_have_text("Reads 1 to 3, newest first; more matched.")
+    expect(timeline.locator("li.day h3")).to_have_text(
+        ["Saturday 2026-11-28 · 2 reads (UTC)", "Friday 2026-11-27 · 1 read (UTC)"]
+    )
+    expect(timeline.get_by_role("img", name="Plate crop of 7ABC123")).to_have_count(3)
+    no_sideways_scrolling(page)
+    assert page.evaluate(AUDIT_SCRIPT) == []
+    shoot(page, f"vehicle-history-{width}")
+
+    with page.expect_navigation():
+        timeline.get_by_role("link", name="Next page").click()
+    expect(timeline.get_by_role("status")).to_have_text("Read 4; the last of them.")
+    expect(timeline.locator("li.day h3")).to_have_text(["Friday 2026-11-27 · 1 read (UTC)"])
+    entries = web_app.services.store.access_log.find(
+        AccessFilter(username="avery", action="vehicles:history")
+    )
+    assert [len(entry.event.read_ids) for entry in entries] == [1, 3]
+    assert {entry.event.case_number for entry in entries} == {CASE}
+    page.context.close()

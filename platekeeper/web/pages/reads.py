@@ -176,6 +176,8 @@ class PageLinks:
         if self.first_row == 1 and not self.more:
             return f"{shown} read{'' if shown == 1 else 's'} found, newest first."
         more = "; more matched" if self.more else "; the last of them"
+        if shown == 1:
+            return f"Read {self.first_row}{more}."
         return f"Reads {self.first_row} to {self.last_row}, newest first{more}."
 
 
