@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
 from platekeeper.domain.geo import GeoArea
 from platekeeper.domain.plates import normalise_plate_key, plate_pattern_to_like
 from platekeeper.domain.time import require_utc
-from platekeeper.errors import InvalidInput
-from platekeeper.store import ReadQuery
+from platekeeper.errors import FieldError, InvalidInput
+from platekeeper.store import ReadCursor, ReadQuery
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,6 +21,64 @@ class Basis:
     purpose_code: str | None
     case_number: str | None
     approval_id: str | None = None
+
+
+class ExportFormat(StrEnum):
+    """The form in which a look-up's results leave PlateKeeper; the access log names it."""
+
+    CSV = "csv"
+    PDF = "pdf"
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """Which part of a look-up's results to return, and with what.
+
+    ``after`` is the id of the last read of the previous page (``None``: the first page): the
+    service finds where that read stands itself, so a link carries no capture time and the log
+    records only the read's id (which auditors see as a pseudonym, like every read id). ``size``
+    is at most the agency's cap on one look-up (``None``: the cap). With ``crops`` each read
+    comes with a thumbnail of its plate crop, in the same access and the same log entry: a list
+    of reads shows its thumbnails without a request, and a log entry, per image.
+    """
+
+    after: str | None = None
+    size: int | None = None
+    crops: bool = False
+    export: ExportFormat | None = None
+
+    def query_elements(self) -> dict[str, str]:
+        """What the access log records of the page beside the criteria."""
+        elements = {
+            "after": self.after,
+            "export": None if self.export is None else self.export.value,
+        }
+        return {key: value for key, value in elements.items() if value is not None}
+
+
+FIRST_PAGE = Page()
+"""The first page of up to the cap, without crops: what the API's look-ups return by default."""
+
+
+def parse_after(token: str, location: str = "after") -> str:
+    """The read id a link's ``after`` names, or ``InvalidInput`` naming ``location``."""
+    try:
+        return str(uuid.UUID(token.strip()))
+    except ValueError:
+        raise _not_a_page(location) from None
+
+
+def _not_a_page(location: str) -> InvalidInput:
+    return InvalidInput(
+        "the page to continue from cannot be found",
+        hint="Follow the links to the next page rather than editing them, or start again.",
+        fields=[FieldError(location, "is not a page of these results")],
+    )
+
+
+def not_a_page() -> InvalidInput:
+    """The refusal of an ``after`` that names no read of the agency still kept."""
+    return _not_a_page("after")
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +109,9 @@ class SearchCriteria:
         }
         return {key: value for key, value in elements.items() if value is not None}
 
-    def to_query(self, agency_id: str | None, limit: int) -> ReadQuery:
+    def to_query(
+        self, agency_id: str | None, limit: int, after: ReadCursor | None = None
+    ) -> ReadQuery:
         if not (self.plate or self.plate_pattern or self.camera_id or self.area):
             raise InvalidInput(
                 "a search needs a plate, a plate pattern, a camera or an area",
@@ -80,6 +142,7 @@ class SearchCriteria:
             captured_before=end,
             area=self.area,
             agency_id=agency_id,
+            after=after,
             limit=limit,
         )
 

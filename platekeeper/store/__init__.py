@@ -3,6 +3,7 @@
 from platekeeper.store.protocols import (
     AgencyRepository,
     CameraRepository,
+    ReadCursor,
     ReadQuery,
     ReadRepository,
     ReadStats,
@@ -14,6 +15,7 @@ from platekeeper.store.protocols import (
 __all__ = [
     "AgencyRepository",
     "CameraRepository",
+    "ReadCursor",
     "ReadQuery",
     "ReadRepository",
     "ReadStats",

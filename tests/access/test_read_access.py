@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
 
-from platekeeper.access import Basis, Requester, SearchCriteria
+from platekeeper.access import (
+    Basis,
+    ExportFormat,
+    Page,
+    Requester,
+    SearchCriteria,
+    parse_after,
+)
 from platekeeper.domain.access import AccessOutcome
 from platekeeper.domain.geo import GeoBox, GeoCircle
 from platekeeper.domain.people import Role
+from platekeeper.domain.permissions import Permission
 from platekeeper.errors import InvalidInput, NotFound, PermissionDenied
 from platekeeper.store.images import ImageKind
 from tests.access.conftest import ANALYST, AUDITOR, BASIS, OFFICER, World, person
@@ -123,6 +132,70 @@ def test_a_search_stops_at_the_cap_and_says_so(capped_world: World) -> None:
     assert len(capped_world.sink.last.read_ids) == 2
 
 
+def test_pages_follow_each_other_each_logged_under_the_same_purpose(capped_world: World) -> None:
+    pattern = SearchCriteria(plate_pattern="7AB*")
+    first = capped_world.access.search(ANALYST, BASIS, pattern)
+    assert first.next_after == first.reads[-1].id
+    second = capped_world.access.search(ANALYST, BASIS, pattern, page=Page(after=first.next_after))
+    assert not second.truncated
+    assert second.next_after is None
+    ids = [read.id for read in [*first.reads, *second.reads]]
+    assert ids == [capped_world.reads[i].id for i in (0, 1, 3)]
+    event = capped_world.sink.last
+    # The log names the read the page continues after, not its time: auditors see read ids as
+    # pseudonyms, and a capture time in clear would tell them when a car passed.
+    assert event.query == {"plate_pattern": "7AB*", "after": first.reads[-1].id}
+    assert (event.purpose_code, event.case_number) == (BASIS.purpose_code, BASIS.case_number)
+    assert event.read_ids == (capped_world.reads[3].id,)
+
+
+def test_a_page_smaller_than_the_cap_and_never_larger(world: World) -> None:
+    pattern = SearchCriteria(plate_pattern="7AB*")
+    assert len(world.access.search(ANALYST, BASIS, pattern, page=Page(size=1)).reads) == 1
+    whole = world.access.search(ANALYST, BASIS, pattern, page=Page(size=10_000))
+    assert len(whole.reads) == 3
+    assert not whole.truncated
+
+
+@pytest.mark.parametrize("token", ["", "yesterday", "2026-11-29T10:00:00+00:00~0193"])
+def test_an_after_that_is_no_read_id_is_refused_by_its_field(token: str) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        parse_after(token, "page")
+    assert [problem.location for problem in refused.value.fields] == ["page"]
+
+
+def test_a_page_after_another_agencys_read_is_refused_and_logged(world: World) -> None:
+    elsewhere = Page(after=world.other_agency_read.id)
+    with pytest.raises(InvalidInput) as refused:
+        world.access.search(ANALYST, BASIS, SearchCriteria(plate="7ABC123"), page=elsewhere)
+    assert [problem.location for problem in refused.value.fields] == ["after"]
+    assert world.sink.last.outcome is AccessOutcome.DENIED
+    assert world.sink.last.read_ids == ()
+
+
+def test_thumbnails_of_the_crops_come_with_the_page_in_the_same_logged_access(world: World) -> None:
+    found = world.access.search(
+        ANALYST, BASIS, SearchCriteria(plate="7ABC123"), page=Page(crops=True)
+    )
+    [with_crop, without] = found.reads
+    assert found.thumbnails[with_crop.id].startswith(b"\xff\xd8")
+    assert without.id not in found.thumbnails
+    event = world.sink.last
+    assert event.action == "reads:search"
+    assert event.image_refs == (with_crop.crop_ref,)
+    assert len(world.sink.records) == 1  # one access, not one per image
+
+
+def test_no_crops_for_a_credential_that_does_not_reach_images(world: World) -> None:
+    token = replace(ANALYST, permits=frozenset({Permission.READS_SEARCH}))
+    found = world.access.search(
+        token, BASIS, SearchCriteria(plate="7ABC123"), page=Page(crops=True)
+    )
+    assert len(found.reads) == 2
+    assert found.thumbnails == {}
+    assert world.sink.last.image_refs == ()
+
+
 @pytest.mark.parametrize("who", [OFFICER, AUDITOR, person("casey", Role.CUSTODIAN)])
 def test_roles_without_search_are_refused_and_logged(world: World, who: Requester) -> None:
     with pytest.raises(PermissionDenied):
@@ -160,8 +233,10 @@ def test_an_auditor_never_sees_a_read(world: World) -> None:
 
 
 def test_export_and_history_are_logged_as_themselves(world: World) -> None:
-    world.access.search(ANALYST, BASIS, SearchCriteria(plate="7ABC123"), export=True)
+    export = Page(export=ExportFormat.PDF)
+    world.access.search(ANALYST, BASIS, SearchCriteria(plate="7ABC123"), page=export)
     assert world.sink.last.action == "reads:export"
+    assert world.sink.last.query == {"plate": "7ABC123", "export": "pdf"}
     history = world.access.vehicle_history(ANALYST, BASIS, "7ABC123")
     assert len(history.reads) == 2
     assert world.sink.last.action == "vehicles:history"

@@ -10,7 +10,7 @@ import pytest
 from platekeeper.domain import Agency, CameraKind, CameraStatus, GeoPoint, PlateRead
 from platekeeper.domain.geo import METRES_PER_DEGREE, GeoArea, GeoBox, GeoCircle
 from platekeeper.errors import Conflict, NotFound
-from platekeeper.store import ReadQuery, Store, StoredOutcome
+from platekeeper.store import ReadCursor, ReadQuery, Store, StoredOutcome
 from tests.conftest import NOW, make_agency, make_camera, make_read, make_submission
 
 
@@ -213,6 +213,25 @@ def test_an_area_finds_reads_by_their_own_position_or_else_their_fixed_camera(
     # A box beside the camera holds the patrol car's reads there, not the camera's own.
     east_of_camera = GeoBox(centre.latitude - 0.01, centre.longitude + 0.005, 38.6, -121.47)
     assert found(east_of_camera) == {"read-2", "read-3", "read-4"}
+
+
+def test_pages_after_a_cursor_cover_every_read_once_even_at_the_same_instant(
+    store: Store,
+) -> None:
+    # Three reads share each instant: a page may end between two of them.
+    reads = [make_read(i, captured_at=NOW - timedelta(minutes=i // 3)) for i in range(8)]
+    store.reads.add(reads)
+    everything = store.reads.find(ReadQuery(camera_id="main-st-north", limit=100))
+    pages: list[list[str]] = []
+    after: ReadCursor | None = None
+    while True:
+        page = store.reads.find(ReadQuery(camera_id="main-st-north", after=after, limit=3))
+        if not page:
+            break
+        pages.append([read.id for read in page])
+        after = ReadCursor(page[-1].captured_at, page[-1].id)
+    assert [len(ids) for ids in pages] == [3, 3, 2]
+    assert [read_id for ids in pages for read_id in ids] == [read.id for read in everything]
 
 
 def test_delete_captured_before_spans_days_and_keeps_newer_reads(store: Store) -> None:

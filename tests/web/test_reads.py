@@ -72,7 +72,10 @@ def test_a_read_with_a_malformed_case_is_refused_on_the_page_and_logged(
     sign_in(page, web_app.person(Role.OFFICER), next_path=f"/reads/{read.id}")
     state_basis(page, case_number="see notes")
     page.get_by_role("button", name="Open the read").click()
-    expect(page.get_by_role("alert")).to_contain_text("not in the format of 2026-000123")
+    expect(page.get_by_role("alert")).to_contain_text(
+        "Case number: “see notes” is not a case number in the agency's format, which looks "
+        "like 2026-000123"
+    )
     expect(page.get_by_label("Case number")).to_have_value("see notes")
     [refused] = web_app.services.store.access_log.find(
         AccessFilter(username="olivia", action="reads:view")
@@ -120,13 +123,24 @@ def test_a_vehicle_history_needs_a_purpose_then_shows_a_timeline_and_a_map(
     assert log.find(AccessFilter(username="avery", action="vehicles:history")) == []
 
     state_basis_and_open(page, "Show the history")
-    timeline = page.get_by_role("table", name="Reads of 7ABC123 by day (America/Los_Angeles)")
-    days = timeline.locator("tr.day th")
-    expect(days).to_have_text(["Saturday 2026-11-28 · 2 reads", "Friday 2026-11-27 · 1 read"])
-    expect(timeline.locator("tbody tr:not(.day) td:first-child")).to_have_text(
+    timeline = page.get_by_role("region", name="Timeline")
+    days = timeline.locator("li.day h3")
+    expect(days).to_have_text(
+        [
+            "Saturday 2026-11-28 · 2 reads (America/Los_Angeles)",
+            "Friday 2026-11-27 · 1 read (America/Los_Angeles)",
+        ]
+    )
+    expect(timeline.locator("li.moment time.at")).to_have_text(
         ["03:59:00 PST", "01:00:00 PST", "02:00:00 PST"]  # the agency's clock
     )
     expect(timeline).to_contain_text(web_app.patrol_car.name)
+    # Each moment shows its crop, inlined in the page: no image request, no access of its own.
+    thumbnails = timeline.get_by_role("img", name="Plate crop of 7ABC123")
+    expect(thumbnails).to_have_count(3)
+    for index in range(3):
+        expect_loaded(thumbnails.nth(index))
+        assert (thumbnails.nth(index).get_attribute("src") or "").startswith("data:image/jpeg")
     markers = page.locator("figure#history-map svg g.marker")
     expect(markers).to_have_count(2)  # the fixed camera's spot, and the patrol car's
     expect(markers.locator("text")).to_contain_text([f"{web_app.camera.name} (2)"])
@@ -138,11 +152,13 @@ def test_a_vehicle_history_needs_a_purpose_then_shows_a_timeline_and_a_map(
     assert history.event.outcome is AccessOutcome.ALLOWED
     assert history.event.case_number == CASE
     assert len(history.event.read_ids) == 3
+    assert len(history.event.image_refs) == 3
+    assert log.find(AccessFilter(username="avery", action="images:view")) == []
 
     page.get_by_label("From (UTC)").fill("2026-11-28T00:00:00")
     with page.expect_navigation():
         page.get_by_role("button", name="Show again").click()
-    expect(days).to_have_text(["Saturday 2026-11-28 · 2 reads"])
+    expect(days).to_have_text(["Saturday 2026-11-28 · 2 reads (UTC)"])
 
 
 def test_an_officer_sees_a_read_but_no_vehicle_history(page: Page, web_app: WebApp) -> None:

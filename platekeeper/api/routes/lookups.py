@@ -6,21 +6,26 @@ Each needs a purpose from the agency's list and a case number (query parameters 
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Response
 
-from platekeeper.access import Basis, Found, SearchCriteria
+from platekeeper.access import (
+    Basis,
+    ExportFormat,
+    Found,
+    Page,
+    SearchCriteria,
+    parse_after,
+)
 from platekeeper.api.schemas.lookups import ReadList, ReadPublic, StatedBasis
-from platekeeper.domain import PlateRead
 from platekeeper.domain.geo import parse_area
 from platekeeper.domain.permissions import Permission
 from platekeeper.http.auth import CallerDep, requires
 from platekeeper.http.basis import BasisDep
 from platekeeper.http.deps import ServicesDep
+from platekeeper.reports.reads_export import reads_csv
 from platekeeper.store.images import ImageKind, detect_image_type
 
 router = APIRouter(prefix="/api/v1", tags=["look-ups"])
@@ -71,6 +76,21 @@ def search_criteria(
 CriteriaDep = Annotated[SearchCriteria, Depends(search_criteria)]
 
 
+def page_after(
+    after: Annotated[
+        str | None,
+        Query(
+            max_length=120,
+            description="The `next_after` of the previous page; leave out for the first page.",
+        ),
+    ] = None,
+) -> Page:
+    return Page(after=None if after is None else parse_after(after))
+
+
+PageDep = Annotated[Page, Depends(page_after)]
+
+
 @router.get(
     "/reads",
     summary="Search reads",
@@ -79,9 +99,9 @@ CriteriaDep = Annotated[SearchCriteria, Depends(search_criteria)]
     dependencies=requires(Permission.READS_SEARCH),
 )
 def search_reads(
-    services: ServicesDep, caller: CallerDep, basis: BasisDep, criteria: CriteriaDep
+    services: ServicesDep, caller: CallerDep, basis: BasisDep, criteria: CriteriaDep, page: PageDep
 ) -> Response:
-    found = services.read_access.search(caller.requester, basis, criteria)
+    found = services.read_access.search(caller.requester, basis, criteria, page=page)
     return _read_list(found, basis)
 
 
@@ -93,11 +113,13 @@ def search_reads(
     dependencies=requires(Permission.READS_EXPORT),
 )
 def export_reads(
-    services: ServicesDep, caller: CallerDep, basis: BasisDep, criteria: CriteriaDep
+    services: ServicesDep, caller: CallerDep, basis: BasisDep, criteria: CriteriaDep, page: PageDep
 ) -> Response:
-    found = services.read_access.search(caller.requester, basis, criteria, export=True)
+    found = services.read_access.search(
+        caller.requester, basis, criteria, page=Page(after=page.after, export=ExportFormat.CSV)
+    )
     headers = {**_NO_STORE, "Content-Disposition": 'attachment; filename="reads.csv"'}
-    return Response(_csv(found.reads), media_type="text/csv", headers=headers)
+    return Response(reads_csv(found.reads), media_type="text/csv", headers=headers)
 
 
 @router.get(
@@ -144,11 +166,12 @@ def vehicle_history(
     services: ServicesDep,
     caller: CallerDep,
     basis: BasisDep,
+    page: PageDep,
     captured_from: datetime | None = None,
     captured_before: datetime | None = None,
 ) -> Response:
     found = services.read_access.vehicle_history(
-        caller.requester, basis, plate, captured_from, captured_before
+        caller.requester, basis, plate, captured_from, captured_before, page=page
     )
     return _read_list(found, basis)
 
@@ -158,38 +181,7 @@ def _read_list(found: Found, basis: Basis) -> Response:
         reads=[ReadPublic.of(read) for read in found.reads],
         count=len(found.reads),
         truncated=found.truncated,
+        next_after=found.next_after,
         basis=StatedBasis(purpose=basis.purpose_code or "", case_number=basis.case_number or ""),
     )
     return Response(body.model_dump_json(), media_type="application/json", headers=_NO_STORE)
-
-
-_CSV_COLUMNS = (
-    "read_id", "captured_at", "camera_id", "plate_text", "confidence", "region", "latitude",
-    "longitude",
-)  # fmt: skip
-
-
-def _csv(reads: list[PlateRead]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(_CSV_COLUMNS)
-    for read in reads:
-        location = read.location
-        writer.writerow(
-            (
-                read.id,
-                read.captured_at.isoformat(),
-                read.camera_id,
-                _csv_safe(read.plate_text),
-                f"{read.confidence:.3f}",
-                read.region or "",
-                "" if location is None else location.latitude,
-                "" if location is None else location.longitude,
-            )
-        )
-    return buffer.getvalue()
-
-
-def _csv_safe(text: str) -> str:
-    # A cell starting with = + - @ runs as a formula in a spreadsheet; plate text is camera input.
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text

@@ -73,4 +73,9 @@ class ReadList(BaseModel):
     reads: list[ReadPublic]
     count: int
     truncated: bool = Field(description="True when more reads matched than one look-up returns.")
+    next_after: str | None = Field(
+        default=None,
+        description="Where the next page starts: give it as the parameter `after` to get it "
+        "(logged as an access of its own). None on the last page.",
+    )
     basis: StatedBasis

@@ -30,6 +30,15 @@ class StoredRead(NamedTuple):
 
 
 @dataclass(frozen=True, slots=True)
+class ReadCursor:
+    """Where a page of results ended: the last read shown. The next page starts after it in the
+    results' order (newest first, then by id), so reads stored meanwhile move no page."""
+
+    captured_at: datetime
+    read_id: str
+
+
+@dataclass(frozen=True, slots=True)
 class ReadQuery:
     """Which reads to return. Every bound is optional; results are newest first."""
 
@@ -46,6 +55,8 @@ class ReadQuery:
     """Reads taken inside it: by their own position, or else their fixed camera's."""
     agency_id: str | None = None
     """Only reads from the agency's cameras."""
+    after: ReadCursor | None = None
+    """Only reads after this one in the results' order: the next page."""
     limit: int = 100
 
 

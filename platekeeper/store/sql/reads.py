@@ -242,6 +242,10 @@ def read_where_sql(
         conditions += [
             ("id >= ?", None if start is None else read_id_lower_bound(start)),
             ("id < ?", None if end is None else read_id_upper_bound(end)),
+            (
+                "id < ?",
+                None if query.after is None else read_id_upper_bound(query.after.captured_at),
+            ),
         ]
     present = [(clause, value) for clause, value in conditions if value is not None]
     clauses = [clause for clause, _ in present]
@@ -250,6 +254,11 @@ def read_where_sql(
         clause, area_params = area_sql(area)
         clauses.append(clause)
         params += area_params
+    if query.after is not None:
+        # After the cursor in the order of the results (captured_at DESC, id DESC).
+        clauses.append("(captured_at < ? OR (captured_at = ? AND id < ?))")
+        at = time.to_db(query.after.captured_at)
+        params += [at, at, query.after.read_id]
     where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
     return where, params
 

@@ -34,6 +34,15 @@ class AreaFields:
     def of(cls, query: Mapping[str, str]) -> AreaFields:
         return cls({name: field(query, name) for name in (*EDGES, *CIRCLE)})
 
+    def given(self) -> bool:
+        return any(text.strip() for text in self.typed.values())
+
+    def described(self) -> str:
+        """The fields filled in, as "south 38.5, west -121.5, ...", for an export's heading."""
+        return ", ".join(
+            f"{name} {text.strip()}" for name, text in self.typed.items() if text.strip()
+        )
+
     def area(self, problems: list[FieldError]) -> GeoArea | None:
         """The area, None if no field is filled in; what cannot be read goes to ``problems``."""
         box = any(self.typed[name].strip() for name in EDGES)

@@ -17,7 +17,14 @@ from urllib.parse import quote, urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from platekeeper.access import Basis, Found
+from platekeeper.access import (
+    Basis,
+    ExportFormat,
+    Found,
+    Page,
+    parse_after,
+)
+from platekeeper.access.thumbnails import data_uri
 from platekeeper.domain import Camera, PlateRead
 from platekeeper.domain.permissions import Permission, permissions_of
 from platekeeper.domain.zones import local_datetime
@@ -27,6 +34,7 @@ from platekeeper.http.deps import ServicesDep
 from platekeeper.services import Services
 from platekeeper.web.maps import draw_map, places_of_cameras, places_of_reads
 from platekeeper.web.pages.caller import person
+from platekeeper.web.pages.wording import form_problem
 from platekeeper.web.rendering import agency_zone, render
 from platekeeper.web.tiles import tile_layer
 
@@ -38,12 +46,19 @@ REFUSALS = (InvalidInput, PermissionDenied)
 
 @dataclass(frozen=True, slots=True)
 class ReadRow:
-    """A read as a line of a result table, with links that carry the same purpose and case."""
+    """A read as a line of a result table, with links that carry the same purpose and case, and
+    its crop's thumbnail inlined (``access/thumbnails.py``) when the look-up brought one."""
 
     read: PlateRead
     camera_name: str
     detail_href: str
     history_href: str | None
+    thumbnail_src: str | None = None
+
+    @property
+    def no_thumbnail(self) -> str:
+        """What the thumbnail's place says when there is none."""
+        return "No image" if self.read.crop_ref is None else "Image not shown"
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,19 +104,107 @@ def parse_utc(name: str, text: str, problems: list[FieldError]) -> datetime | No
 
 
 def rows_of(
-    reads: Iterable[PlateRead], cameras: Mapping[str, Camera], basis: Basis, caller: Caller
+    reads: Iterable[PlateRead],
+    cameras: Mapping[str, Camera],
+    basis: Basis,
+    caller: Caller,
+    thumbnails: Mapping[str, bytes] | None = None,
 ) -> list[ReadRow]:
     history = Permission.VEHICLES_HISTORY in permissions_of(caller.roles)
     linked = basis_query(basis)
+    small = thumbnails or {}
     return [
         ReadRow(
             read,
-            _camera_name(cameras, read.camera_id),
+            camera_name(cameras, read.camera_id),
             f"/reads/{quote(read.id, safe='')}?{linked}",
             f"/vehicles/{quote(read.plate_key, safe='')}?{linked}" if history else None,
+            data_uri(small[read.id]) if read.id in small else None,
         )
         for read in reads
     ]
+
+
+PAGE_SIZE = 50
+"""Reads on one page of a list: a page that fits a screen or two, with its thumbnails."""
+_MAX_PAGE_NUMBER = 1_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class Paging:
+    """Which page of a look-up's results a link asks for: its number, for people, and the
+    cursor after which it starts, for the store (``access.Page``)."""
+
+    number: int
+    after: str | None
+    size: int
+
+    @classmethod
+    def of(cls, query: Mapping[str, str], services: Services) -> Paging:
+        """The page a query asks for; ``InvalidInput`` if its cursor was tampered with. A page
+        holds ``PAGE_SIZE`` reads, or fewer where the agency caps one look-up lower."""
+        size = min(PAGE_SIZE, services.settings.access.max_results)
+        token = field(query, "after").strip()
+        if not token:
+            return cls(1, None, size)
+        typed = field(query, "page").strip()
+        number = int(typed) if typed.isdigit() else 2
+        return cls(min(max(number, 2), _MAX_PAGE_NUMBER), parse_after(token), size)
+
+    def page(self, *, crops: bool = True, export: ExportFormat | None = None) -> Page:
+        return Page(self.after, self.size, crops, export)
+
+    @property
+    def first_row(self) -> int:
+        return (self.number - 1) * self.size + 1
+
+
+@dataclass(frozen=True, slots=True)
+class PageLinks:
+    """Where a page of results stands among the others, and the links to them."""
+
+    first_row: int
+    last_row: int
+    more: bool
+    next_href: str | None
+    first_href: str | None
+
+    @property
+    def summary(self) -> str:
+        """'Reads 51 to 100, newest first; more matched.', as the page and the export say."""
+        shown = self.last_row - self.first_row + 1
+        if shown <= 0:
+            return "No reads found."
+        if self.first_row == 1 and not self.more:
+            return f"{shown} read{'' if shown == 1 else 's'} found, newest first."
+        more = "; more matched" if self.more else "; the last of them"
+        if shown == 1:
+            return f"Read {self.first_row}{more}."
+        return f"Reads {self.first_row} to {self.last_row}, newest first{more}."
+
+
+def page_links(path: str, query: Mapping[str, str], paging: Paging, found: Found) -> PageLinks:
+    """The links of a page of ``found`` under ``path``, keeping every other field of ``query``;
+    each lands on the results (``#results``) so they are in view as they arrive."""
+    following = found.next_after
+    next_href = None
+    if following is not None:
+        changes = {"after": following, "page": str(paging.number + 1)}
+        next_href = href_with(path, query, changes, "results")
+    first_href = None
+    if paging.after is not None:
+        first_href = href_with(path, query, {"after": None, "page": None}, "results")
+    last_row = paging.first_row + len(found.reads) - 1
+    return PageLinks(paging.first_row, last_row, found.truncated, next_href, first_href)
+
+
+def href_with(
+    path: str, query: Mapping[str, str], changes: Mapping[str, str | None], fragment: str = ""
+) -> str:
+    """``path`` with ``query`` changed by ``changes`` (None removes a field)."""
+    fields = {name: value for name, value in query.items() if name not in changes}
+    fields.update({name: value for name, value in changes.items() if value is not None})
+    return f"{path}?{urlencode(fields)}" + (f"#{fragment}" if fragment else "")
 
 
 def agency_cameras(services: Services, caller: Caller) -> dict[str, Camera]:
@@ -126,7 +229,7 @@ def read_detail(
     try:
         read = services.read_access.read(caller.requester, basis, read_id)
     except REFUSALS as refusal:
-        context["problem"] = refusal
+        context["problem"] = form_problem(refusal, "look-up")
         return render(
             request, "pages/reads/read.html", context, caller=caller, status_code=refusal.status
         )
@@ -172,42 +275,53 @@ def vehicle_history(
     person(caller)
     query = request.query_params
     basis = basis_of(query)
+    action = f"/vehicles/{quote(plate, safe='')}"
     context: dict[str, object] = {
         "plate": plate,
         "basis": basis,
         "catalogue": services.read_access.catalogue,
         "captured_from": field(query, "captured_from"),
         "captured_before": field(query, "captured_before"),
-        "action": f"/vehicles/{quote(plate, safe='')}",
+        "action": action,
     }
     if basis.purpose_code is None and basis.case_number is None:
         return render(request, "pages/reads/history.html", context, caller=caller)
     try:
-        found = _history(services, caller, basis, plate, query)
+        paging = Paging.of(query, services)
+        found = _history(services, caller, basis, plate, query, paging=paging)
     except REFUSALS as refusal:
-        context["problem"] = refusal
+        context["problem"] = form_problem(refusal, "history")
         return render(
             request, "pages/reads/history.html", context, caller=caller, status_code=refusal.status
         )
     cameras = agency_cameras(services, caller)
-    rows = rows_of(found.reads, cameras, basis, caller)
+    rows = rows_of(found.reads, cameras, basis, caller, found.thumbnails)
     context.update(
         found=found,
         days=days_of(rows, agency_zone(request, caller.scope.agency_id)),
+        links=page_links(action, query, paging, found),
         map=draw_map(places_of_reads(found.reads, cameras), tiles=tile_layer(services)),
     )
     return render(request, "pages/reads/history.html", context, caller=caller)
 
 
 def _history(
-    services: Services, caller: Caller, basis: Basis, plate: str, query: Mapping[str, str]
+    services: Services,
+    caller: Caller,
+    basis: Basis,
+    plate: str,
+    query: Mapping[str, str],
+    *,
+    paging: Paging,
 ) -> Found:
     problems: list[FieldError] = []
     start = parse_utc("captured_from", field(query, "captured_from"), problems)
     end = parse_utc("captured_before", field(query, "captured_before"), problems)
     if problems:
         raise InvalidInput("the time range is not valid", fields=problems)
-    return services.read_access.vehicle_history(caller.requester, basis, plate, start, end)
+    return services.read_access.vehicle_history(
+        caller.requester, basis, plate, start, end, page=paging.page()
+    )
 
 
 def days_of(rows: Sequence[ReadRow], zone: str) -> list[Day]:
@@ -220,6 +334,6 @@ def days_of(rows: Sequence[ReadRow], zone: str) -> list[Day]:
     ]
 
 
-def _camera_name(cameras: Mapping[str, Camera], camera_id: str) -> str:
+def camera_name(cameras: Mapping[str, Camera], camera_id: str) -> str:
     camera = cameras.get(camera_id)
     return camera_id if camera is None else camera.name
