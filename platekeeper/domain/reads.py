@@ -82,6 +82,38 @@ class PlateCandidate:
         _require_confidence(self.confidence, "candidate confidence")
 
 
+MAX_ATTRIBUTE_LENGTH = 40
+
+
+@dataclass(frozen=True, slots=True)
+class VehicleAttributes:
+    """What a camera's own recogniser says of the vehicle, kept as it said it (lower case)."""
+
+    color: str | None = None
+    make: str | None = None
+    model: str | None = None
+    body_type: str | None = None
+    direction: str | None = None
+    """Towards or away from the camera, or a compass word, as the source reports it."""
+
+    def __post_init__(self) -> None:
+        for name in ("color", "make", "model", "body_type", "direction"):
+            value = getattr(self, name)
+            if value is not None and not (
+                0 < len(value) <= MAX_ATTRIBUTE_LENGTH and value.isprintable()
+            ):
+                raise InvalidInput(
+                    f"vehicle {name} must be 1 to {MAX_ATTRIBUTE_LENGTH} printable characters"
+                ).within(f"vehicle.{name}")
+
+    @property
+    def empty(self) -> bool:
+        return all(
+            value is None
+            for value in (self.color, self.make, self.model, self.body_type, self.direction)
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class ReadSubmission:
     """What a camera reports about one read, before the store gives it an id."""
@@ -95,6 +127,7 @@ class ReadSubmission:
     candidates: tuple[PlateCandidate, ...] = ()
     location: GeoPoint | None = None
     box: PlateBox | None = None
+    vehicle: VehicleAttributes | None = None
     plate_key: str = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -156,6 +189,7 @@ class PlateRead:
     box: PlateBox | None = None
     crop_ref: ImageRef | None = None
     image_ref: ImageRef | None = None
+    vehicle: VehicleAttributes | None = None
 
     @classmethod
     def from_submission(
@@ -185,6 +219,7 @@ class PlateRead:
             box=submission.box,
             crop_ref=crop_ref,
             image_ref=image_ref,
+            vehicle=submission.vehicle,
         )
 
 

@@ -54,7 +54,11 @@ from platekeeper.store.protocols.reads import (
     StoredOutcome,
     StoredRead,
 )
-from platekeeper.store.protocols.registry import AgencyRepository, CameraRepository
+from platekeeper.store.protocols.registry import (
+    AgencyRepository,
+    CameraRepository,
+    CameraSourceRepository,
+)
 from platekeeper.store.protocols.retention import (
     ImageKeyRepository,
     LegalHoldRepository,
@@ -78,6 +82,7 @@ __all__ = [
     "ApiTokenRepository",
     "ApprovalRepository",
     "CameraRepository",
+    "CameraSourceRepository",
     "CeilingSource",
     "HitFilter",
     "HitRepository",

@@ -47,7 +47,11 @@ from platekeeper.store.protocols.policy import (
 )
 from platekeeper.store.protocols.publications import TransparencySnapshotRepository
 from platekeeper.store.protocols.reads import ReadRepository
-from platekeeper.store.protocols.registry import AgencyRepository, CameraRepository
+from platekeeper.store.protocols.registry import (
+    AgencyRepository,
+    CameraRepository,
+    CameraSourceRepository,
+)
 from platekeeper.store.protocols.retention import (
     ImageKeyRepository,
     LegalHoldRepository,
@@ -72,6 +76,8 @@ class Store(Protocol):
     def agencies(self) -> AgencyRepository: ...
     @property
     def cameras(self) -> CameraRepository: ...
+    @property
+    def camera_sources(self) -> CameraSourceRepository: ...
     @property
     def reads(self) -> ReadRepository: ...
     @property
