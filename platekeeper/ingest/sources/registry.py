@@ -1,0 +1,37 @@
+"""The vendor sources by name: ``/api/v1/ingest/{name}`` picks one here, nowhere else."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+
+from platekeeper.errors import NotFound
+from platekeeper.ingest.sources.axis import AxisSource
+from platekeeper.ingest.sources.base import ReadSource
+from platekeeper.ingest.sources.genetec import GenetecSource
+from platekeeper.ingest.sources.hikvision import HikvisionSource
+from platekeeper.ingest.sources.platerecognizer import PlateRecognizerSource
+from platekeeper.ingest.sources.rekor import RekorSource
+
+SOURCES: Mapping[str, ReadSource] = MappingProxyType(
+    {
+        source.name: source
+        for source in (
+            AxisSource(),
+            GenetecSource(),
+            HikvisionSource(),
+            PlateRecognizerSource(),
+            RekorSource(),
+        )
+    }
+)
+
+
+def source_named(name: str, sources: Mapping[str, ReadSource] = SOURCES) -> ReadSource:
+    try:
+        return sources[name]
+    except KeyError:
+        raise NotFound(
+            f"there is no source {name!r}",
+            hint=f"Sources: {', '.join(sorted(sources))} (docs/integrations.md).",
+        ) from None
