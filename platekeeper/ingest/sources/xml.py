@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from typing import NoReturn
+from xml.parsers import expat
 
 from platekeeper.ingest.sources.fields import problem
 
@@ -50,21 +51,29 @@ class XmlDoc:
 
 def load_xml(data: bytes, what: str = "body") -> XmlDoc:
     """The root of ``data``, refusing any document type declaration."""
-    # No DTD gets through the handlers below, so no entity can be declared or expanded: what
-    # defusedxml guards against is refused before it can happen.
-    parser = ET.XMLParser()  # noqa: S314
-    parser.parser.StartDoctypeDeclHandler = _refuse_dtd
-    parser.parser.EntityDeclHandler = _refuse_dtd
+    _refuse_dtds(data, what)
     try:
-        parser.feed(data)
-        root = parser.close()
+        # The document has no DTD, so no entity can be declared or expanded: what defusedxml
+        # guards against was refused above.
+        root = ET.fromstring(data)  # noqa: S314
     except ET.ParseError as error:
         raise problem(what, f"is not well-formed XML ({error})") from None
-    except _DtdRefused:
-        raise problem(what, "declares a document type; XML with a DTD is refused") from None
     for element in root.iter():
         element.tag = str(element.tag).rsplit("}", 1)[-1]
     return XmlDoc(root, root.tag)
+
+
+def _refuse_dtds(data: bytes, what: str) -> None:
+    """Stop at the first document type or entity declaration, before anything expands."""
+    scanner = expat.ParserCreate()
+    scanner.StartDoctypeDeclHandler = _refuse_dtd
+    scanner.EntityDeclHandler = _refuse_dtd
+    try:
+        scanner.Parse(data, True)
+    except _DtdRefused:
+        raise problem(what, "declares a document type; XML with a DTD is refused") from None
+    except expat.ExpatError as error:
+        raise problem(what, f"is not well-formed XML ({error})") from None
 
 
 class _DtdRefused(Exception):

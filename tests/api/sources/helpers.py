@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import io
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any
 
 import httpx
 import orjson
+from PIL import Image
 
 from platekeeper.domain import PlateRead
 from platekeeper.domain.cameras import CameraSourceSettings, DeviceAuth, FramePolicy
@@ -53,7 +55,9 @@ def post(
         )
 
 
-def post_parts(app: LiveApp, source: str, files: dict[str, tuple[str, bytes, str]]) -> httpx.Response:
+def post_parts(
+    app: LiveApp, source: str, files: dict[str, tuple[str, bytes, str]]
+) -> httpx.Response:
     with app.client(app.camera_key) as client:
         return client.post(f"/api/v1/ingest/{source}", files=files)
 
@@ -70,6 +74,12 @@ def only_read(app: LiveApp) -> PlateRead:
 def image(app: LiveApp, ref: str | None) -> bytes:
     assert ref is not None
     return app.services.images.get(ref)
+
+
+def jpeg(colour: str = "white", size: tuple[int, int] = (64, 32)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, colour).save(buffer, format="JPEG")
+    return buffer.getvalue()
 
 
 def b64(value: str) -> bytes:
