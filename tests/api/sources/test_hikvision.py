@@ -1,4 +1,4 @@
-"""Hikvision ISAPI ANPR events (multipart with anpr.xml and pictures, or bare XML) over real HTTP."""
+"""Hikvision ISAPI ANPR events (multipart: anpr.xml and pictures; or bare XML) over real HTTP."""
 
 from __future__ import annotations
 

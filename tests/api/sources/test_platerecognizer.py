@@ -6,7 +6,6 @@ import orjson
 
 from platekeeper.domain.reads import VehicleAttributes
 from tests.api.conftest import LiveApp
-
 from tests.api.sources.helpers import (
     assert_refused,
     document,

@@ -88,7 +88,8 @@ def test_a_heartbeat_is_acknowledged_as_contact_not_a_read(live_app: LiveApp) ->
     assert response.json()["status"] == "heartbeat"
     assert stored(live_app) == []
     camera = live_app.services.store.cameras.get("main-st-north")
-    assert camera is not None and camera.last_contact_at is not None
+    assert camera is not None
+    assert camera.last_contact_at is not None
 
 
 def test_a_group_without_its_best_plate_is_refused_by_name(live_app: LiveApp) -> None:
