@@ -43,6 +43,7 @@ from platekeeper.domain.permissions import Permission
 from platekeeper.domain.scope import AgencyScope
 from platekeeper.errors import AuthenticationFailed, PermissionDenied
 from platekeeper.http.deps import ServicesDep
+from platekeeper.http.redaction import redact_url_keys
 from platekeeper.services import Services
 
 SESSION_COOKIE = "pk_session"
@@ -265,7 +266,7 @@ async def check_csrf(request: Request, caller: Caller) -> None:
 
 def _guard(permission: Permission) -> Callable[..., Any]:
     async def guard(request: Request, caller: CallerDep, services: ServicesDep) -> Caller:
-        route = {"route": f"{request.method} {request.url.path}"}
+        route = {"route": f"{request.method} {redact_url_keys(request.url.path)}"}
         gate = AccessGate(services.access_log, services.clock)
         gate.permitted(Access(caller.person, Stated(), permission, route))
         await check_csrf(request, caller)

@@ -1,0 +1,2 @@
+-- placeholder for the lead's numbering; not committed
+SELECT 1;
