@@ -7,7 +7,7 @@ import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from platekeeper.domain.geo import GeoPoint
 from platekeeper.domain.ids import read_id_for
@@ -16,6 +16,9 @@ from platekeeper.domain.time import require_capture_time, to_epoch_us
 from platekeeper.errors import InvalidInput
 
 MAX_CANDIDATES = 20
+LATE_READ_AFTER = timedelta(minutes=10)
+"""A read matched this long after its capture (a device that was offline, a backlog, a list
+entry added later) is no sighting of where the vehicle is now."""
 MAX_CLIENT_READ_ID_LENGTH = 128
 
 ImageRef = str
@@ -229,3 +232,23 @@ class ReadImage:
 
     data: bytes
     ref: ImageRef
+
+
+def late_read_notice(captured_at: datetime, matched_at: datetime) -> str | None:
+    """'read 2 days ago, ...' when a read was matched ``LATE_READ_AFTER`` or more after its
+    capture, so that no one takes it for a live stop; None for a timely read."""
+    age = matched_at - captured_at
+    if age < LATE_READ_AFTER:
+        return None
+    return f"read {age_words(age)} ago, not a live sighting: the vehicle has moved on since"
+
+
+def age_words(age: timedelta) -> str:
+    """'25 minutes', '3 hours', '2 days': the unit a person reads at a glance."""
+    minutes = int(age.total_seconds() // 60)
+    for unit, size, below in (("minute", 1, 120), ("hour", 60, 48 * 60)):
+        if minutes < below:
+            count = minutes // size
+            return f"{count} {unit}{'' if count == 1 else 's'}"
+    days = minutes // (24 * 60)
+    return f"{days} day{'' if days == 1 else 's'}"
