@@ -144,8 +144,8 @@ def set_source(
     """Say how a camera that sends a vendor's format is heard (docs/integrations.md)."""
     services = open_current(state(ctx).settings())
     try:
-        settings = CameraSourceSettings(camera_id, time_zone, auth, frames)
-        services.cameras.set_source(person(services, as_user), settings)
+        who = person(services, as_user)
+        services.cameras.set_source(who, CameraSourceSettings(camera_id, time_zone, auth, frames))
     finally:
         services.close()
     out.print(

@@ -66,15 +66,17 @@ class SourceIngest:
         self._store.camera_sources.put(settings)
 
     def authenticate_device(self, key: str, how: DeviceAuth, camera_id: str | None) -> Camera:
-        """The camera behind ``key`` sent the weaker way ``how``, if its custodian allowed it."""
-        camera = self._ingest.authenticate(key)
+        """The camera behind ``key`` sent the weaker way ``how``, if its custodian allowed it.
+
+        An unknown key and a key its camera may not send this way get the same answer, so that
+        the answer tells a prober nothing about a key."""
+        try:
+            camera = self._ingest.authenticate(key)
+        except AuthenticationFailed:
+            raise _not_accepted(how) from None
         named_other = camera_id is not None and not hmac.compare_digest(camera_id, camera.id)
         if named_other or self.settings(camera.id).device_auth is not how:
-            raise AuthenticationFailed(
-                f"this camera may not authenticate by {how.value}",
-                hint="Send 'Authorization: Bearer <key>', or have a custodian allow this way "
-                "for the camera ('platekeeper cameras source').",
-            )
+            raise _not_accepted(how)
         return camera
 
     def receive(self, camera: Camera, source_name: str, payload: Payload) -> SourceReceipt:
@@ -108,6 +110,14 @@ class SourceIngest:
             )
             return StoredRead(read.client_read_id, read.id, StoredOutcome.DUPLICATE)
         return result
+
+
+def _not_accepted(how: DeviceAuth) -> AuthenticationFailed:
+    return AuthenticationFailed(
+        f"the camera key is not valid, or its camera may not send it by {how.value}",
+        hint="Check the key; send it as 'Authorization: Bearer <key>', or have a custodian "
+        f"allow {how.value} for the camera ('platekeeper camera source --auth {how.value}').",
+    )
 
 
 def _kept(parsed: Parsed, frames: FramePolicy) -> list[SourceRead]:
