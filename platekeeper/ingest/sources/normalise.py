@@ -62,7 +62,9 @@ def captured_at(value: object, where: str, zone: ZoneInfo) -> datetime:
     if not isinstance(value, str) or not value.strip():
         raise problem(where, "must be a time")
     text = value.strip()
-    if text.isdigit() and len(text) != 14:  # 14 digits is YYYYMMDDhhmmss, not an epoch
+    # 14 or 17 digits are YYYYMMDDhhmmss[fff] (Hikvision's absTime): epochs now have 10, 13,
+    # 16 or 19.
+    if text.isdigit() and len(text) not in (14, 17):
         return _from_epoch(float(text), where)
     parsed = _parse_text(text)
     if parsed is None:
