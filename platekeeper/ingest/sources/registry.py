@@ -8,20 +8,26 @@ from types import MappingProxyType
 from platekeeper.errors import NotFound
 from platekeeper.ingest.sources.axis import AxisSource
 from platekeeper.ingest.sources.base import ReadSource
+from platekeeper.ingest.sources.dahua import DahuaSource
 from platekeeper.ingest.sources.genetec import GenetecSource
 from platekeeper.ingest.sources.hikvision import HikvisionSource
 from platekeeper.ingest.sources.platerecognizer import PlateRecognizerSource
 from platekeeper.ingest.sources.rekor import RekorSource
+from platekeeper.ingest.sources.survision import SurvisionSource
+from platekeeper.ingest.sources.verkada import VerkadaSource
 
 SOURCES: Mapping[str, ReadSource] = MappingProxyType(
     {
         source.name: source
         for source in (
             AxisSource(),
+            DahuaSource(),
             GenetecSource(),
             HikvisionSource(),
             PlateRecognizerSource(),
             RekorSource(),
+            SurvisionSource(),
+            VerkadaSource(),
         )
     }
 )
