@@ -8,6 +8,7 @@ from types import MappingProxyType
 from platekeeper.errors import NotFound
 from platekeeper.ingest.sources.axis import AxisSource
 from platekeeper.ingest.sources.base import ReadSource
+from platekeeper.ingest.sources.blueiris import BlueIrisSource
 from platekeeper.ingest.sources.dahua import DahuaSource
 from platekeeper.ingest.sources.genetec import GenetecSource
 from platekeeper.ingest.sources.hikvision import HikvisionSource
@@ -21,6 +22,7 @@ SOURCES: Mapping[str, ReadSource] = MappingProxyType(
         source.name: source
         for source in (
             AxisSource(),
+            BlueIrisSource(),
             DahuaSource(),
             GenetecSource(),
             HikvisionSource(),

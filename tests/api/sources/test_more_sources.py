@@ -124,3 +124,25 @@ def assert_refused_after_one(response: httpx.Response, app: LiveApp, location: s
     assert response.status_code == 422, response.text
     assert location in [error["location"] for error in response.json()["errors"]]
     assert len(stored(app)) == 1
+
+
+def test_blue_iris_an_alert_stores_the_alpr_modules_best_plate(live_app: LiveApp) -> None:
+    configure(live_app, time_zone="America/Chicago")
+
+    response = post(live_app, "blueiris", document("blueiris_alert.json"))
+
+    assert response.status_code == 201, response.text
+    read = only_read(live_app)
+    assert (read.plate_text, read.confidence) == ("3MDT604", 0.92)
+    assert read.client_read_id == "blueiris:@8812345"
+    assert read.captured_at == utc("2026-11-28T11:45:10+00:00")
+
+
+def test_blue_iris_a_resend_and_an_alert_without_a_plate(live_app: LiveApp) -> None:
+    configure(live_app, time_zone="America/Chicago")
+    alert = document("blueiris_alert.json")
+    assert post(live_app, "blueiris", alert).status_code == 201
+    assert post(live_app, "blueiris", alert).json()["status"] == "duplicate"
+
+    alert.update(alert_id="@8812346", json=alert["json"][:1])
+    assert_refused_after_one(post(live_app, "blueiris", alert), live_app, "body.json")
