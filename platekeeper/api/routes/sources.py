@@ -14,7 +14,6 @@ from fastapi import APIRouter, Request, Response, status
 from starlette.concurrency import run_in_threadpool
 
 from platekeeper.api.body import (
-    JSON_MEDIA_TYPE,
     MULTIPART_MEDIA_TYPE,
     UnsupportedMediaType,
     read_limited,
@@ -122,6 +121,3 @@ async def post_source_url_key(
 ) -> SourceReceipt:
     del camera_key  # authenticate (http/auth.py) read it from the path
     return await _receive(source, request, response, services, camera)
-
-
-__all__ = ["JSON_MEDIA_TYPE", "router"]
