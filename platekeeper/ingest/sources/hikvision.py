@@ -62,7 +62,7 @@ def _read(alert: XmlDoc, parts: Mapping[str, bytes], context: Context) -> Source
             anpr.number("confidenceLevel"), anpr.where("confidenceLevel"), scale=_SCALE
         ),
         captured_at=n.captured_at(stamp, alert.where("dateTime"), context.zone),
-        region=n.region_code(anpr.optional_text("country")),
+        region=_region(anpr.optional_text("country")),
         vehicle=n.vehicle(
             anpr.path,
             color=None if vehicle is None else vehicle.optional_text("color"),
@@ -72,6 +72,14 @@ def _read(alert: XmlDoc, parts: Mapping[str, bytes], context: Context) -> Source
     )
     images = _pictures(anpr, parts)
     return SourceRead(submission, image=images.get("image"), crop=images.get("crop"))
+
+
+def _region(country: str | None) -> str | None:
+    # Firmware that sends a number sends Hikvision's own list of countries, not ISO 3166's:
+    # read as ISO, 3 would be a wrong country. Only letter codes are mapped.
+    if country is None or country.isdigit():
+        return None
+    return n.region_code(country)
 
 
 def _pictures(anpr: XmlDoc, parts: Mapping[str, bytes]) -> dict[str, bytes]:

@@ -98,3 +98,13 @@ def test_xml_with_a_dtd_is_refused_before_any_entity_expands(live_app: LiveApp) 
 
     assert_refused(response, live_app, "body")
     assert "DTD" in response.json()["errors"][0]["message"]
+
+
+def test_a_numeric_country_is_hikvisions_own_code_and_left_out(live_app: LiveApp) -> None:
+    xml = payload("hikvision_anpr.xml").replace(
+        b"<country>POL</country>", b"<country>616</country>"
+    )
+
+    assert post_parts(live_app, "hikvision", _event(xml)).status_code == 201
+
+    assert only_read(live_app).region is None
