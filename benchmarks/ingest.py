@@ -1,4 +1,5 @@
-"""Ingest throughput: reads/s through the batch API and straight into each store.
+"""Ingest throughput: reads/s through the batch API and straight into each store, and through
+each vendor source's route (``ingest/sources``) beside the native JSON, one read a request.
 
     .venv/bin/python benchmarks/ingest.py                        # SQLite only
     scripts/with-postgres .venv/bin/python benchmarks/ingest.py  # SQLite and PostgreSQL
@@ -13,6 +14,7 @@ store. ``--check`` exits non-zero when a target is missed.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import random
 import socket
@@ -32,7 +34,9 @@ from pathlib import Path
 import httpx
 import orjson
 import psycopg
+import source_payloads
 from psycopg.conninfo import make_conninfo
+from source_payloads import Body
 
 from platekeeper.demo.policy import DEMO_POLICY
 from platekeeper.domain import (
@@ -50,7 +54,7 @@ from platekeeper.domain import (
 from platekeeper.domain.cameras import issue_camera_key
 from platekeeper.store import Store
 from platekeeper.store.postgres import PostgresStore
-from platekeeper.store.sql.reads import read_row
+from platekeeper.store.sql.reads import READ_COLUMNS, read_row
 from platekeeper.store.sqlite import SqliteStore
 from platekeeper.store.sqlite.dialect import SQLITE
 
@@ -168,8 +172,9 @@ def bare_sqlite_rate(path: Path, reads: Sequence[PlateRead], batch: int) -> floa
     connection = sqlite3.connect(path, isolation_level=None)
     connection.execute("PRAGMA journal_mode = WAL")
     connection.execute("PRAGMA synchronous = NORMAL")
-    connection.execute("CREATE TABLE reads (" + ", ".join(f"c{i}" for i in range(17)) + ")")
-    insert = "INSERT INTO reads VALUES (" + ", ".join("?" * 17) + ")"
+    width = len(READ_COLUMNS.split(","))
+    connection.execute("CREATE TABLE reads (" + ", ".join(f"c{i}" for i in range(width)) + ")")
+    insert = "INSERT INTO reads VALUES (" + ", ".join("?" * width) + ")"
 
     def run() -> None:
         for start in range(0, len(reads), batch):
@@ -224,22 +229,30 @@ def served(env: dict[str, str]) -> Iterator[str]:
 
 
 def api_rate(base_url: str, key: str, bodies: Sequence[bytes], reads: int, clients: int) -> float:
-    """Post every body, ``clients`` connections at a time; fail loudly on any refusal."""
-    pending = list(bodies)
+    """Post every body as a batch, ``clients`` connections at a time; fail loudly on any refusal."""
+    requests = [("/api/v1/reads/batch", ("application/json", body)) for body in bodies]
+    return reads / post_all(base_url, key, requests, clients)
+
+
+def post_all(base_url: str, key: str, requests: Sequence[tuple[str, Body]], clients: int) -> float:
+    """Seconds to post every (path, body), ``clients`` connections at a time; each must be
+    answered 201, or the benchmark stops with the first refusal."""
+    pending = list(requests)
     lock = threading.Lock()
     failures: list[str] = []
 
     def worker() -> None:
-        headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
-        with httpx.Client(base_url=base_url, headers=headers, timeout=120) as client:
+        with httpx.Client(
+            base_url=base_url, headers={"Authorization": f"Bearer {key}"}, timeout=120
+        ) as client:
             while True:
                 with lock:
                     if not pending:
                         return
-                    body = pending.pop()
-                response = client.post("/api/v1/reads/batch", content=body)
+                    path, (content_type, body) = pending.pop()
+                response = client.post(path, content=body, headers={"Content-Type": content_type})
                 if response.status_code != 201:
-                    failures.append(response.text[:300])
+                    failures.append(f"{path}: {response.text[:300]}")
 
     def run() -> None:
         threads = [threading.Thread(target=worker) for _ in range(clients)]
@@ -250,8 +263,42 @@ def api_rate(base_url: str, key: str, bodies: Sequence[bytes], reads: int, clien
 
     elapsed = timed(run)
     if failures:
-        raise SystemExit(f"the API refused {len(failures)} batches, e.g. {failures[0]}")
-    return reads / elapsed
+        raise SystemExit(f"the API refused {len(failures)} requests, e.g. {failures[0]}")
+    return elapsed
+
+
+def source_figures(place: Place, args: argparse.Namespace) -> list[Figure]:
+    """Reads/s through each vendor source's route, one event a request as devices send them,
+    beside the native JSON read posted one a request, all on one server in the same run."""
+    now = datetime.now(UTC)
+    items = submissions(args.source_reads, random.Random(args.seed), now)
+    store = place.open_store()
+    try:
+        key = prepare(store, now)
+    finally:
+        store.close()
+
+    def rate(path: str, shape: Callable[[int, ReadSubmission], Body], offset: int) -> float:
+        # Each run its own plates' ids: a resend would measure the duplicate path instead.
+        requests = [
+            (
+                path,
+                shape(
+                    offset + index, dataclasses.replace(item, client_read_id=f"{offset}-{index}")
+                ),
+            )
+            for index, item in enumerate(items)
+        ]
+        return len(requests) / post_all(base_url, key, requests, args.clients)
+
+    with served(place.env) as base_url:
+        native = rate("/api/v1/reads", source_payloads.native, 0)
+        baseline = ("native JSON, a read a request", native)
+        figures = [Figure("native JSON, a read a request", native, *baseline)]
+        for number, (name, shape) in enumerate(source_payloads.SOURCES.items(), start=1):
+            measured = rate(f"/api/v1/ingest/{name}", shape, number * len(items))
+            figures.append(Figure(f"source {name}", measured, *baseline))
+    return figures
 
 
 @dataclass(frozen=True)
@@ -313,6 +360,12 @@ def main() -> int:
         "--api-reads", type=int, default=50_000, help="reads posted through the API"
     )
     parser.add_argument("--batch", type=int, default=1000, help="reads per batch")
+    parser.add_argument(
+        "--source-reads",
+        type=int,
+        default=2000,
+        help="reads posted one a request through the native route and each vendor source's",
+    )
     parser.add_argument("--clients", type=int, default=2, help="concurrent API connections")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=3, help="runs per figure; the median counts")
@@ -345,6 +398,8 @@ def run_all(root: Path, args: argparse.Namespace) -> list[Figure]:
         "SQLite", sqlite_place, ("bare SQLite executemany", bare), TARGET_SQLITE_READS_PER_S
     )
     figures = list(bench_backend(sqlite, args))
+    if args.source_reads:
+        figures += source_figures(sqlite_place(args.repeat), args)
     if not args.postgres_dsn:
         print("PostgreSQL skipped: no --postgres-dsn or PLATEKEEPER_TEST_POSTGRES_DSN.")
         return figures

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -48,6 +49,7 @@ from platekeeper.incidents import (
 from platekeeper.ingest import IngestLimits, IngestService
 from platekeeper.ingest.cameras import CameraService
 from platekeeper.ingest.edge_health import EdgeHealthDesk
+from platekeeper.ingest.sources import SourceIngest
 from platekeeper.policy.effective import (
     forbidden_without_policy,
     load_effective_for,
@@ -99,6 +101,11 @@ class Services:
     """Single sign-on through the agency's OpenID provider; None unless ``oidc.enabled``."""
     map_tiles: TileSource | None = None
     """The agency's own map tiles (``web.map_tiles_file``), served at ``/map/tiles``."""
+
+    @functools.cached_property
+    def sources(self) -> SourceIngest:
+        """Cameras that send a vendor's format (``ingest/sources``), stored through ``ingest``."""
+        return SourceIngest(self.ingest, self.store, self.clock)
 
     def verify_access_log(
         self,

@@ -136,3 +136,29 @@ def _too_large(limit: int, what: str = "the request body") -> PayloadTooLarge:
         f"{what} is larger than {limit} bytes",
         hint="Send fewer reads, or smaller images, per request.",
     )
+
+
+async def read_parts(
+    request: Request, *, max_part_bytes: int, max_parts: int, max_request_bytes: int
+) -> dict[str, bytes]:
+    """Every part of a multipart body by name, files and fields alike, within the limits: for
+    devices whose part names are fixed by their maker (``ingest/sources``)."""
+    capped = _capped(request, max_request_bytes)
+    try:
+        form = await capped.form(
+            max_files=max_parts, max_fields=max_parts, max_part_size=max_part_bytes
+        )
+    except PayloadTooLarge:
+        raise
+    except Exception as exc:  # Starlette signals every malformed body with a plain exception.
+        raise InvalidInput(f"the multipart body cannot be read: {exc}") from None
+    parts: dict[str, bytes] = {}
+    for name, value in form.multi_items():
+        parts[name] = await value.read() if isinstance(value, UploadFile) else value.encode()
+    await form.close()
+    return parts
+
+
+async def read_limited(request: Request, limit: int) -> bytes:
+    """The whole body, or ``PayloadTooLarge`` once it passes ``limit`` bytes."""
+    return await _limited(request, limit)

@@ -28,6 +28,7 @@ from platekeeper.api.routes import (
     second_factor,
     session,
     sharing,
+    sources,
     system,
 )
 from platekeeper.api.schemas.reads import ReadBatchCreate, ReadCreate
@@ -53,6 +54,7 @@ other content is a `409 conflict`. Every error outside `/scim/v2` is an RFC 9457
 ROUTERS: tuple[APIRouter, ...] = (
     reads.router,
     edge.router,
+    sources.router,
     lookups.router,
     alerts.router,
     approvals.router,

@@ -19,6 +19,7 @@ from platekeeper.cli.context import open_current, state
 from platekeeper.cli.identity import AsOption, person
 from platekeeper.cli.time_zones import ask_time_zone, policy_zone
 from platekeeper.domain import Agency, CameraKind, CameraStatus, GeoPoint
+from platekeeper.domain.cameras import CameraSourceSettings, DeviceAuth, FramePolicy
 from platekeeper.errors import InvalidInput
 from platekeeper.ingest.cameras import CameraDraft
 
@@ -144,3 +145,41 @@ def set_status(
     finally:
         services.close()
     out.print(f"Camera {camera_id} is now {status.value}.")
+
+
+@camera_app.command("source")
+def set_source(
+    ctx: typer.Context,
+    camera_id: Annotated[str, typer.Argument(help="The camera's id.")],
+    time_zone: Annotated[
+        str, typer.Option(help="IANA zone of the camera's clock, for times sent without offset.")
+    ] = "UTC",
+    auth: Annotated[
+        DeviceAuth,
+        typer.Option(
+            help="bearer (the default); or, weaker, for a device that cannot send that header: "
+            "url-key (the key in the URL) or basic (HTTP Basic, camera id and key)."
+        ),
+    ] = DeviceAuth.BEARER,
+    frames: Annotated[
+        FramePolicy,
+        typer.Option(help="final: one read per vehicle (default); every: each frame's event too."),
+    ] = FramePolicy.FINAL,
+    as_user: AsOption = None,
+) -> None:
+    """Say how a camera that sends a vendor's format is heard (docs/integrations.md)."""
+    services = open_current(state(ctx).settings())
+    try:
+        who = person(services, as_user)
+        services.cameras.set_source(who, CameraSourceSettings(camera_id, time_zone, auth, frames))
+    finally:
+        services.close()
+    out.print(
+        f"Camera {camera_id}: time zone {time_zone}, authentication {auth.value}, "
+        f"frames {frames.value}."
+    )
+    if auth is not DeviceAuth.BEARER:
+        out.print(
+            "[yellow]warning:[/] the key sent this way is easier to leak than a bearer header "
+            "(device settings, screenshots, proxies); use HTTPS and rotate the key if in doubt."
+        )

@@ -24,6 +24,7 @@ from platekeeper.config import ServerSettings, Settings
 from platekeeper.errors import PlateKeeperError
 from platekeeper.hotlists.refresh import RefreshScheduler
 from platekeeper.http.alert_stream import AlertStreamServer
+from platekeeper.http.redaction import install_url_key_redaction
 from platekeeper.http.tls import CertificateFiles, ReloadingCertificate
 from platekeeper.policy.effective import require_complete_policy
 from platekeeper.reports.publisher import PublicationScheduler, TransparencyPublisher
@@ -45,6 +46,8 @@ def configure_logging(level: str) -> None:
     logging.getLogger("psycopg.pool").setLevel(logging.ERROR)
     # httpx names every URL it calls at INFO; a webhook's URL may carry a token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    # A camera may carry its key in a vendor source's URL; request lines must not show it.
+    install_url_key_redaction()
 
 
 class PlainHttpRefused(PlateKeeperError):

@@ -8,6 +8,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from platekeeper.domain.agencies import require_slug
 from platekeeper.domain.geo import GeoPoint
@@ -76,3 +77,51 @@ def hash_camera_key(key: str) -> str:
     # A camera key carries 256 random bits, so a fast hash resists guessing as well as a slow
     # password hash would, and it keeps the per-request authentication cost negligible.
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+class DeviceAuth(StrEnum):
+    """How a camera proves itself when it sends a vendor's format."""
+
+    BEARER = "bearer"
+    """``Authorization: Bearer <key>``: the default, and the only way for the native API."""
+    URL_KEY = "url-key"
+    """The key as the last part of the URL path: for devices that cannot set a header. Weaker:
+    URLs end up in device configurations, proxies' logs and screenshots."""
+    BASIC = "basic"
+    """HTTP Basic with the camera id as user name and the key as password. Weaker than bearer
+    only in that devices tend to show and store it in the clear."""
+
+
+class FramePolicy(StrEnum):
+    """Which of a source's events about one vehicle become reads."""
+
+    FINAL = "final"
+    """Only the group or final event: one vehicle, one read (the default)."""
+    EVERY = "every"
+    """Every per-frame event too, each its own read."""
+
+
+@dataclass(frozen=True, slots=True)
+class CameraSourceSettings:
+    """How PlateKeeper hears a camera that sends a vendor's format (``ingest/sources``)."""
+
+    camera_id: str
+    time_zone: str = "UTC"
+    """IANA name; local clock strings without an offset are read in it."""
+    device_auth: DeviceAuth = DeviceAuth.BEARER
+    frames: FramePolicy = FramePolicy.FINAL
+
+    def __post_init__(self) -> None:
+        require_slug(self.camera_id, "camera id")
+        require_time_zone(self.time_zone)
+
+
+def require_time_zone(name: str) -> ZoneInfo:
+    """The zone ``name`` stands for, or ``InvalidInput`` naming it."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InvalidInput(
+            f"time zone {name!r} is not known",
+            hint="Give an IANA time zone name such as 'America/Los_Angeles' or 'UTC'.",
+        ) from None

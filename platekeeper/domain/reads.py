@@ -7,7 +7,7 @@ import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from platekeeper.domain.geo import GeoPoint
 from platekeeper.domain.ids import read_id_for
@@ -16,6 +16,9 @@ from platekeeper.domain.time import require_capture_time, to_epoch_us
 from platekeeper.errors import InvalidInput
 
 MAX_CANDIDATES = 20
+LATE_READ_AFTER = timedelta(minutes=10)
+"""A read matched this long after its capture (a device that was offline, a backlog, a list
+entry added later) is no sighting of where the vehicle is now."""
 MAX_CLIENT_READ_ID_LENGTH = 128
 
 ImageRef = str
@@ -82,6 +85,38 @@ class PlateCandidate:
         _require_confidence(self.confidence, "candidate confidence")
 
 
+MAX_ATTRIBUTE_LENGTH = 40
+
+
+@dataclass(frozen=True, slots=True)
+class VehicleAttributes:
+    """What a camera's own recogniser says of the vehicle, kept as it said it (lower case)."""
+
+    color: str | None = None
+    make: str | None = None
+    model: str | None = None
+    body_type: str | None = None
+    direction: str | None = None
+    """Towards or away from the camera, or a compass word, as the source reports it."""
+
+    def __post_init__(self) -> None:
+        for name in ("color", "make", "model", "body_type", "direction"):
+            value = getattr(self, name)
+            if value is not None and not (
+                0 < len(value) <= MAX_ATTRIBUTE_LENGTH and value.isprintable()
+            ):
+                raise InvalidInput(
+                    f"vehicle {name} must be 1 to {MAX_ATTRIBUTE_LENGTH} printable characters"
+                ).within(f"vehicle.{name}")
+
+    @property
+    def empty(self) -> bool:
+        return all(
+            value is None
+            for value in (self.color, self.make, self.model, self.body_type, self.direction)
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class ReadSubmission:
     """What a camera reports about one read, before the store gives it an id."""
@@ -95,6 +130,7 @@ class ReadSubmission:
     candidates: tuple[PlateCandidate, ...] = ()
     location: GeoPoint | None = None
     box: PlateBox | None = None
+    vehicle: VehicleAttributes | None = None
     plate_key: str = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -156,6 +192,7 @@ class PlateRead:
     box: PlateBox | None = None
     crop_ref: ImageRef | None = None
     image_ref: ImageRef | None = None
+    vehicle: VehicleAttributes | None = None
 
     @classmethod
     def from_submission(
@@ -185,6 +222,7 @@ class PlateRead:
             box=submission.box,
             crop_ref=crop_ref,
             image_ref=image_ref,
+            vehicle=submission.vehicle,
         )
 
 
@@ -194,3 +232,23 @@ class ReadImage:
 
     data: bytes
     ref: ImageRef
+
+
+def late_read_notice(captured_at: datetime, matched_at: datetime) -> str | None:
+    """'read 2 days ago, ...' when a read was matched ``LATE_READ_AFTER`` or more after its
+    capture, so that no one takes it for a live stop; None for a timely read."""
+    age = matched_at - captured_at
+    if age < LATE_READ_AFTER:
+        return None
+    return f"read {age_words(age)} ago, not a live sighting: the vehicle has moved on since"
+
+
+def age_words(age: timedelta) -> str:
+    """'25 minutes', '3 hours', '2 days': the unit a person reads at a glance."""
+    minutes = int(age.total_seconds() // 60)
+    for unit, size, below in (("minute", 1, 120), ("hour", 60, 48 * 60)):
+        if minutes < below:
+            count = minutes // size
+            return f"{count} {unit}{'' if count == 1 else 's'}"
+    days = minutes // (24 * 60)
+    return f"{days} day{'' if days == 1 else 's'}"

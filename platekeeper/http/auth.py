@@ -6,6 +6,8 @@ Four credentials reach the API:
   changes something;
 - a person's API token (``Authorization: Bearer pkt_...``) for scripts acting for them;
 - a camera's ingest key (``Authorization: Bearer pkc_...``), which carries the camera role only;
+  for a device that cannot set that header, and only where a custodian allowed it for the camera,
+  the same key as the last part of a vendor source's URL or as the password of HTTP Basic;
 - an agency's provisioning token (``Authorization: Bearer pkp_...``), with which its directory
   calls the SCIM routes (``/scim/v2``) and nothing else: it carries the directory role only.
 
@@ -16,6 +18,8 @@ neither. A refusal by a signed-in caller is written to the access log with its r
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hmac
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,7 +34,7 @@ from platekeeper.accounts.authority import Directory
 from platekeeper.accounts.directory_tokens import directory_actor
 from platekeeper.domain import Camera
 from platekeeper.domain.access import Actor
-from platekeeper.domain.cameras import CAMERA_KEY_PREFIX, CAMERA_KEY_SIGN_IN
+from platekeeper.domain.cameras import CAMERA_KEY_PREFIX, CAMERA_KEY_SIGN_IN, DeviceAuth
 from platekeeper.domain.credentials import API_TOKEN_PREFIX, Principal, csrf_token_for
 from platekeeper.domain.directory import DIRECTORY_TOKEN_PREFIX, DirectoryToken
 from platekeeper.domain.gate import Access, AccessGate, Person, Stated
@@ -39,11 +43,14 @@ from platekeeper.domain.permissions import Permission
 from platekeeper.domain.scope import AgencyScope
 from platekeeper.errors import AuthenticationFailed, PermissionDenied
 from platekeeper.http.deps import ServicesDep
+from platekeeper.http.redaction import redact_url_keys
 from platekeeper.services import Services
 
 SESSION_COOKIE = "pk_session"
 CSRF_HEADER = "X-CSRF-Token"
 CSRF_FORM_FIELD = "csrf_token"
+CAMERA_KEY_PATH_PARAM = "camera_key"
+"""The path parameter of a vendor source's route that carries a camera's key (``DeviceAuth``)."""
 PERMISSION_KEY = "x-permission"
 """The OpenAPI extension that names each operation's permission."""
 PUBLIC = "public"
@@ -140,6 +147,9 @@ def authenticate(
     address = client_address(request)
     if bearer is not None:
         return _bearer_caller(services, bearer.credentials.strip(), address)
+    device = _device_caller(request, services, address)
+    if device is not None:
+        return device
     if session_token:
         while_locked = request.url.path in OPEN_WHILE_LOCKED
         principal = services.accounts.resolve_session(
@@ -154,9 +164,7 @@ def authenticate(
 
 def _bearer_caller(services: Services, credential: str, address: str | None) -> Caller:
     if credential.startswith(CAMERA_KEY_PREFIX):
-        camera = services.ingest.authenticate(credential)
-        actor = Actor(f"camera:{camera.id}", camera.agency_id, CAMERA_KEY_SIGN_IN)
-        return Caller(actor, frozenset({Role.CAMERA}), address, camera=camera)
+        return _camera_caller(services.ingest.authenticate(credential), address)
     if credential.startswith(API_TOKEN_PREFIX):
         return _person(services.accounts.resolve_token(credential, address), address, None)
     if credential.startswith(DIRECTORY_TOKEN_PREFIX):
@@ -167,6 +175,43 @@ def _bearer_caller(services: Services, credential: str, address: str | None) -> 
         "the bearer credential is neither an API token, a camera key nor a provisioning token",
         hint="Send the token exactly as it was issued (it starts with pkt_, pkc_ or pkp_).",
     )
+
+
+def _camera_caller(camera: Camera, address: str | None) -> Caller:
+    actor = Actor(f"camera:{camera.id}", camera.agency_id, CAMERA_KEY_SIGN_IN)
+    return Caller(actor, frozenset({Role.CAMERA}), address, camera=camera)
+
+
+def _device_caller(request: Request, services: Services, address: str | None) -> Caller | None:
+    """A camera sending the weaker ways its custodian allowed (``DeviceAuth``): its key as the
+    ``camera_key`` path parameter of a vendor source's route, or as the password of HTTP Basic
+    with the camera id as user name. None when the request carries neither."""
+    sources = services.sources
+    key = request.path_params.get(CAMERA_KEY_PATH_PARAM)
+    if key:
+        return _camera_caller(sources.authenticate_device(key, DeviceAuth.URL_KEY, None), address)
+    basic = _basic_credentials(request.headers.get("authorization", ""))
+    if basic is None:
+        return None
+    camera_id, key = basic
+    return _camera_caller(sources.authenticate_device(key, DeviceAuth.BASIC, camera_id), address)
+
+
+def _basic_credentials(header: str) -> tuple[str, str] | None:
+    scheme, _, encoded = header.partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    try:
+        decoded = base64.b64decode(encoded.strip(), validate=True).decode()
+    except (binascii.Error, UnicodeDecodeError):
+        decoded = ""
+    user, colon, password = decoded.partition(":")
+    if not (user and colon and password):
+        raise AuthenticationFailed(
+            "the HTTP Basic credentials cannot be read",
+            hint="Give the camera id as user name and the camera key as password.",
+        )
+    return user, password
 
 
 def _person(principal: Principal, address: str | None, session_token: str | None) -> Caller:
@@ -223,7 +268,7 @@ def _guard(permission: Permission) -> Callable[..., Any]:
     async def guard(request: Request, caller: CallerDep, services: ServicesDep) -> Caller:
         # A page's refusal is drawn in the signed-in frame of whoever was refused.
         request.state.caller = caller
-        route = {"route": f"{request.method} {request.url.path}"}
+        route = {"route": f"{request.method} {redact_url_keys(request.url.path)}"}
         gate = AccessGate(services.access_log, services.clock)
         gate.permitted(Access(caller.person, Stated(), permission, route))
         await check_csrf(request, caller)

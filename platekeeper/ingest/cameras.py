@@ -1,5 +1,6 @@
-"""Cameras for custodians: register one, change its status, rotate its ingest key; and their
-agency's time zone, the clock its pages, exports and reports read.
+"""Cameras for custodians: register one, change its status, rotate its ingest key, say how it
+is heard when it sends a vendor's format; and their agency's time zone, the clock its pages,
+exports and reports read.
 
 The web pages and the CLI share this service, and both hand it a ``Person``: the signed-in
 custodian, at the console too (``cli/identity.py``). Each change is decided first, through the
@@ -22,7 +23,7 @@ from typing import Protocol, TypeVar
 
 from platekeeper.domain import Agency, Camera, CameraKind, CameraStatus, GeoPoint
 from platekeeper.domain.access import AccessOutcome, AccessSink
-from platekeeper.domain.cameras import issue_camera_key
+from platekeeper.domain.cameras import CameraSourceSettings, issue_camera_key
 from platekeeper.domain.collection import COLLECT_EVERYTHING, CollectionRules
 from platekeeper.domain.gate import Access, AccessGate, Person, Stated
 from platekeeper.domain.permissions import Permission
@@ -188,6 +189,24 @@ class CameraService:
         _, after = self._logged(change, act, lambda r: f"time zone {r[0]} -> {r[1].time_zone}")
         return after
 
+    def set_source(self, who: Person, settings: CameraSourceSettings) -> CameraSourceSettings:
+        """How the camera is heard when it sends a vendor's format (``ingest/sources``): its
+        time zone, the frames it keeps, and whether it may send its key the weaker ways."""
+        query = {
+            "camera_id": settings.camera_id,
+            "time_zone": settings.time_zone,
+            "device_auth": settings.device_auth.value,
+            "frames": settings.frames.value,
+        }
+        change = _Change(who, "cameras:source", query)
+
+        def act() -> CameraSourceSettings:
+            self._visible(change, settings.camera_id)
+            self._store.camera_sources.put(settings)
+            return settings
+
+        return self._logged(change, act, lambda made: f"source settings {_describe(made)}")
+
     def _visible(self, change: _Change, camera_id: str) -> Camera:
         """The camera if it lies in ``change.who``'s scope (called within the gate's decision,
         after the permission): another agency's camera is reported as one that does not exist."""
@@ -205,6 +224,13 @@ class CameraService:
         result = self._gate.check(change.access, lambda _: act())
         self._gate.record(change.access, AccessOutcome.ALLOWED, describe(result))
         return result
+
+
+def _describe(settings: CameraSourceSettings) -> str:
+    return (
+        f"time zone {settings.time_zone}, authentication {settings.device_auth.value}, "
+        f"frames {settings.frames.value}"
+    )
 
 
 def _camera_agency(camera: Camera) -> str:

@@ -69,6 +69,7 @@ STEPS = {
     "z": ["0"],
     "x": ["0"],
     "y": ["0"],
+    "source": ["rekor"],
 }
 
 
@@ -115,7 +116,8 @@ def _directory_records(app: LiveApp, directory: Person) -> tuple[str, str]:
 def _build_a(app: LiveApp) -> AgencyA:
     services = app.services
     people = _people(services, A, "alfa")
-    services.store.cameras.add(make_camera("alfa-gate-7")[0])
+    gate_camera, camera_key = make_camera("alfa-gate-7")
+    services.store.cameras.add(gate_camera)
     editor = Editor(Actor("alfa.editor", A), frozenset({Role.SUPERVISOR}))
     services.hotlists.create_list(
         editor,
@@ -181,6 +183,7 @@ def _build_a(app: LiveApp) -> AgencyA:
         "complaint_id": complaint_id,
         "username": analyst.account.username,
         "camera_id": "alfa-gate-7",
+        "camera_key": camera_key,
         "token_id": tokens[0].id,
         "factor_id": factor.id,
         "plate": PLATE,
@@ -410,6 +413,7 @@ INVENTED = {
     "recipient_id": "00000000-0000-4000-8000-000000000007",
     "username": "nobody.here",
     "camera_id": "no-such-camera",
+    "camera_key": "pkc_no-such-key",
     "token_id": "00000000-0000-4000-8000-000000000008",
     "factor_id": "00000000-0000-4000-8000-00000000000b",
     "scim_user_id": "00000000-0000-4000-8000-000000000009",

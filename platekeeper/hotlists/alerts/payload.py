@@ -14,7 +14,13 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from platekeeper.domain.hotlists import Alert, Hit, Hotlist, HotlistEntry
-from platekeeper.domain.reads import ImageRef, PlateRead
+from platekeeper.domain.reads import (
+    LATE_READ_AFTER,
+    ImageRef,
+    PlateRead,
+    age_words,
+    late_read_notice,
+)
 from platekeeper.errors import PlateKeeperError
 
 SCHEMA = "platekeeper.alert/1"
@@ -41,7 +47,7 @@ def alert_document(alert: Alert, images: ImageSource, max_image_bytes: int) -> D
         "headline": headline(alert),
         "notice": UNVERIFIED_NOTICE,
         "verified": hit.actionable,
-        "warnings": [STALE_WARNING] if hit.stale else [],
+        "warnings": _warnings(alert),
         "hit": _hit(hit),
         "read": _read(alert.read),
         "entry": _entry(alert.entry),
@@ -64,7 +70,16 @@ def headline(alert: Alert) -> str:
     ]
     if hit.stale:
         parts.append("STALE LIST")
+    age = alert.hit.created_at - alert.read.captured_at
+    if age >= LATE_READ_AFTER:
+        parts.insert(1, f"READ {age_words(age).upper()} AGO")
     return " · ".join(parts)
+
+
+def _warnings(alert: Alert) -> list[str]:
+    late = late_read_notice(alert.read.captured_at, alert.hit.created_at)
+    stale = [STALE_WARNING] if alert.hit.stale else []
+    return stale if late is None else [late, *stale]
 
 
 def _hit(hit: Hit) -> Document:

@@ -29,7 +29,7 @@ from platekeeper.domain.hotlists import (
 from platekeeper.domain.permissions import Permission, permissions_of
 from platekeeper.domain.personal_data import refuse_personal_data
 from platekeeper.domain.purposes import StatedPurpose
-from platekeeper.domain.reads import ReadImage
+from platekeeper.domain.reads import ReadImage, late_read_notice
 from platekeeper.domain.scope import AgencyScope
 from platekeeper.domain.time import Clock
 from platekeeper.errors import Conflict, NotFound
@@ -94,6 +94,9 @@ def hit_warnings(hit: Hit, read: PlateRead, entry: HotlistEntry, hotlist: Hotlis
             "unverified: confirm the characters and the state against the image, and that the "
             "entry is still active in its source system, before acting"
         )
+    late = late_read_notice(read.captured_at, hit.created_at)
+    if late is not None:
+        warnings.append(late)
     if hit.match_kind is not MatchKind.EXACT:
         warnings.append(
             f"not an exact match ({hit_label(hit.match_kind).lower()}): the read "

@@ -57,7 +57,11 @@ from platekeeper.store.protocols.reads import (
     StoredOutcome,
     StoredRead,
 )
-from platekeeper.store.protocols.registry import AgencyRepository, CameraRepository
+from platekeeper.store.protocols.registry import (
+    AgencyRepository,
+    CameraRepository,
+    CameraSourceRepository,
+)
 from platekeeper.store.protocols.retention import (
     ImageKeyRepository,
     LegalHoldRepository,
@@ -81,6 +85,7 @@ __all__ = [
     "ApiTokenRepository",
     "ApprovalRepository",
     "CameraRepository",
+    "CameraSourceRepository",
     "CeilingSource",
     "EdgeEventRepository",
     "EdgeHealthRepository",

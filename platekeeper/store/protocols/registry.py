@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Protocol
 
 from platekeeper.domain import Agency, Camera, CameraStatus
+from platekeeper.domain.cameras import CameraSourceSettings
 
 
 class AgencyRepository(Protocol):
@@ -28,3 +29,11 @@ class CameraRepository(Protocol):
         ...
 
     def record_contact(self, camera_id: str, at: datetime) -> None: ...
+
+
+class CameraSourceRepository(Protocol):
+    """How each camera that sends a vendor's format is heard; a camera without a row takes the
+    defaults (``CameraSourceSettings(camera_id)``)."""
+
+    def get(self, camera_id: str) -> CameraSourceSettings | None: ...
+    def put(self, settings: CameraSourceSettings) -> None: ...

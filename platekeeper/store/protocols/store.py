@@ -48,7 +48,11 @@ from platekeeper.store.protocols.policy import (
 )
 from platekeeper.store.protocols.publications import TransparencySnapshotRepository
 from platekeeper.store.protocols.reads import ReadRepository
-from platekeeper.store.protocols.registry import AgencyRepository, CameraRepository
+from platekeeper.store.protocols.registry import (
+    AgencyRepository,
+    CameraRepository,
+    CameraSourceRepository,
+)
 from platekeeper.store.protocols.retention import (
     ImageKeyRepository,
     LegalHoldRepository,
@@ -77,6 +81,8 @@ class Store(Protocol):
     def edge_health(self) -> EdgeHealthRepository: ...
     @property
     def edge_events(self) -> EdgeEventRepository: ...
+    @property
+    def camera_sources(self) -> CameraSourceRepository: ...
     @property
     def reads(self) -> ReadRepository: ...
     @property

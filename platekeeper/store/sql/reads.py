@@ -16,6 +16,7 @@ from platekeeper.domain.geo import METRES_PER_DEGREE, GeoArea, GeoBox
 from platekeeper.domain.holds import Exemptions
 from platekeeper.domain.ids import read_id_lower_bound, read_id_upper_bound
 from platekeeper.domain.plates import CONFUSABLE_CLASSES, fold_confusables
+from platekeeper.domain.reads import VehicleAttributes
 from platekeeper.domain.retention import FALSE_HIT_OUTCOMES, HIT_CLASS_STATUSES
 from platekeeper.store.protocols import CeilingSource, PurgedReads, ReadQuery, ReadStats
 from platekeeper.store.sql.database import Repository, Row
@@ -24,7 +25,7 @@ from platekeeper.store.sql.dialect import TimeCodec
 READ_COLUMNS = (
     "id, client_read_id, camera_id, plate_text, plate_key, confidence, region,"
     " region_confidence, candidates, captured_at, received_at, latitude, longitude, box,"
-    " crop_ref, image_ref, fingerprint"
+    " crop_ref, image_ref, fingerprint, vehicle"
 )
 
 
@@ -49,6 +50,7 @@ def read_row(read: PlateRead, time: TimeCodec) -> Row:
         read.crop_ref,
         read.image_ref,
         read.fingerprint,
+        _vehicle_to_json(read.vehicle),
     )
 
 
@@ -70,6 +72,7 @@ def read_from_row(row: Row, time: TimeCodec) -> PlateRead:
         crop_ref=row[14],
         image_ref=row[15],
         fingerprint=row[16],
+        vehicle=_vehicle_from_json(row[17]),
     )
 
 
@@ -397,3 +400,20 @@ def _box_from_json(value: str | list[dict[str, float]] | None) -> PlateBox | Non
     items = orjson.loads(value) if isinstance(value, str) else value
     a, b, c, d = (Point(float(item["x"]), float(item["y"])) for item in items)
     return PlateBox((a, b, c, d))
+
+
+_VEHICLE_FIELDS = ("color", "make", "model", "body_type", "direction")
+
+
+def _vehicle_to_json(vehicle: VehicleAttributes | None) -> str | None:
+    if vehicle is None or vehicle.empty:
+        return None
+    fields = {name: getattr(vehicle, name) for name in _VEHICLE_FIELDS}
+    return orjson.dumps({name: value for name, value in fields.items() if value}).decode()
+
+
+def _vehicle_from_json(value: str | dict[str, str] | None) -> VehicleAttributes | None:
+    if value is None:
+        return None
+    fields = orjson.loads(value) if isinstance(value, str) else value
+    return VehicleAttributes(**{name: fields.get(name) for name in _VEHICLE_FIELDS})

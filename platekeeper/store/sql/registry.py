@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from platekeeper.domain import Agency, Camera, CameraKind, CameraStatus, GeoPoint
+from platekeeper.domain.cameras import CameraSourceSettings, DeviceAuth, FramePolicy
 from platekeeper.errors import Conflict, NotFound
 from platekeeper.store.sql.database import Repository, Row, marks
 from platekeeper.store.sql.dialect import ConstraintViolation, TimeCodec, Violation
@@ -96,6 +97,36 @@ class SqlCameras(Repository):
     def _one(self, column: str, value: str) -> Camera | None:
         row = self._fetch_one(f"SELECT {_CAMERA_COLUMNS} FROM cameras WHERE {column} = ?", (value,))
         return None if row is None else _camera_from_row(row, self._time)
+
+
+class SqlCameraSources(Repository):
+    def get(self, camera_id: str) -> CameraSourceSettings | None:
+        row = self._fetch_one(
+            "SELECT camera_id, time_zone, device_auth, frames FROM camera_sources"
+            " WHERE camera_id = ?",
+            (camera_id,),
+        )
+        if row is None:
+            return None
+        return CameraSourceSettings(row[0], row[1], DeviceAuth(row[2]), FramePolicy(row[3]))
+
+    def put(self, settings: CameraSourceSettings) -> None:
+        row = (
+            settings.camera_id,
+            settings.time_zone,
+            settings.device_auth.value,
+            settings.frames.value,
+        )
+        try:
+            self._execute(
+                "INSERT INTO camera_sources (camera_id, time_zone, device_auth, frames)"
+                f" VALUES ({marks(4)}) ON CONFLICT (camera_id) DO UPDATE SET"
+                " time_zone = excluded.time_zone, device_auth = excluded.device_auth,"
+                " frames = excluded.frames",
+                row,
+            )
+        except ConstraintViolation:
+            raise _missing(settings.camera_id) from None
 
 
 def _missing(camera_id: str) -> NotFound:

@@ -31,7 +31,7 @@ from platekeeper.store.sql.incidents import SqlIncidents, SqlReadCorrections, Sq
 from platekeeper.store.sql.outbox import SqlAlertOutbox
 from platekeeper.store.sql.policy import SqlPolicyVersions, SqlPurposeAttestations
 from platekeeper.store.sql.publications import SqlTransparencySnapshots
-from platekeeper.store.sql.registry import SqlAgencies, SqlCameras
+from platekeeper.store.sql.registry import SqlAgencies, SqlCameras, SqlCameraSources
 from platekeeper.store.sql.retention import SqlImageKeys, SqlLegalHolds, SqlPurgeLedger
 from platekeeper.store.sql.sharing import SqlRecipients, SqlShareRequests, SqlSharingLedger
 from platekeeper.store.sql.sign_on import (
@@ -59,6 +59,7 @@ class SqlStore:
         self.cameras = SqlCameras(database)
         self.edge_health = SqlEdgeHealth(database)
         self.edge_events = SqlEdgeEvents(database)
+        self.camera_sources = SqlCameraSources(database)
         self.accounts = SqlAccounts(database)
         self.sessions = SqlSessions(database)
         self.session_locks = SqlSessionLocks(database)

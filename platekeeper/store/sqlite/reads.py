@@ -32,7 +32,7 @@ from platekeeper.store.sqlite.dialect import SQLITE
 
 _US_PER_MINUTE = 60_000_000
 _INSERT = (
-    f"INSERT INTO reads ({READ_COLUMNS}) VALUES ({', '.join('?' * 17)}) ON CONFLICT DO NOTHING"
+    f"INSERT INTO reads ({READ_COLUMNS}) VALUES ({', '.join('?' * 18)}) ON CONFLICT DO NOTHING"
 )
 
 

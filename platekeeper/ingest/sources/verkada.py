@@ -1,0 +1,50 @@
+"""Verkada: the licence plate webhook its Command platform posts (``webhook_type`` ``lpr``).
+
+Written from Verkada's API documentation for webhooks (LPR event, 2024 API). The read's images
+stay with Verkada (``image_url`` is a signed, expiring link); PlateKeeper stores the read
+without them.
+"""
+
+from __future__ import annotations
+
+from platekeeper.ingest.sources import normalise as n
+from platekeeper.ingest.sources.base import JSON, Context, Parsed, Payload, SourceRead
+from platekeeper.ingest.sources.fields import load_json, problem
+
+NAME = "verkada"
+_SCALE = 1.0
+
+
+class VerkadaSource:
+    name = NAME
+    media_types = frozenset({JSON})
+
+    def parse(self, payload: Payload, context: Context) -> Parsed:
+        doc = load_json(payload.body)
+        kind = doc.text("webhook_type")
+        if kind != "lpr":
+            raise problem(doc.where("webhook_type"), f"{kind!r} is not a licence plate event")
+        data = doc.doc("data")
+        stamp = data.raw("created")
+        submission = n.submission(
+            NAME,
+            doc.optional_text("webhook_id") or f"{data.text('camera_id')}:{stamp}",
+            data.path,
+            plate_text=n.plate_text(
+                data.text("license_plate_number"), data.where("license_plate_number")
+            ),
+            confidence=n.confidence(
+                data.number("confidence"), data.where("confidence"), scale=_SCALE
+            ),
+            captured_at=n.captured_at(stamp, data.where("created"), context.zone),
+            region=n.region_code(
+                data.optional_text("license_plate_state"), bare_subdivisions_of="us"
+            ),
+            vehicle=n.vehicle(
+                data.path,
+                color=data.optional_text("vehicle_color"),
+                make=data.optional_text("vehicle_make"),
+                body_type=data.optional_text("vehicle_type"),
+            ),
+        )
+        return Parsed((SourceRead(submission),))
