@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple, Protocol
 
+from platekeeper.domain.hotlist_exclusions import HotlistExclusion
 from platekeeper.domain.hotlists import Hit, HitStatus, Hotlist, HotlistEntry
 
 
@@ -49,6 +50,17 @@ class HotlistRepository(Protocol):
 
     def record_refresh(self, list_id: str, at: datetime, error: str | None = None) -> None:
         """An attempt at ``at``; without ``error`` it succeeded: the list is fresh from ``at``."""
+        ...
+
+    def record_exclusions(self, exclusions: Sequence[HotlistExclusion]) -> None:
+        """Store what an import or refresh kept out of a list, in one transaction."""
+        ...
+
+    def exclusions(
+        self, agency_id: str | None, since: datetime, until: datetime
+    ) -> list[HotlistExclusion]:
+        """The exclusions recorded in ``[since, until)``, of ``agency_id`` (None: of every
+        agency), oldest first."""
         ...
 
     def list(self, agency_id: str | None = None) -> list[Hotlist]:
