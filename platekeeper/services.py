@@ -46,6 +46,7 @@ from platekeeper.incidents import (
 from platekeeper.ingest import IngestLimits, IngestService
 from platekeeper.ingest.cameras import CameraService
 from platekeeper.policy.effective import (
+    exclusions_in_force,
     forbidden_without_policy,
     load_effective_for,
     storing_permit,
@@ -192,6 +193,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         settings.hotlists,
         entry_ceiling=_entry_ceiling(settings, policy),
         forbidden=forbidden,
+        exclusions=exclusions_in_force(settings, store, policy),
     )
     accounts = AccountService(
         store, clock, settings.accounts, log, staffing=_staffing(settings, policy)

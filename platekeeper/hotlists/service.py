@@ -25,6 +25,11 @@ from typing import TypeVar
 from platekeeper.config import HotlistSettings
 from platekeeper.domain.access import AccessOutcome, AccessSink, Actor
 from platekeeper.domain.gate import Access, AccessGate, Person, Stated
+from platekeeper.domain.hotlist_exclusions import (
+    NO_EXCLUSIONS,
+    ExclusionRules,
+    HotlistExclusion,
+)
 from platekeeper.domain.hotlists import (
     AlertLevel,
     Hotlist,
@@ -109,8 +114,19 @@ class HotlistService:
         *,
         entry_ceiling: timedelta | None = None,
         forbidden: Mapping[PurposeCategory, str] | None = None,
+        exclusions: ExclusionRules | None = None,
     ) -> None:
         self._store = store
+        # The records of files the law or the policy keeps out (the Immigration Violator File
+        # in California): never stored, counted for the reports. The forbidden categories
+        # always count, whoever builds the service.
+        rules = exclusions or NO_EXCLUSIONS
+        self._exclusions = ExclusionRules(
+            rules.source_files,
+            rules.message_keys,
+            {**(forbidden or {}), **rules.forbidden},
+            rules.policy_sha256,
+        )
         # The categories the applicable law forbids, with the law: a list of one (or named for
         # one) is never made, filled or refreshed (R20).
         self._forbidden: Mapping[PurposeCategory, str] = dict(forbidden or {})
@@ -403,7 +419,28 @@ class HotlistService:
             repository.replace(hotlist.id, entries)
         elif report.entries:
             repository.add(report.entries)
+        self._store.hotlists.record_exclusions(self._exclusions_of(hotlist, report, by))
         return report
+
+    def _exclusions_of(
+        self, hotlist: Hotlist, report: ImportReport, by: str
+    ) -> list[HotlistExclusion]:
+        now = self._clock.now()
+        return [
+            HotlistExclusion(
+                id=str(uuid.uuid4()),
+                list_id=hotlist.id,
+                agency_id=hotlist.agency_id,
+                excluded_at=now,
+                source_file=group.source_file,
+                message_key=group.message_key,
+                rule=group.rule,
+                entries=group.entries,
+                policy_sha256=self._exclusions.policy_sha256,
+                excluded_by=by,
+            )
+            for group in report.excluded
+        ]
 
     def _read_file(self, hotlist: Hotlist, data: bytes, spec: ImportSpec, by: str) -> ImportReport:
         # Every way a file fills a list (import, preview, refresh by a person or the scheduler)
@@ -411,7 +448,13 @@ class HotlistService:
         refuse_forbidden_list(hotlist, self._forbidden)
         self._check_size(data)
         report = entries_from_file(
-            data, spec, hotlist, self.rules, entered_by=by, now=self._clock.now()
+            data,
+            spec,
+            hotlist,
+            self.rules,
+            entered_by=by,
+            now=self._clock.now(),
+            exclusions=self._exclusions,
         )
         if report.imported > self._settings.max_import_rows:
             raise _too_big(f"{report.imported} rows", f"{self._settings.max_import_rows} rows")
@@ -471,7 +514,8 @@ def _list_agency(hotlist: Hotlist) -> str:
 
 
 def _described(report: ImportReport) -> str:
-    return f"{report.imported} entries stored, {len(report.rejected)} rows rejected"
+    excluded = f", {report.excluded_count} excluded by policy" if report.excluded else ""
+    return f"{report.imported} entries stored, {len(report.rejected)} rows rejected{excluded}"
 
 
 def _iso(moment: datetime | None) -> str:
