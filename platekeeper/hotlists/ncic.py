@@ -77,6 +77,30 @@ _WORDS: Mapping[str, tuple[str, ...]] = {
 }
 
 
+FIELD_LABELS: Mapping[str, str] = {
+    "plate": "Plate (LIC)",
+    "state": "State (LIS)",
+    "reason": "Reason",
+    "source_record_id": "Source record id",
+    "expires_at": "Expires",
+    "case_number": "Case number",
+    "note": "Note",
+    "plate_type": "Plate type (LIT)",
+    "plate_year": "Plate expiry year (LIY)",
+    "vin": "VIN",
+    "make": "Make (VMA)",
+    "model": "Model (VMO)",
+    "vehicle_year": "Vehicle year (VYR)",
+    "colour": "Colour (VCO)",
+    "ncic_number": "NCIC number (NIC)",
+    "ori": "Originating agency (ORI)",
+    "oca": "Originating case number (OCA)",
+    "message_key": "Message key (MKE)",
+    "source_file": "Source file",
+}
+"""How the pages name each import field."""
+
+
 def _spelling(name: str) -> str:
     return " ".join(re.findall(r"[a-z0-9]+", name.lower()))
 
