@@ -138,7 +138,7 @@ def gather_counts(
         ),
         last_audit=_last_audit(store),
         lists=_lists_checked(store, now, hits),
-        exclusions=exclusion_figures(store.hotlists.exclusions(None, since, now)),
+        exclusions=exclusion_figures(store.hotlists.exclusions(None, since)),
     )
 
 

@@ -57,10 +57,10 @@ class HotlistRepository(Protocol):
         ...
 
     def exclusions(
-        self, agency_id: str | None, since: datetime, until: datetime
+        self, agency_id: str | None, since: datetime, until: datetime | None = None
     ) -> list[HotlistExclusion]:
-        """The exclusions recorded in ``[since, until)``, of ``agency_id`` (None: of every
-        agency), oldest first."""
+        """The exclusions recorded in ``[since, until)`` (None: to this day), of ``agency_id``
+        (None: of every agency), oldest first."""
         ...
 
     def list(self, agency_id: str | None = None) -> list[Hotlist]:

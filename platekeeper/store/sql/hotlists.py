@@ -134,10 +134,13 @@ class SqlHotlists(Repository):
             )
 
     def exclusions(
-        self, agency_id: str | None, since: datetime, until: datetime
+        self, agency_id: str | None, since: datetime, until: datetime | None = None
     ) -> list[HotlistExclusion]:
-        where = "excluded_at >= ? AND excluded_at < ?"
-        params: list[object] = [self._time.to_db(since), self._time.to_db(until)]
+        where = "excluded_at >= ?"
+        params: list[object] = [self._time.to_db(since)]
+        if until is not None:
+            where += " AND excluded_at < ?"
+            params.append(self._time.to_db(until))
         if agency_id is not None:
             where += " AND agency_id = ?"
             params.append(agency_id)
