@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import re
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TypeVar
@@ -32,6 +32,7 @@ from platekeeper.domain.hotlist_exclusions import (
 )
 from platekeeper.domain.hotlists import (
     AlertLevel,
+    EntryRecord,
     Hotlist,
     HotlistEntry,
     ListSource,
@@ -46,7 +47,7 @@ from platekeeper.domain.scope import AgencyScope
 from platekeeper.domain.time import Clock
 from platekeeper.errors import Conflict, InvalidInput, NotFound, PermissionDenied, PlateKeeperError
 from platekeeper.hotlists.entries import EntryDraft, EntryRules, make_entry, renewal
-from platekeeper.hotlists.importing import ImportReport, ImportSpec, entries_from_file
+from platekeeper.hotlists.importing import Excluded, ImportReport, ImportSpec, entries_from_file
 from platekeeper.hotlists.refresh import due, fetch_source, keep_ids, redacted
 from platekeeper.store import Store
 from platekeeper.store.protocols import HotlistFeed
@@ -55,6 +56,8 @@ T = TypeVar("T")
 logger = logging.getLogger(__name__)
 REFRESH_ACTOR = "system:refresh"
 """The username the access log gives scheduled refreshes."""
+EXCLUDE_ACTOR = "system:policy"
+"""The username the access log gives the removal of stored entries the policy now excludes."""
 
 
 class ListsNotReady(Conflict):
@@ -330,9 +333,40 @@ class HotlistService:
 
         return self._logged(change, act, _described)
 
+    def sweep_excluded(self) -> int:
+        """Delete stored entries that the exclusions in force keep out (entries stored before
+        the policy named their file or message key), as the system; record and log each group;
+        return how many went. The scheduler runs it before every round of refreshes."""
+        swept = 0
+        for list_id, source_file, message_key, _ in self._store.hotlist_entries.provenances():
+            record = EntryRecord(source_file=source_file, message_key=message_key)
+            rule = self._exclusions.why_excluded(record)
+            hotlist = self._store.hotlists.get(list_id)
+            if rule is not None and hotlist is not None:
+                swept += self._sweep(hotlist, Excluded(source_file, message_key, rule, 0))
+        return swept
+
+    def _sweep(self, hotlist: Hotlist, group: Excluded) -> int:
+        system = Person(Actor(EXCLUDE_ACTOR, hotlist.agency_id), frozenset())
+        query = {"list_id": hotlist.id, "source_file": group.source_file or "", "rule": group.rule}
+        change = _Change(system, "hotlists:exclude", Permission.HOTLISTS_MANAGE, query)
+        removed = self._system_logged(
+            change,
+            lambda: self._store.hotlist_entries.remove_provenance(
+                hotlist.id, group.source_file, group.message_key
+            ),
+            lambda count: f"{count} stored entries kept out by {group.rule}",
+        )
+        counted = Excluded(group.source_file, group.message_key, group.rule, removed)
+        self._store.hotlists.record_exclusions(
+            self._exclusions_of(hotlist, (counted,), EXCLUDE_ACTOR)
+        )
+        return removed
+
     def refresh_due(self) -> int:
         """Refresh every list whose source was not tried within the refresh interval, as the
         scheduler; return how many failed. Failures are logged and tried again next time."""
+        self.sweep_excluded()
         now = self._clock.now()
         interval = timedelta(minutes=self._settings.refresh_interval_minutes)
         failed = 0
@@ -419,11 +453,11 @@ class HotlistService:
             repository.replace(hotlist.id, entries)
         elif report.entries:
             repository.add(report.entries)
-        self._store.hotlists.record_exclusions(self._exclusions_of(hotlist, report, by))
+        self._store.hotlists.record_exclusions(self._exclusions_of(hotlist, report.excluded, by))
         return report
 
     def _exclusions_of(
-        self, hotlist: Hotlist, report: ImportReport, by: str
+        self, hotlist: Hotlist, groups: Sequence[Excluded], by: str
     ) -> list[HotlistExclusion]:
         now = self._clock.now()
         return [
@@ -439,7 +473,8 @@ class HotlistService:
                 policy_sha256=self._exclusions.policy_sha256,
                 excluded_by=by,
             )
-            for group in report.excluded
+            for group in groups
+            if group.entries
         ]
 
     def _read_file(self, hotlist: Hotlist, data: bytes, spec: ImportSpec, by: str) -> ImportReport:

@@ -19,16 +19,19 @@ import httpx
 import pytest
 
 from platekeeper.app import create_app
-from platekeeper.config import Settings
+from platekeeper.config import HotlistSettings, Settings
 from platekeeper.config.features import TransparencySettings
 from platekeeper.demo.policy import DEMO_POLICY
 from platekeeper.domain.access import Actor
+from platekeeper.domain.hotlists import AlertLevel, ListSource
 from platekeeper.domain.people import Role
+from platekeeper.hotlists.importing import FileFormat, ImportSpec
+from platekeeper.hotlists.service import Editor, HotlistService
 from platekeeper.ingest import IngestItem
 from platekeeper.reports.compliance import Period
 from platekeeper.reports.compliance_service import compliance_report
 from platekeeper.reports.render import ReportFormat, render
-from platekeeper.store.protocols import HitFilter
+from platekeeper.store.protocols import AccessFilter, HitFilter
 from tests.api.conftest import LiveApp, backend_settings
 from tests.api.people import staff
 from tests.conftest import (
@@ -181,3 +184,41 @@ def test_without_an_immigration_word_a_lawful_feed_stores_every_record(
         assert (answer.json()["imported"], answer.json()["excluded"]) == (2, [])
     ever = (NOW.replace(year=2000), NOW.replace(year=2100))
     assert services.store.hotlists.exclusions(None, *ever) == []
+
+
+def test_entries_stored_before_the_policy_excluded_them_are_swept_and_never_hit(
+    california: LiveApp, clock: FixedClock
+) -> None:
+    """The careless administrator: a feed loaded before the policy named its file (here by a
+    service built without the law). The scheduler's next round takes those entries out, logged
+    and counted, and their plates raise no hit."""
+    services = california.services
+    unaware = HotlistService(services.store, services.access_log, clock, HotlistSettings())
+    people = staff(services)
+    account = people[Role.ANALYST].account
+    analyst = Editor(Actor(account.username, account.agency_id), frozenset({Role.ANALYST}))
+    services.hotlists.create_list(
+        analyst, list_id="ncic-hot", name="NCIC hot file", source=ListSource.NCIC, priority=1,
+        alert_level=AlertLevel.CRITICAL, covert=False,
+    )  # fmt: skip
+    feed = (HEADER + STOLEN + IMMIGRATION + BY_POLICY_KEY).encode()
+    assert (
+        unaware.import_file(analyst, "ncic-hot", feed, ImportSpec(FileFormat.CSV, {})).imported == 3
+    )
+    assert services.hotlists.sweep_excluded() == 2
+    assert services.hotlists.sweep_excluded() == 0
+    left = services.store.hotlist_entries.list("ncic-hot")
+    assert [entry.plate_text for entry in left] == ["7ABC123"]
+    kept_out = services.store.hotlists.exclusions("demo-pd", NOW)
+    assert {(e.source_file, e.entries, e.excluded_by) for e in kept_out} == {
+        ("NCIC Immigration Violator File", 1, "system:policy"),
+        ("Local list", 1, "system:policy"),
+    }
+    logged = services.store.access_log.find(AccessFilter(action="hotlists:exclude"))
+    assert len(logged) == 2
+    camera = make_camera()[0]
+    services.store.cameras.add(camera)
+    for index, plate in enumerate(("8XYZ777", "5GHI789")):
+        submission = make_submission(index, plate_text=plate, captured_at=clock.now())
+        services.ingest.ingest(camera, [IngestItem(submission, image=None)])
+    assert services.store.hits.list(HitFilter()) == []

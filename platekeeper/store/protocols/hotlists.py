@@ -113,6 +113,17 @@ class HotlistEntryRepository(Protocol):
         """A counter raised by every change to entries or lists; reload when it moves."""
         ...
 
+    def provenances(self) -> list[tuple[str, str | None, str | None, int]]:
+        """``(list_id, source_file, message_key, entries)`` of every group of entries that
+        names a source file or a message key."""
+        ...
+
+    def remove_provenance(
+        self, list_id: str, source_file: str | None, message_key: str | None
+    ) -> int:
+        """Delete the list's entries of that source file and message key; how many went."""
+        ...
+
     def list(self, list_id: str, limit: int = 1000, offset: int = 0) -> list[HotlistEntry]:
         """By plate key."""
         ...

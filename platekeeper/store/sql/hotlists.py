@@ -274,6 +274,29 @@ class SqlHotlistEntries(Repository):
         row = self._fetch_one("SELECT version FROM hotlist_version WHERE id = 1")
         return 0 if row is None else int(row[0])
 
+    def provenances(self) -> list[tuple[str, str | None, str | None, int]]:
+        rows = self._fetch_all(
+            "SELECT list_id, source_file, message_key, count(*) FROM hotlist_entries"
+            " WHERE source_file IS NOT NULL OR message_key IS NOT NULL"
+            " GROUP BY list_id, source_file, message_key ORDER BY list_id"
+        )
+        return [(row[0], row[1], row[2], int(row[3])) for row in rows]
+
+    def remove_provenance(
+        self, list_id: str, source_file: str | None, message_key: str | None
+    ) -> int:
+        # Neither is ever stored empty (the import makes an empty value None), so '' stands
+        # for NULL in a comparison both databases make alike.
+        with self._db.write() as connection:
+            deleted = connection.execute(
+                "DELETE FROM hotlist_entries WHERE list_id = ?"
+                " AND coalesce(source_file, '') = ? AND coalesce(message_key, '') = ?",
+                (list_id, source_file or "", message_key or ""),
+            ).rowcount
+            if deleted:
+                _bump(connection)
+        return int(deleted)
+
     def list(self, list_id: str, limit: int = 1000, offset: int = 0) -> list[HotlistEntry]:
         rows = self._fetch_all(
             f"SELECT {_ENTRY_COLUMNS} FROM hotlist_entries WHERE list_id = ?"
