@@ -35,7 +35,7 @@ from platekeeper.hotlists.entries import (
     EntryRules,
     make_entry,
 )
-from platekeeper.hotlists.ncic import RECORD_FIELDS, describe_fields, field_of, named, record_of
+from platekeeper.hotlists.ncic import RECORD_FIELDS, columns_by_name, field_of, record_of
 
 FIELDS = (
     *("plate", "state", "reason", "source_record_id", "expires_at", "case_number", "note"),
@@ -418,7 +418,7 @@ def _locator(
     if header_line is not None and lines:
         header = split(lines[0][1])
         if spec.by_header:
-            positions = _named_columns(header)
+            positions = columns_by_name(header)
             return _Locator(positions, max(positions.values()) + 1, header_line)
         names = {cell.strip().lower(): i for i, cell in enumerate(header)}
     positions = {}
@@ -433,29 +433,6 @@ def _locator(
                 hint="Map the header's names, or column numbers for a file without a header.",
             )
     return _Locator(positions, max(positions.values()) + 1, header_line)
-
-
-def _named_columns(header: list[str]) -> dict[str, int]:
-    """Each field's column by the header's names (NCIC codes or words); a column named twice, or
-    no plate column, refuses the file, as every row would fail."""
-    positions: dict[str, int] = {}
-    for index, cell in enumerate(header):
-        name = field_of(cell)
-        if name is None:
-            continue  # a column the import does not keep, e.g. a feed's own sequence number
-        if name in positions:
-            raise InvalidInput(
-                f"the header names {named(name)} twice, in columns {positions[name] + 1} and "
-                f"{index + 1}",
-                hint="Give a mapping that says which column to read.",
-            )
-        positions[name] = index
-    if "plate" not in positions:
-        raise InvalidInput(
-            "the header names no plate column",
-            hint=f"Name the columns by NCIC field ({describe_fields()}) or give a mapping.",
-        )
-    return positions
 
 
 def parse_expiry(value: str) -> datetime | None:

@@ -118,6 +118,29 @@ def field_of(name: str) -> str | None:
     return _ALIASES.get(_spelling(name))
 
 
+def columns_by_name(header: list[str]) -> dict[str, int]:
+    """Each field's column by the header's names (NCIC codes or words); a column named twice, or
+    no plate column, refuses the file, as every row would fail."""
+    positions: dict[str, int] = {}
+    for index, cell in enumerate(header):
+        name = field_of(cell)
+        if name is None:
+            continue  # a column the import does not keep, e.g. a feed's own sequence number
+        if name in positions:
+            raise InvalidInput(
+                f"the header names {named(name)} twice, in columns {positions[name] + 1} and "
+                f"{index + 1}",
+                hint="Give a mapping that says which column to read.",
+            )
+        positions[name] = index
+    if "plate" not in positions:
+        raise InvalidInput(
+            "the header names no plate column",
+            hint=f"Name the columns by NCIC field ({describe_fields()}) or give a mapping.",
+        )
+    return positions
+
+
 def named(field: str) -> str:
     """How an error names ``field``: with its NCIC code where it has one."""
     code = NCIC_CODES.get(field)

@@ -123,6 +123,7 @@ class HotlistService:
         # The records of files the law or the policy keeps out (the Immigration Violator File
         # in California): never stored, counted for the reports. The forbidden categories
         # always count, whoever builds the service.
+        self._swept = False
         rules = exclusions or NO_EXCLUSIONS
         self._exclusions = ExclusionRules(
             rules.source_files,
@@ -336,7 +337,10 @@ class HotlistService:
     def sweep_excluded(self) -> int:
         """Delete stored entries that the exclusions in force keep out (entries stored before
         the policy named their file or message key), as the system; record and log each group;
-        return how many went. The scheduler runs it before every round of refreshes."""
+        return how many went. The scheduler runs it before its first round of refreshes: the
+        exclusions are those of the policy loaded at start, and every import since applied
+        them."""
+        self._swept = True
         swept = 0
         for list_id, source_file, message_key, _ in self._store.hotlist_entries.provenances():
             record = EntryRecord(source_file=source_file, message_key=message_key)
@@ -366,7 +370,8 @@ class HotlistService:
     def refresh_due(self) -> int:
         """Refresh every list whose source was not tried within the refresh interval, as the
         scheduler; return how many failed. Failures are logged and tried again next time."""
-        self.sweep_excluded()
+        if not self._swept:
+            self.sweep_excluded()
         now = self._clock.now()
         interval = timedelta(minutes=self._settings.refresh_interval_minutes)
         failed = 0
