@@ -24,7 +24,7 @@ from platekeeper.domain.permissions import Permission
 from platekeeper.errors import PlateKeeperError
 from platekeeper.hotlists.entries import EntryDraft
 from platekeeper.hotlists.importing import FIELDS, FileFormat
-from platekeeper.hotlists.ncic import FIELD_LABELS
+from platekeeper.hotlists.ncic import FIELD_LABELS, NCIC_CODES
 from platekeeper.http.auth import Caller, CallerDep, requires
 from platekeeper.http.deps import ServicesDep
 from platekeeper.services import Services
@@ -421,5 +421,6 @@ def _import_context(
         "encodings": ENCODINGS,
         "fields": FIELDS,
         "labels": FIELD_LABELS,
+        "codes": {name: NCIC_CODES.get(name, "") for name in FIELDS},
         "max_bytes": upload_cap(services.settings.hotlists.max_import_bytes),
     }
