@@ -144,14 +144,18 @@ def test_an_import_is_previewed_with_its_bad_lines_then_confirmed(
     assert web_app.services.store.hotlist_entries.count("ca-stolen") == 2
 
 
+def open_import(page: Page, web_app: WebApp, upload: Path, text: str, list_id: str) -> None:
+    """``text`` as ``upload`` chosen on the import page of ``list_id``, by an analyst."""
+    upload.write_text(text)
+    sign_in(page, web_app.person(Role.ANALYST), next_path=f"/hotlists/{list_id}/import")
+    page.get_by_label("File to import").set_input_files(upload)
+
+
 def test_a_mapping_that_does_not_fit_the_file_keeps_the_form(
     page: Page, web_app: WebApp, tmp_path: Path
 ) -> None:
     make_list(web_app, "ca-stolen", ListSource.STATE_FEED, "California stolen vehicles")
-    upload = tmp_path / "stolen.csv"
-    upload.write_text(STOLEN_FILE)
-    sign_in(page, web_app.person(Role.ANALYST), next_path="/hotlists/ca-stolen/import")
-    page.get_by_label("File to import").set_input_files(upload)
+    open_import(page, web_app, tmp_path / "stolen.csv", STOLEN_FILE, "ca-stolen")
     page.get_by_label("Plate (required) column").fill("TAG")
     page.get_by_label("Reason of rows without one").fill("stolen vehicle")
     page.get_by_role("button", name="Preview the import").click()
@@ -235,10 +239,7 @@ def test_an_ncic_file_imports_without_a_mapping_and_its_record_shows_with_the_en
     page: Page, web_app: WebApp, tmp_path: Path
 ) -> None:
     make_list(web_app, "ncic-hot", ListSource.NCIC, "NCIC hot file")
-    upload = tmp_path / "ncic.csv"
-    upload.write_text(NCIC_FILE)
-    sign_in(page, web_app.person(Role.ANALYST), next_path="/hotlists/ncic-hot/import")
-    page.get_by_label("File to import").set_input_files(upload)
+    open_import(page, web_app, tmp_path / "ncic.csv", NCIC_FILE, "ncic-hot")
     page.get_by_label("Source file of rows without one").fill("NCIC Vehicle File")
     page.get_by_role("button", name="Preview the import").click()
 
