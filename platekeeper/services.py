@@ -51,6 +51,7 @@ from platekeeper.ingest.cameras import CameraService
 from platekeeper.ingest.edge_health import EdgeHealthDesk
 from platekeeper.ingest.sources import SourceIngest
 from platekeeper.policy.effective import (
+    exclusions_in_force,
     forbidden_without_policy,
     load_effective_for,
     storing_permit,
@@ -205,6 +206,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         settings.hotlists,
         entry_ceiling=_entry_ceiling(settings, policy),
         forbidden=forbidden,
+        exclusions=exclusions_in_force(settings, store, policy),
     )
     accounts = AccountService(
         store, clock, settings.accounts, log, staffing=_staffing(settings, policy)

@@ -39,7 +39,16 @@ MappingOption = Annotated[
     typer.Option(
         "--mapping",
         help="field=column pairs: 'plate=PLATE,state=ST,reason=OFFENSE' (header names), "
-        "'plate=1,reason=2' (column numbers) or 'plate=1-8,state=9-10' (fixed-width).",
+        "'plate=1,reason=2' (column numbers) or 'plate=1-8,state=9-10' (fixed-width). Left "
+        "out, the columns are found by the header's names: NCIC codes (LIC, LIS, VMA...) or "
+        "words (Plate, Make).",
+    ),
+]
+SourceFileOption = Annotated[
+    str | None,
+    typer.Option(
+        help="The source file of rows that name none, e.g. 'NCIC Stolen Vehicle File'; records "
+        "of a file the law or the policy excludes are counted and never loaded."
     ),
 ]
 FormatOption = Annotated[FileFormat, typer.Option("--format", help="The file's format.")]
@@ -75,9 +84,14 @@ def _with_service(
 
 
 def _spec(
-    fmt: FileFormat, mapping: str, header: bool | None, encoding: str, reason: str | None
+    fmt: FileFormat,
+    mapping: str,
+    header: bool | None,
+    encoding: str,
+    reason: str | None,
+    source_file: str | None = None,
 ) -> ImportSpec:
-    return ImportSpec(fmt, parse_mapping(mapping), header, encoding, reason)
+    return ImportSpec(fmt, parse_mapping(mapping), header, encoding, reason, source_file)
 
 
 def _print_report(report: ImportReport) -> None:
@@ -179,16 +193,17 @@ def import_file(
     ctx: typer.Context,
     list_id: Annotated[str, typer.Argument(help="The list's id.")],
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="The file.")],
-    mapping: MappingOption,
+    mapping: MappingOption = "",
     fmt: FormatOption = FileFormat.DETECT,
     header: HeaderOption = None,
     encoding: EncodingOption = "utf-8",
     default_reason: ReasonOption = None,
+    source_file: SourceFileOption = None,
     replace: Annotated[bool, typer.Option(help="Replace the list's entries.")] = False,
     as_user: AsOption = None,
 ) -> None:
     """Import entries from a delimited or fixed-width file; bad rows are listed by line."""
-    spec = _spec(fmt, mapping, header, encoding, default_reason)
+    spec = _spec(fmt, mapping, header, encoding, default_reason, source_file)
     data = file.read_bytes()
     report = _with_service(
         ctx, as_user, lambda s, who: s.import_file(who, list_id, data, spec, replace=replace)
@@ -201,11 +216,12 @@ def set_source(
     ctx: typer.Context,
     list_id: Annotated[str, typer.Argument(help="The list's id.")],
     location: Annotated[str, typer.Argument(help="A file path or an http(s) URL.")],
-    mapping: MappingOption,
+    mapping: MappingOption = "",
     fmt: FormatOption = FileFormat.DETECT,
     header: HeaderOption = None,
     encoding: EncodingOption = "utf-8",
     default_reason: ReasonOption = None,
+    source_file: SourceFileOption = None,
     as_user: AsOption = None,
 ) -> None:
     """Refresh the list from LOCATION on every refresh interval of 'platekeeper serve'."""
@@ -213,7 +229,7 @@ def set_source(
         raise InvalidInput(
             f"the path {location!r} is relative", hint="Give an absolute path: the server reads it."
         )
-    spec = _spec(fmt, mapping, header, encoding, default_reason)
+    spec = _spec(fmt, mapping, header, encoding, default_reason, source_file)
     _with_service(ctx, as_user, lambda s, who: s.set_source(who, list_id, location, spec))
     out.print(f"Hot list {list_id} will be refreshed from its source.")
 

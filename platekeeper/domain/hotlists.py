@@ -119,6 +119,63 @@ def refuse_forbidden_list(hotlist: Hotlist, forbidden: Mapping[PurposeCategory, 
 
 
 @dataclass(frozen=True, slots=True)
+class EntryRecord:
+    """What a feed's record says beside the plate, by its NCIC field (LIC and LIS are the
+    entry's plate and state): where a feed has them, they let the person verifying a hit
+    compare the car in the image with the record, and tell which file the record came from."""
+
+    plate_type: str | None = None
+    """LIT: the plate's type code, e.g. ``PC`` (passenger)."""
+    plate_year: str | None = None
+    """LIY: the year the plate's registration expires, or ``NX`` (a plate that does not)."""
+    vin: str | None = None
+    """VIN: the vehicle identification number."""
+    make: str | None = None
+    """VMA: the make, e.g. ``TOYT``."""
+    model: str | None = None
+    """VMO: the model, e.g. ``CAM``."""
+    vehicle_year: int | None = None
+    """VYR: the model year."""
+    colour: str | None = None
+    """VCO: the colour code, e.g. ``BLK`` or ``BLK/WHI``."""
+    ncic_number: str | None = None
+    """NIC: the record's NCIC number, e.g. ``V123456789``."""
+    ori: str | None = None
+    """ORI: the identifier of the agency that entered the record."""
+    oca: str | None = None
+    """OCA: that agency's case number for it."""
+    message_key: str | None = None
+    """MKE: the record's message key: its kind (stolen vehicle, felony vehicle...)."""
+    source_file: str | None = None
+    """The file the record came from: 'NCIC Stolen Vehicle File', a state file, a local list."""
+
+    @property
+    def empty(self) -> bool:
+        return self == NO_RECORD
+
+    def shown(self) -> list[tuple[str, str, str]]:
+        """``(NCIC code, label, value)`` of each field the record has, in NCIC order."""
+        values = [
+            ("LIT", "plate type", self.plate_type),
+            ("LIY", "plate expires", self.plate_year),
+            ("VIN", "VIN", self.vin),
+            ("VMA", "make", self.make),
+            ("VMO", "model", self.model),
+            ("VYR", "year", None if self.vehicle_year is None else str(self.vehicle_year)),
+            ("VCO", "colour", self.colour),
+            ("NIC", "NCIC number", self.ncic_number),
+            ("ORI", "originating agency", self.ori),
+            ("OCA", "originating case", self.oca),
+            ("MKE", "message key", self.message_key),
+            ("", "source file", self.source_file),
+        ]
+        return [(code, label, value) for code, label, value in values if value is not None]
+
+
+NO_RECORD = EntryRecord()
+
+
+@dataclass(frozen=True, slots=True)
 class HotlistEntry:
     """One plate on a list. ``state`` is the region as reads carry it, e.g. ``us-ca``."""
 
@@ -134,6 +191,8 @@ class HotlistEntry:
     case_number: str | None = None
     note: str | None = None
     plate_key: str = ""
+    record: EntryRecord = NO_RECORD
+    """The feed record's other fields and its source file, where the feed gave them."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "plate_key", normalise_plate_key(self.plate_text))

@@ -125,6 +125,18 @@ class RetentionPolicy:
 
 
 @dataclass(frozen=True, slots=True)
+class HotlistExclusionPolicy:
+    """Records of hot-list feeds the agency keeps out of its lists, beyond what its laws do:
+    by the file they come from, or by their NCIC message key (MKE)."""
+
+    source_files: tuple[str, ...] = ()
+    message_keys: tuple[str, ...] = ()
+
+
+NO_HOTLIST_EXCLUSIONS = HotlistExclusionPolicy()
+
+
+@dataclass(frozen=True, slots=True)
 class PublicComment:
     body: str
     date: date | None
@@ -146,6 +158,8 @@ class UsagePolicy:
     mode: PolicyMode = PolicyMode.OPERATOR
     """An operator's policy (1798.90.51) or an end-user's (1798.90.53)."""
     collection: CollectionPolicy = NO_COLLECTION_RULES
+    hotlists: HotlistExclusionPolicy = NO_HOTLIST_EXCLUSIONS
+    """Hot-list records kept out by source file or message key ([hotlists])."""
 
 
 # --- jurisdiction profiles -------------------------------------------------------------------

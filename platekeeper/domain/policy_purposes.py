@@ -38,6 +38,9 @@ class ForbiddenCategory:
     category: PurposeCategory
     description: str
     citation: str
+    hotlist_files: tuple[str, ...] = ()
+    """Hot-list source files that serve the category, named so that none of their records is
+    loaded whatever its words ('Immigration Violator File')."""
 
     def matches(self, purpose: PolicyPurpose) -> bool:
         return purpose.category is self.category

@@ -21,7 +21,14 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from platekeeper.domain.hotlists import STALE_AFTER, Hotlist, HotlistEntry, ListSource
+from platekeeper.domain.hotlists import (
+    NO_RECORD,
+    STALE_AFTER,
+    EntryRecord,
+    Hotlist,
+    HotlistEntry,
+    ListSource,
+)
 from platekeeper.domain.personal_data import refuse_personal_data
 from platekeeper.domain.plates import normalise_plate_key
 from platekeeper.errors import InvalidInput
@@ -53,6 +60,8 @@ class EntryDraft:
     source_record_id: str | None = None
     expires_at: datetime | None = None
     note: str | None = None
+    record: EntryRecord = NO_RECORD
+    """The feed record's other NCIC fields and source file (``hotlists/ncic.py``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +118,7 @@ def make_entry(
             "a list kept by hand is never a personal watch list.",
         )
     refuse_personal_data(case_number, "case number", rules.names, today=now.date())
+    refuse_personal_data(draft.record.oca, "OCA", rules.names, today=now.date())
     return HotlistEntry(
         id=entry_id,
         list_id=hotlist.id,
@@ -121,6 +131,7 @@ def make_entry(
         source_record_id=(draft.source_record_id or "").strip() or None,
         case_number=case_number,
         note=(draft.note or "").strip() or None,
+        record=draft.record,
     )
 
 

@@ -1,5 +1,10 @@
 """Hot-list files: delimited (comma, semicolon, tab) or fixed-width, read by a declared mapping.
 
+Each record is one line. A file whose header names its columns by NCIC field (LIC, LIS, VMA...)
+or in common words needs no mapping: an empty mapping reads the columns by the header's names
+(``ncic.field_of``). Entries of a source file or message key the policy excludes
+(``domain/hotlist_exclusions.py``) are counted by file and rule and never become entries.
+
 Each record is one line. Every line is accounted for: it is the header, blank, stored as an
 entry, or rejected with its line number and the reason, and the report's counts add up to the
 lines read, so that nothing is lost silently. Whether line 1 is a header is said, never assumed:
@@ -14,11 +19,13 @@ from __future__ import annotations
 import csv
 import json
 import uuid
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 
+from platekeeper.domain.hotlist_exclusions import NO_EXCLUSIONS, ExclusionRules
 from platekeeper.domain.hotlists import Hotlist, HotlistEntry
 from platekeeper.domain.plates import normalise_plate_key
 from platekeeper.errors import InvalidInput
@@ -28,9 +35,14 @@ from platekeeper.hotlists.entries import (
     EntryRules,
     make_entry,
 )
+from platekeeper.hotlists.ncic import RECORD_FIELDS, columns_by_name, field_of, record_of
 
-FIELDS = ("plate", "state", "reason", "source_record_id", "expires_at", "case_number", "note")
-"""What a column can hold; ``plate`` is required, and ``reason`` unless a default is given."""
+FIELDS = (
+    *("plate", "state", "reason", "source_record_id", "expires_at", "case_number", "note"),
+    *RECORD_FIELDS,
+)
+"""What a column can hold; ``plate`` is required, and a reason: its column, a default for the
+file, or the record's message key or source file."""
 
 
 class FileFormat(StrEnum):
@@ -60,8 +72,33 @@ class ImportSpec:
     encoding: str = "utf-8"
     default_reason: str | None = None
     """The reason of rows without one, e.g. 'stolen vehicle' for a stolen-vehicle feed."""
+    source_file: str | None = None
+    """The source file of rows that name none, e.g. 'NCIC Stolen Vehicle File'."""
+
+    @property
+    def by_header(self) -> bool:
+        """Whether the columns are found by the header's names (an empty mapping)."""
+        return not self.columns
 
     def __post_init__(self) -> None:
+        if self.by_header:
+            self._check_by_header()
+        else:
+            self._check_mapping()
+        try:
+            "".encode(self.encoding)
+        except LookupError:
+            raise InvalidInput(f"unknown encoding {self.encoding!r}") from None
+
+    def _check_by_header(self) -> None:
+        if self.format is FileFormat.FIXED or self.header is False:
+            raise InvalidInput(
+                "without a mapping the columns are found by the header's names, and this "
+                "file has none",
+                hint="Give a mapping, e.g. 'plate=1,reason=2' or 'plate=1-8'.",
+            )
+
+    def _check_mapping(self) -> None:
         unknown = sorted(set(self.columns) - set(FIELDS))
         if unknown:
             raise InvalidInput(
@@ -70,10 +107,14 @@ class ImportSpec:
             )
         if "plate" not in self.columns:
             raise InvalidInput("the mapping says no column holds the plate")
-        if "reason" not in self.columns and not (self.default_reason or "").strip():
+        reasons = {"reason", "message_key", "source_file"}
+        if not reasons & set(self.columns) and not (
+            (self.default_reason or "").strip() or (self.source_file or "").strip()
+        ):
             raise InvalidInput(
                 "the mapping maps no reason column and gives no default reason",
-                hint="Map 'reason', or give a default reason for the whole file.",
+                hint="Map 'reason' (or the record's MKE), or give a default reason for the "
+                "whole file.",
             )
         fixed = self.format is FileFormat.FIXED
         for name, column in self.columns.items():
@@ -82,10 +123,6 @@ class ImportSpec:
                     f"column of {name!r} must be "
                     + ("a range like 1-8" if fixed else "a header name or a column number"),
                 )
-        try:
-            "".encode(self.encoding)
-        except LookupError:
-            raise InvalidInput(f"unknown encoding {self.encoding!r}") from None
 
     def to_json(self) -> str:
         columns = {k: list(v) if isinstance(v, tuple) else v for k, v in self.columns.items()}
@@ -96,6 +133,7 @@ class ImportSpec:
                 "header": self.header,
                 "encoding": self.encoding,
                 "default_reason": self.default_reason,
+                "source_file": self.source_file,
             },
             sort_keys=True,
         )
@@ -112,6 +150,7 @@ class ImportSpec:
             header=_optional_bool(document.get("header", True)),
             encoding=document.get("encoding", "utf-8"),
             default_reason=document.get("default_reason"),
+            source_file=document.get("source_file"),
         )
 
 
@@ -130,7 +169,7 @@ def parse_mapping(text: str) -> dict[str, Column]:
                 f"mapping item {part!r} is not field=column",
                 hint="Write e.g. 'plate=PLATE,state=ST,reason=OFFENSE' or 'plate=1-8,state=9-10'.",
             )
-        columns[name.strip()] = _column(value.strip())
+        columns[field_of(name) or name.strip()] = _column(value.strip())
     return columns
 
 
@@ -171,10 +210,27 @@ NO_HEADER = Header(None, "none declared")
 
 
 @dataclass(frozen=True, slots=True)
-class ImportReport:
-    """What an import did: how many entries it stored, and each rejected row with its reason.
+class Excluded:
+    """How many of a file's rows of one source file and message key one rule kept out."""
 
-    Every line read is one of: the header, blank, stored (``imported``) or ``rejected``."""
+    source_file: str | None
+    message_key: str | None
+    rule: str
+    entries: int
+
+    @property
+    def said(self) -> str:
+        where = self.source_file or (f"message key {self.message_key}" if self.message_key else "")
+        return f"{self.entries} from {where or 'the file'} ({self.rule})"
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    """What an import did: how many entries it stored, each rejected row with its reason, and
+    how many rows the policy excluded, by source file and rule.
+
+    Every line read is one of: the header, blank, stored (``imported``), ``rejected`` or
+    ``excluded``."""
 
     imported: int
     rejected: tuple[RowProblem, ...] = ()
@@ -182,15 +238,26 @@ class ImportReport:
     lines_read: int = 0
     blank_lines: int = 0
     header: Header = NO_HEADER
+    excluded: tuple[Excluded, ...] = ()
+
+    @property
+    def excluded_count(self) -> int:
+        return sum(group.entries for group in self.excluded)
 
     @property
     def summary(self) -> str:
         """One line for people: the counts, which add up to the lines read, and the header."""
         header = 1 if self.header.line else 0
         blank = f", {self.blank_lines} blank" if self.blank_lines else ""
+        excluded = (
+            f", {self.excluded_count} excluded by policy: "
+            + "; ".join(group.said for group in self.excluded)
+            if self.excluded
+            else ""
+        )
         return (
             f"{self.lines_read} lines read: {header} header{blank}, {self.imported} entries "
-            f"stored, {len(self.rejected)} rows rejected; {self.header.said}."
+            f"stored, {len(self.rejected)} rows rejected{excluded}; {self.header.said}."
         )
 
 
@@ -277,8 +344,8 @@ def _header(
     first = lines[0][0]
     if spec.header is not None:
         return Header(first, "as declared") if spec.header else NO_HEADER
-    if any(isinstance(column, str) for column in spec.columns.values()):
-        return Header(first, "detected: the mapping names columns, which only a header gives")
+    if spec.by_header or any(isinstance(column, str) for column in spec.columns.values()):
+        return Header(first, "detected: the columns are named, which only a header does")
     plates = [_plate_cell(spec, split(text)) for _, text in lines]
     if plates[0].strip().lower() in HEADER_WORDS:
         return Header(first, f"detected: its plate column says {plates[0].strip()!r}")
@@ -349,7 +416,11 @@ def _locator(
         return _Locator(positions, len(positions), header_line)
     names: dict[str, int] = {}
     if header_line is not None and lines:
-        names = {cell.strip().lower(): i for i, cell in enumerate(split(lines[0][1]))}
+        header = split(lines[0][1])
+        if spec.by_header:
+            positions = columns_by_name(header)
+            return _Locator(positions, max(positions.values()) + 1, header_line)
+        names = {cell.strip().lower(): i for i, cell in enumerate(header)}
     positions = {}
     for field_name, column in spec.columns.items():
         if isinstance(column, int):
@@ -394,26 +465,28 @@ def entries_from_file(
     *,
     entered_by: str,
     now: datetime,
+    exclusions: ExclusionRules = NO_EXCLUSIONS,
 ) -> ImportReport:
-    """The entries the file makes on ``hotlist`` (not stored yet) and its rejected rows."""
+    """The entries the file makes on ``hotlist`` (not stored yet), its rejected rows, and the
+    rows ``exclusions`` keep out, counted."""
     read = read_rows(data, spec)
     problems = read.problems
     entries: list[HotlistEntry] = []
+    excluded: Counter[tuple[str | None, str | None, str]] = Counter()
     for row in read.rows:
         try:
-            draft = _draft(row.values, spec)
-            entries.append(
-                make_entry(
-                    hotlist,
-                    draft,
-                    rules,
-                    entry_id=str(uuid.uuid4()),
-                    entered_by=entered_by,
-                    now=now,
-                )
+            draft = _draft(row.values, spec, now)
+            entry = make_entry(
+                hotlist, draft, rules, entry_id=str(uuid.uuid4()), entered_by=entered_by, now=now
             )
         except InvalidInput as exc:
             problems.append(RowProblem(row.line, exc.message))
+            continue
+        rule = exclusions.why_excluded(entry.record)
+        if rule is None:
+            entries.append(entry)
+        else:
+            excluded[(entry.record.source_file, entry.record.message_key, rule)] += 1
     problems.sort(key=lambda problem: problem.line)
     return ImportReport(
         len(entries),
@@ -422,16 +495,25 @@ def entries_from_file(
         lines_read=read.lines_read,
         blank_lines=read.blank_lines,
         header=read.header,
+        excluded=tuple(Excluded(*key, count) for key, count in sorted(excluded.items(), key=str)),
     )
 
 
-def _draft(values: dict[str, str], spec: ImportSpec) -> EntryDraft:
+def _draft(values: dict[str, str], spec: ImportSpec, now: datetime) -> EntryDraft:
     if not values.get("plate"):
         raise InvalidInput("the row has no plate")
-    reason = values.get("reason") or spec.default_reason or ""
+    record = record_of(values, now.date(), spec.source_file)
+    reason = (
+        values.get("reason")
+        or spec.default_reason
+        or record.message_key
+        or record.source_file
+        or ""
+    )
     if not reason.strip():
         raise InvalidInput("the row gives no reason")
     return EntryDraft(
+        record=record,
         plate=values["plate"],
         reason=reason,
         state=values.get("state") or None,

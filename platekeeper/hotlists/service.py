@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import re
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TypeVar
@@ -25,8 +25,14 @@ from typing import TypeVar
 from platekeeper.config import HotlistSettings
 from platekeeper.domain.access import AccessOutcome, AccessSink, Actor
 from platekeeper.domain.gate import Access, AccessGate, Person, Stated
+from platekeeper.domain.hotlist_exclusions import (
+    NO_EXCLUSIONS,
+    ExclusionRules,
+    HotlistExclusion,
+)
 from platekeeper.domain.hotlists import (
     AlertLevel,
+    EntryRecord,
     Hotlist,
     HotlistEntry,
     ListSource,
@@ -41,7 +47,7 @@ from platekeeper.domain.scope import AgencyScope
 from platekeeper.domain.time import Clock
 from platekeeper.errors import Conflict, InvalidInput, NotFound, PermissionDenied, PlateKeeperError
 from platekeeper.hotlists.entries import EntryDraft, EntryRules, make_entry, renewal
-from platekeeper.hotlists.importing import ImportReport, ImportSpec, entries_from_file
+from platekeeper.hotlists.importing import Excluded, ImportReport, ImportSpec, entries_from_file
 from platekeeper.hotlists.refresh import due, fetch_source, keep_ids, redacted
 from platekeeper.store import Store
 from platekeeper.store.protocols import HotlistFeed
@@ -50,6 +56,8 @@ T = TypeVar("T")
 logger = logging.getLogger(__name__)
 REFRESH_ACTOR = "system:refresh"
 """The username the access log gives scheduled refreshes."""
+EXCLUDE_ACTOR = "system:policy"
+"""The username the access log gives the removal of stored entries the policy now excludes."""
 
 
 class ListsNotReady(Conflict):
@@ -109,8 +117,20 @@ class HotlistService:
         *,
         entry_ceiling: timedelta | None = None,
         forbidden: Mapping[PurposeCategory, str] | None = None,
+        exclusions: ExclusionRules | None = None,
     ) -> None:
         self._store = store
+        # The records of files the law or the policy keeps out (the Immigration Violator File
+        # in California): never stored, counted for the reports. The forbidden categories
+        # always count, whoever builds the service.
+        self._swept = False
+        rules = exclusions or NO_EXCLUSIONS
+        self._exclusions = ExclusionRules(
+            rules.source_files,
+            rules.message_keys,
+            {**(forbidden or {}), **rules.forbidden},
+            rules.policy_sha256,
+        )
         # The categories the applicable law forbids, with the law: a list of one (or named for
         # one) is never made, filled or refreshed (R20).
         self._forbidden: Mapping[PurposeCategory, str] = dict(forbidden or {})
@@ -314,9 +334,44 @@ class HotlistService:
 
         return self._logged(change, act, _described)
 
+    def sweep_excluded(self) -> int:
+        """Delete stored entries that the exclusions in force keep out (entries stored before
+        the policy named their file or message key), as the system; record and log each group;
+        return how many went. The scheduler runs it before its first round of refreshes: the
+        exclusions are those of the policy loaded at start, and every import since applied
+        them."""
+        self._swept = True
+        swept = 0
+        for list_id, source_file, message_key, _ in self._store.hotlist_entries.provenances():
+            record = EntryRecord(source_file=source_file, message_key=message_key)
+            rule = self._exclusions.why_excluded(record)
+            hotlist = self._store.hotlists.get(list_id)
+            if rule is not None and hotlist is not None:
+                swept += self._sweep(hotlist, Excluded(source_file, message_key, rule, 0))
+        return swept
+
+    def _sweep(self, hotlist: Hotlist, group: Excluded) -> int:
+        system = Person(Actor(EXCLUDE_ACTOR, hotlist.agency_id), frozenset())
+        query = {"list_id": hotlist.id, "source_file": group.source_file or "", "rule": group.rule}
+        change = _Change(system, "hotlists:exclude", Permission.HOTLISTS_MANAGE, query)
+        removed = self._system_logged(
+            change,
+            lambda: self._store.hotlist_entries.remove_provenance(
+                hotlist.id, group.source_file, group.message_key
+            ),
+            lambda count: f"{count} stored entries kept out by {group.rule}",
+        )
+        counted = Excluded(group.source_file, group.message_key, group.rule, removed)
+        self._store.hotlists.record_exclusions(
+            self._exclusions_of(hotlist, (counted,), EXCLUDE_ACTOR)
+        )
+        return removed
+
     def refresh_due(self) -> int:
         """Refresh every list whose source was not tried within the refresh interval, as the
         scheduler; return how many failed. Failures are logged and tried again next time."""
+        if not self._swept:
+            self.sweep_excluded()
         now = self._clock.now()
         interval = timedelta(minutes=self._settings.refresh_interval_minutes)
         failed = 0
@@ -403,7 +458,29 @@ class HotlistService:
             repository.replace(hotlist.id, entries)
         elif report.entries:
             repository.add(report.entries)
+        self._store.hotlists.record_exclusions(self._exclusions_of(hotlist, report.excluded, by))
         return report
+
+    def _exclusions_of(
+        self, hotlist: Hotlist, groups: Sequence[Excluded], by: str
+    ) -> list[HotlistExclusion]:
+        now = self._clock.now()
+        return [
+            HotlistExclusion(
+                id=str(uuid.uuid4()),
+                list_id=hotlist.id,
+                agency_id=hotlist.agency_id,
+                excluded_at=now,
+                source_file=group.source_file,
+                message_key=group.message_key,
+                rule=group.rule,
+                entries=group.entries,
+                policy_sha256=self._exclusions.policy_sha256,
+                excluded_by=by,
+            )
+            for group in groups
+            if group.entries
+        ]
 
     def _read_file(self, hotlist: Hotlist, data: bytes, spec: ImportSpec, by: str) -> ImportReport:
         # Every way a file fills a list (import, preview, refresh by a person or the scheduler)
@@ -411,7 +488,13 @@ class HotlistService:
         refuse_forbidden_list(hotlist, self._forbidden)
         self._check_size(data)
         report = entries_from_file(
-            data, spec, hotlist, self.rules, entered_by=by, now=self._clock.now()
+            data,
+            spec,
+            hotlist,
+            self.rules,
+            entered_by=by,
+            now=self._clock.now(),
+            exclusions=self._exclusions,
         )
         if report.imported > self._settings.max_import_rows:
             raise _too_big(f"{report.imported} rows", f"{self._settings.max_import_rows} rows")
@@ -471,7 +554,8 @@ def _list_agency(hotlist: Hotlist) -> str:
 
 
 def _described(report: ImportReport) -> str:
-    return f"{report.imported} entries stored, {len(report.rejected)} rows rejected"
+    excluded = f", {report.excluded_count} excluded by policy" if report.excluded else ""
+    return f"{report.imported} entries stored, {len(report.rejected)} rows rejected{excluded}"
 
 
 def _iso(moment: datetime | None) -> str:

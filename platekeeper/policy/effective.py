@@ -5,19 +5,26 @@ This is what the composition root, the CLI and the API call; everything below it
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 from platekeeper.config import Settings
-from platekeeper.domain.policy import UsagePolicy
+from platekeeper.domain.hotlist_exclusions import ExclusionRules
+from platekeeper.domain.policy import JurisdictionProfile, UsagePolicy
 from platekeeper.domain.policy_purposes import PurposeAttestation
 from platekeeper.domain.purposes import CaseNumberFormat, PurposeCatalogue, PurposeCategory
 from platekeeper.errors import NotFound, PlateKeeperError
 from platekeeper.policy.loader import load_policy
 from platekeeper.policy.profiles import load_profiles, profiles_of_state
-from platekeeper.policy.resolve import EffectivePolicy, forbidden_categories, resolve
+from platekeeper.policy.resolve import (
+    EffectivePolicy,
+    forbidden_categories,
+    hotlist_exclusions,
+    resolve,
+)
 from platekeeper.store import Store
 
 
@@ -168,8 +175,29 @@ def forbidden_without_policy(settings: Settings, store: Store) -> dict[PurposeCa
     """The categories forbidden before any policy file exists: a state's law applies to the
     data its agencies hold whether or not a policy was written, so the profile of every
     registered agency's state, and any the settings add, still forbid what they forbid."""
+    return forbidden_categories(_profiles_without_policy(settings, store))
+
+
+def _profiles_without_policy(settings: Settings, store: Store) -> list[JurisdictionProfile]:
     pending = store.pending_migrations()
     states = [] if _lacks(pending, "_initial") else registered_states(store)
     by_state = [code for state in sorted(set(states)) for code in profiles_of_state(state)]
-    codes = list(dict.fromkeys([*settings.policy.profiles, *by_state]))
-    return forbidden_categories(load_profiles(codes))
+    return load_profiles(list(dict.fromkeys([*settings.policy.profiles, *by_state])))
+
+
+def exclusions_in_force(
+    settings: Settings, store: Store, effective: EffectivePolicy | None
+) -> ExclusionRules:
+    """The hot-list records kept out under ``effective`` (None: no policy file yet, and the
+    profiles of the agencies' states still apply), with the policy file's SHA-256."""
+    if effective is None:
+        return hotlist_exclusions(None, _profiles_without_policy(settings, store))
+    return hotlist_exclusions(effective.policy, effective.profiles, policy_file_sha256(settings))
+
+
+def policy_file_sha256(settings: Settings) -> str | None:
+    """The SHA-256 of the policy file's bytes, or None when it cannot be read."""
+    try:
+        return hashlib.sha256(policy_path(settings).read_bytes()).hexdigest()
+    except OSError:
+        return None

@@ -20,6 +20,7 @@ from platekeeper.domain.people import Role
 from platekeeper.domain.policy import (
     TODO,
     Accuracy,
+    HotlistExclusionPolicy,
     Monitoring,
     PolicyAgency,
     PolicyPurpose,
@@ -119,6 +120,11 @@ class _Collection(_Strict):
     full_images: bool | None = None
 
 
+class _Hotlists(_Strict):
+    exclude_source_files: tuple[str, ...] = ()
+    exclude_message_keys: tuple[str, ...] = ()
+
+
 class _Policy(_Strict):
     mode: PolicyMode = PolicyMode.OPERATOR
     profiles: tuple[str, ...] = ()
@@ -132,6 +138,7 @@ class _Policy(_Strict):
     retention: _Retention = Field(default_factory=_Retention)
     public_comment: _PublicComment | None = None
     collection: _Collection = Field(default_factory=_Collection)
+    hotlists: _Hotlists = Field(default_factory=_Hotlists)
 
 
 def load_policy(path: Path) -> UsagePolicy:
@@ -241,7 +248,15 @@ def _to_domain(model: _Policy) -> UsagePolicy:
         else PublicComment(**model.public_comment.model_dump()),
         mode=model.mode,
         collection=CollectionPolicy(full_images=model.collection.full_images),
+        hotlists=HotlistExclusionPolicy(
+            source_files=_named(model.hotlists.exclude_source_files),
+            message_keys=_named(model.hotlists.exclude_message_keys),
+        ),
     )
+
+
+def _named(names: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(name.strip() for name in names if name.strip())
 
 
 def _period(data_class: DataClass, period: _Period) -> RetentionPeriod:

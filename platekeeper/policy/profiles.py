@@ -67,6 +67,7 @@ class _Forbidden(_Strict):
     category: PurposeCategory
     description: str = Field(min_length=3)
     citation: str = Field(min_length=3)
+    hotlist_files: tuple[str, ...] = ()
 
 
 class _Collection(_Strict):
@@ -165,7 +166,7 @@ def _to_domain(model: _Profile) -> JurisdictionProfile:
         ),
         sharing=None if model.sharing is None else _sharing(model.sharing, model.state),
         forbidden_purposes=tuple(
-            ForbiddenCategory(f.category, f.description, f.citation)
+            ForbiddenCategory(f.category, f.description, f.citation, f.hotlist_files)
             for f in model.forbidden_purposes
         ),
         public_comment_citation=model.public_comment_citation,

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from platekeeper.domain.collection import CollectionRules
+from platekeeper.domain.hotlist_exclusions import ExclusionRules, folded
 from platekeeper.domain.policy import (
     POLICY_SOURCE,
     JurisdictionProfile,
@@ -153,6 +154,31 @@ def forbidden_categories(profiles: Sequence[JurisdictionProfile]) -> dict[Purpos
         before = found.get(by.rule.category)
         found[by.rule.category] = law if before is None else f"{before}; {law}"
     return found
+
+
+def hotlist_exclusions(
+    policy: UsagePolicy | None,
+    profiles: Sequence[JurisdictionProfile],
+    policy_sha256: str | None = None,
+) -> ExclusionRules:
+    """Which hot-list records are kept out: the files a profile names for a category it forbids,
+    the files and message keys the policy file names, and any whose words point at a forbidden
+    category. Each rule is said as the reports show it."""
+    files: dict[str, str] = {}
+    for by in forbidden_by(profiles):
+        law = f"{by.rule.category.value}, forbidden by {by.profile_name} ({by.rule.citation})"
+        for name in by.rule.hotlist_files:
+            files.setdefault(folded(name), law)
+    keys: dict[str, str] = {}
+    if policy is not None:
+        for name in policy.hotlists.source_files:
+            files.setdefault(folded(name), f"excluded by the {_OWN}.exclude_source_files")
+        for key in policy.hotlists.message_keys:
+            keys.setdefault(key.upper(), f"excluded by the {_OWN}.exclude_message_keys")
+    return ExclusionRules(files, keys, forbidden_categories(profiles), policy_sha256)
+
+
+_OWN = f"{POLICY_SOURCE}'s hotlists"
 
 
 def authorised_purposes(

@@ -15,6 +15,7 @@ from enum import StrEnum
 
 from platekeeper.audit import MisuseSignal, VerificationReport
 from platekeeper.domain.access import AccessOutcome
+from platekeeper.domain.hotlist_exclusions import HotlistExclusion
 from platekeeper.domain.hotlists import Hotlist
 from platekeeper.domain.people import Account
 from platekeeper.domain.publication import PublicationSchedule
@@ -25,6 +26,7 @@ from platekeeper.domain.retention import DataClass, RetentionRule
 from platekeeper.domain.zones import UTC_ZONE
 from platekeeper.errors import InvalidInput
 from platekeeper.policy.resolve import EffectivePolicy
+from platekeeper.reports.exclusions import ExclusionFigure
 
 MAX_PERIOD_DAYS = 366
 """The longest period one report covers: the daily counts cost two queries a day."""
@@ -208,6 +210,8 @@ class Facts:
     audit_months: int = 12
     """The months allowed between audits (``domain.audit_findings.audit_interval_months``)."""
     """The first access-log entry: when the system began, the schedule's start."""
+    exclusions: tuple[HotlistExclusion, ...] = ()
+    """Hot-list records the law or the policy kept out in the period: counts by file."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,6 +242,8 @@ class Figures:
     access_entries: int
     verification: str
     hotlist_entries_checked: int
+    hotlist_exclusions: tuple[ExclusionFigure, ...] = ()
+    """Hot-list records kept out by law or policy, by source file and rule."""
 
     @property
     def hit_ratio(self) -> float | None:

@@ -37,6 +37,7 @@ from platekeeper.reports.compliance import (
     Sample,
     Severity,
 )
+from platekeeper.reports.exclusions import exclusion_figures
 
 PURPOSE_BOUND_ACTIONS = frozenset(p.value for p in PURPOSE_BOUND)
 UNVERIFIED_AFTER = timedelta(hours=24)
@@ -819,6 +820,7 @@ def figures(facts: Facts) -> Figures:
         access_entries=len(facts.accesses),
         verification=facts.verification.summary(),
         hotlist_entries_checked=facts.entries_checked,
+        hotlist_exclusions=exclusion_figures(facts.exclusions),
     )
 
 

@@ -152,6 +152,7 @@ def gather(
         audit_months=audit_interval_months(
             policy.policy.monitoring.audit_schedule if policy is not None else ""
         ),
+        exclusions=tuple(store.hotlists.exclusions(scope.agency_id, period.start, period.end)),
     )
 
 

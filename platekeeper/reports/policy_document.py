@@ -299,6 +299,15 @@ def jurisdiction_lines(profile: JurisdictionProfile) -> list[RuleLine]:
         RuleLine(f"{profile.name}: never used for {forbidden.description}", forbidden.citation)
         for forbidden in profile.forbidden_purposes
     )
+    lines.extend(
+        RuleLine(
+            f"{profile.name}: no record of the {', '.join(forbidden.hotlist_files)} or of any "
+            f"hot-list file serving {forbidden.description} is loaded into a hot list",
+            forbidden.citation,
+        )
+        for forbidden in profile.forbidden_purposes
+        if forbidden.hotlist_files
+    )
     if profile.collection is not None and profile.collection.plate_crops_only:
         lines.append(
             RuleLine(

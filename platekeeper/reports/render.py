@@ -20,6 +20,7 @@ from platekeeper.domain.zones import local_time
 from platekeeper.errors import PlateKeeperError
 from platekeeper.reports.charts import Series, bar_chart, line_chart
 from platekeeper.reports.compliance import ComplianceReport, Finding, Severity
+from platekeeper.reports.exclusions import ExclusionFigure
 
 
 class ReportFormat(StrEnum):
@@ -107,6 +108,7 @@ def report_document(report: ComplianceReport) -> dict[str, Any]:
             "access_log_entries": figures.access_entries,
             "access_log_verification": figures.verification,
             "hotlist_entries_checked": figures.hotlist_entries_checked,
+            "hotlist_exclusions": [_exclusion(figure) for figure in figures.hotlist_exclusions],
         },
         "sample": {
             "seed": report.sample.seed,
@@ -114,6 +116,17 @@ def report_document(report: ComplianceReport) -> dict[str, Any]:
             "population": report.sample.population,
             "access_log_seqs": list(report.sample.seqs),
         },
+    }
+
+
+def _exclusion(figure: ExclusionFigure) -> dict[str, Any]:
+    return {
+        "source": figure.source,
+        "rule": figure.rule,
+        "latest": figure.latest,
+        "times": figure.times,
+        "last_at": figure.last_at.isoformat(),
+        "policy_versions": list(figure.policy_versions),
     }
 
 

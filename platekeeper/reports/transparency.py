@@ -28,6 +28,7 @@ from platekeeper.domain.recipients import SHARING_OFF, may_receive
 from platekeeper.domain.retention import RetentionRule
 from platekeeper.domain.sharing import EntityType, SharingRules
 from platekeeper.policy.resolve import EffectivePolicy
+from platekeeper.reports.exclusions import ExclusionFigure, exclusion_figures
 from platekeeper.store import Store
 from platekeeper.store.protocols import AccessFilter, HitFilter, PolicyVersion
 
@@ -74,6 +75,8 @@ class TransparencyCounts:
     last_audit: LastAudit | None
     lists: tuple[ListChecked, ...] = ()
     """The hot lists reads were checked against in the period, with their hits (R37)."""
+    exclusions: tuple[ExclusionFigure, ...] = ()
+    """Hot-list records the law or the policy kept out in the period, by source file."""
 
 
 HIT_MEASURES = ("made", "confirmed", "false", "pending")
@@ -135,6 +138,7 @@ def gather_counts(
         ),
         last_audit=_last_audit(store),
         lists=_lists_checked(store, now, hits),
+        exclusions=exclusion_figures(store.hotlists.exclusions(None, since)),
     )
 
 
@@ -346,6 +350,30 @@ class TransparencyReport:
     collection: Collection | None = None
     """None before a policy file exists."""
     lists: tuple[PublicList, ...] = ()
+    exclusions: tuple[PublicExclusion, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class PublicExclusion:
+    """Hot-list records kept out of the lists: where from, by which rule, how many."""
+
+    source: str
+    rule: str
+    latest: PublicCount
+    """Kept out at the latest import or refresh of the period."""
+    times: int
+    policy_versions: tuple[str, ...]
+
+
+def public_exclusions(
+    figures: Sequence[ExclusionFigure], min_count: int
+) -> tuple[PublicExclusion, ...]:
+    return tuple(
+        PublicExclusion(
+            f.source, f.rule, public_count(f.latest, min_count), f.times, f.policy_versions
+        )
+        for f in figures
+    )
 
 
 def transparency_report(
@@ -376,6 +404,7 @@ def transparency_report(
         last_audit=counts.last_audit,
         collection=collection,
         lists=public_lists(counts.lists, min_count),
+        exclusions=public_exclusions(counts.exclusions, min_count),
     )
 
 
@@ -467,6 +496,16 @@ def feed(report: TransparencyReport) -> dict[str, Any]:
                 "hits": {measure: _count(count) for measure, count in checked.hits},
             }
             for checked in report.lists
+        ],
+        "hotlist_exclusions": [
+            {
+                "source": excluded.source,
+                "rule": excluded.rule,
+                "latest": _count(excluded.latest),
+                "times": excluded.times,
+                "policy_versions": list(excluded.policy_versions),
+            }
+            for excluded in report.exclusions
         ],
     }
 

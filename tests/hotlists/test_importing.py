@@ -155,7 +155,7 @@ def test_a_mapping_that_does_not_fit_the_file_refuses_it() -> None:
     [
         (FileFormat.CSV, "state=1,reason=2", "no column holds the plate"),
         (FileFormat.CSV, "plate=1", "no reason column"),
-        (FileFormat.CSV, "plate=1,reason=2,colour=3", "unknown fields colour"),
+        (FileFormat.CSV, "plate=1,reason=2,mood=3", "unknown fields mood"),
         (FileFormat.FIXED, "plate=1,reason=2", "range like 1-8"),
         (FileFormat.CSV, "plate=1-8,reason=2", "header name or a column number"),
     ],

@@ -144,14 +144,18 @@ def test_an_import_is_previewed_with_its_bad_lines_then_confirmed(
     assert web_app.services.store.hotlist_entries.count("ca-stolen") == 2
 
 
+def open_import(page: Page, web_app: WebApp, upload: Path, text: str, list_id: str) -> None:
+    """``text`` as ``upload`` chosen on the import page of ``list_id``, by an analyst."""
+    upload.write_text(text)
+    sign_in(page, web_app.person(Role.ANALYST), next_path=f"/hotlists/{list_id}/import")
+    page.get_by_label("File to import").set_input_files(upload)
+
+
 def test_a_mapping_that_does_not_fit_the_file_keeps_the_form(
     page: Page, web_app: WebApp, tmp_path: Path
 ) -> None:
     make_list(web_app, "ca-stolen", ListSource.STATE_FEED, "California stolen vehicles")
-    upload = tmp_path / "stolen.csv"
-    upload.write_text(STOLEN_FILE)
-    sign_in(page, web_app.person(Role.ANALYST), next_path="/hotlists/ca-stolen/import")
-    page.get_by_label("File to import").set_input_files(upload)
+    open_import(page, web_app, tmp_path / "stolen.csv", STOLEN_FILE, "ca-stolen")
     page.get_by_label("Plate (required) column").fill("TAG")
     page.get_by_label("Reason of rows without one").fill("stolen vehicle")
     page.get_by_role("button", name="Preview the import").click()
@@ -224,3 +228,31 @@ def test_finding_a_plate_and_removing_its_entry(page: Page, web_app: WebApp) -> 
     assert [e.plate_text for e in web_app.services.store.hotlist_entries.list("watch")] == [
         "7ABC123"
     ]
+
+
+NCIC_FILE = (
+    "LIC,LIS,VMA,VMO,VYR,VCO,NIC,ORI,OCA,MKE\n"
+    "7ABC123,CA,HOND,ACC,2019,BLK,V123456789,CA0194200,24-001872,STOLEN VEHICLE\n"
+    "6DEF456,CA,FORD,FOC,19X9,RED,V223456789,CA0194200,24-001873,STOLEN VEHICLE\n"
+)
+
+
+def test_an_ncic_file_imports_without_a_mapping_and_its_record_shows_with_the_entry(
+    page: Page, web_app: WebApp, tmp_path: Path
+) -> None:
+    make_list(web_app, "ncic-hot", ListSource.NCIC, "NCIC hot file")
+    open_import(page, web_app, tmp_path / "ncic.csv", NCIC_FILE, "ncic-hot")
+    page.get_by_label("Source file of rows without one").fill("NCIC Vehicle File")
+    page.get_by_role("button", name="Preview the import").click()
+
+    expect(page.get_by_role("status")).to_contain_text("1 row would be imported")
+    bad = page.get_by_role("table", name="Each bad line of the file and why")
+    expect(bad.get_by_role("row").nth(1)).to_contain_text("vehicle_year (VYR) '19X9'")
+    page.get_by_role("button", name="Import 1 row", exact=True).click()
+    expect(page.get_by_role("status")).to_contain_text("1 entries stored")
+
+    page.goto("/hotlists/ncic-hot")
+    row = page.locator("#entry-" + web_app.services.store.hotlist_entries.list("ncic-hot")[0].id)
+    for shown in ("VMA HOND", "VYR 2019", "NIC V123456789", "OCA 24-001872",
+                  "MKE STOLEN VEHICLE", "source file NCIC Vehicle File"):  # fmt: skip
+        expect(row).to_contain_text(shown)

@@ -156,8 +156,13 @@ async def import_entries(
     services: ServicesDep,
     caller: CallerDep,
     mapping: Annotated[
-        str, Query(description="field=column pairs, e.g. 'plate=PLATE,state=ST,reason=OFFENSE'.")
-    ],
+        str,
+        Query(
+            description="field=column pairs, e.g. 'plate=PLATE,state=ST,reason=OFFENSE'; "
+            "empty: the columns are found by the header's names (NCIC codes LIC, LIS, VMA... "
+            "or words)."
+        ),
+    ] = "",
     format: Annotated[FileFormat, Query(description="File format.")] = FileFormat.DETECT,
     header: Annotated[
         bool | None,
@@ -169,8 +174,12 @@ async def import_entries(
     encoding: Annotated[str, Query(max_length=40)] = "utf-8",
     default_reason: Annotated[str | None, Query(max_length=200)] = None,
     replace: Annotated[bool, Query(description="Replace the list's entries.")] = False,
+    source_file: Annotated[
+        str | None,
+        Query(max_length=120, description="The source file of rows that name none."),
+    ] = None,
 ) -> ImportReportPublic:
-    spec = ImportSpec(format, parse_mapping(mapping), header, encoding, default_reason)
+    spec = ImportSpec(format, parse_mapping(mapping), header, encoding, default_reason, source_file)
     data = await _body(request, services.settings.hotlists.max_import_bytes)
     report = await run_in_threadpool(
         lambda: services.hotlists.import_file(_editor(caller), list_id, data, spec, replace=replace)

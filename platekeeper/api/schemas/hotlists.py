@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
-from platekeeper.domain.hotlists import AlertLevel, Hotlist, HotlistEntry, ListSource
+from platekeeper.domain.hotlists import AlertLevel, EntryRecord, Hotlist, HotlistEntry, ListSource
 from platekeeper.domain.purposes import PurposeCategory
 from platekeeper.hotlists.importing import ImportReport
 
@@ -83,6 +83,10 @@ class EntryPublic(BaseModel):
     source_record_id: str | None
     case_number: str | None
     note: str | None
+    record: RecordPublic | None = Field(
+        default=None,
+        description="The feed record's NCIC fields and source file; null when it has none.",
+    )
 
     @classmethod
     def of(cls, entry: HotlistEntry) -> EntryPublic:
@@ -99,7 +103,30 @@ class EntryPublic(BaseModel):
             source_record_id=entry.source_record_id,
             case_number=entry.case_number,
             note=entry.note,
+            record=None if entry.record.empty else RecordPublic.of(entry.record),
         )
+
+
+class RecordPublic(BaseModel):
+    """An entry's feed record, by NCIC field: LIT, LIY, VIN, VMA, VMO, VYR, VCO, NIC, ORI, OCA,
+    MKE, and the file it came from."""
+
+    plate_type: str | None = Field(description="LIT")
+    plate_year: str | None = Field(description="LIY")
+    vin: str | None = Field(description="VIN")
+    make: str | None = Field(description="VMA")
+    model: str | None = Field(description="VMO")
+    vehicle_year: int | None = Field(description="VYR")
+    colour: str | None = Field(description="VCO")
+    ncic_number: str | None = Field(description="NIC")
+    ori: str | None = Field(description="ORI")
+    oca: str | None = Field(description="OCA")
+    message_key: str | None = Field(description="MKE")
+    source_file: str | None
+
+    @classmethod
+    def of(cls, record: EntryRecord) -> RecordPublic:
+        return cls(**{name: getattr(record, name) for name in cls.model_fields})
 
 
 class EntryList(BaseModel):
@@ -127,10 +154,15 @@ class HeaderPublic(BaseModel):
 class ImportReportPublic(BaseModel):
     imported: int
     rejected: list[RowProblemPublic]
-    lines_read: int = Field(description="header + blank_lines + imported + rejected rows.")
+    lines_read: int = Field(
+        description="header + blank_lines + imported + rejected rows + excluded entries."
+    )
     blank_lines: int
     header: HeaderPublic
     summary: str
+    excluded: list[ExcludedPublic] = Field(
+        default=[], description="Rows kept out by law or policy, by source file and rule."
+    )
 
     @classmethod
     def of(cls, report: ImportReport) -> ImportReportPublic:
@@ -141,4 +173,20 @@ class ImportReportPublic(BaseModel):
             blank_lines=report.blank_lines,
             header=HeaderPublic(line=report.header.line, why=report.header.why),
             summary=report.summary,
+            excluded=[
+                ExcludedPublic(
+                    source_file=group.source_file,
+                    message_key=group.message_key,
+                    rule=group.rule,
+                    entries=group.entries,
+                )
+                for group in report.excluded
+            ],
         )
+
+
+class ExcludedPublic(BaseModel):
+    source_file: str | None
+    message_key: str | None
+    rule: str
+    entries: int

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple, Protocol
 
+from platekeeper.domain.hotlist_exclusions import HotlistExclusion
 from platekeeper.domain.hotlists import Hit, HitStatus, Hotlist, HotlistEntry
 
 
@@ -49,6 +50,17 @@ class HotlistRepository(Protocol):
 
     def record_refresh(self, list_id: str, at: datetime, error: str | None = None) -> None:
         """An attempt at ``at``; without ``error`` it succeeded: the list is fresh from ``at``."""
+        ...
+
+    def record_exclusions(self, exclusions: Sequence[HotlistExclusion]) -> None:
+        """Store what an import or refresh kept out of a list, in one transaction."""
+        ...
+
+    def exclusions(
+        self, agency_id: str | None, since: datetime, until: datetime | None = None
+    ) -> list[HotlistExclusion]:
+        """The exclusions recorded in ``[since, until)`` (None: to this day), of ``agency_id``
+        (None: of every agency), oldest first."""
         ...
 
     def list(self, agency_id: str | None = None) -> list[Hotlist]:
@@ -99,6 +111,17 @@ class HotlistEntryRepository(Protocol):
 
     def version(self) -> int:
         """A counter raised by every change to entries or lists; reload when it moves."""
+        ...
+
+    def provenances(self) -> list[tuple[str, str | None, str | None, int]]:
+        """``(list_id, source_file, message_key, entries)`` of every group of entries that
+        names a source file or a message key."""
+        ...
+
+    def remove_provenance(
+        self, list_id: str, source_file: str | None, message_key: str | None
+    ) -> int:
+        """Delete the list's entries of that source file and message key; how many went."""
         ...
 
     def list(self, list_id: str, limit: int = 1000, offset: int = 0) -> list[HotlistEntry]:

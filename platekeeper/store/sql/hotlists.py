@@ -12,7 +12,14 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator, Sequence
 from datetime import datetime
 
-from platekeeper.domain.hotlists import AlertLevel, Hotlist, HotlistEntry, ListSource
+from platekeeper.domain.hotlist_exclusions import HotlistExclusion
+from platekeeper.domain.hotlists import (
+    AlertLevel,
+    EntryRecord,
+    Hotlist,
+    HotlistEntry,
+    ListSource,
+)
 from platekeeper.domain.purposes import PurposeCategory
 from platekeeper.errors import Conflict, NotFound
 from platekeeper.store.protocols import ActiveEntry, HotlistFeed
@@ -25,7 +32,8 @@ _HOTLIST_COLUMNS = (
 _FEED_COLUMNS = "id, feed_location, feed_format, feed_mapping, feed_attempted_at, feed_error"
 _ENTRY_COLUMNS = (
     "id, list_id, plate_text, plate_key, state, reason, entered_by, entered_at, expires_at,"
-    " source_record_id, case_number, note"
+    " source_record_id, case_number, note, plate_type, plate_year, vin, vehicle_make,"
+    " vehicle_model, vehicle_year, vehicle_colour, ncic_number, ori, oca, message_key, source_file"
 )
 WRITTEN_ENTRY_COLUMNS = f"{_ENTRY_COLUMNS}, batch"
 """An entry's columns as ``SqlHotlistEntries._rows`` gives them: its write's batch last."""
@@ -37,8 +45,12 @@ ON_ID_CONFLICT = (
 )
 """An upsert's refresh of every column of an entry but its id and list; an id that another
 list holds is left alone."""
+_EXCLUSION_COLUMNS = (
+    "id, list_id, agency_id, excluded_at, source_file, message_key, rule, entries,"
+    " policy_sha256, excluded_by"
+)
 _ACTIVE_COLUMNS = "id, list_id, plate_key, state, expires_at"
-_INSERT_ENTRY = f"INSERT INTO hotlist_entries ({WRITTEN_ENTRY_COLUMNS}) VALUES ({marks(13)})"
+_INSERT_ENTRY = f"INSERT INTO hotlist_entries ({WRITTEN_ENTRY_COLUMNS}) VALUES ({marks(25)})"
 _UPSERT_ENTRY = f"{_INSERT_ENTRY} {ON_ID_CONFLICT}"
 
 
@@ -111,6 +123,33 @@ class SqlHotlists(Repository):
                     "UPDATE hotlists SET feed_attempted_at = ?, feed_error = ? WHERE id = ?",
                     (at_db, error, list_id),
                 )
+
+    def record_exclusions(self, exclusions: Sequence[HotlistExclusion]) -> None:
+        if not exclusions:
+            return
+        with self._db.write() as connection:
+            connection.executemany(
+                f"INSERT INTO hotlist_exclusions ({_EXCLUSION_COLUMNS}) VALUES ({marks(10)})",
+                [_exclusion_row(exclusion, self._time) for exclusion in exclusions],
+            )
+
+    def exclusions(
+        self, agency_id: str | None, since: datetime, until: datetime | None = None
+    ) -> list[HotlistExclusion]:
+        where = "excluded_at >= ?"
+        params: list[object] = [self._time.to_db(since)]
+        if until is not None:
+            where += " AND excluded_at < ?"
+            params.append(self._time.to_db(until))
+        if agency_id is not None:
+            where += " AND agency_id = ?"
+            params.append(agency_id)
+        rows = self._fetch_all(
+            f"SELECT {_EXCLUSION_COLUMNS} FROM hotlist_exclusions WHERE {where}"
+            " ORDER BY excluded_at, id",
+            params,
+        )
+        return [_exclusion_from_row(row, self._time) for row in rows]
 
     def list(self, agency_id: str | None = None) -> list[Hotlist]:
         where, params = ("", []) if agency_id is None else (" WHERE agency_id = ?", [agency_id])
@@ -235,6 +274,29 @@ class SqlHotlistEntries(Repository):
         row = self._fetch_one("SELECT version FROM hotlist_version WHERE id = 1")
         return 0 if row is None else int(row[0])
 
+    def provenances(self) -> list[tuple[str, str | None, str | None, int]]:
+        rows = self._fetch_all(
+            "SELECT list_id, source_file, message_key, count(*) FROM hotlist_entries"
+            " WHERE source_file IS NOT NULL OR message_key IS NOT NULL"
+            " GROUP BY list_id, source_file, message_key ORDER BY list_id"
+        )
+        return [(row[0], row[1], row[2], int(row[3])) for row in rows]
+
+    def remove_provenance(
+        self, list_id: str, source_file: str | None, message_key: str | None
+    ) -> int:
+        # Neither is ever stored empty (the import makes an empty value None), so '' stands
+        # for NULL in a comparison both databases make alike.
+        with self._db.write() as connection:
+            deleted = connection.execute(
+                "DELETE FROM hotlist_entries WHERE list_id = ?"
+                " AND coalesce(source_file, '') = ? AND coalesce(message_key, '') = ?",
+                (list_id, source_file or "", message_key or ""),
+            ).rowcount
+            if deleted:
+                _bump(connection)
+        return int(deleted)
+
     def list(self, list_id: str, limit: int = 1000, offset: int = 0) -> list[HotlistEntry]:
         rows = self._fetch_all(
             f"SELECT {_ENTRY_COLUMNS} FROM hotlist_entries WHERE list_id = ?"
@@ -295,6 +357,24 @@ def _entry_row(entry: HotlistEntry, time: TimeCodec) -> Row:
         entry.source_record_id,
         entry.case_number,
         entry.note,
+        *_record_row(entry.record),
+    )
+
+
+def _record_row(record: EntryRecord) -> Row:
+    return (
+        record.plate_type,
+        record.plate_year,
+        record.vin,
+        record.make,
+        record.model,
+        record.vehicle_year,
+        record.colour,
+        record.ncic_number,
+        record.ori,
+        record.oca,
+        record.message_key,
+        record.source_file,
     )
 
 
@@ -311,4 +391,35 @@ def _entry_from_row(row: Row, time: TimeCodec) -> HotlistEntry:
         source_record_id=row[9],
         case_number=row[10],
         note=row[11],
+        record=EntryRecord(*row[12:24]),
+    )
+
+
+def _exclusion_row(exclusion: HotlistExclusion, time: TimeCodec) -> Row:
+    return (
+        exclusion.id,
+        exclusion.list_id,
+        exclusion.agency_id,
+        time.to_db(exclusion.excluded_at),
+        exclusion.source_file,
+        exclusion.message_key,
+        exclusion.rule,
+        exclusion.entries,
+        exclusion.policy_sha256,
+        exclusion.excluded_by,
+    )
+
+
+def _exclusion_from_row(row: Row, time: TimeCodec) -> HotlistExclusion:
+    return HotlistExclusion(
+        id=row[0],
+        list_id=row[1],
+        agency_id=row[2],
+        excluded_at=time.from_db(row[3]),
+        source_file=row[4],
+        message_key=row[5],
+        rule=row[6],
+        entries=int(row[7]),
+        policy_sha256=row[8],
+        excluded_by=row[9],
     )

@@ -40,6 +40,7 @@ class ImportForm:
     default_reason: str = ""
     replace: bool = False
     columns: dict[str, str] = field(default_factory=dict)
+    source_file: str = ""
 
     def spec(self) -> ImportSpec:
         """How to read the file, or ``InvalidInput`` naming the field that is wrong."""
@@ -58,7 +59,12 @@ class ImportForm:
                 raise invalid(f"{name}_column", f"the {name} column may not contain ',' or '='")
             columns.update(parse_mapping(f"{name}={value}"))
         return ImportSpec(
-            file_format, columns, self.header, self.encoding, self.default_reason.strip() or None
+            file_format,
+            columns,
+            self.header,
+            self.encoding,
+            self.default_reason.strip() or None,
+            self.source_file.strip() or None,
         )
 
 

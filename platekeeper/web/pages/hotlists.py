@@ -24,6 +24,7 @@ from platekeeper.domain.permissions import Permission
 from platekeeper.errors import PlateKeeperError
 from platekeeper.hotlists.entries import EntryDraft
 from platekeeper.hotlists.importing import FIELDS, FileFormat
+from platekeeper.hotlists.ncic import FIELD_LABELS, NCIC_CODES
 from platekeeper.http.auth import Caller, CallerDep, requires
 from platekeeper.http.deps import ServicesDep
 from platekeeper.services import Services
@@ -308,11 +309,30 @@ class ImportFields(BaseModel):
     expires_at_column: str = Field(default="", max_length=64)
     source_record_id_column: str = Field(default="", max_length=64)
     note_column: str = Field(default="", max_length=64)
+    plate_type_column: str = Field(default="", max_length=64)
+    plate_year_column: str = Field(default="", max_length=64)
+    vin_column: str = Field(default="", max_length=64)
+    make_column: str = Field(default="", max_length=64)
+    model_column: str = Field(default="", max_length=64)
+    vehicle_year_column: str = Field(default="", max_length=64)
+    colour_column: str = Field(default="", max_length=64)
+    ncic_number_column: str = Field(default="", max_length=64)
+    ori_column: str = Field(default="", max_length=64)
+    oca_column: str = Field(default="", max_length=64)
+    message_key_column: str = Field(default="", max_length=64)
+    source_file_column: str = Field(default="", max_length=64)
+    source_file: str = Field(default="", max_length=120)
 
     def form(self) -> ImportForm:
         columns = {name: str(getattr(self, f"{name}_column")) for name in FIELDS}
         return ImportForm(
-            self.format, self.header, self.encoding, self.default_reason, self.replace, columns
+            self.format,
+            self.header,
+            self.encoding,
+            self.default_reason,
+            self.replace,
+            columns,
+            self.source_file,
         )
 
 
@@ -400,5 +420,7 @@ def _import_context(
         "formats": list(FileFormat),
         "encodings": ENCODINGS,
         "fields": FIELDS,
+        "labels": FIELD_LABELS,
+        "codes": {name: NCIC_CODES.get(name, "") for name in FIELDS},
         "max_bytes": upload_cap(services.settings.hotlists.max_import_bytes),
     }
