@@ -12,15 +12,15 @@ from __future__ import annotations
 from typing import Any, Literal
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, ViewportSize
 
 from platekeeper.domain.people import Role
 from tests.web.conftest import SCREENSHOTS, WebApp, sign_in
 from tests.web.test_accessibility import AUDIT_SCRIPT
 from tests.web.test_dashboard import LISTED, lists_of
 
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1366, "height": 900}
+PHONE: ViewportSize = {"width": 390, "height": 844}
+DESKTOP: ViewportSize = {"width": 1366, "height": 900}
 SEARCH = "/search?plate=&camera_id=main-st-north&purpose=stolen-vehicle&case_number=2026-000123"
 
 PAGES: list[tuple[str, Role | None, str]] = [
@@ -79,7 +79,7 @@ def open_as(
     browser: Browser,
     web_app: WebApp,
     role: Role | None,
-    viewport: dict[str, int],
+    viewport: ViewportSize,
     scheme: Literal["light", "dark"] = "light",
 ) -> Page:
     context = browser.new_context(base_url=web_app.base_url, viewport=viewport, color_scheme=scheme)
