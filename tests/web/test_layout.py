@@ -24,9 +24,11 @@ DESKTOP: ViewportSize = {"width": 1366, "height": 900}
 SEARCH = "/search?plate=&camera_id=main-st-north&purpose=stolen-vehicle&case_number=2026-000123"
 
 PAGES: list[tuple[str, Role | None, str]] = [
+    ("home", None, "/"),
     ("login", None, "/login"),
     ("transparency", None, "/transparency"),
     ("dashboard", Role.OFFICER, "/dashboard"),
+    ("account", Role.OFFICER, "/account"),
     ("alerts", Role.OFFICER, "/alerts"),
     ("search", Role.ANALYST, "/search"),
     ("search-results", Role.ANALYST, SEARCH),
