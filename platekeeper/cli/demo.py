@@ -12,13 +12,15 @@ from rich.table import Table
 
 from platekeeper.cli.console import out
 from platekeeper.cli.context import state
-from platekeeper.cli.serve import listen, run_server
+from platekeeper.cli.serve import Listening, listen, run_server
+from platekeeper.config import Settings
 from platekeeper.demo.people import DemoLogin, ensure_demo_staff
 from platekeeper.demo.policy import ensure_demo_policy
 from platekeeper.demo.seed import DemoSummary, seed_demo
 from platekeeper.demo.sharing import describe as describe_demo_sharing
 from platekeeper.demo.sharing import ensure_demo_sharing
 from platekeeper.demo.watchlist import LIST_ID, DemoWatchlist, ensure_demo_watchlist
+from platekeeper.domain.people import Role
 from platekeeper.services import Services, build_services
 
 
@@ -33,11 +35,19 @@ def demo(
         typer.Option(min=1, max=24 * 30, help="Spread over the last H hours (30 days at most)."),
     ] = 48,
     seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same data.")] = 7,
+    more: Annotated[
+        bool,
+        typer.Option(help="Add --reads more reads even where an earlier run's reads are kept."),
+    ] = False,
     serve: Annotated[bool, typer.Option(help="Serve the app once the data is in.")] = True,
     host: Annotated[str | None, typer.Option(help="Address to serve on.")] = None,
     port: Annotated[int | None, typer.Option(min=1, max=65535, help="Port to serve on.")] = None,
 ) -> None:
-    """Create a demo agency, cameras and reads with rendered plate images, then serve the app."""
+    """Create a demo agency, cameras and reads with rendered plate images, then serve the app.
+
+    A second run keeps what the first stored and adds no reads unless --more is given; each run
+    sets the demo people's passwords and second factors anew.
+    """
     overrides: dict[str, object] = {} if data_dir is None else {"data_dir": data_dir}
     given = {"host": host, "port": port}
     overrides["server"] = {key: value for key, value in given.items() if value is not None}
@@ -57,10 +67,14 @@ def demo(
         applied = services.store.upgrade()
         if applied:
             out.print(f"Database ready at {settings.data_dir} ({', '.join(applied)}).")
-        _report(_seed(services, reads, hours, seed))
-        _report_logins(ensure_demo_staff(services))
+        kept = services.store.reads.stats().read_count
+        adding = reads if more or kept == 0 else 0
+        _report(_seed(services, adding, hours, seed), kept)
+        logins = ensure_demo_staff(services)
+        _report_logins(logins)
         _report_watchlist(ensure_demo_watchlist(services))
         out.print(describe_demo_sharing(ensure_demo_sharing(services)))
+        _report_pages(_base_url(settings, listening), logins)
         if listening is None:
             return
         cleanup.pop_all()  # the server closes both when it stops
@@ -85,11 +99,8 @@ def _seed(services: Services, reads: int, hours: int, seed: int) -> DemoSummary:
         )
 
 
-def _report(summary: DemoSummary) -> None:
-    out.print(
-        f"{summary.agency.name}: {summary.reads_created} reads stored"
-        f" ({summary.duplicates} already there)."
-    )
+def _report(summary: DemoSummary, kept: int) -> None:
+    out.print(_reads_line(summary, kept), soft_wrap=True)
     if summary.camera_keys:
         table = Table("camera", "kind", "ingest key (shown once)", title="Demo cameras")
         for camera, key in summary.camera_keys:
@@ -99,18 +110,62 @@ def _report(summary: DemoSummary) -> None:
         out.print(note)
 
 
+def _reads_line(summary: DemoSummary, kept: int) -> str:
+    """What this run did to the reads, in numbers that add up."""
+    name = summary.agency.name
+    if summary.reads_created == 0 and summary.duplicates == 0:
+        return (
+            f"{name}: the {kept:,} reads stored by an earlier run are kept, and none added"
+            " (--more adds --reads more)."
+        )
+    line = f"{name}: {summary.reads_created:,} reads added"
+    if kept:
+        line += f" to the {kept:,} stored by an earlier run"
+    if summary.duplicates:
+        line += f"; {summary.duplicates:,} were stored already and not added again"
+    return line + "."
+
+
 def _report_watchlist(watchlist: DemoWatchlist) -> None:
     if watchlist.created:
         out.print(
             f"Hot list '{LIST_ID}' made from three plates the cameras saw: {watchlist.hits} hits"
-            " wait for verification (GET /api/v1/hits?purpose=alert-verification&"
-            "case_number=2026-000123, as the officer or the supervisor)."
+            " wait for verification on the Alerts page (the officer or the supervisor).",
+            soft_wrap=True,
         )
     if watchlist.hold_case:
         out.print(
             f"Legal hold for case {watchlist.hold_case} keeps the listed car's reads past their"
-            " retention (GET /api/v1/retention/holds as the supervisor)."
+            " retention (Legal holds page, the supervisor).",
+            soft_wrap=True,
         )
+
+
+def _base_url(settings: Settings, listening: Listening | None) -> str:
+    if listening is not None:
+        return listening.url
+    host = settings.server.host
+    return f"http://{f'[{host}]' if ':' in host else host}:{settings.server.port}"
+
+
+# The pages to open first, each with the role whose work it is.
+_PAGES = (
+    ("/login", None, "sign in with a login above, then the code from the authenticator app"),
+    ("/alerts", Role.OFFICER, "verify the hits on the demo hot list"),
+    ("/search", Role.ANALYST, "search a plate with a purpose and a case number"),
+    ("/holds", Role.SUPERVISOR, "the legal hold on the listed car's reads"),
+    ("/people", Role.CUSTODIAN, "accounts, roles and second factors; also Cameras, Sharing"),
+    ("/audit", Role.AUDITOR, "the access log, with every look-up above in it"),
+    ("/transparency", None, "what the public sees: counts only"),
+)
+
+
+def _report_pages(base_url: str, logins: list[DemoLogin]) -> None:
+    usernames = {login.role: login.username for login in logins}
+    out.print("Pages to open:")
+    for path, role, what in _PAGES:
+        who = f" (as {usernames[role]}, the {role.value})" if role in usernames else ""
+        out.print(f"  {base_url}{path}{who}: {what}", soft_wrap=True)
 
 
 def _report_logins(logins: list[DemoLogin]) -> None:
@@ -126,6 +181,7 @@ def _report_logins(logins: list[DemoLogin]) -> None:
     for login in logins:
         out.print(f"  {login.username}: {login.totp_secret}", soft_wrap=True)
     out.print(
-        "Sign in at /login. Every look-up of plate data asks for a purpose and a case number"
-        " (e.g. stolen-vehicle, 2026-000123) and is written to the access log."
+        "Every look-up of plate data asks for a purpose and a case number (e.g."
+        " stolen-vehicle, 2026-000123) and is written to the access log.",
+        soft_wrap=True,
     )

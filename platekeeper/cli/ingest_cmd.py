@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from platekeeper.cli.console import err, out
@@ -56,7 +57,11 @@ def ingest_images(
     camera_id: Annotated[str, typer.Option("--camera", help="Id of the camera that took them.")],
     region: Annotated[Region | None, typer.Option(help="Plate formats; default settings.")] = None,
     now: Annotated[
-        bool, typer.Option("--now", help="Date the reads now, not by EXIF or file time.")
+        bool,
+        typer.Option(
+            "--now",
+            help="Date the reads now, not by EXIF or file time (for photos older than 30 days).",
+        ),
     ] = False,
 ) -> None:
     """Recognise the plates in image files and store each with its crop and the full image."""
@@ -68,7 +73,9 @@ def ingest_images(
     services = open_current(settings)
     try:
         camera = _camera(services, camera_id)
-        source = ImageFileSource(pipeline, services.ingest, services.clock, use_file_time=not now)
+        source = ImageFileSource(
+            pipeline, services.ingest, services.clock, services.store.reads, use_file_time=not now
+        )
         with _progress() as progress:
             task = progress.add_task("images", total=len(files))
             report = source.run(camera, files, lambda path: progress.advance(task))
@@ -79,7 +86,15 @@ def ingest_images(
         f"stored, {report.without_plates} without plates, {len(report.failed)} failed."
     )
     for failure in report.failed:
-        err.print(f"  {failure}", soft_wrap=True)
+        err.print(f"  {escape(failure)}", soft_wrap=True)
+    if report.undated:
+        err.print(
+            f"{report.undated} photos carry a date outside the last "
+            f"{services.ingest.limits.max_capture_age.days} days, which reads may not have. "
+            "If they show plates seen now, run the same command again with --now to date "
+            "their reads now; photos already stored are not stored twice.",
+            soft_wrap=True,
+        )
     if report.failed:
         raise typer.Exit(1)
 

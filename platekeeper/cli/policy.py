@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -15,15 +16,24 @@ from platekeeper.cli.context import open_current, state
 from platekeeper.cli.identity import AsOption, person
 from platekeeper.cli.time_zones import ask_time_zone
 from platekeeper.config import Settings
-from platekeeper.domain.policy import ELEMENTS, PolicyFinding, Severity, describe_age
+from platekeeper.domain import Agency
+from platekeeper.domain.people import AccountStatus, Role
+from platekeeper.domain.policy import (
+    ELEMENTS,
+    TODO,
+    JurisdictionProfile,
+    PolicyFinding,
+    Severity,
+    describe_age,
+)
 from platekeeper.domain.time import SystemClock
 from platekeeper.domain.zones import require_zone
-from platekeeper.errors import Conflict
+from platekeeper.errors import Conflict, InvalidInput
 from platekeeper.policy.attest import AttestationService
 from platekeeper.policy.effective import load_effective, load_effective_for, policy_path
 from platekeeper.policy.profiles import available_profiles, load_profiles
 from platekeeper.policy.resolve import EffectivePolicy
-from platekeeper.policy.template import starting_policy
+from platekeeper.policy.template import KnownFacts, starting_policy
 from platekeeper.reports.contract import (
     contract_from_settings,
     render_contract_html,
@@ -85,16 +95,58 @@ def _profiles(effective: EffectivePolicy) -> str:
     return "profiles: " + (", ".join(names) if names else "none")
 
 
+@dataclass(frozen=True, slots=True)
+class KnownAgency:
+    agency: Agency
+    job_titles: dict[Role, list[str]]
+
+
+def known_agency(settings: Settings, agency_id: str | None) -> KnownAgency | None:
+    """The agency as registered (``agency_id``, or the only one) and the job titles its people
+    hold per role; None where the database or the agency does not exist yet."""
+    if settings.store.type == "sqlite" and not settings.sqlite_path.exists():
+        return None
+    store = open_store(settings)
+    try:
+        if store.schema_version() == 0:
+            return None
+        agencies = store.agencies.list()
+        if agency_id is None and len(agencies) != 1:
+            return None
+        agency = store.agencies.get(agency_id) if agency_id else agencies[0]
+        if agency is None:
+            return None
+        accounts = store.accounts.list(agency.id)
+    finally:
+        store.close()
+    titles: dict[Role, list[str]] = {}
+    for account in accounts:
+        if account.status is AccountStatus.DEACTIVATED:
+            continue
+        for role in account.roles:
+            held = titles.setdefault(role, [])
+            if account.job_title not in held:
+                held.append(account.job_title)
+    return KnownAgency(agency, titles)
+
+
 @app.command()
 def init(
     ctx: typer.Context,
     profile: Annotated[
-        list[str], typer.Option(help=f"Jurisdiction profile: {', '.join(available_profiles())}.")
-    ],
-    agency: Annotated[str, typer.Option(help="The agency's id, e.g. 'demo-pd'.")],
-    name: Annotated[str, typer.Option(help="The agency's name.")] = "TODO: the agency's name",
+        list[str] | None,
+        typer.Option(
+            help=f"Jurisdiction profile: {', '.join(available_profiles())}; default: the "
+            "agency's state's, where there is one."
+        ),
+    ] = None,
+    agency: Annotated[
+        str | None,
+        typer.Option(help="The agency's id, e.g. 'sac-pd'; default: the one agency added."),
+    ] = None,
+    name: Annotated[str | None, typer.Option(help="The agency's name; default: as added.")] = None,
     agency_state: Annotated[
-        str | None, typer.Option("--state", help="Two-letter state; default: the profile's.")
+        str | None, typer.Option("--state", help="Two-letter state; default: as added.")
     ] = None,
     time_zone: Annotated[
         str | None,
@@ -102,21 +154,72 @@ def init(
     ] = None,
     force: Annotated[bool, typer.Option(help="Replace an existing policy file.")] = False,
 ) -> None:
-    """Write a starting policy with every element present and TODOs to fill in."""
+    """Write a starting policy from what the database knows, with TODOs for the rest.
+
+    The agency as 'agency add' registered it, its people's job titles per role, what PlateKeeper
+    itself does and starting retention periods are filled in, for the agency to read and
+    confirm; what only the agency can say is left as TODO.
+    """
     settings = state(ctx).settings()
-    profiles = load_profiles(profile)
     path = policy_path(settings)
     if path.exists() and not force:
         raise Conflict(
             f"a policy file already exists at {path}",
             hint="Edit it, or pass --force to replace it.",
         )
-    the_state = agency_state or profiles[0].state
-    zone = require_zone(time_zone) if time_zone else ask_time_zone(the_state)
-    text = starting_policy(profiles, agency, name, the_state, zone)
+    registered = known_agency(settings, agency)
+    agency_id = agency or (registered.agency.id if registered else None)
+    if agency_id is None:
+        raise InvalidInput(
+            "no agency is registered to write the policy for",
+            hint="Add it first ('platekeeper agency add ID --name ... --state ..'), or pass "
+            "--agency and --profile.",
+        )
+    profiles = load_profiles(profile or _state_profiles(agency_state, registered))
+    known = _facts(registered, name, agency_state)
+    the_state = known.state or profiles[0].state
+    if time_zone:
+        zone = require_zone(time_zone)
+    elif registered is not None:
+        zone = registered.agency.time_zone
+    else:
+        zone = ask_time_zone(the_state)
+    known = replace(known, time_zone=zone)
+    text = starting_policy(profiles, agency_id, known)
     make_private_folders(path.parent)  # the data directory, if it is: 0700
     path.write_text(text, encoding="utf-8")
-    out.print(f"Wrote {path}. Fill in each TODO, then run 'platekeeper policy check'.")
+    left = text.count(TODO)
+    out.print(
+        f"Wrote {path} for {known.agency_name} ({_names(profiles)}): {left} TODOs to fill in."
+        " Read what is filled in too, then run 'platekeeper policy check'.",
+        soft_wrap=True,
+    )
+
+
+def _state_profiles(agency_state: str | None, registered: KnownAgency | None) -> list[str]:
+    code = (agency_state or (registered.agency.state if registered else "")).lower()
+    if code not in available_profiles():
+        raise InvalidInput(
+            f"no jurisdiction profile for state {code.upper() or '(none)'}",
+            hint=f"Pass --profile, one of: {', '.join(available_profiles())}.",
+        )
+    return [code]
+
+
+def _facts(registered: KnownAgency | None, name: str | None, given_state: str | None) -> KnownFacts:
+    if registered is None:
+        known = KnownFacts(state=given_state, today=SystemClock().now().date())
+        return replace(known, agency_name=name) if name else known
+    return KnownFacts(
+        agency_name=name or registered.agency.name,
+        state=given_state or registered.agency.state,
+        job_titles=registered.job_titles,
+        today=SystemClock().now().date(),
+    )
+
+
+def _names(profiles: list[JurisdictionProfile]) -> str:
+    return "profile " + ", ".join(profile.code for profile in profiles)
 
 
 @app.command()

@@ -23,6 +23,7 @@ from platekeeper.cli.context import open_current, state
 from platekeeper.cli.identity import AsOption, host_operator
 from platekeeper.cli.identity import person as _person
 from platekeeper.domain.holds import LegalHold, PlateSpan
+from platekeeper.domain.purges import ClassPurge
 from platekeeper.errors import InvalidInput
 from platekeeper.retention.purge import PurgeReport
 from platekeeper.services import Services
@@ -59,27 +60,29 @@ def purge(
 
 
 def print_report(report: PurgeReport) -> None:
+    """The ledger entry as plain lines, which no terminal width cuts."""
     entry = report.entry
-    title = "Purge (dry run: nothing deleted)" if entry.dry_run else "Purge"
-    table = Table("class", "cutoff", "reads", "images", "captured from", "captured to", title=title)
+    out.print("Purge (dry run: nothing deleted)" if entry.dry_run else "Purge")
     for item in entry.classes:
-        if item.skipped:
-            table.add_row(item.data_class, "-", "-", "-", escape(item.skipped), "")
-            continue
-        table.add_row(
-            item.data_class,
-            _when(item.cutoff),
-            str(item.reads),
-            str(item.images),
-            _when(item.oldest_purged),
-            _when(item.newest_purged),
-        )
-    out.print(table)
+        out.print(f"  {_class_line(item, dry_run=entry.dry_run)}", soft_wrap=True)
     out.print(f"Image days shredded: {len(entry.buckets_destroyed)}")
     for conflict in report.conflicts:
-        out.print(f"[yellow]Conflict, class not purged:[/] {escape(conflict)}")
+        out.print(f"[yellow]Conflict, class not purged:[/] {escape(conflict)}", soft_wrap=True)
     oldest = report.oldest_surviving_non_hit
     out.print(f"Oldest surviving non-hit read: {_when(oldest) if oldest else 'none'}")
+
+
+def _class_line(item: ClassPurge, *, dry_run: bool) -> str:
+    if item.skipped:
+        return f"{item.data_class}: not purged, {escape(item.skipped)}"
+    verb = "would be deleted" if dry_run else "deleted"
+    line = (
+        f"{item.data_class}: {item.reads} reads and {item.images} images {verb}, captured at or"
+        f" before {_when(item.cutoff)}"
+    )
+    if item.oldest_purged is not None:
+        line += f" (from {_when(item.oldest_purged)} to {_when(item.newest_purged)})"
+    return line
 
 
 def _when(instant: datetime | None) -> str:
@@ -139,6 +142,8 @@ def list_holds(ctx: typer.Context, username: AsOption = None) -> None:
         holds = services.holds.list(_person(services, username))
         now = services.clock.now()
     table = Table("id", "case", "status", "requested by", "approved by", "expires", "reads")
+    for column in table.columns:
+        column.overflow = "fold"  # a narrow terminal folds an id or a time; it never cuts one
     for hold in holds:
         table.add_row(*_hold_row(hold, now))
     out.print(table)

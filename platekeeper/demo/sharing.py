@@ -76,7 +76,7 @@ def _drafts(review_on: date, agreement: Agreement) -> tuple[RecipientDraft, Reci
 def describe(sharing: DemoSharing) -> str:
     """One line for the demo's report."""
     if not sharing.created:
-        return "Sharing recipients: already registered (GET /api/v1/public/recipients)."
+        return "Sharing recipients: already registered (the Sharing page, as the custodian)."
     line = "Sharing recipient registered: a California sheriff's office."
     if sharing.refused is not None:
         line += f" A federal agency was refused at registration: {sharing.refused}."

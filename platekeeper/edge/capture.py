@@ -25,7 +25,7 @@ from platekeeper.edge.queue import EdgeQueue, LocalHit
 from platekeeper.edge.wire import queued
 from platekeeper.errors import PlateKeeperError
 from platekeeper.ingest import IngestItem
-from platekeeper.ingest.images import Recogniser, capture_time, items_for
+from platekeeper.ingest.images import Recogniser, items_for, photo_date
 from platekeeper.ingest.video import Frame, PlateTracker, item_for
 from platekeeper.recognition import image_files
 from platekeeper.recognition.images import decode_image
@@ -142,7 +142,7 @@ class FolderSource:
         try:
             image = decode_image(data, str(path))
             result = self._recogniser.recognise(image)
-            items = items_for(data, image, result, capture_time(path, data))
+            items = items_for(data, image, result, photo_date(path, data).at)
         except (PlateKeeperError, OSError) as error:
             # A camera's file names often carry the plate: the name is for DEBUG only.
             log.warning("an image was not read (%s); it is skipped", type(error).__name__)

@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import FileResponse, HTMLResponse
 
 from platekeeper.domain import CameraStatus
 from platekeeper.http.auth import public
 from platekeeper.http.deps import ServicesDep
 from platekeeper.services import Services
+from platekeeper.web import STATIC_DIR
 from platekeeper.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
@@ -55,3 +56,13 @@ def recent_overview(request: Request, services: Services) -> Overview:
 def home(request: Request, services: ServicesDep) -> HTMLResponse:
     summary = recent_overview(request, services)
     return render(request, "index.html", {"overview": summary})
+
+
+@router.get("/favicon.ico", dependencies=public())
+def favicon() -> FileResponse:
+    # Pages name the SVG; browsers, feed readers and bookmarks still ask for this one by name.
+    return FileResponse(
+        STATIC_DIR / "app" / "favicon.ico",
+        media_type="image/vnd.microsoft.icon",
+        headers={"Cache-Control": "public, max-age=86400"},
+    )

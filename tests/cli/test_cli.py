@@ -27,10 +27,15 @@ from tests.policy.samples import write_complete_policy
 from tests.ports import free_port
 
 
-def run(data_dir: Path, *args: str, config: Path | None = None) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PLATEKEEPER_")}
+def run(
+    data_dir: Path, *args: str, config: Path | None = None, columns: str | None = "200"
+) -> subprocess.CompletedProcess[str]:
+    """``platekeeper`` with ``args`` in a child process, as a pipe (COLUMNS unset with None)."""
+    env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
+    env = {k: v for k, v in env.items() if not k.startswith("PLATEKEEPER_")}
     env["PLATEKEEPER_DATA_DIR"] = str(data_dir)
-    env["COLUMNS"] = "200"
+    if columns is not None:
+        env["COLUMNS"] = columns
     prefix = ["--config", str(config)] if config else []
     return subprocess.run(
         [sys.executable, "-m", "platekeeper", *prefix, *args],
@@ -154,7 +159,9 @@ def test_a_custodian_registers_an_agency_and_a_camera_whose_key_works(tmp_path: 
 def test_demo_seeds_and_shows_each_camera_key_once(tmp_path: Path) -> None:
     result = run(tmp_path, "demo", "--no-serve", "--reads", "40")
     assert result.returncode == 0, result.stderr
-    assert "40 reads stored" in result.stdout
+    assert "40 reads added." in result.stdout
+    assert "http://127.0.0.1:8080/alerts (as " in result.stdout  # the pages, not API calls
+    assert "/api/v1" not in result.stdout
     assert len(re.findall(r"pkc_\S+", result.stdout)) == 5
     logins = demo_logins(result.stdout)
     assert sorted(logins) == ["analyst", "auditor", "custodian", "officer", "supervisor"]
@@ -165,6 +172,7 @@ def test_demo_seeds_and_shows_each_camera_key_once(tmp_path: Path) -> None:
     assert again.returncode == 0, again.stderr
     assert re.findall(r"pkc_\S+", again.stdout) == []
     assert "rotate-key" in again.stdout
+    assert "the 40 reads stored by an earlier run are kept, and none added" in again.stdout
     fresh = demo_logins(again.stdout)
     secrets = demo_secrets(again.stdout)
     services = build_services(load_settings(data_dir=tmp_path))
@@ -185,8 +193,11 @@ def test_demo_seeds_and_shows_each_camera_key_once(tmp_path: Path) -> None:
         assert {hit.match_kind for hit in hits} >= {MatchKind.EXACT, MatchKind.CONFUSABLE}
         assert StateAgreement.DIFFERS in {hit.state_agreement for hit in hits}
         assert not any(hit.actionable for hit in hits)
+        assert services.store.reads.stats().read_count == 40
     finally:
         services.close()
+    more = run(tmp_path, "demo", "--no-serve", "--reads", "10", "--more")
+    assert "10 reads added to the 40 stored by an earlier run." in more.stdout
 
 
 def demo_secrets(stdout: str) -> dict[str, str]:

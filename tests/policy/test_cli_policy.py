@@ -22,6 +22,18 @@ def test_init_writes_a_policy_that_check_reports_as_incomplete(tmp_path: Path) -
     assert_user_error(again, "already exists", "--force")
 
 
+def test_init_needs_an_agency_and_a_profile_it_can_find(tmp_path: Path) -> None:
+    assert_user_error(run(tmp_path, "policy", "init"), "no agency is registered", "agency add")
+    assert run(tmp_path, "db", "upgrade").returncode == 0
+    added = run(tmp_path, "agency", "add", "austin-pd", "--name", "Austin PD", "--state", "TX")
+    assert added.returncode == 0, added.stderr
+    assert_user_error(run(tmp_path, "policy", "init"), "no jurisdiction profile for state TX")
+    init = run(tmp_path, "policy", "init", "--profile", "ca")
+    assert init.returncode == 0, init.stderr
+    written = (tmp_path / "policy.toml").read_text(encoding="utf-8")
+    assert 'id = "austin-pd"\nname = "Austin PD"\nstate = "TX"' in written
+
+
 def test_check_passes_a_complete_policy_and_show_names_the_rules(tmp_path: Path) -> None:
     write_complete_policy(tmp_path)
     check = run(tmp_path, "policy", "check")

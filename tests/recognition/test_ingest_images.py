@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,7 @@ from platekeeper.services import Services
 from platekeeper.store import ReadQuery
 from tests.cli.console import add_people, run_as
 from tests.cli.test_cli import assert_user_error, run
+from tests.conftest import FixedClock
 from tests.policy.samples import write_complete_policy
 from tests.recognition.render import compose
 
@@ -41,7 +44,9 @@ def test_each_plate_is_stored_with_its_crop_and_image_once(
     photos: Path, pipeline: PlatePipeline, ingest_services: tuple[Services, Camera]
 ) -> None:
     services, camera = ingest_services
-    source = ImageFileSource(pipeline, services.ingest, services.clock, use_file_time=False)
+    source = ImageFileSource(
+        pipeline, services.ingest, services.clock, services.store.reads, use_file_time=False
+    )
     files = sorted(photos.iterdir())
     seen: list[Path] = []
     report = source.run(camera, files, seen.append)
@@ -59,6 +64,59 @@ def test_each_plate_is_stored_with_its_crop_and_image_once(
     assert (again.stored, again.repeated) == (0, 3)
 
 
+def save_taken_on(image: Image.Image, path: Path, taken: str) -> None:
+    """Save ``image`` as a JPEG whose EXIF says it was taken at ``taken`` (YYYY:MM:DD HH:MM:SS)."""
+    exif = Image.Exif()
+    exif.get_ifd(0x8769)[0x9003] = taken
+    image.save(path, quality=92, exif=exif)
+
+
+def test_the_same_photo_dated_now_twice_is_one_read(
+    photos: Path,
+    pipeline: PlatePipeline,
+    ingest_services: tuple[Services, Camera],
+    clock: FixedClock,
+) -> None:
+    services, camera = ingest_services
+    source = ImageFileSource(
+        pipeline, services.ingest, clock, services.store.reads, use_file_time=False
+    )
+    first = source.run(camera, [photos / "b.png"])
+    clock.advance(timedelta(hours=2))  # dated now again: another capture time, the same photo
+    again = source.run(camera, [photos / "b.png", photos / "a.jpg"])
+    assert (first.stored, first.repeated) == (2, 0)
+    assert (again.stored, again.repeated) == (1, 2)
+    plates = sorted(read.plate_text for read in services.store.reads.find(ReadQuery()))
+    assert plates == ["5TRW903", "7ABC123", "KXR4821"]
+
+
+def test_photos_dated_too_long_ago_are_named_with_their_date_and_not_read(
+    tmp_path: Path,
+    pipeline: PlatePipeline,
+    ingest_services: tuple[Services, Camera],
+    clock: FixedClock,
+) -> None:
+    services, camera = ingest_services
+    image, _ = compose(["7ABC123"], seed=44)
+    save_taken_on(Image.fromarray(image), tmp_path / "old-exif.jpg", "2019:05:01 14:02:00")
+    Image.fromarray(image).save(tmp_path / "old-file.png")
+    long_ago = (clock.now() - timedelta(days=45)).timestamp()
+    os.utime(tmp_path / "old-file.png", (long_ago, long_ago))
+    save_taken_on(Image.fromarray(image), tmp_path / "future.jpg", "2030:01:01 00:00:00")
+    source = ImageFileSource(pipeline, services.ingest, clock, services.store.reads)
+    files = [tmp_path / name for name in ("old-exif.jpg", "old-file.png", "future.jpg")]
+    report = source.run(camera, files)
+    assert (report.stored, report.undated, len(report.failed)) == (0, 3, 3)
+    old_exif, old_file, future = report.failed
+    assert old_exif.endswith(
+        "old-exif.jpg: dated 2019-05-01 14:02 UTC by its EXIF date, more than 30 days ago"
+    )
+    assert "old-file.png: dated " in old_file
+    assert "by its file's time (it has no EXIF date), more than 30 days ago" in old_file
+    assert future.endswith("by its EXIF date, which is in the future")
+    assert services.store.reads.find(ReadQuery()) == []
+
+
 def test_an_unreadable_file_is_reported_and_the_rest_go_on(
     tmp_path: Path, pipeline: PlatePipeline, ingest_services: tuple[Services, Camera]
 ) -> None:
@@ -68,7 +126,9 @@ def test_an_unreadable_file_is_reported_and_the_rest_go_on(
     image, _ = compose(["7ABC123"], seed=43)
     good = tmp_path / "good.png"
     Image.fromarray(image).save(good)
-    source = ImageFileSource(pipeline, services.ingest, services.clock, use_file_time=False)
+    source = ImageFileSource(
+        pipeline, services.ingest, services.clock, services.store.reads, use_file_time=False
+    )
     report = source.run(camera, [broken, good])
     assert report.stored == 1
     assert len(report.failed) == 1
@@ -128,6 +188,35 @@ def test_ingest_images_from_the_command_line(photos: Path, tmp_path: Path) -> No
     assert "3 images: 3 reads stored, 0 already stored, 1 without plates, 0 failed." in (
         result.stdout
     )
+    again = run(data, "ingest", "images", str(photos), "--camera", "gate", "--now")
+    assert again.returncode == 0, again.stderr
+    assert "3 images: 0 reads stored, 3 already stored, 1 without plates, 0 failed." in (
+        again.stdout
+    )
+
+
+def test_ingest_images_names_old_photos_and_offers_now(photos: Path, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    assert run(data, "db", "upgrade").returncode == 0
+    write_complete_policy(data)
+    assert run(data, "agency", "add", "pd", "--name", "PD", "--state", "CA").returncode == 0
+    add_people(data, ("casey", "pd", Role.CUSTODIAN))
+    assert run_as(data, "casey", "camera", "add", "gate", "--name", "G", *POSITION).returncode == 0
+    image, _ = compose(["7ABC123"], seed=45)
+    old = tmp_path / "holiday-2019.jpg"
+    save_taken_on(Image.fromarray(image), old, "2019:05:01 14:02:00")
+    result = run(data, "ingest", "images", str(old), str(photos / "a.jpg"), "--camera", "gate")
+    assert result.returncode == 1
+    assert "2 images: 1 reads stored, 0 already stored, 0 without plates, 1 failed." in (
+        result.stdout
+    )
+    assert "holiday-2019.jpg: dated 2019-05-01 14:02 UTC by its EXIF date" in result.stderr
+    assert "again with --now" in " ".join(result.stderr.split())
+    now = run(
+        data, "ingest", "images", str(old), str(photos / "a.jpg"), "--camera", "gate", "--now"
+    )
+    assert now.returncode == 0, now.stderr
+    assert "2 images: 1 reads stored, 1 already stored" in now.stdout
 
 
 def test_ingest_video_from_the_command_line(clip: Path, tmp_path: Path) -> None:

@@ -13,6 +13,8 @@ from platekeeper.errors import Conflict, NotFound
 from platekeeper.store import ReadCursor, ReadQuery, Store, StoredOutcome
 from tests.conftest import NOW, make_agency, make_camera, make_read, make_submission
 
+DAY = timedelta(days=1)
+
 
 def test_upgrade_applies_every_migration_once(empty_store: Store) -> None:
     assert empty_store.schema_version() == 0
@@ -122,6 +124,18 @@ def test_a_resent_read_is_a_duplicate_not_a_second_row(store: Store) -> None:
         ("read-2", StoredOutcome.CREATED),
     ]
     assert store.reads.stats().read_count == 2
+
+
+def test_stored_client_ids_name_a_cameras_reads_whenever_captured(store: Store) -> None:
+    other, _ = make_camera("south-gate")
+    store.cameras.add(other)
+    store.reads.add([make_read(1), make_read(2, plate_text="5DEF456", captured_at=NOW - DAY * 3)])
+    store.reads.add([make_read(3, camera_id="south-gate")])
+    asked = {"read-1": "7ABC123", "read-2": "5DEF456", "read-3": "7ABC123", "read-9": "7ABC123"}
+    assert store.reads.stored_client_ids("main-st-north", asked) == {"read-1", "read-2"}
+    assert store.reads.stored_client_ids("south-gate", asked) == {"read-3"}
+    assert store.reads.stored_client_ids("main-st-north", {"read-1": "5DEF456"}) == set()
+    assert store.reads.stored_client_ids("main-st-north", {}) == set()
 
 
 def test_a_reused_id_with_other_content_writes_nothing_of_the_batch(store: Store) -> None:

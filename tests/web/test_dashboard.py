@@ -53,6 +53,7 @@ def test_the_dashboard_counts_without_showing_a_plate(page: Page, web_app: WebAp
     sign_in(page, web_app.person(Role.OFFICER))
     expect(page).to_have_url(f"{web_app.base_url}/dashboard")
     expect(page.get_by_role("heading", name="Dashboard", exact=True)).to_be_visible()
+    expect(page.locator("[data-agency]")).to_have_text("Demo City Police Department")
     expect(page.locator("[data-figure=reads-recent]")).to_have_text("0.2")  # 3 reads / 15 min
     expect(page.get_by_text("over the last hour (4 reads)")).to_be_visible()
     expect(page.locator("[data-figure=open-alerts]")).to_have_text("3")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import httpx
 from playwright.sync_api import Page, expect
 
 from tests.web.conftest import WebApp, shoot
@@ -26,3 +27,21 @@ def test_the_landing_page_counts_reads_without_showing_them(page: Page, web_app:
     expect(page.get_by_text("Reads stored")).to_be_visible()
     assert DISTINCTIVE_PLATE not in page.content()
     shoot(page, "home")
+
+
+def test_every_page_has_an_icon_and_the_old_address_of_one_answers(
+    page: Page, web_app: WebApp
+) -> None:
+    missing: list[str] = []
+    page.on("response", lambda r: missing.append(r.url) if r.status == 404 else None)
+    page.goto("/login")
+    icon = page.locator("link[rel=icon]").get_attribute("href")
+    assert icon is not None
+    svg = httpx.get(web_app.base_url + icon)
+    assert svg.status_code == 200
+    assert svg.headers["content-type"].startswith("image/svg+xml")
+    ico = httpx.get(web_app.base_url + "/favicon.ico")
+    assert ico.status_code == 200
+    assert ico.headers["content-type"] == "image/vnd.microsoft.icon"
+    assert ico.content[:4] == b"\x00\x00\x01\x00"  # an ICO file's header
+    assert missing == []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -103,6 +103,13 @@ class ReadRepository(Protocol):
     def any_captured(self, captured_from: datetime, captured_before: datetime) -> bool:
         """Whether any read at all, past its ceiling or not, was captured in the range: for the
         purge, which must know what is still stored, not what may be shown."""
+        ...
+
+    def stored_client_ids(self, camera_id: str, plate_keys: Mapping[str, str]) -> frozenset[str]:
+        """Those client read ids (keys of ``plate_keys``, each read's plate key its value) that
+        ``camera_id`` has a stored read under, whenever captured: for a sender whose ids name
+        content rather than a moment (image files). The plate keys let the plate index find
+        them."""
         ...
 
     def delete_captured_before(self, cutoff: datetime) -> int:

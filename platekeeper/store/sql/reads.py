@@ -5,7 +5,7 @@ read, counts per minute) and says how its expired reads are found."""
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -113,6 +113,18 @@ class SqlReads(Repository, ABC):
         query = ReadQuery(captured_from=captured_from, captured_before=captured_before, limit=1)
         sql, params = read_query_sql(query, "id", time=self._time, bound_ids=self._BOUND_IDS)
         return self._fetch_one(sql, params) is not None
+
+    def stored_client_ids(self, camera_id: str, plate_keys: Mapping[str, str]) -> frozenset[str]:
+        if not plate_keys:
+            return frozenset()
+        keys, ids = sorted(set(plate_keys.values())), list(plate_keys)
+        rows = self._fetch_all(
+            "SELECT client_read_id FROM reads"
+            f" WHERE plate_key IN ({_marks(keys)}) AND camera_id = ?"
+            f" AND client_read_id IN ({_marks(ids)})",
+            (*keys, camera_id, *ids),
+        )
+        return frozenset(row[0] for row in rows)
 
     def _within_ceilings(self) -> tuple[str, Row]:
         """``AND (...)``: the read is within its class's ceiling or held; empty without one."""
@@ -264,6 +276,10 @@ def read_where_sql(
         params += [at, at, query.after.read_id]
     where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
     return where, params
+
+
+def _marks(values: Sequence[object]) -> str:
+    return ", ".join("?" for _ in values)
 
 
 def _folded(column: str) -> str:

@@ -105,7 +105,13 @@ def dashboard(request: Request, caller: CallerDep, services: ServicesDep) -> HTM
     figures = figures_for(services, caller)
     granted = permissions_of(caller.roles)
     actions = [action for action in ACTIONS if action.permission in granted]
-    context = {"figures": figures, "actions": actions, **_chart_context(granted)}
+    agency = services.store.agencies.get(person(caller).account.agency_id)
+    context = {
+        "figures": figures,
+        "actions": actions,
+        "agency_name": agency.name if agency is not None else person(caller).account.agency_id,
+        **_chart_context(granted),
+    }
     return render(request, "pages/dashboard/index.html", context, caller=caller)
 
 

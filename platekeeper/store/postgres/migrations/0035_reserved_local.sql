@@ -1,2 +1,0 @@
--- placeholder for the lead's numbering; not committed
-SELECT 1;
