@@ -29,11 +29,12 @@ from platekeeper.ingest.sources.xml import XmlDoc, load_xml
 NAME = "hikvision"
 _DOCUMENT_PARTS = ("anpr.xml", "xml_file", "MoveDetection.xml")
 _SCALE = 100.0
-# Best first: the detection picture is the scene; a vehicle picture stands in for it.
+# Our kind of each picture type, best last: the detection picture (the scene) wins over the
+# vehicle picture, which stands in for it when the camera sends no scene.
 _IMAGE_TYPES = {
     "licensePlatePicture": "crop",
-    "detectionPicture": "image",
     "vehiclePicture": "image",
+    "detectionPicture": "image",
 }
 _NO_PLATE = frozenset({"unknown", "无车牌", "noplate"})
 
@@ -108,15 +109,21 @@ def _pictures(anpr: XmlDoc, parts: Mapping[str, bytes]) -> dict[str, bytes]:
     """The pictures the event lists, by our kind; a listed picture the request lacks is named."""
     found: dict[str, bytes] = {}
     listing = anpr.child("pictureInfoList")
-    for info in [] if listing is None else listing.children("pictureInfo"):
+    infos = [] if listing is None else listing.children("pictureInfo")
+    rank = list(_IMAGE_TYPES)
+    for info in sorted(infos, key=lambda info: _rank(rank, info.optional_text("type"))):
         kind = _IMAGE_TYPES.get(info.optional_text("type") or "")
         name = info.optional_text("fileName")
-        if kind is None or name is None or kind in found:
+        if kind is None or name is None:
             continue
         if name not in parts:
             raise problem(info.where("fileName"), f"names part {name!r}, which the request lacks")
         found[kind] = parts[name]
     return found
+
+
+def _rank(rank: list[str], kind: str | None) -> int:
+    return rank.index(kind) if kind in rank else -1
 
 
 def _gps(info: XmlDoc | None) -> n.GeoPoint | None:
