@@ -154,7 +154,14 @@ async def read_parts(
         raise InvalidInput(f"the multipart body cannot be read: {exc}") from None
     parts: dict[str, bytes] = {}
     for name, value in form.multi_items():
-        parts[name] = await value.read() if isinstance(value, UploadFile) else value.encode()
+        if isinstance(value, UploadFile):
+            parts[name] = await value.read()
+            # Some devices name a picture by its file name, not its form name (Hikvision's
+            # ``<fileName>``): reachable by both, the form name winning.
+            if value.filename:
+                parts.setdefault(value.filename, parts[name])
+        else:
+            parts[name] = value.encode()
     await form.close()
     return parts
 

@@ -37,15 +37,23 @@ class BlueIrisSource:
 
 
 def _best_plate(doc: Doc) -> Doc:
-    """The ALPR module's most confident plate among the AI results of ``&JSON``."""
+    """The ALPR module's most confident plate: among the AI results of Blue Iris's ``&JSON``
+    (a list of ``{"api", "found": <module response>}``), or in a bare CodeProject.AI response
+    (``{"predictions": [...]}``) placed in ``json`` or sent as the whole body."""
     value = doc.data.get("json")
-    results = value if isinstance(value, list) else []
+    if isinstance(value, dict):
+        responses = [doc.doc("json")]
+    elif isinstance(value, list):
+        responses = [
+            result.optional_doc("found") or Doc({}, result.path)
+            for result in Doc({"json": value}, doc.path).docs("json")
+        ]
+    else:
+        responses = [doc]
     found = [
         prediction
-        for index, result in enumerate(Doc({"json": results}).docs("json"))
-        for prediction in (result.optional_doc("found") or Doc({}, f"body.json.{index}")).docs(
-            "predictions"
-        )
+        for response in responses
+        for prediction in response.docs("predictions")
         if prediction.has("plate")
     ]
     if not found:

@@ -1,15 +1,21 @@
-"""Genetec AutoVu: the SharpV's read posted as XML over HTTP, and Security Center's read export
-(the same ``<Read>`` element, one per file or wrapped in ``<Reads>``).
+"""Genetec AutoVu: the SharpV's read posted as XML over HTTP, and Security Center's read export.
 
-Written from Genetec's AutoVu SharpV "HTTP/XML third-party output" and Security Center's
-"LPR read export" descriptions as we know them (SharpV firmware 13.x, Security Center 5.11);
-the element names are checked here as this module reads them, not against a published schema,
-so confirm a device's output against docs/integrations.md before relying on it. A read carries
-its ``ReadId`` (a UUID), which a resend repeats; ``State`` is a bare US state or Canadian
-province code when ``Country`` is absent or US.
+Checked against Genetec's "Metadata reference for license plate reads" (SharpV's default XML
+template: an ``<AutoVu>`` element with ``Plate``, ``State`` as a full name or an abbreviation,
+``UTCDate`` as ``yyyy:MM:dd`` and ``UTCTime``, ``ContextImage``/``PlateImage`` in base64,
+``LongitudeX``/``LatitudeY``, ``Guid`` and an optional ``ConfidenceScore`` 0-100) and Security
+Center's AutoVu third-party data export (``<Read>`` with ``DateUtc``/``TimeUtc``, the plate under
+``Vehicle``, ``PlateState``, ``Attribute name="Confidence Score"``, ``ReadId`` or ``Id``). Both
+may come one per request or wrapped in an outer element. SharpV's template is editable: extra
+elements are ignored, and an older ``<Read>`` with an ISO ``DateTime`` is still read.
+
+A read without a confidence score was accepted by the camera against its own threshold; it is
+recorded as 1.0 (docs/integrations.md says so).
 """
 
 from __future__ import annotations
+
+from datetime import UTC, datetime
 
 from platekeeper.ingest.sources import normalise as n
 from platekeeper.ingest.sources.base import XML, Context, Parsed, Payload, SourceRead
@@ -18,6 +24,8 @@ from platekeeper.ingest.sources.xml import XmlDoc, load_xml
 
 NAME = "genetec"
 _SCALE = 100.0
+_READS = ("AutoVu", "Read", "Hotlist")
+_UNSCORED = 100.0
 
 
 class GenetecSource:
@@ -26,34 +34,43 @@ class GenetecSource:
 
     def parse(self, payload: Payload, context: Context) -> Parsed:
         root = load_xml(payload.body)
-        reads = [root] if root.element.tag == "Read" else root.children("Read")
+        if root.element.tag in _READS:
+            reads = [root]
+        else:
+            reads = [read for tag in _READS for read in root.children(tag)]
         if not reads:
-            raise problem(root.path, "holds no <Read> element")
+            raise problem(root.path, "holds no <AutoVu> or <Read> element")
         return Parsed(tuple(_read(read, context) for read in reads))
 
 
 def _read(read: XmlDoc, context: Context) -> SourceRead:
-    country = (read.optional_text("Country") or "us").lower()
-    image = read.optional_text("ContextImage")
-    crop = read.optional_text("PlateImage")
+    plate_at = read.find("Plate")
+    if plate_at is None:
+        raise problem(read.where("Plate"), "is missing")
+    image = read.deep_text("ContextImage")
+    crop = read.deep_text("PlateImage")
+    country = (read.deep_text("Country") or "us").lower()
     submission = n.submission(
         NAME,
-        read.text("ReadId"),
+        _event_id(read, plate_at),
         read.path,
-        plate_text=n.plate_text(read.text("Plate"), read.where("Plate")),
-        confidence=n.confidence(read.number("Confidence"), read.where("Confidence"), scale=_SCALE),
-        captured_at=n.captured_at(read.text("DateTime"), read.where("DateTime"), context.zone),
+        plate_text=n.plate_text(plate_at.text(""), plate_at.path),
+        confidence=_confidence(read),
+        captured_at=_captured_at(read, context),
         region=n.region_code(
-            read.optional_text("State") or country, bare_subdivisions_of=n.region_code(country)
+            read.deep_text("State") or read.deep_text("PlateState") or country,
+            bare_subdivisions_of=n.region_code(country),
         ),
-        location=n.location(read.optional_number("Latitude"), read.optional_number("Longitude")),
+        location=n.location(
+            _number(read, "LatitudeY", "Latitude"), _number(read, "LongitudeX", "Longitude")
+        ),
         vehicle=n.vehicle(
             read.path,
-            color=read.optional_text("VehicleColor"),
-            make=read.optional_text("VehicleMake"),
-            model=read.optional_text("VehicleModel"),
-            body_type=read.optional_text("VehicleType"),
-            direction=read.optional_text("Direction"),
+            color=read.deep_text("VehicleColor") or read.attribute("Vehicle Color"),
+            make=read.deep_text("VehicleMake") or read.attribute("Vehicle Make"),
+            model=read.deep_text("VehicleModel") or read.attribute("Vehicle Model"),
+            body_type=read.deep_text("VehicleType") or read.attribute("Vehicle Type"),
+            direction=read.deep_text("Direction") or read.attribute("Relative Motion"),
         ),
     )
     return SourceRead(
@@ -61,3 +78,67 @@ def _read(read: XmlDoc, context: Context) -> SourceRead:
         image=None if image is None else n.b64_image(image, read.where("ContextImage")),
         crop=None if crop is None else n.b64_image(crop, read.where("PlateImage")),
     )
+
+
+def _event_id(read: XmlDoc, plate_at: XmlDoc) -> str:
+    found = read.deep_text("Guid") or read.deep_text("ReadId") or read.optional_text("Id")
+    if found is not None:
+        return found
+    # A template without an id: the unit, the instant and the plate name the read.
+    unit = read.deep_text("SourceName") or read.deep_text("CameraName") or "-"
+    when = read.deep_text("UTCDate") or read.deep_text("DateUtc") or read.deep_text("DateTime")
+    time = read.deep_text("UTCTime") or read.deep_text("TimeUtc") or ""
+    return f"{unit}:{when}T{time}:{plate_at.text('')}"
+
+
+def _captured_at(read: XmlDoc, context: Context) -> datetime:
+    date = read.deep_text("UTCDate")
+    if date is not None:  # SharpV: yyyy:MM:dd and HH:mm:ss[.fff], in UTC
+        return _utc(f"{date.replace(':', '-', 2)}T{_time(read, 'UTCTime')}", read.where("UTCDate"))
+    date = read.deep_text("DateUtc")
+    if date is not None:  # Security Center: MM/dd/yyyy or ISO, and HH:mm:ss, in UTC
+        if "/" in date:
+            month, day, year = date.split("/", 2)
+            date = f"{year}-{month}-{day}"
+        return _utc(f"{date}T{_time(read, 'TimeUtc')}", read.where("DateUtc"))
+    return n.captured_at(read.text("DateTime"), read.where("DateTime"), context.zone)
+
+
+def _time(read: XmlDoc, name: str) -> str:
+    value = read.deep_text(name)
+    if value is None:
+        raise problem(read.where(name), "is missing")
+    return value
+
+
+def _utc(text: str, where: str) -> datetime:
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        raise problem(where, f"{text!r} is not a date and time") from None
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+
+
+def _confidence(read: XmlDoc) -> float:
+    for name in ("ConfidenceScore", "Confidence"):
+        if read.deep_text(name) is not None:
+            return n.confidence(_number(read, name) or 0.0, read.where(name), scale=_SCALE)
+    score = read.attribute("Confidence Score")
+    if score is None:
+        return n.confidence(_UNSCORED, read.path, scale=_SCALE)
+    try:
+        value = float(score)
+    except ValueError:
+        raise problem(read.where("Confidence Score"), f"must be a number, not {score!r}") from None
+    return n.confidence(value, read.where("Confidence Score"), scale=_SCALE)
+
+
+def _number(read: XmlDoc, *names: str) -> float | None:
+    for name in names:
+        value = read.deep_text(name)
+        if value is not None:
+            try:
+                return float(value)
+            except ValueError:
+                raise problem(read.where(name), f"must be a number, not {value!r}") from None
+    return None

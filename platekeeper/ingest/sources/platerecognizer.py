@@ -37,6 +37,11 @@ class PlateRecognizerSource:
         else:
             doc = load_json(payload.body)
         # Stream wraps the result in {"hook": ..., "data": ...}; Snapshot's response is bare.
+        if doc.has("hook"):
+            # Stream's other events (a heartbeat, say) keep the camera known, nothing more.
+            event = doc.doc("hook").optional_text("event")
+            if event not in (None, "recognition", "image.done"):
+                return Parsed(heartbeat=True)
         data = doc.doc("data") if doc.has("hook") else doc
         return Parsed(tuple(_reads(data, context, image)))
 
@@ -51,7 +56,7 @@ def _reads(data: Doc, context: Context, image: bytes | None) -> list[SourceRead]
     for index, result in enumerate(results):
         submission = n.submission(
             NAME,
-            f"{stamp}:{index}",
+            f"{data.optional_text('camera_id') or '-'}:{stamp}:{index}",
             result.path,
             plate_text=n.plate_text(result.text("plate"), result.where("plate")),
             confidence=n.confidence(result.number("score"), result.where("score"), scale=_SCALE),

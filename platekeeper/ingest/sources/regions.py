@@ -73,6 +73,24 @@ _ALPHA2 = frozenset(alpha2 for alpha2, _, _ in _COUNTRIES)
 _BY_ALPHA3 = {alpha3: alpha2 for alpha2, alpha3, _ in _COUNTRIES}
 _BY_NUMBER = {number: alpha2 for alpha2, _, number in _COUNTRIES}
 _SPLIT = re.compile(r"[-_ ]")
+# Full names, as Genetec's SharpV writes ``<State>`` by default (``California``).
+_NAME_PAIRS = (
+    "alabama=us-al alaska=us-ak arizona=us-az arkansas=us-ar california=us-ca colorado=us-co "
+    "connecticut=us-ct delaware=us-de district_of_columbia=us-dc florida=us-fl georgia=us-ga "
+    "hawaii=us-hi idaho=us-id illinois=us-il indiana=us-in iowa=us-ia kansas=us-ks "
+    "kentucky=us-ky louisiana=us-la maine=us-me maryland=us-md massachusetts=us-ma "
+    "michigan=us-mi minnesota=us-mn mississippi=us-ms missouri=us-mo montana=us-mt "
+    "nebraska=us-ne nevada=us-nv new_hampshire=us-nh new_jersey=us-nj new_mexico=us-nm "
+    "new_york=us-ny north_carolina=us-nc north_dakota=us-nd ohio=us-oh oklahoma=us-ok "
+    "oregon=us-or pennsylvania=us-pa rhode_island=us-ri south_carolina=us-sc "
+    "south_dakota=us-sd tennessee=us-tn texas=us-tx utah=us-ut vermont=us-vt virginia=us-va "
+    "washington=us-wa west_virginia=us-wv wisconsin=us-wi wyoming=us-wy alberta=ca-ab "
+    "british_columbia=ca-bc manitoba=ca-mb new_brunswick=ca-nb "
+    "newfoundland_and_labrador=ca-nl nova_scotia=ca-ns northwest_territories=ca-nt "
+    "nunavut=ca-nu ontario=ca-on prince_edward_island=ca-pe quebec=ca-qc saskatchewan=ca-sk "
+    "yukon=ca-yt "
+)
+_NAMED = dict(pair.split("=", 1) for pair in _NAME_PAIRS.split())
 
 
 def region_code(value: object, *, bare_subdivisions_of: str | None = None) -> str | None:
@@ -84,6 +102,9 @@ def region_code(value: object, *, bare_subdivisions_of: str | None = None) -> st
     if isinstance(value, bool) or value is None:
         return None
     text = str(value).strip().lower()
+    named = _NAMED.get("_".join(text.replace(".", "").split()))
+    if named is not None:
+        return named
     if text.isdigit():
         return _BY_NUMBER.get(int(text))
     parts = _SPLIT.split(text)

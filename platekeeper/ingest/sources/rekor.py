@@ -60,7 +60,8 @@ def _group(doc: Doc, context: Context) -> SourceRead:
     )
     return SourceRead(
         submission,
-        image=_image(doc, "best_plate_jpeg"),
+        # The whole frame where the agent sends it, else the documented top-level vehicle crop.
+        image=_image(doc, "best_plate_jpeg") or _image(doc, "vehicle_crop_jpeg"),
         crop=_image(best, "plate_crop_jpeg"),
         per_frame=doc.data.get("is_preview") is True,
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from platekeeper.ingest.sources import normalise as n
 from platekeeper.ingest.sources.base import JSON, Context, Parsed, Payload, SourceRead
-from platekeeper.ingest.sources.fields import load_json
+from platekeeper.ingest.sources.fields import Doc, load_json
 
 NAME = "survision"
 _SCALE = 100.0
@@ -28,7 +28,7 @@ class SurvisionSource:
         anpr = load_json(payload.body).doc("anpr")
         decision = anpr.doc("decision")
         stamp = anpr.text("@date")
-        jpeg = decision.optional_text("jpeg")
+        jpeg = decision.optional_text("jpeg") if decision.has("jpeg") else _first_jpeg(decision)
         submission = n.submission(
             NAME,
             anpr.optional_text("@id") or f"{stamp}:{decision.optional_text('@plate')}",
@@ -43,3 +43,17 @@ class SurvisionSource:
         )
         image = None if jpeg is None else n.b64_image(jpeg, decision.where("jpeg"))
         return Parsed((SourceRead(submission, image=image),))
+
+
+def _first_jpeg(decision: Doc) -> str | None:
+    """The first picture of ``jpegs`` (``{"jpeg": "<base64>"}`` or a list of them)."""
+    jpegs = decision.optional_doc("jpegs")
+    if jpegs is None:
+        return None
+    for value in jpegs.data.values():
+        items = value if isinstance(value, list) else [value]
+        for item in items:
+            text = item.get("#text") if isinstance(item, dict) else item
+            if isinstance(text, str) and text.strip():
+                return text
+    return None

@@ -1,8 +1,10 @@
 """Verkada: the licence plate webhook its Command platform posts (``webhook_type`` ``lpr``).
 
-Written from Verkada's API documentation for webhooks (LPR event, 2024 API). The read's images
-stay with Verkada (``image_url`` is a signed, expiring link); PlateKeeper stores the read
-without them.
+Checked against Verkada's API reference for the LPR webhook (``data.camera_id``, ``created`` in
+seconds, ``detected`` in milliseconds, ``license_plate_number``, ``confidence`` 0-1,
+``license_plate_state``, ``image_url``). ``webhook_id`` names the webhook subscription, not the
+event, so the read is named by its camera and detection time. The image stays with Verkada
+(``image_url`` is a signed, expiring link); PlateKeeper stores the read without it.
 """
 
 from __future__ import annotations
@@ -25,10 +27,12 @@ class VerkadaSource:
         if kind != "lpr":
             raise problem(doc.where("webhook_type"), f"{kind!r} is not a licence plate event")
         data = doc.doc("data")
-        stamp = data.raw("created")
+        # ``detected`` (ms) is when the plate was seen; ``created`` (s) when the event was made.
+        key = "detected" if data.has("detected") else "created"
+        stamp = data.raw(key)
         submission = n.submission(
             NAME,
-            doc.optional_text("webhook_id") or f"{data.text('camera_id')}:{stamp}",
+            f"{data.text('camera_id')}:{stamp}",
             data.path,
             plate_text=n.plate_text(
                 data.text("license_plate_number"), data.where("license_plate_number")
@@ -36,7 +40,7 @@ class VerkadaSource:
             confidence=n.confidence(
                 data.number("confidence"), data.where("confidence"), scale=_SCALE
             ),
-            captured_at=n.captured_at(stamp, data.where("created"), context.zone),
+            captured_at=n.captured_at(stamp, data.where(key), context.zone),
             region=n.region_code(
                 data.optional_text("license_plate_state"), bare_subdivisions_of="us"
             ),

@@ -27,12 +27,38 @@ class XmlDoc:
     def children(self, name: str) -> list[XmlDoc]:
         return [XmlDoc(found, self.where(name)) for found in self.element.findall(name)]
 
+    def find(self, name: str) -> XmlDoc | None:
+        """The first element ``name`` at any depth (a vendor's template may nest it)."""
+        found = self.element.find(name)
+        if found is None:
+            found = self.element.find(f".//{name}")
+        return None if found is None else XmlDoc(found, self.where(name))
+
+    def deep_text(self, name: str) -> str | None:
+        """The text of the first ``name`` at any depth, or None when absent or empty."""
+        found = self.find(name)
+        text = None if found is None or found.element.text is None else found.element.text
+        return (text or "").strip() or None
+
+    def attribute(self, name: str) -> str | None:
+        """An ``<Attribute name="...">`` value at any depth (Security Center's export)."""
+        for found in self.element.iter("Attribute"):
+            if found.get("name") == name and found.text and found.text.strip():
+                return found.text.strip()
+        return None
+
     def optional_text(self, name: str) -> str | None:
         found = self.element.find(name)
         text = None if found is None or found.text is None else found.text.strip()
         return text or None
 
     def text(self, name: str) -> str:
+        """The text of child ``name``, or of this element itself when ``name`` is empty."""
+        if not name:
+            own = (self.element.text or "").strip()
+            if not own:
+                raise problem(self.path, "is empty")
+            return own
         value = self.optional_text(name)
         if value is None:
             raise problem(self.where(name), "is missing")
