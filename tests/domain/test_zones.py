@@ -4,7 +4,6 @@ instant on its clock, daylight saving included."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-
 from zoneinfo import ZoneInfo
 
 import pytest

@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Request
@@ -27,7 +27,7 @@ from platekeeper.access import (
 from platekeeper.access.thumbnails import data_uri
 from platekeeper.domain import Camera, PlateRead
 from platekeeper.domain.permissions import Permission, permissions_of
-from platekeeper.domain.zones import local_datetime
+from platekeeper.domain.zones import instant_of, local_datetime
 from platekeeper.errors import FieldError, InvalidInput, PermissionDenied
 from platekeeper.http.auth import Caller, CallerDep, requires
 from platekeeper.http.deps import ServicesDep
@@ -35,7 +35,7 @@ from platekeeper.services import Services
 from platekeeper.web.maps import draw_map, places_of_cameras, places_of_reads
 from platekeeper.web.pages.caller import person
 from platekeeper.web.pages.wording import form_problem
-from platekeeper.web.rendering import agency_zone, render
+from platekeeper.web.rendering import agency_zone, caller_zone, render
 from platekeeper.web.tiles import tile_layer
 
 router = APIRouter(include_in_schema=False)
@@ -91,8 +91,11 @@ def basis_query(basis: Basis) -> str:
     return urlencode({"purpose": basis.purpose_code or "", "case_number": basis.case_number or ""})
 
 
-def parse_utc(name: str, text: str, problems: list[FieldError]) -> datetime | None:
-    """A ``datetime-local`` value, read as UTC; a problem is added to ``problems``."""
+def parse_local(
+    name: str, text: str, problems: list[FieldError], zone: str, *, later: bool = False
+) -> datetime | None:
+    """A ``datetime-local`` value, read on the agency's clock in ``zone`` (``later``: the end
+    of a range, see ``instant_of``); a problem is added to ``problems``."""
     if not text.strip():
         return None
     try:
@@ -100,7 +103,7 @@ def parse_utc(name: str, text: str, problems: list[FieldError]) -> datetime | No
     except ValueError:
         problems.append(FieldError(name, f"{text!r} is not a date and time"))
         return None
-    return instant.replace(tzinfo=UTC) if instant.tzinfo is None else instant.astimezone(UTC)
+    return instant_of(instant, zone, later=later)
 
 
 def rows_of(
@@ -315,8 +318,11 @@ def _history(
     paging: Paging,
 ) -> Found:
     problems: list[FieldError] = []
-    start = parse_utc("captured_from", field(query, "captured_from"), problems)
-    end = parse_utc("captured_before", field(query, "captured_before"), problems)
+    zone = caller_zone(services, caller)
+    start = parse_local("captured_from", field(query, "captured_from"), problems, zone)
+    end = parse_local(
+        "captured_before", field(query, "captured_before"), problems, zone, later=True
+    )
     if problems:
         raise InvalidInput("the time range is not valid", fields=problems)
     return services.read_access.vehicle_history(

@@ -44,11 +44,11 @@ from platekeeper.web.pages.reads import (
     field,
     href_with,
     page_links,
-    parse_utc,
+    parse_local,
     rows_of,
 )
 from platekeeper.web.pages.wording import LABELS, FieldProblem, form_problem
-from platekeeper.web.rendering import NO_STORE, render
+from platekeeper.web.rendering import NO_STORE, caller_zone, render
 from platekeeper.web.tiles import tile_layer
 
 router = APIRouter(include_in_schema=False)
@@ -84,11 +84,12 @@ class SearchForm:
             basis=basis_of(query),
         )
 
-    def criteria(self) -> SearchCriteria:
-        """The search to run, or ``InvalidInput`` naming every field that cannot be read."""
+    def criteria(self, zone: str) -> SearchCriteria:
+        """The search to run, its times typed on the clock of ``zone``, or ``InvalidInput``
+        naming every field that cannot be read."""
         problems: list[FieldError] = []
-        start = parse_utc("captured_from", self.captured_from, problems)
-        end = parse_utc("captured_before", self.captured_before, problems)
+        start = parse_local("captured_from", self.captured_from, problems, zone)
+        end = parse_local("captured_before", self.captured_before, problems, zone, later=True)
         area = self.area.area(problems)
         if problems:
             raise InvalidInput(
@@ -107,7 +108,7 @@ class SearchForm:
             tolerate_misreads=self.tolerate_misreads,
         )
 
-    def faults(self) -> list[FieldProblem]:
+    def faults(self, zone: str) -> list[FieldProblem]:
         """What is wrong with the plate fields and the time range, found in the form itself:
         the service refuses these in a sentence that names no field, or not at all when the
         purpose was refused first. Each in people's words, under its label."""
@@ -125,8 +126,8 @@ class SearchForm:
             )
             if text and (wrong := _refusal_of(check, text)) is not None
         ]
-        start = parse_utc("captured_from", self.captured_from, [])
-        end = parse_utc("captured_before", self.captured_before, [])
+        start = parse_local("captured_from", self.captured_from, [], zone)
+        end = parse_local("captured_before", self.captured_before, [], zone, later=True)
         if start is not None and end is not None and start >= end:
             faults.append(
                 _fault("captured_before", f"must be later than {LABELS['captured_from']}")
@@ -177,10 +178,11 @@ def search(request: Request, services: ServicesDep, caller: CallerDep) -> HTMLRe
     }
     area: GeoArea | None = None
     status_code = 200
+    zone = caller_zone(services, caller)
     # A first visit shows the form; anything submitted, even an empty form, is a search.
     if request.query_params:
         try:
-            criteria = form.criteria()
+            criteria = form.criteria(zone)
             area = criteria.area
             paging = Paging.of(request.query_params, services)
             found = services.read_access.search(
@@ -190,7 +192,7 @@ def search(request: Request, services: ServicesDep, caller: CallerDep) -> HTMLRe
                 _results(request.query_params, caller, form, cameras, paging=paging, found=found)
             )
         except REFUSALS as refusal:
-            context["problem"] = form_problem(refusal, "search", form.faults())
+            context["problem"] = form_problem(refusal, "search", form.faults(zone))
             status_code = refusal.status
     # The reads found are drawn where each was taken: a patrol car's where it was at the time.
     shown = context.get("found")
@@ -278,7 +280,7 @@ class _Exported:
 def _export(request: Request, services: Services, caller: Caller, fmt: ExportFormat) -> _Exported:
     form = SearchForm.of(request.query_params)
     paging = Paging.of(request.query_params, services)
-    criteria = form.criteria()
+    criteria = form.criteria(caller_zone(services, caller))
     page = paging.page(crops=fmt is ExportFormat.PDF, export=fmt)
     found = services.read_access.search(caller.requester, form.basis, criteria, page=page)
     return _Exported(form, paging, found, agency_cameras(services, caller))
