@@ -155,10 +155,10 @@ def test_a_vehicle_history_needs_a_purpose_then_shows_a_timeline_and_a_map(
     assert len(history.event.image_refs) == 3
     assert log.find(AccessFilter(username="avery", action="images:view")) == []
 
-    page.get_by_label("From (UTC)").fill("2026-11-28T00:00:00")
+    page.get_by_label("From (America/Los_Angeles)").fill("2026-11-28T00:00:00")
     with page.expect_navigation():
         page.get_by_role("button", name="Show again").click()
-    expect(days).to_have_text(["Saturday 2026-11-28 · 2 reads (UTC)"])
+    expect(days).to_have_text(["Saturday 2026-11-28 · 2 reads (America/Los_Angeles)"])
 
 
 def test_an_officer_sees_a_read_but_no_vehicle_history(page: Page, web_app: WebApp) -> None:

@@ -154,8 +154,8 @@ def test_a_refusal_names_each_field_as_the_form_labels_it(
     sign_in(page, web_app.person(Role.ANALYST), next_path="/search")
     page.get_by_label("Plate (exact)").fill("7ABC123")
     page.get_by_label("Partial plate").fill("7AB*")
-    page.get_by_label("From (UTC)").fill("2026-11-28T10:00:00")
-    page.get_by_label("Before (UTC)").fill("2026-11-28T09:00:00")
+    page.get_by_label("From (America/Los_Angeles)").fill("2026-11-28T10:00:00")
+    page.get_by_label("Before (America/Los_Angeles)").fill("2026-11-28T09:00:00")
     search(page)
     refusal = page.get_by_role("alert")
     expect(refusal).to_be_in_viewport()
@@ -175,7 +175,7 @@ def test_a_refusal_names_each_field_as_the_form_labels_it(
     )
     # Nothing typed is lost, and each problem leads to its field.
     expect(page.get_by_label("Plate (exact)")).to_have_value("7ABC123")
-    expect(page.get_by_label("From (UTC)")).to_have_value("2026-11-28T10:00")
+    expect(page.get_by_label("From (America/Los_Angeles)")).to_have_value("2026-11-28T10:00")
     refusal.get_by_role("link", name="Case number").click()
     expect(page.get_by_label("Case number")).to_be_focused()
     no_sideways_scrolling(page)
@@ -187,7 +187,7 @@ def test_a_refusal_names_each_field_as_the_form_labels_it(
     page.get_by_label("Partial plate").fill("")
     search(page)
     expect(page.get_by_role("alert").get_by_role("listitem")).to_have_text(
-        ["Before (UTC): must be later than From (UTC)"]
+        ["Before: must be later than From"]
     )
     page.context.close()
 
@@ -265,7 +265,10 @@ def test_a_vehicles_history_is_a_timeline_of_thumbnails_by_day_a_page_at_a_time(
     expect(timeline).to_be_in_viewport()
     expect(timeline.get_by_role("status")).to_have_text("Reads 1 to 3, newest first; more matched.")
     expect(timeline.locator("li.day h3")).to_have_text(
-        ["Saturday 2026-11-28 · 2 reads (UTC)", "Friday 2026-11-27 · 1 read (UTC)"]
+        [
+            "Saturday 2026-11-28 · 2 reads (America/Los_Angeles)",
+            "Friday 2026-11-27 · 1 read (America/Los_Angeles)",
+        ]
     )
     expect(timeline.get_by_role("img", name="Plate crop of 7ABC123")).to_have_count(3)
     no_sideways_scrolling(page)
@@ -275,7 +278,9 @@ def test_a_vehicles_history_is_a_timeline_of_thumbnails_by_day_a_page_at_a_time(
     with page.expect_navigation():
         timeline.get_by_role("link", name="Next page").click()
     expect(timeline.get_by_role("status")).to_have_text("Read 4; the last of them.")
-    expect(timeline.locator("li.day h3")).to_have_text(["Friday 2026-11-27 · 1 read (UTC)"])
+    expect(timeline.locator("li.day h3")).to_have_text(
+        ["Friday 2026-11-27 · 1 read (America/Los_Angeles)"]
+    )
     entries = web_app.services.store.access_log.find(
         AccessFilter(username="avery", action="vehicles:history")
     )

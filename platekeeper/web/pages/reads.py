@@ -249,7 +249,7 @@ def _detail(
     images = Permission.IMAGES_VIEW in granted
     image_base = f"/api/v1/reads/{quote(read.id, safe='')}/image?{basis_query(basis)}"
     [row] = rows_of([read], cameras, basis, caller)
-    places = places_of_reads([read], cameras)
+    places = places_of_reads([read], cameras, caller_zone(services, caller))
     # A fixed camera's reads are where it stands: one marker then, not two on top of each other.
     taken_at = {place.position for place in places}
     places += [
@@ -303,7 +303,10 @@ def vehicle_history(
         found=found,
         days=days_of(rows, agency_zone(request, caller.scope.agency_id)),
         links=page_links(action, query, paging, found),
-        map=draw_map(places_of_reads(found.reads, cameras), tiles=tile_layer(services)),
+        map=draw_map(
+            places_of_reads(found.reads, cameras, caller_zone(services, caller)),
+            tiles=tile_layer(services),
+        ),
     )
     return render(request, "pages/reads/history.html", context, caller=caller)
 

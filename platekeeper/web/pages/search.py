@@ -197,7 +197,7 @@ def search(request: Request, services: ServicesDep, caller: CallerDep) -> HTMLRe
     # The reads found are drawn where each was taken: a patrol car's where it was at the time.
     shown = context.get("found")
     places = places_of_cameras(cameras.values())
-    places += places_of_reads(shown.reads if isinstance(shown, Found) else [], cameras)
+    places += places_of_reads(shown.reads if isinstance(shown, Found) else [], cameras, zone)
     context["map"] = draw_map(
         places, area=area, tiles=tile_layer(services), min_span_m=SEARCH_MAP_SPAN_M
     )
