@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -221,7 +222,42 @@ def test_selected_results_go_to_the_hold_form_as_read_ids(page: Page, web_app: W
     expect(hold).to_have_attribute("formaction", "/holds/new")
     with page.expect_navigation():
         hold.click()
-    assert page.url == f"{web_app.base_url}/holds/new?read={reads[0].id}&read={reads[2].id}"
+    assert page.url == (
+        f"{web_app.base_url}/holds/new?case_number={CASE}&purpose={PURPOSE}"
+        f"&read={reads[0].id}&read={reads[2].id}"
+    )
+    # The search's case is the hold's to begin with.
+    expect(page.get_by_label("Case number")).to_have_value(CASE)
+
+
+def test_who_may_not_share_hands_the_selection_to_a_custodian_as_a_link(
+    page: Page, web_app: WebApp
+) -> None:
+    reads = five_reads(web_app)
+    search_the_camera(page, web_app)
+    handoff = page.get_by_role("button", name="Copy link for the custodian")
+    handoff.click()
+    link = page.locator("output.handoff")
+    expect(link).to_have_text("Select the reads to hand over first.")
+    boxes = page.locator('input[type="checkbox"][name="read"][form="selected-reads"]')
+    boxes.nth(1).check()
+    handoff.click()
+    expected = (
+        f"{web_app.base_url}/sharing/new?case_number={CASE}&purpose={PURPOSE}&read={reads[1].id}"
+    )
+    expect(link).to_contain_text(expected)
+    # No plate in the link: read ids only.
+    assert "7ABC" not in (link.text_content() or "")
+
+    # The custodian who opens the link finds the share request filled in for those reads.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign out").click()
+    path = quote(expected.removeprefix(web_app.base_url), safe="")
+    sign_in(page, web_app.person(Role.CUSTODIAN), next_path=path)
+    expect(page.get_by_role("heading", name="Share the selected reads")).to_be_visible()
+    expect(page.get_by_label("Purpose (a code, such as stolen-vehicle)")).to_have_value(PURPOSE)
+    expect(page.get_by_label("Case number at the requesting agency")).to_have_value(CASE)
+    expect(page.get_by_role("table").get_by_text(reads[1].id)).to_be_visible()
 
 
 def test_the_page_on_screen_exports_as_a_pdf_with_its_crops_logged_as_an_export(
