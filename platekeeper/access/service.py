@@ -92,12 +92,14 @@ class ReadAccess:
         *,
         page: Page = FIRST_PAGE,
     ) -> Found:
-        """Every read of one plate in the requester's agency, newest first: one page."""
+        """Every read of one plate in the requester's agency, newest first: one page. A page
+        for export (``page.export``) is logged as an export, in its format, as a search's is."""
         criteria = SearchCriteria(
             plate=plate, captured_from=captured_from, captured_before=captured_before
         )
         query = criteria.query_elements() | page.query_elements()
-        access = Access(who, basis, Permission.VEHICLES_HISTORY, query)
+        action = Permission.VEHICLES_HISTORY if page.export is None else Permission.READS_EXPORT
+        access = Access(who, basis, action, query)
         return self._find(access, criteria, page)
 
     def read(self, who: Person, basis: Basis, read_id: str) -> PlateRead:

@@ -20,8 +20,10 @@ from platekeeper.cli.identity import AsOption, person
 from platekeeper.cli.time_zones import ask_time_zone, policy_zone
 from platekeeper.domain import Agency, CameraKind, CameraStatus, GeoPoint
 from platekeeper.domain.cameras import CameraSourceSettings, DeviceAuth, FramePolicy
+from platekeeper.domain.zones import UTC_ZONE, local_time
 from platekeeper.errors import InvalidInput
 from platekeeper.ingest.cameras import CameraDraft
+from platekeeper.services import Services
 
 agency_app = typer.Typer(help="Register agencies.", no_args_is_help=True)
 camera_app = typer.Typer(help="Register cameras and issue their ingest keys.", no_args_is_help=True)
@@ -104,15 +106,24 @@ def list_cameras(ctx: typer.Context, as_user: AsOption = None) -> None:
     services = open_current(state(ctx).settings())
     try:
         cameras = services.cameras.list(person(services, as_user))
+        zones = {camera.agency_id: _zone(services, camera.agency_id) for camera in cameras}
     finally:
         services.close()
-    table = Table("id", "agency", "name", "kind", "status", "last contact (UTC)")
+    table = Table("id", "agency", "name", "kind", "status", "last contact")
     for camera in cameras:
-        contact = (
-            camera.last_contact_at.strftime("%Y-%m-%d %H:%M") if camera.last_contact_at else "never"
-        )
-        table.add_row(camera.id, camera.agency_id, camera.name, camera.kind, camera.status, contact)
+        contact = camera.last_contact_at
+        shown = "never" if contact is None else local_time(contact, zones[camera.agency_id], _AT)
+        table.add_row(camera.id, camera.agency_id, camera.name, camera.kind, camera.status, shown)
     out.print(table)
+
+
+_AT = "%Y-%m-%d %H:%M %Z"
+"""A last contact as the agency's people read it: on its clock, the zone named."""
+
+
+def _zone(services: Services, agency_id: str) -> str:
+    agency = services.store.agencies.get(agency_id)
+    return UTC_ZONE if agency is None else agency.time_zone
 
 
 @camera_app.command("rotate-key")

@@ -9,7 +9,7 @@ have no entry: the agency names its zone.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from platekeeper.errors import InvalidInput
@@ -78,3 +78,20 @@ def local_iso(instant: datetime, zone: str) -> str:
 def local_datetime(instant: datetime, zone: str) -> datetime:
     """``instant`` on the agency's clock, for grouping by local day or hour."""
     return instant.astimezone(ZoneInfo(zone))
+
+
+def instant_of(wall: datetime, zone: str, *, later: bool = False) -> datetime:
+    """The UTC instant of ``wall``, a time read off the agency's clock in ``zone`` (an aware
+    ``wall`` keeps its own offset). Twice a year the clock is ambiguous: an hour repeated when it
+    goes back is read as its first pass, or its second when ``later`` (an end of a range, so that
+    the range covers both passes); a time it skipped going forward is read as the same distance
+    past the change (02:30 on a spring-forward night is 03:30), as the person meant a moment
+    that did happen."""
+    if wall.tzinfo is not None:
+        return wall.astimezone(UTC)
+    first = wall.replace(tzinfo=ZoneInfo(zone))
+    # zoneinfo reads a skipped time with the offset before the change (fold 0), which lands
+    # it past the change; a skipped time does not come back from UTC as it was written.
+    skipped = first.astimezone(UTC).astimezone(first.tzinfo).replace(tzinfo=None) != wall
+    chosen = first if skipped or not later else first.replace(fold=1)
+    return chosen.astimezone(UTC)

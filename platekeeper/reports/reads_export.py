@@ -8,6 +8,7 @@ logged by ``access.ReadAccess`` before it gets here.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from platekeeper import __version__
 from platekeeper.access.thumbnails import data_uri
 from platekeeper.domain import PlateRead
+from platekeeper.domain.zones import local_iso, local_time
 from platekeeper.reports.policy_document import html_to_pdf
 
 _CSV_COLUMNS = (
@@ -27,12 +29,19 @@ _CSV_COLUMNS = (
 )  # fmt: skip
 
 
-def reads_csv(reads: Iterable[PlateRead], camera_names: Mapping[str, str] | None = None) -> str:
-    """``reads`` as CSV, one row each; with ``camera_names`` a ``camera_name`` column too."""
+def reads_csv(
+    reads: Iterable[PlateRead],
+    camera_names: Mapping[str, str] | None = None,
+    zone: str | None = None,
+) -> str:
+    """``reads`` as CSV, one row each; with ``camera_names`` a ``camera_name`` column too, and
+    with ``zone`` a ``captured_at_local`` column: the time on the agency's clock (``captured_at``
+    stays UTC, as the API gives it, so that files from anywhere compare)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     named = camera_names is not None
-    writer.writerow((*_CSV_COLUMNS, "camera_name") if named else _CSV_COLUMNS)
+    header = (*_CSV_COLUMNS, "camera_name") if named else _CSV_COLUMNS
+    writer.writerow(header if zone is None else (*header, "captured_at_local"))
     for read in reads:
         location = read.location
         row: tuple[object, ...] = (
@@ -47,6 +56,8 @@ def reads_csv(reads: Iterable[PlateRead], camera_names: Mapping[str, str] | None
         )
         if camera_names is not None:
             row = (*row, csv_safe(camera_names.get(read.camera_id, read.camera_id)))
+        if zone is not None:
+            row = (*row, local_iso(read.captured_at, zone))
         writer.writerow(row)
     return buffer.getvalue()
 
@@ -97,9 +108,11 @@ def reads_pdf(document: ReadsDocument) -> bytes:
 
 @cache
 def _environment() -> Environment:
-    return Environment(
+    environment = Environment(
         loader=PackageLoader("platekeeper.reports", "templates"),
         autoescape=select_autoescape(["html"]),
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    environment.filters["local"] = functools.partial(local_time, spec="%Y-%m-%d %H:%M:%S")
+    return environment

@@ -15,11 +15,11 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
 from enum import StrEnum
 
 from platekeeper.domain import Camera, CameraKind, GeoPoint, PlateRead
 from platekeeper.domain.geo import GeoArea, GeoBox, GeoCircle
+from platekeeper.domain.zones import UTC_ZONE, local_time
 
 EARTH_CIRCUMFERENCE_M = 40_075_016.686
 """At the equator, on the WGS 84 sphere Web Mercator uses."""
@@ -222,9 +222,12 @@ def draw_map(
     )
 
 
-def places_of_reads(reads: Iterable[PlateRead], cameras: Mapping[str, Camera]) -> list[Place]:
+def places_of_reads(
+    reads: Iterable[PlateRead], cameras: Mapping[str, Camera], zone: str = UTC_ZONE
+) -> list[Place]:
     """One place per position where ``reads`` were taken (the read's own, or else its fixed
-    camera's), labelled with the camera's name, the number of reads and the newest time."""
+    camera's), labelled with the camera's name, the number of reads and the newest time on the
+    agency's clock in ``zone``."""
     grouped: dict[GeoPoint, list[PlateRead]] = {}
     for read in reads:
         camera = cameras.get(read.camera_id)
@@ -237,7 +240,7 @@ def places_of_reads(reads: Iterable[PlateRead], cameras: Mapping[str, Camera]) -
         name = there[0].camera_id if camera is None else camera.name
         newest = max(read.captured_at for read in there)
         count = f"{len(there)} read{'s' if len(there) > 1 else ''}"
-        detail = f"{name}: {count}, newest {_utc(newest)}"
+        detail = f"{name}: {count}, newest {local_time(newest, zone, _SHOWN)}"
         moving = camera is not None and camera.kind is CameraKind.MOBILE
         kind = PlaceKind.PATROL if moving else PlaceKind.READ
         places.append(Place(f"{name} ({len(there)})", position, kind, detail))
@@ -461,5 +464,5 @@ def _marker_box(marker: Marker) -> _Box:
     return (marker.x - half, marker.y - half, marker.x + half, marker.y + half)
 
 
-def _utc(instant: datetime) -> str:
-    return instant.strftime("%Y-%m-%d %H:%M UTC")
+_SHOWN = "%Y-%m-%d %H:%M %Z"
+"""A time in a marker's hover text: to the minute, with the zone's abbreviation."""

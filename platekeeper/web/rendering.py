@@ -88,8 +88,18 @@ def render(
 
 def agency_zone(request: Request, agency_id: str | None) -> str:
     """The time zone of ``agency_id`` (UTC for none, as for the host's console)."""
-    agency = None if agency_id is None else _services(request).store.agencies.get(agency_id)
+    return zone_of(_services(request), agency_id)
+
+
+def zone_of(services: Services, agency_id: str | None) -> str:
+    """The time zone of ``agency_id`` (UTC for none, as for the host's console)."""
+    agency = None if agency_id is None else services.store.agencies.get(agency_id)
     return UTC_ZONE if agency is None else agency.time_zone
+
+
+def caller_zone(services: Services, caller: Caller) -> str:
+    """The clock the times ``caller`` types and reads are on: their agency's."""
+    return zone_of(services, caller.scope.agency_id)
 
 
 def _services(request: Request) -> Services:

@@ -240,3 +240,17 @@ def test_export_and_history_are_logged_as_themselves(world: World) -> None:
     history = world.access.vehicle_history(ANALYST, BASIS, "7ABC123")
     assert len(history.reads) == 2
     assert world.sink.last.action == "vehicles:history"
+
+
+def test_a_vehicle_history_exported_is_logged_as_an_export_of_that_history(world: World) -> None:
+    csv_page = Page(export=ExportFormat.CSV)
+    exported = world.access.vehicle_history(ANALYST, BASIS, "7ABC123", page=csv_page)
+    assert len(exported.reads) == 2
+    assert world.sink.last.action == "reads:export"
+    assert world.sink.last.query == {"plate": "7ABC123", "export": "csv"}
+    assert world.sink.last.read_ids == tuple(read.id for read in exported.reads)
+    # Exporting is a permission of its own: an officer, who may not export, is refused it.
+    with pytest.raises(PermissionDenied):
+        world.access.vehicle_history(OFFICER, BASIS, "7ABC123", page=csv_page)
+    assert world.sink.last.action == "reads:export"
+    assert world.sink.last.outcome is AccessOutcome.DENIED

@@ -9,7 +9,9 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import httpx
 import pyotp
@@ -119,8 +121,18 @@ def test_a_custodian_registers_an_agency_and_a_camera_whose_key_works(tmp_path: 
     services = build_services(load_settings(data_dir=tmp_path))
     try:
         assert services.ingest.authenticate(key.group()).id == "j-st"
+        services.store.cameras.record_contact("j-st", datetime(2026, 7, 15, 20, 30, tzinfo=UTC))
     finally:
         services.close()
+    # The last contact reads on the agency's clock (the agency's zone comes from its state).
+    reopened = build_services(load_settings(data_dir=tmp_path))
+    try:
+        registered = reopened.store.agencies.list()[0]
+    finally:
+        reopened.close()
+    shown = datetime(2026, 7, 15, 20, 30, tzinfo=UTC).astimezone(ZoneInfo(registered.time_zone))
+    listed = run_as(tmp_path, "casey", "camera", "list")
+    assert f"{shown:%Y-%m-%d %H:%M %Z}" in listed.stdout.replace("\n", " "), listed.stdout
     assert_user_error(
         run_as(
             tmp_path,

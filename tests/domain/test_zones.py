@@ -4,11 +4,18 @@ instant on its clock, daylight saving included."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from platekeeper.domain import Agency
-from platekeeper.domain.zones import local_iso, local_time, require_zone, zone_for_state
+from platekeeper.domain.zones import (
+    instant_of,
+    local_iso,
+    local_time,
+    require_zone,
+    zone_for_state,
+)
 from platekeeper.errors import InvalidInput
 
 WINTER = datetime(2026, 1, 15, 20, 30, tzinfo=UTC)
@@ -48,3 +55,23 @@ def test_an_agency_takes_its_states_zone_unless_given_one() -> None:
     assert given.time_zone == "America/Toronto"
     with pytest.raises(InvalidInput):
         Agency("x-pd", "X", "CA", WINTER, time_zone="Mars/Olympus")
+
+
+def test_a_time_typed_on_the_agencys_clock_is_the_instant_it_names() -> None:
+    pacific = "America/Los_Angeles"
+    assert instant_of(datetime(2026, 1, 15, 12, 30), pacific) == WINTER
+    assert instant_of(datetime(2026, 7, 15, 13, 30), pacific) == SUMMER
+    assert instant_of(datetime(2026, 1, 15, 20, 30), "UTC") == WINTER
+    assert instant_of(WINTER.astimezone(ZoneInfo("Asia/Tokyo")), pacific) == WINTER
+
+
+def test_the_clocks_changes_are_read_as_the_person_meant() -> None:
+    pacific = "America/Los_Angeles"
+    # 02:30 on 8 March 2026 never happened in California: it is read as 03:30 PDT.
+    skipped = instant_of(datetime(2026, 3, 8, 2, 30), pacific)
+    assert skipped == datetime(2026, 3, 8, 10, 30, tzinfo=UTC)
+    assert instant_of(datetime(2026, 3, 8, 2, 30), pacific, later=True) == skipped
+    # 01:30 on 1 November 2026 happened twice: a start takes the first, an end the second.
+    repeated = datetime(2026, 11, 1, 1, 30)
+    assert instant_of(repeated, pacific) == datetime(2026, 11, 1, 8, 30, tzinfo=UTC)
+    assert instant_of(repeated, pacific, later=True) == datetime(2026, 11, 1, 9, 30, tzinfo=UTC)

@@ -4,7 +4,7 @@ naming another agency's read or none is refused."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from urllib.parse import quote, urlencode
 
 from playwright.sync_api import Locator, Page, expect
@@ -159,6 +159,8 @@ def test_the_custodian_holds_reads_selected_in_a_search(page: Page, web_app: Web
     expect(row).to_contain_text("casey")
     [hold] = web_app.services.store.legal_holds.list("demo-pd")
     assert set(hold.read_ids) == {read.id for read in reads}
+    # "Held until 2027-05-31 00:00" on the agency's clock: midnight Pacific daylight time.
+    assert hold.expires_at == datetime(2027, 5, 31, 7, 0, tzinfo=UTC)
     [shown] = web_app.services.store.access_log.find(
         AccessFilter(username="casey", action="holds:select", outcome=AccessOutcome.ALLOWED)
     )

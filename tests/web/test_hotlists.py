@@ -54,7 +54,9 @@ def test_a_manager_creates_a_list_and_adds_an_entry(page: Page, web_app: WebApp)
     expect(page.get_by_role("status")).to_have_text("The hot list was created.")
 
     form = page.get_by_role("region", name="Add an entry")
-    expect(form.get_by_text("this one expires on 2026-12-28 12:00 UTC")).to_be_visible()
+    expect(
+        form.get_by_text("this one expires on 2026-12-28 04:00 (America/Los_Angeles)")
+    ).to_be_visible()
     form.get_by_label("Plate").fill("7ABC123")
     form.get_by_label("State").fill("CA")
     form.get_by_label("Reason").fill("stolen vehicle")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -140,6 +140,13 @@ def test_reads_are_grouped_by_where_they_were_taken() -> None:
     assert elsewhere.label == "Camera main-st-north (2)"
     assert elsewhere.detail.endswith(f"newest {(NOW - timedelta(hours=1)):%Y-%m-%d %H:%M} UTC")
     assert [place.kind for place in places] == [PlaceKind.READ, PlaceKind.READ]
+
+
+def test_a_markers_time_is_on_the_agencys_clock() -> None:
+    camera, _ = make_camera("main-st-north")
+    read = replace(make_read(0), captured_at=datetime(2026, 7, 15, 20, 30, tzinfo=UTC))
+    [place] = places_of_reads([read], {camera.id: camera}, "America/Los_Angeles")
+    assert place.detail.endswith("newest 2026-07-15 13:30 PDT")
 
 
 def test_cameras_without_a_position_are_left_off() -> None:

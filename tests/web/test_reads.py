@@ -3,7 +3,11 @@ audited API, positions on an offline map, and plate text shown as text, never as
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -155,10 +159,48 @@ def test_a_vehicle_history_needs_a_purpose_then_shows_a_timeline_and_a_map(
     assert len(history.event.image_refs) == 3
     assert log.find(AccessFilter(username="avery", action="images:view")) == []
 
-    page.get_by_label("From (UTC)").fill("2026-11-28T00:00:00")
+    page.get_by_label("From (America/Los_Angeles)").fill("2026-11-28T00:00:00")
     with page.expect_navigation():
         page.get_by_role("button", name="Show again").click()
-    expect(days).to_have_text(["Saturday 2026-11-28 · 2 reads (UTC)"])
+    expect(days).to_have_text(["Saturday 2026-11-28 · 2 reads (America/Los_Angeles)"])
+
+
+def test_the_history_on_screen_exports_as_csv_and_pdf_each_logged_as_an_export(
+    page: Page, web_app: WebApp
+) -> None:
+    now = web_app.clock.now()
+    older = web_app.ingest("7ABC123", index=1, captured_at=now - timedelta(days=2))
+    newer = web_app.ingest("7ABC123", index=0)
+    web_app.ingest("5DEF456", index=2)
+    sign_in(page, web_app.person(Role.ANALYST), next_path="/vehicles/7ABC123")
+    state_basis_and_open(page, "Show the history")
+    page.get_by_label("From (America/Los_Angeles)").fill(
+        f"{now - timedelta(days=1):%Y-%m-%dT%H:%M:%S}"
+    )
+    with page.expect_navigation():
+        page.get_by_role("button", name="Show again").click()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="CSV").click()
+    assert download.value.suggested_filename == f"history-{CASE}-page-1.csv"
+    text = Path(download.value.path()).read_text(encoding="utf-8")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [row["read_id"] for row in rows] == [newer.id]
+    pacific = newer.captured_at.astimezone(ZoneInfo("America/Los_Angeles"))
+    assert rows[0]["captured_at_local"] == pacific.isoformat(timespec="microseconds")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="PDF with the crops").click()
+    assert download.value.suggested_filename == f"history-{CASE}-page-1.pdf"
+    assert Path(download.value.path()).read_bytes().startswith(b"%PDF")
+
+    exports = web_app.services.store.access_log.find(
+        AccessFilter(username="avery", action="reads:export")
+    )
+    assert sorted(entry.event.query["export"] for entry in exports) == ["csv", "pdf"]
+    for entry in exports:
+        assert entry.event.case_number == CASE
+        assert entry.event.query["plate"] == "7ABC123"
+        assert entry.event.read_ids == (newer.id,)
+        assert older.id not in entry.event.read_ids
 
 
 def test_an_officer_sees_a_read_but_no_vehicle_history(page: Page, web_app: WebApp) -> None:

@@ -6,8 +6,9 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -24,6 +25,9 @@ from tests.web.conftest import WebApp, shoot, sign_in
 
 PURPOSE = "stolen-vehicle"
 CASE = "2026-000123"
+PACIFIC = "America/Los_Angeles"
+"""The test agency's clock (California's), on which its people type times."""
+TYPED = "%Y-%m-%dT%H:%M:%S"
 
 
 @pytest.fixture
@@ -192,12 +196,12 @@ def test_a_camera_an_area_and_a_time_range_narrow_the_search(page: Page, web_app
     page.get_by_role("combobox", name="Camera").select_option(web_app.camera.id)
     search(page)
     expect_plates(page, ["7ABC123", "8OLD888"])
-    page.get_by_label("From (UTC)").fill("2026-11-28T00:00:00")
+    page.get_by_label("From (America/Los_Angeles)").fill("2026-11-28T00:00:00")
     search(page)
     expect_plates(page, ["7ABC123"])
 
     page.get_by_role("combobox", name="Camera").select_option("")
-    page.get_by_label("From (UTC)").fill("")
+    page.get_by_label("From (America/Los_Angeles)").fill("")
     assert at_camera.location is not None
     for edge, degrees in {"South": 38.5, "West": -121.6, "North": 38.7, "East": -121.4}.items():
         page.get_by_label(edge, exact=True).fill(str(degrees))
@@ -208,6 +212,29 @@ def test_a_camera_an_area_and_a_time_range_narrow_the_search(page: Page, web_app
     search(page)
     expect(page.get_by_role("alert")).to_contain_text("south-west corner")
     expect(page.get_by_label("North", exact=True)).to_have_value("38.0")
+
+
+def test_a_time_range_typed_on_the_agencys_clock_finds_the_reads_of_that_local_hour(
+    page: Page, web_app: WebApp
+) -> None:
+    # 01:30 and 09:30 Pacific on 27 November; read as UTC, 09:00 to 10:00 would find the first.
+    web_app.ingest("7ABC123", index=0, captured_at=datetime(2026, 11, 27, 9, 30, tzinfo=UTC))
+    web_app.ingest("7ABC123", index=1, captured_at=datetime(2026, 11, 27, 17, 30, tzinfo=UTC))
+    open_search(page, web_app)
+    expect(page.get_by_role("group", name="When, on the agency's clock")).to_be_visible()
+    state_basis(page)
+    page.get_by_label("Plate (exact)").fill("7ABC123")
+    page.get_by_label(f"From ({PACIFIC})").fill("2026-11-27T09:00:00")
+    page.get_by_label(f"Before ({PACIFIC})").fill("2026-11-27T10:00:00")
+    search(page)
+    table = page.get_by_role("table", name="Reads matching the search")
+    expect(table.locator("tbody time")).to_have_text(["2026-11-27 09:30:00 PST"])
+    [entry] = web_app.services.store.access_log.find(
+        AccessFilter(username="avery", action="reads:search")
+    )
+    assert len(entry.event.read_ids) == 1
+    # The form keeps what was typed, on the same clock.
+    expect(page.get_by_label(f"From ({PACIFIC})")).to_have_value("2026-11-27T09:00")
 
 
 def test_the_map_shows_the_agencys_cameras(page: Page, web_app: WebApp) -> None:
@@ -240,8 +267,8 @@ def test_a_search_reaching_back_needs_a_supervisors_approval(page: Page, web_app
     approvals = web_app.services.approvals
     request = approvals.request(analyst, Basis(PURPOSE, CASE), start, end, "Burglary series.")
     approvals.decide(supervisor, request.id, approve=True)
-    page.get_by_label("From (UTC)").fill(start.strftime("%Y-%m-%dT%H:%M:%S"))
-    page.get_by_label("Before (UTC)").fill(end.strftime("%Y-%m-%dT%H:%M:%S"))
+    page.get_by_label(f"From ({PACIFIC})").fill(f"{start.astimezone(ZoneInfo(PACIFIC)):{TYPED}}")
+    page.get_by_label(f"Before ({PACIFIC})").fill(f"{end.astimezone(ZoneInfo(PACIFIC)):{TYPED}}")
     page.get_by_label("Supervisor's approval").fill(request.id)
     search(page)
     expect_plates(page, ["7ABC123"])

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -154,8 +155,8 @@ def test_a_refusal_names_each_field_as_the_form_labels_it(
     sign_in(page, web_app.person(Role.ANALYST), next_path="/search")
     page.get_by_label("Plate (exact)").fill("7ABC123")
     page.get_by_label("Partial plate").fill("7AB*")
-    page.get_by_label("From (UTC)").fill("2026-11-28T10:00:00")
-    page.get_by_label("Before (UTC)").fill("2026-11-28T09:00:00")
+    page.get_by_label("From (America/Los_Angeles)").fill("2026-11-28T10:00:00")
+    page.get_by_label("Before (America/Los_Angeles)").fill("2026-11-28T09:00:00")
     search(page)
     refusal = page.get_by_role("alert")
     expect(refusal).to_be_in_viewport()
@@ -175,7 +176,7 @@ def test_a_refusal_names_each_field_as_the_form_labels_it(
     )
     # Nothing typed is lost, and each problem leads to its field.
     expect(page.get_by_label("Plate (exact)")).to_have_value("7ABC123")
-    expect(page.get_by_label("From (UTC)")).to_have_value("2026-11-28T10:00")
+    expect(page.get_by_label("From (America/Los_Angeles)")).to_have_value("2026-11-28T10:00")
     refusal.get_by_role("link", name="Case number").click()
     expect(page.get_by_label("Case number")).to_be_focused()
     no_sideways_scrolling(page)
@@ -187,7 +188,7 @@ def test_a_refusal_names_each_field_as_the_form_labels_it(
     page.get_by_label("Partial plate").fill("")
     search(page)
     expect(page.get_by_role("alert").get_by_role("listitem")).to_have_text(
-        ["Before (UTC): must be later than From (UTC)"]
+        ["Before: must be later than From"]
     )
     page.context.close()
 
@@ -221,7 +222,42 @@ def test_selected_results_go_to_the_hold_form_as_read_ids(page: Page, web_app: W
     expect(hold).to_have_attribute("formaction", "/holds/new")
     with page.expect_navigation():
         hold.click()
-    assert page.url == f"{web_app.base_url}/holds/new?read={reads[0].id}&read={reads[2].id}"
+    assert page.url == (
+        f"{web_app.base_url}/holds/new?case_number={CASE}&purpose={PURPOSE}"
+        f"&read={reads[0].id}&read={reads[2].id}"
+    )
+    # The search's case is the hold's to begin with.
+    expect(page.get_by_label("Case number")).to_have_value(CASE)
+
+
+def test_who_may_not_share_hands_the_selection_to_a_custodian_as_a_link(
+    page: Page, web_app: WebApp
+) -> None:
+    reads = five_reads(web_app)
+    search_the_camera(page, web_app)
+    handoff = page.get_by_role("button", name="Copy link for the custodian")
+    handoff.click()
+    link = page.locator("output.handoff")
+    expect(link).to_have_text("Select the reads to hand over first.")
+    boxes = page.locator('input[type="checkbox"][name="read"][form="selected-reads"]')
+    boxes.nth(1).check()
+    handoff.click()
+    expected = (
+        f"{web_app.base_url}/sharing/new?case_number={CASE}&purpose={PURPOSE}&read={reads[1].id}"
+    )
+    expect(link).to_contain_text(expected)
+    # No plate in the link: read ids only.
+    assert "7ABC" not in (link.text_content() or "")
+
+    # The custodian who opens the link finds the share request filled in for those reads.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign out").click()
+    path = quote(expected.removeprefix(web_app.base_url), safe="")
+    sign_in(page, web_app.person(Role.CUSTODIAN), next_path=path)
+    expect(page.get_by_role("heading", name="Share the selected reads")).to_be_visible()
+    expect(page.get_by_label("Purpose (a code, such as stolen-vehicle)")).to_have_value(PURPOSE)
+    expect(page.get_by_label("Case number at the requesting agency")).to_have_value(CASE)
+    expect(page.get_by_role("table").get_by_text(reads[1].id)).to_be_visible()
 
 
 def test_the_page_on_screen_exports_as_a_pdf_with_its_crops_logged_as_an_export(
@@ -265,7 +301,10 @@ def test_a_vehicles_history_is_a_timeline_of_thumbnails_by_day_a_page_at_a_time(
     expect(timeline).to_be_in_viewport()
     expect(timeline.get_by_role("status")).to_have_text("Reads 1 to 3, newest first; more matched.")
     expect(timeline.locator("li.day h3")).to_have_text(
-        ["Saturday 2026-11-28 · 2 reads (UTC)", "Friday 2026-11-27 · 1 read (UTC)"]
+        [
+            "Saturday 2026-11-28 · 2 reads (America/Los_Angeles)",
+            "Friday 2026-11-27 · 1 read (America/Los_Angeles)",
+        ]
     )
     expect(timeline.get_by_role("img", name="Plate crop of 7ABC123")).to_have_count(3)
     no_sideways_scrolling(page)
@@ -275,7 +314,9 @@ def test_a_vehicles_history_is_a_timeline_of_thumbnails_by_day_a_page_at_a_time(
     with page.expect_navigation():
         timeline.get_by_role("link", name="Next page").click()
     expect(timeline.get_by_role("status")).to_have_text("Read 4; the last of them.")
-    expect(timeline.locator("li.day h3")).to_have_text(["Friday 2026-11-27 · 1 read (UTC)"])
+    expect(timeline.locator("li.day h3")).to_have_text(
+        ["Friday 2026-11-27 · 1 read (America/Los_Angeles)"]
+    )
     entries = web_app.services.store.access_log.find(
         AccessFilter(username="avery", action="vehicles:history")
     )

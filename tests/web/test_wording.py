@@ -31,7 +31,7 @@ from platekeeper.web.pages.wording import FieldProblem, form_problem, reworded
         ),
         (
             FieldError("captured_from", "'soon' is not a date and time"),
-            "From (UTC): enter a date and time, or leave it empty",
+            "From: enter a date and time, or leave it empty",
         ),
         (
             FieldError("north", "is missing"),

@@ -8,7 +8,7 @@ values arrive as text and are converted here, each conversion naming its field w
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 from typing import Any, TypeVar
 
@@ -16,6 +16,7 @@ from fastapi import Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from platekeeper.domain.permissions import Permission, permissions_of
+from platekeeper.domain.zones import local_time
 from platekeeper.errors import FieldError, InvalidInput, PlateKeeperError
 from platekeeper.http.auth import Caller
 from platekeeper.web.rendering import render
@@ -67,9 +68,9 @@ def decimal(value: str, field: str, label: str) -> float | None:
         raise invalid(field, f"{label} is not a number") from None
 
 
-def local_input(value: datetime | None) -> str:
-    """``value`` as a ``datetime-local`` input shows it, in UTC."""
-    return "" if value is None else value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M")
+def local_input(value: datetime | None, zone: str) -> str:
+    """``value`` as a ``datetime-local`` input shows it, on the agency's clock in ``zone``."""
+    return "" if value is None else local_time(value, zone, "%Y-%m-%dT%H:%M")
 
 
 def choice(kind: type[E], value: str, field: str, label: str) -> E:

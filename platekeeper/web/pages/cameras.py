@@ -1,6 +1,7 @@
 """Cameras for custodians: every camera of the agency with its status and last contact; register
-one, change its status, rotate its ingest key. What ``platekeeper camera ...`` does at the
-console, through the same service, which checks and logs each change.
+one, change its status, rotate its ingest key; and the agency's clock, the time zone its pages,
+exports and reports show. What ``platekeeper camera ...`` and ``platekeeper agency time-zone``
+do at the console, through the same service, which checks and logs each change.
 
 A camera's ingest key is shown once, on the page that answers its registration or rotation, and
 never again: only its hash is kept.
@@ -22,6 +23,7 @@ from platekeeper.domain.edge import EdgeHealth
 from platekeeper.domain.gate import Person
 from platekeeper.domain.permissions import Permission
 from platekeeper.domain.time import spoken_span
+from platekeeper.domain.zones import STATE_ZONES
 from platekeeper.errors import PlateKeeperError
 from platekeeper.http.auth import Caller, CallerDep, requires
 from platekeeper.http.deps import ServicesDep
@@ -33,7 +35,10 @@ from platekeeper.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
 
-NOTICES = {"status": "The camera's status was changed."}
+NOTICES = {
+    "status": "The camera's status was changed.",
+    "zone": "The agency's time zone was changed: pages, exports and reports now show it.",
+}
 
 
 def _admin(caller: Caller) -> Person:
@@ -128,6 +133,27 @@ def rotate_key(
     return _key_page(request, caller, camera, key, registered=False)
 
 
+@router.post(
+    "/cameras/time-zone",
+    response_class=HTMLResponse,
+    dependencies=requires(Permission.POLICY_MANAGE),
+)
+def set_time_zone(
+    request: Request,
+    time_zone: Annotated[str, Form(max_length=64)],
+    services: ServicesDep,
+    caller: CallerDep,
+) -> Response:
+    """The agency's time zone, as ``platekeeper agency time-zone`` sets it (logged as
+    ``agency:time-zone``)."""
+    try:
+        services.cameras.set_time_zone(_admin(caller), time_zone)
+    except PlateKeeperError as error:
+        context = {**_context(services, caller, CameraForm()), "zone_typed": time_zone}
+        return refused(request, "pages/cameras/index.html", context, caller, error)
+    return done("/cameras?done=zone#zone-title")
+
+
 def _key_page(
     request: Request, caller: Caller, camera: Camera, key: str, *, registered: bool
 ) -> HTMLResponse:
@@ -147,6 +173,7 @@ def _context(services: Services, caller: Caller, form: CameraForm) -> dict[str, 
         "kinds": list(CameraKind),
         "statuses": list(CameraStatus),
         "typed": form,
+        "zone_choices": sorted(set(STATE_ZONES.values())),
     }
 
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import TypeVar
 
 from fastapi import Request
 
+from platekeeper.domain.zones import instant_of
 from platekeeper.errors import FieldError, InvalidInput, PlateKeeperError
 
 MAX_SELECTED = 1000
@@ -65,15 +66,16 @@ def selected_ids(values: Iterable[str]) -> tuple[str, ...]:
     return ids
 
 
-def utc_minute(text: str, name: str) -> datetime | None:
-    """A ``datetime-local`` input's value (``2026-11-28T10:30``), read as UTC; None if empty."""
+def local_minute(text: str, name: str, zone: str, *, later: bool = False) -> datetime | None:
+    """A ``datetime-local`` input's value (``2026-11-28T10:30``), read on the agency's clock in
+    ``zone`` (``later``: the end of a range, see ``instant_of``); None if empty."""
     if not text:
         return None
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
         raise _invalid(name, "is not a date and time such as 2026-11-28T10:30") from None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    return instant_of(moment, zone, later=later)
 
 
 def day(text: str, name: str) -> date | None:

@@ -27,12 +27,12 @@ from platekeeper.web.pages.caller import person
 from platekeeper.web.pages.fields import (
     Entry,
     id_list,
+    local_minute,
     required,
     selected_ids,
     typed,
-    utc_minute,
 )
-from platekeeper.web.rendering import render
+from platekeeper.web.rendering import caller_zone, render
 
 router = APIRouter(include_in_schema=False)
 _MANAGE = requires(Permission.HOLDS_MANAGE)
@@ -70,7 +70,7 @@ async def request_hold(request: Request, services: ServicesDep, caller: CallerDe
     person(caller)
     who = caller.requester
     try:
-        expires_at, read_ids, plates = _asked(values)
+        expires_at, read_ids, plates = _asked(values, caller_zone(services, caller))
         await run_in_threadpool(
             lambda: services.holds.request(
                 who,
@@ -110,7 +110,8 @@ async def request_selected_hold(
     values = await typed(request, ("case_number", "reason", "expires_at", "read_ids"))
     person(caller)
     try:
-        expires_at = required(utc_minute(values["expires_at"], "expires_at"), "expires_at")
+        zone = caller_zone(services, caller)
+        expires_at = required(local_minute(values["expires_at"], "expires_at", zone), "expires_at")
         read_ids = required(id_list(values["read_ids"]), "read_ids")
         await run_in_threadpool(
             lambda: services.holds.request(
@@ -221,12 +222,13 @@ def _back(done: str) -> RedirectResponse:
 
 
 def _asked(
-    values: Mapping[str, str],
+    values: Mapping[str, str], zone: str
 ) -> tuple[datetime, tuple[str, ...], PlateSpan | None]:
-    """The expiry, the read ids and the plate span the form asks to hold."""
-    expires_at = required(utc_minute(values["expires_at"], "expires_at"), "expires_at")
-    captured_from = utc_minute(values["captured_from"], "captured_from")
-    captured_before = utc_minute(values["captured_before"], "captured_before")
+    """The expiry, the read ids and the plate span the form asks to hold, its times typed on
+    the clock of ``zone``."""
+    expires_at = required(local_minute(values["expires_at"], "expires_at", zone), "expires_at")
+    captured_from = local_minute(values["captured_from"], "captured_from", zone)
+    captured_before = local_minute(values["captured_before"], "captured_before", zone, later=True)
     plate = values["plate"]
     if not plate:
         return expires_at, id_list(values["read_ids"]), None

@@ -39,7 +39,7 @@ from platekeeper.web.pages.admin import (
     whole_number,
 )
 from platekeeper.web.pages.caller import person
-from platekeeper.web.pages.fields import utc_minute
+from platekeeper.web.pages.fields import local_minute
 from platekeeper.web.pages.hotlist_uploads import (
     ENCODINGS,
     ImportForm,
@@ -48,7 +48,7 @@ from platekeeper.web.pages.hotlist_uploads import (
     read_upload,
     upload_cap,
 )
-from platekeeper.web.rendering import render
+from platekeeper.web.rendering import caller_zone, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -165,7 +165,7 @@ class EntryForm(BaseModel):
     expires_at: str = Field(default="", max_length=32)
     note: str = Field(default="", max_length=1000)
 
-    def draft(self) -> EntryDraft:
+    def draft(self, zone: str) -> EntryDraft:
         if not self.plate.strip():
             raise invalid("plate", "give the plate", hint="As written on the car, e.g. 7ABC123.")
         return EntryDraft(
@@ -173,7 +173,7 @@ class EntryForm(BaseModel):
             reason=self.reason,
             state=text(self.state),
             case_number=text(self.case_number),
-            expires_at=utc_minute(self.expires_at.strip(), "expires_at"),
+            expires_at=local_minute(self.expires_at.strip(), "expires_at", zone),
             note=text(self.note),
         )
 
@@ -204,7 +204,7 @@ def add_entry(
     caller: CallerDep,
 ) -> Response:
     try:
-        draft = form.draft()
+        draft = form.draft(caller_zone(services, caller))
         services.hotlists.add_entry(_editor(caller), list_id, draft)
     except PlateKeeperError as error:
         context = _list_context(services, caller, list_id, ListQuery(), form)
@@ -281,16 +281,19 @@ def _list_context(
         "more": more,
         "plate": plate,
         "typed": typed or EntryForm(),
-        "manual_expiry": _manual_expiry(services, hotlist, now),
+        "manual_expiry": _manual_expiry(services, caller, hotlist, now),
         **_common(services, caller),
     }
 
 
-def _manual_expiry(services: Services, hotlist: Hotlist, now: datetime) -> str | None:
+def _manual_expiry(
+    services: Services, caller: Caller, hotlist: Hotlist, now: datetime
+) -> str | None:
     """The latest (and default) expiry of a manual entry made now, as the form shows it."""
     if hotlist.source is not ListSource.MANUAL:
         return None
-    return local_input(now + timedelta(days=services.settings.hotlists.manual_entry_days))
+    expiry = now + timedelta(days=services.settings.hotlists.manual_entry_days)
+    return local_input(expiry, caller_zone(services, caller))
 
 
 # -- importing a file --------------------------------------------------------------------------

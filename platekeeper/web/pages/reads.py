@@ -11,10 +11,10 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from urllib.parse import quote, urlencode
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
 
 from platekeeper.access import (
@@ -27,15 +27,16 @@ from platekeeper.access import (
 from platekeeper.access.thumbnails import data_uri
 from platekeeper.domain import Camera, PlateRead
 from platekeeper.domain.permissions import Permission, permissions_of
-from platekeeper.domain.zones import local_datetime
+from platekeeper.domain.zones import instant_of, local_datetime
 from platekeeper.errors import FieldError, InvalidInput, PermissionDenied
 from platekeeper.http.auth import Caller, CallerDep, requires
 from platekeeper.http.deps import ServicesDep
+from platekeeper.reports.reads_export import ExportedRead, ReadsDocument, reads_csv, reads_pdf
 from platekeeper.services import Services
 from platekeeper.web.maps import draw_map, places_of_cameras, places_of_reads
 from platekeeper.web.pages.caller import person
-from platekeeper.web.pages.wording import form_problem
-from platekeeper.web.rendering import agency_zone, render
+from platekeeper.web.pages.wording import LABELS, form_problem
+from platekeeper.web.rendering import NO_STORE, agency_zone, caller_zone, render
 from platekeeper.web.tiles import tile_layer
 
 router = APIRouter(include_in_schema=False)
@@ -91,8 +92,11 @@ def basis_query(basis: Basis) -> str:
     return urlencode({"purpose": basis.purpose_code or "", "case_number": basis.case_number or ""})
 
 
-def parse_utc(name: str, text: str, problems: list[FieldError]) -> datetime | None:
-    """A ``datetime-local`` value, read as UTC; a problem is added to ``problems``."""
+def parse_local(
+    name: str, text: str, problems: list[FieldError], zone: str, *, later: bool = False
+) -> datetime | None:
+    """A ``datetime-local`` value, read on the agency's clock in ``zone`` (``later``: the end
+    of a range, see ``instant_of``); a problem is added to ``problems``."""
     if not text.strip():
         return None
     try:
@@ -100,7 +104,7 @@ def parse_utc(name: str, text: str, problems: list[FieldError]) -> datetime | No
     except ValueError:
         problems.append(FieldError(name, f"{text!r} is not a date and time"))
         return None
-    return instant.replace(tzinfo=UTC) if instant.tzinfo is None else instant.astimezone(UTC)
+    return instant_of(instant, zone, later=later)
 
 
 def rows_of(
@@ -246,7 +250,7 @@ def _detail(
     images = Permission.IMAGES_VIEW in granted
     image_base = f"/api/v1/reads/{quote(read.id, safe='')}/image?{basis_query(basis)}"
     [row] = rows_of([read], cameras, basis, caller)
-    places = places_of_reads([read], cameras)
+    places = places_of_reads([read], cameras, caller_zone(services, caller))
     # A fixed camera's reads are where it stands: one marker then, not two on top of each other.
     taken_at = {place.position for place in places}
     places += [
@@ -288,7 +292,7 @@ def vehicle_history(
         return render(request, "pages/reads/history.html", context, caller=caller)
     try:
         paging = Paging.of(query, services)
-        found = _history(services, caller, basis, plate, query, paging=paging)
+        found = _history(services, caller, basis, plate, query, page=paging.page())
     except REFUSALS as refusal:
         context["problem"] = form_problem(refusal, "history")
         return render(
@@ -296,13 +300,111 @@ def vehicle_history(
         )
     cameras = agency_cameras(services, caller)
     rows = rows_of(found.reads, cameras, basis, caller, found.thumbnails)
+    exports = Permission.READS_EXPORT in permissions_of(caller.roles)
     context.update(
+        csv_href=href_with(f"{action}/export.csv", query, {}) if exports else None,
+        pdf_href=href_with(f"{action}/export.pdf", query, {}) if exports else None,
         found=found,
         days=days_of(rows, agency_zone(request, caller.scope.agency_id)),
         links=page_links(action, query, paging, found),
-        map=draw_map(places_of_reads(found.reads, cameras), tiles=tile_layer(services)),
+        map=draw_map(
+            places_of_reads(found.reads, cameras, caller_zone(services, caller)),
+            tiles=tile_layer(services),
+        ),
     )
     return render(request, "pages/reads/history.html", context, caller=caller)
+
+
+@router.get(
+    "/vehicles/{plate}/export.csv",
+    response_class=Response,
+    dependencies=requires(Permission.READS_EXPORT),
+)
+def export_history_csv(
+    plate: str, request: Request, services: ServicesDep, caller: CallerDep
+) -> Response:
+    """The history page on screen as CSV: the same plate, range and page, logged as an export
+    to CSV."""
+    person(caller)
+    found, paging = _history_export(request, services, caller, plate, ExportFormat.CSV)
+    names = {camera.id: camera.name for camera in agency_cameras(services, caller).values()}
+    body = reads_csv(found.reads, names, caller_zone(services, caller))
+    filename = _history_filename(basis_of(request.query_params), paging, "csv")
+    return attachment(body.encode("utf-8"), "text/csv; charset=utf-8", filename)
+
+
+@router.get(
+    "/vehicles/{plate}/export.pdf",
+    response_class=Response,
+    dependencies=requires(Permission.READS_EXPORT),
+)
+def export_history_pdf(
+    plate: str, request: Request, services: ServicesDep, caller: CallerDep
+) -> Response:
+    """The history page on screen as a PDF for the case file, crops included, logged as an
+    export to PDF."""
+    person(caller)
+    query = request.query_params
+    found, paging = _history_export(request, services, caller, plate, ExportFormat.PDF)
+    basis, cameras = basis_of(query), agency_cameras(services, caller)
+    given = [(name, field(query, name)) for name in ("captured_from", "captured_before")]
+    document = ReadsDocument(
+        title=f"History of {plate}",
+        purpose=purpose_label(services, basis),
+        case_number=basis.case_number or "",
+        criteria=[("Plate", plate)] + [(LABELS[name], value) for name, value in given if value],
+        exported_by=caller.actor.username,
+        exported_at=services.clock.now(),
+        page_note=page_links(f"/vehicles/{quote(plate, safe='')}", query, paging, found).summary,
+        reads=exported_reads(found, cameras),
+        time_zone=caller_zone(services, caller),
+    )
+    return attachment(
+        reads_pdf(document), "application/pdf", _history_filename(basis, paging, "pdf")
+    )
+
+
+def _history_export(
+    request: Request, services: Services, caller: Caller, plate: str, fmt: ExportFormat
+) -> tuple[Found, Paging]:
+    query = request.query_params
+    paging = Paging.of(query, services)
+    page = paging.page(crops=fmt is ExportFormat.PDF, export=fmt)
+    return _history(services, caller, basis_of(query), plate, query, page=page), paging
+
+
+def _history_filename(basis: Basis, paging: Paging, extension: str) -> str:
+    return (
+        f"history-{file_safe(basis.case_number or '') or 'case'}-page-{paging.number}.{extension}"
+    )
+
+
+def file_safe(text: str) -> str:
+    """``text`` with anything but letters, digits, ``-`` and ``_`` turned into ``-``: a part of
+    a download's file name."""
+    return "".join(c if c.isalnum() or c in "-_" else "-" for c in text)
+
+
+def exported_reads(found: Found, cameras: Mapping[str, Camera]) -> list[ExportedRead]:
+    """The reads of ``found`` as an export lists them, each with its camera and crop."""
+    return [
+        ExportedRead(read, camera_name(cameras, read.camera_id), found.thumbnails.get(read.id))
+        for read in found.reads
+    ]
+
+
+def purpose_label(services: Services, basis: Basis) -> str:
+    """The stated purpose as the form's list names it."""
+    labels = {purpose.code: purpose.label for purpose in services.read_access.catalogue.purposes}
+    code = basis.purpose_code or ""
+    return labels.get(code, code)
+
+
+def attachment(body: bytes, media_type: str, filename: str) -> Response:
+    """A download of ``body`` named ``filename``, kept by no cache."""
+    disposition = f"attachment; filename=\"{filename}\"; filename*=UTF-8''{quote(filename)}"
+    headers = {**NO_STORE, "Content-Disposition": disposition}
+    return Response(body, media_type=media_type, headers=headers)
 
 
 def _history(
@@ -312,15 +414,18 @@ def _history(
     plate: str,
     query: Mapping[str, str],
     *,
-    paging: Paging,
+    page: Page,
 ) -> Found:
     problems: list[FieldError] = []
-    start = parse_utc("captured_from", field(query, "captured_from"), problems)
-    end = parse_utc("captured_before", field(query, "captured_before"), problems)
+    zone = caller_zone(services, caller)
+    start = parse_local("captured_from", field(query, "captured_from"), problems, zone)
+    end = parse_local(
+        "captured_before", field(query, "captured_before"), problems, zone, later=True
+    )
     if problems:
         raise InvalidInput("the time range is not valid", fields=problems)
     return services.read_access.vehicle_history(
-        caller.requester, basis, plate, start, end, page=paging.page()
+        caller.requester, basis, plate, start, end, page=page
     )
 
 

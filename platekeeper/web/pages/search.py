@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from urllib.parse import quote
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
@@ -30,7 +29,7 @@ from platekeeper.domain.plates import normalise_plate_key, plate_pattern_to_like
 from platekeeper.errors import FieldError, InvalidInput
 from platekeeper.http.auth import Caller, CallerDep, requires
 from platekeeper.http.deps import ServicesDep
-from platekeeper.reports.reads_export import ExportedRead, ReadsDocument, reads_csv, reads_pdf
+from platekeeper.reports.reads_export import ReadsDocument, reads_csv, reads_pdf
 from platekeeper.services import Services
 from platekeeper.web.maps import draw_map, moving_cameras, places_of_cameras, places_of_reads
 from platekeeper.web.pages.area import AreaFields
@@ -39,16 +38,20 @@ from platekeeper.web.pages.reads import (
     REFUSALS,
     Paging,
     agency_cameras,
+    attachment,
     basis_of,
     camera_name,
+    exported_reads,
     field,
+    file_safe,
     href_with,
     page_links,
-    parse_utc,
+    parse_local,
+    purpose_label,
     rows_of,
 )
 from platekeeper.web.pages.wording import LABELS, FieldProblem, form_problem
-from platekeeper.web.rendering import NO_STORE, render
+from platekeeper.web.rendering import caller_zone, render
 from platekeeper.web.tiles import tile_layer
 
 router = APIRouter(include_in_schema=False)
@@ -84,11 +87,12 @@ class SearchForm:
             basis=basis_of(query),
         )
 
-    def criteria(self) -> SearchCriteria:
-        """The search to run, or ``InvalidInput`` naming every field that cannot be read."""
+    def criteria(self, zone: str) -> SearchCriteria:
+        """The search to run, its times typed on the clock of ``zone``, or ``InvalidInput``
+        naming every field that cannot be read."""
         problems: list[FieldError] = []
-        start = parse_utc("captured_from", self.captured_from, problems)
-        end = parse_utc("captured_before", self.captured_before, problems)
+        start = parse_local("captured_from", self.captured_from, problems, zone)
+        end = parse_local("captured_before", self.captured_before, problems, zone, later=True)
         area = self.area.area(problems)
         if problems:
             raise InvalidInput(
@@ -107,7 +111,7 @@ class SearchForm:
             tolerate_misreads=self.tolerate_misreads,
         )
 
-    def faults(self) -> list[FieldProblem]:
+    def faults(self, zone: str) -> list[FieldProblem]:
         """What is wrong with the plate fields and the time range, found in the form itself:
         the service refuses these in a sentence that names no field, or not at all when the
         purpose was refused first. Each in people's words, under its label."""
@@ -125,8 +129,8 @@ class SearchForm:
             )
             if text and (wrong := _refusal_of(check, text)) is not None
         ]
-        start = parse_utc("captured_from", self.captured_from, [])
-        end = parse_utc("captured_before", self.captured_before, [])
+        start = parse_local("captured_from", self.captured_from, [], zone)
+        end = parse_local("captured_before", self.captured_before, [], zone, later=True)
         if start is not None and end is not None and start >= end:
             faults.append(
                 _fault("captured_before", f"must be later than {LABELS['captured_from']}")
@@ -177,10 +181,11 @@ def search(request: Request, services: ServicesDep, caller: CallerDep) -> HTMLRe
     }
     area: GeoArea | None = None
     status_code = 200
+    zone = caller_zone(services, caller)
     # A first visit shows the form; anything submitted, even an empty form, is a search.
     if request.query_params:
         try:
-            criteria = form.criteria()
+            criteria = form.criteria(zone)
             area = criteria.area
             paging = Paging.of(request.query_params, services)
             found = services.read_access.search(
@@ -190,12 +195,12 @@ def search(request: Request, services: ServicesDep, caller: CallerDep) -> HTMLRe
                 _results(request.query_params, caller, form, cameras, paging=paging, found=found)
             )
         except REFUSALS as refusal:
-            context["problem"] = form_problem(refusal, "search", form.faults())
+            context["problem"] = form_problem(refusal, "search", form.faults(zone))
             status_code = refusal.status
     # The reads found are drawn where each was taken: a patrol car's where it was at the time.
     shown = context.get("found")
     places = places_of_cameras(cameras.values())
-    places += places_of_reads(shown.reads if isinstance(shown, Found) else [], cameras)
+    places += places_of_reads(shown.reads if isinstance(shown, Found) else [], cameras, zone)
     context["map"] = draw_map(
         places, area=area, tiles=tile_layer(services), min_span_m=SEARCH_MAP_SPAN_M
     )
@@ -231,8 +236,9 @@ def export_csv(request: Request, services: ServicesDep, caller: CallerDep) -> Re
     """The page on screen as CSV: the same search and page, logged as an export to CSV."""
     person(caller)
     exported = _export(request, services, caller, ExportFormat.CSV)
-    body = reads_csv(exported.found.reads, {c.id: c.name for c in exported.cameras.values()})
-    return _attachment(body.encode("utf-8"), "text/csv; charset=utf-8", exported.filename("csv"))
+    names = {c.id: c.name for c in exported.cameras.values()}
+    body = reads_csv(exported.found.reads, names, caller_zone(services, caller))
+    return attachment(body.encode("utf-8"), "text/csv; charset=utf-8", exported.filename("csv"))
 
 
 @router.get(
@@ -247,18 +253,16 @@ def export_pdf(request: Request, services: ServicesDep, caller: CallerDep) -> Re
     links = page_links("/search", request.query_params, exported.paging, found)
     document = ReadsDocument(
         title="Search of reads",
-        purpose=_purpose_label(services, form.basis),
+        purpose=purpose_label(services, form.basis),
         case_number=form.basis.case_number or "",
         criteria=form.described(cameras),
         exported_by=caller.actor.username,
         exported_at=services.clock.now(),
         page_note=links.summary,
-        reads=[
-            ExportedRead(read, camera_name(cameras, read.camera_id), found.thumbnails.get(read.id))
-            for read in found.reads
-        ],
+        reads=exported_reads(found, cameras),
+        time_zone=caller_zone(services, caller),
     )
-    return _attachment(reads_pdf(document), "application/pdf", exported.filename("pdf"))
+    return attachment(reads_pdf(document), "application/pdf", exported.filename("pdf"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,28 +273,14 @@ class _Exported:
     cameras: Mapping[str, Camera]
 
     def filename(self, extension: str) -> str:
-        case = "".join(
-            c if c.isalnum() or c in "-_" else "-" for c in self.form.basis.case_number or ""
-        )
+        case = file_safe(self.form.basis.case_number or "")
         return f"reads-{case or 'search'}-page-{self.paging.number}.{extension}"
 
 
 def _export(request: Request, services: Services, caller: Caller, fmt: ExportFormat) -> _Exported:
     form = SearchForm.of(request.query_params)
     paging = Paging.of(request.query_params, services)
-    criteria = form.criteria()
+    criteria = form.criteria(caller_zone(services, caller))
     page = paging.page(crops=fmt is ExportFormat.PDF, export=fmt)
     found = services.read_access.search(caller.requester, form.basis, criteria, page=page)
     return _Exported(form, paging, found, agency_cameras(services, caller))
-
-
-def _purpose_label(services: Services, basis: Basis) -> str:
-    labels = {purpose.code: purpose.label for purpose in services.read_access.catalogue.purposes}
-    code = basis.purpose_code or ""
-    return labels.get(code, code)
-
-
-def _attachment(body: bytes, media_type: str, filename: str) -> Response:
-    disposition = f"attachment; filename=\"{filename}\"; filename*=UTF-8''{quote(filename)}"
-    headers = {**NO_STORE, "Content-Disposition": disposition}
-    return Response(body, media_type=media_type, headers=headers)

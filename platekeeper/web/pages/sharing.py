@@ -40,12 +40,12 @@ from platekeeper.web.pages.fields import (
     Entry,
     day,
     id_list,
+    local_minute,
     required,
     selected_ids,
     typed,
-    utc_minute,
 )
-from platekeeper.web.rendering import render
+from platekeeper.web.rendering import caller_zone, render
 
 router = APIRouter(include_in_schema=False)
 _MANAGE = requires(Permission.SHARING_MANAGE)
@@ -131,7 +131,7 @@ async def set_recipient_status(
 async def submit_request(request: Request, services: ServicesDep, caller: CallerDep) -> Response:
     values = await typed(request, _REQUEST_FIELDS)
     try:
-        order = _order(values)
+        order = _order(values, caller_zone(services, caller))
         entered = await run_in_threadpool(services.sharing.submit, _clerk(caller), order)
     except PlateKeeperError as exc:
         entry = Entry(values, exc)
@@ -344,13 +344,16 @@ def _draft_of(recipient: Recipient, status: RecipientStatus) -> RecipientDraft:
     return RecipientDraft(**kept, status=status)
 
 
-def _order(values: Mapping[str, str]) -> ShareOrder:
+def _order(values: Mapping[str, str], zone: str) -> ShareOrder:
+    """The request the form makes, its times typed on the clock of ``zone``."""
     return ShareOrder(
         recipient_id=required(values["recipient_id"], "recipient_id"),
         purpose=required(values["purpose"], "purpose"),
         case_number=values["case_number"],
         plate=values["plate"] or None,
         read_ids=id_list(values["read_ids"]),
-        captured_from=utc_minute(values["captured_from"], "captured_from"),
-        captured_before=utc_minute(values["captured_before"], "captured_before"),
+        captured_from=local_minute(values["captured_from"], "captured_from", zone),
+        captured_before=local_minute(
+            values["captured_before"], "captured_before", zone, later=True
+        ),
     )

@@ -14,7 +14,32 @@ document.addEventListener("DOMContentLoaded", () => {
   for (const element of document.querySelectorAll("[data-live-source]")) {
     followLive(element);
   }
+  for (const button of document.querySelectorAll("[data-handoff]")) {
+    button.addEventListener("click", () => handOff(button));
+  }
 });
+
+// A search's selection handed to a custodian who will share it: the desk page's address with the
+// form's fields (read ids, case, purpose), copied and shown, as the clipboard may be refused.
+function handOff(button) {
+  const form = button.form;
+  const link = new URL(button.dataset.handoff, window.location.origin);
+  link.search = new URLSearchParams(new FormData(form)).toString();
+  const shown = form.querySelector("[data-handoff-link]");
+  const selected = form.ownerDocument.querySelectorAll("input[form=selected-reads]:checked").length;
+  shown.hidden = false;
+  if (selected === 0) {
+    shown.textContent = "Select the reads to hand over first.";
+    return;
+  }
+  shown.textContent = link.href;
+  if (navigator.clipboard) {
+    navigator.clipboard.writeText(link.href).then(
+      () => { shown.textContent = `Copied: ${link.href}`; },
+      () => {},
+    );
+  }
+}
 
 // CJIS AC-11: after the lock time without input the page covers itself. Its parts are hidden,
 // not dimmed; the server locks the session, so a reload shows only its lock screen; only the
