@@ -10,10 +10,9 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Form, Query, Request, Response, status
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from platekeeper.accounts.messages import WrongPassword
 from platekeeper.domain.credentials import csrf_token_for
 from platekeeper.domain.permissions import Permission
-from platekeeper.errors import AuthenticationFailed
+from platekeeper.errors import AuthenticationFailed, InvalidInput
 from platekeeper.http.auth import CallerDep, client_address, requires
 from platekeeper.http.deps import ServicesDep
 from platekeeper.web.errors import safe_next
@@ -65,17 +64,17 @@ def unlock(
     address = client_address(request)
     try:
         if not password and not code.strip():  # nothing typed is no guess to count
-            raise WrongPassword(
+            raise InvalidInput(
                 "nothing typed", hint="Type your password, or a code from your authenticator app."
             )
         if password:
             services.accounts.screen_locks.unlock(person(caller), password, address)
         else:
             services.second_factors.unlock_screen(person(caller), code.strip(), address)
-    except AuthenticationFailed as error:
+    except (AuthenticationFailed, InvalidInput) as error:
         if wants_json:
             raise
-        return _lock_screen(request, caller, next_page, error=str(error), status_code=401)
+        return _lock_screen(request, caller, next_page, error=str(error), status_code=error.status)
     if wants_json:
         return Response(status_code=status.HTTP_204_NO_CONTENT)
     return RedirectResponse(safe_next(next_page), status_code=status.HTTP_303_SEE_OTHER)

@@ -83,7 +83,7 @@ def test_an_auditor_sees_the_access_log_but_no_plate(page: Page, web_app: WebApp
     analyst_searches(web_app, {**PURPOSE, "case_number": "2026-000777"})
     page.get_by_role("link", name="Misuse signals").click()
     signal = page.locator("section.audit-signal").filter(
-        has_text="One plate searched again and again"
+        has_text="One vehicle looked up on many days or cases"
     )
     expect(signal).to_contain_text("Avery")
     expect(signal.locator("table.audit-entries tbody tr")).to_have_count(4)
