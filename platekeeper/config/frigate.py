@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from pydantic import Field, field_validator, model_validator
 
-from platekeeper.config.base import Section
-from platekeeper.config.features import _ENV_NAME_PATTERN, _outside_settings_prefix
+from platekeeper.config.features import TOPIC_PREFIX_PATTERN, MqttBrokerSettings
 
 _SLUG = r"^[a-z0-9][a-z0-9-]*$"
 
 
-class FrigateSettings(Section):
+class FrigateSettings(MqttBrokerSettings):
     enabled: bool = Field(
         default=False,
         description="Subscribe to Frigate's MQTT events while serving (docs/integrations.md).",
@@ -21,32 +19,16 @@ class FrigateSettings(Section):
     host: str | None = Field(
         default=None, max_length=253, description="The MQTT broker Frigate publishes to."
     )
-    port: int = Field(default=1883, ge=1, le=65535, description="The broker's port.")
     topic_prefix: str = Field(
         default="frigate",
-        pattern=r"^[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*$",
+        pattern=TOPIC_PREFIX_PATTERN,
         description="Frigate's mqtt.topic_prefix: <prefix>/events, <prefix>/tracked_object_update.",
-    )
-    client_id: str | None = Field(
-        default=None, max_length=64, description="MQTT client id; defaults to a random one."
-    )
-    username: str | None = Field(default=None, max_length=200, description="Broker user name.")
-    password_env: str | None = Field(
-        default=None,
-        pattern=_ENV_NAME_PATTERN,
-        description="Environment variable holding the broker password.",
-    )
-    tls: bool = Field(default=False, description="Connect to the broker with TLS.")
-    ca_path: Path | None = Field(
-        default=None, description="CA certificates for TLS; defaults to the system's."
     )
     cameras: dict[str, str] = Field(
         default_factory=dict,
         description="Frigate camera name = PlateKeeper camera id; events of cameras not named "
         "here are ignored. Snapshots come from the camera's image base URL (Frigate's address).",
     )
-
-    _password_env = field_validator("password_env")(_outside_settings_prefix)
 
     @field_validator("cameras")
     @classmethod
