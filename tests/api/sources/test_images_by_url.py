@@ -13,6 +13,8 @@ from typing import Any
 import pytest
 
 from platekeeper.accounts.sealing import load_secret_seal
+from platekeeper.domain.retention import DataClass, RetentionRule
+from platekeeper.errors import NotFound
 from platekeeper.ingest.sources.fetch import FetchLimits
 from platekeeper.ingest.sources.fetcher import ImageFetcher
 from platekeeper.store.protocols.image_fetches import ImageSource
@@ -222,3 +224,20 @@ def _ours(caplog: pytest.LogCaptureFixture) -> str:
     return "\n".join(
         record.getMessage() for record in caplog.records if record.name.startswith("platekeeper")
     )
+
+
+def test_a_fetched_image_is_purged_with_its_read(live_app: LiveApp, server: ImageServer) -> None:
+    services = live_app.services
+    post(live_app, "verkada", _verkada(server.image("/lpr.jpg", _PICTURE)))
+    services.image_fetcher.run_due()
+    ref = only_read(live_app).image_ref
+    assert ref is not None
+    rule = RetentionRule(DataClass.NON_HIT_READS, timedelta(days=30), "test policy")
+    services.purge.rules[DataClass.NON_HIT_READS] = rule  # this test's services only
+    services.clock.advance(timedelta(days=31))  # type: ignore[attr-defined]
+
+    services.purge.run()
+
+    assert stored(live_app) == []
+    with pytest.raises(NotFound):
+        services.images.get(ref)
