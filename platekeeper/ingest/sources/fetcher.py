@@ -175,7 +175,7 @@ class ImageFetcher:
                 failure.reason,
             )
             return
-        fetches.fail(pending.read_id, attempts, failure.reason)
+        fetches.fail(pending.read_id, attempts, failure.reason, self._clock.now())
         log.warning(
             "gave up fetching the image of a read from camera %s after %d tries: %s",
             pending.camera_id,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
@@ -23,6 +24,15 @@ class FailedFetch:
     camera_id: str
     attempts: int
     failure: str
+
+
+@dataclass(frozen=True, slots=True)
+class FetchFailures:
+    """A camera's images that could not be fetched: how many, and the latest's reason."""
+
+    count: int
+    latest_at: datetime
+    latest_reason: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,11 +59,15 @@ class ImageFetchRepository(Protocol):
         ...
 
     def retry(self, read_id: str, attempts: int, at: datetime, reason: str) -> None: ...
-    def fail(self, read_id: str, attempts: int, reason: str) -> None:
-        """Give up: kept as failed with ``reason``, its URL dropped."""
+    def fail(self, read_id: str, attempts: int, reason: str, at: datetime) -> None:
+        """Give up at ``at``: kept as failed with ``reason``, its URL dropped."""
         ...
 
     def failed(self, camera_id: str) -> list[FailedFetch]: ...
+    def failures(self, camera_ids: Collection[str]) -> dict[str, FetchFailures]:
+        """Per camera of ``camera_ids`` with any: its failed fetches, the latest first."""
+        ...
+
     def pending_count(self) -> int: ...
     def set_source(self, camera_id: str, source: ImageSource) -> None:
         """Set where ``camera_id``'s images come from (an empty ``ImageSource`` clears it)."""

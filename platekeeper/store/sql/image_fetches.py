@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from dataclasses import replace
 from datetime import datetime
 
 from platekeeper.errors import NotFound
-from platekeeper.store.protocols.image_fetches import FailedFetch, ImageSource, PendingFetch
+from platekeeper.store.protocols.image_fetches import (
+    FailedFetch,
+    FetchFailures,
+    ImageSource,
+    PendingFetch,
+)
 from platekeeper.store.sql.database import Repository, marks
 from platekeeper.store.sql.dialect import ConstraintViolation
 
@@ -46,12 +53,30 @@ class SqlImageFetches(Repository):
             (attempts, self._time.to_db(at), reason, read_id),
         )
 
-    def fail(self, read_id: str, attempts: int, reason: str) -> None:
+    def fail(self, read_id: str, attempts: int, reason: str, at: datetime) -> None:
         self._execute(
-            "UPDATE image_fetches SET state = 'failed', url = NULL, attempts = ?, failure = ?"
-            " WHERE read_id = ?",
-            (attempts, reason, read_id),
+            "UPDATE image_fetches SET state = 'failed', url = NULL, attempts = ?, failure = ?,"
+            " next_attempt_at = ? WHERE read_id = ?",
+            (attempts, reason, self._time.to_db(at), read_id),
         )
+
+    def failures(self, camera_ids: Collection[str]) -> dict[str, FetchFailures]:
+        if not camera_ids:
+            return {}
+        ids = sorted(camera_ids)
+        rows = self._fetch_all(
+            "SELECT camera_id, next_attempt_at, failure FROM image_fetches"
+            f" WHERE state = 'failed' AND camera_id IN ({marks(len(ids))})"
+            " ORDER BY camera_id, next_attempt_at DESC, read_id",
+            ids,
+        )
+        found: dict[str, FetchFailures] = {}
+        for camera_id, at, reason in rows:
+            if camera_id in found:
+                found[camera_id] = replace(found[camera_id], count=found[camera_id].count + 1)
+            else:
+                found[camera_id] = FetchFailures(1, self._time.from_db(at), reason or "")
+        return found
 
     def failed(self, camera_id: str) -> list[FailedFetch]:
         rows = self._fetch_all(

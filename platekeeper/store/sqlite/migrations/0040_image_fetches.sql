@@ -3,6 +3,7 @@
 -- One row per read while pending; a failure is kept (state 'failed', with its reason but no
 -- longer the URL, which may be a signed link). No foreign key to reads: PostgreSQL's reads are
 -- partitioned by capture day; a fetch for a read purged meanwhile finds no read and is dropped.
+-- next_attempt_at: when the next try is due; for a failed fetch, when it was given up.
 CREATE TABLE image_fetches (
     read_id          TEXT PRIMARY KEY,
     camera_id        TEXT NOT NULL REFERENCES cameras (id) ON DELETE CASCADE,
