@@ -58,6 +58,9 @@ def test_a_custodian_sets_image_credentials_sealed_and_keeps_the_other_settings(
     assert seal.open(source.sealed_password, "camera:j-st", "image-password") == _PASSWORD
     assert any("user viewer, password sealed" in event for event in log)
     assert not any(_PASSWORD in event for event in log)
+    forgot = run_as(tmp_path, "casey", "camera", "source", "j-st", "--no-image-credentials")
+    assert forgot.returncode == 0, forgot.stderr
+    assert "image base URL http://10.1.2.3, image credentials none" in forgot.stdout
 
 
 def test_a_user_without_a_password_or_a_bad_base_url_is_refused(tmp_path: Path) -> None:
