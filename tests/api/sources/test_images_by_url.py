@@ -146,6 +146,9 @@ def test_a_server_away_is_tried_again_then_given_up(live_app: LiveApp, server: I
     [failed] = live_app.services.store.image_fetches.failed(CAMERA)
     assert (failed.read_id, failed.attempts) == (by_image[True].id, 4)
     assert failed.failure == "127.0.0.1 answered 503"
+    summary = live_app.services.store.image_fetches.failures([CAMERA, "elsewhere"])
+    assert list(summary) == [CAMERA]
+    assert (summary[CAMERA].count, summary[CAMERA].latest_reason) == (1, failed.failure)
     assert server.requested.count("/away.jpg") == 4
 
 
