@@ -86,6 +86,23 @@ def genetec(index: int, read: ReadSubmission) -> Body:
     ).encode()
 
 
+def frigate(index: int, read: ReadSubmission) -> Body:
+    """Frigate's ``end`` event as its MQTT subscriber hands it over (also what a bridge posts);
+    without a snapshot, as the other bodies are without images."""
+    start = read.captured_at.timestamp()
+    after = {
+        "id": f"{start:.6f}-bench{index}",
+        "camera": "bench",
+        "label": "car",
+        "start_time": start,
+        "end_time": start + 4.5,
+        "has_snapshot": False,
+        "recognized_license_plate": read.plate_text,
+        "recognized_license_plate_score": read.confidence,
+    }
+    return "application/json", orjson.dumps({"type": "end", "before": after, "after": after})
+
+
 def native(index: int, read: ReadSubmission) -> Body:
     return "application/json", orjson.dumps(
         {
@@ -107,6 +124,7 @@ SOURCES: dict[str, Callable[[int, ReadSubmission], Body]] = {
     "axis": axis,
     "hikvision": hikvision,
     "genetec": genetec,
+    "frigate": frigate,
 }
 
 

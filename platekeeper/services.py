@@ -50,6 +50,8 @@ from platekeeper.ingest import IngestLimits, IngestService
 from platekeeper.ingest.cameras import CameraService
 from platekeeper.ingest.edge_health import EdgeHealthDesk
 from platekeeper.ingest.sources import SourceIngest
+from platekeeper.ingest.sources.fetch import FetchLimits
+from platekeeper.ingest.sources.fetcher import ImageFetcher
 from platekeeper.policy.effective import (
     exclusions_in_force,
     forbidden_without_policy,
@@ -106,7 +108,14 @@ class Services:
     @functools.cached_property
     def sources(self) -> SourceIngest:
         """Cameras that send a vendor's format (``ingest/sources``), stored through ``ingest``."""
-        return SourceIngest(self.ingest, self.store, self.clock)
+        return SourceIngest(self.ingest, self.store, self.clock, fetcher=self.image_fetcher)
+
+    @functools.cached_property
+    def image_fetcher(self) -> ImageFetcher:
+        """Images that devices sent as URLs, fetched after their reads are stored."""
+        limits = FetchLimits(max_bytes=self.settings.ingest.max_image_bytes)
+        seal = load_secret_seal(self.settings.second_factor_key_path)
+        return ImageFetcher(self.store, self.images, self.clock, seal, limits)
 
     def verify_access_log(
         self,

@@ -9,6 +9,8 @@ camera command, acts as a custodian who signs in at the console (``--as`` and th
 
 from __future__ import annotations
 
+import sys
+from dataclasses import replace
 from typing import Annotated
 
 import typer
@@ -20,6 +22,7 @@ from platekeeper.cli.identity import AsOption, person
 from platekeeper.cli.time_zones import ask_time_zone, policy_zone
 from platekeeper.domain import Agency, CameraKind, CameraStatus, GeoPoint
 from platekeeper.domain.cameras import CameraSourceSettings, DeviceAuth, FramePolicy
+from platekeeper.domain.gate import Person
 from platekeeper.domain.zones import UTC_ZONE, local_time
 from platekeeper.errors import InvalidInput
 from platekeeper.ingest.cameras import CameraDraft
@@ -163,34 +166,119 @@ def set_source(
     ctx: typer.Context,
     camera_id: Annotated[str, typer.Argument(help="The camera's id.")],
     time_zone: Annotated[
-        str, typer.Option(help="IANA zone of the camera's clock, for times sent without offset.")
-    ] = "UTC",
-    auth: Annotated[
-        DeviceAuth,
+        str | None,
         typer.Option(
-            help="bearer (the default); or, weaker, for a device that cannot send that header: "
+            help="IANA zone of the camera's clock, for times sent without offset (first UTC)."
+        ),
+    ] = None,
+    auth: Annotated[
+        DeviceAuth | None,
+        typer.Option(
+            help="bearer (the first); or, weaker, for a device that cannot send that header: "
             "url-key (the key in the URL) or basic (HTTP Basic, camera id and key)."
         ),
-    ] = DeviceAuth.BEARER,
+    ] = None,
     frames: Annotated[
-        FramePolicy,
-        typer.Option(help="final: one read per vehicle (default); every: each frame's event too."),
-    ] = FramePolicy.FINAL,
+        FramePolicy | None,
+        typer.Option(
+            help="final: one read per vehicle (the first); every: each frame's event too."
+        ),
+    ] = None,
+    image_base_url: Annotated[
+        str | None,
+        typer.Option(
+            help="The camera's address that relative image paths (Axis) are read against."
+        ),
+    ] = None,
+    image_user: Annotated[
+        str | None,
+        typer.Option(help="User name for fetching the camera's images by URL (HTTP Basic)."),
+    ] = None,
+    image_password_stdin: Annotated[
+        bool,
+        typer.Option(
+            "--image-password-stdin",
+            help="Read the image password from standard input (sealed at rest, never shown).",
+        ),
+    ] = False,
+    no_image_credentials: Annotated[
+        bool,
+        typer.Option("--no-image-credentials", help="Forget the image user and password."),
+    ] = False,
     as_user: AsOption = None,
 ) -> None:
-    """Say how a camera that sends a vendor's format is heard (docs/integrations.md)."""
+    """Say how a camera that sends a vendor's format is heard (docs/integrations.md); options
+    left out keep what was set."""
+    if image_user is not None and not image_password_stdin:
+        raise InvalidInput(
+            "--image-user needs its password",
+            hint="Pipe the password with --image-password-stdin: "
+            "printf '%s' \"$PASSWORD\" | platekeeper camera source ID --image-user U "
+            "--image-password-stdin",
+        )
     services = open_current(state(ctx).settings())
     try:
         who = person(services, as_user)
-        services.cameras.set_source(who, CameraSourceSettings(camera_id, time_zone, auth, frames))
+        before = services.sources.settings(camera_id)
+        settings = CameraSourceSettings(
+            camera_id,
+            before.time_zone if time_zone is None else time_zone,
+            before.device_auth if auth is None else auth,
+            before.frames if frames is None else frames,
+        )
+        if (time_zone, auth, frames) != (None, None, None) or not _image_options_given(
+            image_base_url, image_user, no_image_credentials
+        ):
+            services.cameras.set_source(who, settings)
+        images = _set_image_source(
+            services,
+            who,
+            camera_id,
+            image_base_url,
+            image_user,
+            image_password_stdin,
+            no_image_credentials,
+        )
     finally:
         services.close()
     out.print(
-        f"Camera {camera_id}: time zone {time_zone}, authentication {auth.value}, "
-        f"frames {frames.value}."
+        f"Camera {camera_id}: time zone {settings.time_zone}, authentication "
+        f"{settings.device_auth.value}, frames {settings.frames.value}."
     )
-    if auth is not DeviceAuth.BEARER:
+    if images is not None:
+        out.print(f"Camera {camera_id}: {images}.")
+    if settings.device_auth is not DeviceAuth.BEARER:
         out.print(
             "[yellow]warning:[/] the key sent this way is easier to leak than a bearer header "
             "(device settings, screenshots, proxies); use HTTPS and rotate the key if in doubt."
         )
+
+
+def _image_options_given(base_url: str | None, user: str | None, forget: bool) -> bool:
+    return base_url is not None or user is not None or forget
+
+
+def _set_image_source(
+    services: Services,
+    who: Person,
+    camera_id: str,
+    base_url: str | None,
+    user: str | None,
+    password_stdin: bool,
+    forget: bool,
+) -> str | None:
+    """Set the camera's image source if any image option was given; what it now is."""
+    if not _image_options_given(base_url, user, forget):
+        return None
+    before = services.store.image_fetches.source(camera_id)
+    password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
+    fetcher = services.image_fetcher
+    if user is not None:
+        source = fetcher.image_source(camera_id, base_url or before.base_url, user, password)
+    else:  # the base URL alone, checked; the credentials kept unless forgotten
+        checked = fetcher.image_source(camera_id, base_url or before.base_url, None, None)
+        source = checked if forget else replace(before, base_url=checked.base_url)
+    services.cameras.set_image_source(who, camera_id, source)
+    base = source.base_url or "none"
+    credentials = "none" if source.username is None else f"user {source.username} (password sealed)"
+    return f"image base URL {base}, image credentials {credentials}"

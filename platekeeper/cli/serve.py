@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import socket
 import threading
@@ -26,6 +27,8 @@ from platekeeper.hotlists.refresh import RefreshScheduler
 from platekeeper.http.alert_stream import AlertStreamServer
 from platekeeper.http.redaction import install_url_key_redaction
 from platekeeper.http.tls import CertificateFiles, ReloadingCertificate
+from platekeeper.ingest.sources.fetcher import ImageFetchLoop
+from platekeeper.ingest.sources.frigate_mqtt import FrigateSubscriber
 from platekeeper.policy.effective import require_complete_policy
 from platekeeper.reports.publisher import PublicationScheduler, TransparencyPublisher
 from platekeeper.retention.scheduler import PurgeScheduler
@@ -181,6 +184,16 @@ def run_server(services: Services, listening: Listening) -> None:
         outbox = services.alerts.delivery_worker()
         outbox.start()
         running.callback(outbox.stop)
+        # Images that cameras sent as URLs, fetched after their reads were stored.
+        fetching = ImageFetchLoop(services.image_fetcher)
+        fetching.start()
+        running.callback(fetching.stop)
+        if settings.frigate.enabled:
+            frigate = FrigateSubscriber(
+                settings.frigate, services.sources, services.store, os.environ
+            )
+            frigate.start()
+            running.callback(frigate.stop)
         refresher = RefreshScheduler(services.hotlists)
         refresher.start()
         running.callback(refresher.stop)

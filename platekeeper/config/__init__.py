@@ -29,6 +29,7 @@ from platekeeper.config.features import (
     TransparencySettings,
     WebhookDestinationSettings,
 )
+from platekeeper.config.frigate import FrigateSettings
 from platekeeper.config.incidents import IncidentSettings
 from platekeeper.config.sections import (
     DEFAULT_PURPOSES,
@@ -54,6 +55,7 @@ __all__ = [
     "AlertDestinationSettings",
     "AlertSettings",
     "AuditSettings",
+    "FrigateSettings",
     "HotlistSettings",
     "ImageStoreSettings",
     "IncidentSettings",

@@ -56,6 +56,7 @@ class RecognitionSettings(Section):
 
 _ENV_NAME_PATTERN = r"^[A-Z][A-Z0-9_]{0,127}$"
 _DESTINATION_NAME_PATTERN = r"^[a-z0-9][a-z0-9-]{0,39}$"
+TOPIC_PREFIX_PATTERN = r"^[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*$"
 
 
 def _outside_settings_prefix(name: str | None) -> str | None:
@@ -99,15 +100,10 @@ class WebhookDestinationSettings(AlertDestinationBase):
     _secret_env = field_validator("secret_env")(_outside_settings_prefix)
 
 
-class MqttDestinationSettings(AlertDestinationBase):
-    type: Literal["mqtt"] = Field(description="Publish each alert to an MQTT broker, QoS 1.")
-    host: str = Field(min_length=1, max_length=253, description="The broker's host name.")
+class MqttBrokerSettings(Section):
+    """How to reach an MQTT broker: alert destinations and the Frigate subscription alike."""
+
     port: int = Field(default=1883, ge=1, le=65535, description="The broker's port.")
-    topic_prefix: str = Field(
-        default="platekeeper",
-        pattern=r"^[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*$",
-        description="First levels of every topic: <prefix>/<agency>/alerts/<list>/<level>.",
-    )
     client_id: str | None = Field(
         default=None, max_length=64, description="MQTT client id; defaults to a random one."
     )
@@ -123,6 +119,16 @@ class MqttDestinationSettings(AlertDestinationBase):
     )
 
     _password_env = field_validator("password_env")(_outside_settings_prefix)
+
+
+class MqttDestinationSettings(AlertDestinationBase, MqttBrokerSettings):
+    type: Literal["mqtt"] = Field(description="Publish each alert to an MQTT broker, QoS 1.")
+    host: str = Field(min_length=1, max_length=253, description="The broker's host name.")
+    topic_prefix: str = Field(
+        default="platekeeper",
+        pattern=TOPIC_PREFIX_PATTERN,
+        description="First levels of every topic: <prefix>/<agency>/alerts/<list>/<level>.",
+    )
 
 
 AlertDestinationSettings = Annotated[

@@ -41,6 +41,7 @@ from platekeeper.config.features import (
     SharingSettings,
     TransparencySettings,
 )
+from platekeeper.config.frigate import FrigateSettings
 from platekeeper.config.identity import IdentitySettings
 from platekeeper.config.incidents import IncidentSettings
 from platekeeper.config.oidc import OidcSettings
@@ -77,6 +78,7 @@ class Settings(BaseSettings):
     server: ServerSettings = Field(default_factory=ServerSettings)
     web: WebSettings = Field(default_factory=WebSettings)
     ingest: IngestSettings = Field(default_factory=IngestSettings)
+    frigate: FrigateSettings = Field(default_factory=FrigateSettings)
     recognition: RecognitionSettings = Field(default_factory=RecognitionSettings)
     accounts: AccountSettings = Field(default_factory=AccountSettings)
     access: AccessSettings = Field(default_factory=AccessSettings)

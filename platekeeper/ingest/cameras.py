@@ -32,6 +32,7 @@ from platekeeper.domain.time import Clock
 from platekeeper.domain.zones import require_zone
 from platekeeper.errors import NotFound, PermissionDenied
 from platekeeper.store import Store
+from platekeeper.store.protocols.image_fetches import ImageSource
 
 T = TypeVar("T")
 SILENT_AFTER = timedelta(hours=1)
@@ -207,6 +208,23 @@ class CameraService:
 
         return self._logged(change, act, lambda made: f"source settings {_describe(made)}")
 
+    def set_image_source(self, who: Person, camera_id: str, source: ImageSource) -> ImageSource:
+        """Where the camera's images sent by URL are fetched from, and with which credentials
+        (the password sealed already: it never reaches the access log)."""
+        query = {
+            "camera_id": camera_id,
+            "image_base_url": source.base_url or "",
+            "image_user": source.username or "",
+        }
+        change = _Change(who, "cameras:source", query)
+
+        def act() -> ImageSource:
+            self._visible(change, camera_id)
+            self._store.image_fetches.set_source(camera_id, source)
+            return source
+
+        return self._logged(change, act, _describe_images)
+
     def _visible(self, change: _Change, camera_id: str) -> Camera:
         """The camera if it lies in ``change.who``'s scope (called within the gate's decision,
         after the permission): another agency's camera is reported as one that does not exist."""
@@ -231,6 +249,12 @@ def _describe(settings: CameraSourceSettings) -> str:
         f"time zone {settings.time_zone}, authentication {settings.device_auth.value}, "
         f"frames {settings.frames.value}"
     )
+
+
+def _describe_images(source: ImageSource) -> str:
+    base = source.base_url or "none"
+    user = "none" if source.username is None else f"user {source.username}, password sealed"
+    return f"image source: base URL {base}, credentials {user}"
 
 
 def _camera_agency(camera: Camera) -> str:

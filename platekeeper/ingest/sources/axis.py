@@ -6,7 +6,8 @@ leaves (``lost``); ``new`` is the read, the others are per-frame events about th
 Times (``datetime``) come as ``YYYYMMDD HHMMSSmmm`` on the camera's clock, without an offset;
 where it is absent, ``capture_timestamp`` (epoch ms as a string) is used. Numbers come as strings.
 The push is JSON, or multipart with the JSON in an ``event`` part and the picture in ``image``;
-pictures sent inline come base64 in ``imageArray``, of the kind ``imageType`` names.
+pictures sent inline come base64 in ``imageArray``, of the kind ``imageType`` names; a push
+without pictures names them in ``imagesURI`` (paths on the camera), fetched afterwards.
 """
 
 from __future__ import annotations
@@ -64,7 +65,22 @@ def _read(doc: Doc, context: Context, attached: bytes | None) -> SourceRead:
         ),
     )
     image, crop = _images(doc, attached)
-    return SourceRead(submission, image=image, crop=crop, per_frame=state != "new")
+    return SourceRead(
+        submission,
+        image=image,
+        crop=crop,
+        image_url=None if image or crop else _image_uri(doc),
+        per_frame=state != "new",
+    )
+
+
+def _image_uri(doc: Doc) -> str | None:
+    """The first of ``imagesURI``: a path on the camera, fetched after the read is stored
+    against the camera's image base URL (``platekeeper camera source --image-base-url``)."""
+    uris = doc.data.get("imagesURI")
+    if not isinstance(uris, list) or not uris or not isinstance(uris[0], str) or not uris[0]:
+        return None
+    return uris[0]
 
 
 def _first(doc: Doc, *keys: str) -> str | None:

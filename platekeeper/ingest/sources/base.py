@@ -34,6 +34,9 @@ class SourceRead:
     submission: ReadSubmission
     image: bytes | None = None
     crop: bytes | None = None
+    image_url: str | None = None
+    """Where the scene image is, when the device sent a URL instead of the bytes: fetched after
+    the read is stored (``fetcher``). A path without a host is the camera's own."""
     per_frame: bool = False
     """A per-frame event about a vehicle whose group or final event comes too (kept only when
     the camera keeps every frame)."""

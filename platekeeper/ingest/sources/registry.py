@@ -10,6 +10,7 @@ from platekeeper.ingest.sources.axis import AxisSource
 from platekeeper.ingest.sources.base import ReadSource
 from platekeeper.ingest.sources.blueiris import BlueIrisSource
 from platekeeper.ingest.sources.dahua import DahuaSource
+from platekeeper.ingest.sources.frigate import FrigateSource
 from platekeeper.ingest.sources.genetec import GenetecSource
 from platekeeper.ingest.sources.hikvision import HikvisionSource
 from platekeeper.ingest.sources.platerecognizer import PlateRecognizerSource
@@ -24,6 +25,7 @@ SOURCES: Mapping[str, ReadSource] = MappingProxyType(
             AxisSource(),
             BlueIrisSource(),
             DahuaSource(),
+            FrigateSource(),
             GenetecSource(),
             HikvisionSource(),
             PlateRecognizerSource(),

@@ -24,6 +24,7 @@ from platekeeper.domain.time import Clock
 from platekeeper.errors import AuthenticationFailed, Conflict
 from platekeeper.ingest.service import IngestItem, IngestService
 from platekeeper.ingest.sources.base import Context, Parsed, Payload, ReadSource, SourceRead
+from platekeeper.ingest.sources.fetcher import ImageFetcher
 from platekeeper.ingest.sources.registry import SOURCES, source_named
 from platekeeper.store import Store, StoredOutcome, StoredRead
 
@@ -53,11 +54,14 @@ class SourceIngest:
         store: Store,
         clock: Clock,
         sources: Mapping[str, ReadSource] = SOURCES,
+        *,
+        fetcher: ImageFetcher | None = None,
     ) -> None:
         self._ingest = ingest
         self._store = store
         self._clock = clock
         self.sources = sources
+        self._fetcher = fetcher
 
     def settings(self, camera_id: str) -> CameraSourceSettings:
         return self._store.camera_sources.get(camera_id) or CameraSourceSettings(camera_id)
@@ -88,8 +92,26 @@ class SourceIngest:
             self._store.cameras.record_contact(camera.id, self._clock.now())
             return SourceReceipt(Outcome.HEARTBEAT if parsed.heartbeat else Outcome.FOLDED)
         results = self._store_reads(camera, kept)
+        self._queue_images(camera, kept, results)
         created = any(result.outcome is StoredOutcome.CREATED for result in results)
         return SourceReceipt(Outcome.CREATED if created else Outcome.DUPLICATE, tuple(results))
+
+    def _queue_images(
+        self, camera: Camera, reads: Sequence[SourceRead], results: Sequence[StoredRead]
+    ) -> None:
+        # Only for new reads (a resend's read is queued already), and only where the agency keeps
+        # full images at all (plate crops only: the scene is never fetched either).
+        if self._fetcher is None or not self._ingest.collection.full_images:
+            return
+        for read, result in zip(reads, results, strict=True):
+            if read.image_url is None or read.image is not None:
+                continue
+            stored = self._store.reads.get(result.read_id)
+            if result.outcome is StoredOutcome.CREATED and stored is not None:
+                try:
+                    self._fetcher.queue(stored, read.image_url)
+                except Exception:  # the read is stored; its image is the fetcher's to report
+                    log.exception("queueing the image of a read from camera %s failed", camera.id)
 
     def _store_reads(self, camera: Camera, reads: Sequence[SourceRead]) -> list[StoredRead]:
         items = [IngestItem(read.submission, read.image, read.crop) for read in reads]

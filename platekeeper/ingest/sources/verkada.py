@@ -3,8 +3,9 @@
 Checked against Verkada's API reference for the LPR webhook (``data.camera_id``, ``created`` in
 seconds, ``detected`` in milliseconds, ``license_plate_number``, ``confidence`` 0-1,
 ``license_plate_state``, ``image_url``). ``webhook_id`` names the webhook subscription, not the
-event, so the read is named by its camera and detection time. The image stays with Verkada
-(``image_url`` is a signed, expiring link); PlateKeeper stores the read without it.
+event, so the read is named by its camera and detection time. ``image_url`` is a signed link
+that expires: the read is stored at once and the image fetched from it soon after
+(``fetcher``).
 """
 
 from __future__ import annotations
@@ -51,4 +52,4 @@ class VerkadaSource:
                 body_type=data.optional_text("vehicle_type"),
             ),
         )
-        return Parsed((SourceRead(submission),))
+        return Parsed((SourceRead(submission, image_url=data.optional_text("image_url")),))

@@ -112,6 +112,11 @@ class ReadRepository(Protocol):
         them."""
         ...
 
+    def attach_image(self, read_id: str, image_ref: str) -> bool:
+        """Give the stored read ``read_id`` its full image, fetched after it was stored (a
+        device sent a URL); False if the read is gone (purged) or already has an image."""
+        ...
+
     def delete_captured_before(self, cutoff: datetime) -> int:
         """Delete every read captured before ``cutoff``; return how many were deleted."""
         ...

@@ -37,6 +37,7 @@ from platekeeper.store.protocols.hotlists import (
     HotlistEntryRepository,
     HotlistRepository,
 )
+from platekeeper.store.protocols.image_fetches import ImageFetchRepository
 from platekeeper.store.protocols.incidents import (
     IncidentRepository,
     ReadCorrectionRepository,
@@ -83,6 +84,8 @@ class Store(Protocol):
     def edge_events(self) -> EdgeEventRepository: ...
     @property
     def camera_sources(self) -> CameraSourceRepository: ...
+    @property
+    def image_fetches(self) -> ImageFetchRepository: ...
     @property
     def reads(self) -> ReadRepository: ...
     @property

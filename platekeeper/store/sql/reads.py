@@ -176,6 +176,18 @@ class SqlReads(Repository, ABC):
             newest_captured_at=self._time.optional_from_db(newest),
         )
 
+    def attach_image(self, read_id: str, image_ref: str) -> bool:
+        located = self._locate(read_id)
+        if located is None:
+            return False
+        where, params = located
+        # Only a read still without one: an image that came with the read is never replaced.
+        changed = self._execute(
+            f"UPDATE reads SET image_ref = ? WHERE {where} AND image_ref IS NULL",
+            (image_ref, *params),
+        )
+        return changed > 0
+
     def _locate(self, read_id: str) -> tuple[str, Row] | None:
         """The condition that finds the read ``read_id`` names; None if it names none."""
         return "id = ?", (read_id,)

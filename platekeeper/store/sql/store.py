@@ -27,6 +27,7 @@ from platekeeper.store.sql.edge import SqlEdgeEvents, SqlEdgeHealth
 from platekeeper.store.sql.factors import SqlPendingSignIns, SqlRecoveryCodes, SqlSecondFactors
 from platekeeper.store.sql.hits import SqlHits
 from platekeeper.store.sql.hotlists import SqlHotlistEntries, SqlHotlists
+from platekeeper.store.sql.image_fetches import SqlImageFetches
 from platekeeper.store.sql.incidents import SqlIncidents, SqlReadCorrections, SqlRecordsRequests
 from platekeeper.store.sql.outbox import SqlAlertOutbox
 from platekeeper.store.sql.policy import SqlPolicyVersions, SqlPurposeAttestations
@@ -60,6 +61,7 @@ class SqlStore:
         self.edge_health = SqlEdgeHealth(database)
         self.edge_events = SqlEdgeEvents(database)
         self.camera_sources = SqlCameraSources(database)
+        self.image_fetches = SqlImageFetches(database)
         self.accounts = SqlAccounts(database)
         self.sessions = SqlSessions(database)
         self.session_locks = SqlSessionLocks(database)

@@ -168,6 +168,9 @@ def _context(services: Services, caller: Caller, form: CameraForm) -> dict[str, 
     return {
         "cameras": cameras,
         "edge": edge_rows(services.edge_health.latest(cameras), now),
+        "image_failures": sorted(
+            services.store.image_fetches.failures([camera.id for camera in cameras]).items()
+        ),
         "silent": {camera.id for camera in cameras if silent(camera, now)},
         "silent_minutes": int(SILENT_AFTER.total_seconds() // 60),
         "kinds": list(CameraKind),
