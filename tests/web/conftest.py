@@ -172,6 +172,9 @@ def page(browser: Browser, web_app: WebApp) -> Iterator[Page]:
         base_url=web_app.base_url, viewport={"width": 1280, "height": 900}
     )
     context.set_default_timeout(10_000)
+    # A page load waits for its styles, scripts and fonts; on a loaded two-core CI machine a
+    # fresh app's first load once took over 10 s, so navigation alone gets more room.
+    context.set_default_navigation_timeout(30_000)
     opened = context.new_page()
     problems: list[str] = []
     opened.on("pageerror", lambda error: problems.append(str(error)))
