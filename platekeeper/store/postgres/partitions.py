@@ -22,6 +22,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from psycopg import errors, pq, sql
 
 from platekeeper.store.postgres.dialect import Connection
+from platekeeper.store.sql.read_summaries import RemovedReads
 
 _NAME = re.compile(r"reads_p(?P<day>\d{8})")
 ONE_DAY = timedelta(days=1)
@@ -92,21 +93,27 @@ class DayPartitions:
         ]
         return sorted(partitions, key=lambda partition: partition.day)
 
-    def drop_before(self, connection: Connection, cutoff: datetime) -> int:
-        """Drop every partition that ends at or before ``cutoff``; return the reads they held.
+    def drop_before(self, connection: Connection, cutoff: datetime) -> list[RemovedReads]:
+        """Drop every partition that ends at or before ``cutoff``; return the reads they held,
+        counted by plate and camera.
 
         Call it inside a transaction that keeps writers out of ``reads``, so that the count is
         exactly what the drop removes.
         """
-        deleted = 0
+        deleted: list[RemovedReads] = []
         dropped: list[date] = []
         for partition in self.listed(connection):
             if partition.end > cutoff:
                 break
-            count = connection.execute(
-                sql.SQL("SELECT count(*) FROM {}").format(partition.table)
-            ).fetchone()
-            deleted += 0 if count is None else int(count[0])
+            counted = connection.execute(
+                sql.SQL(
+                    "SELECT plate_key, camera_id, count(*) FROM {} GROUP BY plate_key, camera_id"
+                ).format(partition.table)
+            ).fetchall()
+            deleted += [
+                RemovedReads(plate_key, camera_id, partition.day, int(count))
+                for plate_key, camera_id, count in counted
+            ]
             connection.execute(sql.SQL("DROP TABLE {}").format(partition.table))
             dropped.append(partition.day)
         if dropped:

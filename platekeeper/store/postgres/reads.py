@@ -15,7 +15,7 @@ from platekeeper.domain.time import EPOCH
 from platekeeper.errors import NotFound
 from platekeeper.store.outcomes import all_created, classify_reads
 from platekeeper.store.postgres.database import PostgresDatabase
-from platekeeper.store.postgres.dialect import POSTGRES, Connection
+from platekeeper.store.postgres.dialect import POSTGRES, Connection, PostgresTransaction
 from platekeeper.store.postgres.partitions import ONE_DAY, DayPartitions, capture_day, day_start
 from platekeeper.store.protocols import (
     MinuteCount,
@@ -23,6 +23,7 @@ from platekeeper.store.protocols import (
     StoredRead,
 )
 from platekeeper.store.sql.database import Row
+from platekeeper.store.sql.read_summaries import ReadSummaries, ReadSummary
 from platekeeper.store.sql.reads import (
     READ_COLUMNS,
     SqlReads,
@@ -46,8 +47,8 @@ class PostgresReads(SqlReads):
     # Ids are uuid here; hits keep them as text.
     _ID_TEXT = "reads.id::text"
 
-    def __init__(self, database: PostgresDatabase) -> None:
-        super().__init__(database)
+    def __init__(self, database: PostgresDatabase, summaries: Sequence[ReadSummary] = ()) -> None:
+        super().__init__(database, summaries)
         self._pg = database
         self._partitions = DayPartitions()
 
@@ -69,7 +70,7 @@ class PostgresReads(SqlReads):
         try:
             with self._pg.connection() as connection:
                 self._partitions.ensure(connection, days)
-                return _add_all_or_nothing(connection, reads, rows)
+                return _add_all_or_nothing(connection, reads, rows, self._summaries)
         except errors.ForeignKeyViolation:
             cameras = sorted({read.camera_id for read in reads})
             raise NotFound(f"a read names a camera that does not exist ({cameras})") from None
@@ -94,7 +95,8 @@ class PostgresReads(SqlReads):
             f"WITH doomed AS (SELECT id, captured_at FROM reads WHERE {where}"
             " ORDER BY captured_at LIMIT ?) DELETE FROM reads USING doomed"
             " WHERE reads.id = doomed.id AND reads.captured_at = doomed.captured_at"
-            " RETURNING reads.captured_at, reads.crop_ref, reads.image_ref"
+            " RETURNING reads.captured_at, reads.crop_ref, reads.image_ref, reads.plate_key,"
+            " reads.camera_id"
         )
 
     def _held(self, read_ids: frozenset[str]) -> list[uuid.UUID]:
@@ -106,10 +108,16 @@ class PostgresReads(SqlReads):
             # also holds readers of reads back until the commit: the retention engine should
             # run this off-peak, or detach partitions first.
             connection.execute("LOCK TABLE ONLY reads IN EXCLUSIVE MODE")
-            deleted = self._partitions.drop_before(connection, cutoff)
+            dropped = self._partitions.drop_before(connection, cutoff)
             # Every older day is gone, so pruning leaves only the partition the cutoff falls in.
-            cursor = connection.execute("DELETE FROM reads WHERE captured_at < %s", (cutoff,))
-        return deleted + cursor.rowcount
+            rows = connection.execute(
+                "DELETE FROM reads WHERE captured_at < %s"
+                " RETURNING captured_at, crop_ref, image_ref, plate_key, camera_id",
+                (cutoff,),
+            ).fetchall()
+            gone = [*dropped, *self._removed(rows)]
+            self._summaries.removed(PostgresTransaction(connection), gone)
+        return sum(removed.reads for removed in gone)
 
     def oldest(self, *, hit_reads: bool) -> datetime | None:
         # Day by day from the oldest partition: the first day holding a read of the class has
@@ -143,16 +151,26 @@ class PostgresReads(SqlReads):
 
 
 def _add_all_or_nothing(
-    connection: Connection, reads: Sequence[PlateRead], rows: list[Row]
+    connection: Connection,
+    reads: Sequence[PlateRead],
+    rows: list[Row],
+    summaries: ReadSummaries,
 ) -> list[StoredRead]:
     # Retries are rare: insert optimistically, and sort reads out one by one only when some id
     # was already taken.
     with connection.transaction() as optimistic:
         if _insert(connection, rows) == len(rows):
+            summaries.added(PostgresTransaction(connection), reads)
             return all_created(reads)
         raise psycopg.Rollback(optimistic)
     with connection.transaction():
-        return _add_with_retries(connection, reads, rows)
+        results, new = classify_reads(
+            reads, _stored_fingerprints(connection, [r.id for r in reads])
+        )
+        if new:
+            _insert(connection, [rows[index] for index in new])
+            summaries.added(PostgresTransaction(connection), [reads[index] for index in new])
+        return results
 
 
 def _insert(connection: Connection, rows: list[Row]) -> int:
@@ -170,15 +188,6 @@ def _insert(connection: Connection, rows: list[Row]) -> int:
                 copy.write_row(row)
         cursor.execute(_INSERT_INCOMING)
         return cursor.rowcount
-
-
-def _add_with_retries(
-    connection: Connection, reads: Sequence[PlateRead], rows: list[Row]
-) -> list[StoredRead]:
-    results, new = classify_reads(reads, _stored_fingerprints(connection, [r.id for r in reads]))
-    if new:
-        _insert(connection, [rows[index] for index in new])
-    return results
 
 
 def _stored_fingerprints(connection: Connection, read_ids: list[str]) -> dict[str, str]:

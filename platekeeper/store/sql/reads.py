@@ -19,8 +19,14 @@ from platekeeper.domain.plates import CONFUSABLE_CLASSES, fold_confusables
 from platekeeper.domain.reads import VehicleAttributes
 from platekeeper.domain.retention import FALSE_HIT_OUTCOMES, HIT_CLASS_STATUSES
 from platekeeper.store.protocols import CeilingSource, PurgedReads, ReadQuery, ReadStats
-from platekeeper.store.sql.database import Repository, Row
+from platekeeper.store.sql.database import Database, Repository, Row
 from platekeeper.store.sql.dialect import TimeCodec
+from platekeeper.store.sql.read_summaries import (
+    ReadSummaries,
+    ReadSummary,
+    RemovedReads,
+    removed_reads,
+)
 
 READ_COLUMNS = (
     "id, client_read_id, camera_id, plate_text, plate_key, confidence, region,"
@@ -84,6 +90,10 @@ class SqlReads(Repository, ABC):
     _ID_TEXT = "reads.id"
 
     _ceilings: CeilingSource | None = None
+
+    def __init__(self, database: Database, summaries: Sequence[ReadSummary] = ()) -> None:
+        super().__init__(database)
+        self._summaries = ReadSummaries(summaries)
 
     def retain_within(self, source: CeilingSource) -> None:
         self._ceilings = source
@@ -165,7 +175,13 @@ class SqlReads(Repository, ABC):
         where, params = self._expired_where(captured_before, hit_reads, exempt)
         with self._db.write() as connection:
             rows = connection.execute(self._delete_batch_sql(where), (*params, limit)).fetchall()
+            self._summaries.removed(connection, self._removed(rows))
         return purged_reads_from(rows, self._time)
+
+    def _removed(self, rows: Iterable[Row]) -> list[RemovedReads]:
+        """What deleted ``(captured_at, crop_ref, image_ref, plate_key, camera_id)`` rows were,
+        for the summaries."""
+        return removed_reads((row[3], row[4], self._time.from_db(row[0])) for row in rows)
 
     def stats(self) -> ReadStats:
         row = self._fetch_one("SELECT count(*), min(captured_at), max(captured_at) FROM reads")
@@ -195,7 +211,7 @@ class SqlReads(Repository, ABC):
     @abstractmethod
     def _delete_batch_sql(self, where: str) -> str:
         """A ``DELETE`` of at most ``?`` reads meeting ``where``, oldest first, ``RETURNING
-        captured_at, crop_ref, image_ref``."""
+        captured_at, crop_ref, image_ref, plate_key, camera_id``."""
 
     def _captured_before(self, instant: datetime) -> tuple[str, Row]:
         """The condition that a read was captured before ``instant``."""
@@ -383,7 +399,7 @@ _KEEPS_HIT_CLASS = (
 
 
 def purged_reads_from(rows: list[Row], time: TimeCodec) -> PurgedReads:
-    """What deleted ``(captured_at, crop_ref, image_ref)`` rows were."""
+    """What deleted ``(captured_at, crop_ref, image_ref, ...)`` rows were."""
     refs = tuple(ref for row in rows for ref in (row[1], row[2]) if ref is not None)
     times = [time.from_db(row[0]) for row in rows]
     return PurgedReads(

@@ -20,6 +20,7 @@ from platekeeper.store.protocols import (
     StoredRead,
 )
 from platekeeper.store.sql.dialect import ConstraintViolation, Violation
+from platekeeper.store.sql.read_summaries import ReadSummary
 from platekeeper.store.sql.reads import (
     READ_COLUMNS,
     SqlReads,
@@ -39,8 +40,8 @@ _INSERT = (
 class SqliteReads(SqlReads):
     _BOUND_IDS = True
 
-    def __init__(self, database: SqliteDatabase) -> None:
-        super().__init__(database)
+    def __init__(self, database: SqliteDatabase, summaries: Sequence[ReadSummary] = ()) -> None:
+        super().__init__(database, summaries)
         self._sqlite = database
 
     def add(self, reads: Sequence[PlateRead]) -> list[StoredRead]:
@@ -62,20 +63,33 @@ class SqliteReads(SqlReads):
             connection.executemany(_INSERT, rows)
             if connection.total_changes - before == len(rows):
                 connection.execute("RELEASE add_reads")
+                self._summaries.added(connection, reads)
                 return all_created(reads)
             connection.execute("ROLLBACK TO add_reads")
             connection.execute("RELEASE add_reads")
-            return _add_with_retries(connection, reads, rows)
+            results, new = classify_reads(
+                reads, _stored_fingerprints(connection, [r.id for r in reads])
+            )
+            connection.executemany(_INSERT, [rows[index] for index in new])
+            self._summaries.added(connection, [reads[index] for index in new])
+            return results
 
     def delete_captured_before(self, cutoff: datetime) -> int:
         # The id bound lets SQLite walk only the start of the id index.
         bound, params = self._captured_before(cutoff)
-        return self._execute(f"DELETE FROM reads WHERE {bound}", params)
+        with self._sqlite.write() as connection:
+            rows = connection.execute(
+                f"DELETE FROM reads WHERE {bound}"
+                " RETURNING captured_at, crop_ref, image_ref, plate_key, camera_id",
+                params,
+            ).fetchall()
+            self._summaries.removed(connection, self._removed(rows))
+        return len(rows)
 
     def _delete_batch_sql(self, where: str) -> str:
         return (
             f"DELETE FROM reads WHERE id IN (SELECT id FROM reads WHERE {where} ORDER BY id"
-            " LIMIT ?) RETURNING captured_at, crop_ref, image_ref"
+            " LIMIT ?) RETURNING captured_at, crop_ref, image_ref, plate_key, camera_id"
         )
 
     def oldest(self, *, hit_reads: bool) -> datetime | None:
@@ -108,14 +122,6 @@ class SqliteReads(SqlReads):
         return [
             MinuteCount(from_epoch_us(minute * _US_PER_MINUTE), count) for minute, count in rows
         ]
-
-
-def _add_with_retries(
-    connection: sqlite3.Connection, reads: Sequence[PlateRead], rows: list[tuple[Any, ...]]
-) -> list[StoredRead]:
-    results, new = classify_reads(reads, _stored_fingerprints(connection, [r.id for r in reads]))
-    connection.executemany(_INSERT, [rows[index] for index in new])
-    return results
 
 
 def _stored_fingerprints(connection: sqlite3.Connection, read_ids: list[str]) -> dict[str, str]:
