@@ -44,6 +44,11 @@ class ReadSummary(Protocol):
         """These reads were just deleted."""
         ...
 
+    def rebuild(self, transaction: Transaction) -> None:
+        """Recompute the whole table from the reads: after a bulk load that went around the
+        store (a benchmark's COPY), or to repair."""
+        ...
+
 
 class ReadSummaries:
     """Every summary of one store, told of each change in turn."""
@@ -60,3 +65,7 @@ class ReadSummaries:
         if gone:
             for summary in self._summaries:
                 summary.removed(transaction, gone)
+
+    def rebuild(self, transaction: Transaction) -> None:
+        for summary in self._summaries:
+            summary.rebuild(transaction)

@@ -98,6 +98,11 @@ class SqlReads(Repository, ABC):
     def retain_within(self, source: CeilingSource) -> None:
         self._ceilings = source
 
+    def rebuild_summaries(self) -> None:
+        """Recompute every table summing up the reads (``read_summaries``) from the reads."""
+        with self._db.write() as transaction:
+            self._summaries.rebuild(transaction)
+
     def get(self, read_id: str) -> PlateRead | None:
         located = self._locate(read_id)
         if located is None:
