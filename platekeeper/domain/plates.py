@@ -121,6 +121,32 @@ def fold_confusables(plate_key: str) -> str:
     return plate_key.translate(_FOLD)
 
 
+MAX_EXACT_ONLY_LENGTH = 3
+"""Keys this short (or shorter) match exactly only, in hot-list matching and misread-tolerant
+search alike: one character off a two-character plate is most of the plates on the road."""
+
+_FOLDED_ALPHABET = "".join(sorted(set(fold_confusables("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"))))
+
+
+def misread_keys(plate_key: str) -> frozenset[str]:
+    """Every folded key a read of ``plate_key`` may carry when the reader took look-alikes for
+    one another and dropped, added or changed one character: the folded key and, for keys
+    longer than ``MAX_EXACT_ONLY_LENGTH``, each folded key one edit from it that is longer than
+    that too (a short plate matches exactly only). A few hundred keys for a seven-character
+    plate; the plate index probes them all."""
+    folded = fold_confusables(plate_key)
+    if len(folded) <= MAX_EXACT_ONLY_LENGTH:
+        return frozenset((folded,))
+    keys = {folded}
+    for at in range(len(folded) + 1):
+        head, tail = folded[:at], folded[at:]
+        keys.update(head + ch + tail for ch in _FOLDED_ALPHABET)
+        if tail:
+            keys.add(head + tail[1:])
+            keys.update(head + ch + tail[1:] for ch in _FOLDED_ALPHABET)
+    return frozenset(key for key in keys if len(key) > MAX_EXACT_ONLY_LENGTH)
+
+
 MIN_PATTERN_LITERALS = 3
 _PATTERN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789*?")
 

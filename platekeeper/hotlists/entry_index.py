@@ -25,10 +25,7 @@ from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
 
 from platekeeper.domain.hotlists import MatchKind
-from platekeeper.domain.plates import fold_confusables
-
-MAX_EXACT_ONLY_LENGTH = 3
-"""Keys this short (or shorter) match exactly only."""
+from platekeeper.domain.plates import MAX_EXACT_ONLY_LENGTH, fold_confusables
 
 EXACT_SCORE = 1.0
 CONFUSABLE_SCORE = 0.9

@@ -36,12 +36,12 @@ from platekeeper.domain.hotlists import (
     refuse_forbidden_list,
 )
 from platekeeper.domain.permissions import Permission
-from platekeeper.domain.plates import CONFUSABLE_CLASSES
+from platekeeper.domain.plates import CONFUSABLE_CLASSES, MAX_EXACT_ONLY_LENGTH
 from platekeeper.domain.purposes import StatedPurpose
 from platekeeper.domain.scope import AgencyScope
 from platekeeper.domain.time import Clock
 from platekeeper.errors import NotFound
-from platekeeper.hotlists.entry_index import MAX_EXACT_ONLY_LENGTH, EntryIndex
+from platekeeper.hotlists.entry_index import EntryIndex
 from platekeeper.hotlists.hits.making import make_hit
 from platekeeper.store import ReadQuery, Store
 

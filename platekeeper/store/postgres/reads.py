@@ -23,6 +23,7 @@ from platekeeper.store.protocols import (
     StoredRead,
 )
 from platekeeper.store.sql.database import Row
+from platekeeper.store.sql.plate_index import SqlPlateIndex
 from platekeeper.store.sql.read_summaries import ReadSummaries, ReadSummary
 from platekeeper.store.sql.reads import (
     READ_COLUMNS,
@@ -47,8 +48,13 @@ class PostgresReads(SqlReads):
     # Ids are uuid here; hits keep them as text.
     _ID_TEXT = "reads.id::text"
 
-    def __init__(self, database: PostgresDatabase, summaries: Sequence[ReadSummary] = ()) -> None:
-        super().__init__(database, summaries)
+    def __init__(
+        self,
+        database: PostgresDatabase,
+        summaries: Sequence[ReadSummary] = (),
+        plates: SqlPlateIndex | None = None,
+    ) -> None:
+        super().__init__(database, summaries, plates)
         self._pg = database
         self._partitions = DayPartitions()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from platekeeper.store.postgres.database import PostgresDatabase
 from platekeeper.store.postgres.hotlists import PostgresHotlistEntries
 from platekeeper.store.postgres.reads import PostgresReads
+from platekeeper.store.sql.plate_index import SqlPlateIndex
 from platekeeper.store.sql.store import SqlStore
 
 
@@ -13,6 +14,8 @@ class PostgresStore(SqlStore):
 
     def __init__(self, dsn: str, *, min_size: int = 1, max_size: int = 8) -> None:
         database = PostgresDatabase(dsn, min_size=min_size, max_size=max_size)
-        super().__init__(database)
-        self.reads = PostgresReads(database)
+        plates = SqlPlateIndex(database)
+        summaries = (plates,)
+        super().__init__(database, summaries)
+        self.reads = PostgresReads(database, summaries, plates)
         self.hotlist_entries = PostgresHotlistEntries(database)

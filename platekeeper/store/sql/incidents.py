@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -21,8 +22,10 @@ from platekeeper.domain.records_requests import (
     RequestStatus,
 )
 from platekeeper.errors import Conflict, NotFound
-from platekeeper.store.sql.database import Repository, Row, marks
+from platekeeper.store.sql.database import Database, Repository, Row, marks
 from platekeeper.store.sql.dialect import ConstraintViolation, DayCodec, TimeCodec, Violation
+from platekeeper.store.sql.read_summaries import ReadSummaries, ReadSummary, removed_reads
+from platekeeper.store.sql.reads import READ_COLUMNS, read_from_row
 
 _INCIDENT_COLUMNS = (
     "id, agency_id, source, summary, discovered_at, reported_by, status, data_involved,"
@@ -124,13 +127,19 @@ class SqlRecordsRequests(_AgencyRecords):
 
 
 class SqlReadCorrections(Repository):
+    def __init__(self, database: Database, summaries: Sequence[ReadSummary] = ()) -> None:
+        super().__init__(database)
+        # A correction moves a read from one plate key to another: the plate index hears of it.
+        self._summaries = ReadSummaries(summaries)
+
     def apply(self, correction: ReadCorrection, expected_key: str) -> bool:
         at = self._time.to_db(correction.captured_at)
         with self._db.write() as connection:
-            changed = connection.execute(
+            corrected = connection.execute(
                 "UPDATE reads SET plate_text = ?, plate_key = ?, region = ?,"
                 " region_confidence = CASE WHEN region = ? THEN region_confidence END"
-                " WHERE CAST(id AS TEXT) = ? AND captured_at = ? AND plate_key = ?",
+                " WHERE CAST(id AS TEXT) = ? AND captured_at = ? AND plate_key = ?"
+                f" RETURNING {READ_COLUMNS}",
                 (
                     correction.corrected_text,
                     correction.corrected_key,
@@ -140,9 +149,13 @@ class SqlReadCorrections(Repository):
                     at,
                     expected_key,
                 ),
-            ).rowcount
-            if changed != 1:
+            ).fetchall()
+            if len(corrected) != 1:
                 return False
+            read = read_from_row(corrected[0], self._time)
+            gone = removed_reads([(expected_key, read.camera_id, read.captured_at)])
+            self._summaries.removed(connection, gone)
+            self._summaries.added(connection, [read])
             connection.execute(
                 f"INSERT INTO read_corrections ({_CORRECTION_COLUMNS}) VALUES ({marks(13)})",
                 _correction_row(correction, self._time),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -15,12 +16,13 @@ from platekeeper.domain import GeoPoint, PlateBox, PlateCandidate, PlateRead, Po
 from platekeeper.domain.geo import METRES_PER_DEGREE, GeoArea, GeoBox
 from platekeeper.domain.holds import Exemptions
 from platekeeper.domain.ids import read_id_lower_bound, read_id_upper_bound
-from platekeeper.domain.plates import CONFUSABLE_CLASSES, fold_confusables
+from platekeeper.domain.plates import fold_confusables
 from platekeeper.domain.reads import VehicleAttributes
 from platekeeper.domain.retention import FALSE_HIT_OUTCOMES, HIT_CLASS_STATUSES
 from platekeeper.store.protocols import CeilingSource, PurgedReads, ReadQuery, ReadStats
-from platekeeper.store.sql.database import Database, Repository, Row
+from platekeeper.store.sql.database import Database, Repository, Row, Transaction
 from platekeeper.store.sql.dialect import TimeCodec
+from platekeeper.store.sql.plate_index import SqlPlateIndex, folded_sql, searched_through_index
 from platekeeper.store.sql.read_summaries import (
     ReadSummaries,
     ReadSummary,
@@ -91,9 +93,16 @@ class SqlReads(Repository, ABC):
 
     _ceilings: CeilingSource | None = None
 
-    def __init__(self, database: Database, summaries: Sequence[ReadSummary] = ()) -> None:
+    def __init__(
+        self,
+        database: Database,
+        summaries: Sequence[ReadSummary] = (),
+        plates: SqlPlateIndex | None = None,
+    ) -> None:
         super().__init__(database)
         self._summaries = ReadSummaries(summaries)
+        # Without the plate index (a bare repository), patterns scan the reads.
+        self._plates = plates
 
     def retain_within(self, source: CeilingSource) -> None:
         self._ceilings = source
@@ -115,14 +124,49 @@ class SqlReads(Repository, ABC):
         return None if row is None else read_from_row(row, self._time)
 
     def find(self, query: ReadQuery) -> list[PlateRead]:
+        within = self._within_ceilings()
+        if self._plates is not None and searched_through_index(query):
+            with self._db.read() as transaction:
+                return self._find_by_plates(transaction, self._plates, query, within)
         sql, params = read_query_sql(
-            query,
-            READ_COLUMNS,
-            time=self._time,
-            bound_ids=self._BOUND_IDS,
-            within=self._within_ceilings(),
+            query, READ_COLUMNS, time=self._time, bound_ids=self._BOUND_IDS, within=within
         )
         return [read_from_row(row, self._time) for row in self._fetch_all(sql, params)]
+
+    def _find_by_plates(
+        self,
+        transaction: Transaction,
+        plates: SqlPlateIndex,
+        query: ReadQuery,
+        within: tuple[str, Row],
+    ) -> list[PlateRead]:
+        """``query``'s page from the plates the index names, last seen first, each plate's
+        reads through ``reads_by_plate`` newest first. Once the page is full, a plate last seen
+        before the page's oldest read cannot add to it, and the rest are never read; a plate
+        that can fetches only reads newer than that oldest one."""
+        found: list[PlateRead] = []
+        for plate_key, last_seen in plates.matching(transaction, query):
+            oldest = found[query.limit - 1].captured_at if len(found) >= query.limit else None
+            if oldest is not None and last_seen < oldest:
+                break
+            captured_from = query.captured_from
+            if oldest is not None and (captured_from is None or captured_from < oldest):
+                captured_from = oldest
+            one_plate = replace(
+                query,
+                plate_key=plate_key,
+                plate_like=None,
+                misread_tolerant=False,
+                captured_from=captured_from,
+            )
+            # Without the id bounds: the plate and the time range find the reads' index.
+            sql, params = read_query_sql(one_plate, READ_COLUMNS, time=self._time, within=within)
+            rows = transaction.execute(sql, params).fetchall()
+            found += (read_from_row(row, self._time) for row in rows)
+            # The results' order (captured_at DESC, id DESC); a uuid's text sorts as its bytes.
+            found.sort(key=lambda read: (read.captured_at, read.id), reverse=True)
+            del found[query.limit :]
+        return found
 
     def any_captured(self, captured_from: datetime, captured_before: datetime) -> bool:
         query = ReadQuery(captured_from=captured_from, captured_before=captured_before, limit=1)
@@ -315,15 +359,7 @@ def _marks(values: Sequence[object]) -> str:
     return ", ".join("?" for _ in values)
 
 
-def _folded(column: str) -> str:
-    """SQL folding ``column`` as ``fold_confusables`` does, in SQLite and PostgreSQL alike."""
-    for group in CONFUSABLE_CLASSES:
-        for look_alike in group[1:]:
-            column = f"REPLACE({column}, '{look_alike}', '{group[0]}')"
-    return column
-
-
-_FOLDED_PLATE_KEY = _folded("plate_key")
+_FOLDED_PLATE_KEY = folded_sql("plate_key")
 
 
 def area_sql(area: GeoArea) -> tuple[str, list[Any]]:

@@ -3,6 +3,7 @@ what it tunes for itself and the database's schema and lifetime."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 
 from platekeeper.store.sql.access_log import SqlAccessLog
@@ -32,6 +33,7 @@ from platekeeper.store.sql.incidents import SqlIncidents, SqlReadCorrections, Sq
 from platekeeper.store.sql.outbox import SqlAlertOutbox
 from platekeeper.store.sql.policy import SqlPolicyVersions, SqlPurposeAttestations
 from platekeeper.store.sql.publications import SqlTransparencySnapshots
+from platekeeper.store.sql.read_summaries import ReadSummary
 from platekeeper.store.sql.registry import SqlAgencies, SqlCameras, SqlCameraSources
 from platekeeper.store.sql.retention import SqlImageKeys, SqlLegalHolds, SqlPurgeLedger
 from platekeeper.store.sql.sharing import SqlRecipients, SqlShareRequests, SqlSharingLedger
@@ -54,7 +56,8 @@ class ManagedDatabase(Database, Protocol):
 class SqlStore:
     """The shared repositories; a subclass sets the ones written for its database alone."""
 
-    def __init__(self, database: ManagedDatabase) -> None:
+    def __init__(self, database: ManagedDatabase, summaries: Sequence[ReadSummary] = ()) -> None:
+        """``summaries``: the tables summing up the reads, which a read's correction changes."""
         self._db = database
         self.agencies = SqlAgencies(database)
         self.cameras = SqlCameras(database)
@@ -87,7 +90,7 @@ class SqlStore:
         self.sharing_ledger = SqlSharingLedger(database)
         self.incidents = SqlIncidents(database)
         self.records_requests = SqlRecordsRequests(database)
-        self.read_corrections = SqlReadCorrections(database)
+        self.read_corrections = SqlReadCorrections(database, summaries)
         self.transparency_snapshots = SqlTransparencySnapshots(database)
         self.sample_reviews = SqlSampleReviews(database)
         self.audit_runs = SqlAuditRuns(database)

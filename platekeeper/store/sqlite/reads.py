@@ -20,6 +20,7 @@ from platekeeper.store.protocols import (
     StoredRead,
 )
 from platekeeper.store.sql.dialect import ConstraintViolation, Violation
+from platekeeper.store.sql.plate_index import SqlPlateIndex
 from platekeeper.store.sql.read_summaries import ReadSummary
 from platekeeper.store.sql.reads import (
     READ_COLUMNS,
@@ -40,8 +41,13 @@ _INSERT = (
 class SqliteReads(SqlReads):
     _BOUND_IDS = True
 
-    def __init__(self, database: SqliteDatabase, summaries: Sequence[ReadSummary] = ()) -> None:
-        super().__init__(database, summaries)
+    def __init__(
+        self,
+        database: SqliteDatabase,
+        summaries: Sequence[ReadSummary] = (),
+        plates: SqlPlateIndex | None = None,
+    ) -> None:
+        super().__init__(database, summaries, plates)
         self._sqlite = database
 
     def add(self, reads: Sequence[PlateRead]) -> list[StoredRead]:

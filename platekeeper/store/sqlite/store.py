@@ -6,15 +6,18 @@ from pathlib import Path
 
 from platekeeper.store.sql.store import SqlStore
 from platekeeper.store.sqlite.database import SqliteDatabase
+from platekeeper.store.sqlite.plate_index import SqlitePlateIndex
 from platekeeper.store.sqlite.reads import SqliteReads
 
 
 class SqliteStore(SqlStore):
     def __init__(self, path: Path) -> None:
         database = SqliteDatabase(path)
-        super().__init__(database)
+        plates = SqlitePlateIndex(database)
+        summaries = (plates,)
+        super().__init__(database, summaries)
         self._sqlite = database
-        self.reads = SqliteReads(database)
+        self.reads = SqliteReads(database, summaries, plates)
 
     @property
     def path(self) -> Path:

@@ -1,0 +1,176 @@
+"""The plate index: every distinct plate key among the stored reads, with its folded key, the
+first and last capture time and how many reads carry it (table ``plates``, migration 0041).
+
+It is a ``ReadSummary``: told of every read stored and removed in the same transaction, so it
+stays exact. Partial and misread-tolerant searches find their plates here (a trigram index for
+patterns, a B-tree on the folded key for the one-edit neighbourhood) and then fetch only those
+plates' reads (``SqlReads.find``), so that no search scans the reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from platekeeper.domain import PlateRead
+from platekeeper.domain.plates import CONFUSABLE_CLASSES, fold_confusables, misread_keys
+from platekeeper.store.protocols import ReadQuery
+from platekeeper.store.sql.database import Database, Repository, Transaction
+from platekeeper.store.sql.read_summaries import RemovedReads
+
+
+@dataclass(frozen=True, slots=True)
+class _Seen:
+    """One plate's part of a batch of reads stored."""
+
+    first: datetime
+    last: datetime
+    reads: int
+
+
+class SqlPlateIndex(Repository):
+    """The plate index over one database; a backend says how a pattern finds its plates."""
+
+    # Plates whose folded key matches the ``LIKE`` pattern bound to the mark; the database's
+    # trigram index answers it. PostgreSQL's planner takes the GIN index for a plain LIKE.
+    _FOLDED_LIKE = "folded_key LIKE ?"
+
+    def __init__(self, database: Database) -> None:
+        super().__init__(database)
+
+    # --- kept exact (ReadSummary) ------------------------------------------------------------
+
+    def added(self, transaction: Transaction, reads: Sequence[PlateRead]) -> None:
+        seen: dict[str, _Seen] = {}
+        for read in reads:
+            at, before = read.captured_at, seen.get(read.plate_key)
+            seen[read.plate_key] = (
+                _Seen(at, at, 1)
+                if before is None
+                else _Seen(min(before.first, at), max(before.last, at), before.reads + 1)
+            )
+        to_db = self._time.to_db
+        # In key order, so that two writers touching the same plates lock them in one order.
+        transaction.executemany(
+            _UPSERT,
+            [
+                (key, fold_confusables(key), to_db(plate.first), to_db(plate.last), plate.reads)
+                for key, plate in sorted(seen.items())
+            ],
+        )
+
+    def removed(self, transaction: Transaction, gone: Sequence[RemovedReads]) -> None:
+        counts: dict[str, tuple[int, date, date]] = {}
+        for removed in gone:
+            reads, first_day, last_day = counts.get(
+                removed.plate_key, (0, removed.day, removed.day)
+            )
+            counts[removed.plate_key] = (
+                reads + removed.reads,
+                min(first_day, removed.day),
+                max(last_day, removed.day),
+            )
+        keys = sorted(counts)
+        transaction.executemany(
+            "DELETE FROM plates WHERE plate_key = ? AND reads <= ?",
+            [(key, counts[key][0]) for key in keys],
+        )
+        # A plate's first (last) capture changes only if a read of its day or before (after)
+        # went: then the reads_by_plate index gives the new one.
+        transaction.executemany(
+            "UPDATE plates SET reads = reads - ?,"
+            " first_seen = CASE WHEN first_seen < ? THEN"
+            " (SELECT min(captured_at) FROM reads WHERE reads.plate_key = plates.plate_key)"
+            " ELSE first_seen END,"
+            " last_seen = CASE WHEN last_seen >= ? THEN"
+            " (SELECT max(captured_at) FROM reads WHERE reads.plate_key = plates.plate_key)"
+            " ELSE last_seen END"
+            " WHERE plate_key = ?",
+            [
+                (reads, self._day_start(last_day + _ONE_DAY), self._day_start(first_day), key)
+                for key in keys
+                for reads, first_day, last_day in (counts[key],)
+            ],
+        )
+
+    def rebuild(self, transaction: Transaction) -> None:
+        transaction.execute("DELETE FROM plates")
+        transaction.execute(
+            "INSERT INTO plates (plate_key, folded_key, first_seen, last_seen, reads)"
+            f" SELECT plate_key, {folded_sql('plate_key')}, min(captured_at), max(captured_at),"
+            " count(*) FROM reads GROUP BY plate_key"
+        )
+
+    def _day_start(self, day: date) -> Any:
+        return self._time.to_db(datetime.combine(day, time.min, UTC))
+
+    # --- searched ----------------------------------------------------------------------------
+
+    def matching(self, transaction: Transaction, query: ReadQuery) -> list[tuple[str, datetime]]:
+        """The plates ``query``'s plate condition names that were seen in its time range (and
+        before its cursor), as ``(plate_key, last_seen)``, last seen first."""
+        conditions, params = self._plate_condition(query)
+        start, end = query.captured_from, query.captured_before
+        after = None if query.after is None else query.after.captured_at
+        bounds = [
+            ("last_seen >= ?", start),
+            ("first_seen < ?", end),
+            ("first_seen <= ?", after),
+        ]
+        for clause, instant in bounds:
+            if instant is not None:
+                conditions.append(clause)
+                params.append(self._time.to_db(instant))
+        rows = transaction.execute(
+            f"SELECT plate_key, last_seen FROM plates WHERE {' AND '.join(conditions)}"
+            " ORDER BY last_seen DESC, plate_key DESC",
+            params,
+        ).fetchall()
+        return [(key, self._time.from_db(last_seen)) for key, last_seen in rows]
+
+    def _plate_condition(self, query: ReadQuery) -> tuple[list[str], list[Any]]:
+        if query.plate_like is not None:
+            folded = fold_confusables(query.plate_like)
+            # The trigram index finds candidates by the folded key; LIKE on the column itself
+            # then decides (SQLite's trigrams keep no positions), and on the raw key unless
+            # look-alikes are wanted.
+            conditions = [self._FOLDED_LIKE, "folded_key LIKE ?"]
+            params: list[Any] = [folded, folded]
+            if not query.misread_tolerant:
+                conditions.append("plate_key LIKE ?")
+                params.append(query.plate_like)
+            return conditions, params
+        assert query.plate_key is not None, "searched_through_index admits no other query"
+        keys = sorted(misread_keys(query.plate_key))
+        return [self._dialect.member("folded_key")], [self._dialect.array(keys)]
+
+
+def folded_sql(column: str) -> str:
+    """SQL folding ``column`` as ``fold_confusables`` does, in SQLite and PostgreSQL alike."""
+    for group in CONFUSABLE_CLASSES:
+        for look_alike in group[1:]:
+            column = f"REPLACE({column}, '{look_alike}', '{group[0]}')"
+    return column
+
+
+def searched_through_index(query: ReadQuery) -> bool:
+    """Whether ``query`` finds its plates in the index: a pattern, or a misread-tolerant key.
+    An exact key goes straight to ``reads_by_plate``."""
+    return query.plate_like is not None or (query.plate_key is not None and query.misread_tolerant)
+
+
+_ONE_DAY = timedelta(days=1)
+
+# The earlier first and the later last capture; portable where SQLite's min and PostgreSQL's
+# least are spelled differently.
+_UPSERT = (
+    "INSERT INTO plates (plate_key, folded_key, first_seen, last_seen, reads)"
+    " VALUES (?, ?, ?, ?, ?) ON CONFLICT (plate_key) DO UPDATE SET"
+    " first_seen = CASE WHEN excluded.first_seen < plates.first_seen"
+    " THEN excluded.first_seen ELSE plates.first_seen END,"
+    " last_seen = CASE WHEN excluded.last_seen > plates.last_seen"
+    " THEN excluded.last_seen ELSE plates.last_seen END,"
+    " reads = plates.reads + excluded.reads"
+)
