@@ -1,0 +1,408 @@
+"""The plate index (``store/sql/plate_index.py``): exact under every way reads come and go, and
+every search through it returns what a brute-force filter over all the reads returns, without
+scanning the reads."""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from platekeeper.domain import GeoPoint, PlateRead
+from platekeeper.domain.cameras import CameraKind
+from platekeeper.domain.corrections import ReadCorrection
+from platekeeper.domain.geo import GeoArea, GeoBox
+from platekeeper.domain.holds import Exemptions, PlateSpan
+from platekeeper.domain.plates import fold_confusables
+from platekeeper.domain.reads import ReadSubmission
+from platekeeper.store import Store
+from platekeeper.store.protocols import ReadCursor, ReadQuery
+from tests.conftest import NOW, make_agency, make_camera, make_read
+
+SEED = 17
+DAYS = 8
+# The fixture's fixed camera stands here; mobile reads scatter around it.
+HOME = GeoPoint(38.5816, -121.4944)
+# Camera -> agency: two of the home agency's (one mobile), one of another's.
+CAMERAS = {"main-st-north": "demo-pd", "patrol-7": "demo-pd", "county-3": "county-so"}
+_LETTERS = "ABCDEFGHJKMNPRSUVWXYZ"  # a few letters, so that patterns find several plates
+_LOOK_ALIKES = {"0": "O", "O": "0", "B": "8", "8": "B", "S": "5", "5": "S", "1": "I", "2": "Z"}
+
+
+# --- the index equals a recount of the reads ------------------------------------------------
+
+
+def _database(store: Store) -> Any:
+    return store._db  # type: ignore[attr-defined]
+
+
+def _rows(store: Store, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    with _database(store).read() as transaction:
+        return [tuple(row) for row in transaction.execute(sql, params).fetchall()]
+
+
+def _index(store: Store) -> dict[str, tuple[Any, ...]]:
+    rows = _rows(store, "SELECT plate_key, folded_key, first_seen, last_seen, reads FROM plates")
+    return {row[0]: row[1:] for row in rows}
+
+
+def _recount(store: Store) -> dict[str, tuple[Any, ...]]:
+    rows = _rows(
+        store,
+        "SELECT plate_key, min(captured_at), max(captured_at), count(*) FROM reads"
+        " GROUP BY plate_key",
+    )
+    return {key: (fold_confusables(key), first, last, count) for key, first, last, count in rows}
+
+
+def assert_index_exact(store: Store) -> None:
+    assert _index(store) == _recount(store)
+    if _database(store).dialect.name == "sqlite":
+        # The trigrams follow the plates (external content): FTS5 checks it.
+        with _database(store).write() as transaction:
+            transaction.execute(
+                "INSERT INTO plate_trigrams (plate_trigrams) VALUES ('integrity-check')"
+            )
+
+
+def _varied_reads(count: int, start: int = 0) -> list[PlateRead]:
+    rng = random.Random(SEED + start)
+    return [
+        make_read(
+            start + i,
+            plate_text=rng.choice(["7ABC123", "7A8C123", "5XYZ789", "6DEF456", "AB1"]),
+            captured_at=NOW - timedelta(hours=rng.randrange(24 * DAYS), seconds=i),
+        )
+        for i in range(count)
+    ]
+
+
+def test_the_index_counts_every_read_stored_once(store: Store) -> None:
+    assert _index(store) == {}
+    reads = _varied_reads(60)
+    store.reads.add(reads[:40])
+    assert_index_exact(store)
+    # A retried batch adds nothing; a batch mixing retries and new reads adds the new ones.
+    store.reads.add(reads[:40])
+    store.reads.add(reads[30:])
+    assert_index_exact(store)
+    assert sum(row[3] for row in _index(store).values()) == 60
+    assert _index(store)["7ABC123"][0] == "7ABCIZ3"
+
+
+def test_purge_batches_keep_counts_and_first_sightings_true(store: Store) -> None:
+    reads = _varied_reads(80)
+    store.reads.add(reads)
+    before = NOW - timedelta(days=DAYS // 2)
+    held = PlateSpan("6DEF456", NOW - timedelta(days=DAYS * 2), NOW)
+    exempt = Exemptions(read_ids=frozenset({reads[0].id}), plates=(held,))
+    while store.reads.delete_expired(before, hit_reads=False, exempt=exempt, limit=7).reads:
+        assert_index_exact(store)
+    assert_index_exact(store)
+    assert "6DEF456" in _index(store)
+
+
+def test_dropping_days_and_emptying_a_plate_removes_it(store: Store) -> None:
+    store.reads.add([*_varied_reads(50), make_read(99, plate_text="9GONE99", captured_at=NOW)])
+    store.reads.delete_captured_before(NOW - timedelta(days=3, hours=5))
+    assert_index_exact(store)
+    store.reads.delete_captured_before(NOW + timedelta(seconds=1))
+    assert_index_exact(store)
+    assert _index(store) == {}
+
+
+def test_a_correction_moves_the_read_to_its_new_plate(store: Store) -> None:
+    lone = make_read(1, plate_text="8MISRED", captured_at=NOW - timedelta(days=1))
+    store.reads.add([lone, *_varied_reads(20, start=10)])
+    assert store.read_corrections.apply(_correction(lone, "7ABC123"), lone.plate_key)
+    assert_index_exact(store)
+    assert "8MISRED" not in _index(store)
+    assert store.reads.find(ReadQuery(plate_like="8MIS%")) == []
+    found = store.reads.find(ReadQuery(plate_like="7AB%"))
+    assert lone.id in {read.id for read in found}
+
+
+def _correction(read: PlateRead, corrected_text: str) -> ReadCorrection:
+    return ReadCorrection(
+        id="correction-1",
+        read_id=read.id,
+        agency_id="demo-pd",
+        captured_at=read.captured_at,
+        original_text=read.plate_text,
+        original_region=read.region,
+        corrected_text=corrected_text,
+        corrected_region=read.region,
+        corrected_by="cora",
+        corrected_at=NOW,
+        reason="the reader took 7 for 8",
+        purpose_code="investigation",
+        case_number="2026-0042",
+    )
+
+
+def test_a_rebuild_recomputes_the_index_from_the_reads(store: Store) -> None:
+    store.reads.add(_varied_reads(30))
+    with _database(store).write() as transaction:
+        transaction.execute("DELETE FROM plates WHERE plate_key = ?", ("5XYZ789",))
+        transaction.execute("UPDATE plates SET reads = reads + 5")
+    assert _index(store) != _recount(store)
+    store.reads.rebuild_summaries()
+    assert_index_exact(store)
+
+
+# --- every search returns what a brute-force filter returns ---------------------------------
+
+
+@pytest.fixture
+def city(store: Store) -> tuple[Store, list[PlateRead]]:
+    """A store holding some two thousand random reads of look-alike plates, three cameras of
+    two agencies, over ``DAYS`` days."""
+    store.agencies.add(make_agency("county-so"))
+    store.cameras.add(make_camera("patrol-7", kind=CameraKind.MOBILE)[0])
+    store.cameras.add(make_camera("county-3", agency_id="county-so")[0])
+    reads = _random_reads(random.Random(SEED), 2000)
+    for at in range(0, len(reads), 500):
+        store.reads.add(reads[at : at + 500])
+    return store, reads
+
+
+def _random_reads(rng: random.Random, count: int) -> list[PlateRead]:
+    plates = [_random_plate(rng) for _ in range(60)]
+    # Misreads of some: look-alikes swapped, one character changed, dropped or added.
+    plates += [_misread(rng, rng.choice(plates)) for _ in range(60)]
+    plates += ["AB1", "A81", "XY12"]
+    reads = []
+    for i in range(count):
+        camera = rng.choice(list(CAMERAS))
+        location = None
+        if camera == "patrol-7":
+            location = GeoPoint(
+                HOME.latitude + rng.uniform(-0.02, 0.02), HOME.longitude + rng.uniform(-0.02, 0.02)
+            )
+        submission = ReadSubmission(
+            client_read_id=f"city-{i}",
+            plate_text=rng.choice(plates),
+            confidence=0.9,
+            # Whole seconds, some shared by two reads: ties order by id.
+            captured_at=NOW - timedelta(seconds=rng.randrange(DAYS * 86_400 // 60) * 60),
+            location=location,
+        )
+        reads.append(PlateRead.from_submission(submission, camera_id=camera, received_at=NOW))
+    return reads
+
+
+def _random_plate(rng: random.Random) -> str:
+    digits = "0123456789"
+    return (
+        rng.choice("1234567")
+        + "".join(rng.choice(_LETTERS) for _ in range(3))
+        + "".join(rng.choice(digits) for _ in range(3))
+    )
+
+
+def _misread(rng: random.Random, plate: str) -> str:
+    at = rng.randrange(len(plate))
+    how = rng.choice(["look-alike", "change", "drop", "add"])
+    if how == "look-alike":
+        swappable = [i for i, ch in enumerate(plate) if ch in _LOOK_ALIKES]
+        if swappable:
+            at = rng.choice(swappable)
+            return plate[:at] + _LOOK_ALIKES[plate[at]] + plate[at + 1 :]
+    if how == "drop":
+        return plate[:at] + plate[at + 1 :]
+    if how == "add":
+        return plate[:at] + rng.choice(_LETTERS) + plate[at:]
+    return plate[:at] + rng.choice(_LETTERS + "0123456789") + plate[at + 1 :]
+
+
+def _like(pattern: str) -> Callable[[str], bool]:
+    regex = re.compile("".join(".*" if c == "%" else "." if c == "_" else c for c in pattern))
+    return lambda key: regex.fullmatch(key) is not None
+
+
+def _one_edit(left: str, right: str) -> bool:
+    """Levenshtein distance exactly one, by the book."""
+    previous = list(range(len(right) + 1))
+    for i, a in enumerate(left, start=1):
+        current = [i]
+        for j, b in enumerate(right, start=1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a != b)))
+        previous = current
+    return previous[-1] == 1
+
+
+def _plate_matches(query: ReadQuery, key: str) -> bool:
+    if query.plate_like is not None:
+        if query.misread_tolerant:
+            return _like(fold_confusables(query.plate_like))(fold_confusables(key))
+        return _like(query.plate_like)(key)
+    if query.plate_key is None:
+        return True
+    if not query.misread_tolerant:
+        return key == query.plate_key
+    wanted, folded = fold_confusables(query.plate_key), fold_confusables(key)
+    if folded == wanted:
+        return True
+    return len(wanted) > 3 and len(folded) > 3 and _one_edit(folded, wanted)
+
+
+def _brute_force(reads: list[PlateRead], query: ReadQuery, page: int | None = None) -> list[str]:
+    """Every read ``query`` takes, newest first, by filtering them all; ``page`` limits."""
+
+    def taken(read: PlateRead) -> bool:
+        where = read.location or HOME
+        area: GeoArea | None = query.area
+        checks = [
+            _plate_matches(query, read.plate_key),
+            query.camera_id in (None, read.camera_id),
+            query.agency_id in (None, CAMERAS[read.camera_id]),
+            query.captured_from is None or read.captured_at >= query.captured_from,
+            query.captured_before is None or read.captured_at < query.captured_before,
+            area is None or area.contains(where),
+            query.after is None
+            or (read.captured_at, read.id) < (query.after.captured_at, query.after.read_id),
+        ]
+        return all(checks)
+
+    found = sorted(
+        (read for read in reads if taken(read)), key=lambda r: (r.captured_at, r.id), reverse=True
+    )
+    return [read.id for read in found[:page]]
+
+
+def _queries(reads: list[PlateRead]) -> Iterator[ReadQuery]:
+    rng = random.Random(SEED + 1)
+    for read in rng.sample(reads, 12):
+        key = read.plate_key
+        for misread_tolerant in (False, True):
+            yield ReadQuery(plate_like=key[:3] + "%", misread_tolerant=misread_tolerant)
+            yield ReadQuery(plate_like="%" + key[-4:], misread_tolerant=misread_tolerant)
+            yield ReadQuery(
+                plate_like=key[:2] + "_" + key[3:6] + "%", misread_tolerant=misread_tolerant
+            )
+        yield ReadQuery(plate_key=key, misread_tolerant=True)
+        yield ReadQuery(plate_key=_misread(rng, key), misread_tolerant=True)
+    yield ReadQuery(plate_key="AB1", misread_tolerant=True)
+    yield ReadQuery(plate_key="XY1Z", misread_tolerant=True)
+    yield ReadQuery(plate_like="%XYZ%")
+
+
+def _narrowed(query: ReadQuery, rng: random.Random) -> Iterator[ReadQuery]:
+    yield query
+    start = NOW - timedelta(days=rng.uniform(1, DAYS))
+    yield replace(query, captured_from=start, captured_before=start + timedelta(days=2))
+    yield replace(query, camera_id="patrol-7")
+    yield replace(query, agency_id="demo-pd", captured_before=NOW - timedelta(days=2))
+    box = GeoBox(HOME.latitude - 0.01, HOME.longitude - 0.01, HOME.latitude, HOME.longitude)
+    yield replace(query, area=box)
+
+
+def test_every_search_returns_what_a_brute_force_filter_returns(
+    city: tuple[Store, list[PlateRead]],
+) -> None:
+    store, reads = city
+    rng = random.Random(SEED + 2)
+    compared = 0
+    for base in _queries(reads):
+        for query in _narrowed(base, rng):
+            found = [read.id for read in store.reads.find(replace(query, limit=5000))]
+            assert found == _brute_force(reads, query), query
+            page = [read.id for read in store.reads.find(replace(query, limit=4))]
+            assert page == _brute_force(reads, query, page=4), query
+            compared += bool(found)
+    assert compared > 150  # most queries find something: the comparison is not of empties
+
+
+def test_pages_follow_one_another_through_the_index(city: tuple[Store, list[PlateRead]]) -> None:
+    store, reads = city
+    for query in (
+        ReadQuery(plate_like="%1%", misread_tolerant=True, limit=9),
+        ReadQuery(plate_key=reads[3].plate_key, misread_tolerant=True, limit=2),
+    ):
+        pages: list[str] = []
+        while True:
+            after = None
+            if pages:
+                last = next(read for read in reads if read.id == pages[-1])
+                after = ReadCursor(last.captured_at, last.id)
+            page = store.reads.find(replace(query, after=after))
+            if not page:
+                break
+            assert len(page) <= query.limit
+            pages += [read.id for read in page]
+        assert pages == _brute_force(reads, query)
+        assert len(pages) > query.limit
+
+
+# --- no search scans the reads --------------------------------------------------------------
+
+
+def test_partial_and_misread_tolerant_searches_scan_no_read_table(
+    city: tuple[Store, list[PlateRead]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store, _ = city
+    database = _database(store)
+    statements: list[tuple[str, tuple[Any, ...]]] = []
+    read = database.read
+
+    @contextmanager
+    def recording() -> Iterator[Any]:
+        with read() as transaction:
+            yield _Recording(transaction, statements)
+
+    monkeypatch.setattr(database, "read", recording)
+    start = NOW - timedelta(days=3)
+    for query in (
+        ReadQuery(plate_like="1AB%"),
+        ReadQuery(plate_like="%C123"),
+        ReadQuery(plate_like="7A_C12_", captured_from=start, agency_id="demo-pd"),
+        ReadQuery(plate_like="7A_C12_", misread_tolerant=True),
+        ReadQuery(plate_key="7ABC123", misread_tolerant=True, camera_id="patrol-7"),
+    ):
+        store.reads.find(query)
+    monkeypatch.undo()
+    assert len(statements) >= 5
+    for sql, params in statements:
+        plan = _plan(store, sql, params)
+        assert "reads" not in " ".join(_scanned(plan, database.dialect.name)), (sql, plan)
+
+
+class _Recording:
+    def __init__(self, transaction: Any, statements: list[tuple[str, tuple[Any, ...]]]) -> None:
+        self._transaction = transaction
+        self._statements = statements
+
+    def execute(self, sql: str, parameters: Any = (), /) -> Any:
+        self._statements.append((sql, tuple(parameters)))
+        return self._transaction.execute(sql, parameters)
+
+
+def _plan(store: Store, sql: str, params: tuple[Any, ...]) -> list[str]:
+    database = _database(store)
+    with database.read() as transaction:
+        if database.dialect.name == "sqlite":
+            rows = transaction.execute(f"EXPLAIN QUERY PLAN {sql}", params).fetchall()
+            return [str(row[3]) for row in rows]
+        # A few thousand reads fit a page or two, where a scan is cheapest: with scans priced
+        # out, one that remains is one no index can replace.
+        transaction.execute("SET enable_seqscan = off")
+        try:
+            rows = transaction.execute(f"EXPLAIN {sql}", params).fetchall()
+        finally:
+            transaction.execute("RESET enable_seqscan")
+        return [str(row[0]) for row in rows]
+
+
+def _scanned(plan: list[str], dialect: str) -> list[str]:
+    """The tables (or partitions) ``plan`` reads whole."""
+    if dialect == "sqlite":
+        pattern = re.compile(r"^SCAN (\w+)")
+    else:
+        pattern = re.compile(r"Seq Scan on (\w+)")
+    return [match.group(1) for line in plan for match in [pattern.search(line.strip())] if match]
