@@ -406,3 +406,17 @@ def _scanned(plan: list[str], dialect: str) -> list[str]:
     else:
         pattern = re.compile(r"Seq Scan on (\w+)")
     return [match.group(1) for line in plan for match in [pattern.search(line.strip())] if match]
+
+
+def test_the_migration_indexes_the_reads_already_stored(store: Store) -> None:
+    store.reads.add([*_varied_reads(40), make_read(90, plate_text="0DQ8512")])
+    with _database(store).write() as transaction:
+        if _database(store).dialect.name == "sqlite":
+            transaction.execute("DROP TABLE plate_trigrams")
+        transaction.execute("DROP TABLE plates")
+        transaction.execute("DELETE FROM schema_migrations WHERE version = 41")
+    assert store.upgrade() == ["0041_plate_index"]
+    assert_index_exact(store)
+    # The migration's SQL folds as fold_confusables does.
+    assert _index(store)["0DQ8512"][0] == fold_confusables("0DQ8512") == "OOOBSIZ"
+    assert [read.plate_key for read in store.reads.find(ReadQuery(plate_like="0D%"))] == ["0DQ8512"]
