@@ -102,7 +102,10 @@ def test_a_misread_tolerant_search_finds_look_alikes_and_says_so_in_the_log(
     assert exact.reads == []
     tolerant = SearchCriteria(plate="7A8C1Z3", tolerate_misreads=True)
     found = world.access.search(ANALYST, BASIS, tolerant)
-    assert [read.id for read in found.reads] == [world.reads[0].id, world.reads[1].id]
+    # 7ABC123 by look-alikes (8 for B, Z for 2), and 7ABD123 one character off as well.
+    misreads = [world.reads[0].id, world.reads[1].id, world.reads[3].id]
+    assert [read.plate_key for read in found.reads] == ["7ABC123", "7ABC123", "7ABD123"]
+    assert [read.id for read in found.reads] == misreads
     assert world.sink.last.query == {"plate": "7A8C1Z3", "tolerate_misreads": "yes"}
     pattern = SearchCriteria(plate_pattern="7A8?1Z3", tolerate_misreads=True)
     assert len(world.access.search(ANALYST, BASIS, pattern).reads) == 3
