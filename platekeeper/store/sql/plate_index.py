@@ -62,38 +62,37 @@ class SqlPlateIndex(Repository):
         )
 
     def removed(self, transaction: Transaction, gone: Sequence[RemovedReads]) -> None:
-        counts: dict[str, tuple[int, date, date]] = {}
+        lost: dict[str, int] = {}
         for removed in gone:
-            reads, first_day, last_day = counts.get(
-                removed.plate_key, (0, removed.day, removed.day)
+            lost[removed.plate_key] = lost.get(removed.plate_key, 0) + removed.reads
+        # A dropped day may touch a few hundred thousand plates: grouped by how many reads each
+        # lost (mostly one), a handful of statements do what one per plate would.
+        by_count: dict[int, list[str]] = {}
+        for key, reads in lost.items():
+            by_count.setdefault(reads, []).append(key)
+        member = self._dialect.member("plate_key")
+        for reads, keys in sorted(by_count.items()):
+            plates = self._dialect.array(sorted(keys))
+            transaction.execute(
+                f"DELETE FROM plates WHERE {member} AND reads <= ?", (plates, reads)
             )
-            counts[removed.plate_key] = (
-                reads + removed.reads,
-                min(first_day, removed.day),
-                max(last_day, removed.day),
+            transaction.execute(
+                f"UPDATE plates SET reads = reads - ? WHERE {member}", (reads, plates)
             )
-        keys = sorted(counts)
-        transaction.executemany(
-            "DELETE FROM plates WHERE plate_key = ? AND reads <= ?",
-            [(key, counts[key][0]) for key in keys],
-        )
         # A plate's first (last) capture changes only if a read of its day or before (after)
-        # went: then the reads_by_plate index gives the new one.
-        transaction.executemany(
-            "UPDATE plates SET reads = reads - ?,"
-            " first_seen = CASE WHEN first_seen < ? THEN"
-            " (SELECT min(captured_at) FROM reads WHERE reads.plate_key = plates.plate_key)"
-            " ELSE first_seen END,"
-            " last_seen = CASE WHEN last_seen >= ? THEN"
-            " (SELECT max(captured_at) FROM reads WHERE reads.plate_key = plates.plate_key)"
-            " ELSE last_seen END"
-            " WHERE plate_key = ?",
-            [
-                (reads, self._day_start(last_day + _ONE_DAY), self._day_start(first_day), key)
-                for key in keys
-                for reads, first_day, last_day in (counts[key],)
-            ],
-        )
+        # went: then reads_by_plate gives the new one.
+        touched = self._dialect.array(sorted(lost))
+        days = [removed.day for removed in gone]
+        for column, aggregate, compared, day in (
+            ("first_seen", "min", "<", max(days) + _ONE_DAY),
+            ("last_seen", "max", ">=", min(days)),
+        ):
+            transaction.execute(
+                f"UPDATE plates SET {column} = (SELECT {aggregate}(captured_at) FROM reads"
+                f" WHERE reads.plate_key = plates.plate_key) WHERE {member}"
+                f" AND {column} {compared} ?",
+                (touched, self._day_start(day)),
+            )
 
     def rebuild(self, transaction: Transaction) -> None:
         transaction.execute("DELETE FROM plates")
