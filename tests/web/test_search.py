@@ -172,13 +172,16 @@ def test_a_partial_plate_finds_the_plates_it_describes(page: Page, web_app: WebA
     expect(page.get_by_role("alert")).to_contain_text("at least 3 are needed")
 
 
-def test_tolerating_misreads_finds_look_alike_plates(page: Page, web_app: WebApp) -> None:
-    plates = ["7ABC123", "7A8C123", "7ABC1Z3", "7ABC128"]
+def test_tolerating_misreads_finds_look_alike_and_one_off_plates(
+    page: Page, web_app: WebApp
+) -> None:
+    plates = ["7ABC123", "7A8C123", "7ABC1Z3", "7ABC128", "7XBC128"]
     search_among(page, web_app, plates, "Plate (exact)", "7ABC123")
     expect_plates(page, ["7ABC123"])
     page.get_by_label("Tolerate misreads").check()
     search(page)
-    expect_plates(page, ["7ABC123", "7A8C123", "7ABC1Z3"])
+    # Look-alikes, and one character off (8 for 3); two off (X for A too) is another plate.
+    expect_plates(page, ["7ABC123", "7A8C123", "7ABC1Z3", "7ABC128"])
     expect(page.get_by_label("Tolerate misreads")).to_be_checked()
     [latest, *_] = web_app.services.store.access_log.find(
         AccessFilter(username="avery", action="reads:search")

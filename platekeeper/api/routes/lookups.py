@@ -59,7 +59,12 @@ def search_criteria(
     captured_from: Annotated[datetime | None, Query()] = None,
     captured_before: Annotated[datetime | None, Query()] = None,
     tolerate_misreads: Annotated[
-        bool, Query(description="Also find look-alike characters: O/0, I/1, B/8, S/5, Z/2, G/6.")
+        bool,
+        Query(
+            description="Also find look-alike characters: O/0, I/1, B/8, S/5, Z/2, G/6;"
+            " and for a whole plate (over three characters), one character changed, missing"
+            " or extra."
+        ),
     ] = False,
 ) -> SearchCriteria:
     return SearchCriteria(

@@ -47,7 +47,9 @@ class ReadQuery:
     """A ``LIKE`` pattern on the plate key, from ``domain.plates.plate_pattern_to_like``."""
     misread_tolerant: bool = False
     """Compare ``plate_key`` and ``plate_like`` once OCR-confusable characters are folded on both
-    sides (``domain.plates.fold_confusables``): ``8O5`` also finds ``B05``."""
+    sides (``domain.plates.fold_confusables``): ``8O5`` also finds ``B05``. A ``plate_key`` of
+    more than three characters also finds keys one character changed, dropped or added
+    (``domain.plates.misread_keys``), as the hot-list matcher's one-off matches do."""
     camera_id: str | None = None
     captured_from: datetime | None = None
     captured_before: datetime | None = None
