@@ -238,10 +238,18 @@ def _one_edit(left: str, right: str) -> bool:
 
 
 def _plate_matches(query: ReadQuery, key: str) -> bool:
-    if query.plate_like is not None:
-        if query.misread_tolerant:
-            return _like(fold_confusables(query.plate_like))(fold_confusables(key))
-        return _like(query.plate_like)(key)
+    return _like_matches(query, key) and _key_matches(query, key)
+
+
+def _like_matches(query: ReadQuery, key: str) -> bool:
+    if query.plate_like is None:
+        return True
+    if query.misread_tolerant:
+        return _like(fold_confusables(query.plate_like))(fold_confusables(key))
+    return _like(query.plate_like)(key)
+
+
+def _key_matches(query: ReadQuery, key: str) -> bool:
     if query.plate_key is None:
         return True
     if not query.misread_tolerant:
@@ -287,6 +295,9 @@ def _queries(reads: list[PlateRead]) -> Iterator[ReadQuery]:
                 plate_like=key[:2] + "_" + key[3:6] + "%", misread_tolerant=misread_tolerant
             )
         yield ReadQuery(plate_key=key, misread_tolerant=True)
+        # A key and a pattern: both hold.
+        yield ReadQuery(plate_key=key, plate_like="%" + key[-2:], misread_tolerant=True)
+        yield ReadQuery(plate_key=key, plate_like=key[:3] + "%")
         yield ReadQuery(plate_key=_misread(rng, key), misread_tolerant=True)
     yield ReadQuery(plate_key="AB1", misread_tolerant=True)
     yield ReadQuery(plate_key="XY1Z", misread_tolerant=True)

@@ -17,7 +17,7 @@ from typing import Any
 from platekeeper.domain import PlateRead
 from platekeeper.domain.plates import CONFUSABLE_CLASSES, fold_confusables, misread_keys
 from platekeeper.store.protocols import ReadQuery
-from platekeeper.store.sql.database import Database, Repository, Transaction
+from platekeeper.store.sql.database import Repository, Transaction
 from platekeeper.store.sql.read_summaries import RemovedReads
 
 
@@ -36,9 +36,6 @@ class SqlPlateIndex(Repository):
     # Plates whose folded key matches the ``LIKE`` pattern bound to the mark; the database's
     # trigram index answers it. PostgreSQL's planner takes the GIN index for a plain LIKE.
     _FOLDED_LIKE = "folded_key LIKE ?"
-
-    def __init__(self, database: Database) -> None:
-        super().__init__(database)
 
     # --- kept exact (ReadSummary) ------------------------------------------------------------
 
@@ -130,20 +127,23 @@ class SqlPlateIndex(Repository):
         return [(key, self._time.from_db(last_seen)) for key, last_seen in rows]
 
     def _plate_condition(self, query: ReadQuery) -> tuple[list[str], list[Any]]:
+        conditions: list[str] = []
+        params: list[Any] = []
+        if query.plate_key is not None:
+            # Only misread-tolerant keys come here (``searched_through_index``).
+            conditions.append(self._dialect.member("folded_key"))
+            params.append(self._dialect.array(sorted(misread_keys(query.plate_key))))
         if query.plate_like is not None:
             folded = fold_confusables(query.plate_like)
             # The trigram index finds candidates by the folded key; LIKE on the column itself
             # then decides (SQLite's trigrams keep no positions), and on the raw key unless
             # look-alikes are wanted.
-            conditions = [self._FOLDED_LIKE, "folded_key LIKE ?"]
-            params: list[Any] = [folded, folded]
+            conditions += [self._FOLDED_LIKE, "folded_key LIKE ?"]
+            params += [folded, folded]
             if not query.misread_tolerant:
                 conditions.append("plate_key LIKE ?")
                 params.append(query.plate_like)
-            return conditions, params
-        assert query.plate_key is not None, "searched_through_index admits no other query"
-        keys = sorted(misread_keys(query.plate_key))
-        return [self._dialect.member("folded_key")], [self._dialect.array(keys)]
+        return conditions, params
 
 
 def folded_sql(column: str) -> str:
@@ -156,8 +156,10 @@ def folded_sql(column: str) -> str:
 
 def searched_through_index(query: ReadQuery) -> bool:
     """Whether ``query`` finds its plates in the index: a pattern, or a misread-tolerant key.
-    An exact key goes straight to ``reads_by_plate``."""
-    return query.plate_like is not None or (query.plate_key is not None and query.misread_tolerant)
+    An exact key goes straight to ``reads_by_plate`` (a pattern beside it only filters)."""
+    if query.plate_key is not None:
+        return query.misread_tolerant
+    return query.plate_like is not None
 
 
 _ONE_DAY = timedelta(days=1)
