@@ -12,13 +12,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from platekeeper.domain import PlateRead
 from platekeeper.domain.plates import CONFUSABLE_CLASSES, fold_confusables, misread_keys
 from platekeeper.store.protocols import ReadQuery
 from platekeeper.store.sql.database import Repository, Transaction
 from platekeeper.store.sql.read_summaries import RemovedReads
+
+
+class SeenPlate(NamedTuple):
+    """A plate the index names for a search, and when it was first and last captured."""
+
+    plate_key: str
+    first_seen: datetime
+    last_seen: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,9 +112,9 @@ class SqlPlateIndex(Repository):
 
     # --- searched ----------------------------------------------------------------------------
 
-    def matching(self, transaction: Transaction, query: ReadQuery) -> list[tuple[str, datetime]]:
+    def matching(self, transaction: Transaction, query: ReadQuery) -> list[SeenPlate]:
         """The plates ``query``'s plate condition names that were seen in its time range (and
-        before its cursor), as ``(plate_key, last_seen)``, last seen first."""
+        before its cursor), last seen first."""
         conditions, params = self._plate_condition(query)
         start, end = query.captured_from, query.captured_before
         after = None if query.after is None else query.after.captured_at
@@ -120,11 +128,12 @@ class SqlPlateIndex(Repository):
                 conditions.append(clause)
                 params.append(self._time.to_db(instant))
         rows = transaction.execute(
-            f"SELECT plate_key, last_seen FROM plates WHERE {' AND '.join(conditions)}"
+            f"SELECT plate_key, first_seen, last_seen FROM plates WHERE {' AND '.join(conditions)}"
             " ORDER BY last_seen DESC, plate_key DESC",
             params,
         ).fetchall()
-        return [(key, self._time.from_db(last_seen)) for key, last_seen in rows]
+        from_db = self._time.from_db
+        return [SeenPlate(key, from_db(first), from_db(last)) for key, first, last in rows]
 
     def _plate_condition(self, query: ReadQuery) -> tuple[list[str], list[Any]]:
         conditions: list[str] = []

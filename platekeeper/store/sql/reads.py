@@ -7,7 +7,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import orjson
@@ -22,13 +22,25 @@ from platekeeper.domain.retention import FALSE_HIT_OUTCOMES, HIT_CLASS_STATUSES
 from platekeeper.store.protocols import CeilingSource, PurgedReads, ReadQuery, ReadStats
 from platekeeper.store.sql.database import Database, Repository, Row, Transaction
 from platekeeper.store.sql.dialect import TimeCodec
-from platekeeper.store.sql.plate_index import SqlPlateIndex, folded_sql, searched_through_index
+from platekeeper.store.sql.plate_index import (
+    SeenPlate,
+    SqlPlateIndex,
+    folded_sql,
+    searched_through_index,
+)
 from platekeeper.store.sql.read_summaries import (
     ReadSummaries,
     ReadSummary,
     RemovedReads,
     removed_reads,
 )
+
+# Plates fetched in the first statement of a search through the plate index; each next
+# statement takes twice as many, so a page that fills early costs one or two round trips.
+_FIRST_PLATES = 8
+# SQLite takes at most 500 SELECTs in one compound statement.
+_MOST_PLATES = 256
+_ONE_MICROSECOND = timedelta(microseconds=1)
 
 READ_COLUMNS = (
     "id, client_read_id, camera_id, plate_text, plate_key, confidence, region,"
@@ -141,32 +153,56 @@ class SqlReads(Repository, ABC):
         within: tuple[str, Row],
     ) -> list[PlateRead]:
         """``query``'s page from the plates the index names, last seen first, each plate's
-        reads through ``reads_by_plate`` newest first. Once the page is full, a plate last seen
-        before the page's oldest read cannot add to it, and the rest are never read; a plate
-        that can fetches only reads newer than that oldest one."""
+        reads through ``reads_by_plate`` newest first and only between its first and last
+        capture (PostgreSQL then opens only those days' partitions). Plates go a few at a time
+        in one statement, more each round. Once the page is full, a plate last seen before its
+        oldest read cannot add to it and the rest are never read; one that can fetches only
+        reads newer than that oldest one."""
+        seen = plates.matching(transaction, query)
         found: list[PlateRead] = []
-        for plate_key, last_seen in plates.matching(transaction, query):
+        at, size = 0, _FIRST_PLATES
+        while at < len(seen):
             oldest = found[query.limit - 1].captured_at if len(found) >= query.limit else None
-            if oldest is not None and last_seen < oldest:
+            batch = [p for p in seen[at : at + size] if oldest is None or p.last_seen >= oldest]
+            if not batch:
                 break
-            captured_from = query.captured_from
-            if oldest is not None and (captured_from is None or captured_from < oldest):
-                captured_from = oldest
-            one_plate = replace(
-                query,
-                plate_key=plate_key,
-                plate_like=None,
-                misread_tolerant=False,
-                captured_from=captured_from,
-            )
-            # Without the id bounds: the plate and the time range find the reads' index.
-            sql, params = read_query_sql(one_plate, READ_COLUMNS, time=self._time, within=within)
+            sql, params = self._plates_sql(query, batch, oldest, within)
             rows = transaction.execute(sql, params).fetchall()
             found += (read_from_row(row, self._time) for row in rows)
             # The results' order (captured_at DESC, id DESC); a uuid's text sorts as its bytes.
             found.sort(key=lambda read: (read.captured_at, read.id), reverse=True)
             del found[query.limit :]
+            at, size = at + size, min(size * 2, _MOST_PLATES)
         return found
+
+    def _plates_sql(
+        self,
+        query: ReadQuery,
+        batch: list[SeenPlate],
+        oldest: datetime | None,
+        within: tuple[str, Row],
+    ) -> tuple[str, list[Any]]:
+        """One statement fetching each plate's newest reads for ``query``, at most its limit."""
+        arms: list[str] = []
+        params: list[Any] = []
+        for index, plate in enumerate(batch):
+            starts = [plate.first_seen, query.captured_from, oldest]
+            ends = [plate.last_seen + _ONE_MICROSECOND, query.captured_before]
+            one_plate = replace(
+                query,
+                plate_key=plate.plate_key,
+                plate_like=None,
+                misread_tolerant=False,
+                captured_from=max(at for at in starts if at is not None),
+                captured_before=min(at for at in ends if at is not None),
+            )
+            # Without the id bounds: the plate and the time range find the reads' index.
+            sql, arm_params = read_query_sql(
+                one_plate, READ_COLUMNS, time=self._time, within=within
+            )
+            arms.append(f"SELECT * FROM ({sql}) AS plate_{index}")
+            params += arm_params
+        return " UNION ALL ".join(arms), params
 
     def any_captured(self, captured_from: datetime, captured_before: datetime) -> bool:
         query = ReadQuery(captured_from=captured_from, captured_before=captured_before, limit=1)
