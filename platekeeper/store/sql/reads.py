@@ -155,25 +155,39 @@ class SqlReads(Repository, ABC):
         """``query``'s page from the plates the index names, last seen first, each plate's
         reads through ``reads_by_plate`` newest first and only between its first and last
         capture (PostgreSQL then opens only those days' partitions). Plates go a few at a time
-        in one statement, more each round. Once the page is full, a plate last seen before its
-        oldest read cannot add to it and the rest are never read; one that can fetches only
-        reads newer than that oldest one."""
+        in one statement, more each round, which gives only each read's time and id. Once the
+        page is full, a plate last seen before its oldest read cannot add to it and the rest
+        are never read; one that can fetches only reads newer than that oldest one. Then the
+        page's reads, and only they, are fetched whole."""
         seen = plates.matching(transaction, query)
-        found: list[PlateRead] = []
+        page: list[tuple[datetime, str]] = []
         at, size = 0, _FIRST_PLATES
         while at < len(seen):
-            oldest = found[query.limit - 1].captured_at if len(found) >= query.limit else None
+            oldest = page[query.limit - 1][0] if len(page) >= query.limit else None
             batch = [p for p in seen[at : at + size] if oldest is None or p.last_seen >= oldest]
             if not batch:
                 break
             sql, params = self._plates_sql(query, batch, oldest, within)
             rows = transaction.execute(sql, params).fetchall()
-            found += (read_from_row(row, self._time) for row in rows)
+            page += ((self._time.from_db(captured_at), str(id_)) for captured_at, id_ in rows)
             # The results' order (captured_at DESC, id DESC); a uuid's text sorts as its bytes.
-            found.sort(key=lambda read: (read.captured_at, read.id), reverse=True)
-            del found[query.limit :]
+            page.sort(reverse=True)
+            del page[query.limit :]
             at, size = at + size, min(size * 2, _MOST_PLATES)
-        return found
+        return self._whole(transaction, page)
+
+    def _whole(self, transaction: Transaction, page: list[tuple[datetime, str]]) -> list[PlateRead]:
+        """The reads ``page`` names by capture time and id, in its order."""
+        if not page:
+            return []
+        to_db = self._time.to_db
+        rows = transaction.execute(
+            f"SELECT {READ_COLUMNS} FROM reads WHERE {self._dialect.member('id')}"
+            " AND captured_at >= ? AND captured_at <= ?",
+            (self._held(frozenset(id_ for _, id_ in page)), to_db(page[-1][0]), to_db(page[0][0])),
+        ).fetchall()
+        reads = {read.id: read for read in (read_from_row(row, self._time) for row in rows)}
+        return [reads[id_] for _, id_ in page]
 
     def _plates_sql(
         self,
@@ -182,7 +196,8 @@ class SqlReads(Repository, ABC):
         oldest: datetime | None,
         within: tuple[str, Row],
     ) -> tuple[str, list[Any]]:
-        """One statement fetching each plate's newest reads for ``query``, at most its limit."""
+        """One statement giving the capture time and id of each plate's newest reads for
+        ``query``, at most its limit."""
         arms: list[str] = []
         params: list[Any] = []
         for index, plate in enumerate(batch):
@@ -198,7 +213,7 @@ class SqlReads(Repository, ABC):
             )
             # Without the id bounds: the plate and the time range find the reads' index.
             sql, arm_params = read_query_sql(
-                one_plate, READ_COLUMNS, time=self._time, within=within
+                one_plate, "captured_at, id", time=self._time, within=within
             )
             arms.append(f"SELECT * FROM ({sql}) AS plate_{index}")
             params += arm_params
