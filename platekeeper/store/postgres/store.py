@@ -5,7 +5,11 @@ from __future__ import annotations
 from platekeeper.store.postgres.database import PostgresDatabase
 from platekeeper.store.postgres.hotlists import PostgresHotlistEntries
 from platekeeper.store.postgres.reads import PostgresReads
+from platekeeper.store.sql.read_rollups import ReadRollups
 from platekeeper.store.sql.store import SqlStore
+
+# A read's capture day (UTC), for the daily counts' rebuild.
+_CAPTURE_DAY = "(captured_at AT TIME ZONE 'UTC')::date"
 
 
 class PostgresStore(SqlStore):
@@ -14,5 +18,5 @@ class PostgresStore(SqlStore):
     def __init__(self, dsn: str, *, min_size: int = 1, max_size: int = 8) -> None:
         database = PostgresDatabase(dsn, min_size=min_size, max_size=max_size)
         super().__init__(database)
-        self.reads = PostgresReads(database)
+        self.reads = PostgresReads(database, [ReadRollups(database.dialect.day, _CAPTURE_DAY)])
         self.hotlist_entries = PostgresHotlistEntries(database)

@@ -48,6 +48,7 @@ from platekeeper.store.protocols.publications import (
 )
 from platekeeper.store.protocols.reads import (
     CeilingSource,
+    DayReads,
     MinuteCount,
     PurgedReads,
     ReadCursor,
@@ -87,6 +88,7 @@ __all__ = [
     "CameraRepository",
     "CameraSourceRepository",
     "CeilingSource",
+    "DayReads",
     "EdgeEventRepository",
     "EdgeHealthRepository",
     "HitCursor",

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from platekeeper.store.sql.read_rollups import ReadRollups
 from platekeeper.store.sql.store import SqlStore
 from platekeeper.store.sqlite.database import SqliteDatabase
 from platekeeper.store.sqlite.reads import SqliteReads
+
+# A read's capture day (UTC), for the daily counts' rebuild.
+_CAPTURE_DAY = "date(captured_at / 1000000, 'unixepoch')"
 
 
 class SqliteStore(SqlStore):
@@ -14,7 +18,7 @@ class SqliteStore(SqlStore):
         database = SqliteDatabase(path)
         super().__init__(database)
         self._sqlite = database
-        self.reads = SqliteReads(database)
+        self.reads = SqliteReads(database, [ReadRollups(database.dialect.day, _CAPTURE_DAY)])
 
     @property
     def path(self) -> Path:
