@@ -253,8 +253,8 @@ def _hits(store: Store, period: Period, list_ids: set[str]) -> list[HitFact]:
             None if hit.outcome is None else hit.outcome.value,
             None if hit.rejection_reason is None else hit.rejection_reason.value,
         )
-        for hit in store.hits.list(HitFilter(since=period.start, limit=MAX_HITS))
-        if hit.created_at in period and hit.list_id in list_ids
+        for hit in store.hits.list(HitFilter(since=period.start, list_ids=list_ids, limit=MAX_HITS))
+        if hit.created_at in period
     ]
 
 

@@ -28,10 +28,10 @@ from platekeeper.reports.compliance import Period
 from platekeeper.reports.gather import gather
 from platekeeper.reports.transparency import PERIOD, gather_counts
 from platekeeper.services import Services
-from tests.conftest import NOW, make_agency, make_camera, make_read
+from tests.conftest import NOW, make_agency, make_camera
 from tests.store.test_hits_contract import make_hit
+from tests.store.test_read_counts_contract import CAMERAS, store_spread_reads
 
-CAMERAS = {"main-st-north": "demo-pd", "oak-st": "demo-pd", "elm-st": "other-pd"}
 LISTS = {"stolen": "demo-pd", "wanted": "demo-pd", "amber": "other-pd"}
 PURPOSES = ("stolen-vehicle", "missing-person", None)
 
@@ -102,16 +102,7 @@ def filled(services: Services) -> Filled:
                 created_at=NOW - timedelta(days=60),
             )
         )
-    reads = [
-        make_read(
-            index,
-            camera_id=chance.choice(sorted(CAMERAS)),
-            captured_at=NOW - timedelta(seconds=chance.randrange(-3_600, 40 * 86_400)),
-        )
-        for index in range(400)
-    ]
-    for start in range(0, len(reads), 90):
-        store.reads.add(reads[start : start + 90])
+    reads = store_spread_reads(store, chance, 400, days=40)
     hits = [_hit(number, chance) for number in range(1, 250)]
     store.hits.add(hits)
     searches = [_search(chance) for _ in range(150)]

@@ -26,14 +26,21 @@ def reads(store: Store) -> list[PlateRead]:
     for camera_id, agency_id in CAMERAS.items():
         if camera_id != "main-st-north":
             store.cameras.add(make_camera(camera_id, agency_id=agency_id)[0])
-    chance = random.Random(17)
+    return store_spread_reads(store, random.Random(17), 300, days=10)
+
+
+def store_spread_reads(
+    store: Store, chance: random.Random, count: int, *, days: int
+) -> list[PlateRead]:
+    """``count`` reads at random moments of the ``days`` before ``NOW`` (and of the day after),
+    on random cameras of ``CAMERAS``, stored in batches."""
     made = [
         make_read(
             index,
             camera_id=chance.choice(sorted(CAMERAS)),
-            captured_at=NOW - timedelta(seconds=chance.randrange(-86_400, 10 * 86_400)),
+            captured_at=NOW - timedelta(seconds=chance.randrange(-86_400, days * 86_400)),
         )
-        for index in range(300)
+        for index in range(count)
     ]
     for start in range(0, len(made), 70):
         store.reads.add(made[start : start + 70])
