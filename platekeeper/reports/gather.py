@@ -21,7 +21,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Protocol
 
 from platekeeper.audit import AccessLog
@@ -29,7 +29,6 @@ from platekeeper.audit.signals import find_signals
 from platekeeper.config import Settings
 from platekeeper.domain.access import AccessRecord
 from platekeeper.domain.audit_findings import audit_interval_months
-from platekeeper.domain.holds import Exemptions
 from platekeeper.domain.hotlists import Hotlist, HotlistEntry
 from platekeeper.domain.people import Account, AccountStatus
 from platekeeper.domain.personal_data import compile_name_patterns, find_personal_data
@@ -233,34 +232,16 @@ def _holds(store: Store, scope: AgencyScope) -> Iterator[HoldFact]:
 def _days(
     store: Store, period: Period, hits: list[HitFact], scope: AgencyScope
 ) -> Iterator[DayCount]:
-    """Reads per capture day, from counts of reads captured before each midnight (the store
-    counts without listing), and hits per day of making. An agency's reads are counted from
-    its cameras' reads per minute."""
+    """Reads per capture day (the store's daily counts, whole days there and the period's
+    partial first and last day on the reads) of the agency's cameras or all, and hits per day
+    of making."""
     hits_by_day = Counter(hit.created_at.date() for hit in hits)
-    days = period.days()
-    if scope.agency_id is not None:
-        reads_by_day: Counter[date] = Counter()
-        for minute in store.reads.per_minute(scope.agency_id, period.start, period.end):
-            reads_by_day[minute.minute.date()] += minute.reads
-        for day in days:
-            yield DayCount(day, reads_by_day.get(day, 0), hits_by_day.get(day, 0))
-        return
-    bounds = [max(period.start, _midnight(day)) for day in days] + [period.end]
-    totals = [_reads_before(store, bound) for bound in bounds]
-    for index, day in enumerate(days):
-        yield DayCount(day, totals[index + 1] - totals[index], hits_by_day.get(day, 0))
-
-
-def _midnight(day: date) -> datetime:
-    return datetime.combine(day, time(), UTC)
-
-
-def _reads_before(store: Store, moment: datetime) -> int:
-    none = Exemptions()
-    return (
-        store.reads.count_expired(moment, hit_reads=False, exempt=none).reads
-        + store.reads.count_expired(moment, hit_reads=True, exempt=none).reads
-    )
+    reads_by_day = {
+        counted.day: counted.reads
+        for counted in store.reads.per_day(period.start, period.end, scope.agency_id)
+    }
+    for day in period.days():
+        yield DayCount(day, reads_by_day.get(day, 0), hits_by_day.get(day, 0))
 
 
 def _hits(store: Store, period: Period, list_ids: set[str]) -> list[HitFact]:
@@ -272,8 +253,8 @@ def _hits(store: Store, period: Period, list_ids: set[str]) -> list[HitFact]:
             None if hit.outcome is None else hit.outcome.value,
             None if hit.rejection_reason is None else hit.rejection_reason.value,
         )
-        for hit in store.hits.list(HitFilter(since=period.start, limit=MAX_HITS))
-        if hit.created_at in period and hit.list_id in list_ids
+        for hit in store.hits.list(HitFilter(since=period.start, list_ids=list_ids, limit=MAX_HITS))
+        if hit.created_at in period
     ]
 
 

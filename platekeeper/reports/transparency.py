@@ -3,7 +3,8 @@
 Two steps, as everywhere: ``gather_counts`` reads plain numbers from the store, and
 ``transparency_report`` (pure) decides what of them may be published. Nothing here ever holds a
 plate, an image reference, a username, a case number or a read id: the store is asked for counts,
-hits are counted by status, and access-log entries only by purpose code.
+hits are counted by status, and access-log entries only by purpose code, all in the database:
+reads from the daily counts kept beside them, so that nothing here grows with the reads.
 
 The small-count rule (docs/transparency.md): a count below ``min_count`` is published as "fewer
 than N"; a category whose total is below ``min_count`` is not broken down; and where exactly one
@@ -21,8 +22,7 @@ from typing import Any
 
 from platekeeper.domain.access import AccessOutcome
 from platekeeper.domain.collection import CollectionRules
-from platekeeper.domain.holds import Exemptions
-from platekeeper.domain.hotlists import Hit, HitOutcome, HitStatus
+from platekeeper.domain.hotlists import HitOutcome, HitStatus
 from platekeeper.domain.policy import describe_age
 from platekeeper.domain.recipients import SHARING_OFF, may_receive
 from platekeeper.domain.retention import RetentionRule
@@ -30,14 +30,12 @@ from platekeeper.domain.sharing import EntityType, SharingRules
 from platekeeper.policy.resolve import EffectivePolicy
 from platekeeper.reports.exclusions import ExclusionFigure, exclusion_figures
 from platekeeper.store import Store
-from platekeeper.store.protocols import AccessFilter, HitFilter, PolicyVersion
+from platekeeper.store.protocols import AccessFilter, HitFilter, HitTally, PolicyVersion
 
 PERIOD = timedelta(days=30)
 SEARCH_ACTION = "reads:search"
 COMPLIANCE_ACTION = "reports:compliance"
 """The access-log action of a compliance report run: the last one dates the last audit."""
-MOST_COUNTED = 1_000_000
-"""The most hits, or searches, one gathering lists; a count that reaches it says so."""
 
 
 # --- what is gathered: plain numbers --------------------------------------------------------
@@ -115,21 +113,22 @@ def gather_counts(
     """
     since = now - period
     cameras = store.cameras.list()
-    hits = store.hits.list(HitFilter(since=since, limit=MOST_COUNTED))
+    hits = store.hits.tally(HitFilter(since=since))
+    by_status: Counter[str] = Counter()
+    by_outcome: Counter[str] = Counter()
+    for tally in hits:
+        by_status[tally.status.value] += tally.hits
+        if tally.outcome is not None:
+            by_outcome[tally.outcome.value] += tally.hits
     return TransparencyCounts(
         period_from=since,
         period_to=now,
         cameras_active=sum(camera.status.value == "active" for camera in cameras),
         cameras_total=len(cameras),
-        reads=_reads_since(store, since),
-        hits=len(hits),
-        hits_by_status=_complete(
-            Counter(hit.status.value for hit in hits), [s.value for s in HitStatus]
-        ),
-        hits_by_outcome=_complete(
-            Counter(hit.outcome.value for hit in hits if hit.outcome is not None),
-            [o.value for o in HitOutcome],
-        ),
+        reads=sum(day.reads for day in store.reads.per_day(since)),
+        hits=sum(tally.hits for tally in hits),
+        hits_by_status=_complete(by_status, [s.value for s in HitStatus]),
+        hits_by_outcome=_complete(by_outcome, [o.value for o in HitOutcome]),
         searches_by_purpose=_complete(_searches_by_purpose(store, since), purposes),
         recipients=tuple(
             Recipient(r.legal_name, r.entity_type, r.state)
@@ -142,12 +141,16 @@ def gather_counts(
     )
 
 
-def _lists_checked(store: Store, now: datetime, hits: Sequence[Hit]) -> tuple[ListChecked, ...]:
+def _lists_checked(
+    store: Store, now: datetime, hits: Sequence[HitTally]
+) -> tuple[ListChecked, ...]:
     """Every list that existed by ``now`` (reads are matched against all of them), in name
     order, with the hits of the period counted by how they ended."""
     per_list: dict[str, Counter[str]] = {}
-    for hit in hits:
-        per_list.setdefault(hit.list_id, Counter()).update(("made", _ending(hit)))
+    for tally in hits:
+        counted = per_list.setdefault(tally.list_id, Counter())
+        counted["made"] += tally.hits
+        counted[_ending(tally.status, tally.outcome)] += tally.hits
     lists = sorted(
         (hotlist for hotlist in store.hotlists.list() if hotlist.created_at <= now),
         key=lambda hotlist: (hotlist.covert, hotlist.name, hotlist.id),
@@ -163,29 +166,20 @@ def _lists_checked(store: Store, now: datetime, hits: Sequence[Hit]) -> tuple[Li
     )
 
 
-def _ending(hit: Hit) -> str:
-    if hit.status is HitStatus.REJECTED or hit.outcome is HitOutcome.FALSE_HIT:
+def _ending(status: HitStatus, outcome: HitOutcome | None) -> str:
+    if status is HitStatus.REJECTED or outcome is HitOutcome.FALSE_HIT:
         return "false"
-    return "confirmed" if hit.status is HitStatus.CONFIRMED else "pending"
-
-
-def _reads_since(store: Store, since: datetime) -> int:
-    """Every read less those captured before ``since``, counted in the store, not listed."""
-    none = Exemptions()
-    older = sum(
-        store.reads.count_expired(since, hit_reads=hit_reads, exempt=none).reads
-        for hit_reads in (False, True)
-    )
-    return max(store.reads.stats().read_count - older, 0)
+    return "confirmed" if status is HitStatus.CONFIRMED else "pending"
 
 
 def _searches_by_purpose(store: Store, since: datetime) -> Counter[str]:
-    entries = store.access_log.find(
-        AccessFilter(
-            action=SEARCH_ACTION, outcome=AccessOutcome.ALLOWED, at_from=since, limit=MOST_COUNTED
-        )
+    counted = store.access_log.count_by_purpose(
+        AccessFilter(action=SEARCH_ACTION, outcome=AccessOutcome.ALLOWED, at_from=since)
     )
-    return Counter(entry.event.purpose_code or "none named" for entry in entries)
+    searches: Counter[str] = Counter()
+    for purpose, count in counted.items():
+        searches[purpose or "none named"] += count
+    return searches
 
 
 def _last_audit(store: Store) -> LastAudit | None:

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import NamedTuple, Protocol
 
 from platekeeper.domain.hotlist_exclusions import HotlistExclusion
-from platekeeper.domain.hotlists import Hit, HitStatus, Hotlist, HotlistEntry
+from platekeeper.domain.hotlists import Hit, HitOutcome, HitStatus, Hotlist, HotlistEntry
 
 
 class HotlistFeed(NamedTuple):
@@ -156,12 +156,26 @@ class HitCursor:
     hit_id: str
 
 
+class HitTally(NamedTuple):
+    """How many hits of one list are in one status with one outcome: a count, no plate."""
+
+    list_id: str
+    status: HitStatus
+    outcome: HitOutcome | None
+    hits: int
+
+
 class HitRepository(Protocol):
     """Hits of reads against hot-list entries: one per (read, entry), and what people made of it."""
 
     def add(self, hits: Sequence[Hit]) -> list[Hit]:
         """Store ``hits`` in one transaction; a hit whose (read, entry) pair is stored already is
         skipped. Returns the hits stored now, in order."""
+        ...
+
+    def tally(self, query: HitFilter) -> list[HitTally]:
+        """The hits ``query`` lists, all of them whatever its limit, counted by list, status
+        and outcome in the database: no hit is loaded."""
         ...
 
     def get(self, hit_id: str) -> Hit | None: ...

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import NamedTuple, Protocol
 
@@ -79,6 +79,13 @@ class MinuteCount(NamedTuple):
     reads: int
 
 
+class DayReads(NamedTuple):
+    """How many reads were captured in one day (UTC): a count, no plate data."""
+
+    day: date
+    reads: int
+
+
 class CeilingSource(Protocol):
     """Says, when asked, which reads are past their ceiling (the retention purge's plan)."""
 
@@ -134,6 +141,18 @@ class ReadRepository(Protocol):
     ) -> list[MinuteCount]:
         """Reads of the agency's cameras captured in ``[captured_from, captured_before)``,
         counted per minute of capture, oldest first; a minute without reads is left out."""
+        ...
+
+    def per_day(
+        self,
+        captured_from: datetime,
+        captured_before: datetime | None = None,
+        agency_id: str | None = None,
+    ) -> list[DayReads]:
+        """Reads captured in ``[captured_from, captured_before)`` (to the newest without an
+        end), of the agency's cameras or every camera, counted per capture day (UTC), oldest
+        first; a day without reads is left out. Whole days come from the daily counts kept
+        beside the reads, so the cost does not grow with the reads."""
         ...
 
     def count_expired(

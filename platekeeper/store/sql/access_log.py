@@ -66,8 +66,22 @@ class SqlAccessLog(Repository):
         rows = self._fetch_all(*self._filter_sql(query))
         return [_from_row(row, self._time, self._dialect.json) for row in rows]
 
+    def count_by_purpose(self, query: AccessFilter) -> dict[str | None, int]:
+        where, params = self._where_sql(query)
+        rows = self._fetch_all(
+            f"SELECT purpose_code, count(*) FROM access_log{where} GROUP BY purpose_code", params
+        )
+        return {purpose: int(count) for purpose, count in rows}
+
     def _filter_sql(self, query: AccessFilter) -> tuple[str, list[Any]]:
         """``SELECT`` for ``query``, newest first, with its parameters."""
+        where, params = self._where_sql(query)
+        sql = f"SELECT {ACCESS_COLUMNS} FROM access_log{where}"
+        sql += " ORDER BY at DESC, seq DESC LIMIT ? OFFSET ?"
+        return sql, [*params, query.limit, query.offset]
+
+    def _where_sql(self, query: AccessFilter) -> tuple[str, list[Any]]:
+        """The ``WHERE`` clause of ``query`` (empty without bounds), without its limit."""
         instant = self._time.optional_to_db
         conditions = [
             ("agency_id = ?", query.agency_id),
@@ -84,9 +98,7 @@ class SqlAccessLog(Repository):
         ]
         present = [(clause, value) for clause, value in conditions if value is not None]
         where = f" WHERE {' AND '.join(clause for clause, _ in present)}" if present else ""
-        sql = f"SELECT {ACCESS_COLUMNS} FROM access_log{where}"
-        sql += " ORDER BY at DESC, seq DESC LIMIT ? OFFSET ?"
-        return sql, [*(value for _, value in present), query.limit, query.offset]
+        return where, [value for _, value in present]
 
     def add_checkpoint(self, checkpoint: Checkpoint) -> bool:
         with self._db.write() as connection:

@@ -13,7 +13,7 @@ from platekeeper.domain.hotlists import (
     RejectionReason,
     StateAgreement,
 )
-from platekeeper.store.protocols import HitFilter
+from platekeeper.store.protocols import HitFilter, HitTally
 from platekeeper.store.sql.database import Repository, Row, marks
 from platekeeper.store.sql.dialect import Dialect, TimeCodec
 
@@ -39,6 +39,23 @@ class SqlHits(Repository):
                 if connection.execute(_INSERT, _row(hit, self._time)).rowcount == 1:
                     added.append(hit)
         return added
+
+    def tally(self, query: HitFilter) -> list[HitTally]:
+        where, params = _where_sql(query, self._time, self._dialect)
+        rows = self._fetch_all(
+            f"SELECT list_id, status, outcome, count(*) FROM hits{where}"
+            " GROUP BY list_id, status, outcome ORDER BY list_id, status, outcome",
+            params,
+        )
+        return [
+            HitTally(
+                list_id,
+                HitStatus(status),
+                None if outcome is None else HitOutcome(outcome),
+                int(hits),
+            )
+            for list_id, status, outcome, hits in rows
+        ]
 
     def get(self, hit_id: str) -> Hit | None:
         row = self._fetch_one(f"SELECT {_COLUMNS} FROM hits WHERE id = ?", (hit_id,))
@@ -112,6 +129,13 @@ def _from_row(row: Row, time: TimeCodec) -> Hit:
 
 def _filter_sql(query: HitFilter, time: TimeCodec, dialect: Dialect) -> tuple[str, list[Any]]:
     """The ``SELECT`` of ``query``, newest first."""
+    where, params = _where_sql(query, time, dialect)
+    sql = f"SELECT {_COLUMNS} FROM hits{where} ORDER BY created_at DESC, id DESC LIMIT ?"
+    return sql, [*params, query.limit]
+
+
+def _where_sql(query: HitFilter, time: TimeCodec, dialect: Dialect) -> tuple[str, list[Any]]:
+    """The ``WHERE`` clause of ``query`` (empty without bounds); its limit is not part of it."""
     lists = None if query.list_ids is None else dialect.array(sorted(query.list_ids))
     statuses = None
     if query.statuses is not None:
@@ -133,8 +157,7 @@ def _filter_sql(query: HitFilter, time: TimeCodec, dialect: Dialect) -> tuple[st
         clauses.append("(created_at < ? OR (created_at = ? AND id < ?))")
         params.extend((at, at, query.before.hit_id))
     where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
-    sql = f"SELECT {_COLUMNS} FROM hits{where} ORDER BY created_at DESC, id DESC LIMIT ?"
-    return sql, [*params, query.limit]
+    return where, params
 
 
 def _update_sql(hit: Hit, time: TimeCodec) -> tuple[str, Row]:

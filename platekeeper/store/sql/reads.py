@@ -5,9 +5,10 @@ read, counts per minute) and says how its expired reads are found."""
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import orjson
@@ -19,7 +20,13 @@ from platekeeper.domain.ids import read_id_lower_bound, read_id_upper_bound
 from platekeeper.domain.plates import fold_confusables
 from platekeeper.domain.reads import VehicleAttributes
 from platekeeper.domain.retention import FALSE_HIT_OUTCOMES, HIT_CLASS_STATUSES
-from platekeeper.store.protocols import CeilingSource, PurgedReads, ReadQuery, ReadStats
+from platekeeper.store.protocols import (
+    CeilingSource,
+    DayReads,
+    PurgedReads,
+    ReadQuery,
+    ReadStats,
+)
 from platekeeper.store.sql.database import Database, Repository, Row, Transaction
 from platekeeper.store.sql.dialect import TimeCodec
 from platekeeper.store.sql.plate_index import (
@@ -284,13 +291,64 @@ class SqlReads(Repository, ABC):
         return removed_reads((row[3], row[4], self._time.from_db(row[0])) for row in rows)
 
     def stats(self) -> ReadStats:
-        row = self._fetch_one("SELECT count(*), min(captured_at), max(captured_at) FROM reads")
-        count, oldest, newest = row if row is not None else (0, None, None)
+        # The daily counts give the total and the first and last day; only those two days'
+        # reads are looked at for the exact first and last capture.
+        row = self._fetch_one("SELECT sum(reads), min(day), max(day) FROM read_counts")
+        if row is None or row[0] is None:
+            return ReadStats(0, None, None)
+        first, last = (day_start(self._dialect.day.from_db(day)) for day in row[1:])
         return ReadStats(
-            read_count=count,
-            oldest_captured_at=self._time.optional_from_db(oldest),
-            newest_captured_at=self._time.optional_from_db(newest),
+            read_count=int(row[0]),
+            oldest_captured_at=self._captured("min", first, first + _DAY),
+            newest_captured_at=self._captured("max", last, last + _DAY),
         )
+
+    def _captured(self, extreme: str, start: datetime, end: datetime) -> datetime | None:
+        """``min`` or ``max`` of the capture times in ``[start, end)``."""
+        query = ReadQuery(captured_from=start, captured_before=end)
+        where, params = read_where_sql(query, time=self._time, bound_ids=self._BOUND_IDS)
+        row = self._fetch_one(f"SELECT {extreme}(captured_at) FROM reads{where}", params)
+        return None if row is None else self._time.optional_from_db(row[0])
+
+    def per_day(
+        self,
+        captured_from: datetime,
+        captured_before: datetime | None = None,
+        agency_id: str | None = None,
+    ) -> list[DayReads]:
+        counted: Counter[date] = Counter()
+        whole, partial = split_days(captured_from, captured_before)
+        if whole is not None:
+            counted.update(dict(self._whole_days(*whole, agency_id)))
+        for start, end in partial:
+            counted[start.astimezone(UTC).date()] += self._count(start, end, agency_id)
+        return [DayReads(day, reads) for day, reads in sorted(counted.items()) if reads]
+
+    def _whole_days(
+        self, first: date, end: date | None, agency_id: str | None
+    ) -> Iterable[tuple[date, int]]:
+        """Reads per day from the daily counts, of days from ``first`` to before ``end``."""
+        day = self._dialect.day
+        conditions = [("day >= ?", day.to_db(first))]
+        if end is not None:
+            conditions.append(("day < ?", day.to_db(end)))
+        if agency_id is not None:
+            conditions.append(
+                ("camera_id IN (SELECT id FROM cameras WHERE agency_id = ?)", agency_id)
+            )
+        where = " AND ".join(clause for clause, _ in conditions)
+        rows = self._fetch_all(
+            f"SELECT day, sum(reads) FROM read_counts WHERE {where} GROUP BY day",
+            [value for _, value in conditions],
+        )
+        return ((day.from_db(row[0]), int(row[1])) for row in rows)
+
+    def _count(self, start: datetime, end: datetime, agency_id: str | None) -> int:
+        """Reads captured in ``[start, end)``, counted on the reads: part of one day only."""
+        query = ReadQuery(agency_id=agency_id, captured_from=start, captured_before=end)
+        where, params = read_where_sql(query, time=self._time, bound_ids=self._BOUND_IDS)
+        row = self._fetch_one(f"SELECT count(*) FROM reads{where}", params)
+        return 0 if row is None else int(row[0])
 
     def attach_image(self, read_id: str, image_ref: str) -> bool:
         located = self._locate(read_id)
@@ -335,6 +393,36 @@ class SqlReads(Repository, ABC):
             f" AND NOT {self._dialect.member('id')}{plates}"
         )
         return where, (*bound_params, self._held(exempt.read_ids), *plate_params)
+
+
+_DAY = timedelta(days=1)
+
+
+def split_days(
+    start: datetime, end: datetime | None
+) -> tuple[tuple[date, date | None] | None, list[tuple[datetime, datetime]]]:
+    """``[start, end)`` (to the end of time without ``end``) as whole days (UTC): the first and
+    the one after the last (None: to the end), or None where there is no whole day; and the
+    parts of days at either end, each within one day."""
+    if end is not None and end <= start:
+        return None, []
+    first_whole = day_start(start.astimezone(UTC).date())
+    if first_whole < start:
+        first_whole += _DAY
+    last_whole = None if end is None else day_start(end.astimezone(UTC).date())
+    if last_whole is not None and end is not None and last_whole < first_whole:
+        return None, [(start, end)]  # within one day
+    partial = [(start, first_whole)] if start < first_whole else []
+    if last_whole is not None and end is not None and last_whole < end:
+        partial.append((last_whole, end))
+    if last_whole == first_whole:
+        return None, partial
+    return (first_whole.date(), None if last_whole is None else last_whole.date()), partial
+
+
+def day_start(day: date) -> datetime:
+    """Midnight (UTC) at the start of ``day``."""
+    return datetime.combine(day, time(), UTC)
 
 
 def read_query_sql(
