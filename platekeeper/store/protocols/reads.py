@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import NamedTuple, Protocol
 
@@ -139,6 +139,18 @@ class ReadRepository(Protocol):
     ) -> PurgedReads:
         """What ``delete_expired`` would delete, all batches together; ``image_refs`` is empty
         and ``images`` counts the references."""
+        ...
+
+    def purgeable_days(self, captured_before: datetime) -> list[date]:
+        """The capture days (UTC) wholly before ``captured_before`` that ``delete_expired_day``
+        empties a day at a time, oldest first; none where the backend purges in batches only."""
+        ...
+
+    def delete_expired_day(self, day: date, *, exempt: Exemptions) -> PurgedReads:
+        """Delete the non-hit reads of the capture day ``day`` but the ``exempt`` ones, in one
+        transaction, keeping the hit and held reads; the day's partition goes when nothing is
+        left. Nothing is deleted (all zero) when the day stays locked by others: the batches
+        of ``delete_expired`` take its reads then."""
         ...
 
     def delete_expired(
