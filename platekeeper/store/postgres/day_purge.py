@@ -79,38 +79,49 @@ def purge_day(
     transaction = PostgresTransaction(connection)
     with connection.transaction():
         connection.execute(sql.SQL("LOCK TABLE {} IN SHARE MODE").format(partition.table))
-        groups = transaction.execute(_GONE.format(table=table, where=where), params).fetchall()
-        kept = _keep(transaction, table, where, params) if groups else _count(connection, partition)
-        if not groups and kept:
-            return DayOutcome(NOTHING, dropped=False)
-        summaries.removed(transaction, removed_of(partition, groups))
+        kept = _keep(transaction, table, where, params)
+        gone = connection.execute(_GONE.format(table=partition.table)).fetchone()
+        if gone is None or not gone[0]:
+            # Nothing of the day is due: an empty day goes, a day of kept reads stays as it is.
+            return DayOutcome(NOTHING, dropped=not kept and _drop(connection, partition))
+        groups = connection.execute(_GONE_BY_PLATE.format(table=partition.table)).fetchall()
+        summaries.removed(
+            transaction,
+            [RemovedReads(plate, camera, partition.day, count) for plate, camera, count in groups],
+        )
         dropped = not kept and _drop(connection, partition)
-        if not dropped and groups:
+        if not dropped:
             _swap(connection, partition)
-    return DayOutcome(purged_of(groups), dropped)
+    return DayOutcome(purged_of(gone), dropped)
 
 
-# Per plate and camera: how many reads go, their first and last capture, their image refs.
-_GONE = (
-    "SELECT plate_key, camera_id, count(*), min(captured_at), max(captured_at),"
-    " array_remove(array_agg(crop_ref) || array_agg(image_ref), NULL)"
-    " FROM {table} AS reads WHERE {where} GROUP BY plate_key, camera_id"
+# The day's reads not kept: a hash anti-join with the few kept ones, so the conditions of the
+# purge (a hit naming the read, the holds) are weighed once per read, by ``_keep``.
+_NOT_KEPT = (
+    " FROM {table} AS reads WHERE NOT EXISTS"
+    " (SELECT 1 FROM reads_kept WHERE reads_kept.id = reads.id"
+    " AND reads_kept.captured_at = reads.captured_at)"
+)
+_GONE = sql.SQL(
+    "SELECT count(*), min(captured_at), max(captured_at),"
+    " array_remove(array_agg(crop_ref) FILTER (WHERE crop_ref IS NOT NULL)"
+    " || array_agg(image_ref) FILTER (WHERE image_ref IS NOT NULL), NULL)" + _NOT_KEPT
+)
+_GONE_BY_PLATE = sql.SQL(
+    "SELECT plate_key, camera_id, count(*)::integer" + _NOT_KEPT + " GROUP BY plate_key, camera_id"
 )
 
 
 def _keep(transaction: PostgresTransaction, table: str, where: str, params: Sequence[Any]) -> int:
     """Copy the reads not meeting ``where`` to ``reads_kept``; return how many."""
     transaction.execute("CREATE TEMPORARY TABLE reads_kept (LIKE reads) ON COMMIT DROP")
-    return transaction.execute(
+    kept = transaction.execute(
         f"INSERT INTO reads_kept ({READ_COLUMNS}) SELECT {READ_COLUMNS}"
         f" FROM {table} AS reads WHERE NOT ({where})",
         params,
     ).rowcount
-
-
-def _count(connection: Connection, partition: Partition) -> int:
-    row = connection.execute(sql.SQL("SELECT count(*) FROM {}").format(partition.table)).fetchone()
-    return 0 if row is None else int(row[0])
+    transaction.execute("ANALYZE reads_kept")
+    return kept
 
 
 def _swap(connection: Connection, partition: Partition) -> None:
@@ -147,18 +158,8 @@ def _locked(connection: Connection, statement: sql.Composed) -> bool:
     return False
 
 
-def removed_of(partition: Partition, groups: Sequence[Any]) -> list[RemovedReads]:
-    return [RemovedReads(row[0], row[1], partition.day, int(row[2])) for row in groups]
-
-
-def purged_of(groups: Sequence[Any]) -> PurgedReads:
-    if not groups:
-        return NOTHING
-    refs = tuple(ref for row in groups for ref in row[5])
-    return PurgedReads(
-        sum(int(row[2]) for row in groups),
-        len(refs),
-        min(row[3] for row in groups).astimezone(UTC),
-        max(row[4] for row in groups).astimezone(UTC),
-        refs,
-    )
+def purged_of(gone: Any) -> PurgedReads:
+    """What the ``_GONE`` row counted."""
+    count, oldest, newest, refs = gone
+    refs = tuple(refs or ())
+    return PurgedReads(int(count), len(refs), oldest.astimezone(UTC), newest.astimezone(UTC), refs)
