@@ -144,7 +144,15 @@ def test_a_past_day_keeps_exactly_its_hit_and_held_reads(
         assert rig.images.get(read.image_ref).startswith(b"\xff\xd8\xff")
     if dsn is not None:
         # Swapped, not deleted row by row: the day's partition has fresh files.
-        assert _filenode(dsn, PAST_DAY) not in (None, before)
+        swapped = _filenode(dsn, PAST_DAY)
+        assert swapped not in (None, before)
+    # The next run finds the kept reads and leaves the day as it is.
+    recorder.removed_reads.clear()
+    assert rig.purge.run().entry.classes[0].reads == 0
+    assert recorder.removed_reads == Counter()
+    assert {read.id for read in everything if rig.store.reads.get(read.id)} == kept
+    if dsn is not None:
+        assert _filenode(dsn, PAST_DAY) == swapped
 
 
 def _dsn_of(store: Store, request: pytest.FixtureRequest) -> str | None:

@@ -77,6 +77,11 @@ def purge_day(
     table = partition.table.as_string(connection)
     where, params = doomed
     transaction = PostgresTransaction(connection)
+    left = transaction.execute(_WHAT_IS_LEFT.format(table=table, where=where), params).fetchone()
+    due, empty = left if left is not None else (True, False)
+    if not due and not empty:
+        # A past day holding only what it keeps, as every purged day does: left untouched.
+        return DayOutcome(NOTHING, dropped=False)
     with connection.transaction():
         connection.execute(sql.SQL("LOCK TABLE {} IN SHARE MODE").format(partition.table))
         kept = _keep(transaction, table, where, params)
@@ -93,6 +98,13 @@ def purge_day(
         if not dropped:
             _swap(connection, partition)
     return DayOutcome(purged_of(gone), dropped)
+
+
+# A cheap look first (no lock): whether any read of the day is due, and whether it holds none.
+_WHAT_IS_LEFT = (
+    "SELECT EXISTS (SELECT 1 FROM {table} AS reads WHERE {where}),"
+    " NOT EXISTS (SELECT 1 FROM {table})"
+)
 
 
 # The day's reads not kept: a hash anti-join with the few kept ones, so the conditions of the
