@@ -1,7 +1,10 @@
-"""The purge: applies a ``PurgePlan`` in bounded batches, and writes the ledger entry.
+"""The purge: applies a ``PurgePlan`` a whole day and then bounded batches at a time, and writes
+the ledger entry.
 
-Each batch is one short transaction of at most ``batch_size`` reads, so ingest goes on between
-batches; fresh reads lie far from any cutoff and are never touched. The run records what it did
+Each capture day wholly past the non-hit ceiling is emptied in one step where the store can
+(PostgreSQL swaps the day's partition, keeping the hit and held reads); bounded batches take the
+rest, each one short transaction of at most ``batch_size`` reads, so ingest goes on between
+them; fresh reads lie far from any cutoff and are never touched. The run records what it did
 (counts and capture-time ranges per class, never plate data) in the purge ledger and as one
 event in the access log.
 """
@@ -151,7 +154,7 @@ class PurgeService:
     def _delete(
         self, decision: ClassDecision, exempt: Exemptions, hit_reads: bool
     ) -> list[PurgedReads]:
-        batches = []
+        batches = [] if hit_reads else self._delete_days(decision, exempt)
         while True:
             batch = self._store.reads.delete_expired(
                 decision.captured_before,
@@ -165,6 +168,15 @@ class PurgeService:
                 return batches
             # Let waiting writers (ingest) take the database between batches.
             time.sleep(self._batch_pause_s)
+
+    def _delete_days(self, decision: ClassDecision, exempt: Exemptions) -> list[PurgedReads]:
+        """The non-hit reads of each day wholly past the ceiling, a day at a time."""
+        days = []
+        for day in self._store.reads.purgeable_days(decision.captured_before):
+            purged = self._store.reads.delete_expired_day(day, exempt=exempt)
+            self._delete_images(purged.image_refs)
+            days.append(purged)
+        return days
 
     def _delete_images(self, refs: tuple[str, ...]) -> None:
         for ref in refs:

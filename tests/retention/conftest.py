@@ -10,6 +10,7 @@ import pytest
 
 from platekeeper.domain import PlateRead
 from platekeeper.domain.access import AccessEvent, AccessOutcome, AccessRecord, seal
+from platekeeper.domain.holds import LegalHold, PlateSpan
 from platekeeper.domain.hotlists import Hit, MatchKind, StateAgreement
 from platekeeper.domain.retention import DataClass, RetentionRule
 from platekeeper.retention.purge import PurgeService
@@ -99,3 +100,20 @@ def make_rig(store: Store, tmp_path: Path, *, batch_size: int = 5000) -> Rig:
 @pytest.fixture
 def rig(store: Store, tmp_path: Path) -> Rig:
     return make_rig(store, tmp_path)
+
+
+def hold(read_ids: tuple[str, ...], plates: PlateSpan | None = None) -> LegalHold:
+    """An approved hold of demo-pd, in force for ten days from ``NOW``."""
+    return LegalHold(
+        id="hold-1",
+        agency_id="demo-pd",
+        case_number="2026-000123",
+        reason="evidence in a hit-and-run case",
+        requested_by="avery",
+        requested_at=NOW,
+        expires_at=NOW + timedelta(days=10),
+        read_ids=read_ids,
+        plates=plates,
+        approved_by="sam",
+        approved_at=NOW,
+    )

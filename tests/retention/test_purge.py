@@ -9,30 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from platekeeper.domain.holds import LegalHold
 from platekeeper.domain.retention import DataClass
 from platekeeper.store import Store
 from platekeeper.store.images.encrypted import ShreddedImage
 from tests.conftest import NOW, make_read
-from tests.retention.conftest import HIT_DAYS, NON_HIT_DAYS, Rig, make_rig
+from tests.retention.conftest import HIT_DAYS, NON_HIT_DAYS, Rig, hold, make_rig
 
 LIMIT = timedelta(days=NON_HIT_DAYS)
 SECOND = timedelta(seconds=1)
-
-
-def _hold(read_ids: tuple[str, ...]) -> LegalHold:
-    return LegalHold(
-        id="hold-1",
-        agency_id="demo-pd",
-        case_number="2026-000123",
-        reason="evidence in a hit-and-run case",
-        requested_by="avery",
-        requested_at=NOW,
-        expires_at=NOW + timedelta(days=10),
-        read_ids=read_ids,
-        approved_by="sam",
-        approved_at=NOW,
-    )
 
 
 def test_reads_at_the_limit_go_and_one_second_younger_stay(rig: Rig) -> None:
@@ -71,21 +55,21 @@ def test_hit_reads_are_kept_by_their_own_rule(rig: Rig) -> None:
 def test_held_reads_survive_until_the_hold_is_released(rig: Rig) -> None:
     held = rig.add_read(1, NOW - LIMIT - SECOND)
     other = rig.add_read(2, NOW - LIMIT - SECOND * 2)
-    hold = _hold((held.id,))
-    rig.store.legal_holds.add(hold)
+    held_by = hold((held.id,))
+    rig.store.legal_holds.add(held_by)
     rig.purge.run()
     assert rig.store.reads.get(held.id) is not None
     assert rig.store.reads.get(other.id) is None
     assert held.image_ref is not None
     assert rig.images.get(held.image_ref).startswith(b"\xff\xd8\xff")
-    rig.store.legal_holds.close(hold.released("sam", NOW))
+    rig.store.legal_holds.close(held_by.released("sam", NOW))
     rig.purge.run()
     assert rig.store.reads.get(held.id) is None
 
 
 def test_held_reads_go_once_the_hold_expires(rig: Rig) -> None:
     held = rig.add_read(1, NOW - LIMIT - SECOND)
-    rig.store.legal_holds.add(_hold((held.id,)))
+    rig.store.legal_holds.add(hold((held.id,)))
     rig.purge.run()
     assert rig.store.reads.get(held.id) is not None
     rig.clock.advance(timedelta(days=10))
@@ -191,7 +175,7 @@ def test_held_back_counts_the_due_reads_a_hold_keeps(rig: Rig) -> None:
     rig.add_read(2, NOW - LIMIT - SECOND)
     rig.add_read(3, NOW - timedelta(days=1))
     assert rig.purge.held_back() == {DataClass.NON_HIT_READS: 0, DataClass.HIT_READS: 0}
-    rig.store.legal_holds.add(_hold((held.id,)))
+    rig.store.legal_holds.add(hold((held.id,)))
     assert rig.purge.held_back() == {DataClass.NON_HIT_READS: 1, DataClass.HIT_READS: 0}
     report = rig.purge.run()
     assert report.entry.reads == 1

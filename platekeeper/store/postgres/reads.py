@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
@@ -10,15 +11,18 @@ import psycopg
 from psycopg import errors
 
 from platekeeper.domain import PlateRead
+from platekeeper.domain.holds import Exemptions
 from platekeeper.domain.ids import read_id_unix_ms
 from platekeeper.domain.time import EPOCH
 from platekeeper.errors import NotFound
 from platekeeper.store.outcomes import all_created, classify_reads
 from platekeeper.store.postgres.database import PostgresDatabase
+from platekeeper.store.postgres.day_purge import NOTHING, DayBusy, purge_day
 from platekeeper.store.postgres.dialect import POSTGRES, Connection, PostgresTransaction
 from platekeeper.store.postgres.partitions import ONE_DAY, DayPartitions, capture_day, day_start
 from platekeeper.store.protocols import (
     MinuteCount,
+    PurgedReads,
     ReadQuery,
     StoredRead,
 )
@@ -42,6 +46,8 @@ _INSERT_INCOMING = (
     f"INSERT INTO reads ({READ_COLUMNS}) SELECT {READ_COLUMNS} FROM reads_incoming"
     " ON CONFLICT DO NOTHING"
 )
+
+logger = logging.getLogger(__name__)
 
 
 class PostgresReads(SqlReads):
@@ -94,9 +100,30 @@ class PostgresReads(SqlReads):
             (uuid.UUID(read_id), day_start(day), day_start(day + ONE_DAY)),
         )
 
+    def purgeable_days(self, captured_before: datetime) -> list[date]:
+        with self._pg.connection() as connection:
+            partitions = self._partitions.listed(connection)
+        return [partition.day for partition in partitions if partition.end <= captured_before]
+
+    def delete_expired_day(self, day: date, *, exempt: Exemptions) -> PurgedReads:
+        # The whole day lies before its end, so the bound in the condition takes every read.
+        doomed = self._expired_where(day_start(day + ONE_DAY), False, exempt)
+        with self._pg.connection() as connection:
+            partition = next((p for p in self._partitions.listed(connection) if p.day == day), None)
+            if partition is None:
+                return NOTHING
+            try:
+                outcome = purge_day(connection, partition, doomed, self._summaries)
+            except DayBusy:
+                logger.info("read partition %s stayed locked: purged in batches instead", day)
+                return NOTHING
+        if outcome.dropped:
+            self._partitions.forget([day])
+        return outcome.purged
+
     def _delete_batch_sql(self, where: str) -> str:
-        # Rows, not partitions: a day rarely holds no hit read and no held one, and deleting in
-        # small batches keeps ingest going, where dropping a partition locks the whole table.
+        # Rows: what a day past its ceiling keeps is swapped whole (delete_expired_day); the
+        # batches take the rest, the day at the ceiling and the hit reads past theirs.
         return (
             f"WITH doomed AS (SELECT id, captured_at FROM reads WHERE {where}"
             " ORDER BY captured_at LIMIT ?) DELETE FROM reads USING doomed"

@@ -162,6 +162,18 @@ class ReadRepository(Protocol):
         and ``images`` counts the references."""
         ...
 
+    def purgeable_days(self, captured_before: datetime) -> list[date]:
+        """The capture days (UTC) wholly before ``captured_before`` that ``delete_expired_day``
+        empties a day at a time, oldest first; none where the backend purges in batches only."""
+        ...
+
+    def delete_expired_day(self, day: date, *, exempt: Exemptions) -> PurgedReads:
+        """Delete the non-hit reads of the capture day ``day`` but the ``exempt`` ones, in one
+        transaction, keeping the hit and held reads; the day's partition goes when nothing is
+        left. Nothing is deleted (all zero) when the day stays locked by others: the batches
+        of ``delete_expired`` take its reads then."""
+        ...
+
     def delete_expired(
         self, captured_before: datetime, *, hit_reads: bool, exempt: Exemptions, limit: int
     ) -> PurgedReads:

@@ -276,6 +276,13 @@ class SqlReads(Repository, ABC):
         )
         return purged_counts_from(row, self._time)
 
+    def purgeable_days(self, captured_before: datetime) -> list[date]:
+        # None by default: the batches of ``delete_expired`` take every read (SQLite).
+        return []
+
+    def delete_expired_day(self, day: date, *, exempt: Exemptions) -> PurgedReads:
+        return PurgedReads(0, 0, None, None)
+
     def delete_expired(
         self, captured_before: datetime, *, hit_reads: bool, exempt: Exemptions, limit: int
     ) -> PurgedReads:
