@@ -288,10 +288,12 @@ class LoadPlan:
     chunk: int
 
     @classmethod
-    def of(cls, args: argparse.Namespace, last_day: date) -> LoadPlan:
+    def of(cls, args: argparse.Namespace, last_day: date, chunk: int | None) -> LoadPlan:
+        """The plan for ``args``; ``chunk`` is the store's chunk size (None: a new store), kept
+        for good so that a larger ``--reads`` adds chunks of the same reads to every day."""
         days = tuple(last_day - timedelta(days=n) for n in range(args.days - 1, -1, -1))
-        per_day = math.ceil(args.reads / args.days / args.chunk)
-        return cls(days, max(1, per_day), args.chunk)
+        size = chunk or min(args.chunk, math.ceil(args.reads / args.days))
+        return cls(days, max(1, math.ceil(args.reads / args.days / size)), size)
 
 
 class Loader(Protocol):
@@ -614,6 +616,7 @@ class Place:
         return services
 
     def loader(self) -> Loader:
+        self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         if self.dsn is not None:
             return PostgresLoader(self.dsn)
         return SqliteLoader(self.data_dir / "platekeeper.sqlite3")
@@ -972,9 +975,10 @@ class Figures:
 
 def run(place: Place, args: argparse.Namespace) -> Figures:
     world = make_world(args.seed, args.commuters)
-    plan = LoadPlan.of(args, datetime.now(UTC).date() - timedelta(days=1))
-    services = place.services(non_hit_days=args.days + 2)
     loader = place.loader()
+    plan = store_plan(loader, args)
+    # Non-hit reads are kept as long as the oldest loaded day goes back, and a little more.
+    services = place.services(non_hit_days=(datetime.now(UTC).date() - plan.days[0]).days + 2)
     try:
         set_up(services, world, plan.days[0])
         loaded = load(loader, world, plan, args, services.store.reads.rebuild_summaries)
@@ -1018,12 +1022,27 @@ def run(place: Place, args: argparse.Namespace) -> Figures:
     )
 
 
+def store_plan(loader: Loader, args: argparse.Namespace) -> LoadPlan:
+    """The plan for ``args`` on this store: its last day and chunk size are the first run's,
+    so that a later run, on another day or with a larger ``--reads``, continues the same."""
+    chunk, last_day = loader.meta("chunk"), loader.meta("last_day")
+    yesterday = datetime.now(UTC).date() - timedelta(days=1)
+    plan = LoadPlan.of(
+        args,
+        yesterday if last_day is None else date.fromisoformat(last_day),
+        None if chunk is None else int(chunk),
+    )
+    loader.set_meta("chunk", str(plan.chunk))
+    loader.set_meta("last_day", plan.days[-1].isoformat())
+    return plan
+
+
 def empty_ingest_rate(
     place: Place, args: argparse.Namespace, world: World, plan: LoadPlan
 ) -> float:
     """The same ingest into a store holding only the cameras, the hot list and the holds."""
     with empty_place(place) as fresh:
-        services = fresh.services(non_hit_days=args.days + 2)
+        services = fresh.services(non_hit_days=(datetime.now(UTC).date() - plan.days[0]).days + 2)
         try:
             set_up(services, world, plan.days[0])
             return ingest_rate(services, args, world)
@@ -1204,6 +1223,7 @@ def main() -> int:
     if args.database == "postgres" and not args.postgres_dsn:
         parser.error("PostgreSQL needs --postgres-dsn or PLATEKEEPER_TEST_POSTGRES_DSN")
     data_dir = args.data_dir / args.database
+    os.umask(0o077)  # PlateKeeper opens no database others may read: the loader's files neither
     if args.database == "sqlite":
         return measure(Place("sqlite", data_dir, None), args)
     with postgres_schema(args.postgres_dsn, args.schema, drop=False) as dsn:

@@ -3,6 +3,7 @@ a run that continues an earlier one adds no read twice."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import subprocess
 import sys
@@ -17,7 +18,8 @@ from psycopg import sql
 
 from tests.conftest import postgres_dsn
 
-SCRIPT = Path(__file__).parents[2] / "benchmarks" / "store_scale.py"
+ROOT = Path(__file__).parents[2]
+SCRIPT = ROOT / "benchmarks" / "store_scale.py"
 TINY = ["--days", "3", "--chunk", "500", "--commuters", "300", "--quiet"]
 KINDS = ("exact", "prefix", "suffix", "pattern", "misread", "camera+time", "area")
 
@@ -34,6 +36,8 @@ class Bench:
     def run(self, *extra: str) -> str:
         done = subprocess.run(
             [sys.executable, str(SCRIPT), *self.args, *TINY, *extra],
+            # This checkout's package, whichever one the virtual environment names.
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
             capture_output=True,
             text=True,
             timeout=300,
