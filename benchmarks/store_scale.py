@@ -74,6 +74,7 @@ from platekeeper.ingest import IngestItem
 from platekeeper.reports.compliance import Period
 from platekeeper.reports.compliance_service import compliance_report
 from platekeeper.services import Services, build_services
+from platekeeper.store import Store
 from platekeeper.store.postgres.partitions import DayPartitions, partition_name
 from platekeeper.store.sql.reads import READ_COLUMNS
 from platekeeper.web.transparency import publication
@@ -642,9 +643,16 @@ def postgres_schema(dsn: str, schema: str, *, drop: bool) -> Iterator[str]:
 
 def set_up(services: Services, world: World, first_day: date) -> None:
     """The agencies, cameras, hot list and legal holds the reads belong to; once per store."""
-    store, now = services.store, datetime.now(UTC)
+    store = services.store
     if store.agencies.get(AGENCIES[0][0]) is not None:
         return
+    _add_records(store, world, first_day)
+    # The matcher read the hot lists when the services started, before these were added.
+    services.hotlist_matcher.reload()
+
+
+def _add_records(store: Store, world: World, first_day: date) -> None:
+    now = datetime.now(UTC)
     for agency_id, _ in AGENCIES:
         store.agencies.add(Agency(agency_id, f"Benchmark {agency_id}", "CA", now))
     for site in world.cameras:
