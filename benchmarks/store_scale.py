@@ -34,7 +34,9 @@ import sys
 import threading
 import time
 import uuid
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
@@ -548,24 +550,58 @@ def load(
     ]
     generations = {day: _generation(loader, day) for day in plan.days}
     started, loaded = time.perf_counter(), 0
-    generate_s = 0.0
+    waited_s = 0.0
     if todo:
         loader.set_meta("summaries", "stale")
-    for number, (day, chunk) in enumerate(todo, start=1):
-        begun = time.perf_counter()
-        reads = generate(world, args.seed, day, chunk, plan.chunk, generation=generations[day])
-        generate_s += time.perf_counter() - begun
-        loader.load(day, chunk, generations[day], reads)
-        loaded += len(reads)
-        if args.progress and (number % 20 == 0 or number == len(todo)):
-            rate = loaded / (time.perf_counter() - started)
-            print(f"  loaded {number}/{len(todo)} chunks, {loaded:,} reads, {rate:,.0f} reads/s")
+    # Another process generates the next chunks while this one writes: on two cores the
+    # database and the generator each get one.
+    with ProcessPoolExecutor(1, initializer=_know_world, initargs=(world,)) as generator:
+        coming = deque(
+            generator.submit(_generated, args.seed, day, chunk, plan.chunk, generations[day])
+            for day, chunk in todo[:AHEAD]
+        )
+        for number, (day, chunk) in enumerate(todo, start=1):
+            begun = time.perf_counter()
+            reads = coming.popleft().result()
+            waited_s += time.perf_counter() - begun
+            if number + AHEAD <= len(todo):
+                next_day, next_chunk = todo[number + AHEAD - 1]
+                coming.append(
+                    generator.submit(
+                        _generated,
+                        args.seed,
+                        next_day,
+                        next_chunk,
+                        plan.chunk,
+                        generations[next_day],
+                    )
+                )
+            loader.load(day, chunk, generations[day], reads)
+            loaded += len(reads)
+            if args.progress and (number % 20 == 0 or number == len(todo)):
+                rate = loaded / (time.perf_counter() - started)
+                print(
+                    f"  loaded {number}/{len(todo)} chunks, {loaded:,} reads, {rate:,.0f} reads/s"
+                )
     load_s = time.perf_counter() - started
     rebuild_s = 0.0
     if loader.meta("summaries") != "current":
         rebuild_s = timed(rebuild)
         loader.set_meta("summaries", "current")
-    return LoadFigures(loaded, load_s, generate_s, rebuild_s)
+    return LoadFigures(loaded, load_s, waited_s, rebuild_s)
+
+
+AHEAD = 2
+"""Chunks generated ahead of the one being written."""
+_WORLD: list[World] = []
+
+
+def _know_world(world: World) -> None:
+    _WORLD.append(world)
+
+
+def _generated(seed: int, day: date, chunk: int, size: int, generation: int) -> Chunk:
+    return generate(_WORLD[0], seed, day, chunk, size, generation=generation)
 
 
 def _generation(loader: Loader, day: date) -> int:
@@ -577,7 +613,8 @@ def _generation(loader: Loader, day: date) -> int:
 class LoadFigures:
     reads: int
     seconds: float
-    generate_s: float
+    waited_s: float
+    """Of ``seconds``, those spent waiting for the generator."""
     rebuild_s: float
 
     @property
@@ -1131,7 +1168,8 @@ def report(
     print(f"machine: {os.cpu_count()} CPUs")
     print(
         f"load: {load.reads:,} reads this run in {load.seconds:.1f} s, {load.rate:,.0f} reads/s"
-        f" (generating {load.generate_s:.1f} s of it); summaries rebuilt in {load.rebuild_s:.1f} s"
+        f" ({load.waited_s:.1f} s of it waiting for the generator);"
+        f" summaries rebuilt in {load.rebuild_s:.1f} s"
     )
     if figures.disk_bytes and figures.reads:
         per_million = figures.disk_bytes / (figures.reads / 1e6)
@@ -1164,7 +1202,7 @@ def report(
 def report_searches(figures: Figures, earlier: dict[int, dict[str, float]]) -> None:
     print(
         f"\n{'search':<13}{'n':>5}{'p50 ms':>10}{'p95 ms':>10}{'p99 ms':>10}"
-        f"{'sql n':>7}{'sql p50 ms':>12}{'ratio':>8}{'320 M p50 ms':>14}"
+        f"{'sql n':>7}{'sql p50 ms':>12}{'ratio':>8}  320 M p50 ms"
     )
     for f in figures.searches:
         raw = (
@@ -1172,27 +1210,28 @@ def report_searches(figures: Figures, earlier: dict[int, dict[str, float]]) -> N
         )
         print(
             f"{f.name:<13}{f.samples:>5}{f.p50_ms:>10.1f}{f.p95_ms:>10.1f}{f.p99_ms:>10.1f}"
-            f"{f.raw_samples:>7}{raw}{extrapolated(f, figures.reads, earlier):>14}"
+            f"{f.raw_samples:>7}{raw}  {extrapolated(f, figures.reads, earlier)}"
         )
     print(
         "(service: the read-access service's search as an analyst, with purpose and case, logged;"
         " sql: plain SQL of the same question on reads; 320 M: grown as between the nearest"
-        " smaller earlier run on this store and this one, '-' without one)\n"
+        " run on this store at half this size or less and this one, '-' without one)\n"
     )
 
 
 def extrapolated(f: Latency, reads: int, earlier: dict[int, dict[str, float]]) -> str:
-    """The p50 at 320 M reads, grown as it grew between the nearest smaller earlier run on this
-    store and this one (a power of the size); blank without such a run."""
-    smaller = [size for size in earlier if size < reads * 0.8 and f.name in earlier[size]]
+    """The p50 at 320 M reads and the exponent ``k`` of its growth (p50 ~ reads ** k) between
+    the nearest run on this store at under half this size and this one; a shrinking p50 is
+    noise, taken as flat. "-" without such a run."""
+    smaller = [size for size in earlier if size <= reads / 2 and f.name in earlier[size]]
     if not smaller:
         return "-"
     size = max(smaller)
     before = earlier[size][f.name]
     if before <= 0 or f.p50_ms <= 0:
         return "-"
-    exponent = math.log(f.p50_ms / before) / math.log(reads / size)
-    return f"{f.p50_ms * (EXTRAPOLATE_TO / reads) ** exponent:,.0f}"
+    exponent = max(0.0, math.log(f.p50_ms / before) / math.log(reads / size))
+    return f"{f.p50_ms * (EXTRAPOLATE_TO / reads) ** exponent:,.0f} (k {exponent:.2f})"
 
 
 def main() -> int:
