@@ -37,9 +37,8 @@ from platekeeper.store.sql.read_summaries import (
 
 # Plates fetched in the first statement of a search through the plate index; each next
 # statement takes twice as many, so a page that fills early costs one or two round trips.
-_FIRST_PLATES = 8
-# SQLite takes at most 500 SELECTs in one compound statement.
-_MOST_PLATES = 256
+_FIRST_PLATES = 16
+_MOST_PLATES = 1024
 _ONE_MICROSECOND = timedelta(microseconds=1)
 
 READ_COLUMNS = (
@@ -152,13 +151,13 @@ class SqlReads(Repository, ABC):
         query: ReadQuery,
         within: tuple[str, Row],
     ) -> list[PlateRead]:
-        """``query``'s page from the plates the index names, last seen first, each plate's
-        reads through ``reads_by_plate`` newest first and only between its first and last
-        capture (PostgreSQL then opens only those days' partitions). Plates go a few at a time
-        in one statement, more each round, which gives only each read's time and id. Once the
-        page is full, a plate last seen before its oldest read cannot add to it and the rest
-        are never read; one that can fetches only reads newer than that oldest one. Then the
-        page's reads, and only they, are fetched whole."""
+        """``query``'s page from the plates the index names, last seen first: a batch of plates
+        at a time (twice as many each round), their reads through ``reads_by_plate`` newest
+        first, between the batch's first and last capture (PostgreSQL opens only those days'
+        partitions), giving only each read's time and id. Once the page is full, a plate last
+        seen before its oldest read cannot add to it and the rest are never read; a batch that
+        can fetches only reads newer than that oldest one. Then the page's reads, and only
+        they, are fetched whole."""
         seen = plates.matching(transaction, query)
         page: list[tuple[datetime, str]] = []
         at, size = 0, _FIRST_PLATES
@@ -196,28 +195,27 @@ class SqlReads(Repository, ABC):
         oldest: datetime | None,
         within: tuple[str, Row],
     ) -> tuple[str, list[Any]]:
-        """One statement giving the capture time and id of each plate's newest reads for
-        ``query``, at most its limit."""
-        arms: list[str] = []
-        params: list[Any] = []
-        for index, plate in enumerate(batch):
-            starts = [plate.first_seen, query.captured_from, oldest]
-            ends = [plate.last_seen + _ONE_MICROSECOND, query.captured_before]
-            one_plate = replace(
-                query,
-                plate_key=plate.plate_key,
-                plate_like=None,
-                misread_tolerant=False,
-                captured_from=max(at for at in starts if at is not None),
-                captured_before=min(at for at in ends if at is not None),
-            )
-            # Without the id bounds: the plate and the time range find the reads' index.
-            sql, arm_params = read_query_sql(
-                one_plate, "captured_at, id", time=self._time, within=within
-            )
-            arms.append(f"SELECT * FROM ({sql}) AS plate_{index}")
-            params += arm_params
-        return " UNION ALL ".join(arms), params
+        """One statement giving the capture time and id of the newest reads of ``batch``'s
+        plates for ``query``, at most its limit, within the plates' capture times."""
+        starts = [min(plate.first_seen for plate in batch), query.captured_from, oldest]
+        ends = [max(plate.last_seen for plate in batch) + _ONE_MICROSECOND, query.captured_before]
+        plates = replace(
+            query,
+            plate_key=None,
+            plate_like=None,
+            misread_tolerant=False,
+            captured_from=max(at for at in starts if at is not None),
+            captured_before=min(at for at in ends if at is not None),
+        )
+        keys = self._dialect.array([plate.plate_key for plate in batch])
+        extra, extra_params = within
+        # Without the id bounds: the plates and the time range find the reads' index.
+        return read_query_sql(
+            plates,
+            "captured_at, id",
+            time=self._time,
+            within=(f" AND {self._dialect.member('plate_key')}{extra}", (keys, *extra_params)),
+        )
 
     def any_captured(self, captured_from: datetime, captured_before: datetime) -> bool:
         query = ReadQuery(captured_from=captured_from, captured_before=captured_before, limit=1)
