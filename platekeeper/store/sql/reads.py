@@ -35,10 +35,10 @@ from platekeeper.store.sql.read_summaries import (
     removed_reads,
 )
 
-# Plates fetched in the first statement of a search through the plate index; each next
-# statement takes twice as many, so a page that fills early costs one or two round trips.
-_FIRST_PLATES = 16
-_MOST_PLATES = 1024
+# A search through the plate index takes, in its first statement, plates holding this many
+# times its page in reads (the index counts them); each next statement twice as many, so that
+# a page fills in one or two round trips even when the query's other conditions thin it.
+_FIRST_PAGES = 2
 _ONE_MICROSECOND = timedelta(microseconds=1)
 
 READ_COLUMNS = (
@@ -152,18 +152,20 @@ class SqlReads(Repository, ABC):
         within: tuple[str, Row],
     ) -> list[PlateRead]:
         """``query``'s page from the plates the index names, last seen first: a batch of plates
-        at a time (twice as many each round), their reads through ``reads_by_plate`` newest
-        first, between the batch's first and last capture (PostgreSQL opens only those days'
-        partitions), giving only each read's time and id. Once the page is full, a plate last
-        seen before its oldest read cannot add to it and the rest are never read; a batch that
-        can fetches only reads newer than that oldest one. Then the page's reads, and only
-        they, are fetched whole."""
+        at a time (by their read counts, twice as many reads each round), their reads through
+        ``reads_by_plate`` newest first, between the batch's first and last capture (PostgreSQL
+        opens only those days' partitions), giving only each read's time and id. Once the page
+        is full, a plate last seen before its oldest read cannot add to it and the rest are
+        never read; a batch that can fetches only reads newer than that oldest one. Then the
+        page's reads, and only they, are fetched whole."""
         seen = plates.matching(transaction, query)
         page: list[tuple[datetime, str]] = []
-        at, size = 0, _FIRST_PLATES
+        at, pages = 0, _FIRST_PAGES
         while at < len(seen):
             oldest = page[query.limit - 1][0] if len(page) >= query.limit else None
-            batch = [p for p in seen[at : at + size] if oldest is None or p.last_seen >= oldest]
+            batch = _batch(seen, at, query.limit * pages)
+            at += len(batch)
+            batch = [plate for plate in batch if oldest is None or plate.last_seen >= oldest]
             if not batch:
                 break
             sql, params = self._plates_sql(query, batch, oldest, within)
@@ -172,7 +174,7 @@ class SqlReads(Repository, ABC):
             # The results' order (captured_at DESC, id DESC); a uuid's text sorts as its bytes.
             page.sort(reverse=True)
             del page[query.limit :]
-            at, size = at + size, min(size * 2, _MOST_PLATES)
+            pages *= 2
         return self._whole(transaction, page)
 
     def _whole(self, transaction: Transaction, page: list[tuple[datetime, str]]) -> list[PlateRead]:
@@ -333,6 +335,15 @@ class SqlReads(Repository, ABC):
             f" AND NOT {self._dialect.member('id')}{plates}"
         )
         return where, (*bound_params, self._held(exempt.read_ids), *plate_params)
+
+
+def _batch(seen: list[SeenPlate], at: int, reads: int) -> list[SeenPlate]:
+    """The plates from ``at`` on holding ``reads`` reads or more between them (or all left)."""
+    end, counted = at, 0
+    while end < len(seen) and counted < reads:
+        counted += seen[end].reads
+        end += 1
+    return seen[at:end]
 
 
 def read_query_sql(
