@@ -27,6 +27,7 @@ class SeenPlate(NamedTuple):
     plate_key: str
     first_seen: datetime
     last_seen: datetime
+    reads: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,12 +129,15 @@ class SqlPlateIndex(Repository):
                 conditions.append(clause)
                 params.append(self._time.to_db(instant))
         rows = transaction.execute(
-            f"SELECT plate_key, first_seen, last_seen FROM plates WHERE {' AND '.join(conditions)}"
+            "SELECT plate_key, first_seen, last_seen, reads FROM plates"
+            f" WHERE {' AND '.join(conditions)}"
             " ORDER BY last_seen DESC, plate_key DESC",
             params,
         ).fetchall()
         from_db = self._time.from_db
-        return [SeenPlate(key, from_db(first), from_db(last)) for key, first, last in rows]
+        return [
+            SeenPlate(key, from_db(first), from_db(last), reads) for key, first, last, reads in rows
+        ]
 
     def _plate_condition(self, query: ReadQuery) -> tuple[list[str], list[Any]]:
         conditions: list[str] = []

@@ -42,11 +42,10 @@ from platekeeper.store.sql.read_summaries import (
     removed_reads,
 )
 
-# Plates fetched in the first statement of a search through the plate index; each next
-# statement takes twice as many, so a page that fills early costs one or two round trips.
-_FIRST_PLATES = 8
-# SQLite takes at most 500 SELECTs in one compound statement.
-_MOST_PLATES = 256
+# A search through the plate index takes, in its first statement, plates holding this many
+# times its page in reads (the index counts them); each next statement twice as many, so that
+# a page fills in one or two round trips even when the query's other conditions thin it.
+_FIRST_PAGES = 2
 _ONE_MICROSECOND = timedelta(microseconds=1)
 
 READ_COLUMNS = (
@@ -159,19 +158,21 @@ class SqlReads(Repository, ABC):
         query: ReadQuery,
         within: tuple[str, Row],
     ) -> list[PlateRead]:
-        """``query``'s page from the plates the index names, last seen first, each plate's
-        reads through ``reads_by_plate`` newest first and only between its first and last
-        capture (PostgreSQL then opens only those days' partitions). Plates go a few at a time
-        in one statement, more each round, which gives only each read's time and id. Once the
-        page is full, a plate last seen before its oldest read cannot add to it and the rest
-        are never read; one that can fetches only reads newer than that oldest one. Then the
+        """``query``'s page from the plates the index names, last seen first: a batch of plates
+        at a time (by their read counts, twice as many reads each round), their reads through
+        ``reads_by_plate`` newest first, between the batch's first and last capture (PostgreSQL
+        opens only those days' partitions), giving only each read's time and id. Once the page
+        is full, a plate last seen before its oldest read cannot add to it and the rest are
+        never read; a batch that can fetches only reads newer than that oldest one. Then the
         page's reads, and only they, are fetched whole."""
         seen = plates.matching(transaction, query)
         page: list[tuple[datetime, str]] = []
-        at, size = 0, _FIRST_PLATES
+        at, pages = 0, _FIRST_PAGES
         while at < len(seen):
             oldest = page[query.limit - 1][0] if len(page) >= query.limit else None
-            batch = [p for p in seen[at : at + size] if oldest is None or p.last_seen >= oldest]
+            batch = _batch(seen, at, query.limit * pages)
+            at += len(batch)
+            batch = [plate for plate in batch if oldest is None or plate.last_seen >= oldest]
             if not batch:
                 break
             sql, params = self._plates_sql(query, batch, oldest, within)
@@ -180,7 +181,7 @@ class SqlReads(Repository, ABC):
             # The results' order (captured_at DESC, id DESC); a uuid's text sorts as its bytes.
             page.sort(reverse=True)
             del page[query.limit :]
-            at, size = at + size, min(size * 2, _MOST_PLATES)
+            pages *= 2
         return self._whole(transaction, page)
 
     def _whole(self, transaction: Transaction, page: list[tuple[datetime, str]]) -> list[PlateRead]:
@@ -203,28 +204,27 @@ class SqlReads(Repository, ABC):
         oldest: datetime | None,
         within: tuple[str, Row],
     ) -> tuple[str, list[Any]]:
-        """One statement giving the capture time and id of each plate's newest reads for
-        ``query``, at most its limit."""
-        arms: list[str] = []
-        params: list[Any] = []
-        for index, plate in enumerate(batch):
-            starts = [plate.first_seen, query.captured_from, oldest]
-            ends = [plate.last_seen + _ONE_MICROSECOND, query.captured_before]
-            one_plate = replace(
-                query,
-                plate_key=plate.plate_key,
-                plate_like=None,
-                misread_tolerant=False,
-                captured_from=max(at for at in starts if at is not None),
-                captured_before=min(at for at in ends if at is not None),
-            )
-            # Without the id bounds: the plate and the time range find the reads' index.
-            sql, arm_params = read_query_sql(
-                one_plate, "captured_at, id", time=self._time, within=within
-            )
-            arms.append(f"SELECT * FROM ({sql}) AS plate_{index}")
-            params += arm_params
-        return " UNION ALL ".join(arms), params
+        """One statement giving the capture time and id of the newest reads of ``batch``'s
+        plates for ``query``, at most its limit, within the plates' capture times."""
+        starts = [min(plate.first_seen for plate in batch), query.captured_from, oldest]
+        ends = [max(plate.last_seen for plate in batch) + _ONE_MICROSECOND, query.captured_before]
+        plates = replace(
+            query,
+            plate_key=None,
+            plate_like=None,
+            misread_tolerant=False,
+            captured_from=max(at for at in starts if at is not None),
+            captured_before=min(at for at in ends if at is not None),
+        )
+        keys = self._dialect.array([plate.plate_key for plate in batch])
+        extra, extra_params = within
+        # Without the id bounds: the plates and the time range find the reads' index.
+        return read_query_sql(
+            plates,
+            "captured_at, id",
+            time=self._time,
+            within=(f" AND {self._dialect.member('plate_key')}{extra}", (keys, *extra_params)),
+        )
 
     def any_captured(self, captured_from: datetime, captured_before: datetime) -> bool:
         query = ReadQuery(captured_from=captured_from, captured_before=captured_before, limit=1)
@@ -430,6 +430,15 @@ def split_days(
 def day_start(day: date) -> datetime:
     """Midnight (UTC) at the start of ``day``."""
     return datetime.combine(day, time(), UTC)
+
+
+def _batch(seen: list[SeenPlate], at: int, reads: int) -> list[SeenPlate]:
+    """The plates from ``at`` on holding ``reads`` reads or more between them (or all left)."""
+    end, counted = at, 0
+    while end < len(seen) and counted < reads:
+        counted += seen[end].reads
+        end += 1
+    return seen[at:end]
 
 
 def read_query_sql(
