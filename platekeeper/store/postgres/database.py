@@ -149,6 +149,11 @@ class PostgresDatabase:
 def _configure(connection: Connection) -> None:
     # jsonb columns (candidates, box) come back through orjson, several times faster than json.
     set_json_loads(orjson.loads, connection)
+    # The retention conditions repeated over every day partition give the planner huge cost
+    # estimates, and past them PostgreSQL compiles the plan with LLVM: a one-second suffix search
+    # spent 35 s compiling (benchmarks/store_scale.py at 1 M reads). Short indexed queries never
+    # gain from it.
+    connection.execute("SET jit = off")
 
 
 def _lock_migrations(connection: Connection) -> None:
