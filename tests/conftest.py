@@ -114,6 +114,24 @@ def make_camera(
     return camera, key
 
 
+_SWAP = {"B": "8", "8": "B", "O": "0", "0": "O", "I": "1", "1": "I", "S": "5", "5": "S"}
+
+
+def _alternatives(plate_text: str) -> tuple[PlateCandidate, ...]:
+    """What a reader offers besides ``plate_text``: its first look-alike swapped (``7A8C123``
+    for ``7ABC123``) and its last character dropped; alternatives of that plate, never another's
+    (the hot-list matcher matches alternatives too)."""
+    at = next((i for i, ch in enumerate(plate_text) if ch in _SWAP and i > 0), None)
+    swapped = (
+        () if at is None else (plate_text[:at] + _SWAP[plate_text[at]] + plate_text[at + 1 :],)
+    )
+    shorter = (plate_text[:-1],) if len(plate_text) > 4 else ()
+    return tuple(
+        PlateCandidate(text, confidence)
+        for text, confidence in zip((*swapped, *shorter), (0.41, 0.2))
+    )
+
+
 def make_submission(
     index: int = 0,
     *,
@@ -128,7 +146,7 @@ def make_submission(
         captured_at=captured_at or NOW - timedelta(seconds=index),
         region="us-ca",
         region_confidence=0.8,
-        candidates=(PlateCandidate("7A8C123", 0.41), PlateCandidate("7ABC12", 0.2)),
+        candidates=_alternatives(plate_text),
         location=location,
         box=PlateBox((Point(10, 20), Point(110, 20), Point(110, 60), Point(10, 60))),
     )

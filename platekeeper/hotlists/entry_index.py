@@ -20,8 +20,9 @@ whatever the number of entries; a probe that finds something is verified and cla
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from typing import Generic, Protocol, TypeVar
 
 from platekeeper.domain.hotlists import MatchKind
@@ -66,6 +67,8 @@ class Match(Generic[E]):
     entry: E
     kind: MatchKind
     score: float
+    folds: int = 0
+    """How many characters differ only by look-alikes (besides a one-off's edit)."""
 
 
 class EntryIndex(Generic[E]):
@@ -81,6 +84,11 @@ class EntryIndex(Generic[E]):
 
     def __len__(self) -> int:
         return self._count
+
+    def entries(self) -> Iterator[E]:
+        """Every entry indexed (to sample a list's plates)."""
+        for same in chain(self._short.values(), self._by_folded.values()):
+            yield from same
 
     @property
     def probe_keys(self) -> int:
@@ -141,8 +149,41 @@ class EntryIndex(Generic[E]):
             if aligned is not None:
                 folds = _differences(*aligned)
                 score = max(MIN_ONE_OFF_SCORE, ONE_OFF_SCORE - FOLD_PENALTY * folds)
-                matches.append(Match(entry, MatchKind.ONE_OFF, round(score, 2)))
+                matches.append(Match(entry, MatchKind.ONE_OFF, round(score, 2), folds))
         return matches
+
+
+@dataclass(frozen=True, slots=True)
+class ReadingMatch(Generic[E]):
+    """A match of one of a read's readings: ``reading`` 0 is its own text, 1 the reader's first
+    alternative, and so on."""
+
+    match: Match[E]
+    reading: int
+
+
+def match_readings(index: EntryIndex[E], readings: Sequence[str]) -> list[ReadingMatch[E]]:
+    """The best match of each entry that any of ``readings`` (plate keys, the read's own first)
+    matches: the highest score, then the earliest reading.
+
+    An alternative reading that folds to a key already probed in vain is not probed again:
+    a look-alike alternative, the commonest kind, costs one ``translate``."""
+    best: dict[int, ReadingMatch[E]] = {}
+    missed: set[str] = set()
+    for reading, key in enumerate(readings):
+        folded = fold_confusables(key)
+        if folded in missed:
+            continue
+        matches = index.match(key)
+        if not matches:
+            if len(key) > MAX_EXACT_ONLY_LENGTH:  # a short key matches exactly, unfolded
+                missed.add(folded)
+            continue
+        for match in matches:
+            held = best.get(id(match.entry))
+            if held is None or match.score > held.match.score:
+                best[id(match.entry)] = ReadingMatch(match, reading)
+    return sorted(best.values(), key=lambda found: (-found.match.score, found.reading))
 
 
 def _deletions(key: str) -> list[str]:
@@ -164,7 +205,7 @@ def _equal_when_folded(plate_key: str, entry: E) -> Match[E]:
     if folds == 0:
         return Match(entry, MatchKind.EXACT, EXACT_SCORE)
     score = max(MIN_CONFUSABLE_SCORE, CONFUSABLE_SCORE - FOLD_PENALTY * (folds - 1))
-    return Match(entry, MatchKind.CONFUSABLE, round(score, 2))
+    return Match(entry, MatchKind.CONFUSABLE, round(score, 2), folds)
 
 
 def _differences(left: str, right: str) -> int:
