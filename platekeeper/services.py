@@ -218,6 +218,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         entry_ceiling=_entry_ceiling(settings, policy),
         forbidden=forbidden,
         exclusions=exclusions_in_force(settings, store, policy),
+        chances=matcher.list_chance,
     )
     accounts = AccountService(
         store, clock, settings.accounts, log, staffing=_staffing(settings, policy)

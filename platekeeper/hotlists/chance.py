@@ -54,6 +54,33 @@ NO_CHANCE = HitChance(0.0, 0.0, 0.0, DEFAULT_SAMPLES)
 """An empty list's."""
 
 
+@dataclass(frozen=True, slots=True)
+class ListChance:
+    """What a list's size costs, as its page, the API and the console show it."""
+
+    chance: HitChance
+    one_off_alerts: bool
+    """Whether the list's one-off matches alert now (its setting, or under ``auto`` its size)."""
+
+    @property
+    def alerting(self) -> float:
+        """The chance per read of an alert by chance."""
+        return self.chance.alerting(self.one_off_alerts)
+
+    @property
+    def lower(self) -> float:
+        """The chance per read of a lower-tier hit by chance."""
+        return self.chance.lower(self.one_off_alerts)
+
+    @property
+    def alerting_words(self) -> str:
+        return self.chance.words(self.alerting)
+
+    @property
+    def lower_words(self) -> str:
+        return self.chance.words(self.lower)
+
+
 def hit_chance(
     index: EntryIndex[E],
     listed: Sequence[str],

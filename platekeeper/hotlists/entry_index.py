@@ -139,6 +139,18 @@ class EntryIndex(Generic[E]):
         matches.sort(key=lambda match: -match.score)
         return matches
 
+    def match_alike(self, plate_key: str) -> list[Match[E]]:
+        """The entries ``plate_key`` matches exactly or through look-alike characters only."""
+        if len(plate_key) <= MAX_EXACT_ONLY_LENGTH:
+            return [
+                Match(entry, MatchKind.EXACT, EXACT_SCORE)
+                for entry in self._short.get(plate_key, ())
+            ]
+        entries = self._by_folded.get(fold_confusables(plate_key))
+        if entries is None:
+            return []
+        return [_equal_when_folded(plate_key, entry) for entry in entries]
+
     def _classify(self, plate_key: str, folded: str, candidate: str) -> list[Match[E]]:
         entries = self._by_folded[candidate]
         if candidate == folded:
@@ -166,23 +178,23 @@ def match_readings(index: EntryIndex[E], readings: Sequence[str]) -> list[Readin
     """The best match of each entry that any of ``readings`` (plate keys, the read's own first)
     matches: the highest score, then the earliest reading.
 
-    An alternative reading that folds to a key already probed in vain is not probed again:
-    a look-alike alternative, the commonest kind, costs one ``translate``."""
+    The read's own text is matched every way; an alternative only exactly or by look-alikes,
+    the ways that alert: a recogniser's alternatives are its other guesses, and one character
+    off each of them would multiply the matches by chance for nothing that alerts. So an
+    alternative costs one ``translate`` and one look-up."""
+    own = [ReadingMatch(match, 0) for match in index.match(readings[0])] if readings else []
+    alike = [
+        ReadingMatch(match, reading)
+        for reading, key in enumerate(readings[1:], start=1)
+        for match in index.match_alike(key)
+    ]
+    if not alike:  # most reads: the read's own matches, best first already
+        return own
     best: dict[int, ReadingMatch[E]] = {}
-    missed: set[str] = set()
-    for reading, key in enumerate(readings):
-        folded = fold_confusables(key)
-        if folded in missed:
-            continue
-        matches = index.match(key)
-        if not matches:
-            if len(key) > MAX_EXACT_ONLY_LENGTH:  # a short key matches exactly, unfolded
-                missed.add(folded)
-            continue
-        for match in matches:
-            held = best.get(id(match.entry))
-            if held is None or match.score > held.match.score:
-                best[id(match.entry)] = ReadingMatch(match, reading)
+    for found in (*own, *alike):
+        held = best.get(id(found.match.entry))
+        if held is None or found.match.score > held.match.score:
+            best[id(found.match.entry)] = found
     return sorted(best.values(), key=lambda found: (-found.match.score, found.reading))
 
 

@@ -45,7 +45,7 @@ from platekeeper.domain.hotlists import (
 from platekeeper.domain.plates import normalise_plate_key
 from platekeeper.domain.scope import AgencyScope
 from platekeeper.domain.time import Clock
-from platekeeper.hotlists.chance import HitChance, hit_chance
+from platekeeper.hotlists.chance import HitChance, ListChance, hit_chance
 from platekeeper.hotlists.entry_index import EntryIndex, Match, ReadingMatch, match_readings
 from platekeeper.hotlists.hits import Retroactive, RetroactiveMatch, make_hit
 from platekeeper.store import Store
@@ -180,6 +180,11 @@ class HotlistMatcher:
             self._chances = {k: v for k, v in self._chances.items() if k[0] == snapshot.version}
             self._chances[key] = found
         return found
+
+    def list_chance(self, hotlist: Hotlist) -> ListChance:
+        """The chance per read of a random read alerting on ``hotlist``, or making a lower-tier
+        hit on it, with its setting as it stands."""
+        return ListChance(self.chance(hotlist.id), self.one_off_alerts(hotlist))
 
     def one_off_alerts(self, hotlist: Hotlist) -> bool:
         """Whether a one-off match on ``hotlist`` alerts now (its setting, or its size)."""
