@@ -26,7 +26,7 @@ from itertools import chain
 from typing import Generic, Protocol, TypeVar
 
 from platekeeper.domain.hotlists import MatchKind
-from platekeeper.domain.plates import fold_confusables
+from platekeeper.domain.plates import FOLD_BYTES, fold_confusables
 
 MAX_EXACT_ONLY_LENGTH = 3
 """Keys this short (or shorter) match exactly only."""
@@ -126,9 +126,9 @@ class EntryIndex(Generic[E]):
                 Match(entry, MatchKind.EXACT, EXACT_SCORE)
                 for entry in self._short.get(plate_key, ())
             ]
-        folded = fold_confusables(plate_key)
-        probes = self._probes
-        found = [hit for hit in map(probes.get, [folded, *_deletions(folded)]) if hit is not None]
+        folded = _fold_key(plate_key)
+        deletions = [folded[:i] + folded[i + 1 :] for i in range(len(folded))]
+        found = [hit for hit in map(self._probes.get, (folded, *deletions)) if hit is not None]
         if not found:
             return []
         matches = [
@@ -146,7 +146,7 @@ class EntryIndex(Generic[E]):
                 Match(entry, MatchKind.EXACT, EXACT_SCORE)
                 for entry in self._short.get(plate_key, ())
             ]
-        entries = self._by_folded.get(fold_confusables(plate_key))
+        entries = self._by_folded.get(_fold_key(plate_key))
         if entries is None:
             return []
         return [_equal_when_folded(plate_key, entry) for entry in entries]
@@ -196,6 +196,12 @@ def match_readings(index: EntryIndex[E], readings: Sequence[str]) -> list[Readin
         if held is None or found.match.score > held.match.score:
             best[id(found.match.entry)] = found
     return sorted(best.values(), key=lambda found: (-found.match.score, found.reading))
+
+
+def _fold_key(plate_key: str) -> str:
+    """``fold_confusables`` for a plate key, ASCII by ``normalise_plate_key``: the bytes path
+    without the check, one call less on the path every read takes."""
+    return plate_key.encode("ascii").translate(FOLD_BYTES).decode("ascii")
 
 
 def _deletions(key: str) -> list[str]:
