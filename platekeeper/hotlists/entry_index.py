@@ -9,6 +9,9 @@ with every entry three ways, and each match says which way it matched:
   ``0B8123`` and ``OBB1Z3`` both fold to ``OBBIZ3``.
 - ``ONE_OFF``: the folded keys differ by one character missing, extra or different.
 
+Which of these alert is decided by the tiers (``domain/hit_tiers.py``); ``match_readings``
+matches a read's alternative readings too, exactly or by look-alikes.
+
 Keys of ``MAX_EXACT_ONLY_LENGTH`` characters or fewer match exactly only: one character off a
 two-character plate is most of the plates on the road.
 
