@@ -26,6 +26,7 @@ from platekeeper.audit.pruning import MIN_RETENTION_DAYS
 from platekeeper.config import AccessSettings, PurposeSettings, Settings
 from platekeeper.domain.access import Checkpoint
 from platekeeper.domain.collection import COLLECT_EVERYTHING
+from platekeeper.domain.hit_tiers import TierRules
 from platekeeper.domain.purposes import PurposeCategory
 from platekeeper.domain.recipients import SHARING_OFF
 from platekeeper.domain.retention import DEFAULT_FLOORS, DataClass, RetentionRule
@@ -186,7 +187,8 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     independence = Independence(
         store.account_changes, clock, timedelta(days=settings.accounts.recent_change_days)
     )
-    matcher = HotlistMatcher(store, alerts, clock, log, access)
+    tiers = TierRules(settings.hotlists.alert_candidates, settings.hotlists.auto_one_off_one_in)
+    matcher = HotlistMatcher(store, alerts, clock, log, access, tiers=tiers)
     collection = COLLECT_EVERYTHING if policy is None else policy.collection
     purge = PurgeService(
         store,
@@ -216,6 +218,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         entry_ceiling=_entry_ceiling(settings, policy),
         forbidden=forbidden,
         exclusions=exclusions_in_force(settings, store, policy),
+        chances=matcher.list_chance,
     )
     accounts = AccountService(
         store, clock, settings.accounts, log, staffing=_staffing(settings, policy)

@@ -26,6 +26,7 @@ ACTION_LABELS: dict[str, str] = {
     "hotlists:refresh": "Refreshed a hot list",
     "hotlists:renew": "Renewed a hot-list entry",
     "hotlists:set-source": "Set a hot list's source",
+    "hotlists:set-one-off": "Set whether a hot list's one-off matches alert",
     "hotlists:retroactive": "Matched a hot list against past reads",
     "searches:request-approval": "Asked approval for a search",
     "searches:approve": "Decided on a search approval",

@@ -22,7 +22,8 @@ from platekeeper.cli.console import out
 from platekeeper.cli.context import open_current, state
 from platekeeper.cli.identity import AsOption, person
 from platekeeper.domain.gate import Person
-from platekeeper.domain.hotlists import AlertLevel, ListSource
+from platekeeper.domain.hit_labels import ONE_OFF_LABELS
+from platekeeper.domain.hotlists import AlertLevel, ListSource, OneOffPolicy
 from platekeeper.domain.purposes import PurposeCategory
 from platekeeper.errors import InvalidInput
 from platekeeper.hotlists.entries import EntryDraft
@@ -61,6 +62,11 @@ HeaderOption = Annotated[
     ),
 ]
 EncodingOption = Annotated[str, typer.Option(help="The file's text encoding.")]
+_ONE_OFF_HELP = (
+    "Whether a read one character off an entry alerts: 'alert', 'record' (a lower-tier hit, "
+    "stored without an alert) or 'auto' (alert while the list is small enough: "
+    "hotlists.auto_one_off_one_in)."
+)
 ReasonOption = Annotated[
     str | None, typer.Option(help="Reason for rows without one, e.g. 'stolen vehicle'.")
 ]
@@ -121,6 +127,7 @@ def create(
             "criminal-investigation for your own. One the law forbids is refused."
         ),
     ] = None,
+    one_off: Annotated[OneOffPolicy, typer.Option(help=_ONE_OFF_HELP)] = OneOffPolicy.AUTO,
     as_user: AsOption = None,
 ) -> None:
     """Create a hot list of your agency."""
@@ -137,9 +144,45 @@ def create(
             covert=covert,
             agency_id=agency,
             category=category,
+            one_off=one_off,
         ),
     )
     out.print(f"Hot list {list_id} created.")
+
+
+@app.command("show")
+def show(
+    ctx: typer.Context,
+    list_id: Annotated[str, typer.Argument(help="The list's id.")],
+    as_user: AsOption = None,
+) -> None:
+    """One list: its settings, its size, and how often a random read matches it by chance."""
+    with _signed_in(ctx, as_user) as (service, who):
+        hotlist, chance = service.chance(who, list_id)
+        summary = next(s for s in service.summaries(who) if s.hotlist.id == list_id)
+    one_off = ONE_OFF_LABELS[hotlist.one_off]
+    now = "alert" if chance.one_off_alerts else "are lower-tier hits, stored without an alert"
+    lines = [
+        f"{escape(hotlist.name)} ({hotlist.id}): {hotlist.source.value}, priority "
+        f"{hotlist.priority}, {hotlist.alert_level.value}, {summary.entry_count:,} entries",
+        f"One character off: {one_off}; such matches now {now}.",
+        f"By chance, {chance.alerting_words} will alert on this list, and "
+        f"{chance.lower_words} will make a lower-tier hit on it.",
+    ]
+    for line in lines:
+        out.print(line, soft_wrap=True)
+
+
+@app.command("set-one-off")
+def set_one_off(
+    ctx: typer.Context,
+    list_id: Annotated[str, typer.Argument(help="The list's id.")],
+    policy: Annotated[OneOffPolicy, typer.Argument(help=_ONE_OFF_HELP)],
+    as_user: AsOption = None,
+) -> None:
+    """Whether a read one character off the list's plates alerts."""
+    _with_service(ctx, as_user, lambda s, who: s.set_one_off(who, list_id, policy))
+    out.print(f"Hot list {list_id}: one character off: {ONE_OFF_LABELS[policy]}.")
 
 
 @app.command("list")

@@ -222,6 +222,21 @@ class HotlistSettings(Section):
         le=4 * 1024 * 1024 * 1024,
         description="Largest file one import or refresh reads.",
     )
+    alert_candidates: int = Field(
+        default=3,
+        ge=0,
+        le=10,
+        description="How many of a reader's alternative readings of a plate are matched against "
+        "the hot lists besides its own reading; an exact or look-alike match of one alerts.",
+    )
+    auto_one_off_one_in: int = Field(
+        default=10_000,
+        ge=10,
+        le=100_000_000,
+        description="A list whose one-character-off matches are set to 'auto' alerts on them "
+        "only while fewer than one random read in this many is expected to match it one "
+        "character off by chance; past that they are lower-tier hits, stored without an alert.",
+    )
     edge_copy_valid_hours: int = Field(
         default=12,
         ge=1,

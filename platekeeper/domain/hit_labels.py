@@ -6,11 +6,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
+from platekeeper.domain.hit_tiers import reading_words
 from platekeeper.domain.hotlists import (
     AlertLevel,
     HitOutcome,
     HitStatus,
+    HitTier,
     MatchKind,
+    OneOffPolicy,
     RejectionReason,
     StateAgreement,
 )
@@ -48,6 +51,19 @@ MATCH_LABELS: Mapping[MatchKind, str] = MappingProxyType(
         MatchKind.ONE_OFF: "One character off",
     }
 )
+TIER_LABELS: Mapping[HitTier, str] = MappingProxyType(
+    {
+        HitTier.ALERT: "Alert",
+        HitTier.LOWER: "Lower tier: recorded, no alert",
+    }
+)
+ONE_OFF_LABELS: Mapping[OneOffPolicy, str] = MappingProxyType(
+    {
+        OneOffPolicy.ALERT: "Alert",
+        OneOffPolicy.RECORD: "Record as lower-tier hits, without an alert",
+        OneOffPolicy.AUTO: "Alert while the list is small enough (automatic)",
+    }
+)
 STATE_LABELS: Mapping[StateAgreement, str] = MappingProxyType(
     {
         StateAgreement.AGREES: "state agrees",
@@ -64,6 +80,7 @@ _ALL: Mapping[str, str] = MappingProxyType(
         **{outcome.value: text for outcome, text in OUTCOME_LABELS.items()},
         **{level.value: text for level, text in LEVEL_LABELS.items()},
         **{kind.value: text for kind, text in MATCH_LABELS.items()},
+        **{tier.value: text for tier, text in TIER_LABELS.items()},
         **{agreement.value: text for agreement, text in STATE_LABELS.items()},
     }
 )
@@ -77,7 +94,13 @@ def outcome_label(outcome: HitOutcome | str | None) -> str:
 
 
 def hit_label(
-    code: HitStatus | RejectionReason | HitOutcome | AlertLevel | MatchKind | StateAgreement,
+    code: HitStatus
+    | RejectionReason
+    | HitOutcome
+    | AlertLevel
+    | MatchKind
+    | HitTier
+    | StateAgreement,
 ) -> str:
     """The words for any of a hit's codes (the templates' ``label`` helper)."""
     return _ALL[code.value]
@@ -87,3 +110,19 @@ def code_label(code: str) -> str:
     """The words for a hit's code as stored (a report's figures keep codes); any other text
     as it is."""
     return _ALL.get(code, code)
+
+
+_MATCH_WORDS: Mapping[MatchKind, str] = MappingProxyType(
+    {
+        MatchKind.EXACT: "matches the listed plate exactly",
+        MatchKind.CONFUSABLE: "matches the listed plate but for look-alike characters",
+        MatchKind.ONE_OFF: "is one character off the listed plate",
+    }
+)
+
+
+def how_matched(kind: MatchKind, reading: int) -> str:
+    """How a hit matched, in a sentence: "The reader's second reading matches the listed plate
+    but for look-alike characters." (``reading`` 0 is the read's own text)."""
+    sentence = f"{reading_words(reading)} {_MATCH_WORDS[kind]}."
+    return sentence[0].upper() + sentence[1:]

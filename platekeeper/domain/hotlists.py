@@ -41,6 +41,18 @@ class ListSource(StrEnum):
         return self in (ListSource.STATE_FEED, ListSource.NCIC)
 
 
+class OneOffPolicy(StrEnum):
+    """Whether a list's one-character-off matches alert (see ``domain/hit_tiers.py``)."""
+
+    ALERT = "alert"
+    """Always: a short list of cars wanted urgently, where a miss costs more than a false hit."""
+    RECORD = "record"
+    """Never: stored as lower-tier hits, searchable, nobody is asked to verify them."""
+    AUTO = "auto"
+    """Only while the list is small enough that a random read matches it one character off
+    less often than the configured threshold."""
+
+
 class AlertLevel(StrEnum):
     INFO = "info"
     WARNING = "warning"
@@ -63,6 +75,8 @@ class Hotlist:
     refreshed_at: datetime | None = None
     category: PurposeCategory = PurposeCategory.CRIMINAL_INVESTIGATION
     """The kind of matter the list serves: a profile that forbids it forbids the list."""
+    one_off: OneOffPolicy = OneOffPolicy.AUTO
+    """Whether a match one character off alerts (the look-alike and exact tiers always do)."""
 
     def __post_init__(self) -> None:
         require_slug(self.id, "hot list id")
@@ -220,6 +234,16 @@ class MatchKind(StrEnum):
     """One character missing, extra or different."""
 
 
+class HitTier(StrEnum):
+    """Whether a hit alerts. Only what a reader could have misread alerts: the read or one of
+    its alternative readings equal to the entry, or equal but for look-alike characters. A
+    plain one-character-off match is kept as a lower-tier hit, searchable, but it raises no
+    alert and asks nobody to verify it, unless its list says otherwise."""
+
+    ALERT = "alert"
+    LOWER = "lower"
+
+
 class StateAgreement(StrEnum):
     AGREES = "agrees"
     DIFFERS = "differs"
@@ -283,11 +307,16 @@ class Hit:
     outcome: HitOutcome | None = None
     outcome_by: str | None = None
     outcome_at: datetime | None = None
+    tier: HitTier = HitTier.ALERT
+    reading: int = 0
+    """Which of the reader's readings matched: 0 its own text, 1 its first alternative..."""
 
     @property
     def strong(self) -> bool:
-        """An exact match in an agreeing state: still to be verified, but worth a stop if it is."""
-        return self.match_kind is MatchKind.EXACT and self.state_agreement is StateAgreement.AGREES
+        """An exact match of the read's own text in an agreeing state: still to be verified, but
+        worth a stop if it is."""
+        exact = self.match_kind is MatchKind.EXACT and self.reading == 0
+        return exact and self.state_agreement is StateAgreement.AGREES
 
     @property
     def actionable(self) -> bool:

@@ -1,11 +1,13 @@
 """Matching reads against the hot lists: at ingest, and retroactively over stored reads.
 
-At ingest (``HotlistMatcher.reads_stored``, an ingest listener) each new read is matched
-against an in-memory ``EntryIndex`` of the active entries, misread-aware. Each match becomes a
-``Hit``, stored (one per read and entry) and published as an ``Alert``. No hit is actionable
-when made: every one waits, pending, for a person to compare characters and state with the
-image and to check the entry at its source. The hit says how it matched and whether the states
-agree, so that a confusable or one-off match, or a plate of another state, shows as such.
+At ingest (``HotlistMatcher.reads_stored``, an ingest listener) each new read, and each of
+its first alternative readings, is matched against an in-memory ``EntryIndex`` of the active
+entries, misread-aware. Each match becomes a ``Hit``, stored (one per read and entry) with its
+tier (``domain/hit_tiers.py``): an alerting hit is published as an ``Alert``; a lower-tier hit
+(one character off on a list that does not alert on those) is stored only. No hit is
+actionable when made: an alerting one waits, pending, for a person to compare characters and
+state with the image and to check the entry at its source. The hit says how it matched, on
+which reading, and whether the states agree.
 
 The index is rebuilt when the entries' version moves (one cheap query per batch) or when
 ``reload`` is called. A rebuild of a million entries takes seconds, and ingest must not stop for
@@ -30,15 +32,27 @@ from platekeeper.config import AccessSettings
 from platekeeper.domain import PlateRead
 from platekeeper.domain.access import AccessSink
 from platekeeper.domain.gate import Basis, Person
-from platekeeper.domain.hotlists import Alert, AlertSink, Hotlist, forbidden_list
+from platekeeper.domain.hit_tiers import TierRules, tier_of
+from platekeeper.domain.hotlists import (
+    Alert,
+    AlertSink,
+    HitTier,
+    Hotlist,
+    MatchKind,
+    OneOffPolicy,
+    forbidden_list,
+)
+from platekeeper.domain.plates import normalise_plate_key
 from platekeeper.domain.scope import AgencyScope
 from platekeeper.domain.time import Clock
-from platekeeper.hotlists.entry_index import EntryIndex, Match
+from platekeeper.hotlists.chance import HitChance, ListChance, hit_chance
+from platekeeper.hotlists.entry_index import EntryIndex, Match, ReadingMatch, match_readings
 from platekeeper.hotlists.hits import Retroactive, RetroactiveMatch, make_hit
 from platekeeper.store import Store
 from platekeeper.store.protocols import ActiveEntry
 
 log = logging.getLogger(__name__)
+DEFAULT_TIERS = TierRules()
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,8 +71,12 @@ class HotlistMatcher:
         clock: Clock,
         access_log: AccessSink,
         settings: AccessSettings,
+        *,
+        tiers: TierRules = DEFAULT_TIERS,
     ) -> None:
         self._store = store
+        self._tiers = tiers
+        self._chances: dict[tuple[int, str], HitChance] = {}
         self._alerts = alerts
         self._clock = clock
         self._rebuilding = threading.Lock()
@@ -149,30 +167,64 @@ class HotlistMatcher:
         self._hold_if_stale(snapshot, reads)
         self._match(reads, snapshot.index)
 
+    def chance(self, list_id: str) -> HitChance:
+        """The chance per read of a random read matching the list, by tier, against the index
+        matched with now (estimated once per index and list: ``hotlists.chance``)."""
+        snapshot = self._first()
+        key = (snapshot.version, list_id)
+        found = self._chances.get(key)
+        if found is None:
+            index = snapshot.index
+            listed = [entry.plate_key for entry in index.entries() if entry.list_id == list_id]
+            found = hit_chance(index, listed, lambda entry: entry.list_id == list_id)
+            self._chances = {k: v for k, v in self._chances.items() if k[0] == snapshot.version}
+            self._chances[key] = found
+        return found
+
+    def list_chance(self, hotlist: Hotlist) -> ListChance:
+        """The chance per read of a random read alerting on ``hotlist``, or making a lower-tier
+        hit on it, with its setting as it stands."""
+        return ListChance(self.chance(hotlist.id), self.one_off_alerts(hotlist))
+
+    def one_off_alerts(self, hotlist: Hotlist) -> bool:
+        """Whether a one-off match on ``hotlist`` alerts now (its setting, or its size)."""
+        if hotlist.one_off is not OneOffPolicy.AUTO:
+            return self._tiers.one_off_alerts(hotlist.one_off, 0.0)
+        return self._tiers.one_off_alerts(hotlist.one_off, self.chance(hotlist.id).one_off)
+
     def _match(self, reads: Sequence[PlateRead], index: EntryIndex[ActiveEntry]) -> None:
         now = self._clock.now()
         matched = [
-            (read, match)
+            (read, found)
             for read in reads
-            for match in index.match(read.plate_key)
-            if match.entry.expires_at is None or now < match.entry.expires_at
+            for found in match_readings(index, self._readings(read))
+            if found.match.entry.expires_at is None or now < found.match.entry.expires_at
         ]
         if not matched:
             return
         alerts = self._alerts_for(matched, now)
         stored = {hit.id for hit in self._store.hits.add([alert.hit for alert in alerts])}
         new = [alert for alert in alerts if alert.hit.id in stored]
-        log.info("%d reads made %d new hits", len(reads), len(new))
-        if new:
-            self._alerts.publish(new)
+        alerting = [alert for alert in new if alert.hit.tier is HitTier.ALERT]
+        log.info(
+            "%d reads made %d new hits, %d of them alerting", len(reads), len(new), len(alerting)
+        )
+        if alerting:
+            self._alerts.publish(alerting)
+
+    def _readings(self, read: PlateRead) -> list[str]:
+        """The read's own key, then those of its first alternative readings."""
+        alternatives = read.candidates[: self._tiers.candidates]
+        return [read.plate_key, *(normalise_plate_key(c.plate_text) for c in alternatives)]
 
     def _alerts_for(
-        self, matched: Sequence[tuple[PlateRead, Match[ActiveEntry]]], now: datetime
+        self, matched: Sequence[tuple[PlateRead, ReadingMatch[ActiveEntry]]], now: datetime
     ) -> list[Alert]:
         lists: dict[str, Hotlist | None] = {}
         agencies = self._camera_scopes({read.camera_id for read, _ in matched})
         alerts = []
-        for read, match in matched:
+        for read, found in matched:
+            match = found.match
             # The full entry and list, for the person judging the alert; read now, not from the
             # index, so that a list refreshed since the index was built is not shown stale.
             entry = self._store.hotlist_entries.get(match.entry.id)
@@ -188,9 +240,23 @@ class HotlistMatcher:
             scope = agencies.get(read.camera_id)
             if scope is None or not scope.admits(hotlist.agency_id):
                 continue
-            hit = make_hit(read, entry, hotlist, now, kind=match.kind, score=match.score)
+            tier = self._tier(match, hotlist)
+            hit = make_hit(
+                read,
+                entry,
+                hotlist,
+                now,
+                kind=match.kind,
+                score=match.score,
+                tier=tier,
+                reading=found.reading,
+            )
             alerts.append(Alert(hit, read, entry, hotlist))
         return alerts
+
+    def _tier(self, match: Match[ActiveEntry], hotlist: Hotlist) -> HitTier:
+        one_off_alerts = match.kind is MatchKind.ONE_OFF and self.one_off_alerts(hotlist)
+        return tier_of(match.kind, match.folds, one_off_alerts)
 
     def _camera_scopes(self, camera_ids: set[str]) -> dict[str, AgencyScope]:
         """The scope of each known camera: its agency's records."""

@@ -18,7 +18,7 @@ import logging
 import re
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TypeVar
 
@@ -36,6 +36,7 @@ from platekeeper.domain.hotlists import (
     Hotlist,
     HotlistEntry,
     ListSource,
+    OneOffPolicy,
     default_category,
     refuse_forbidden_list,
 )
@@ -46,6 +47,7 @@ from platekeeper.domain.purposes import PurposeCategory
 from platekeeper.domain.scope import AgencyScope
 from platekeeper.domain.time import Clock
 from platekeeper.errors import Conflict, InvalidInput, NotFound, PermissionDenied, PlateKeeperError
+from platekeeper.hotlists.chance import ListChance
 from platekeeper.hotlists.entries import EntryDraft, EntryRules, make_entry, renewal
 from platekeeper.hotlists.importing import Excluded, ImportReport, ImportSpec, entries_from_file
 from platekeeper.hotlists.refresh import due, fetch_source, keep_ids, redacted
@@ -118,8 +120,11 @@ class HotlistService:
         entry_ceiling: timedelta | None = None,
         forbidden: Mapping[PurposeCategory, str] | None = None,
         exclusions: ExclusionRules | None = None,
+        chances: Callable[[Hotlist], ListChance] | None = None,
     ) -> None:
         self._store = store
+        # The chance of a list matching a random read (the matcher's, on its live index).
+        self._chances = chances
         # The records of files the law or the policy keeps out (the Immigration Violator File
         # in California): never stored, counted for the reports. The forbidden categories
         # always count, whoever builds the service.
@@ -164,6 +169,7 @@ class HotlistService:
         covert: bool,
         agency_id: str | None = None,
         category: PurposeCategory | None = None,
+        one_off: OneOffPolicy = OneOffPolicy.AUTO,
     ) -> Hotlist:
         agency = agency_id or who.actor.agency_id
         query = {"list_id": list_id, "agency_id": agency}
@@ -185,6 +191,7 @@ class HotlistService:
                 covert=covert,
                 created_at=self._clock.now(),
                 category=category or default_category(source),
+                one_off=one_off,
             )
             refuse_forbidden_list(hotlist, self._forbidden)
             self._store.hotlists.add(hotlist)
@@ -210,6 +217,27 @@ class HotlistService:
     def get_list(self, who: Person, list_id: str) -> Hotlist:
         change = _Change(who, "hotlists:view", Permission.HOTLISTS_VIEW, {"list_id": list_id})
         return self._logged_refusal(change, lambda: self._visible_list(change, list_id))
+
+    def chance(self, who: Person, list_id: str) -> tuple[Hotlist, ListChance]:
+        """The list, and the chance per read of a random read matching it, by tier, as
+        matching stands now."""
+        hotlist = self.get_list(who, list_id)
+        if self._chances is None:  # a service built without a matcher (a tool's, a test's)
+            raise NotFound("this server matches no reads", hint="Ask the server that matches.")
+        return hotlist, self._chances(hotlist)
+
+    def set_one_off(self, who: Person, list_id: str, policy: OneOffPolicy) -> Hotlist:
+        """Whether the list's one-character-off matches alert: always, never (lower-tier hits,
+        stored without an alert), or while the list is small enough (``auto``)."""
+        query = {"list_id": list_id, "one_off": policy.value}
+        change = _Change(who, "hotlists:set-one-off", Permission.HOTLISTS_MANAGE, query)
+
+        def act() -> Hotlist:
+            hotlist = self._lawful_list(change, list_id)
+            self._store.hotlists.set_one_off(hotlist.id, policy)
+            return replace(hotlist, one_off=policy)
+
+        return self._logged(change, act, lambda _: f"one-off matches set to {policy.value}")
 
     def entries(
         self, who: Person, list_id: str, limit: int = 1000, offset: int = 0

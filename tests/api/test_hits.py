@@ -181,3 +181,55 @@ def test_retroactive_matching_over_http_needs_a_purpose_and_finds_stored_reads(
         ).json()
     assert [item["read"]["plate_text"] for item in found["hits"]] == ["7ABC123"]
     assert found["hits"][0]["hit"]["actionable"] is False
+
+
+def test_lower_tier_hits_are_kept_apart_and_the_right_reading_among_the_alternatives_alerts(
+    live_app: LiveApp,
+) -> None:
+    listed(live_app)
+    people = staff(live_app.services)
+    officer = people[Role.OFFICER]
+    with live_app.client(people[Role.SUPERVISOR].token) as supervisor:
+        set_off = supervisor.put("/api/v1/hotlists/stolen/one-off", json={"one_off": "record"})
+        assert set_off.status_code == 200, set_off.text
+        assert set_off.json()["one_off"] == "record"
+        refused = supervisor.put("/api/v1/hotlists/stolen/one-off", json={"one_off": "sometimes"})
+        assert refused.status_code == 422
+    send(live_app, 1, "7ABC128", "us-ca")  # one character garbled: lower tier
+    read = {
+        "client_read_id": "hit-2",
+        "plate_text": "7ABC12B",
+        "confidence": 0.6,
+        "captured_at": (NOW - timedelta(minutes=2)).isoformat(),
+        "region": "us-ca",
+        "candidates": [{"plate_text": "7ABC123", "confidence": 0.3}],
+    }
+    with live_app.client(live_app.camera_key) as camera:
+        assert camera.post("/api/v1/reads", json=read).status_code == 201
+    with live_app.client(officer.token) as client:
+        by_tier = {
+            tier: client.get("/api/v1/hits", params={**BASIS, "tier": tier}).json()["hits"]
+            for tier in ("alert", "lower")
+        }
+        assert client.get("/api/v1/hits", params={**BASIS, "tier": "x"}).status_code == 422
+    ((alerting,), (lower,)) = by_tier["alert"], by_tier["lower"]
+    assert (alerting["read"]["plate_text"], alerting["hit"]["reading"]) == ("7ABC12B", 1)
+    assert alerting["hit"]["how_matched"] == (
+        "The reader's second reading matches the listed plate exactly."
+    )
+    assert (lower["read"]["plate_text"], lower["hit"]["tier"]) == ("7ABC128", "lower")
+    assert lower["warnings"][0].startswith("lower tier")
+
+
+def test_a_lists_chance_of_matching_by_chance_is_given_in_numbers_and_words(
+    live_app: LiveApp, officer: Person
+) -> None:
+    with live_app.client(officer.token) as client:
+        response = client.get("/api/v1/hotlists/stolen/chance")
+        assert response.status_code == 200, response.text
+        assert client.get("/api/v1/hotlists/nowhere/chance").status_code == 404
+    chance = response.json()
+    assert chance["one_off"] == "auto"
+    assert chance["one_off_alerts"] is True  # one entry: chance matches are rare
+    assert chance["alerting_per_read"] < 1 / 10_000
+    assert chance["alerting"] == f"fewer than 1 in {chance['samples']:,} reads"

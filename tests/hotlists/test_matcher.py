@@ -16,7 +16,7 @@ import pytest
 
 from platekeeper.access import Basis, Requester
 from platekeeper.config import AccessSettings
-from platekeeper.domain import Agency
+from platekeeper.domain import Agency, PlateCandidate
 from platekeeper.domain.access import AccessOutcome, Actor
 from platekeeper.domain.hotlists import (
     Alert,
@@ -72,14 +72,21 @@ class World:
     reads_sent: int = 0
 
     def send(
-        self, plate: str, *, region: str | None = "us-ca", camera_id: str = "main-st-north"
+        self,
+        plate: str,
+        *,
+        region: str | None = "us-ca",
+        camera_id: str = "main-st-north",
+        candidates: Sequence[str] = (),
     ) -> list[Hit]:
-        """Ingest one read of ``plate``; return the hits it made (from the store)."""
+        """Ingest one read of ``plate`` with the reader's alternative readings ``candidates``;
+        return the hits it made (from the store)."""
         self.reads_sent += 1
         submission = replace(
             make_submission(self.reads_sent, plate_text=plate, captured_at=self.clock.now()),
             region=region,
             region_confidence=None,
+            candidates=tuple(PlateCandidate(text, 0.3) for text in candidates),
         )
         camera = self.store.cameras.get(camera_id)
         assert camera is not None

@@ -174,6 +174,7 @@ CONVERTED = {
         "--case-number",
         "2026-000009",
     ),
+    "hotlist set-one-off": ("hotlist", "set-one-off", LIST, "record"),
     "camera list": ("camera", "list"),
     "camera rotate-key": ("camera", "rotate-key", CAMERA),
     "camera set-status": ("camera", "set-status", CAMERA, "maintenance"),
@@ -241,6 +242,18 @@ def test_at_the_console_agency_b_cannot_change_a_s_list_or_camera(console: Setti
         assert [c.id for c in services.store.cameras.list(None)] == [CAMERA]
     finally:
         services.close()
+
+
+def test_hotlist_show_says_how_often_a_read_matches_the_list_by_chance(console: Settings) -> None:
+    shown = cli("hotlist", "show", LIST, user="alfa.sup")
+    assert shown.exit_code == 0, (shown.output, shown.exception)
+    assert "One character off: Alert while the list is small enough" in shown.output
+    assert "such matches now alert" in shown.output
+    assert "reads will alert on this list" in shown.output
+    assert cli("hotlist", "set-one-off", LIST, "record", user="alfa.sup").exit_code == 0
+    shown = cli("hotlist", "show", LIST, user="alfa.sup")
+    assert "now are lower-tier hits, stored without an alert" in shown.output
+    assert isinstance(cli("hotlist", "show", LIST, user="bravo.sup").exception, NotFound)
 
 
 # -- the walk: every command outside the operator list asks for a person --------------------

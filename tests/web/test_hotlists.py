@@ -258,3 +258,36 @@ def test_an_ncic_file_imports_without_a_mapping_and_its_record_shows_with_the_en
     for shown in ("VMA HOND", "VYR 2019", "NIC V123456789", "OCA 24-001872",
                   "MKE STOLEN VEHICLE", "source file NCIC Vehicle File"):  # fmt: skip
         expect(row).to_contain_text(shown)
+
+
+def test_a_list_page_says_how_often_a_read_matches_by_chance_and_sets_one_off_alerts(
+    page: Page, web_app: WebApp
+) -> None:
+    make_list(web_app, "gang-unit", ListSource.MANUAL, "Gang unit watch")
+    web_app.services.hotlists.add_entry(
+        editor(web_app, Role.ANALYST),
+        "gang-unit",
+        EntryDraft(plate="7ABC123", reason="stolen vehicle", state="CA", case_number="2026-1"),
+    )
+    sign_in(page, web_app.person(Role.ANALYST), next_path="/hotlists/gang-unit")
+    chance = page.get_by_role("region", name="Matches by chance")
+    samples = web_app.services.hotlist_matcher.chance("gang-unit").samples
+    expect(chance.locator("#chance-alerting")).to_have_text(
+        f"Fewer than 1 in {samples:,} reads will alert on this list by chance."
+    )
+    expect(chance).to_contain_text("A read one character off a listed plate alerts too")
+    chance.get_by_label("One character off").select_option("record")
+    chance.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("status")).to_have_text(
+        "The list's setting for one-character-off matches was changed."
+    )
+    expect(page.get_by_role("region", name="Matches by chance")).to_contain_text(
+        "is kept as a lower-tier hit"
+    )
+    stored = web_app.services.store.hotlists.get("gang-unit")
+    assert stored is not None
+    assert stored.one_off.value == "record"
+    logged = web_app.services.store.access_log.find(AccessFilter(action="hotlists:set-one-off"))
+    assert [(r.event.actor.username, r.event.outcome) for r in logged] == [
+        ("avery", AccessOutcome.ALLOWED)
+    ]

@@ -20,6 +20,7 @@ from platekeeper.api.schemas.hits import (
 from platekeeper.api.schemas.lookups import ReadPublic
 from platekeeper.domain.hotlists import (
     HitStatus,
+    HitTier,
 )
 from platekeeper.domain.permissions import Permission
 from platekeeper.http.auth import CallerDep, requires
@@ -60,8 +61,12 @@ def list_hits(
     status: HitStatus | None = None,
     list_id: Annotated[str | None, Query(max_length=63)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    tier: Annotated[
+        HitTier | None,
+        Query(description="Only 'alert' hits or only 'lower'-tier ones (no alert); both if unset."),
+    ] = None,
 ) -> Response:
-    views = services.hit_desk.list(caller.requester, basis, status, list_id, limit)
+    views = services.hit_desk.list(caller.requester, basis, status, list_id, limit, tier=tier)
     return _json(HitList(hits=[HitDetail.of(view) for view in views]))
 
 

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request, status
 from starlette.concurrency import run_in_threadpool
 
 from platekeeper.api.schemas.hotlists import (
+    ChancePublic,
     EntryCreate,
     EntryList,
     EntryPublic,
@@ -15,6 +16,7 @@ from platekeeper.api.schemas.hotlists import (
     HotlistList,
     HotlistPublic,
     ImportReportPublic,
+    OneOffIn,
     RenewIn,
 )
 from platekeeper.domain.gate import Person
@@ -73,8 +75,33 @@ def create_hotlist(body: HotlistCreate, services: ServicesDep, caller: CallerDep
         alert_level=body.alert_level,
         covert=body.covert,
         category=body.category,
+        one_off=body.one_off,
     )
     return HotlistPublic.of(created)
+
+
+@router.get(
+    "/{list_id}/chance",
+    summary="The chance of a random read matching the list by chance, per read and tier",
+    response_model=ChancePublic,
+    responses=_ERRORS,
+    dependencies=requires(Permission.HOTLISTS_VIEW),
+)
+def list_chance(list_id: str, services: ServicesDep, caller: CallerDep) -> ChancePublic:
+    return ChancePublic.of(*services.hotlists.chance(_editor(caller), list_id))
+
+
+@router.put(
+    "/{list_id}/one-off",
+    summary="Whether the list's one-character-off matches alert: alert, record or auto",
+    response_model=HotlistPublic,
+    responses=_ERRORS,
+    dependencies=requires(Permission.HOTLISTS_MANAGE),
+)
+def set_one_off(
+    list_id: str, body: OneOffIn, services: ServicesDep, caller: CallerDep
+) -> HotlistPublic:
+    return HotlistPublic.of(services.hotlists.set_one_off(_editor(caller), list_id, body.one_off))
 
 
 @router.get(

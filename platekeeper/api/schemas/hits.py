@@ -7,11 +7,13 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 from platekeeper.api.schemas.lookups import ReadPublic
+from platekeeper.domain.hit_labels import how_matched
 from platekeeper.domain.hotlists import (
     AlertLevel,
     Hit,
     HitOutcome,
     HitStatus,
+    HitTier,
     MatchKind,
     RejectionReason,
     StateAgreement,
@@ -43,6 +45,14 @@ class HitPublic(BaseModel):
     status: HitStatus
     actionable: bool = Field(description="True only once a person confirmed the hit.")
     match_kind: MatchKind
+    tier: HitTier = Field(
+        description="'alert': published, waiting for verification; 'lower': one character off "
+        "on a list that does not alert on those, stored without an alert."
+    )
+    reading: int = Field(
+        description="Which reading matched: 0 the reader's own, 1 its first alternative..."
+    )
+    how_matched: str = Field(description="How it matched, in words.")
     score: float
     state_agreement: StateAgreement
     stale: bool
@@ -60,6 +70,9 @@ class HitPublic(BaseModel):
             status=hit.status,
             actionable=hit.actionable,
             match_kind=hit.match_kind,
+            tier=hit.tier,
+            reading=hit.reading,
+            how_matched=how_matched(hit.match_kind, hit.reading),
             score=hit.score,
             state_agreement=hit.state_agreement,
             stale=hit.stale,

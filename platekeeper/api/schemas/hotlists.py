@@ -6,8 +6,16 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
-from platekeeper.domain.hotlists import AlertLevel, EntryRecord, Hotlist, HotlistEntry, ListSource
+from platekeeper.domain.hotlists import (
+    AlertLevel,
+    EntryRecord,
+    Hotlist,
+    HotlistEntry,
+    ListSource,
+    OneOffPolicy,
+)
 from platekeeper.domain.purposes import PurposeCategory
+from platekeeper.hotlists.chance import ListChance
 from platekeeper.hotlists.importing import ImportReport
 
 
@@ -24,6 +32,12 @@ class HotlistCreate(BaseModel):
         "list, criminal-investigation for the agency's own. A category the applicable law "
         "forbids (immigration-enforcement in California and Illinois) is refused.",
     )
+    one_off: OneOffPolicy = Field(
+        default=OneOffPolicy.AUTO,
+        description="Whether a read one character off an entry alerts: 'alert', 'record' "
+        "(a lower-tier hit, stored and searchable, no alert) or 'auto' (alert while the list "
+        "is small enough: hotlists.auto_one_off_one_in).",
+    )
 
 
 class HotlistPublic(BaseModel):
@@ -36,6 +50,7 @@ class HotlistPublic(BaseModel):
     category: PurposeCategory
     created_at: datetime
     refreshed_at: datetime | None
+    one_off: OneOffPolicy
 
     @classmethod
     def of(cls, hotlist: Hotlist) -> HotlistPublic:
@@ -49,11 +64,46 @@ class HotlistPublic(BaseModel):
             category=hotlist.category,
             created_at=hotlist.created_at,
             refreshed_at=hotlist.refreshed_at,
+            one_off=hotlist.one_off,
         )
 
 
 class HotlistList(BaseModel):
     hotlists: list[HotlistPublic]
+
+
+class OneOffIn(BaseModel):
+    one_off: OneOffPolicy
+
+
+class ChancePublic(BaseModel):
+    """The chance per read of a random read matching the list by chance, as matching stands."""
+
+    list_id: str
+    one_off: OneOffPolicy
+    one_off_alerts: bool = Field(description="Whether one-off matches alert now.")
+    alerting_per_read: float = Field(description="Chance of an alert by chance, per read.")
+    lower_per_read: float = Field(description="Chance of a lower-tier hit by chance, per read.")
+    alerting: str = Field(description="The same in words: 'about 1 in 2,000 reads'.")
+    lower: str
+    look_alike_per_read: float
+    one_off_per_read: float
+    samples: int = Field(description="Synthetic reads, in the formats of the listed plates.")
+
+    @classmethod
+    def of(cls, hotlist: Hotlist, chance: ListChance) -> ChancePublic:
+        return cls(
+            list_id=hotlist.id,
+            one_off=hotlist.one_off,
+            one_off_alerts=chance.one_off_alerts,
+            alerting_per_read=chance.alerting,
+            lower_per_read=chance.lower,
+            alerting=chance.alerting_words,
+            lower=chance.lower_words,
+            look_alike_per_read=chance.chance.look_alike,
+            one_off_per_read=chance.chance.one_off,
+            samples=chance.chance.samples,
+        )
 
 
 class EntryCreate(BaseModel):

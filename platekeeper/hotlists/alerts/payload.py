@@ -13,6 +13,7 @@ import base64
 from datetime import datetime
 from typing import Any, Protocol
 
+from platekeeper.domain.hit_labels import how_matched
 from platekeeper.domain.hotlists import Alert, Hit, Hotlist, HotlistEntry
 from platekeeper.domain.reads import (
     LATE_READ_AFTER,
@@ -64,7 +65,7 @@ def headline(alert: Alert) -> str:
     hit = alert.hit
     parts = [
         "UNVERIFIED" if not hit.actionable else "CONFIRMED",
-        f"{hit.match_kind.value} match",
+        f"{hit.match_kind.value} match" + (f" of reading {hit.reading + 1}" if hit.reading else ""),
         f"state {hit.state_agreement.value}",
         f"{alert.hotlist.name} ({alert.hotlist.alert_level.value})",
     ]
@@ -88,6 +89,8 @@ def _hit(hit: Hit) -> Document:
         "created_at": _iso(hit.created_at),
         "status": hit.status.value,
         "match_kind": hit.match_kind.value,
+        "reading": hit.reading,
+        "how_matched": how_matched(hit.match_kind, hit.reading),
         "score": hit.score,
         "state_agreement": hit.state_agreement.value,
         "strong": hit.strong,

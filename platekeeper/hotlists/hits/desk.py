@@ -20,6 +20,7 @@ from platekeeper.domain.hotlists import (
     Hit,
     HitOutcome,
     HitStatus,
+    HitTier,
     Hotlist,
     HotlistEntry,
     MatchKind,
@@ -62,6 +63,8 @@ class HitQuery:
     with_outcome: bool | None = None
     before: HitCursor | None = None
     """Where the page starts: after this hit (the last of the page before)."""
+    tier: HitTier | None = None
+    """Alerting hits only, lower-tier hits only, or (None) both."""
     limit: int = 25
 
     def logged(self) -> dict[str, str]:
@@ -72,6 +75,7 @@ class HitQuery:
             "status": None if self.statuses is None else ",".join(sorted(self.statuses)),
             "with_outcome": None if self.with_outcome is None else str(self.with_outcome).lower(),
             "before": None if self.before is None else self.before.hit_id,
+            "tier": None if self.tier is None else self.tier.value,
         }
         return {key: value for key, value in bounds.items() if value is not None}
 
@@ -89,6 +93,11 @@ class HitPage:
 def hit_warnings(hit: Hit, read: PlateRead, entry: HotlistEntry, hotlist: Hotlist) -> list[str]:
     """What must be checked before anyone acts, most important first."""
     warnings = []
+    if hit.tier is HitTier.LOWER:
+        warnings.append(
+            "lower tier: one character off the listed plate, on a list that does not alert on "
+            "those; nobody was alerted or asked to verify it"
+        )
     if hit.status is HitStatus.PENDING:
         warnings.append(
             "unverified: confirm the characters and the state against the image, and that the "
@@ -133,15 +142,20 @@ class HitDesk:
         status: HitStatus | None = None,
         list_id: str | None = None,
         limit: int = 100,
+        *,
+        tier: HitTier | None = None,
     ) -> list[HitView]:
-        """Hits the requester may see, newest first."""
-        query = {k: v for k, v in {"status": status, "list_id": list_id}.items() if v is not None}
+        """Hits the requester may see, newest first; of one tier only if ``tier`` is given."""
+        bounds = {"status": status, "list_id": list_id, "tier": tier}
+        query = {k: v for k, v in bounds.items() if v is not None}
         access = Access(who, basis, Permission.ALERTS_VIEW, query)
         self._gate.check(access)
         # The store is asked for the hits of the lists ``who`` sees only: another agency's
         # hits are never fetched, nor crowd out their own from the newest ``limit``.
         visible = self._visible_lists(who)
-        query_of = HitFilter(status=status, list_id=list_id, list_ids=visible, limit=limit)
+        query_of = HitFilter(
+            status=status, list_id=list_id, list_ids=visible, tier=tier, limit=limit
+        )
         hits = self._store.hits.list(query_of)
         views = [view for hit in hits if (view := self._visible(who, hit)) is not None]
         self._gate.allowed(access, tuple(view.read.id for view in views))
@@ -161,6 +175,7 @@ class HitDesk:
                 statuses=query.statuses,
                 with_outcome=query.with_outcome,
                 before=query.before,
+                tier=query.tier,
                 limit=query.limit + 1,
             )
         )

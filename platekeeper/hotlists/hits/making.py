@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Protocol
 
 from platekeeper.domain import PlateRead
-from platekeeper.domain.hotlists import Hit, Hotlist, MatchKind, state_agreement
+from platekeeper.domain.hotlists import Hit, HitTier, Hotlist, MatchKind, state_agreement
 
 _HIT_NAMESPACE = uuid.UUID("6f1d3c52-8a4e-4b7f-9c2e-5d0a1b3e7f91")
 
@@ -37,6 +37,8 @@ def make_hit(
     *,
     kind: MatchKind,
     score: float,
+    tier: HitTier = HitTier.ALERT,
+    reading: int = 0,
 ) -> Hit:
     """The pending hit of ``read`` on ``entry``. It records whether the read's state agrees with
     the entry's and whether the list was stale at ``now``; it is never actionable as made."""
@@ -50,4 +52,6 @@ def make_hit(
         state_agreement=state_agreement(read.region, entry.state),
         stale=hotlist.stale_at(now),
         created_at=now,
+        tier=tier,
+        reading=reading,
     )

@@ -22,16 +22,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from platekeeper.config import AccessSettings
 from platekeeper.domain import PlateRead
 from platekeeper.domain.access import AccessSink
 from platekeeper.domain.approvals import require_approval
 from platekeeper.domain.gate import Access, AccessGate, Basis, Person
+from platekeeper.domain.hit_tiers import tier_of
 from platekeeper.domain.hotlists import (
     Hit,
     Hotlist,
     HotlistEntry,
+    OneOffPolicy,
     forbidden_list,
     refuse_forbidden_list,
 )
@@ -41,7 +44,7 @@ from platekeeper.domain.purposes import StatedPurpose
 from platekeeper.domain.scope import AgencyScope
 from platekeeper.domain.time import Clock
 from platekeeper.errors import NotFound
-from platekeeper.hotlists.entry_index import EntryIndex
+from platekeeper.hotlists.entry_index import EntryIndex, Match
 from platekeeper.hotlists.hits.making import make_hit
 from platekeeper.store import ReadQuery, Store
 
@@ -194,10 +197,19 @@ class Retroactive:
         ]
         truncated = truncated or len(matched) > cap
         hits = [
-            (make_hit(read, entry, hotlist, now, kind=match.kind, score=match.score), read)
-            for read, match in matched[:cap]
+            (self._hit(read, entry, hotlist, now, match), read) for read, match in matched[:cap]
         ]
         return RetroactiveMatch(entry, self._stored(hits), truncated, span.captured_from)
+
+    @staticmethod
+    def _hit(
+        read: PlateRead, entry: HotlistEntry, hotlist: Hotlist, now: datetime, match: Match[Any]
+    ) -> Hit:
+        """The hit, tiered as at ingest; a list set to decide one-off alerts by its size counts
+        as not alerting here (a search asks no chance estimate of the live index)."""
+        one_off_alerts = hotlist.one_off is OneOffPolicy.ALERT
+        tier = tier_of(match.kind, match.folds, one_off_alerts)
+        return make_hit(read, entry, hotlist, now, kind=match.kind, score=match.score, tier=tier)
 
     def _stored(self, hits: list[tuple[Hit, PlateRead]]) -> list[RetroactiveHit]:
         """The hits as stored: a read that hit the entry before keeps its hit and its status."""

@@ -8,7 +8,15 @@ from datetime import datetime
 from typing import NamedTuple, Protocol
 
 from platekeeper.domain.hotlist_exclusions import HotlistExclusion
-from platekeeper.domain.hotlists import Hit, HitOutcome, HitStatus, Hotlist, HotlistEntry
+from platekeeper.domain.hotlists import (
+    Hit,
+    HitOutcome,
+    HitStatus,
+    HitTier,
+    Hotlist,
+    HotlistEntry,
+    OneOffPolicy,
+)
 
 
 class HotlistFeed(NamedTuple):
@@ -41,6 +49,10 @@ class HotlistRepository(Protocol):
     def get(self, list_id: str) -> Hotlist | None: ...
     def set_feed(self, feed: HotlistFeed) -> None:
         """Make ``feed`` the list's refresh source; ``NotFound`` if there is no such list."""
+        ...
+
+    def set_one_off(self, list_id: str, policy: OneOffPolicy) -> bool:
+        """Set whether the list's one-off matches alert; False if there is no such list."""
         ...
 
     def feed(self, list_id: str) -> HotlistFeed | None: ...
@@ -145,6 +157,8 @@ class HitFilter:
     """Only hits whose outcome is recorded (true) or not yet (false)."""
     before: HitCursor | None = None
     """Only hits older than this one in the newest-first order: the next page's start."""
+    tier: HitTier | None = None
+    """Only hits of this tier (alerting, or lower: stored without an alert)."""
     limit: int = 100
 
 
@@ -181,7 +195,8 @@ class HitRepository(Protocol):
     def get(self, hit_id: str) -> Hit | None: ...
     def list(self, query: HitFilter) -> list[Hit]: ...
     def count(self, status: HitStatus, list_ids: Collection[str]) -> int:
-        """How many hits of the lists ``list_ids`` are in ``status``."""
+        """How many alerting hits of the lists ``list_ids`` are in ``status`` (a lower-tier
+        hit waits for nobody)."""
         ...
 
     def update(self, hit: Hit) -> bool:

@@ -9,6 +9,7 @@ from platekeeper.domain.hotlists import (
     Hit,
     HitOutcome,
     HitStatus,
+    HitTier,
     MatchKind,
     RejectionReason,
     StateAgreement,
@@ -20,13 +21,13 @@ from platekeeper.store.sql.dialect import Dialect, TimeCodec
 _COLUMNS = (
     "id, read_id, entry_id, list_id, match_kind, score, state_agreement, stale, created_at,"
     " status, verified_by, verified_at, rejection_reason, verification_note, outcome,"
-    " outcome_by, outcome_at"
+    " outcome_by, outcome_at, tier, reading"
 )
 _MUTABLE = (
     "status, verified_by, verified_at, rejection_reason, verification_note, outcome,"
     " outcome_by, outcome_at"
 )
-_INSERT = f"INSERT INTO hits ({_COLUMNS}) VALUES ({marks(17)}) ON CONFLICT DO NOTHING"
+_INSERT = f"INSERT INTO hits ({_COLUMNS}) VALUES ({marks(19)}) ON CONFLICT DO NOTHING"
 
 
 class SqlHits(Repository):
@@ -67,8 +68,9 @@ class SqlHits(Repository):
 
     def count(self, status: HitStatus, list_ids: Collection[str]) -> int:
         row = self._fetch_one(
-            f"SELECT count(*) FROM hits WHERE status = ? AND {self._dialect.member('list_id')}",
-            (status.value, self._dialect.array(sorted(list_ids))),
+            "SELECT count(*) FROM hits WHERE status = ? AND tier = ?"
+            f" AND {self._dialect.member('list_id')}",
+            (status.value, HitTier.ALERT.value, self._dialect.array(sorted(list_ids))),
         )
         return 0 if row is None else int(row[0])
 
@@ -89,6 +91,8 @@ def _row(hit: Hit, time: TimeCodec) -> Row:
         hit.stale,
         time.to_db(hit.created_at),
         *_mutable_values(hit, time),
+        hit.tier.value,
+        hit.reading,
     )
 
 
@@ -124,6 +128,8 @@ def _from_row(row: Row, time: TimeCodec) -> Hit:
         outcome=None if row[14] is None else HitOutcome(row[14]),
         outcome_by=row[15],
         outcome_at=time.optional_from_db(row[16]),
+        tier=HitTier(row[17]),
+        reading=int(row[18]),
     )
 
 
@@ -146,6 +152,7 @@ def _where_sql(query: HitFilter, time: TimeCodec, dialect: Dialect) -> tuple[str
         (dialect.member("list_id"), lists),
         (dialect.member("status"), statuses),
         ("created_at >= ?", time.optional_to_db(query.since)),
+        ("tier = ?", None if query.tier is None else query.tier.value),
     ]
     clauses = [clause for clause, value in bounds if value is not None]
     params = [value for _, value in bounds if value is not None]

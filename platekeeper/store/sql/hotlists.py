@@ -19,6 +19,7 @@ from platekeeper.domain.hotlists import (
     Hotlist,
     HotlistEntry,
     ListSource,
+    OneOffPolicy,
 )
 from platekeeper.domain.purposes import PurposeCategory
 from platekeeper.errors import Conflict, NotFound
@@ -27,7 +28,8 @@ from platekeeper.store.sql.database import Repository, Row, Transaction, marks
 from platekeeper.store.sql.dialect import ConstraintViolation, TimeCodec, Violation
 
 _HOTLIST_COLUMNS = (
-    "id, agency_id, name, source, priority, alert_level, covert, created_at, refreshed_at, category"
+    "id, agency_id, name, source, priority, alert_level, covert, created_at, refreshed_at,"
+    " category, one_off"
 )
 _FEED_COLUMNS = "id, feed_location, feed_format, feed_mapping, feed_attempted_at, feed_error"
 _ENTRY_COLUMNS = (
@@ -68,7 +70,7 @@ class SqlHotlists(Repository):
         try:
             with self._db.write() as connection:
                 connection.execute(
-                    f"INSERT INTO hotlists ({_HOTLIST_COLUMNS}) VALUES ({marks(10)})",
+                    f"INSERT INTO hotlists ({_HOTLIST_COLUMNS}) VALUES ({marks(11)})",
                     _hotlist_row(hotlist, self._time),
                 )
                 _bump(connection)
@@ -96,6 +98,13 @@ class SqlHotlists(Repository):
         )
         if changed == 0:
             raise NotFound(f"hot list {feed.list_id!r} does not exist")
+
+    def set_one_off(self, list_id: str, policy: OneOffPolicy) -> bool:
+        # The matcher reads the list afresh for each match: no index rebuild is needed.
+        return (
+            self._execute("UPDATE hotlists SET one_off = ? WHERE id = ?", (policy.value, list_id))
+            == 1
+        )
 
     def feed(self, list_id: str) -> HotlistFeed | None:
         row = self._fetch_one(f"SELECT {_FEED_COLUMNS} FROM hotlists WHERE id = ?", (list_id,))
@@ -319,6 +328,7 @@ def _hotlist_row(hotlist: Hotlist, time: TimeCodec) -> Row:
         time.to_db(hotlist.created_at),
         time.optional_to_db(hotlist.refreshed_at),
         hotlist.category.value,
+        hotlist.one_off.value,
     )
 
 
@@ -334,6 +344,7 @@ def _hotlist_from_row(row: Row, time: TimeCodec) -> Hotlist:
         created_at=time.from_db(row[7]),
         refreshed_at=time.optional_from_db(row[8]),
         category=PurposeCategory(row[9]),
+        one_off=OneOffPolicy(row[10]),
     )
 
 

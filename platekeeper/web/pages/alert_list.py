@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 
 from fastapi import Depends, Query
 
-from platekeeper.domain.hotlists import AlertLevel, HitStatus, Hotlist, HotlistEntry
+from platekeeper.domain.hotlists import AlertLevel, HitStatus, HitTier, Hotlist, HotlistEntry
 from platekeeper.errors import FieldError, InvalidInput
 from platekeeper.hotlists.alerts.payload import media_type
 from platekeeper.hotlists.hits import HitPage, HitQuery, HitView
@@ -59,6 +59,29 @@ class Show(StrEnum):
         }[self]
 
 
+class Tier(StrEnum):
+    """Which tiers the list shows: alerts by default, the lower tier (one character off,
+    stored without an alert) when asked for, or both."""
+
+    ALERTS = "alert"
+    LOWER = "lower"
+    ALL = "all"
+
+    @property
+    def label(self) -> str:
+        return _TIER_LABELS[self]
+
+    def query(self) -> HitTier | None:
+        return None if self is Tier.ALL else HitTier(self.value)
+
+
+_TIER_LABELS = {
+    Tier.ALERTS: "Alerts",
+    Tier.LOWER: "Lower tier: one character off, no alert",
+    Tier.ALL: "Alerts and lower tier",
+}
+
+
 _SHOW_LABELS = {
     Show.OPEN: "Open: to verify or awaiting the outcome",
     Show.PENDING: "To verify",
@@ -77,6 +100,7 @@ class Filters:
     level: AlertLevel | None = None
     show: Show = Show.OPEN
     after: HitCursor | None = None
+    tier: Tier = Tier.ALERTS
 
     def hit_query(self) -> HitQuery:
         statuses, with_outcome = self.show.query()
@@ -86,6 +110,7 @@ class Filters:
             statuses=statuses,
             with_outcome=with_outcome,
             before=self.after,
+            tier=self.tier.query(),
             limit=PAGE_SIZE,
         )
 
@@ -93,6 +118,7 @@ class Filters:
         """The filters as a query string, starting after ``after`` (the first page without)."""
         values = {"list": self.list_id, "level": "" if self.level is None else self.level.value}
         values |= {"show": self.show.value, "after": "" if after is None else cursor_text(after)}
+        values |= {"tier": "" if self.tier is Tier.ALERTS else self.tier.value}
         return urlencode({key: value for key, value in values.items() if value})
 
     @property
@@ -106,6 +132,7 @@ def filters(
     level: Annotated[str, Query(max_length=20)] = "",
     show: Annotated[str, Query(max_length=20)] = "",
     after: Annotated[str, Query(max_length=200)] = "",
+    tier: Annotated[str, Query(max_length=20)] = "",
 ) -> Filters:
     """The filters from the query string; a value the form never offers is refused, naming
     the field as the form labels it."""
@@ -114,6 +141,7 @@ def filters(
         level=None if not level else _one_of(AlertLevel, level, "Level"),
         show=Show.OPEN if not show else _one_of(Show, show, "Status"),
         after=None if not after else parse_cursor(after),
+        tier=Tier.ALERTS if not tier else _one_of(Tier, tier, "Tier"),
     )
 
 

@@ -28,7 +28,7 @@ from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
 from platekeeper.access import Basis
-from platekeeper.domain.hit_labels import hit_label, outcome_label
+from platekeeper.domain.hit_labels import hit_label, how_matched, outcome_label
 from platekeeper.domain.hotlists import (
     AlertLevel,
     Hit,
@@ -46,7 +46,14 @@ from platekeeper.http.basis import BasisDep
 from platekeeper.http.deps import ServicesDep
 from platekeeper.services import Services
 from platekeeper.web.errors import is_htmx
-from platekeeper.web.pages.alert_list import AlertPage, Filters, FiltersDep, Show, thumbnails
+from platekeeper.web.pages.alert_list import (
+    AlertPage,
+    Filters,
+    FiltersDep,
+    Show,
+    Tier,
+    thumbnails,
+)
 from platekeeper.web.pages.caller import person
 from platekeeper.web.pages.fields import typed
 from platekeeper.web.rendering import render
@@ -85,6 +92,8 @@ class Desk:
     reasons = tuple(RejectionReason)
     pending = HitStatus.PENDING
     shows = tuple(Show)
+    tiers = tuple(Tier)
+    how_matched = staticmethod(how_matched)
 
 
 def basis_query(basis: Basis) -> str:

@@ -19,7 +19,8 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from platekeeper.domain.gate import Person
-from platekeeper.domain.hotlists import AlertLevel, Hotlist, HotlistEntry, ListSource
+from platekeeper.domain.hit_labels import ONE_OFF_LABELS
+from platekeeper.domain.hotlists import AlertLevel, Hotlist, HotlistEntry, ListSource, OneOffPolicy
 from platekeeper.domain.permissions import Permission
 from platekeeper.errors import PlateKeeperError
 from platekeeper.hotlists.entries import EntryDraft
@@ -64,6 +65,7 @@ NOTICES = {
     "added": "The entry was added.",
     "removed": "The entry was removed.",
     "renewed": "The entry was renewed.",
+    "one-off": "The list's setting for one-character-off matches was changed.",
     "imported": "The file was imported: {stored} entries stored, {skipped} rows skipped.",
 }
 
@@ -282,8 +284,31 @@ def _list_context(
         "plate": plate,
         "typed": typed or EntryForm(),
         "manual_expiry": _manual_expiry(services, caller, hotlist, now),
+        "chance": services.hotlists.chance(editor, list_id)[1],
+        "one_off_labels": ONE_OFF_LABELS,
         **_common(services, caller),
     }
+
+
+class OneOffForm(BaseModel):
+    one_off: str = Field(default="", max_length=20)
+
+
+@router.post("/hotlists/{list_id}/one-off", dependencies=requires(Permission.HOTLISTS_MANAGE))
+def set_one_off(
+    request: Request,
+    list_id: str,
+    form: Annotated[OneOffForm, Form()],
+    services: ServicesDep,
+    caller: CallerDep,
+) -> Response:
+    try:
+        policy = choice(OneOffPolicy, form.one_off, "one_off", "One character off")
+        services.hotlists.set_one_off(_editor(caller), list_id, policy)
+    except PlateKeeperError as error:
+        context = _list_context(services, caller, list_id, ListQuery())
+        return refused(request, "pages/hotlists/list.html", context, caller, error)
+    return done(f"/hotlists/{list_id}?done=one-off")
 
 
 def _manual_expiry(

@@ -25,6 +25,9 @@ def test_the_document_carries_read_entry_list_and_both_images(images: LocalImage
         "created_at": "2026-11-28T12:00:00Z",
         "status": "pending",
         "match_kind": "confusable",
+        "reading": 0,
+        "how_matched": "The reader's own reading matches the listed plate but for look-alike "
+        "characters.",
         "score": 0.93,
         "state_agreement": "agrees",
         "strong": False,
