@@ -7,9 +7,11 @@ from datetime import timedelta
 
 import psycopg
 import pytest
+from psycopg.conninfo import make_conninfo
 
 from platekeeper.errors import StoreError
 from platekeeper.store.postgres import PostgresStore
+from platekeeper.store.protocols import ReadQuery
 from tests.conftest import NOW, make_agency, make_camera, make_read
 
 pytestmark = pytest.mark.postgres
@@ -78,3 +80,32 @@ def test_an_unreachable_server_is_a_store_error_without_the_password() -> None:
     with pytest.raises(StoreError) as caught:
         PostgresStore("postgresql://pk:s3cret-pw@127.0.0.1:1/none?connect_timeout=1", max_size=1)
     assert "s3cret-pw" not in str(caught.value)
+
+
+def test_two_stores_in_two_schemas_of_one_database_each_search_by_pattern(
+    pg_store: PostgresStore, postgres_schema_dsn: str
+) -> None:
+    # pg_trgm exists once per database, in the schema that first created it; the second
+    # store's migration must still build its trigram index, and its pattern searches use it.
+    pg_store.reads.add([make_read(1, plate_text="7ABC123")])
+    with psycopg.connect(postgres_schema_dsn, autocommit=True) as connection:
+        connection.execute(f"CREATE SCHEMA {_SECOND_SCHEMA}")
+    dsn = make_conninfo(postgres_schema_dsn, options=f"-csearch_path={_SECOND_SCHEMA}")
+    second = PostgresStore(dsn, min_size=1, max_size=2)
+    try:
+        second.upgrade()
+        second.agencies.add(make_agency())
+        second.cameras.add(make_camera()[0])
+        second.reads.add([make_read(2, plate_text="8XYZ123"), make_read(3, plate_text="8XYQ999")])
+        found = second.reads.find(ReadQuery(plate_like="%Z12%"))
+        assert [read.plate_text for read in found] == ["8XYZ123"]
+        assert [r.plate_text for r in pg_store.reads.find(ReadQuery(plate_like="%C12%"))] == [
+            "7ABC123"
+        ]
+    finally:
+        second.close()
+        with psycopg.connect(postgres_schema_dsn, autocommit=True) as connection:
+            connection.execute(f"DROP SCHEMA {_SECOND_SCHEMA} CASCADE")
+
+
+_SECOND_SCHEMA = "test_second_store"

@@ -25,5 +25,18 @@ FROM reads GROUP BY plate_key;
 
 -- Equality on the folded key: a misread-tolerant search probes the one-edit neighbourhood.
 CREATE INDEX plates_by_folded ON plates (folded_key);
--- Patterns (7AB*, *C123, 7A?C12?) through trigrams of the folded key.
-CREATE INDEX plates_by_trigram ON plates USING gin (folded_key gin_trgm_ops);
+-- Patterns (7AB*, *C123, 7A?C12?) through trigrams of the folded key. The operator class is
+-- named with the schema the extension lives in: one database may hold several stores, each in
+-- its own schema, and the extension exists once, in whichever schema first created it.
+DO $$
+DECLARE
+    trigram_schema text;
+BEGIN
+    SELECT extnamespace::regnamespace::text INTO trigram_schema
+    FROM pg_extension WHERE extname = 'pg_trgm';
+    EXECUTE format(
+        'CREATE INDEX plates_by_trigram ON plates USING gin (folded_key %s.gin_trgm_ops)',
+        trigram_schema
+    );
+END
+$$;
