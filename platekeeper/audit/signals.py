@@ -310,11 +310,16 @@ def _in_dense_windows(
     ordered = sorted(records, key=lambda r: (r.event.at, r.seq))
     flagged: dict[int, AccessRecord] = {}
     start = 0
+    # Both ends only move forward, so a dense window's records up to the last one flagged are
+    # flagged already: each record is taken once, not once per window (quadratic for a person
+    # searching one plate thousands of times).
+    unflagged = 0
     for end, record in enumerate(ordered):
         while record.event.at - ordered[start].event.at > window:
             start += 1
         if end - start + 1 >= threshold:
-            flagged.update((r.seq, r) for r in ordered[start : end + 1])
+            flagged.update((r.seq, r) for r in ordered[max(start, unflagged) : end + 1])
+            unflagged = end + 1
     return sorted(flagged.values(), key=lambda r: r.seq)
 
 
