@@ -44,7 +44,7 @@ other plates (reused_purpose) still raise theirs.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -214,13 +214,21 @@ def plate_sweep(
     for username, looks in sorted(groups.items()):
         ordered = sorted(looks, key=lambda item: (item[0].event.at, item[0].seq))
         flagged: dict[int, AccessRecord] = {}
-        start = 0
-        for end, (record, _) in enumerate(ordered):
+        # The window's plates counted as it slides, and each record flagged once (as in
+        # ``_in_dense_windows``): linear in the person's look-ups.
+        in_window: Counter[str] = Counter()
+        start = unflagged = 0
+        for end, (record, plate) in enumerate(ordered):
+            in_window[plate] += 1
             while record.event.at - ordered[start][0].event.at > window:
+                left = ordered[start][1]
+                in_window[left] -= 1
+                if not in_window[left]:
+                    del in_window[left]
                 start += 1
-            span = ordered[start : end + 1]
-            if len({plate for _, plate in span}) >= threshold:
-                flagged.update((r.seq, r) for r, _ in span)
+            if len(in_window) >= threshold:
+                flagged.update((r.seq, r) for r, _ in ordered[max(start, unflagged) : end + 1])
+                unflagged = end + 1
         if flagged:
             plates = len({plate for r, plate in looks if r.seq in flagged})
             signals.append(
@@ -310,11 +318,16 @@ def _in_dense_windows(
     ordered = sorted(records, key=lambda r: (r.event.at, r.seq))
     flagged: dict[int, AccessRecord] = {}
     start = 0
+    # Both ends only move forward, so a dense window's records up to the last one flagged are
+    # flagged already: each record is taken once, not once per window (quadratic for a person
+    # searching one plate thousands of times).
+    unflagged = 0
     for end, record in enumerate(ordered):
         while record.event.at - ordered[start].event.at > window:
             start += 1
         if end - start + 1 >= threshold:
-            flagged.update((r.seq, r) for r in ordered[start : end + 1])
+            flagged.update((r.seq, r) for r in ordered[max(start, unflagged) : end + 1])
+            unflagged = end + 1
     return sorted(flagged.values(), key=lambda r: r.seq)
 
 
