@@ -108,6 +108,31 @@ def test_purge_batches_keep_counts_and_first_sightings_true(store: Store) -> Non
     assert "6DEF456" in _index(store)
 
 
+def test_first_and_last_sightings_move_to_the_nearest_day_left_however_far(store: Store) -> None:
+    # A purged day moves a plate's first sighting to its next read: the next day, a week
+    # later (past the days walked one by one), or not at all when an older read is kept; and
+    # its last sighting back to an older kept read.
+    def at(days: float, plate: str, index: int) -> PlateRead:
+        return make_read(index, plate_text=plate, captured_at=NOW - timedelta(days=days))
+
+    kept_old = at(20, "7KEPT01", 1)
+    kept_last = at(12, "7LAST01", 2)
+    reads = [
+        kept_old, at(10, "7KEPT01", 3), at(2, "7KEPT01", 4),
+        at(10, "7NEXT01", 5), at(9, "7NEXT01", 6), at(1, "7NEXT01", 7),
+        at(10, "7WEEK01", 8), at(3, "7WEEK01", 9),
+        kept_last, at(10, "7LAST01", 10),
+    ]  # fmt: skip
+    store.reads.add(reads)
+    exempt = Exemptions(read_ids=frozenset({kept_old.id, kept_last.id}))
+    cutoff = NOW - timedelta(days=9, hours=12)
+    while store.reads.delete_expired(cutoff, hit_reads=False, exempt=exempt, limit=100).reads:
+        pass
+    assert_index_exact(store)
+    index = _index(store)
+    assert set(index) == {"7KEPT01", "7NEXT01", "7WEEK01", "7LAST01"}
+
+
 def test_dropping_days_and_emptying_a_plate_removes_it(store: Store) -> None:
     store.reads.add([*_varied_reads(50), make_read(99, plate_text="9GONE99", captured_at=NOW)])
     store.reads.delete_captured_before(NOW - timedelta(days=3, hours=5))

@@ -20,6 +20,10 @@ from platekeeper.store.protocols import ReadQuery
 from platekeeper.store.sql.database import Repository, Transaction
 from platekeeper.store.sql.read_summaries import RemovedReads
 
+_DAYS_WALKED = 3
+"""Days walked from a removed span for plates' new first and last captures, before the rest are
+looked up over all days (``SqlPlateIndex._renew_bounds``)."""
+
 
 class SeenPlate(NamedTuple):
     """A plate the index names for a search, and when it was first and last captured."""
@@ -85,20 +89,52 @@ class SqlPlateIndex(Repository):
             transaction.execute(
                 f"UPDATE plates SET reads = reads - ? WHERE {member}", (reads, plates)
             )
-        # A plate's first (last) capture changes only if a read of its day or before (after)
-        # went: then reads_by_plate gives the new one.
-        touched = self._dialect.array(sorted(lost))
-        days = [removed.day for removed in gone]
-        for column, aggregate, compared, day in (
-            ("first_seen", "min", "<", max(days) + _ONE_DAY),
-            ("last_seen", "max", ">=", min(days)),
+        self._renew_bounds(transaction, sorted(lost), sorted({removed.day for removed in gone}))
+
+    def _renew_bounds(self, transaction: Transaction, keys: list[str], days: list[date]) -> None:
+        """Set the first (last) capture of the plates in ``keys`` whose first (last) capture fell
+        in the removed days' span: only those can have moved.
+
+        A plate's new first capture lies after the span's first day (an earlier read would have
+        been its first capture before), so the days are walked forward from there, each day one
+        indexed look-up per pending plate in one day (one partition on PostgreSQL) rather than
+        a probe of every day's index per plate; a purge of the oldest day finds nearly every
+        plate on the next day. Last captures likewise, backward from the span's last day. The
+        few plates left after ``_DAYS_WALKED`` days take a look-up over all days."""
+        start, end = self._day_start(days[0]), self._day_start(days[-1] + _ONE_DAY)
+        member = self._dialect.member("plate_key")
+        for column, aggregate, first_day, step in (
+            ("first_seen", "min", days[0], _ONE_DAY),
+            ("last_seen", "max", days[-1], -_ONE_DAY),
         ):
-            transaction.execute(
-                f"UPDATE plates SET {column} = (SELECT {aggregate}(captured_at) FROM reads"
-                f" WHERE reads.plate_key = plates.plate_key) WHERE {member}"
-                f" AND {column} {compared} ?",
-                (touched, self._day_start(day)),
-            )
+            rows = transaction.execute(
+                f"SELECT plate_key FROM plates WHERE {member} AND {column} >= ? AND {column} < ?",
+                (self._dialect.array(keys), start, end),
+            ).fetchall()
+            pending = {key for (key,) in rows}
+            day = first_day
+            for _ in range(_DAYS_WALKED):
+                if not pending:
+                    break
+                found = transaction.execute(
+                    f"UPDATE plates SET {column} = found.at FROM (SELECT plate_key,"
+                    f" {aggregate}(captured_at) AS at FROM reads WHERE {member}"
+                    " AND captured_at >= ? AND captured_at < ? GROUP BY plate_key) AS found"
+                    " WHERE plates.plate_key = found.plate_key RETURNING plates.plate_key",
+                    (
+                        self._dialect.array(sorted(pending)),
+                        self._day_start(day),
+                        self._day_start(day + _ONE_DAY),
+                    ),
+                ).fetchall()
+                pending.difference_update(key for (key,) in found)
+                day += step
+            if pending:
+                transaction.execute(
+                    f"UPDATE plates SET {column} = (SELECT {aggregate}(captured_at) FROM reads"
+                    f" WHERE reads.plate_key = plates.plate_key) WHERE {member}",
+                    (self._dialect.array(sorted(pending)),),
+                )
 
     def rebuild(self, transaction: Transaction) -> None:
         transaction.execute("DELETE FROM plates")
