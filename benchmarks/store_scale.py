@@ -519,13 +519,12 @@ class PostgresLoader:
         return int(row[0]) if row else 0
 
     def disk_bytes(self) -> int:
-        """Reads (every partition) and the tables kept beside them that the issue's stores add."""
+        """Reads (every partition), the plate index and the daily counts kept beside them."""
         row = self._db.execute(
             "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c"
             " JOIN pg_namespace n ON n.oid = c.relnamespace"
             " WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p')"
-            " AND (c.relname LIKE 'reads%%' OR c.relname LIKE 'plate%%'"
-            " OR c.relname LIKE '%%rollup%%' OR c.relname LIKE '%%summar%%')"
+            " AND (c.relname LIKE 'reads%%' OR c.relname IN ('plates', 'read_counts'))"
         ).fetchone()
         return int(row[0]) if row else 0
 
