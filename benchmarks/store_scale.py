@@ -971,10 +971,11 @@ def purge_day(
     day_end = datetime.combine(day + timedelta(days=1), datetime.min.time(), UTC)
     rules = services.purge.rules
     kept = rules[DataClass.NON_HIT_READS]
-    # A second short of the day's end: the plan is made a moment later, and no read is
-    # generated in a day's last three seconds.
+    # The ceiling at the day's end when set, a moment past it when the purge plans: the day is
+    # wholly past its ceiling (so PostgreSQL empties it whole); the few reads of the next day's
+    # first milliseconds (hours clipped at midnight) go in an ordinary batch.
     rules[DataClass.NON_HIT_READS] = replace(
-        kept, max_age=datetime.now(UTC) - day_end + timedelta(seconds=1), min_age=None
+        kept, max_age=datetime.now(UTC) - day_end, min_age=None
     )
     during: list[float] = []
     finished = threading.Event()
