@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol
 
 from platekeeper.errors import InvalidInput
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MICROSECOND = timedelta(microseconds=1)
+ONE_DAY = timedelta(days=1)
+
+
+def day_start(day: date) -> datetime:
+    """Midnight (UTC) at the start of ``day``."""
+    return datetime.combine(day, time(), UTC)
 
 
 def require_utc(instant: datetime, what: str) -> datetime:

@@ -17,25 +17,21 @@ import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime
 
 from psycopg import errors, pq, sql
 
+from platekeeper.domain.time import ONE_DAY, day_start
 from platekeeper.store.postgres.dialect import Connection
 from platekeeper.store.sql.read_summaries import RemovedReads
 
 _NAME = re.compile(r"reads_p(?P<day>\d{8})")
-ONE_DAY = timedelta(days=1)
 
 logger = logging.getLogger(__name__)
 
 
 def capture_day(instant: datetime) -> date:
     return instant.astimezone(UTC).date()
-
-
-def day_start(day: date) -> datetime:
-    return datetime.combine(day, time(), tzinfo=UTC)
 
 
 def partition_name(day: date) -> str:

@@ -13,13 +13,13 @@ from psycopg import errors
 from platekeeper.domain import PlateRead
 from platekeeper.domain.holds import Exemptions
 from platekeeper.domain.ids import read_id_unix_ms
-from platekeeper.domain.time import EPOCH
+from platekeeper.domain.time import EPOCH, ONE_DAY, day_start
 from platekeeper.errors import NotFound
 from platekeeper.store.outcomes import all_created, classify_reads
 from platekeeper.store.postgres.database import PostgresDatabase
 from platekeeper.store.postgres.day_purge import NOTHING, DayBusy, purge_day
 from platekeeper.store.postgres.dialect import POSTGRES, Connection, PostgresTransaction
-from platekeeper.store.postgres.partitions import ONE_DAY, DayPartitions, capture_day, day_start
+from platekeeper.store.postgres.partitions import DayPartitions, capture_day
 from platekeeper.store.protocols import (
     MinuteCount,
     PurgedReads,

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import Any, NamedTuple
 
 from platekeeper.domain import PlateRead
 from platekeeper.domain.plates import CONFUSABLE_CLASSES, fold_confusables, misread_keys
+from platekeeper.domain.time import ONE_DAY, day_start
 from platekeeper.store.protocols import ReadQuery
 from platekeeper.store.sql.database import Repository, Transaction
 from platekeeper.store.sql.read_summaries import RemovedReads
@@ -101,11 +102,11 @@ class SqlPlateIndex(Repository):
         a probe of every day's index per plate; a purge of the oldest day finds nearly every
         plate on the next day. Last captures likewise, backward from the span's last day. The
         few plates left after ``_DAYS_WALKED`` days take a look-up over all days."""
-        start, end = self._day_start(days[0]), self._day_start(days[-1] + _ONE_DAY)
+        start, end = self._day_start(days[0]), self._day_start(days[-1] + ONE_DAY)
         member = self._dialect.member("plate_key")
         for column, aggregate, first_day, step in (
-            ("first_seen", "min", days[0], _ONE_DAY),
-            ("last_seen", "max", days[-1], -_ONE_DAY),
+            ("first_seen", "min", days[0], ONE_DAY),
+            ("last_seen", "max", days[-1], -ONE_DAY),
         ):
             rows = transaction.execute(
                 f"SELECT plate_key FROM plates WHERE {member} AND {column} >= ? AND {column} < ?",
@@ -124,7 +125,7 @@ class SqlPlateIndex(Repository):
                     (
                         self._dialect.array(sorted(pending)),
                         self._day_start(day),
-                        self._day_start(day + _ONE_DAY),
+                        self._day_start(day + ONE_DAY),
                     ),
                 ).fetchall()
                 pending.difference_update(key for (key,) in found)
@@ -145,7 +146,7 @@ class SqlPlateIndex(Repository):
         )
 
     def _day_start(self, day: date) -> Any:
-        return self._time.to_db(datetime.combine(day, time.min, UTC))
+        return self._time.to_db(day_start(day))
 
     # --- searched ----------------------------------------------------------------------------
 
@@ -210,8 +211,6 @@ def searched_through_index(query: ReadQuery) -> bool:
         return query.misread_tolerant
     return query.plate_like is not None
 
-
-_ONE_DAY = timedelta(days=1)
 
 # The earlier first and the later last capture; portable where SQLite's min and PostgreSQL's
 # least are spelled differently.

@@ -8,7 +8,7 @@ from abc import ABC, abstractmethod
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 
 import orjson
@@ -20,6 +20,7 @@ from platekeeper.domain.ids import read_id_lower_bound, read_id_upper_bound
 from platekeeper.domain.plates import fold_confusables
 from platekeeper.domain.reads import VehicleAttributes
 from platekeeper.domain.retention import FALSE_HIT_OUTCOMES, HIT_CLASS_STATUSES
+from platekeeper.domain.time import MICROSECOND, ONE_DAY, day_start
 from platekeeper.store.protocols import (
     CeilingSource,
     DayReads,
@@ -46,7 +47,6 @@ from platekeeper.store.sql.read_summaries import (
 # times its page in reads (the index counts them); each next statement twice as many, so that
 # a page fills in one or two round trips even when the query's other conditions thin it.
 _FIRST_PAGES = 2
-_ONE_MICROSECOND = timedelta(microseconds=1)
 
 READ_COLUMNS = (
     "id, client_read_id, camera_id, plate_text, plate_key, confidence, region,"
@@ -207,7 +207,7 @@ class SqlReads(Repository, ABC):
         """One statement giving the capture time and id of the newest reads of ``batch``'s
         plates for ``query``, at most its limit, within the plates' capture times."""
         starts = [min(plate.first_seen for plate in batch), query.captured_from, oldest]
-        ends = [max(plate.last_seen for plate in batch) + _ONE_MICROSECOND, query.captured_before]
+        ends = [max(plate.last_seen for plate in batch) + MICROSECOND, query.captured_before]
         plates = replace(
             query,
             plate_key=None,
@@ -306,8 +306,8 @@ class SqlReads(Repository, ABC):
         first, last = (day_start(self._dialect.day.from_db(day)) for day in row[1:])
         return ReadStats(
             read_count=int(row[0]),
-            oldest_captured_at=self._captured("min", first, first + _DAY),
-            newest_captured_at=self._captured("max", last, last + _DAY),
+            oldest_captured_at=self._captured("min", first, first + ONE_DAY),
+            newest_captured_at=self._captured("max", last, last + ONE_DAY),
         )
 
     def _captured(self, extreme: str, start: datetime, end: datetime) -> datetime | None:
@@ -402,9 +402,6 @@ class SqlReads(Repository, ABC):
         return where, (*bound_params, self._held(exempt.read_ids), *plate_params)
 
 
-_DAY = timedelta(days=1)
-
-
 def split_days(
     start: datetime, end: datetime | None
 ) -> tuple[tuple[date, date | None] | None, list[tuple[datetime, datetime]]]:
@@ -415,7 +412,7 @@ def split_days(
         return None, []
     first_whole = day_start(start.astimezone(UTC).date())
     if first_whole < start:
-        first_whole += _DAY
+        first_whole += ONE_DAY
     last_whole = None if end is None else day_start(end.astimezone(UTC).date())
     if last_whole is not None and end is not None and last_whole < first_whole:
         return None, [(start, end)]  # within one day
@@ -425,11 +422,6 @@ def split_days(
     if last_whole == first_whole:
         return None, partial
     return (first_whole.date(), None if last_whole is None else last_whole.date()), partial
-
-
-def day_start(day: date) -> datetime:
-    """Midnight (UTC) at the start of ``day``."""
-    return datetime.combine(day, time(), UTC)
 
 
 def _batch(seen: list[SeenPlate], at: int, reads: int) -> list[SeenPlate]:
