@@ -56,6 +56,8 @@ def purge(
         if not dry_run:
             services.holds.expire()
         report = services.purge.run(dry_run=dry_run, actor=host_operator().actor)
+        if not dry_run:
+            services.purge.settle()
     print_report(report)
 
 

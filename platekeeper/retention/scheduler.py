@@ -22,6 +22,7 @@ class Purging(Protocol):
     rules: dict[DataClass, RetentionRule]
 
     def run(self, *, dry_run: bool = False) -> object: ...
+    def settle(self) -> int: ...
 
 
 class Expiring(Protocol):
@@ -33,9 +34,9 @@ class RecordPurging(Protocol):
 
 
 class PurgeScheduler:
-    """Ends expired holds, then purges reads, as often as the shortest ceiling of a read class
-    needs (``plan.purge_interval``: ``interval_s`` at most); and hourly the other classes. The
-    first run is at once.
+    """Ends expired holds, then purges reads and settles what that left the plate index owing,
+    as often as the shortest ceiling of a read class needs (``plan.purge_interval``:
+    ``interval_s`` at most); and hourly the other classes. The first run is at once.
 
     A failed run (database away) is logged and does not end the thread: the next interval tries
     again."""
@@ -77,6 +78,7 @@ class PurgeScheduler:
     def _expire_and_purge(self) -> None:
         self._holds.expire()
         self._purge.run()
+        self._purge.settle()
         self._purge_records()
 
     def _purge_records(self) -> None:

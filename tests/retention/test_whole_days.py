@@ -21,6 +21,7 @@ from psycopg import sql
 from platekeeper.domain import PlateRead
 from platekeeper.domain.holds import PlateSpan
 from platekeeper.retention.purge import PurgeReport
+from platekeeper.retention.scheduler import PurgeScheduler
 from platekeeper.store import Store
 from platekeeper.store.postgres import PostgresStore, day_purge
 from platekeeper.store.postgres.dialect import Connection
@@ -58,6 +59,15 @@ class RecordingSummary:
             raise RuntimeError("the summary failed")
         for item in gone:
             self.removed_reads[(item.plate_key, item.camera_id, item.day)] += item.reads
+
+    def removed_in_bulk(self, transaction: Transaction, counted: str) -> None:
+        rows = transaction.execute(
+            f"SELECT plate_key, camera_id, day, reads FROM {counted}"
+        ).fetchall()
+        self.removed(
+            transaction,
+            [RemovedReads(plate, camera, day, int(reads)) for plate, camera, day, reads in rows],
+        )
 
     def rebuild(self, transaction: Transaction) -> None:
         raise AssertionError("not called by the purge")
@@ -332,3 +342,25 @@ def test_a_long_reader_of_another_day_neither_waits_nor_stops_the_swap(
     assert rig.store.reads.get(fresh.id) is not None
     rig.purge.run()
     assert "reads_p20261020" not in partitions(postgres_schema_dsn)
+
+
+def test_the_scheduled_purge_settles_what_a_whole_day_left_owing(
+    store: Store, tmp_path: Path
+) -> None:
+    # On PostgreSQL the swap leaves the day's plates owed to the plate index; the scheduler's
+    # run settles them, so that the index names the plates kept and no other.
+    rig = make_rig(store, tmp_path)
+    for index, plate in enumerate(("8GONE01", "8GONE02", "8BOTH01"), start=1):
+        rig.add_read(index, _at(index), plate=plate)
+    fresh = [rig.add_read(10, NOW, plate="8BOTH01"), rig.add_read(11, NOW, plate="8KEPT01")]
+
+    class NoHolds:
+        def expire(self) -> None:
+            return None
+
+    PurgeScheduler(rig.purge, NoHolds(), 3600).tick()
+
+    assert store.reads.unsettled() == 0
+    with store._db.read() as transaction:  # type: ignore[attr-defined]
+        indexed = dict(transaction.execute("SELECT plate_key, reads FROM plates").fetchall())
+    assert indexed == {read.plate_key: 1 for read in fresh}

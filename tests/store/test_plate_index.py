@@ -21,6 +21,7 @@ from platekeeper.domain.geo import GeoArea, GeoBox
 from platekeeper.domain.holds import Exemptions, PlateSpan
 from platekeeper.domain.plates import fold_confusables
 from platekeeper.domain.reads import ReadSubmission
+from platekeeper.domain.time import day_start
 from platekeeper.store import Store
 from platekeeper.store.protocols import ReadCursor, ReadQuery
 from tests.conftest import NOW, make_agency, make_camera, make_read
@@ -131,6 +132,52 @@ def test_first_and_last_sightings_move_to_the_nearest_day_left_however_far(store
     assert_index_exact(store)
     index = _index(store)
     assert set(index) == {"7KEPT01", "7NEXT01", "7WEEK01", "7LAST01"}
+
+
+def test_a_day_purged_whole_is_owed_then_settled_to_exact_counts(store: Store) -> None:
+    # PostgreSQL swaps a whole day out and leaves its plates owed: until they are settled the
+    # index may name plates and count reads that are gone, never fewer, and searches return
+    # what the reads hold; settled, every count is exact again, a plate left with nothing has
+    # gone, and each plate's first and last sighting still enclose its reads.
+    day = day_start((NOW - timedelta(days=5)).date())
+
+    def at(days: float, plate: str, index: int) -> PlateRead:
+        return make_read(index, plate_text=plate, captured_at=day + timedelta(days=days))
+
+    kept = at(0.2, "7KEPT01", 1)
+    reads = [
+        kept, at(0.3, "7KEPT01", 2), at(0.1, "7ONLY01", 3), at(0.4, "7ONLY01", 4),
+        at(0.5, "7BOTH01", 5), at(1.5, "7BOTH01", 6), at(3.2, "7LATE01", 7),
+    ]  # fmt: skip
+    store.reads.add(reads)
+    exempt = Exemptions(read_ids=frozenset({kept.id}))
+    purged = store.reads.delete_expired_day(day.date(), exempt=exempt)
+    if _database(store).dialect.name == "sqlite":
+        # SQLite purges in batches, which tell the index at once: nothing is ever owed.
+        assert purged.reads == 0
+        assert store.reads.unsettled() == 0
+        return
+    assert purged.reads == 4
+    assert store.reads.unsettled() == 3  # 7KEPT01, 7ONLY01 and 7BOTH01 each owe their reads
+    owing, recount = _index(store), _recount(store)
+    assert set(recount) == {"7KEPT01", "7BOTH01", "7LATE01"} < set(owing)
+    assert all(owing[key][3] >= count for key, (*_, count) in recount.items())
+    assert store.reads.find(ReadQuery(plate_like="7ONLY%")) == []
+    assert [read.id for read in store.reads.find(ReadQuery(plate_like="7B0TH%",
+        misread_tolerant=True))] == [reads[5].id]  # fmt: skip
+    store.reads.add([at(2, "7ONLY01", 8)])  # seen again before the debt is settled
+
+    while store.reads.settle_summaries(1):
+        pass
+
+    assert store.reads.unsettled() == 0
+    settled, recount = _index(store), _recount(store)
+    assert set(settled) == set(recount) == {"7KEPT01", "7BOTH01", "7LATE01", "7ONLY01"}
+    for key, (folded, first, last, count) in recount.items():
+        assert settled[key][0] == folded
+        assert settled[key][1] <= first
+        assert settled[key][2] >= last
+        assert settled[key][3] == count
 
 
 def test_dropping_days_and_emptying_a_plate_removes_it(store: Store) -> None:

@@ -5,17 +5,18 @@ One transaction per day:
 
 1. ``LOCK`` the day's partition ``IN SHARE MODE``: a late write to that day waits; lookups and
    ingest of other days go on.
-2. Count what goes by plate and camera (for the summaries, the ledger's counts and the images).
-3. Tell the summaries, and copy the reads the day must keep (hit reads, held reads, held plate
-   spans) to a scratch table.
-4. ``TRUNCATE`` the partition, which gives it fresh empty files as DETACH and DROP would, the
+2. Copy the reads the day must keep (hit reads, held reads, held plate spans) to a scratch
+   table, and count what goes (for the ledger and the images) and, by plate and camera, into
+   another scratch table for the summaries: the daily counts subtract it at once, the plate
+   index owes it (``SqlPlateIndex.removed_in_bulk``) and settles later, in small batches.
+3. ``TRUNCATE`` the partition, which gives it fresh empty files as DETACH and DROP would, the
    space back at commit and no dead rows, and put the kept reads back; a day that keeps nothing
    is dropped instead.
-5. Commit.
+4. Commit.
 
 Why TRUNCATE of the partition rather than DETACH and DROP: TRUNCATE of one partition locks that
 partition alone, so lookups of other days never wait, and those that touch this day wait for
-step 4 only (a few milliseconds). DETACH without CONCURRENTLY and DROP lock the whole ``reads``
+step 3 only (a few milliseconds). DETACH without CONCURRENTLY and DROP lock the whole ``reads``
 table; DETACH CONCURRENTLY takes two transactions of its own, so the copy, the detach and the
 reattach could not stand or fall together, and a crash between them would leave a detach
 pending or kept reads outside the table. Here a crash at any step rolls the day back whole: the
@@ -39,7 +40,7 @@ from psycopg import errors, sql
 from platekeeper.store.postgres.dialect import Connection, PostgresTransaction
 from platekeeper.store.postgres.partitions import Partition
 from platekeeper.store.protocols import PurgedReads
-from platekeeper.store.sql.read_summaries import ReadSummaries, RemovedReads
+from platekeeper.store.sql.read_summaries import ReadSummaries
 from platekeeper.store.sql.reads import READ_COLUMNS
 
 logger = logging.getLogger(__name__)
@@ -89,11 +90,9 @@ def purge_day(
         if gone is None or not gone[0]:
             # Nothing of the day is due: an empty day goes, a day of kept reads stays as it is.
             return DayOutcome(NOTHING, dropped=not kept and _drop(connection, partition))
-        groups = connection.execute(_GONE_BY_PLATE.format(table=partition.table)).fetchall()
-        summaries.removed(
-            transaction,
-            [RemovedReads(plate, camera, partition.day, count) for plate, camera, count in groups],
-        )
+        day = sql.Literal(partition.day)
+        connection.execute(_COUNT_GONE.format(table=partition.table, day=day))
+        summaries.removed_in_bulk(transaction, "reads_gone")
         dropped = not kept and _drop(connection, partition)
         if not dropped:
             _swap(connection, partition)
@@ -119,8 +118,13 @@ _GONE = sql.SQL(
     " array_remove(array_agg(crop_ref) FILTER (WHERE crop_ref IS NOT NULL)"
     " || array_agg(image_ref) FILTER (WHERE image_ref IS NOT NULL), NULL)" + _NOT_KEPT
 )
-_GONE_BY_PLATE = sql.SQL(
-    "SELECT plate_key, camera_id, count(*)::integer" + _NOT_KEPT + " GROUP BY plate_key, camera_id"
+# What goes, counted for the summaries, in the database: a day holds hundreds of thousands of
+# plates, too many to carry to Python and back within the purge.
+_COUNT_GONE = sql.SQL(
+    "CREATE TEMPORARY TABLE reads_gone ON COMMIT DROP AS"
+    " SELECT plate_key, camera_id, {day}::date AS day, count(*) AS reads"
+    + _NOT_KEPT
+    + " GROUP BY plate_key, camera_id"
 )
 
 

@@ -112,6 +112,16 @@ class ReadRepository(Protocol):
         the reads themselves: after a bulk load that went around the store, or to repair."""
         ...
 
+    def settle_summaries(self, limit: int) -> int:
+        """Bring up to ``limit`` of the summaries' deferred changes up to date (the plate
+        index's counts owed since a whole day was purged), in one transaction; return how
+        many were settled: fewer than ``limit`` when nothing more waits."""
+        ...
+
+    def unsettled(self) -> int:
+        """How many deferred changes wait for ``settle_summaries``."""
+        ...
+
     def get(self, read_id: str) -> PlateRead | None: ...
     def find(self, query: ReadQuery) -> list[PlateRead]: ...
     def any_captured(self, captured_from: datetime, captured_before: datetime) -> bool:

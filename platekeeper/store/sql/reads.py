@@ -130,6 +130,18 @@ class SqlReads(Repository, ABC):
         with self._db.write() as transaction:
             self._summaries.rebuild(transaction)
 
+    def settle_summaries(self, limit: int) -> int:
+        if self._plates is None:
+            return 0
+        with self._db.write() as transaction:
+            return self._plates.settle(transaction, limit)
+
+    def unsettled(self) -> int:
+        if self._plates is None:
+            return 0
+        with self._db.read() as transaction:
+            return self._plates.owed(transaction)
+
     def get(self, read_id: str) -> PlateRead | None:
         located = self._locate(read_id)
         if located is None:
