@@ -6,8 +6,8 @@ Each capture day wholly past the non-hit ceiling is emptied in one step where th
 rest, each one short transaction of at most ``batch_size`` reads, so ingest goes on between
 them; fresh reads lie far from any cutoff and are never touched. The run records what it did
 (counts and capture-time ranges per class, never plate data) in the purge ledger and as one
-event in the access log. What the purge of a whole day leaves the plate index owing, ``settle``
-subtracts afterwards.
+event in the access log. A day emptied in one step leaves its reads out of sight for ``settle``
+to delete and tell the summaries.
 """
 
 from __future__ import annotations
@@ -119,18 +119,16 @@ class PurgeService:
         return PurgeReport(entry, plan.conflicts, oldest)
 
     def settle(self) -> int:
-        """Bring the summaries up to date with the days purged whole (the plate index owes their
-        plates' counts: ``Reads.settle_summaries``), ``batch_size`` at a time with a pause
-        between, so that a writer waits for one short transaction at most; return how many
-        were settled. The scheduler runs it after each purge; a crash leaves the rest to the
-        next."""
+        """Finish the days purged whole: their reads are out of every search, and here they
+        are deleted and told to the summaries (``Reads.settle_summaries``), ``batch_size`` at
+        a time with a pause between, so that a writer waits for one short transaction at most;
+        return how many. The scheduler runs it after each purge; a crash leaves the rest to the
+        next run."""
         settled = 0
-        while True:
-            done = self._store.reads.settle_summaries(self._batch_size)
+        while done := self._store.reads.settle_summaries(self._batch_size):
             settled += done
-            if done < self._batch_size:
-                return settled
             time.sleep(self._batch_pause_s)
+        return settled
 
     def held_back(self) -> dict[DataClass, int]:
         """Per class of reads the purge acts on, how many of the reads due now the legal holds

@@ -1,35 +1,38 @@
-"""The purge of whole capture days in PostgreSQL: a day wholly past the non-hit ceiling loses its
-reads in one swap of its partition instead of a hundred thousand row deletes.
+"""The purge of whole capture days in PostgreSQL: a day wholly past the non-hit ceiling leaves
+``reads`` in one swap of its partition instead of a hundred thousand row deletes, and the
+summaries (the plate index, the daily counts) catch up afterwards.
 
-One transaction per day:
+One transaction per day, whose cost grows with what the day keeps, plus two reads of the day:
 
 1. ``LOCK`` the day's partition ``IN SHARE MODE``: a late write to that day waits; lookups and
    ingest of other days go on.
-2. Copy the reads the day must keep (hit reads, held reads, held plate spans) to a scratch
-   table, and count what goes (for the ledger and the images) and, by plate and camera, into
-   another scratch table for the summaries: the daily counts subtract it at once, the plate
-   index owes it (``SqlPlateIndex.removed_in_bulk``) and settles later, in small batches.
-3. ``TRUNCATE`` the partition, which gives it fresh empty files as DETACH and DROP would, the
-   space back at commit and no dead rows, and put the kept reads back; a day that keeps nothing
-   is dropped instead.
+2. Copy the reads the day must keep (hit reads, held reads, held plate spans) to a scratch table
+   and count what goes (for the ledger and the images); delete the kept ones from the partition.
+3. ``DETACH`` the partition and rename it ``reads_gone_<day>_<tag>``: no search, export or
+   look-up reaches it any more. A day that keeps something gets a fresh partition with the kept
+   reads put back.
 4. Commit.
 
-Why TRUNCATE of the partition rather than DETACH and DROP: TRUNCATE of one partition locks that
-partition alone, so lookups of other days never wait, and those that touch this day wait for
-step 3 only (a few milliseconds). DETACH without CONCURRENTLY and DROP lock the whole ``reads``
-table; DETACH CONCURRENTLY takes two transactions of its own, so the copy, the detach and the
-reattach could not stand or fall together, and a crash between them would leave a detach
-pending or kept reads outside the table. Here a crash at any step rolls the day back whole: the
-next run finds the day as it was and purges it then.
+Then ``settle`` (``PostgresReads.settle_summaries``, run by the scheduler after each purge)
+deletes the gone table's rows in short batches, telling the summaries of each batch in the same
+transaction, and drops the table once it is empty. The plate index has hundreds of thousands of
+plates to subtract per day: done in the swap, that would hold the day's lock for tens of
+seconds; done from the gone table, it holds nothing a search or ingest waits for. A crash at
+any point loses nothing: before the commit the day is as it was, after it the gone table waits
+for the next settle, and each batch is told to the summaries in the transaction that deletes it.
 
-Dropping an empty day does lock ``reads``; it is asked for with a short ``lock_timeout`` a few
-times, and when not granted the day is only emptied, and dropped by a later run.
+The price of ``DETACH`` is its lock on all of ``reads``, held from the detach to the commit (a
+few milliseconds: creating the fresh partition and putting back the kept reads). It is asked for
+with a short ``lock_timeout`` a few times, so a long reader (an export of a month) makes the
+swap give way rather than hold every lookup behind it; the day then goes in the ordinary batches
+of the purge.
 """
 
 from __future__ import annotations
 
 import logging
 import time
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC
@@ -38,12 +41,15 @@ from typing import Any
 from psycopg import errors, sql
 
 from platekeeper.store.postgres.dialect import Connection, PostgresTransaction
-from platekeeper.store.postgres.partitions import Partition
+from platekeeper.store.postgres.partitions import Partition, create_partition
 from platekeeper.store.protocols import PurgedReads
-from platekeeper.store.sql.read_summaries import ReadSummaries
+from platekeeper.store.sql.read_summaries import ReadSummaries, removed_reads
 from platekeeper.store.sql.reads import READ_COLUMNS
 
 logger = logging.getLogger(__name__)
+
+GONE_PREFIX = "reads_gone_"
+"""A detached day's reads, waiting for ``settle``: ``reads_gone_<YYYYMMDD>_<tag>``."""
 
 LOCK_TIMEOUT_MS = 50
 """How long the swap waits for a lock that holds lookups back while it waits."""
@@ -55,7 +61,8 @@ NOTHING = PurgedReads(0, 0, None, None)
 
 
 class DayBusy(Exception):
-    """The day's partition stayed locked by others: the batched purge takes its reads."""
+    """The day's partition or ``reads`` stayed locked by others: the batched purge takes the
+    day's reads instead."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,14 +74,11 @@ class DayOutcome:
 
 
 def purge_day(
-    connection: Connection,
-    partition: Partition,
-    doomed: tuple[str, Sequence[Any]],
-    summaries: ReadSummaries,
+    connection: Connection, partition: Partition, doomed: tuple[str, Sequence[Any]]
 ) -> DayOutcome:
-    """Remove the reads of ``partition`` that meet ``doomed`` (a condition on ``reads``, written
-    with ``?`` marks) and keep the rest, in one transaction; raises ``DayBusy`` (nothing done)
-    when the partition's lock is not granted in time."""
+    """Take the reads of ``partition`` that meet ``doomed`` (a condition on ``reads``, written
+    with ``?`` marks) out of ``reads`` into a gone table for ``settle``, keeping the rest, in one
+    transaction; raises ``DayBusy`` (nothing done) when a lock is not granted in time."""
     table = partition.table.as_string(connection)
     where, params = doomed
     transaction = PostgresTransaction(connection)
@@ -90,13 +94,35 @@ def purge_day(
         if gone is None or not gone[0]:
             # Nothing of the day is due: an empty day goes, a day of kept reads stays as it is.
             return DayOutcome(NOTHING, dropped=not kept and _drop(connection, partition))
-        day = sql.Literal(partition.day)
-        connection.execute(_COUNT_GONE.format(table=partition.table, day=day))
-        summaries.removed_in_bulk(transaction, "reads_gone")
-        dropped = not kept and _drop(connection, partition)
-        if not dropped:
-            _swap(connection, partition)
-    return DayOutcome(purged_of(gone), dropped)
+        if kept:
+            connection.execute(_DELETE_KEPT.format(table=partition.table))
+        _swap(connection, partition, kept=kept > 0)
+    return DayOutcome(purged_of(gone), dropped=not kept)
+
+
+def gone_tables(connection: Connection) -> list[sql.Identifier]:
+    """The gone tables of the store's schema waiting for ``settle``, oldest day first."""
+    rows = connection.execute(
+        "SELECT current_schema(), relname FROM pg_class"
+        " WHERE relnamespace = current_schema()::regnamespace AND relkind = 'r'"
+        " AND relname LIKE %s ORDER BY relname",
+        (GONE_PREFIX.replace("_", "\\_") + "%",),
+    ).fetchall()
+    return [sql.Identifier(schema, name) for schema, name in rows]
+
+
+def settle(
+    connection: Connection, gone: sql.Identifier, summaries: ReadSummaries, limit: int
+) -> int:
+    """Delete up to ``limit`` reads of the gone table ``gone`` and tell ``summaries``, in one
+    transaction; drop the table once nothing is left in it. Return how many reads went."""
+    with connection.transaction():
+        rows = connection.execute(_TAKE_GONE.format(table=gone), (limit,)).fetchall()
+        summaries.removed(PostgresTransaction(connection), removed_reads(rows))
+        if len(rows) < limit:
+            connection.execute(sql.SQL("DROP TABLE {}").format(gone))
+            logger.info("settled the purged reads of %s", gone.as_string(connection))
+    return len(rows)
 
 
 # A cheap look first (no lock): whether any read of the day is due, and whether it holds none.
@@ -118,13 +144,14 @@ _GONE = sql.SQL(
     " array_remove(array_agg(crop_ref) FILTER (WHERE crop_ref IS NOT NULL)"
     " || array_agg(image_ref) FILTER (WHERE image_ref IS NOT NULL), NULL)" + _NOT_KEPT
 )
-# What goes, counted for the summaries, in the database: a day holds hundreds of thousands of
-# plates, too many to carry to Python and back within the purge.
-_COUNT_GONE = sql.SQL(
-    "CREATE TEMPORARY TABLE reads_gone ON COMMIT DROP AS"
-    " SELECT plate_key, camera_id, {day}::date AS day, count(*) AS reads"
-    + _NOT_KEPT
-    + " GROUP BY plate_key, camera_id"
+_DELETE_KEPT = sql.SQL(
+    "DELETE FROM {table} AS reads USING reads_kept"
+    " WHERE reads_kept.id = reads.id AND reads_kept.captured_at = reads.captured_at"
+)
+# A batch of a gone table, in whatever order its pages hold it.
+_TAKE_GONE = sql.SQL(
+    "DELETE FROM {table} WHERE ctid = ANY(ARRAY(SELECT ctid FROM {table} LIMIT %s))"
+    " RETURNING plate_key, camera_id, captured_at"
 )
 
 
@@ -140,15 +167,23 @@ def _keep(transaction: PostgresTransaction, table: str, where: str, params: Sequ
     return kept
 
 
-def _swap(connection: Connection, partition: Partition) -> None:
-    """Empty the partition and put ``reads_kept`` back into it."""
-    if not _locked(connection, sql.SQL("TRUNCATE {}").format(partition.table)):
-        raise DayBusy(f"partition {partition.day} stayed locked")
+def _swap(connection: Connection, partition: Partition, *, kept: bool) -> None:
+    """Detach the partition as a gone table; give the day a fresh one with ``reads_kept``."""
+    if not _locked(
+        connection, sql.SQL("ALTER TABLE reads DETACH PARTITION {}").format(partition.table)
+    ):
+        raise DayBusy(f"reads stayed locked: partition {partition.day} not detached")
+    gone = f"{GONE_PREFIX}{partition.day:%Y%m%d}_{uuid.uuid4().hex[:8]}"
     connection.execute(
-        sql.SQL("INSERT INTO {} ({}) SELECT {} FROM reads_kept").format(
-            partition.table, sql.SQL(READ_COLUMNS), sql.SQL(READ_COLUMNS)
-        )
+        sql.SQL("ALTER TABLE {} RENAME TO {}").format(partition.table, sql.Identifier(gone))
     )
+    if kept:
+        create_partition(connection, partition.day)
+        connection.execute(
+            sql.SQL("INSERT INTO {} ({}) SELECT {} FROM reads_kept").format(
+                partition.table, sql.SQL(READ_COLUMNS), sql.SQL(READ_COLUMNS)
+            )
+        )
 
 
 def _drop(connection: Connection, partition: Partition) -> bool:

@@ -68,7 +68,7 @@ class DayPartitions:
         if missing and connection.info.transaction_status != pq.TransactionStatus.IDLE:
             raise RuntimeError("partitions must be created outside other transactions")
         for day in missing:
-            _create(connection, day)
+            create_partition(connection, day)
             self._known.add(day)
 
     def forget(self, days: Iterable[date]) -> None:
@@ -120,7 +120,8 @@ class DayPartitions:
         return deleted
 
 
-def _create(connection: Connection, day: date) -> None:
+def create_partition(connection: Connection, day: date) -> None:
+    """Create ``day``'s partition unless it exists (in a savepoint of any transaction open)."""
     statement = sql.SQL(
         "CREATE TABLE IF NOT EXISTS {} PARTITION OF reads FOR VALUES FROM ({}) TO ({})"
     ).format(

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 
 import psycopg
-from psycopg import errors
+from psycopg import errors, sql
 
 from platekeeper.domain import PlateRead
 from platekeeper.domain.holds import Exemptions
@@ -17,7 +17,7 @@ from platekeeper.domain.time import EPOCH, ONE_DAY, day_start
 from platekeeper.errors import NotFound
 from platekeeper.store.outcomes import all_created, classify_reads
 from platekeeper.store.postgres.database import PostgresDatabase
-from platekeeper.store.postgres.day_purge import NOTHING, DayBusy, purge_day
+from platekeeper.store.postgres.day_purge import NOTHING, DayBusy, gone_tables, purge_day, settle
 from platekeeper.store.postgres.dialect import POSTGRES, Connection, PostgresTransaction
 from platekeeper.store.postgres.partitions import DayPartitions, capture_day
 from platekeeper.store.protocols import (
@@ -113,13 +113,29 @@ class PostgresReads(SqlReads):
             if partition is None:
                 return NOTHING
             try:
-                outcome = purge_day(connection, partition, doomed, self._summaries)
+                outcome = purge_day(connection, partition, doomed)
             except DayBusy:
                 logger.info("read partition %s stayed locked: purged in batches instead", day)
                 return NOTHING
-        if outcome.dropped:
-            self._partitions.forget([day])
+        # Swapped or gone: the day's partition is another table now, or none.
+        self._partitions.forget([day])
         return outcome.purged
+
+    def settle_summaries(self, limit: int) -> int:
+        with self._pg.connection() as connection:
+            for gone in gone_tables(connection):
+                settled = settle(connection, gone, self._summaries, limit)
+                if settled:
+                    return settled
+        return 0
+
+    def unsettled(self) -> int:
+        with self._pg.connection() as connection:
+            counts = [
+                connection.execute(sql.SQL("SELECT count(*) FROM {}").format(gone)).fetchone()
+                for gone in gone_tables(connection)
+            ]
+        return sum(int(row[0]) for row in counts if row is not None)
 
     def _delete_batch_sql(self, where: str) -> str:
         # Rows: what a day past its ceiling keeps is swapped whole (delete_expired_day); the

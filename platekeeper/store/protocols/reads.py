@@ -113,13 +113,13 @@ class ReadRepository(Protocol):
         ...
 
     def settle_summaries(self, limit: int) -> int:
-        """Bring up to ``limit`` of the summaries' deferred changes up to date (the plate
-        index's counts owed since a whole day was purged), in one transaction; return how
-        many were settled: fewer than ``limit`` when nothing more waits."""
+        """Finish up to ``limit`` of the reads that a purge of whole days took out of sight but
+        left to delete (PostgreSQL, ``day_purge``): delete them and tell the summaries (the
+        plate index, the daily counts), in one transaction. Return how many: 0 when none wait."""
         ...
 
     def unsettled(self) -> int:
-        """How many deferred changes wait for ``settle_summaries``."""
+        """How many reads wait for ``settle_summaries``."""
         ...
 
     def get(self, read_id: str) -> PlateRead | None: ...

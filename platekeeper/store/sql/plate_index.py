@@ -2,9 +2,9 @@
 first and last capture time and how many reads carry it (table ``plates``, migration 0041).
 
 It is a ``ReadSummary``: told of every read stored and removed in the same transaction, so it
-stays exact, with one exception that never makes it miss a read: a whole day purged at once
-(PostgreSQL) leaves its plates' counts owed in ``plate_debts`` until ``settle`` subtracts them,
-and meanwhile the index may name a plate that has no read left, whose search finds nothing.
+stays exact. (A whole day purged at once on PostgreSQL leaves ``reads`` first and is told to the
+summaries batch by batch afterwards, ``day_purge.settle``: meanwhile the index may name a plate
+with no read left, whose search finds nothing, and never misses one.)
 
 Partial and misread-tolerant searches find their plates here (a trigram index for patterns, a
 B-tree on the folded key for the one-edit neighbourhood) and then fetch only those plates' reads
@@ -83,34 +83,6 @@ class SqlPlateIndex(Repository):
         self._subtract(transaction, lost)
         self._renew_bounds(transaction, sorted(lost), sorted({removed.day for removed in gone}))
 
-    def removed_in_bulk(self, transaction: Transaction, counted: str) -> None:
-        # Owed, not subtracted: a day holds hundreds of thousands of plates, and the purge that
-        # swaps the day out must be quick. Until ``settle``, the index names plates (and counts
-        # reads) that are gone: a search fetching their reads finds none, and misses nothing.
-        transaction.execute(
-            "INSERT INTO plate_debts (plate_key, reads)"
-            f" SELECT plate_key, sum(reads) FROM {counted} GROUP BY plate_key ORDER BY plate_key"
-        )
-
-    def settle(self, transaction: Transaction, limit: int) -> int:
-        """Subtract up to ``limit`` of the reads owed by ``removed_in_bulk``, oldest debts
-        first; return how many debts were settled (fewer than ``limit``: none are left).
-
-        The plates' first and last captures stay as they were: a bound that is too wide only
-        makes a search look into days where the plate has nothing left, which costs a probe of
-        a partition emptied or dropped; narrowing them would cost a look-up per plate."""
-        rows = transaction.execute(_TAKE_DEBTS, (limit,)).fetchall()
-        lost: dict[str, int] = {}
-        for key, reads in rows:
-            lost[key] = lost.get(key, 0) + int(reads)
-        self._subtract(transaction, lost)
-        return len(rows)
-
-    def owed(self, transaction: Transaction) -> int:
-        """How many debts wait for ``settle``."""
-        row = transaction.execute("SELECT count(*) FROM plate_debts").fetchone()
-        return 0 if row is None else int(row[0])
-
     def _subtract(self, transaction: Transaction, lost: dict[str, int]) -> None:
         """Take ``lost`` reads from each plate's count; a plate left with none goes."""
         # A purge may touch a few hundred thousand plates: grouped by how many reads each lost
@@ -174,7 +146,6 @@ class SqlPlateIndex(Repository):
                 )
 
     def rebuild(self, transaction: Transaction) -> None:
-        transaction.execute("DELETE FROM plate_debts")  # the reads themselves say what is left
         transaction.execute("DELETE FROM plates")
         transaction.execute(
             "INSERT INTO plates (plate_key, folded_key, first_seen, last_seen, reads)"
@@ -248,12 +219,6 @@ def searched_through_index(query: ReadQuery) -> bool:
         return query.misread_tolerant
     return query.plate_like is not None
 
-
-# The oldest debts, taken: a debt settled twice would undercount, so each is deleted as it is read.
-_TAKE_DEBTS = (
-    "DELETE FROM plate_debts WHERE id IN (SELECT id FROM plate_debts ORDER BY id LIMIT ?)"
-    " RETURNING plate_key, reads"
-)
 
 # The earlier first and the later last capture; portable where SQLite's min and PostgreSQL's
 # least are spelled differently.

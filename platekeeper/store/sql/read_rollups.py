@@ -47,16 +47,6 @@ class ReadRollups:
             counted[removed.day, removed.camera_id] += removed.reads
         self._subtract(transaction, counted)
 
-    def removed_in_bulk(self, transaction: Transaction, counted: str) -> None:
-        # A day's cameras: a few dozen rows, whatever the day held.
-        rows = transaction.execute(
-            f"SELECT day, camera_id, sum(reads) FROM {counted} GROUP BY day, camera_id"
-        ).fetchall()
-        self._subtract(
-            transaction,
-            Counter({(self._day.from_db(day), camera): int(reads) for day, camera, reads in rows}),
-        )
-
     def _subtract(self, transaction: Transaction, counted: Counter[tuple[date, str]]) -> None:
         rows = self._rows(counted.items())
         transaction.executemany(_DELETE_EMPTIED, rows)

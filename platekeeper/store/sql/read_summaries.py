@@ -44,13 +44,6 @@ class ReadSummary(Protocol):
         """These reads were just deleted."""
         ...
 
-    def removed_in_bulk(self, transaction: Transaction, counted: str) -> None:
-        """The reads counted in the table ``counted`` (columns ``plate_key``, ``camera_id``,
-        ``day``, ``reads``; a scratch table of ``transaction``) were just deleted at once: a
-        whole day's partition, too many to pass row by row. A summary may subtract them later
-        (the plate index: ``SqlPlateIndex.settle``), as long as it never undercounts."""
-        ...
-
     def rebuild(self, transaction: Transaction) -> None:
         """Recompute the whole table from the reads: after a bulk load that went around the
         store (a benchmark's COPY), or to repair."""
@@ -72,10 +65,6 @@ class ReadSummaries:
         if gone:
             for summary in self._summaries:
                 summary.removed(transaction, gone)
-
-    def removed_in_bulk(self, transaction: Transaction, counted: str) -> None:
-        for summary in self._summaries:
-            summary.removed_in_bulk(transaction, counted)
 
     def rebuild(self, transaction: Transaction) -> None:
         for summary in self._summaries:
