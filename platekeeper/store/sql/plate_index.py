@@ -109,7 +109,9 @@ class SqlPlateIndex(Repository):
         indexed look-up per pending plate in one day (one partition on PostgreSQL) rather than
         a probe of every day's index per plate; a purge of the oldest day finds nearly every
         plate on the next day. Last captures likewise, backward from the span's last day. The
-        few plates left after ``_DAYS_WALKED`` days take a look-up over all days."""
+        few plates left after ``_DAYS_WALKED`` days take a look-up over all days; one with no
+        read left keeps its bounds: a day swapped out is told in batches, and its other reads
+        come in a later one, which then removes the plate."""
         start, end = self._day_start(days[0]), self._day_start(days[-1] + ONE_DAY)
         member = self._dialect.member("plate_key")
         for column, aggregate, first_day, step in (
@@ -140,8 +142,9 @@ class SqlPlateIndex(Repository):
                 day += step
             if pending:
                 transaction.execute(
-                    f"UPDATE plates SET {column} = (SELECT {aggregate}(captured_at) FROM reads"
-                    f" WHERE reads.plate_key = plates.plate_key) WHERE {member}",
+                    f"UPDATE plates SET {column} = coalesce((SELECT {aggregate}(captured_at)"
+                    f" FROM reads WHERE reads.plate_key = plates.plate_key), {column})"
+                    f" WHERE {member}",
                     (self._dialect.array(sorted(pending)),),
                 )
 
