@@ -46,7 +46,7 @@ from platekeeper.domain.plates import normalise_plate_key
 from platekeeper.domain.scope import AgencyScope
 from platekeeper.domain.time import Clock
 from platekeeper.hotlists.chance import HitChance, ListChance, hit_chance
-from platekeeper.hotlists.entry_index import EntryIndex, Match, ReadingMatch, match_readings
+from platekeeper.hotlists.entry_index import EntryIndex, Match, ReadingMatch
 from platekeeper.hotlists.hits import Retroactive, RetroactiveMatch, make_hit
 from platekeeper.store import Store
 from platekeeper.store.protocols import ActiveEntry
@@ -197,7 +197,7 @@ class HotlistMatcher:
         matched = [
             (read, found)
             for read in reads
-            for found in match_readings(index, self._readings(read))
+            for found in index.match_readings(self._readings(read))
             if found.match.entry.expires_at is None or now < found.match.entry.expires_at
         ]
         if not matched:
