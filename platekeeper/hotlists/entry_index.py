@@ -9,16 +9,17 @@ with every entry three ways, and each match says which way it matched:
   ``0B8123`` and ``OBB1Z3`` both fold to ``OBBIZ3``.
 - ``ONE_OFF``: the folded keys differ by one character missing, extra or different.
 
-Which of these alert is decided by the tiers (``domain/hit_tiers.py``); ``match_readings``
-matches a read's alternative readings too, exactly or by look-alikes.
+Which of these alert is decided by the tiers (``domain/hit_tiers.py``);
+``EntryIndex.match_readings`` matches a read's alternative readings too, exactly or by look-alikes.
 
 Keys of ``MAX_EXACT_ONLY_LENGTH`` characters or fewer match exactly only: one character off a
 two-character plate is most of the plates on the road.
 
 The index (``EntryIndex``) is a symmetric-deletion index: every folded entry key, and each key
 with one character deleted, maps to the folded keys it came from. A read then costs one probe
-for its folded key and one per deletion of it (eight dict look-ups for a seven-character plate)
-whatever the number of entries; a probe that finds something is verified and classified.
+for its folded key, one per deletion of it and one per alternative reading (eleven look-ups in
+one intersection for a seven-character plate with three alternatives) whatever the number of
+entries; a probe that finds something is verified and classified.
 """
 
 from __future__ import annotations
