@@ -128,8 +128,9 @@ class EntryIndex(Generic[E]):
         folded = _fold_key(plate_key)
         deletions = _deletions(folded)
         # The keys view intersected with the probes: the look-ups in one C loop, a fifth faster
-        # than a look-up each on the path every read takes.
-        hit = self._probes.keys() & {folded, *deletions}
+        # than a look-up each on the path every read takes; given a list, not a set, as a set
+        # would be built only to be walked once.
+        hit = self._probes.keys() & [folded, *deletions]
         if not hit:
             return []
         equal, one_off = self._within_one_edit(folded, deletions, hit)
@@ -161,7 +162,7 @@ class EntryIndex(Generic[E]):
         folded = _fold_keys(readings)
         own = folded[0]
         deletions = _deletions(own)
-        hit = self._probes.keys() & {*folded, *deletions}
+        hit = self._probes.keys() & [*folded, *deletions]  # as in ``match``
         if not hit:
             return []
         equal, one_off = self._within_one_edit(own, deletions, hit)
