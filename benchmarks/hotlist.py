@@ -8,10 +8,11 @@ latency.
 Throughput: one thread (one core) matches random reads, each with ``--candidates`` alternative
 readings as a recogniser gives them (a look-alike swap, a character garbled), a few of them
 listed plates, exact and misread, against an ``EntryIndex`` of the size given, as ingest does:
-every reading matched, each match tiered (``match_readings`` and ``tier_of``). The baseline,
-measured in the same run on the same reads, is an exact ``dict`` look-up of the plate key: what
-matching without misreads would cost at least. Each figure is the median of ``--repeat`` passes.
-Index build time and the memory it holds (resident set before and after) come with each size.
+every reading matched, each match tiered (``EntryIndex.match_readings`` and ``tier_of``). The
+baseline, measured in the same run on the same reads, is an exact ``dict`` look-up of the plate
+key: what matching without misreads would cost at least. Each figure is the median of
+``--repeat`` passes. Index build time and the memory it holds (resident set before and after)
+come with each size.
 
 Tiers, against the largest list: the share of ``--reads`` random reads (never a listed plate)
 making an alerting hit and a lower-tier hit under the list setting ``auto``; the same for
@@ -66,7 +67,7 @@ from platekeeper.domain.hotlists import (
     OneOffPolicy,
 )
 from platekeeper.hotlists.chance import HitChance, hit_chance
-from platekeeper.hotlists.entry_index import EntryIndex, match_readings
+from platekeeper.hotlists.entry_index import EntryIndex
 from platekeeper.hotlists.matcher import HotlistMatcher
 from platekeeper.ingest import IngestService
 from platekeeper.services import Services, build_services
@@ -181,7 +182,7 @@ def throughput(size: int, args: argparse.Namespace) -> tuple[Throughput, Tiers |
         return sum(
             tier_of(found.match.kind, found.match.folds, one_off_alerts) is HitTier.ALERT
             for readings in reads
-            for found in match_readings(index, readings)
+            for found in index.match_readings(readings)
         )
 
     def baseline() -> int:
@@ -191,7 +192,7 @@ def throughput(size: int, args: argparse.Namespace) -> tuple[Throughput, Tiers |
     for _ in range(args.repeat):
         rates.append(len(reads) / _timed(matching))
         baselines.append(len(reads) / _timed(baseline))
-    matched = sum(len(match_readings(index, readings)) for readings in reads)
+    matched = sum(len(index.match_readings(readings)) for readings in reads)
     figures = Throughput(
         size,
         statistics.median(rates),
@@ -217,7 +218,7 @@ def tiers(
     randoms = [read for read in plates(args.reads, rng) if read not in listed]
     alerting = lower = unbounded = before = 0
     for read in randoms:
-        found = match_readings(index, with_alternatives(read, args.candidates, rng))
+        found = index.match_readings(with_alternatives(read, args.candidates, rng))
         tiered = {tier_of(f.match.kind, f.match.folds, one_off_alerts) for f in found}
         alerting += HitTier.ALERT in tiered
         lower += tiered == {HitTier.LOWER}
@@ -228,7 +229,7 @@ def tiers(
         return any(
             f.match.entry.plate_key == entry
             and tier_of(f.match.kind, f.match.folds, one_off_alerts) is HitTier.ALERT
-            for f in match_readings(index, readings)
+            for f in index.match_readings(readings)
         )
 
     # A plate with no character that has a look-alike cannot be misread as one.

@@ -282,6 +282,8 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
             log.signer,
             timedelta(hours=settings.hotlists.edge_copy_valid_hours),
             access.catalogue(),
+            alert_candidates=tiers.candidates,
+            one_off_alerts=matcher.one_off_alerts,
         ),
         edge_events=EdgeAccessEvents(store, log, clock),
         sign_on=_sign_on(settings, store, clock, accounts, log),

@@ -58,6 +58,12 @@ class HotlistCopy:
     purposes: tuple[SearchPurpose, ...] = ()
     """The purposes a person may state on the agent's page: the server's, as its gate has them."""
     case_format: CaseNumberFormat | None = None
+    alert_candidates: int = 0
+    """How many of the reader's alternative readings alert besides its own text, as at the
+    server (``hotlists.alert_candidates``); a copy from before tiers says none."""
+    one_off_alert_lists: frozenset[str] = frozenset()
+    """The lists whose one-character-off matches alert, as the server decided them when it
+    issued the copy (a list set to ``auto``, by its chance then); other lists' do not."""
 
     def catalogue(self) -> PurposeCatalogue:
         """The server's purposes and case format, for the agent's gate."""
@@ -114,6 +120,8 @@ def encode_copy(copy: HotlistCopy) -> bytes:
         "case_format": None
         if copy.case_format is None
         else {"pattern": copy.case_format.pattern, "example": copy.case_format.example},
+        "alert_candidates": copy.alert_candidates,
+        "one_off_alert_lists": sorted(copy.one_off_alert_lists),
     }
     return json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
@@ -133,6 +141,8 @@ def decode_copy(payload: bytes) -> HotlistCopy:
                 for p in document.get("purposes", [])
             ),
             case_format=_case_format(document.get("case_format")),
+            alert_candidates=int(document.get("alert_candidates", 0)),
+            one_off_alert_lists=frozenset(map(str, document.get("one_off_alert_lists", []))),
         )
     except (ValueError, KeyError, TypeError) as error:
         raise InvalidInput(f"the hot-list copy is malformed: {error}") from None

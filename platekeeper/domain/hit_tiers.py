@@ -17,9 +17,12 @@ million entries about one random read in twenty is one character off some listed
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from platekeeper.domain.hotlists import HitTier, MatchKind, OneOffPolicy
+from platekeeper.domain.plates import normalise_plate_key
+from platekeeper.domain.reads import PlateCandidate
 
 MAX_ALERTING_FOLDS = 2
 """Most look-alike characters an alerting match may differ by (``hotlist.py``'s benchmark shows
@@ -49,6 +52,12 @@ def tier_of(kind: MatchKind, folds: int, one_off_alerts: bool) -> HitTier:
     if kind is MatchKind.ONE_OFF:
         return HitTier.ALERT if one_off_alerts else HitTier.LOWER
     return HitTier.ALERT if folds <= MAX_ALERTING_FOLDS else HitTier.LOWER
+
+
+def reading_keys(plate_key: str, candidates: Sequence[PlateCandidate], count: int) -> list[str]:
+    """The keys a read is matched on: its own, then those of its first ``count`` alternative
+    readings (at the server and on an edge agent alike)."""
+    return [plate_key, *(normalise_plate_key(c.plate_text) for c in candidates[:count])]
 
 
 _ORDINALS = ("own", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth")

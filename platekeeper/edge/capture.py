@@ -65,7 +65,9 @@ class Capture:
         hits = [
             local_hit(item, match, now)
             for item in items
-            for match in self._copies.match(item.submission.plate_key, now)
+            for match in self._copies.match(
+                item.submission.plate_key, now, item.submission.candidates
+            )
         ]
         added = self._queue.capture(reads, hits, source_key)
         if hits:
@@ -87,6 +89,7 @@ def local_hit(item: IngestItem, match: OfflineMatch, now: datetime) -> LocalHit:
         "made_at": now.isoformat(),
         "kind": match.kind,
         "score": match.score,
+        "reading": match.reading,
         "entry": {
             "id": entry.id,
             "list_id": entry.list_id,

@@ -8,11 +8,17 @@ again when the agent starts, so a copy altered on the car's disk is never matche
 
 A copy past its expiry matches nothing: an alert from a list hours old could send an officer
 after a car recovered since. The agent says so instead, on its page and in its health report.
+
+The agent alerts on what the server would alert on (``domain/hit_tiers.py``), by the tiers the
+copy carries: an exact or look-alike match of the read or of its first alternative readings, a
+one-character-off match only on a list whose one-off matches alert. A lower-tier match raises
+nothing here; the server makes its hit when the read is forwarded.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -21,9 +27,12 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from platekeeper.audit.signing import key_id_of, load_public_key, public_key_pem
 from platekeeper.domain.edge import CopyEntry, HotlistCopy, copy_message, decode_copy
+from platekeeper.domain.hit_tiers import reading_keys, tier_of
+from platekeeper.domain.hotlists import HitTier, MatchKind
+from platekeeper.domain.reads import PlateCandidate
 from platekeeper.edge.queue import EdgeQueue
 from platekeeper.errors import InvalidInput, PlateKeeperError
-from platekeeper.hotlists.entry_index import EntryIndex, Match
+from platekeeper.hotlists.entry_index import EntryIndex, ReadingMatch
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +48,8 @@ class OfflineMatch:
     entry: CopyEntry
     kind: str
     score: float
+    reading: int = 0
+    """Which reading matched: 0 the read's own text, 1 the reader's first alternative."""
 
 
 def verify(payload: bytes, signature_hex: str, key: Ed25519PublicKey) -> HotlistCopy:
@@ -117,17 +128,35 @@ class HotlistCopyKeeper:
             )
         return None
 
-    def match(self, plate_key: str, now: datetime) -> list[OfflineMatch]:
-        """The entries ``plate_key`` matches, if the copy is good now; none otherwise."""
+    def match(
+        self, plate_key: str, now: datetime, candidates: Sequence[PlateCandidate] = ()
+    ) -> list[OfflineMatch]:
+        """The entries a read of ``plate_key`` with the reader's alternative readings
+        ``candidates`` matches in a way that alerts, if the copy is good now; none otherwise."""
         copy = self._copy
         if copy is None or copy.expired(now) or self.problem is not None:
             return []
-        return [_offline(m) for m in self._index.match(plate_key) if _active(m.entry, now)]
+        readings = reading_keys(plate_key, candidates, copy.alert_candidates)
+        return [
+            _offline(found)
+            for found in self._index.match_readings(readings)
+            if _active(found.match.entry, now) and _alerts(found, copy)
+        ]
 
 
 def _active(entry: CopyEntry, now: datetime) -> bool:
     return entry.expires_at is None or now < entry.expires_at
 
 
-def _offline(match: Match[CopyEntry]) -> OfflineMatch:
-    return OfflineMatch(match.entry, match.kind.value, match.score)
+def _alerts(found: ReadingMatch[CopyEntry], copy: HotlistCopy) -> bool:
+    """Whether the server would alert on this match, by the tiers the copy carries."""
+    match = found.match
+    one_off_alerts = (
+        match.kind is MatchKind.ONE_OFF and match.entry.list_id in copy.one_off_alert_lists
+    )
+    return tier_of(match.kind, match.folds, one_off_alerts) is HitTier.ALERT
+
+
+def _offline(found: ReadingMatch[CopyEntry]) -> OfflineMatch:
+    match = found.match
+    return OfflineMatch(match.entry, match.kind.value, match.score, found.reading)

@@ -6,12 +6,17 @@ expiry (``hotlists.edge_copy_valid_hours``): the agent checks both and raises no
 copy past it. Left out, as the matcher at the server leaves them out of patrol's alerts: covert
 lists (their alerts go to their owners only, never to a car that might approach) and lists the
 applicable law forbids.
+
+The copy carries the server's tiers too, so that the agent alerts on what the server would alert
+on and on nothing else: how many of the reader's alternative readings alert, and which lists'
+one-character-off matches do (a list set to ``auto`` decided by its chance, as live matching
+decides it, when the copy is issued).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -56,8 +61,14 @@ class HotlistCopies:
         signer: Signer,
         valid_for: timedelta,
         catalogue: PurposeCatalogue,
+        *,
+        alert_candidates: int,
+        one_off_alerts: Callable[[Hotlist], bool],
     ) -> None:
+        """``one_off_alerts`` is live matching's decision (``HotlistMatcher.one_off_alerts``)."""
         self._store = store
+        self._alert_candidates = alert_candidates
+        self._one_off_alerts = one_off_alerts
         self._clock = clock
         self._signer = signer
         self._valid_for = valid_for
@@ -66,7 +77,8 @@ class HotlistCopies:
 
     def issue(self, camera: Camera) -> SignedCopy:
         now = self._clock.now()
-        entries = tuple(self._entries(camera, now))
+        lists = self._lists(camera)
+        entries = tuple(self._entries(lists, now))
         copy = HotlistCopy(
             camera.id,
             camera.agency_id,
@@ -75,6 +87,8 @@ class HotlistCopies:
             entries,
             tuple(self._catalogue.purposes),
             self._catalogue.case_format,
+            self._alert_candidates,
+            frozenset(hotlist.id for hotlist in lists if self._one_off_alerts(hotlist)),
         )
         payload = encode_copy(copy)
         signature = self._signer.sign_bytes(copy_message(payload))
@@ -91,8 +105,8 @@ class HotlistCopies:
             and forbidden_list(hotlist, self._forbidden) is None
         ]
 
-    def _entries(self, camera: Camera, now: datetime) -> Iterator[CopyEntry]:
-        for hotlist in self._lists(camera):
+    def _entries(self, lists: Sequence[Hotlist], now: datetime) -> Iterator[CopyEntry]:
+        for hotlist in lists:
             offset = 0
             while page := self._store.hotlist_entries.list(hotlist.id, PAGE, offset):
                 offset += len(page)

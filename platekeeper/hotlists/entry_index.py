@@ -9,22 +9,24 @@ with every entry three ways, and each match says which way it matched:
   ``0B8123`` and ``OBB1Z3`` both fold to ``OBBIZ3``.
 - ``ONE_OFF``: the folded keys differ by one character missing, extra or different.
 
-Which of these alert is decided by the tiers (``domain/hit_tiers.py``); ``match_readings``
-matches a read's alternative readings too, exactly or by look-alikes.
+Which of these alert is decided by the tiers (``domain/hit_tiers.py``);
+``EntryIndex.match_readings`` matches a read's alternative readings too, exactly or by look-alikes.
 
 Keys of ``MAX_EXACT_ONLY_LENGTH`` characters or fewer match exactly only: one character off a
 two-character plate is most of the plates on the road.
 
 The index (``EntryIndex``) is a symmetric-deletion index: every folded entry key, and each key
 with one character deleted, maps to the folded keys it came from. A read then costs one probe
-for its folded key and one per deletion of it (eight dict look-ups for a seven-character plate)
-whatever the number of entries; a probe that finds something is verified and classified.
+for its folded key, one per deletion of it and one per alternative reading (eleven look-ups in
+one intersection for a seven-character plate with three alternatives) whatever the number of
+entries; a probe that finds something is verified and classified.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence, Set
 from dataclasses import dataclass
+from functools import cache
 from itertools import chain
 from typing import Generic, Protocol, TypeVar
 
@@ -122,44 +124,117 @@ class EntryIndex(Generic[E]):
         """Every entry ``plate_key`` matches, best first. Most reads match nothing: that path
         allocates the probes and nothing else."""
         if len(plate_key) <= MAX_EXACT_ONLY_LENGTH:
-            return [
-                Match(entry, MatchKind.EXACT, EXACT_SCORE)
-                for entry in self._short.get(plate_key, ())
-            ]
+            return self._short_matches(plate_key)
         folded = _fold_key(plate_key)
-        probes = self._probes
+        deletions = _deletions(folded)
         # The keys view intersected with the probes: the look-ups in one C loop, a fifth faster
-        # than a look-up each on the path every read takes.
-        hit = probes.keys() & {folded, *[folded[:i] + folded[i + 1 :] for i in range(len(folded))]}
+        # than a look-up each on the path every read takes; given a list, not a set, as a set
+        # would be built only to be walked once.
+        hit = self._probes.keys() & [folded, *deletions]
         if not hit:
             return []
-        found = [probes[probe] for probe in hit]
-        matches = [
-            match
-            for candidate in _flatten(found)
-            for match in self._classify(plate_key, folded, candidate)
-        ]
-        matches.sort(key=lambda match: -match.score)
-        return matches
+        equal, one_off = self._within_one_edit(folded, deletions, hit)
+        return self._own_matches(plate_key, folded, equal, one_off)
 
     def match_alike(self, plate_key: str) -> list[Match[E]]:
         """The entries ``plate_key`` matches exactly or through look-alike characters only."""
         if len(plate_key) <= MAX_EXACT_ONLY_LENGTH:
-            return [
-                Match(entry, MatchKind.EXACT, EXACT_SCORE)
-                for entry in self._short.get(plate_key, ())
-            ]
-        entries = self._by_folded.get(_fold_key(plate_key))
-        if entries is None:
-            return []
+            return self._short_matches(plate_key)
+        entries = self._by_folded.get(_fold_key(plate_key), ())
         return [_equal_when_folded(plate_key, entry) for entry in entries]
 
-    def _classify(self, plate_key: str, folded: str, candidate: str) -> list[Match[E]]:
-        entries = self._by_folded[candidate]
-        if candidate == folded:
-            return [_equal_when_folded(plate_key, entry) for entry in entries]
+    def match_readings(self, readings: Sequence[str]) -> list[ReadingMatch[E]]:
+        """The best match of each entry that any of ``readings`` (plate keys, the read's own
+        first) matches: the highest score, then the earliest reading.
+
+        The read's own text is matched every way; an alternative only exactly or by look-alikes,
+        the ways that alert: a recogniser's alternatives are its other guesses, and one character
+        off each of them would multiply the matches by chance for nothing that alerts.
+
+        Most reads match nothing, and that path is one fold of all the readings together and one
+        intersection of the probes with the own key, its deletions and the alternatives' folded
+        keys (an entry's folded key is a probe too): no Python call per alternative, no object
+        built beyond the probes."""
+        if not readings:
+            return []
+        if min(map(len, readings)) <= MAX_EXACT_ONLY_LENGTH:  # rare: a short key matches apart
+            return self._each_reading(readings)
+        folded = _fold_keys(readings)
+        own = folded[0]
+        deletions = _deletions(own)
+        hit = self._probes.keys() & [*folded, *deletions]  # as in ``match``
+        if not hit:
+            return []
+        equal, one_off = self._within_one_edit(own, deletions, hit)
+        alike = [reading for reading in range(1, len(readings)) if folded[reading] in hit]
+        if not (equal or one_off or alike):  # most hits: deletions at other positions
+            return []
+        own_matches = self._own_matches(readings[0], own, equal, one_off)
+        found = [ReadingMatch(match, 0) for match in own_matches]
+        for reading in alike:  # an entry's folded key, or only a deletion of a longer one
+            entries = self._by_folded.get(folded[reading], ())
+            key = readings[reading]
+            found.extend(ReadingMatch(_equal_when_folded(key, e), reading) for e in entries)
+        return _best_per_entry(found)
+
+    def _each_reading(self, readings: Sequence[str]) -> list[ReadingMatch[E]]:
+        """``match_readings`` one reading at a time, for readings short keys are among."""
+        own = [ReadingMatch(match, 0) for match in self.match(readings[0])]
+        alike = [
+            ReadingMatch(match, reading)
+            for reading, key in enumerate(readings[1:], start=1)
+            for match in self.match_alike(key)
+        ]
+        return _best_per_entry([*own, *alike])
+
+    def _short_matches(self, plate_key: str) -> list[Match[E]]:
+        return [Match(e, MatchKind.EXACT, EXACT_SCORE) for e in self._short.get(plate_key, ())]
+
+    def _within_one_edit(
+        self, folded: str, deletions: Sequence[str], hit: Set[str]
+    ) -> tuple[bool, set[str]]:
+        """Whether an entry's folded key is the read's ``folded`` key, and the folded keys one
+        edit from it, among the probes ``hit`` of it and its ``deletions`` (by position).
+
+        A deletion probe finds keys one edit away, and also keys that lost a character at
+        another position (two edits: "7ABC" and "7BAC" both give "7BC"), most of what it finds
+        in a large list; knowing the position of the read's deletion, one slice comparison
+        tells them apart before anything is built."""
+        probes = self._probes
+        equal = False
+        one_off: set[str] = set()
+        if folded in hit:
+            for key in _keys(probes[folded]):
+                if key == folded:
+                    equal = True
+                else:  # a key one longer, with the character the read missed
+                    one_off.add(key)
+        for at, probe in enumerate(deletions):
+            if probe in hit:
+                for key in _keys(probes[probe]):
+                    # The probe itself (the read has a character extra), or a key as long as
+                    # the read's that differs from it at ``at`` only.
+                    if len(key) < len(folded) or (
+                        key != folded and key[:at] + key[at + 1 :] == probe
+                    ):
+                        one_off.add(key)
+        return equal, one_off
+
+    def _own_matches(
+        self, plate_key: str, folded: str, equal: bool, one_off: set[str]
+    ) -> list[Match[E]]:
+        """The matches of a read's own key: the entries of its ``folded`` key if ``equal``, and
+        those of the ``one_off`` folded keys, best first."""
+        entries = self._by_folded[folded] if equal else ()
+        matches = [_equal_when_folded(plate_key, entry) for entry in entries]
+        for key in one_off:
+            matches.extend(self._one_off(plate_key, folded, key))
+        matches.sort(key=lambda match: -match.score)
+        return matches
+
+    def _one_off(self, plate_key: str, folded: str, candidate: str) -> list[Match[E]]:
         matches: list[Match[E]] = []
-        for entry in entries:
+        for entry in self._by_folded[candidate]:
             aligned = _aligned_without_edit(plate_key, folded, entry.plate_key, candidate)
             if aligned is not None:
                 folds = _differences(*aligned)
@@ -177,28 +252,17 @@ class ReadingMatch(Generic[E]):
     reading: int
 
 
-def match_readings(index: EntryIndex[E], readings: Sequence[str]) -> list[ReadingMatch[E]]:
-    """The best match of each entry that any of ``readings`` (plate keys, the read's own first)
-    matches: the highest score, then the earliest reading.
-
-    The read's own text is matched every way; an alternative only exactly or by look-alikes,
-    the ways that alert: a recogniser's alternatives are its other guesses, and one character
-    off each of them would multiply the matches by chance for nothing that alerts. So an
-    alternative costs one ``translate`` and one look-up."""
-    own = [ReadingMatch(match, 0) for match in index.match(readings[0])] if readings else []
-    alike = [
-        ReadingMatch(match, reading)
-        for reading, key in enumerate(readings[1:], start=1)
-        for match in index.match_alike(key)
-    ]
-    if not alike:  # most reads: the read's own matches, best first already
-        return own
+def _best_per_entry(found: list[ReadingMatch[E]]) -> list[ReadingMatch[E]]:
+    """The best of ``found`` per entry, best first: the highest score, then the earliest
+    reading. ``found`` holds the own reading's matches first, best first already."""
+    if all(each.reading == 0 for each in found):  # most matched reads: nothing to merge
+        return found
     best: dict[int, ReadingMatch[E]] = {}
-    for found in (*own, *alike):
-        held = best.get(id(found.match.entry))
-        if held is None or found.match.score > held.match.score:
-            best[id(found.match.entry)] = found
-    return sorted(best.values(), key=lambda found: (-found.match.score, found.reading))
+    for each in found:
+        held = best.get(id(each.match.entry))
+        if held is None or each.match.score > held.match.score:
+            best[id(each.match.entry)] = each
+    return sorted(best.values(), key=lambda each: (-each.match.score, each.reading))
 
 
 def _fold_key(plate_key: str) -> str:
@@ -208,17 +272,25 @@ def _fold_key(plate_key: str) -> str:
 
 
 def _deletions(key: str) -> list[str]:
-    return [key[:i] + key[i + 1 :] for i in range(len(key))]
+    return [key[head] + key[tail] for head, tail in _cuts(len(key))]
 
 
-def _flatten(found: list[_Found]) -> set[str]:
-    keys: set[str] = set()
-    for hit in found:
-        if isinstance(hit, str):
-            keys.add(hit)
-        else:
-            keys.update(hit)
-    return keys
+@cache
+def _cuts(length: int) -> tuple[tuple[slice, slice], ...]:
+    """The slices that leave out each character of a key of ``length`` in turn: made once per
+    length, not twice per deletion of every read (a fifth of what a deletion costs)."""
+    return tuple((slice(None, at), slice(at + 1, None)) for at in range(length))
+
+
+def _fold_keys(plate_keys: Sequence[str]) -> list[str]:
+    """``_fold_key`` of each of ``plate_keys`` in one translation: a plate key holds letters
+    and digits only, so a space cannot occur in one."""
+    joined = " ".join(plate_keys).encode("ascii")
+    return joined.translate(FOLD_BYTES).decode("ascii").split(" ")
+
+
+def _keys(found: _Found) -> tuple[str, ...]:
+    return (found,) if isinstance(found, str) else found
 
 
 def _equal_when_folded(plate_key: str, entry: E) -> Match[E]:
@@ -239,8 +311,8 @@ def _aligned_without_edit(
     """The two raw keys, each without the one edit that turns one folded key into the other,
     so that what is left can be compared position by position; None if one edit does not do.
 
-    A probe hit may be two edits apart (the same deletion at different positions), hence the
-    check here rather than trust in the index.
+    ``EntryIndex`` passes only keys one edit apart; the check stays, as the alignment needs
+    the edit's kind and position anyway.
     """
     at = _first_difference(read_folded, entry_folded)
     if len(read_folded) == len(entry_folded):  # one character different

@@ -32,7 +32,7 @@ from platekeeper.config import AccessSettings
 from platekeeper.domain import PlateRead
 from platekeeper.domain.access import AccessSink
 from platekeeper.domain.gate import Basis, Person
-from platekeeper.domain.hit_tiers import TierRules, tier_of
+from platekeeper.domain.hit_tiers import TierRules, reading_keys, tier_of
 from platekeeper.domain.hotlists import (
     Alert,
     AlertSink,
@@ -42,11 +42,10 @@ from platekeeper.domain.hotlists import (
     OneOffPolicy,
     forbidden_list,
 )
-from platekeeper.domain.plates import normalise_plate_key
 from platekeeper.domain.scope import AgencyScope
 from platekeeper.domain.time import Clock
 from platekeeper.hotlists.chance import HitChance, ListChance, hit_chance
-from platekeeper.hotlists.entry_index import EntryIndex, Match, ReadingMatch, match_readings
+from platekeeper.hotlists.entry_index import EntryIndex, Match, ReadingMatch
 from platekeeper.hotlists.hits import Retroactive, RetroactiveMatch, make_hit
 from platekeeper.store import Store
 from platekeeper.store.protocols import ActiveEntry
@@ -84,7 +83,10 @@ class HotlistMatcher:
         self._snapshot: _Snapshot | None = None
         self._rebuild: threading.Thread | None = None
         self._held: list[PlateRead] = []
-        self._retroactive = Retroactive(store, access_log, clock, settings)
+        # Retroactive hits are tiered as live ones: a list set to ``auto`` by its chance here.
+        self._retroactive = Retroactive(
+            store, access_log, clock, settings, one_off_alerts=self.one_off_alerts
+        )
         # A list the applicable law forbids (its category, or its name under another) never
         # matches: its entries raise no hit and no alert (R20).
         self._forbidden = settings.catalogue().forbidden
@@ -194,10 +196,13 @@ class HotlistMatcher:
 
     def _match(self, reads: Sequence[PlateRead], index: EntryIndex[ActiveEntry]) -> None:
         now = self._clock.now()
+        candidates = self._tiers.candidates
         matched = [
             (read, found)
             for read in reads
-            for found in match_readings(index, self._readings(read))
+            for found in index.match_readings(
+                reading_keys(read.plate_key, read.candidates, candidates)
+            )
             if found.match.entry.expires_at is None or now < found.match.entry.expires_at
         ]
         if not matched:
@@ -211,11 +216,6 @@ class HotlistMatcher:
         )
         if alerting:
             self._alerts.publish(alerting)
-
-    def _readings(self, read: PlateRead) -> list[str]:
-        """The read's own key, then those of its first alternative readings."""
-        alternatives = read.candidates[: self._tiers.candidates]
-        return [read.plate_key, *(normalise_plate_key(c.plate_text) for c in alternatives)]
 
     def _alerts_for(
         self, matched: Sequence[tuple[PlateRead, ReadingMatch[ActiveEntry]]], now: datetime

@@ -19,7 +19,13 @@ from PIL import Image
 from platekeeper.app import create_app
 from platekeeper.config import Settings
 from platekeeper.domain import CameraKind
-from platekeeper.domain.hotlists import AlertLevel, Hotlist, HotlistEntry, ListSource
+from platekeeper.domain.hotlists import (
+    AlertLevel,
+    Hotlist,
+    HotlistEntry,
+    ListSource,
+    OneOffPolicy,
+)
 from platekeeper.edge.agent import Agent, EdgeOptions
 from platekeeper.recognition import EngineConfig, PlatePipeline, build_pipeline
 from platekeeper.services import Services
@@ -163,9 +169,14 @@ def start_agent(command: list[str], home: Path) -> subprocess.Popen[bytes]:
 
 
 def listed(
-    services: Services, plate: str, *, list_id: str = "stolen", covert: bool = False
+    services: Services,
+    plate: str,
+    *,
+    list_id: str = "stolen",
+    covert: bool = False,
+    one_off: OneOffPolicy = OneOffPolicy.AUTO,
 ) -> None:
-    """``plate`` on an active list of the agency."""
+    """``plate`` on an active list of the agency, its one-off matches alerting by ``one_off``."""
     now = datetime.now(UTC)
     services.store.hotlists.add(
         Hotlist(
@@ -177,6 +188,7 @@ def listed(
             alert_level=AlertLevel.CRITICAL,
             covert=covert,
             created_at=now - timedelta(days=3),
+            one_off=one_off,
         )
     )
     services.store.hotlist_entries.add(

@@ -131,3 +131,58 @@ def _edit_distance(a: str, b: str) -> int:
 def test_fold_maps_each_class_to_its_first_character() -> None:
     for group in CONFUSABLE_CLASSES:
         assert fold(group) == group[0] * len(group)
+
+
+def test_a_read_matching_nothing_through_any_reading_matches_nothing() -> None:
+    index = EntryIndex([entry("7ABC123")])
+    assert index.match_readings(["KXR4821", "KXR482L", "KXR4B21", "HXR4821"]) == []
+    assert index.match_readings([]) == []
+
+
+def test_a_read_whose_only_match_is_an_alternative_says_which_reading() -> None:
+    index = EntryIndex([entry("7ABC123")])
+    [found] = index.match_readings(["7XYZ128", "7XYZ12B", "7A8C123", "7ABC12B"])
+    assert (found.match.kind, found.match.folds, found.reading) == (MatchKind.CONFUSABLE, 1, 2)
+
+
+def test_an_alternative_one_character_off_does_not_match() -> None:
+    # Alternatives match exactly or by look-alikes only; "7ABC12" is one off, so is "7ABX123".
+    assert EntryIndex([entry("7ABC123")]).match_readings(["KXR4821", "7ABC12", "7ABX123"]) == []
+
+
+def test_the_best_match_of_an_entry_wins_then_the_earliest_reading() -> None:
+    index = EntryIndex([entry("7ABC123", "listed"), entry("KXR4821", "other")])
+    found = index.match_readings(["7ABC128", "KXR4821", "7ABC123", "7ABC123"])
+    assert [(f.match.entry.id, f.match.kind, f.reading) for f in found] == [
+        ("other", MatchKind.EXACT, 1),
+        ("listed", MatchKind.EXACT, 2),  # not the one-off of reading 0, nor reading 3
+    ]
+
+
+def test_a_short_key_among_the_readings_matches_exactly_only() -> None:
+    index = EntryIndex([entry("AB1", "short"), entry("7ABC123", "long")])
+    found = index.match_readings(["7ABC12", "AB1", "A81"])
+    assert [(f.match.entry.id, f.match.kind, f.reading) for f in found] == [
+        ("short", MatchKind.EXACT, 1),
+        ("long", MatchKind.ONE_OFF, 0),
+    ]
+
+
+def test_every_entry_within_one_edit_matches_and_no_other() -> None:
+    """Against a dense list (few characters, so most deletions collide at other positions),
+    the read's own key matches exactly the entries one edit away once folded."""
+    rng = random.Random(11)
+    alphabet = "AB08IL"
+
+    def plate() -> str:
+        return "".join(rng.choices(alphabet, k=rng.choice([4, 5, 6])))
+
+    listed = [entry(plate(), f"e{i}") for i in range(300)]
+    index = EntryIndex(listed)
+    for _ in range(500):
+        read = plate()
+        expected = {e.id for e in listed if _edit_distance(fold(read), fold(e.plate_key)) <= 1}
+        assert {m.entry.id for m in index.match(read)} == expected, read
+        # With an alternative, as at ingest: one that matches nothing, to leave the read's own.
+        found = index.match_readings([read, "XXXXX"])
+        assert {f.match.entry.id for f in found if f.reading == 0} == expected, read

@@ -27,6 +27,7 @@ from platekeeper.store.protocols import HitFilter
 from tests.access.conftest import RecordingSink
 from tests.conftest import NOW, POLICY_ASSUMED_COMPLETE, FixedClock
 from tests.hotlists.test_matcher import (
+    ANALYST,
     BASIS,
     LISTED,
     AlertRecorder,
@@ -212,3 +213,34 @@ def _desk(world: World) -> HitDesk:
 )
 def test_a_chance_is_said_in_words(chance: float, words: str) -> None:
     assert chance_words(chance, 20_000) == words
+
+
+@pytest.mark.parametrize(
+    ("one_off", "tier"),
+    [(OneOffPolicy.AUTO, HitTier.ALERT), (OneOffPolicy.RECORD, HitTier.LOWER)],  # a small list
+)
+def test_a_retroactive_one_off_hit_is_tiered_as_a_live_one(
+    tiered: Tiered, one_off: OneOffPolicy, tier: HitTier
+) -> None:
+    world = tiered.world(one_off=one_off)
+    assert world.send("8PRS349") == []  # read before its plate was listed
+    world.store.hotlist_entries.add([entry("8PRS345", "late-entry")])
+    world.matcher.reload()
+    (live,) = world.send("8PRS346")  # the same list, live, for comparison
+    found = world.matcher.match_stored(ANALYST, BASIS, "late-entry").hits
+    retroactive = {item.read.plate_key: item.hit for item in found}["8PRS349"]
+    assert (live.match_kind, live.tier) == (MatchKind.ONE_OFF, tier)
+    assert (retroactive.match_kind, retroactive.tier) == (MatchKind.ONE_OFF, tier)
+
+
+@pytest.mark.parametrize(("one_in", "tier"), [(10, HitTier.ALERT), (10_000, HitTier.LOWER)])
+def test_retroactive_matching_decides_auto_by_the_lists_chance(
+    tiered: Tiered, one_in: int, tier: HitTier
+) -> None:
+    world = tiered.world(TierRules(auto_one_off_one_in=one_in))
+    crowd(world.store, 3000)
+    assert world.send("8PRS349") == []
+    world.store.hotlist_entries.add([entry("8PRS345", "late-entry")])
+    world.matcher.reload()
+    found = world.matcher.match_stored(ANALYST, BASIS, "late-entry").hits
+    assert [(item.hit.match_kind, item.hit.tier) for item in found] == [(MatchKind.ONE_OFF, tier)]

@@ -20,6 +20,7 @@ as at ingest, so a retroactive hit is classified and scored exactly like a live 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -34,6 +35,7 @@ from platekeeper.domain.hotlists import (
     Hit,
     Hotlist,
     HotlistEntry,
+    MatchKind,
     OneOffPolicy,
     forbidden_list,
     refuse_forbidden_list,
@@ -95,11 +97,26 @@ def like_patterns(plate_key: str) -> set[str]:
     return different | extra | missing
 
 
+def stated_one_off_alerts(hotlist: Hotlist) -> bool:
+    """Whether one-off matches on ``hotlist`` alert by its setting alone, ``auto`` counted as
+    not alerting: for a retroactive match with no live matcher to estimate the list's chance."""
+    return hotlist.one_off is OneOffPolicy.ALERT
+
+
 class Retroactive:
     def __init__(
-        self, store: Store, access_log: AccessSink, clock: Clock, settings: AccessSettings
+        self,
+        store: Store,
+        access_log: AccessSink,
+        clock: Clock,
+        settings: AccessSettings,
+        *,
+        one_off_alerts: Callable[[Hotlist], bool] = stated_one_off_alerts,
     ) -> None:
+        """``one_off_alerts`` decides, as live matching does, whether a list's one-off matches
+        alert (``HotlistMatcher.one_off_alerts``, which decides ``auto`` by the list's chance)."""
         self._store = store
+        self._one_off_alerts = one_off_alerts
         self._clock = clock
         self._max_results = settings.max_results
         self._approval_beyond_days = settings.approval_beyond_days
@@ -201,13 +218,16 @@ class Retroactive:
         ]
         return RetroactiveMatch(entry, self._stored(hits), truncated, span.captured_from)
 
-    @staticmethod
     def _hit(
-        read: PlateRead, entry: HotlistEntry, hotlist: Hotlist, now: datetime, match: Match[Any]
+        self,
+        read: PlateRead,
+        entry: HotlistEntry,
+        hotlist: Hotlist,
+        now: datetime,
+        match: Match[Any],
     ) -> Hit:
-        """The hit, tiered as at ingest; a list set to decide one-off alerts by its size counts
-        as not alerting here (a search asks no chance estimate of the live index)."""
-        one_off_alerts = hotlist.one_off is OneOffPolicy.ALERT
+        """The hit, tiered as at ingest."""
+        one_off_alerts = match.kind is MatchKind.ONE_OFF and self._one_off_alerts(hotlist)
         tier = tier_of(match.kind, match.folds, one_off_alerts)
         return make_hit(read, entry, hotlist, now, kind=match.kind, score=match.score, tier=tier)
 
