@@ -949,7 +949,7 @@ class PurgeFigures:
     lookup_p99_during_ms: float
     lookups_during: int
     settle_s: float
-    """The settle after it: the plate index's counts owed by the day, in batches."""
+    """The settle after it: the day's gone reads deleted in batches, told to the summaries."""
     settled: int
     lookup_p99_settling_ms: float
     lookups_settling: int
@@ -1231,8 +1231,9 @@ def report(
             f" ({p.lookups_during} lookups), ratio {p.lookup_ratio:.2f}"
         )
         print(
-            f"settling the plate index after it: {p.settled:,} plates' counts in"
-            f" {p.settle_s:.2f} s; exact lookup p99 meanwhile {p.lookup_p99_settling_ms:.1f} ms"
+            f"settling it after (the gone reads deleted, told to the plate index and the daily"
+            f" counts): {p.settled:,} reads in {p.settle_s:.2f} s; exact lookup p99 meanwhile"
+            f" {p.lookup_p99_settling_ms:.1f} ms"
             f" ({p.lookups_settling} lookups), ratio {p.settle_lookup_ratio:.2f}"
         )
     if figures.compliance_s is not None and figures.transparency_s is not None:
