@@ -24,6 +24,7 @@ from platekeeper.domain.reads import ReadSubmission
 from platekeeper.domain.time import day_start
 from platekeeper.store import Store
 from platekeeper.store.protocols import ReadCursor, ReadQuery
+from platekeeper.store.sql.plate_index import FOLDED_ALPHABET, spelled_out
 from tests.conftest import NOW, make_agency, make_camera, make_read
 
 SEED = 17
@@ -132,6 +133,18 @@ def test_first_and_last_sightings_move_to_the_nearest_day_left_however_far(store
     assert_index_exact(store)
     index = _index(store)
     assert set(index) == {"7KEPT01", "7NEXT01", "7WEEK01", "7LAST01"}
+
+
+def test_a_pattern_of_one_length_is_spelled_out_into_folded_keys() -> None:
+    spelled = spelled_out(fold_confusables("7A_C12_"))
+    assert spelled is not None
+    assert len(spelled) == len(FOLDED_ALPHABET) ** 2 == 676
+    assert fold_confusables("7ABC128") in spelled
+    assert all(re.fullmatch("7A.CIZ.", key) for key in spelled)
+    # Any run of characters, or too many unknown ones, is left to the trigrams.
+    assert spelled_out("7AB%") is None
+    assert spelled_out("7A___") is None
+    assert spelled_out("7ABC123") is None
 
 
 def test_a_day_purged_whole_is_settled_to_exact_counts(store: Store) -> None:
@@ -367,6 +380,14 @@ def _queries(reads: list[PlateRead]) -> Iterator[ReadQuery]:
             yield ReadQuery(
                 plate_like=key[:2] + "_" + key[3:6] + "%", misread_tolerant=misread_tolerant
             )
+            # One length, a character or two unknown: spelled out into folded keys, with and
+            # without a run of three known characters, and too many unknown to spell out.
+            for like in (
+                key[:2] + "_" + key[3:-1] + "_",
+                key[0] + "_" + key[2] + "_" + key[4:],
+                key[:3] + "_" * (len(key) - 3),
+            ):
+                yield ReadQuery(plate_like=like, misread_tolerant=misread_tolerant)
         yield ReadQuery(plate_key=key, misread_tolerant=True)
         # A key and a pattern: both hold.
         yield ReadQuery(plate_key=key, plate_like="%" + key[-2:], misread_tolerant=True)

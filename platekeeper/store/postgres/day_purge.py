@@ -170,7 +170,10 @@ def _keep(transaction: PostgresTransaction, table: str, where: str, params: Sequ
 def _swap(connection: Connection, partition: Partition, *, kept: bool) -> None:
     """Detach the partition as a gone table; give the day a fresh one with ``reads_kept``."""
     if not _locked(
-        connection, sql.SQL("ALTER TABLE reads DETACH PARTITION {}").format(partition.table)
+        connection,
+        sql.SQL("ALTER TABLE {} DETACH PARTITION {}").format(
+            sql.Identifier(partition.schema, "reads"), partition.table
+        ),
     ):
         raise DayBusy(f"reads stayed locked: partition {partition.day} not detached")
     gone = f"{GONE_PREFIX}{partition.day:%Y%m%d}_{uuid.uuid4().hex[:8]}"

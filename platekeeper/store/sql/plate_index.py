@@ -16,6 +16,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from itertools import chain, product
+from string import ascii_uppercase, digits
 from typing import Any, NamedTuple
 
 from platekeeper.domain import PlateRead
@@ -196,15 +198,47 @@ class SqlPlateIndex(Repository):
             params.append(self._dialect.array(sorted(misread_keys(query.plate_key))))
         if query.plate_like is not None:
             folded = fold_confusables(query.plate_like)
-            # The trigram index finds candidates by the folded key; LIKE on the column itself
-            # then decides (SQLite's trigrams keep no positions), and on the raw key unless
-            # look-alikes are wanted.
-            conditions += [self._FOLDED_LIKE, "folded_key LIKE ?"]
-            params += [folded, folded]
+            spelled = spelled_out(folded)
+            # The folded keys a pattern of one length can only be, through the folded key's
+            # B-tree; else the trigram index finds candidates by the folded key. LIKE on the
+            # column itself then decides (SQLite's trigrams keep no positions), and on the raw
+            # key unless look-alikes are wanted.
+            if spelled is None:
+                conditions.append(self._FOLDED_LIKE)
+                params.append(folded)
+            else:
+                conditions.append(self._dialect.member("folded_key"))
+                params.append(self._dialect.array(spelled))
+            conditions.append("folded_key LIKE ?")
+            params.append(folded)
             if not query.misread_tolerant:
                 conditions.append("plate_key LIKE ?")
                 params.append(query.plate_like)
         return conditions, params
+
+
+FOLDED_ALPHABET = "".join(sorted({fold_confusables(c) for c in ascii_uppercase + digits}))
+"""The characters a folded plate key is written in."""
+MAX_SPELLED = 1_000
+"""Most keys a pattern is spelled out into (two unknown characters: 676)."""
+
+
+def spelled_out(folded_like: str) -> list[str] | None:
+    """Every folded key the folded ``LIKE`` pattern ``folded_like`` can match, when it has no
+    ``%`` and at most ``MAX_SPELLED`` of them: ``7A_C12_`` is 26 x 26 keys. None otherwise.
+
+    A witness's plate with a character or two unknown is the pattern a trigram index serves
+    worst: its known runs may be shorter than three characters (``7_B_12_``), and then no
+    trigram narrows it and the whole index is read. Spelled out, it is a few hundred probes of
+    the folded key's B-tree, whatever the store's size."""
+    blanks = folded_like.count("_")
+    if "%" in folded_like or not blanks or len(FOLDED_ALPHABET) ** blanks > MAX_SPELLED:
+        return None
+    parts = folded_like.split("_")
+    return [
+        "".join(chain.from_iterable(zip(parts, (*letters, ""), strict=True)))
+        for letters in product(FOLDED_ALPHABET, repeat=blanks)
+    ]
 
 
 def folded_sql(column: str) -> str:
