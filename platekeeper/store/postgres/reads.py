@@ -5,7 +5,9 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import psycopg
 from psycopg import errors, sql
@@ -13,7 +15,7 @@ from psycopg import errors, sql
 from platekeeper.domain import PlateRead
 from platekeeper.domain.holds import Exemptions
 from platekeeper.domain.ids import read_id_unix_ms
-from platekeeper.domain.time import EPOCH, ONE_DAY, day_start
+from platekeeper.domain.time import EPOCH, MICROSECOND, ONE_DAY, day_start
 from platekeeper.errors import NotFound
 from platekeeper.store.outcomes import all_created, classify_reads
 from platekeeper.store.postgres.database import PostgresDatabase
@@ -27,12 +29,13 @@ from platekeeper.store.protocols import (
     StoredRead,
 )
 from platekeeper.store.sql.database import Row
-from platekeeper.store.sql.plate_index import SqlPlateIndex
+from platekeeper.store.sql.plate_index import SeenPlate, SqlPlateIndex
 from platekeeper.store.sql.read_summaries import ReadSummaries, ReadSummary
 from platekeeper.store.sql.reads import (
     READ_COLUMNS,
     SqlReads,
     hit_read_sql,
+    read_query_sql,
     read_row,
     read_where_sql,
 )
@@ -120,6 +123,56 @@ class PostgresReads(SqlReads):
         # Swapped or gone: the day's partition is another table now, or none.
         self._partitions.forget([day])
         return outcome.purged
+
+    def _plates_sql(
+        self,
+        query: ReadQuery,
+        batch: list[SeenPlate],
+        oldest: datetime | None,
+        within: tuple[str, Row],
+    ) -> tuple[str, list[Any]]:
+        # Each plate's reads between its own first and last capture, a lateral probe per plate
+        # that run-time pruning confines to the days it was seen: one time range for the batch
+        # opened every day's partition for every plate, and most plates a pattern finds are
+        # cars seen once.
+        start = max((at for at in (query.captured_from, oldest) if at is not None), default=None)
+        keys: list[str] = []
+        firsts: list[datetime] = []
+        ends: list[datetime] = []
+        for plate in batch:
+            first = plate.first_seen if start is None else max(plate.first_seen, start)
+            end = plate.last_seen + MICROSECOND
+            if query.captured_before is not None:
+                end = min(end, query.captured_before)
+            if first < end:
+                keys.append(plate.plate_key)
+                firsts.append(first)
+                ends.append(end)
+        extra, extra_params = within
+        inner, inner_params = read_query_sql(
+            replace(
+                query,
+                plate_key=None,
+                plate_like=None,
+                misread_tolerant=False,
+                captured_from=None,
+                captured_before=None,
+            ),
+            "captured_at, id",
+            time=POSTGRES.time,
+            within=(
+                " AND plate_key = seen.plate AND captured_at >= seen.first_at"
+                f" AND captured_at < seen.end_at{extra}",
+                extra_params,
+            ),
+        )
+        return (
+            "SELECT found.captured_at, found.id FROM unnest(?::text[], ?::timestamptz[],"
+            " ?::timestamptz[]) AS seen(plate, first_at, end_at)"
+            f" CROSS JOIN LATERAL ({inner}) AS found"
+            " ORDER BY found.captured_at DESC, found.id DESC LIMIT ?",
+            [keys, firsts, ends, *inner_params, query.limit],
+        )
 
     def settle_summaries(self, limit: int) -> int:
         with self._pg.connection() as connection:
