@@ -87,7 +87,11 @@ def web_settings(web_settings: Settings, tiles_file: Path | None) -> Settings:
 
 def get(web_app: WebApp, path: str, **headers: str) -> httpx.Response:
     officer = web_app.person(Role.OFFICER)
-    return httpx.get(f"{web_app.base_url}{path}", headers={**officer.headers, **headers})
+    # A fresh app's first request may wait on a loaded machine: as long as a browser test's
+    # page load (tests/web/conftest.py), not httpx's 5 s.
+    return httpx.get(
+        f"{web_app.base_url}{path}", headers={**officer.headers, **headers}, timeout=30
+    )
 
 
 def test_a_tile_is_served_from_the_file_with_rows_counted_from_the_north(
