@@ -34,7 +34,6 @@ import logging
 import time
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
 
@@ -65,17 +64,9 @@ class DayBusy(Exception):
     day's reads instead."""
 
 
-@dataclass(frozen=True, slots=True)
-class DayOutcome:
-    """What emptying one day did."""
-
-    purged: PurgedReads
-    dropped: bool
-
-
 def purge_day(
     connection: Connection, partition: Partition, doomed: tuple[str, Sequence[Any]]
-) -> DayOutcome:
+) -> PurgedReads:
     """Take the reads of ``partition`` that meet ``doomed`` (a condition on ``reads``, written
     with ``?`` marks) out of ``reads`` into a gone table for ``settle``, keeping the rest, in one
     transaction; raises ``DayBusy`` (nothing done) when a lock is not granted in time."""
@@ -86,18 +77,20 @@ def purge_day(
     due, empty = left if left is not None else (True, False)
     if not due and not empty:
         # A past day holding only what it keeps, as every purged day does: left untouched.
-        return DayOutcome(NOTHING, dropped=False)
+        return NOTHING
     with connection.transaction():
         connection.execute(sql.SQL("LOCK TABLE {} IN SHARE MODE").format(partition.table))
         kept = _keep(transaction, table, where, params)
         gone = connection.execute(_GONE.format(table=partition.table)).fetchone()
         if gone is None or not gone[0]:
             # Nothing of the day is due: an empty day goes, a day of kept reads stays as it is.
-            return DayOutcome(NOTHING, dropped=not kept and _drop(connection, partition))
+            if not kept:
+                _drop(connection, partition)
+            return NOTHING
         if kept:
             connection.execute(_DELETE_KEPT.format(table=partition.table))
         _swap(connection, partition, kept=kept > 0)
-    return DayOutcome(purged_of(gone), dropped=not kept)
+    return purged_of(gone)
 
 
 def gone_tables(connection: Connection) -> list[sql.Identifier]:

@@ -116,13 +116,13 @@ class PostgresReads(SqlReads):
             if partition is None:
                 return NOTHING
             try:
-                outcome = purge_day(connection, partition, doomed)
+                purged = purge_day(connection, partition, doomed)
             except DayBusy:
                 logger.info("read partition %s stayed locked: purged in batches instead", day)
                 return NOTHING
         # Swapped or gone: the day's partition is another table now, or none.
         self._partitions.forget([day])
-        return outcome.purged
+        return purged
 
     def _plates_sql(
         self,
