@@ -1,14 +1,21 @@
-"""Plate recognition accuracy and speed on a folder of photos with a truth.csv.
+"""Plate recognition accuracy and speed on folders of photos with a truth.csv, engines side by side.
 
-    .venv/bin/python benchmarks/recognition.py ../shared/data/plates/us-dev --region us
-    .venv/bin/python benchmarks/recognition.py ../shared/data/plates/eu --region eu --speed
+    .venv/bin/python benchmarks/recognition.py ../shared/data/plates/us-dev \
+        ../shared/data/plates/eu:eu ../shared/data/plates/us-crops
+    .venv/bin/python benchmarks/recognition.py ../shared/data/plates/eu:eu --speed
     .venv/bin/python benchmarks/recognition.py DIR --compare-cmd 'alpr -c us -j {image}'
 
-truth.csv has columns file,x,y,w,h,plate. Exact match compares upper-case letters and digits;
-"folded" also counts O as 0 and I as 1; "within one edit" allows one insertion, deletion or
-substitution. Box recall counts a plate box found with IoU >= 0.3 against the truth's box.
-Times are in-process, per image, decoding included, after one warm-up image. ``--speed`` adds
-the one-core median and the throughput of two one-core worker processes ("both cores").
+Each folder may name its region after a colon (default ``--region``). Every engine in
+``--detectors`` reads every folder: ``ppocr-text`` (text found anywhere, then picked by rules)
+and ``platenet`` (PlateKeeper's plate detector, text read only on the plates it finds).
+
+truth.csv has columns file,x,y,w,h,plate (or file,plate for crops, with no box). Exact match
+compares upper-case letters and digits; "folded" also counts O as 0 and I as 1; "within one
+edit" allows one insertion, deletion or substitution. Box recall counts a truth box found with
+IoU >= 0.3; "not plate" is the share of images where the engine reported a plate whose box is
+no truth box (a false read). Times are in-process, per image, decoding included, after one
+warm-up image, on ``--threads`` threads (1: one core). ``--speed`` adds the throughput of two
+one-thread worker processes ("both cores").
 """
 
 from __future__ import annotations
@@ -39,7 +46,7 @@ BOX_IOU = 0.3
 @dataclass(frozen=True, slots=True)
 class Truth:
     file: str
-    box: Quad
+    box: Quad | None  # None for a crop that is all plate
     plate: str
 
 
@@ -56,18 +63,15 @@ class Outcome:
 def read_truth(folder: Path) -> list[Truth]:
     with (folder / "truth.csv").open(newline="", encoding="utf-8") as handle:
         return [
-            Truth(
-                row["file"],
-                box_quad(
-                    float(row["x"]),
-                    float(row["y"]),
-                    float(row["x"]) + float(row["w"]),
-                    float(row["y"]) + float(row["h"]),
-                ),
-                clean(row["plate"]),
-            )
-            for row in csv.DictReader(handle)
+            Truth(row["file"], _box(row), clean(row["plate"])) for row in csv.DictReader(handle)
         ]
+
+
+def _box(row: dict[str, str]) -> Quad | None:
+    if not row.get("w"):
+        return None
+    x, y = float(row["x"]), float(row["y"])
+    return box_quad(x, y, x + float(row["w"]), y + float(row["h"]))
 
 
 def clean(text: str) -> str:
@@ -152,12 +156,14 @@ class Scores:
     exact: float
     folded: float
     one_edit: float
-    box_recall: float
+    box_recall: float | None
+    not_plate: float | None
     median_ms: float
 
 
 def score(truths: Sequence[Truth], outcomes: Sequence[Outcome]) -> Scores:
     pairs = list(zip(truths, outcomes, strict=True))
+    boxed = all(t.box is not None for t in truths)
 
     def share(test: Callable[[Truth, Outcome], bool]) -> float:
         return 100.0 * sum(test(t, o) for t, o in pairs) / len(pairs)
@@ -166,18 +172,34 @@ def score(truths: Sequence[Truth], outcomes: Sequence[Outcome]) -> Scores:
         exact=share(lambda t, o: o.text == t.plate),
         folded=share(lambda t, o: fold(o.text) == fold(t.plate)),
         one_edit=share(lambda t, o: within_one_edit(o.text, t.plate)),
-        box_recall=share(lambda t, o: any(iou(b, t.box) >= BOX_IOU for b in o.boxes)),
+        box_recall=share(_found) if boxed else None,
+        not_plate=share(_false_read) if boxed else None,
         median_ms=statistics.median(o.ms for o in outcomes),
     )
 
 
+def _found(truth: Truth, outcome: Outcome) -> bool:
+    return truth.box is not None and any(iou(b, truth.box) >= BOX_IOU for b in outcome.boxes)
+
+
+def _false_read(truth: Truth, outcome: Outcome) -> bool:
+    return truth.box is not None and any(iou(b, truth.box) < BOX_IOU for b in outcome.boxes)
+
+
 def print_table(rows: list[tuple[str, Scores]]) -> None:
-    print(f"{'engine':<28} {'exact':>7} {'folded':>7} {'1-edit':>7} {'box':>7} {'median ms':>10}")
+    print(
+        f"{'engine':<34} {'exact':>7} {'folded':>7} {'1-edit':>7} {'box':>7} {'not plate':>9} "
+        f"{'median ms':>10}"
+    )
     for name, s in rows:
         print(
-            f"{name:<28} {s.exact:>6.1f}% {s.folded:>6.1f}% {s.one_edit:>6.1f}% "
-            f"{s.box_recall:>6.1f}% {s.median_ms:>10.0f}"
+            f"{name:<34} {s.exact:>6.1f}% {s.folded:>6.1f}% {s.one_edit:>6.1f}% "
+            f"{_percent(s.box_recall):>7} {_percent(s.not_plate):>9} {s.median_ms:>10.0f}"
         )
+
+
+def _percent(share: float | None) -> str:
+    return "n/a" if share is None else f"{share:.1f}%"
 
 
 def peak_memory_mib() -> float:
@@ -187,46 +209,61 @@ def peak_memory_mib() -> float:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("folder", type=Path)
-    parser.add_argument("--region", default="us", choices=["us", "eu", "br", "auto"])
-    parser.add_argument("--threads", type=int, default=2, help="threads for the timed run")
-    parser.add_argument("--speed", action="store_true", help="also one core and throughput")
-    parser.add_argument("--max-side", type=int, default=1280, help="detector input, pixels")
+    parser.add_argument("folders", nargs="+", help="FOLDER or FOLDER:REGION")
+    parser.add_argument("--region", default="us", choices=REGIONS)
+    parser.add_argument("--detectors", nargs="+", default=["ppocr-text", "platenet"])
+    parser.add_argument("--threads", type=int, default=1, help="threads for the timed run")
+    parser.add_argument("--speed", action="store_true", help="also throughput on both cores")
+    parser.add_argument("--max-side", type=int, default=1280, help="text detector input, px")
     parser.add_argument("--detector-path", type=Path, help="another text or plate detector")
     parser.add_argument("--limit", type=int, default=0, help="only the first N images")
     parser.add_argument("--misses", action="store_true", help="list the images read wrongly")
     parser.add_argument("--compare-cmd", help="another recogniser; {image} is the image path")
     args = parser.parse_args(argv)
 
-    truths = read_truth(args.folder)[: args.limit or None]
     load_before = os.getloadavg()[0]
-    config = EngineConfig(
-        region=args.region,
-        threads=args.threads,
-        detector_max_side=args.max_side,
-        detector_path=args.detector_path,
-    )
-    outcomes = run_engine(args.folder, truths, config)
-    rows = [(f"platekeeper ({args.threads} threads)", score(truths, outcomes))]
-    if args.compare_cmd:
-        rows.append(
-            ("compare-cmd", score(truths, run_command(args.folder, truths, args.compare_cmd)))
-        )
-    print(f"{args.folder}: {len(truths)} images, region {args.region}")
-    print_table(rows)
-    if args.speed:
-        one_core = run_engine(args.folder, truths, replace(config, threads=1))
-        print(f"median ms, one core: {statistics.median(o.ms for o in one_core):.0f}")
-        rate = throughput(args.folder, truths, replace(config, threads=1), 2)
-        print(f"images/s, both cores (2 one-thread workers): {rate:.2f}")
+    for folder, region in (_folder(spec, args.region) for spec in args.folders):
+        truths = read_truth(folder)[: args.limit or None]
+        rows = []
+        for detector in args.detectors:
+            config = EngineConfig(
+                detector_type=detector,
+                region=region,
+                threads=args.threads,
+                detector_max_side=args.max_side,
+                detector_path=args.detector_path,
+            )
+            outcomes = run_engine(folder, truths, config)
+            rows.append((f"{detector} ({args.threads} thread(s))", score(truths, outcomes)))
+            if args.speed:
+                rate = throughput(folder, truths, replace(config, threads=1), 2)
+                print(f"{folder} {detector}: {rate:.2f} images/s on both cores (2 workers)")
+            if args.misses:
+                _print_misses(detector, truths, outcomes)
+        if args.compare_cmd:
+            rows.append(
+                ("compare-cmd", score(truths, run_command(folder, truths, args.compare_cmd)))
+            )
+        print(f"{folder}: {len(truths)} images, region {region}")
+        print_table(rows)
     print(f"peak memory (this process): {peak_memory_mib():.0f} MiB")
     # Other work on the same cores slows every figure above: say how busy the machine was.
     print(f"load average (1 min) before: {load_before:.1f}, after: {os.getloadavg()[0]:.1f}")
-    if args.misses:
-        for truth, outcome in zip(truths, outcomes, strict=True):
-            if outcome.text != truth.plate:
-                print(f"  miss {truth.file}: want {truth.plate} got {outcome.text or '-'}")
     return 0
+
+
+REGIONS = ["us", "eu", "br", "auto"]
+
+
+def _folder(spec: str, default_region: str) -> tuple[Path, str]:
+    path, _, region = spec.rpartition(":") if spec.rsplit(":", 1)[-1] in REGIONS else (spec, "", "")
+    return Path(path), region or default_region
+
+
+def _print_misses(detector: str, truths: Sequence[Truth], outcomes: Sequence[Outcome]) -> None:
+    for truth, outcome in zip(truths, outcomes, strict=True):
+        if outcome.text != truth.plate:
+            print(f"  {detector} miss {truth.file}: want {truth.plate} got {outcome.text or '-'}")
 
 
 if __name__ == "__main__":

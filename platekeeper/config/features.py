@@ -19,10 +19,11 @@ class RecognitionSettings(Section):
     region: Literal["us", "eu", "br", "auto"] = Field(
         default="us", description="Plate formats that rank readings and fix look-alike characters."
     )
-    detector_type: Literal["ppocr-text", "yolo-onnx"] = Field(
+    detector_type: Literal["platenet", "ppocr-text", "yolo-onnx"] = Field(
         default="ppocr-text",
-        description="'ppocr-text' finds lines of text (shipped model); 'yolo-onnx' is a plate "
-        "detector of your own in YOLOv8 layout (detector_path).",
+        description="'platenet' finds plates with PlateKeeper's own detector and reads text "
+        "only on them; 'ppocr-text' finds lines of text anywhere (shipped model); 'yolo-onnx' "
+        "is a plate detector of your own in YOLOv8 layout (detector_path).",
     )
     detector_path: Path | None = Field(
         default=None, description="ONNX file for the detector; defaults to the shipped model."

@@ -116,9 +116,12 @@ class PlatePipeline:
         self, judged: _Judged, words: list[tuple[Detection, str]], width: int, height: int
     ) -> PlateResult:
         geometry = self._book.geometry
+        detection = judged.detection
         plate_quad = (
-            judged.detection.corners
-            if judged.detection.is_plate
+            detection.corners
+            if detection.is_plate
+            else detection.plate
+            if detection.plate is not None
             else scale_quad(
                 judged.detection.corners,
                 1 / geometry.text_width_share,
@@ -216,11 +219,12 @@ def _with_neighbours_joined(detections: list[Detection]) -> list[Detection]:
     joined = list(detections)
     for i, a in enumerate(detections):
         for b in detections[i + 1 :]:
-            if _same_line(a, b):
+            # Lines on two different plates are two plates, however close they stand.
+            if a.plate == b.plate and _same_line(a, b):
                 al, at, ar, ab = bounds(a.corners)
                 bl, bt, br, bb = bounds(b.corners)
                 quad = box_quad(min(al, bl), min(at, bt), max(ar, br), max(ab, bb))
-                joined.append(Detection(quad, min(a.score, b.score)))
+                joined.append(Detection(quad, min(a.score, b.score), plate=a.plate))
     return joined
 
 

@@ -29,6 +29,7 @@ class Detection:
     corners: Quad
     score: float
     is_plate: bool = False  # a plate detector's whole-plate box, not a line of text
+    plate: Quad | None = None  # for a line of text, the plate box it was found on, if known
 
 
 @dataclass(frozen=True, slots=True)

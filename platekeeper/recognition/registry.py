@@ -9,8 +9,10 @@ from typing import TypeVar
 
 from platekeeper.errors import InvalidInput
 from platekeeper.recognition.pipeline import PipelineOptions, PlatePipeline
+from platekeeper.recognition.plate_detector import PlateNetDetector
 from platekeeper.recognition.ppocr import CtcReader, PpOcrTextDetector
 from platekeeper.recognition.protocols import ALPHABET, Detector, Reader
+from platekeeper.recognition.text_on_plates import TextOnPlates
 from platekeeper.recognition.yolo import YoloPlateDetector
 
 T = TypeVar("T")
@@ -37,6 +39,11 @@ def _ppocr_detector(config: EngineConfig) -> Detector:
     )
 
 
+def _platenet_detector(config: EngineConfig) -> Detector:
+    plates = PlateNetDetector(config.detector_path, threads=config.threads)
+    return TextOnPlates(plates, PpOcrTextDetector(threads=config.threads))
+
+
 def _yolo_detector(config: EngineConfig) -> Detector:
     return YoloPlateDetector(_required(config.detector_path, "detector"), threads=config.threads)
 
@@ -60,6 +67,7 @@ def _required(path: Path | None, what: str) -> Path:
 
 
 DETECTORS: dict[str, Callable[[EngineConfig], Detector]] = {
+    "platenet": _platenet_detector,
     "ppocr-text": _ppocr_detector,
     "yolo-onnx": _yolo_detector,
 }
