@@ -1,6 +1,6 @@
 """Trains the plate detector shipped as ``platekeeper/recognition/models/platenet_detector.onnx``.
 
-    .venv/bin/python -m training.train_detector --epochs 30 --export \
+    .venv/bin/python -m training.train_detector --epochs 40 --export \
         platekeeper/recognition/models/platenet_detector.onnx
 
 Data: ``../shared/data/detector`` (Open Images photos, CC BY; its own "valid" split is kept
@@ -68,7 +68,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, nargs="+", default=list(DEFAULT_DATA))
     parser.add_argument("--out", type=Path, default=Path("training/runs/detector"))
-    parser.add_argument("--epochs", type=int, default=30)
+    parser.add_argument("--epochs", type=int, default=40)
     parser.add_argument("--max-steps", type=int, help="stop after this many steps (a smoke run)")
     parser.add_argument("--batch", type=int, default=12)
     parser.add_argument("--size", type=int, default=320, help="training crop side, pixels")
