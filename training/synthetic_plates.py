@@ -2,7 +2,8 @@
 
 The detector's photos are mostly European plates; pasting drawn US plates over the labelled
 plates of some samples teaches it the US look without a labelled US photo. Fonts: the open
-plate-like fonts of ``shared/data/fonts`` (SIL OFL 1.1), else Debian's DejaVu.
+plate-like fonts of ``shared/data/fonts`` (SIL OFL 1.1) and Debian's DejaVu; on a machine with
+neither, Pillow's own font, so that the script still runs.
 """
 
 from __future__ import annotations
@@ -42,8 +43,6 @@ def fonts() -> tuple[Path, ...]:
         for p in d.glob("*.[ot]tf")
         if not any(style in p.name for style in ("Serif", "Oblique", "Italic", "Mono", "Extra"))
     )
-    if not found:
-        raise FileNotFoundError(f"no fonts in {', '.join(map(str, FONT_DIRS))}")
     return tuple(found)
 
 
@@ -60,7 +59,9 @@ def render(rng: random.Random, aspect: float) -> Image.Image:
     return _us(rng, aspect) if aspect < 3.0 else _eu(rng, aspect)
 
 
-def _font(rng: random.Random, size: int) -> ImageFont.FreeTypeFont:
+def _font(rng: random.Random, size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    if not fonts():
+        return ImageFont.load_default(max(6, size))
     return ImageFont.truetype(str(rng.choice(fonts())), max(6, size))
 
 
