@@ -55,7 +55,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     torch.set_num_threads(args.threads)
+    for folder in args.data:
+        if not (folder / "labels.csv").is_file():
+            raise SystemExit(
+                f"{folder} has no labels.csv: pass --data folders of photos with boxes"
+            )
     train = [p for folder in args.data for p in read_folder(folder, "train")]
+    if not train:
+        raise SystemExit("no training photos: every photo of --data is in the validation split")
     valid = [p for folder in args.data for p in read_folder(folder, VALIDATION)]
     log.info("%d training photos, %d validation photos", len(train), len(valid))
     run = _Run(args, train, valid)

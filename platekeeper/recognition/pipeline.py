@@ -123,7 +123,7 @@ class PlatePipeline:
             else detection.plate
             if detection.plate is not None
             else scale_quad(
-                judged.detection.corners,
+                detection.corners,
                 1 / geometry.text_width_share,
                 1 / geometry.text_height_share,
             )

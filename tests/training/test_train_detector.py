@@ -92,3 +92,8 @@ def test_targets_paint_the_inner_plate_and_ignore_its_rim() -> None:
     assert weight[0, 0, 0] == 1.0
     tiny, _ = targets([(60.0, 60.0, 3.0, 2.0)], 128)
     assert tiny.sum() == 1.0  # a plate smaller than a cell still paints its centre
+
+
+def test_a_folder_without_boxes_is_refused_with_what_to_pass(tmp_path: Path) -> None:
+    with pytest.raises(SystemExit, match=r"has no labels\.csv"):
+        main(["--data", str(tmp_path), "--out", str(tmp_path / "run")])
