@@ -21,7 +21,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from platekeeper.recognition.images import load_image
-from training.detector_model import SHRINK, STRIDE
+from platekeeper.recognition.plate_detector import SHRINK, STRIDE
 from training.synthetic_plates import paste
 
 Box = tuple[float, float, float, float]  # x, y, width, height in pixels

@@ -1,9 +1,10 @@
 """The plate detector's network: a small encoder-decoder that paints where plates are.
 
 It outputs, at a quarter of the input's resolution, the probability that each cell lies in the
-inner part of a plate (the box shrunk to ``SHRINK`` of its width and height). Painting the inner
-part keeps two plates side by side apart; the runtime decoder
-(``platekeeper.recognition.plate_detector``) grows each painted blob back by the same factor.
+inner part of a plate (the box shrunk to ``SHRINK`` of its width and height). Painting the
+inner part keeps two plates side by side apart; the runtime decoder
+(``platekeeper.recognition.plate_detector``, which defines ``SHRINK`` and ``STRIDE`` for both)
+grows each painted blob back by the same factor.
 A segmentation head trains from scratch on a few thousand boxes far more easily than box
 regression, and decoding it is a few array operations.
 """
@@ -13,9 +14,6 @@ from __future__ import annotations
 import torch
 from torch import Tensor, nn
 from torch.nn import functional
-
-SHRINK = 0.7
-STRIDE = 4
 
 
 def _conv(inputs: int, outputs: int, stride: int = 1) -> nn.Sequential:

@@ -29,8 +29,10 @@ import torch
 from torch import Tensor
 from torch.nn import functional
 
+from platekeeper.recognition.geometry import box_quad, iou
 from platekeeper.recognition.plate_detector import PixelBox, plate_boxes, to_input
-from training.detector_data import VALIDATION, Augmenter, Box, Photo, Sample, read_folder
+from platekeeper.recognition.protocols import Quad
+from training.detector_data import VALIDATION, Augmenter, Photo, Sample, read_folder
 from training.detector_model import PlateNet
 
 log = logging.getLogger("train_detector")
@@ -213,32 +215,19 @@ def evaluate(model: PlateNet, photos: list[Photo], side: int, threshold: float =
     for photo in photos:
         batch, scale = to_input(photo.image, side)
         probability = model(torch.from_numpy(batch)).numpy()[0, 0]
-        boxes = [b for b in plate_boxes(probability, threshold) if b.score >= threshold]
-        scaled = [_scaled(b, scale) for b in boxes]
-        found += len(scaled)
-        truths += len(photo.boxes)
-        matched_truths += sum(any(_iou(t, b) >= MATCH_IOU for b in scaled) for t in photo.boxes)
-        matched_found += sum(any(_iou(t, b) >= MATCH_IOU for t in photo.boxes) for b in scaled)
+        boxes = [
+            _quad(b, scale) for b in plate_boxes(probability, threshold) if b.score >= threshold
+        ]
+        labelled = [box_quad(x, y, x + w, y + h) for x, y, w, h in photo.boxes]
+        found += len(boxes)
+        truths += len(labelled)
+        matched_truths += sum(any(iou(t, b) >= MATCH_IOU for b in boxes) for t in labelled)
+        matched_found += sum(any(iou(t, b) >= MATCH_IOU for t in labelled) for b in boxes)
     return Scores(matched_truths / max(1, truths), matched_found / max(1, found))
 
 
-def _scaled(box: PixelBox, scale: float) -> Box:
-    return (
-        box.left / scale,
-        box.top / scale,
-        (box.right - box.left) / scale,
-        (box.bottom - box.top) / scale,
-    )
-
-
-def _iou(a: Box, b: Box) -> float:
-    ax, ay, aw, ah = a
-    bx, by, bw, bh = b
-    inter = max(0.0, min(ax + aw, bx + bw) - max(ax, bx)) * max(
-        0.0, min(ay + ah, by + bh) - max(ay, by)
-    )
-    union = aw * ah + bw * bh - inter
-    return inter / union if union > 0 else 0.0
+def _quad(box: PixelBox, scale: float) -> Quad:
+    return box_quad(box.left / scale, box.top / scale, box.right / scale, box.bottom / scale)
 
 
 def export(model: PlateNet, path: Path) -> str:
