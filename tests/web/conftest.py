@@ -15,9 +15,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
 
 from platekeeper.app import create_app
 from platekeeper.config import Settings
@@ -166,15 +167,21 @@ def web_app(web_settings: Settings, web_port: int) -> Iterator[WebApp]:
     services.close()
 
 
-@pytest.fixture
-def page(browser: Browser, web_app: WebApp) -> Iterator[Page]:
-    context = browser.new_context(
-        base_url=web_app.base_url, viewport={"width": 1280, "height": 900}
-    )
+def new_context(browser: Browser, **options: Any) -> BrowserContext:
+    """A browser context with the suite's waits: every test's context comes from here."""
+    context = browser.new_context(**options)
     context.set_default_timeout(10_000)
     # A page load waits for its styles, scripts and fonts; on a loaded two-core CI machine a
-    # fresh app's first load once took over 10 s, so navigation alone gets more room.
+    # fresh app's first load has taken over 10 s, so navigation alone gets more room.
     context.set_default_navigation_timeout(30_000)
+    return context
+
+
+@pytest.fixture
+def page(browser: Browser, web_app: WebApp) -> Iterator[Page]:
+    context = new_context(
+        browser, base_url=web_app.base_url, viewport={"width": 1280, "height": 900}
+    )
     opened = context.new_page()
     problems: list[str] = []
     opened.on("pageerror", lambda error: problems.append(str(error)))

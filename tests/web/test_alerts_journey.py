@@ -24,7 +24,7 @@ from platekeeper.hotlists.service import Editor
 from platekeeper.http.auth import SESSION_COOKIE
 from platekeeper.store.protocols import AccessFilter, HitFilter
 from platekeeper.web.pages.alert_list import PAGE_SIZE
-from tests.web.conftest import WebApp, shoot
+from tests.web.conftest import WebApp, new_context, shoot
 from tests.web.test_accessibility import AUDIT_SCRIPT
 from tests.web.test_alerts import CASE, PURPOSE, open_alerts
 from tests.web.test_screen_lock import wait_for_listener
@@ -121,7 +121,7 @@ def list_loads(web_app: WebApp) -> list[Any]:
 def test_the_officer_sees_the_newest_first_grouped_filtered_and_paged(
     browser: Browser, shift: WebApp
 ) -> None:
-    context = browser.new_context(base_url=shift.base_url, viewport={"width": 1366, "height": 900})
+    context = new_context(browser, base_url=shift.base_url, viewport={"width": 1366, "height": 900})
     page = context.new_page()
     images: list[str] = []
 
@@ -228,7 +228,8 @@ def test_a_filter_the_form_never_offers_is_refused_in_words(page: Page, shift: W
 
 
 def test_on_a_phone_the_alerts_fit_the_screen(browser: Browser, shift: WebApp) -> None:
-    context = browser.new_context(
+    context = new_context(
+        browser,
         base_url=shift.base_url,
         viewport={"width": 390, "height": 844},
         is_mobile=True,

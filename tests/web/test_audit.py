@@ -17,7 +17,7 @@ from platekeeper.store.sqlite import SqliteStore
 from platekeeper.web.pages.audit import PAGE_SIZE
 from tests.api.people import CONSOLE, PASSWORD
 from tests.audit.conftest import RawSql, make_event
-from tests.web.conftest import WebApp, shoot, sign_in
+from tests.web.conftest import WebApp, new_context, shoot, sign_in
 
 PLATE = "9QZX417"
 """A plate found nowhere else on the pages: any occurrence is a leak."""
@@ -196,8 +196,8 @@ def test_the_log_filtered_by_a_persons_name_fits_at_1366(browser: Browser, web_a
     web_app.services.access_log.record(make_event(1, at=evening, username="dkim"))
     web_app.services.access_log.record(make_event(3, at=night, username="dkim"))
     web_app.services.access_log.record(make_event(2, at=night, username="avery"))
-    context = browser.new_context(
-        base_url=web_app.base_url, viewport={"width": 1366, "height": 900}
+    context = new_context(
+        browser, base_url=web_app.base_url, viewport={"width": 1366, "height": 900}
     )
     page = context.new_page()
     try:

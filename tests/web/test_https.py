@@ -16,7 +16,7 @@ from platekeeper.http.tls import ReloadingCertificate
 from tests.api.people import Person, staff
 from tests.conftest import NOW, FixedClock, build_test_services, make_agency
 from tests.tls.conftest import make_lab_certificate, serving
-from tests.web.conftest import sign_in
+from tests.web.conftest import new_context, sign_in
 
 
 @dataclass
@@ -44,7 +44,7 @@ def test_signing_in_over_https_keeps_the_session_cookie_secure(
     browser: Browser, https_app: HttpsApp
 ) -> None:
     # The lab certificate is self-signed: Chromium is told to accept it, as a tester would.
-    context = browser.new_context(base_url=https_app.base_url, ignore_https_errors=True)
+    context = new_context(browser, base_url=https_app.base_url, ignore_https_errors=True)
     try:
         page = context.new_page()
         login = page.goto("/login")

@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import Browser, Page, ViewportSize
 
 from platekeeper.domain.people import Role
-from tests.web.conftest import SCREENSHOTS, WebApp, sign_in
+from tests.web.conftest import SCREENSHOTS, WebApp, new_context, sign_in
 from tests.web.test_accessibility import AUDIT_SCRIPT
 from tests.web.test_dashboard import LISTED, lists_of
 
@@ -84,8 +84,9 @@ def open_as(
     viewport: ViewportSize,
     scheme: Literal["light", "dark"] = "light",
 ) -> Page:
-    context = browser.new_context(base_url=web_app.base_url, viewport=viewport, color_scheme=scheme)
-    context.set_default_timeout(10_000)
+    context = new_context(
+        browser, base_url=web_app.base_url, viewport=viewport, color_scheme=scheme
+    )
     page = context.new_page()
     if role is not None:
         sign_in(page, web_app.person(role))

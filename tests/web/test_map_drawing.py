@@ -13,7 +13,7 @@ from platekeeper.domain import GeoPoint
 from platekeeper.domain.geo import METRES_PER_DEGREE, GeoBox, GeoCircle, parse_area
 from platekeeper.domain.people import Role
 from platekeeper.store.protocols import AccessFilter
-from tests.web.conftest import CAMERA_SPOT, WebApp, shoot, sign_in
+from tests.web.conftest import CAMERA_SPOT, WebApp, new_context, shoot, sign_in
 from tests.web.test_accessibility import AUDIT_SCRIPT
 
 PURPOSE = "stolen-vehicle"
@@ -176,10 +176,9 @@ def test_clearing_empties_the_area_fields(page: Page, web_app: WebApp) -> None:
 
 @pytest.fixture
 def phone(browser: Browser, web_app: WebApp) -> Iterator[Page]:
-    context = browser.new_context(
-        base_url=web_app.base_url, viewport={"width": 390, "height": 844}, has_touch=True
+    context = new_context(
+        browser, base_url=web_app.base_url, viewport={"width": 390, "height": 844}, has_touch=True
     )
-    context.set_default_timeout(10_000)
     yield context.new_page()
     context.close()
 

@@ -16,7 +16,7 @@ from playwright.sync_api import Browser, BrowserContext, CDPSession, Page, expec
 
 from platekeeper.domain.people import Account
 from tests.accounts.conftest import PASSWORD, add_person
-from tests.web.conftest import WebApp, shoot
+from tests.web.conftest import WebApp, new_context, shoot
 
 
 class Browsing:
@@ -24,8 +24,7 @@ class Browsing:
 
     def __init__(self, browser: Browser, web_app: WebApp) -> None:
         base_url = web_app.base_url.replace("127.0.0.1", "localhost")
-        self.context: BrowserContext = browser.new_context(base_url=base_url)
-        self.context.set_default_timeout(10_000)
+        self.context: BrowserContext = new_context(browser, base_url=base_url)
         self.page: Page = self.context.new_page()
         self.problems: list[str] = []
         self.page.on("pageerror", lambda error: self.problems.append(str(error)))

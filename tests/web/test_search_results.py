@@ -18,7 +18,7 @@ from platekeeper.domain.people import Role
 from platekeeper.ingest.service import IngestItem
 from platekeeper.store.protocols import AccessFilter
 from tests.conftest import make_submission
-from tests.web.conftest import WebApp, shoot, sign_in
+from tests.web.conftest import WebApp, new_context, shoot, sign_in
 from tests.web.test_accessibility import AUDIT_SCRIPT
 from tests.web.test_search import CASE, PURPOSE, search, state_basis
 
@@ -49,10 +49,9 @@ def five_reads(web_app: WebApp) -> list[PlateRead]:
 
 def at_width(browser: Browser, web_app: WebApp, width: str) -> Page:
     viewport_width, height = WIDTHS[width]
-    context = browser.new_context(
-        base_url=web_app.base_url, viewport={"width": viewport_width, "height": height}
+    context = new_context(
+        browser, base_url=web_app.base_url, viewport={"width": viewport_width, "height": height}
     )
-    context.set_default_timeout(10_000)
     return context.new_page()
 
 

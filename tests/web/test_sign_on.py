@@ -27,7 +27,7 @@ from tests.api.people import CONSOLE, staff
 from tests.conftest import NOW, FixedClock, build_test_services, make_agency
 from tests.oidc import UNMAPPED_GROUP, DirectoryAccount, RealProvider, real_provider, with_sign_on
 from tests.ports import free_port, served
-from tests.web.conftest import shoot
+from tests.web.conftest import new_context, shoot
 
 
 class SignOnApp:
@@ -54,8 +54,7 @@ def sign_on_app(web_settings: Settings, tmp_path: Path) -> Iterator[SignOnApp]:
 
 @pytest.fixture
 def sso_page(browser: Browser, sign_on_app: SignOnApp) -> Iterator[Page]:
-    context = browser.new_context(base_url=sign_on_app.base_url)
-    context.set_default_timeout(15_000)
+    context = new_context(browser, base_url=sign_on_app.base_url)
     yield context.new_page()
     context.close()
 
