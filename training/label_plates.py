@@ -56,15 +56,16 @@ def candidates(root: Path = DETECTOR_DATA / "openimages-plates") -> list[PlateCr
     with (root / "labels.csv").open(newline="") as handle:
         rows = [r for r in csv.DictReader(handle) if int(float(r["w"])) >= MIN_WIDTH]
     crops = [
-        PlateCrop(
-            root / r["file"],
-            (round(float(r["x"])), round(float(r["y"])), round(float(r["w"])), round(float(r["h"]))),
-            r["file"] in valid,
-        )
+        PlateCrop(root / r["file"], _box(r), r["file"] in valid)
         for r in sorted(rows, key=lambda r: (r["file"], float(r["x"]), float(r["y"])))
     ]
-    random.Random(_SEED).shuffle(crops)
+    random.Random(_SEED).shuffle(crops)  # noqa: S311 - an order to label in, not a secret
     return crops
+
+
+def _box(row: dict[str, str]) -> tuple[int, int, int, int]:
+    x, y, w, h = (round(float(row[key])) for key in ("x", "y", "w", "h"))
+    return x, y, w, h
 
 
 def read_labels(path: Path = LABELS) -> dict[int, str]:
@@ -90,14 +91,17 @@ def mistakes(labels: dict[int, str], count: int) -> list[str]:
     return problems
 
 
-def sheet(crops: list[PlateCrop], start: int) -> Image.Image:
-    """``PER_SHEET`` crops from ``start``, two columns, each under its number."""
+def sheet(crops: list[PlateCrop], start: int, validation_only: bool = False) -> Image.Image:
+    """``PER_SHEET`` crops from number ``start`` on, two columns, each under its number."""
     tile_w, tile_h = _TILE
     rows = (PER_SHEET + 1) // 2
     canvas = Image.new("RGB", (2 * tile_w, rows * (tile_h + 18)), "white")
     draw = ImageDraw.Draw(canvas)
     font = ImageFont.load_default(14)
-    for offset, crop in enumerate(crops[start : start + PER_SHEET]):
+    numbered = [(n, c) for n, c in enumerate(crops) if n >= start]
+    if validation_only:
+        numbered = [(n, c) for n, c in numbered if c.validation]
+    for offset, (number, crop) in enumerate(numbered[:PER_SHEET]):
         left, top = (offset % 2) * tile_w, (offset // 2) * (tile_h + 18)
         image = crop.image()
         image.thumbnail((tile_w - 6, tile_h), Image.Resampling.LANCZOS)
@@ -105,7 +109,7 @@ def sheet(crops: list[PlateCrop], start: int) -> Image.Image:
             factor = min((tile_w - 6) / image.width, tile_h / image.height)
             size = (round(image.width * factor), round(image.height * factor))
             image = image.resize(size, Image.Resampling.BICUBIC)
-        draw.text((left + 4, top + 1), str(start + offset), fill="red", font=font)
+        draw.text((left + 4, top + 1), str(number), fill="red", font=font)
         canvas.paste(image, (left + 3, top + 18))
     return canvas
 
@@ -115,6 +119,7 @@ def main(argv: list[str] | None = None) -> None:
     commands = parser.add_subparsers(dest="command", required=True)
     draw = commands.add_parser("sheet", help="draw a numbered sheet of crops to read")
     draw.add_argument("--start", type=int, default=0)
+    draw.add_argument("--validation", action="store_true", help="only the validation split's")
     draw.add_argument("--out", type=Path, default=Path("training/runs/sheets"))
     commands.add_parser("check", help="count the labels and list their mistakes")
     args = parser.parse_args(argv)
@@ -122,8 +127,8 @@ def main(argv: list[str] | None = None) -> None:
     if args.command == "sheet":
         args.out.mkdir(parents=True, exist_ok=True)
         path = args.out / f"sheet-{args.start:04d}.png"
-        sheet(crops, args.start).save(path)
-        print(f"crops {args.start}..{args.start + PER_SHEET - 1} of {len(crops)}: {path}")
+        sheet(crops, args.start, args.validation).save(path)
+        print(f"{PER_SHEET} crops from number {args.start} of {len(crops)}: {path}")
         return
     labels = read_labels()
     for problem in mistakes(labels, len(crops)):

@@ -1,0 +1,304 @@
+"""Trains the plate reader shipped as ``platekeeper/recognition/models/plate_reader.onnx``.
+
+    .venv/bin/python -m training.train_reader --export \
+        platekeeper/recognition/models/plate_reader.onnx
+
+The reader is the PP-OCRv6 small recogniser of the rapidocr wheel (Apache-2.0) with a new last
+layer: the general one scores 18,710 characters of many scripts, this one scores the 36 plate
+characters and the CTC blank, trained on plate crops. It starts from the general layer's own
+weights for those characters, so training begins at the recogniser's reading and moves from it
+only as far as plate crops ask. The layers below stay as they are: their features, computed once
+per crop and cached in ``--out``, are all the training needs, which is why it runs in minutes on
+two cores. A run started again with the same ``--out`` reuses the features and goes on from the
+last epoch.
+
+Data: drawn plates (``training.plate_lines``) and real plate crops of the detector set
+(``shared/data/detector``, CC BY) labelled by eye in ``training/data/plate_texts.csv``. The real
+crops of the set's "valid" split are kept apart and only measured, with drawn ones; the epoch
+with the most of them read exactly is what ``--export`` writes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import onnx
+import onnxruntime as ort
+import torch
+from numpy.typing import NDArray
+from onnx import numpy_helper
+from torch import Tensor, nn
+from torch.nn import functional
+
+from platekeeper.recognition.decoding import best_path
+from platekeeper.recognition.ppocr import REC_MODEL, bundled_model, prepare_batch
+from platekeeper.recognition.protocols import ALPHABET, CharProbs
+from training.label_plates import PlateCrop, candidates, read_labels
+from training.plate_lines import Pixels, drawn_line, load_rgb, varied_crop
+
+log = logging.getLogger("train_reader")
+
+FEATURES = "p2o.pd_op.transpose.8.0"  # the recogniser's last features, before its last layer
+WEIGHT, BIAS = "linear_8.w_0", "linear_8.b_0"
+CLASSES = len(ALPHABET) + 1
+REAL_REPEATS = 10  # varied copies of each labelled training crop
+
+
+@dataclass(frozen=True, slots=True)
+class LineSet:
+    """Cached features of labelled crops: (N, T, C) padded, each crop's T, and its text."""
+
+    features: NDArray[np.float16]
+    lengths: NDArray[np.int64]
+    texts: list[str]
+
+    def save(self, path: Path) -> None:
+        partial = path.with_suffix(".partial.npz")
+        np.savez(partial, features=self.features, lengths=self.lengths, texts=np.array(self.texts))
+        partial.replace(path)
+
+    @classmethod
+    def load(cls, path: Path) -> LineSet:
+        with np.load(path) as saved:
+            return cls(saved["features"], saved["lengths"], [str(t) for t in saved["texts"]])
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    torch.set_num_threads(args.threads)
+    args.out.mkdir(parents=True, exist_ok=True)
+    recogniser = onnx.load(str(bundled_model(REC_MODEL)))
+    sets = _line_sets(args, recogniser)
+    run = _Run(args, sets, _initial_layer(recogniser))
+    run.fit()
+    if args.export is not None:
+        export(recogniser, run.best_layer(), args.export)
+        log.info("wrote %s", args.export)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--labels", type=Path, default=None, help="plate_texts.csv to use")
+    parser.add_argument("--out", type=Path, default=Path("training/runs/reader"))
+    parser.add_argument("--drawn", type=int, default=12_000, help="drawn crops to train on")
+    parser.add_argument("--drawn-valid", type=int, default=600)
+    parser.add_argument("--epochs", type=int, default=30)
+    parser.add_argument("--batch", type=int, default=128)
+    parser.add_argument("--lr", type=float, default=2e-3)
+    parser.add_argument("--seed", type=int, default=19)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--export", type=Path, help="write the best epoch's reader here as ONNX")
+    return parser
+
+
+def _line_sets(args: argparse.Namespace, recogniser: onnx.ModelProto) -> dict[str, LineSet]:
+    """Training, real validation and drawn validation crops, featurised once and cached."""
+    labels = read_labels(args.labels) if args.labels else read_labels()
+    crops = candidates()
+    labelled = [(crops[n], text) for n, text in sorted(labels.items()) if text]
+    if not labelled:
+        raise SystemExit("no labelled crops: label some with python -m training.label_plates")
+    rng = random.Random(args.seed)  # noqa: S311 - augmentation, not secrets
+    recipes: dict[str, Callable[[], Sequence[tuple[Any, str]]]] = {
+        "train": lambda: _training_crops(labelled, args.drawn, rng),
+        "valid-real": lambda: [(c.image(margin=0.05), t) for c, t in labelled if c.validation],
+        "valid-drawn": lambda: [drawn_line(rng) for _ in range(args.drawn_valid)],
+    }
+    session = _features_session(recogniser, args.threads)
+    sets: dict[str, LineSet] = {}
+    for name, recipe in recipes.items():
+        path = args.out / f"features-{name}.npz"
+        if not path.exists():
+            items = [(np.asarray(image, dtype=np.uint8), text) for image, text in recipe()]
+            log.info("computing features of %d %s crops", len(items), name)
+            featurise(session, items).save(path)
+        sets[name] = LineSet.load(path)
+        log.info("%s: %d crops", name, len(sets[name].texts))
+    return sets
+
+
+def _training_crops(
+    labelled: list[tuple[PlateCrop, str]], drawn: int, rng: random.Random
+) -> list[tuple[Pixels, str]]:
+    items = [drawn_line(rng) for _ in range(drawn)]
+    for crop, text in labelled:
+        if crop.validation:
+            continue
+        photo = load_rgb(str(crop.photo))
+        items += [(varied_crop(photo, crop.box, rng), text) for _ in range(REAL_REPEATS)]
+    rng.shuffle(items)
+    return items
+
+
+def _features_session(recogniser: onnx.ModelProto, threads: int) -> ort.InferenceSession:
+    inputs = [recogniser.graph.input[0].name]
+    cut = onnx.utils.Extractor(recogniser).extract_model(inputs, [FEATURES])
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads
+    return ort.InferenceSession(cut.SerializeToString(), options)
+
+
+def featurise(session: ort.InferenceSession, items: list[tuple[Pixels, str]]) -> LineSet:
+    """The recogniser's features of each crop, batched as the runtime batches them."""
+    ratios = [c.shape[1] / max(1, c.shape[0]) for c, _ in items]
+    order = sorted(range(len(items)), key=lambda i: ratios[i])
+    outputs: list[NDArray[np.float32]] = [np.zeros((0, 0), np.float32)] * len(items)
+    name = session.get_inputs()[0].name
+    for start in range(0, len(order), 16):
+        chunk = order[start : start + 16]
+        batch, _ = prepare_batch([items[i][0] for i in chunk])
+        features = session.run(None, {name: batch})[0]
+        for index, row in zip(chunk, features, strict=True):
+            outputs[index] = row
+    longest = max(o.shape[0] for o in outputs)
+    padded = np.zeros((len(items), longest, outputs[0].shape[1]), dtype=np.float16)
+    for index, row in enumerate(outputs):
+        padded[index, : row.shape[0]] = row
+    lengths = np.array([o.shape[0] for o in outputs], dtype=np.int64)
+    return LineSet(padded, lengths, [text for _, text in items])
+
+
+def _initial_layer(recogniser: onnx.ModelProto) -> nn.Linear:
+    """The recogniser's last layer cut down to blank + ``ALPHABET``."""
+    weights = {i.name: numpy_helper.to_array(i) for i in recogniser.graph.initializer}
+    meta = {p.key: p.value for p in recogniser.metadata_props}
+    characters = meta["character"].split("\n")
+    columns = [0] + [characters.index(c) + 1 for c in ALPHABET]
+    layer = nn.Linear(weights[WEIGHT].shape[0], CLASSES)
+    with torch.no_grad():
+        layer.weight.copy_(torch.from_numpy(weights[WEIGHT][:, columns].T.copy()))
+        layer.bias.copy_(torch.from_numpy(weights[BIAS][columns].copy()))
+    return layer
+
+
+class _Run:
+    """The last layer's training: resumable, keeping the best epoch on the validation crops."""
+
+    def __init__(self, args: argparse.Namespace, sets: dict[str, LineSet], layer: nn.Linear):
+        self.args, self.sets, self.layer = args, sets, layer
+        self.optimizer = torch.optim.AdamW(layer.parameters(), lr=args.lr, weight_decay=1e-4)
+        self.epoch, self.best = 0, -1.0
+        last = args.out / "last.pt"
+        if last.exists():
+            state = torch.load(last, weights_only=True)
+            self.layer.load_state_dict(state["layer"])
+            self.optimizer.load_state_dict(state["optimizer"])
+            self.epoch, self.best = int(state["epoch"]), float(state["best"])
+            log.info("going on from epoch %d", self.epoch)
+        elif not (args.out / "best.pt").exists():
+            torch.save({"layer": self.layer.state_dict(), "score": -1.0}, args.out / "best.pt")
+
+    def fit(self) -> None:
+        train = self.sets["train"]
+        generator = torch.Generator().manual_seed(self.args.seed)
+        for _ in range(self.epoch):  # the same shuffles as an unbroken run
+            torch.randperm(len(train.texts), generator=generator)
+        if self.epoch == 0:
+            log.info("before training: %s", self._measure())
+        while self.epoch < self.args.epochs:
+            order = torch.randperm(len(train.texts), generator=generator).tolist()
+            losses = [
+                self._step(train, order[i : i + self.args.batch])
+                for i in range(0, len(order), self.args.batch)
+            ]
+            self.epoch += 1
+            scores = self._measure()
+            score = scores["valid-real"] + scores["valid-drawn"] / 100
+            if score > self.best:
+                self.best = score
+                torch.save({"layer": self.layer.state_dict(), "score": score}, self._path("best"))
+            torch.save(
+                {
+                    "layer": self.layer.state_dict(),
+                    "optimizer": self.optimizer.state_dict(),
+                    "epoch": self.epoch,
+                    "best": self.best,
+                },
+                self._path("last"),
+            )
+            log.info("epoch %d: loss %.3f, %s", self.epoch, float(np.mean(losses)), scores)
+
+    def _path(self, name: str) -> Path:
+        return Path(self.args.out) / f"{name}.pt"
+
+    def _step(self, lines: LineSet, indices: list[int]) -> float:
+        features, lengths = _batch(lines, indices)
+        targets = [torch.tensor([ALPHABET.index(c) + 1 for c in lines.texts[i]]) for i in indices]
+        log_probs = functional.log_softmax(self.layer(features), dim=2).transpose(0, 1)
+        loss = functional.ctc_loss(
+            log_probs,
+            torch.cat(targets),
+            lengths,
+            torch.tensor([len(t) for t in targets]),
+            blank=0,
+            zero_infinity=True,
+        )
+        self.optimizer.zero_grad()
+        loss.backward()  # type: ignore[no-untyped-call]
+        self.optimizer.step()
+        return float(loss.item())
+
+    def _measure(self) -> dict[str, float]:
+        return {name: exact(self.layer, self.sets[name]) for name in ("valid-real", "valid-drawn")}
+
+    def best_layer(self) -> nn.Linear:
+        self.layer.load_state_dict(torch.load(self._path("best"), weights_only=True)["layer"])
+        return self.layer
+
+
+def _batch(lines: LineSet, indices: list[int]) -> tuple[Tensor, Tensor]:
+    lengths = torch.from_numpy(lines.lengths[indices])
+    longest = int(lengths.max())
+    features = torch.from_numpy(lines.features[indices, :longest].astype(np.float32))
+    return features, lengths
+
+
+def exact(layer: nn.Linear, lines: LineSet) -> float:
+    """Per cent of ``lines`` whose best path is their text exactly."""
+    right = 0
+    with torch.no_grad():
+        for start in range(0, len(lines.texts), 256):
+            indices = list(range(start, min(start + 256, len(lines.texts))))
+            features, lengths = _batch(lines, indices)
+            probs = functional.softmax(layer(features), dim=2).numpy()
+            for row, index in enumerate(indices):
+                reading = best_path(CharProbs(probs[row, : int(lengths[row])]))
+                right += reading.text == lines.texts[index]
+    return 100.0 * right / max(1, len(lines.texts))
+
+
+def export(recogniser: onnx.ModelProto, layer: nn.Linear, path: Path) -> None:
+    """The recogniser with ``layer`` as its last layer, naming its characters as PaddleOCR does."""
+    model = onnx.ModelProto()
+    model.CopyFrom(recogniser)
+    replacements = {
+        WEIGHT: layer.weight.detach().numpy().T.astype(np.float32),
+        BIAS: layer.bias.detach().numpy().astype(np.float32),
+    }
+    for index, initializer in enumerate(model.graph.initializer):
+        if initializer.name in replacements:
+            array = np.ascontiguousarray(replacements[initializer.name])
+            model.graph.initializer[index].CopyFrom(
+                numpy_helper.from_array(array, initializer.name)
+            )
+    model.graph.output[0].type.tensor_type.shape.dim[2].dim_value = CLASSES
+    del model.metadata_props[:]
+    entry = model.metadata_props.add()
+    entry.key, entry.value = "character", "\n".join(ALPHABET)
+    onnx.checker.check_model(model)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".partial")
+    onnx.save(model, str(partial))
+    partial.replace(path)
+
+
+if __name__ == "__main__":
+    main()
