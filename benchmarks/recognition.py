@@ -6,8 +6,11 @@
     .venv/bin/python benchmarks/recognition.py DIR --compare-cmd 'alpr -c us -j {image}'
 
 Each folder may name its region after a colon (default ``--region``). Every engine in
-``--detectors`` reads every folder: ``ppocr-text`` (text found anywhere, then picked by rules)
-and ``platenet`` (PlateKeeper's plate detector, text read only on the plates it finds).
+``--engines`` reads every folder; an engine is a detector and a reader, ``DETECTOR/READER``
+(the reader ``ppocr`` if left out). The default compares today's engine, ``ppocr-text/ppocr``
+(text found anywhere by the general recogniser, then picked by rules), with PlateKeeper's own
+parts: ``platenet`` (its plate detector, text read only on the plates it finds) and
+``ppocr-plates`` (the recogniser retrained for plate characters), each alone and together.
 
 truth.csv has columns file,x,y,w,h,plate (or file,plate for crops, with no box). Exact match
 compares upper-case letters and digits; "folded" also counts O as 0 and I as 1; "within one
@@ -220,7 +223,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folders", nargs="+", help="FOLDER or FOLDER:REGION")
     parser.add_argument("--region", default="us", choices=REGIONS)
-    parser.add_argument("--detectors", nargs="+", default=["ppocr-text", "platenet"])
+    parser.add_argument("--engines", nargs="+", default=ENGINES, help="DETECTOR[/READER] ...")
     parser.add_argument("--threads", type=int, default=1, help="threads for the timed run")
     parser.add_argument("--speed", action="store_true", help="also throughput on both cores")
     parser.add_argument("--max-side", type=int, default=1280, help="text detector input, px")
@@ -234,21 +237,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     for folder, region in (_folder(spec, args.region) for spec in args.folders):
         truths = read_truth(folder)[: args.limit or None]
         rows = []
-        for detector in args.detectors:
+        for engine in args.engines:
+            detector, _, reader = engine.partition("/")
             config = EngineConfig(
                 detector_type=detector,
+                reader_type=reader or "ppocr",
                 region=region,
                 threads=args.threads,
                 detector_max_side=args.max_side,
                 detector_path=args.detector_path,
             )
             outcomes = run_engine(folder, truths, config)
-            rows.append((f"{detector} ({args.threads} thread(s))", score(truths, outcomes)))
+            rows.append((f"{engine} ({args.threads} thread(s))", score(truths, outcomes)))
             if args.speed:
                 rate = throughput(folder, truths, replace(config, threads=1), 2)
-                print(f"{folder} {detector}: {rate:.2f} images/s on both cores (2 workers)")
+                print(f"{folder} {engine}: {rate:.2f} images/s on both cores (2 workers)")
             if args.misses:
-                _print_misses(detector, truths, outcomes)
+                _print_misses(engine, truths, outcomes)
         if args.compare_cmd:
             rows.append(
                 ("compare-cmd", score(truths, run_command(folder, truths, args.compare_cmd)))
@@ -262,6 +267,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 REGIONS = ["us", "eu", "br", "auto"]
+ENGINES = ["ppocr-text/ppocr", "ppocr-text/ppocr-plates", "platenet/ppocr", "platenet/ppocr-plates"]
 
 
 def _folder(spec: str, default_region: str) -> tuple[Path, str]:
@@ -269,10 +275,10 @@ def _folder(spec: str, default_region: str) -> tuple[Path, str]:
     return Path(path), region or default_region
 
 
-def _print_misses(detector: str, truths: Sequence[Truth], outcomes: Sequence[Outcome]) -> None:
+def _print_misses(engine: str, truths: Sequence[Truth], outcomes: Sequence[Outcome]) -> None:
     for truth, outcome in zip(truths, outcomes, strict=True):
         if outcome.text != truth.plate:
-            print(f"  {detector} miss {truth.file}: want {truth.plate} got {outcome.text or '-'}")
+            print(f"  {engine} miss {truth.file}: want {truth.plate} got {outcome.text or '-'}")
 
 
 if __name__ == "__main__":

@@ -40,7 +40,7 @@ from torch.nn import functional
 from platekeeper.recognition.decoding import best_path
 from platekeeper.recognition.ppocr import REC_MODEL, bundled_model, prepare_batch
 from platekeeper.recognition.protocols import ALPHABET, CharProbs
-from training.label_plates import PlateCrop, candidates, read_labels
+from training.label_plates import DETECTOR_DATA, LABELS, PlateCrop, candidates, read_labels
 from training.plate_lines import Pixels, drawn_line, load_rgb, varied_crop
 
 log = logging.getLogger("train_reader")
@@ -48,7 +48,6 @@ log = logging.getLogger("train_reader")
 FEATURES = "p2o.pd_op.transpose.8.0"  # the recogniser's last features, before its last layer
 WEIGHT, BIAS = "linear_8.w_0", "linear_8.b_0"
 CLASSES = len(ALPHABET) + 1
-REAL_REPEATS = 10  # varied copies of each labelled training crop
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +85,9 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--labels", type=Path, default=None, help="plate_texts.csv to use")
+    parser.add_argument("--data", type=Path, default=DETECTOR_DATA / "openimages-plates")
+    parser.add_argument("--labels", type=Path, default=LABELS, help="the crops' texts (CSV)")
+    parser.add_argument("--real-repeats", type=int, default=10, help="varied copies per crop")
     parser.add_argument("--out", type=Path, default=Path("training/runs/reader"))
     parser.add_argument("--drawn", type=int, default=12_000, help="drawn crops to train on")
     parser.add_argument("--drawn-valid", type=int, default=600)
@@ -101,14 +102,18 @@ def _parser() -> argparse.ArgumentParser:
 
 def _line_sets(args: argparse.Namespace, recogniser: onnx.ModelProto) -> dict[str, LineSet]:
     """Training, real validation and drawn validation crops, featurised once and cached."""
-    labels = read_labels(args.labels) if args.labels else read_labels()
-    crops = candidates()
+    if not (args.data / "labels.csv").is_file():
+        raise SystemExit(
+            f"{args.data} has no labels.csv: pass --data, a folder of the detector set"
+        )
+    labels = read_labels(args.labels)
+    crops = candidates(args.data)
     labelled = [(crops[n], text) for n, text in sorted(labels.items()) if text]
     if not labelled:
         raise SystemExit("no labelled crops: label some with python -m training.label_plates")
     rng = random.Random(args.seed)  # noqa: S311 - augmentation, not secrets
     recipes: dict[str, Callable[[], Sequence[tuple[Any, str]]]] = {
-        "train": lambda: _training_crops(labelled, args.drawn, rng),
+        "train": lambda: _training_crops(labelled, args.drawn, args.real_repeats, rng),
         "valid-real": lambda: [(c.image(margin=0.05), t) for c, t in labelled if c.validation],
         "valid-drawn": lambda: [drawn_line(rng) for _ in range(args.drawn_valid)],
     }
@@ -126,14 +131,14 @@ def _line_sets(args: argparse.Namespace, recogniser: onnx.ModelProto) -> dict[st
 
 
 def _training_crops(
-    labelled: list[tuple[PlateCrop, str]], drawn: int, rng: random.Random
+    labelled: list[tuple[PlateCrop, str]], drawn: int, repeats: int, rng: random.Random
 ) -> list[tuple[Pixels, str]]:
     items = [drawn_line(rng) for _ in range(drawn)]
     for crop, text in labelled:
         if crop.validation:
             continue
         photo = load_rgb(str(crop.photo))
-        items += [(varied_crop(photo, crop.box, rng), text) for _ in range(REAL_REPEATS)]
+        items += [(varied_crop(photo, crop.box, rng), text) for _ in range(repeats)]
     rng.shuffle(items)
     return items
 
