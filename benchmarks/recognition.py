@@ -7,10 +7,10 @@
 
 Each folder may name its region after a colon (default ``--region``). Every engine in
 ``--engines`` reads every folder; an engine is a detector and a reader, ``DETECTOR/READER``
-(the reader ``ppocr`` if left out). The default compares today's engine, ``ppocr-text/ppocr``
-(text found anywhere by the general recogniser, then picked by rules), with PlateKeeper's own
-parts: ``platenet`` (its plate detector, text read only on the plates it finds) and
-``ppocr-plates`` (the recogniser retrained for plate characters), each alone and together.
+(the reader ``ppocr`` if left out). The default compares today's engine, ``ppocr-text`` (text
+found anywhere, then picked by rules), with ``platenet`` (PlateKeeper's plate detector, text
+read only on the plates it finds). ``ctc-onnx`` reads with the model at ``--reader-path``, such
+as one that ``training/train_reader.py`` wrote.
 
 truth.csv has columns file,x,y,w,h,plate (or file,plate for crops, with no box). Exact match
 compares upper-case letters and digits; "folded" also counts O as 0 and I as 1; "within one
@@ -228,6 +228,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--speed", action="store_true", help="also throughput on both cores")
     parser.add_argument("--max-side", type=int, default=1280, help="text detector input, px")
     parser.add_argument("--detector-path", type=Path, help="another text or plate detector")
+    parser.add_argument("--reader-path", type=Path, help="the ctc-onnx reader's model")
     parser.add_argument("--limit", type=int, default=0, help="only the first N images")
     parser.add_argument("--misses", action="store_true", help="list the images read wrongly")
     parser.add_argument("--compare-cmd", help="another recogniser; {image} is the image path")
@@ -246,6 +247,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 threads=args.threads,
                 detector_max_side=args.max_side,
                 detector_path=args.detector_path,
+                reader_path=args.reader_path,
             )
             outcomes = run_engine(folder, truths, config)
             rows.append((f"{engine} ({args.threads} thread(s))", score(truths, outcomes)))
@@ -267,7 +269,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 REGIONS = ["us", "eu", "br", "auto"]
-ENGINES = ["ppocr-text/ppocr", "ppocr-text/ppocr-plates", "platenet/ppocr", "platenet/ppocr-plates"]
+ENGINES = ["ppocr-text/ppocr", "platenet/ppocr"]
 
 
 def _folder(spec: str, default_region: str) -> tuple[Path, str]:

@@ -28,11 +28,10 @@ class RecognitionSettings(Section):
     detector_path: Path | None = Field(
         default=None, description="ONNX file for the detector; defaults to the shipped model."
     )
-    reader_type: Literal["ppocr", "ppocr-plates", "ctc-onnx"] = Field(
+    reader_type: Literal["ppocr", "ctc-onnx"] = Field(
         default="ppocr",
-        description="'ppocr' reads with the shipped PP-OCRv6 model; 'ppocr-plates' with the "
-        "same model retrained here to read plate characters only (shipped); 'ctc-onnx' is a "
-        "plate recogniser of your own with CTC output (reader_path, reader_alphabet).",
+        description="'ppocr' reads with the shipped PP-OCRv6 model; 'ctc-onnx' is a plate "
+        "recogniser of your own with CTC output (reader_path, reader_alphabet).",
     )
     reader_path: Path | None = Field(
         default=None, description="ONNX file for the reader; defaults to the shipped model."

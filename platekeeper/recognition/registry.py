@@ -17,9 +17,6 @@ from platekeeper.recognition.yolo import YoloPlateDetector
 
 T = TypeVar("T")
 
-# PP-OCRv6 small with its last layer retrained for plate characters (training/train_reader.py).
-PLATE_READER = Path(__file__).parent / "models" / "ppocr_plate_reader.onnx"
-
 
 @dataclass(frozen=True, slots=True)
 class EngineConfig:
@@ -55,10 +52,6 @@ def _ppocr_reader(config: EngineConfig) -> Reader:
     return CtcReader(config.reader_path, threads=config.threads)
 
 
-def _plate_reader(config: EngineConfig) -> Reader:
-    return CtcReader(config.reader_path or PLATE_READER, threads=config.threads)
-
-
 def _ctc_reader(config: EngineConfig) -> Reader:
     path = _required(config.reader_path, "reader")
     return CtcReader(path, characters=config.reader_alphabet, threads=config.threads)
@@ -80,7 +73,6 @@ DETECTORS: dict[str, Callable[[EngineConfig], Detector]] = {
 }
 READERS: dict[str, Callable[[EngineConfig], Reader]] = {
     "ppocr": _ppocr_reader,
-    "ppocr-plates": _plate_reader,
     "ctc-onnx": _ctc_reader,
 }
 
