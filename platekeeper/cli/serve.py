@@ -18,7 +18,6 @@ import uvicorn
 from starlette.types import ASGIApp
 
 from platekeeper.accounts.sweeper import AccountSweeper
-from platekeeper.app import create_app
 from platekeeper.audit import PeriodicCheckpointer
 from platekeeper.cli.console import out
 from platekeeper.config import ServerSettings, Settings
@@ -159,6 +158,10 @@ def run_server(services: Services, listening: Listening) -> None:
     configure_logging(settings.log_level)
     for warning in [*file_warnings(settings), *_certificate_warnings(listening.certificate)]:
         logger.warning(warning)
+    # Imported here: building the routes takes about a second, which every other command of
+    # the console (each a process of its own) would otherwise pay at start.
+    from platekeeper.app import create_app  # noqa: PLC0415
+
     config = server_config(create_app(services), settings, listening.certificate)
     audit = settings.audit
     checkpointer = PeriodicCheckpointer(
