@@ -16,7 +16,6 @@ from platekeeper.cli.context import state
 from platekeeper.cli.recognize import Region, engine_config
 from platekeeper.cli.serve import configure_logging
 from platekeeper.edge.agent import Agent, EdgeOptions, require_source
-from platekeeper.edge.page import serve_page
 from platekeeper.errors import InvalidInput
 from platekeeper.recognition import build_pipeline
 
@@ -105,6 +104,9 @@ def run(
 
     signal.signal(signal.SIGTERM, stopping)
     signal.signal(signal.SIGINT, stopping)
+    # The page's web framework is imported only when a page is asked for, as in serve.
+    from platekeeper.edge.page import serve_page  # noqa: PLC0415
+
     page = serve_page(agent, page_port) if page_port else None
     out.print(f"edge agent: capturing from {source}, queue in {data}")
     try:
