@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import logging
 import random
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,7 +43,9 @@ from onnx import numpy_helper
 from torch import Tensor, nn
 from torch.nn import functional
 
+from platekeeper.recognition import EngineConfig, build_pipeline
 from platekeeper.recognition.decoding import best_path
+from platekeeper.recognition.images import load_image
 from platekeeper.recognition.ppocr import REC_MODEL, bundled_model, prepare_batch
 from platekeeper.recognition.protocols import ALPHABET, CharProbs
 from training.label_plates import DETECTOR_DATA, LABELS, PlateCrop, candidates, read_labels
@@ -86,6 +89,16 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args.export is not None:
         export(recogniser, run.best_layer(), args.export)
         log.info("wrote %s", args.export)
+        validation = [(c, t) for c, t in _labelled(args) if c.validation]
+        for name, reader in (("general recogniser", None), ("this reader", args.export)):
+            first, anywhere = read_in_photos(validation, reader)
+            log.info(
+                "validation photos, %s: %d of %d labelled plates read first, %d anywhere",
+                name,
+                first,
+                len(validation),
+                anywhere,
+            )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -96,7 +109,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--out", type=Path, default=Path("training/runs/reader"))
     parser.add_argument("--drawn", type=int, default=12_000, help="drawn crops to train on")
     parser.add_argument("--drawn-valid", type=int, default=600)
-    parser.add_argument("--epochs", type=int, default=30)
+    parser.add_argument("--epochs", type=int, default=40)
     parser.add_argument("--batch", type=int, default=128)
     parser.add_argument("--lr", type=float, default=2e-3)
     parser.add_argument("--seed", type=int, default=19)
@@ -107,15 +120,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _line_sets(args: argparse.Namespace, recogniser: onnx.ModelProto) -> dict[str, LineSet]:
     """Training, real validation and drawn validation crops, featurised once and cached."""
-    if not (args.data / "labels.csv").is_file():
-        raise SystemExit(
-            f"{args.data} has no labels.csv: pass --data, a folder of the detector set"
-        )
-    labels = read_labels(args.labels)
-    crops = candidates(args.data)
-    labelled = [(crops[n], text) for n, text in sorted(labels.items()) if text]
-    if not labelled:
-        raise SystemExit("no labelled crops: label some with python -m training.label_plates")
+    labelled = _labelled(args)
     rng = random.Random(args.seed)  # noqa: S311 - augmentation, not secrets
     recipes: dict[str, Callable[[], Sequence[tuple[Any, str]]]] = {
         "train": lambda: _training_crops(labelled, args.drawn, args.real_repeats, rng),
@@ -133,6 +138,40 @@ def _line_sets(args: argparse.Namespace, recogniser: onnx.ModelProto) -> dict[st
         sets[name] = LineSet.load(path)
         log.info("%s: %d crops", name, len(sets[name].texts))
     return sets
+
+
+def _labelled(args: argparse.Namespace) -> list[tuple[PlateCrop, str]]:
+    if not (args.data / "labels.csv").is_file():
+        raise SystemExit(f"{args.data} has no labels.csv: pass --data, a detector-set folder")
+    crops = candidates(args.data)
+    labelled = [(crops[n], text) for n, text in sorted(read_labels(args.labels).items()) if text]
+    if not labelled:
+        raise SystemExit("no labelled crops: label some with python -m training.label_plates")
+    return labelled
+
+
+def read_in_photos(labelled: list[tuple[PlateCrop, str]], reader: Path | None) -> tuple[int, int]:
+    """How many labelled plates the whole pipeline reads in their photos: first, and at all.
+
+    The crops' own scores say how a reader reads a plate it is handed; this says what it does
+    beside the text detector and the rules that weigh its readings, as PlateKeeper runs it.
+    """
+    config = EngineConfig(
+        reader_type="ppocr" if reader is None else "ctc-onnx",
+        reader_path=reader,
+        region="auto",
+        threads=2,
+    )
+    pipeline = build_pipeline(config)
+    texts: defaultdict[Path, list[str]] = defaultdict(list)
+    for crop, text in labelled:
+        texts[crop.photo].append(text)
+    first = anywhere = 0
+    for photo, wanted in texts.items():
+        plates = [p.text for p in pipeline.recognise(load_image(photo)).plates]
+        first += sum(1 for text in wanted if plates[:1] == [text])
+        anywhere += sum(1 for text in wanted if text in plates)
+    return first, anywhere
 
 
 def _training_crops(
