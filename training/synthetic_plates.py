@@ -3,9 +3,8 @@
 The detector's photos are mostly European plates; pasting drawn US plates over the labelled
 plates of some samples teaches it the US look without a labelled US photo. The plate reader
 learns from drawn plates too (``training.plate_lines``), so each drawing knows its serial and
-where it lies. Fonts: the open
-plate-like fonts of ``shared/data/fonts`` (SIL OFL 1.1) and Debian's DejaVu; on a machine with
-neither, Pillow's own font, so that the script still runs.
+where it lies. Fonts: the open plate-like fonts of ``shared/data/fonts`` (SIL OFL 1.1) and
+Debian's DejaVu; on a machine with neither, Pillow's own font, so that the script still runs.
 """
 
 from __future__ import annotations
