@@ -26,6 +26,7 @@ with the most of them read exactly is what ``--export`` writes.
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import random
 from collections import defaultdict
@@ -121,6 +122,7 @@ def _parser() -> argparse.ArgumentParser:
 def _line_sets(args: argparse.Namespace, recogniser: onnx.ModelProto) -> dict[str, LineSet]:
     """Training, real validation and drawn validation crops, featurised once and cached."""
     labelled = _labelled(args)
+    _same_data(args, len(labelled))
     rng = random.Random(args.seed)  # noqa: S311 - augmentation, not secrets
     recipes: dict[str, Callable[[], Sequence[tuple[Any, str]]]] = {
         "train": lambda: _training_crops(labelled, args.drawn, args.real_repeats, rng),
@@ -138,6 +140,27 @@ def _line_sets(args: argparse.Namespace, recogniser: onnx.ModelProto) -> dict[st
         sets[name] = LineSet.load(path)
         log.info("%s: %d crops", name, len(sets[name].texts))
     return sets
+
+
+def _same_data(args: argparse.Namespace, labelled: int) -> None:
+    """Refuses to go on in ``--out`` with features made from other data than asked for now."""
+    made = {
+        "drawn": args.drawn,
+        "drawn_valid": args.drawn_valid,
+        "real_repeats": args.real_repeats,
+        "seed": args.seed,
+        "labelled": labelled,
+    }
+    record = args.out / "data.json"
+    if not record.exists():
+        record.write_text(json.dumps(made, indent=1))
+        return
+    before = json.loads(record.read_text())
+    if before != made:
+        raise SystemExit(
+            f"{args.out} holds features of other data ({before}, now {made}): "
+            "pass another --out, or the same data options as before"
+        )
 
 
 def _labelled(args: argparse.Namespace) -> list[tuple[PlateCrop, str]]:

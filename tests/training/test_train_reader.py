@@ -92,6 +92,17 @@ def test_training_caches_features_resumes_and_exports_a_reader_of_plate_characte
     assert np.allclose(output.probs.sum(axis=1), 1.0, atol=1e-4)
 
 
+def test_a_run_with_other_data_options_refuses_the_cached_features(
+    detector_set: Path, labels: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "run"
+    _train(detector_set, labels, out, epochs=1)
+    args = ["--data", str(detector_set), "--labels", str(labels), "--out", str(out)]
+
+    with pytest.raises(SystemExit, match="holds features of other data"):
+        main([*args, "--drawn", "25", "--drawn-valid", "4", "--real-repeats", "2"])
+
+
 def test_a_data_folder_without_boxes_is_refused_with_what_to_pass(tmp_path: Path) -> None:
     with pytest.raises(SystemExit, match=r"no labels\.csv: pass --data"):
         main(["--data", str(tmp_path), "--out", str(tmp_path / "run")])
