@@ -4,7 +4,7 @@ The detector set (``shared/data/detector``) boxes plates but gives no text. The 
 needs real crops with their text, to train on and to choose its epoch on, so a person reads
 them off sheets that this script draws::
 
-    python -m training.label_plates sheet --start 0          # writes a sheet of 16 crops
+    python -m training.label_plates sheet --start 0          # 16 crops not yet labelled
     # read them, then add one line per crop to training/data/plate_texts.csv:
     #   number,text    (text empty where the plate can't be read with certainty)
     python -m training.label_plates check                    # what is labelled, and mistakes
@@ -91,14 +91,20 @@ def mistakes(labels: dict[int, str], count: int) -> list[str]:
     return problems
 
 
-def sheet(crops: list[PlateCrop], start: int, validation_only: bool = False) -> Image.Image:
-    """``PER_SHEET`` crops from number ``start`` on, two columns, each under its number."""
+def sheet(
+    crops: list[PlateCrop],
+    start: int,
+    validation_only: bool = False,
+    skip: frozenset[int] = frozenset(),
+) -> Image.Image:
+    """``PER_SHEET`` crops from number ``start`` on, but those in ``skip``, two columns, each
+    under its number."""
     tile_w, tile_h = _TILE
     rows = (PER_SHEET + 1) // 2
     canvas = Image.new("RGB", (2 * tile_w, rows * (tile_h + 18)), "white")
     draw = ImageDraw.Draw(canvas)
     font = ImageFont.load_default(14)
-    numbered = [(n, c) for n, c in enumerate(crops) if n >= start]
+    numbered = [(n, c) for n, c in enumerate(crops) if n >= start and n not in skip]
     if validation_only:
         numbered = [(n, c) for n, c in numbered if c.validation]
     for offset, (number, crop) in enumerate(numbered[:PER_SHEET]):
@@ -127,7 +133,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.command == "sheet":
         args.out.mkdir(parents=True, exist_ok=True)
         path = args.out / f"sheet-{args.start:04d}.png"
-        sheet(crops, args.start, args.validation).save(path)
+        sheet(crops, args.start, args.validation, frozenset(read_labels())).save(path)
         print(f"{PER_SHEET} crops from number {args.start} of {len(crops)}: {path}")
         return
     labels = read_labels()
