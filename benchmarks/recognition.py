@@ -247,7 +247,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 threads=args.threads,
                 detector_max_side=args.max_side,
                 detector_path=args.detector_path,
-                reader_path=args.reader_path,
+                # Only a reader of one's own takes the file: ``ppocr`` is the shipped model.
+                reader_path=args.reader_path if reader == "ctc-onnx" else None,
             )
             outcomes = run_engine(folder, truths, config)
             rows.append((f"{engine} ({args.threads} thread(s))", score(truths, outcomes)))
