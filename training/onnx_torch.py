@@ -7,8 +7,7 @@ original one with other numbers in it. Only the operations PP-OCR's recogniser u
 an unknown one is refused by name. Batch normalisation uses its stored statistics: fine-tuning
 on small batches would only spoil them.
 
-``train_reader`` does not use it yet: it is the way to train the recogniser's deeper layers,
-which the first reader run (docs/recognition.md) showed a new last layer alone cannot replace.
+``train_reader`` trains the recogniser's neck with it.
 """
 
 from __future__ import annotations

@@ -1,21 +1,21 @@
-"""Trains a plate reader: PP-OCR's recogniser with its last layer retrained for plates.
+"""Trains a plate reader: PP-OCR's recogniser retrained for plates.
 
     .venv/bin/python -m training.train_reader --export training/runs/reader/plate_reader.onnx
     .venv/bin/python benchmarks/recognition.py DIR --engines ppocr-text/ppocr \
         ppocr-text/ctc-onnx --reader-path training/runs/reader/plate_reader.onnx
 
-Not shipped: the first run (docs/recognition.md, "The plate reader") read as many of the
-labelled validation plates as the general recogniser but fewer of us-dev's, so PlateKeeper goes
-on reading with the general one; this script is where the next try starts.
+Not shipped: neither run so far read us-dev better than the general recogniser
+(docs/recognition.md, "The plate reader"), so PlateKeeper goes on reading with the general one;
+this script is where the next try starts.
 
-The reader is the PP-OCRv6 small recogniser of the rapidocr wheel (Apache-2.0) with a new last
-layer: the general one scores 18,710 characters of many scripts, this one scores the 36 plate
-characters and the CTC blank, trained on plate crops. It starts from the general layer's own
-weights for those characters, so training begins at the recogniser's reading and moves from it
-only as far as plate crops ask. The layers below stay as they are: their features, computed once
-per crop and cached in ``--out``, are all the training needs, which is why it runs in minutes on
-two cores. A run started again with the same ``--out`` reuses the features and goes on from the
-last epoch.
+The general recogniser's last layer scores 18,710 characters of many scripts; the new one scores
+the 36 plate characters and the CTC blank, starting from the general layer's own weights for
+them, so training begins at the recogniser's reading. With ``--layers neck`` (the default) the
+neck below it, the sequence layers after the convolutional backbone, trains too, run in PyTorch
+by ``training.onnx_torch`` and written back into the same graph. The backbone stays as it is:
+its output, computed once per crop and cached in ``--out``, is all the training needs, which is
+why a run takes minutes on two cores. A run started again with the same ``--out`` reuses the
+cache and goes on from the last epoch.
 
 Data: drawn plates (``training.plate_lines``) and real plate crops of the detector set
 (``shared/data/detector``, CC BY) labelled by eye in ``training/data/plate_texts.csv``. The real
@@ -50,11 +50,13 @@ from platekeeper.recognition.images import load_image
 from platekeeper.recognition.ppocr import REC_MODEL, bundled_model, prepare_batch
 from platekeeper.recognition.protocols import ALPHABET, CharProbs
 from training.label_plates import DETECTOR_DATA, LABELS, PlateCrop, candidates, read_labels
+from training.onnx_torch import OnnxModule, write_weights
 from training.plate_lines import Pixels, drawn_line, load_rgb, varied_crop
 
 log = logging.getLogger("train_reader")
 
 FEATURES = "p2o.pd_op.transpose.8.0"  # the recogniser's last features, before its last layer
+BACKBONE = "p2o.pd_op.pool2d.1.0"  # the convolutional backbone's output, before the neck
 WEIGHT, BIAS = "linear_8.w_0", "linear_8.b_0"
 CLASSES = len(ALPHABET) + 1
 
@@ -85,7 +87,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     recogniser = onnx.load(str(bundled_model(REC_MODEL)))
     sets = _line_sets(args, recogniser)
-    run = _Run(args, sets, _initial_layer(recogniser))
+    run = _Run(args, sets, PlateHead(recogniser, neck=args.layers == "neck"))
     run.fit()
     if args.export is not None:
         export(recogniser, run.best_layer(), args.export)
@@ -108,11 +110,18 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--labels", type=Path, default=LABELS, help="the crops' texts (CSV)")
     parser.add_argument("--real-repeats", type=int, default=10, help="varied copies per crop")
     parser.add_argument("--out", type=Path, default=Path("training/runs/reader"))
-    parser.add_argument("--drawn", type=int, default=12_000, help="drawn crops to train on")
+    parser.add_argument(
+        "--layers",
+        choices=["neck", "last"],
+        default="neck",
+        help="train the neck and a new last layer, or the last layer alone",
+    )
+    parser.add_argument("--drawn", type=int, default=4_000, help="drawn crops to train on")
     parser.add_argument("--drawn-valid", type=int, default=600)
-    parser.add_argument("--epochs", type=int, default=40)
-    parser.add_argument("--batch", type=int, default=128)
-    parser.add_argument("--lr", type=float, default=2e-3)
+    parser.add_argument("--epochs", type=int, default=10)
+    parser.add_argument("--batch", type=int, default=64)
+    parser.add_argument("--lr", type=float, default=2e-3, help="the last layer's")
+    parser.add_argument("--neck-lr", type=float, default=2e-4)
     parser.add_argument("--seed", type=int, default=19)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--export", type=Path, help="write the best epoch's reader here as ONNX")
@@ -129,7 +138,8 @@ def _line_sets(args: argparse.Namespace, recogniser: onnx.ModelProto) -> dict[st
         "valid-real": lambda: [(c.image(margin=0.05), t) for c, t in labelled if c.validation],
         "valid-drawn": lambda: [drawn_line(rng) for _ in range(args.drawn_valid)],
     }
-    session = _features_session(recogniser, args.threads)
+    cut_at = BACKBONE if args.layers == "neck" else FEATURES
+    session = _features_session(recogniser, cut_at, args.threads)
     sets: dict[str, LineSet] = {}
     for name, recipe in recipes.items():
         path = args.out / f"features-{name}.npz"
@@ -150,6 +160,7 @@ def _same_data(args: argparse.Namespace, labelled: int) -> None:
         "real_repeats": args.real_repeats,
         "seed": args.seed,
         "labelled": labelled,
+        "layers": args.layers,
     }
     record = args.out / "data.json"
     if not record.exists():
@@ -210,9 +221,11 @@ def _training_crops(
     return items
 
 
-def _features_session(recogniser: onnx.ModelProto, threads: int) -> ort.InferenceSession:
+def _features_session(
+    recogniser: onnx.ModelProto, cut_at: str, threads: int
+) -> ort.InferenceSession:
     inputs = [recogniser.graph.input[0].name]
-    cut = onnx.utils.Extractor(recogniser).extract_model(inputs, [FEATURES])
+    cut = onnx.utils.Extractor(recogniser).extract_model(inputs, [cut_at])
     options = ort.SessionOptions()
     options.intra_op_num_threads = threads
     return ort.InferenceSession(cut.SerializeToString(), options)
@@ -228,12 +241,16 @@ def featurise(session: ort.InferenceSession, items: list[tuple[Pixels, str]]) ->
         chunk = order[start : start + 16]
         batch, _ = prepare_batch([items[i][0] for i in chunk])
         features = session.run(None, {name: batch})[0]
+        if features.ndim == 4:  # the backbone's (N, C, 1, T): as (N, T, C) like the rest
+            features = features[:, :, 0, :].transpose(0, 2, 1)
         for index, row in zip(chunk, features, strict=True):
             outputs[index] = row
     longest = max(o.shape[0] for o in outputs)
     padded = np.zeros((len(items), longest, outputs[0].shape[1]), dtype=np.float16)
     for index, row in enumerate(outputs):
+        # A shorter crop goes on as its own padding did: its last step, repeated.
         padded[index, : row.shape[0]] = row
+        padded[index, row.shape[0] :] = row[-1]
     lengths = np.array([o.shape[0] for o in outputs], dtype=np.int64)
     return LineSet(padded, lengths, [text for _, text in items])
 
@@ -251,12 +268,34 @@ def _initial_layer(recogniser: onnx.ModelProto) -> nn.Linear:
     return layer
 
 
-class _Run:
-    """The last layer's training: resumable, keeping the best epoch on the validation crops."""
+class PlateHead(nn.Module):
+    """What is trained: the new last layer, and with ``--layers neck`` the recogniser's neck
+    (its sequence layers after the convolutional backbone) below it, from their own weights.
 
-    def __init__(self, args: argparse.Namespace, sets: dict[str, LineSet], layer: nn.Linear):
-        self.args, self.sets, self.layer = args, sets, layer
-        self.optimizer = torch.optim.AdamW(layer.parameters(), lr=args.lr, weight_decay=1e-4)
+    Takes the cached features (N, T, C) of the layer below and gives logits (N, T, classes).
+    """
+
+    def __init__(self, recogniser: onnx.ModelProto, neck: bool) -> None:
+        super().__init__()
+        self.neck = OnnxModule(recogniser, FEATURES, start=BACKBONE).eval() if neck else None
+        self.last = _initial_layer(recogniser)
+
+    def forward(self, features: Tensor) -> Tensor:
+        if self.neck is not None:
+            features = self.neck(features.permute(0, 2, 1).unsqueeze(2))
+        logits: Tensor = self.last(features)
+        return logits
+
+
+class _Run:
+    """The training: resumable, keeping the best epoch on the validation crops."""
+
+    def __init__(self, args: argparse.Namespace, sets: dict[str, LineSet], head: PlateHead):
+        self.args, self.sets, self.layer = args, sets, head
+        groups = [{"params": head.last.parameters(), "lr": args.lr}]
+        if head.neck is not None:
+            groups.append({"params": head.neck.parameters(), "lr": args.neck_lr})
+        self.optimizer = torch.optim.AdamW(groups, weight_decay=1e-4)
         self.epoch, self.best = 0, -1.0
         last = args.out / "last.pt"
         if last.exists():
@@ -321,7 +360,7 @@ class _Run:
     def _measure(self) -> dict[str, float]:
         return {name: exact(self.layer, self.sets[name]) for name in ("valid-real", "valid-drawn")}
 
-    def best_layer(self) -> nn.Linear:
+    def best_layer(self) -> PlateHead:
         self.layer.load_state_dict(torch.load(self._path("best"), weights_only=True)["layer"])
         return self.layer
 
@@ -333,7 +372,7 @@ def _batch(lines: LineSet, indices: list[int]) -> tuple[Tensor, Tensor]:
     return features, lengths
 
 
-def exact(layer: nn.Linear, lines: LineSet) -> float:
+def exact(layer: nn.Module, lines: LineSet) -> float:
     """Per cent of ``lines`` whose best path is their text exactly."""
     right = 0
     with torch.no_grad():
@@ -347,20 +386,14 @@ def exact(layer: nn.Linear, lines: LineSet) -> float:
     return 100.0 * right / max(1, len(lines.texts))
 
 
-def export(recogniser: onnx.ModelProto, layer: nn.Linear, path: Path) -> None:
-    """The recogniser with ``layer`` as its last layer, naming its characters as PaddleOCR does."""
+def export(recogniser: onnx.ModelProto, head: PlateHead, path: Path) -> None:
+    """The recogniser with ``head``'s weights, naming its characters as PaddleOCR does."""
     model = onnx.ModelProto()
     model.CopyFrom(recogniser)
-    replacements = {
-        WEIGHT: layer.weight.detach().numpy().T.astype(np.float32),
-        BIAS: layer.bias.detach().numpy().astype(np.float32),
-    }
-    for index, initializer in enumerate(model.graph.initializer):
-        if initializer.name in replacements:
-            array = np.ascontiguousarray(replacements[initializer.name])
-            model.graph.initializer[index].CopyFrom(
-                numpy_helper.from_array(array, initializer.name)
-            )
+    weights = head.neck.trained_weights() if head.neck is not None else {}
+    weights[WEIGHT] = head.last.weight.detach().numpy().T
+    weights[BIAS] = head.last.bias.detach().numpy()
+    write_weights(model, weights)
     model.graph.output[0].type.tensor_type.shape.dim[2].dim_value = CLASSES
     del model.metadata_props[:]
     entry = model.metadata_props.add()

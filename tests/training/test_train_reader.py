@@ -59,19 +59,28 @@ def _write(path: Path, header: list[str], rows: Sequence[Sequence[object]]) -> N
         writer.writerows(rows)
 
 
-def _train(data: Path, labels: Path, out: Path, epochs: int, export: Path | None = None) -> None:
-    args = ["--data", str(data), "--labels", str(labels), "--out", str(out)]
+def _train(
+    data: Path,
+    labels: Path,
+    out: Path,
+    *,
+    epochs: int,
+    export: Path | None = None,
+    layers: str = "neck",
+) -> None:
+    args = ["--data", str(data), "--labels", str(labels), "--out", str(out), "--layers", layers]
     args += ["--drawn", "24", "--drawn-valid", "4", "--real-repeats", "2", "--threads", "1"]
     args += ["--epochs", str(epochs)]
     main(args + (["--export", str(export)] if export else []))
 
 
+@pytest.mark.parametrize("layers", ["neck", "last"])
 def test_training_caches_features_resumes_and_exports_a_reader_of_plate_characters(
-    detector_set: Path, labels: Path, tmp_path: Path
+    detector_set: Path, labels: Path, tmp_path: Path, layers: str
 ) -> None:
     out, model = tmp_path / "run", tmp_path / "reader.onnx"
 
-    _train(detector_set, labels, out, epochs=1)
+    _train(detector_set, labels, out, epochs=1, layers=layers)
     assert torch.load(out / "last.pt", weights_only=True)["epoch"] == 1
     cached = sorted(p.name for p in out.glob("features-*.npz"))
     assert cached == ["features-train.npz", "features-valid-drawn.npz", "features-valid-real.npz"]
@@ -79,7 +88,7 @@ def test_training_caches_features_resumes_and_exports_a_reader_of_plate_characte
         assert len(train["texts"]) == 24 + 2 * 2  # drawn, then two varied copies of each real
     stamps = {p.name: p.stat().st_mtime_ns for p in out.glob("features-*.npz")}
 
-    _train(detector_set, labels, out, epochs=2, export=model)
+    _train(detector_set, labels, out, epochs=2, export=model, layers=layers)
     assert torch.load(out / "last.pt", weights_only=True)["epoch"] == 2
     assert {p.name: p.stat().st_mtime_ns for p in out.glob("features-*.npz")} == stamps
 
