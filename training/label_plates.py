@@ -75,8 +75,10 @@ def read_labels(path: Path = LABELS) -> dict[int, str]:
     with path.open(newline="") as handle:
         rows = [r for r in csv.reader(handle) if r and not r[0].startswith("#")]
     labels: dict[int, str] = {}
-    for number, text in rows[1:]:
-        labels[int(number)] = text.strip().upper()
+    for line, row in enumerate(rows[1:], start=2):
+        if len(row) != 2 or not row[0].strip().isdigit():
+            raise SystemExit(f"{path}, row {line}: {row} is not 'number,text'; mend the row")
+        labels[int(row[0])] = row[1].strip().upper()
     return labels
 
 

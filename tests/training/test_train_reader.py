@@ -130,6 +130,14 @@ def test_the_labels_check_names_unknown_crops_and_characters(tmp_path: Path) -> 
     ]
 
 
+def test_a_malformed_label_row_is_named_with_what_to_do(tmp_path: Path) -> None:
+    path = tmp_path / "plate_texts.csv"
+    _write(path, ["number", "text"], [(0, "7ABC123"), ("seven", "KLM4821")])
+
+    with pytest.raises(SystemExit, match=r"row 3: .* is not 'number,text'; mend the row"):
+        read_labels(path)
+
+
 def test_drawn_lines_are_labelled_with_plate_characters_only() -> None:
     rng = random.Random(3)
 
