@@ -90,7 +90,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     run = _Run(args, sets, PlateHead(recogniser, neck=args.layers == "neck"))
     run.fit()
     if args.export is not None:
-        export(recogniser, run.best_layer(), args.export)
+        export(recogniser, run.best_head(), args.export)
         log.info("wrote %s", args.export)
         validation = [(c, t) for c, t in _labelled(args) if c.validation]
         for name, reader in (("general recogniser", None), ("this reader", args.export)):
@@ -291,7 +291,7 @@ class _Run:
     """The training: resumable, keeping the best epoch on the validation crops."""
 
     def __init__(self, args: argparse.Namespace, sets: dict[str, LineSet], head: PlateHead):
-        self.args, self.sets, self.layer = args, sets, head
+        self.args, self.sets, self.head = args, sets, head
         groups = [{"params": head.last.parameters(), "lr": args.lr}]
         if head.neck is not None:
             groups.append({"params": head.neck.parameters(), "lr": args.neck_lr})
@@ -300,12 +300,12 @@ class _Run:
         last = args.out / "last.pt"
         if last.exists():
             state = torch.load(last, weights_only=True)
-            self.layer.load_state_dict(state["layer"])
+            self.head.load_state_dict(state["layer"])
             self.optimizer.load_state_dict(state["optimizer"])
             self.epoch, self.best = int(state["epoch"]), float(state["best"])
             log.info("going on from epoch %d", self.epoch)
         elif not (args.out / "best.pt").exists():
-            torch.save({"layer": self.layer.state_dict(), "score": -1.0}, args.out / "best.pt")
+            torch.save({"layer": self.head.state_dict(), "score": -1.0}, args.out / "best.pt")
 
     def fit(self) -> None:
         train = self.sets["train"]
@@ -325,10 +325,10 @@ class _Run:
             score = scores["valid-real"] + scores["valid-drawn"] / 100
             if score > self.best:
                 self.best = score
-                torch.save({"layer": self.layer.state_dict(), "score": score}, self._path("best"))
+                torch.save({"layer": self.head.state_dict(), "score": score}, self._path("best"))
             torch.save(
                 {
-                    "layer": self.layer.state_dict(),
+                    "layer": self.head.state_dict(),
                     "optimizer": self.optimizer.state_dict(),
                     "epoch": self.epoch,
                     "best": self.best,
@@ -343,7 +343,7 @@ class _Run:
     def _step(self, lines: LineSet, indices: list[int]) -> float:
         features, lengths = _batch(lines, indices)
         targets = [torch.tensor([ALPHABET.index(c) + 1 for c in lines.texts[i]]) for i in indices]
-        log_probs = functional.log_softmax(self.layer(features), dim=2).transpose(0, 1)
+        log_probs = functional.log_softmax(self.head(features), dim=2).transpose(0, 1)
         loss = functional.ctc_loss(
             log_probs,
             torch.cat(targets),
@@ -358,11 +358,11 @@ class _Run:
         return float(loss.item())
 
     def _measure(self) -> dict[str, float]:
-        return {name: exact(self.layer, self.sets[name]) for name in ("valid-real", "valid-drawn")}
+        return {name: exact(self.head, self.sets[name]) for name in ("valid-real", "valid-drawn")}
 
-    def best_layer(self) -> PlateHead:
-        self.layer.load_state_dict(torch.load(self._path("best"), weights_only=True)["layer"])
-        return self.layer
+    def best_head(self) -> PlateHead:
+        self.head.load_state_dict(torch.load(self._path("best"), weights_only=True)["layer"])
+        return self.head
 
 
 def _batch(lines: LineSet, indices: list[int]) -> tuple[Tensor, Tensor]:

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 import torch
-from PIL import Image as PILImage
 
 from platekeeper.recognition.images import load_image
 from platekeeper.recognition.plate_detector import PlateNetDetector
-from tests.recognition.render import compose
+from tests.training.detector_set import write_detector_set
 from training.detector_data import read_folder, targets
 from training.train_detector import main
 
@@ -20,26 +17,8 @@ from training.train_detector import main
 @pytest.fixture
 def photos(tmp_path: Path) -> Path:
     """Three photos with their plate boxes, the last kept apart for validation."""
-    folder = tmp_path / "photos"
-    (folder / "images").mkdir(parents=True)
-    rows, splits = [], []
-    for index in range(3):
-        pixels, placed = compose([f"AB{index}123"], size=(320, 240), seed=index, plate_width=120)
-        name = f"images/scene{index}.jpg"
-        PILImage.fromarray(pixels).save(folder / name)
-        left, top, right, bottom = placed[0].box
-        rows.append([name, left, top, right - left, bottom - top, ""])
-        splits.append([name, "valid" if index == 2 else "train", f"id{index}"])
-    _write(folder / "labels.csv", ["file", "x", "y", "w", "h", "plate"], rows)
-    _write(folder / "source_split.csv", ["file", "roboflow_split", "openimages_image_id"], splits)
-    return folder
-
-
-def _write(path: Path, header: list[str], rows: Sequence[Sequence[object]]) -> None:
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(header)
-        writer.writerows(rows)
+    texts = [f"AB{index}123" for index in range(3)]
+    return write_detector_set(tmp_path / "photos", texts, size=(320, 240), plate_width=120)
 
 
 def _train(photos: Path, out: Path, epochs: int, export: Path | None = None) -> None:

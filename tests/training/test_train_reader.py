@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import csv
 import random
-from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import onnx
 import pytest
 import torch
-from PIL import Image as PILImage
 
 from platekeeper.recognition.decoding import best_path
 from platekeeper.recognition.ppocr import CtcReader
 from platekeeper.recognition.protocols import ALPHABET
-from tests.recognition.render import compose
+from tests.training.detector_set import write_csv, write_detector_set
 from training.label_plates import candidates, mistakes, read_labels
 from training.plate_lines import drawn_line, varied_crop
 from training.train_reader import main
@@ -27,19 +24,7 @@ TEXTS = ("7ABC123", "KLM4821", "5XYZ907")
 @pytest.fixture
 def detector_set(tmp_path: Path) -> Path:
     """Three photos with a plate each, the last in the validation split."""
-    folder = tmp_path / "photos"
-    (folder / "images").mkdir(parents=True)
-    rows, splits = [], []
-    for index, text in enumerate(TEXTS):
-        pixels, placed = compose([text], size=(480, 320), seed=index, plate_width=200)
-        name = f"images/scene{index}.jpg"
-        PILImage.fromarray(pixels).save(folder / name)
-        left, top, right, bottom = placed[0].box
-        rows.append([name, left, top, right - left, bottom - top, ""])
-        splits.append([name, "valid" if index == 2 else "train", f"id{index}"])
-    _write(folder / "labels.csv", ["file", "x", "y", "w", "h", "plate"], rows)
-    _write(folder / "source_split.csv", ["file", "roboflow_split", "openimages_image_id"], splits)
-    return folder
+    return write_detector_set(tmp_path / "photos", TEXTS, size=(480, 320), plate_width=200)
 
 
 @pytest.fixture
@@ -48,15 +33,8 @@ def labels(detector_set: Path, tmp_path: Path) -> Path:
     by_photo = {f"scene{index}.jpg": text for index, text in enumerate(TEXTS)}
     path = tmp_path / "plate_texts.csv"
     numbered = [(n, by_photo[c.photo.name]) for n, c in enumerate(candidates(detector_set))]
-    _write(path, ["number", "text"], numbered)
+    write_csv(path, ["number", "text"], numbered)
     return path
-
-
-def _write(path: Path, header: list[str], rows: Sequence[Sequence[object]]) -> None:
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(header)
-        writer.writerows(rows)
 
 
 def _train(
@@ -119,7 +97,7 @@ def test_a_data_folder_without_boxes_is_refused_with_what_to_pass(tmp_path: Path
 
 def test_the_labels_check_names_unknown_crops_and_characters(tmp_path: Path) -> None:
     path = tmp_path / "plate_texts.csv"
-    _write(path, ["number", "text"], [(0, "abc-12"), (1, ""), (7, "7ABC123")])
+    write_csv(path, ["number", "text"], [(0, "abc-12"), (1, ""), (7, "7ABC123")])
 
     labels = read_labels(path)
 
@@ -132,7 +110,7 @@ def test_the_labels_check_names_unknown_crops_and_characters(tmp_path: Path) -> 
 
 def test_a_malformed_label_row_is_named_with_what_to_do(tmp_path: Path) -> None:
     path = tmp_path / "plate_texts.csv"
-    _write(path, ["number", "text"], [(0, "7ABC123"), ("seven", "KLM4821")])
+    write_csv(path, ["number", "text"], [(0, "7ABC123"), ("seven", "KLM4821")])
 
     with pytest.raises(SystemExit, match=r"row 3: .* is not 'number,text'; mend the row"):
         read_labels(path)
