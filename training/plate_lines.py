@@ -3,13 +3,15 @@
 A reader sees a crop around a plate's serial that the text detector (or the plate detector)
 cut: sometimes tight, sometimes with the state name's foot or the frame in it, slanted, small,
 blurred, lit by a flash or an infrared lamp, saved as JPEG. ``drawn_line`` makes such a crop
-from a drawn plate; ``varied_crop`` varies a real plate's crop the same way, so that a few
-hundred labelled crops count for more.
+from a drawn plate; ``varied_crop`` varies a real plate's crop the same way, and ``found_line``
+a line the text detector found on a real plate, so that a few hundred labelled crops count for
+more.
 """
 
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from typing import Any
 
 import cv2
@@ -21,6 +23,7 @@ from training.synthetic_plates import DrawnPlate, draw_any
 
 Pixels = NDArray[np.uint8]
 Floats = NDArray[np.floating[Any]]
+Corners = Sequence[tuple[float, float]]
 
 
 def drawn_line(rng: random.Random) -> tuple[Pixels, str]:
@@ -54,6 +57,12 @@ def varied_crop(photo: Pixels, box: tuple[int, int, int, int], rng: random.Rando
         y + h - rng.uniform(-0.15, 0.2) * h,
     )
     return damage(_cut(photo, region, rng), rng, strength=0.5)
+
+
+def found_line(photo: Pixels, corners: Corners, rng: random.Random) -> Pixels:
+    """A line the text detector found on a real plate (``corners`` as the pipeline cuts it),
+    its corners each a little off, and damaged."""
+    return damage(_cut_corners(photo, corners, rng), rng, strength=0.5)
 
 
 def damage(crop: Pixels, rng: random.Random, strength: float = 1.0) -> Pixels:
@@ -97,11 +106,18 @@ def _background(rng: random.Random, shape: tuple[int, int]) -> Pixels:
 def _cut(image: Pixels, region: tuple[float, float, float, float], rng: random.Random) -> Pixels:
     """``region`` (left, top, right, bottom) as a rectangle, its corners each a little off."""
     left, top, right, bottom = region
-    width, height = max(4.0, right - left), max(4.0, bottom - top)
+    return _cut_corners(image, ((left, top), (right, top), (right, bottom), (left, bottom)), rng)
+
+
+def _cut_corners(image: Pixels, quad: Corners, rng: random.Random) -> Pixels:
+    """``quad`` (clockwise from top left) straightened, its corners each a little off."""
+    points = np.array(quad, dtype=np.float32)
+    width = max(4.0, float(np.linalg.norm(points[1] - points[0])))
+    height = max(4.0, float(np.linalg.norm(points[3] - points[0])))
     jitter = 0.06 * height
-    corners = np.array(
-        [[left, top], [right, top], [right, bottom], [left, bottom]], dtype=np.float32
-    ) + np.array([[rng.uniform(-jitter, jitter) for _ in range(2)] for _ in range(4)], np.float32)
+    corners = points + np.array(
+        [[rng.uniform(-jitter, jitter) for _ in range(2)] for _ in range(4)], np.float32
+    )
     out_w, out_h = round(width), round(height)
     target = np.array([[0, 0], [out_w, 0], [out_w, out_h], [0, out_h]], dtype=np.float32)
     matrix = cv2.getPerspectiveTransform(corners, target)

@@ -4,7 +4,7 @@
     .venv/bin/python benchmarks/recognition.py DIR --engines ppocr-text/ppocr \
         ppocr-text/ctc-onnx --reader-path training/runs/reader/plate_reader.onnx
 
-Not shipped: neither run so far read us-dev better than the general recogniser
+Not shipped: no run so far read US plates (us-dev, us-crops) as well as the general recogniser
 (docs/recognition.md, "The plate reader"), so PlateKeeper goes on reading with the general one;
 this script is where the next try starts.
 
@@ -17,10 +17,12 @@ its output, computed once per crop and cached in ``--out``, is all the training 
 why a run takes minutes on two cores. A run started again with the same ``--out`` reuses the
 cache and goes on from the last epoch.
 
-Data: drawn plates (``training.plate_lines``) and real plate crops of the detector set
-(``shared/data/detector``, CC BY) labelled by eye in ``training/data/plate_texts.csv``. The real
-crops of the set's "valid" split are kept apart and only measured, with drawn ones; the epoch
-with the most of them read exactly is what ``--export`` writes.
+Data: drawn plates (``training.plate_lines``) and real plates of the detector set
+(``shared/data/detector``, CC BY) labelled by eye in ``training/data/plate_texts.csv``. A real
+plate is cut mostly as the line the text detector finds on it (``training.found_lines``), as the
+pipeline hands it to the reader, and otherwise whole. The real plates of the set's "valid" split
+are kept apart and only measured, with drawn ones; the epoch with the most of them read exactly
+is what ``--export`` writes.
 """
 
 from __future__ import annotations
@@ -46,12 +48,15 @@ from torch.nn import functional
 
 from platekeeper.recognition import EngineConfig, build_pipeline
 from platekeeper.recognition.decoding import best_path
+from platekeeper.recognition.geometry import warp
 from platekeeper.recognition.images import load_image
+from platekeeper.recognition.pipeline import CROP_HEIGHT_PX
 from platekeeper.recognition.ppocr import REC_MODEL, bundled_model, prepare_batch
-from platekeeper.recognition.protocols import ALPHABET, CharProbs
+from platekeeper.recognition.protocols import ALPHABET, CharProbs, Quad
+from training.found_lines import crop_key, found_lines
 from training.label_plates import DETECTOR_DATA, LABELS, PlateCrop, candidates, read_labels
 from training.onnx_torch import OnnxModule, write_weights
-from training.plate_lines import Pixels, drawn_line, load_rgb, varied_crop
+from training.plate_lines import Pixels, drawn_line, found_line, load_rgb, varied_crop
 
 log = logging.getLogger("train_reader")
 
@@ -116,6 +121,12 @@ def _parser() -> argparse.ArgumentParser:
         default="neck",
         help="train the neck and a new last layer, or the last layer alone",
     )
+    parser.add_argument(
+        "--found-share",
+        type=float,
+        default=0.7,
+        help="the share of a real plate's copies cut as the line the text detector found on it",
+    )
     parser.add_argument("--drawn", type=int, default=4_000, help="drawn crops to train on")
     parser.add_argument("--drawn-valid", type=int, default=600)
     parser.add_argument("--epochs", type=int, default=10)
@@ -132,10 +143,11 @@ def _line_sets(args: argparse.Namespace, recogniser: onnx.ModelProto) -> dict[st
     """Training, real validation and drawn validation crops, featurised once and cached."""
     labelled = _labelled(args)
     _same_data(args, len(labelled))
+    lines = found_lines(labelled, args.out / "found-lines.json", args.threads)
     rng = random.Random(args.seed)  # noqa: S311 - augmentation, not secrets
     recipes: dict[str, Callable[[], Sequence[tuple[Any, str]]]] = {
-        "train": lambda: _training_crops(labelled, args.drawn, args.real_repeats, rng),
-        "valid-real": lambda: [(c.image(margin=0.05), t) for c, t in labelled if c.validation],
+        "train": lambda: _training_crops(labelled, lines, args, rng),
+        "valid-real": lambda: [(_as_read(c, lines), t) for c, t in labelled if c.validation],
         "valid-drawn": lambda: [drawn_line(rng) for _ in range(args.drawn_valid)],
     }
     cut_at = BACKBONE if args.layers == "neck" else FEATURES
@@ -161,6 +173,7 @@ def _same_data(args: argparse.Namespace, labelled: int) -> None:
         "seed": args.seed,
         "labelled": labelled,
         "layers": args.layers,
+        "found_share": args.found_share,
     }
     record = args.out / "data.json"
     if not record.exists():
@@ -209,16 +222,34 @@ def read_in_photos(labelled: list[tuple[PlateCrop, str]], reader: Path | None) -
 
 
 def _training_crops(
-    labelled: list[tuple[PlateCrop, str]], drawn: int, repeats: int, rng: random.Random
+    labelled: list[tuple[PlateCrop, str]],
+    lines: dict[str, Quad],
+    args: argparse.Namespace,
+    rng: random.Random,
 ) -> list[tuple[Pixels, str]]:
-    items = [drawn_line(rng) for _ in range(drawn)]
+    """Drawn lines, and each real plate varied ``--real-repeats`` times: as the line the text
+    detector found on it (``--found-share`` of the copies), else whole."""
+    items = [drawn_line(rng) for _ in range(args.drawn)]
     for crop, text in labelled:
         if crop.validation:
             continue
         photo = load_rgb(str(crop.photo))
-        items += [(varied_crop(photo, crop.box, rng), text) for _ in range(repeats)]
+        line = lines.get(crop_key(crop))
+        for _ in range(args.real_repeats):
+            if line is not None and rng.random() < args.found_share:
+                items.append((found_line(photo, line, rng), text))
+            else:
+                items.append((varied_crop(photo, crop.box, rng), text))
     rng.shuffle(items)
     return items
+
+
+def _as_read(crop: PlateCrop, lines: dict[str, Quad]) -> Pixels:
+    """A validation plate as the pipeline hands it to the reader: its found line, else whole."""
+    line = lines.get(crop_key(crop))
+    if line is None:
+        return np.asarray(crop.image(margin=0.05), dtype=np.uint8)
+    return warp(load_rgb(str(crop.photo)), line, CROP_HEIGHT_PX)
 
 
 def _features_session(

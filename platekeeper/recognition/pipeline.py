@@ -42,6 +42,14 @@ class _Judged:
 
 
 @dataclass(frozen=True, slots=True)
+class LineReading:
+    """One line of text as the reader is handed it: its corners (padded) and its best reading."""
+
+    corners: Quad
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class PipelineOptions:
     region: str = "us"
     topn: int = 10
@@ -62,7 +70,7 @@ class PlatePipeline:
     def recognise(self, image: Image) -> ImageResult:
         started = time.perf_counter()
         height, width = image.shape[:2]
-        detections = _with_neighbours_joined(self._plausible(self._detector.detect(image)))
+        detections = self._lines(image)
         outputs = self._reader.read([warp(image, _padded(d), CROP_HEIGHT_PX) for d in detections])
         tallest = max((side_lengths(d.corners)[1] for d in detections), default=1.0)
         judged = [self._judge(d, o, tallest) for d, o in zip(detections, outputs, strict=True)]
@@ -71,6 +79,19 @@ class PlatePipeline:
         elapsed_ms = (time.perf_counter() - started) * 1000
         log.debug("read %s in %.0f ms", [p.text for p in plates], elapsed_ms)
         return ImageResult(width, height, elapsed_ms, tuple(plates))
+
+    def read_lines(self, image: Image) -> list[LineReading]:
+        """Every line the reader is handed in ``image``, as cut for it, with what it reads there
+        before any plate rule: what a plate reader is trained on, and where a misread starts."""
+        detections = self._lines(image)
+        outputs = self._reader.read([warp(image, _padded(d), CROP_HEIGHT_PX) for d in detections])
+        return [
+            LineReading(_padded(d), best_path(o).text)
+            for d, o in zip(detections, outputs, strict=True)
+        ]
+
+    def _lines(self, image: Image) -> list[Detection]:
+        return _with_neighbours_joined(self._plausible(self._detector.detect(image)))
 
     def _plausible(self, detections: Sequence[Detection]) -> list[Detection]:
         kept = []

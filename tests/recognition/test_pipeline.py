@@ -61,6 +61,20 @@ def test_finds_every_plate_in_a_scene(pipeline: PlatePipeline) -> None:
         assert overlap(truth, corners(plate.box)) >= 0.3
 
 
+def test_the_lines_read_are_listed_with_what_each_reads_before_the_plate_rules(
+    pipeline: PlatePipeline,
+) -> None:
+    image, placed = compose(["JTB6621", "3XZ884"], seed=4, plate_width=220)
+
+    lines = pipeline.read_lines(image)
+
+    for plate in placed:
+        on_it = [line for line in lines if line.text == plate.text]
+        assert on_it, f"no line read {plate.text}"
+        assert overlap(plate, on_it[0].corners) > 0.1  # the serial's line, inside its plate
+    assert pipeline.read_lines(np.full_like(image, 128)) == []
+
+
 def test_results_carry_confidences_and_alternatives(pipeline: PlatePipeline) -> None:
     image, _ = compose(["7ABC123"], seed=6)
     plate = pipeline.recognise(image).best

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 from pathlib import Path
 
@@ -11,11 +12,14 @@ import pytest
 import torch
 
 from platekeeper.recognition.decoding import best_path
+from platekeeper.recognition.geometry import box_quad
+from platekeeper.recognition.pipeline import LineReading
 from platekeeper.recognition.ppocr import CtcReader
 from platekeeper.recognition.protocols import ALPHABET
 from tests.training.detector_set import write_csv, write_detector_set
+from training.found_lines import closest_line, crop_key, edits
 from training.label_plates import candidates, mistakes, read_labels
-from training.plate_lines import drawn_line, varied_crop
+from training.plate_lines import drawn_line, found_line, varied_crop
 from training.train_reader import main
 
 TEXTS = ("7ABC123", "KLM4821", "5XYZ907")
@@ -64,11 +68,14 @@ def test_training_caches_features_resumes_and_exports_a_reader_of_plate_characte
     assert cached == ["features-train.npz", "features-valid-drawn.npz", "features-valid-real.npz"]
     with np.load(out / "features-train.npz") as train:
         assert len(train["texts"]) == 24 + 2 * 2  # drawn, then two varied copies of each real
+    found = json.loads((out / "found-lines.json").read_text())
+    assert set(found) == {crop_key(c) for c in candidates(detector_set)}
     stamps = {p.name: p.stat().st_mtime_ns for p in out.glob("features-*.npz")}
 
     _train(detector_set, labels, out, epochs=2, export=model, layers=layers)
     assert torch.load(out / "last.pt", weights_only=True)["epoch"] == 2
     assert {p.name: p.stat().st_mtime_ns for p in out.glob("features-*.npz")} == stamps
+    assert json.loads((out / "found-lines.json").read_text()) == found
 
     exported = onnx.load(str(model))
     meta = {p.key: p.value for p in exported.metadata_props}
@@ -150,3 +157,34 @@ def test_a_real_crop_is_varied_around_its_box() -> None:
     assert 100 * 0.76 <= crop.shape[1] <= 100 * 1.1
     middle = crop[crop.shape[0] // 2, crop.shape[1] // 2].mean()
     assert middle > 230 * 0.5 - 40  # the plate, at the darkest light it may be given
+
+
+def test_the_line_trained_on_is_the_closest_reading_on_the_plate() -> None:
+    box = (100, 80, 200, 100)  # x, y, w, h
+    state = LineReading(box_quad(120, 85, 280, 105), "OREGON")
+    serial = LineReading(box_quad(110, 110, 290, 150), "ABC1Z3")
+    elsewhere = LineReading(box_quad(400, 110, 580, 150), "ABC123")
+
+    assert closest_line([state, serial, elsewhere], box, "ABC123") == serial.corners
+    assert closest_line([state, elsewhere], box, "ABC123") is None  # OREGON is too far off
+    assert closest_line([], box, "ABC123") is None
+
+
+def test_edits_count_insertions_deletions_and_substitutions() -> None:
+    assert edits("ABC123", "ABC123") == 0
+    assert edits("ABC123", "A8C123") == 1
+    assert edits("ABC123", "BC123") == 1
+    assert edits("ABC123", "ABC1234") == 1
+    assert edits("KITTEN", "SITTING") == 3
+    assert edits("", "ABC") == 3
+
+
+def test_a_found_line_is_cut_straight_from_its_corners() -> None:
+    photo = np.zeros((200, 300, 3), dtype=np.uint8)
+    photo[90:110, 100:200] = 230  # the line of text
+    slanted = ((100.0, 95.0), (200.0, 85.0), (200.0, 105.0), (100.0, 115.0))
+
+    crop = found_line(photo, slanted, random.Random(5))
+
+    assert crop.shape[0] == pytest.approx(20, abs=1)
+    assert crop.shape[1] == pytest.approx(100, abs=1)
