@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from platekeeper.domain import GeoPoint
+from platekeeper.domain import GeoPoint, ReadSubmission
 from platekeeper.edge.hotlist_copy import HotlistCopyKeeper, OfflineMatch
 from platekeeper.edge.queue import EdgeQueue, LocalHit
 from platekeeper.edge.wire import queued
@@ -90,6 +90,7 @@ def local_hit(item: IngestItem, match: OfflineMatch, now: datetime) -> LocalHit:
         "kind": match.kind,
         "score": match.score,
         "reading": match.reading,
+        "matched_text": _reading_text(submission, match.reading),
         "entry": {
             "id": entry.id,
             "list_id": entry.list_id,
@@ -100,6 +101,13 @@ def local_hit(item: IngestItem, match: OfflineMatch, now: datetime) -> LocalHit:
         },
     }
     return LocalHit(hit_id, submission.client_read_id, json.dumps(document), item.crop)
+
+
+def _reading_text(submission: ReadSubmission, reading: int) -> str:
+    """The text of reading ``reading``: 0 the read's own, 1 its first alternative, and so on."""
+    if reading == 0:
+        return submission.plate_text
+    return submission.candidates[reading - 1].plate_text
 
 
 class FolderSource:

@@ -18,13 +18,15 @@ import threading
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import uvicorn
 from fastapi import FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from platekeeper.domain.gate import NOTHING_STATED, Access, AccessGate, Person, Stated
+from platekeeper.domain.hit_labels import how_matched
+from platekeeper.domain.hotlists import MatchKind
 from platekeeper.domain.permissions import Permission
 from platekeeper.domain.time import spoken_span
 from platekeeper.edge.people import EventQueueSink, SignIn
@@ -358,9 +360,20 @@ def _hit_detail(
         f"<dt>Region read</dt><dd>{_e(document['region'] or 'unknown')}</dd>"
         f"<dt>Entry</dt><dd>{_e(entry['plate_text'])} ({_e(entry['state'] or 'any state')})</dd>"
         f"<dt>Reason</dt><dd>{_e(entry['reason'])}</dd>"
-        f"<dt>Match</dt><dd>{_e(document['kind'])} ({_e(document['score'])})</dd></dl>"
+        f"<dt>Match</dt><dd>{_match_words(document)}</dd></dl>"
         f"{image}{decided}<p><a href='/'>Back</a></p>"
     )
+
+
+def _match_words(document: dict[str, Any]) -> str:
+    """How the hit matched, in the server's words, and what the matching reading read: the
+    officer compares that reading, not only the read's own text, with the plate."""
+    reading = int(document.get("reading", 0))
+    words = _e(how_matched(MatchKind(document["kind"]), reading))
+    matched = document.get("matched_text")  # hits queued before it was recorded lack it
+    if reading and matched:
+        words += f" It read <span class=plate>{_e(matched)}</span>."
+    return words
 
 
 def _verify_form(session: _Session, hit: LocalHit) -> str:

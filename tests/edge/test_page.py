@@ -6,17 +6,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 import pytest
 
+from platekeeper.domain import PlateCandidate, ReadSubmission
 from platekeeper.domain.access import AccessOutcome
 from platekeeper.domain.people import Role
 from platekeeper.edge.agent import Agent
 from platekeeper.edge.capture import FolderSource
 from platekeeper.edge.page import PageServer, serve_page
 from platekeeper.edge.queue import LocalHit
+from platekeeper.ingest import IngestItem
 from platekeeper.recognition import PlatePipeline
 from platekeeper.store.protocols import AccessFilter
 from tests.api.people import Person, add_person
@@ -156,3 +159,35 @@ def test_a_form_from_elsewhere_and_a_gone_hit_are_refused(
         assert "The form is stale" in forged.text
         assert "7ABC123" not in forged.text
         assert browser.get("/hits/no-such-hit").status_code == 404
+
+
+def test_a_hit_on_an_alternative_reading_says_which_reading_and_what_it_read(
+    server: EdgeServer, officer: Person, make_agent: MakeAgent
+) -> None:
+    listed(server.services, "7ABC123")
+    server.start()
+    agent = make_agent()
+    agent.status_round()
+    read = ReadSubmission(
+        client_read_id="edge-alternative",
+        plate_text="7XYZ999",
+        confidence=0.6,
+        captured_at=datetime.now(UTC),
+        candidates=(PlateCandidate("7XYZ998", 0.2), PlateCandidate("7ABC123", 0.1)),
+    )
+    agent.capture.items([IngestItem(read)])
+    [hit] = agent.queue.hits()
+    page = serve_page(agent, free_port())
+    access = server.services.settings.access
+    basis = {"purpose": access.purposes[0].code, "case_number": access.case_number_example}
+    try:
+        with httpx.Client(base_url=page.url, follow_redirects=True) as browser:
+            browser.post("/sign-in", data={"token": officer.token})
+            csrf = csrf_of(browser.get(f"/hits/{hit.id}").text)
+            shown = browser.post(f"/hits/{hit.id}/view", data={"csrf": csrf, **basis}).text
+    finally:
+        page.stop()
+
+    assert "The reader&#x27;s third reading matches the listed plate exactly." in shown
+    assert "It read <span class=plate>7ABC123</span>." in shown
+    assert "<dd class=plate>7XYZ999</dd>" in shown  # the read's own text, as before
