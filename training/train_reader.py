@@ -123,7 +123,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--found-share",
-        type=float,
+        type=_share,
         default=0.7,
         help="the share of a real plate's copies cut as the line the text detector found on it",
     )
@@ -137,6 +137,13 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--export", type=Path, help="write the best epoch's reader here as ONNX")
     return parser
+
+
+def _share(value: str) -> float:
+    share = float(value)
+    if not 0.0 <= share <= 1.0:
+        raise argparse.ArgumentTypeError(f"{value} is not a share: give one from 0 to 1, as 0.7")
+    return share
 
 
 def _line_sets(args: argparse.Namespace, recogniser: onnx.ModelProto) -> dict[str, LineSet]:

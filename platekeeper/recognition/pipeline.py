@@ -71,7 +71,7 @@ class PlatePipeline:
         started = time.perf_counter()
         height, width = image.shape[:2]
         detections = self._lines(image)
-        outputs = self._reader.read([warp(image, _padded(d), CROP_HEIGHT_PX) for d in detections])
+        outputs = self._read(image, detections)
         tallest = max((side_lengths(d.corners)[1] for d in detections), default=1.0)
         judged = [self._judge(d, o, tallest) for d, o in zip(detections, outputs, strict=True)]
         words = [(d, best_path(o).text) for d, o in zip(detections, outputs, strict=True)]
@@ -84,7 +84,7 @@ class PlatePipeline:
         """Every line the reader is handed in ``image``, as cut for it, with what it reads there
         before any plate rule: what a plate reader is trained on, and where a misread starts."""
         detections = self._lines(image)
-        outputs = self._reader.read([warp(image, _padded(d), CROP_HEIGHT_PX) for d in detections])
+        outputs = self._read(image, detections)
         return [
             LineReading(_padded(d), best_path(o).text)
             for d, o in zip(detections, outputs, strict=True)
@@ -92,6 +92,9 @@ class PlatePipeline:
 
     def _lines(self, image: Image) -> list[Detection]:
         return _with_neighbours_joined(self._plausible(self._detector.detect(image)))
+
+    def _read(self, image: Image, detections: Sequence[Detection]) -> list[CharProbs]:
+        return self._reader.read([warp(image, _padded(d), CROP_HEIGHT_PX) for d in detections])
 
     def _plausible(self, detections: Sequence[Detection]) -> list[Detection]:
         kept = []

@@ -97,6 +97,16 @@ def test_a_run_with_other_data_options_refuses_the_cached_features(
         main([*args, "--drawn", "25", "--drawn-valid", "4", "--real-repeats", "2"])
 
 
+def test_a_found_share_outside_0_to_1_is_refused_with_what_to_give(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit):
+        main(["--out", str(tmp_path / "run"), "--found-share", "70"])
+
+    assert "70 is not a share: give one from 0 to 1, as 0.7" in capsys.readouterr().err
+    assert not (tmp_path / "run").exists()
+
+
 def test_a_data_folder_without_boxes_is_refused_with_what_to_pass(tmp_path: Path) -> None:
     with pytest.raises(SystemExit, match=r"no labels\.csv: pass --data"):
         main(["--data", str(tmp_path), "--out", str(tmp_path / "run")])
