@@ -52,6 +52,19 @@ def test_hit_reads_are_kept_by_their_own_rule(rig: Rig) -> None:
     assert rig.purge.oldest_surviving(DataClass.NON_HIT_READS) is None
 
 
+def test_the_oldest_read_of_each_class_is_found_to_the_microsecond(rig: Rig) -> None:
+    # Ids of one millisecond sort by their hash, not by their microsecond (domain.ids).
+    millisecond = NOW - timedelta(days=3)
+    same = [rig.add_read(i, millisecond + timedelta(microseconds=999 - 100 * i)) for i in range(10)]
+    earliest, second = same[9], same[8]
+    assert min(read.id for read in same) not in (earliest.id, second.id)
+    rig.hit(earliest)
+    only_hit = rig.add_read(20, millisecond - timedelta(days=1))  # its day has no other read
+    rig.hit(only_hit)
+    assert rig.purge.oldest_surviving(DataClass.NON_HIT_READS) == second.captured_at
+    assert rig.purge.oldest_surviving(DataClass.HIT_READS) == only_hit.captured_at
+
+
 def test_held_reads_survive_until_the_hold_is_released(rig: Rig) -> None:
     held = rig.add_read(1, NOW - LIMIT - SECOND)
     other = rig.add_read(2, NOW - LIMIT - SECOND * 2)

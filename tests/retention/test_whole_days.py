@@ -20,6 +20,7 @@ from psycopg import sql
 
 from platekeeper.domain import PlateRead
 from platekeeper.domain.holds import PlateSpan
+from platekeeper.domain.hotlists import RejectionReason
 from platekeeper.retention.purge import PurgeReport
 from platekeeper.retention.scheduler import PurgeScheduler
 from platekeeper.store import Store
@@ -115,7 +116,15 @@ def test_a_past_day_keeps_exactly_its_hit_and_held_reads(
         rig.add_read(6, _at(23.5), plate="8QRS321"),
         rig.add_read(7, _at(0), plate="7ABC123"),
         rig.add_read(20, NOW - LIMIT - timedelta(hours=1)),  # the day at the ceiling, in part
+        rejected := rig.add_read(22, _at(14), plate="6REJ606"),  # a false hit keeps nothing
     ]
+    rig.hit(rejected)
+    false_hit = rig.store.hits.get(f"hit-{rejected.id}")
+    assert false_hit is not None
+    rig.store.hits.update(
+        false_hit.rejected("olivia", NOW, RejectionReason.MISREAD, "a 5, not a 6")
+    )
+    rig.hit(rig.add_read(23, _at(24.5)))  # the next day's hit keeps nothing of this day
     other = make_read(8, camera_id=OTHER_CAMERA, captured_at=_at(10.5), plate_text=HELD_PLATE)
     rig.store.reads.add([other])  # another agency's read of the held plate: its hold is not ours
     gone.append(other)

@@ -2,12 +2,14 @@
 ``reads`` in one swap of its partition instead of a hundred thousand row deletes, and the
 summaries (the plate index, the daily counts) catch up afterwards.
 
-One transaction per day, whose cost grows with what the day keeps, plus two reads of the day:
+One transaction per day, whose cost grows with what the day keeps, plus one pass over the day
+(the count of what goes):
 
 1. ``LOCK`` the day's partition ``IN SHARE MODE``: a late write to that day waits; lookups and
    ingest of other days go on.
-2. Copy the reads the day must keep (hit reads, held reads, held plate spans) to a scratch table
-   and count what goes (for the ledger and the images); delete the kept ones from the partition.
+2. Copy the reads the day must keep (hit reads, held reads, held plate spans) to a scratch table,
+   found from the hits and the holds by their indexes, and count what goes (for the ledger and
+   the images); delete the kept ones from the partition.
 3. ``DETACH`` the partition and rename it ``reads_gone_<day>_<tag>``: no search, export or
    look-up reaches it any more. A day that keeps something gets a fresh partition with the kept
    reads put back.
@@ -65,11 +67,18 @@ class DayBusy(Exception):
 
 
 def purge_day(
-    connection: Connection, partition: Partition, doomed: tuple[str, Sequence[Any]]
+    connection: Connection,
+    partition: Partition,
+    doomed: tuple[str, Sequence[Any]],
+    kept: tuple[str, Sequence[Any]],
 ) -> PurgedReads:
     """Take the reads of ``partition`` that meet ``doomed`` (a condition on ``reads``, written
     with ``?`` marks) out of ``reads`` into a gone table for ``settle``, keeping the rest, in one
-    transaction; raises ``DayBusy`` (nothing done) when a lock is not granted in time."""
+    transaction; raises ``DayBusy`` (nothing done) when a lock is not granted in time.
+
+    ``kept`` is a ``SELECT`` of read ids among which is every read of the day not ``doomed``:
+    the few the day keeps, found by the indexes of the hits and the holds; ``doomed`` decides.
+    """
     table = partition.table.as_string(connection)
     where, params = doomed
     transaction = PostgresTransaction(connection)
@@ -80,16 +89,16 @@ def purge_day(
         return NOTHING
     with connection.transaction():
         connection.execute(sql.SQL("LOCK TABLE {} IN SHARE MODE").format(partition.table))
-        kept = _keep(transaction, table, where, params)
+        kept_reads = _keep(transaction, table, doomed, kept)
         gone = connection.execute(_GONE.format(table=partition.table)).fetchone()
         if gone is None or not gone[0]:
             # Nothing of the day is due: an empty day goes, a day of kept reads stays as it is.
-            if not kept:
+            if not kept_reads:
                 _drop(connection, partition)
             return NOTHING
-        if kept:
+        if kept_reads:
             connection.execute(_DELETE_KEPT.format(table=partition.table))
-        _swap(connection, partition, kept=kept > 0)
+        _swap(connection, partition, kept=kept_reads > 0)
     return purged_of(gone)
 
 
@@ -148,16 +157,24 @@ _TAKE_GONE = sql.SQL(
 )
 
 
-def _keep(transaction: PostgresTransaction, table: str, where: str, params: Sequence[Any]) -> int:
-    """Copy the reads not meeting ``where`` to ``reads_kept``; return how many."""
+def _keep(
+    transaction: PostgresTransaction,
+    table: str,
+    doomed: tuple[str, Sequence[Any]],
+    kept: tuple[str, Sequence[Any]],
+) -> int:
+    """Copy the reads among ``kept`` not meeting ``doomed`` to ``reads_kept``; return how many."""
+    where, params = doomed
+    ids, id_params = kept
     transaction.execute("CREATE TEMPORARY TABLE reads_kept (LIKE reads) ON COMMIT DROP")
-    kept = transaction.execute(
+    # An array, so that the primary key looks each one up, whatever the planner's estimates.
+    copied = transaction.execute(
         f"INSERT INTO reads_kept ({READ_COLUMNS}) SELECT {READ_COLUMNS}"
-        f" FROM {table} AS reads WHERE NOT ({where})",
-        params,
+        f" FROM {table} AS reads WHERE reads.id = ANY(ARRAY({ids})) AND NOT ({where})",
+        (*id_params, *params),
     ).rowcount
     transaction.execute("ANALYZE reads_kept")
-    return kept
+    return copied
 
 
 def _swap(connection: Connection, partition: Partition, *, kept: bool) -> None:

@@ -14,7 +14,7 @@ from psycopg import errors, sql
 
 from platekeeper.domain import PlateRead
 from platekeeper.domain.holds import Exemptions
-from platekeeper.domain.ids import read_id_unix_ms
+from platekeeper.domain.ids import read_id_lower_bound, read_id_unix_ms, read_id_upper_bound
 from platekeeper.domain.time import EPOCH, MICROSECOND, ONE_DAY, day_start
 from platekeeper.errors import NotFound
 from platekeeper.store.outcomes import all_created, classify_reads
@@ -34,6 +34,8 @@ from platekeeper.store.sql.read_summaries import ReadSummaries, ReadSummary
 from platekeeper.store.sql.reads import (
     READ_COLUMNS,
     SqlReads,
+    held_plate_sql,
+    hit_read_ids_sql,
     hit_read_sql,
     read_query_sql,
     read_row,
@@ -116,13 +118,41 @@ class PostgresReads(SqlReads):
             if partition is None:
                 return NOTHING
             try:
-                purged = purge_day(connection, partition, doomed)
+                purged = purge_day(connection, partition, doomed, self._kept_of_day(day, exempt))
             except DayBusy:
                 logger.info("read partition %s stayed locked: purged in batches instead", day)
                 return NOTHING
         # Swapped or gone: the day's partition is another table now, or none.
         self._partitions.forget([day])
         return purged
+
+    def _kept_of_day(self, day: date, exempt: Exemptions) -> tuple[str, Row]:
+        """A ``SELECT`` of read ids (uuid) among which are all the reads of ``day`` that the
+        purge keeps: the day's hit reads, from the hits by the day's range of ids; the held
+        reads; the held plates' reads of the day, by the plate's index. Found from the few
+        kept, so that keeping costs no pass over the day's hundreds of thousands of reads."""
+        first, end = _day_ids(day)
+        parts = [f"SELECT read_id::uuid FROM ({hit_read_ids_sql()}) AS hit"]
+        params: list[Any] = [first, end]
+        if exempt.read_ids:
+            parts.append("SELECT unnest(?::uuid[])")
+            params.append(self._held(exempt.read_ids))
+        plates, plate_params = held_plate_sql(exempt, POSTGRES.time)
+        if plates:
+            parts.append(
+                "SELECT id FROM reads WHERE captured_at >= ? AND captured_at < ?"
+                f" AND ({plates.removeprefix(' OR ')})"
+            )
+            params += [day_start(day), day_start(day + ONE_DAY), *plate_params]
+        return " UNION ALL ".join(parts), tuple(params)
+
+    def _captured_before(self, instant: datetime) -> tuple[str, Row]:
+        # The ids bound it too: they begin with the capture millisecond, so the primary key
+        # finds the few reads of a day before the ceiling instead of a pass over the day.
+        return "id < ? AND captured_at < ?", (
+            uuid.UUID(read_id_upper_bound(instant)),
+            POSTGRES.time.to_db(instant),
+        )
 
     def _plates_sql(
         self,
@@ -223,17 +253,13 @@ class PostgresReads(SqlReads):
 
     def oldest(self, *, hit_reads: bool) -> datetime | None:
         # Day by day from the oldest partition: the first day holding a read of the class has
-        # the answer, and the others are never scanned.
-        condition = hit_read_sql(hit_reads, "reads.id::text")
+        # the answer, and the others are never looked at.
+        find = _oldest_hit_read if hit_reads else _oldest_non_hit_read
         with self._pg.connection() as connection:
             for partition in self._partitions.listed(connection):
-                row = connection.execute(
-                    f"SELECT min(captured_at) FROM reads WHERE {condition}"
-                    " AND captured_at >= %s AND captured_at < %s",
-                    (day_start(partition.day), partition.end),
-                ).fetchone()
-                if row is not None and row[0] is not None:
-                    return _utc_or_none(row[0])
+                found = find(connection, partition.day)
+                if found is not None:
+                    return found.astimezone(UTC)
         return None
 
     def per_minute(
@@ -314,10 +340,59 @@ def _is_uuid(text: str) -> bool:
     return True
 
 
+def _day_ids(day: date) -> tuple[str, str]:
+    """The read ids of ``day`` lie from the first to before the second (``domain.ids``)."""
+    return read_id_lower_bound(day_start(day)), read_id_lower_bound(day_start(day + ONE_DAY))
+
+
+def _day_range(day: date) -> tuple[uuid.UUID, uuid.UUID, datetime, datetime]:
+    first, end = _day_ids(day)
+    return uuid.UUID(first), uuid.UUID(end), day_start(day), day_start(day + ONE_DAY)
+
+
+_OF_DAY = "id >= %s AND id < %s AND captured_at >= %s AND captured_at < %s"
+
+
+def _oldest_non_hit_read(connection: Connection, day: date) -> datetime | None:
+    """The capture time of the day's oldest read that is no hit read.
+
+    The primary key is in capture order (ids begin with the capture millisecond), so the walk
+    stops at the first read of the class, nearly always the day's first, instead of weighing
+    every read of the day. Reads of one millisecond sort by their hash, so the earliest
+    microsecond is then looked for among that millisecond's.
+    """
+    not_hit = hit_read_sql(False, "reads.id::text")
+    row = connection.execute(
+        f"SELECT captured_at FROM reads WHERE {_OF_DAY} AND {not_hit} ORDER BY id LIMIT 1",
+        _day_range(day),
+    ).fetchone()
+    if row is None:
+        return None
+    at: datetime = row[0]
+    row = connection.execute(
+        f"SELECT min(captured_at) FROM reads WHERE {_OF_DAY} AND {not_hit}",
+        (
+            uuid.UUID(read_id_lower_bound(at)),
+            uuid.UUID(read_id_upper_bound(at)),
+            day_start(day),
+            day_start(day + ONE_DAY),
+        ),
+    ).fetchone()
+    return at if row is None or row[0] is None else min(at, row[0])
+
+
+def _oldest_hit_read(connection: Connection, day: date) -> datetime | None:
+    """The capture time of the day's oldest hit read, found from the day's hits."""
+    first, end = _day_ids(day)
+    hit_ids = hit_read_ids_sql().replace("?", "%s")
+    row = connection.execute(
+        "SELECT min(captured_at) FROM reads WHERE captured_at >= %s AND captured_at < %s"
+        f" AND id = ANY(ARRAY(SELECT read_id::uuid FROM ({hit_ids}) AS hit))",
+        (day_start(day), day_start(day + ONE_DAY), first, end),
+    ).fetchone()
+    return None if row is None else row[0]
+
+
 def _id_day(read_id: str) -> date:
     """The capture day carried by a read id (``platekeeper.domain.ids``)."""
     return capture_day(EPOCH + timedelta(milliseconds=read_id_unix_ms(read_id)))
-
-
-def _utc_or_none(instant: datetime | None) -> datetime | None:
-    return None if instant is None else instant.astimezone(UTC)

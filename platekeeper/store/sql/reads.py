@@ -582,6 +582,18 @@ def hit_read_sql(hit_reads: bool, read_id: str) -> str:
     return exists if hit_reads else f"NOT {exists}"
 
 
+def hit_read_ids_sql() -> str:
+    """``SELECT`` of the read ids (text) from ``?`` to before ``?`` that some hit keeps in the
+    hit class: the hit reads of a range of capture time, found from the hits, without weighing
+    every read of the range as ``hit_read_sql`` does. Read ids are lower-case UUIDs of one
+    length with their hyphens in the same places, so their text sorts as the ids do under any
+    collation."""
+    return (
+        "SELECT hits.read_id FROM hits WHERE hits.read_id >= ? AND hits.read_id < ?"
+        f"{_KEEPS_HIT_CLASS}"
+    )
+
+
 def _sql_set(values: Iterable[str]) -> str:
     # Enum values of our own: letters and hyphens, safe to write into the statement.
     return ", ".join(f"'{value}'" for value in sorted(values))
