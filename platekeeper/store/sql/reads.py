@@ -195,14 +195,18 @@ class SqlReads(Repository, ABC):
         """The reads ``page`` names by capture time and id, in its order."""
         if not page:
             return []
+        rows = self._page_rows(transaction, page)
+        reads = {read.id: read for read in (read_from_row(row, self._time) for row in rows)}
+        return [reads[id_] for _, id_ in page]
+
+    def _page_rows(self, transaction: Transaction, page: list[tuple[datetime, str]]) -> list[Row]:
+        """The ``READ_COLUMNS`` rows of the reads ``page`` names, in any order."""
         to_db = self._time.to_db
-        rows = transaction.execute(
+        return transaction.execute(
             f"SELECT {READ_COLUMNS} FROM reads WHERE {self._dialect.member('id')}"
             " AND captured_at >= ? AND captured_at <= ?",
             (self._held(frozenset(id_ for _, id_ in page)), to_db(page[-1][0]), to_db(page[0][0])),
         ).fetchall()
-        reads = {read.id: read for read in (read_from_row(row, self._time) for row in rows)}
-        return [reads[id_] for _, id_ in page]
 
     def _plates_sql(
         self,
