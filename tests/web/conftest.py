@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
 
@@ -165,6 +166,16 @@ def web_app(web_settings: Settings, web_port: int) -> Iterator[WebApp]:
     with served(create_app(services), web_port) as base_url:
         yield WebApp(base_url, services, clock, people, camera, patrol_car)
     services.close()
+
+
+HTTP_TIMEOUT_S = 30.0
+"""A plain request's wait, as long as a page load's: a fresh app's first answer on a loaded
+two-core CI machine has taken over httpx's default 5 s."""
+
+
+def http_get(url: str, **options: Any) -> httpx.Response:
+    """``httpx.get`` with the suite's wait: every plain request of the browser tests uses it."""
+    return httpx.get(url, timeout=HTTP_TIMEOUT_S, **options)
 
 
 def new_context(browser: Browser, **options: Any) -> BrowserContext:

@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
 
-import httpx
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from platekeeper.domain.access import AccessOutcome, AccessRecord
@@ -17,7 +16,7 @@ from platekeeper.store.sqlite import SqliteStore
 from platekeeper.web.pages.audit import PAGE_SIZE
 from tests.api.people import CONSOLE, PASSWORD
 from tests.audit.conftest import RawSql, make_event
-from tests.web.conftest import WebApp, new_context, shoot, sign_in
+from tests.web.conftest import WebApp, http_get, new_context, shoot, sign_in
 
 PLATE = "9QZX417"
 """A plate found nowhere else on the pages: any occurrence is a leak."""
@@ -33,7 +32,7 @@ def analyst_searches(
     entries they made."""
     analyst = web_app.person(Role.ANALYST)
     for _ in range(times):
-        httpx.get(
+        http_get(
             f"{web_app.base_url}/api/v1/reads",
             params={"plate": PLATE, **basis},
             headers=analyst.headers,

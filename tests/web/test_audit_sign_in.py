@@ -3,12 +3,11 @@ finds the accesses made one way (here, with an API token) with a filter."""
 
 from __future__ import annotations
 
-import httpx
 from playwright.sync_api import Page, expect
 
 from platekeeper.domain.credentials import API_TOKEN_SIGN_IN, hash_token
 from platekeeper.domain.people import Role
-from tests.web.conftest import WebApp, shoot, sign_in
+from tests.web.conftest import WebApp, http_get, shoot, sign_in
 
 PLATE = "9QZX417"
 PURPOSE = {"purpose": "stolen-vehicle", "case_number": "2026-000123"}
@@ -31,7 +30,7 @@ def filter_log(page: Page, *, who: str, action: str = "", signed_in_with: str = 
 
 def test_the_page_shows_and_filters_how_each_person_signed_in(page: Page, web_app: WebApp) -> None:
     analyst = web_app.person(Role.ANALYST)
-    searched = httpx.get(
+    searched = http_get(
         f"{web_app.base_url}/api/v1/reads",
         params={"plate": PLATE, **PURPOSE},
         headers=analyst.headers,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import httpx
 from playwright.sync_api import Page, expect
 
 from platekeeper.domain import CameraStatus
@@ -16,7 +15,7 @@ from platekeeper.hotlists.service import Editor
 from platekeeper.store.protocols import MinuteCount
 from platekeeper.web.pages.dashboard import ago, chart_bars
 from tests.conftest import NOW
-from tests.web.conftest import WebApp, shoot, sign_in
+from tests.web.conftest import WebApp, http_get, shoot, sign_in
 
 SUPERVISOR = Editor(Actor("sam", "demo-pd"), frozenset({Role.SUPERVISOR}))
 LISTED = "7ABC123"
@@ -86,7 +85,7 @@ def test_the_figures_refresh_themselves(page: Page, web_app: WebApp) -> None:
 
 
 def test_the_dashboard_needs_a_sign_in(web_app: WebApp) -> None:
-    response = httpx.get(f"{web_app.base_url}/dashboard/figures", headers={"Accept": "text/html"})
+    response = http_get(f"{web_app.base_url}/dashboard/figures", headers={"Accept": "text/html"})
     assert response.status_code == 303
     assert response.headers["location"].startswith("/login?next=")
 

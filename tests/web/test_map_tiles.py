@@ -22,7 +22,7 @@ from platekeeper.store.tiles import MBTilesFile
 from platekeeper.web.maps import tile_of
 from tests.cli.test_cli import assert_user_error, run
 from tests.ports import free_port
-from tests.web.conftest import CAMERA_SPOT, WebApp, shoot, sign_in
+from tests.web.conftest import CAMERA_SPOT, WebApp, http_get, shoot, sign_in
 from tests.web.test_accessibility import AUDIT_SCRIPT
 
 ZOOMS = (10, 11, 12)
@@ -87,11 +87,7 @@ def web_settings(web_settings: Settings, tiles_file: Path | None) -> Settings:
 
 def get(web_app: WebApp, path: str, **headers: str) -> httpx.Response:
     officer = web_app.person(Role.OFFICER)
-    # A fresh app's first request may wait on a loaded machine: as long as a browser test's
-    # page load (tests/web/conftest.py), not httpx's 5 s.
-    return httpx.get(
-        f"{web_app.base_url}{path}", headers={**officer.headers, **headers}, timeout=30
-    )
+    return http_get(f"{web_app.base_url}{path}", headers={**officer.headers, **headers})
 
 
 def test_a_tile_is_served_from_the_file_with_rows_counted_from_the_north(
@@ -144,7 +140,7 @@ def test_a_missing_tile_is_no_content_not_an_error_page(web_app: WebApp, path: s
 
 def test_tiles_are_for_signed_in_people(web_app: WebApp) -> None:
     column, row = tile_of(CAMERA_SPOT, DEEPEST)
-    answer = httpx.get(f"{web_app.base_url}/map/tiles/{DEEPEST}/{column}/{row}")
+    answer = http_get(f"{web_app.base_url}/map/tiles/{DEEPEST}/{column}/{row}")
     assert answer.status_code in (401, 303)
     assert not answer.headers.get("content-type", "").startswith("image/")
 

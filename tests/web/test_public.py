@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import httpx
 from playwright.sync_api import Page, expect
 
-from tests.web.conftest import WebApp, shoot
+from tests.web.conftest import WebApp, http_get, shoot
 
 DISTINCTIVE_PLATE = "8QXZ417"
 
@@ -37,10 +36,10 @@ def test_every_page_has_an_icon_and_the_old_address_of_one_answers(
     page.goto("/login")
     icon = page.locator("link[rel=icon]").get_attribute("href")
     assert icon is not None
-    svg = httpx.get(web_app.base_url + icon)
+    svg = http_get(web_app.base_url + icon)
     assert svg.status_code == 200
     assert svg.headers["content-type"].startswith("image/svg+xml")
-    ico = httpx.get(web_app.base_url + "/favicon.ico")
+    ico = http_get(web_app.base_url + "/favicon.ico")
     assert ico.status_code == 200
     assert ico.headers["content-type"] == "image/vnd.microsoft.icon"
     assert ico.content[:4] == b"\x00\x00\x01\x00"  # an ICO file's header

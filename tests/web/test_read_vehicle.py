@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import httpx
-
 from platekeeper.domain.people import Role
 from platekeeper.domain.reads import VehicleAttributes
 from platekeeper.ingest import IngestItem
 from tests.conftest import make_submission
-from tests.web.conftest import WebApp
+from tests.web.conftest import WebApp, http_get
 from tests.web.test_search import CASE, PURPOSE
 
 
@@ -25,7 +23,7 @@ def test_the_read_page_shows_the_cameras_vehicle_description(web_app: WebApp) ->
     basis = {"purpose": PURPOSE, "case_number": CASE}
 
     described, bare = (
-        httpx.get(f"{web_app.base_url}/reads/{read_id}", params=basis, headers=analyst.headers)
+        http_get(f"{web_app.base_url}/reads/{read_id}", params=basis, headers=analyst.headers)
         for read_id in (stored.read_id, plain.id)
     )
 

@@ -9,7 +9,6 @@ from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import httpx
 import pytest
 from playwright.sync_api import Dialog, Locator, Page, expect
 
@@ -18,7 +17,7 @@ from platekeeper.domain.access import AccessOutcome
 from platekeeper.domain.people import Role
 from platekeeper.errors import InvalidInput
 from platekeeper.store.protocols import AccessFilter
-from tests.web.conftest import WebApp, shoot, sign_in
+from tests.web.conftest import WebApp, http_get, shoot, sign_in
 from tests.web.test_search import CASE, PURPOSE, search, state_basis
 
 SCRIPT_PLATE = "<script>7X"
@@ -210,7 +209,7 @@ def test_an_officer_sees_a_read_but_no_vehicle_history(page: Page, web_app: WebA
     expect(page.get_by_role("heading", name="Read of 7ABC123")).to_be_visible()
     expect(page.get_by_role("link", name="Vehicle history")).to_have_count(0)
     officer = web_app.person(Role.OFFICER)
-    response = httpx.get(
+    response = http_get(
         f"{web_app.base_url}/vehicles/7ABC123",
         params={"purpose": PURPOSE, "case_number": CASE},
         headers={**officer.headers, "Accept": "text/html"},
@@ -228,7 +227,7 @@ def test_pages_of_plate_data_are_never_cached(web_app: WebApp) -> None:
         (f"/reads/{read.id}", basis),
         ("/vehicles/7ABC123", basis),
     ]:
-        response = httpx.get(f"{web_app.base_url}{path}", params=params, headers=analyst.headers)
+        response = http_get(f"{web_app.base_url}{path}", params=params, headers=analyst.headers)
         assert response.status_code == 200, path
         assert response.headers["cache-control"] == "no-store", path
         assert "7ABC123" in response.text

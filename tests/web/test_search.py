@@ -10,7 +10,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -21,7 +20,7 @@ from platekeeper.domain.access import AccessOutcome, Actor
 from platekeeper.domain.people import Role
 from platekeeper.store.protocols import AccessFilter
 from platekeeper.web.maps import tile_of
-from tests.web.conftest import WebApp, shoot, sign_in
+from tests.web.conftest import WebApp, http_get, shoot, sign_in
 
 PURPOSE = "stolen-vehicle"
 CASE = "2026-000123"
@@ -280,7 +279,7 @@ def test_a_search_reaching_back_needs_a_supervisors_approval(page: Page, web_app
 @pytest.mark.parametrize("map_tile_url", ["https://tiles.example/{z}/{x}/{y}.png"])
 def test_a_configured_tile_server_draws_tiles_under_the_markers(web_app: WebApp) -> None:
     analyst = web_app.person(Role.ANALYST)
-    response = httpx.get(f"{web_app.base_url}/search", headers=analyst.headers)
+    response = http_get(f"{web_app.base_url}/search", headers=analyst.headers)
     assert "https://tiles.example" in response.headers["content-security-policy"]
     html = response.text
     zoom = int(re.findall(r'href="https://tiles\.example/(\d+)/', html)[0])
@@ -292,7 +291,7 @@ def test_a_configured_tile_server_draws_tiles_under_the_markers(web_app: WebApp)
 
 def test_without_a_tile_server_the_map_loads_nothing_from_elsewhere(web_app: WebApp) -> None:
     analyst = web_app.person(Role.ANALYST)
-    html = httpx.get(f"{web_app.base_url}/search", headers=analyst.headers).text
+    html = http_get(f"{web_app.base_url}/search", headers=analyst.headers).text
     assert '<g class="marker camera">' in html
     assert "<image" not in html
     assert "https://" not in html

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import httpx
 from playwright.sync_api import Page, expect
 
 from platekeeper.domain.people import Role
-from tests.web.conftest import WebApp, second_step, shoot, sign_in
+from tests.web.conftest import WebApp, http_get, second_step, shoot, sign_in
 
 
 def test_the_login_page_carries_the_liability_notice(page: Page) -> None:
@@ -60,7 +59,7 @@ def test_a_link_to_another_site_is_never_followed_after_sign_in(
 
 
 def test_pages_forbid_inline_scripts_and_framing(web_app: WebApp) -> None:
-    response = httpx.get(f"{web_app.base_url}/login")
+    response = http_get(f"{web_app.base_url}/login")
     policy = response.headers["content-security-policy"]
     assert "script-src 'self'" in policy
     assert "frame-ancestors 'none'" in policy
