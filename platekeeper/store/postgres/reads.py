@@ -156,14 +156,6 @@ class PostgresReads(SqlReads):
             ([uuid.UUID(id_) for _, id_ in page], [at for at, _ in page]),
         ).fetchall()
 
-    def _captured_before(self, instant: datetime) -> tuple[str, Row]:
-        # The ids bound it too: they begin with the capture millisecond, so the primary key
-        # finds the few reads of a day before the ceiling instead of a pass over the day.
-        return "id < ? AND captured_at < ?", (
-            uuid.UUID(read_id_upper_bound(instant)),
-            POSTGRES.time.to_db(instant),
-        )
-
     def _plates_sql(
         self,
         query: ReadQuery,
@@ -394,12 +386,15 @@ def _oldest_non_hit_read(connection: Connection, day: date) -> datetime | None:
 def _oldest_hit_read(connection: Connection, day: date) -> datetime | None:
     """The capture time of the day's oldest hit read, found from the day's hits."""
     first, end = _day_ids(day)
-    hit_ids = hit_read_ids_sql().replace("?", "%s")
-    row = connection.execute(
-        "SELECT min(captured_at) FROM reads WHERE captured_at >= %s AND captured_at < %s"
-        f" AND id = ANY(ARRAY(SELECT read_id::uuid FROM ({hit_ids}) AS hit))",
-        (day_start(day), day_start(day + ONE_DAY), first, end),
-    ).fetchone()
+    row = (
+        PostgresTransaction(connection)
+        .execute(
+            "SELECT min(captured_at) FROM reads WHERE captured_at >= ? AND captured_at < ?"
+            f" AND id = ANY(ARRAY(SELECT read_id::uuid FROM ({hit_read_ids_sql()}) AS hit))",
+            (day_start(day), day_start(day + ONE_DAY), first, end),
+        )
+        .fetchone()
+    )
     return None if row is None else row[0]
 
 
