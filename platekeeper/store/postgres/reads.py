@@ -28,7 +28,7 @@ from platekeeper.store.protocols import (
     ReadQuery,
     StoredRead,
 )
-from platekeeper.store.sql.database import Row, Transaction
+from platekeeper.store.sql.database import Row
 from platekeeper.store.sql.plate_index import SeenPlate, SqlPlateIndex
 from platekeeper.store.sql.read_summaries import ReadSummaries, ReadSummary
 from platekeeper.store.sql.reads import (
@@ -146,16 +146,6 @@ class PostgresReads(SqlReads):
             params += [day_start(day), day_start(day + ONE_DAY), *plate_params]
         return " UNION ALL ".join(parts), tuple(params)
 
-    def _page_rows(self, transaction: Transaction, page: list[tuple[datetime, str]]) -> list[Row]:
-        # Each read by its id and capture time, so that only its own day's partition is opened:
-        # one time range for the page opened every day's partition in it for every id.
-        return transaction.execute(
-            "SELECT found.* FROM unnest(?::uuid[], ?::timestamptz[]) AS wanted(id, at)"
-            f" CROSS JOIN LATERAL (SELECT {READ_COLUMNS} FROM reads"
-            " WHERE reads.id = wanted.id AND reads.captured_at = wanted.at) AS found",
-            ([uuid.UUID(id_) for _, id_ in page], [at for at, _ in page]),
-        ).fetchall()
-
     def _plates_sql(
         self,
         query: ReadQuery,
@@ -190,7 +180,7 @@ class PostgresReads(SqlReads):
                 captured_from=None,
                 captured_before=None,
             ),
-            "captured_at, id",
+            READ_COLUMNS,
             time=POSTGRES.time,
             within=(
                 " AND plate_key = seen.plate AND captured_at >= seen.first_at"
@@ -199,7 +189,7 @@ class PostgresReads(SqlReads):
             ),
         )
         return (
-            "SELECT found.captured_at, found.id FROM unnest(?::text[], ?::timestamptz[],"
+            "SELECT found.* FROM unnest(?::text[], ?::timestamptz[],"
             " ?::timestamptz[]) AS seen(plate, first_at, end_at)"
             f" CROSS JOIN LATERAL ({inner}) AS found"
             " ORDER BY found.captured_at DESC, found.id DESC LIMIT ?",

@@ -53,6 +53,8 @@ READ_COLUMNS = (
     " region_confidence, candidates, captured_at, received_at, latitude, longitude, box,"
     " crop_ref, image_ref, fingerprint, vehicle"
 )
+# Where a read's id and capture time stand in a row of ``READ_COLUMNS``.
+_ID, _CAPTURED_AT = 0, 9
 
 
 def read_row(read: PlateRead, time: TimeCodec) -> Row:
@@ -168,12 +170,14 @@ class SqlReads(Repository, ABC):
         """``query``'s page from the plates the index names, last seen first: a batch of plates
         at a time (by their read counts, twice as many reads each round), their reads through
         ``reads_by_plate`` newest first, between the batch's first and last capture (PostgreSQL
-        opens only those days' partitions), giving only each read's time and id. Once the page
-        is full, a plate last seen before its oldest read cannot add to it and the rest are
-        never read; a batch that can fetches only reads newer than that oldest one. Then the
-        page's reads, and only they, are fetched whole."""
+        opens only those days' partitions). Once the page is full, a plate last seen before its
+        oldest read cannot add to it and the rest are never read; a batch that can fetches only
+        reads newer than that oldest one.
+
+        Each probe returns its reads whole: it visits each read's row anyway, for the query's
+        other conditions, and fetching the page's reads again by id cost a third of a search."""
         seen = plates.matching(transaction, query)
-        page: list[tuple[datetime, str]] = []
+        page: list[tuple[datetime, str, Row]] = []
         at, pages = 0, _FIRST_PAGES
         while at < len(seen):
             oldest = page[query.limit - 1][0] if len(page) >= query.limit else None
@@ -184,29 +188,13 @@ class SqlReads(Repository, ABC):
                 break
             sql, params = self._plates_sql(query, batch, oldest, within)
             rows = transaction.execute(sql, params).fetchall()
-            page += ((self._time.from_db(captured_at), str(id_)) for captured_at, id_ in rows)
+            page += ((self._time.from_db(row[_CAPTURED_AT]), str(row[_ID]), row) for row in rows)
             # The results' order (captured_at DESC, id DESC); a uuid's text sorts as its bytes.
-            page.sort(reverse=True)
+            # Ids are unique, so the rows themselves are never compared.
+            page.sort(key=_newest_first, reverse=True)
             del page[query.limit :]
             pages *= 2
-        return self._whole(transaction, page)
-
-    def _whole(self, transaction: Transaction, page: list[tuple[datetime, str]]) -> list[PlateRead]:
-        """The reads ``page`` names by capture time and id, in its order."""
-        if not page:
-            return []
-        rows = self._page_rows(transaction, page)
-        reads = {read.id: read for read in (read_from_row(row, self._time) for row in rows)}
-        return [reads[id_] for _, id_ in page]
-
-    def _page_rows(self, transaction: Transaction, page: list[tuple[datetime, str]]) -> list[Row]:
-        """The ``READ_COLUMNS`` rows of the reads ``page`` names, in any order."""
-        to_db = self._time.to_db
-        return transaction.execute(
-            f"SELECT {READ_COLUMNS} FROM reads WHERE {self._dialect.member('id')}"
-            " AND captured_at >= ? AND captured_at <= ?",
-            (self._held(frozenset(id_ for _, id_ in page)), to_db(page[-1][0]), to_db(page[0][0])),
-        ).fetchall()
+        return [read_from_row(row, self._time) for _, _, row in page]
 
     def _plates_sql(
         self,
@@ -215,8 +203,8 @@ class SqlReads(Repository, ABC):
         oldest: datetime | None,
         within: tuple[str, Row],
     ) -> tuple[str, list[Any]]:
-        """One statement giving the capture time and id of the newest reads of ``batch``'s
-        plates for ``query``, at most its limit, within the plates' capture times."""
+        """One statement giving the newest reads of ``batch``'s plates for ``query``
+        (``READ_COLUMNS``), at most its limit, within the plates' capture times."""
         starts = [min(plate.first_seen for plate in batch), query.captured_from, oldest]
         ends = [max(plate.last_seen for plate in batch) + MICROSECOND, query.captured_before]
         plates = replace(
@@ -232,7 +220,7 @@ class SqlReads(Repository, ABC):
         # Without the id bounds: the plates and the time range find the reads' index.
         return read_query_sql(
             plates,
-            "captured_at, id",
+            READ_COLUMNS,
             time=self._time,
             within=(f" AND {self._dialect.member('plate_key')}{extra}", (keys, *extra_params)),
         )
@@ -435,6 +423,10 @@ def split_days(
     if last_whole == first_whole:
         return None, partial
     return (first_whole.date(), None if last_whole is None else last_whole.date()), partial
+
+
+def _newest_first(found: tuple[datetime, str, Row]) -> tuple[datetime, str]:
+    return found[0], found[1]
 
 
 def _batch(seen: list[SeenPlate], at: int, reads: int) -> list[SeenPlate]:
