@@ -150,26 +150,24 @@ class PostgresReads(SqlReads):
         self,
         query: ReadQuery,
         batch: list[SeenPlate],
-        oldest: datetime | None,
+        window: tuple[datetime, datetime],
         within: tuple[str, Row],
     ) -> tuple[str, list[Any]]:
-        # Each plate's reads between its own first and last capture, a lateral probe per plate
-        # that run-time pruning confines to the days it was seen: one time range for the batch
-        # opened every day's partition for every plate, and most plates a pattern finds are
-        # cars seen once.
-        start = max((at for at in (query.captured_from, oldest) if at is not None), default=None)
+        # Each plate's reads between its own first and last capture in the window, a lateral
+        # probe per plate that run-time pruning confines to the days it was seen: one time
+        # range for the batch opened every day's partition in it for every plate, and most
+        # plates a pattern finds are cars seen once.
+        start, end = window
         keys: list[str] = []
         firsts: list[datetime] = []
         ends: list[datetime] = []
         for plate in batch:
-            first = plate.first_seen if start is None else max(plate.first_seen, start)
-            end = plate.last_seen + MICROSECOND
-            if query.captured_before is not None:
-                end = min(end, query.captured_before)
-            if first < end:
+            first = max(plate.first_seen, start)
+            last = min(plate.last_seen + MICROSECOND, end)
+            if first < last:
                 keys.append(plate.plate_key)
                 firsts.append(first)
-                ends.append(end)
+                ends.append(last)
         extra, extra_params = within
         inner, inner_params = read_query_sql(
             replace(

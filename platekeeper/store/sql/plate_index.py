@@ -165,7 +165,7 @@ class SqlPlateIndex(Repository):
 
     def matching(self, transaction: Transaction, query: ReadQuery) -> list[SeenPlate]:
         """The plates ``query``'s plate condition names that were seen in its time range (and
-        before its cursor), last seen first."""
+        before its cursor), in no order."""
         conditions, params = self._plate_condition(query)
         start, end = query.captured_from, query.captured_before
         after = None if query.after is None else query.after.captured_at
@@ -180,8 +180,7 @@ class SqlPlateIndex(Repository):
                 params.append(self._time.to_db(instant))
         rows = transaction.execute(
             "SELECT plate_key, first_seen, last_seen, reads FROM plates"
-            f" WHERE {' AND '.join(conditions)}"
-            " ORDER BY last_seen DESC, plate_key DESC",
+            f" WHERE {' AND '.join(conditions)}",
             params,
         ).fetchall()
         from_db = self._time.from_db

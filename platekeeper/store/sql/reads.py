@@ -42,10 +42,12 @@ from platekeeper.store.sql.read_summaries import (
     RemovedReads,
     removed_reads,
 )
+from platekeeper.store.sql.read_windows import ReadDensity
 
-# A search through the plate index takes, in its first statement, plates holding this many
-# times its page in reads (the index counts them); each next statement twice as many, so that
-# a page fills in one or two round trips even when the query's other conditions thin it.
+# A search through the plate index reaches back, in its first window, as far as its plates are
+# expected to hold this many times its page in reads (by the index's counts); each next window
+# twice as many, so that a page fills in one or two round trips even when the query's other
+# conditions thin the plates' reads.
 _FIRST_PAGES = 2
 
 READ_COLUMNS = (
@@ -53,8 +55,6 @@ READ_COLUMNS = (
     " region_confidence, candidates, captured_at, received_at, latitude, longitude, box,"
     " crop_ref, image_ref, fingerprint, vehicle"
 )
-# Where a read's id and capture time stand in a row of ``READ_COLUMNS``.
-_ID, _CAPTURED_AT = 0, 9
 
 
 def read_row(read: PlateRead, time: TimeCodec) -> Row:
@@ -167,53 +167,50 @@ class SqlReads(Repository, ABC):
         query: ReadQuery,
         within: tuple[str, Row],
     ) -> list[PlateRead]:
-        """``query``'s page from the plates the index names, last seen first: a batch of plates
-        at a time (by their read counts, twice as many reads each round), their reads through
-        ``reads_by_plate`` newest first, between the batch's first and last capture (PostgreSQL
-        opens only those days' partitions). Once the page is full, a plate last seen before its
-        oldest read cannot add to it and the rest are never read; a batch that can fetches only
-        reads newer than that oldest one.
+        """``query``'s page from the plates the index names, a window of capture time at a
+        time, newest first (``read_windows``): each window's reads of the plates seen in it,
+        through ``reads_by_plate`` (PostgreSQL opens only the days each plate was seen). The
+        page is full once the windows' reads fill it, and older windows are never read.
 
         Each probe returns its reads whole: it visits each read's row anyway, for the query's
         other conditions, and fetching the page's reads again by id cost a third of a search."""
         seen = plates.matching(transaction, query)
-        page: list[tuple[datetime, str, Row]] = []
-        at, pages = 0, _FIRST_PAGES
-        while at < len(seen):
-            oldest = page[query.limit - 1][0] if len(page) >= query.limit else None
-            batch = _batch(seen, at, query.limit * pages)
-            at += len(batch)
-            batch = [plate for plate in batch if oldest is None or plate.last_seen >= oldest]
-            if not batch:
-                break
-            sql, params = self._plates_sql(query, batch, oldest, within)
-            rows = transaction.execute(sql, params).fetchall()
-            page += ((self._time.from_db(row[_CAPTURED_AT]), str(row[_ID]), row) for row in rows)
-            # The results' order (captured_at DESC, id DESC); a uuid's text sorts as its bytes.
-            # Ids are unique, so the rows themselves are never compared.
-            page.sort(key=_newest_first, reverse=True)
-            del page[query.limit :]
-            pages *= 2
-        return [read_from_row(row, self._time) for _, _, row in page]
+        if not seen:
+            return []
+        floor, end = _plates_span(seen, query)
+        density = ReadDensity(seen)
+        page: list[Row] = []
+        wanted = query.limit * _FIRST_PAGES
+        while end > floor and len(page) < query.limit:
+            start = density.start_for(end, wanted, floor)
+            batch = [plate for plate in seen if plate.last_seen >= start and plate.first_seen < end]
+            if batch:
+                sql, params = self._plates_sql(query, batch, (start, end), within)
+                # In the results' order, newest first, after the newer windows' reads.
+                page += transaction.execute(sql, params).fetchall()
+            end = start
+            # An estimate that fell short (the query's other conditions thin the plates' reads)
+            # is not made again: each window expects twice the reads of the one before.
+            wanted *= 2
+        return [read_from_row(row, self._time) for row in page[: query.limit]]
 
     def _plates_sql(
         self,
         query: ReadQuery,
         batch: list[SeenPlate],
-        oldest: datetime | None,
+        window: tuple[datetime, datetime],
         within: tuple[str, Row],
     ) -> tuple[str, list[Any]]:
-        """One statement giving the newest reads of ``batch``'s plates for ``query``
-        (``READ_COLUMNS``), at most its limit, within the plates' capture times."""
-        starts = [min(plate.first_seen for plate in batch), query.captured_from, oldest]
-        ends = [max(plate.last_seen for plate in batch) + MICROSECOND, query.captured_before]
+        """One statement giving the newest reads of ``batch``'s plates for ``query`` captured
+        in ``window`` (``READ_COLUMNS``), at most its limit, newest first."""
+        start, end = window
         plates = replace(
             query,
             plate_key=None,
             plate_like=None,
             misread_tolerant=False,
-            captured_from=max(at for at in starts if at is not None),
-            captured_before=min(at for at in ends if at is not None),
+            captured_from=start,
+            captured_before=end,
         )
         keys = self._dialect.array([plate.plate_key for plate in batch])
         extra, extra_params = within
@@ -425,17 +422,18 @@ def split_days(
     return (first_whole.date(), None if last_whole is None else last_whole.date()), partial
 
 
-def _newest_first(found: tuple[datetime, str, Row]) -> tuple[datetime, str]:
-    return found[0], found[1]
-
-
-def _batch(seen: list[SeenPlate], at: int, reads: int) -> list[SeenPlate]:
-    """The plates from ``at`` on holding ``reads`` reads or more between them (or all left)."""
-    end, counted = at, 0
-    while end < len(seen) and counted < reads:
-        counted += seen[end].reads
-        end += 1
-    return seen[at:end]
+def _plates_span(seen: list[SeenPlate], query: ReadQuery) -> tuple[datetime, datetime]:
+    """From when to before when ``query``'s reads of the plates ``seen`` can have been
+    captured: their first and last captures, within the query's bounds and before its cursor."""
+    floor = min(plate.first_seen for plate in seen)
+    end = max(plate.last_seen for plate in seen) + MICROSECOND
+    if query.captured_from is not None:
+        floor = max(floor, query.captured_from)
+    if query.captured_before is not None:
+        end = min(end, query.captured_before)
+    if query.after is not None:
+        end = min(end, query.after.captured_at + MICROSECOND)
+    return floor, end
 
 
 def read_query_sql(

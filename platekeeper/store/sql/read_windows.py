@@ -1,0 +1,59 @@
+"""Where in time a search through the plate index looks next for its reads.
+
+A pattern can name thousands of plates, and a page wants only the newest few hundred of their
+reads. A search walks back in time, one window at a time, fetching every read of its plates in
+the window: the windows are taken newest first and each is fetched whole, so the page is full
+as soon as the reads found fill it, and older windows are never read. How far back a window
+reaches comes from the plate index's counts alone (``ReadDensity``): a plate's reads are
+taken as spread evenly over the days between its first and last capture. A commuter seen on
+sixty days and a car seen once weigh as they should, and a window holds about as many reads as
+the page still needs, not every read of every plate it names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+
+from platekeeper.domain.time import MICROSECOND, ONE_DAY, day_start
+from platekeeper.store.sql.plate_index import SeenPlate
+
+
+class ReadDensity:
+    """The reads a set of plates is expected to hold on each capture day (UTC)."""
+
+    def __init__(self, plates: Sequence[SeenPlate]) -> None:
+        if not plates:
+            raise ValueError("a read density needs at least one plate")
+        # Each plate adds its reads per day over its days; the changes are summed in day order.
+        changes: dict[date, float] = {}
+        for plate in plates:
+            first, last = _day_of(plate.first_seen), _day_of(plate.last_seen)
+            per_day = plate.reads / ((last - first).days + 1)
+            changes[first] = changes.get(first, 0.0) + per_day
+            changes[last + ONE_DAY] = changes.get(last + ONE_DAY, 0.0) - per_day
+        self._first_day = min(changes)
+        self._per_day: list[float] = []
+        expected, day = 0.0, self._first_day
+        while day < max(changes):
+            expected += changes.get(day, 0.0)
+            self._per_day.append(expected)
+            day += ONE_DAY
+
+    def start_for(self, end: datetime, reads: float, floor: datetime) -> datetime:
+        """The latest start of a day, no earlier than ``floor``, from which up to ``end`` the
+        plates are expected to hold ``reads`` reads; ``floor`` when they are not."""
+        day = _day_of(end - MICROSECOND)
+        expected = 0.0
+        while True:
+            start = day_start(day)
+            index = (day - self._first_day).days
+            if 0 <= index < len(self._per_day):
+                expected += self._per_day[index]
+            if expected >= reads or start <= floor or index <= 0:
+                return max(start, floor)
+            day -= ONE_DAY
+
+
+def _day_of(instant: datetime) -> date:
+    return instant.astimezone(UTC).date()
