@@ -56,8 +56,8 @@ def test_a_density_needs_plates() -> None:
         ReadDensity([])
 
 
-def _daily_reads(days: int, per_day: int) -> list[PlateRead]:
-    """A commuter and a neighbour's car, each seen ``per_day`` times a day."""
+def _stored_daily_reads(store: Store, days: int = 20, per_day: int = 5) -> list[PlateRead]:
+    """A commuter and a neighbour's car, each seen ``per_day`` times a day, stored."""
     reads = []
     for day in range(days):
         for n in range(per_day):
@@ -65,14 +65,14 @@ def _daily_reads(days: int, per_day: int) -> list[PlateRead]:
             for offset, plate in enumerate(("7ABC123", "7ABC124")):
                 index = (day * per_day + n) * 2 + offset
                 reads.append(make_read(index, plate_text=plate, captured_at=at))
+    store.reads.add(reads)
     return reads
 
 
-def test_a_full_page_reads_only_the_last_days_of_plates_seen_every_day(
+def _recorded_windows(
     store: Store, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    reads = _daily_reads(days=20, per_day=5)
-    store.reads.add(reads)
+) -> list[tuple[datetime, datetime]]:
+    """The windows of capture time each statement of the store's searches asks, in order."""
     windows: list[tuple[datetime, datetime]] = []
     plates_sql = store.reads._plates_sql  # type: ignore[attr-defined]
 
@@ -81,6 +81,14 @@ def test_a_full_page_reads_only_the_last_days_of_plates_seen_every_day(
         return plates_sql(query, batch, window, within)
 
     monkeypatch.setattr(store.reads, "_plates_sql", recording)
+    return windows
+
+
+def test_a_full_page_reads_only_the_last_days_of_plates_seen_every_day(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reads = _stored_daily_reads(store)
+    windows = _recorded_windows(store, monkeypatch)
     page = store.reads.find(ReadQuery(plate_like="7ABC12%", limit=15))
     newest = sorted(reads, key=lambda read: (read.captured_at, read.id), reverse=True)
     assert [read.id for read in page] == [read.id for read in newest[:15]]
@@ -94,16 +102,8 @@ def test_a_full_page_reads_only_the_last_days_of_plates_seen_every_day(
 def test_a_window_short_of_the_page_is_followed_by_an_older_one(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    reads = _daily_reads(days=20, per_day=5)
-    store.reads.add(reads)
-    windows: list[tuple[datetime, datetime]] = []
-    plates_sql = store.reads._plates_sql  # type: ignore[attr-defined]
-
-    def recording(query: ReadQuery, batch: Any, window: Any, within: Any) -> Any:
-        windows.append(window)
-        return plates_sql(query, batch, window, within)
-
-    monkeypatch.setattr(store.reads, "_plates_sql", recording)
+    reads = _stored_daily_reads(store)
+    windows = _recorded_windows(store, monkeypatch)
     # The query's other condition leaves none of the plates' reads: the walk goes on to their
     # first capture, each window expecting twice the reads of the one before.
     query = ReadQuery(plate_like="7ABC12%", camera_id="elsewhere", limit=15)
