@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from platekeeper.store.postgres.database import PostgresDatabase
 from platekeeper.store.postgres.hotlists import PostgresHotlistEntries
+from platekeeper.store.postgres.plate_index import PostgresPlateIndex
 from platekeeper.store.postgres.reads import PostgresReads
-from platekeeper.store.sql.plate_index import SqlPlateIndex
 from platekeeper.store.sql.read_rollups import ReadRollups
 from platekeeper.store.sql.store import SqlStore
 
@@ -18,7 +18,7 @@ class PostgresStore(SqlStore):
 
     def __init__(self, dsn: str, *, min_size: int = 1, max_size: int = 8) -> None:
         database = PostgresDatabase(dsn, min_size=min_size, max_size=max_size)
-        plates = SqlPlateIndex(database)
+        plates = PostgresPlateIndex(database)
         summaries = (plates, ReadRollups(database.dialect.day, _CAPTURE_DAY))
         super().__init__(database, summaries)
         self.reads = PostgresReads(database, summaries, plates)

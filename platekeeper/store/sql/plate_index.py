@@ -70,13 +70,17 @@ class SqlPlateIndex(Repository):
             )
         to_db = self._time.to_db
         # In key order, so that two writers touching the same plates lock them in one order.
-        transaction.executemany(
-            _UPSERT,
+        self._upsert(
+            transaction,
             [
                 (key, fold_confusables(key), to_db(plate.first), to_db(plate.last), plate.reads)
                 for key, plate in sorted(seen.items())
             ],
         )
+
+    def _upsert(self, transaction: Transaction, rows: list[tuple[Any, ...]]) -> None:
+        """Add each row's reads (plate key, folded key, first, last, reads) to its plate."""
+        transaction.executemany(upsert_sql("VALUES (?, ?, ?, ?, ?)"), rows)
 
     def removed(self, transaction: Transaction, gone: Sequence[RemovedReads]) -> None:
         lost: dict[str, int] = {}
@@ -258,9 +262,17 @@ def searched_through_index(query: ReadQuery) -> bool:
 
 # The earlier first and the later last capture; portable where SQLite's min and PostgreSQL's
 # least are spelled differently.
-_UPSERT = (
-    "INSERT INTO plates (plate_key, folded_key, first_seen, last_seen, reads)"
-    " VALUES (?, ?, ?, ?, ?) ON CONFLICT (plate_key) DO UPDATE SET"
+def upsert_sql(source: str) -> str:
+    """The statement adding the plates of ``source`` (a ``VALUES`` list or a ``SELECT`` of the
+    plate key, folded key, first and last capture and reads) to the index."""
+    return (
+        "INSERT INTO plates (plate_key, folded_key, first_seen, last_seen, reads)"
+        f" {source}{_ON_CONFLICT}"
+    )
+
+
+_ON_CONFLICT = (
+    " ON CONFLICT (plate_key) DO UPDATE SET"
     " first_seen = CASE WHEN excluded.first_seen < plates.first_seen"
     " THEN excluded.first_seen ELSE plates.first_seen END,"
     " last_seen = CASE WHEN excluded.last_seen > plates.last_seen"
