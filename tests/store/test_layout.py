@@ -24,8 +24,10 @@ def test_shared_repositories_import_no_driver() -> None:
 
 def test_no_repository_is_written_twice() -> None:
     """A module name in both backend packages is a twin, unless it is one of the parts that
-    every backend has and that differ in substance (connection, dialect, store, tuned reads)."""
-    per_backend = ("__init__", "database", "dialect", "reads", "store")
+    every backend has and that differ in substance (connection, dialect, store, tuned reads,
+    the plate index's trigram search on SQLite and batch upsert on PostgreSQL, each a small
+    subclass of the shared ``SqlPlateIndex``)."""
+    per_backend = ("__init__", "database", "dialect", "plate_index", "reads", "store")
     sqlite = {path.stem for path in (STORE / "sqlite").glob("*.py")}
     postgres = {path.stem for path in (STORE / "postgres").glob("*.py")}
     assert sorted((sqlite & postgres) - set(per_backend)) == []

@@ -260,8 +260,6 @@ def searched_through_index(query: ReadQuery) -> bool:
     return query.plate_like is not None
 
 
-# The earlier first and the later last capture; portable where SQLite's min and PostgreSQL's
-# least are spelled differently.
 def upsert_sql(source: str) -> str:
     """The statement adding the plates of ``source`` (a ``VALUES`` list or a ``SELECT`` of the
     plate key, folded key, first and last capture and reads) to the index."""
@@ -271,6 +269,8 @@ def upsert_sql(source: str) -> str:
     )
 
 
+# The earlier first and the later last capture; portable where SQLite's min and PostgreSQL's
+# least are spelled differently.
 _ON_CONFLICT = (
     " ON CONFLICT (plate_key) DO UPDATE SET"
     " first_seen = CASE WHEN excluded.first_seen < plates.first_seen"
