@@ -32,10 +32,10 @@ class ReadDensity:
             per_day = plate.reads / ((last - first).days + 1)
             changes[first] = changes.get(first, 0.0) + per_day
             changes[last + ONE_DAY] = changes.get(last + ONE_DAY, 0.0) - per_day
-        self._first_day = min(changes)
+        self._first_day, end = min(changes), max(changes)
         self._per_day: list[float] = []
         expected, day = 0.0, self._first_day
-        while day < max(changes):
+        while day < end:
             expected += changes.get(day, 0.0)
             self._per_day.append(expected)
             day += ONE_DAY
