@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -12,7 +13,7 @@ from psycopg.conninfo import make_conninfo
 from platekeeper.errors import StoreError
 from platekeeper.store.postgres import PostgresStore
 from platekeeper.store.protocols import ReadQuery
-from tests.conftest import NOW, make_agency, make_camera, make_read
+from tests.conftest import NOW, make_agency, make_camera, make_read, postgres_dsn
 
 pytestmark = pytest.mark.postgres
 
@@ -109,3 +110,18 @@ def test_two_stores_in_two_schemas_of_one_database_each_search_by_pattern(
 
 
 _SECOND_SCHEMA = "test_second_store"
+
+
+def test_a_database_without_utf8_text_is_refused_with_how_to_make_one() -> None:
+    dsn = postgres_dsn()
+    name = f"test_ascii_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(dsn, autocommit=True) as connection:
+        connection.execute(f"CREATE DATABASE {name} ENCODING 'SQL_ASCII' TEMPLATE template0")
+    try:
+        with pytest.raises(StoreError) as caught:
+            PostgresStore(make_conninfo(dsn, dbname=name), min_size=1, max_size=1)
+        assert "SQL_ASCII" in str(caught.value)
+        assert "--encoding=UTF8" in (caught.value.hint or "")
+    finally:
+        with psycopg.connect(dsn, autocommit=True) as connection:
+            connection.execute(f"DROP DATABASE {name}")

@@ -67,6 +67,25 @@ class PostgresDatabase:
         except PoolTimeout:
             self._pool.close()
             raise self._unreachable(dsn) from None
+        try:
+            self._require_utf8()
+        except BaseException:
+            self._pool.close()
+            raise
+
+    def _require_utf8(self) -> None:
+        """Refuse a database whose text is not UTF-8. Under ``SQL_ASCII`` PostgreSQL neither
+        checks nor converts text, and the driver hands back bytes where the store expects
+        strings: a store on one would fail at its first hot-list reload or read, not here."""
+        with self.connection() as connection:
+            encoding = connection.info.parameter_status("server_encoding") or "unknown"
+        if encoding != "UTF8":
+            raise StoreError(
+                f"the PostgreSQL database's encoding is {encoding}; PlateKeeper needs UTF8",
+                hint="Create the database with UTF-8 text, for example"
+                " 'createdb --encoding=UTF8 --template=template0 platekeeper', and point"
+                " the store DSN (PLATEKEEPER_STORE__DSN) at it.",
+            )
 
     def _unreachable(self, dsn: str) -> StoreError:
         # The pool only says that it timed out; one direct attempt tells why.
