@@ -12,6 +12,7 @@ from psycopg.conninfo import make_conninfo
 
 from platekeeper.errors import StoreError
 from platekeeper.store.postgres import PostgresStore
+from platekeeper.store.postgres.dialect import POSTGRES, PostgresTransaction
 from platekeeper.store.protocols import ReadQuery
 from tests.conftest import NOW, make_agency, make_camera, make_read, postgres_dsn
 
@@ -125,3 +126,19 @@ def test_a_database_without_utf8_text_is_refused_with_how_to_make_one() -> None:
     finally:
         with psycopg.connect(dsn, autocommit=True) as connection:
             connection.execute(f"DROP DATABASE {name}")
+
+
+def test_strings_bound_as_one_array_come_back_as_they_were_sent() -> None:
+    # The dialect writes a list of strings as an array literal itself: every character that
+    # the literal's syntax gives a meaning must still be plain text on the server.
+    sent = ["7ABC123", "a,b", "NULL", "two words", 'say "hi"', "back\\slash", "{x}", "", "é"]
+    with psycopg.connect(postgres_dsn()) as connection:
+        transaction = PostgresTransaction(connection)
+        row = transaction.execute("SELECT ?::text[]", (POSTGRES.array(sent),)).fetchone()
+        assert row is not None
+        assert row[0] == sent
+        found = transaction.execute(
+            "SELECT value FROM unnest(?::text[]) AS value WHERE value = ANY(?)",
+            (["NULL", "a", "b", "a,b"], POSTGRES.array(sent)),
+        ).fetchall()
+    assert [value for (value,) in found] == ["NULL", "a,b"]

@@ -11,6 +11,7 @@ from typing import Any
 
 import psycopg
 from psycopg import errors
+from psycopg.adapt import Dumper
 from psycopg.rows import TupleRow
 from psycopg.types.json import Jsonb
 
@@ -37,6 +38,38 @@ def _same_day(value: date) -> date:
     return value
 
 
+class TextArray(tuple[str, ...]):
+    """Strings bound as one ``text[]`` parameter, written as PostgreSQL's array literal at once.
+    psycopg's list dumper takes each element through Python in turn: a pattern's thousand
+    plates cost it most of a millisecond, several times a search."""
+
+
+class _TextArrayDumper(Dumper):
+    oid = psycopg.postgres.types["text"].array_oid
+
+    def dump(self, obj: TextArray) -> bytes:
+        return text_array_literal(obj).encode()
+
+
+psycopg.adapters.register_dumper(TextArray, _TextArrayDumper)
+
+
+def text_array_literal(values: Sequence[str]) -> str:
+    """``values`` as a ``text[]`` literal: each element quoted, so that commas, braces, spaces
+    and the word NULL stay text; quotes and backslashes escaped."""
+    if any('"' in value or "\\" in value for value in values):
+        values = [value.replace("\\", "\\\\").replace('"', '\\"') for value in values]
+    return '{"' + '","'.join(values) + '"}' if values else "{}"
+
+
+def _array(values: Sequence[Any]) -> TextArray | list[Any]:
+    """Strings as a ``TextArray``; anything else (read ids are uuids), and an empty list, whose
+    type the server infers from the column, as a list."""
+    if values and all(isinstance(value, str) for value in values):
+        return TextArray(values)
+    return list(values)
+
+
 POSTGRES = Dialect(
     name="postgres",
     time=TimeCodec(to_db=lambda instant: instant, from_db=_utc),
@@ -44,7 +77,7 @@ POSTGRES = Dialect(
     json=JsonCodec(to_db=Jsonb, from_db=lambda value: value),
     greatest="greatest",
     member_sql="= ANY(?)",
-    array=list,
+    array=_array,
     json_text_sql="({column} ->> '{key}')",
     for_update=" FOR UPDATE",
     skip_locked=" FOR UPDATE SKIP LOCKED",
