@@ -128,11 +128,14 @@ def test_a_database_without_utf8_text_is_refused_with_how_to_make_one() -> None:
             connection.execute(f"DROP DATABASE {name}")
 
 
-def test_strings_bound_as_one_array_come_back_as_they_were_sent() -> None:
+@pytest.mark.parametrize("client_encoding", ["UTF8", "LATIN1"])
+def test_strings_bound_as_one_array_come_back_as_they_were_sent(client_encoding: str) -> None:
     # The dialect writes a list of strings as an array literal itself: every character that
-    # the literal's syntax gives a meaning must still be plain text on the server.
+    # the literal's syntax gives a meaning must still be plain text on the server, in whatever
+    # encoding the client speaks (PGCLIENTENCODING may set one).
     sent = ["7ABC123", "a,b", "NULL", "two words", 'say "hi"', "back\\slash", "{x}", "", "é"]
-    with psycopg.connect(postgres_dsn()) as connection:
+    dsn = make_conninfo(postgres_dsn(), client_encoding=client_encoding)
+    with psycopg.connect(dsn) as connection:
         transaction = PostgresTransaction(connection)
         row = transaction.execute("SELECT ?::text[]", (POSTGRES.array(sent),)).fetchone()
         assert row is not None

@@ -48,7 +48,9 @@ class _TextArrayDumper(Dumper):
     oid = psycopg.postgres.types["text"].array_oid
 
     def dump(self, obj: TextArray) -> bytes:
-        return text_array_literal(obj).encode()
+        # In the connection's encoding, as psycopg sends any other text.
+        encoding = "utf-8" if self.connection is None else self.connection.info.encoding
+        return text_array_literal(obj).encode(encoding)
 
 
 psycopg.adapters.register_dumper(TextArray, _TextArrayDumper)
