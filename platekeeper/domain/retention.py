@@ -100,3 +100,11 @@ class ReadCeilings:
     """The same for hit reads (``keeps_hit_class``)."""
     exempt: Exemptions = field(default_factory=Exemptions)
     """What approved legal holds keep past the ceiling."""
+
+    def none_past_from(self, since: datetime | None) -> bool:
+        """Whether every read captured at or after ``since`` (None: any time) is within its
+        class's ceiling, so that a look-up confined to them needs no ceiling of its own."""
+        bounds = [bound for bound in (self.non_hit_before, self.hit_before) if bound is not None]
+        if not bounds:
+            return True
+        return since is not None and since >= max(bounds)

@@ -6,7 +6,7 @@ import dataclasses
 from datetime import timedelta
 
 from platekeeper.domain.holds import LegalHold, PlateSpan
-from platekeeper.domain.retention import DataClass, RetentionRule
+from platekeeper.domain.retention import DataClass, ReadCeilings, RetentionRule
 from platekeeper.domain.time import MICROSECOND
 from platekeeper.retention.plan import buckets_past_cutoff, is_due, plan_purge
 from tests.conftest import NOW
@@ -93,3 +93,15 @@ def test_only_whole_days_past_the_cutoff_are_shreddable() -> None:
     plan = plan_purge(RULES, NOW, [])  # cutoff 2026-10-29T12:00
     live = ["2026/10/27", "2026/10/28", "2026/10/29", "2026/11/28"]
     assert buckets_past_cutoff(live, plan) == ["2026/10/27", "2026/10/28"]
+
+
+def test_reads_from_a_time_are_all_within_once_it_is_past_every_bound() -> None:
+    ceilings = ReadCeilings(non_hit_before=NOW - THIRTY_DAYS, hit_before=NOW - 2 * THIRTY_DAYS)
+    assert not ceilings.none_past_from(None)
+    # Past the hit reads' bound only: a non-hit read of that time is past its ceiling.
+    assert not ceilings.none_past_from(NOW - THIRTY_DAYS - MICROSECOND)
+    assert ceilings.none_past_from(NOW - THIRTY_DAYS)
+    hits_only = ReadCeilings(non_hit_before=None, hit_before=NOW - THIRTY_DAYS)
+    assert not hits_only.none_past_from(NOW - 2 * THIRTY_DAYS)
+    assert hits_only.none_past_from(NOW)
+    assert ReadCeilings(non_hit_before=None, hit_before=None).none_past_from(None)

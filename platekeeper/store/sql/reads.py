@@ -19,7 +19,7 @@ from platekeeper.domain.holds import Exemptions
 from platekeeper.domain.ids import read_id_lower_bound, read_id_upper_bound
 from platekeeper.domain.plates import fold_confusables
 from platekeeper.domain.reads import VehicleAttributes
-from platekeeper.domain.retention import FALSE_HIT_OUTCOMES, HIT_CLASS_STATUSES
+from platekeeper.domain.retention import FALSE_HIT_OUTCOMES, HIT_CLASS_STATUSES, ReadCeilings
 from platekeeper.domain.time import MICROSECOND, ONE_DAY, day_start
 from platekeeper.store.protocols import (
     CeilingSource,
@@ -144,19 +144,23 @@ class SqlReads(Repository, ABC):
         if located is None:
             return None
         where, params = located
-        within, within_params = self._within_ceilings()
+        within, within_params = self._within_ceilings(self._current_ceilings(), None)
         row = self._fetch_one(
             f"SELECT {READ_COLUMNS} FROM reads WHERE {where}{within}", (*params, *within_params)
         )
         return None if row is None else read_from_row(row, self._time)
 
     def find(self, query: ReadQuery) -> list[PlateRead]:
-        within = self._within_ceilings()
+        ceilings = self._current_ceilings()
         if self._plates is not None and searched_through_index(query):
             with self._db.read() as transaction:
-                return self._find_by_plates(transaction, self._plates, query, within)
+                return self._find_by_plates(transaction, self._plates, query, ceilings)
         sql, params = read_query_sql(
-            query, READ_COLUMNS, time=self._time, bound_ids=self._BOUND_IDS, within=within
+            query,
+            READ_COLUMNS,
+            time=self._time,
+            bound_ids=self._BOUND_IDS,
+            within=self._within_ceilings(ceilings, query.captured_from),
         )
         return [read_from_row(row, self._time) for row in self._fetch_all(sql, params)]
 
@@ -165,7 +169,7 @@ class SqlReads(Repository, ABC):
         transaction: Transaction,
         plates: SqlPlateIndex,
         query: ReadQuery,
-        within: tuple[str, Row],
+        ceilings: ReadCeilings | None,
     ) -> list[PlateRead]:
         """``query``'s page from the plates the index names, a window of capture time at a
         time, newest first (``read_windows``): each window's reads of the plates seen in it,
@@ -185,6 +189,7 @@ class SqlReads(Repository, ABC):
             start = density.start_for(end, wanted, floor)
             batch = [plate for plate in seen if plate.last_seen >= start and plate.first_seen < end]
             if batch:
+                within = self._within_ceilings(ceilings, start)
                 sql, params = self._plates_sql(query, batch, (start, end), within)
                 # In the results' order, newest first, after the newer windows' reads.
                 page += transaction.execute(sql, params).fetchall()
@@ -239,19 +244,23 @@ class SqlReads(Repository, ABC):
         )
         return frozenset(row[0] for row in rows)
 
-    def _within_ceilings(self) -> tuple[str, Row]:
-        """``AND (...)``: the read is within its class's ceiling or held; empty without one."""
-        if self._ceilings is None:
+    def _current_ceilings(self) -> ReadCeilings | None:
+        return None if self._ceilings is None else self._ceilings.read_ceilings()
+
+    def _within_ceilings(
+        self, ceilings: ReadCeilings | None, since: datetime | None
+    ) -> tuple[str, Row]:
+        """``AND (...)``: the read is within its class's ceiling or held; empty without a
+        ceiling, or where the look-up reaches no read captured before ``since`` and every
+        read from then on is within (no ceiling's sub-queries to plan into each partition)."""
+        if ceilings is None or ceilings.none_past_from(since):
             return "", ()
-        ceilings = self._ceilings.read_ceilings()
         bounds = (
             (ceilings.non_hit_before, hit_read_sql(True, self._ID_TEXT)),
             (ceilings.hit_before, hit_read_sql(False, self._ID_TEXT)),
         )
         # Within: captured at or after the bound, or of the other class.
         parts = [(f"(captured_at >= ? OR {other})", at) for at, other in bounds if at is not None]
-        if not parts:
-            return "", ()
         sql = "(" + " AND ".join(part for part, _ in parts) + ")"
         params: list[Any] = [self._time.to_db(at) for _, at in parts]
         exempt = ceilings.exempt
