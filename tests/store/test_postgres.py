@@ -145,3 +145,19 @@ def test_strings_bound_as_one_array_come_back_as_they_were_sent(client_encoding:
             (["NULL", "a", "b", "a,b"], POSTGRES.array(sent)),
         ).fetchall()
     assert [value for (value,) in found] == ["NULL", "a,b"]
+
+
+def test_a_statement_under_one_plan_is_planned_for_any_value_from_its_first_run() -> None:
+    statement = "SELECT count(*) FROM generate_series(1, 1000) AS n WHERE n < ?"
+    with psycopg.connect(postgres_dsn(), autocommit=True) as connection:
+        transaction = PostgresTransaction(connection)
+        counts = [transaction.fetch_under_one_plan(statement, (limit,)) for limit in (10, 501, 0)]
+        plans = connection.execute(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements"
+            " WHERE statement LIKE '%generate_series(1, 1000)%'"
+        ).fetchall()
+        # The setting ends with its statement: what runs next on the connection plans as usual.
+        setting = connection.execute("SHOW plan_cache_mode").fetchone()
+    assert counts == [[(9,)], [(500,)], [(0,)]]
+    assert plans == [(3, 0)]
+    assert setting == ("auto",)

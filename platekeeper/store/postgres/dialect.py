@@ -102,6 +102,16 @@ class PostgresTransaction:
         with self.connection.cursor() as cursor:
             cursor.executemany(_pyformat(sql), seq_of_parameters)
 
+    def fetch_under_one_plan(self, sql: str, parameters: Sequence[Any] = (), /) -> list[TupleRow]:
+        """The rows of ``sql``, prepared at its first run and planned once for any parameters:
+        for a statement whose best plan does not depend on their values, and whose planning
+        costs more than its run. Outside any transaction (a ``read()``): the plan setting lasts
+        until the transaction it opens ends."""
+        connection = self.connection
+        with connection.transaction():
+            connection.execute("SET LOCAL plan_cache_mode = force_generic_plan")
+            return connection.execute(_pyformat(sql), parameters, prepare=True).fetchall()
+
 
 @lru_cache(maxsize=4096)
 def _pyformat(sql: str) -> str:

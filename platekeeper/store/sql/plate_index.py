@@ -195,10 +195,12 @@ class SqlPlateIndex(Repository):
     def _plate_condition(self, query: ReadQuery) -> tuple[list[str], list[Any]]:
         conditions: list[str] = []
         params: list[Any] = []
-        if query.plate_key is not None:
-            # Only misread-tolerant keys come here (``searched_through_index``).
+        if query.plate_key is not None and query.misread_tolerant:
             conditions.append(self._dialect.member("folded_key"))
             params.append(self._dialect.array(sorted(misread_keys(query.plate_key))))
+        elif query.plate_key is not None:
+            conditions.append("plate_key = ?")
+            params.append(query.plate_key)
         if query.plate_like is not None:
             folded = fold_confusables(query.plate_like)
             spelled = spelled_out(folded)
@@ -253,11 +255,9 @@ def folded_sql(column: str) -> str:
 
 
 def searched_through_index(query: ReadQuery) -> bool:
-    """Whether ``query`` finds its plates in the index: a pattern, or a misread-tolerant key.
-    An exact key goes straight to ``reads_by_plate`` (a pattern beside it only filters)."""
-    if query.plate_key is not None:
-        return query.misread_tolerant
-    return query.plate_like is not None
+    """Whether ``query`` finds its plates in the index: any key or pattern. Its reads are then
+    looked for only between each plate's first and last capture."""
+    return query.plate_key is not None or query.plate_like is not None
 
 
 def upsert_sql(source: str) -> str:

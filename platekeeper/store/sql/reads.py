@@ -192,7 +192,7 @@ class SqlReads(Repository, ABC):
                 within = self._within_ceilings(ceilings, start)
                 sql, params = self._plates_sql(query, batch, (start, end), within)
                 # In the results' order, newest first, after the newer windows' reads.
-                page += transaction.execute(sql, params).fetchall()
+                page += self._fetch_window(transaction, sql, params)
             end = start
             # An estimate that fell short (the query's other conditions thin the plates' reads)
             # is not made again: each window expects twice the reads of the one before.
@@ -226,6 +226,10 @@ class SqlReads(Repository, ABC):
             time=self._time,
             within=(f" AND {self._dialect.member('plate_key')}{extra}", (keys, *extra_params)),
         )
+
+    def _fetch_window(self, transaction: Transaction, sql: str, params: Sequence[Any]) -> list[Row]:
+        """The rows of a statement from ``_plates_sql``."""
+        return transaction.execute(sql, params).fetchall()
 
     def any_captured(self, captured_from: datetime, captured_before: datetime) -> bool:
         query = ReadQuery(captured_from=captured_from, captured_before=captured_before, limit=1)
