@@ -199,8 +199,9 @@ class PostgresReads(SqlReads):
         # probe of reads_by_plate, in the days run-time pruning leaves), but PostgreSQL plans
         # its first runs on each connection afresh, over every day's partition: 4 ms a run, more
         # than running it, ten times before psycopg and the server settle on one plan.
-        assert isinstance(transaction, PostgresTransaction)  # from this store's read()
-        return transaction.fetch_under_one_plan(sql, params)
+        if isinstance(transaction, PostgresTransaction):
+            return transaction.fetch_under_one_plan(sql, params)
+        return super()._fetch_window(transaction, sql, params)  # wrapped (tests record SQL)
 
     def settle_summaries(self, limit: int) -> int:
         with self._pg.connection() as connection:
