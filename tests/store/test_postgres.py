@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import timedelta
+from typing import Any
 
 import psycopg
 import pytest
@@ -161,3 +162,38 @@ def test_a_statement_under_one_plan_is_planned_for_any_value_from_its_first_run(
     assert counts == [[(9,)], [(500,)], [(0,)]]
     assert plans == [(3, 0)]
     assert setting == ("auto",)
+
+
+def test_a_pattern_s_end_is_found_through_the_reversed_keys(
+    pg_store: PostgresStore, postgres_schema_dsn: str
+) -> None:
+    keys = ["7ABC123", "8XYC123", "7ABC124", "C1234", "9QQQ999"]
+    pg_store.reads.add([make_read(i, plate_text=key) for i, key in enumerate(keys)])
+    query = ReadQuery(plate_like="%C123")
+    assert sorted(read.plate_key for read in pg_store.reads.find(query)) == ["7ABC123", "8XYC123"]
+    with psycopg.connect(postgres_schema_dsn, autocommit=True) as connection:
+        recorded = _Recorded(PostgresTransaction(connection))
+        plates = pg_store.reads._plates
+        assert plates is not None
+        plates.matching(recorded, query)
+        # The search's own statement must be one the reversed keys' index serves: with bitmap
+        # scans (all a trigram index offers) and scans of the table priced out, only it is left.
+        connection.execute("ANALYZE plates")
+        connection.execute("SET enable_bitmapscan = off")
+        connection.execute("SET enable_seqscan = off")
+        sql, params = recorded.statements[0]
+        plan = recorded.transaction.execute(f"EXPLAIN {sql}", params).fetchall()
+    assert "Index Scan using plates_by_reversed_folded" in plan[0][0], plan
+
+
+class _Recorded:
+    def __init__(self, transaction: PostgresTransaction) -> None:
+        self.transaction = transaction
+        self.statements: list[tuple[str, Sequence[Any]]] = []
+
+    def execute(self, sql: str, parameters: Sequence[Any] = (), /) -> psycopg.Cursor[Any]:
+        self.statements.append((sql, parameters))
+        return self.transaction.execute(sql, parameters)
+
+    def executemany(self, sql: str, seq_of_parameters: Any, /) -> None:
+        raise AssertionError("a search writes nothing")

@@ -192,6 +192,11 @@ class SqlPlateIndex(Repository):
             SeenPlate(key, from_db(first), from_db(last), reads) for key, first, last, reads in rows
         ]
 
+    def _found_by(self, folded_like: str) -> tuple[list[str], list[Any]]:
+        """Conditions through which the database's indexes find the plates whose folded key
+        may match ``folded_like``, a pattern not spelled out; ``LIKE`` decides after them."""
+        return [self._FOLDED_LIKE], [folded_like]
+
     def _plate_condition(self, query: ReadQuery) -> tuple[list[str], list[Any]]:
         conditions: list[str] = []
         params: list[Any] = []
@@ -209,8 +214,9 @@ class SqlPlateIndex(Repository):
             # column itself then decides (SQLite's trigrams keep no positions), and on the raw
             # key unless look-alikes are wanted.
             if spelled is None:
-                conditions.append(self._FOLDED_LIKE)
-                params.append(folded)
+                found_by, found_params = self._found_by(folded)
+                conditions += found_by
+                params += found_params
             else:
                 conditions.append(self._dialect.member("folded_key"))
                 params.append(self._dialect.array(spelled))
@@ -244,6 +250,13 @@ def spelled_out(folded_like: str) -> list[str] | None:
         "".join(chain.from_iterable(zip(parts, (*letters, ""), strict=True)))
         for letters in product(FOLDED_ALPHABET, repeat=blanks)
     ]
+
+
+def literal_tail(like: str) -> str:
+    """What a ``LIKE`` pattern's matches all end with: its characters after the last wildcard
+    (``%C123``: ``C123``); empty when it ends with one."""
+    cut = max(like.rfind("%"), like.rfind("_"))
+    return like[cut + 1 :]
 
 
 def folded_sql(column: str) -> str:
