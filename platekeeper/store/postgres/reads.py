@@ -191,7 +191,7 @@ class PostgresReads(SqlReads):
             " ?::timestamptz[]) AS seen(plate, first_at, end_at)"
             f" CROSS JOIN LATERAL ({inner}) AS found"
             " ORDER BY found.captured_at DESC, found.id DESC LIMIT ?",
-            [keys, firsts, ends, *inner_params, query.limit],
+            [POSTGRES.array(keys), firsts, ends, *inner_params, query.limit],
         )
 
     def _fetch_window(self, transaction: Transaction, sql: str, params: Sequence[Any]) -> list[Row]:
