@@ -13,6 +13,7 @@ from psycopg.conninfo import make_conninfo
 
 from platekeeper.errors import StoreError
 from platekeeper.store.postgres import PostgresStore
+from platekeeper.store.postgres.database import READ_AHEAD, PostgresDatabase
 from platekeeper.store.postgres.dialect import POSTGRES, PostgresTransaction
 from platekeeper.store.protocols import ReadQuery
 from tests.conftest import NOW, make_agency, make_camera, make_read, postgres_dsn
@@ -162,6 +163,74 @@ def test_a_statement_under_one_plan_is_planned_for_any_value_from_its_first_run(
     assert counts == [[(9,)], [(500,)], [(0,)]]
     assert plans == [(3, 0)]
     assert setting == ("auto",)
+
+
+def test_a_statement_in_table_order_reads_through_bitmaps_and_leaves_the_plans_after_it() -> None:
+    statement = "EXPLAIN SELECT relname FROM pg_class WHERE oid = ?::oid"
+    oid = 1259
+
+    def plan(rows: Sequence[tuple[Any, ...]]) -> str:
+        return " ".join(str(row[0]) for row in rows)
+
+    with psycopg.connect(postgres_dsn(), autocommit=True) as connection:
+        transaction = PostgresTransaction(connection)
+        usual = plan(transaction.execute(statement, (oid,)).fetchall())
+        in_table_order = plan(transaction.fetch_in_table_order(statement, (oid,)))
+        after = connection.execute("SHOW enable_indexscan").fetchone()
+        # Within a transaction the setting would outlive the statement: it is planned as usual.
+        with connection.transaction():
+            within = plan(transaction.fetch_in_table_order(statement, (oid,)))
+            after_within = connection.execute("SHOW enable_indexscan").fetchone()
+    assert "Index Scan using" in usual
+    assert "Bitmap Heap Scan" not in usual
+    assert "Bitmap Heap Scan" in in_table_order
+    assert "Index Scan using" not in in_table_order
+    assert within == usual
+    assert after == after_within == ("on",)
+
+
+def test_a_statement_under_one_plan_in_table_order_is_planned_once_with_bitmaps() -> None:
+    statement = "SELECT relname FROM pg_class WHERE oid = ?::oid"
+    with psycopg.connect(postgres_dsn(), autocommit=True) as connection:
+        transaction = PostgresTransaction(connection)
+        rows = [
+            transaction.fetch_under_one_plan(statement, (oid,), in_table_order=True)
+            for oid in (1259, 1247)
+        ]
+        prepared = connection.execute(
+            "SELECT name, generic_plans, custom_plans FROM pg_prepared_statements"
+            " WHERE statement LIKE '%FROM pg_class WHERE oid%'"
+        ).fetchall()
+        settings = connection.execute(
+            "SELECT current_setting('enable_indexscan'), current_setting('plan_cache_mode')"
+        ).fetchone()
+        # The plan kept is the one made under the setting.
+        (name, _, _), *_ = prepared
+        connection.execute("SET plan_cache_mode = force_generic_plan")
+        plan = " ".join(row[0] for row in connection.execute(f"EXPLAIN EXECUTE {name}(1259)"))
+    assert rows == [[("pg_class",)], [("pg_type",)]]
+    assert [(generic, custom) for _, generic, custom in prepared] == [(2, 0)]
+    assert "Bitmap Heap Scan" in plan
+    assert settings == ("on", "auto")
+
+
+def test_bitmap_scans_read_ahead_unless_the_administrator_chose_how_far() -> None:
+    with psycopg.connect(postgres_dsn(), autocommit=True) as connection:
+        source = connection.execute(
+            "SELECT source FROM pg_settings WHERE name = 'effective_io_concurrency'"
+        ).fetchone()
+    if source != ("default",):
+        pytest.skip("the test server's configuration sets effective_io_concurrency")
+    chosen = make_conninfo(postgres_dsn(), options="-c effective_io_concurrency=3")
+    values = []
+    for dsn in (postgres_dsn(), chosen):
+        database = PostgresDatabase(dsn, max_size=1)
+        try:
+            with database.read() as transaction:
+                values.append(transaction.execute("SHOW effective_io_concurrency").fetchone())
+        finally:
+            database.close()
+    assert values == [(str(READ_AHEAD),), ("3",)]
 
 
 def test_a_pattern_s_end_is_found_through_the_reversed_keys(

@@ -15,7 +15,7 @@ from platekeeper.domain.time import MICROSECOND, day_start
 from platekeeper.store import Store
 from platekeeper.store.protocols import ReadQuery
 from platekeeper.store.sql.plate_index import SeenPlate
-from platekeeper.store.sql.read_windows import ReadDensity
+from platekeeper.store.sql.read_windows import ReadDensity, plates_by_day
 from tests.conftest import NOW, make_read
 
 TODAY = NOW.date()
@@ -49,6 +49,24 @@ def test_a_window_stops_at_the_floor_and_at_the_first_reads() -> None:
     # A window ending before the plates' first reads expects none and reaches no further.
     before = day_start(TODAY - timedelta(days=20))
     assert density.start_for(before, 5, FAR_PAST) == day_start(TODAY - timedelta(days=21))
+
+
+def test_a_window_is_cut_at_each_midnight_into_the_plates_seen_that_day() -> None:
+    commuter = _plate("7ABC123", 9, 0, 100)
+    yesterday_only = _plate("7ABD456", 1, 1, 1)
+    before_the_window = _plate("7ABE789", 5, 5, 1)
+    plates = [commuter, yesterday_only, before_the_window]
+    midnight, day_before = day_start(TODAY), day_start(TODAY - timedelta(days=1))
+    start = day_start(TODAY - timedelta(days=2)) + timedelta(hours=12)
+    end = commuter.last_seen + MICROSECOND
+    days = plates_by_day(plates, (start, end))
+    assert [(day.start, day.end, day.plate_keys) for day in days] == [
+        (midnight, end, ["7ABC123"]),
+        (day_before, midnight, ["7ABC123", "7ABD456"]),
+        (start, day_before, ["7ABC123"]),
+    ]
+    # A window ending at midnight has no part in the day it ends at.
+    assert [day.start for day in plates_by_day(plates, (start, midnight))] == [day_before, start]
 
 
 def test_a_density_needs_plates() -> None:

@@ -12,6 +12,7 @@ from typing import Any
 import psycopg
 from psycopg import errors
 from psycopg.adapt import Dumper
+from psycopg.pq import TransactionStatus
 from psycopg.rows import TupleRow
 from psycopg.types.json import Jsonb
 
@@ -102,15 +103,36 @@ class PostgresTransaction:
         with self.connection.cursor() as cursor:
             cursor.executemany(_pyformat(sql), seq_of_parameters)
 
-    def fetch_under_one_plan(self, sql: str, parameters: Sequence[Any] = (), /) -> list[TupleRow]:
+    def fetch_under_one_plan(
+        self, sql: str, parameters: Sequence[Any] = (), /, *, in_table_order: bool = False
+    ) -> list[TupleRow]:
         """The rows of ``sql``, prepared at its first run and planned once for any parameters:
         for a statement whose best plan does not depend on their values, and whose planning
-        costs more than its run. Outside any transaction (a ``read()``): the plan setting lasts
-        until the transaction it opens ends."""
+        costs more than its run. ``in_table_order``: as in ``fetch_in_table_order``."""
+        settings = ["plan_cache_mode = force_generic_plan"]
+        if in_table_order:
+            settings.append("enable_indexscan = off")
+        return self._fetch_under(settings, sql, parameters, prepare=True)
+
+    def fetch_in_table_order(self, sql: str, parameters: Sequence[Any] = (), /) -> list[TupleRow]:
+        """The rows of ``sql``, found through its indexes as bitmaps and read from each table
+        in the order of its pages, the storage asked for several at once
+        (``effective_io_concurrency``): for a statement whose rows lie scattered over a large
+        table, which an index scan reads one page after the other. Planned for its values."""
+        return self._fetch_under(["enable_indexscan = off"], sql, parameters, prepare=False)
+
+    def _fetch_under(
+        self, settings: list[str], sql: str, parameters: Sequence[Any], *, prepare: bool
+    ) -> list[TupleRow]:
+        # The settings last until the transaction they are made in ends. Within a caller's
+        # transaction they would outlast the statement: it is planned as any other there.
         connection = self.connection
+        if connection.info.transaction_status != TransactionStatus.IDLE:
+            return connection.execute(_pyformat(sql), parameters, prepare=prepare).fetchall()
         with connection.transaction():
-            connection.execute("SET LOCAL plan_cache_mode = force_generic_plan")
-            return connection.execute(_pyformat(sql), parameters, prepare=True).fetchall()
+            for setting in settings:
+                connection.execute(f"SET LOCAL {setting}")
+            return connection.execute(_pyformat(sql), parameters, prepare=prepare).fetchall()
 
 
 @lru_cache(maxsize=4096)

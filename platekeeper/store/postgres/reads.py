@@ -15,12 +15,18 @@ from psycopg import errors, sql
 from platekeeper.domain import PlateRead
 from platekeeper.domain.holds import Exemptions
 from platekeeper.domain.ids import read_id_lower_bound, read_id_unix_ms, read_id_upper_bound
+from platekeeper.domain.plates import fold_confusables
 from platekeeper.domain.time import EPOCH, MICROSECOND, ONE_DAY, day_start
 from platekeeper.errors import NotFound
 from platekeeper.store.outcomes import all_created, classify_reads
 from platekeeper.store.postgres.database import PostgresDatabase
 from platekeeper.store.postgres.day_purge import NOTHING, DayBusy, gone_tables, purge_day, settle
-from platekeeper.store.postgres.dialect import POSTGRES, Connection, PostgresTransaction
+from platekeeper.store.postgres.dialect import (
+    POSTGRES,
+    Connection,
+    PostgresTransaction,
+    text_array_literal,
+)
 from platekeeper.store.postgres.partitions import DayPartitions, capture_day
 from platekeeper.store.protocols import (
     MinuteCount,
@@ -29,8 +35,9 @@ from platekeeper.store.protocols import (
     StoredRead,
 )
 from platekeeper.store.sql.database import Row, Transaction
-from platekeeper.store.sql.plate_index import SeenPlate, SqlPlateIndex
+from platekeeper.store.sql.plate_index import SeenPlate, SqlPlateIndex, spelled_out
 from platekeeper.store.sql.read_summaries import ReadSummaries, ReadSummary
+from platekeeper.store.sql.read_windows import plates_by_day
 from platekeeper.store.sql.reads import (
     READ_COLUMNS,
     SqlReads,
@@ -153,10 +160,32 @@ class PostgresReads(SqlReads):
         window: tuple[datetime, datetime],
         within: tuple[str, Row],
     ) -> tuple[str, list[Any]]:
-        # Each plate's reads between its own first and last capture in the window, a lateral
-        # probe per plate that run-time pruning confines to the days it was seen: one time
-        # range for the batch opened every day's partition in it for every plate, and most
-        # plates a pattern finds are cars seen once.
+        if _many_plates(query):
+            # A prefix's or a suffix's hundreds of plates hold tens of reads a day, each on a
+            # page of its own. Probed plate by plate, the pages are read one after the other;
+            # a bitmap scan of each day's partition over the plates seen that day asks for them
+            # all at once (in_table_order), and a prefix's plates are one run of its index.
+            # From a cold cache at 51 M reads (benchmarks/store_scale.py's searches, server
+            # restarted and page cache emptied), a suffix search's p50 went from 204 to 148 ms.
+            days = plates_by_day(batch, window)
+            return _lateral_sql(
+                query,
+                "unnest(?::timestamptz[], ?::timestamptz[], ?::text[]) AS day(start_at, end_at,"
+                " plates)",
+                [
+                    [day.start for day in days],
+                    [day.end for day in days],
+                    POSTGRES.array([text_array_literal(day.plate_keys) for day in days]),
+                ],
+                "plate_key = ANY(day.plates::text[]) AND captured_at >= day.start_at"
+                " AND captured_at < day.end_at",
+                within,
+            )
+        # A plate, its misreads or a spelled-out pattern's few plates: each plate's reads
+        # between its own first and last capture in the window, a lateral probe per plate that
+        # run-time pruning confines to the days it was seen. One time range for the batch
+        # opened every day's partition in it for every plate, and most plates a pattern finds
+        # are cars seen once.
         start, end = window
         keys: list[str] = []
         firsts: list[datetime] = []
@@ -168,40 +197,25 @@ class PostgresReads(SqlReads):
                 keys.append(plate.plate_key)
                 firsts.append(first)
                 ends.append(last)
-        extra, extra_params = within
-        inner, inner_params = read_query_sql(
-            replace(
-                query,
-                plate_key=None,
-                plate_like=None,
-                misread_tolerant=False,
-                captured_from=None,
-                captured_before=None,
-            ),
-            READ_COLUMNS,
-            time=POSTGRES.time,
-            within=(
-                " AND plate_key = seen.plate AND captured_at >= seen.first_at"
-                f" AND captured_at < seen.end_at{extra}",
-                extra_params,
-            ),
-        )
-        return (
-            "SELECT found.* FROM unnest(?::text[], ?::timestamptz[],"
-            " ?::timestamptz[]) AS seen(plate, first_at, end_at)"
-            f" CROSS JOIN LATERAL ({inner}) AS found"
-            " ORDER BY found.captured_at DESC, found.id DESC LIMIT ?",
-            [POSTGRES.array(keys), firsts, ends, *inner_params, query.limit],
+        return _lateral_sql(
+            query,
+            "unnest(?::text[], ?::timestamptz[], ?::timestamptz[])"
+            " AS seen(plate, first_at, end_at)",
+            [POSTGRES.array(keys), firsts, ends],
+            "plate_key = seen.plate AND captured_at >= seen.first_at AND captured_at < seen.end_at",
+            within,
         )
 
-    def _fetch_window(self, transaction: Transaction, sql: str, params: Sequence[Any]) -> list[Row]:
-        # The statement's best plan is the same whatever its plates and times (each plate's
-        # probe of reads_by_plate, in the days run-time pruning leaves), but PostgreSQL plans
-        # its first runs on each connection afresh, over every day's partition: 4 ms a run, more
+    def _fetch_window(
+        self, transaction: Transaction, query: ReadQuery, sql: str, params: Sequence[Any]
+    ) -> list[Row]:
+        if not isinstance(transaction, PostgresTransaction):
+            return super()._fetch_window(transaction, query, sql, params)  # wrapped (tests)
+        # The lateral statement's best plan is the same whatever its plates and times (each
+        # probe of reads_by_plate in the days run-time pruning leaves), but PostgreSQL plans its
+        # first runs on each connection afresh, over every day's partition: 4 ms a run, more
         # than running it, ten times before psycopg and the server settle on one plan.
-        if isinstance(transaction, PostgresTransaction):
-            return transaction.fetch_under_one_plan(sql, params)
-        return super()._fetch_window(transaction, sql, params)  # wrapped (tests record SQL)
+        return transaction.fetch_under_one_plan(sql, params, in_table_order=_many_plates(query))
 
     def settle_summaries(self, limit: int) -> int:
         with self._pg.connection() as connection:
@@ -275,6 +289,39 @@ class PostgresReads(SqlReads):
             params,
         )
         return [MinuteCount(minute.astimezone(UTC), count) for minute, count in rows]
+
+
+def _lateral_sql(
+    query: ReadQuery, source: str, source_params: list[Any], probe: str, within: tuple[str, Row]
+) -> tuple[str, list[Any]]:
+    """The newest reads for ``query`` found by ``probe``, a condition on reads run for each row
+    of ``source`` (a set-returning function of arrays), at most the query's limit."""
+    extra, extra_params = within
+    inner, inner_params = read_query_sql(
+        replace(
+            query,
+            plate_key=None,
+            plate_like=None,
+            misread_tolerant=False,
+            captured_from=None,
+            captured_before=None,
+        ),
+        READ_COLUMNS,
+        time=POSTGRES.time,
+        within=(f" AND {probe}{extra}", extra_params),
+    )
+    return (
+        f"SELECT found.* FROM {source} CROSS JOIN LATERAL ({inner}) AS found"
+        " ORDER BY found.captured_at DESC, found.id DESC LIMIT ?",
+        [*source_params, *inner_params, query.limit],
+    )
+
+
+def _many_plates(query: ReadQuery) -> bool:
+    """Whether ``query``'s plates are a pattern's hundreds: not a plate, its misreads, or a
+    pattern spelled out into a few keys."""
+    like = query.plate_like
+    return like is not None and spelled_out(fold_confusables(like)) is None
 
 
 def _add_all_or_nothing(

@@ -24,7 +24,7 @@ from platekeeper.domain import PlateRead
 from platekeeper.domain.plates import CONFUSABLE_CLASSES, fold_confusables, misread_keys
 from platekeeper.domain.time import ONE_DAY, day_start
 from platekeeper.store.protocols import ReadQuery
-from platekeeper.store.sql.database import Repository, Transaction
+from platekeeper.store.sql.database import Repository, Row, Transaction
 from platekeeper.store.sql.read_summaries import RemovedReads
 
 _DAYS_WALKED = 3
@@ -182,15 +182,23 @@ class SqlPlateIndex(Repository):
             if instant is not None:
                 conditions.append(clause)
                 params.append(self._time.to_db(instant))
-        rows = transaction.execute(
+        rows = self._select(
+            transaction,
+            query,
             "SELECT plate_key, first_seen, last_seen, reads FROM plates"
             f" WHERE {' AND '.join(conditions)}",
             params,
-        ).fetchall()
+        )
         from_db = self._time.from_db
         return [
             SeenPlate(key, from_db(first), from_db(last), reads) for key, first, last, reads in rows
         ]
+
+    def _select(
+        self, transaction: Transaction, query: ReadQuery, sql: str, params: Sequence[Any]
+    ) -> list[Row]:
+        """The rows of ``matching``'s statement for ``query``."""
+        return transaction.execute(sql, params).fetchall()
 
     def _found_by(self, folded_like: str) -> tuple[list[str], list[Any]]:
         """Conditions through which the database's indexes find the plates whose folded key

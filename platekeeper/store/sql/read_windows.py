@@ -13,6 +13,7 @@ the page still needs, not every read of every plate it names.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from platekeeper.domain.time import MICROSECOND, ONE_DAY, day_start
@@ -53,6 +54,36 @@ class ReadDensity:
             if expected >= reads or start <= floor or index <= 0:
                 return max(start, floor)
             day -= ONE_DAY
+
+
+@dataclass(frozen=True, slots=True)
+class DayOfPlates:
+    """The part of a window in one capture day (UTC), and the plates seen in it."""
+
+    start: datetime
+    end: datetime
+    plate_keys: list[str]
+
+
+def plates_by_day(
+    plates: Sequence[SeenPlate], window: tuple[datetime, datetime]
+) -> list[DayOfPlates]:
+    """``window`` cut at each day's start, newest day first, each part with the plates whose
+    first and last capture take in that day: a car seen once is in one day's part, a commuter
+    in every day's."""
+    start, end = window
+    keys: dict[date, list[str]] = {}
+    for plate in plates:
+        first = max(plate.first_seen, start)
+        last = min(plate.last_seen, end - MICROSECOND)
+        day = _day_of(first)
+        while first <= last and day <= _day_of(last):
+            keys.setdefault(day, []).append(plate.plate_key)
+            day += ONE_DAY
+    return [
+        DayOfPlates(max(day_start(day), start), min(day_start(day + ONE_DAY), end), day_keys)
+        for day, day_keys in sorted(keys.items(), reverse=True)
+    ]
 
 
 def _day_of(instant: datetime) -> date:

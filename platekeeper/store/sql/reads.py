@@ -192,7 +192,7 @@ class SqlReads(Repository, ABC):
                 within = self._within_ceilings(ceilings, start)
                 sql, params = self._plates_sql(query, batch, (start, end), within)
                 # In the results' order, newest first, after the newer windows' reads.
-                page += self._fetch_window(transaction, sql, params)
+                page += self._fetch_window(transaction, query, sql, params)
             end = start
             # An estimate that fell short (the query's other conditions thin the plates' reads)
             # is not made again: each window expects twice the reads of the one before.
@@ -227,8 +227,10 @@ class SqlReads(Repository, ABC):
             within=(f" AND {self._dialect.member('plate_key')}{extra}", (keys, *extra_params)),
         )
 
-    def _fetch_window(self, transaction: Transaction, sql: str, params: Sequence[Any]) -> list[Row]:
-        """The rows of a statement from ``_plates_sql``."""
+    def _fetch_window(
+        self, transaction: Transaction, query: ReadQuery, sql: str, params: Sequence[Any]
+    ) -> list[Row]:
+        """The rows of a statement from ``_plates_sql`` for ``query``."""
         return transaction.execute(sql, params).fetchall()
 
     def any_captured(self, captured_from: datetime, captured_before: datetime) -> bool:
