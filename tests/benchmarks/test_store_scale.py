@@ -32,6 +32,8 @@ class Bench:
     count_reads: str
     """SQL: reads, distinct ids, distinct (camera, client read id)."""
     connect: object
+    schema: str = ""
+    """Where the store's tables are: ``schema.`` or nothing."""
 
     def run(self, *extra: str) -> str:
         done = subprocess.run(
@@ -50,6 +52,17 @@ class Bench:
         assert callable(self.connect)
         with self.connect() as connection:
             row = connection.execute(self.count_reads).fetchone()
+        return int(row[0]), int(row[1]), int(row[2])
+
+    def summed(self) -> tuple[int, int, int]:
+        """The reads stored, and as the plate index and the daily counts sum them."""
+        assert callable(self.connect)
+        with self.connect() as connection:
+            row = connection.execute(
+                f"SELECT (SELECT count(*) FROM {self.schema}reads),"
+                f" (SELECT sum(reads) FROM {self.schema}plates),"
+                f" (SELECT sum(reads) FROM {self.schema}read_counts)"
+            ).fetchone()
         return int(row[0]), int(row[1]), int(row[2])
 
 
@@ -82,6 +95,7 @@ def bench(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Bench]:
             f"SELECT count(*), count(DISTINCT id), count(DISTINCT (camera_id, client_read_id))"
             f" FROM {schema}.reads",
             lambda: psycopg.connect(dsn),
+            f"{schema}.",
         )
     finally:
         with psycopg.connect(dsn, autocommit=True) as connection:
@@ -126,3 +140,16 @@ def test_a_run_continues_where_the_last_stopped_and_stores_no_read_twice(bench: 
     assert bench.counts() == (3000, 3000, 3000)
     assert "load: 0 reads this run" in bench.run("--reads", "3000", "--load-only")
     assert bench.counts() == (3000, 3000, 3000)
+
+
+def test_a_day_the_purge_took_is_loaded_again_through_the_store_and_counted(bench: Bench) -> None:
+    bench.run("--reads", "3000", "--samples", "2", "--ingest-reads", "100")
+    reads, indexed, counted = bench.summed()
+    assert indexed == counted == reads
+
+    out = bench.run("--reads", "3000", "--load-only")
+
+    # The purged day, 1,000 reads under new ids, told to the summaries as ingest tells them.
+    assert "load: 1,000 reads this run" in out
+    assert "summaries rebuilt in 0.0 s" in out
+    assert bench.summed() == (reads + 1000, indexed + 1000, counted + 1000)
