@@ -401,19 +401,19 @@ class SqliteLoader:
             [None] * len(reads),
             strict=True,
         )
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
+        with self._transaction():
             self._db.executemany(f"INSERT INTO reads ({READ_COLUMNS}) VALUES ({marks})", rows)
             self._record(day, chunk, generation, reads)
-            self._db.execute("COMMIT")
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
 
     def record(self, day: date, chunk: int, generation: int, reads: Chunk) -> None:
+        with self._transaction():
+            self._record(day, chunk, generation, reads)
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
         self._db.execute("BEGIN IMMEDIATE")
         try:
-            self._record(day, chunk, generation, reads)
+            yield
             self._db.execute("COMMIT")
         except BaseException:
             self._db.execute("ROLLBACK")
