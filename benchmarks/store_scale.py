@@ -952,19 +952,18 @@ def sample(
     inputs: Sequence[SearchCriteria],
     budget_s: float,
 ) -> list[list[float]]:
-    """Seconds each of ``actions`` took on each input, in order, until the inputs or the
-    budget run out. The actions take turns at going first, so that no one of them always
-    finds the pages the others read already in the caches."""
+    """Seconds each of ``actions`` took on each input, in order, until the inputs run out or
+    it has spent ``budget_s``. The actions take turns at going first, so that no one of them
+    always finds the pages the others read already in the caches."""
     taken: list[list[float]] = [[] for _ in actions]
-    deadline = time.perf_counter() + budget_s * len(actions)
     for number, criteria in enumerate(inputs):
         turn = number % len(actions)
         for index in [*range(turn, len(actions)), *range(turn)]:
+            if sum(taken[index]) > budget_s:
+                continue
             started = time.perf_counter()
             actions[index](criteria)
             taken[index].append(time.perf_counter() - started)
-        if time.perf_counter() > deadline:
-            break
     return taken
 
 

@@ -290,6 +290,60 @@ def test_a_past_day_left_with_nothing_is_dropped(
 
 
 @postgres_only
+def test_a_swapped_day_s_fresh_partition_is_made_like_any_other(
+    pg_rig: tuple[Rig, RecordingSummary], postgres_schema_dsn: str
+) -> None:
+    rig, _ = pg_rig
+    _add_day(rig, PAST_DAY, 20)
+    kept = rig.add_read(1, _at(8))
+    rig.hit(kept)
+    rig.add_read(2, NOW)  # today's partition, made as ingest makes them
+    rig.purge.run()
+    past, today = (f"reads_p{day:%Y%m%d}" for day in (PAST_DAY, NOW))
+    assert partitions(postgres_schema_dsn) == [past, today]
+    assert _shape(postgres_schema_dsn, past) == _shape(postgres_schema_dsn, today)
+    with psycopg.connect(postgres_schema_dsn) as connection:
+        tables = connection.execute(
+            "SELECT relname FROM pg_class WHERE relkind = 'r'"
+            " AND relnamespace = current_schema()::regnamespace AND relname LIKE 'reads%'"
+        ).fetchall()
+    # No table made for the swap is left beside the partitions and the day's gone reads.
+    assert sorted(name for (name,) in tables if not name.startswith("reads_gone_")) == [
+        past,
+        today,
+    ]
+    assert rig.store.reads.get(kept.id) == kept
+
+
+def _shape(dsn: str, table: str) -> tuple[list[str], list[str], list[str]]:
+    """A partition's indexes (each attached to one of reads'), constraints and columns, its
+    own name and the names it gave them left out."""
+    with psycopg.connect(dsn) as connection:
+        indexes = connection.execute(
+            "SELECT parent.relname, pg_get_indexdef(index.indexrelid) FROM pg_index index"
+            " JOIN pg_inherits ON pg_inherits.inhrelid = index.indexrelid"
+            " JOIN pg_class parent ON parent.oid = pg_inherits.inhparent"
+            " WHERE index.indrelid = to_regclass(%s)",
+            (table,),
+        ).fetchall()
+        constraints = connection.execute(
+            "SELECT contype, pg_get_constraintdef(oid) FROM pg_constraint"
+            " WHERE conrelid = to_regclass(%s)",
+            (table,),
+        ).fetchall()
+        columns = connection.execute(
+            "SELECT attname, format_type(atttypid, atttypmod), attnotnull FROM pg_attribute"
+            " WHERE attrelid = to_regclass(%s) AND attnum > 0 AND NOT attisdropped",
+            (table,),
+        ).fetchall()
+    return (
+        sorted(f"{parent}: {definition.split(' USING ')[1]}" for parent, definition in indexes),
+        sorted(f"{kind}: {definition}" for kind, definition in constraints),
+        sorted(str(column) for column in columns),
+    )
+
+
+@postgres_only
 def test_lookups_of_other_days_go_on_during_the_purge(
     pg_rig: tuple[Rig, RecordingSummary], postgres_schema_dsn: str
 ) -> None:

@@ -12,7 +12,7 @@ One transaction per day, whose cost grows with what the day keeps, plus one pass
    the images); delete the kept ones from the partition.
 3. ``DETACH`` the partition and rename it ``reads_gone_<day>_<tag>``: no search, export or
    look-up reaches it any more. A day that keeps something gets a fresh partition with the kept
-   reads put back.
+   reads put back, made and filled as a table of its own before the detach, then attached.
 4. Commit.
 
 Then ``settle`` (``PostgresReads.settle_summaries``, run by the scheduler after each purge)
@@ -24,7 +24,8 @@ any point loses nothing: before the commit the day is as it was, after it the go
 for the next settle, and each batch is told to the summaries in the transaction that deletes it.
 
 The price of ``DETACH`` is its lock on all of ``reads``, held from the detach to the commit (a
-few milliseconds: creating the fresh partition and putting back the kept reads). It is asked for
+few milliseconds of catalog changes: the fresh partition, with the kept reads put back, is made
+as a table of its own before, and attached). It is asked for
 with a short ``lock_timeout`` a few times, so a long reader (an export of a month) makes the
 swap give way rather than hold every lookup behind it; the day then goes in the ordinary batches
 of the purge.
@@ -41,8 +42,9 @@ from typing import Any
 
 from psycopg import errors, sql
 
+from platekeeper.domain.time import day_start
 from platekeeper.store.postgres.dialect import Connection, PostgresTransaction
-from platekeeper.store.postgres.partitions import Partition, create_partition
+from platekeeper.store.postgres.partitions import Partition, partition_name
 from platekeeper.store.protocols import PurgedReads
 from platekeeper.store.sql.read_summaries import ReadSummaries, removed_reads
 from platekeeper.store.sql.reads import READ_COLUMNS
@@ -179,6 +181,7 @@ def _keep(
 
 def _swap(connection: Connection, partition: Partition, *, kept: bool) -> None:
     """Detach the partition as a gone table; give the day a fresh one with ``reads_kept``."""
+    fresh = _fresh_partition(connection, partition) if kept else None
     if not _locked(
         connection,
         sql.SQL("ALTER TABLE {} DETACH PARTITION {}").format(
@@ -190,13 +193,62 @@ def _swap(connection: Connection, partition: Partition, *, kept: bool) -> None:
     connection.execute(
         sql.SQL("ALTER TABLE {} RENAME TO {}").format(partition.table, sql.Identifier(gone))
     )
-    if kept:
-        create_partition(connection, partition.day)
+    if fresh is not None:
         connection.execute(
-            sql.SQL("INSERT INTO {} ({}) SELECT {} FROM reads_kept").format(
-                partition.table, sql.SQL(READ_COLUMNS), sql.SQL(READ_COLUMNS)
+            sql.SQL("ALTER TABLE {} RENAME TO {}").format(
+                fresh, sql.Identifier(partition_name(partition.day))
             )
         )
+        connection.execute(
+            sql.SQL("ALTER TABLE {} ATTACH PARTITION {} FOR VALUES FROM ({}) TO ({})").format(
+                sql.Identifier(partition.schema, "reads"),
+                partition.table,
+                sql.Literal(day_start(partition.day)),
+                sql.Literal(partition.end),
+            )
+        )
+        connection.execute(
+            sql.SQL("ALTER TABLE {} DROP CONSTRAINT {}").format(
+                partition.table, sql.Identifier(_WITHIN_DAY)
+            )
+        )
+
+
+def _fresh_partition(connection: Connection, partition: Partition) -> sql.Identifier:
+    """A table like ``reads``, indexes included, holding ``reads_kept``, with a check that its
+    reads are of the day: attached in the swap, it is the day's fresh partition."""
+    # Made and filled before DETACH locks all of reads: every lookup waits for that lock until
+    # the commit, and creating a partition and putting back a day's 1,500 kept reads under it
+    # held them 15 to 18 ms at 51 M reads; the rename and the attach, 3 to 4 ms. The check
+    # spares the attach its scan for rows outside the day.
+    # Named after the day, as are the indexes it is given, which keep their names.
+    fresh = sql.Identifier(
+        partition.schema, f"{partition_name(partition.day)}_{uuid.uuid4().hex[:8]}"
+    )
+    connection.execute(
+        sql.SQL("CREATE TABLE {} (LIKE {} INCLUDING ALL)").format(
+            fresh, sql.Identifier(partition.schema, "reads")
+        )
+    )
+    connection.execute(
+        sql.SQL(
+            "ALTER TABLE {} ADD CONSTRAINT {} CHECK (captured_at >= {} AND captured_at < {})"
+        ).format(
+            fresh,
+            sql.Identifier(_WITHIN_DAY),
+            sql.Literal(day_start(partition.day)),
+            sql.Literal(partition.end),
+        )
+    )
+    connection.execute(
+        sql.SQL("INSERT INTO {} ({}) SELECT {} FROM reads_kept").format(
+            fresh, sql.SQL(READ_COLUMNS), sql.SQL(READ_COLUMNS)
+        )
+    )
+    return fresh
+
+
+_WITHIN_DAY = "within_day"
 
 
 def _drop(connection: Connection, partition: Partition) -> bool:
