@@ -185,7 +185,8 @@ def _read_ahead(connection: Connection) -> None:
     # PostgreSQL's default reads a bitmap scan's pages one at a time, as for a single disk. A
     # prefix's reads or a pattern's plates are hundreds of pages scattered over a store larger
     # than memory, and SSD or network storage serves many at once: at 51 M reads, from a cold
-    # cache, a prefix search's p50 was 189 ms one page at a time and 91 ms 64 pages ahead.
+    # cache, a prefix search by bitmap scans had a p50 of 189 ms one page at a time and 91 ms
+    # 64 pages ahead.
     # A number set in the server's configuration, for the database or role, or in the DSN's
     # options is the administrator's and stays.
     row = connection.execute(

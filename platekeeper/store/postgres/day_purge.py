@@ -23,12 +23,11 @@ seconds; done from the gone table, it holds nothing a search or ingest waits for
 any point loses nothing: before the commit the day is as it was, after it the gone table waits
 for the next settle, and each batch is told to the summaries in the transaction that deletes it.
 
-The price of ``DETACH`` is its lock on all of ``reads``, held from the detach to the commit (a
-few milliseconds of catalog changes: the fresh partition, with the kept reads put back, is made
-as a table of its own before, and attached). It is asked for
-with a short ``lock_timeout`` a few times, so a long reader (an export of a month) makes the
-swap give way rather than hold every lookup behind it; the day then goes in the ordinary batches
-of the purge.
+The price of ``DETACH`` is its lock on all of ``reads``, held from the detach to the commit: a
+few milliseconds of catalog changes, the fresh partition being made and filled before it. It is
+asked for with a short ``lock_timeout`` a few times, so a long reader (an export of a month)
+makes the swap give way rather than hold every lookup behind it; the day then goes in the
+ordinary batches of the purge.
 """
 
 from __future__ import annotations
@@ -220,8 +219,8 @@ def _fresh_partition(connection: Connection, partition: Partition) -> sql.Identi
     # Made and filled before DETACH locks all of reads: every lookup waits for that lock until
     # the commit, and creating a partition and putting back a day's 1,500 kept reads under it
     # held them 15 to 18 ms at 51 M reads; the rename and the attach, 3 to 4 ms. The check
-    # spares the attach its scan for rows outside the day.
-    # Named after the day, as are the indexes it is given, which keep their names.
+    # spares the attach its scan for rows outside the day. Named after the day, as are the
+    # indexes it is given, which keep their names once it is the day's partition.
     fresh = sql.Identifier(
         partition.schema, f"{partition_name(partition.day)}_{uuid.uuid4().hex[:8]}"
     )

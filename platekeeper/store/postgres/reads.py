@@ -166,7 +166,7 @@ class PostgresReads(SqlReads):
             # a bitmap scan of each day's partition over the plates seen that day asks for them
             # all at once (in_table_order), and a prefix's plates are one run of its index.
             # From a cold cache at 51 M reads (benchmarks/store_scale.py's searches, server
-            # restarted and page cache emptied), a suffix search's p50 went from 204 to 148 ms.
+            # restarted and page cache emptied), a suffix search's p50 went from 204 to 118 ms.
             days = plates_by_day(batch, window)
             return _lateral_sql(
                 query,
