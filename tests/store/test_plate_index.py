@@ -24,7 +24,7 @@ from platekeeper.domain.reads import ReadSubmission
 from platekeeper.domain.time import day_start
 from platekeeper.store import Store
 from platekeeper.store.protocols import ReadCursor, ReadQuery
-from platekeeper.store.sql.plate_index import FOLDED_ALPHABET, spelled_out
+from platekeeper.store.sql.plate_index import FOLDED_ALPHABET, spelled_out, unspelled_pattern
 from tests.conftest import NOW, make_agency, make_camera, make_read
 
 SEED = 17
@@ -145,6 +145,13 @@ def test_a_pattern_of_one_length_is_spelled_out_into_folded_keys() -> None:
     assert spelled_out("7AB%") is None
     assert spelled_out("7A___") is None
     assert spelled_out("7ABC123") is None
+
+
+def test_only_a_pattern_not_spelled_out_is_looked_up_through_the_indexes() -> None:
+    assert unspelled_pattern(ReadQuery(plate_like="%C123")) == fold_confusables("%C123")
+    assert unspelled_pattern(ReadQuery(plate_like="7AB%", misread_tolerant=True)) == "7AB%"
+    assert unspelled_pattern(ReadQuery(plate_like="7A_C12_")) is None
+    assert unspelled_pattern(ReadQuery(plate_key="7ABC123", misread_tolerant=True)) is None
 
 
 def test_a_day_purged_whole_is_settled_to_exact_counts(store: Store) -> None:

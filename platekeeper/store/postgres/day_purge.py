@@ -53,6 +53,9 @@ logger = logging.getLogger(__name__)
 GONE_PREFIX = "reads_gone_"
 """A detached day's reads, waiting for ``settle``: ``reads_gone_<YYYYMMDD>_<tag>``."""
 
+_WITHIN_DAY = "within_day"
+"""The check that a day's fresh partition holds only reads of the day, until it is attached."""
+
 LOCK_TIMEOUT_MS = 50
 """How long the swap waits for a lock that holds lookups back while it waits."""
 LOCK_TRIES = 4
@@ -245,9 +248,6 @@ def _fresh_partition(connection: Connection, partition: Partition) -> sql.Identi
         )
     )
     return fresh
-
-
-_WITHIN_DAY = "within_day"
 
 
 def _drop(connection: Connection, partition: Partition) -> bool:

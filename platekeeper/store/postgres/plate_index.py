@@ -6,14 +6,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from platekeeper.domain.plates import fold_confusables
 from platekeeper.store.postgres.dialect import PostgresTransaction
 from platekeeper.store.protocols import ReadQuery
 from platekeeper.store.sql.database import Row, Transaction
 from platekeeper.store.sql.plate_index import (
     SqlPlateIndex,
     literal_tail,
-    spelled_out,
+    unspelled_pattern,
     upsert_sql,
 )
 
@@ -61,7 +60,5 @@ class PostgresPlateIndex(SqlPlateIndex):
 
 def _by_reversed_keys(query: ReadQuery) -> bool:
     """Whether ``_found_by`` looks ``query``'s plates up in the reversed keys' range."""
-    if query.plate_like is None:
-        return False
-    folded = fold_confusables(query.plate_like)
-    return spelled_out(folded) is None and bool(literal_tail(folded))
+    pattern = unspelled_pattern(query)
+    return pattern is not None and bool(literal_tail(pattern))

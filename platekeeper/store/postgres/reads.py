@@ -15,7 +15,6 @@ from psycopg import errors, sql
 from platekeeper.domain import PlateRead
 from platekeeper.domain.holds import Exemptions
 from platekeeper.domain.ids import read_id_lower_bound, read_id_unix_ms, read_id_upper_bound
-from platekeeper.domain.plates import fold_confusables
 from platekeeper.domain.time import EPOCH, MICROSECOND, ONE_DAY, day_start
 from platekeeper.errors import NotFound
 from platekeeper.store.outcomes import all_created, classify_reads
@@ -35,7 +34,7 @@ from platekeeper.store.protocols import (
     StoredRead,
 )
 from platekeeper.store.sql.database import Row, Transaction
-from platekeeper.store.sql.plate_index import SeenPlate, SqlPlateIndex, spelled_out
+from platekeeper.store.sql.plate_index import SeenPlate, SqlPlateIndex, unspelled_pattern
 from platekeeper.store.sql.read_summaries import ReadSummaries, ReadSummary
 from platekeeper.store.sql.read_windows import plates_by_day
 from platekeeper.store.sql.reads import (
@@ -320,8 +319,7 @@ def _lateral_sql(
 def _many_plates(query: ReadQuery) -> bool:
     """Whether ``query``'s plates are a pattern's hundreds: not a plate, its misreads, or a
     pattern spelled out into a few keys."""
-    like = query.plate_like
-    return like is not None and spelled_out(fold_confusables(like)) is None
+    return unspelled_pattern(query) is not None
 
 
 def _add_all_or_nothing(

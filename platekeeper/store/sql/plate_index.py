@@ -260,6 +260,16 @@ def spelled_out(folded_like: str) -> list[str] | None:
     ]
 
 
+def unspelled_pattern(query: ReadQuery) -> str | None:
+    """``query``'s plate pattern, folded, when the plates it names are looked up through the
+    database's indexes (``_found_by``): hundreds of them, not the few keys it is spelled out
+    into. None without a pattern or for one spelled out."""
+    if query.plate_like is None:
+        return None
+    folded = fold_confusables(query.plate_like)
+    return folded if spelled_out(folded) is None else None
+
+
 def literal_tail(like: str) -> str:
     """What a ``LIKE`` pattern's matches all end with: its characters after the last wildcard
     (``%C123``: ``C123``); empty when it ends with one."""
