@@ -166,20 +166,27 @@ def test_a_statement_under_one_plan_is_planned_for_any_value_from_its_first_run(
 
 
 def test_a_statement_in_table_order_reads_through_bitmaps_and_leaves_the_plans_after_it() -> None:
-    statement = "EXPLAIN SELECT relname FROM pg_class WHERE oid = ?::oid"
-    oid = 1259
+    statement = "EXPLAIN SELECT label FROM numbers WHERE n = ?"
+    number = 1259
 
     def plan(rows: Sequence[tuple[Any, ...]]) -> str:
         return " ".join(str(row[0]) for row in rows)
 
     with psycopg.connect(postgres_dsn(), autocommit=True) as connection:
+        # A table of its own, analysed, for which the planner takes an index scan for one row.
+        connection.execute(
+            "CREATE TEMPORARY TABLE numbers AS"
+            " SELECT n, n::text AS label FROM generate_series(1, 100000) AS n"
+        )
+        connection.execute("CREATE INDEX ON numbers (n)")
+        connection.execute("ANALYZE numbers")
         transaction = PostgresTransaction(connection)
-        usual = plan(transaction.execute(statement, (oid,)).fetchall())
-        in_table_order = plan(transaction.fetch_in_table_order(statement, (oid,)))
+        usual = plan(transaction.execute(statement, (number,)).fetchall())
+        in_table_order = plan(transaction.fetch_in_table_order(statement, (number,)))
         after = connection.execute("SHOW enable_indexscan").fetchone()
         # Within a transaction the setting would outlive the statement: it is planned as usual.
         with connection.transaction():
-            within = plan(transaction.fetch_in_table_order(statement, (oid,)))
+            within = plan(transaction.fetch_in_table_order(statement, (number,)))
             after_within = connection.execute("SHOW enable_indexscan").fetchone()
     assert "Index Scan using" in usual
     assert "Bitmap Heap Scan" not in usual
