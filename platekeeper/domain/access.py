@@ -19,6 +19,8 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any, Protocol
 
+import orjson
+
 from platekeeper.domain.time import require_utc, to_epoch_us
 
 GENESIS_HASH = "0" * 64
@@ -152,8 +154,24 @@ def entry_hash(seq: int, event: AccessEvent, prev_hash: str) -> str:
     has fifteen keys, and changing, adding or removing the value breaks its hash.
     """
     document = {"seq": seq, "prev_hash": prev_hash, **event_document(event)}
-    encoded = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
+    return hashlib.sha256(canonical_json(document)).hexdigest()
+
+
+def canonical_json(document: Mapping[str, Any]) -> bytes:
+    """``document`` in the encoding ``entry_hash`` describes, as UTF-8.
+
+    orjson writes that encoding byte for byte for the values a document holds (strings, whole
+    numbers, None, lists and objects): sorted keys, no whitespace, raw UTF-8, the same escapes.
+    It is ten times faster than ``json``, and verifying a log of a few hundred thousand entries,
+    each with the ids of up to a page of reads, is mostly encoding them again. What it refuses
+    (a lone surrogate, an integer past 64 bits) goes to ``json``, which encodes or fails exactly
+    as the log always has.
+    """
+    try:
+        return orjson.dumps(document, option=orjson.OPT_SORT_KEYS)
+    except orjson.JSONEncodeError:
+        encoded = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return encoded.encode("utf-8")
 
 
 @dataclass(frozen=True, slots=True)
