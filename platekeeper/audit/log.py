@@ -15,6 +15,7 @@ import dataclasses
 import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
@@ -52,6 +53,11 @@ SCAN_BATCH = 5000
 
 SIGNALS_DAYS = 90
 """How far back signals look unless told."""
+
+CLOCK_SKEW = timedelta(minutes=5)
+"""How far apart the clocks of the servers writing the log may be: an entry is numbered when it
+is written, but timed by its own server's clock, so entries a little out of time order lie
+that far either side of a time."""
 
 logger = logging.getLogger(__name__)
 
@@ -265,7 +271,7 @@ class AccessLog:
         now = now or self._clock.now()
         start = since or now - timedelta(days=SIGNALS_DAYS)
         records = (
-            r for r in self._records(after=0) if r.event.at >= start and scope.admits(_agency_of(r))
+            r for r in entries_between(self._repository, start) if scope.admits(_agency_of(r))
         )
         return find_signals(records, self._settings, now, self._zones())
 
@@ -278,6 +284,35 @@ class AccessLog:
         while batch := self._repository.scan(after, SCAN_BATCH):
             yield from batch
             after = batch[-1].seq
+
+
+class StoredEntries(Protocol):
+    """What walking a stretch of the log needs of its store (``AccessLogRepository``)."""
+
+    def scan(self, after_seq: int, limit: int) -> list[AccessRecord]: ...
+
+    def find(self, query: AccessFilter) -> list[AccessRecord]: ...
+
+
+def entries_between(
+    repository: StoredEntries, start: datetime, end: datetime | None = None
+) -> Iterator[AccessRecord]:
+    """The entries timed from ``start`` up to ``end`` (open without), in stored order.
+
+    The walk starts at the last entry written ``CLOCK_SKEW`` before ``start`` (by the index on
+    the entries' times) and stops at the first one ``CLOCK_SKEW`` past ``end``: the signals of
+    the last ninety days, or a month's report, read that stretch of a log of millions, not the
+    log from its first entry."""
+    before = repository.find(AccessFilter(at_before=start - CLOCK_SKEW, limit=1))
+    after = before[0].seq if before else 0
+    while batch := repository.scan(after, SCAN_BATCH):
+        for record in batch:
+            at = record.event.at
+            if end is not None and at >= end + CLOCK_SKEW:
+                return
+            if at >= start and (end is None or at < end):
+                yield record
+        after = batch[-1].seq
 
 
 def _agency_of(record: AccessRecord) -> str:

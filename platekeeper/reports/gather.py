@@ -25,6 +25,7 @@ from datetime import date, datetime, timedelta
 from typing import Protocol
 
 from platekeeper.audit import AccessLog
+from platekeeper.audit.log import entries_between
 from platekeeper.audit.signals import find_signals
 from platekeeper.config import Settings
 from platekeeper.domain.access import AccessRecord
@@ -52,7 +53,7 @@ from platekeeper.reports.compliance import (
 from platekeeper.reports.publisher import schedule_for
 from platekeeper.retention.purge import PurgeService
 from platekeeper.store import Store
-from platekeeper.store.protocols import AccessFilter, HitFilter
+from platekeeper.store.protocols import HitFilter
 
 SCAN_BATCH = 5000
 MAX_HITS = 100_000
@@ -185,17 +186,10 @@ def _file_sha256(settings: Settings) -> str | None:
 
 
 def _period_records(store: Store, period: Period, scope: AgencyScope) -> Iterator[AccessRecord]:
-    """The period's entries of ``scope`` in stored order, scanned from the last entry before
-    it."""
-    before = store.access_log.find(AccessFilter(at_before=period.start, limit=1))
-    after = before[0].seq if before else 0
-    while batch := store.access_log.scan(after, SCAN_BATCH):
-        for record in batch:
-            if record.event.at >= period.end:
-                return
-            if record.event.at >= period.start and scope.admits(record.event.actor.agency_id):
-                yield record
-        after = batch[-1].seq
+    """The period's entries of ``scope`` in stored order."""
+    for record in entries_between(store.access_log, period.start, period.end):
+        if scope.admits(record.event.actor.agency_id):
+            yield record
 
 
 def _fact(record: AccessRecord) -> AccessFact:
