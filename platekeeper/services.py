@@ -198,6 +198,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         log=log,
         shredder=shredder_of(images),
         batch_size=settings.retention.batch_size,
+        batch_seconds=settings.retention.batch_seconds,
     )
     # Every look-up of reads, by any service, leaves out what the purge would take now.
     store.reads.retain_within(purge)

@@ -294,6 +294,16 @@ class RetentionSettings(Section):
         le=100_000,
         description="Most reads one purge transaction deletes; ingest goes on between batches.",
     )
+    batch_seconds: float = Field(
+        default=0.05,
+        gt=0,
+        le=10,
+        description=(
+            "About how long one purge transaction may hold the database: each batch takes as"
+            " many reads as the last batches' pace fits in it (at most batch_size). On SQLite"
+            " every search and camera waits for the batch in progress."
+        ),
+    )
     non_hit_read_days: int | None = Field(
         default=None,
         ge=1,

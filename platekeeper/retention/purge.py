@@ -3,8 +3,9 @@ the ledger entry.
 
 Each capture day wholly past the non-hit ceiling is emptied in one step where the store can
 (PostgreSQL swaps the day's partition, keeping the hit and held reads); bounded batches take the
-rest, each one short transaction of at most ``batch_size`` reads, so ingest goes on between
-them; fresh reads lie far from any cutoff and are never touched. The run records what it did
+rest, each one short transaction of at most ``batch_size`` reads and about ``batch_seconds``
+(``pacing``), so that searches and ingest go on between them; fresh reads lie far from any
+cutoff and are never touched. The run records what it did
 (counts and capture-time ranges per class, never plate data) in the purge ledger and as one
 event in the access log. A day emptied in one step leaves its reads out of sight for ``settle``
 to delete and tell the summaries.
@@ -26,6 +27,7 @@ from platekeeper.domain.purges import ClassPurge, PurgeLedgerEntry
 from platekeeper.domain.retention import DataClass, ReadCeilings, RetentionRule
 from platekeeper.domain.time import Clock
 from platekeeper.errors import PlateKeeperError
+from platekeeper.retention.pacing import BatchPacer
 from platekeeper.retention.plan import (
     ClassDecision,
     PurgePlan,
@@ -45,6 +47,7 @@ logger = logging.getLogger(__name__)
 PURGE_ACTION = "retention:purge"
 RETENTION_ACTOR = Actor("system:retention", "-")
 DEFAULT_BATCH_SIZE = 5_000
+DEFAULT_BATCH_SECONDS = 0.05
 
 
 class BucketShredder(Protocol):
@@ -77,6 +80,7 @@ class PurgeService:
         log: AccessSink,
         shredder: BucketShredder | None = None,
         batch_size: int = DEFAULT_BATCH_SIZE,
+        batch_seconds: float = DEFAULT_BATCH_SECONDS,
         batch_pause_s: float = 0.001,
     ) -> None:
         self._store = store
@@ -86,6 +90,7 @@ class PurgeService:
         self.rules = dict(rules)
         self._log = log
         self._batch_size = batch_size
+        self._batch_seconds = batch_seconds
         self._batch_pause_s = batch_pause_s
 
     def plan(self) -> PurgePlan:
@@ -120,15 +125,23 @@ class PurgeService:
 
     def settle(self) -> int:
         """Finish the days purged whole: their reads are out of every search, and here they
-        are deleted and told to the summaries (``Reads.settle_summaries``), ``batch_size`` at
-        a time with a pause between, so that a writer waits for one short transaction at most;
-        return how many. The scheduler runs it after each purge; a crash leaves the rest to the
-        next run."""
+        are deleted and told to the summaries (``Reads.settle_summaries``) in paced batches
+        with a pause between, so that a writer waits for one short transaction at most; return
+        how many. The scheduler runs it after each purge; a crash leaves the rest to the next
+        run."""
         settled = 0
-        while done := self._store.reads.settle_summaries(self._batch_size):
+        pacer = self._pacer()
+        while True:
+            started = time.perf_counter()
+            done = self._store.reads.settle_summaries(pacer.size)
+            if not done:
+                return settled
+            pacer.took(done, time.perf_counter() - started)
             settled += done
             time.sleep(self._batch_pause_s)
-        return settled
+
+    def _pacer(self) -> BatchPacer:
+        return BatchPacer(self._batch_size, self._batch_seconds)
 
     def held_back(self) -> dict[DataClass, int]:
         """Per class of reads the purge acts on, how many of the reads due now the legal holds
@@ -168,16 +181,17 @@ class PurgeService:
         self, decision: ClassDecision, exempt: Exemptions, hit_reads: bool
     ) -> list[PurgedReads]:
         batches = [] if hit_reads else self._delete_days(decision, exempt)
+        pacer = self._pacer()
         while True:
+            limit = pacer.size
+            started = time.perf_counter()
             batch = self._store.reads.delete_expired(
-                decision.captured_before,
-                hit_reads=hit_reads,
-                exempt=exempt,
-                limit=self._batch_size,
+                decision.captured_before, hit_reads=hit_reads, exempt=exempt, limit=limit
             )
+            pacer.took(batch.reads, time.perf_counter() - started)
             self._delete_images(batch.image_refs)
             batches.append(batch)
-            if batch.reads < self._batch_size:
+            if batch.reads < limit:
                 return batches
             # Let waiting writers (ingest) take the database between batches.
             time.sleep(self._batch_pause_s)
