@@ -4,6 +4,7 @@ a run that continues an earlier one adds no read twice."""
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -128,6 +129,10 @@ def test_a_run_prints_every_figure(bench: Bench) -> None:
     ):
         assert figure in out, f"{figure!r} missing from:\n{out}"
     assert "purge of the oldest day: 0 reads" not in out
+    # The searches measured were logged, and the report verified their entries.
+    verified = re.search(r"verifying the access log's ([\d,]+) entries", out)
+    assert verified is not None, out
+    assert int(verified.group(1).replace(",", "")) >= len(KINDS) * 3
 
 
 def test_a_run_continues_where_the_last_stopped_and_stores_no_read_twice(bench: Bench) -> None:
