@@ -1289,7 +1289,9 @@ def report(
 ) -> None:
     load = figures.load
     print(f"\n{figures.database}: {figures.reads:,} reads over {args.days} days")
-    print(f"machine: {os.cpu_count()} CPUs")
+    memory = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    # A store larger than the memory answers from disk what the searches before left cold.
+    print(f"machine: {os.cpu_count()} CPUs, {memory / 2**30:.1f} GiB of memory")
     print(
         f"load: {load.reads:,} reads this run in {load.seconds:.1f} s, {load.rate:,.0f} reads/s"
         f" ({load.waited_s:.1f} s of it waiting for the generator);"
