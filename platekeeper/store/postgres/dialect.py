@@ -86,6 +86,8 @@ POSTGRES = Dialect(
     skip_locked=" FOR UPDATE SKIP LOCKED",
     advisory_lock_sql="SELECT pg_advisory_xact_lock(?, hashtext(coalesce(current_schema(), '')))",
     secure_delete_sql=None,
+    # A new file for the table, the old one dropped at commit; readers wait until then.
+    empty_sql="TRUNCATE {table}",
     violation=_violation,
 )
 

@@ -19,7 +19,7 @@ class PostgresStore(SqlStore):
     def __init__(self, dsn: str, *, min_size: int = 1, max_size: int = 8) -> None:
         database = PostgresDatabase(dsn, min_size=min_size, max_size=max_size)
         plates = PostgresPlateIndex(database)
-        summaries = (plates, ReadRollups(database.dialect.day, _CAPTURE_DAY))
+        summaries = (plates, ReadRollups(database.dialect, _CAPTURE_DAY))
         super().__init__(database, summaries)
         self.reads = PostgresReads(database, summaries, plates)
         self.hotlist_entries = PostgresHotlistEntries(database)

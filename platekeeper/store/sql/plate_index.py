@@ -155,7 +155,7 @@ class SqlPlateIndex(Repository):
                 )
 
     def rebuild(self, transaction: Transaction) -> None:
-        transaction.execute("DELETE FROM plates")
+        transaction.execute(self._dialect.empty("plates"))
         transaction.execute(
             "INSERT INTO plates (plate_key, folded_key, first_seen, last_seen, reads)"
             f" SELECT plate_key, {folded_sql('plate_key')}, min(captured_at), max(captured_at),"

@@ -11,7 +11,7 @@ from datetime import UTC, date
 
 from platekeeper.domain import PlateRead
 from platekeeper.store.sql.database import Transaction
-from platekeeper.store.sql.dialect import DayCodec
+from platekeeper.store.sql.dialect import Dialect
 from platekeeper.store.sql.read_summaries import RemovedReads
 
 _UPSERT = (
@@ -30,8 +30,9 @@ class ReadRollups:
     ``captured_at``, for ``rebuild``.
     """
 
-    def __init__(self, day: DayCodec, capture_day_sql: str) -> None:
-        self._day = day
+    def __init__(self, dialect: Dialect, capture_day_sql: str) -> None:
+        self._dialect = dialect
+        self._day = dialect.day
         self._capture_day_sql = capture_day_sql
 
     def added(self, transaction: Transaction, reads: Sequence[PlateRead]) -> None:
@@ -53,7 +54,7 @@ class ReadRollups:
         transaction.executemany(_DECREMENT, [(reads, day, camera) for day, camera, reads in rows])
 
     def rebuild(self, transaction: Transaction) -> None:
-        transaction.execute("DELETE FROM read_counts")
+        transaction.execute(self._dialect.empty("read_counts"))
         transaction.execute(
             "INSERT INTO read_counts (day, camera_id, reads)"
             f" SELECT {self._capture_day_sql}, camera_id, count(*) FROM reads GROUP BY 1, 2"

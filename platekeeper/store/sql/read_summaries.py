@@ -46,7 +46,9 @@ class ReadSummary(Protocol):
 
     def rebuild(self, transaction: Transaction) -> None:
         """Recompute the whole table from the reads: after a bulk load that went around the
-        store (a benchmark's COPY), or to repair."""
+        store (a benchmark's COPY), or to repair. The table is emptied whole first
+        (``Dialect.empty``), so that it comes out its own size; on PostgreSQL its readers wait
+        until the rebuild commits."""
         ...
 
 

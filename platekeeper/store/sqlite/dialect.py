@@ -45,5 +45,7 @@ SQLITE = Dialect(
     advisory_lock_sql=None,
     # Once on, it stays on for the writer's connection.
     secure_delete_sql="PRAGMA secure_delete = ON",
+    # Without a WHERE, SQLite frees the table's pages whole (its truncate optimisation).
+    empty_sql="DELETE FROM {table}",
     violation=_violation,
 )

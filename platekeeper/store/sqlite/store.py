@@ -18,7 +18,7 @@ class SqliteStore(SqlStore):
     def __init__(self, path: Path) -> None:
         database = SqliteDatabase(path)
         plates = SqlitePlateIndex(database)
-        summaries = (plates, ReadRollups(database.dialect.day, _CAPTURE_DAY))
+        summaries = (plates, ReadRollups(database.dialect, _CAPTURE_DAY))
         super().__init__(database, summaries)
         self._sqlite = database
         self.reads = SqliteReads(database, summaries, plates)
