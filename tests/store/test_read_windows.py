@@ -15,7 +15,7 @@ from platekeeper.domain.time import MICROSECOND, day_start
 from platekeeper.store import Store
 from platekeeper.store.protocols import ReadQuery
 from platekeeper.store.sql.plate_index import SeenPlate
-from platekeeper.store.sql.read_windows import ReadDensity, plates_by_day
+from platekeeper.store.sql.read_windows import ReadDensity, next_window_reads, plates_by_day
 from tests.conftest import NOW, make_read
 
 TODAY = NOW.date()
@@ -135,3 +135,25 @@ def test_a_window_short_of_the_page_is_followed_by_an_older_one(
         day_start(TODAY - timedelta(days=8)),
         first,
     ]
+
+
+def test_a_window_expects_the_reads_of_the_days_it_touches() -> None:
+    density = ReadDensity([_plate("7ABC123", 9, 0, 100), _plate("7ABD456", 0, 0, 1)])
+    today, yesterday = day_start(TODAY), day_start(TODAY - timedelta(days=1))
+    assert density.expected(today, NOW) == 11
+    assert density.expected(yesterday, today) == 10
+    # Part of a day counts the day whole, as the windows' days are fetched whole.
+    assert density.expected(yesterday + timedelta(hours=20), NOW) == 21
+    assert density.expected(FAR_PAST, NOW) == pytest.approx(101)
+    # Before the plates' first reads, and after their last, there is nothing to expect.
+    assert density.expected(FAR_PAST, FAR_PAST + timedelta(days=3)) == 0
+    assert density.expected(NOW + timedelta(days=2), NOW + timedelta(days=3)) == 0
+
+
+def test_the_next_window_is_sized_by_the_yield_of_those_before() -> None:
+    # 1,000 reads expected, 480 found for the query (another agency's cameras took the rest):
+    # 21 missing need some 44 expected, twice over.
+    assert next_window_reads(21, 1_000.0, 480, 1_000.0) == pytest.approx(2 * 21 * 1_000 / 480)
+    # Nothing found yet: no yield to go by, the window doubles.
+    assert next_window_reads(501, 1_000.0, 0, 1_000.0) == 2_000
+    assert next_window_reads(501, 0.0, 0, 300.0) == 600

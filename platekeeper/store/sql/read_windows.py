@@ -41,6 +41,12 @@ class ReadDensity:
             self._per_day.append(expected)
             day += ONE_DAY
 
+    def expected(self, start: datetime, end: datetime) -> float:
+        """The reads the plates are expected to hold on the days ``[start, end)`` touches."""
+        first = max((_day_of(start) - self._first_day).days, 0)
+        last = min((_day_of(end - MICROSECOND) - self._first_day).days, len(self._per_day) - 1)
+        return sum(self._per_day[first : last + 1]) if first <= last else 0.0
+
     def start_for(self, end: datetime, reads: float, floor: datetime) -> datetime:
         """The latest start of a day, no earlier than ``floor``, from which up to ``end`` the
         plates are expected to hold ``reads`` reads; ``floor`` when they are not."""
@@ -84,6 +90,23 @@ def plates_by_day(
         DayOfPlates(max(day_start(day), start), min(day_start(day + ONE_DAY), end), day_keys)
         for day, day_keys in sorted(keys.items(), reverse=True)
     ]
+
+
+def next_window_reads(missing: int, expected: float, found: int, last: float) -> float:
+    """How many reads the next window should expect to hold, when the windows so far were
+    expected to hold ``expected`` reads, held ``found`` for the query, and the page still
+    lacks ``missing``: as many as the yield seen says will give the missing reads, twice over.
+    The query's other conditions (an agency's cameras, a time of day) thin the plates' reads
+    by the same share, window after window. With nothing found there is no yield to go by,
+    and the window doubles (``last`` was the last window's)."""
+    if found <= 0 or expected <= 0:
+        return 2 * last
+    return _MARGIN * missing * expected / found
+
+
+_MARGIN = 2.0
+"""How many times the reads the yield says are missing a next window is sized for: a short
+window costs another statement, a long one only reads that a sort drops."""
 
 
 def _day_of(instant: datetime) -> date:

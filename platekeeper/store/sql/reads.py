@@ -42,12 +42,13 @@ from platekeeper.store.sql.read_summaries import (
     RemovedReads,
     removed_reads,
 )
-from platekeeper.store.sql.read_windows import ReadDensity
+from platekeeper.store.sql.read_windows import ReadDensity, next_window_reads
 
 # A search through the plate index reaches back, in its first window, as far as its plates are
 # expected to hold this many times its page in reads (by the index's counts); each next window
-# twice as many, so that a page fills in one or two round trips even when the query's other
-# conditions thin the plates' reads.
+# as far as the yield of those before says the missing reads lie (``next_window_reads``), so
+# that a page fills in one or two round trips even when the query's other conditions thin the
+# plates' reads.
 _FIRST_PAGES = 2
 
 READ_COLUMNS = (
@@ -184,19 +185,24 @@ class SqlReads(Repository, ABC):
         floor, end = _plates_span(seen, query)
         density = ReadDensity(seen)
         page: list[Row] = []
-        wanted = query.limit * _FIRST_PAGES
+        wanted: float = query.limit * _FIRST_PAGES
+        expected = 0.0
         while end > floor and len(page) < query.limit:
             start = density.start_for(end, wanted, floor)
             batch = [plate for plate in seen if plate.last_seen >= start and plate.first_seen < end]
             if batch:
                 within = self._within_ceilings(ceilings, start)
-                sql, params = self._plates_sql(query, batch, (start, end), within)
+                # No more than the page still lacks: a window after the first is mostly short
+                # of a few reads, and a row the page drops costs its decoding all the same.
+                rest = replace(query, limit=query.limit - len(page))
+                sql, params = self._plates_sql(rest, batch, (start, end), within)
                 # In the results' order, newest first, after the newer windows' reads.
-                page += self._fetch_window(transaction, query, sql, params)
+                page += self._fetch_window(transaction, rest, sql, params)
+            expected += density.expected(start, end)
             end = start
             # An estimate that fell short (the query's other conditions thin the plates' reads)
-            # is not made again: each window expects twice the reads of the one before.
-            wanted *= 2
+            # is not made again: the next window is sized by the yield the windows had.
+            wanted = next_window_reads(query.limit - len(page), expected, len(page), wanted)
         return [read_from_row(row, self._time) for row in page[: query.limit]]
 
     def _plates_sql(
