@@ -5,10 +5,9 @@ Each capture day wholly past the non-hit ceiling is emptied in one step where th
 (PostgreSQL swaps the day's partition, keeping the hit and held reads); bounded batches take the
 rest, each one short transaction of at most ``batch_size`` reads and about ``batch_seconds``
 (``pacing``), so that searches and ingest go on between them; fresh reads lie far from any
-cutoff and are never touched. The run records what it did
-(counts and capture-time ranges per class, never plate data) in the purge ledger and as one
-event in the access log. A day emptied in one step leaves its reads out of sight for ``settle``
-to delete and tell the summaries.
+cutoff and are never touched. The run records what it did (counts and capture-time ranges per
+class, never plate data) in the purge ledger and as one event in the access log. A day emptied
+in one step leaves its reads out of sight for ``settle`` to delete and tell the summaries.
 """
 
 from __future__ import annotations

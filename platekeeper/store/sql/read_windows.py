@@ -92,6 +92,11 @@ def plates_by_day(
     ]
 
 
+_MARGIN = 2.0
+"""How many times the reads the yield says are missing a next window is sized for: a short
+window costs another statement, a long one only reads that a sort drops."""
+
+
 def next_window_reads(missing: int, expected: float, found: int, last: float) -> float:
     """How many reads the next window should expect to hold, when the windows so far were
     expected to hold ``expected`` reads, held ``found`` for the query, and the page still
@@ -102,11 +107,6 @@ def next_window_reads(missing: int, expected: float, found: int, last: float) ->
     if found <= 0 or expected <= 0:
         return 2 * last
     return _MARGIN * missing * expected / found
-
-
-_MARGIN = 2.0
-"""How many times the reads the yield says are missing a next window is sized for: a short
-window costs another statement, a long one only reads that a sort drops."""
 
 
 def _day_of(instant: datetime) -> date:
