@@ -59,6 +59,7 @@ from enum import StrEnum
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from platekeeper.audit.encoding import fast_canonical_json
 from platekeeper.audit.pruning import (
     PurgeStatement,
     is_purge,
@@ -486,7 +487,7 @@ def _fault(
             "entries in ascending order",
         )
     links = record.prev_hash == last.entry_hash
-    if record.intact:
+    if _fits(record, record.seq):
         return None if links else _misplaced_link(record, last, previous)
     return _unhashed(record, last, stream)
 
@@ -533,7 +534,7 @@ def _unhashed(record: AccessRecord, last: ChainPoint, stream: _Lookahead) -> Pro
             f"{describe(record)} does not match its hash: it was changed after it was written, "
             "or forged",
             f"content hashing to {_short(record.entry_hash)}…, not "
-            f"{_short(entry_hash(here, record.event, record.prev_hash))}…",
+            f"{_short(_hash_at(record, here))}…",
         )
     if written < here:
         return Problem(
@@ -580,7 +581,12 @@ def _against_checkpoints(
 
 
 def _fits(record: AccessRecord, seq: int) -> bool:
-    return entry_hash(seq, record.event, record.prev_hash) == record.entry_hash
+    return _hash_at(record, seq) == record.entry_hash
+
+
+def _hash_at(record: AccessRecord, seq: int) -> str:
+    """The hash ``record``'s content would have as entry ``seq``."""
+    return entry_hash(seq, record.event, record.prev_hash, fast_canonical_json)
 
 
 def _written_at(record: AccessRecord) -> int | None:

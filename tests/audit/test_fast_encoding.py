@@ -1,6 +1,7 @@
-"""The access log's hashed encoding is written by orjson for speed, and must stay, byte for byte,
-the encoding docs/access-log.md states in terms of Python's ``json``: anyone holding an export
-recomputes the hashes that way, and every entry written before must still verify."""
+"""Verification writes the access log's hashed encoding with orjson for speed
+(``audit.encoding``): it must be, byte for byte, the encoding docs/access-log.md states in terms
+of Python's ``json`` (``domain.access.canonical_json``): anyone holding an export recomputes the
+hashes that way, and every entry written before must still verify."""
 
 from __future__ import annotations
 
@@ -11,12 +12,12 @@ from datetime import UTC, datetime
 
 import pytest
 
+from platekeeper.audit.encoding import fast_canonical_json as canonical_json
 from platekeeper.domain.access import (
     GENESIS_HASH,
     AccessEvent,
     AccessOutcome,
     Actor,
-    canonical_json,
     entry_hash,
 )
 
@@ -114,6 +115,6 @@ def test_an_entry_with_every_field_hashes_as_the_documented_encoding() -> None:
         "case_number": "26-000123",
         "client_address": "203.0.113.9",
     }
-    assert (
-        entry_hash(12, event, GENESIS_HASH) == hashlib.sha256(as_documented(document)).hexdigest()
-    )
+    expected = hashlib.sha256(as_documented(document)).hexdigest()
+    assert entry_hash(12, event, GENESIS_HASH) == expected
+    assert entry_hash(12, event, GENESIS_HASH, canonical_json) == expected
