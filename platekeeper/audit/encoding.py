@@ -3,7 +3,7 @@
 Verifying a log hashes every entry again, and each names up to a page of read ids: with
 ``json`` that encoding was a third of the walk. orjson writes the same bytes for the values an
 entry's document holds (strings, whole numbers, None, lists and objects): sorted keys, no
-whitespace, raw UTF-8, the same escapes (``tests/domain/test_canonical_json.py`` holds it to
+whitespace, raw UTF-8, the same escapes (``tests/audit/test_fast_encoding.py`` holds it to
 ``domain.access.canonical_json``, the definition). What orjson refuses (a lone surrogate, an
 integer past 64 bits) goes to the definition, which encodes or fails as the log always has.
 """

@@ -86,13 +86,22 @@ def _with_image(read: PlateRead, ref: str) -> PlateRead:
     return replace(read, image_ref=ref)
 
 
-def make_rig(store: Store, tmp_path: Path, *, batch_size: int = 5000) -> Rig:
+def make_rig(
+    store: Store, tmp_path: Path, *, batch_size: int = 5000, batch_seconds: float = 0.05
+) -> Rig:
     clock = FixedClock(NOW)
     log = MemoryLog()
     root = tmp_path / "images"
     images = EncryptedImageStore(LocalImageStore(root), store.image_keys, MASTER_KEY, clock)
     purge = PurgeService(
-        store, images, clock, rules=RULES, log=log, shredder=images, batch_size=batch_size
+        store,
+        images,
+        clock,
+        rules=RULES,
+        log=log,
+        shredder=images,
+        batch_size=batch_size,
+        batch_seconds=batch_seconds,
     )
     return Rig(store, images, clock, log, purge, root)
 

@@ -6,6 +6,7 @@ import threading
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -193,3 +194,38 @@ def test_held_back_counts_the_due_reads_a_hold_keeps(rig: Rig) -> None:
     report = rig.purge.run()
     assert report.entry.reads == 1
     assert rig.store.reads.get(held.id) is not None
+
+
+@pytest.mark.parametrize(
+    ("batch_seconds", "expected"),
+    [
+        # Time to spare: each batch doubles, from the smallest, up to the rest.
+        (10.0, [100, 200, 400, 800]),
+        # No time at all: every batch is the smallest.
+        (1e-9, [100] * 11),
+    ],
+)
+def test_the_batches_are_sized_by_their_pace(
+    store: Store,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    batch_seconds: float,
+    expected: list[int],
+) -> None:
+    rig = make_rig(store, tmp_path, batch_size=5000, batch_seconds=batch_seconds)
+    store.reads.add(
+        [make_read(i, captured_at=NOW - LIMIT - timedelta(seconds=i + 1)) for i in range(1000)]
+    )
+    limits: list[int] = []
+    delete_expired = store.reads.delete_expired
+
+    def noted(*args: Any, limit: int, **kwargs: Any) -> Any:
+        limits.append(limit)
+        return delete_expired(*args, limit=limit, **kwargs)
+
+    monkeypatch.setattr(store.reads, "delete_expired", noted)
+    report = rig.purge.run()
+    # The non-hit class's batches, then the hit reads' one batch, which finds none.
+    assert limits[: len(expected)] == expected
+    assert report.entry.classes[0].reads == 1000
+    assert store.reads.stats().read_count == 0
